@@ -1,0 +1,163 @@
+package io.sluice.runtime.config;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigDef.Range;
+
+/** The worker's configuration: every key Sluice reads from a worker properties file, defined once. */
+public final class WorkerConfig extends AbstractConfig {
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String GROUP_ID = "group.id";
+    public static final String CONFIG_STORAGE_TOPIC = "config.storage.topic";
+    public static final String OFFSET_STORAGE_TOPIC = "offset.storage.topic";
+    public static final String STATUS_STORAGE_TOPIC = "status.storage.topic";
+    public static final String CONFIG_STORAGE_REPLICATION_FACTOR = "config.storage.replication.factor";
+    public static final String OFFSET_STORAGE_REPLICATION_FACTOR = "offset.storage.replication.factor";
+    public static final String STATUS_STORAGE_REPLICATION_FACTOR = "status.storage.replication.factor";
+    public static final String OFFSET_STORAGE_PARTITIONS = "offset.storage.partitions";
+    public static final String STATUS_STORAGE_PARTITIONS = "status.storage.partitions";
+    public static final String OFFSET_STORAGE_FILE_FILENAME = "offset.storage.file.filename";
+    public static final String KEY_CONVERTER = "key.converter";
+    public static final String VALUE_CONVERTER = "value.converter";
+    public static final String HEADER_CONVERTER = "header.converter";
+    public static final String PLUGIN_PATH = "plugin.path";
+    public static final String PLUGIN_DISCOVERY = "plugin.discovery";
+    public static final String LISTENERS = "listeners";
+    public static final String REST_ADVERTISED_HOST_NAME = "rest.advertised.host.name";
+    public static final String REST_ADVERTISED_PORT = "rest.advertised.port";
+    public static final String REST_ADVERTISED_LISTENER = "rest.advertised.listener";
+    public static final String OFFSET_FLUSH_INTERVAL_MS = "offset.flush.interval.ms";
+    public static final String OFFSET_FLUSH_TIMEOUT_MS = "offset.flush.timeout.ms";
+    public static final String TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS = "task.shutdown.graceful.timeout.ms";
+    public static final String CONFIG_PROVIDERS = "config.providers";
+    public static final String CONNECTOR_CLIENT_POLICY = "connector.client.config.override.policy";
+    public static final String TOPIC_CREATION_ENABLE = "topic.creation.enable";
+    public static final String EMBEDDED_KAFKA_DIR = "embedded.kafka.dir";
+    public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+
+    public static final String DEFAULT_GROUP_ID = "connect-cluster";
+    public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
+    public static final String DEFAULT_HEADER_CONVERTER = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+
+    /** Apache's plugin.discovery modes. */
+    public static final List<String> PLUGIN_DISCOVERY_MODES = List.of("only_scan", "hybrid_warn", "hybrid_fail", "service_load");
+    /** Apache's connector.client.config.override.policy values. */
+    public static final List<String> CLIENT_POLICIES = List.of("None", "Principal", "All");
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS, Type.LIST, List.of(), Importance.HIGH,
+                    "Kafka brokers to use. When empty, Sluice starts an embedded single-node KRaft broker.")
+            .define(GROUP_ID, Type.STRING, DEFAULT_GROUP_ID, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Names this Connect cluster; the internal topic names derive from it.")
+            .define(CONFIG_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
+                    "Compacted topic holding connector configs and target states. Default: <group.id>-configs.")
+            .define(OFFSET_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
+                    "Compacted topic holding source offsets. Default: <group.id>-offsets.")
+            .define(STATUS_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
+                    "Compacted topic holding connector and task status. Default: <group.id>-status.")
+            .define(CONFIG_STORAGE_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the config topic; -1 takes the broker default.")
+            .define(OFFSET_STORAGE_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the offset topic; -1 takes the broker default.")
+            .define(STATUS_STORAGE_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the status topic; -1 takes the broker default.")
+            .define(OFFSET_STORAGE_PARTITIONS, Type.INT, 25, Range.atLeast(1), Importance.LOW,
+                    "Partitions of the offset topic when Sluice creates it.")
+            .define(STATUS_STORAGE_PARTITIONS, Type.INT, 5, Range.atLeast(1), Importance.LOW,
+                    "Partitions of the status topic when Sluice creates it.")
+            .define(OFFSET_STORAGE_FILE_FILENAME, Type.STRING, null, Importance.LOW,
+                    "An Apache Kafka Connect standalone offsets file. If it exists, its offsets are imported once into the offset topic.")
+            .define(KEY_CONVERTER, Type.CLASS, DEFAULT_CONVERTER, Importance.HIGH,
+                    "Default converter for record keys; connectors may override it.")
+            .define(VALUE_CONVERTER, Type.CLASS, DEFAULT_CONVERTER, Importance.HIGH,
+                    "Default converter for record values; connectors may override it.")
+            .define(HEADER_CONVERTER, Type.CLASS, DEFAULT_HEADER_CONVERTER, Importance.LOW,
+                    "Default converter for record headers; connectors may override it.")
+            .define(PLUGIN_PATH, Type.LIST, List.of("plugins"), Importance.HIGH,
+                    "Directories holding plugins: each subdirectory or jar in them is one plugin with its own class loader. "
+                            + "Plugins copied in while the worker runs are picked up.")
+            .define(PLUGIN_DISCOVERY, Type.STRING, "hybrid_warn",
+                    ConfigDef.CaseInsensitiveValidString.in(PLUGIN_DISCOVERY_MODES.toArray(String[]::new)), Importance.LOW,
+                    "How plugins are found: only_scan (reflection), service_load (ServiceLoader manifests only), "
+                            + "hybrid_warn / hybrid_fail (both, warning or failing on plugins without manifests).")
+            .define(LISTENERS, Type.LIST, List.of("http://:8083"), Importance.HIGH,
+                    "REST listeners, as http://host:port; port 0 picks a free port.")
+            .define(REST_ADVERTISED_HOST_NAME, Type.STRING, null, Importance.LOW,
+                    "Host name other workers and clients should use for this worker.")
+            .define(REST_ADVERTISED_PORT, Type.INT, null, Importance.LOW,
+                    "Port other workers and clients should use for this worker.")
+            .define(REST_ADVERTISED_LISTENER, Type.STRING, null, Importance.LOW,
+                    "Protocol advertised to other workers (http or https).")
+            .define(OFFSET_FLUSH_INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    "How often source offsets of acknowledged records are written.")
+            .define(OFFSET_FLUSH_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+                    "How long an offset flush may wait for its write before it is retried at the next interval.")
+            .define(TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
+                    "How long tasks get to stop before the worker moves on.")
+            .define(CONFIG_PROVIDERS, Type.LIST, List.of(), Importance.LOW,
+                    "Names of config providers; each is configured with config.providers.<name>.class and "
+                            + "config.providers.<name>.param.*.")
+            .define(CONNECTOR_CLIENT_POLICY, Type.STRING, "All",
+                    ValidString.in(CLIENT_POLICIES.toArray(String[]::new)), Importance.MEDIUM,
+                    "Which producer.override.*, consumer.override.* and admin.override.* keys connectors may set: "
+                            + "None, Principal (only sasl.jaas.config, security.protocol, sasl.mechanism) or All.")
+            .define(TOPIC_CREATION_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+                    "Whether source connectors may create their topics with topic.creation.* settings.")
+            .define(EMBEDDED_KAFKA_DIR, Type.STRING, "data/kafka", Importance.MEDIUM,
+                    "Data directory of the embedded broker (used only without bootstrap.servers).")
+            .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
+                    "Port of the embedded broker; 0 picks a free port.");
+
+    public WorkerConfig(Map<String, String> props) {
+        super(CONFIG, props, false);
+    }
+
+    /** Whether the worker must start its own broker. */
+    public boolean embeddedKafka() {
+        return getList(BOOTSTRAP_SERVERS).isEmpty();
+    }
+
+    public String groupId() {
+        return getString(GROUP_ID);
+    }
+
+    public String configTopic() {
+        return topicOrDefault(CONFIG_STORAGE_TOPIC, "-configs");
+    }
+
+    public String offsetTopic() {
+        return topicOrDefault(OFFSET_STORAGE_TOPIC, "-offsets");
+    }
+
+    public String statusTopic() {
+        return topicOrDefault(STATUS_STORAGE_TOPIC, "-status");
+    }
+
+    private String topicOrDefault(String key, String suffix) {
+        String topic = getString(key);
+        return topic == null || topic.isBlank() ? groupId() + suffix : topic;
+    }
+
+    /**
+     * Client settings shared by every Kafka client the worker creates: the worker's own top-level
+     * client keys (security, bootstrap) plus the given prefix's keys (producer., consumer., admin.).
+     */
+    public Map<String, Object> clientConfig(String prefix, String bootstrapServers) {
+        Map<String, Object> props = new java.util.HashMap<>();
+        for (Map.Entry<String, ?> e : originals().entrySet()) {
+            String key = e.getKey();
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                props.put(key, e.getValue());
+            }
+        }
+        props.putAll(originalsWithPrefix(prefix));
+        props.put(BOOTSTRAP_SERVERS, bootstrapServers);
+        return props;
+    }
+}
