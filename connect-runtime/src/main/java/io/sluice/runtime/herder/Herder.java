@@ -1,0 +1,56 @@
+package io.sluice.runtime.herder;
+
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.TargetState;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The control plane: creates, updates, deletes and steers connectors, and answers what exists and
+ * how it is doing. Refusals are {@link HerderException}s carrying their HTTP status.
+ */
+public interface Herder extends AutoCloseable {
+
+    /** Starts every stored connector in its stored target state. */
+    void start();
+
+    /** The URL other workers and clients reach this worker at (its id). */
+    String workerId();
+
+    Collection<String> connectors();
+
+    ConnectorInfo connectorInfo(String name);
+
+    /** The config as submitted, placeholders unresolved. */
+    Map<String, String> connectorConfig(String name);
+
+    /** Outcome of a create-or-update: whether it created the connector, and the connector. */
+    record Created(boolean created, ConnectorInfo info) {
+    }
+
+    /**
+     * Creates or (when allowed) replaces a connector's config after validating it.
+     *
+     * @param initialState the target state of a new connector (KIP-980); ignored on update
+     */
+    Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace, TargetState initialState);
+
+    void deleteConnector(String name);
+
+    ConnectorStateInfo connectorStatus(String name);
+
+    ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id);
+
+    List<TaskInfo> taskConfigs(String name);
+
+    void setTargetState(String name, TargetState state);
+
+    /** Restarts the connector and, when asked, its tasks (only the failed ones when onlyFailed). */
+    ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed);
+
+    void restartTask(ConnectorTaskId id);
+
+    @Override
+    void close();
+}

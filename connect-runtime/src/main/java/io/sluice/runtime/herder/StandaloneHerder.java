@@ -1,0 +1,334 @@
+package io.sluice.runtime.herder;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.storage.ClusterConfigState;
+import io.sluice.runtime.storage.ConfigStore;
+import io.sluice.runtime.storage.ConnectorStatus;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.storage.TaskStatus;
+import io.sluice.runtime.worker.ConnectorEvents;
+import io.sluice.runtime.worker.Worker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The herder of a cluster of one worker: every change is written to the config store first, then
+ * applied to the local worker. Changes run one at a time on the control thread.
+ */
+public final class StandaloneHerder implements Herder, ConnectorEvents {
+    private static final Logger log = LoggerFactory.getLogger(StandaloneHerder.class);
+
+    private final String workerId;
+    private final Worker worker;
+    private final ConfigStore configStore;
+    private final StatusStore statusStore;
+    private final ConfigProviders configProviders;
+    private final ConnectorValidation validation;
+    private final ControlThread control = new ControlThread("sluice-herder");
+
+    public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
+                            ConfigProviders configProviders, ConnectorValidation validation) {
+        this.workerId = workerId;
+        this.worker = worker;
+        this.configStore = configStore;
+        this.statusStore = statusStore;
+        this.configProviders = configProviders;
+        this.validation = validation;
+    }
+
+    @Override
+    public void start() {
+        control.call(() -> {
+            for (String name : new TreeSet<>(configStore.snapshot().connectorConfigs().keySet())) {
+                startConnectorAndTasks(name);
+            }
+            return null;
+        });
+        log.info("Herder started with {} connector(s)", configStore.snapshot().connectorConfigs().size());
+    }
+
+    @Override
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public Collection<String> connectors() {
+        return new TreeSet<>(configStore.snapshot().connectorConfigs().keySet());
+    }
+
+    @Override
+    public ConnectorInfo connectorInfo(String name) {
+        ClusterConfigState snapshot = existing(name);
+        return info(snapshot, name);
+    }
+
+    @Override
+    public Map<String, String> connectorConfig(String name) {
+        return existing(name).connectorConfigs().get(name);
+    }
+
+    @Override
+    public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
+                                      TargetState initialState) {
+        Map<String, String> withName = new HashMap<>(config);
+        withName.values().removeIf(java.util.Objects::isNull);
+        withName.put(ConnectorConfig.NAME, name);
+        validation.validateOrThrow(withName);
+        return control.call(() -> {
+            ClusterConfigState snapshot = configStore.snapshot();
+            boolean exists = snapshot.contains(name);
+            if (exists && !allowReplace) {
+                throw HerderException.alreadyExists(name);
+            }
+            TargetState target = exists ? snapshot.targetState(name)
+                    : initialState == null ? TargetState.STARTED : initialState;
+            if (exists) {
+                stopConnectorAndTasks(name);
+            }
+            configStore.putConnectorConfig(name, Map.copyOf(withName), target);
+            log.info("{} connector {}", exists ? "Updated" : "Created", name);
+            startConnectorAndTasks(name);
+            return new Created(!exists, info(configStore.snapshot(), name));
+        });
+    }
+
+    @Override
+    public void deleteConnector(String name) {
+        control.call(() -> {
+            existing(name);
+            stopConnectorAndTasks(name);
+            configStore.removeConnectorConfig(name);
+            statusStore.remove(name);
+            log.info("Deleted connector {}", name);
+            return null;
+        });
+    }
+
+    @Override
+    public ConnectorStateInfo connectorStatus(String name) {
+        ClusterConfigState snapshot = existing(name);
+        ConnectorStatus status = statusStore.get(name);
+        ConnectorStateInfo.ConnectorState connector = status == null
+                ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null)
+                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace());
+        List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
+        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
+            tasks.add(taskState(new ConnectorTaskId(name, i)));
+        }
+        return new ConnectorStateInfo(name, connector, tasks, type(snapshot, name));
+    }
+
+    @Override
+    public ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id) {
+        ClusterConfigState snapshot = existing(id.connector());
+        if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
+            throw HerderException.taskNotFound(id.connector(), id.task());
+        }
+        return taskState(id);
+    }
+
+    private ConnectorStateInfo.TaskState taskState(ConnectorTaskId id) {
+        TaskStatus status = statusStore.get(id);
+        return status == null
+                ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null)
+                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace());
+    }
+
+    @Override
+    public List<TaskInfo> taskConfigs(String name) {
+        List<Map<String, String>> configs = existing(name).taskConfigs(name);
+        List<TaskInfo> tasks = new ArrayList<>(configs.size());
+        for (int i = 0; i < configs.size(); i++) {
+            tasks.add(new TaskInfo(new ConnectorTaskId(name, i), configs.get(i)));
+        }
+        return tasks;
+    }
+
+    @Override
+    public void setTargetState(String name, TargetState state) {
+        control.call(() -> {
+            ClusterConfigState snapshot = existing(name);
+            TargetState previous = snapshot.targetState(name);
+            if (previous == state) {
+                return null;
+            }
+            configStore.putTargetState(name, state);
+            log.info("Connector {} target state {} -> {}", name, previous, state);
+            if (state == TargetState.STOPPED) {
+                stopConnectorAndTasks(name);
+                startConnectorAndTasks(name);
+            } else if (previous == TargetState.STOPPED) {
+                startConnectorAndTasks(name);
+            } else {
+                worker.setTargetState(name, state);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
+        control.call(() -> {
+            ClusterConfigState snapshot = existing(name);
+            ConnectorStatus status = statusStore.get(name);
+            boolean restartConnector = !onlyFailed || status == null || status.state() == State.FAILED;
+            List<ConnectorTaskId> tasks = new ArrayList<>();
+            if (includeTasks) {
+                for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
+                    ConnectorTaskId id = new ConnectorTaskId(name, i);
+                    TaskStatus taskStatus = statusStore.get(id);
+                    if (!onlyFailed || taskStatus == null || taskStatus.state() == State.FAILED) {
+                        tasks.add(id);
+                    }
+                }
+            }
+            if (restartConnector) {
+                statusStore.put(new ConnectorStatus(name, State.RESTARTING, null, workerId, 0));
+                worker.stopConnector(name);
+            }
+            for (ConnectorTaskId id : tasks) {
+                statusStore.put(new TaskStatus(id, State.RESTARTING, null, workerId, 0));
+            }
+            worker.stopTasks(tasks);
+            if (restartConnector) {
+                worker.startConnector(name, snapshot.connectorConfigs().get(name), snapshot.targetState(name), this);
+            }
+            for (ConnectorTaskId id : tasks) {
+                startTask(configStore.snapshot(), id);
+            }
+            return null;
+        });
+        return connectorStatus(name);
+    }
+
+    @Override
+    public void restartTask(ConnectorTaskId id) {
+        control.call(() -> {
+            ClusterConfigState snapshot = existing(id.connector());
+            if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
+                throw HerderException.taskNotFound(id.connector(), id.task());
+            }
+            statusStore.put(new TaskStatus(id, State.RESTARTING, null, workerId, 0));
+            worker.stopTasks(List.of(id));
+            startTask(snapshot, id);
+            return null;
+        });
+    }
+
+    @Override
+    public void onTaskReconfigurationRequest(String connector) {
+        control.submit(() -> {
+            ClusterConfigState snapshot = configStore.snapshot();
+            if (snapshot.contains(connector) && snapshot.targetState(connector) != TargetState.STOPPED) {
+                reconfigureTasks(connector);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        control.close(() -> {
+            for (String name : worker.connectorNames()) {
+                worker.stopTasks(worker.taskIds(name));
+            }
+            for (String name : worker.connectorNames()) {
+                worker.stopConnector(name);
+            }
+        });
+    }
+
+    // --- on the control thread ---
+
+    private void startConnectorAndTasks(String name) {
+        ClusterConfigState snapshot = configStore.snapshot();
+        TargetState target = snapshot.targetState(name);
+        worker.startConnector(name, snapshot.connectorConfigs().get(name), target, this);
+        if (target == TargetState.STOPPED) {
+            // a stopped connector has no tasks (Apache's semantics), so they need no resources
+            if (!snapshot.taskConfigs(name).isEmpty()) {
+                configStore.putTaskConfigs(name, List.of());
+            }
+            return;
+        }
+        reconfigureTasks(name);
+    }
+
+    private void reconfigureTasks(String name) {
+        if (!worker.connectorNames().contains(name)) {
+            log.info("Connector {} is not running; its tasks are not (re)configured", name);
+            return;
+        }
+        ClusterConfigState snapshot = configStore.snapshot();
+        Map<String, String> rawConfig = snapshot.connectorConfigs().get(name);
+        List<Map<String, String>> generated;
+        try {
+            int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
+            generated = worker.connectorTaskConfigs(name, maxTasks);
+        } catch (RuntimeException e) {
+            log.error("Connector {} failed to generate task configs", name, e);
+            statusStore.put(new ConnectorStatus(name, State.FAILED, Traces.of(e), workerId, 0));
+            return;
+        }
+        List<Map<String, String>> taskConfigs = TaskConfigs.withPlaceholders(generated, rawConfig,
+                configProviders.resolve(rawConfig));
+        if (!taskConfigs.equals(snapshot.taskConfigs(name))) {
+            worker.stopTasks(worker.taskIds(name));
+            configStore.putTaskConfigs(name, taskConfigs);
+            snapshot = configStore.snapshot();
+        }
+        Set<ConnectorTaskId> running = worker.taskIds(name);
+        for (int i = 0; i < taskConfigs.size(); i++) {
+            ConnectorTaskId id = new ConnectorTaskId(name, i);
+            if (!running.contains(id)) {
+                startTask(snapshot, id);
+            }
+        }
+    }
+
+    private void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
+        List<Map<String, String>> configs = snapshot.taskConfigs(id.connector());
+        if (id.task() < configs.size()) {
+            worker.startTask(id, snapshot.connectorConfigs().get(id.connector()), configs.get(id.task()),
+                    snapshot.targetState(id.connector()));
+        }
+    }
+
+    private void stopConnectorAndTasks(String name) {
+        worker.stopTasks(worker.taskIds(name));
+        worker.stopConnector(name);
+    }
+
+    // --- reads ---
+
+    private ClusterConfigState existing(String name) {
+        ClusterConfigState snapshot = configStore.snapshot();
+        if (!snapshot.contains(name)) {
+            throw HerderException.notFound(name);
+        }
+        return snapshot;
+    }
+
+    private ConnectorInfo info(ClusterConfigState snapshot, String name) {
+        List<ConnectorTaskId> tasks = new ArrayList<>();
+        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
+            tasks.add(new ConnectorTaskId(name, i));
+        }
+        return new ConnectorInfo(name, snapshot.connectorConfigs().get(name), tasks, type(snapshot, name));
+    }
+
+    private String type(ClusterConfigState snapshot, String name) {
+        return worker.connectorType(snapshot.connectorConfigs().get(name));
+    }
+}

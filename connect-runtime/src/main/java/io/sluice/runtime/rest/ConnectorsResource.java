@@ -1,0 +1,213 @@
+package io.sluice.runtime.rest;
+
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.herder.ConnectorInfo;
+import io.sluice.runtime.herder.ConnectorStateInfo;
+import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.herder.TaskInfo;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.TargetState;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** /connectors: Apache Kafka Connect's connector resource, same paths, codes and bodies. */
+@Path("/connectors")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class ConnectorsResource {
+    private final Herder herder;
+
+    public ConnectorsResource(Herder herder) {
+        this.herder = herder;
+    }
+
+    @GET
+    public Object listConnectors(@QueryParam("expand") List<String> expand) {
+        if (expand == null || expand.isEmpty()) {
+            return herder.connectors();
+        }
+        Map<String, Map<String, Object>> expanded = new LinkedHashMap<>();
+        for (String name : herder.connectors()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            try {
+                for (String e : expand) {
+                    switch (e) {
+                        case "status" -> entry.put("status", herder.connectorStatus(name));
+                        case "info" -> entry.put("info", herder.connectorInfo(name));
+                        default -> throw HerderException.badRequest("Unknown expand value " + e + "; use status or info");
+                    }
+                }
+            } catch (HerderException gone) {
+                if (gone.status() != 404) {
+                    throw gone;
+                }
+                continue; // deleted while listing
+            }
+            expanded.put(name, entry);
+        }
+        return expanded;
+    }
+
+    @POST
+    public Response createConnector(CreateConnectorRequest request) {
+        if (request == null) {
+            throw HerderException.badRequest("Request body is required: {\"name\": ..., \"config\": {...}}");
+        }
+        String name = request.name() == null ? null : request.name().trim();
+        Map<String, String> config = request.config();
+        if (config == null) {
+            throw HerderException.badRequest("Connector config is required: {\"name\": ..., \"config\": {...}}");
+        }
+        if (name == null || name.isEmpty()) {
+            name = config.get(ConnectorConfig.NAME);
+        }
+        checkName(name, config);
+        TargetState initial = parseInitialState(request.initialState());
+        Herder.Created created = herder.putConnectorConfig(name, config, false, initial);
+        URI location = UriBuilder.fromPath("/connectors/{name}").build(name);
+        return Response.created(location).entity(created.info()).build();
+    }
+
+    @GET
+    @Path("/{connector}")
+    public ConnectorInfo getConnector(@PathParam("connector") String connector) {
+        return herder.connectorInfo(connector);
+    }
+
+    @GET
+    @Path("/{connector}/config")
+    public Map<String, String> getConnectorConfig(@PathParam("connector") String connector) {
+        return herder.connectorConfig(connector);
+    }
+
+    @PUT
+    @Path("/{connector}/config")
+    public Response putConnectorConfig(@PathParam("connector") String connector, Map<String, String> config) {
+        if (config == null) {
+            throw HerderException.badRequest("Request body must be the connector config as a JSON object");
+        }
+        checkName(connector, config);
+        Herder.Created result = herder.putConnectorConfig(connector, config, true, null);
+        if (result.created()) {
+            return Response.created(UriBuilder.fromPath("/connectors/{name}").build(connector))
+                    .entity(result.info()).build();
+        }
+        return Response.ok(result.info()).build();
+    }
+
+    @GET
+    @Path("/{connector}/status")
+    public ConnectorStateInfo getConnectorStatus(@PathParam("connector") String connector) {
+        return herder.connectorStatus(connector);
+    }
+
+    @GET
+    @Path("/{connector}/tasks")
+    public List<TaskInfo> getTaskConfigs(@PathParam("connector") String connector) {
+        return herder.taskConfigs(connector);
+    }
+
+    @GET
+    @Path("/{connector}/tasks/{task}/status")
+    public ConnectorStateInfo.TaskState getTaskStatus(@PathParam("connector") String connector,
+                                                      @PathParam("task") int task) {
+        return herder.taskStatus(new ConnectorTaskId(connector, task));
+    }
+
+    @POST
+    @Path("/{connector}/tasks/{task}/restart")
+    public Response restartTask(@PathParam("connector") String connector, @PathParam("task") int task) {
+        herder.restartTask(new ConnectorTaskId(connector, task));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/{connector}/restart")
+    public Response restartConnector(@PathParam("connector") String connector,
+                                     @DefaultValue("false") @QueryParam("includeTasks") boolean includeTasks,
+                                     @DefaultValue("false") @QueryParam("onlyFailed") boolean onlyFailed) {
+        ConnectorStateInfo status = herder.restartConnector(connector, includeTasks, onlyFailed);
+        if (!includeTasks && !onlyFailed) {
+            return Response.noContent().build();
+        }
+        return Response.accepted(status).build();
+    }
+
+    @PUT
+    @Path("/{connector}/pause")
+    public Response pause(@PathParam("connector") String connector) {
+        herder.setTargetState(connector, TargetState.PAUSED);
+        return Response.accepted().build();
+    }
+
+    @PUT
+    @Path("/{connector}/resume")
+    public Response resume(@PathParam("connector") String connector) {
+        herder.setTargetState(connector, TargetState.STARTED);
+        return Response.accepted().build();
+    }
+
+    @PUT
+    @Path("/{connector}/stop")
+    public Response stop(@PathParam("connector") String connector) {
+        herder.setTargetState(connector, TargetState.STOPPED);
+        return Response.noContent().build();
+    }
+
+    @DELETE
+    @Path("/{connector}")
+    public Response deleteConnector(@PathParam("connector") String connector) {
+        herder.deleteConnector(connector);
+        return Response.noContent().build();
+    }
+
+    private static void checkName(String name, Map<String, String> config) {
+        if (name == null || name.isBlank()) {
+            throw HerderException.badRequest("Connector name is required");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw HerderException.badRequest("Connector name " + name + " contains control characters");
+        }
+        String inConfig = config.get(ConnectorConfig.NAME);
+        if (inConfig != null && !inConfig.equals(name)) {
+            throw HerderException.badRequest("Connector name configuration (" + inConfig
+                    + ") doesn't match connector name in the URL (" + name + ")");
+        }
+    }
+
+    private static TargetState parseInitialState(String state) {
+        if (state == null) {
+            return TargetState.STARTED;
+        }
+        String s = state.trim().toUpperCase(Locale.ROOT);
+        if (s.equals("RUNNING")) {
+            return TargetState.STARTED;
+        }
+        try {
+            TargetState parsed = TargetState.valueOf(s);
+            if (parsed != TargetState.STARTED) {
+                return parsed;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // fall through to the error below
+        }
+        throw HerderException.badRequest("Invalid initial_state " + state + "; use RUNNING, PAUSED or STOPPED");
+    }
+}

@@ -1,0 +1,50 @@
+package io.sluice.runtime.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.sluice.runtime.herder.HerderException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns every failure of a request into Apache's JSON error body; a client's mistake is a 4xx, never a stack trace. */
+public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
+    private static final Logger log = LoggerFactory.getLogger(RestExceptionMapper.class);
+
+    @Override
+    public Response toResponse(Throwable e) {
+        int status;
+        String message;
+        if (e instanceof HerderException he) {
+            status = he.status();
+            message = he.getMessage();
+        } else if (e instanceof WebApplicationException wae) {
+            status = wae.getResponse().getStatus();
+            message = wae.getMessage();
+            if (wae.getCause() instanceof JsonProcessingException jpe) {
+                status = 400;
+                message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+            }
+        } else if (e instanceof JsonProcessingException jpe) {
+            status = 400;
+            message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+        } else if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+            status = 400;
+            message = e.getMessage();
+        } else {
+            status = 500;
+            message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+            log.error("Request failed", e);
+        }
+        if (status >= 500) {
+            log.debug("Request failed with {}", status, e);
+        }
+        return Response.status(status)
+                .entity(new ErrorMessage(status, message))
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .build();
+    }
+}
