@@ -1,26 +1,73 @@
 package io.sluice.runtime.worker.errors;
 
 import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.worker.errors.ErrorsConfig.ToleranceType;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A task's error policy (errors.tolerance, errors.retry.*, errors.log.*, and for sinks the dead
  * letter queue): runs per-record operations with retries and reports failures it tolerates.
  *
- * <p>SKELETON: the errors room replaces this.
+ * <p>As in Apache Kafka Connect: retriable exceptions are retried with backoff until
+ * errors.retry.timeout; converters and transformations may fail with any exception and be
+ * tolerated, other stages only with retriable ones. Every failure is reported (logged when
+ * errors.log.enable, written to the DLQ when configured) before the task is failed or the record
+ * skipped. {@link #execute} runs on the task thread; {@link #reportErrant} and
+ * {@link #executeFailed} may be called from any thread.
  */
 public final class ErrorHandler implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ConnectorTaskId task;
+    private final ErrorsConfig config;
+    private final LogErrorReporter logReporter;
+    private final DeadLetterQueueReporter dlq;
+    private final RetryClock clock;
+    private final Backoff backoff;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping;
 
     /**
      * @param producerConfig client config for the DLQ producer (bootstrap.servers included), used
      *                       only by sinks with errors.deadletterqueue.topic.name
      * @param adminConfig    client config to create the DLQ topic when missing
+     * @throws org.apache.kafka.common.config.ConfigException naming the key of a bad error setting
+     * @throws ConnectException when the dead letter queue topic can't be created
      */
     public ErrorHandler(ConnectorTaskId task, Map<String, String> connectorConfig, boolean sink,
                         Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
+        this(task, ErrorsConfig.parse(connectorConfig, sink), sink, producerConfig, adminConfig);
+    }
+
+    private ErrorHandler(ConnectorTaskId task, ErrorsConfig config, boolean sink,
+                         Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
+        this(task, config, sink && config.dlqEnabled()
+                        ? DeadLetterQueueReporter.open(task, config, producerConfig, adminConfig) : null,
+                RetryClock.system(), Backoff.withRandomJitter(config.retryDelayMaxMs()));
+    }
+
+    /** For tests: a given DLQ (or none), clock and backoff. */
+    ErrorHandler(ConnectorTaskId task, ErrorsConfig config, DeadLetterQueueReporter dlq, RetryClock clock,
+                 Backoff backoff) {
+        this.task = task;
+        this.config = config;
+        this.logReporter = config.logEnabled() ? new LogErrorReporter(config.logIncludeMessages()) : null;
+        this.dlq = dlq;
+        this.clock = clock;
+        this.backoff = backoff;
     }
 
     /**
@@ -29,12 +76,28 @@ public final class ErrorHandler implements AutoCloseable {
      * was tolerated (and reported). Throws a ConnectException when the failure is not tolerated.
      */
     public <T> T execute(Stage stage, Class<?> executingClass, RecordContext record, Callable<T> op) {
-        try {
-            return op.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new org.apache.kafka.connect.errors.ConnectException(e);
+        if (dlq != null) {
+            dlq.checkHealthy();
+        }
+        long retryTimeout = config.retryTimeoutMs();
+        // the clock is read only when retries are possible, to keep the per-record path lean
+        long deadline = retryTimeout == 0 ? Long.MIN_VALUE
+                : retryTimeout < 0 ? Long.MAX_VALUE : clock.milliseconds() + retryTimeout;
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            try {
+                return op.call();
+            } catch (Exception e) {
+                if (!isRetriable(stage, e)) {
+                    return fail(new Failure(task, stage, executingClass, record, e, attempt), false);
+                }
+                if (!awaitRetry(attempt, deadline)) {
+                    return fail(new Failure(task, stage, executingClass, record, e, attempt), true);
+                }
+                log.debug("{} retrying {} with {} after a retriable error (attempt {}): {}",
+                        task, stage, executingClass.getName(), attempt, e.toString());
+            }
         }
     }
 
@@ -44,15 +107,118 @@ public final class ErrorHandler implements AutoCloseable {
      * when errors.tolerance is none.
      */
     public Future<Void> reportErrant(ConsumerRecord<byte[], byte[]> original, Throwable error) {
-        throw new UnsupportedOperationException();
+        return executeFailed(Stage.TASK_PUT, SinkTask.class, RecordContext.of(original), error);
+    }
+
+    /**
+     * Reports an operation that already failed outside {@link #execute} (an errant record, a
+     * producer send callback). The future completes when every report is durable.
+     *
+     * @throws ConnectException when errors.tolerance is none, or an earlier DLQ write failed
+     */
+    public Future<Void> executeFailed(Stage stage, Class<?> executingClass, RecordContext record, Throwable error) {
+        if (dlq != null) {
+            dlq.checkHealthy();
+        }
+        CompletableFuture<Void> reported = report(new Failure(task, stage, executingClass, record, error, 1));
+        if (config.tolerance() == ToleranceType.NONE) {
+            throw new ConnectException("Tolerance exceeded in error handler", error);
+        }
+        return reported;
     }
 
     /** Whether errors.tolerance=all. */
     public boolean toleratesAll() {
-        return false;
+        return config.tolerance() == ToleranceType.ALL;
     }
 
+    /** The parsed error settings, e.g. for whether a sink task gets an ErrantRecordReporter. */
+    public ErrorsConfig config() {
+        return config;
+    }
+
+    /**
+     * Ends any retry under way and makes later retriable failures final at once; called from
+     * another thread when the task is being stopped, so errors.retry.timeout=-1 can't hang it.
+     */
+    public void triggerStop() {
+        stopping = true;
+        clock.stop();
+    }
+
+    /**
+     * Waits until every DLQ write sent so far is acknowledged; call before committing offsets so
+     * a committed record's report is never lost.
+     *
+     * @throws ConnectException if any DLQ write failed
+     */
+    public void flush() {
+        if (dlq != null) {
+            dlq.flush();
+        }
+    }
+
+    /** Stops retries, then waits (bounded) for pending DLQ writes and closes the DLQ producer. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        triggerStop();
+        if (dlq != null) {
+            dlq.close(CLOSE_TIMEOUT);
+        }
+    }
+
+    /** Sleeps before the next attempt; false when no retry may start (deadline passed, or stopping). */
+    private boolean awaitRetry(int attempt, long deadline) {
+        if (stopping || deadline == Long.MIN_VALUE) {
+            return false;
+        }
+        long now = clock.milliseconds();
+        if (now >= deadline) {
+            return false;
+        }
+        long delay = backoff.delay(attempt, now, deadline);
+        if (delay > 0 && !clock.sleep(delay)) {
+            return false;
+        }
+        return !stopping;
+    }
+
+    private <T> T fail(Failure failure, boolean retriesExhausted) {
+        report(failure);
+        Throwable error = failure.error();
+        if (!retriesExhausted && !isTolerable(failure.stage())) {
+            throw new ConnectException("Unhandled exception in error handler", error);
+        }
+        if (config.tolerance() == ToleranceType.NONE) {
+            throw new ConnectException(retriesExhausted
+                    ? "Exceeded deadline & tolerance for retriable exception"
+                    : "Tolerance exceeded in error handler", error);
+        }
+        log.trace("{} skipping a record that failed in {}", task, failure.stage());
+        return null;
+    }
+
+    private CompletableFuture<Void> report(Failure failure) {
+        if (logReporter != null) {
+            logReporter.report(failure);
+        }
+        return dlq == null ? CompletableFuture.completedFuture(null) : dlq.report(failure);
+    }
+
+    /** Converters and transformations may fail with any exception and still be tolerated, as in Apache. */
+    static boolean isTolerable(Stage stage) {
+        return switch (stage) {
+            case TRANSFORMATION, KEY_CONVERTER, VALUE_CONVERTER, HEADER_CONVERTER -> true;
+            default -> false;
+        };
+    }
+
+    /** Connect's RetriableException everywhere; for producer sends also the clients' retriable errors. */
+    static boolean isRetriable(Stage stage, Throwable e) {
+        return e instanceof RetriableException
+                || stage == Stage.KAFKA_PRODUCE && e instanceof org.apache.kafka.common.errors.RetriableException;
     }
 }

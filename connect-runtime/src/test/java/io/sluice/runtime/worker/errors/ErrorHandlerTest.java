@@ -1,0 +1,293 @@
+package io.sluice.runtime.worker.errors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runtime.storage.ConnectorTaskId;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.transforms.InsertField;
+import org.junit.jupiter.api.Test;
+
+class ErrorHandlerTest {
+
+    private static final ConnectorTaskId TASK = new ConnectorTaskId("orders-sink", 2);
+    private static final ConsumerRecord<byte[], byte[]> CONSUMED = consumed();
+
+    private final FakeRetryClock clock = new FakeRetryClock();
+
+    private ErrorHandler handler(Map<String, String> settings) {
+        return handler(settings, null);
+    }
+
+    private ErrorHandler handler(Map<String, String> settings, DeadLetterQueueReporter dlq) {
+        ErrorsConfig config = ErrorsConfig.parse(settings, true);
+        return new ErrorHandler(TASK, config, dlq, clock, new Backoff(config.retryDelayMaxMs(), bound -> bound / 2));
+    }
+
+    private static ConsumerRecord<byte[], byte[]> consumed() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("trace", "abc".getBytes(StandardCharsets.UTF_8));
+        return new ConsumerRecord<>("orders", 3, 42L, 1_700_000_000_000L, TimestampType.CREATE_TIME, 3, 5,
+                "key".getBytes(StandardCharsets.UTF_8), "value".getBytes(StandardCharsets.UTF_8), headers,
+                Optional.empty());
+    }
+
+    /** An operation failing with the given exceptions in turn, then returning "ok". */
+    private static final class Flaky implements java.util.concurrent.Callable<String> {
+        private final List<Exception> failures;
+        final AtomicInteger calls = new AtomicInteger();
+
+        Flaky(Exception... failures) {
+            this.failures = List.of(failures);
+        }
+
+        static Flaky always(Exception failure) {
+            Exception[] many = new Exception[10_000];
+            java.util.Arrays.fill(many, failure);
+            return new Flaky(many);
+        }
+
+        @Override
+        public String call() throws Exception {
+            int n = calls.getAndIncrement();
+            if (n < failures.size()) {
+                throw failures.get(n);
+            }
+            return "ok";
+        }
+    }
+
+    @Test
+    void successfulOperationRunsOnceWithoutReadingTheClockOrSleeping() {
+        Flaky op = new Flaky();
+        assertEquals("ok", handler(Map.of()).execute(Stage.TRANSFORMATION, InsertField.class, RecordContext.of(CONSUMED), op));
+        assertEquals(1, op.calls.get());
+        assertTrue(clock.sleeps.isEmpty());
+    }
+
+    @Test
+    void retriableFailuresAreRetriedWithExponentialBackoffUntilTheyPass() {
+        Flaky op = new Flaky(new RetriableException("1"), new RetriableException("2"), new RetriableException("3"));
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "10000"));
+        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(4, op.calls.get());
+        assertEquals(List.of(300L, 600L, 1200L), clock.sleeps);
+    }
+
+    @Test
+    void retriesStopAtTheRetryTimeoutAndFailTheTaskWhenToleranceIsNone() {
+        RetriableException cause = new RetriableException("db down");
+        Flaky op = Flaky.always(cause);
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "1000"));
+        ConnectException e = assertThrows(ConnectException.class,
+                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertSame(cause, e.getCause());
+        assertEquals(List.of(300L, 600L, 100L), clock.sleeps, "the last delay is cut to the deadline");
+        assertEquals(4, op.calls.get());
+    }
+
+    @Test
+    void retriesStopAtTheRetryTimeoutAndSkipTheRecordWhenToleranceIsAll() {
+        Flaky op = Flaky.always(new RetriableException("db down"));
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "1000", "errors.tolerance", "all"));
+        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(4, op.calls.get());
+    }
+
+    @Test
+    void thereAreNoRetriesByDefault() {
+        Flaky op = Flaky.always(new RetriableException("db down"));
+        ErrorHandler errors = handler(Map.of());
+        assertThrows(ConnectException.class,
+                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(1, op.calls.get());
+        assertTrue(clock.sleeps.isEmpty());
+    }
+
+    @Test
+    void delaysAreJitteredBelowTheMaximumOnceItIsReached() {
+        Exception[] failures = new Exception[6];
+        java.util.Arrays.fill(failures, new RetriableException("busy"));
+        Flaky op = new Flaky(failures);
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "-1", "errors.retry.delay.max.ms", "1000"));
+        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(List.of(300L, 600L, 500L, 500L, 500L, 500L), clock.sleeps);
+    }
+
+    @Test
+    void infiniteRetryTimeoutKeepsRetryingUntilTheTaskIsStopped() {
+        Flaky op = Flaky.always(new RetriableException("db down"));
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "-1", "errors.tolerance", "all"));
+        clock.onSleep = () -> {
+            if (clock.sleeps.size() == 50) {
+                errors.triggerStop();
+            }
+        };
+        assertNull(errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(50, op.calls.get());
+    }
+
+    @Test
+    void afterStopRetriableFailuresAreFinalAtOnce() {
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "-1"));
+        errors.triggerStop();
+        Flaky op = Flaky.always(new RetriableException("db down"));
+        assertThrows(ConnectException.class,
+                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals(1, op.calls.get());
+    }
+
+    @Test
+    void nonRetriableTransformationFailureIsSkippedWithToleranceAll() {
+        Flaky op = Flaky.always(new IllegalArgumentException("bad field"));
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all", "errors.retry.timeout", "5000"));
+        assertNull(errors.execute(Stage.TRANSFORMATION, InsertField.class, RecordContext.of(CONSUMED), op));
+        assertEquals(1, op.calls.get(), "non-retriable failures are not retried");
+    }
+
+    @Test
+    void nonRetriableTransformationFailureFailsTheTaskWithToleranceNone() {
+        IllegalArgumentException cause = new IllegalArgumentException("bad field");
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "none"));
+        ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TRANSFORMATION,
+                InsertField.class, RecordContext.of(CONSUMED), Flaky.always(cause)));
+        assertEquals("Tolerance exceeded in error handler", e.getMessage());
+        assertSame(cause, e.getCause());
+    }
+
+    @Test
+    void nonRetriableFailureOfTheTaskItselfIsNeverToleratedAsInApache() {
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"));
+        ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TASK_PUT,
+                Object.class, RecordContext.of(CONSUMED), Flaky.always(new IllegalStateException("boom"))));
+        assertEquals("Unhandled exception in error handler", e.getMessage());
+    }
+
+    @Test
+    void clientRetriableErrorsAreRetriedOnlyForProducerSends() {
+        ErrorHandler errors = handler(Map.of("errors.retry.timeout", "10000"));
+        Flaky produce = new Flaky(new TimeoutException("no leader"));
+        assertEquals("ok", errors.execute(Stage.KAFKA_PRODUCE, Object.class, RecordContext.of(CONSUMED), produce));
+        assertEquals(2, produce.calls.get());
+        Flaky put = new Flaky(new TimeoutException("no leader"));
+        assertThrows(ConnectException.class,
+                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), put));
+        assertEquals(1, put.calls.get());
+    }
+
+    @Test
+    void reportErrantFailsTheTaskWhenToleranceIsNone() {
+        ErrorHandler errors = handler(Map.of("errors.log.enable", "true"));
+        RuntimeException cause = new RuntimeException("bad row");
+        ConnectException e = assertThrows(ConnectException.class, () -> errors.reportErrant(CONSUMED, cause));
+        assertSame(cause, e.getCause());
+    }
+
+    @Test
+    void reportErrantWithoutDeadLetterQueueCompletesAtOnce() {
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all", "errors.log.enable", "true"));
+        assertTrue(errors.reportErrant(CONSUMED, new RuntimeException("bad row")).isDone());
+    }
+
+    @Test
+    void toleratedFailureWritesTheOriginalRecordToTheDeadLetterQueue() {
+        MockProducer<byte[], byte[]> producer = mockProducer(true);
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"),
+                new DeadLetterQueueReporter(producer, "orders-dlq", false));
+        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class, RecordContext.of(CONSUMED),
+                Flaky.always(new RuntimeException("not json"))));
+        ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
+        assertEquals("orders-dlq", sent.topic());
+        assertEquals("key", new String(sent.key(), StandardCharsets.UTF_8));
+        assertEquals("value", new String(sent.value(), StandardCharsets.UTF_8));
+        assertEquals(CONSUMED.timestamp(), sent.timestamp());
+        assertEquals(1, sent.headers().toArray().length, "only the original header without context headers");
+    }
+
+    @Test
+    void reportErrantFutureCompletesWhenTheDeadLetterQueueWriteIsAcknowledged() throws Exception {
+        MockProducer<byte[], byte[]> producer = mockProducer(false);
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"),
+                new DeadLetterQueueReporter(producer, "orders-dlq", true));
+        Future<Void> reported = errors.reportErrant(CONSUMED, new RuntimeException("bad row"));
+        assertFalse(reported.isDone());
+        producer.completeNext();
+        reported.get(1, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void failedDeadLetterQueueWriteFailsTheTaskOnItsNextOperation() {
+        MockProducer<byte[], byte[]> producer = mockProducer(false);
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"),
+                new DeadLetterQueueReporter(producer, "orders-dlq", false));
+        Future<Void> reported = errors.reportErrant(CONSUMED, new RuntimeException("bad row"));
+        producer.errorNext(new RecordTooLargeException("too big"));
+        ExecutionException failed = assertThrows(ExecutionException.class, () -> reported.get(1, TimeUnit.SECONDS));
+        assertTrue(failed.getCause() instanceof RecordTooLargeException);
+        ConnectException next = assertThrows(ConnectException.class,
+                () -> errors.execute(Stage.TRANSFORMATION, Object.class, RecordContext.of(CONSUMED), () -> "ok"));
+        assertTrue(next.getCause() instanceof RecordTooLargeException);
+        assertThrows(ConnectException.class, () -> errors.reportErrant(CONSUMED, new RuntimeException("x")));
+        assertThrows(ConnectException.class, errors::flush);
+    }
+
+    @Test
+    void closeIsIdempotentAndClosesTheDeadLetterQueueProducer() {
+        MockProducer<byte[], byte[]> producer = mockProducer(true);
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"),
+                new DeadLetterQueueReporter(producer, "orders-dlq", false));
+        errors.close();
+        errors.close();
+        assertTrue(producer.closed());
+    }
+
+    @Test
+    void logLineNamesTaskStageClassAndCoordinatesButNotTheDataByDefault() {
+        Failure failure = new Failure(TASK, Stage.TRANSFORMATION, InsertField.Value.class, RecordContext.of(CONSUMED),
+                new RuntimeException("x"), 1);
+        String line = new LogErrorReporter(false).message(failure);
+        assertTrue(line.contains("orders-sink-2"), line);
+        assertTrue(line.contains("TRANSFORMATION"), line);
+        assertTrue(line.contains(InsertField.Value.class.getName()), line);
+        assertTrue(line.contains("topic='orders', partition=3, offset=42"), line);
+        assertFalse(line.contains("value"), line);
+        assertFalse(line.contains("trace"), line);
+        String withData = new LogErrorReporter(true).message(failure);
+        assertTrue(withData.contains("key=\"key\", value=\"value\", headers=[trace=\"abc\"]"), withData);
+    }
+
+    @Test
+    void badSettingsAreRejectedNamingTheKey() {
+        Map<String, String> bad = new HashMap<>();
+        bad.put("errors.tolerance", "some");
+        var e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new ErrorHandler(TASK, bad, true, Map.of(), Map.of()));
+        assertTrue(e.getMessage().contains("errors.tolerance"), e.getMessage());
+    }
+
+    private static MockProducer<byte[], byte[]> mockProducer(boolean autoComplete) {
+        return new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+}
