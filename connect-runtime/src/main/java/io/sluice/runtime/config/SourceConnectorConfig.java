@@ -111,8 +111,8 @@ public final class SourceConnectorConfig extends ConnectorConfig {
         short defaultReplication = -1;
         int defaultPartitions = -1;
         try {
-            ConfigDef defaultGroupOnly = new ConfigDef()
-                    .embed(DEFAULT_TOPIC_CREATION_PREFIX, DEFAULT_GROUP, 0, TopicCreationGroups.defaultGroupDef());
+            ConfigDef defaultGroupOnly = new ConfigDef();
+            defaultGroupOnly.embed(DEFAULT_TOPIC_CREATION_PREFIX, DEFAULT_GROUP, 0, TopicCreationGroups.defaultGroupDef());
             AbstractConfig defaults = new AbstractConfig(defaultGroupOnly, props, false);
             defaultReplication = defaults.getShort(DEFAULT_TOPIC_CREATION_PREFIX + REPLICATION_FACTOR);
             defaultPartitions = defaults.getInt(DEFAULT_TOPIC_CREATION_PREFIX + PARTITIONS);
