@@ -174,6 +174,9 @@ public final class ConnectorConfigEnricher {
 
         @Override
         public void ensureValid(String name, Object value) {
+            if (value == null) {
+                return; // a missing type is reported as missing
+            }
             if (kind.isTransformation()) {
                 String negate = prefix + NEGATE;
                 String predicate = prefix + PREDICATE;

@@ -29,6 +29,9 @@ final class TopicCreationGroups {
             + "this config is optional and if it's missing it gets the value the default group";
 
     private static final ConfigDef.Validator MINUS_ONE_OR_POSITIVE = ConfigDef.LambdaValidator.with((name, value) -> {
+        if (value == null) {
+            return; // a missing required value is reported as missing
+        }
         if (!(value instanceof Number number)) {
             throw new ConfigException(name, value, "Value is not of type Integer");
         }
