@@ -5,6 +5,7 @@ import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.config.ConfigDef;
@@ -64,14 +65,13 @@ public final class ConnectorConfigEnricher {
         if (!(parsed instanceof List<?> aliases)) {
             return;
         }
-        String lowerKind = kind.name().toLowerCase(java.util.Locale.ROOT);
+        String lowerKind = kind.name().toLowerCase(Locale.ROOT);
         for (Object o : new LinkedHashSet<>(aliases)) {
             String alias = o.toString();
             String prefix = kind.listKey() + "." + alias + ".";
             String group = kind.group() + ": " + alias;
             String typeKey = prefix + "type";
-            PluginClassValidator classValidator = new PluginClassValidator(plugins, kind.base());
-            ConfigDef.Validator typeValidator = new TypeValidator<>(plugins, kind, prefix, props, classValidator, lowerKind);
+            ConfigDef.Validator typeValidator = new TypeValidator<>(plugins, kind, prefix, props, lowerKind);
             def.define(typeKey, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, typeValidator, Importance.HIGH,
                     "Class for the '" + alias + "' " + lowerKind + ".", group, 0, Width.LONG,
                     kind.base().getSimpleName() + " type for " + alias, List.of(),
@@ -155,21 +155,14 @@ public final class ConnectorConfigEnricher {
         private final Kind<T> kind;
         private final String prefix;
         private final Map<String, String> props;
-        private final PluginClassValidator classValidator;
         private final String lowerKind;
 
-        TypeValidator(Plugins plugins, Kind<T> kind, String prefix, Map<String, String> props,
-                      PluginClassValidator classValidator, String lowerKind) {
+        TypeValidator(Plugins plugins, Kind<T> kind, String prefix, Map<String, String> props, String lowerKind) {
             this.plugins = plugins;
             this.kind = kind;
             this.prefix = prefix;
             this.props = props;
-            this.classValidator = classValidator;
             this.lowerKind = lowerKind;
-        }
-
-        PluginClassValidator classValidator() {
-            return classValidator;
         }
 
         @Override
