@@ -1,0 +1,224 @@
+package io.sluice.runtime.config;
+
+import io.sluice.runtime.config.ConfigInfos.ConfigInfo;
+import io.sluice.runtime.plugins.LoaderSwap;
+import io.sluice.runtime.plugins.Plugins;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Validates a connector config the way Apache's AbstractHerder.validateConnectorConfig does: the
+ * framework keys (sink or source, enriched with transforms and predicates), the connector's own
+ * {@code config()} and {@code validate()}, and each configured converter's {@code config()} under
+ * its prefix. Plugin failures become errors on {@code connector.class}, never exceptions.
+ */
+public final class ConnectorConfigValidator {
+    private static final Logger log = LoggerFactory.getLogger(ConnectorConfigValidator.class);
+    static final String NULL_VALUE_ERROR = "Null value can not be supplied as the configuration value.";
+
+    private final Plugins plugins;
+    private final Function<Map<String, String>, Map<String, String>> resolver;
+
+    /** A validator that checks configs as given (placeholders are validated unresolved). */
+    public ConnectorConfigValidator(Plugins plugins) {
+        this(plugins, (ConfigProviders) null);
+    }
+
+    /** A validator that resolves config provider placeholders first, as Apache does; providers may be null. */
+    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers) {
+        this.plugins = plugins;
+        this.resolver = providers == null ? Function.identity() : providers::resolve;
+    }
+
+    /** Validates a config, loading the connector named by its connector.class through the plugins. */
+    public ConfigInfos validate(Map<String, String> rawConfig) {
+        return validate(rawConfig, null);
+    }
+
+    /** Validates a config against the given connector instance (or, when null, one loaded from connector.class). */
+    public ConfigInfos validate(Map<String, String> rawConfig, Connector connector) {
+        Map<String, String> props;
+        try {
+            props = resolver.apply(rawConfig);
+        } catch (ConnectException e) {
+            return frameworkOnly(rawConfig, rawConfig, e.getMessage());
+        }
+        String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
+        if (connector == null) {
+            if (connType == null || connType.isBlank()) {
+                return frameworkOnly(rawConfig, props, null);
+            }
+            try {
+                connector = Plugins.newInstance(plugins.pluginClass(connType.trim(), Connector.class));
+            } catch (RuntimeException e) {
+                return frameworkOnly(rawConfig, props, e.getMessage());
+            }
+        }
+        try (LoaderSwap swap = LoaderSwap.to(connector.getClass().getClassLoader())) {
+            return validateWithConnector(rawConfig, props, connector, connType);
+        }
+    }
+
+    private ConfigInfos validateWithConnector(Map<String, String> raw, Map<String, String> props, Connector connector,
+                                              String connType) {
+        boolean source = connector instanceof SourceConnector;
+        ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props) : SinkConnectorConfig.configDef(plugins);
+        ConfigDef enriched = ConnectorConfigEnricher.enrich(plugins, base, props, false);
+        Map<String, ConfigValue> validated = validateAll(enriched, props);
+        if (!source) {
+            SinkConnectorConfig.validate(props, validated);
+        }
+        addNullValuedErrors(props, validated);
+
+        Map<String, ConfigKey> keys = new LinkedHashMap<>(enriched.configKeys());
+        Set<String> groups = new LinkedHashSet<>(enriched.groups());
+        List<ConfigValue> values = new ArrayList<>(validated.values());
+        String connectorError = null;
+        try {
+            ConfigDef own = connector.config();
+            if (own == null) {
+                connectorError = connector.getClass().getName() + ".config() must return a ConfigDef that is not null.";
+            } else {
+                Config config = connector.validate(props);
+                if (config == null) {
+                    connectorError = connector.getClass().getName() + ".validate() must return a Config that is not null.";
+                } else {
+                    keys.putAll(own.configKeys());
+                    groups.addAll(own.groups());
+                    values.addAll(config.configValues());
+                }
+            }
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Connector {} failed to validate its config", connector.getClass().getName(), e);
+            connectorError = "Failed to validate the connector configuration: " + e;
+        }
+        if (connectorError != null) {
+            errorOn(values, ConnectorConfig.CONNECTOR_CLASS, connType).addErrorMessage(connectorError);
+        }
+        ConfigInfos connectorInfos = ConfigInfosRenderer.render(connType, keys, values, new ArrayList<>(groups), raw);
+        ConfigInfos header = validateConverter(raw, props, validated, ConnectorConfig.HEADER_CONVERTER,
+                HeaderConverter.class, h -> ((HeaderConverter) h).config(), "header");
+        ConfigInfos key = validateConverter(raw, props, validated, ConnectorConfig.KEY_CONVERTER,
+                Converter.class, c -> ((Converter) c).config(), "key");
+        ConfigInfos value = validateConverter(raw, props, validated, ConnectorConfig.VALUE_CONVERTER,
+                Converter.class, c -> ((Converter) c).config(), "value");
+        return ConfigInfosRenderer.merge(connType, connectorInfos, header, key, value);
+    }
+
+    /** The framework keys alone, with an optional error on connector.class (connector unknown or unloadable). */
+    private ConfigInfos frameworkOnly(Map<String, String> raw, Map<String, String> props, String classError) {
+        ConfigDef def = ConnectorConfigEnricher.enrich(plugins, ConnectorConfig.configDef(plugins), props, false);
+        Map<String, ConfigValue> validated = validateAll(def, props);
+        addNullValuedErrors(props, validated);
+        List<ConfigValue> values = new ArrayList<>(validated.values());
+        String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
+        if (classError != null) {
+            errorOn(values, ConnectorConfig.CONNECTOR_CLASS, connType).addErrorMessage(classError);
+        }
+        return ConfigInfosRenderer.render(connType, def.configKeys(), values, new ArrayList<>(def.groups()), raw);
+    }
+
+    private static Map<String, ConfigValue> validateAll(ConfigDef def, Map<String, String> props) {
+        Map<String, String> nonNull = new LinkedHashMap<>();
+        props.forEach((k, v) -> {
+            if (v != null) {
+                nonNull.put(k, v);
+            }
+        });
+        return def.validateAll(nonNull);
+    }
+
+    private ConfigInfos validateConverter(Map<String, String> raw, Map<String, String> props,
+                                          Map<String, ConfigValue> validated, String property, Class<?> base,
+                                          Function<Object, ConfigDef> configOf, String converterType) {
+        String className = props.get(property);
+        ConfigValue classValue = validated.get(property);
+        if (className == null || className.isBlank() || classValue == null || !classValue.errorMessages().isEmpty()) {
+            return null;
+        }
+        Object converter;
+        try {
+            converter = Plugins.newInstance(plugins.pluginClass(className.trim(), base));
+        } catch (RuntimeException e) {
+            classValue.addErrorMessage("Failed to load class " + className + ": " + e.getMessage());
+            return null;
+        }
+        try (LoaderSwap swap = LoaderSwap.to(converter.getClass().getClassLoader())) {
+            ConfigDef def = configOf.apply(converter);
+            if (def == null) {
+                log.warn("{}.config() returned null; its config is not validated", converter.getClass().getName());
+                return null;
+            }
+            String prefix = property + ".";
+            Map<String, String> converterConfig = new LinkedHashMap<>();
+            props.forEach((k, v) -> {
+                if (k.startsWith(prefix) && v != null && !k.equals(prefix + "plugin.version")) {
+                    converterConfig.put(k.substring(prefix.length()), v);
+                }
+            });
+            converterConfig.putIfAbsent("converter.type", converterType);
+            List<ConfigValue> values = def.validate(converterConfig);
+            return ConfigInfosRenderer.prefixed(def.configKeys(), values, prefix, raw);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("Validating the config of {} failed", className, e);
+            classValue.addErrorMessage("Failed to perform config validation for " + converterType + " converter: " + e);
+            return null;
+        } finally {
+            if (converter instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    log.debug("Closing converter {} failed", className, e);
+                }
+            }
+        }
+    }
+
+    private static void addNullValuedErrors(Map<String, String> props, Map<String, ConfigValue> validated) {
+        props.forEach((k, v) -> {
+            if (v == null) {
+                validated.computeIfAbsent(k, ConfigValue::new).addErrorMessage(NULL_VALUE_ERROR);
+            }
+        });
+    }
+
+    private static ConfigValue errorOn(List<ConfigValue> values, String name, String value) {
+        for (ConfigValue v : values) {
+            if (v.name().equals(name)) {
+                return v;
+            }
+        }
+        ConfigValue created = new ConfigValue(name, value, new ArrayList<>(), new ArrayList<>());
+        values.add(created);
+        return created;
+    }
+
+    /** Whether a result has any errors; the first few as one line for logs and REST 400 messages. */
+    public static String summary(ConfigInfos infos) {
+        StringBuilder sb = new StringBuilder("Connector configuration is invalid and contains the following ")
+                .append(infos.errorCount()).append(" error(s):");
+        for (ConfigInfo info : infos.configs()) {
+            if (info.value() != null) {
+                info.value().errors().forEach(e -> sb.append('\n').append(e));
+            }
+        }
+        return sb.append("\nYou can also find the above list of errors at the endpoint "
+                + "`/connector-plugins/{connectorType}/config/validate`").toString();
+    }
+}
