@@ -209,13 +209,13 @@ public final class ConnectorConfigValidator {
         return created;
     }
 
-    /** Whether a result has any errors; the first few as one line for logs and REST 400 messages. */
+    /** Apache's REST 400 message for an invalid config, each error prefixed by the key it is about. */
     public static String summary(ConfigInfos infos) {
         StringBuilder sb = new StringBuilder("Connector configuration is invalid and contains the following ")
                 .append(infos.errorCount()).append(" error(s):");
         for (ConfigInfo info : infos.configs()) {
             if (info.value() != null) {
-                info.value().errors().forEach(e -> sb.append('\n').append(e));
+                info.value().errors().forEach(e -> sb.append('\n').append(info.value().name()).append(": ").append(e));
             }
         }
         return sb.append("\nYou can also find the above list of errors at the endpoint "

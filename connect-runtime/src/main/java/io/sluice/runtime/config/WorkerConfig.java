@@ -146,7 +146,8 @@ public final class WorkerConfig extends AbstractConfig {
 
     /**
      * Client settings shared by every Kafka client the worker creates: the worker's own top-level
-     * client keys (security, bootstrap) plus the given prefix's keys (producer., consumer., admin.).
+     * client keys (security, bootstrap) plus, when prefix is not null, the prefix's keys
+     * (producer., consumer., admin.).
      */
     public Map<String, Object> clientConfig(String prefix, String bootstrapServers) {
         Map<String, Object> props = new java.util.HashMap<>();
@@ -156,7 +157,9 @@ public final class WorkerConfig extends AbstractConfig {
                 props.put(key, e.getValue());
             }
         }
-        props.putAll(originalsWithPrefix(prefix));
+        if (prefix != null) {
+            props.putAll(originalsWithPrefix(prefix));
+        }
         props.put(BOOTSTRAP_SERVERS, bootstrapServers);
         return props;
     }

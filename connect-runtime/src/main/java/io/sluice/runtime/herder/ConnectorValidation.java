@@ -1,25 +1,29 @@
 package io.sluice.runtime.herder;
 
-import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.ConfigInfos;
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfigValidator;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.Map;
-import org.apache.kafka.connect.connector.Connector;
 
 /** Validates connector configs before they are stored; a refusal lists every problem per field. */
 public final class ConnectorValidation {
-    private final Plugins plugins;
+    private final ConnectorConfigValidator validator;
 
-    public ConnectorValidation(Plugins plugins) {
-        this.plugins = plugins;
+    public ConnectorValidation(Plugins plugins, ConfigProviders providers) {
+        this.validator = new ConnectorConfigValidator(plugins, providers);
     }
 
-    /** Throws a 400 HerderException listing every error when the config is invalid. */
+    /** Apache's validate answer: every framework and connector key with its errors. */
+    public ConfigInfos validate(Map<String, String> config) {
+        return validator.validate(config);
+    }
+
+    /** Throws a 400 HerderException listing every error, as Apache's herder words it, when the config is invalid. */
     public void validateOrThrow(Map<String, String> config) {
-        String connectorClass = config.get(ConnectorConfig.CONNECTOR_CLASS);
-        if (connectorClass == null || connectorClass.isBlank()) {
-            throw HerderException.badRequest("Connector config " + config.get(ConnectorConfig.NAME)
-                    + " contains no connector type");
+        ConfigInfos infos = validate(config);
+        if (infos.errorCount() > 0) {
+            throw HerderException.badRequest(ConnectorConfigValidator.summary(infos));
         }
-        plugins.pluginClass(connectorClass, Connector.class);
     }
 }

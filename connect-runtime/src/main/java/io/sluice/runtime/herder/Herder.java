@@ -1,5 +1,8 @@
 package io.sluice.runtime.herder;
 
+import io.sluice.runtime.config.ConfigInfos;
+import io.sluice.runtime.plugins.PluginDesc;
+import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.TargetState;
 import java.util.Collection;
@@ -50,6 +53,12 @@ public interface Herder extends AutoCloseable {
     ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed);
 
     void restartTask(ConnectorTaskId id);
+
+    /** Validates a connector config without storing it (PUT /connector-plugins/{type}/config/validate). */
+    ConfigInfos validateConnectorConfig(Map<String, String> config);
+
+    /** The installed plugins of the given kinds, as GET /connector-plugins lists them. */
+    List<PluginDesc> plugins(Collection<PluginType> types);
 
     @Override
     void close();

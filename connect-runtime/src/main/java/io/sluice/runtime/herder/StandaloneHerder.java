@@ -1,7 +1,11 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.plugins.PluginDesc;
+import io.sluice.runtime.plugins.PluginType;
+import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.ConnectorStatus;
@@ -35,16 +39,18 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private final StatusStore statusStore;
     private final ConfigProviders configProviders;
     private final ConnectorValidation validation;
+    private final Plugins plugins;
     private final ControlThread control = new ControlThread("sluice-herder");
 
     public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
-                            ConfigProviders configProviders, ConnectorValidation validation) {
+                            ConfigProviders configProviders, Plugins plugins) {
         this.workerId = workerId;
         this.worker = worker;
         this.configStore = configStore;
         this.statusStore = statusStore;
         this.configProviders = configProviders;
-        this.validation = validation;
+        this.plugins = plugins;
+        this.validation = new ConnectorValidation(plugins, configProviders);
     }
 
     @Override
@@ -225,6 +231,20 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             startTask(snapshot, id);
             return null;
         });
+    }
+
+    @Override
+    public ConfigInfos validateConnectorConfig(Map<String, String> config) {
+        return validation.validate(config);
+    }
+
+    @Override
+    public List<PluginDesc> plugins(Collection<PluginType> types) {
+        List<PluginDesc> result = new ArrayList<>();
+        for (PluginType type : types) {
+            result.addAll(plugins.plugins(type));
+        }
+        return result;
     }
 
     @Override

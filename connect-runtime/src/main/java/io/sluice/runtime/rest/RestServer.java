@@ -105,6 +105,7 @@ public final class RestServer implements AutoCloseable {
                 .register(new RestExceptionMapper())
                 .register(new RootResource(info))
                 .register(new ConnectorsResource(herder))
+                .register(new ConnectorPluginsResource(herder))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         ServletContextHandler context = new ServletContextHandler();

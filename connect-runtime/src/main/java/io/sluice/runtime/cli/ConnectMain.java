@@ -1,0 +1,85 @@
+package io.sluice.runtime.cli;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfigFile;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.config.WorkerConfigFile;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.TargetState;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** bin/connect: starts a worker from a worker config file and creates or updates the connectors in the given files. */
+public final class ConnectMain {
+    private static final Logger log = LoggerFactory.getLogger(ConnectMain.class);
+
+    private ConnectMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length < 1 || args[0].equals("-h") || args[0].equals("--help")) {
+            System.err.println("Usage: bin/connect WORKER_CONFIG [CONNECTOR_CONFIG ...]");
+            System.err.println("  CONNECTOR_CONFIG: .properties, or .json as {\"name\":..,\"config\":{..}} or a flat object");
+            System.exit(2);
+        }
+        Path workerFile = Path.of(args[0]);
+        WorkerConfig workerConfig;
+        List<ConnectorConfigFile> connectors = new ArrayList<>();
+        try {
+            workerConfig = WorkerConfigFile.toWorkerConfig(workerFile, resolvePlaceholders(WorkerConfigFile.load(workerFile)));
+            for (int i = 1; i < args.length; i++) {
+                connectors.add(ConnectorConfigFile.load(Path.of(args[i])));
+            }
+        } catch (KafkaException | IllegalArgumentException e) {
+            fail(e.getMessage());
+            return;
+        }
+
+        WorkerProcess worker;
+        try {
+            worker = WorkerProcess.start(workerConfig);
+        } catch (KafkaException | IllegalArgumentException e) {
+            log.error("Worker failed to start", e);
+            fail(args[0] + ": " + e.getMessage());
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("Stopping Sluice worker");
+            worker.close();
+            stopped.countDown();
+        }, "sluice-shutdown"));
+
+        for (ConnectorConfigFile file : connectors) {
+            try {
+                worker.herder().putConnectorConfig(file.name(), file.config(), true, TargetState.STARTED);
+            } catch (KafkaException e) {
+                fail(file.file() + ": connector " + file.name() + " could not be created: " + e.getMessage());
+                return;
+            }
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Worker configs may use the runtime's own config providers (file, env, directory), as Apache allows. */
+    private static Map<String, String> resolvePlaceholders(Map<String, String> workerProps) {
+        try (Plugins builtIns = new Plugins(List.of(), WorkerConfig.PLUGIN_DISCOVERY_MODES.get(1))) {
+            return ConfigProviders.resolveWorkerConfig(workerProps, builtIns);
+        }
+    }
+
+    private static void fail(String message) {
+        System.err.println("sluice: " + message);
+        System.exit(1);
+    }
+}

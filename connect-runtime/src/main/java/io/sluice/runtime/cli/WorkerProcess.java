@@ -1,0 +1,122 @@
+package io.sluice.runtime.cli;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.herder.StandaloneHerder;
+import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.rest.RestServer;
+import io.sluice.runtime.rest.ServerInfo;
+import io.sluice.runtime.storage.WorkerStores;
+import io.sluice.runtime.worker.Worker;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running worker and everything it owns, started in dependency order and stopped in reverse:
+ * embedded broker (when no bootstrap.servers), plugins, stores, worker, herder, REST server.
+ */
+public final class WorkerProcess implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
+    public static final String VERSION = "0.1.0";
+    /** The Connect REST API version Sluice implements, reported by GET / like Apache's worker. */
+    public static final String CONNECT_API_VERSION = "4.3.1";
+
+    private final Deque<AutoCloseable> owned = new ArrayDeque<>();
+    private final String bootstrapServers;
+    private final URI restUrl;
+    private final Herder herder;
+    private final Plugins plugins;
+
+    private WorkerProcess(WorkerConfig config) {
+        long started = System.nanoTime();
+        try {
+            String bootstrap;
+            if (config.embeddedKafka()) {
+                EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
+                        Path.of(config.getString(WorkerConfig.EMBEDDED_KAFKA_DIR)),
+                        config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT)));
+                broker.start();
+                bootstrap = broker.bootstrapServers();
+                log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, broker.dataDir());
+            } else {
+                bootstrap = String.join(",", config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
+            }
+            this.bootstrapServers = bootstrap;
+
+            this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
+                    config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
+            plugins.start();
+
+            RestServer rest = own(new RestServer(config));
+            this.restUrl = rest.bind();
+            String workerId = restUrl.getHost() + ":" + restUrl.getPort();
+
+            WorkerStores storage = own(WorkerStores.open(config, bootstrap));
+
+            ConfigProviders providers = own(new ConfigProviders(config, plugins));
+            Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
+                    storage.offsets(), storage.statuses()));
+            worker.start();
+            this.herder = own(new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(),
+                    providers, plugins));
+            herder.start();
+            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION));
+            log.info("Sluice worker {} ready in {} ms: REST at {}, Kafka at {}", workerId,
+                    (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Starts a worker with the given worker properties; returns when its REST API answers. */
+    public static WorkerProcess start(Map<String, String> workerProps) {
+        return start(new WorkerConfig(workerProps));
+    }
+
+    /** Starts a worker with a parsed worker config; returns when its REST API answers. */
+    public static WorkerProcess start(WorkerConfig config) {
+        return new WorkerProcess(config);
+    }
+
+    private <T extends AutoCloseable> T own(T resource) {
+        owned.push(resource);
+        return resource;
+    }
+
+    public Herder herder() {
+        return herder;
+    }
+
+    public URI restUrl() {
+        return restUrl;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public Plugins plugins() {
+        return plugins;
+    }
+
+    /** Stops everything this worker owns, newest first; each step is bounded. */
+    @Override
+    public synchronized void close() {
+        while (!owned.isEmpty()) {
+            AutoCloseable resource = owned.pop();
+            try {
+                resource.close();
+            } catch (Exception e) {
+                log.warn("Failed to stop {}", resource.getClass().getSimpleName(), e);
+            }
+        }
+    }
+}

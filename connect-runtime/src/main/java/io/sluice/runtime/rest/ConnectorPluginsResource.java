@@ -1,0 +1,71 @@
+package io.sluice.runtime.rest;
+
+import io.sluice.runtime.config.ConfigInfos;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.plugins.PluginDesc;
+import io.sluice.runtime.plugins.PluginType;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** /connector-plugins: what is installed, and config validation for a connector class. */
+@Path("/connector-plugins")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public final class ConnectorPluginsResource {
+    private final Herder herder;
+
+    public ConnectorPluginsResource(Herder herder) {
+        this.herder = herder;
+    }
+
+    @GET
+    public List<PluginInfo> listPlugins(@DefaultValue("true") @QueryParam("connectorsOnly") boolean connectorsOnly) {
+        EnumSet<PluginType> types = connectorsOnly ? EnumSet.of(PluginType.SOURCE, PluginType.SINK)
+                : EnumSet.allOf(PluginType.class);
+        return herder.plugins(types).stream().map(PluginInfo::of).distinct().toList();
+    }
+
+    @PUT
+    @Path("/{pluginName}/config/validate")
+    public ConfigInfos validate(@PathParam("pluginName") String pluginName, Map<String, String> config) {
+        if (config == null) {
+            throw HerderException.badRequest("Request body must be the connector config as a JSON object");
+        }
+        Map<String, String> withClass = new HashMap<>(config);
+        String declared = withClass.get(ConnectorConfig.CONNECTOR_CLASS);
+        if (declared == null) {
+            withClass.put(ConnectorConfig.CONNECTOR_CLASS, pluginName);
+        } else if (!sameConnector(declared, pluginName)) {
+            throw HerderException.badRequest("Included connector type " + declared
+                    + " does not match request type " + pluginName);
+        }
+        return herder.validateConnectorConfig(withClass);
+    }
+
+    private boolean sameConnector(String declared, String pluginName) {
+        if (declared.equals(pluginName)) {
+            return true;
+        }
+        List<PluginDesc> connectors = herder.plugins(EnumSet.of(PluginType.SOURCE, PluginType.SINK));
+        return connectors.stream().anyMatch(d -> matches(d, declared) && matches(d, pluginName));
+    }
+
+    private static boolean matches(PluginDesc desc, String name) {
+        String simple = desc.simpleName();
+        return Arrays.asList(desc.className(), simple, simple.replaceAll("Connector$", "")).contains(name);
+    }
+}

@@ -1,0 +1,95 @@
+package io.sluice.runtime.storage;
+
+import io.sluice.runtime.config.WorkerConfig;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The worker's three stores on their compacted topics, opened together from the worker config and read to the end. */
+public final class WorkerStores implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerStores.class);
+
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final KafkaConfigStore configs;
+    private final KafkaOffsetStore offsets;
+    private final KafkaStatusStore statuses;
+    private final String clusterId;
+
+    private WorkerStores(WorkerConfig config, String bootstrapServers) {
+        Map<String, Object> clients = config.clientConfig(null, bootstrapServers);
+        try {
+            try (Admin admin = Admin.create(clients)) {
+                this.clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+            }
+            this.configs = open(new KafkaConfigStore(clients, config.configTopic(), 1,
+                    config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR)));
+            this.offsets = open(new KafkaOffsetStore(clients, config.offsetTopic(),
+                    config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
+                    config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)));
+            this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
+                    config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
+                    config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
+            configs.start();
+            offsets.start();
+            statuses.start();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        log.info("State read from {}, {} and {} (Kafka cluster {})", config.configTopic(), config.offsetTopic(),
+                config.statusTopic(), clusterId);
+        String offsetFile = config.getString(WorkerConfig.OFFSET_STORAGE_FILE_FILENAME);
+        if (offsetFile != null && !offsetFile.isBlank()) {
+            int imported = ApacheOffsetFileImport.importOnce(Path.of(offsetFile), offsets);
+            if (imported > 0) {
+                log.info("Imported {} source offset(s) from Apache offset file {}", imported, offsetFile);
+            }
+        }
+    }
+
+    /** Opens, creating missing topics, and reads every store to its end; imports an Apache offset file once. */
+    public static WorkerStores open(WorkerConfig config, String bootstrapServers) {
+        return new WorkerStores(config, bootstrapServers);
+    }
+
+    private <T extends AutoCloseable> T open(T store) {
+        opened.push(store);
+        return store;
+    }
+
+    public ConfigStore configs() {
+        return configs;
+    }
+
+    public OffsetStore offsets() {
+        return offsets;
+    }
+
+    public StatusStore statuses() {
+        return statuses;
+    }
+
+    /** The id of the Kafka cluster the stores live in. */
+    public String clusterId() {
+        return clusterId;
+    }
+
+    @Override
+    public void close() {
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                log.warn("Failed to close a store", e);
+            }
+        }
+    }
+}

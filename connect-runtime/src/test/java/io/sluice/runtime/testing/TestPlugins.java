@@ -1,0 +1,53 @@
+package io.sluice.runtime.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
+
+/** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
+public final class TestPlugins {
+    private TestPlugins() {
+    }
+
+    public static Path root() {
+        return Path.of(System.getProperty("sluice.test.plugins", "target/test-plugins")).toAbsolutePath();
+    }
+
+    /** Apache's connect-file 4.3.1 jar. */
+    public static Path connectFileJar() {
+        return root().resolve("connect-file").resolve("connect-file-4.3.1.jar");
+    }
+
+    /** Debezium's JDBC sink plugin directory (its 39 jars). */
+    public static Path debeziumJdbcDir() {
+        return root().resolve("debezium-connector-jdbc");
+    }
+
+    /** Copies a plugin (jar or directory) into a plugin path directory. */
+    public static Path install(Path plugin, Path pluginPathDir) {
+        Path target = pluginPathDir.resolve(plugin.getFileName());
+        try {
+            if (Files.isDirectory(plugin)) {
+                try (Stream<Path> files = Files.walk(plugin)) {
+                    for (Path source : (Iterable<Path>) files::iterator) {
+                        Path dest = target.resolve(plugin.relativize(source).toString());
+                        if (Files.isDirectory(source)) {
+                            Files.createDirectories(dest);
+                        } else {
+                            Files.copy(source, dest, StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                }
+            } else {
+                Files.createDirectories(pluginPathDir);
+                Files.copy(plugin, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+}
