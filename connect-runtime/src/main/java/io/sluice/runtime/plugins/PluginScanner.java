@@ -1,6 +1,5 @@
 package io.sluice.runtime.plugins;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +38,12 @@ final class PluginScanner {
 
     private static final Logger log = LoggerFactory.getLogger(PluginScanner.class);
     private static final String SERVICES = "META-INF/services/";
+    /** Each plugin base type's name, with the plugin types it stands for. */
+    private static final Map<String, Set<PluginType>> BASE_TYPES = baseTypes();
 
     private final DiscoveryMode mode;
     private final ClassLoader runtimeLoader;
+    private final ClassHeader.Reader reader = new ClassHeader.Reader();
 
     PluginScanner(DiscoveryMode mode, ClassLoader runtimeLoader) {
         this.mode = mode;
@@ -54,7 +56,7 @@ final class PluginScanner {
      *
      * @throws IOException when an archive cannot be read (for instance while it is still being copied)
      */
-    List<Found> scan(List<Path> classPath, String packagePrefix, ClassLoader loader) throws IOException {
+    synchronized List<Found> scan(List<Path> classPath, String packagePrefix, ClassLoader loader) throws IOException {
         String entryPrefix = packagePrefix.replace('.', '/');
         Map<String, ClassHeader> headers = new HashMap<>();
         Map<PluginType, Set<String>> manifests = new EnumMap<>(PluginType.class);
@@ -106,7 +108,12 @@ final class PluginScanner {
         }
     }
 
-    /** The plugin types a class reaches through its super classes and interfaces. */
+    /**
+     * The plugin types a class reaches through its super classes and interfaces. The plugin's own class
+     * headers are followed first, even for API types it bundles (their hierarchy is the same as the
+     * runtime's, and {@link #confirm} checks the real classes); only names the plugin lacks are looked up
+     * in the runtime, which keeps thousands of bundled kafka-clients classes from being loaded.
+     */
     private Set<PluginType> reachableTypes(String name, Map<String, ClassHeader> headers, Map<String, Set<PluginType>> memo) {
         if (name == null || name.startsWith("java.")) {
             return Set.of();
@@ -115,16 +122,11 @@ final class PluginScanner {
         if (known != null) {
             return known;
         }
-        memo.put(name, Set.of());
-        ClassHeader header = headers.get(name);
-        Set<PluginType> types;
-        if (header != null && IsolationRule.loadsInIsolation(name)) {
-            types = fromHeader(header, headers, memo);
-        } else {
-            types = fromRuntime(name);
-            if (types == null) {
-                types = header == null ? Set.of() : fromHeader(header, headers, memo);
-            }
+        Set<PluginType> types = BASE_TYPES.get(name);
+        if (types == null) {
+            memo.put(name, Set.of());
+            ClassHeader header = headers.get(name);
+            types = header != null ? fromHeader(header, headers, memo) : fromRuntime(name);
         }
         memo.put(name, types);
         return types;
@@ -140,7 +142,7 @@ final class PluginScanner {
         return types;
     }
 
-    /** The plugin types of a runtime class, or null when the runtime has no such class. */
+    /** The plugin types of a runtime class; none when the runtime has no such class. */
     private Set<PluginType> fromRuntime(String name) {
         try {
             Class<?> cls = Class.forName(name, false, runtimeLoader);
@@ -152,7 +154,7 @@ final class PluginScanner {
             }
             return types;
         } catch (ClassNotFoundException | LinkageError e) {
-            return null;
+            return Set.of();
         }
     }
 
@@ -177,8 +179,8 @@ final class PluginScanner {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (isScannableClass(name, entryPrefix)) {
-                    try (InputStream in = new BufferedInputStream(zip.getInputStream(entry), 2048)) {
-                        addHeader(ClassHeader.read(in), headers);
+                    try (InputStream in = zip.getInputStream(entry)) {
+                        addHeader(reader.read(in), headers);
                     } catch (IOException e) {
                         log.debug("Unreadable class {} in {}: {}", name, archive, e.toString());
                     }
@@ -207,8 +209,8 @@ final class PluginScanner {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String relative = root.relativize(file).toString().replace('\\', '/');
                 if (isScannableClass(relative, entryPrefix)) {
-                    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 2048)) {
-                        addHeader(ClassHeader.read(in), headers);
+                    try (InputStream in = Files.newInputStream(file)) {
+                        addHeader(reader.read(in), headers);
                     } catch (IOException e) {
                         log.debug("Unreadable class {}: {}", file, e.toString());
                     }
@@ -217,6 +219,20 @@ final class PluginScanner {
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
+    }
+
+    private static Map<String, Set<PluginType>> baseTypes() {
+        Map<String, Set<PluginType>> bases = new HashMap<>();
+        for (PluginType type : PluginType.values()) {
+            Set<PluginType> types = EnumSet.noneOf(PluginType.class);
+            for (PluginType other : PluginType.values()) {
+                if (other.superClass().isAssignableFrom(type.superClass())) {
+                    types.add(other);
+                }
+            }
+            bases.put(type.superClass().getName(), Set.copyOf(types));
+        }
+        return Map.copyOf(bases);
     }
 
     private static boolean isScannableClass(String entryName, String entryPrefix) {
