@@ -40,7 +40,9 @@ public final class Plugins implements AutoCloseable {
     private final DiscoveryMode mode;
     private final ClassLoader runtimeLoader = Plugins.class.getClassLoader();
     private final PluginScanner scanner;
-    private final PluginRegistry registry = new PluginRegistry(BuiltinPlugins.apacheAliases());
+    private static final Map<String, String> APACHE_ALIASES = BuiltinPlugins.apacheAliases();
+
+    private final PluginRegistry registry = new PluginRegistry(APACHE_ALIASES);
     private final Map<PluginClassLoader, Boolean> loaders = new ConcurrentHashMap<>();
     private final Duration pollInterval;
     private PluginPathWatcher watcher;
@@ -125,7 +127,8 @@ public final class Plugins implements AutoCloseable {
         }
         try {
             // The runtime's class path is not scanned beyond the built-ins; a plugin class on it still resolves.
-            Class<?> cls = Class.forName(String.valueOf(nameOrAlias).trim(), false, runtimeLoader);
+            String name = String.valueOf(nameOrAlias).trim();
+            Class<?> cls = Class.forName(APACHE_ALIASES.getOrDefault(name, name), false, runtimeLoader);
             if (base.isAssignableFrom(cls)) {
                 return cls.asSubclass(base);
             }
@@ -188,6 +191,7 @@ public final class Plugins implements AutoCloseable {
 
     private void registerBuiltins() {
         List<PluginRegistry.Entry> entries = new ArrayList<>();
+        Map<Class<?>, String> versions = new HashMap<>();
         PluginScanner builtinScanner = new PluginScanner(DiscoveryMode.ONLY_SCAN, runtimeLoader);
         for (BuiltinPlugins.Source source : BuiltinPlugins.SOURCES) {
             Path codeSource = source.codeSource();
@@ -198,7 +202,7 @@ public final class Plugins implements AutoCloseable {
             try {
                 for (PluginScanner.Found found : builtinScanner.scan(List.of(codeSource), source.packageName(),
                         runtimeLoader)) {
-                    entries.add(entry(found, PluginRegistry.CLASSPATH));
+                    entries.add(entry(found, PluginRegistry.CLASSPATH, versions));
                 }
             } catch (IOException e) {
                 log.warn("Cannot scan the runtime's {} plugins in {}: {}", source.packageName(), codeSource, e.toString());
@@ -221,8 +225,9 @@ public final class Plugins implements AutoCloseable {
             throw e;
         }
         List<PluginRegistry.Entry> entries = new ArrayList<>();
+        Map<Class<?>, String> versions = new HashMap<>();
         for (PluginScanner.Found plugin : found) {
-            entries.add(entry(plugin, location.toString()));
+            entries.add(entry(plugin, location.toString(), versions));
         }
         if (entries.isEmpty()) {
             loader.close();
@@ -253,9 +258,11 @@ public final class Plugins implements AutoCloseable {
         log.warn(message);
     }
 
-    private static PluginRegistry.Entry entry(PluginScanner.Found found, String location) {
+    /** @param versions versions already read, so a class that is two kinds of plugin is instantiated once */
+    private static PluginRegistry.Entry entry(PluginScanner.Found found, String location, Map<Class<?>, String> versions) {
         Class<?> cls = found.pluginClass();
-        PluginDesc desc = new PluginDesc(cls.getName(), found.type(), PluginVersions.versionOf(cls), location);
+        String version = versions.computeIfAbsent(cls, PluginVersions::versionOf);
+        PluginDesc desc = new PluginDesc(cls.getName(), found.type(), version, location);
         return new PluginRegistry.Entry(desc, cls);
     }
 
