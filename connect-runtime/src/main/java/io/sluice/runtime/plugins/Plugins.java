@@ -1,42 +1,144 @@
 package io.sluice.runtime.plugins;
 
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The plugin registry: scans the plugin path, keeps one isolating class loader per plugin,
  * resolves class names and aliases, and instantiates plugins with their loader as context loader.
  *
- * <p>SKELETON: only classes on the runtime class path are found; the plugins room replaces this.
+ * <p>Every call into plugin code must run with the plugin's loader as the thread context class
+ * loader (plugins resolve classes and ConfigDef CLASS defaults through it): {@link #newPlugin} and
+ * {@link #newInstance} do so; callers wrap every later call ({@code config()}, {@code validate},
+ * {@code start}, {@code poll}, ...) in {@code try (LoaderSwap s = LoaderSwap.to(plugin.getClass().getClassLoader()))}.
+ *
+ * <p>After {@link #start()}, the plugin path is watched: a plugin copied in becomes resolvable within
+ * about two poll intervals, a removed one is forgotten, a replaced one is registered with a new loader.
+ * Loaders of removed or replaced plugins are never closed while the registry runs, since instances
+ * created from them may still be running; {@link #close()} closes them all, so call it last.
  */
 public final class Plugins implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(Plugins.class);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(1000);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    private final List<Path> pluginPath;
+    private final DiscoveryMode mode;
+    private final ClassLoader runtimeLoader = Plugins.class.getClassLoader();
+    private final PluginScanner scanner;
+    private static final Map<String, String> APACHE_ALIASES = BuiltinPlugins.apacheAliases();
+
+    private final PluginRegistry registry = new PluginRegistry(APACHE_ALIASES);
+    private final Map<PluginClassLoader, Boolean> loaders = new ConcurrentHashMap<>();
+    private final Duration pollInterval;
+    private PluginPathWatcher watcher;
+    private boolean started;
+    private boolean closed;
+
+    /**
+     * @param pluginPath    plugin.path entries: directories whose children are plugins, or plugin jars
+     * @param discoveryMode plugin.discovery: only_scan, hybrid_warn (default when null), hybrid_fail, service_load
+     */
     public Plugins(List<Path> pluginPath, String discoveryMode) {
+        this(pluginPath, discoveryMode, POLL_INTERVAL);
     }
 
-    /** Scans the plugin path and starts watching it for plugins dropped in later. */
-    public void start() {
+    Plugins(List<Path> pluginPath, String discoveryMode, Duration pollInterval) {
+        this.pluginPath = pluginPath == null ? List.of() : List.copyOf(pluginPath);
+        this.mode = DiscoveryMode.parse(discoveryMode);
+        this.scanner = new PluginScanner(mode, runtimeLoader);
+        this.pollInterval = pollInterval;
+    }
+
+    /**
+     * Scans the plugin path and starts watching it for plugins dropped in later.
+     *
+     * @throws ConnectException in hybrid_fail mode, when a plugin has no ServiceLoader manifest
+     */
+    public synchronized void start() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        long begin = System.nanoTime();
+        registerBuiltins();
+        Map<Path, String> attempted = new HashMap<>();
+        List<Path> locations = PluginLocations.of(pluginPath);
+        for (Path location : locations) {
+            try {
+                String fingerprint = PluginLocations.fingerprint(location);
+                attempted.put(location, fingerprint);
+                load(location, true);
+            } catch (IOException | RuntimeException | LinkageError e) {
+                if (e instanceof ConnectException && mode == DiscoveryMode.HYBRID_FAIL) {
+                    throw (ConnectException) e;
+                }
+                log.warn("Could not load plugin {}; will try again when it changes: {}", location, e.toString());
+            }
+        }
+        log.info("Found {} plugin locations on {} in {} ms (plugin.discovery={})", locations.size(), pluginPath,
+                (System.nanoTime() - begin) / 1_000_000, mode.name().toLowerCase(java.util.Locale.ROOT));
+        watcher = new PluginPathWatcher(pluginPath, pollInterval, new PluginPathWatcher.Listener() {
+            @Override
+            public void load(Path location) throws IOException {
+                Plugins.this.load(location, false);
+            }
+
+            @Override
+            public void unload(Path location) {
+                if (registry.remove(location.toString())) {
+                    log.info("Plugin {} was removed from the plugin path", location);
+                }
+            }
+        }, attempted);
+        watcher.start();
     }
 
     /** Every plugin of the given kind currently known, the runtime's built-ins included. */
     public List<PluginDesc> plugins(PluginType type) {
-        return List.of();
+        return registry.descs(type);
     }
 
     /**
      * Resolves a fully qualified class name or an alias (simple name, or simple name without its
-     * Connector/Converter/Transformation suffix) to a plugin class of the given base type.
+     * Connector/Converter/Transformation suffix) to a plugin class of the given base type. When several
+     * plugins hold the class, the newest version wins.
      *
      * @throws ConnectException naming the class when no such plugin exists
      */
     public <T> Class<? extends T> pluginClass(String nameOrAlias, Class<T> base) {
-        try {
-            return Class.forName(nameOrAlias, false, Plugins.class.getClassLoader()).asSubclass(base);
-        } catch (ClassNotFoundException | ClassCastException e) {
-            throw new ConnectException("Failed to find any class that implements " + base.getSimpleName()
-                    + " and which name matches " + nameOrAlias, e);
+        PluginRegistry.Entry entry = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), base);
+        if (entry != null) {
+            return entry.pluginClass().asSubclass(base);
         }
+        try {
+            // The runtime's class path is not scanned beyond the built-ins; a plugin class on it still resolves.
+            String name = String.valueOf(nameOrAlias).trim();
+            Class<?> cls = Class.forName(APACHE_ALIASES.getOrDefault(name, name), false, runtimeLoader);
+            if (base.isAssignableFrom(cls)) {
+                return cls.asSubclass(base);
+            }
+        } catch (ClassNotFoundException | LinkageError e) {
+            log.debug("{} is not on the runtime class path: {}", nameOrAlias, e.toString());
+        }
+        String kind = base.getSimpleName();
+        throw new ConnectException("Failed to find any class that implements " + kind + " and which name matches "
+                + nameOrAlias + ", available " + kind.toLowerCase(java.util.Locale.ROOT) + "s are: "
+                + String.join(", ", registry.classNamesOf(base)));
     }
 
     /** Instantiates a plugin by name or alias, with its own loader as the thread context loader. */
@@ -49,12 +151,126 @@ public final class Plugins implements AutoCloseable {
     public static <T> T newInstance(Class<? extends T> cls) {
         try (LoaderSwap swap = LoaderSwap.to(cls.getClassLoader())) {
             return cls.getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new ConnectException("Could not instantiate " + cls.getName() + ": " + e, e);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new ConnectException("Could not instantiate " + cls.getName() + ": " + cause, cause);
         }
+    }
+
+    /**
+     * The class loader to run a plugin's code with: the loader of the newest registered plugin holding
+     * that class (full name or alias), or the runtime's loader for classes outside the plugin path.
+     */
+    public ClassLoader loaderOf(String className) {
+        PluginRegistry.Entry entry = className == null ? null : registry.resolve(className.trim(), Object.class);
+        return entry != null ? entry.pluginClass().getClassLoader() : runtimeLoader;
     }
 
     @Override
     public void close() {
+        PluginPathWatcher stopping;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = watcher;
+        }
+        if (stopping != null) {
+            stopping.stop(STOP_TIMEOUT);
+        }
+        for (PluginClassLoader loader : loaders.keySet()) {
+            try {
+                loader.close();
+            } catch (IOException e) {
+                log.debug("Closing {} failed: {}", loader, e.toString());
+            }
+        }
+        loaders.clear();
+    }
+
+    private void registerBuiltins() {
+        List<PluginRegistry.Entry> entries = new ArrayList<>();
+        Map<Class<?>, String> versions = new HashMap<>();
+        PluginScanner builtinScanner = new PluginScanner(DiscoveryMode.ONLY_SCAN, runtimeLoader);
+        for (BuiltinPlugins.Source source : BuiltinPlugins.SOURCES) {
+            Path codeSource = source.codeSource();
+            if (codeSource == null) {
+                log.warn("Cannot locate the runtime's {} plugins", source.packageName());
+                continue;
+            }
+            try {
+                for (PluginScanner.Found found : builtinScanner.scan(List.of(codeSource), source.packageName(),
+                        runtimeLoader)) {
+                    entries.add(entry(found, PluginRegistry.CLASSPATH, versions));
+                }
+            } catch (IOException e) {
+                log.warn("Cannot scan the runtime's {} plugins in {}: {}", source.packageName(), codeSource, e.toString());
+            }
+        }
+        registry.put(PluginRegistry.CLASSPATH, entries);
+    }
+
+    /** Scans one location with a fresh loader and registers what it holds, replacing an earlier version. */
+    private void load(Path location, boolean atStartup) throws IOException {
+        long begin = System.nanoTime();
+        List<Path> classPath = PluginLocations.classPath(location);
+        PluginClassLoader loader = new PluginClassLoader(location, urls(classPath), runtimeLoader);
+        List<PluginScanner.Found> found;
+        try {
+            found = scanner.scan(classPath, "", loader);
+            checkManifests(location, found, atStartup);
+        } catch (IOException | RuntimeException e) {
+            loader.close();
+            throw e;
+        }
+        List<PluginRegistry.Entry> entries = new ArrayList<>();
+        Map<Class<?>, String> versions = new HashMap<>();
+        for (PluginScanner.Found plugin : found) {
+            entries.add(entry(plugin, location.toString(), versions));
+        }
+        if (entries.isEmpty()) {
+            loader.close();
+        } else {
+            loaders.put(loader, Boolean.TRUE);
+        }
+        registry.put(location.toString(), entries);
+        log.info("{} plugin {}: {} classes in {} ms", atStartup ? "Loaded" : "Hot-loaded", location,
+                entries.size(), (System.nanoTime() - begin) / 1_000_000);
+    }
+
+    private void checkManifests(Path location, List<PluginScanner.Found> found, boolean atStartup) {
+        if (mode != DiscoveryMode.HYBRID_WARN && mode != DiscoveryMode.HYBRID_FAIL) {
+            return;
+        }
+        Set<String> missing = found.stream().filter(f -> !f.inManifest())
+                .map(f -> f.pluginClass().getName() + " (" + f.type().restName() + ")")
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        if (missing.isEmpty()) {
+            return;
+        }
+        String message = "Plugin " + location + " has no ServiceLoader manifest (META-INF/services) for "
+                + missing + "; these will be invisible with plugin.discovery=service_load";
+        if (mode == DiscoveryMode.HYBRID_FAIL) {
+            throw new ConnectException(message + ". Add the manifests, or set plugin.discovery=hybrid_warn"
+                    + (atStartup ? "" : "; the plugin was not loaded"));
+        }
+        log.warn(message);
+    }
+
+    /** @param versions versions already read, so a class that is two kinds of plugin is instantiated once */
+    private static PluginRegistry.Entry entry(PluginScanner.Found found, String location, Map<Class<?>, String> versions) {
+        Class<?> cls = found.pluginClass();
+        String version = versions.computeIfAbsent(cls, PluginVersions::versionOf);
+        PluginDesc desc = new PluginDesc(cls.getName(), found.type(), version, location);
+        return new PluginRegistry.Entry(desc, cls);
+    }
+
+    private static URL[] urls(List<Path> classPath) throws MalformedURLException {
+        URL[] urls = new URL[classPath.size()];
+        for (int i = 0; i < urls.length; i++) {
+            urls[i] = classPath.get(i).toUri().toURL();
+        }
+        return urls;
     }
 }

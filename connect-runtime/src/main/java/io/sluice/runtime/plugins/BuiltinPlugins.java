@@ -1,0 +1,61 @@
+package io.sluice.runtime.plugins;
+
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.CodeSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.provider.FileConfigProvider;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.apache.kafka.connect.transforms.Cast;
+import io.sluice.runtime.converters.ByteArrayConverter;
+
+/**
+ * The runtime's own plugins (location "classpath"): only the packages below are scanned, in the jar
+ * or directory that holds each anchor class, so start-up never walks the whole class path.
+ */
+final class BuiltinPlugins {
+
+    /** A package to scan and a class whose code source is the jar or directory holding it. */
+    record Source(Class<?> anchor, String packageName) {
+
+        /** The jar or class directory the anchor was loaded from, or null when it cannot be told. */
+        Path codeSource() {
+            CodeSource source = anchor.getProtectionDomain().getCodeSource();
+            if (source == null || source.getLocation() == null) {
+                return null;
+            }
+            try {
+                return Path.of(source.getLocation().toURI());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+                return null;
+            }
+        }
+    }
+
+    static final List<Source> SOURCES = List.of(
+            new Source(JsonConverter.class, "org.apache.kafka.connect.json."),
+            new Source(StringConverter.class, "org.apache.kafka.connect.storage."),
+            new Source(Cast.class, "org.apache.kafka.connect.transforms."),
+            new Source(FileConfigProvider.class, "org.apache.kafka.common.config.provider."),
+            new Source(ByteArrayConverter.class, "io.sluice.runtime.converters."));
+
+    /** Apache ships these converters in connect-runtime; Sluice has its own, under the same simple names. */
+    private static final List<String> APACHE_CONVERTERS = List.of("ByteArrayConverter", "IntegerConverter",
+            "LongConverter", "FloatConverter", "DoubleConverter", "ShortConverter", "BooleanConverter");
+
+    private BuiltinPlugins() {
+    }
+
+    /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
+    static Map<String, String> apacheAliases() {
+        Map<String, String> aliases = new HashMap<>();
+        String ours = ByteArrayConverter.class.getPackageName() + ".";
+        for (String simpleName : APACHE_CONVERTERS) {
+            aliases.put("org.apache.kafka.connect.converters." + simpleName, ours + simpleName);
+        }
+        return aliases;
+    }
+}

@@ -1,0 +1,151 @@
+package io.sluice.runtime.plugins;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The plugins currently known, per location, with their aliases. Readers see an immutable snapshot
+ * (no lock on the lookup path); the rare writers (start-up, the plugin path watcher) rebuild it.
+ */
+final class PluginRegistry {
+
+    /** One plugin class as registered: its description and the class itself. */
+    record Entry(PluginDesc desc, Class<?> pluginClass) {
+    }
+
+    private record Snapshot(Map<String, List<Entry>> byLocation, Map<String, List<Entry>> byClassName,
+                            Map<String, String> aliases) {
+    }
+
+    static final String CLASSPATH = "classpath";
+
+    /** Newest version first; at equal versions the runtime's own copy, then by location. */
+    private static final Comparator<Entry> NEWEST_FIRST = (a, b) -> {
+        int cmp = PluginVersions.compare(b.desc().version(), a.desc().version());
+        if (cmp != 0) {
+            return cmp;
+        }
+        boolean aBuiltin = CLASSPATH.equals(a.desc().location());
+        boolean bBuiltin = CLASSPATH.equals(b.desc().location());
+        if (aBuiltin != bBuiltin) {
+            return aBuiltin ? -1 : 1;
+        }
+        return a.desc().location().compareTo(b.desc().location());
+    };
+
+    private final Map<String, String> fixedAliases;
+    private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
+
+    /** @param fixedAliases names that always resolve to another class name (e.g. Apache's converters to ours) */
+    PluginRegistry(Map<String, String> fixedAliases) {
+        this.fixedAliases = Map.copyOf(fixedAliases);
+    }
+
+    /** Replaces whatever was registered for the location. */
+    synchronized void put(String location, List<Entry> entries) {
+        Map<String, List<Entry>> byLocation = new LinkedHashMap<>(snapshot.byLocation());
+        byLocation.put(location, List.copyOf(entries));
+        snapshot = build(byLocation);
+    }
+
+    /** Forgets a location; returns whether anything was registered there. */
+    synchronized boolean remove(String location) {
+        if (!snapshot.byLocation().containsKey(location)) {
+            return false;
+        }
+        Map<String, List<Entry>> byLocation = new LinkedHashMap<>(snapshot.byLocation());
+        byLocation.remove(location);
+        snapshot = build(byLocation);
+        return true;
+    }
+
+    List<PluginDesc> descs(PluginType type) {
+        List<PluginDesc> result = new ArrayList<>();
+        for (List<Entry> entries : snapshot.byLocation().values()) {
+            for (Entry entry : entries) {
+                if (entry.desc().type() == type) {
+                    result.add(entry.desc());
+                }
+            }
+        }
+        result.sort(Comparator.comparing(PluginDesc::className)
+                .thenComparing(PluginDesc::version, (a, b) -> PluginVersions.compare(b, a))
+                .thenComparing(PluginDesc::location));
+        return result;
+    }
+
+    /** The newest registered class matching the full name or alias that is a subtype of base, or null. */
+    Entry resolve(String nameOrAlias, Class<?> base) {
+        Snapshot current = snapshot;
+        Entry found = newestOfBase(current.byClassName().get(nameOrAlias), base);
+        if (found == null) {
+            String target = fixedAliases.getOrDefault(nameOrAlias, current.aliases().get(nameOrAlias));
+            if (target != null) {
+                found = newestOfBase(current.byClassName().get(target), base);
+            }
+        }
+        return found;
+    }
+
+    /** The class names of every registered plugin of base's kind, for error messages. */
+    Set<String> classNamesOf(Class<?> base) {
+        Set<String> names = new TreeSet<>();
+        for (List<Entry> entries : snapshot.byClassName().values()) {
+            Entry newest = newestOfBase(entries, base);
+            if (newest != null) {
+                names.add(newest.desc().className());
+            }
+        }
+        return names;
+    }
+
+    private static Entry newestOfBase(List<Entry> entries, Class<?> base) {
+        if (entries != null) {
+            for (Entry entry : entries) {
+                if (base.isAssignableFrom(entry.pluginClass())) {
+                    return entry;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Snapshot build(Map<String, List<Entry>> byLocation) {
+        Map<String, List<Entry>> byClassName = new HashMap<>();
+        Map<String, Set<String>> aliasTargets = new HashMap<>();
+        for (List<Entry> entries : byLocation.values()) {
+            for (Entry entry : entries) {
+                List<Entry> sameName = byClassName.computeIfAbsent(entry.desc().className(), n -> new ArrayList<>());
+                if (sameName.stream().noneMatch(e -> e.pluginClass() == entry.pluginClass())) {
+                    sameName.add(entry);
+                }
+                String simple = entry.pluginClass().getSimpleName();
+                aliasTargets.computeIfAbsent(simple, a -> new HashSet<>()).add(entry.desc().className());
+                aliasTargets.computeIfAbsent(prunedName(simple, entry.desc().type()), a -> new HashSet<>())
+                        .add(entry.desc().className());
+            }
+        }
+        byClassName.values().forEach(list -> list.sort(NEWEST_FIRST));
+        Map<String, String> aliases = new HashMap<>();
+        // Like Apache, an alias that could mean two different classes is no alias at all.
+        aliasTargets.forEach((alias, targets) -> {
+            if (targets.size() == 1 && !alias.isEmpty()) {
+                aliases.put(alias, targets.iterator().next());
+            }
+        });
+        return new Snapshot(Map.copyOf(byLocation), Map.copyOf(byClassName), Map.copyOf(aliases));
+    }
+
+    private static String prunedName(String simpleName, PluginType type) {
+        String suffix = type.isConnector() ? "Connector" : type.superClass().getSimpleName();
+        int at = simpleName.lastIndexOf(suffix);
+        return at > 0 ? simpleName.substring(0, at) : simpleName;
+    }
+}
