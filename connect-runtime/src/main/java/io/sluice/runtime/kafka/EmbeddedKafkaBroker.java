@@ -1,0 +1,254 @@
+package io.sluice.runtime.kafka;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft Kafka broker and controller running inside this JVM, storing its data in a
+ * directory that survives restarts.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+    private static final String HOST = "127.0.0.1";
+    private static final int NODE_ID = 1;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** A port picked as free may be taken before the broker binds it; try a few times. */
+    private static final int BIND_ATTEMPTS = 3;
+
+    private final Path dataDir;
+    private final int requestedPort;
+    private KafkaRaftServer server;
+    private int port = -1;
+    private boolean closed;
+
+    public EmbeddedKafkaBroker(Path dataDir, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("Embedded Kafka port must be between 0 and 65535, was " + port);
+        }
+        this.dataDir = dataDir.toAbsolutePath();
+        this.requestedPort = port;
+    }
+
+    /** Formats the data dir if new, starts the broker and returns once it answers requests. */
+    public synchronized EmbeddedKafkaBroker start() {
+        if (closed) {
+            throw new IllegalStateException("Embedded Kafka broker was closed; create a new one");
+        }
+        if (server != null) {
+            return this;
+        }
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create embedded Kafka data dir " + dataDir, e);
+        }
+        RuntimeException lastFailure = null;
+        for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+            int brokerPort = requestedPort == 0 ? freePort() : requestedPort;
+            int controllerPort = freePort();
+            Properties properties = serverProperties(brokerPort, controllerPort);
+            formatIfNew(properties);
+            KafkaConfig config = KafkaConfig.fromProps(properties, false);
+            KafkaRaftServer candidate = new KafkaRaftServer(config, Time.SYSTEM);
+            try {
+                candidate.startup();
+                server = candidate;
+                port = brokerPort;
+                break;
+            } catch (RuntimeException e) {
+                shutdown(candidate);
+                lastFailure = e;
+                if (!causedByBind(e) || (requestedPort != 0 && attempt > 1)) {
+                    break;
+                }
+                log.debug("Embedded Kafka could not bind its ports, retrying", e);
+            }
+        }
+        if (server == null) {
+            throw new IllegalStateException("Embedded Kafka broker failed to start in " + dataDir
+                    + (requestedPort != 0 ? " (is port " + requestedPort + " already in use?)" : ""), lastFailure);
+        }
+        awaitServing();
+        log.info("Embedded Kafka broker serving at {} (data in {})", bootstrapServers(), dataDir);
+        return this;
+    }
+
+    /** host:port of the PLAINTEXT listener; valid after start(). */
+    public synchronized String bootstrapServers() {
+        if (port < 0) {
+            throw new IllegalStateException("Embedded Kafka broker is not started");
+        }
+        return HOST + ":" + port;
+    }
+
+    public synchronized boolean isRunning() {
+        return server != null;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (server == null) {
+            return;
+        }
+        KafkaRaftServer stopping = server;
+        server = null;
+        shutdown(stopping);
+        log.info("Embedded Kafka broker at {}:{} stopped", HOST, port);
+    }
+
+    private Properties serverProperties(int brokerPort, int controllerPort) {
+        Properties props = new Properties();
+        props.putAll(Map.ofEntries(
+                Map.entry("process.roles", "broker,controller"),
+                Map.entry("node.id", String.valueOf(NODE_ID)),
+                Map.entry("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort),
+                Map.entry("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort),
+                Map.entry("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort),
+                Map.entry("controller.listener.names", "CONTROLLER"),
+                Map.entry("inter.broker.listener.name", "PLAINTEXT"),
+                Map.entry("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"),
+                Map.entry("log.dirs", dataDir.toString()),
+                Map.entry("num.partitions", "1"),
+                Map.entry("default.replication.factor", "1"),
+                Map.entry("min.insync.replicas", "1"),
+                Map.entry("offsets.topic.replication.factor", "1"),
+                // fewer consumer-offsets partitions: the first consumer group is ready sooner
+                Map.entry("offsets.topic.num.partitions", "10"),
+                Map.entry("transaction.state.log.replication.factor", "1"),
+                Map.entry("transaction.state.log.min.isr", "1"),
+                Map.entry("transaction.state.log.num.partitions", "10"),
+                Map.entry("share.coordinator.state.topic.replication.factor", "1"),
+                Map.entry("share.coordinator.state.topic.min.isr", "1"),
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                Map.entry("auto.create.topics.enable", "false"),
+                // the default 128 MB cleaner buffer is sized for big brokers, not one in a worker's heap
+                Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024))));
+        return props;
+    }
+
+    /** Formats only a new directory, so a restart keeps the cluster id and the data. */
+    private void formatIfNew(Properties properties) {
+        if (Files.exists(dataDir.resolve("meta.properties"))) {
+            return;
+        }
+        String clusterId = Uuid.randomUuid().toString();
+        Path configFile = null;
+        try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
+            // the storage tool reads the same server properties the broker runs with
+            configFile = Files.createTempFile("sluice-kafka-format", ".properties");
+            try (Writer out = Files.newBufferedWriter(configFile)) {
+                properties.store(out, null);
+            }
+            int exit = StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", configFile.toString()}, quiet);
+            if (exit != 0) {
+                throw new IllegalStateException("Kafka storage format exited with " + exit);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("Cannot format embedded Kafka data dir " + dataDir, e);
+        } finally {
+            deleteIfExists(configFile);
+        }
+        log.info("Formatted embedded Kafka data dir {} with cluster id {}", dataDir, clusterId);
+    }
+
+    private void awaitServing() {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        Exception last = null;
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (!admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("Interrupted while waiting for embedded Kafka", e);
+                }
+            }
+        }
+        close();
+        throw new IllegalStateException("Embedded Kafka broker did not serve requests within " + START_TIMEOUT, last);
+    }
+
+    /** Stops the server on a named thread so a stuck shutdown cannot hang the caller forever. */
+    private static void shutdown(KafkaRaftServer target) {
+        Thread stopper = new Thread(() -> {
+            target.shutdown();
+            target.awaitShutdown();
+        }, "sluice-embedded-kafka-shutdown");
+        stopper.setDaemon(true);
+        stopper.start();
+        try {
+            stopper.join(STOP_TIMEOUT.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (stopper.isAlive()) {
+            log.warn("Embedded Kafka broker did not stop within {}", STOP_TIMEOUT);
+        }
+    }
+
+    private static void deleteIfExists(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.debug("Cannot delete {}", file, e);
+        }
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("No free port on " + HOST, e);
+        }
+    }
+}
