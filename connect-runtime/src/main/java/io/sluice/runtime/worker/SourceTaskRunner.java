@@ -206,8 +206,9 @@ final class SourceTaskRunner extends TaskRunner {
     /** Runs on the producer's I/O thread. */
     private void onSendCompletion(SourceRecord original, SubmittedOffsets.Submitted s, RecordMetadata metadata, Exception e) {
         if (e == null) {
-            submitted.ack(s);
+            // commitRecord before the ack, so an offset is never written before the task heard of its record
             commitRecord(original, metadata);
+            submitted.ack(s);
         } else if (errors.toleratesAll()) {
             log.error("{} failed to send a record to topic {}; skipping it (errors.tolerance=all)", this, original.topic(), e);
             dropped(original, s);
@@ -217,8 +218,8 @@ final class SourceTaskRunner extends TaskRunner {
     }
 
     private void dropped(SourceRecord original, SubmittedOffsets.Submitted s) {
-        submitted.ack(s);
         commitRecord(original, null);
+        submitted.ack(s);
     }
 
     private void commitRecord(SourceRecord record, RecordMetadata metadata) {
