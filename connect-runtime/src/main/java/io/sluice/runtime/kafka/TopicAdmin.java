@@ -1,0 +1,149 @@
+package io.sluice.runtime.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates and inspects topics: the worker's internal compacted topics and connector-defined ones. */
+public final class TopicAdmin implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Admin admin;
+    private final boolean ownsAdmin;
+    private final Duration timeout;
+
+    /** Creates and owns an Admin client with the given settings. */
+    public TopicAdmin(Map<String, Object> adminConfig) {
+        this(Admin.create(adminConfig), true, DEFAULT_TIMEOUT);
+    }
+
+    /** Wraps an Admin client owned by the caller; close() leaves it open. */
+    public TopicAdmin(Admin admin, Duration timeout) {
+        this(admin, false, timeout);
+    }
+
+    private TopicAdmin(Admin admin, boolean ownsAdmin, Duration timeout) {
+        this.admin = admin;
+        this.ownsAdmin = ownsAdmin;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Makes sure topic exists with cleanup.policy=compact, creating it with the given partitions
+     * and replication factor (-1 for either takes the broker default) when missing.
+     *
+     * @throws IllegalStateException when the topic exists with another cleanup policy
+     */
+    public void ensureCompactedTopic(String topic, int partitions, short replicationFactor) {
+        NewTopic spec = newTopic(topic, partitions, replicationFactor)
+                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        createTopicsIfMissing(List.of(spec));
+        String policy = cleanupPolicy(topic);
+        if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
+            throw new IllegalStateException("Topic '" + topic + "' must have cleanup.policy=compact to hold Connect state, "
+                    + "but has cleanup.policy=" + policy + ". Change it with kafka-configs.sh --alter --entity-type topics "
+                    + "--entity-name " + topic + " --add-config cleanup.policy=compact, or configure another topic name.");
+        }
+    }
+
+    /** A NewTopic where -1 partitions or replication factor means the broker default. */
+    public static NewTopic newTopic(String topic, int partitions, short replicationFactor) {
+        return new NewTopic(topic,
+                partitions < 1 ? Optional.empty() : Optional.of(partitions),
+                replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor));
+    }
+
+    /** Creates the topics that do not exist yet; returns the names of those this call created. */
+    public Set<String> createTopicsIfMissing(Collection<NewTopic> topics) {
+        if (topics.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, KafkaFuture<Void>> results = admin.createTopics(topics).values();
+        Set<String> created = new LinkedHashSet<>();
+        for (Map.Entry<String, KafkaFuture<Void>> result : results.entrySet()) {
+            try {
+                await(result.getValue(), "create topic " + result.getKey());
+                created.add(result.getKey());
+                log.info("Created topic {}", result.getKey());
+            } catch (TopicOperationException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                log.debug("Topic {} already exists", result.getKey());
+            }
+        }
+        return created;
+    }
+
+    /** Descriptions of the topics that exist; missing topics are absent from the result. */
+    public Map<String, TopicDescription> describeTopics(Collection<String> topics) {
+        Map<String, TopicDescription> found = new HashMap<>();
+        admin.describeTopics(topics).topicNameValues().forEach((name, future) -> {
+            try {
+                found.put(name, await(future, "describe topic " + name));
+            } catch (TopicOperationException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+        });
+        return found;
+    }
+
+    /** The topic's effective cleanup.policy. */
+    public String cleanupPolicy(String topic) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource), "describe configs of topic " + topic);
+        ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+        return entry == null ? null : entry.value();
+    }
+
+    @Override
+    public void close() {
+        if (ownsAdmin) {
+            admin.close(timeout);
+        }
+    }
+
+    private <T> T await(KafkaFuture<T> future, String what) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new TopicOperationException("Cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new TopicOperationException("Cannot " + what + ": no answer from Kafka within " + timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicOperationException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    /** A topic operation Kafka refused or did not answer in time. */
+    public static final class TopicOperationException extends RuntimeException {
+        TopicOperationException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

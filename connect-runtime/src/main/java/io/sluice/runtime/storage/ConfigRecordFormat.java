@@ -1,0 +1,99 @@
+package io.sluice.runtime.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Apache Kafka Connect's config topic record format: connector-NAME {"properties":{...}},
+ * target-state-NAME {"state":..,"state.v2":..}, task-NAME-N {"properties":{...}} and
+ * commit-NAME {"tasks":N}; a null value deletes.
+ */
+final class ConfigRecordFormat {
+
+    static final String CONNECTOR_PREFIX = "connector-";
+    static final String TARGET_STATE_PREFIX = "target-state-";
+    static final String TASK_PREFIX = "task-";
+    static final String COMMIT_PREFIX = "commit-";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
+    };
+
+    private ConfigRecordFormat() {
+    }
+
+    static byte[] key(String prefix, String name) {
+        return (prefix + name).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] taskKey(ConnectorTaskId id) {
+        return key(TASK_PREFIX, id.connector() + "-" + id.task());
+    }
+
+    static byte[] properties(Map<String, String> config) {
+        ObjectNode node = JSON.createObjectNode();
+        node.set("properties", JSON.valueToTree(config));
+        return write(node);
+    }
+
+    /** STOPPED is written as PAUSED in "state" for workers that predate it, as Apache does. */
+    static byte[] targetState(TargetState state) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("state", state == TargetState.STOPPED ? TargetState.PAUSED.name() : state.name());
+        node.put("state.v2", state.name());
+        return write(node);
+    }
+
+    static byte[] commit(int tasks) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("tasks", tasks);
+        return write(node);
+    }
+
+    static Map<String, String> parseProperties(byte[] value) {
+        JsonNode properties = read(value).get("properties");
+        if (properties == null || !properties.isObject()) {
+            throw new IllegalArgumentException("Config record has no \"properties\" object");
+        }
+        return JSON.convertValue(properties, STRING_MAP);
+    }
+
+    static TargetState parseTargetState(byte[] value) {
+        JsonNode node = read(value);
+        JsonNode state = node.hasNonNull("state.v2") ? node.get("state.v2") : node.get("state");
+        if (state == null) {
+            throw new IllegalArgumentException("Target state record has no \"state\"");
+        }
+        return TargetState.valueOf(state.asText());
+    }
+
+    static int parseCommit(byte[] value) {
+        JsonNode tasks = read(value).get("tasks");
+        if (tasks == null || !tasks.canConvertToInt()) {
+            throw new IllegalArgumentException("Task commit record has no \"tasks\" count");
+        }
+        return tasks.asInt();
+    }
+
+    private static JsonNode read(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Config record value is not JSON", e);
+        }
+    }
+
+    private static byte[] write(JsonNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Cannot serialize config record", e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.sluice.runtime.storage;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connector configs, target states and task configs in a single-partition compacted topic, in
+ * Apache Kafka Connect's record format. A set of task configs becomes visible only when its
+ * commit record is read, so readers never see half of a set.
+ */
+public final class KafkaConfigStore implements ConfigStore {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaConfigStore.class);
+
+    private final CompactedTopic topic;
+    private final Map<String, Object> clientConfig;
+    private final Duration timeout;
+    private final KafkaTopicLog topicLog;
+    private final Object lock = new Object();
+    // all guarded by lock; written only by the reader thread
+    private final Map<String, Map<String, String>> connectorConfigs = new HashMap<>();
+    private final Map<String, TargetState> targetStates = new HashMap<>();
+    private final Map<String, List<Map<String, String>>> taskConfigs = new HashMap<>();
+    private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
+    private long offset = -1;
+    private volatile Listener listener;
+    private volatile boolean started;
+
+    /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
+    public KafkaConfigStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
+        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+    }
+
+    public KafkaConfigStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
+        this.topic = topic;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.timeout = timeout;
+        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-config-reader");
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        int partitions = topic.ensure(clientConfig);
+        if (partitions != 1) {
+            throw new StoreException("Config topic " + topic.name() + " has " + partitions + " partitions; it must have "
+                    + "exactly one so every worker reads config changes in the same order. Use another topic name.");
+        }
+        topicLog.start(timeout);
+        started = true;
+        log.info("Config store read topic {}: {} connectors", topic.name(), snapshot().connectorConfigs().size());
+    }
+
+    @Override
+    public void setListener(Listener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public ClusterConfigState snapshot() {
+        synchronized (lock) {
+            Map<String, TargetState> states = new HashMap<>();
+            Map<String, List<Map<String, String>>> tasks = new HashMap<>();
+            for (String connector : connectorConfigs.keySet()) {
+                TargetState state = targetStates.get(connector);
+                if (state != null) {
+                    states.put(connector, state);
+                }
+                List<Map<String, String>> committed = taskConfigs.get(connector);
+                if (committed != null) {
+                    tasks.put(connector, committed);
+                }
+            }
+            return new ClusterConfigState(offset, Map.copyOf(connectorConfigs), Map.copyOf(states), Map.copyOf(tasks));
+        }
+    }
+
+    @Override
+    public void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState) {
+        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
+        if (targetState != null) {
+            records.add(entry(ConfigRecordFormat.key(ConfigRecordFormat.TARGET_STATE_PREFIX, connector),
+                    ConfigRecordFormat.targetState(targetState)));
+        }
+        records.add(entry(ConfigRecordFormat.key(ConfigRecordFormat.CONNECTOR_PREFIX, connector),
+                ConfigRecordFormat.properties(config)));
+        write(records, "write the config of connector " + connector);
+    }
+
+    @Override
+    public void removeConnectorConfig(String connector) {
+        write(List.of(
+                entry(ConfigRecordFormat.key(ConfigRecordFormat.CONNECTOR_PREFIX, connector), null),
+                entry(ConfigRecordFormat.key(ConfigRecordFormat.TARGET_STATE_PREFIX, connector), null)),
+                "remove connector " + connector);
+    }
+
+    @Override
+    public void putTargetState(String connector, TargetState state) {
+        write(List.of(entry(ConfigRecordFormat.key(ConfigRecordFormat.TARGET_STATE_PREFIX, connector),
+                ConfigRecordFormat.targetState(state))), "write the target state of connector " + connector);
+    }
+
+    @Override
+    public void putTaskConfigs(String connector, List<Map<String, String>> configs) {
+        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
+        for (int task = 0; task < configs.size(); task++) {
+            records.add(entry(ConfigRecordFormat.taskKey(new ConnectorTaskId(connector, task)),
+                    ConfigRecordFormat.properties(configs.get(task))));
+        }
+        records.add(entry(ConfigRecordFormat.key(ConfigRecordFormat.COMMIT_PREFIX, connector),
+                ConfigRecordFormat.commit(configs.size())));
+        write(records, "write the task configs of connector " + connector);
+    }
+
+    @Override
+    public synchronized void close() {
+        topicLog.close();
+        started = false;
+    }
+
+    private void write(List<Map.Entry<byte[], byte[]>> records, String what) {
+        StoreWrites.await(topicLog.sendAll(records).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
+                what + " to topic " + topic.name());
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        byte[] value = record.value();
+        Consumer<Listener> event = null;
+        synchronized (lock) {
+            offset = record.offset();
+            if (key.startsWith(ConfigRecordFormat.CONNECTOR_PREFIX)) {
+                event = applyConnector(key.substring(ConfigRecordFormat.CONNECTOR_PREFIX.length()), value);
+            } else if (key.startsWith(ConfigRecordFormat.TARGET_STATE_PREFIX)) {
+                event = applyTargetState(key.substring(ConfigRecordFormat.TARGET_STATE_PREFIX.length()), value);
+            } else if (key.startsWith(ConfigRecordFormat.TASK_PREFIX)) {
+                applyTask(key, value);
+            } else if (key.startsWith(ConfigRecordFormat.COMMIT_PREFIX)) {
+                event = applyCommit(key.substring(ConfigRecordFormat.COMMIT_PREFIX.length()), value);
+            } else {
+                // Apache also writes session keys, task counts and restart requests; they are not ours
+                log.debug("Ignoring config record {}", key);
+            }
+        }
+        Listener current = listener;
+        if (event != null && current != null && started) {
+            try {
+                event.accept(current);
+            } catch (RuntimeException e) {
+                log.error("Config store listener failed on record {}", key, e);
+            }
+        }
+    }
+
+    private Consumer<Listener> applyConnector(String connector, byte[] value) {
+        if (value == null) {
+            boolean existed = connectorConfigs.remove(connector) != null;
+            taskConfigs.remove(connector);
+            uncommittedTasks.remove(connector);
+            return existed ? l -> l.onConnectorConfigRemove(connector) : null;
+        }
+        connectorConfigs.put(connector, Map.copyOf(ConfigRecordFormat.parseProperties(value)));
+        return l -> l.onConnectorConfigUpdate(connector);
+    }
+
+    private Consumer<Listener> applyTargetState(String connector, byte[] value) {
+        if (value == null) {
+            targetStates.remove(connector);
+        } else {
+            targetStates.put(connector, ConfigRecordFormat.parseTargetState(value));
+        }
+        return connectorConfigs.containsKey(connector) ? l -> l.onTargetStateChange(connector) : null;
+    }
+
+    private void applyTask(String key, byte[] value) {
+        ConnectorTaskId id = KafkaStatusStore.parseTaskId(key.substring(ConfigRecordFormat.TASK_PREFIX.length()));
+        if (id == null) {
+            log.warn("Ignoring config record with malformed task key {}", key);
+            return;
+        }
+        Map<Integer, Map<String, String>> pending = uncommittedTasks.computeIfAbsent(id.connector(), c -> new TreeMap<>());
+        if (value == null) {
+            pending.remove(id.task());
+        } else {
+            pending.put(id.task(), Map.copyOf(ConfigRecordFormat.parseProperties(value)));
+        }
+    }
+
+    private Consumer<Listener> applyCommit(String connector, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        int count = ConfigRecordFormat.parseCommit(value);
+        Map<Integer, Map<String, String>> pending = uncommittedTasks.remove(connector);
+        List<Map<String, String>> committed = new ArrayList<>(count);
+        for (int task = 0; task < count; task++) {
+            Map<String, String> config = pending == null ? null : pending.get(task);
+            if (config == null) {
+                log.error("Task config commit of connector {} names {} tasks but task {} was not written before it; "
+                        + "keeping the previous task configs", connector, count, task);
+                return null;
+            }
+            committed.add(config);
+        }
+        taskConfigs.put(connector, List.copyOf(committed));
+        return l -> l.onTaskConfigUpdate(connector);
+    }
+
+    private static Map.Entry<byte[], byte[]> entry(byte[] key, byte[] value) {
+        return new AbstractMap.SimpleEntry<>(key, value);
+    }
+}

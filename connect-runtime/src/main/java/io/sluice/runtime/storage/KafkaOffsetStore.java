@@ -1,0 +1,165 @@
+package io.sluice.runtime.storage;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Source offsets in a compacted topic, in Apache Kafka Connect's record format. Lookups go by the
+ * serialized key, as Apache's do, so number types in partition maps do not matter.
+ */
+public final class KafkaOffsetStore implements OffsetStore {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaOffsetStore.class);
+    /** Key field of the records that mark an offsets file as imported; not a connector offset key. */
+    static final String IMPORT_MARKER_FIELD = "sluice.offset.file.import";
+
+    private final CompactedTopic topic;
+    private final Map<String, Object> clientConfig;
+    private final Duration timeout;
+    private final OffsetRecordFormat format = new OffsetRecordFormat();
+    private final KafkaTopicLog topicLog;
+    /** connector -> serialized key -> (partition, offset) */
+    private final Map<String, Map<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>>> offsets =
+            new ConcurrentHashMap<>();
+    private final Set<String> importedSources = ConcurrentHashMap.newKeySet();
+    private final Set<ByteBuffer> keys = ConcurrentHashMap.newKeySet();
+    private boolean started;
+
+    public KafkaOffsetStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
+        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+    }
+
+    public KafkaOffsetStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
+        this.topic = topic;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.timeout = timeout;
+        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-offsets-reader");
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        topic.ensure(clientConfig);
+        topicLog.start(timeout);
+        started = true;
+        log.info("Offset store read topic {}: offsets of {} connectors", topic.name(), offsets.size());
+    }
+
+    @Override
+    public Map<Map<String, Object>, Map<String, Object>> offsets(String connector, Set<Map<String, Object>> partitions) {
+        Map<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>> known = offsets.getOrDefault(connector, Map.of());
+        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
+        for (Map<String, Object> partition : partitions) {
+            Map.Entry<Map<String, Object>, Map<String, Object>> entry = known.get(ByteBuffer.wrap(format.key(connector, partition)));
+            if (entry != null) {
+                result.put(partition, entry.getValue());
+            }
+        }
+        return result;
+    }
+
+    @Override
+    public Map<Map<String, Object>, Map<String, Object>> offsets(String connector) {
+        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
+        for (Map.Entry<Map<String, Object>, Map<String, Object>> entry : offsets.getOrDefault(connector, Map.of()).values()) {
+            result.put(entry.getKey(), entry.getValue());
+        }
+        return result;
+    }
+
+    /** Completes once Kafka acknowledged every write and the store has read them back. */
+    @Override
+    public CompletableFuture<Void> write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
+        List<Map.Entry<byte[], byte[]>> records = new ArrayList<>(offsets.size());
+        try {
+            offsets.forEach((partition, offset) ->
+                    records.add(new AbstractMap.SimpleEntry<>(format.key(connector, partition), format.value(offset))));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new StoreException(
+                    "Cannot serialize offsets of connector " + connector + ": " + e.getMessage(), e));
+        }
+        return writeRaw(records);
+    }
+
+    /** Writes already-serialized offset records; completes once acknowledged and read back. */
+    CompletableFuture<Void> writeRaw(List<Map.Entry<byte[], byte[]>> records) {
+        return topicLog.sendAll(records).thenCompose(acked -> topicLog.readToEndAsync());
+    }
+
+    /** Whether the topic holds a record under exactly this serialized key (a tombstone removes it). */
+    boolean containsKey(byte[] key) {
+        return keys.contains(ByteBuffer.wrap(key));
+    }
+
+    /** Whether an offsets file was already imported from source (an absolute path). */
+    boolean imported(String source) {
+        return importedSources.contains(source);
+    }
+
+    /** Records that source was imported, so it is never imported again. */
+    void recordImport(String source, int entries) {
+        byte[] key = format.anyKey(Map.of(IMPORT_MARKER_FIELD, source));
+        byte[] value = format.anyKey(Map.of("entries", entries, "imported_at", System.currentTimeMillis()));
+        StoreWrites.await(writeRaw(List.of(new AbstractMap.SimpleEntry<>(key, value))), timeout,
+                "record the import of " + source + " in topic " + topic.name());
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public synchronized void close() {
+        topicLog.close();
+        started = false;
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        OffsetRecordFormat.Key key = format.parseKey(record.key());
+        if (key == null) {
+            applyMarker(record);
+            return;
+        }
+        ByteBuffer rawKey = ByteBuffer.wrap(record.key());
+        Map<String, Object> offset = format.parseValue(record.value());
+        if (offset == null) {
+            keys.remove(rawKey);
+            Map<ByteBuffer, ?> connectorOffsets = offsets.get(key.connector());
+            if (connectorOffsets != null) {
+                connectorOffsets.remove(rawKey);
+            }
+            return;
+        }
+        keys.add(rawKey);
+        Map<String, Object> partition = key.partition() == null ? Map.of() : key.partition();
+        offsets.computeIfAbsent(key.connector(), c -> new ConcurrentHashMap<>())
+                .put(rawKey, new AbstractMap.SimpleImmutableEntry<>(partition, offset));
+    }
+
+    private void applyMarker(ConsumerRecord<byte[], byte[]> record) {
+        Object parsed = record.key() == null ? null : format.parseAny(record.key());
+        if (parsed instanceof Map<?, ?> map && map.get(IMPORT_MARKER_FIELD) instanceof String source) {
+            if (record.value() == null) {
+                importedSources.remove(source);
+            } else {
+                importedSources.add(source);
+            }
+            return;
+        }
+        log.warn("Ignoring a record in offset topic {} whose key is not a Connect offset key (partition {}, offset {})",
+                record.topic(), record.partition(), record.offset());
+    }
+}

@@ -1,0 +1,193 @@
+package io.sluice.runtime.storage;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connector and task status in a compacted topic, in Apache Kafka Connect's record format: keys
+ * status-connector-NAME and status-task-NAME-N, values {"state","trace","worker_id","generation"}.
+ */
+public final class KafkaStatusStore implements StatusStore {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaStatusStore.class);
+    static final String CONNECTOR_PREFIX = "status-connector-";
+    static final String TASK_PREFIX = "status-task-";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CompactedTopic topic;
+    private final Map<String, Object> clientConfig;
+    private final Duration timeout;
+    private final KafkaTopicLog topicLog;
+    private final ConcurrentMap<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<Integer, TaskStatus>> tasks = new ConcurrentHashMap<>();
+    private boolean started;
+
+    public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
+        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+    }
+
+    public KafkaStatusStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
+        this.topic = topic;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.timeout = timeout;
+        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-status-reader");
+    }
+
+    @Override
+    public synchronized void start() {
+        if (started) {
+            return;
+        }
+        topic.ensure(clientConfig);
+        topicLog.start(timeout);
+        started = true;
+        log.info("Status store read topic {}: status of {} connectors", topic.name(), connectors.size());
+    }
+
+    @Override
+    public void put(ConnectorStatus status) {
+        write(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(), status.generation()));
+    }
+
+    @Override
+    public void put(TaskStatus status) {
+        write(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation()));
+    }
+
+    @Override
+    public ConnectorStatus get(String connector) {
+        return connectors.get(connector);
+    }
+
+    @Override
+    public TaskStatus get(ConnectorTaskId task) {
+        Map<Integer, TaskStatus> byTask = tasks.get(task.connector());
+        return byTask == null ? null : byTask.get(task.task());
+    }
+
+    @Override
+    public Collection<TaskStatus> tasks(String connector) {
+        Map<Integer, TaskStatus> byTask = tasks.get(connector);
+        return byTask == null ? List.of() : List.copyOf(byTask.values());
+    }
+
+    @Override
+    public void remove(String connector) {
+        List<Map.Entry<byte[], byte[]>> tombstones = new ArrayList<>();
+        tombstones.add(new AbstractMap.SimpleEntry<>(bytes(CONNECTOR_PREFIX + connector), null));
+        for (TaskStatus task : tasks(connector)) {
+            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(taskKey(task.id())), null));
+        }
+        StoreWrites.await(topicLog.sendAll(tombstones).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
+                "remove the status of connector " + connector + " from topic " + topic.name());
+    }
+
+    @Override
+    public synchronized void close() {
+        topicLog.close();
+        started = false;
+    }
+
+    private void write(String key, byte[] value) {
+        StoreWrites.await(topicLog.send(bytes(key), value).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
+                "write status " + key + " to topic " + topic.name());
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> record) {
+        String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        if (key.startsWith(CONNECTOR_PREFIX)) {
+            String connector = key.substring(CONNECTOR_PREFIX.length());
+            JsonNode value = parse(record.value());
+            if (value == null) {
+                connectors.remove(connector);
+            } else {
+                connectors.put(connector, new ConnectorStatus(connector, State.valueOf(value.path("state").asText()),
+                        text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt()));
+            }
+        } else if (key.startsWith(TASK_PREFIX)) {
+            ConnectorTaskId id = parseTaskId(key.substring(TASK_PREFIX.length()));
+            if (id == null) {
+                log.warn("Ignoring status record with malformed task key {}", key);
+                return;
+            }
+            JsonNode value = parse(record.value());
+            if (value == null) {
+                Map<Integer, TaskStatus> byTask = tasks.get(id.connector());
+                if (byTask != null) {
+                    byTask.remove(id.task());
+                    tasks.computeIfPresent(id.connector(), (c, m) -> m.isEmpty() ? null : m);
+                }
+            } else {
+                tasks.computeIfAbsent(id.connector(), c -> new ConcurrentHashMap<>())
+                        .put(id.task(), new TaskStatus(id, State.valueOf(value.path("state").asText()),
+                                text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt()));
+            }
+        } else {
+            log.debug("Ignoring status record with key {}", key);
+        }
+    }
+
+    static String taskKey(ConnectorTaskId id) {
+        return TASK_PREFIX + id.connector() + "-" + id.task();
+    }
+
+    /** NAME-N, where NAME may itself contain dashes. */
+    static ConnectorTaskId parseTaskId(String suffix) {
+        int dash = suffix.lastIndexOf('-');
+        if (dash <= 0 || dash == suffix.length() - 1) {
+            return null;
+        }
+        try {
+            return new ConnectorTaskId(suffix.substring(0, dash), Integer.parseInt(suffix.substring(dash + 1)));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static byte[] value(State state, String trace, String workerId, int generation) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("state", state.name());
+        node.put("trace", trace);
+        node.put("worker_id", workerId);
+        node.put("generation", generation);
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("Cannot serialize status", e);
+        }
+    }
+
+    private static JsonNode parse(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("Status value is not JSON", e);
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    private static byte[] bytes(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+}
