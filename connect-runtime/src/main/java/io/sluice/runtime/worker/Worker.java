@@ -1,31 +1,81 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TargetState;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkConnector;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs connectors and tasks on this worker: instantiates them through their plugin loader,
  * resolves config placeholders at start, drives source and sink task loops, and reports every
  * state change to the status store.
- *
- * <p>SKELETON: the worker room replaces this.
  */
 public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    /** The task config key naming the task class, as Apache stores it in task configs. */
+    public static final String TASK_CLASS = "task.class";
+
+    private final String workerId;
+    private final WorkerConfig config;
+    private final Plugins plugins;
+    private final ConfigProviders configProviders;
+    private final OffsetStore offsets;
+    private final StatusReporter status;
+    private final TaskClientConfigs clients;
+    private final TaskFactory taskFactory;
+    private final Metrics metrics = new Metrics();
+    private final ScheduledThreadPoolExecutor committer;
+    private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
+    private final Map<ConnectorTaskId, TaskRunner> tasks = new ConcurrentHashMap<>();
+    private volatile int generation;
+    private volatile boolean closed;
 
     public Worker(String workerId, WorkerConfig config, String bootstrapServers, Plugins plugins,
                   ConfigProviders configProviders, OffsetStore offsets, StatusStore statuses) {
+        this.workerId = workerId;
+        this.config = config;
+        this.plugins = plugins;
+        this.configProviders = configProviders;
+        this.offsets = offsets;
+        this.status = new StatusReporter(workerId, statuses, () -> generation);
+        this.clients = new TaskClientConfigs(config, bootstrapServers);
+        this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
+        this.committer.setRemoveOnCancelPolicy(true);
+        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer);
     }
 
     public void start() {
+        log.info("Worker {} started", workerId);
+    }
+
+    /** The group generation written with every status (distributed mode); 0 in standalone. */
+    public void setGeneration(int generation) {
+        this.generation = generation;
     }
 
     /**
@@ -33,49 +83,178 @@ public final class Worker implements AutoCloseable {
      * FAILED status with the trace; this method does not throw for plugin failures.
      */
     public void startConnector(String name, Map<String, String> config, TargetState target, ConnectorEvents events) {
-        throw new UnsupportedOperationException();
+        if (closed) {
+            throw new ConnectException("Worker is closed");
+        }
+        if (connectors.containsKey(name)) {
+            throw new ConnectException("Connector " + name + " is already running on this worker");
+        }
+        try {
+            Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
+            Connector instance = Plugins.newInstance(cls);
+            Map<String, String> resolved = configProviders.resolve(config);
+            WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events, offsets,
+                    pluginMetrics(Map.of("connector", name)));
+            connectors.put(name, connector);
+            log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
+            connector.start(target);
+        } catch (Throwable t) {
+            status.connectorFailed(name, t);
+        }
     }
 
     /** Asks a running connector for at most maxTasks task configs (tasks.max enforced as Apache does). */
     public List<Map<String, String>> connectorTaskConfigs(String name, int maxTasks) {
-        throw new UnsupportedOperationException();
+        WorkerConnector connector = connectors.get(name);
+        if (connector == null) {
+            throw new ConnectException("Connector " + name + " is not running on this worker");
+        }
+        Map<String, String> original = connector.originalConfig();
+        List<Map<String, String>> generated;
+        try {
+            generated = TaskConfigLimit.check(name, original, connector.taskConfigs(maxTasks), maxTasks);
+        } catch (TaskConfigLimit.TooManyTasksException e) {
+            connector.fail(e);
+            throw e;
+        } catch (WorkerConnector.WrappedFailure e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+        String taskClass = connector.taskClass().getName();
+        List<Map<String, String>> result = new ArrayList<>(generated.size());
+        for (Map<String, String> taskConfig : generated) {
+            Map<String, String> copy = new HashMap<>(taskConfig);
+            copy.put(TASK_CLASS, taskClass);
+            if (!connector.isSource()) {
+                putIfPresent(copy, original, ConnectorConfig.TOPICS);
+                putIfPresent(copy, original, ConnectorConfig.TOPICS_REGEX);
+            }
+            result.add(Map.copyOf(copy));
+        }
+        return result;
     }
 
     /** Starts a task; failures become a FAILED task status. */
     public void startTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
                           TargetState target) {
-        throw new UnsupportedOperationException();
+        if (closed) {
+            throw new ConnectException("Worker is closed");
+        }
+        if (tasks.containsKey(id)) {
+            throw new ConnectException("Task " + id + " is already running on this worker");
+        }
+        try {
+            TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target,
+                    pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
+            tasks.put(id, runner);
+            log.info("Starting task {} in target state {}", id, target);
+            runner.start();
+        } catch (Throwable t) {
+            status.taskFailed(id, t);
+        }
     }
 
     /** Pauses or resumes a connector and its running tasks. */
     public void setTargetState(String connector, TargetState state) {
-        throw new UnsupportedOperationException();
+        WorkerConnector wc = connectors.get(connector);
+        if (wc != null) {
+            wc.transitionTo(state);
+        }
+        if (state == TargetState.STOPPED) {
+            stopTasks(taskIds(connector));
+            return;
+        }
+        for (TaskRunner runner : tasks.values()) {
+            if (runner.id().connector().equals(connector)) {
+                runner.transitionTo(state);
+            }
+        }
     }
 
     /** Stops a connector and waits for it, at most task.shutdown.graceful.timeout.ms. */
     public void stopConnector(String name) {
-        throw new UnsupportedOperationException();
+        WorkerConnector connector = connectors.remove(name);
+        if (connector != null) {
+            log.info("Stopping connector {}", name);
+            connector.shutdown(gracefulTimeoutMs());
+        }
     }
 
     /** Stops tasks and waits for them, at most task.shutdown.graceful.timeout.ms in all. */
     public void stopTasks(Collection<ConnectorTaskId> ids) {
-        throw new UnsupportedOperationException();
+        List<TaskRunner> stopping = new ArrayList<>();
+        for (ConnectorTaskId id : ids) {
+            TaskRunner runner = tasks.remove(id);
+            if (runner != null) {
+                log.info("Stopping task {}", id);
+                runner.stop();
+                stopping.add(runner);
+            }
+        }
+        long deadline = System.currentTimeMillis() + gracefulTimeoutMs();
+        for (TaskRunner runner : stopping) {
+            if (!runner.awaitStop(deadline - System.currentTimeMillis())) {
+                runner.cancel();
+            }
+        }
     }
 
     public Set<String> connectorNames() {
-        return Set.of();
+        return new TreeSet<>(connectors.keySet());
     }
 
     public Set<ConnectorTaskId> taskIds(String connector) {
-        return Set.of();
+        return tasks.keySet().stream().filter(id -> id.connector().equals(connector))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /** "source" or "sink" for a connector config's connector.class; "unknown" if it can't be loaded. */
     public String connectorType(Map<String, String> connectorConfig) {
-        throw new UnsupportedOperationException();
+        try {
+            Class<? extends Connector> cls = plugins.pluginClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
+            if (SourceConnector.class.isAssignableFrom(cls)) {
+                return "source";
+            }
+            if (SinkConnector.class.isAssignableFrom(cls)) {
+                return "sink";
+            }
+        } catch (RuntimeException e) {
+            log.debug("Cannot load connector class of config", e);
+        }
+        return "unknown";
     }
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stopTasks(new ArrayList<>(tasks.keySet()));
+        for (String name : new ArrayList<>(connectors.keySet())) {
+            stopConnector(name);
+        }
+        committer.shutdownNow();
+        try {
+            committer.awaitTermination(gracefulTimeoutMs(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.close();
+        log.info("Worker {} stopped", workerId);
+    }
+
+    private long gracefulTimeoutMs() {
+        return config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
+    }
+
+    private PluginMetrics pluginMetrics(Map<String, String> tags) {
+        return new PluginMetricsImpl(metrics, tags);
+    }
+
+    private static void putIfPresent(Map<String, String> into, Map<String, String> from, String key) {
+        String value = from.get(key);
+        if (value != null) {
+            into.put(key, value);
+        }
     }
 }

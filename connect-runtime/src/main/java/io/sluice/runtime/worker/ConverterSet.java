@@ -1,0 +1,83 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.plugins.LoaderSwap;
+import io.sluice.runtime.plugins.Plugins;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
+
+/**
+ * A task's key, value and header converters: the connector config's own ({@code key.converter}
+ * with its {@code key.converter.*} settings) or else the worker's, instantiated through Plugins.
+ */
+record ConverterSet(Converter key, Converter value, HeaderConverter header) implements AutoCloseable {
+
+    private static final String TYPE = "converter.type";
+
+    static ConverterSet create(Map<String, String> connectorConfig, WorkerConfig worker, Plugins plugins) {
+        Converter key = converter(WorkerConfig.KEY_CONVERTER, connectorConfig, worker, plugins, true);
+        Converter value = converter(WorkerConfig.VALUE_CONVERTER, connectorConfig, worker, plugins, false);
+        String headerClass = className(WorkerConfig.HEADER_CONVERTER, connectorConfig, worker);
+        HeaderConverter header = plugins.newPlugin(headerClass, HeaderConverter.class);
+        Map<String, Object> headerProps = settings(WorkerConfig.HEADER_CONVERTER, connectorConfig, worker);
+        headerProps.put(TYPE, "header");
+        try (LoaderSwap swap = LoaderSwap.to(header.getClass().getClassLoader())) {
+            header.configure(headerProps);
+        }
+        return new ConverterSet(key, value, header);
+    }
+
+    private static Converter converter(String key, Map<String, String> connectorConfig, WorkerConfig worker,
+                                       Plugins plugins, boolean isKey) {
+        Converter converter = plugins.newPlugin(className(key, connectorConfig, worker), Converter.class);
+        Map<String, Object> props = settings(key, connectorConfig, worker);
+        props.put(TYPE, isKey ? "key" : "value");
+        try (LoaderSwap swap = LoaderSwap.to(converter.getClass().getClassLoader())) {
+            converter.configure(props, isKey);
+        }
+        return converter;
+    }
+
+    /** The connector's class name when it sets one, else the worker's (by name, so aliases survive). */
+    private static String className(String key, Map<String, String> connectorConfig, WorkerConfig worker) {
+        String own = connectorConfig.get(key);
+        if (own != null && !own.isBlank()) {
+            return own.trim();
+        }
+        Object configured = worker.originals().get(key);
+        if (configured instanceof Class<?> cls) {
+            return cls.getName();
+        }
+        if (configured != null && !configured.toString().isBlank()) {
+            return configured.toString().trim();
+        }
+        return WorkerConfig.HEADER_CONVERTER.equals(key) ? WorkerConfig.DEFAULT_HEADER_CONVERTER : WorkerConfig.DEFAULT_CONVERTER;
+    }
+
+    /** Sub-settings come from where the class came from: the connector's when it names a converter. */
+    private static Map<String, Object> settings(String key, Map<String, String> connectorConfig, WorkerConfig worker) {
+        String prefix = key + ".";
+        Map<String, Object> props = new HashMap<>();
+        String own = connectorConfig.get(key);
+        if (own != null && !own.isBlank()) {
+            connectorConfig.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    props.put(k.substring(prefix.length()), v);
+                }
+            });
+        } else {
+            props.putAll(worker.originalsWithPrefix(prefix));
+        }
+        return props;
+    }
+
+    @Override
+    public void close() {
+        Utils.closeQuietly(key, "key converter");
+        Utils.closeQuietly(value, "value converter");
+        Utils.closeQuietly(header, "header converter");
+    }
+}

@@ -1,0 +1,425 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import io.sluice.runtime.worker.errors.RecordContext;
+import io.sluice.runtime.worker.errors.Stage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one sink task: consume, convert, transform, put; consumer offsets (the next offset to read)
+ * are committed after preCommit every offset.flush.interval.ms, on request, on revocation and at stop.
+ */
+final class SinkTaskRunner extends TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
+
+    /** What a sink task runner needs besides its plugin instances. */
+    record Setup(Map<String, Object> consumerConfig, long flushIntervalMs, long flushTimeoutMs, PluginMetrics metrics) {
+    }
+
+    private final SinkTask task;
+    private final Map<String, String> taskConfig;
+    private final ConverterSet converters;
+    private final TransformationChain<SinkRecord> transforms;
+    private final ErrorHandler errors;
+    private final Setup setup;
+    private final WorkerSinkTaskContext context;
+    private final Map<TopicPartition, OffsetAndMetadata> currentOffsets = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
+    private final List<SinkRecord> batch = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
+    private final Set<TopicPartition> contextPaused = new HashSet<>();
+    private final Map<TopicPartition, Long> seeks = new HashMap<>();
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private boolean pausedForRedelivery;
+    private boolean consumerPaused;
+    private long retryTimeoutMs = -1;
+    private long nextCommit;
+    private volatile boolean commitRequested;
+    private RuntimeException rebalanceFailure;
+
+    SinkTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SinkTask task,
+                   Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SinkRecord> transforms,
+                   ErrorHandler errors, Setup setup) {
+        super(id, task.getClass().getClassLoader(), status, initial);
+        this.task = task;
+        this.taskConfig = taskConfig;
+        this.converters = converters;
+        this.transforms = transforms;
+        this.errors = errors;
+        this.setup = setup;
+        this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
+    }
+
+    @Override
+    protected void initializeAndStart() {
+        consumer = new KafkaConsumer<>(setup.consumerConfig());
+        String topics = taskConfig.getOrDefault(ConnectorConfig.TOPICS, "").trim();
+        String regex = taskConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").trim();
+        Listener listener = new Listener();
+        if (!topics.isEmpty()) {
+            List<String> list = Arrays.stream(topics.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            consumer.subscribe(list, listener);
+        } else if (!regex.isEmpty()) {
+            consumer.subscribe(Pattern.compile(regex), listener);
+        } else {
+            throw new ConnectException("Sink task " + id + " has neither topics nor topics.regex; set one of them");
+        }
+        task.initialize(context);
+        task.start(taskConfig);
+        log.info("{} started", this);
+    }
+
+    @Override
+    protected void execute() {
+        nextCommit = System.currentTimeMillis() + setup.flushIntervalMs();
+        while (!isStopping()) {
+            iteration();
+        }
+    }
+
+    private void iteration() {
+        long now = System.currentTimeMillis();
+        if (commitRequested || now >= nextCommit) {
+            commitRequested = false;
+            commitOffsets(null);
+            nextCommit = now + setup.flushIntervalMs();
+        }
+        applySeeks();
+        applyTargetState();
+        long timeout = Math.max(0, nextCommit - now);
+        if (retryTimeoutMs > 0) {
+            timeout = Math.min(timeout, retryTimeoutMs);
+            retryTimeoutMs = -1;
+        }
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(Duration.ofMillis(timeout));
+        } catch (WakeupException e) {
+            return; // a stop or target state change; the loop re-checks both
+        }
+        if (rebalanceFailure != null) {
+            throw rebalanceFailure;
+        }
+        applyTargetState();
+        if (targetState() == TargetState.PAUSED) {
+            return;
+        }
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            convert(record);
+        }
+        deliver();
+    }
+
+    private void convert(ConsumerRecord<byte[], byte[]> consumed) {
+        TopicPartition tp = new TopicPartition(consumed.topic(), consumed.partition());
+        batchOffsets.put(tp, new OffsetAndMetadata(consumed.offset() + 1));
+        RecordContext ctx = RecordContext.of(consumed);
+        String topic = consumed.topic();
+        SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), ctx,
+                () -> converters.key().toConnectData(topic, consumed.headers(), consumed.key()));
+        if (key == null) {
+            return;
+        }
+        SchemaAndValue value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), ctx,
+                () -> converters.value().toConnectData(topic, consumed.headers(), consumed.value()));
+        if (value == null) {
+            return;
+        }
+        ConnectHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), ctx, () -> {
+            ConnectHeaders h = new ConnectHeaders();
+            for (org.apache.kafka.common.header.Header header : consumed.headers()) {
+                h.add(header.key(), converters.header().toConnectHeader(topic, header.key(), header.value()));
+            }
+            return h;
+        });
+        if (headers == null) {
+            return;
+        }
+        Long timestamp = consumed.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : consumed.timestamp();
+        SinkRecord record = new ConsumedSinkRecord(consumed, topic, consumed.partition(), key.schema(), key.value(),
+                value.schema(), value.value(), consumed.offset(), timestamp, consumed.timestampType(), headers,
+                topic, consumed.partition(), consumed.offset());
+        SinkRecord transformed = transforms.apply(record, errors, ctx);
+        if (transformed != null) {
+            batch.add(transformed);
+        }
+    }
+
+    private void deliver() {
+        try {
+            task.put(new ArrayList<>(batch));
+            currentOffsets.putAll(batchOffsets);
+            batch.clear();
+            batchOffsets.clear();
+            if (pausedForRedelivery) {
+                pausedForRedelivery = false;
+                applyConsumerPause(false);
+            }
+        } catch (RetriableException e) {
+            log.warn("{} put() asked for a retry; redelivering the same {} records", this, batch.size(), e);
+            pausedForRedelivery = true;
+            applyConsumerPause(true);
+        } catch (RuntimeException e) {
+            throw new ConnectException("Exiting sink task " + id + " due to unrecoverable exception in put()", e);
+        }
+    }
+
+    private void applyTargetState() {
+        boolean paused = targetState() == TargetState.PAUSED;
+        if (paused != consumerPaused || (paused && !consumer.paused().containsAll(consumer.assignment()))) {
+            applyConsumerPause(paused || pausedForRedelivery);
+            if (paused != consumerPaused) {
+                consumerPaused = paused;
+                status.task(id, paused ? State.PAUSED : State.RUNNING);
+            }
+        }
+    }
+
+    /** Pauses every assigned partition, or resumes those the task did not pause itself. */
+    private void applyConsumerPause(boolean pauseAll) {
+        Set<TopicPartition> assigned = consumer.assignment();
+        if (pauseAll || targetState() == TargetState.PAUSED) {
+            consumer.pause(assigned);
+            return;
+        }
+        Set<TopicPartition> resume = new HashSet<>(assigned);
+        resume.removeAll(contextPaused);
+        consumer.resume(resume);
+    }
+
+    private void applySeeks() {
+        if (seeks.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> assigned = consumer.assignment();
+        for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
+            if (assigned.contains(e.getKey())) {
+                consumer.seek(e.getKey(), e.getValue());
+                currentOffsets.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
+                log.debug("{} rewound {} to offset {}", this, e.getKey(), e.getValue());
+            }
+        }
+        seeks.clear();
+    }
+
+    /** Asks preCommit which offsets are safe, then commits them; scope null means every assigned partition. */
+    private void commitOffsets(Collection<TopicPartition> scope) {
+        context.awaitErrantReports();
+        Map<TopicPartition, OffsetAndMetadata> offered = new HashMap<>(currentOffsets);
+        if (scope != null) {
+            offered.keySet().retainAll(scope);
+        }
+        if (offered.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> toCommit;
+        try {
+            toCommit = task.preCommit(offered);
+        } catch (Throwable t) {
+            log.error("{} preCommit/flush threw; rewinding to the last committed offsets", this, t);
+            for (TopicPartition tp : offered.keySet()) {
+                OffsetAndMetadata last = lastCommitted.get(tp);
+                if (last != null) {
+                    consumer.seek(tp, last.offset());
+                    currentOffsets.put(tp, last);
+                }
+            }
+            return;
+        }
+        if (toCommit == null || toCommit.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> filtered = new HashMap<>();
+        Set<TopicPartition> assigned = consumer.assignment();
+        toCommit.forEach((tp, o) -> {
+            if (o != null && assigned.contains(tp) && !o.equals(lastCommitted.get(tp))) {
+                filtered.put(tp, o);
+            }
+        });
+        if (filtered.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
+            lastCommitted.putAll(filtered);
+            log.debug("{} committed offsets {}", this, filtered);
+        } catch (WakeupException e) {
+            consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
+            lastCommitted.putAll(filtered);
+        } catch (RuntimeException e) {
+            log.warn("{} could not commit offsets; will retry at the next commit", this, e);
+        }
+    }
+
+    @Override
+    protected void close(boolean started, boolean failed) {
+        if (consumer != null) {
+            if (started && !isCancelled()) {
+                try {
+                    Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
+                    commitOffsets(null);
+                    task.close(assigned);
+                } catch (Throwable t) {
+                    log.warn("{} failed to commit or close partitions at stop", this, t);
+                }
+            }
+            if (started) {
+                try {
+                    task.stop();
+                } catch (Throwable t) {
+                    log.warn("{} stop() threw", this, t);
+                }
+            }
+            try {
+                consumer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
+            } catch (RuntimeException e) {
+                log.warn("{} failed to close its consumer", this, e);
+            }
+        }
+        Utils.closeQuietly(transforms, "transformation chain");
+        Utils.closeQuietly(converters, "converters");
+        Utils.closeQuietly(errors, "error handler");
+        log.info("{} stopped", this);
+    }
+
+    @Override
+    protected void onTargetStateChange(TargetState state) {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    @Override
+    protected void onStopRequested() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+
+    // SinkTaskContext requests; the task calls them from its own thread (put, open, preCommit).
+
+    void requestSeek(Map<TopicPartition, Long> offsets) {
+        seeks.putAll(offsets);
+    }
+
+    void retryTimeout(long timeoutMs) {
+        retryTimeoutMs = timeoutMs;
+    }
+
+    Set<TopicPartition> assignment() {
+        return consumer == null ? Set.of() : Set.copyOf(consumer.assignment());
+    }
+
+    void pausePartitions(Set<TopicPartition> partitions) {
+        contextPaused.addAll(partitions);
+        if (targetState() != TargetState.PAUSED) {
+            consumer.pause(partitions);
+        }
+    }
+
+    void resumePartitions(Set<TopicPartition> partitions) {
+        contextPaused.removeAll(partitions);
+        if (targetState() != TargetState.PAUSED && !pausedForRedelivery) {
+            consumer.resume(partitions);
+        }
+    }
+
+    void requestCommit() {
+        commitRequested = true;
+    }
+
+    /** Opens assigned partitions in the task, commits and closes revoked ones. */
+    private final class Listener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata position = new OffsetAndMetadata(consumer.position(tp));
+                currentOffsets.put(tp, position);
+                lastCommitted.put(tp, position);
+            }
+            if (targetState() == TargetState.PAUSED || pausedForRedelivery) {
+                consumer.pause(partitions);
+            } else {
+                Set<TopicPartition> own = new HashSet<>(partitions);
+                own.retainAll(contextPaused);
+                consumer.pause(own);
+            }
+            try {
+                task.open(partitions);
+            } catch (RuntimeException e) {
+                rebalanceFailure = new ConnectException("open() of sink task " + id + " failed", e);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty() || rebalanceFailure != null) {
+                return;
+            }
+            batch.removeIf(r -> partitions.contains(new TopicPartition(r.originalTopic(), r.originalKafkaPartition())));
+            batchOffsets.keySet().removeAll(partitions);
+            try {
+                commitOffsets(partitions);
+                task.close(partitions);
+            } catch (RuntimeException e) {
+                rebalanceFailure = new ConnectException("Closing revoked partitions of sink task " + id + " failed", e);
+            }
+            forget(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            try {
+                task.close(partitions);
+            } catch (RuntimeException e) {
+                log.warn("{} close() of lost partitions threw", SinkTaskRunner.this, e);
+            }
+            forget(partitions);
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            currentOffsets.keySet().removeAll(partitions);
+            lastCommitted.keySet().removeAll(partitions);
+            contextPaused.removeAll(partitions);
+            seeks.keySet().removeAll(partitions);
+        }
+    }
+}

@@ -1,0 +1,326 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.OffsetStore;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import io.sluice.runtime.worker.errors.RecordContext;
+import io.sluice.runtime.worker.errors.Stage;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one source task: poll, transform, convert, send; offsets become committable once Kafka
+ * acknowledged the record and every earlier one of its source partition, and are written every
+ * offset.flush.interval.ms (on the worker's committer thread, so pause or a slow poll do not hold them back) and at stop.
+ */
+final class SourceTaskRunner extends TaskRunner {
+    private static final Logger log = LoggerFactory.getLogger(SourceTaskRunner.class);
+
+    /** What a source task runner needs besides its plugin instances. */
+    record Setup(OffsetStore offsets, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
+                 TopicCreation topicCreation, ScheduledExecutorService committer, long flushIntervalMs, long flushTimeoutMs,
+                 PluginMetrics metrics) {
+    }
+
+    private final SourceTask task;
+    private final Map<String, String> taskConfig;
+    private final ConverterSet converters;
+    private final io.sluice.runtime.worker.TransformationChain<SourceRecord> transforms;
+    private final ErrorHandler errors;
+    private final Setup setup;
+    private final SubmittedOffsets submitted = new SubmittedOffsets();
+    private final Map<Map<String, Object>, Map<String, Object>> unwritten = new HashMap<>();
+    private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+    private final boolean overridesCommitRecord;
+    private final Object commitLock = new Object();
+    private Producer<byte[], byte[]> producer;
+    private SourceTopicCreator topics;
+    private ScheduledFuture<?> commitSchedule;
+    private boolean reportedPaused;
+
+    SourceTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SourceTask task,
+                     Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SourceRecord> transforms,
+                     ErrorHandler errors, Setup setup) {
+        super(id, task.getClass().getClassLoader(), status, initial);
+        this.task = task;
+        this.taskConfig = taskConfig;
+        this.converters = converters;
+        this.transforms = transforms;
+        this.errors = errors;
+        this.setup = setup;
+        this.overridesCommitRecord = declaresCommitRecord(task.getClass());
+    }
+
+    @Override
+    protected void initializeAndStart() {
+        producer = new KafkaProducer<>(setup.producerConfig());
+        if (setup.topicCreation() != null) {
+            topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
+        }
+        OffsetStorageReader reader = new StoreOffsetReader(id.connector(), setup.offsets());
+        task.initialize(new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return taskConfig;
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                return reader;
+            }
+
+            @Override
+            public PluginMetrics pluginMetrics() {
+                return setup.metrics();
+            }
+        });
+        task.start(taskConfig);
+        log.info("{} started", this);
+        commitSchedule = setup.committer().scheduleAtFixedRate(this::scheduledCommit,
+                setup.flushIntervalMs(), setup.flushIntervalMs(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void execute() {
+        while (!isStopping()) {
+            if (targetState() == TargetState.PAUSED) {
+                if (!reportedPaused) {
+                    reportedPaused = true;
+                    status.task(id, State.PAUSED);
+                }
+                awaitUnpaused(Long.MAX_VALUE);
+                continue;
+            }
+            if (reportedPaused) {
+                reportedPaused = false;
+                status.task(id, State.RUNNING);
+            }
+            throwIfSendFailed();
+            List<SourceRecord> batch = poll();
+            if (batch != null && !batch.isEmpty()) {
+                send(batch);
+            }
+        }
+    }
+
+    private List<SourceRecord> poll() {
+        try {
+            return task.poll();
+        } catch (RetriableException | org.apache.kafka.common.errors.RetriableException e) {
+            log.warn("{} failed to poll records; will retry", this, e);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (isStopping()) {
+                return null;
+            }
+            throw new ConnectException("Interrupted while polling", e);
+        }
+    }
+
+    private void send(List<SourceRecord> batch) {
+        List<SubmittedOffsets.Submitted> tracked = new ArrayList<>(batch.size());
+        try {
+            for (SourceRecord original : batch) {
+                RecordContext context = RecordContext.of(original);
+                SubmittedOffsets.Submitted s = submitted.track(original);
+                tracked.add(s);
+                SourceRecord record = transforms.apply(original, errors, context);
+                ProducerRecord<byte[], byte[]> out = record == null ? null : convert(record, context);
+                if (out == null) {
+                    dropped(original, s);
+                    continue;
+                }
+                if (topics != null) {
+                    topics.ensure(out.topic());
+                }
+                Object sent = errors.execute(Stage.KAFKA_PRODUCE, producer.getClass(), context,
+                        () -> producer.send(out, (metadata, e) -> onSendCompletion(original, s, metadata, e)));
+                if (sent == null) {
+                    dropped(original, s);
+                }
+            }
+        } finally {
+            submitted.enqueue(tracked);
+        }
+        throwIfSendFailed();
+    }
+
+    private ProducerRecord<byte[], byte[]> convert(SourceRecord record, RecordContext context) {
+        String topic = record.topic();
+        RecordHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), context,
+                () -> convertHeaders(record));
+        if (headers == null) {
+            return null;
+        }
+        byte[][] key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), context,
+                () -> new byte[][] {converters.key().fromConnectData(topic, headers, record.keySchema(), record.key())});
+        if (key == null) {
+            return null;
+        }
+        byte[][] value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), context,
+                () -> new byte[][] {converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value())});
+        if (value == null) {
+            return null;
+        }
+        Long timestamp = record.timestamp() == null || record.timestamp() < 0 ? null : record.timestamp();
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp, key[0], value[0], headers);
+    }
+
+    private RecordHeaders convertHeaders(SourceRecord record) {
+        RecordHeaders headers = new RecordHeaders();
+        if (record.headers() != null) {
+            for (Header h : record.headers()) {
+                byte[] bytes = converters.header().fromConnectHeader(record.topic(), h.key(), h.schema(), h.value());
+                headers.add(h.key(), bytes);
+            }
+        }
+        return headers;
+    }
+
+    /** Runs on the producer's I/O thread. */
+    private void onSendCompletion(SourceRecord original, SubmittedOffsets.Submitted s, RecordMetadata metadata, Exception e) {
+        if (e == null) {
+            // commitRecord before the ack, so an offset is never written before the task heard of its record
+            commitRecord(original, metadata);
+            submitted.ack(s);
+        } else if (errors.toleratesAll()) {
+            log.error("{} failed to send a record to topic {}; skipping it (errors.tolerance=all)", this, original.topic(), e);
+            dropped(original, s);
+        } else {
+            sendFailure.compareAndSet(null, e);
+        }
+    }
+
+    private void dropped(SourceRecord original, SubmittedOffsets.Submitted s) {
+        commitRecord(original, null);
+        submitted.ack(s);
+    }
+
+    private void commitRecord(SourceRecord record, RecordMetadata metadata) {
+        if (!overridesCommitRecord) {
+            return;
+        }
+        try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
+            task.commitRecord(record, metadata);
+        } catch (Throwable t) {
+            log.error("{} commitRecord threw; ignoring", this, t);
+        }
+    }
+
+    private void throwIfSendFailed() {
+        Throwable failure = sendFailure.get();
+        if (failure != null) {
+            throw new ConnectException("Unrecoverable exception from producer send callback", failure);
+        }
+    }
+
+    private void scheduledCommit() {
+        try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
+            commitOffsets();
+        } catch (Throwable t) {
+            log.error("{} offset commit failed; will retry at the next interval", this, t);
+        }
+    }
+
+    /** Writes the offsets of acknowledged records, then calls the task's commit(). */
+    void commitOffsets() {
+        synchronized (commitLock) {
+            unwritten.putAll(submitted.committableOffsets());
+            if (!unwritten.isEmpty()) {
+                Map<Map<String, Object>, Map<String, Object>> toWrite = new HashMap<>(unwritten);
+                try {
+                    setup.offsets().write(id.connector(), toWrite).get(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS);
+                    toWrite.forEach(unwritten::remove);
+                    log.debug("{} committed offsets of {} source partitions", this, toWrite.size());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    log.warn("{} interrupted while writing offsets", this);
+                    return;
+                } catch (Exception e) {
+                    log.error("{} failed to write offsets within {} ms; will retry", this, setup.flushTimeoutMs(), e);
+                    return;
+                }
+            }
+            try {
+                task.commit();
+            } catch (Throwable t) {
+                log.error("{} commit() threw", this, t);
+            }
+        }
+    }
+
+    @Override
+    protected void close(boolean started, boolean failed) {
+        if (commitSchedule != null) {
+            commitSchedule.cancel(false);
+        }
+        try {
+            if (started && producer != null && !isCancelled()) {
+                if (!submitted.awaitAllAcked(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                    log.warn("{} stopping with {} records not acknowledged; their offsets are not committed",
+                            this, submitted.unackedCount());
+                }
+                commitOffsets();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (started) {
+            try {
+                task.stop();
+            } catch (Throwable t) {
+                log.warn("{} stop() threw", this, t);
+            }
+        }
+        if (producer != null) {
+            producer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
+        }
+        Utils.closeQuietly(topics, "topic creator");
+        Utils.closeQuietly(transforms, "transformation chain");
+        Utils.closeQuietly(converters, "converters");
+        Utils.closeQuietly(errors, "error handler");
+        log.info("{} stopped", this);
+    }
+
+    @Override
+    protected void onTargetStateChange(TargetState state) {
+        log.info("{} target state is now {}", this, state);
+    }
+
+    private static boolean declaresCommitRecord(Class<?> cls) {
+        for (Class<?> c = cls; c != null && c != SourceTask.class; c = c.getSuperclass()) {
+            for (java.lang.reflect.Method m : c.getDeclaredMethods()) {
+                if (m.getName().equals("commitRecord")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

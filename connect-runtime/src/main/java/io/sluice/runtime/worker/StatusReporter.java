@@ -1,0 +1,68 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.storage.ConnectorStatus;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.TaskStatus;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes this worker's connector and task state changes to the StatusStore; a store failure is logged, never thrown. */
+final class StatusReporter {
+    private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
+
+    private final String workerId;
+    private final StatusStore store;
+    private final IntSupplier generation;
+
+    StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
+        this.workerId = workerId;
+        this.store = store;
+        this.generation = generation;
+    }
+
+    void connector(String connector, State state) {
+        connector(connector, state, null);
+    }
+
+    void connectorFailed(String connector, Throwable error) {
+        log.error("{}Connector {} failed", PluginScope.connectorContext(connector), connector, error);
+        connector(connector, State.FAILED, trace(error));
+    }
+
+    void task(ConnectorTaskId id, State state) {
+        task(id, state, null);
+    }
+
+    void taskFailed(ConnectorTaskId id, Throwable error) {
+        log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
+        task(id, State.FAILED, trace(error));
+    }
+
+    private void connector(String connector, State state, String trace) {
+        try {
+            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
+        } catch (RuntimeException e) {
+            log.warn("Could not write status {} of connector {}", state, connector, e);
+        }
+    }
+
+    private void task(ConnectorTaskId id, State state, String trace) {
+        try {
+            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
+        } catch (RuntimeException e) {
+            log.warn("Could not write status {} of task {}", state, id, e);
+        }
+    }
+
+    /** The full stack trace, as Apache's status API shows it. */
+    static String trace(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        return out.toString();
+    }
+}

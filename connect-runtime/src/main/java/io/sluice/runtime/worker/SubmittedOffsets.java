@@ -1,0 +1,117 @@
+package io.sluice.runtime.worker;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Tracks the source records a task has sent and which of them Kafka acknowledged, so that a
+ * partition's offset is committed only once that record and every earlier record of the same
+ * source partition are acknowledged.
+ *
+ * <p>Acks (producer I/O thread) only flip a volatile flag; the per-partition deques are touched under
+ * this object's monitor once per poll batch and once per commit, never per record.
+ */
+final class SubmittedOffsets {
+
+    /** One sent record: its source partition and offset, and whether Kafka acknowledged it. */
+    static final class Submitted {
+        final Map<String, Object> partition;
+        final Map<String, Object> offset;
+        private volatile boolean acked;
+
+        Submitted(Map<String, Object> partition, Map<String, Object> offset) {
+            this.partition = partition;
+            this.offset = offset;
+        }
+
+        boolean acked() {
+            return acked;
+        }
+    }
+
+    private final Map<Map<String, Object>, Deque<Submitted>> pending = new HashMap<>();
+    private final AtomicInteger unacked = new AtomicInteger();
+    private final Object ackMonitor = new Object();
+
+    /** Starts tracking a record about to be sent; call {@link #enqueue} with it (in send order) afterwards. */
+    @SuppressWarnings("unchecked")
+    Submitted track(SourceRecord record) {
+        unacked.incrementAndGet();
+        return new Submitted((Map<String, Object>) record.sourcePartition(), (Map<String, Object>) record.sourceOffset());
+    }
+
+    /** Adds a batch of tracked records, in the order they were sent. */
+    synchronized void enqueue(List<Submitted> batch) {
+        for (Submitted s : batch) {
+            if (s.partition == null || s.offset == null) {
+                continue;
+            }
+            pending.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
+        }
+    }
+
+    /** Marks a record acknowledged (or dropped, which commits its offset as well). Idempotent. */
+    void ack(Submitted s) {
+        if (s.acked) {
+            return;
+        }
+        s.acked = true;
+        if (unacked.decrementAndGet() == 0) {
+            synchronized (ackMonitor) {
+                ackMonitor.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Removes the acknowledged prefix of every partition's queue and returns, per partition, the
+     * offset of the last record of that prefix. Partitions whose oldest record is unacknowledged
+     * are absent.
+     */
+    synchronized Map<Map<String, Object>, Map<String, Object>> committableOffsets() {
+        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
+        Iterator<Map.Entry<Map<String, Object>, Deque<Submitted>>> it = pending.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Map<String, Object>, Deque<Submitted>> e = it.next();
+            Deque<Submitted> queue = e.getValue();
+            Submitted last = null;
+            while (!queue.isEmpty() && queue.peekFirst().acked) {
+                last = queue.pollFirst();
+            }
+            if (last != null) {
+                result.put(e.getKey(), last.offset);
+            }
+            if (queue.isEmpty()) {
+                it.remove();
+            }
+        }
+        return result;
+    }
+
+    /** Records sent but not acknowledged yet. */
+    int unackedCount() {
+        return unacked.get();
+    }
+
+    /** Waits until every tracked record is acknowledged; false when the timeout passed first. */
+    boolean awaitAllAcked(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (ackMonitor) {
+            while (unacked.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(ackMonitor, left);
+            }
+        }
+        return true;
+    }
+}

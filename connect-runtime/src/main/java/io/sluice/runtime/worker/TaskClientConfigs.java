@@ -1,0 +1,80 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Kafka client configs of a task: defaults, then the worker's {@code producer.*}/{@code consumer.*}/
+ * {@code admin.*} settings, then the connector's {@code *.override.*} keys allowed by the policy.
+ */
+final class TaskClientConfigs {
+    private final WorkerConfig worker;
+    private final String bootstrapServers;
+    private final ClientOverridePolicy policy;
+
+    TaskClientConfigs(WorkerConfig worker, String bootstrapServers) {
+        this.worker = worker;
+        this.bootstrapServers = bootstrapServers;
+        this.policy = ClientOverridePolicy.of(worker.getString(WorkerConfig.CONNECTOR_CLIENT_POLICY));
+    }
+
+    ClientOverridePolicy policy() {
+        return policy;
+    }
+
+    /** Producer of a source task: idempotent, acks=all, byte[] serializers, batched for throughput. */
+    Map<String, Object> producer(ConnectorTaskId id, Map<String, String> connectorConfig) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "connector-producer-" + id.connector() + "-" + id.task());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
+        // A record is never given up on by the producer; a stuck broker surfaces through stop timeouts instead.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Long.MAX_VALUE));
+        props.putAll(worker.clientConfig("producer.", bootstrapServers));
+        props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.PRODUCER_PREFIX));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return props;
+    }
+
+    /** Consumer of a sink task: group connect-&lt;name&gt;, manual commits, byte[] deserializers. */
+    Map<String, Object> consumer(ConnectorTaskId id, Map<String, String> connectorConfig) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "connect-" + id.connector());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "connector-consumer-" + id.connector() + "-" + id.task());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.putAll(worker.clientConfig("consumer.", bootstrapServers));
+        props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.CONSUMER_PREFIX));
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /** Admin client of a task (topic creation, DLQ topic). */
+    Map<String, Object> admin(ConnectorTaskId id, Map<String, String> connectorConfig) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "connector-adminclient-" + id.connector() + "-" + id.task());
+        props.putAll(worker.clientConfig("admin.", bootstrapServers));
+        props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.ADMIN_PREFIX));
+        return props;
+    }
+
+    /** Producer for a sink's dead letter queue: the worker's producer settings and the connector's producer overrides. */
+    Map<String, Object> dlqProducer(ConnectorTaskId id, Map<String, String> connectorConfig) {
+        Map<String, Object> props = producer(id, connectorConfig);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "connector-dlq-producer-" + id.connector() + "-" + id.task());
+        return props;
+    }
+}

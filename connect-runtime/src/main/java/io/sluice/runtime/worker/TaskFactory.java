@@ -1,0 +1,100 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.OffsetStore;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+
+/**
+ * Builds a task runner: resolves the configs, instantiates the task, its converters, transformation
+ * chain and error handler with the connector plugin's loader, and the Kafka client configs.
+ */
+final class TaskFactory {
+    private final WorkerConfig worker;
+    private final Plugins plugins;
+    private final OffsetStore offsets;
+    private final StatusReporter status;
+    private final TaskClientConfigs clients;
+    private final ScheduledExecutorService committer;
+    private final ConfigProviders providers;
+
+    TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, OffsetStore offsets, StatusReporter status,
+                TaskClientConfigs clients, ScheduledExecutorService committer) {
+        this.worker = worker;
+        this.providers = providers;
+        this.plugins = plugins;
+        this.offsets = offsets;
+        this.status = status;
+        this.clients = clients;
+        this.committer = committer;
+    }
+
+    TaskRunner create(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
+                      TargetState target, PluginMetrics metrics) {
+        Map<String, String> conn = providers.resolve(connectorConfig);
+        Map<String, String> own = providers.resolve(taskConfig);
+        Class<? extends Connector> connectorClass = plugins.pluginClass(conn.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
+        ClassLoader loader = connectorClass.getClassLoader();
+        ConverterSet converters = null;
+        TransformationChain<?> chain = null;
+        ErrorHandler errors = null;
+        try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
+            Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
+            boolean sink = task instanceof SinkTask;
+            Map<String, Object> admin = clients.admin(id, conn);
+            errors = new ErrorHandler(id, conn, sink, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
+            converters = ConverterSet.create(conn, worker, plugins);
+            long interval = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
+            long timeout = worker.getLong(WorkerConfig.OFFSET_FLUSH_TIMEOUT_MS);
+            if (task instanceof SourceTask sourceTask) {
+                TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
+                chain = transforms;
+                TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
+                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, clients.producer(id, conn), admin,
+                        creation, committer, interval, timeout, metrics);
+                return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
+            }
+            if (task instanceof SinkTask sinkTask) {
+                TransformationChain<SinkRecord> transforms = TransformationChain.create(conn, plugins);
+                chain = transforms;
+                SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(clients.consumer(id, conn), interval, timeout, metrics);
+                return new SinkTaskRunner(id, status, target, sinkTask, own, converters, transforms, errors, setup);
+            }
+            throw new ConnectException("Task class " + task.getClass().getName() + " is neither a SourceTask nor a SinkTask");
+        } catch (RuntimeException | Error e) {
+            Utils.closeQuietly(chain, "transformation chain");
+            Utils.closeQuietly(converters, "converters");
+            Utils.closeQuietly(errors, "error handler");
+            throw e;
+        }
+    }
+
+    /** The task.class of the task config, loaded by the connector's loader; else the connector's taskClass(). */
+    private static Class<? extends Task> taskClass(Class<? extends Connector> connectorClass, Map<String, String> taskConfig,
+                                                   ClassLoader loader) {
+        String name = taskConfig.get(Worker.TASK_CLASS);
+        try {
+            if (name != null && !name.isBlank()) {
+                return Class.forName(name.trim(), true, loader).asSubclass(Task.class);
+            }
+            return Plugins.newInstance(connectorClass).taskClass();
+        } catch (ClassNotFoundException | ClassCastException e) {
+            throw new ConnectException("Cannot load task class " + name + " of connector " + connectorClass.getName(), e);
+        }
+    }
+}

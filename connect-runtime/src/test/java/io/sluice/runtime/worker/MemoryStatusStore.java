@@ -1,0 +1,69 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.storage.ConnectorStatus;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.TaskStatus;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A StatusStore in memory that keeps the history of task states, for worker tests. */
+final class MemoryStatusStore implements StatusStore {
+    private final Map<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
+    private final Map<ConnectorTaskId, TaskStatus> tasks = new ConcurrentHashMap<>();
+    final List<TaskStatus> taskHistory = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void start() {
+    }
+
+    @Override
+    public void put(ConnectorStatus status) {
+        connectors.put(status.connector(), status);
+    }
+
+    @Override
+    public void put(TaskStatus status) {
+        tasks.put(status.id(), status);
+        taskHistory.add(status);
+    }
+
+    @Override
+    public ConnectorStatus get(String connector) {
+        return connectors.get(connector);
+    }
+
+    @Override
+    public TaskStatus get(ConnectorTaskId task) {
+        return tasks.get(task);
+    }
+
+    State state(ConnectorTaskId task) {
+        TaskStatus s = tasks.get(task);
+        return s == null ? null : s.state();
+    }
+
+    State state(String connector) {
+        ConnectorStatus s = connectors.get(connector);
+        return s == null ? null : s.state();
+    }
+
+    @Override
+    public Collection<TaskStatus> tasks(String connector) {
+        return tasks.values().stream().filter(t -> t.id().connector().equals(connector)).toList();
+    }
+
+    @Override
+    public void remove(String connector) {
+        connectors.remove(connector);
+        tasks.keySet().removeIf(id -> id.connector().equals(connector));
+    }
+
+    @Override
+    public void close() {
+    }
+}

@@ -1,0 +1,143 @@
+package io.sluice.runtime.worker;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.source.SourceConnector;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+
+/**
+ * A source connector for worker tests: each task writes values "v0".."v(count-1)" of one source
+ * partition to a topic, resuming after its committed offset; poll can be made to throw.
+ */
+public class TestSourceConnector extends SourceConnector {
+    /** What a test can observe of the running tasks, by connector name. */
+    static final Map<String, Observed> OBSERVED = new ConcurrentHashMap<>();
+
+    static final class Observed {
+        final AtomicInteger polls = new AtomicInteger();
+        final AtomicInteger commits = new AtomicInteger();
+        final Set<Long> committed = ConcurrentHashMap.newKeySet();
+        volatile String pollThread;
+        volatile String contextLoaderOfPoll;
+        volatile Map<String, Object> startOffset;
+    }
+
+    static Observed observed(String connector) {
+        return OBSERVED.computeIfAbsent(connector, c -> new Observed());
+    }
+
+    private Map<String, String> config;
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = props;
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return TestSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        int generated = Integer.parseInt(config.getOrDefault("generate.tasks", "1"));
+        List<Map<String, String>> out = new ArrayList<>();
+        for (int i = 0; i < generated; i++) {
+            Map<String, String> c = new HashMap<>(config);
+            c.put("task.index", Integer.toString(i));
+            out.add(c);
+        }
+        return out;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return new ConfigDef();
+    }
+
+    @Override
+    public String version() {
+        return "test";
+    }
+
+    /** The task of {@link TestSourceConnector}. */
+    public static class TestSourceTask extends SourceTask {
+        private String topic;
+        private long count;
+        private long next;
+        private boolean failOnPoll;
+        private Observed observed;
+        private Map<String, Object> partition;
+
+        @Override
+        public void start(Map<String, String> props) {
+            topic = props.get("topic");
+            count = Long.parseLong(props.getOrDefault("count", "-1"));
+            failOnPoll = Boolean.parseBoolean(props.getOrDefault("fail.on.poll", "false"));
+            observed = observed(props.get("name"));
+            partition = Map.of("source", props.get("name"));
+            Map<String, Object> offset = context.offsetStorageReader().offset(partition);
+            observed.startOffset = offset;
+            next = offset == null ? 0 : ((Number) offset.get("n")).longValue() + 1;
+        }
+
+        @Override
+        public List<SourceRecord> poll() {
+            observed.polls.incrementAndGet();
+            observed.pollThread = Thread.currentThread().getName();
+            observed.contextLoaderOfPoll = String.valueOf(Thread.currentThread().getContextClassLoader());
+            if (failOnPoll) {
+                throw new IllegalStateException("poll failed on purpose");
+            }
+            if (count < 0) {
+                LockSupport.parkNanos(1_000_000L); // an endless source, kept slow
+            }
+            if (count >= 0 && next >= count) {
+                LockSupport.parkNanos(10_000_000L); // an idle source: nothing more to read
+                return null;
+            }
+            List<SourceRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 10 && (count < 0 || next < count); i++, next++) {
+                batch.add(new SourceRecord(partition, Map.of("n", next), topic, null, null, null,
+                        Schema.STRING_SCHEMA, "v" + next));
+            }
+            return batch;
+        }
+
+        @Override
+        public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+            if (metadata != null) {
+                observed.committed.add(((Number) record.sourceOffset().get("n")).longValue());
+            }
+        }
+
+        @Override
+        public void commit() {
+            observed.commits.incrementAndGet();
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public String version() {
+            return "test";
+        }
+    }
+}

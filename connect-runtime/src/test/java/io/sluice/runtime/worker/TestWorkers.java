@@ -1,0 +1,49 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds workers on the shared test broker with in-memory offset and status stores. */
+final class TestWorkers {
+    private TestWorkers() {
+    }
+
+    static Map<String, String> workerProps() {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("offset.flush.interval.ms", "100");
+        props.put("task.shutdown.graceful.timeout.ms", "10000");
+        return props;
+    }
+
+    static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses) {
+        WorkerConfig config = new WorkerConfig(workerProps());
+        Plugins plugins = new Plugins(List.of(), "only_scan");
+        Worker worker = new Worker("test-worker", config, KafkaTestBroker.bootstrapServers(), plugins,
+                new ConfigProviders(config, plugins), offsets, statuses);
+        worker.start();
+        return worker;
+    }
+
+    static String uniqueName(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Names of live threads the worker owns. */
+    static List<String> workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith("sluice-task-") || n.startsWith("sluice-connector-")
+                        || n.startsWith("sluice-source-offset-committer"))
+                .toList();
+    }
+}

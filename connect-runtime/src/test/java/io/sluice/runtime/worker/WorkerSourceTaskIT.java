@@ -1,0 +1,184 @@
+package io.sluice.runtime.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.storage.TaskStatus;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class WorkerSourceTaskIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final MemoryOffsetStore offsets = new MemoryOffsetStore();
+    private final MemoryStatusStore statuses = new MemoryStatusStore();
+    private final Worker worker = TestWorkers.worker(offsets, statuses);
+
+    @AfterEach
+    void closeWorker() {
+        worker.close();
+        assertEquals(List.of(), TestWorkers.workerThreads(), "threads left behind");
+    }
+
+    private Map<String, String> sourceConfig(String name, String topic, Map<String, String> extra) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", name);
+        config.put("connector.class", TestSourceConnector.class.getName());
+        config.put("tasks.max", "1");
+        config.put("topic", topic);
+        config.putAll(extra);
+        return config;
+    }
+
+    private ConnectorTaskId startSource(String name, Map<String, String> config) {
+        worker.startConnector(name, config, TargetState.STARTED, c -> { });
+        List<Map<String, String>> taskConfigs = worker.connectorTaskConfigs(name, 1);
+        ConnectorTaskId id = new ConnectorTaskId(name, 0);
+        worker.startTask(id, config, taskConfigs.get(0), TargetState.STARTED);
+        return id;
+    }
+
+    private Map<String, Object> committedOffset(String name) {
+        return offsets.offsets(name).get(Map.of("source", name));
+    }
+
+    @Test
+    void sourceTaskCommitsExactlyTheOffsetsOfAcknowledgedRecords() {
+        String name = TestWorkers.uniqueName("source");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("source"), 1);
+        List<String> violations = new CopyOnWriteArrayList<>();
+        TestSourceConnector.Observed observed = TestSourceConnector.observed(name);
+        offsets.onWrite = written -> written.values().forEach(offset -> {
+            long n = ((Number) offset.get("n")).longValue();
+            for (long i = 0; i <= n; i++) {
+                if (!observed.committed.contains(i)) {
+                    violations.add("offset " + n + " written before record " + i + " was acknowledged");
+                }
+            }
+        });
+
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("count", "200")));
+
+        List<ConsumerRecord<String, String>> records = KafkaTestBroker.consumeAll(topic, 200, WAIT);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add("v" + i);
+        }
+        assertEquals(expected, records.stream().map(ConsumerRecord::value).toList());
+        Await.until(() -> Map.of("n", 199L).equals(committedOffset(name)), WAIT, "offset of the last record committed");
+        assertEquals(List.of(), violations);
+        assertEquals(State.RUNNING, statuses.state(id));
+        assertEquals(State.RUNNING, statuses.state(name));
+        assertEquals("sluice-task-" + name + "-0", observed.pollThread);
+
+        worker.stopTasks(List.of(id));
+        assertEquals(State.UNASSIGNED, statuses.state(id));
+        assertTrue(worker.taskIds(name).isEmpty());
+    }
+
+    @Test
+    void restartedSourceTaskResumesFromItsCommittedOffset() {
+        String name = TestWorkers.uniqueName("resume");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("resume"), 1);
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("count", "5")));
+        Await.until(() -> Map.of("n", 4L).equals(committedOffset(name)), WAIT, "first run's offsets committed");
+        worker.stopTasks(List.of(id));
+
+        Map<String, String> config = sourceConfig(name, topic, Map.of("count", "10"));
+        Map<String, String> taskConfig = new HashMap<>(worker.connectorTaskConfigs(name, 1).get(0));
+        taskConfig.put("count", "10");
+        worker.startTask(id, config, taskConfig, TargetState.STARTED);
+        Await.until(() -> Map.of("n", 9L).equals(committedOffset(name)), WAIT, "second run's offsets committed");
+
+        assertEquals(Map.of("n", 4L), TestSourceConnector.observed(name).startOffset);
+        List<String> values = KafkaTestBroker.consumeAll(topic, 10, WAIT).stream().map(ConsumerRecord::value).toList();
+        assertEquals(List.of("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"), values);
+    }
+
+    @Test
+    void pausedSourceTaskStopsPollingButKeepsCommitting() {
+        String name = TestWorkers.uniqueName("pause");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pause"), 1);
+        TestSourceConnector.Observed observed = TestSourceConnector.observed(name);
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of()));
+        Await.until(() -> observed.polls.get() > 5, WAIT, "task polling");
+
+        worker.setTargetState(name, TargetState.PAUSED);
+        Await.until(() -> statuses.state(id) == State.PAUSED, WAIT, "task paused");
+        assertEquals(State.PAUSED, statuses.state(name));
+        int polls = observed.polls.get();
+        int commits = observed.commits.get();
+        Await.until(() -> observed.commits.get() >= commits + 2, WAIT, "commits go on while paused");
+        assertEquals(polls, observed.polls.get(), "no poll while paused");
+
+        worker.setTargetState(name, TargetState.STARTED);
+        Await.until(() -> statuses.state(id) == State.RUNNING, WAIT, "task resumed");
+        Await.until(() -> observed.polls.get() > polls + 5, WAIT, "polling again");
+        assertEquals(State.RUNNING, statuses.state(name));
+    }
+
+    @Test
+    void sourceTaskWhosePollThrowsIsFailedWithItsTrace() {
+        String name = TestWorkers.uniqueName("failing");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("failing"), 1);
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("fail.on.poll", "true")));
+
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed");
+        TaskStatus status = statuses.get(id);
+        assertNotNull(status.trace());
+        assertTrue(status.trace().contains("IllegalStateException: poll failed on purpose"), status.trace());
+        assertTrue(status.trace().contains("\tat "), "a full stack trace");
+
+        worker.stopTasks(List.of(id));
+        assertEquals(State.FAILED, statuses.state(id), "a stopped failed task stays FAILED");
+    }
+
+    @Test
+    void moreTaskConfigsThanTasksMaxFailTheConnector() {
+        String name = TestWorkers.uniqueName("toomany");
+        Map<String, String> config = sourceConfig(name, "unused", Map.of("generate.tasks", "3"));
+        worker.startConnector(name, config, TargetState.STARTED, c -> { });
+
+        assertThrows(ConnectException.class, () -> worker.connectorTaskConfigs(name, 2));
+        assertEquals(State.FAILED, statuses.state(name));
+        assertTrue(statuses.get(name).trace().contains("tasks.max.enforce"));
+    }
+
+    @Test
+    void connectorWithTargetStoppedIsRegisteredButNotStarted() {
+        String name = TestWorkers.uniqueName("stopped");
+        worker.startConnector(name, sourceConfig(name, "unused", Map.of()), TargetState.STOPPED, c -> { });
+
+        assertEquals(State.STOPPED, statuses.state(name));
+        assertTrue(worker.connectorNames().contains(name));
+        assertThrows(ConnectException.class, () -> worker.connectorTaskConfigs(name, 1));
+
+        worker.setTargetState(name, TargetState.STARTED);
+        assertEquals(State.RUNNING, statuses.state(name));
+        assertEquals(1, worker.connectorTaskConfigs(name, 1).size());
+        worker.stopConnector(name);
+        assertEquals(State.UNASSIGNED, statuses.state(name));
+    }
+
+    @Test
+    void connectorTypeTellsSourceFromSink() {
+        assertEquals("source", worker.connectorType(Map.of("connector.class", TestSourceConnector.class.getName())));
+        assertEquals("sink", worker.connectorType(Map.of("connector.class", TestSinkConnector.class.getName())));
+        assertEquals("unknown", worker.connectorType(Map.of("connector.class", "no.such.Connector")));
+    }
+}
