@@ -29,6 +29,7 @@ public final class TopicAdmin implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
     private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    private static final long RETRY_BACKOFF_MS = 50;
 
     private final Admin admin;
     private final boolean ownsAdmin;
@@ -115,9 +116,45 @@ public final class TopicAdmin implements AutoCloseable {
     /** The topic's effective cleanup.policy. */
     public String cleanupPolicy(String topic) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource), "describe configs of topic " + topic);
-        ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
-        return entry == null ? null : entry.value();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource),
+                        "describe configs of topic " + topic);
+                ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                return entry == null ? null : entry.value();
+            } catch (TopicOperationException e) {
+                // a topic just created is known to the controller before the broker's metadata has it
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                backOff();
+            }
+        }
+    }
+
+    /** Waits until the topic can be described, e.g. right after it was created. */
+    public TopicDescription awaitTopic(String topic) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            TopicDescription description = describeTopics(List.of(topic)).get(topic);
+            if (description != null) {
+                return description;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TopicOperationException("Topic " + topic + " is not visible after " + timeout, null);
+            }
+            backOff();
+        }
+    }
+
+    private static void backOff() {
+        try {
+            Thread.sleep(RETRY_BACKOFF_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TopicOperationException("Interrupted while waiting for topic metadata", e);
+        }
     }
 
     @Override

@@ -23,9 +23,10 @@ public final class ApacheOffsetFileImport {
     /**
      * Apache writes a java.util.HashMap of byte[] keys to byte[] values (every version: ByteBuffer
      * is not serializable); nothing else may be deserialized from a file we did not write.
+     * HashMap checks its table as a Map.Entry array, hence that entry.
      */
     private static final ObjectInputFilter FILE_FORMAT = ObjectInputFilter.Config.createFilter(
-            "maxdepth=4;java.util.HashMap;[B;!*");
+            "maxdepth=4;java.util.HashMap;java.util.Map$Entry;[B;!*");
 
     private ApacheOffsetFileImport() {
     }

@@ -1,0 +1,85 @@
+package io.sluice.runtime.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.sluice.runtime.testing.KafkaTestBroker;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaStatusStoreIT {
+
+    private final String topic = KafkaTestBroker.uniqueTopic("status");
+
+    private KafkaStatusStore newStore() {
+        KafkaStatusStore store = new KafkaStatusStore(KafkaTestBroker.clientConfig(), topic, 3, (short) 1);
+        store.start();
+        return store;
+    }
+
+    @Test
+    void putStatusIsVisibleToGetAtOnce() {
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new ConnectorStatus("my-conn", State.RUNNING, null, "w1:8083", 2));
+            store.put(new TaskStatus(new ConnectorTaskId("my-conn", 0), State.FAILED, "boom\n\tat x", "w1:8083", 2));
+            store.put(new TaskStatus(new ConnectorTaskId("my-conn", 1), State.RUNNING, null, "w1:8083", 2));
+
+            assertEquals(new ConnectorStatus("my-conn", State.RUNNING, null, "w1:8083", 2), store.get("my-conn"));
+            assertEquals("boom\n\tat x", store.get(new ConnectorTaskId("my-conn", 0)).trace());
+            assertEquals(2, store.tasks("my-conn").size());
+            assertNull(store.get("other"));
+        }
+    }
+
+    @Test
+    void aNewStoreInstanceReadsTheStatusBack() {
+        TaskStatus task = new TaskStatus(new ConnectorTaskId("with-dashes-in-name", 12), State.PAUSED, null, "w2", 7);
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new ConnectorStatus("with-dashes-in-name", State.PAUSED, null, "w2", 7));
+            store.put(task);
+        }
+        try (KafkaStatusStore reopened = newStore()) {
+            assertEquals(State.PAUSED, reopened.get("with-dashes-in-name").state());
+            assertEquals(task, reopened.get(task.id()));
+        }
+    }
+
+    @Test
+    void removeForgetsTheConnectorAndItsTasksForGood() {
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new ConnectorStatus("gone", State.RUNNING, null, "w1", 1));
+            store.put(new TaskStatus(new ConnectorTaskId("gone", 0), State.RUNNING, null, "w1", 1));
+            store.put(new ConnectorStatus("kept", State.RUNNING, null, "w1", 1));
+
+            store.remove("gone");
+
+            assertNull(store.get("gone"));
+            assertEquals(List.of(), List.copyOf(store.tasks("gone")));
+        }
+        try (KafkaStatusStore reopened = newStore()) {
+            assertNull(reopened.get("gone"));
+            assertNull(reopened.get(new ConnectorTaskId("gone", 0)));
+            assertEquals(State.RUNNING, reopened.get("kept").state());
+        }
+    }
+
+    @Test
+    void recordsUseApacheConnectsKeysAndValues() {
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new ConnectorStatus("c", State.RUNNING, null, "w1:8083", 3));
+            store.put(new TaskStatus(new ConnectorTaskId("c", 0), State.RUNNING, null, "w1:8083", 3));
+        }
+
+        Map<String, String> records = KafkaTestBroker.consumeAll(topic, 2, Duration.ofSeconds(30)).stream()
+                .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
+
+        assertEquals(Set.of("status-connector-c", "status-task-c-0"), records.keySet());
+        assertEquals("{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w1:8083\",\"generation\":3}",
+                records.get("status-connector-c"));
+    }
+}
