@@ -1,6 +1,7 @@
 package io.sluice.runtime.cli;
 
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConfigRedactor;
 import io.sluice.runtime.config.ConnectorConfigFile;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.config.WorkerConfigFile;
@@ -73,7 +74,11 @@ public final class ConnectMain {
 
     /** Worker configs may use the runtime's own config providers (file, env, directory), as Apache allows. */
     private static Map<String, String> resolvePlaceholders(Map<String, String> workerProps) {
+        if (workerProps.values().stream().noneMatch(ConfigRedactor::hasPlaceholder)) {
+            return workerProps;
+        }
         try (Plugins builtIns = new Plugins(List.of(), WorkerConfig.PLUGIN_DISCOVERY_MODES.get(1))) {
+            builtIns.start();
             return ConfigProviders.resolveWorkerConfig(workerProps, builtIns);
         }
     }

@@ -150,7 +150,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
                 Map.entry("group.initial.rebalance.delay.ms", "0"),
-                Map.entry("auto.create.topics.enable", "false"),
+                // as any Kafka broker by default: connectors without topic.creation.* rely on it
+                Map.entry("auto.create.topics.enable", "true"),
                 // the default 128 MB cleaner buffer is sized for big brokers, not one in a worker's heap
                 Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024))));
         return props;

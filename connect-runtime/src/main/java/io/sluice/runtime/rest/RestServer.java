@@ -97,6 +97,8 @@ public final class RestServer implements AutoCloseable {
 
     /** Starts serving the REST API over the given herder. */
     public void start(Herder herder, ServerInfo info) {
+        // Jersey logs through java.util.logging, to stderr; its registration notices are noise
+        java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         ResourceConfig resources = new ResourceConfig()
