@@ -5,8 +5,6 @@ import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.errors.ErrorHandler;
-import io.sluice.runtime.worker.errors.RecordContext;
-import io.sluice.runtime.worker.errors.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +24,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.header.ConnectHeaders;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -53,6 +49,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final ErrorHandler errors;
     private final Setup setup;
     private final WorkerSinkTaskContext context;
+    private final SinkRecordConverter recordConverter;
     private final Map<TopicPartition, OffsetAndMetadata> currentOffsets = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     private final List<SinkRecord> batch = new ArrayList<>();
@@ -78,6 +75,7 @@ final class SinkTaskRunner extends TaskRunner {
         this.errors = errors;
         this.setup = setup;
         this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
+        this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
     }
 
     @Override
@@ -141,37 +139,10 @@ final class SinkTaskRunner extends TaskRunner {
     }
 
     private void convert(ConsumerRecord<byte[], byte[]> consumed) {
-        TopicPartition tp = new TopicPartition(consumed.topic(), consumed.partition());
-        batchOffsets.put(tp, new OffsetAndMetadata(consumed.offset() + 1));
-        RecordContext ctx = RecordContext.of(consumed);
-        String topic = consumed.topic();
-        SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), ctx,
-                () -> converters.key().toConnectData(topic, consumed.headers(), consumed.key()));
-        if (key == null) {
-            return;
-        }
-        SchemaAndValue value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), ctx,
-                () -> converters.value().toConnectData(topic, consumed.headers(), consumed.value()));
-        if (value == null) {
-            return;
-        }
-        ConnectHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), ctx, () -> {
-            ConnectHeaders h = new ConnectHeaders();
-            for (org.apache.kafka.common.header.Header header : consumed.headers()) {
-                h.add(header.key(), converters.header().toConnectHeader(topic, header.key(), header.value()));
-            }
-            return h;
-        });
-        if (headers == null) {
-            return;
-        }
-        Long timestamp = consumed.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : consumed.timestamp();
-        SinkRecord record = new ConsumedSinkRecord(consumed, topic, consumed.partition(), key.schema(), key.value(),
-                value.schema(), value.value(), consumed.offset(), timestamp, consumed.timestampType(), headers,
-                topic, consumed.partition(), consumed.offset());
-        SinkRecord transformed = transforms.apply(record, errors, ctx);
-        if (transformed != null) {
-            batch.add(transformed);
+        batchOffsets.put(new TopicPartition(consumed.topic(), consumed.partition()), new OffsetAndMetadata(consumed.offset() + 1));
+        SinkRecord record = recordConverter.convert(consumed);
+        if (record != null) {
+            batch.add(record);
         }
     }
 

@@ -282,7 +282,9 @@ final class SourceTaskRunner extends TaskRunner {
         }
         try {
             if (started && producer != null && !isCancelled()) {
-                if (!submitted.awaitAllAcked(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS)) {
+                // after a failed send, the failed record is never acked: waiting for it would only delay the stop
+                boolean wait = sendFailure.get() == null;
+                if (wait && !submitted.awaitAllAcked(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS)) {
                     log.warn("{} stopping with {} records not acknowledged; their offsets are not committed",
                             this, submitted.unackedCount());
                 }

@@ -21,6 +21,7 @@ public class TestSinkConnector extends SinkConnector {
         final List<SinkRecord> records = new CopyOnWriteArrayList<>();
         final AtomicInteger puts = new AtomicInteger();
         final List<TopicPartition> opened = new CopyOnWriteArrayList<>();
+        final List<List<Object>> retriedBatches = new CopyOnWriteArrayList<>();
     }
 
     static Observed observed(String connector) {
@@ -62,11 +63,13 @@ public class TestSinkConnector extends SinkConnector {
     public static class TestSinkTask extends SinkTask {
         private Observed observed;
         private boolean failOnPut;
+        private int retriesLeft;
 
         @Override
         public void start(Map<String, String> props) {
             observed = observed(props.get("name"));
             failOnPut = Boolean.parseBoolean(props.getOrDefault("fail.on.put", "false"));
+            retriesLeft = Integer.parseInt(props.getOrDefault("retriable.failures", "0"));
         }
 
         @Override
@@ -79,6 +82,12 @@ public class TestSinkConnector extends SinkConnector {
             observed.puts.incrementAndGet();
             if (failOnPut && !records.isEmpty()) {
                 throw new IllegalStateException("put failed on purpose");
+            }
+            if (retriesLeft > 0 && !records.isEmpty()) {
+                retriesLeft--;
+                observed.retriedBatches.add(records.stream().map(SinkRecord::value).toList());
+                context.timeout(50);
+                throw new org.apache.kafka.connect.errors.RetriableException("external system busy");
             }
             observed.records.addAll(records);
         }

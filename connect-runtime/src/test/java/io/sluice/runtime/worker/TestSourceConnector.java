@@ -30,6 +30,7 @@ public class TestSourceConnector extends SourceConnector {
         final Set<Long> committed = ConcurrentHashMap.newKeySet();
         volatile String pollThread;
         volatile String contextLoaderOfPoll;
+        volatile String mdcOfPoll;
         volatile Map<String, Object> startOffset;
     }
 
@@ -101,6 +102,7 @@ public class TestSourceConnector extends SourceConnector {
             observed.polls.incrementAndGet();
             observed.pollThread = Thread.currentThread().getName();
             observed.contextLoaderOfPoll = String.valueOf(Thread.currentThread().getContextClassLoader());
+            observed.mdcOfPoll = org.slf4j.MDC.get("connector.context");
             if (failOnPoll) {
                 throw new IllegalStateException("poll failed on purpose");
             }

@@ -116,6 +116,21 @@ class WorkerSinkTaskIT {
     }
 
     @Test
+    void putThatAsksForARetryGetsTheSameRecordsAgain() {
+        String name = TestWorkers.uniqueName("retrysink");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("retrysink"), 1);
+        KafkaTestBroker.produce(topic, values(0, 30).toArray(String[]::new));
+        ConnectorTaskId id = startSink(name, topic, Map.of("retriable.failures", "2"));
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+
+        Await.until(() -> observed.records.size() >= 30, WAIT, "records delivered after two retries");
+        assertEquals(values(0, 30), observed.records.stream().map(r -> (String) r.value()).toList());
+        assertEquals(2, observed.retriedBatches.size());
+        assertEquals(observed.retriedBatches.get(0), observed.retriedBatches.get(1), "the retried batch is redelivered as it was");
+        assertEquals(State.RUNNING, statuses.state(id));
+    }
+
+    @Test
     void sinkTaskWhosePutThrowsIsFailedWithItsTrace() {
         String name = TestWorkers.uniqueName("failsink");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("failsink"), 1);

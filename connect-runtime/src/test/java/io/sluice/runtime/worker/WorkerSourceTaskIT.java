@@ -85,6 +85,8 @@ class WorkerSourceTaskIT {
         assertEquals(State.RUNNING, statuses.state(id));
         assertEquals(State.RUNNING, statuses.state(name));
         assertEquals("sluice-task-" + name + "-0", observed.pollThread);
+        assertEquals("[" + name + "|task-0] ", observed.mdcOfPoll);
+        assertEquals(String.valueOf(TestSourceConnector.TestSourceTask.class.getClassLoader()), observed.contextLoaderOfPoll);
 
         worker.stopTasks(List.of(id));
         assertEquals(State.UNASSIGNED, statuses.state(id));
@@ -173,6 +175,55 @@ class WorkerSourceTaskIT {
         assertEquals(1, worker.connectorTaskConfigs(name, 1).size());
         worker.stopConnector(name);
         assertEquals(State.UNASSIGNED, statuses.state(name));
+    }
+
+    @Test
+    void sourceTaskCreatesAMissingTopicWithTheConnectorsTopicCreationSettings() throws Exception {
+        String name = TestWorkers.uniqueName("create");
+        String topic = KafkaTestBroker.uniqueTopic("created");
+        startSource(name, sourceConfig(name, topic, Map.of("count", "3",
+                "topic.creation.default.replication.factor", "1",
+                "topic.creation.default.partitions", "1",
+                "topic.creation.groups", "wide",
+                "topic.creation.wide.include", "created-.*",
+                "topic.creation.wide.partitions", "4",
+                "topic.creation.wide.retention.ms", "3600000")));
+
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
+            Await.until(() -> topicExists(admin, topic), WAIT, "topic created by the task");
+            assertEquals(3, KafkaTestBroker.consumeAll(topic, 3, WAIT).size());
+            var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+            assertEquals(4, description.partitions().size());
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            String retention = admin.describeConfigs(List.of(resource)).all().get().get(resource).get("retention.ms").value();
+            assertEquals("3600000", retention);
+        }
+    }
+
+    @Test
+    void rejectedSendsFailTheTaskAndCommitNoOffset() throws Exception {
+        String name = TestWorkers.uniqueName("rejected");
+        String topic = KafkaTestBroker.uniqueTopic("compacted");
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact")))).all().get();
+        }
+        // a compacted topic refuses records without a key, and the test source writes none
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("count", "5")));
+
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed on the rejected send");
+        assertTrue(statuses.get(id).trace().contains("producer send"), statuses.get(id).trace());
+        worker.stopTasks(List.of(id));
+        assertEquals(null, committedOffset(name));
+    }
+
+    private static boolean topicExists(org.apache.kafka.clients.admin.Admin admin, String topic) {
+        try {
+            return admin.listTopics().names().get().contains(topic);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     @Test

@@ -1,0 +1,57 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import io.sluice.runtime.worker.errors.RecordContext;
+import io.sluice.runtime.worker.errors.Stage;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/** Turns a consumed record into the SinkRecord a sink task sees: key, value and header converters, then the SMTs. */
+final class SinkRecordConverter {
+    private final ConverterSet converters;
+    private final TransformationChain<SinkRecord> transforms;
+    private final ErrorHandler errors;
+
+    SinkRecordConverter(ConverterSet converters, TransformationChain<SinkRecord> transforms, ErrorHandler errors) {
+        this.converters = converters;
+        this.transforms = transforms;
+        this.errors = errors;
+    }
+
+    /** The record to deliver, or null when a failure was tolerated or a transformation dropped it. */
+    SinkRecord convert(ConsumerRecord<byte[], byte[]> consumed) {
+        RecordContext ctx = RecordContext.of(consumed);
+        String topic = consumed.topic();
+        SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), ctx,
+                () -> converters.key().toConnectData(topic, consumed.headers(), consumed.key()));
+        if (key == null) {
+            return null;
+        }
+        SchemaAndValue value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), ctx,
+                () -> converters.value().toConnectData(topic, consumed.headers(), consumed.value()));
+        if (value == null) {
+            return null;
+        }
+        ConnectHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), ctx,
+                () -> headers(consumed));
+        if (headers == null) {
+            return null;
+        }
+        Long timestamp = consumed.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : consumed.timestamp();
+        SinkRecord record = new ConsumedSinkRecord(consumed, topic, consumed.partition(), key.schema(), key.value(),
+                value.schema(), value.value(), consumed.offset(), timestamp, consumed.timestampType(), headers,
+                topic, consumed.partition(), consumed.offset());
+        return transforms.apply(record, errors, ctx);
+    }
+
+    private ConnectHeaders headers(ConsumerRecord<byte[], byte[]> consumed) {
+        ConnectHeaders headers = new ConnectHeaders();
+        for (Header header : consumed.headers()) {
+            headers.add(header.key(), converters.header().toConnectHeader(consumed.topic(), header.key(), header.value()));
+        }
+        return headers;
+    }
+}

@@ -1,0 +1,46 @@
+package io.sluice.runtime.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.plugins.Plugins;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.json.JsonConverter;
+import org.apache.kafka.connect.storage.SimpleHeaderConverter;
+import org.apache.kafka.connect.storage.StringConverter;
+import org.junit.jupiter.api.Test;
+
+class ConverterSetTest {
+    private final Plugins plugins = new Plugins(List.of(), "only_scan");
+
+    private static String json(ConverterSet converters, Object value) {
+        return new String(converters.value().fromConnectData("t", Schema.STRING_SCHEMA, value), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void workerConvertersApplyWithTheWorkersSubSettings() {
+        WorkerConfig worker = new WorkerConfig(Map.of("value.converter.schemas.enable", "false"));
+        try (ConverterSet converters = ConverterSet.create(Map.of(), worker, plugins)) {
+            assertInstanceOf(JsonConverter.class, converters.key());
+            assertInstanceOf(SimpleHeaderConverter.class, converters.header());
+            assertEquals("\"x\"", json(converters, "x"));
+        }
+    }
+
+    @Test
+    void connectorConvertersOverrideTheWorkersWithTheirOwnSubSettings() {
+        WorkerConfig worker = new WorkerConfig(Map.of("value.converter.schemas.enable", "false"));
+        Map<String, String> connector = Map.of(
+                "key.converter", StringConverter.class.getName(),
+                "value.converter", JsonConverter.class.getName(),
+                "value.converter.schemas.enable", "true");
+        try (ConverterSet converters = ConverterSet.create(connector, worker, plugins)) {
+            assertInstanceOf(StringConverter.class, converters.key());
+            assertEquals("{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":\"x\"}", json(converters, "x"));
+        }
+    }
+}
