@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.Await;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -20,6 +23,7 @@ class EmbeddedKafkaWorkerIT {
 
     @Test
     void workerWithoutBootstrapServersRunsAnEmbeddedBrokerThatKeepsItsDataAcrossRestarts() throws Exception {
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
         Map<String, String> props = Map.of(
                 "embedded.kafka.dir", dir.resolve("kafka").toString(),
                 "embedded.kafka.port", "0",
@@ -41,5 +45,17 @@ class EmbeddedKafkaWorkerIT {
             assertEquals("STOPPED", rest.connectorState("kept"));
             assertEquals("kept", rest.get("/connectors/kept").body().path("name").asText());
         }
+        Await.until(() -> leftOver(before).isEmpty(), Duration.ofSeconds(30),
+                "a closed worker leaves no thread behind: " + leftOver(before));
+    }
+
+    /** Threads started since `before` that still run and would keep a JVM alive or belong to Sluice. */
+    private static List<String> leftOver(Set<Thread> before) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> !before.contains(t) && t.isAlive())
+                .filter(t -> !t.isDaemon() || t.getName().startsWith("sluice-"))
+                .map(Thread::getName)
+                .filter(name -> !name.startsWith("HttpClient-")) // the test's own HTTP client
+                .toList();
     }
 }
