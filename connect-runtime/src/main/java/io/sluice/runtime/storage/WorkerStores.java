@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -14,6 +17,13 @@ import org.slf4j.LoggerFactory;
 /** The worker's three stores on their compacted topics, opened together from the worker config and read to the end. */
 public final class WorkerStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerStores.class);
+
+    /** Runs each store's start on its own short-lived thread. */
+    private static final Executor STARTER = task -> {
+        Thread t = new Thread(task, "sluice-store-start");
+        t.setDaemon(true);
+        t.start();
+    };
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final KafkaConfigStore configs;
@@ -37,9 +47,7 @@ public final class WorkerStores implements AutoCloseable {
             this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
                     config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
                     config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
-            configs.start();
-            offsets.start();
-            statuses.start();
+            startTogether(configs, offsets, statuses);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -52,6 +60,23 @@ public final class WorkerStores implements AutoCloseable {
             if (imported > 0) {
                 log.info("Imported {} source offset(s) from Apache offset file {}", imported, offsetFile);
             }
+        }
+    }
+
+    /** Each store creates its topic and reads it to the end: round trips that need not wait for each other. */
+    private static void startTogether(KafkaConfigStore configs, KafkaOffsetStore offsets, KafkaStatusStore statuses) {
+        CompletableFuture<?>[] starts = {
+            CompletableFuture.runAsync(configs::start, STARTER),
+            CompletableFuture.runAsync(offsets::start, STARTER),
+            CompletableFuture.runAsync(statuses::start, STARTER)
+        };
+        try {
+            CompletableFuture.allOf(starts).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
         }
     }
 
