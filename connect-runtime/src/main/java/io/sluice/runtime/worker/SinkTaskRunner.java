@@ -132,18 +132,18 @@ final class SinkTaskRunner extends TaskRunner {
         if (targetState() == TargetState.PAUSED) {
             return;
         }
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            convert(record);
+        // per partition, so the next offset to commit is recorded once per partition, not once per record
+        for (TopicPartition tp : records.partitions()) {
+            List<ConsumerRecord<byte[], byte[]>> consumed = records.records(tp);
+            for (ConsumerRecord<byte[], byte[]> record : consumed) {
+                SinkRecord converted = recordConverter.convert(record);
+                if (converted != null) {
+                    batch.add(converted);
+                }
+            }
+            batchOffsets.put(tp, new OffsetAndMetadata(consumed.get(consumed.size() - 1).offset() + 1));
         }
         deliver();
-    }
-
-    private void convert(ConsumerRecord<byte[], byte[]> consumed) {
-        batchOffsets.put(new TopicPartition(consumed.topic(), consumed.partition()), new OffsetAndMetadata(consumed.offset() + 1));
-        SinkRecord record = recordConverter.convert(consumed);
-        if (record != null) {
-            batch.add(record);
-        }
     }
 
     private void deliver() {
