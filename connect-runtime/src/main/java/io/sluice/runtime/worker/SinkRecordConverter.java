@@ -7,6 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.header.ConnectHeaders;
+import org.apache.kafka.connect.runtime.InternalSinkRecord;
+import org.apache.kafka.connect.runtime.errors.ProcessingContext;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /** Turns a consumed record into the SinkRecord a sink task sees: key, value and header converters, then the SMTs. */
@@ -41,9 +43,9 @@ final class SinkRecordConverter {
             return null;
         }
         Long timestamp = consumed.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : consumed.timestamp();
-        SinkRecord record = new ConsumedSinkRecord(consumed, topic, consumed.partition(), key.schema(), key.value(),
-                value.schema(), value.value(), consumed.offset(), timestamp, consumed.timestampType(), headers,
-                topic, consumed.partition(), consumed.offset());
+        SinkRecord record = new InternalSinkRecord(new ProcessingContext<>(consumed), topic, consumed.partition(),
+                key.schema(), key.value(), value.schema(), value.value(), consumed.offset(), timestamp,
+                consumed.timestampType(), headers);
         return transforms.apply(record, errors, ctx);
     }
 

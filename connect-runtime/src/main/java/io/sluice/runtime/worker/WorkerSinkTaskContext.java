@@ -17,6 +17,7 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.runtime.InternalSinkRecord;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
@@ -93,7 +94,7 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
     }
 
     private Future<Void> report(SinkRecord record, Throwable error) {
-        ConsumerRecord<byte[], byte[]> consumed = record instanceof ConsumedSinkRecord c ? c.consumed() : toConsumed(record);
+        ConsumerRecord<byte[], byte[]> consumed = record instanceof InternalSinkRecord internal ? internal.context().original() : toConsumed(record);
         Future<Void> future = errors.reportErrant(consumed, error);
         errantReports.add(future);
         return future;

@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.storage.ConnectorTaskId;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.connect.runtime.InternalSinkRecord;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -83,6 +85,10 @@ class WorkerSinkTaskIT {
         assertEquals(99, last.kafkaOffset());
         assertEquals(topic, last.originalTopic());
         assertEquals(99, last.originalKafkaOffset());
+        // Apache's record type, which plugins like Debezium's JDBC sink need to find the original topic
+        InternalSinkRecord internal = assertInstanceOf(InternalSinkRecord.class, last);
+        assertEquals(topic, internal.context().original().topic());
+        assertEquals(99, internal.context().original().offset());
         assertTrue(last.timestamp() != null && last.timestamp() > 0);
         assertEquals(State.RUNNING, statuses.state(id));
         TopicPartition tp = new TopicPartition(topic, 0);
