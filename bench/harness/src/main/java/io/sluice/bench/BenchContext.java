@@ -84,6 +84,16 @@ public final class BenchContext implements AutoCloseable {
         return (long) options.lines() * 101;
     }
 
+    /** The PostgreSQL server of scenarios 3 and 4, started on first use. */
+    public synchronized Postgres postgres() throws IOException {
+        Postgres pg = get("postgres");
+        if (pg == null) {
+            pg = ManagedProcess.closeAtExit(Postgres.start(layout));
+            put("postgres", pg);
+        }
+        return pg;
+    }
+
     /** Stops what scenarios started and left for later ones (PostgreSQL, s3proxy). */
     @Override
     public void close() {

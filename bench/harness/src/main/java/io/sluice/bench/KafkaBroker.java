@@ -147,6 +147,28 @@ public final class KafkaBroker implements AutoCloseable {
                 .get(5, TimeUnit.SECONDS).offset();
     }
 
+    /** Creates {@code topic} and writes records 0..n-1 to it (keys may be null), waiting for all acks. */
+    public void produce(String topic, int n, java.util.function.IntFunction<String> key,
+            java.util.function.IntFunction<String> value) throws Exception {
+        createTopic(topic);
+        Map<String, Object> config = Map.of(
+                org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.producer.ProducerConfig.LINGER_MS_CONFIG, 5,
+                org.apache.kafka.clients.producer.ProducerConfig.BATCH_SIZE_CONFIG, 262144,
+                org.apache.kafka.clients.producer.ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        var serializer = new org.apache.kafka.common.serialization.StringSerializer();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(config, serializer, serializer)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0,
+                        key == null ? null : key.apply(i), value.apply(i)));
+            }
+            producer.flush();
+        }
+        if (endOffset(topic) != n) {
+            throw new IllegalStateException("topic " + topic + " holds " + endOffset(topic) + " records, wanted " + n);
+        }
+    }
+
     @Override
     public void close() {
         admin.close(Duration.ofSeconds(5));
