@@ -46,9 +46,11 @@ public final class JdbcSinkScenario implements Scenario {
         pg.dropTable("s3_copy");
 
         SluiceConnectors sluiceConnectors = new SluiceConnectors(ctx.layout());
+        Map<String, SinkConfig> theirs = new LinkedHashMap<>();
+        theirs.put("debezium-insert", t -> debezium(pg, t, "insert"));
+        theirs.put("debezium-upsert", t -> debezium(pg, t, "upsert"));
         Map<String, Side> apache = runSinks(ctx, ConnectRuntime.APACHE, List.of(ctx.layout().thirdPartyPlugins()),
-                Map.of("debezium-insert", t -> debezium(pg, t, "insert"),
-                        "debezium-upsert", t -> debezium(pg, t, "upsert")));
+                theirs);
         Map<String, SinkConfig> ours = new LinkedHashMap<>();
         ours.put("debezium-insert", t -> debezium(pg, t, "insert"));
         Map<String, Side> sluice;
