@@ -179,6 +179,9 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
                 startConnectorAndTasks(name);
             } else {
                 worker.setTargetState(name, state);
+                if (state == TargetState.STARTED) {
+                    reconfigureTasks(name); // a connector created paused has had no chance to make task configs
+                }
             }
             return null;
         });
@@ -279,6 +282,13 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             // a stopped connector has no tasks (Apache's semantics), so they need no resources
             if (!snapshot.taskConfigs(name).isEmpty()) {
                 configStore.putTaskConfigs(name, List.of());
+            }
+            return;
+        }
+        if (target == TargetState.PAUSED) {
+            // a paused connector is not running, so it can't regenerate task configs: its stored tasks start paused
+            for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
+                startTask(snapshot, new ConnectorTaskId(name, i));
             }
             return;
         }

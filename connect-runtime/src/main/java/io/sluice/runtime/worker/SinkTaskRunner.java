@@ -206,6 +206,8 @@ final class SinkTaskRunner extends TaskRunner {
     /** Asks preCommit which offsets are safe, then commits them; scope null means every assigned partition. */
     private void commitOffsets(Collection<TopicPartition> scope) {
         context.awaitErrantReports();
+        errors.flush(); // records sent to the dead letter queue must be durable before their offsets are
+
         Map<TopicPartition, OffsetAndMetadata> offered = new HashMap<>(currentOffsets);
         if (scope != null) {
             offered.keySet().retainAll(scope);
@@ -293,6 +295,7 @@ final class SinkTaskRunner extends TaskRunner {
 
     @Override
     protected void onStopRequested() {
+        errors.triggerStop();
         KafkaConsumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();

@@ -325,4 +325,9 @@ final class SourceTaskRunner extends TaskRunner {
         }
         return false;
     }
+
+    @Override
+    protected void onStopRequested() {
+        errors.triggerStop(); // a retry loop with errors.retry.timeout=-1 must not outlive the task
+    }
 }

@@ -1,0 +1,169 @@
+package io.sluice.runtime.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestPlugins;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The core of Apache's REST API, over HTTP: shapes, status codes, and JSON errors for every client mistake. */
+class RestApiIT {
+
+    @TempDir
+    static Path dir;
+    private static WorkerProcess worker;
+    private static RestClient rest;
+
+    @BeforeAll
+    static void startWorker() {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        worker = WorkerProcess.start(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", KafkaTestBroker.uniqueTopic("rest-cluster"),
+                "listeners", "http://127.0.0.1:0",
+                "plugin.path", pluginPath.toString(),
+                "config.providers", "file",
+                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
+        rest = new RestClient(worker.restUrl());
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
+    }
+
+    private static Map<String, String> sinkConfig(String file) {
+        return Map.of("connector.class", "FileStreamSink", "file", dir.resolve(file).toString(),
+                "topics", "rest-topic");
+    }
+
+    @Test
+    void rootAnswersVersionAndKafkaClusterId() {
+        RestClient.Response root = rest.get("/");
+        assertEquals(200, root.status());
+        assertEquals("4.3.1", root.body().path("version").asText());
+        assertFalse(root.body().path("kafka_cluster_id").asText().isEmpty());
+    }
+
+    @Test
+    void connectorLifecycleAnswersWithApachesShapesAndCodes() {
+        RestClient.Response created = rest.createConnector("life", sinkConfig("life.txt"));
+        assertEquals(201, created.status(), created.raw());
+        assertEquals("life", created.body().path("name").asText());
+        assertEquals("sink", created.body().path("type").asText());
+        assertEquals("FileStreamSink", created.body().path("config").path("connector.class").asText());
+
+        assertEquals(409, rest.createConnector("life", sinkConfig("life.txt")).status());
+        assertTrue(rest.get("/connectors").raw().contains("\"life\""));
+        assertEquals("life", rest.get("/connectors/life/config").body().path("name").asText());
+        Await.until(() -> "RUNNING".equals(rest.taskState("life", 0)), Duration.ofSeconds(30), "task running");
+        JsonNode status = rest.get("/connectors/life/status").body();
+        assertEquals("RUNNING", status.path("connector").path("state").asText());
+        assertFalse(status.path("connector").path("worker_id").asText().isEmpty());
+        JsonNode tasks = rest.get("/connectors/life/tasks").body();
+        assertEquals("life", tasks.get(0).path("id").path("connector").asText());
+        assertEquals(0, tasks.get(0).path("id").path("task").asInt());
+
+        RestClient.Response updated = rest.put("/connectors/life/config", sinkConfig("life-2.txt"));
+        assertEquals(200, updated.status(), updated.raw());
+        assertTrue(updated.body().path("config").path("file").asText().endsWith("life-2.txt"));
+        assertEquals(201, rest.put("/connectors/life-put/config", sinkConfig("put.txt")).status());
+
+        JsonNode expanded = rest.get("/connectors?expand=status&expand=info").body();
+        assertEquals("life", expanded.path("life").path("info").path("name").asText());
+        assertTrue(expanded.path("life").path("status").has("connector"));
+
+        assertEquals(204, rest.delete("/connectors/life").status());
+        assertEquals(204, rest.delete("/connectors/life-put").status());
+        assertEquals(404, rest.get("/connectors/life").status());
+    }
+
+    @Test
+    void placeholdersAreResolvedWhenTasksStartButStoredAndReturnedUnresolved() throws Exception {
+        Path output = dir.resolve("secret-target.txt");
+        Path secrets = java.nio.file.Files.writeString(dir.resolve("secrets.properties"),
+                "target=" + output.toString().replace("\\", "/") + "\n");
+        String placeholder = "${file:" + secrets + ":target}";
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("secret"), 1);
+        assertEquals(201, rest.createConnector("with-secret", Map.of(
+                "connector.class", "FileStreamSink", "file", placeholder, "topics", topic,
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter")).status());
+
+        assertEquals(placeholder, rest.get("/connectors/with-secret/config").body().path("file").asText());
+        assertEquals(placeholder, rest.get("/connectors/with-secret/tasks").body().get(0)
+                .path("config").path("file").asText(), "task configs keep the placeholder too");
+        KafkaTestBroker.produce(topic, "resolved");
+        Await.until(() -> java.nio.file.Files.exists(output) && readQuietly(output).contains("resolved"),
+                Duration.ofSeconds(30), "the task wrote to the resolved path");
+        assertEquals(204, rest.delete("/connectors/with-secret").status());
+    }
+
+    @Test
+    void restartEndpointsRestartTheConnectorAndItsTasks() {
+        assertEquals(201, rest.createConnector("restartable", sinkConfig("restart.txt")).status());
+        Await.until(() -> "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running");
+        assertEquals(204, rest.post("/connectors/restartable/restart", Map.of()).status());
+        RestClient.Response withTasks = rest.post("/connectors/restartable/restart?includeTasks=true", Map.of());
+        assertEquals(202, withTasks.status(), withTasks.raw());
+        assertEquals(204, rest.post("/connectors/restartable/tasks/0/restart", Map.of()).status());
+        assertError(rest.post("/connectors/restartable/tasks/7/restart", Map.of()), 404);
+        Await.until(() -> "RUNNING".equals(rest.connectorState("restartable"))
+                && "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running again");
+        assertEquals(204, rest.delete("/connectors/restartable").status());
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    @Test
+    void clientMistakesGetJsonErrorsWithoutStackTraces() {
+        assertError(rest.sendRaw("POST", "/connectors", "{not json"), 400);
+        assertError(rest.sendRaw("POST", "/connectors", "{\"name\": \"x\"}"), 400);
+        assertError(rest.post("/connectors", Map.of("name", "no-class", "config", Map.of("topics", "t"))), 400);
+        assertError(rest.post("/connectors", Map.of("name", "bad-class",
+                "config", Map.of("connector.class", "com.example.Missing", "topics", "t"))), 400);
+        assertError(rest.get("/connectors/nope"), 404);
+        assertError(rest.get("/connectors/nope/status"), 404);
+        assertError(rest.delete("/connectors/nope"), 404);
+        assertError(rest.put("/connectors/nope/pause", Map.of()), 404);
+        assertError(rest.get("/no/such/path"), 404);
+        assertError(rest.sendRaw("PUT", "/connectors/x/config", "[1,2]"), 400);
+    }
+
+    @Test
+    void invalidConfigIsRefusedWithEveryErrorNamedByField() {
+        RestClient.Response refused = rest.createConnector("invalid", Map.of(
+                "connector.class", "FileStreamSink", "tasks.max", "zero"));
+        assertError(refused, 400);
+        String message = refused.body().path("message").asText();
+        assertTrue(message.contains("tasks.max"), message);
+        assertTrue(message.contains("topics"), message);
+        assertEquals(404, rest.get("/connectors/invalid").status(), "nothing was stored");
+    }
+
+    private static void assertError(RestClient.Response response, int status) {
+        assertEquals(status, response.status(), response.raw());
+        assertEquals(status, response.body().path("error_code").asInt(), response.raw());
+        String message = response.body().path("message").asText();
+        assertFalse(message.isEmpty(), response.raw());
+        assertFalse(response.raw().contains("\tat ") || response.raw().contains("Exception:"), response.raw());
+    }
+}
