@@ -46,6 +46,9 @@ public final class Bench {
                     if (!options.runs(scenario.id())) {
                         continue;
                     }
+                    if (scenario.id().compareTo("4") > 0) {
+                        ctx.stopPostgres();
+                    }
                     log("scenario %s", scenario.label());
                     try {
                         scenario.run(ctx);

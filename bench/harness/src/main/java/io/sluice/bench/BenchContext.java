@@ -94,6 +94,15 @@ public final class BenchContext implements AutoCloseable {
         return pg;
     }
 
+    /** Stops PostgreSQL once no later scenario needs it, so it does not share the cores with them. */
+    public synchronized void stopPostgres() {
+        Postgres pg = get("postgres");
+        if (pg != null) {
+            ManagedProcess.release(pg);
+            shared.remove("postgres");
+        }
+    }
+
     /** Stops what scenarios started and left for later ones (PostgreSQL, s3proxy). */
     @Override
     public void close() {

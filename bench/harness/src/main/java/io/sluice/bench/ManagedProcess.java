@@ -151,6 +151,17 @@ public final class ManagedProcess implements AutoCloseable {
         return resource;
     }
 
+    /** Closes a registered resource now, e.g. a server no later scenario needs. */
+    public static void release(AutoCloseable resource) {
+        if (RESOURCES.remove(resource)) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                // it is gone or going; the exit hook has nothing left to do for it
+            }
+        }
+    }
+
     /** Closes the registered resources, then stops every live child process. */
     public static void stopAll() {
         for (AutoCloseable resource : List.copyOf(RESOURCES)) {

@@ -31,6 +31,15 @@ public final class S3SinkScenario implements Scenario {
     public void run(BenchContext ctx) throws Exception {
         int n = ctx.options().lines();
         S3Proxy s3 = ManagedProcess.closeAtExit(S3Proxy.start(ctx.layout()));
+        try {
+            run(ctx, s3, n);
+        } finally {
+            // stopped here so it does not share the cores with later scenarios
+            ManagedProcess.release(s3);
+        }
+    }
+
+    private static void run(BenchContext ctx, S3Proxy s3, int n) throws Exception {
         s3.createBucket(BUCKET);
         Side raw = new Side();
         for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
