@@ -1,0 +1,128 @@
+package io.sluice.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a file source → topic → file sink pipeline on one runtime: one worker, a warm-up and
+ * the measured repetitions, each with a fresh topic, fresh connector names and a fresh sink file.
+ */
+public final class FilePipeline {
+
+    /** Builds the two connector configs of one repetition. */
+    public interface Connectors {
+        Map<String, String> source(Path input, String topic) throws Exception;
+
+        Map<String, String> sink(Path output, String topic) throws Exception;
+    }
+
+    /** Per repetition: source records/s, seconds end to end, peak RSS (MiB) while it ran. */
+    public record Result(Side sourceRate, Side endToEnd, Side peakRss) {
+        static Result failed(String why) {
+            return new Result(Side.failed(why), Side.failed(why), Side.failed(why));
+        }
+    }
+
+    private FilePipeline() {
+    }
+
+    public static Result run(BenchContext ctx, String tag, ConnectRuntime runtime, List<Path> pluginDirs,
+            Connectors connectors) {
+        String missing = runtime.missing(ctx.layout());
+        if (missing != null) {
+            return Result.failed(missing);
+        }
+        Result result = new Result(new Side(), new Side(), new Side());
+        try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), pluginDirs)) {
+            int runs = ctx.options().repetitions() + 1;
+            for (int rep = 0; rep < runs; rep++) {
+                boolean warmup = rep == 0;
+                Bench.log("  %s %s %s", runtime.label(), tag, warmup ? "warm-up" : "run " + rep);
+                Measured m = once(ctx, worker, tag + "-" + runtime.name().toLowerCase() + "-" + rep, connectors);
+                Bench.log("    source %.0f records/s, end to end %.2f s, peak RSS %.0f MiB",
+                        m.rate, m.seconds, m.rssMiB);
+                if (!warmup) {
+                    result.sourceRate().add(m.rate);
+                    result.endToEnd().add(m.seconds);
+                    result.peakRss().add(m.rssMiB);
+                }
+            }
+        } catch (Exception e) {
+            Bench.log("  %s %s failed: %s", runtime.label(), tag, e.getMessage());
+            String why = runtime.label() + ": " + e.getMessage();
+            result.sourceRate().fail(why);
+            result.endToEnd().fail(why);
+            result.peakRss().fail(why);
+        }
+        return result;
+    }
+
+    private record Measured(double rate, double seconds, double rssMiB) {
+    }
+
+    private static Measured once(BenchContext ctx, ConnectWorker worker, String name, Connectors connectors)
+            throws Exception {
+        KafkaBroker broker = ctx.broker();
+        Path input = ctx.linesFile();
+        long records = ctx.options().lines();
+        long bytes = ctx.linesBytes();
+        String topic = "bench-" + name;
+        Path output = ctx.layout().work().resolve("files").resolve(name + ".out");
+        Files.createDirectories(output.getParent());
+        Files.deleteIfExists(output);
+        broker.createTopic(topic);
+        String source = name + "-source";
+        String sink = name + "-sink";
+        Map<String, String> sourceConfig = connectors.source(input, topic);
+        Map<String, String> sinkConfig = connectors.sink(output, topic);
+        long timeout = TimeUnit.SECONDS.toNanos(60 + records / 5_000);
+        long t0 = System.nanoTime();
+        worker.createConnector(source, sourceConfig);
+        worker.createConnector(sink, sinkConfig);
+        long sourceDone = -1;
+        long sinkDone = -1;
+        long peakRss = 0;
+        long nextSample = 0;
+        long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
+        try {
+            while (sourceDone < 0 || sinkDone < 0) {
+                long now = System.nanoTime();
+                if (sourceDone < 0 && broker.endOffset(topic) >= records) {
+                    sourceDone = System.nanoTime();
+                }
+                if (sinkDone < 0 && Files.exists(output) && Files.size(output) >= bytes) {
+                    sinkDone = System.nanoTime();
+                }
+                if (now >= nextSample) {
+                    peakRss = Math.max(peakRss, worker.process().rssBytes());
+                    nextSample = now + TimeUnit.MILLISECONDS.toNanos(200);
+                }
+                if (now >= nextHealth) {
+                    worker.checkHealthy(List.of(source, sink));
+                    nextHealth = now + TimeUnit.SECONDS.toNanos(1);
+                }
+                if (now - t0 > timeout) {
+                    throw new IllegalStateException("timed out after " + (now - t0) / 1_000_000_000 + " s: topic "
+                            + broker.endOffset(topic) + "/" + records + " records, sink file "
+                            + (Files.exists(output) ? Files.size(output) : 0) + "/" + bytes + " bytes; "
+                            + source + " " + worker.rest().status(source) + ", " + sink + " "
+                            + worker.rest().status(sink));
+                }
+                Thread.sleep(20);
+            }
+            peakRss = Math.max(peakRss, worker.process().rssBytes());
+        } finally {
+            worker.deleteConnectors();
+            broker.deleteTopics(List.of(topic));
+        }
+        long written = Files.size(output);
+        Files.deleteIfExists(output);
+        if (written != bytes) {
+            throw new IllegalStateException("sink file has " + written + " bytes, expected " + bytes);
+        }
+        return new Measured(records / ((sourceDone - t0) / 1e9), (sinkDone - t0) / 1e9, peakRss / 1048576.0);
+    }
+}

@@ -1,0 +1,177 @@
+package io.sluice.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.bench.Row.Better;
+
+/**
+ * Scenario 3: topic → PostgreSQL. Sluice's JDBC sink (insert, upsert) vs Debezium's JDBC sink
+ * 3.5.0 on Apache, Debezium on both runtimes, and COPY of the same rows as the database's ceiling.
+ */
+public final class JdbcSinkScenario implements Scenario {
+
+    static final String LABEL = "3 topic->postgres";
+    private static final String TOPIC = "bench-s3-rows";
+
+    @Override
+    public String id() {
+        return "3";
+    }
+
+    @Override
+    public String label() {
+        return LABEL;
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        int n = ctx.options().jdbcRows();
+        Postgres pg = ctx.postgres();
+        Bench.log("  writing %,d JSON-with-schema records to %s", n, TOPIC);
+        ctx.broker().produce(TOPIC, n, Rows::keyJson, Rows::valueJson);
+
+        Side copy = new Side();
+        for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
+            pg.createTable("s3_copy");
+            double seconds = pg.copyRows("s3_copy", n);
+            Bench.log("  COPY %s: %.0f rows/s", rep == 0 ? "warm-up" : "run " + rep, n / seconds);
+            if (rep > 0) {
+                copy.add(n / seconds);
+            }
+        }
+        pg.dropTable("s3_copy");
+
+        SluiceConnectors sluiceConnectors = new SluiceConnectors(ctx.layout());
+        Map<String, SinkConfig> theirs = new LinkedHashMap<>();
+        theirs.put("debezium-insert", t -> debezium(pg, t, "insert"));
+        theirs.put("debezium-upsert", t -> debezium(pg, t, "upsert"));
+        Map<String, Side> apache = runSinks(ctx, ConnectRuntime.APACHE, List.of(ctx.layout().thirdPartyPlugins()),
+                theirs);
+        Map<String, SinkConfig> ours = new LinkedHashMap<>();
+        ours.put("debezium-insert", t -> debezium(pg, t, "insert"));
+        Map<String, Side> sluice;
+        String missing = null;
+        try {
+            sluiceConnectors.config("jdbc.sink.insert", vars(pg, "check"));
+            sluiceConnectors.config("jdbc.sink.upsert", vars(pg, "check"));
+            ours.put("sluice-insert", t -> sluiceConnectors.config("jdbc.sink.insert", vars(pg, t)));
+            ours.put("sluice-upsert", t -> sluiceConnectors.config("jdbc.sink.upsert", vars(pg, t)));
+        } catch (SluiceConnectors.MissingPlugin e) {
+            missing = e.getMessage();
+            Bench.log("  Sluice JDBC sink not run: %s", missing);
+        }
+        sluice = runSinks(ctx, ConnectRuntime.SLUICE,
+                List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()), ours);
+        Side ourInsert = missing != null ? Side.failed(missing) : sluice.get("sluice-insert");
+        Side ourUpsert = missing != null ? Side.failed(missing) : sluice.get("sluice-upsert");
+
+        Report report = ctx.report();
+        report.add(new Row(LABEL, "insert: Sluice JDBC sink vs Debezium (Apache)", "rows/s", Better.HIGHER,
+                ourInsert, "Apache", apache.get("debezium-insert")));
+        report.add(new Row(LABEL, "upsert: Sluice JDBC sink vs Debezium (Apache)", "rows/s", Better.HIGHER,
+                ourUpsert, "Apache", apache.get("debezium-upsert")));
+        report.add(new Row(LABEL, "insert: Sluice JDBC sink vs COPY", "rows/s", Better.HIGHER,
+                ourInsert, "COPY", copy));
+        report.add(new Row(LABEL, "Debezium JDBC sink insert, same plugin on both", "rows/s", Better.HIGHER,
+                sluice.get("debezium-insert"), "Apache", apache.get("debezium-insert")));
+    }
+
+    /** A sink connector config for one repetition writing into {@code table}. */
+    interface SinkConfig {
+        Map<String, String> config(String table) throws Exception;
+    }
+
+    private static Map<String, String> vars(Postgres pg, String table) {
+        return Map.of("url", pg.url(), "user", Postgres.USER, "password", Postgres.PASSWORD,
+                "table", table, "topic", TOPIC);
+    }
+
+    private static Map<String, String> debezium(Postgres pg, String table, String mode) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        c.put("tasks.max", "1");
+        c.put("topics", TOPIC);
+        c.put("connection.url", pg.url());
+        c.put("connection.username", Postgres.USER);
+        c.put("connection.password", Postgres.PASSWORD);
+        c.put("insert.mode", mode);
+        c.put("primary.key.mode", "record_key");
+        c.put("primary.key.fields", "id");
+        c.put("schema.evolution", "none");
+        c.put("table.name.format", table);
+        c.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
+        c.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
+        return c;
+    }
+
+    /**
+     * On one worker: a warm-up with the first config, then each config's measured repetitions,
+     * each into a fresh table with a fresh connector (so a fresh consumer group reading the topic from the start).
+     */
+    private static Map<String, Side> runSinks(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
+            Map<String, SinkConfig> configs) {
+        Map<String, Side> sides = new LinkedHashMap<>();
+        configs.keySet().forEach(k -> sides.put(k, new Side()));
+        String missing = runtime.missing(ctx.layout());
+        if (missing != null) {
+            sides.values().forEach(s -> s.fail(missing));
+            return sides;
+        }
+        try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), plugins)) {
+            String first = configs.keySet().iterator().next();
+            once(ctx, worker, first, configs.get(first), "warmup");
+            for (var entry : configs.entrySet()) {
+                for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
+                    try {
+                        sides.get(entry.getKey()).add(once(ctx, worker, entry.getKey(), entry.getValue(), "r" + rep));
+                    } catch (Exception e) {
+                        Bench.log("  %s %s failed: %s", runtime.label(), entry.getKey(), e.getMessage());
+                        sides.get(entry.getKey()).fail(runtime.label() + " " + entry.getKey() + ": " + e.getMessage());
+                        break;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            Bench.log("  %s JDBC sinks failed: %s", runtime.label(), e.getMessage());
+            sides.values().forEach(s -> s.fail(runtime.label() + ": " + e.getMessage()));
+        }
+        return sides;
+    }
+
+    private static double once(BenchContext ctx, ConnectWorker worker, String kind, SinkConfig config, String rep)
+            throws Exception {
+        Postgres pg = ctx.postgres();
+        int n = ctx.options().jdbcRows();
+        String name = "s3-" + worker.runtime().name().toLowerCase() + "-" + kind + "-" + rep;
+        String table = name.replace('-', '_');
+        pg.createTable(table);
+        long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
+        long t0 = System.nanoTime();
+        worker.createConnector(name, config.config(table));
+        try {
+            long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
+            while (pg.count(table) < n) {
+                long now = System.nanoTime();
+                if (now >= nextHealth) {
+                    worker.checkHealthy(List.of(name));
+                    nextHealth = now + TimeUnit.SECONDS.toNanos(1);
+                }
+                if (now - t0 > timeout) {
+                    throw new IllegalStateException("timed out: " + pg.count(table) + "/" + n + " rows; "
+                            + worker.rest().status(name));
+                }
+                Thread.sleep(100);
+            }
+            double rate = n / ((System.nanoTime() - t0) / 1e9);
+            Bench.log("  %s %s %s: %.0f rows/s", worker.runtime().label(), kind, rep, rate);
+            return rate;
+        } finally {
+            worker.deleteConnectors();
+            pg.dropTable(table);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.sluice.bench;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.bench.Row.Better;
+
+/** Scenario 4: PostgreSQL → topic. Sluice's JDBC source vs a plain pgjdbc fetch of the same rows. */
+public final class JdbcSourceScenario implements Scenario {
+
+    static final String LABEL = "4 postgres->topic";
+    private static final String TABLE = "s4_rows";
+
+    @Override
+    public String id() {
+        return "4";
+    }
+
+    @Override
+    public String label() {
+        return LABEL;
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        int n = ctx.options().jdbcRows();
+        Postgres pg = ctx.postgres();
+        pg.createTable(TABLE);
+        pg.copyRows(TABLE, n);
+        Side fetch = new Side();
+        for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
+            long t0 = System.nanoTime();
+            long rows = pg.fetchAll(TABLE);
+            double rate = rows / ((System.nanoTime() - t0) / 1e9);
+            Bench.log("  pgjdbc fetch %s: %.0f rows/s", rep == 0 ? "warm-up" : "run " + rep, rate);
+            if (rep > 0) {
+                fetch.add(rate);
+            }
+        }
+        ctx.report().add(new Row(LABEL, "Sluice JDBC source vs plain pgjdbc fetch", "rows/s", Better.HIGHER,
+                sluice(ctx, pg, n), "pgjdbc", fetch));
+    }
+
+    private static Side sluice(BenchContext ctx, Postgres pg, int n) throws Exception {
+        SluiceConnectors connectors = new SluiceConnectors(ctx.layout());
+        try {
+            connectors.config("jdbc.source", Map.of());
+        } catch (SluiceConnectors.MissingPlugin e) {
+            Bench.log("  Sluice JDBC source not run: %s", e.getMessage());
+            return Side.failed(e.getMessage());
+        }
+        String missing = ConnectRuntime.SLUICE.missing(ctx.layout());
+        if (missing != null) {
+            return Side.failed(missing);
+        }
+        Side side = new Side();
+        try (ConnectWorker worker = ConnectWorker.start(ConnectRuntime.SLUICE, ctx.layout(), ctx.broker(),
+                List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()))) {
+            for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
+                String name = "s4-sluice-" + rep;
+                String topic = "bench-" + name;
+                ctx.broker().createTopic(topic);
+                Map<String, String> config = connectors.config("jdbc.source", Map.of("url", pg.url(),
+                        "user", Postgres.USER, "password", Postgres.PASSWORD, "table", TABLE, "topic", topic));
+                long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
+                long t0 = System.nanoTime();
+                worker.createConnector(name, config);
+                try {
+                    long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
+                    while (ctx.broker().endOffset(topic) < n) {
+                        long now = System.nanoTime();
+                        if (now >= nextHealth) {
+                            worker.checkHealthy(List.of(name));
+                            nextHealth = now + TimeUnit.SECONDS.toNanos(1);
+                        }
+                        if (now - t0 > timeout) {
+                            throw new IllegalStateException("timed out: " + ctx.broker().endOffset(topic) + "/" + n
+                                    + " records; " + worker.rest().status(name));
+                        }
+                        Thread.sleep(50);
+                    }
+                    double rate = n / ((System.nanoTime() - t0) / 1e9);
+                    Bench.log("  Sluice JDBC source %s: %.0f rows/s", rep == 0 ? "warm-up" : "run " + rep, rate);
+                    if (rep > 0) {
+                        side.add(rate);
+                    }
+                } finally {
+                    worker.deleteConnectors();
+                    ctx.broker().deleteTopics(List.of(topic));
+                }
+            }
+        } catch (Exception e) {
+            Bench.log("  Sluice JDBC source failed: %s", e.getMessage());
+            side.fail("Sluice: " + e.getMessage());
+        }
+        return side;
+    }
+}

@@ -1,0 +1,72 @@
+package io.sluice.bench;
+
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/** Command-line options: repetitions, data size and which scenarios to run. */
+public record Options(boolean quick, int repetitions, int lines, int jdbcRows, Set<String> only) {
+
+    public static final String USAGE = """
+            usage: bench/run [--quick] [--only N[,N...]] [--reps N] [--lines N] [--jdbc-rows N]
+              --quick        1 measured repetition, 100,000 lines/records (development)
+              --only 1,6     run only these scenarios (1-7)
+              --reps N       measured repetitions after the warm-up (default 3)
+              --lines N      lines/records for scenarios 1, 2, 5 and 7 (default 1,000,000)
+              --jdbc-rows N  rows for scenarios 3 and 4 (default 500,000 to stay under 30 min; --quick 100,000)
+            """;
+
+    public static Options parse(String[] args) {
+        boolean quick = false;
+        Integer reps = null;
+        Integer lines = null;
+        Integer jdbcRows = null;
+        Set<String> only = new LinkedHashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> quick = true;
+                case "--only" -> {
+                    for (String s : value(args, ++i).split(",")) {
+                        if (!s.matches("[1-7]")) {
+                            throw new IllegalArgumentException("unknown scenario " + s + "\n" + USAGE);
+                        }
+                        only.add(s);
+                    }
+                }
+                case "--reps" -> reps = Integer.parseInt(value(args, ++i));
+                case "--lines" -> lines = Integer.parseInt(value(args, ++i));
+                case "--jdbc-rows" -> jdbcRows = Integer.parseInt(value(args, ++i));
+                case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
+            }
+        }
+        return new Options(quick,
+                reps != null ? reps : quick ? 1 : 3,
+                lines != null ? lines : quick ? 100_000 : 1_000_000,
+                jdbcRows != null ? jdbcRows : quick ? 100_000 : 500_000,
+                only);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException("missing value for " + args[i - 1] + "\n" + USAGE);
+        }
+        return args[i];
+    }
+
+    public boolean runs(String scenario) {
+        return only.isEmpty() || only.contains(scenario);
+    }
+
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("quick", quick);
+        m.put("repetitions", repetitions);
+        m.put("warmup_runs", 1);
+        m.put("lines", lines);
+        m.put("jdbc_rows", jdbcRows);
+        m.put("only", only);
+        return m;
+    }
+}
