@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,10 +34,16 @@ public final class WorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final Herder herder;
     private final Plugins plugins;
+    private CompletableFuture<Void> scan;
 
     private WorkerProcess(WorkerConfig config) {
         long started = System.nanoTime();
         try {
+            this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
+                    config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
+            // scanning the plugin path needs nothing from Kafka: it runs while the broker and stores start
+            scan = runOnOwnThread("sluice-plugin-scan", plugins::start);
+
             String bootstrap;
             if (config.embeddedKafka()) {
                 EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
@@ -50,15 +57,12 @@ public final class WorkerProcess implements AutoCloseable {
             }
             this.bootstrapServers = bootstrap;
 
-            this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
-                    config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
-            plugins.start();
-
             RestServer rest = own(new RestServer(config));
             this.restUrl = rest.bind();
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
             WorkerStores storage = own(WorkerStores.open(config, bootstrap));
+            awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
@@ -71,9 +75,40 @@ public final class WorkerProcess implements AutoCloseable {
             log.info("Sluice worker {} ready in {} ms: REST at {}, Kafka at {}", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
+            try {
+                awaitScan();
+            } catch (RuntimeException scanFailure) {
+                e.addSuppressed(scanFailure);
+            }
             close();
             throw e;
         }
+    }
+
+    private void awaitScan() {
+        if (scan == null) {
+            return;
+        }
+        try {
+            scan.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        }
+    }
+
+    private static CompletableFuture<Void> runOnOwnThread(String name, Runnable task) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return done;
     }
 
     /** Starts a worker with the given worker properties; returns when its REST API answers. */
