@@ -112,8 +112,10 @@ class JdbcSinkTaskIT {
 
         List<Object> row = db.query("SELECT i8, i16, i32, i64, f32, f64, flag, text, raw, money, day, clock, "
                 + "at AT TIME ZONE 'UTC', tags, counts, maybe FROM all_types").get(0);
-        assertEquals((short) -8, row.get(0));
-        assertEquals((short) 16000, row.get(1));
+        assertEquals(-8, row.get(0));
+        assertEquals(16000, row.get(1));
+        assertEquals("smallint", db.scalar("SELECT data_type FROM information_schema.columns "
+                + "WHERE table_name='all_types' AND column_name='i16'"));
         assertEquals(2_000_000_000, row.get(2));
         assertEquals(Long.MAX_VALUE, row.get(3));
         assertEquals(1.5f, row.get(4));
@@ -200,7 +202,10 @@ class JdbcSinkTaskIT {
                 .put(List.of(record("odd-topic.name_%", null, null, schema, value)));
         assertEquals(0L, db.scalar("SELECT count(*) FROM victim"), "victim table still exists");
         assertEquals(List.of(List.of(1, "x", "y")),
-                db.query("SELECT * FROM \"t\"\"; DROP TABLE victim; --odd-topic\".\"name_%\""));
+                db.query("SELECT * FROM \"t\"\"; DROP TABLE victim; --odd-topic.name_%\""));
+        assertEquals(List.of("id\"; DROP TABLE victim; --", "Mixed Case", "select"), db.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name LIKE 't\"%' "
+                        + "ORDER BY ordinal_position").stream().map(r -> r.get(0)).toList());
     }
 
     @Test

@@ -56,6 +56,11 @@ public final class RecordingSinkContext implements SinkTaskContext {
     }
 
     @Override
+    public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
+        return null;
+    }
+
+    @Override
     public ErrantRecordReporter errantRecordReporter() {
         if (!tolerant) {
             return null;
