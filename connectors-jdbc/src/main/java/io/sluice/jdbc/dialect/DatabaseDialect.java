@@ -1,0 +1,91 @@
+package io.sluice.jdbc.dialect;
+
+import io.sluice.jdbc.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.connect.data.Schema;
+
+/**
+ * What differs between databases: identifier quoting, the SQL for each write mode, column types
+ * for auto-create, value binding and table discovery. Every identifier goes through {@link #quote}.
+ */
+public interface DatabaseDialect {
+
+    String name();
+
+    /** The identifier in the database's quotes, embedded quote characters doubled. */
+    String quote(String identifier);
+
+    default String quote(TableId id) {
+        return id.schema() == null ? quote(id.table()) : quote(id.schema()) + "." + quote(id.table());
+    }
+
+    /** SQL run once on each new pooled connection (e.g. the session time zone), or null. */
+    String sessionInitSql();
+
+    /** Driver properties the dialect needs for correct or fast behaviour. */
+    Map<String, String> driverProperties();
+
+    /** The JDBC driver class, so the pool loads it from the plugin's class loader; null lets DriverManager decide. */
+    String driverClassName();
+
+    String insertSql(TableId table, List<SinkColumn> columns);
+
+    /** An insert-or-update keyed on the key columns. */
+    String upsertSql(TableId table, List<SinkColumn> columns);
+
+    String updateSql(TableId table, List<SinkColumn> columns);
+
+    String deleteSql(TableId table, List<SinkColumn> keyColumns);
+
+    String createTableSql(TableId table, List<SinkColumn> columns);
+
+    List<String> addColumnsSql(TableId table, List<SinkColumn> columns);
+
+    /** A statement widening an existing column to hold values of this schema, when that is safe. */
+    default Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
+        return Optional.empty();
+    }
+
+    /** The column type auto-create uses for values of this schema. */
+    String sqlType(Schema schema, boolean key);
+
+    /** Describes the table, or empty if it does not exist. */
+    Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException;
+
+    /** Binds a Connect value for a column of this schema. */
+    void bind(PreparedStatement statement, int index, Schema schema, Object value) throws SQLException;
+
+    /**
+     * Writes plain inserts through the database's bulk path (PostgreSQL COPY); false when the
+     * dialect has none and the caller should use batched inserts.
+     */
+    default boolean bulkInsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        return false;
+    }
+
+    /** Tables (of the given types) visible to the connection, outside the system schemas. */
+    List<TableId> listTables(Connection connection, String schemaPattern, List<String> tableTypes)
+            throws SQLException;
+
+    /** The error as a message that names what the database blamed (table, column, detail) where it says so. */
+    default String describeError(SQLException e) {
+        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+        SQLException next = e.getNextException();
+        if (next != null && next.getMessage() != null && !next.getMessage().equals(e.getMessage())) {
+            sb.append(" (").append(next.getMessage()).append(')');
+        }
+        if (e.getSQLState() != null) {
+            sb.append(" [SQLState ").append(e.getSQLState()).append(']');
+        }
+        return sb.toString();
+    }
+
+    /** A query returning the database's current time, for timestamp upper bounds. */
+    String currentTimestampQuery();
+}

@@ -1,0 +1,176 @@
+package io.sluice.jdbc.dialect;
+
+import io.sluice.jdbc.TableId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.StringJoiner;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/** PostgreSQL: INSERT ... ON CONFLICT upserts, COPY for plain inserts, native arrays, jsonb/uuid through untyped strings. */
+public class PostgresDialect extends AnsiDialect {
+
+    public PostgresDialect(ZoneId zone) {
+        super(zone);
+    }
+
+    @Override
+    public String name() {
+        return DatabaseDialects.POSTGRES;
+    }
+
+    @Override
+    public String sessionInitSql() {
+        return "SET TIME ZONE '" + zone.getId().replace("'", "''") + "'";
+    }
+
+    @Override
+    public Map<String, String> driverProperties() {
+        // rewrite batches into multi-row statements; send strings untyped so uuid, json, enums accept them
+        return Map.of("reWriteBatchedInserts", "true", "stringtype", "unspecified");
+    }
+
+    @Override
+    public String driverClassName() {
+        return "org.postgresql.Driver";
+    }
+
+    @Override
+    public String upsertSql(TableId table, List<SinkColumn> columns) {
+        StringJoiner set = new StringJoiner(", ");
+        nonKeys(columns).forEach(c -> set.add(quote(c.name()) + " = EXCLUDED." + quote(c.name())));
+        return insertSql(table, columns) + " ON CONFLICT (" + columnList(keys(columns)) + ") DO "
+                + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
+    }
+
+    @Override
+    protected String createTableKeyword() {
+        return "CREATE TABLE IF NOT EXISTS ";
+    }
+
+    @Override
+    protected String addColumnKeyword() {
+        return " ADD COLUMN IF NOT EXISTS ";
+    }
+
+    @Override
+    public String describeError(SQLException e) {
+        StringBuilder sb = new StringBuilder(super.describeError(e));
+        for (Throwable t = e; t != null; t = t instanceof SQLException s && s.getNextException() != null
+                ? s.getNextException() : t.getCause()) {
+            if (t instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                ServerErrorMessage m = p.getServerErrorMessage();
+                append(sb, "table", m.getTable());
+                append(sb, "column", m.getColumn());
+                append(sb, "detail", m.getDetail());
+                break;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String label, String value) {
+        if (value != null) {
+            sb.append("; ").append(label).append(": ").append(value);
+        }
+    }
+
+    @Override
+    public String sqlType(Schema schema, boolean key) {
+        String logical = schema.name();
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
+            return "numeric";
+        }
+        if (Date.LOGICAL_NAME.equals(logical)) {
+            return "date";
+        }
+        if (Time.LOGICAL_NAME.equals(logical)) {
+            return "time";
+        }
+        if (Timestamp.LOGICAL_NAME.equals(logical)) {
+            return "timestamptz";
+        }
+        return switch (schema.type()) {
+            case INT8, INT16 -> "smallint";
+            case INT32 -> "integer";
+            case INT64 -> "bigint";
+            case FLOAT32 -> "real";
+            case FLOAT64 -> "double precision";
+            case BOOLEAN -> "boolean";
+            case STRING -> "text";
+            case BYTES -> "bytea";
+            case ARRAY -> arrayElementType(schema) + "[]";
+            default -> throw unsupported(schema);
+        };
+    }
+
+    private String arrayElementType(Schema arraySchema) {
+        Schema element = arraySchema.valueSchema();
+        if (element.type() == Schema.Type.ARRAY) {
+            throw unsupported(arraySchema);
+        }
+        return sqlType(element, false);
+    }
+
+    @Override
+    public Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
+        if (schema.name() != null) {
+            return Optional.empty();
+        }
+        String wider = switch (existing.typeName()) {
+            case "int2" -> schema.type() == Schema.Type.INT32 ? "integer"
+                    : schema.type() == Schema.Type.INT64 ? "bigint" : null;
+            case "int4" -> schema.type() == Schema.Type.INT64 ? "bigint" : null;
+            case "float4" -> schema.type() == Schema.Type.FLOAT64 ? "double precision" : null;
+            case "varchar" -> schema.type() == Schema.Type.STRING ? "text" : null;
+            default -> null;
+        };
+        return Optional.ofNullable(wider).map(type -> "ALTER TABLE " + quote(table) + " ALTER COLUMN "
+                + quote(existing.name()) + " TYPE " + type);
+    }
+
+    @Override
+    protected void bindArray(PreparedStatement statement, int index, Schema schema, List<?> value)
+            throws SQLException {
+        Schema element = schema.valueSchema();
+        String[] texts = new String[value.size()];
+        for (int i = 0; i < texts.length; i++) {
+            Object v = value.get(i);
+            texts[i] = v == null ? null : CopyTextEncoder.plainText(element, v, zone);
+        }
+        statement.setArray(index, statement.getConnection().createArrayOf(arrayElementType(schema), texts));
+    }
+
+    @Override
+    public boolean bulkInsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        String sql = "COPY " + quote(table) + " (" + columnList(columns) + ") FROM STDIN";
+        byte[] data = new CopyTextEncoder(zone).encode(columns, rows).getBytes(StandardCharsets.UTF_8);
+        try {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
+        } catch (IOException e) {
+            throw new ConnectException("COPY into " + table + " failed", e);
+        }
+        return true;
+    }
+
+    @Override
+    public String currentTimestampQuery() {
+        return "SELECT CURRENT_TIMESTAMP";
+    }
+}

@@ -1,0 +1,194 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.dialect.ColumnDefinition;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import io.sluice.jdbc.dialect.SinkColumn;
+import io.sluice.jdbc.dialect.TableDefinition;
+import io.sluice.jdbc.sink.JdbcSinkConfig.InsertMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * Writes rows on one connection without committing: per table, per run of records of the same
+ * shape, deletes first and then the final write for each key, so replaying a batch converges to
+ * the same table (last record per key wins, as it would one by one).
+ */
+final class BatchWriter {
+    private final DatabaseDialect dialect;
+    private final TableManager tables;
+    private final InsertMode mode;
+    private final int batchSize;
+
+    BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize) {
+        this.dialect = dialect;
+        this.tables = tables;
+        this.mode = mode;
+        this.batchSize = batchSize;
+    }
+
+    void write(Connection connection, List<SinkRow> rows) throws SQLException {
+        Map<TableId, List<SinkRow>> byTable = new LinkedHashMap<>();
+        for (SinkRow row : rows) {
+            byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
+        }
+        for (Map.Entry<TableId, List<SinkRow>> e : byTable.entrySet()) {
+            writeTable(connection, e.getKey(), e.getValue());
+        }
+    }
+
+    private void writeTable(Connection connection, TableId table, List<SinkRow> rows) throws SQLException {
+        int start = 0;
+        RowShape shape = null;
+        for (int i = 0; i < rows.size(); i++) {
+            SinkRow row = rows.get(i);
+            if (!row.delete()) {
+                if (shape != null && row.shape() != shape) {
+                    writeSegment(connection, table, shape, rows.subList(start, i));
+                    start = i;
+                }
+                shape = row.shape();
+            }
+        }
+        writeSegment(connection, table, shape != null ? shape : rows.get(0).shape(), rows.subList(start, rows.size()));
+    }
+
+    private void writeSegment(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
+            throws SQLException {
+        TableDefinition definition = tables.ensure(connection, table, shape);
+        checkNotNull(definition, shape, rows);
+        if (shape.keyCount() == 0) {
+            writeRows(connection, table, shape, rows);
+            return;
+        }
+        Set<List<Object>> deletes = new LinkedHashSet<>();
+        Map<List<Object>, SinkRow> finalWrites = new LinkedHashMap<>();
+        List<SinkRow> deleteRows = new ArrayList<>();
+        for (SinkRow row : rows) {
+            List<Object> key = row.key();
+            if (row.delete()) {
+                finalWrites.remove(key);
+                if (deletes.add(key)) {
+                    deleteRows.add(row);
+                }
+            } else {
+                finalWrites.remove(key);
+                finalWrites.put(key, row);
+            }
+        }
+        if (!deleteRows.isEmpty()) {
+            deleteRows(connection, table, shape.keyColumns(), deleteRows);
+        }
+        writeRows(connection, table, shape, new ArrayList<>(finalWrites.values()));
+    }
+
+    /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */
+    private static void checkNotNull(TableDefinition definition, RowShape shape, List<SinkRow> rows) {
+        List<SinkColumn> columns = shape.columns();
+        for (int c = 0; c < columns.size(); c++) {
+            ColumnDefinition column = definition.columns().get(columns.get(c).name());
+            if (column == null || column.nullable()) {
+                continue;
+            }
+            for (SinkRow row : rows) {
+                if (!row.delete() && row.values()[c] == null) {
+                    throw new ConnectException(row.describeRecord() + " does not fit table " + definition.id()
+                            + ": column \"" + column.name() + "\" is NOT NULL but the record has no value for it");
+                }
+            }
+        }
+    }
+
+    private void deleteRows(Connection connection, TableId table, List<SinkColumn> keys, List<SinkRow> rows)
+            throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(dialect.deleteSql(table, keys))) {
+            int pending = 0;
+            for (SinkRow row : rows) {
+                for (int k = 0; k < keys.size(); k++) {
+                    dialect.bind(ps, k + 1, keys.get(k).schema(), row.values()[k]);
+                }
+                ps.addBatch();
+                if (++pending == batchSize) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private void writeRows(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
+            throws SQLException {
+        if (rows.isEmpty() || (mode == InsertMode.UPDATE && shape.valueColumns().isEmpty())) {
+            return;
+        }
+        List<SinkColumn> columns = shape.columns();
+        if (mode == InsertMode.INSERT) {
+            List<Object[]> values = new ArrayList<>(rows.size());
+            rows.forEach(r -> values.add(r.values()));
+            if (dialect.bulkInsert(connection, table, columns, values)) {
+                return;
+            }
+        }
+        if (mode == InsertMode.UPDATE && shape.keyCount() == 0) {
+            throw new ConnectException("insert.mode=update needs a primary key (pk.mode other than none)");
+        }
+        if (mode == InsertMode.UPSERT && shape.keyCount() == 0) {
+            throw new ConnectException("insert.mode=upsert needs a primary key (pk.mode other than none)");
+        }
+        String sql = switch (mode) {
+            case INSERT -> dialect.insertSql(table, columns);
+            case UPSERT -> dialect.upsertSql(table, columns);
+            case UPDATE -> dialect.updateSql(table, columns);
+        };
+        // an UPDATE binds the values first and the key last, in the order of its SET and WHERE clauses
+        int[] order = parameterOrder(shape);
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            int pending = 0;
+            for (SinkRow row : rows) {
+                Object[] values = row.values();
+                for (int p = 0; p < order.length; p++) {
+                    int c = order[p];
+                    dialect.bind(ps, p + 1, columns.get(c).schema(), values[c]);
+                }
+                ps.addBatch();
+                if (++pending == batchSize) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
+            }
+            if (pending > 0) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    private int[] parameterOrder(RowShape shape) {
+        int n = shape.columns().size();
+        int[] order = new int[n];
+        if (mode == InsertMode.UPDATE) {
+            int p = 0;
+            for (int c = shape.keyCount(); c < n; c++) {
+                order[p++] = c;
+            }
+            for (int c = 0; c < shape.keyCount(); c++) {
+                order[p++] = c;
+            }
+        } else {
+            for (int c = 0; c < n; c++) {
+                order[c] = c;
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,49 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.Versions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/** Writes records from topics into database tables (Confluent JDBC sink compatible keys). */
+public class JdbcSinkConnector extends SinkConnector {
+    private Map<String, String> props;
+
+    @Override
+    public void start(Map<String, String> props) {
+        // fail fast on bad keys, at start rather than in every task
+        new JdbcSinkConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return JdbcSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+    }
+
+    @Override
+    public ConfigDef config() {
+        return JdbcSinkConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return Versions.VERSION;
+    }
+}

@@ -1,0 +1,198 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.dialect.SinkColumn;
+import io.sluice.jdbc.sink.JdbcSinkConfig.PrimaryKeyMode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/** Turns sink records into rows according to pk.mode, pk.fields, fields.whitelist and delete.enabled. */
+final class RowExtractor {
+    private static final List<String> KAFKA_PK_DEFAULT = List.of("__connect_topic", "__connect_partition",
+            "__connect_offset");
+    private static final String KEY_DEFAULT = "__connect_key";
+
+    private final PrimaryKeyMode pkMode;
+    private final List<String> pkFields;
+    private final Set<String> whitelist;
+    private final boolean deleteEnabled;
+    private final String tableFormat;
+    private final Map<ShapeKey, RowShape> shapes = new HashMap<>();
+
+    /** Schemas compared by identity: converters hand out the same schema object for the same schema. */
+    private record ShapeKey(Schema keySchema, Schema valueSchema) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ShapeKey k && k.keySchema == keySchema && k.valueSchema == valueSchema;
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * System.identityHashCode(keySchema) + System.identityHashCode(valueSchema);
+        }
+    }
+
+    RowExtractor(JdbcSinkConfig config) {
+        this.pkMode = config.pkMode();
+        this.pkFields = config.pkFields();
+        this.whitelist = new HashSet<>(config.fieldsWhitelist());
+        this.deleteEnabled = config.getBoolean(JdbcSinkConfig.DELETE_ENABLED);
+        this.tableFormat = config.getString(JdbcSinkConfig.TABLE_NAME_FORMAT);
+        if (deleteEnabled && pkMode != PrimaryKeyMode.RECORD_KEY) {
+            throw new ConnectException("delete.enabled=true needs pk.mode=record_key (it is " + pkMode + ")");
+        }
+        if (pkMode == PrimaryKeyMode.KAFKA && !pkFields.isEmpty() && pkFields.size() != 3) {
+            throw new ConnectException("pk.mode=kafka takes three pk.fields (topic, partition, offset columns)");
+        }
+    }
+
+    TableId table(SinkRecord record) {
+        return TableId.parse(tableFormat.replace("${topic}", record.topic()));
+    }
+
+    /** The row for this record, or null if it is a tombstone to skip. */
+    SinkRow extract(SinkRecord record) {
+        TableId table = table(record);
+        if (record.value() == null) {
+            if (!deleteEnabled) {
+                return null;
+            }
+            RowShape shape = shape(record.keySchema(), null, record);
+            return new SinkRow(table, shape, keyValues(record, shape, new Object[shape.keyCount()]), true, record);
+        }
+        if (record.valueSchema() == null || record.valueSchema().type() != Schema.Type.STRUCT
+                || !(record.value() instanceof Struct)) {
+            throw new ConnectException("The JDBC sink needs record values with a STRUCT schema (" + describe(record)
+                    + " has " + (record.valueSchema() == null ? "no schema" : record.valueSchema().type())
+                    + "); use a converter with schemas, e.g. JsonConverter with schemas.enable=true");
+        }
+        RowShape shape = shape(record.keySchema(), record.valueSchema(), record);
+        Object[] values = keyValues(record, shape, new Object[shape.columns().size()]);
+        Struct value = (Struct) record.value();
+        for (int i = shape.keyCount(); i < values.length; i++) {
+            values[i] = value.get(shape.columns().get(i).name());
+        }
+        return new SinkRow(table, shape, values, false, record);
+    }
+
+    private Object[] keyValues(SinkRecord record, RowShape shape, Object[] values) {
+        switch (pkMode) {
+            case KAFKA -> {
+                values[0] = record.topic();
+                values[1] = record.kafkaPartition();
+                values[2] = record.kafkaOffset();
+            }
+            case RECORD_KEY -> {
+                if (record.key() == null) {
+                    throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key");
+                }
+                if (record.key() instanceof Struct key) {
+                    for (int i = 0; i < shape.keyCount(); i++) {
+                        values[i] = key.get(shape.columns().get(i).name());
+                    }
+                } else {
+                    values[0] = record.key();
+                }
+            }
+            case RECORD_VALUE -> {
+                Struct value = (Struct) record.value();
+                for (int i = 0; i < shape.keyCount(); i++) {
+                    values[i] = value.get(shape.columns().get(i).name());
+                }
+            }
+            case NONE -> {
+            }
+        }
+        return values;
+    }
+
+    private RowShape shape(Schema keySchema, Schema valueSchema, SinkRecord record) {
+        ShapeKey cacheKey = new ShapeKey(keySchema, valueSchema);
+        RowShape shape = shapes.get(cacheKey);
+        if (shape == null) {
+            shape = buildShape(keySchema, valueSchema, record);
+            if (shapes.size() > 1000) {
+                shapes.clear();
+            }
+            shapes.put(cacheKey, shape);
+        }
+        return shape;
+    }
+
+    private RowShape buildShape(Schema keySchema, Schema valueSchema, SinkRecord record) {
+        List<SinkColumn> keys = new ArrayList<>();
+        switch (pkMode) {
+            case KAFKA -> {
+                List<String> names = pkFields.isEmpty() ? KAFKA_PK_DEFAULT : pkFields;
+                keys.add(new SinkColumn(names.get(0), Schema.STRING_SCHEMA, true));
+                keys.add(new SinkColumn(names.get(1), Schema.INT32_SCHEMA, true));
+                keys.add(new SinkColumn(names.get(2), Schema.INT64_SCHEMA, true));
+            }
+            case RECORD_KEY -> {
+                if (keySchema == null) {
+                    throw new ConnectException("pk.mode=record_key needs a key schema; " + describe(record)
+                            + " has none (enable schemas in the key converter)");
+                }
+                if (keySchema.type() == Schema.Type.STRUCT) {
+                    keys.addAll(structKeys(keySchema, "key", record));
+                } else if (keySchema.type().isPrimitive()) {
+                    if (pkFields.size() > 1) {
+                        throw new ConnectException("pk.mode=record_key with a primitive key takes one pk.fields name");
+                    }
+                    keys.add(new SinkColumn(pkFields.isEmpty() ? KEY_DEFAULT : pkFields.get(0), keySchema, true));
+                } else {
+                    throw new ConnectException("Unsupported key schema type " + keySchema.type() + " in "
+                            + describe(record));
+                }
+            }
+            case RECORD_VALUE -> keys.addAll(structKeys(valueSchema, "value", record));
+            case NONE -> {
+            }
+        }
+        List<SinkColumn> columns = new ArrayList<>(keys);
+        if (valueSchema != null) {
+            Set<String> keyNames = new LinkedHashSet<>();
+            keys.forEach(k -> keyNames.add(k.name()));
+            for (Field f : valueSchema.fields()) {
+                if (!keyNames.contains(f.name()) && (whitelist.isEmpty() || whitelist.contains(f.name()))) {
+                    columns.add(new SinkColumn(f.name(), f.schema(), false));
+                }
+            }
+        }
+        return new RowShape(List.copyOf(columns), keys.size());
+    }
+
+    private List<SinkColumn> structKeys(Schema schema, String where, SinkRecord record) {
+        if (schema == null || schema.type() != Schema.Type.STRUCT) {
+            throw new ConnectException("pk.mode needs a STRUCT " + where + " in " + describe(record));
+        }
+        List<SinkColumn> keys = new ArrayList<>();
+        if (pkFields.isEmpty()) {
+            schema.fields().forEach(f -> keys.add(new SinkColumn(f.name(), f.schema(), true)));
+        } else {
+            for (String name : pkFields) {
+                Field f = schema.field(name);
+                if (f == null) {
+                    throw new ConnectException("pk.fields names '" + name + "' but the " + where + " of "
+                            + describe(record) + " has no such field");
+                }
+                keys.add(new SinkColumn(f.name(), f.schema(), true));
+            }
+        }
+        return keys;
+    }
+
+    private static String describe(SinkRecord record) {
+        return "record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.TableId;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/** One record turned into a row: its table, shape, values in shape order, or a delete by key. */
+record SinkRow(TableId table, RowShape shape, Object[] values, boolean delete, SinkRecord record) {
+
+    /** The key values, comparable for equality (bytes compared by content). */
+    List<Object> key() {
+        List<Object> key = new ArrayList<>(shape.keyCount());
+        for (int i = 0; i < shape.keyCount(); i++) {
+            Object v = values[i];
+            key.add(v instanceof byte[] b ? ByteBuffer.wrap(b) : v);
+        }
+        return key;
+    }
+
+    String describeRecord() {
+        return "record " + record.topic() + "-" + record.kafkaPartition() + "@" + record.kafkaOffset();
+    }
+}

@@ -1,0 +1,113 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.dialect.ColumnDefinition;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import io.sluice.jdbc.dialect.SinkColumn;
+import io.sluice.jdbc.dialect.TableDefinition;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Knows the destination tables: describes them once, creates missing ones (auto.create), adds and
+ * widens columns (auto.evolve). DDL runs in the caller's transaction, so a rollback undoes it and
+ * {@link #forget()} drops what was learnt.
+ */
+final class TableManager {
+    private static final Logger log = LoggerFactory.getLogger(TableManager.class);
+
+    private final DatabaseDialect dialect;
+    private final boolean autoCreate;
+    private final boolean autoEvolve;
+    private final Map<TableId, TableDefinition> known = new HashMap<>();
+    private final Map<TableId, RowShape> checkedShapes = new HashMap<>();
+
+    TableManager(DatabaseDialect dialect, boolean autoCreate, boolean autoEvolve) {
+        this.dialect = dialect;
+        this.autoCreate = autoCreate;
+        this.autoEvolve = autoEvolve;
+    }
+
+    /** The table, made fit for rows of this shape if the configuration allows it. */
+    TableDefinition ensure(Connection connection, TableId table, RowShape shape) throws SQLException {
+        TableDefinition definition = known.get(table);
+        if (definition != null && checkedShapes.get(table) == shape) {
+            return definition;
+        }
+        if (definition == null) {
+            definition = describe(connection, table).orElse(null);
+        }
+        if (definition == null) {
+            if (!autoCreate) {
+                throw new ConnectException("Table " + table + " does not exist; create it or set auto.create=true");
+            }
+            String sql = dialect.createTableSql(table, shape.columns());
+            log.info("Creating table {}: {}", table, sql);
+            execute(connection, List.of(sql));
+            definition = describe(connection, table).orElseThrow(
+                    () -> new ConnectException("Table " + table + " is still missing after CREATE TABLE"));
+        }
+        definition = evolve(connection, table, definition, shape);
+        known.put(table, definition);
+        checkedShapes.put(table, shape);
+        return definition;
+    }
+
+    private TableDefinition evolve(Connection connection, TableId table, TableDefinition definition, RowShape shape)
+            throws SQLException {
+        List<SinkColumn> missing = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        for (SinkColumn column : shape.columns()) {
+            ColumnDefinition existing = definition.columns().get(column.name());
+            if (existing == null) {
+                missing.add(column);
+            } else if (autoEvolve) {
+                dialect.widenColumnSql(table, existing, column.schema()).ifPresent(changes::add);
+            }
+        }
+        if (missing.isEmpty() && changes.isEmpty()) {
+            return definition;
+        }
+        if (!missing.isEmpty() && !autoEvolve) {
+            throw new ConnectException("Table " + table + " has no column \"" + missing.get(0).name()
+                    + "\" for the record's field; add the column or set auto.evolve=true");
+        }
+        for (SinkColumn column : missing) {
+            if (column.key()) {
+                throw new ConnectException("Table " + table + " lacks key column \"" + column.name()
+                        + "\"; auto.evolve does not change primary keys");
+            }
+        }
+        changes.addAll(dialect.addColumnsSql(table, missing));
+        log.info("Evolving table {}: {}", table, changes);
+        execute(connection, changes);
+        return describe(connection, table).orElseThrow();
+    }
+
+    private Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException {
+        return dialect.describe(connection, table);
+    }
+
+    private static void execute(Connection connection, List<String> statements) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
+        }
+    }
+
+    /** Drops cached definitions, e.g. after a rollback undid DDL. */
+    void forget() {
+        known.clear();
+        checkedShapes.clear();
+    }
+}

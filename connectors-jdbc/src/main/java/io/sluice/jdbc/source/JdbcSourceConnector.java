@@ -1,0 +1,111 @@
+package io.sluice.jdbc.source;
+
+import io.sluice.jdbc.ConnectionKeys;
+import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.Versions;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import io.sluice.jdbc.source.JdbcSourceConfig.Mode;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceConnector;
+
+/** Reads database tables (or one query) into topics (Confluent JDBC source compatible keys). */
+public class JdbcSourceConnector extends SourceConnector {
+    private Map<String, String> props;
+    private JdbcSourceConfig config;
+    private ConnectionPool pool;
+    private TableMonitor monitor;
+
+    @Override
+    public void start(Map<String, String> props) {
+        this.props = Map.copyOf(props);
+        config = new JdbcSourceConfig(props);
+        checkMode(config);
+        if (!config.query().isEmpty()) {
+            return;
+        }
+        DatabaseDialect dialect = ConnectionKeys.dialect(config);
+        pool = new ConnectionPool(props.getOrDefault("name", "source") + "-tables", config.getString(ConnectionKeys.URL),
+                config.getString(ConnectionKeys.USER), config.getPassword(ConnectionKeys.PASSWORD), dialect, 1);
+        monitor = new TableMonitor(dialect, pool, config, context);
+        try {
+            monitor.start(props.getOrDefault("name", "source"));
+        } catch (SQLException e) {
+            stop();
+            throw new ConnectException("Cannot list tables: " + e.getMessage(), e);
+        }
+    }
+
+    static void checkMode(JdbcSourceConfig config) {
+        Mode mode = config.mode();
+        boolean incrementing = mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING;
+        boolean timestamp = mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING;
+        if (incrementing && config.getString(JdbcSourceConfig.INCREMENTING_COLUMN).isBlank()) {
+            throw new ConfigException(JdbcSourceConfig.INCREMENTING_COLUMN, "", "mode " + mode + " needs it");
+        }
+        if (timestamp && config.getList(JdbcSourceConfig.TIMESTAMP_COLUMNS).isEmpty()) {
+            throw new ConfigException(JdbcSourceConfig.TIMESTAMP_COLUMNS, "", "mode " + mode + " needs it");
+        }
+        if (!config.query().isEmpty() && !config.includes().isEmpty()) {
+            throw new ConfigException(JdbcSourceConfig.QUERY, config.query(), "use either query or a table include list");
+        }
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return JdbcSourceTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        if (!config.query().isEmpty()) {
+            return List.of(props);
+        }
+        List<TableId> tables = monitor.tables();
+        int groups = Math.min(maxTasks, tables.size());
+        List<List<TableId>> grouped = new ArrayList<>();
+        for (int i = 0; i < groups; i++) {
+            grouped.add(new ArrayList<>());
+        }
+        for (int i = 0; i < tables.size(); i++) {
+            grouped.get(i % groups).add(tables.get(i));
+        }
+        List<Map<String, String>> configs = new ArrayList<>(groups);
+        for (List<TableId> group : grouped) {
+            Map<String, String> taskProps = new HashMap<>(props);
+            taskProps.put(JdbcSourceConfig.TASK_TABLES, TableId.formatList(group));
+            configs.add(taskProps);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        if (monitor != null) {
+            monitor.close();
+            monitor = null;
+        }
+        if (pool != null) {
+            pool.close();
+            pool = null;
+        }
+    }
+
+    @Override
+    public ConfigDef config() {
+        return JdbcSourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public String version() {
+        return Versions.VERSION;
+    }
+}

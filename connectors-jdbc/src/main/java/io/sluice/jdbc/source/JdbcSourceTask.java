@@ -1,0 +1,142 @@
+package io.sluice.jdbc.source;
+
+import io.sluice.jdbc.ConnectionKeys;
+import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.Versions;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls its tables in turn: the table due first is queried and its result set read in batches of
+ * batch.max.rows until exhausted, then it waits poll.interval.ms. One connection, one open query.
+ */
+public class JdbcSourceTask extends SourceTask {
+    private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
+
+    private JdbcSourceConfig config;
+    private volatile ConnectionPool pool;
+    private Connection connection;
+    private final List<TableQuerier> queriers = new ArrayList<>();
+    private int pollIntervalMs;
+    private volatile CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new JdbcSourceConfig(props);
+        DatabaseDialect dialect = ConnectionKeys.dialect(config);
+        ZoneId zone = ZoneId.of(config.getString(ConnectionKeys.TIMEZONE));
+        pollIntervalMs = config.getInt(JdbcSourceConfig.POLL_INTERVAL_MS);
+        stopped = new CountDownLatch(1);
+        queriers.clear();
+        if (!config.query().isEmpty()) {
+            Map<String, Object> offset = storedOffset(TableQuerier.partition(null, config.query()));
+            queriers.add(new TableQuerier(config, dialect, null, offset, zone));
+        } else {
+            List<TableId> tables = config.taskTables();
+            List<Map<String, String>> partitions = tables.stream().map(t -> TableQuerier.partition(t, null)).toList();
+            Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
+            for (TableId table : tables) {
+                queriers.add(new TableQuerier(config, dialect, table, offsets.get(TableQuerier.partition(table, null)),
+                        zone));
+            }
+        }
+        pool = ConnectionKeys.pool(config, props.getOrDefault("name", "source"), dialect);
+        log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
+                config.mode());
+    }
+
+    private Map<String, Object> storedOffset(Map<String, String> partition) {
+        return context.offsetStorageReader().offset(partition);
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        while (stopped.getCount() > 0) {
+            if (queriers.isEmpty()) {
+                stopped.await(pollIntervalMs, TimeUnit.MILLISECONDS);
+                return null;
+            }
+            TableQuerier next = queriers.stream().filter(TableQuerier::querying).findFirst()
+                    .orElseGet(() -> queriers.stream().min(Comparator.comparingLong(TableQuerier::nextRunMillis))
+                            .orElseThrow());
+            long wait = next.nextRunMillis() - System.currentTimeMillis();
+            if (wait > 0) {
+                // returning lets the worker commit offsets and notice pauses while we wait
+                stopped.await(Math.min(wait, 1000), TimeUnit.MILLISECONDS);
+                return null;
+            }
+            try {
+                List<SourceRecord> records = next.poll(connection(), pollIntervalMs);
+                if (!records.isEmpty()) {
+                    return records;
+                }
+            } catch (SQLException e) {
+                next.close(null);
+                discardConnection();
+                throw new ConnectException("Reading " + (next.table() == null ? "the query" : "table " + next.table())
+                        + " failed: " + e.getMessage(), e);
+            }
+        }
+        return null;
+    }
+
+    private Connection connection() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            ConnectionPool p = pool;
+            if (p == null) {
+                throw new SQLException("task is stopping");
+            }
+            connection = p.connection();
+        }
+        return connection;
+    }
+
+    private void discardConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("Closing a failed connection: {}", e.getMessage());
+            }
+            connection = null;
+        }
+    }
+
+    /**
+     * Wakes a waiting poll and closes the pool; a query still running on the task thread then fails
+     * with a closed connection, which the worker ignores for a stopping task.
+     */
+    @Override
+    public void stop() {
+        stopped.countDown();
+        ConnectionPool p = pool;
+        pool = null;
+        if (p != null) {
+            p.close();
+        }
+    }
+
+    @Override
+    public String version() {
+        return Versions.VERSION;
+    }
+
+    Collection<TableQuerier> queriers() {
+        return queriers;
+    }
+}

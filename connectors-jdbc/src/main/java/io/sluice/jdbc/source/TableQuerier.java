@@ -1,0 +1,273 @@
+package io.sluice.jdbc.source;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import io.sluice.jdbc.source.JdbcSourceConfig.Mode;
+import io.sluice.jdbc.source.JdbcSourceConfig.NumericMapping;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Reads one table (or the custom query) in its mode: builds the incremental query from the last
+ * offset, streams the result set with a bounded fetch size across polls, and tracks the offset.
+ * Offsets have Confluent's shape: {incrementing, timestamp, timestamp_nanos}.
+ */
+final class TableQuerier {
+    static final String INCREMENTING = "incrementing";
+    static final String TIMESTAMP = "timestamp";
+    static final String TIMESTAMP_NANOS = "timestamp_nanos";
+
+    private final DatabaseDialect dialect;
+    private final TableId table;
+    private final String query;
+    private final Mode mode;
+    private final String incrementingColumn;
+    private final List<String> timestampColumns;
+    private final long delayMs;
+    private final int fetchSize;
+    private final String topic;
+    private final NumericMapping numericMapping;
+    private final ZoneId zone;
+    private final Map<String, String> partition;
+
+    private long lastIncrementing = -1;
+    private Instant lastTimestamp;
+    private long nextRunMillis;
+    private PreparedStatement statement;
+    private ResultSet resultSet;
+    private ColumnMapper mapper;
+    private int incrementingIndex;
+    private int timestampIndex;
+    private boolean timestampWithZone;
+
+    TableQuerier(JdbcSourceConfig config, DatabaseDialect dialect, TableId table, Map<String, Object> storedOffset,
+                 ZoneId zone) {
+        this.dialect = dialect;
+        this.table = table;
+        this.query = table == null ? config.query() : null;
+        this.mode = config.mode();
+        this.incrementingColumn = config.getString(JdbcSourceConfig.INCREMENTING_COLUMN);
+        this.timestampColumns = config.getList(JdbcSourceConfig.TIMESTAMP_COLUMNS);
+        this.delayMs = config.getLong(JdbcSourceConfig.TIMESTAMP_DELAY_MS);
+        this.fetchSize = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
+        String prefix = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
+        this.topic = table == null ? prefix : prefix + table.table();
+        this.numericMapping = config.numericMapping();
+        this.zone = zone;
+        this.partition = partition(table, query);
+        Long initial = config.getLong(JdbcSourceConfig.TIMESTAMP_INITIAL);
+        if (initial != null) {
+            lastTimestamp = initial == -1 ? Instant.now() : Instant.ofEpochMilli(initial);
+        }
+        if (storedOffset != null) {
+            Object inc = storedOffset.get(INCREMENTING);
+            if (inc instanceof Number n) {
+                lastIncrementing = n.longValue();
+            }
+            Object ts = storedOffset.get(TIMESTAMP);
+            if (ts instanceof Number ms) {
+                Object nanos = storedOffset.get(TIMESTAMP_NANOS);
+                lastTimestamp = Instant.ofEpochMilli(ms.longValue());
+                if (nanos instanceof Number ns) {
+                    lastTimestamp = Instant.ofEpochSecond(lastTimestamp.getEpochSecond(), ns.longValue());
+                }
+            }
+        }
+    }
+
+    /** The source partition: {protocol: 1, table: schema.table} for tables, {query: text} for a query. */
+    static Map<String, String> partition(TableId table, String query) {
+        return table == null ? Map.of("query", query) : Map.of("protocol", "1", "table", table.toString());
+    }
+
+    long nextRunMillis() {
+        return nextRunMillis;
+    }
+
+    boolean querying() {
+        return resultSet != null;
+    }
+
+    TableId table() {
+        return table;
+    }
+
+    /** Up to fetchSize records; an empty list once the current query is exhausted (it then waits a poll interval). */
+    List<SourceRecord> poll(Connection connection, long pollIntervalMs) throws SQLException {
+        if (resultSet == null) {
+            start(connection);
+        }
+        List<SourceRecord> records = new ArrayList<>(fetchSize);
+        while (records.size() < fetchSize && resultSet.next()) {
+            Struct value = mapper.read(resultSet);
+            records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(), value));
+        }
+        if (records.size() < fetchSize) {
+            close(connection);
+            nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
+        }
+        return records;
+    }
+
+    private void start(Connection connection) throws SQLException {
+        Instant upperBound = null;
+        if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
+            upperBound = databaseNow(connection).minusMillis(delayMs);
+        }
+        statement = connection.prepareStatement(sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        // with autocommit off the driver streams rows in fetch-size chunks instead of reading the whole table
+        statement.setFetchSize(fetchSize);
+        int p = 1;
+        Instant from = lastTimestamp == null ? Instant.EPOCH : lastTimestamp;
+        switch (mode) {
+            case INCREMENTING -> statement.setLong(p, lastIncrementing);
+            case TIMESTAMP -> {
+                statement.setObject(p++, local(from));
+                statement.setObject(p, local(upperBound));
+            }
+            case TIMESTAMP_INCREMENTING -> {
+                statement.setObject(p++, local(upperBound));
+                statement.setObject(p++, local(from));
+                statement.setLong(p++, lastIncrementing);
+                statement.setObject(p, local(from));
+            }
+            case BULK -> {
+            }
+        }
+        resultSet = statement.executeQuery();
+        ResultSetMetaData meta = resultSet.getMetaData();
+        mapper = new ColumnMapper(meta, table == null ? null : table.table(), numericMapping, zone);
+        incrementingIndex = indexOf(meta, incrementingColumn);
+        timestampIndex = timestampColumns.isEmpty() ? -1 : indexOf(meta, timestampColumns.get(0));
+        timestampWithZone = timestampIndex > 0
+                && meta.getColumnTypeName(timestampIndex).toLowerCase(Locale.ROOT).equals("timestamptz");
+    }
+
+    private String sql() {
+        String from = table != null ? dialect.quote(table) : "(" + query + ") sluice_query";
+        String base = "SELECT * FROM " + from;
+        String inc = incrementingColumn.isEmpty() ? null : dialect.quote(incrementingColumn);
+        String ts = timestampExpression();
+        return switch (mode) {
+            case BULK -> base;
+            case INCREMENTING -> base + " WHERE " + inc + " > ? ORDER BY " + inc + " ASC";
+            case TIMESTAMP -> base + " WHERE " + ts + " > ? AND " + ts + " < ? ORDER BY " + ts + " ASC";
+            case TIMESTAMP_INCREMENTING -> base + " WHERE " + ts + " < ? AND ((" + ts + " = ? AND " + inc + " > ?) OR "
+                    + ts + " > ?) ORDER BY " + ts + " ASC, " + inc + " ASC";
+        };
+    }
+
+    private String timestampExpression() {
+        if (timestampColumns.isEmpty()) {
+            return null;
+        }
+        if (timestampColumns.size() == 1) {
+            return dialect.quote(timestampColumns.get(0));
+        }
+        StringJoiner j = new StringJoiner(", ", "COALESCE(", ")");
+        timestampColumns.forEach(c -> j.add(dialect.quote(c)));
+        return j.toString();
+    }
+
+    private Map<String, Object> advanceOffset() throws SQLException {
+        Map<String, Object> offset = new HashMap<>(4);
+        if (mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING) {
+            lastIncrementing = resultSet.getLong(incrementingIndex);
+            offset.put(INCREMENTING, lastIncrementing);
+        }
+        if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
+            Instant ts = readTimestamp();
+            if (ts != null) {
+                lastTimestamp = ts;
+            }
+            if (lastTimestamp != null) {
+                offset.put(TIMESTAMP, lastTimestamp.toEpochMilli());
+                offset.put(TIMESTAMP_NANOS, (long) lastTimestamp.getNano());
+            }
+        }
+        return offset;
+    }
+
+    private Instant readTimestamp() throws SQLException {
+        if (timestampColumns.size() > 1) {
+            // the COALESCE of several columns: the first non-null one
+            for (String column : timestampColumns) {
+                Instant t = readTimestampAt(resultSet.findColumn(column));
+                if (t != null) {
+                    return t;
+                }
+            }
+            return null;
+        }
+        return readTimestampAt(timestampIndex);
+    }
+
+    private Instant readTimestampAt(int index) throws SQLException {
+        if (timestampWithZone || resultSet.getMetaData().getColumnTypeName(index).equalsIgnoreCase("timestamptz")) {
+            OffsetDateTime t = resultSet.getObject(index, OffsetDateTime.class);
+            return t == null ? null : t.toInstant();
+        }
+        LocalDateTime t = resultSet.getObject(index, LocalDateTime.class);
+        return t == null ? null : t.atZone(zone).toInstant();
+    }
+
+    private LocalDateTime local(Instant instant) {
+        return LocalDateTime.ofInstant(instant, zone);
+    }
+
+    private Instant databaseNow(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement();
+             ResultSet rs = s.executeQuery(dialect.currentTimestampQuery())) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
+    }
+
+    private int indexOf(ResultSetMetaData meta, String column) throws SQLException {
+        if (column == null || column.isEmpty()) {
+            return -1;
+        }
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnLabel(i).equals(column)) {
+                return i;
+            }
+        }
+        throw new SQLException("Column \"" + column + "\" is not in the result of " + (table != null ? table : "the query"));
+    }
+
+    /** Ends the current query and its read transaction. */
+    void close(Connection connection) {
+        try {
+            if (resultSet != null) {
+                resultSet.close();
+            }
+            if (statement != null) {
+                statement.close();
+            }
+            if (connection != null && !connection.isClosed()) {
+                connection.commit();
+            }
+        } catch (SQLException ignored) {
+            // the connection is discarded by the caller on error; nothing else to release here
+        } finally {
+            resultSet = null;
+            statement = null;
+        }
+    }
+}

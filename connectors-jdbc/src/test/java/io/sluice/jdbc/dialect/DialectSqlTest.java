@@ -1,0 +1,56 @@
+package io.sluice.jdbc.dialect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.jdbc.TableId;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.apache.kafka.connect.data.Schema;
+import org.junit.jupiter.api.Test;
+
+/** The SQL each dialect writes, identifiers always quoted. */
+class DialectSqlTest {
+    private static final TableId TABLE = new TableId("s", "t\"x");
+    private static final List<SinkColumn> COLUMNS = List.of(new SinkColumn("id", Schema.INT64_SCHEMA, true),
+            new SinkColumn("na`me", Schema.OPTIONAL_STRING_SCHEMA, false));
+
+    @Test
+    void postgresUpsertsWithOnConflictAndDoublesQuotes() {
+        assertEquals("INSERT INTO \"s\".\"t\"\"x\" (\"id\", \"na`me\") VALUES (?, ?) ON CONFLICT (\"id\") "
+                + "DO UPDATE SET \"na`me\" = EXCLUDED.\"na`me\"", new PostgresDialect(ZoneOffset.UTC).upsertSql(TABLE, COLUMNS));
+    }
+
+    @Test
+    void mysqlUpsertsWithOnDuplicateKeyAndBackticks() {
+        assertEquals("INSERT INTO `s`.`t\"x` (`id`, `na``me`) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+                + "`na``me` = VALUES(`na``me`)", new MySqlDialect(ZoneOffset.UTC).upsertSql(TABLE, COLUMNS));
+    }
+
+    @Test
+    void genericDialectUpsertsWithStandardMerge() {
+        assertEquals("MERGE INTO \"s\".\"t\"\"x\" t USING (VALUES (?, ?)) s (\"id\", \"na`me\") ON (t.\"id\" = s.\"id\") "
+                        + "WHEN MATCHED THEN UPDATE SET \"na`me\" = s.\"na`me\" WHEN NOT MATCHED THEN INSERT (\"id\", "
+                        + "\"na`me\") VALUES (s.\"id\", s.\"na`me\")",
+                new AnsiDialect(ZoneOffset.UTC).upsertSql(TABLE, COLUMNS));
+    }
+
+    @Test
+    void updateBindsValuesBeforeKeys() {
+        assertEquals("UPDATE \"s\".\"t\"\"x\" SET \"na`me\" = ? WHERE \"id\" = ?",
+                new PostgresDialect(ZoneOffset.UTC).updateSql(TABLE, COLUMNS));
+    }
+
+    @Test
+    void dialectComesFromTheUrlUnlessNamed() {
+        assertEquals(DatabaseDialects.POSTGRES, DatabaseDialects.create("", "jdbc:postgresql://h/db", ZoneOffset.UTC).name());
+        assertEquals(DatabaseDialects.MYSQL, DatabaseDialects.create(null, "jdbc:mariadb://h/db", ZoneOffset.UTC).name());
+        assertEquals(DatabaseDialects.GENERIC, DatabaseDialects.create("", "jdbc:h2:mem:x", ZoneOffset.UTC).name());
+    }
+
+    @Test
+    void tableIdsRoundTripThroughTheirQuotedListForm() {
+        List<TableId> ids = List.of(new TableId("a.b", "c,\"d\""), new TableId(null, "plain"));
+        assertEquals(ids, TableId.parseList(TableId.formatList(ids)));
+        assertEquals(new TableId("public", "orders"), TableId.parse("public.orders"));
+    }
+}

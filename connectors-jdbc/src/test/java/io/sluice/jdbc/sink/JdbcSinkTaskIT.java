@@ -1,0 +1,262 @@
+package io.sluice.jdbc.sink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.RecordingSinkContext;
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.connect.data.Date;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.data.Time;
+import org.apache.kafka.connect.data.Timestamp;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The sink task against a real PostgreSQL: every write mode, key mode, type, DDL option and error path. */
+class JdbcSinkTaskIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("sinktask");
+
+    private static final Schema KEY = SchemaBuilder.struct().name("Key").field("id", Schema.INT64_SCHEMA).build();
+    private static final Schema VALUE = SchemaBuilder.struct().name("Value")
+            .field("id", Schema.INT64_SCHEMA)
+            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("amount", Decimal.builder(2).optional().build())
+            .build();
+
+    private final List<JdbcSinkTask> tasks = new ArrayList<>();
+    private long offset;
+
+    @AfterEach
+    void stopTasks() {
+        tasks.forEach(JdbcSinkTask::stop);
+    }
+
+    private JdbcSinkTask task(RecordingSinkContext context, String... keyValues) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connection.url", db.url());
+        props.put("auto.create", "true");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            props.put(keyValues[i], keyValues[i + 1]);
+        }
+        JdbcSinkTask task = new JdbcSinkTask();
+        task.initialize(context);
+        task.start(props);
+        tasks.add(task);
+        return task;
+    }
+
+    private JdbcSinkTask task(String... keyValues) {
+        return task(new RecordingSinkContext(false), keyValues);
+    }
+
+    private SinkRecord record(String topic, Schema keySchema, Object key, Schema valueSchema, Object value) {
+        return new SinkRecord(topic, 0, keySchema, key, valueSchema, value, offset++);
+    }
+
+    private SinkRecord keyed(String topic, long id, String name, String amount) {
+        Struct key = new Struct(KEY).put("id", id);
+        Struct value = new Struct(VALUE).put("id", id).put("name", name)
+                .put("amount", amount == null ? null : new BigDecimal(amount));
+        return record(topic, KEY, key, VALUE, value);
+    }
+
+    private SinkRecord tombstone(String topic, long id) {
+        return record(topic, KEY, new Struct(KEY).put("id", id), VALUE, null);
+    }
+
+    @Test
+    void insertModeAutoCreatesTableAndWritesEveryConnectTypeFaithfully() throws Exception {
+        Schema schema = SchemaBuilder.struct().name("AllTypes")
+                .field("i8", Schema.INT8_SCHEMA).field("i16", Schema.INT16_SCHEMA)
+                .field("i32", Schema.INT32_SCHEMA).field("i64", Schema.INT64_SCHEMA)
+                .field("f32", Schema.FLOAT32_SCHEMA).field("f64", Schema.FLOAT64_SCHEMA)
+                .field("flag", Schema.BOOLEAN_SCHEMA).field("text", Schema.STRING_SCHEMA)
+                .field("raw", Schema.BYTES_SCHEMA).field("money", Decimal.schema(3))
+                .field("day", Date.SCHEMA).field("clock", Time.SCHEMA).field("at", Timestamp.SCHEMA)
+                .field("tags", SchemaBuilder.array(Schema.STRING_SCHEMA).build())
+                .field("counts", SchemaBuilder.array(Schema.INT64_SCHEMA).optional().build())
+                .field("maybe", Schema.OPTIONAL_STRING_SCHEMA)
+                .build();
+        java.util.Date day = java.util.Date.from(LocalDate.of(2024, 2, 29).atStartOfDay().toInstant(ZoneOffset.UTC));
+        java.util.Date clock = new java.util.Date(LocalTime.of(13, 45, 1, 123_000_000).toNanoOfDay() / 1_000_000);
+        java.util.Date at = java.util.Date.from(OffsetDateTime.of(2024, 3, 1, 23, 59, 59, 999_000_000,
+                ZoneOffset.UTC).toInstant());
+        Struct value = new Struct(schema).put("i8", (byte) -8).put("i16", (short) 16000).put("i32", 2_000_000_000)
+                .put("i64", Long.MAX_VALUE).put("f32", 1.5f).put("f64", -2.25e300).put("flag", true)
+                .put("text", "tab\there\nnewline \\ back \"quote\" 'single' ünï").put("raw", new byte[] {0, 1, -1, 92})
+                .put("money", new BigDecimal("-12345678901234567890.123")).put("day", day).put("clock", clock)
+                .put("at", at).put("tags", List.of("a,b", "{c}", "\"d\"", "")).put("counts", null).put("maybe", null);
+
+        task().put(List.of(record("all_types", null, null, schema, value)));
+
+        List<Object> row = db.query("SELECT i8, i16, i32, i64, f32, f64, flag, text, raw, money, day, clock, "
+                + "at AT TIME ZONE 'UTC', tags, counts, maybe FROM all_types").get(0);
+        assertEquals(-8, row.get(0));
+        assertEquals(16000, row.get(1));
+        assertEquals("smallint", db.scalar("SELECT data_type FROM information_schema.columns "
+                + "WHERE table_name='all_types' AND column_name='i16'"));
+        assertEquals(2_000_000_000, row.get(2));
+        assertEquals(Long.MAX_VALUE, row.get(3));
+        assertEquals(1.5f, row.get(4));
+        assertEquals(-2.25e300, row.get(5));
+        assertEquals(true, row.get(6));
+        assertEquals("tab\there\nnewline \\ back \"quote\" 'single' ünï", row.get(7));
+        assertArrayEquals(new byte[] {0, 1, -1, 92}, (byte[]) row.get(8));
+        assertEquals(new BigDecimal("-12345678901234567890.123"), row.get(9));
+        assertEquals(java.sql.Date.valueOf("2024-02-29"), row.get(10));
+        assertEquals("13:45:01.123", db.scalar("SELECT clock::text FROM all_types"));
+        assertEquals(java.sql.Timestamp.valueOf("2024-03-01 23:59:59.999"), row.get(12));
+        assertArrayEquals(new Object[] {"a,b", "{c}", "\"d\"", ""}, (Object[]) ((Array) row.get(13)).getArray());
+        assertNull(row.get(14));
+        assertNull(row.get(15));
+        assertEquals("timestamp with time zone", db.scalar(
+                "SELECT data_type FROM information_schema.columns WHERE table_name='all_types' AND column_name='at'"));
+    }
+
+    @Test
+    void upsertReplayOfTheSameBatchLeavesTheTableExactlyAsWrittenOnce() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        List<SinkRecord> batch = List.of(keyed("upserts", 1, "one", "1.10"), keyed("upserts", 2, "two", "2.20"),
+                keyed("upserts", 1, "uno", "1.11"), keyed("upserts", 3, "three", null));
+        task.put(batch);
+        List<List<Object>> once = db.query("SELECT id, name, amount FROM upserts ORDER BY id");
+        task.put(batch);
+        task.put(batch);
+        assertEquals(once, db.query("SELECT id, name, amount FROM upserts ORDER BY id"));
+        assertEquals(List.of(List.of(1L, "uno", new BigDecimal("1.11")), List.of(2L, "two", new BigDecimal("2.20")),
+                java.util.Arrays.asList(3L, "three", null)), once);
+    }
+
+    @Test
+    void tombstonesDeleteRowsAndTheLastRecordPerKeyWinsWithinABatch() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "delete.enabled", "true");
+        task.put(List.of(keyed("deletes", 1, "a", null), keyed("deletes", 2, "b", null), keyed("deletes", 3, "c", null)));
+        task.put(List.of(tombstone("deletes", 1), keyed("deletes", 2, "b2", null), tombstone("deletes", 2),
+                tombstone("deletes", 3), keyed("deletes", 3, "c2", null), tombstone("deletes", 99)));
+        assertEquals(List.of(List.of(3L, "c2")), db.query("SELECT id, name FROM deletes ORDER BY id"));
+    }
+
+    @Test
+    void updateModeChangesExistingRowsOnly() {
+        task("insert.mode", "upsert", "pk.mode", "record_value", "pk.fields", "id")
+                .put(List.of(keyed("updates", 1, "a", null)));
+        task("insert.mode", "update", "pk.mode", "record_value", "pk.fields", "id")
+                .put(List.of(keyed("updates", 1, "a2", "5.00"), keyed("updates", 2, "never", null)));
+        assertEquals(List.of(List.of(1L, "a2", new BigDecimal("5.00"))),
+                db.query("SELECT id, name, amount FROM updates ORDER BY id"));
+    }
+
+    @Test
+    void kafkaPrimaryKeyModeStoresCoordinatesAndUpsertsIdempotently() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "kafka");
+        List<SinkRecord> batch = List.of(keyed("coords", 1, "a", null), keyed("coords", 1, "b", null));
+        task.put(batch);
+        task.put(batch);
+        assertEquals(2L, db.scalar("SELECT count(*) FROM coords"));
+        assertEquals(List.of("__connect_topic", "__connect_partition", "__connect_offset"), db.query(
+                "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                        + "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'coords'::regclass AND i.indisprimary "
+                        + "ORDER BY array_position(i.indkey, a.attnum)").stream().map(r -> r.get(0)).toList());
+    }
+
+    @Test
+    void tableNameFormatPlacesTopicsInASchemaAndFieldsWhitelistDropsOtherFields() {
+        db.execute("CREATE SCHEMA IF NOT EXISTS staging");
+        task("table.name.format", "staging.kafka_${topic}", "fields.whitelist", "id,name")
+                .put(List.of(keyed("orders", 7, "seven", "7.00")));
+        assertEquals(List.of(List.of(7L, "seven")), db.query("SELECT * FROM staging.kafka_orders"));
+    }
+
+    @Test
+    void hostileTopicTableAndFieldNamesAreQuotedNeverExecuted() {
+        db.execute("CREATE TABLE victim (id int)");
+        Schema schema = SchemaBuilder.struct()
+                .field("id\"; DROP TABLE victim; --", Schema.INT32_SCHEMA)
+                .field("Mixed Case", Schema.STRING_SCHEMA)
+                .field("select", Schema.STRING_SCHEMA)
+                .build();
+        Struct value = new Struct(schema).put("id\"; DROP TABLE victim; --", 1).put("Mixed Case", "x")
+                .put("select", "y");
+        task("table.name.format", "t\"; DROP TABLE victim; --${topic}")
+                .put(List.of(record("odd-topic.name_%", null, null, schema, value)));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM victim"), "victim table still exists");
+        assertEquals(List.of(List.of(1, "x", "y")),
+                db.query("SELECT * FROM \"t\"\"; DROP TABLE victim; --odd-topic.name_%\""));
+        assertEquals(List.of("id\"; DROP TABLE victim; --", "Mixed Case", "select"), db.query(
+                "SELECT column_name FROM information_schema.columns WHERE table_name LIKE 't\"%' "
+                        + "ORDER BY ordinal_position").stream().map(r -> r.get(0)).toList());
+    }
+
+    @Test
+    void autoEvolveAddsNullableColumnsAndWidensIntegers() {
+        Schema v1 = SchemaBuilder.struct().name("V").field("id", Schema.INT32_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("note", Schema.STRING_SCHEMA).build();
+        JdbcSinkTask task = task("auto.evolve", "true");
+        task.put(List.of(record("evolving", null, null, v1, new Struct(v1).put("id", 1))));
+        task.put(List.of(record("evolving", null, null, v2, new Struct(v2).put("id", 5_000_000_000L).put("note", "n"))));
+        assertEquals(List.of(java.util.Arrays.asList(1L, null), List.of(5_000_000_000L, "n")),
+                db.query("SELECT id, note FROM evolving ORDER BY id"));
+        assertEquals("YES", db.scalar("SELECT is_nullable FROM information_schema.columns "
+                + "WHERE table_name='evolving' AND column_name='note'"));
+    }
+
+    @Test
+    void aMissingColumnWithoutAutoEvolveFailsNamingTableAndColumn() {
+        db.execute("CREATE TABLE narrow (id bigint primary key)");
+        ConnectException e = assertThrows(ConnectException.class,
+                () -> task("auto.create", "false").put(List.of(keyed("narrow", 1, "a", null))));
+        assertTrue(e.getMessage().contains("narrow") && e.getMessage().contains("\"name\""), e.getMessage());
+    }
+
+    @Test
+    void recordsThatDoNotFitGoToTheErrantReporterAndTheRestAreWritten() {
+        db.execute("CREATE TABLE strict (id bigint primary key, name text NOT NULL, amount numeric(4,2))");
+        RecordingSinkContext context = new RecordingSinkContext(true);
+        task(context, "insert.mode", "upsert", "pk.mode", "record_key").put(List.of(
+                keyed("strict", 1, "fine", "1.00"), keyed("strict", 2, null, null),
+                keyed("strict", 3, "too big", "123456.00"), keyed("strict", 4, "fine too", null)));
+        assertEquals(List.of(1L, 4L), db.query("SELECT id FROM strict ORDER BY id").stream().map(r -> r.get(0)).toList());
+        assertEquals(2, context.errant.size());
+        assertTrue(context.errors.get(0).getMessage().contains("\"name\""), context.errors.get(0).getMessage());
+        assertTrue(context.errors.get(1).getMessage().contains("strict"), context.errors.get(1).getMessage());
+    }
+
+    @Test
+    void withoutTolerationABadRecordFailsThePutAndWritesNothingOfIt() {
+        db.execute("CREATE TABLE atomic (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of(
+                keyed("atomic", 1, "fine", "1.00"), keyed("atomic", 2, "too big", "123456.00"))));
+        assertTrue(e.getMessage().contains("atomic"), e.getMessage());
+        assertEquals(0L, db.scalar("SELECT count(*) FROM atomic"), "one transaction per put");
+    }
+
+    @Test
+    void schemalessValuesAreRejectedWithAHint() {
+        ConnectException e = assertThrows(ConnectException.class,
+                () -> task().put(List.of(record("nostruct", null, null, null, Map.of("a", 1)))));
+        assertTrue(e.getMessage().contains("schemas.enable=true"), e.getMessage());
+    }
+}
