@@ -7,7 +7,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,6 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
     private CleanupPolicy cleanup;
     private final LineParser.ParsedLine parsed = new LineParser.ParsedLine();
     private final Map<Path, TailedFile> files = new LinkedHashMap<>();
-    private final Map<TailedFile, LineParser> parsers = new HashMap<>();
     /** Files by path for commitRecord, which runs on the producer's thread. */
     private final Map<String, TailedFile> byPath = new ConcurrentHashMap<>();
     private final Set<Path> finished = ConcurrentHashMap.newKeySet();
@@ -125,9 +123,8 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
 
     @Override
     public void line(TailedFile file, byte[] buf, int off, int len, long nextPosition, long lineNumber) {
-        LineParser parser = parsers.get(file);
         try {
-            if (!parser.parse(buf, off, len, parsed)) {
+            if (!file.parser.parse(buf, off, len, parsed)) {
                 return;
             }
         } catch (IllegalArgumentException | org.apache.kafka.connect.errors.DataException e) {
@@ -148,7 +145,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         }
         batch.add(new SourceRecord(file.partition, offset, topic, null, parsed.keySchema, parsed.key,
                 parsed.valueSchema, parsed.value, null, headers));
-        file.emitted.incrementAndGet();
+        file.emitted++;
     }
 
     @Override
@@ -233,7 +230,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
                 }
             }
             TailedFile file = new TailedFile(path, key, partition, position, line, bufferBytes);
-            parsers.put(file, parserFor(path, position));
+            file.parser = parserFor(path, position);
             files.put(path, file);
             byPath.put(path.toString(), file);
             log.info("Reading {} from byte {} (line {})", path, position, line + 1);
@@ -267,27 +264,26 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
             return false;
         }
         batch = null;
-        if (file.committed.get() < file.emitted.get()) {
+        if (file.committed.get() < file.emitted) {
             return false;
         }
         close(file);
         finished.add(file.path);
         if (cleanup == CleanupPolicy.DELETE) {
             Files.deleteIfExists(file.path);
-            log.info("Deleted finished file {} after its {} records were committed", file.path, file.emitted.get());
+            log.info("Deleted finished file {} after its {} records were committed", file.path, file.emitted);
         } else {
             Path dir = Path.of(config.getString(FileSourceConfig.FINISHED_PATH));
             Files.createDirectories(dir);
             Path target = dir.resolve(file.fileName);
             Files.move(file.path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             log.info("Moved finished file {} to {} after its {} records were committed", file.path, target,
-                    file.emitted.get());
+                    file.emitted);
         }
         return true;
     }
 
     private void close(TailedFile file) {
-        parsers.remove(file);
         byPath.remove(file.path.toString(), file);
         try {
             file.close();

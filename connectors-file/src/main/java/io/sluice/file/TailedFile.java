@@ -29,7 +29,10 @@ final class TailedFile implements Closeable {
     final String fileKey;
     final Map<String, Object> partition;
     final String fileName;
-    final AtomicLong emitted = new AtomicLong();
+    /** Records handed out; only the task thread touches it. */
+    long emitted;
+    /** The line parser of this file (CSV parsers keep the file's header). */
+    LineParser parser;
     final AtomicLong committed = new AtomicLong();
     private final FileChannel channel;
     private byte[] buf;
