@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.ExactlyOnceSupport;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -58,6 +60,22 @@ public final class FileSourceConnector extends SourceConnector {
     @Override
     public ConfigDef config() {
         return FileSourceConfig.CONFIG_DEF;
+    }
+
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        String file = connectorConfigs.getOrDefault(FileSourceConfig.FILE, "").trim();
+        String dir = connectorConfigs.getOrDefault(FileSourceConfig.INPUT_PATH, "").trim();
+        if (file.isEmpty() == dir.isEmpty()) {
+            // the one cross-key rule a ConfigDef cannot express, reported on the key users set first
+            for (ConfigValue value : result.configValues()) {
+                if (value.name().equals(FileSourceConfig.FILE)) {
+                    value.addErrorMessage("Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
+                }
+            }
+        }
+        return result;
     }
 
     @Override
