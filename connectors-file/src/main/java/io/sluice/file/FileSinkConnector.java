@@ -1,0 +1,53 @@
+package io.sluice.file;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/**
+ * Writes topics into files, one per topic partition, as raw text, JSON lines or CSV, rotated by size,
+ * record count or age, exactly once across crashes.
+ */
+public final class FileSinkConnector extends SinkConnector {
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return FileSourceConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        new FileSinkConfig(props);
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return FileSinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        // partitions are spread by the consumer group; every task writes its own partitions' files
+        List<Map<String, String>> configs = new ArrayList<>(maxTasks);
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        // tasks own the open files
+    }
+
+    @Override
+    public ConfigDef config() {
+        return FileSinkConfig.CONFIG_DEF;
+    }
+}

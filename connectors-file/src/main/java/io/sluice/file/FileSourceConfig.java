@@ -1,0 +1,180 @@
+package io.sluice.file;
+
+import java.util.Locale;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The file source's configuration: which files, how to read them, how lines become records and what
+ * happens to a file once it is finished. Keys follow Apache's FileStreamSource ({@code file},
+ * {@code topic}, {@code batch.size}) and Confluent's SpoolDir connector where those exist.
+ */
+public final class FileSourceConfig extends AbstractConfig {
+
+    public static final String FILE = "file";
+    public static final String INPUT_PATH = "input.path";
+    public static final String INPUT_FILE_PATTERN = "input.file.pattern";
+    public static final String TOPIC = "topic";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String POLL_INTERVAL_MS = "poll.interval.ms";
+    public static final String SCAN_INTERVAL_MS = "input.scan.interval.ms";
+    public static final String READ_BUFFER_BYTES = "read.buffer.bytes";
+    public static final String FORMAT = "format";
+    public static final String KEY_FIELD = "key.field";
+    public static final String VALUE_SCHEMA = "value.schema";
+    public static final String SCHEMA_INFERENCE = "schema.generation.enabled";
+    public static final String FILE_HEADERS = "file.headers.enabled";
+    public static final String CSV_HEADER = "csv.first.row.as.header";
+    public static final String CSV_SEPARATOR = "csv.separator.char";
+    public static final String CSV_QUOTE = "csv.quote.char";
+    public static final String CLEANUP_POLICY = "cleanup.policy";
+    public static final String FINISHED_PATH = "finished.path";
+    public static final String FINISHED_IDLE_MS = "finished.idle.ms";
+
+    /** Task-only keys the connector adds so each task knows its share of the files. */
+    static final String TASK_INDEX = "task.index";
+    static final String TASK_COUNT = "task.count";
+
+    /** The record formats a line can be read as. */
+    public enum Format { TEXT, JSON, CSV }
+
+    /** What happens to a file after all its records are committed and it stopped growing. */
+    public enum CleanupPolicy { NONE, MOVE, DELETE }
+
+    private static final String INPUT = "Input";
+    private static final String RECORDS = "Records";
+    private static final String CSV = "CSV";
+    private static final String FINISHED = "Finished files";
+
+    public static final ConfigDef CONFIG_DEF = new ConfigDef()
+            .define(FILE, Type.STRING, "", Importance.HIGH,
+                    "A file to read, or a glob of files (e.g. /var/log/app/*.log). Either this or input.path.",
+                    INPUT, 1, Width.LONG, "File or glob")
+            .define(INPUT_PATH, Type.STRING, "", Importance.HIGH,
+                    "A directory watched for files whose name matches input.file.pattern.",
+                    INPUT, 2, Width.LONG, "Input directory")
+            .define(INPUT_FILE_PATTERN, Type.STRING, ".*", new RegexValidator(), Importance.MEDIUM,
+                    "Regular expression a file name in input.path must match to be read.",
+                    INPUT, 3, Width.MEDIUM, "File name pattern")
+            .define(SCAN_INTERVAL_MS, Type.LONG, 1000L, ConfigDef.Range.atLeast(10), Importance.LOW,
+                    "How often to look for new, rotated, truncated or finished files.",
+                    INPUT, 4, Width.SHORT, "Scan interval")
+            .define(POLL_INTERVAL_MS, Type.LONG, 100L, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "How long a poll waits when no file has new data.",
+                    INPUT, 5, Width.SHORT, "Poll interval")
+            .define(READ_BUFFER_BYTES, Type.INT, 1 << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
+                    "Size of the read buffer per open file; it grows for a longer line.",
+                    INPUT, 6, Width.SHORT, "Read buffer")
+            .define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "The topic records are written to.", RECORDS, 1, Width.MEDIUM, "Topic")
+            .define(BATCH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                    "The largest number of records one poll returns.", RECORDS, 2, Width.SHORT, "Batch size")
+            .define(FORMAT, Type.STRING, "text", ConfigDef.CaseInsensitiveValidString.in("text", "json", "csv"),
+                    Importance.HIGH, "How a line is read: text (the line as a string), json (one JSON object per "
+                            + "line) or csv.", RECORDS, 3, Width.SHORT, "Format")
+            .define(KEY_FIELD, Type.STRING, "", Importance.MEDIUM,
+                    "For json and csv: the field whose value becomes the record key. Empty: no key.",
+                    RECORDS, 4, Width.MEDIUM, "Key field")
+            .define(VALUE_SCHEMA, Type.STRING, "", new SchemaSpec.Validator(), Importance.MEDIUM,
+                    "For json and csv: the declared value schema as name:type pairs, e.g. "
+                            + "'id:int64,name:string,price:float64,active:boolean?' (a trailing ? makes a field "
+                            + "optional). Types: string, int8, int16, int32, int64, float32, float64, boolean.",
+                    RECORDS, 5, Width.LONG, "Value schema")
+            .define(SCHEMA_INFERENCE, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "For json and csv without value.schema: infer a Connect schema (json: from each object's "
+                            + "value types; csv: optional strings named by the header). False: json values are "
+                            + "schemaless maps.", RECORDS, 6, Width.SHORT, "Infer schema")
+            .define(FILE_HEADERS, Type.BOOLEAN, false, Importance.LOW,
+                    "Add the headers file.name and file.line (1-based) to every record.",
+                    RECORDS, 7, Width.SHORT, "File headers")
+            .define(CSV_HEADER, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "The first line of each file names the columns.", CSV, 1, Width.SHORT, "Header row")
+            .define(CSV_SEPARATOR, Type.STRING, ",", new SingleCharValidator(), Importance.MEDIUM,
+                    "The column separator (one character; \\t for tab).", CSV, 2, Width.SHORT, "Separator")
+            .define(CSV_QUOTE, Type.STRING, "\"", new SingleCharValidator(), Importance.LOW,
+                    "The quote character; a quote inside a quoted field is doubled.", CSV, 3, Width.SHORT, "Quote")
+            .define(CLEANUP_POLICY, Type.STRING, "NONE", ConfigDef.CaseInsensitiveValidString.in("NONE", "MOVE", "DELETE"),
+                    Importance.MEDIUM, "What to do with a finished file (read to the end, idle for finished.idle.ms, "
+                            + "every record committed): NONE keeps tailing it, MOVE moves it to finished.path, "
+                            + "DELETE deletes it.", FINISHED, 1, Width.SHORT, "Cleanup policy")
+            .define(FINISHED_PATH, Type.STRING, "", Importance.MEDIUM,
+                    "Where cleanup.policy=MOVE moves finished files.", FINISHED, 2, Width.LONG, "Finished directory")
+            .define(FINISHED_IDLE_MS, Type.LONG, 5000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                    "How long a fully read file must stay unchanged before it counts as finished.",
+                    FINISHED, 3, Width.SHORT, "Finished after idle");
+
+    public FileSourceConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+        if (file().isEmpty() == inputPath().isEmpty()) {
+            throw new ConfigException("Set exactly one of '" + FILE + "' (a file or glob) and '" + INPUT_PATH
+                    + "' (a directory)");
+        }
+        if (cleanupPolicy() == CleanupPolicy.MOVE && getString(FINISHED_PATH).isEmpty()) {
+            throw new ConfigException(FINISHED_PATH, "", "cleanup.policy=MOVE needs a directory to move files to");
+        }
+    }
+
+    public String file() {
+        return getString(FILE).trim();
+    }
+
+    public String inputPath() {
+        return getString(INPUT_PATH).trim();
+    }
+
+    public String topic() {
+        return getString(TOPIC);
+    }
+
+    public int batchSize() {
+        return getInt(BATCH_SIZE);
+    }
+
+    public Format format() {
+        return Format.valueOf(getString(FORMAT).toUpperCase(Locale.ROOT));
+    }
+
+    public CleanupPolicy cleanupPolicy() {
+        return CleanupPolicy.valueOf(getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
+    }
+
+    public char csvSeparator() {
+        return SingleCharValidator.charOf(getString(CSV_SEPARATOR));
+    }
+
+    public char csvQuote() {
+        return SingleCharValidator.charOf(getString(CSV_QUOTE));
+    }
+
+    /** Accepts a valid regular expression. */
+    static final class RegexValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                java.util.regex.Pattern.compile((String) value);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new ConfigException(name, value, "not a regular expression: " + e.getDescription());
+            }
+        }
+    }
+
+    /** Accepts one character, or the escape \t. */
+    static final class SingleCharValidator implements ConfigDef.Validator {
+        static char charOf(String value) {
+            return "\\t".equals(value) ? '\t' : value.charAt(0);
+        }
+
+        @Override
+        public void ensureValid(String name, Object value) {
+            String s = (String) value;
+            if (s == null || !(s.length() == 1 || "\\t".equals(s))) {
+                throw new ConfigException(name, value, "must be a single character (or \\t)");
+            }
+        }
+    }
+}

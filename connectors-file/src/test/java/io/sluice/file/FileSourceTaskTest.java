@@ -1,0 +1,218 @@
+package io.sluice.file;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The source task on its own: offsets in memory, polls driven by the test. */
+class FileSourceTaskTest {
+
+    @TempDir
+    Path dir;
+
+    private final Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
+    private FileSourceTask task;
+
+    @AfterEach
+    void stop() {
+        if (task != null) {
+            task.stop();
+        }
+    }
+
+    private FileSourceTask start(Map<String, String> config) {
+        Map<String, String> props = new HashMap<>(config);
+        props.putIfAbsent("topic", "t");
+        props.put("input.scan.interval.ms", "10");
+        props.put("poll.interval.ms", "5");
+        task = new FileSourceTask();
+        task.initialize(new SourceTaskContext() {
+            @Override
+            public Map<String, String> configs() {
+                return props;
+            }
+
+            @Override
+            public PluginMetrics pluginMetrics() {
+                return null;
+            }
+
+            @Override
+            public OffsetStorageReader offsetStorageReader() {
+                return new OffsetStorageReader() {
+                    @Override
+                    public <T> Map<String, Object> offset(Map<String, T> partition) {
+                        return offsets.get(partition);
+                    }
+
+                    @Override
+                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+                        Map<Map<String, T>, Map<String, Object>> result = new HashMap<>();
+                        partitions.forEach(p -> result.put(p, offsets.get(p)));
+                        return result;
+                    }
+                };
+            }
+        });
+        task.start(props);
+        return task;
+    }
+
+    /** Polls until `count` records arrived (or fails after 10 s), committing each record's offset. */
+    private List<SourceRecord> pollFor(int count) throws InterruptedException {
+        List<SourceRecord> records = new ArrayList<>();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (records.size() < count) {
+            assertTrue(System.nanoTime() < deadline, "expected " + count + " records, got " + records.size());
+            List<SourceRecord> batch = task.poll();
+            if (batch != null) {
+                for (SourceRecord r : batch) {
+                    offsets.put(cast(r.sourcePartition()), cast(r.sourceOffset()));
+                    task.commitRecord(r, null);
+                }
+                records.addAll(batch);
+            }
+        }
+        return records;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> cast(Map<String, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    private static List<String> values(List<SourceRecord> records) {
+        return records.stream().map(r -> String.valueOf(r.value())).toList();
+    }
+
+    @Test
+    void restartResumesAfterTheCommittedLineAndHeadersNameFileAndLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("a.txt"), "one\r\ntwo\nthree\npartial");
+        start(Map.of("file", file.toString(), "file.headers.enabled", "true"));
+        List<SourceRecord> first = pollFor(3);
+        assertEquals(List.of("one", "two", "three"), values(first));
+        assertEquals("a.txt", first.get(2).headers().lastWithName("file.name").value());
+        assertEquals(3L, first.get(2).headers().lastWithName("file.line").value());
+        task.stop();
+
+        Files.writeString(file, " line\nfour\n", StandardOpenOption.APPEND);
+        start(Map.of("file", file.toString(), "file.headers.enabled", "true"));
+        List<SourceRecord> second = pollFor(2);
+        assertEquals(List.of("partial line", "four"), values(second));
+        assertEquals(5L, second.get(1).headers().lastWithName("file.line").value());
+    }
+
+    @Test
+    void truncatedFileIsReadAgainAndReplacedFileFromItsStart() throws Exception {
+        Path file = Files.writeString(dir.resolve("app.log"), "a1\na2\na3\n");
+        start(Map.of("file", file.toString()));
+        assertEquals(List.of("a1", "a2", "a3"), values(pollFor(3)));
+        Files.writeString(file, "b1\n", StandardOpenOption.TRUNCATE_EXISTING);
+        assertEquals(List.of("b1"), values(pollFor(1)));
+
+        Files.move(file, dir.resolve("app.log.1"));
+        Files.writeString(file, "c1\nc2\n");
+        assertEquals(List.of("c1", "c2"), values(pollFor(2)));
+    }
+
+    @Test
+    void malformedLineFailsTheTaskNamingFileAndLine() throws Exception {
+        Path file = Files.writeString(dir.resolve("data.json"), "{\"a\":1}\n{oops\n");
+        start(Map.of("file", file.toString(), "format", "json"));
+        ConnectException e = assertThrows(ConnectException.class, () -> pollFor(2));
+        assertTrue(e.getMessage().contains("line 2 of file " + file), e.getMessage());
+    }
+
+    @Test
+    void malformedLineIsSkippedWhenErrorsAreTolerated() throws Exception {
+        Path file = Files.writeString(dir.resolve("data.json"), "{\"a\":1}\n{oops\n{\"a\":3}\n");
+        start(Map.of("file", file.toString(), "format", "json", "errors.tolerance", "all"));
+        List<SourceRecord> records = pollFor(2);
+        assertEquals(List.of(Map.of("a", 1L), Map.of("a", 3L)), records.stream().map(SourceRecord::value).toList());
+    }
+
+    @Test
+    void csvResumedPastTheHeaderStillKnowsTheColumns() throws Exception {
+        Path file = Files.writeString(dir.resolve("p.csv"), "id,name\n1,pen\n");
+        Map<String, String> config = Map.of("file", file.toString(), "format", "csv", "value.schema", "id:int64,name:string",
+                "key.field", "id");
+        start(config);
+        assertEquals(1L, pollFor(1).get(0).key());
+        task.stop();
+        Files.writeString(file, "2,ink\n", StandardOpenOption.APPEND);
+        start(config);
+        Struct value = (Struct) pollFor(1).get(0).value();
+        assertEquals("ink", value.getString("name"));
+        assertEquals(2L, value.getInt64("id"));
+    }
+
+    @Test
+    void directoryIsWatchedAndFinishedFilesAreMovedOnlyAfterTheirRecordsAreCommitted() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path done = dir.resolve("done");
+        Files.writeString(in.resolve("first.csv"), "x\n1\n2\n");
+        start(Map.of("input.path", in.toString(), "input.file.pattern", ".*\\.csv", "format", "csv",
+                "cleanup.policy", "MOVE", "finished.path", done.toString(), "finished.idle.ms", "50"));
+        assertEquals(2, pollFor(2).size());
+        Files.writeString(in.resolve("second.csv"), "x\n3\n4");
+        Files.writeString(in.resolve("ignored.txt"), "nope\n");
+        List<SourceRecord> second = pollFor(2);
+        assertEquals("4", ((Struct) second.get(1).value()).getString("x"), "a last line without newline is read at finish");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(Files.exists(done.resolve("first.csv")) && Files.exists(done.resolve("second.csv")))) {
+            assertTrue(System.nanoTime() < deadline, "finished files moved");
+            assertEquals(null, task.poll());
+        }
+        assertFalse(Files.exists(in.resolve("first.csv")));
+        assertTrue(Files.exists(in.resolve("ignored.txt")));
+    }
+
+    @Test
+    void fileIsNotMovedWhileRecordsAreUncommitted() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Files.writeString(in.resolve("f.txt"), "1\n");
+        start(Map.of("input.path", in.toString(), "cleanup.policy", "DELETE", "finished.idle.ms", "0"));
+        List<SourceRecord> records = null;
+        while (records == null) {
+            records = task.poll();
+        }
+        for (int i = 0; i < 20; i++) {
+            task.poll();
+        }
+        assertTrue(Files.exists(in.resolve("f.txt")), "not deleted before its record is committed");
+        task.commitRecord(records.get(0), null);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (Files.exists(in.resolve("f.txt"))) {
+            assertTrue(System.nanoTime() < deadline, "deleted after commit");
+            task.poll();
+        }
+    }
+
+    @Test
+    void longLinesGrowTheReadBuffer() throws IOException, InterruptedException {
+        String longLine = "y".repeat(5000);
+        Path file = Files.writeString(dir.resolve("long.txt"), "s\n" + longLine + "\nt\n");
+        start(Map.of("file", file.toString(), "read.buffer.bytes", "1024"));
+        assertEquals(List.of("s", longLine, "t"), values(pollFor(3)));
+    }
+}

@@ -1,0 +1,77 @@
+package io.sluice.file.it;
+
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.TestPlugins;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What the file connector ITs share: a plugin path holding this module as users install it, worker settings, data. */
+final class FileConnectorsITSupport {
+
+    private FileConnectorsITSupport() {
+    }
+
+    /** A plugin path with a copy of the plugin directory the package phase installed. */
+    static Path pluginPath(Path dir) {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), pluginPath);
+        return pluginPath;
+    }
+
+    static Map<String, String> workerProps(Path pluginPath, String group) {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        props.put("group.id", group);
+        props.put("plugin.path", pluginPath.toString());
+        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        props.put("offset.flush.interval.ms", "300");
+        return props;
+    }
+
+    static List<String> lines(int from, int to) {
+        List<String> lines = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            lines.add("line-" + i + " the quick brown fox jumps over the lazy dog");
+        }
+        return lines;
+    }
+
+    static List<String> values(List<ConsumerRecord<String, String>> records) {
+        List<String> values = new ArrayList<>(records.size());
+        records.forEach(r -> values.add(r.value()));
+        return values;
+    }
+
+    /** Every value in the topic once nothing new arrived for quietFor (at least `atLeast` values). */
+    static List<String> allValues(String topic, int atLeast, Duration timeout, Duration quietFor) {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "auto.offset.reset", "earliest", "enable.auto.commit", "false",
+                "group.id", KafkaTestBroker.uniqueTopic("reader")), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long lastArrival = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                int before = values.size();
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    values.add(r.value());
+                }
+                if (values.size() > before) {
+                    lastArrival = System.nanoTime();
+                } else if (values.size() >= atLeast && System.nanoTime() - lastArrival > quietFor.toNanos()) {
+                    return values;
+                }
+            }
+        }
+        throw new AssertionError("Expected at least " + atLeast + " values in " + topic + ", got " + values.size());
+    }
+}

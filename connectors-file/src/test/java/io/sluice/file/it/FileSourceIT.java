@@ -1,0 +1,121 @@
+package io.sluice.file.it;
+
+import static io.sluice.file.it.FileConnectorsITSupport.lines;
+import static io.sluice.file.it.FileConnectorsITSupport.values;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.WorkerLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file source, loaded from a plugin path into a worker JVM: order, tailing, restarts and crashes. */
+class FileSourceIT {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void linesArriveInOrderTailedFileKeepsFlowingAndRestartResumesExactly() throws IOException {
+        Path input = dir.resolve("input.txt");
+        Files.write(input, lines(0, 20_000));
+        String topic = KafkaTestBroker.uniqueTopic("file-source");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
+                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
+                        KafkaTestBroker.uniqueTopic("fs-cluster")))) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector",
+                    "file", input.toString(), "topic", topic, "batch.size", "3000")).status());
+            assertEquals(lines(0, 20_000), values(KafkaTestBroker.consumeAll(topic, 20_000, Duration.ofSeconds(60))));
+
+            Files.write(input, lines(20_000, 20_500), StandardOpenOption.APPEND);
+            assertEquals(lines(0, 20_500), values(KafkaTestBroker.consumeAll(topic, 20_500, Duration.ofSeconds(30))),
+                    "appended lines are tailed");
+
+            worker.stop();
+            Files.write(input, lines(20_500, 21_000), StandardOpenOption.APPEND);
+            worker.start();
+            assertEquals(lines(0, 21_000), FileConnectorsITSupport.allValues(topic, 21_000,
+                    Duration.ofSeconds(60), Duration.ofSeconds(2)), "resumed right after the last committed line");
+        }
+    }
+
+    @Test
+    void workerKilledMidFileLosesNoLineAfterRestart() throws IOException {
+        Path input = dir.resolve("big.txt");
+        int total = 300_000;
+        List<String> expected = lines(0, total);
+        Files.write(input, expected);
+        String topic = KafkaTestBroker.uniqueTopic("file-source-kill");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
+                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
+                        KafkaTestBroker.uniqueTopic("fs-kill-cluster")))) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector",
+                    "file", input.toString(), "topic", topic, "batch.size", "2000")).status());
+            KafkaTestBroker.consumeAll(topic, 10_000, Duration.ofSeconds(60));
+            worker.kill();
+
+            worker.start();
+            List<String> values = FileConnectorsITSupport.allValues(topic, total, Duration.ofSeconds(120),
+                    Duration.ofSeconds(2));
+            Set<String> distinct = new HashSet<>(values);
+            assertEquals(new HashSet<>(expected), distinct, "every line is in the topic after the crash");
+            assertTrue(values.size() - total < 200_000, "only the uncommitted tail is read twice");
+            List<String> lastCopy = new ArrayList<>(values.subList(values.size() - 1000, values.size()));
+            assertEquals(expected.subList(total - 1000, total), lastCopy, "the file ends in order");
+        }
+    }
+
+    @Test
+    void globSpreadsFilesOverTasksAndEachFileStaysInOrder() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        List<String> all = new ArrayList<>();
+        for (int f = 0; f < 4; f++) {
+            List<String> content = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                content.add("file" + f + "-" + i);
+            }
+            Files.write(logs.resolve("app-" + f + ".log"), content);
+            all.addAll(content);
+        }
+        Files.writeString(logs.resolve("ignored.txt"), "not a log\n");
+        String topic = KafkaTestBroker.uniqueTopic("file-source-glob");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
+                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
+                        KafkaTestBroker.uniqueTopic("fs-glob-cluster")))) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector", "tasks.max", "2",
+                    "file", logs + "/*.log", "topic", topic)).status());
+            List<String> values = FileConnectorsITSupport.allValues(topic, 4000, Duration.ofSeconds(60),
+                    Duration.ofSeconds(2));
+            assertEquals(new HashSet<>(all), new HashSet<>(values));
+            assertEquals(4000, values.size());
+            for (int f = 0; f < 4; f++) {
+                String prefix = "file" + f + "-";
+                List<String> ofFile = values.stream().filter(v -> v.startsWith(prefix)).toList();
+                assertEquals(all.subList(f * 1000, f * 1000 + 1000), ofFile, "lines of file " + f + " in order");
+            }
+            Await.until(() -> "RUNNING".equals(rest.taskState("source", 1)), Duration.ofSeconds(10), "two tasks");
+        }
+    }
+}
