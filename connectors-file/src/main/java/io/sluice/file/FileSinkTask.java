@@ -85,6 +85,7 @@ public final class FileSinkTask extends SinkTask {
             }
             for (PartitionFile f : files.values()) {
                 f.rotateIfOld(now);
+                f.flushToOs(); // one write per partition per put: output is visible at once, durable at commit
             }
         } catch (IOException e) {
             throw new ConnectException("Cannot write to " + dir + ": " + e.getMessage(), e);

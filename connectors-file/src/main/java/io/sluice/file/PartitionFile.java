@@ -112,6 +112,13 @@ final class PartitionFile implements Closeable {
         }
     }
 
+    /** Hands what put() wrote to the operating system, so readers see it before the next commit's fsync. */
+    void flushToOs() throws IOException {
+        if (out != null) {
+            out.flush();
+        }
+    }
+
     /** Rotates the open file when it is older than the age limit. */
     void rotateIfOld(long nowMs) throws IOException {
         if (out != null && maxAgeMs > 0 && nowMs - openedAtMs >= maxAgeMs && count > 0) {

@@ -60,6 +60,40 @@ public final class FilePipeline {
         return result;
     }
 
+    /**
+     * Bytes the sink wrote: the file itself (Apache's FileStreamSink), or the data files of an output
+     * directory (Sluice's sink: per-partition files, without its checkpoint files).
+     */
+    static long outputBytes(Path output) throws java.io.IOException {
+        if (!Files.exists(output)) {
+            return 0;
+        }
+        if (!Files.isDirectory(output)) {
+            return Files.size(output);
+        }
+        long total = 0;
+        try (var files = Files.list(output)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && !name.endsWith(".checkpoint") && !name.endsWith(".tmp")) {
+                    total += Files.size(p);
+                }
+            }
+        }
+        return total;
+    }
+
+    private static void deleteRecursively(Path path) throws java.io.IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : (Iterable<Path>) walk.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        }
+    }
+
     private record Measured(double rate, double seconds, double rssMiB) {
     }
 
@@ -72,7 +106,7 @@ public final class FilePipeline {
         String topic = "bench-" + name;
         Path output = ctx.layout().work().resolve("files").resolve(name + ".out");
         Files.createDirectories(output.getParent());
-        Files.deleteIfExists(output);
+        deleteRecursively(output);
         broker.createTopic(topic);
         String source = name + "-source";
         String sink = name + "-sink";
@@ -93,7 +127,7 @@ public final class FilePipeline {
                 if (sourceDone < 0 && broker.endOffset(topic) >= records) {
                     sourceDone = System.nanoTime();
                 }
-                if (sinkDone < 0 && Files.exists(output) && Files.size(output) >= bytes) {
+                if (sinkDone < 0 && outputBytes(output) >= bytes) {
                     sinkDone = System.nanoTime();
                 }
                 if (now >= nextSample) {
@@ -107,7 +141,7 @@ public final class FilePipeline {
                 if (now - t0 > timeout) {
                     throw new IllegalStateException("timed out after " + (now - t0) / 1_000_000_000 + " s: topic "
                             + broker.endOffset(topic) + "/" + records + " records, sink file "
-                            + (Files.exists(output) ? Files.size(output) : 0) + "/" + bytes + " bytes; "
+                            + outputBytes(output) + "/" + bytes + " bytes; "
                             + source + " " + worker.rest().status(source) + ", " + sink + " "
                             + worker.rest().status(sink));
                 }
@@ -118,8 +152,8 @@ public final class FilePipeline {
             worker.deleteConnectors();
             broker.deleteTopics(List.of(topic));
         }
-        long written = Files.size(output);
-        Files.deleteIfExists(output);
+        long written = outputBytes(output);
+        deleteRecursively(output);
         if (written != bytes) {
             throw new IllegalStateException("sink file has " + written + " bytes, expected " + bytes);
         }

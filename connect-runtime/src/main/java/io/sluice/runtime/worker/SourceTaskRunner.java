@@ -16,16 +16,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
-import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
@@ -50,7 +49,8 @@ final class SourceTaskRunner extends TaskRunner {
     private final SourceTask task;
     private final Map<String, String> taskConfig;
     private final ConverterSet converters;
-    private final io.sluice.runtime.worker.TransformationChain<SourceRecord> transforms;
+    private final TransformationChain<SourceRecord> transforms;
+    private final SourceRecordConverter recordConverter;
     private final ErrorHandler errors;
     private final Setup setup;
     private final SubmittedOffsets submitted = new SubmittedOffsets();
@@ -71,6 +71,7 @@ final class SourceTaskRunner extends TaskRunner {
         this.taskConfig = taskConfig;
         this.converters = converters;
         this.transforms = transforms;
+        this.recordConverter = new SourceRecordConverter(converters, transforms, errors);
         this.errors = errors;
         this.setup = setup;
         this.overridesCommitRecord = declaresCommitRecord(task.getClass());
@@ -147,11 +148,9 @@ final class SourceTaskRunner extends TaskRunner {
         List<SubmittedOffsets.Submitted> tracked = new ArrayList<>(batch.size());
         try {
             for (SourceRecord original : batch) {
-                RecordContext context = RecordContext.of(original);
                 SubmittedOffsets.Submitted s = submitted.track(original);
                 tracked.add(s);
-                SourceRecord record = transforms.apply(original, errors, context);
-                ProducerRecord<byte[], byte[]> out = record == null ? null : convert(record, context);
+                ProducerRecord<byte[], byte[]> out = recordConverter.convert(original);
                 if (out == null) {
                     dropped(original, s);
                     continue;
@@ -159,9 +158,7 @@ final class SourceTaskRunner extends TaskRunner {
                 if (topics != null) {
                     topics.ensure(out.topic());
                 }
-                Object sent = errors.execute(Stage.KAFKA_PRODUCE, producer.getClass(), context,
-                        () -> producer.send(out, (metadata, e) -> onSendCompletion(original, s, metadata, e)));
-                if (sent == null) {
+                if (!produce(original, s, out)) {
                     dropped(original, s);
                 }
             }
@@ -171,36 +168,17 @@ final class SourceTaskRunner extends TaskRunner {
         throwIfSendFailed();
     }
 
-    private ProducerRecord<byte[], byte[]> convert(SourceRecord record, RecordContext context) {
-        String topic = record.topic();
-        RecordHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), context,
-                () -> convertHeaders(record));
-        if (headers == null) {
-            return null;
+    /** Sends one record; false when the send failed at once and the error policy tolerated it. */
+    private boolean produce(SourceRecord original, SubmittedOffsets.Submitted s, ProducerRecord<byte[], byte[]> out) {
+        Callback onAck = (metadata, e) -> onSendCompletion(original, s, metadata, e);
+        try {
+            producer.send(out, onAck);
+            return true;
+        } catch (RuntimeException e) {
+            // not sent: the error policy retries, tolerates or fails it
+            return errors.execute(Stage.KAFKA_PRODUCE, producer.getClass(), RecordContext.of(original),
+                    () -> producer.send(out, onAck)) != null;
         }
-        byte[][] key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), context,
-                () -> new byte[][] {converters.key().fromConnectData(topic, headers, record.keySchema(), record.key())});
-        if (key == null) {
-            return null;
-        }
-        byte[][] value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), context,
-                () -> new byte[][] {converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value())});
-        if (value == null) {
-            return null;
-        }
-        Long timestamp = record.timestamp() == null || record.timestamp() < 0 ? null : record.timestamp();
-        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp, key[0], value[0], headers);
-    }
-
-    private RecordHeaders convertHeaders(SourceRecord record) {
-        RecordHeaders headers = new RecordHeaders();
-        if (record.headers() != null) {
-            for (Header h : record.headers()) {
-                byte[] bytes = converters.header().fromConnectHeader(record.topic(), h.key(), h.schema(), h.value());
-                headers.add(h.key(), bytes);
-            }
-        }
-        return headers;
     }
 
     /** Runs on the producer's I/O thread. */

@@ -1,0 +1,85 @@
+package io.sluice.runtime.worker;
+
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import io.sluice.runtime.worker.errors.RecordContext;
+import io.sluice.runtime.worker.errors.Stage;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.header.Header;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns a record a source task polled into the record to produce: the SMTs, then the header, key
+ * and value converters.
+ *
+ * <p>Per record this is the hot path, so it first runs the converters directly; only when one
+ * throws does the record go through the error policy stage by stage (retries, tolerance, reports),
+ * which re-runs the conversions: converters are functions of their input.
+ */
+final class SourceRecordConverter {
+    private final ConverterSet converters;
+    private final TransformationChain<SourceRecord> transforms;
+    private final ErrorHandler errors;
+
+    SourceRecordConverter(ConverterSet converters, TransformationChain<SourceRecord> transforms, ErrorHandler errors) {
+        this.converters = converters;
+        this.transforms = transforms;
+        this.errors = errors;
+    }
+
+    /** The record to produce, or null when an SMT dropped it or the error policy tolerated a failure. */
+    ProducerRecord<byte[], byte[]> convert(SourceRecord original) {
+        SourceRecord record = transforms.isEmpty() ? original
+                : transforms.apply(original, errors, RecordContext.of(original));
+        if (record == null) {
+            return null;
+        }
+        String topic = record.topic();
+        RecordHeaders headers;
+        byte[] key;
+        byte[] value;
+        try {
+            headers = headers(record);
+            key = converters.key().fromConnectData(topic, headers, record.keySchema(), record.key());
+            value = converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value());
+        } catch (RuntimeException e) {
+            return convertUnderPolicy(record, RecordContext.of(original));
+        }
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key, value, headers);
+    }
+
+    private ProducerRecord<byte[], byte[]> convertUnderPolicy(SourceRecord record, RecordContext context) {
+        String topic = record.topic();
+        RecordHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), context,
+                () -> headers(record));
+        if (headers == null) {
+            return null;
+        }
+        byte[][] key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), context,
+                () -> new byte[][] {converters.key().fromConnectData(topic, headers, record.keySchema(), record.key())});
+        if (key == null) {
+            return null;
+        }
+        byte[][] value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), context,
+                () -> new byte[][] {converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value())});
+        if (value == null) {
+            return null;
+        }
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key[0], value[0], headers);
+    }
+
+    private RecordHeaders headers(SourceRecord record) {
+        RecordHeaders headers = new RecordHeaders();
+        if (record.headers() != null && !record.headers().isEmpty()) {
+            for (Header h : record.headers()) {
+                headers.add(h.key(), converters.header().fromConnectHeader(record.topic(), h.key(), h.schema(), h.value()));
+            }
+        }
+        return headers;
+    }
+
+    private static Long timestamp(SourceRecord record) {
+        Long timestamp = record.timestamp();
+        return timestamp == null || timestamp < 0 ? null : timestamp;
+    }
+}
