@@ -54,6 +54,11 @@ final class TaskClientConfigs {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "connect-" + id.connector());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "connector-consumer-" + id.connector() + "-" + id.task());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // larger put() batches than the client's 500: sinks write per batch (one transaction, one COPY, one
+        // object part), so fewer, larger batches move more records; worker or connector settings still win
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         props.putAll(worker.clientConfig("consumer.", bootstrapServers));
         props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.CONSUMER_PREFIX));
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
