@@ -49,11 +49,18 @@ final class SubmittedOffsets {
 
     /** Adds a batch of tracked records, in the order they were sent. */
     synchronized void enqueue(List<Submitted> batch) {
+        // runs of records share a source partition: look its queue up once per run, not once per record
+        Map<String, Object> runPartition = null;
+        Deque<Submitted> runQueue = null;
         for (Submitted s : batch) {
             if (s.partition == null || s.offset == null) {
                 continue;
             }
-            pending.computeIfAbsent(s.partition, p -> new ArrayDeque<>()).addLast(s);
+            if (runQueue == null || (s.partition != runPartition && !s.partition.equals(runPartition))) {
+                runPartition = s.partition;
+                runQueue = pending.computeIfAbsent(s.partition, p -> new ArrayDeque<>());
+            }
+            runQueue.addLast(s);
         }
     }
 
