@@ -54,8 +54,9 @@ public final class S3SinkConfig extends AbstractConfig {
                         Importance.MEDIUM, "Compression of json, bytes and envelope objects: none or gzip "
                                 + "(adds .gz to the name). Avro files use their own codec (avro.codec).",
                         group, ++order, Width.SHORT, "Compression")
-                .define(BYTEARRAY_SEPARATOR, Type.STRING, "\n", Importance.LOW,
-                        "Separator written after each value by the bytes format.",
+                .define(BYTEARRAY_SEPARATOR, Type.STRING, "\\n", Importance.LOW,
+                        "Separator written after each value by the bytes format; \\n, \\r and \\t escapes "
+                                + "are understood (config values are trimmed, so a literal newline cannot be given).",
                         group, ++order, Width.SHORT, "Bytes separator")
                 .define(FLUSH_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.HIGH,
                         "Records per object: an object is completed when it holds this many records.",
@@ -117,6 +118,13 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public RecordFormat format() {
         return RecordFormat.create(this);
+    }
+
+    /** The bytes format's separator with escapes resolved; empty means a newline. */
+    public String byteArraySeparator() {
+        String raw = getString(BYTEARRAY_SEPARATOR);
+        String s = raw.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t");
+        return s.isEmpty() ? "\n" : s;
     }
 
     public boolean gzip() {

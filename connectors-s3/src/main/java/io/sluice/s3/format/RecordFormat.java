@@ -30,7 +30,7 @@ public interface RecordFormat {
         String name = config.getString(S3SinkConfig.FORMAT).trim();
         return switch (canonical(name)) {
             case "json" -> new JsonLinesFormat();
-            case "bytes" -> new ByteArrayFormat(config.getString(S3SinkConfig.BYTEARRAY_SEPARATOR));
+            case "bytes" -> new ByteArrayFormat(config.byteArraySeparator());
             case "envelope" -> new EnvelopeFormat();
             default -> throw new IllegalArgumentException("Unknown format " + name);
         };

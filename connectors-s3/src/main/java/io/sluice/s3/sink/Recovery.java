@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -53,11 +54,12 @@ final class Recovery {
     }
 
     private void list(String prefix, Set<TopicPartition> wanted, Map<TopicPartition, List<StoredObject>> result) {
+        abortInterruptedUploads(prefix, wanted);
         int found = 0;
         for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents()) {
             String key = object.key();
             if (ObjectNames.isUploading(key)) {
-                if (wanted.stream().anyMatch(tp -> key.contains("/" + tp.topic() + "+" + tp.partition() + "+"))) {
+                if (ownedBy(key, wanted)) {
                     log.info("Removing s3://{}/{}: a multipart upload completed but never named before a crash", bucket, key);
                     s3.deleteObject(b -> b.bucket(bucket).key(key));
                 }
@@ -73,5 +75,19 @@ final class Recovery {
             }
         }
         log.info("Found {} stored objects under s3://{}/{} for {}", found, bucket, prefix, wanted);
+    }
+
+    private static boolean ownedBy(String key, Set<TopicPartition> wanted) {
+        return wanted.stream().anyMatch(tp -> key.contains("/" + tp.topic() + "+" + tp.partition() + "+"));
+    }
+
+    /** Multipart uploads a crash left open would hold their parts (and cost storage) until aborted. */
+    private void abortInterruptedUploads(String prefix, Set<TopicPartition> wanted) {
+        for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket).prefix(prefix)).uploads()) {
+            if (ObjectNames.isUploading(upload.key()) && ownedBy(upload.key(), wanted)) {
+                log.info("Aborting the multipart upload of s3://{}/{} a crash interrupted", bucket, upload.key());
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+            }
+        }
     }
 }

@@ -117,4 +117,19 @@ class S3SinkTaskTest {
         task.stop();
         assertEquals(0, BufferBudget.used(), "a stopped task holds no buffers");
     }
+
+    @Test
+    void largeObjectsAreUploadedInPartsAndReadBackWhole() {
+        S3SinkTask task = start(Map.of("flush.size", "60000", "s3.part.size", "5242880", "format.class", "bytes"));
+        String pad = "y".repeat(100);
+        task.put(IntStream.range(0, 60000).mapToObj(i -> new SinkRecord(TOPIC, 0, null, null, null,
+                (i + pad).getBytes(StandardCharsets.UTF_8), i)).toList());
+        task.put(IntStream.range(60000, 120000).mapToObj(i -> new SinkRecord(TOPIC, 0, null, null, null,
+                (i + pad).getBytes(StandardCharsets.UTF_8), i)).toList());
+        task.stop();
+        List<String> lines = storedValues();
+        assertEquals(List.of("topics/orders/partition=0/orders+0+0000000000+0000059999.bin",
+                "topics/orders/partition=0/orders+0+0000060000+0000119999.bin"), S3TestServer.keys(bucket));
+        assertEquals(IntStream.range(0, 120000).mapToObj(i -> i + pad).toList(), lines);
+    }
 }
