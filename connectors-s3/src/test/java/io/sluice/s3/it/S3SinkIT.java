@@ -23,7 +23,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,6 +161,58 @@ class S3SinkIT {
                 "no leftover of the interrupted upload");
         assertTrue(S3TestServer.client().listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
                 "the interrupted multipart upload was aborted");
+    }
+
+    @Test
+    void twoHundredPartitionsFitASmallHeapByStoringTheLargestBuffersEarly() {
+        String bucket = S3TestServer.newBucket();
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-wide"), 200);
+        // ~50 MB, more than the budget; a busy machine may store a record twice in the topic: count what is there
+        produceSlowly(topic, keyed("a", 50_000, 1000));
+        long total = recordsIn(topic);
+        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
+                KafkaTestBroker.uniqueTopic("s3-wide-cluster"), S3Plugin.install(dir));
+        props.put("consumer.fetch.max.bytes", "8388608");
+        // objects would hold every record of a partition; the budget (a quarter of 160 MB) forces them out early
+        Map<String, String> config = sink(bucket, topic, Map.of("flush.size", "1000000",
+                "rotate.schedule.interval.ms", "5000"));
+        try (HeapLimitedWorkerLauncher worker = new HeapLimitedWorkerLauncher(dir, HeapLimitedWorkerLauncher.freePort(),
+                "160m", props)) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("wide", config).status());
+            Await.until(() -> storedCount(bucket, "topics/") == total, Duration.ofSeconds(240),
+                    "every record stored; log: " + worker.tail());
+            assertEquals("RUNNING", rest.taskState("wide", 0), worker.tail());
+        }
+        assertEquals(total, lines(bucket, "topics/").size(), "each record of the topic is in one object");
+    }
+
+    /** Produces like KafkaTestBroker.produce, waiting longer for acknowledgements. */
+    private static void produceSlowly(String topic, List<Map.Entry<String, String>> records) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(), "acks", "1", "linger.ms", "20",
+                "enable.idempotence", "false", "max.in.flight.requests.per.connection", "1",
+                "request.timeout.ms", "120000", "delivery.timeout.ms", "300000"),
+                new StringSerializer(), new StringSerializer())) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            records.forEach(r -> acks.add(producer.send(new ProducerRecord<>(topic, r.getKey(), r.getValue()))));
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(300, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot produce to " + topic, e);
+        }
+    }
+
+    private static long recordsIn(String topic) {
+        try (Admin admin = KafkaTestBroker.admin()) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, String> withListeners(Map<String, String> props) {
