@@ -49,12 +49,22 @@ class S3SinkConnectorValidationTest {
     @Test
     void anUnreachableEndpointIsAnErrorOnTheStoreUrlWithinSeconds() {
         Map<String, String> config = config("bucket");
-        config.put("store.url", "http://10.255.255.1:9"); // a blackhole address: connects time out
+        config.put("store.url", "http://127.0.0.1:" + closedPort());
         config.put("s3.connect.timeout.ms", "1000");
         long start = System.nanoTime();
         List<String> errors = errors(config, "store.url");
+        assertEquals(1, errors.size(), new S3SinkConnector().validate(config).configValues().stream()
+                .filter(v -> !v.errorMessages().isEmpty()).map(v -> v.name() + v.errorMessages()).toList().toString());
         assertTrue(errors.get(0).contains("Cannot reach"), errors.toString());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 15, "bounded wait");
+    }
+
+    private static int closedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.sluice.s3.sink;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,18 +11,30 @@ import java.util.concurrent.atomic.AtomicLong;
 final class BufferBudget {
 
     private static final AtomicLong USED = new AtomicLong();
-    private static final AtomicLong LIMIT = new AtomicLong(Long.MAX_VALUE);
+    private static final Map<Object, Long> LIMITS = new ConcurrentHashMap<>();
+    private static volatile long limit = Long.MAX_VALUE;
 
     private BufferBudget() {
     }
 
-    /** Sets the limit; with several connectors the smallest configured one applies. */
-    static void limit(long bytes) {
-        LIMIT.accumulateAndGet(bytes, Math::min);
+    /** Registers a running task's configured budget; with several, the smallest applies. */
+    static void register(Object task, long bytes) {
+        LIMITS.put(task, bytes);
+        recompute();
+    }
+
+    /** A stopped task's budget no longer applies. */
+    static void unregister(Object task) {
+        LIMITS.remove(task);
+        recompute();
+    }
+
+    private static void recompute() {
+        limit = LIMITS.values().stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
     }
 
     static long limit() {
-        return LIMIT.get();
+        return limit;
     }
 
     static void reserve(long bytes) {
@@ -36,6 +50,6 @@ final class BufferBudget {
     }
 
     static boolean exceeded() {
-        return USED.get() > LIMIT.get();
+        return USED.get() > limit;
     }
 }

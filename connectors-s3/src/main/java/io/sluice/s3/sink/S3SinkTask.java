@@ -46,7 +46,7 @@ public final class S3SinkTask extends SinkTask {
         s3 = S3ConnectionConfig.client(config);
         settings = PartitionWriter.Settings.of(config, s3, partitioner);
         recovery = new Recovery(s3, settings.bucket(), settings.names(), partitioner);
-        BufferBudget.limit(config.bufferBudget());
+        BufferBudget.register(this, config.bufferBudget());
         log.info("S3 sink task writing to s3://{}/{} ({} objects, buffer budget {} bytes)", settings.bucket(),
                 config.getString(S3ConnectionConfig.TOPICS_DIR), settings.extension(), BufferBudget.limit());
     }
@@ -145,6 +145,7 @@ public final class S3SinkTask extends SinkTask {
     @Override
     public void stop() {
         close(Set.copyOf(writers.keySet()));
+        BufferBudget.unregister(this);
         if (s3 != null) {
             s3.close();
             s3 = null;
