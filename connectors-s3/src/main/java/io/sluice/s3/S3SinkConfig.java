@@ -1,0 +1,139 @@
+package io.sluice.s3;
+
+import io.sluice.s3.format.RecordFormat;
+import io.sluice.s3.partition.Partitioner;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Width;
+
+/** Every key of the S3 sink, with Confluent's names where Confluent's S3 sink has one. */
+public final class S3SinkConfig extends AbstractConfig {
+
+    public static final String FORMAT = "format.class";
+    public static final String COMPRESSION = "s3.compression.type";
+    public static final String BYTEARRAY_SEPARATOR = "format.bytearray.separator";
+    public static final String FLUSH_SIZE = "flush.size";
+    public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
+    public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
+    public static final String PART_SIZE = "s3.part.size";
+    public static final String BUFFER_BUDGET = "s3.buffer.budget.bytes";
+    public static final String NULL_VALUES = "behavior.on.null.values";
+
+    public static final String PARTITIONER = "partitioner.class";
+    public static final String PARTITION_FIELD = "partition.field.name";
+    public static final String PATH_FORMAT = "path.format";
+    public static final String PARTITION_DURATION_MS = "partition.duration.ms";
+    public static final String LOCALE = "locale";
+    public static final String TIMEZONE = "timezone";
+    public static final String TIMESTAMP_EXTRACTOR = "timestamp.extractor";
+    public static final String TIMESTAMP_FIELD = "timestamp.field";
+
+    /** S3's smallest part size (except the last part of an upload). */
+    public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+
+    public static final ConfigDef CONFIG_DEF = define();
+
+    public S3SinkConfig(Map<String, String> props) {
+        super(CONFIG_DEF, props);
+    }
+
+    private static ConfigDef define() {
+        ConfigDef def = S3ConnectionConfig.define(new ConfigDef());
+        String group = "Storage";
+        int order = 0;
+        def.define(FORMAT, Type.STRING, "json", new ChoiceValidator(RecordFormat.NAMES), Importance.HIGH,
+                        "Object format: json (one JSON value per line, Confluent's JsonFormat), bytes (raw value bytes "
+                                + "with a separator, Confluent's ByteArrayFormat), envelope (one JSON object per line "
+                                + "with key, value, headers, timestamp and offset: restores records exactly), avro "
+                                + "(Avro object container files). Confluent format class names are accepted.",
+                        group, ++order, Width.MEDIUM, "Format")
+                .define(COMPRESSION, Type.STRING, "none", new ChoiceValidator(java.util.List.of("none", "gzip")),
+                        Importance.MEDIUM, "Compression of json, bytes and envelope objects: none or gzip "
+                                + "(adds .gz to the name). Avro files use their own codec (avro.codec).",
+                        group, ++order, Width.SHORT, "Compression")
+                .define(BYTEARRAY_SEPARATOR, Type.STRING, "\\n", Importance.LOW,
+                        "Separator written after each value by the bytes format; \\n, \\r and \\t escapes "
+                                + "are understood (config values are trimmed, so a literal newline cannot be given).",
+                        group, ++order, Width.SHORT, "Bytes separator")
+                .define(FLUSH_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.HIGH,
+                        "Records per object: an object is completed when it holds this many records.",
+                        group, ++order, Width.SHORT, "Flush size")
+                .define(ROTATE_INTERVAL_MS, Type.LONG, -1L, Importance.HIGH,
+                        "Record-time rotation: an object is completed when a record's timestamp (from "
+                                + "timestamp.extractor) is this far past the object's first record. -1 disables. "
+                                + "Depends only on the data, so replays make the same objects.",
+                        group, ++order, Width.SHORT, "Rotate interval")
+                .define(ROTATE_SCHEDULE_INTERVAL_MS, Type.LONG, -1L, Importance.MEDIUM,
+                        "Wall-clock rotation: open objects are completed at each multiple of this interval "
+                                + "(in timezone). Object boundaries then depend on timing, not data; exactly-once "
+                                + "still holds because recovery reads the offset ranges from the object names. "
+                                + "-1 disables.", group, ++order, Width.SHORT, "Scheduled rotation")
+                .define(PART_SIZE, Type.INT, 25 * 1024 * 1024, ConfigDef.Range.atLeast(MIN_PART_SIZE),
+                        Importance.LOW, "Part size of multipart uploads: objects larger than this are uploaded in "
+                                + "parts while they are written, so one object never needs more memory than a part.",
+                        group, ++order, Width.SHORT, "Part size")
+                .define(BUFFER_BUDGET, Type.LONG, -1L, Importance.MEDIUM,
+                        "Bytes all S3 sink tasks of the worker may buffer together. Past it, tasks upload or "
+                                + "complete their largest buffers early and pause their partitions instead of running "
+                                + "out of memory. -1: a quarter of the JVM's maximum heap.",
+                        group, ++order, Width.SHORT, "Buffer budget")
+                .define(NULL_VALUES, Type.STRING, "fail", new ChoiceValidator(java.util.List.of("fail", "ignore")),
+                        Importance.LOW, "What to do with records whose value is null (tombstones): fail or ignore. "
+                                + "The envelope format stores them either way.",
+                        group, ++order, Width.SHORT, "Null values");
+        String pgroup = "Partitioner";
+        order = 0;
+        def.define(PARTITIONER, Type.STRING, "default", new ChoiceValidator(Partitioner.NAMES), Importance.HIGH,
+                        "How objects are laid out under <topics.dir>/<topic>/: default (partition=<p>), field "
+                                + "(<field>=<value> of partition.field.name), time (path.format of the record time "
+                                + "floored to partition.duration.ms), hourly, daily. Confluent partitioner class names "
+                                + "are accepted.", pgroup, ++order, Width.MEDIUM, "Partitioner")
+                .define(PARTITION_FIELD, Type.LIST, "", Importance.MEDIUM,
+                        "Record value fields the field partitioner uses, in path order.",
+                        pgroup, ++order, Width.MEDIUM, "Partition fields")
+                .define(PATH_FORMAT, Type.STRING, "", Importance.MEDIUM,
+                        "Time partitioner path pattern (Joda/Java date pattern, quote literals), e.g. "
+                                + "'year'=YYYY/'month'=MM/'day'=dd/'hour'=HH.",
+                        pgroup, ++order, Width.LONG, "Path format")
+                .define(PARTITION_DURATION_MS, Type.LONG, -1L, Importance.MEDIUM,
+                        "Time partitioner bucket length in milliseconds.", pgroup, ++order, Width.SHORT, "Duration")
+                .define(LOCALE, Type.STRING, "en", Importance.LOW,
+                        "Locale of path.format (e.g. en, de-DE).", pgroup, ++order, Width.SHORT, "Locale")
+                .define(TIMEZONE, Type.STRING, "UTC", Importance.MEDIUM,
+                        "Time zone of path.format and of scheduled rotation (e.g. UTC, Europe/Berlin).",
+                        pgroup, ++order, Width.SHORT, "Time zone")
+                .define(TIMESTAMP_EXTRACTOR, Type.STRING, "Record",
+                        new ChoiceValidator(java.util.List.of("Record", "RecordField", "Wallclock")), Importance.MEDIUM,
+                        "Where a record's time comes from: Record (the Kafka timestamp), RecordField "
+                                + "(timestamp.field of the value) or Wallclock (the time it is written).",
+                        pgroup, ++order, Width.SHORT, "Timestamp extractor")
+                .define(TIMESTAMP_FIELD, Type.STRING, "timestamp", Importance.LOW,
+                        "Value field with the record time for RecordField: epoch millis, an ISO-8601 string or a "
+                                + "Connect Timestamp.", pgroup, ++order, Width.SHORT, "Timestamp field");
+        return def;
+    }
+
+    public RecordFormat format() {
+        return RecordFormat.create(this);
+    }
+
+    /** The bytes format's separator with escapes resolved; empty means a newline. */
+    public String byteArraySeparator() {
+        String raw = getString(BYTEARRAY_SEPARATOR);
+        String s = raw.replace("\\n", "\n").replace("\\r", "\r").replace("\\t", "\t");
+        return s.isEmpty() ? "\n" : s;
+    }
+
+    public boolean gzip() {
+        return "gzip".equals(getString(COMPRESSION));
+    }
+
+    /** The budget in bytes, resolving -1 to a quarter of the heap. */
+    public long bufferBudget() {
+        long configured = getLong(BUFFER_BUDGET);
+        return configured > 0 ? configured : Runtime.getRuntime().maxMemory() / 4;
+    }
+}

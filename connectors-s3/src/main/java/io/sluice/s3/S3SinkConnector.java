@@ -1,0 +1,88 @@
+package io.sluice.s3;
+
+import io.sluice.s3.partition.Partitioner;
+import io.sluice.s3.sink.S3SinkTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.sink.SinkConnector;
+
+/** Archives topics to S3 objects exactly once: see README for the layout and the guarantees. */
+public final class S3SinkConnector extends SinkConnector {
+
+    public static final String VERSION = "0.1.0";
+
+    private Map<String, String> props;
+
+    @Override
+    public String version() {
+        return VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        S3SinkConfig config = new S3SinkConfig(props);
+        Partitioner.create(config);
+        BucketCheck.problem(config).ifPresent(p -> {
+            throw new ConnectException(p.getKey() + ": " + p.getValue());
+        });
+        this.props = Map.copyOf(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return S3SinkTask.class;
+    }
+
+    @Override
+    public List<Map<String, String>> taskConfigs(int maxTasks) {
+        List<Map<String, String>> configs = new ArrayList<>();
+        for (int i = 0; i < maxTasks; i++) {
+            configs.add(props);
+        }
+        return configs;
+    }
+
+    @Override
+    public void stop() {
+        props = null;
+    }
+
+    @Override
+    public ConfigDef config() {
+        return S3SinkConfig.CONFIG_DEF;
+    }
+
+    /** Per-key checks, then the partitioner's settings, then whether the bucket answers. */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        S3SinkConfig config = new S3SinkConfig(connectorConfigs);
+        try {
+            Partitioner.create(config);
+        } catch (IllegalArgumentException | ConfigException e) {
+            addError(result, S3SinkConfig.PARTITIONER, e.getMessage());
+            return result;
+        }
+        BucketCheck.problem(config).ifPresent(p -> addError(result, p.getKey(), p.getValue()));
+        return result;
+    }
+
+    static void addError(Config config, String key, String message) {
+        for (ConfigValue value : config.configValues()) {
+            if (value.name().equals(key)) {
+                value.addErrorMessage(message);
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.sluice.s3.testing;
+
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.RestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A copy of the runtime test harness's WorkerLauncher that also sets the worker JVM's maximum heap (and makes
+ * it exit on OutOfMemoryError), so tests can prove the sink stays within a small heap.
+ */
+public final class HeapLimitedWorkerLauncher implements AutoCloseable {
+    private final Path workDir;
+    private final Path workerConfig;
+    private final Path log;
+    private Process process;
+    private final int restPort;
+    private final String maxHeap;
+
+    public HeapLimitedWorkerLauncher(Path workDir, int restPort, String maxHeap, Map<String, String> workerProps) {
+        this.maxHeap = maxHeap;
+        this.workDir = workDir;
+        this.restPort = restPort;
+        this.workerConfig = workDir.resolve("worker.properties");
+        this.log = workDir.resolve("worker.log");
+        Properties props = new Properties();
+        props.putAll(workerProps);
+        props.put("listeners", "http://127.0.0.1:" + restPort);
+        try (var out = Files.newBufferedWriter(workerConfig)) {
+            props.store(out, "test worker");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts the worker JVM and waits until its REST API answers. */
+    public RestClient start(String... connectorFiles) {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
+                "io.sluice.runtime.cli.ConnectMain", workerConfig.toString()));
+        command.addAll(List.of(connectorFiles));
+        try {
+            process = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        RestClient client = new RestClient(restUrl());
+        Await.until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("Worker exited with " + process.exitValue() + "; log: " + tail());
+            }
+            try {
+                return client.get("/").status() == 200;
+            } catch (UncheckedIOException notYet) {
+                return false;
+            }
+        }, Duration.ofSeconds(90), "worker REST API up");
+        return client;
+    }
+
+    /** A port nothing listens on right now. */
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public URI restUrl() {
+        return URI.create("http://127.0.0.1:" + restPort + "/");
+    }
+
+    /** SIGTERM, then wait for a clean exit. */
+    public void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitForExit();
+        }
+    }
+
+    /** SIGKILL: the worker gets no chance to flush or commit anything. */
+    public void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit();
+        }
+    }
+
+    private void waitForExit() {
+        try {
+            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The last lines the worker logged, for failure messages. */
+    public String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}

@@ -1,0 +1,118 @@
+package io.sluice.s3.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.zip.GZIPInputStream;
+import org.gaul.s3proxy.BlobStores;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The one S3-compatible server (s3proxy, in memory) of a test JVM, with a client and bucket helpers. */
+public final class S3TestServer {
+
+    public static final String ACCESS_KEY = "sluice-test-key";
+    public static final String SECRET_KEY = "sluice-test-secret";
+    private static S3Proxy proxy;
+    private static S3Client client;
+
+    private S3TestServer() {
+    }
+
+    /** The endpoint, starting the server on first use. */
+    public static synchronized String endpoint() {
+        if (proxy == null) {
+            try {
+                proxy = S3Proxy.builder()
+                        .blobStore(BlobStores.create("transient", new Properties()))
+                        .endpoint(URI.create("http://127.0.0.1:0"))
+                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                        .build();
+                proxy.start();
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("Cannot start s3proxy", e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(S3TestServer::shutdown, "sluice-test-s3-shutdown"));
+        }
+        return "http://127.0.0.1:" + proxy.getPort();
+    }
+
+    public static synchronized S3Client client() {
+        if (client == null) {
+            client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
+                    .forcePathStyle(true)
+                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                    .build();
+        }
+        return client;
+    }
+
+    /** Creates a bucket no other test uses. */
+    public static String newBucket() {
+        String bucket = "b-" + UUID.randomUUID().toString().substring(0, 12);
+        client().createBucket(b -> b.bucket(bucket));
+        return bucket;
+    }
+
+    /** Connector settings to reach bucket on this server. */
+    public static Map<String, String> connectorSettings(String bucket) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("s3.bucket.name", bucket);
+        settings.put("store.url", endpoint());
+        settings.put("aws.access.key.id", ACCESS_KEY);
+        settings.put("aws.secret.access.key", SECRET_KEY);
+        settings.put("s3.path.style.access.enabled", "true");
+        return settings;
+    }
+
+    /** Every key in bucket, in name order. */
+    public static List<String> keys(String bucket) {
+        return client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream().map(S3Object::key).sorted().toList();
+    }
+
+    /** An object's bytes, gunzipped when its name ends in .gz. */
+    public static byte[] read(String bucket, String key) {
+        try (InputStream raw = client().getObject(b -> b.bucket(bucket).key(key));
+             InputStream in = key.endsWith(".gz") ? new GZIPInputStream(raw) : raw) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            in.transferTo(out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static void put(String bucket, String key, byte[] bytes) {
+        client().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(bytes));
+    }
+
+    private static synchronized void shutdown() {
+        try {
+            if (client != null) {
+                client.close();
+            }
+            if (proxy != null) {
+                proxy.stop();
+            }
+        } catch (Exception e) {
+            // the JVM is exiting
+        }
+    }
+}
