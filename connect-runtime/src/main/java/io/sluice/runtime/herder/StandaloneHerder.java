@@ -41,6 +41,9 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private final ConnectorValidation validation;
     private final Plugins plugins;
     private final ControlThread control = new ControlThread("sluice-herder");
+    private final ConnectorOffsetsService offsets;
+    private final PluginConfigs pluginConfigs;
+    private volatile boolean started;
 
     public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
                             ConfigProviders configProviders, Plugins plugins) {
@@ -51,6 +54,8 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
         this.configProviders = configProviders;
         this.plugins = plugins;
         this.validation = new ConnectorValidation(plugins, configProviders);
+        this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
+        this.pluginConfigs = new PluginConfigs(plugins);
     }
 
     @Override
@@ -61,6 +66,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             }
             return null;
         });
+        started = true;
         log.info("Herder started with {} connector(s)", configStore.snapshot().connectorConfigs().size());
     }
 
@@ -248,6 +254,88 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             result.addAll(plugins.plugins(type));
         }
         return result;
+    }
+
+    @Override
+    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
+        Map<String, String> patched = new HashMap<>(connectorConfig(name));
+        patch.forEach((key, value) -> {
+            if (value == null) {
+                patched.remove(key);
+            } else {
+                patched.put(key, value);
+            }
+        });
+        return putConnectorConfig(name, patched, true, null).info();
+    }
+
+    @Override
+    public Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name) {
+        Map<ConnectorTaskId, Map<String, String>> result = new java.util.LinkedHashMap<>();
+        for (TaskInfo task : taskConfigs(name)) {
+            result.put(task.id(), task.config());
+        }
+        return result;
+    }
+
+    @Override
+    public List<ConfigInfos.ConfigKeyInfo> connectorPluginConfig(String pluginName) {
+        return pluginConfigs.configKeys(pluginName);
+    }
+
+    @Override
+    public ConnectorOffsets connectorOffsets(String name) {
+        return offsets.offsets(name, connectorConfig(name));
+    }
+
+    @Override
+    public String alterConnectorOffsets(String name, ConnectorOffsets request) {
+        return control.call(() -> offsets.alter(name, stoppedConnectorConfig(name), request));
+    }
+
+    @Override
+    public String resetConnectorOffsets(String name) {
+        return control.call(() -> offsets.reset(name, stoppedConnectorConfig(name)));
+    }
+
+    /** Offsets change only while nothing of the connector runs (Apache's check and wording). */
+    private Map<String, String> stoppedConnectorConfig(String name) {
+        ClusterConfigState snapshot = existing(name);
+        if (snapshot.targetState(name) != TargetState.STOPPED || !snapshot.taskConfigs(name).isEmpty()
+                || !worker.taskIds(name).isEmpty()) {
+            throw HerderException.badRequest("Connectors must be in the STOPPED state before their offsets can be "
+                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
+                    + "'/connectors/" + name + "/stop' endpoint");
+        }
+        return snapshot.connectorConfigs().get(name);
+    }
+
+    @Override
+    public Collection<String> connectorActiveTopics(String name) {
+        existing(name);
+        Set<String> topics = new TreeSet<>();
+        statusStore.topics(name).forEach(t -> topics.add(t.topic()));
+        return topics;
+    }
+
+    @Override
+    public void resetConnectorActiveTopics(String name) {
+        existing(name);
+        statusStore.removeTopics(name);
+        log.info("Reset the active topics of connector {}", name);
+    }
+
+    @Override
+    public boolean healthy(long timeoutMs) {
+        if (!started) {
+            return false;
+        }
+        try {
+            control.call(() -> null, timeoutMs);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override

@@ -54,6 +54,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     private final List<SinkRecord> batch = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
+    private final Set<String> usedTopics = new HashSet<>();
     private final Set<TopicPartition> contextPaused = new HashSet<>();
     private final Map<TopicPartition, Long> seeks = new HashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -140,6 +141,9 @@ final class SinkTaskRunner extends TaskRunner {
 
     private void convert(ConsumerRecord<byte[], byte[]> consumed) {
         batchOffsets.put(new TopicPartition(consumed.topic(), consumed.partition()), new OffsetAndMetadata(consumed.offset() + 1));
+        if (usedTopics.add(consumed.topic())) {
+            status.topicUsed(id, consumed.topic());
+        }
         SinkRecord record = recordConverter.convert(consumed);
         if (record != null) {
             batch.add(record);
