@@ -182,6 +182,8 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
                 stopConnectorAndTasks(name);
                 startConnectorAndTasks(name);
             } else if (previous == TargetState.STOPPED) {
+                // a stopped connector is registered with the worker but not running: start it afresh
+                stopConnectorAndTasks(name);
                 startConnectorAndTasks(name);
             } else {
                 worker.setTargetState(name, state);

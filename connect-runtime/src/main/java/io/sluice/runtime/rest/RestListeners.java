@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -48,6 +48,9 @@ final class RestListeners {
             HttpConfiguration http = new HttpConfiguration();
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
+            http.setUriCompliance(UriCompliance.LEGACY);
+            // read what a refused request still sends, so the client sees our answer rather than a reset connection
+            http.setMaxUnconsumedRequestContentReads(1024);
             ServerConnector connector;
             if (uri.getScheme().equalsIgnoreCase("https")) {
                 SecureRequestCustomizer secure = new SecureRequestCustomizer();
@@ -55,9 +58,9 @@ final class RestListeners {
                 secure.setSniHostCheck(false);
                 http.addCustomizer(secure);
                 connector = new ServerConnector(server, new SslConnectionFactory(sslContext(ssl, listener), "http/1.1"),
-                        new HttpConnectionFactory(http));
+                        new ClientErrorConnectionFactory(http));
             } else {
-                connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector = new ServerConnector(server, new ClientErrorConnectionFactory(http));
             }
             if (uri.getHost() != null && !uri.getHost().isEmpty()) {
                 connector.setHost(uri.getHost());

@@ -138,6 +138,7 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
+                .register(new EmptyErrorBodyFilter())
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
@@ -166,7 +167,9 @@ public final class RestServer implements AutoCloseable {
         }
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
-        context.setErrorHandler(new JsonErrorHandler());
+        context.setErrorHandler(new JsonErrorHandler.ForServlets());
+        // names with encoded slashes or dots reach the API, which answers 404 as JSON, rather than a bare 400
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
         if (extensions.loader() != null) {
             // JAAS login modules of an extension load through the thread's context loader while requests run
             context.setClassLoader(extensions.loader());

@@ -232,6 +232,21 @@ class RestEndpointsIT {
     }
 
     @Test
+    void stoppedConnectorCanBePausedAndResumed() {
+        assertEquals(201, rest.createConnector("stop-resume", sinkConfig("stop-resume.txt", "sr-topic")).status());
+        Await.until(() -> "RUNNING".equals(rest.taskState("stop-resume", 0)), WAIT, "running");
+        assertEquals(204, rest.put("/connectors/stop-resume/stop", Map.of()).status());
+        Await.until(() -> "STOPPED".equals(rest.connectorState("stop-resume")), WAIT, "stopped");
+        assertEquals(202, rest.put("/connectors/stop-resume/pause", Map.of()).status());
+        Await.until(() -> "PAUSED".equals(rest.connectorState("stop-resume")), WAIT, "paused after stop");
+        assertEquals(204, rest.put("/connectors/stop-resume/stop", Map.of()).status());
+        assertEquals(202, rest.put("/connectors/stop-resume/resume", Map.of()).status());
+        Await.until(() -> "RUNNING".equals(rest.connectorState("stop-resume"))
+                && "RUNNING".equals(rest.taskState("stop-resume", 0)), WAIT, "running after stop");
+        assertEquals(204, rest.delete("/connectors/stop-resume").status());
+    }
+
+    @Test
     void topicsTheConnectorUsedAreTrackedAndCanBeReset() {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("tracked"), 1);
         KafkaTestBroker.produce(topic, "x");
