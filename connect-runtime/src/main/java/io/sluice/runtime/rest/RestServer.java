@@ -178,6 +178,7 @@ public final class RestServer implements AutoCloseable {
             context.addFilter(new FilterHolder(new AdminListenerFilter(adminConnectors)), "/*",
                     EnumSet.of(DispatcherType.REQUEST));
         }
+        context.addFilter(new FilterHolder(new HeaderCheckFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new ServletContainer(resources)), "/*");
         try {
             root.setHandler(context);

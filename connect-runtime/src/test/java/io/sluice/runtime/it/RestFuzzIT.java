@@ -122,7 +122,7 @@ class RestFuzzIT {
         String request = method + " " + path + " " + String.join(":", headers);
         RestClient.Response response;
         try {
-            response = rest.request(method, path, body, headers);
+            response = sendRetryingStaleConnection(method, path, body, headers);
         } catch (IllegalArgumentException notAUri) {
             // java.net.URI refuses to build it, so it goes over a plain socket, as curl --path-as-is would send it
             String payload = body == null ? "" : body;
@@ -135,6 +135,21 @@ class RestFuzzIT {
             return;
         }
         check(response, request, body);
+    }
+
+    /**
+     * The JDK client may reuse a pooled connection the server closed after a previous error; like browsers,
+     * retry once when the connection yields no bytes at all.
+     */
+    private static RestClient.Response sendRetryingStaleConnection(String method, String path, String body, String... headers) {
+        try {
+            return rest.request(method, path, body, headers);
+        } catch (java.io.UncheckedIOException e) {
+            if (!String.valueOf(e.getMessage()).contains("received no bytes")) {
+                throw e;
+            }
+            return rest.request(method, path, body, headers);
+        }
     }
 
     private void check(RestClient.Response response, String request, String body) {
