@@ -19,7 +19,11 @@ public final class RestClient {
     private final URI base;
 
     /** A response: status code and body parsed as JSON (null when empty). */
-    public record Response(int status, JsonNode body, String raw) {
+    public record Response(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+        public Response(int status, JsonNode body, String raw) {
+            this(status, body, raw, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
         public <T> T as(TypeReference<T> type) {
             return JSON.convertValue(body, type);
         }
@@ -117,7 +121,7 @@ public final class RestClient {
                     HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             JsonNode body = raw == null || raw.isBlank() ? null : parse(raw);
-            return new Response(response.statusCode(), body, raw);
+            return new Response(response.statusCode(), body, raw, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
