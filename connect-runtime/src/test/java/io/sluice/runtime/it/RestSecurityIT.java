@@ -159,4 +159,28 @@ class RestSecurityIT {
             Configuration.setConfiguration(null);
         }
     }
+
+    @Test
+    void adminListenersServeTheAdminEndpointsAndNothingElse() throws IOException {
+        int adminPort = io.sluice.runtime.testing.WorkerLauncher.freePort();
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        props.put("group.id", KafkaTestBroker.uniqueTopic("admin"));
+        props.put("listeners", "http://127.0.0.1:0");
+        props.put("admin.listeners", "http://127.0.0.1:" + adminPort);
+        props.put("plugin.path", Files.createDirectories(dir.resolve("plugins-admin")).toString());
+        try (WorkerProcess worker = WorkerProcess.start(props)) {
+            RestClient main = new RestClient(worker.restUrl());
+            RestClient admin = new RestClient(java.net.URI.create("http://127.0.0.1:" + adminPort + "/"));
+            assertEquals(200, admin.get("/admin/loggers").status());
+            assertEquals(404, main.get("/admin/loggers").status());
+            assertEquals(200, main.get("/connectors").status());
+            assertEquals(404, admin.get("/connectors").status());
+        }
+        props.put("admin.listeners", "");
+        props.put("group.id", KafkaTestBroker.uniqueTopic("no-admin"));
+        try (WorkerProcess worker = WorkerProcess.start(props)) {
+            assertEquals(404, new RestClient(worker.restUrl()).get("/admin/loggers").status(), "an empty admin.listeners disables them");
+        }
+    }
 }
