@@ -43,6 +43,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private final ControlThread control = new ControlThread("sluice-herder");
     private final ConnectorOffsetsService offsets;
     private final PluginConfigs pluginConfigs;
+    private final ConnectorReads reads;
     private volatile boolean started;
 
     public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
@@ -56,6 +57,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
         this.validation = new ConnectorValidation(plugins, configProviders);
         this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
         this.pluginConfigs = new PluginConfigs(plugins);
+        this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
     }
 
     @Override
@@ -77,18 +79,17 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public Collection<String> connectors() {
-        return new TreeSet<>(configStore.snapshot().connectorConfigs().keySet());
+        return reads.connectors();
     }
 
     @Override
     public ConnectorInfo connectorInfo(String name) {
-        ClusterConfigState snapshot = existing(name);
-        return info(snapshot, name);
+        return reads.info(reads.existing(name), name);
     }
 
     @Override
     public Map<String, String> connectorConfig(String name) {
-        return existing(name).connectorConfigs().get(name);
+        return reads.connectorConfig(name);
     }
 
     @Override
@@ -112,14 +113,14 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             configStore.putConnectorConfig(name, Map.copyOf(withName), target);
             log.info("{} connector {}", exists ? "Updated" : "Created", name);
             startConnectorAndTasks(name);
-            return new Created(!exists, info(configStore.snapshot(), name));
+            return new Created(!exists, reads.info(configStore.snapshot(), name));
         });
     }
 
     @Override
     public void deleteConnector(String name) {
         control.call(() -> {
-            existing(name);
+            reads.existing(name);
             stopConnectorAndTasks(name);
             configStore.removeConnectorConfig(name);
             statusStore.remove(name);
@@ -130,48 +131,24 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public ConnectorStateInfo connectorStatus(String name) {
-        ClusterConfigState snapshot = existing(name);
-        ConnectorStatus status = statusStore.get(name);
-        ConnectorStateInfo.ConnectorState connector = status == null
-                ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace());
-        List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
-        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
-            tasks.add(taskState(new ConnectorTaskId(name, i)));
-        }
-        return new ConnectorStateInfo(name, connector, tasks, type(snapshot, name));
+        return reads.connectorStatus(name);
     }
 
     @Override
     public ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id) {
-        ClusterConfigState snapshot = existing(id.connector());
-        if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
-            throw HerderException.taskNotFound(id.connector(), id.task());
-        }
-        return taskState(id);
+        return reads.taskStatus(id);
     }
 
-    private ConnectorStateInfo.TaskState taskState(ConnectorTaskId id) {
-        TaskStatus status = statusStore.get(id);
-        return status == null
-                ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace());
-    }
 
     @Override
     public List<TaskInfo> taskConfigs(String name) {
-        List<Map<String, String>> configs = existing(name).taskConfigs(name);
-        List<TaskInfo> tasks = new ArrayList<>(configs.size());
-        for (int i = 0; i < configs.size(); i++) {
-            tasks.add(new TaskInfo(new ConnectorTaskId(name, i), configs.get(i)));
-        }
-        return tasks;
+        return reads.taskConfigs(name);
     }
 
     @Override
     public void setTargetState(String name, TargetState state) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(name);
+            ClusterConfigState snapshot = reads.existing(name);
             TargetState previous = snapshot.targetState(name);
             if (previous == state) {
                 return null;
@@ -198,7 +175,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(name);
+            ClusterConfigState snapshot = reads.existing(name);
             ConnectorStatus status = statusStore.get(name);
             boolean restartConnector = !onlyFailed || status == null || status.state() == State.FAILED;
             List<ConnectorTaskId> tasks = new ArrayList<>();
@@ -233,7 +210,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public void restartTask(ConnectorTaskId id) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(id.connector());
+            ClusterConfigState snapshot = reads.existing(id.connector());
             if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
                 throw HerderException.taskNotFound(id.connector(), id.task());
             }
@@ -273,11 +250,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name) {
-        Map<ConnectorTaskId, Map<String, String>> result = new java.util.LinkedHashMap<>();
-        for (TaskInfo task : taskConfigs(name)) {
-            result.put(task.id(), task.config());
-        }
-        return result;
+        return reads.tasksConfig(name);
     }
 
     @Override
@@ -302,7 +275,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     /** Offsets change only while nothing of the connector runs (Apache's check and wording). */
     private Map<String, String> stoppedConnectorConfig(String name) {
-        ClusterConfigState snapshot = existing(name);
+        ClusterConfigState snapshot = reads.existing(name);
         if (snapshot.targetState(name) != TargetState.STOPPED || !snapshot.taskConfigs(name).isEmpty()
                 || !worker.taskIds(name).isEmpty()) {
             throw HerderException.badRequest("Connectors must be in the STOPPED state before their offsets can be "
@@ -314,15 +287,12 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public Collection<String> connectorActiveTopics(String name) {
-        existing(name);
-        Set<String> topics = new TreeSet<>();
-        statusStore.topics(name).forEach(t -> topics.add(t.topic()));
-        return topics;
+        return reads.activeTopics(name);
     }
 
     @Override
     public void resetConnectorActiveTopics(String name) {
-        existing(name);
+        reads.existing(name);
         statusStore.removeTopics(name);
         log.info("Reset the active topics of connector {}", name);
     }
@@ -428,27 +398,5 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private void stopConnectorAndTasks(String name) {
         worker.stopTasks(worker.taskIds(name));
         worker.stopConnector(name);
-    }
-
-    // --- reads ---
-
-    private ClusterConfigState existing(String name) {
-        ClusterConfigState snapshot = configStore.snapshot();
-        if (!snapshot.contains(name)) {
-            throw HerderException.notFound(name);
-        }
-        return snapshot;
-    }
-
-    private ConnectorInfo info(ClusterConfigState snapshot, String name) {
-        List<ConnectorTaskId> tasks = new ArrayList<>();
-        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
-            tasks.add(new ConnectorTaskId(name, i));
-        }
-        return new ConnectorInfo(name, snapshot.connectorConfigs().get(name), tasks, type(snapshot, name));
-    }
-
-    private String type(ClusterConfigState snapshot, String name) {
-        return worker.connectorType(snapshot.connectorConfigs().get(name));
     }
 }
