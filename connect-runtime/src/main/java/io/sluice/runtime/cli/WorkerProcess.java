@@ -71,7 +71,7 @@ public final class WorkerProcess implements AutoCloseable {
             this.herder = own(new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(),
                     providers, plugins));
             herder.start();
-            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION));
+            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
             log.info("Sluice worker {} ready in {} ms: REST at {}, Kafka at {}", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {

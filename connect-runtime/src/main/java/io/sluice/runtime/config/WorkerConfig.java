@@ -39,6 +39,8 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String CONNECTOR_CLIENT_POLICY = "connector.client.config.override.policy";
     public static final String TOPIC_CREATION_ENABLE = "topic.creation.enable";
     public static final String EMBEDDED_KAFKA_DIR = "embedded.kafka.dir";
+    public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
+    public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
@@ -109,6 +111,10 @@ public final class WorkerConfig extends AbstractConfig {
                             + "None, Principal (only sasl.jaas.config, security.protocol, sasl.mechanism) or All.")
             .define(TOPIC_CREATION_ENABLE, Type.BOOLEAN, true, Importance.LOW,
                     "Whether source connectors may create their topics with topic.creation.* settings.")
+            .define(TOPIC_TRACKING_ENABLE, Type.BOOLEAN, true, Importance.LOW,
+                    "Whether the worker records the topics each connector uses (GET /connectors/{name}/topics).")
+            .define(TOPIC_TRACKING_ALLOW_RESET, Type.BOOLEAN, true, Importance.LOW,
+                    "Whether PUT /connectors/{name}/topics/reset may clear a connector's recorded topics.")
             .define(EMBEDDED_KAFKA_DIR, Type.STRING, "data/kafka", Importance.MEDIUM,
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
@@ -116,6 +122,10 @@ public final class WorkerConfig extends AbstractConfig {
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);
+    }
+
+    public boolean topicTrackingEnabled() {
+        return getBoolean(TOPIC_TRACKING_ENABLE);
     }
 
     /** Whether the worker must start its own broker. */

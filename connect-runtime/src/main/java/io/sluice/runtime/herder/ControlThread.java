@@ -32,9 +32,14 @@ final class ControlThread {
 
     /** Runs the operation on the control thread and waits for it; its exceptions reach the caller as they are. */
     <T> T call(Callable<T> operation) {
+        return call(operation, REQUEST_TIMEOUT_MS);
+    }
+
+    /** As {@link #call(Callable)}, waiting at most timeoutMs. */
+    <T> T call(Callable<T> operation, long timeoutMs) {
         Future<T> future = executor.submit(operation);
         try {
-            return future.get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
@@ -42,7 +47,7 @@ final class ControlThread {
             }
             throw new ConnectException(cause);
         } catch (TimeoutException e) {
-            throw new HerderException(500, "Request timed out after " + REQUEST_TIMEOUT_MS + " ms; it continues in the background");
+            throw new HerderException(500, "Request timed out after " + timeoutMs + " ms; it continues in the background");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting for the herder", e);

@@ -1,6 +1,7 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigInfos;
+import io.sluice.runtime.config.ConfigInfos.ConfigKeyInfo;
 import io.sluice.runtime.plugins.PluginDesc;
 import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.storage.ConnectorTaskId;
@@ -59,6 +60,36 @@ public interface Herder extends AutoCloseable {
 
     /** The installed plugins of the given kinds, as GET /connector-plugins lists them. */
     List<PluginDesc> plugins(Collection<PluginType> types);
+
+    /**
+     * Merges a patch into a connector's config (a null value removes the key), validates and stores it
+     * (PATCH /connectors/{name}/config).
+     */
+    ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch);
+
+    /** Every task's config keyed by task id (the removed-in-4.0 GET /connectors/{name}/tasks-config). */
+    Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name);
+
+    /** A plugin's own config keys, found by class name, simple name or alias. */
+    List<ConfigKeyInfo> connectorPluginConfig(String pluginName);
+
+    /** The connector's committed offsets (KIP-875). */
+    ConnectorOffsets connectorOffsets(String name);
+
+    /** Alters a STOPPED connector's offsets; returns Apache's message. */
+    String alterConnectorOffsets(String name, ConnectorOffsets offsets);
+
+    /** Resets a STOPPED connector's offsets; returns Apache's message. */
+    String resetConnectorOffsets(String name);
+
+    /** The topics the connector used since they were last reset (KIP-558). */
+    Collection<String> connectorActiveTopics(String name);
+
+    /** Forgets the topics the connector used (KIP-558). */
+    void resetConnectorActiveTopics(String name);
+
+    /** Whether the herder finished starting and its control thread answers within the timeout (KIP-1017). */
+    boolean healthy(long timeoutMs);
 
     @Override
     void close();

@@ -41,6 +41,10 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private final ConnectorValidation validation;
     private final Plugins plugins;
     private final ControlThread control = new ControlThread("sluice-herder");
+    private final ConnectorOffsetsService offsets;
+    private final PluginConfigs pluginConfigs;
+    private final ConnectorReads reads;
+    private volatile boolean started;
 
     public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
                             ConfigProviders configProviders, Plugins plugins) {
@@ -51,6 +55,9 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
         this.configProviders = configProviders;
         this.plugins = plugins;
         this.validation = new ConnectorValidation(plugins, configProviders);
+        this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
+        this.pluginConfigs = new PluginConfigs(plugins);
+        this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
     }
 
     @Override
@@ -61,6 +68,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             }
             return null;
         });
+        started = true;
         log.info("Herder started with {} connector(s)", configStore.snapshot().connectorConfigs().size());
     }
 
@@ -71,18 +79,17 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public Collection<String> connectors() {
-        return new TreeSet<>(configStore.snapshot().connectorConfigs().keySet());
+        return reads.connectors();
     }
 
     @Override
     public ConnectorInfo connectorInfo(String name) {
-        ClusterConfigState snapshot = existing(name);
-        return info(snapshot, name);
+        return reads.info(reads.existing(name), name);
     }
 
     @Override
     public Map<String, String> connectorConfig(String name) {
-        return existing(name).connectorConfigs().get(name);
+        return reads.connectorConfig(name);
     }
 
     @Override
@@ -106,14 +113,14 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             configStore.putConnectorConfig(name, Map.copyOf(withName), target);
             log.info("{} connector {}", exists ? "Updated" : "Created", name);
             startConnectorAndTasks(name);
-            return new Created(!exists, info(configStore.snapshot(), name));
+            return new Created(!exists, reads.info(configStore.snapshot(), name));
         });
     }
 
     @Override
     public void deleteConnector(String name) {
         control.call(() -> {
-            existing(name);
+            reads.existing(name);
             stopConnectorAndTasks(name);
             configStore.removeConnectorConfig(name);
             statusStore.remove(name);
@@ -124,48 +131,24 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
 
     @Override
     public ConnectorStateInfo connectorStatus(String name) {
-        ClusterConfigState snapshot = existing(name);
-        ConnectorStatus status = statusStore.get(name);
-        ConnectorStateInfo.ConnectorState connector = status == null
-                ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace());
-        List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
-        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
-            tasks.add(taskState(new ConnectorTaskId(name, i)));
-        }
-        return new ConnectorStateInfo(name, connector, tasks, type(snapshot, name));
+        return reads.connectorStatus(name);
     }
 
     @Override
     public ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id) {
-        ClusterConfigState snapshot = existing(id.connector());
-        if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
-            throw HerderException.taskNotFound(id.connector(), id.task());
-        }
-        return taskState(id);
+        return reads.taskStatus(id);
     }
 
-    private ConnectorStateInfo.TaskState taskState(ConnectorTaskId id) {
-        TaskStatus status = statusStore.get(id);
-        return status == null
-                ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace());
-    }
 
     @Override
     public List<TaskInfo> taskConfigs(String name) {
-        List<Map<String, String>> configs = existing(name).taskConfigs(name);
-        List<TaskInfo> tasks = new ArrayList<>(configs.size());
-        for (int i = 0; i < configs.size(); i++) {
-            tasks.add(new TaskInfo(new ConnectorTaskId(name, i), configs.get(i)));
-        }
-        return tasks;
+        return reads.taskConfigs(name);
     }
 
     @Override
     public void setTargetState(String name, TargetState state) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(name);
+            ClusterConfigState snapshot = reads.existing(name);
             TargetState previous = snapshot.targetState(name);
             if (previous == state) {
                 return null;
@@ -176,6 +159,8 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
                 stopConnectorAndTasks(name);
                 startConnectorAndTasks(name);
             } else if (previous == TargetState.STOPPED) {
+                // a stopped connector is registered with the worker but not running: start it afresh
+                stopConnectorAndTasks(name);
                 startConnectorAndTasks(name);
             } else {
                 worker.setTargetState(name, state);
@@ -190,7 +175,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(name);
+            ClusterConfigState snapshot = reads.existing(name);
             ConnectorStatus status = statusStore.get(name);
             boolean restartConnector = !onlyFailed || status == null || status.state() == State.FAILED;
             List<ConnectorTaskId> tasks = new ArrayList<>();
@@ -225,7 +210,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public void restartTask(ConnectorTaskId id) {
         control.call(() -> {
-            ClusterConfigState snapshot = existing(id.connector());
+            ClusterConfigState snapshot = reads.existing(id.connector());
             if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
                 throw HerderException.taskNotFound(id.connector(), id.task());
             }
@@ -248,6 +233,81 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             result.addAll(plugins.plugins(type));
         }
         return result;
+    }
+
+    @Override
+    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
+        Map<String, String> patched = new HashMap<>(connectorConfig(name));
+        patch.forEach((key, value) -> {
+            if (value == null) {
+                patched.remove(key);
+            } else {
+                patched.put(key, value);
+            }
+        });
+        return putConnectorConfig(name, patched, true, null).info();
+    }
+
+    @Override
+    public Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name) {
+        return reads.tasksConfig(name);
+    }
+
+    @Override
+    public List<ConfigInfos.ConfigKeyInfo> connectorPluginConfig(String pluginName) {
+        return pluginConfigs.configKeys(pluginName);
+    }
+
+    @Override
+    public ConnectorOffsets connectorOffsets(String name) {
+        return offsets.offsets(name, connectorConfig(name));
+    }
+
+    @Override
+    public String alterConnectorOffsets(String name, ConnectorOffsets request) {
+        return control.call(() -> offsets.alter(name, stoppedConnectorConfig(name), request));
+    }
+
+    @Override
+    public String resetConnectorOffsets(String name) {
+        return control.call(() -> offsets.reset(name, stoppedConnectorConfig(name)));
+    }
+
+    /** Offsets change only while nothing of the connector runs (Apache's check and wording). */
+    private Map<String, String> stoppedConnectorConfig(String name) {
+        ClusterConfigState snapshot = reads.existing(name);
+        if (snapshot.targetState(name) != TargetState.STOPPED || !snapshot.taskConfigs(name).isEmpty()
+                || !worker.taskIds(name).isEmpty()) {
+            throw HerderException.badRequest("Connectors must be in the STOPPED state before their offsets can be "
+                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
+                    + "'/connectors/" + name + "/stop' endpoint");
+        }
+        return snapshot.connectorConfigs().get(name);
+    }
+
+    @Override
+    public Collection<String> connectorActiveTopics(String name) {
+        return reads.activeTopics(name);
+    }
+
+    @Override
+    public void resetConnectorActiveTopics(String name) {
+        reads.existing(name);
+        statusStore.removeTopics(name);
+        log.info("Reset the active topics of connector {}", name);
+    }
+
+    @Override
+    public boolean healthy(long timeoutMs) {
+        if (!started) {
+            return false;
+        }
+        try {
+            control.call(() -> null, timeoutMs);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     @Override
@@ -338,27 +398,5 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     private void stopConnectorAndTasks(String name) {
         worker.stopTasks(worker.taskIds(name));
         worker.stopConnector(name);
-    }
-
-    // --- reads ---
-
-    private ClusterConfigState existing(String name) {
-        ClusterConfigState snapshot = configStore.snapshot();
-        if (!snapshot.contains(name)) {
-            throw HerderException.notFound(name);
-        }
-        return snapshot;
-    }
-
-    private ConnectorInfo info(ClusterConfigState snapshot, String name) {
-        List<ConnectorTaskId> tasks = new ArrayList<>();
-        for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
-            tasks.add(new ConnectorTaskId(name, i));
-        }
-        return new ConnectorInfo(name, snapshot.connectorConfigs().get(name), tasks, type(snapshot, name));
-    }
-
-    private String type(ClusterConfigState snapshot, String name) {
-        return worker.connectorType(snapshot.connectorConfigs().get(name));
     }
 }

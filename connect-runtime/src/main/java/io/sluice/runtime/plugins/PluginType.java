@@ -2,6 +2,7 @@ package io.sluice.runtime.plugins;
 
 import org.apache.kafka.common.config.provider.ConfigProvider;
 import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.rest.ConnectRestExtension;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.storage.Converter;
@@ -17,7 +18,8 @@ public enum PluginType {
     HEADER_CONVERTER("header_converter", HeaderConverter.class),
     TRANSFORMATION("transformation", Transformation.class),
     PREDICATE("predicate", Predicate.class),
-    CONFIG_PROVIDER("config_provider", ConfigProvider.class);
+    CONFIG_PROVIDER("config_provider", ConfigProvider.class),
+    REST_EXTENSION("rest_extension", ConnectRestExtension.class);
 
     private final String restName;
     private final Class<?> superClass;

@@ -34,9 +34,18 @@ public final class ConnectorPluginsResource {
 
     @GET
     public List<PluginInfo> listPlugins(@DefaultValue("true") @QueryParam("connectorsOnly") boolean connectorsOnly) {
+        // Apache lists connectors, converters, header converters, transformations and predicates; never
+        // config providers or REST extensions
         EnumSet<PluginType> types = connectorsOnly ? EnumSet.of(PluginType.SOURCE, PluginType.SINK)
-                : EnumSet.allOf(PluginType.class);
+                : EnumSet.of(PluginType.SOURCE, PluginType.SINK, PluginType.CONVERTER, PluginType.HEADER_CONVERTER,
+                        PluginType.TRANSFORMATION, PluginType.PREDICATE);
         return herder.plugins(types).stream().map(PluginInfo::of).distinct().toList();
+    }
+
+    @GET
+    @Path("/{pluginName}/config")
+    public List<ConfigInfos.ConfigKeyInfo> pluginConfig(@PathParam("pluginName") String pluginName) {
+        return herder.connectorPluginConfig(pluginName);
     }
 
     @PUT

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -110,6 +111,29 @@ public final class ConnectorsResource {
                     .entity(result.info()).build();
         }
         return Response.ok(result.info()).build();
+    }
+
+    @PATCH
+    @Path("/{connector}/config")
+    public ConnectorInfo patchConnectorConfig(@PathParam("connector") String connector, Map<String, String> patch) {
+        if (patch == null) {
+            throw HerderException.badRequest("Request body must be a JSON object of config keys to change (null removes a key)");
+        }
+        String name = patch.get(ConnectorConfig.NAME);
+        if (patch.containsKey(ConnectorConfig.NAME) && (name == null || !name.equals(connector))) {
+            throw HerderException.badRequest("Connector name configuration (" + name
+                    + ") doesn't match connector name in the URL (" + connector + ")");
+        }
+        return herder.patchConnectorConfig(connector, patch);
+    }
+
+    /** Removed from Apache's API in 4.0, kept because older clients (kcctl) still call it. */
+    @GET
+    @Path("/{connector}/tasks-config")
+    public Map<String, Map<String, String>> getTasksConfig(@PathParam("connector") String connector) {
+        Map<String, Map<String, String>> result = new LinkedHashMap<>();
+        herder.tasksConfig(connector).forEach((id, config) -> result.put(id.connector() + "-" + id.task(), config));
+        return result;
     }
 
     @GET

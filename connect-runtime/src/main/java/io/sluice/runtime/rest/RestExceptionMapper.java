@@ -31,6 +31,9 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
         } else if (e instanceof JsonProcessingException jpe) {
             status = 400;
             message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+        } else if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
+            status = 400;
+            message = "Could not read the request: the connection ended or the body was malformed";
         } else if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             status = 400;
             message = e.getMessage();

@@ -4,14 +4,27 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.plugins.Plugins;
+import jakarta.servlet.DispatcherType;
 import jakarta.ws.rs.ext.ContextResolver;
 import java.net.InetAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -21,70 +34,85 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Jetty-hosted REST API. It binds its port first ({@link #bind()}), because the advertised URL
- * is the worker's id, and serves requests only once the herder exists ({@link #start}).
+ * The Jetty-hosted REST API on Apache's listeners (http and https, plus admin.listeners). It listens from
+ * {@link #bind()} on, because the advertised URL is the worker's id, answering 503 "starting" until
+ * {@link #start} installs the API over the herder.
  */
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
 
     private final WorkerConfig config;
+    private final RestConfig restConfig;
     private final Server server;
-    private final ServerConnector connector;
+    private final List<ServerConnector> connectors;
+    private final List<ServerConnector> adminConnectors;
+    private final Handler.Wrapper root = new Handler.Wrapper(true, new StartingHandler());
+    private final RestExtensions extensions = new RestExtensions();
     private volatile boolean started;
 
     public RestServer(WorkerConfig config) {
         this.config = config;
+        this.restConfig = new RestConfig(config.originals());
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("sluice-rest");
         threads.setDaemon(true);
         this.server = new Server(threads);
-        this.connector = new ServerConnector(server);
-        URI listener = listener(config.getList(WorkerConfig.LISTENERS));
-        if (listener.getHost() != null && !listener.getHost().isEmpty()) {
-            connector.setHost(listener.getHost());
+        server.setErrorHandler(new JsonErrorHandler());
+        List<String> listeners = config.getList(WorkerConfig.LISTENERS);
+        this.connectors = RestListeners.create(server, WorkerConfig.LISTENERS,
+                listeners.isEmpty() ? List.of("http://:" + RestListeners.DEFAULT_PORT) : listeners,
+                restConfig.httpsSslSettings(), "rest");
+        if (connectors.isEmpty()) {
+            throw new org.apache.kafka.common.config.ConfigException(WorkerConfig.LISTENERS, listeners,
+                    "at least one listener is needed");
         }
-        connector.setPort(listener.getPort() < 0 ? 8083 : listener.getPort());
-        server.addConnector(connector);
+        List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
+        this.adminConnectors = admin == null ? List.of()
+                : RestListeners.create(server, RestConfig.ADMIN_LISTENERS, admin, restConfig.httpsSslSettings(), "admin");
+        connectors.forEach(server::addConnector);
+        adminConnectors.forEach(server::addConnector);
+        server.setHandler(root);
         server.setStopTimeout(5_000);
     }
 
-    private static URI listener(List<String> listeners) {
-        if (listeners.isEmpty()) {
-            return URI.create("http://:8083");
-        }
-        String first = listeners.get(0).trim();
-        URI uri = URI.create(first.replace("://:", "://0.0.0.0:"));
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new org.apache.kafka.common.config.ConfigException(WorkerConfig.LISTENERS, first,
-                    "only http:// listeners are supported");
-        }
-        return uri;
-    }
-
-    /** Binds the listener port, so the advertised URL is known before anything else starts. */
+    /** Starts listening (answering 503 until {@link #start}), so the advertised URL is known before anything else starts. */
     public URI bind() {
         try {
-            connector.open();
+            server.start();
         } catch (Exception e) {
-            throw new org.apache.kafka.connect.errors.ConnectException("Could not bind the REST listener "
-                    + config.getList(WorkerConfig.LISTENERS) + ": " + e.getMessage(), e);
+            close();
+            throw new ConnectException("Could not bind the REST listeners " + config.getList(WorkerConfig.LISTENERS)
+                    + ": " + e.getMessage(), e);
         }
         return advertisedUrl();
     }
 
     /** The URL clients and other workers use for this worker; also its worker id. */
     public URI advertisedUrl() {
+        ServerConnector first = connectors.get(0);
         String host = config.getString(WorkerConfig.REST_ADVERTISED_HOST_NAME);
         if (host == null || host.isBlank()) {
-            host = connector.getHost();
+            host = first.getHost();
             if (host == null || host.isBlank() || host.equals("0.0.0.0")) {
                 host = localHostName();
             }
         }
         Integer port = config.getInt(WorkerConfig.REST_ADVERTISED_PORT);
         String protocol = config.getString(WorkerConfig.REST_ADVERTISED_LISTENER);
-        return URI.create((protocol == null ? "http" : protocol) + "://" + host + ":"
-                + (port == null ? connector.getLocalPort() : port) + "/");
+        if (protocol == null || protocol.isBlank()) {
+            protocol = RestListeners.isHttps(first) ? "https" : "http";
+        }
+        return URI.create(protocol + "://" + host + ":" + (port == null ? first.getLocalPort() : port) + "/");
+    }
+
+    /** The URL of the admin listener, when admin.listeners names one; else null. */
+    public URI adminUrl() {
+        if (adminConnectors.isEmpty()) {
+            return null;
+        }
+        ServerConnector admin = adminConnectors.get(0);
+        String host = admin.getHost() == null || admin.getHost().equals("0.0.0.0") ? "localhost" : admin.getHost();
+        return URI.create((RestListeners.isHttps(admin) ? "https" : "http") + "://" + host + ":" + admin.getLocalPort() + "/");
     }
 
     private static String localHostName() {
@@ -95,8 +123,13 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
-    /** Starts serving the REST API over the given herder. */
+    /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
     public void start(Herder herder, ServerInfo info) {
+        start(herder, info, null);
+    }
+
+    /** Starts serving the REST API over the given herder, with the rest.extension.classes found in plugins. */
+    public void start(Herder herder, ServerInfo info, Plugins plugins) {
         // Jersey logs through java.util.logging, to stderr; its registration notices are noise
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
@@ -105,22 +138,62 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
+                .register(new EmptyErrorBodyFilter())
                 .register(new RootResource(info))
+                .register(new HealthResource(herder))
+                .register(new OpenApiResource())
                 .register(new ConnectorsResource(herder))
+                .register(new ConnectorOffsetsResource(herder))
+                .register(new ConnectorTopicsResource(herder, config.getBoolean(WorkerConfig.TOPIC_TRACKING_ENABLE),
+                        config.getBoolean(WorkerConfig.TOPIC_TRACKING_ALLOW_RESET)))
                 .register(new ConnectorPluginsResource(herder))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
+        if (admin == null || !admin.stream().allMatch(String::isBlank)) {
+            resources.register(new LoggersResource());
+        }
+        String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
+        if (usersFile != null && !usersFile.isBlank()) {
+            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM)));
+        }
+        List<String> extensionClasses = restConfig.getList(RestConfig.REST_EXTENSION_CLASSES);
+        if (!extensionClasses.isEmpty()) {
+            if (plugins == null) {
+                throw new ConnectException(RestConfig.REST_EXTENSION_CLASSES + " needs the worker's plugins");
+            }
+            extensions.register(extensionClasses, plugins, config.originals(), resources, herder,
+                    info.kafkaClusterId());
+        }
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
+        context.setErrorHandler(new JsonErrorHandler.ForServlets());
+        // names with encoded slashes or dots reach the API, which answers 404 as JSON, rather than a bare 400
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        if (extensions.loader() != null) {
+            // JAAS login modules of an extension load through the thread's context loader while requests run
+            context.setClassLoader(extensions.loader());
+        }
+        if (!adminConnectors.isEmpty()) {
+            context.addFilter(new FilterHolder(new AdminListenerFilter(adminConnectors)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST));
+        }
+        context.addFilter(new FilterHolder(new HeaderCheckFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new ServletContainer(resources)), "/*");
-        server.setHandler(context);
         try {
-            server.start();
+            root.setHandler(context);
+            if (!context.isStarted()) {
+                context.start();
+            }
         } catch (Exception e) {
-            throw new org.apache.kafka.connect.errors.ConnectException("Could not start the REST server: " + e, e);
+            throw new ConnectException("Could not start the REST server: " + e, e);
         }
         started = true;
-        log.info("REST server listening at {}, advertising URL {}", server.getURI(), advertisedUrl());
+        List<String> urls = new ArrayList<>();
+        for (ServerConnector c : connectors) {
+            urls.add((RestListeners.isHttps(c) ? "https" : "http") + "://" + c.getHost() + ":" + c.getLocalPort());
+        }
+        log.info("REST server listening at {}, advertising URL {}", urls, advertisedUrl());
     }
 
     /** Gives Jersey our ObjectMapper (unknown JSON properties are ignored, as Apache does). */
@@ -131,16 +204,35 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
+    /** Answers every request while the worker starts: 503, and KIP-1017's "starting" body on /health. */
+    private static final class StartingHandler extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String body = path.equals("/health") || path.equals("/health/")
+                    ? "{\"status\":\"starting\",\"message\":\"Worker is still starting up.\"}"
+                    : "{\"error_code\":503,\"message\":\"Worker is still starting up; try again shortly.\"}";
+            response.setStatus(503);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
+    }
+
     @Override
     public void close() {
         try {
-            if (started || server.isRunning()) {
+            if (server.isStarted() || server.isStarting()) {
                 server.stop();
-            } else {
-                connector.close();
             }
         } catch (Exception e) {
             log.warn("REST server did not stop cleanly", e);
         }
+        for (ServerConnector c : connectors) {
+            c.close();
+        }
+        adminConnectors.forEach(ServerConnector::close);
+        extensions.close();
+        started = false;
     }
 }

@@ -19,13 +19,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connector and task status in a compacted topic, in Apache Kafka Connect's record format: keys
- * status-connector-NAME and status-task-NAME-N, values {"state","trace","worker_id","generation"}.
+ * status-connector-NAME and status-task-NAME-N, values {"state","trace","worker_id","generation"}; topics
+ * in use (KIP-558) under status-topic-TOPIC:connector-NAME, values {"topic":{"name","connector","task","discoverTimestamp"}}.
  */
 public final class KafkaStatusStore implements StatusStore {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaStatusStore.class);
     static final String CONNECTOR_PREFIX = "status-connector-";
     static final String TASK_PREFIX = "status-task-";
+    static final String TOPIC_PREFIX = "status-topic-";
+    static final String TOPIC_SEPARATOR = ":connector-";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CompactedTopic topic;
@@ -34,6 +37,7 @@ public final class KafkaStatusStore implements StatusStore {
     private final KafkaTopicLog topicLog;
     private final ConcurrentMap<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Integer, TaskStatus>> tasks = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, ConcurrentMap<String, TopicStatus>> topics = new ConcurrentHashMap<>();
     private boolean started;
 
     public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
@@ -86,11 +90,51 @@ public final class KafkaStatusStore implements StatusStore {
     }
 
     @Override
+    public void put(TopicStatus status) {
+        ObjectNode topic = JSON.createObjectNode();
+        topic.put("name", status.topic());
+        topic.put("connector", status.connector());
+        topic.put("task", status.task());
+        topic.put("discoverTimestamp", status.discoverTimestamp());
+        ObjectNode value = JSON.createObjectNode();
+        value.set("topic", topic);
+        String key = topicKey(status.topic(), status.connector());
+        topicLog.send(bytes(key), value.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((acked, error) -> {
+            if (error != null) {
+                log.warn("Could not record that connector {} uses topic {}", status.connector(), status.topic(), error);
+            }
+        });
+    }
+
+    @Override
+    public Collection<TopicStatus> topics(String connector) {
+        Map<String, TopicStatus> byTopic = topics.get(connector);
+        return byTopic == null ? List.of() : List.copyOf(byTopic.values());
+    }
+
+    @Override
+    public void removeTopics(String connector) {
+        List<Map.Entry<byte[], byte[]>> tombstones = new ArrayList<>();
+        for (TopicStatus topic : topics(connector)) {
+            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(topic.topic(), connector)), null));
+        }
+        StoreWrites.await(topicLog.sendAll(tombstones).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
+                "reset the topics of connector " + connector + " in topic " + topic.name());
+    }
+
+    static String topicKey(String topic, String connector) {
+        return TOPIC_PREFIX + topic + TOPIC_SEPARATOR + connector;
+    }
+
+    @Override
     public void remove(String connector) {
         List<Map.Entry<byte[], byte[]>> tombstones = new ArrayList<>();
         tombstones.add(new AbstractMap.SimpleEntry<>(bytes(CONNECTOR_PREFIX + connector), null));
         for (TaskStatus task : tasks(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(taskKey(task.id())), null));
+        }
+        for (TopicStatus used : topics(connector)) {
+            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
         }
         StoreWrites.await(topicLog.sendAll(tombstones).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
                 "remove the status of connector " + connector + " from topic " + topic.name());
@@ -136,9 +180,33 @@ public final class KafkaStatusStore implements StatusStore {
                         .put(id.task(), new TaskStatus(id, State.valueOf(value.path("state").asText()),
                                 text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt()));
             }
+        } else if (key.startsWith(TOPIC_PREFIX)) {
+            applyTopic(key, record.value());
         } else {
             log.debug("Ignoring status record with key {}", key);
         }
+    }
+
+    private void applyTopic(String key, byte[] raw) {
+        String rest = key.substring(TOPIC_PREFIX.length());
+        int separator = rest.lastIndexOf(TOPIC_SEPARATOR);
+        if (separator <= 0) {
+            log.warn("Ignoring topic status record with malformed key {}", key);
+            return;
+        }
+        String topicName = rest.substring(0, separator);
+        String connector = rest.substring(separator + TOPIC_SEPARATOR.length());
+        JsonNode value = parse(raw);
+        if (value == null) {
+            topics.computeIfPresent(connector, (c, byTopic) -> {
+                byTopic.remove(topicName);
+                return byTopic.isEmpty() ? null : byTopic;
+            });
+            return;
+        }
+        JsonNode topic = value.path("topic");
+        topics.computeIfAbsent(connector, c -> new ConcurrentHashMap<>()).put(topicName, new TopicStatus(topicName,
+                connector, topic.path("task").asInt(), topic.path("discoverTimestamp").asLong()));
     }
 
     static String taskKey(ConnectorTaskId id) {

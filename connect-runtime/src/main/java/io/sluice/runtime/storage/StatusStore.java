@@ -20,6 +20,22 @@ public interface StatusStore extends AutoCloseable {
 
     Collection<TaskStatus> tasks(String connector);
 
+    /**
+     * Records that a connector used a topic (KIP-558). Asynchronous: it may run on a Kafka client's
+     * I/O thread, so it must never wait for the write.
+     */
+    default void put(TopicStatus status) {
+    }
+
+    /** The topics the connector used since they were last reset; empty when none. */
+    default Collection<TopicStatus> topics(String connector) {
+        return java.util.List.of();
+    }
+
+    /** Forgets the topics the connector used, waiting until the store reflects it. */
+    default void removeTopics(String connector) {
+    }
+
     /** Forgets a deleted connector and its tasks. */
     void remove(String connector);
 

@@ -54,6 +54,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
     private final List<SinkRecord> batch = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
+    private final Set<String> usedTopics = new HashSet<>();
     private final Set<TopicPartition> contextPaused = new HashSet<>();
     private final Map<TopicPartition, Long> seeks = new HashMap<>();
     private KafkaConsumer<byte[], byte[]> consumer;
@@ -134,6 +135,9 @@ final class SinkTaskRunner extends TaskRunner {
         }
         // per partition, so the next offset to commit is recorded once per partition, not once per record
         for (TopicPartition tp : records.partitions()) {
+            if (usedTopics.add(tp.topic())) {
+                status.topicUsed(id, tp.topic());
+            }
             List<ConsumerRecord<byte[], byte[]>> consumed = records.records(tp);
             for (ConsumerRecord<byte[], byte[]> record : consumed) {
                 SinkRecord converted = recordConverter.convert(record);

@@ -16,6 +16,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -56,6 +58,7 @@ final class SourceTaskRunner extends TaskRunner {
     private final SubmittedOffsets submitted = new SubmittedOffsets();
     private final Map<Map<String, Object>, Map<String, Object>> unwritten = new HashMap<>();
     private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
+    private final Set<String> usedTopics = ConcurrentHashMap.newKeySet();
     private final boolean overridesCommitRecord;
     private final Object commitLock = new Object();
     private Producer<byte[], byte[]> producer;
@@ -187,6 +190,9 @@ final class SourceTaskRunner extends TaskRunner {
             // commitRecord before the ack, so an offset is never written before the task heard of its record
             commitRecord(original, metadata);
             submitted.ack(s);
+            if (usedTopics.add(metadata.topic())) {
+                status.topicUsed(id, metadata.topic());
+            }
         } else if (errors.toleratesAll()) {
             log.error("{} failed to send a record to topic {}; skipping it (errors.tolerance=all)", this, original.topic(), e);
             dropped(original, s);

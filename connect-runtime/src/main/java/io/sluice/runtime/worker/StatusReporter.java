@@ -5,6 +5,7 @@ import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
+import io.sluice.runtime.storage.TopicStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.function.IntSupplier;
@@ -18,11 +19,32 @@ final class StatusReporter {
     private final String workerId;
     private final StatusStore store;
     private final IntSupplier generation;
+    private final boolean trackTopics;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
+        this(workerId, store, generation, true);
+    }
+
+    StatusReporter(String workerId, StatusStore store, IntSupplier generation, boolean trackTopics) {
         this.workerId = workerId;
         this.store = store;
         this.generation = generation;
+        this.trackTopics = trackTopics;
+    }
+
+    /**
+     * Records that a task used a topic (KIP-558, topic.tracking.enable). Callers report each topic once
+     * per task run; the write is asynchronous, so this is safe on a producer's I/O thread.
+     */
+    void topicUsed(ConnectorTaskId id, String topic) {
+        if (!trackTopics) {
+            return;
+        }
+        try {
+            store.put(new TopicStatus(topic, id.connector(), id.task(), System.currentTimeMillis()));
+        } catch (RuntimeException e) {
+            log.warn("Could not record that task {} uses topic {}", id, topic, e);
+        }
     }
 
     void connector(String connector, State state) {

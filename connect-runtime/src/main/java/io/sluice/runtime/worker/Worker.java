@@ -62,7 +62,7 @@ public final class Worker implements AutoCloseable {
         this.plugins = plugins;
         this.configProviders = configProviders;
         this.offsets = offsets;
-        this.status = new StatusReporter(workerId, statuses, () -> generation);
+        this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
         this.clients = new TaskClientConfigs(config, bootstrapServers);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
         this.committer.setRemoveOnCancelPolicy(true);
@@ -205,6 +205,22 @@ public final class Worker implements AutoCloseable {
     public Set<ConnectorTaskId> taskIds(String connector) {
         return tasks.keySet().stream().filter(id -> id.connector().equals(connector))
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** The store of source offsets this worker's tasks read and write. */
+    public OffsetStore offsetStore() {
+        return offsets;
+    }
+
+    /** Admin client settings for managing a connector's offsets: the worker's and the connector's admin overrides. */
+    public Map<String, Object> connectorAdminConfig(String connector, Map<String, String> connectorConfig) {
+        return clients.admin(new ConnectorTaskId(connector, 0), connectorConfig);
+    }
+
+    /** The consumer group of a sink connector's tasks: connect-NAME unless consumer.override.group.id says otherwise. */
+    public String sinkConsumerGroup(String connector, Map<String, String> connectorConfig) {
+        return String.valueOf(clients.consumer(new ConnectorTaskId(connector, 0), connectorConfig)
+                .get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG));
     }
 
     /** "source" or "sink" for a connector config's connector.class; "unknown" if it can't be loaded. */

@@ -82,4 +82,26 @@ class KafkaStatusStoreIT {
         assertEquals("{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w1:8083\",\"generation\":3}",
                 records.get("status-connector-c"));
     }
+
+    @Test
+    void topicsInUseAreRecordedInApachesFormatReadBackAndReset() {
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new TopicStatus("orders.v1", "my-conn", 2, 1_700_000_000_000L));
+            io.sluice.runtime.testing.Await.until(() -> store.topics("my-conn").size() == 1, Duration.ofSeconds(30),
+                    "topic status read back");
+        }
+        ConsumerRecord<String, String> record = KafkaTestBroker.consumeAll(topic, 1, Duration.ofSeconds(30)).get(0);
+        assertEquals("status-topic-orders.v1:connector-my-conn", record.key());
+        assertEquals("{\"topic\":{\"name\":\"orders.v1\",\"connector\":\"my-conn\",\"task\":2,"
+                + "\"discoverTimestamp\":1700000000000}}", record.value());
+        try (KafkaStatusStore reopened = newStore()) {
+            assertEquals(List.of(new TopicStatus("orders.v1", "my-conn", 2, 1_700_000_000_000L)),
+                    List.copyOf(reopened.topics("my-conn")));
+            reopened.removeTopics("my-conn");
+            assertEquals(List.of(), List.copyOf(reopened.topics("my-conn")));
+        }
+        try (KafkaStatusStore again = newStore()) {
+            assertEquals(List.of(), List.copyOf(again.topics("my-conn")), "the reset is durable");
+        }
+    }
 }

@@ -15,18 +15,28 @@ import java.util.Map;
 /** A plain HTTP client for the Connect REST API, as scripts and tools use it. */
 public final class RestClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI base;
 
     /** A response: status code and body parsed as JSON (null when empty). */
-    public record Response(int status, JsonNode body, String raw) {
+    public record Response(int status, JsonNode body, String raw, java.net.http.HttpHeaders headers) {
+        public Response(int status, JsonNode body, String raw) {
+            this(status, body, raw, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
         public <T> T as(TypeReference<T> type) {
             return JSON.convertValue(body, type);
         }
     }
 
     public RestClient(URI base) {
+        this(base, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build());
+    }
+
+    /** A client over a given HttpClient, e.g. one that trusts a test certificate for https listeners. */
+    public RestClient(URI base, HttpClient http) {
         this.base = base;
+        this.http = http;
     }
 
     public Response get(String path) {
@@ -45,6 +55,24 @@ public final class RestClient {
     public Response put(String path, Object body) {
         return send(HttpRequest.newBuilder(base.resolve(path)).PUT(json(body))
                 .header("Content-Type", "application/json"));
+    }
+
+    public Response patch(String path, Object body) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).method("PATCH", json(body))
+                .header("Content-Type", "application/json"));
+    }
+
+    /**
+     * Sends any request: method, path (may be malformed), body (null for none) and header name/value pairs,
+     * for malformed-request and authentication tests.
+     */
+    public Response request(String method, String path, String body, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        return send(builder);
     }
 
     /** Sends a raw body, for malformed-request tests. */
@@ -93,7 +121,7 @@ public final class RestClient {
                     HttpResponse.BodyHandlers.ofString());
             String raw = response.body();
             JsonNode body = raw == null || raw.isBlank() ? null : parse(raw);
-            return new Response(response.statusCode(), body, raw);
+            return new Response(response.statusCode(), body, raw, response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

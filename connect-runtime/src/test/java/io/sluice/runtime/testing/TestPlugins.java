@@ -21,6 +21,11 @@ public final class TestPlugins {
         return root().resolve("connect-file").resolve("connect-file-4.3.1.jar");
     }
 
+    /** Apache's connect-basic-auth-extension 4.3.1 jar (a ConnectRestExtension). */
+    public static Path basicAuthExtensionJar() {
+        return root().resolve("basic-auth").resolve("connect-basic-auth-extension-4.3.1.jar");
+    }
+
     /** Debezium's JDBC sink plugin directory (its 39 jars). */
     public static Path debeziumJdbcDir() {
         return root().resolve("debezium-connector-jdbc");

@@ -1,0 +1,63 @@
+package io.sluice.runtime.rest;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The REST server's worker keys beyond listeners: Apache's admin.listeners, listeners.https.ssl.*,
+ * rest.extension.classes and topic tracking, plus Sluice's built-in basic authentication.
+ */
+public final class RestConfig extends AbstractConfig {
+    public static final String ADMIN_LISTENERS = "admin.listeners";
+    public static final String REST_EXTENSION_CLASSES = "rest.extension.classes";
+    public static final String HTTPS_PREFIX = "listeners.https.";
+    public static final String BASIC_AUTH_USERS_FILE = "rest.basic.auth.users.file";
+    public static final String BASIC_AUTH_REALM = "rest.basic.auth.realm";
+
+    public static final ConfigDef CONFIG = new ConfigDef()
+            .define(ADMIN_LISTENERS, Type.LIST, null, Importance.LOW,
+                    "Listeners serving /admin endpoints (http:// or https://). Unset: the main listeners serve them; "
+                            + "empty: the admin endpoints are disabled.")
+            .define(REST_EXTENSION_CLASSES, Type.LIST, List.of(), Importance.LOW,
+                    "ConnectRestExtension classes from the plugin path (e.g. Apache's "
+                            + "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension), "
+                            + "registered in this order.")
+            .define(BASIC_AUTH_USERS_FILE, Type.STRING, null, Importance.MEDIUM,
+                    "Sluice's built-in REST authentication: a properties file of user=password lines (the format of "
+                            + "Apache's basic-auth credentials file). When set, every request needs HTTP Basic credentials "
+                            + "from this file; others get 401 with WWW-Authenticate.")
+            .define(BASIC_AUTH_REALM, Type.STRING, "Sluice", Importance.LOW,
+                    "The realm named in the WWW-Authenticate header of a 401.");
+
+    public RestConfig(Map<?, ?> workerProps) {
+        super(CONFIG, workerProps, false);
+    }
+
+    /**
+     * TLS settings of https listeners: the listeners.https.ssl.* keys when any is given (prefix removed),
+     * otherwise the worker's top-level ssl.* keys, as Apache does.
+     */
+    public Map<String, Object> httpsSslSettings() {
+        Map<String, Object> prefixed = originalsWithPrefix(HTTPS_PREFIX);
+        Map<String, Object> ssl = new HashMap<>();
+        prefixed.forEach((k, v) -> {
+            if (k.startsWith("ssl.")) {
+                ssl.put(k, v);
+            }
+        });
+        if (!ssl.isEmpty()) {
+            return ssl;
+        }
+        originals().forEach((k, v) -> {
+            if (k.startsWith("ssl.")) {
+                ssl.put(k, v);
+            }
+        });
+        return ssl;
+    }
+}
