@@ -44,7 +44,9 @@ class FileSinkIT {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("sink", Map.of(
                     "connector.class", "io.sluice.file.FileSinkConnector", "topics", topic,
-                    "output.path", out.toString(), "flush.size", "7000")).status());
+                    "output.path", out.toString(), "flush.size", "7000",
+                    // the killed worker's group member is dropped after this, not Kafka's default 45 s
+                    "consumer.override.session.timeout.ms", "6000")).status());
             Await.until(() -> finishedFiles(out).size() >= 4, Duration.ofSeconds(60), "some files rotated");
             worker.kill();
             int beforeRestart = allLines(out).size();
