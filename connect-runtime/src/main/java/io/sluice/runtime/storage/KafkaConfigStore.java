@@ -22,10 +22,7 @@ public final class KafkaConfigStore implements ConfigStore {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfigStore.class);
 
-    private final CompactedTopic topic;
-    private final Map<String, Object> clientConfig;
-    private final Duration timeout;
-    private final KafkaTopicLog topicLog;
+    private final StoreTopic topic;
     private final Object lock = new Object();
     // all guarded by lock; written only by the reader thread
     private final Map<String, Map<String, String>> connectorConfigs = new HashMap<>();
@@ -34,7 +31,6 @@ public final class KafkaConfigStore implements ConfigStore {
     private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
     private long offset = -1;
     private volatile Listener listener;
-    private volatile boolean started;
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
     public KafkaConfigStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
@@ -42,25 +38,20 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     public KafkaConfigStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = topic;
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.timeout = timeout;
-        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-config-reader");
+        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-config-reader");
     }
 
     @Override
-    public synchronized void start() {
+    public void start() {
+        boolean started = topic.start(partitions -> {
+            if (partitions != 1) {
+                throw new StoreException("Config topic " + topic.name() + " has " + partitions + " partitions; it must "
+                        + "have exactly one so every worker reads config changes in the same order. Use another topic name.");
+            }
+        });
         if (started) {
-            return;
+            log.info("Config store read topic {}: {} connectors", topic.name(), snapshot().connectorConfigs().size());
         }
-        int partitions = topic.ensure(clientConfig);
-        if (partitions != 1) {
-            throw new StoreException("Config topic " + topic.name() + " has " + partitions + " partitions; it must have "
-                    + "exactly one so every worker reads config changes in the same order. Use another topic name.");
-        }
-        topicLog.start(timeout);
-        started = true;
-        log.info("Config store read topic {}: {} connectors", topic.name(), snapshot().connectorConfigs().size());
     }
 
     @Override
@@ -126,14 +117,12 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
-    public synchronized void close() {
-        topicLog.close();
-        started = false;
+    public void close() {
+        topic.close();
     }
 
     private void write(List<Map.Entry<byte[], byte[]>> records, String what) {
-        StoreWrites.await(topicLog.sendAll(records).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
-                what + " to topic " + topic.name());
+        topic.writeAndWait(records, what);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -156,7 +145,7 @@ public final class KafkaConfigStore implements ConfigStore {
             }
         }
         Listener current = listener;
-        if (event != null && current != null && started) {
+        if (event != null && current != null && topic.started()) {
             try {
                 event.accept(current);
             } catch (RuntimeException e) {

@@ -24,38 +24,27 @@ public final class KafkaOffsetStore implements OffsetStore {
     /** Key field of the records that mark an offsets file as imported; not a connector offset key. */
     static final String IMPORT_MARKER_FIELD = "sluice.offset.file.import";
 
-    private final CompactedTopic topic;
-    private final Map<String, Object> clientConfig;
-    private final Duration timeout;
+    private final StoreTopic topic;
     private final OffsetRecordFormat format = new OffsetRecordFormat();
-    private final KafkaTopicLog topicLog;
     /** connector -> serialized key -> (partition, offset) */
     private final Map<String, Map<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>>> offsets =
             new ConcurrentHashMap<>();
     private final Set<String> importedSources = ConcurrentHashMap.newKeySet();
     private final Set<ByteBuffer> keys = ConcurrentHashMap.newKeySet();
-    private boolean started;
 
     public KafkaOffsetStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
         this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
     }
 
     public KafkaOffsetStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = topic;
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.timeout = timeout;
-        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-offsets-reader");
+        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-offsets-reader");
     }
 
     @Override
-    public synchronized void start() {
-        if (started) {
-            return;
+    public void start() {
+        if (topic.start(partitions -> { })) {
+            log.info("Offset store read topic {}: offsets of {} connectors", topic.name(), offsets.size());
         }
-        topic.ensure(clientConfig);
-        topicLog.start(timeout);
-        started = true;
-        log.info("Offset store read topic {}: offsets of {} connectors", topic.name(), offsets.size());
     }
 
     @Override
@@ -96,7 +85,7 @@ public final class KafkaOffsetStore implements OffsetStore {
 
     /** Writes already-serialized offset records; completes once acknowledged and read back. */
     CompletableFuture<Void> writeRaw(List<Map.Entry<byte[], byte[]>> records) {
-        return topicLog.sendAll(records).thenCompose(acked -> topicLog.readToEndAsync());
+        return topic.write(records);
     }
 
     /** Whether the topic holds a record under exactly this serialized key (a tombstone removes it). */
@@ -113,18 +102,16 @@ public final class KafkaOffsetStore implements OffsetStore {
     void recordImport(String source, int entries) {
         byte[] key = format.anyKey(Map.of(IMPORT_MARKER_FIELD, source));
         byte[] value = format.anyKey(Map.of("entries", entries, "imported_at", System.currentTimeMillis()));
-        StoreWrites.await(writeRaw(List.of(new AbstractMap.SimpleEntry<>(key, value))), timeout,
-                "record the import of " + source + " in topic " + topic.name());
+        topic.writeAndWait(List.of(new AbstractMap.SimpleEntry<>(key, value)), "record the import of " + source);
     }
 
     Duration timeout() {
-        return timeout;
+        return topic.timeout();
     }
 
     @Override
-    public synchronized void close() {
-        topicLog.close();
-        started = false;
+    public void close() {
+        topic.close();
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {

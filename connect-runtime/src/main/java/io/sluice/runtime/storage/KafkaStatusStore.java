@@ -31,35 +31,24 @@ public final class KafkaStatusStore implements StatusStore {
     static final String TOPIC_SEPARATOR = ":connector-";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final CompactedTopic topic;
-    private final Map<String, Object> clientConfig;
-    private final Duration timeout;
-    private final KafkaTopicLog topicLog;
+    private final StoreTopic topic;
     private final ConcurrentMap<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Integer, TaskStatus>> tasks = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, TopicStatus>> topics = new ConcurrentHashMap<>();
-    private boolean started;
 
     public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
         this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
     }
 
     public KafkaStatusStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = topic;
-        this.clientConfig = Map.copyOf(clientConfig);
-        this.timeout = timeout;
-        this.topicLog = new KafkaTopicLog(topic.name(), clientConfig, this::apply, "sluice-status-reader");
+        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-status-reader");
     }
 
     @Override
-    public synchronized void start() {
-        if (started) {
-            return;
+    public void start() {
+        if (topic.start(partitions -> { })) {
+            log.info("Status store read topic {}: status of {} connectors", topic.name(), connectors.size());
         }
-        topic.ensure(clientConfig);
-        topicLog.start(timeout);
-        started = true;
-        log.info("Status store read topic {}: status of {} connectors", topic.name(), connectors.size());
     }
 
     @Override
@@ -91,15 +80,15 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void put(TopicStatus status) {
-        ObjectNode topic = JSON.createObjectNode();
-        topic.put("name", status.topic());
-        topic.put("connector", status.connector());
-        topic.put("task", status.task());
-        topic.put("discoverTimestamp", status.discoverTimestamp());
+        ObjectNode used = JSON.createObjectNode();
+        used.put("name", status.topic());
+        used.put("connector", status.connector());
+        used.put("task", status.task());
+        used.put("discoverTimestamp", status.discoverTimestamp());
         ObjectNode value = JSON.createObjectNode();
-        value.set("topic", topic);
+        value.set("topic", used);
         String key = topicKey(status.topic(), status.connector());
-        topicLog.send(bytes(key), value.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((acked, error) -> {
+        topic.send(bytes(key), value.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((acked, error) -> {
             if (error != null) {
                 log.warn("Could not record that connector {} uses topic {}", status.connector(), status.topic(), error);
             }
@@ -118,8 +107,7 @@ public final class KafkaStatusStore implements StatusStore {
         for (TopicStatus topic : topics(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(topic.topic(), connector)), null));
         }
-        StoreWrites.await(topicLog.sendAll(tombstones).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
-                "reset the topics of connector " + connector + " in topic " + topic.name());
+        topic.writeAndWait(tombstones, "reset the topics of connector " + connector);
     }
 
     static String topicKey(String topic, String connector) {
@@ -136,19 +124,16 @@ public final class KafkaStatusStore implements StatusStore {
         for (TopicStatus used : topics(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
         }
-        StoreWrites.await(topicLog.sendAll(tombstones).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
-                "remove the status of connector " + connector + " from topic " + topic.name());
+        topic.writeAndWait(tombstones, "remove the status of connector " + connector);
     }
 
     @Override
-    public synchronized void close() {
-        topicLog.close();
-        started = false;
+    public void close() {
+        topic.close();
     }
 
     private void write(String key, byte[] value) {
-        StoreWrites.await(topicLog.send(bytes(key), value).thenCompose(acked -> topicLog.readToEndAsync()), timeout,
-                "write status " + key + " to topic " + topic.name());
+        topic.writeAndWait(List.of(new AbstractMap.SimpleEntry<>(bytes(key), value)), "write status " + key);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {

@@ -1,0 +1,78 @@
+package io.sluice.runtime.storage;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * A store's compacted topic and its log: created if missing and read to the end on start, and
+ * written so that a write returns only once Kafka acknowledged it and the store has read it back.
+ */
+final class StoreTopic implements AutoCloseable {
+    private final CompactedTopic topic;
+    private final Map<String, Object> clientConfig;
+    private final Duration timeout;
+    private final KafkaTopicLog log;
+    private volatile boolean started;
+
+    StoreTopic(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout,
+               Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
+        this.topic = topic;
+        this.clientConfig = Map.copyOf(clientConfig);
+        this.timeout = timeout;
+        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread);
+    }
+
+    /**
+     * Creates the topic if missing, lets {@code checkPartitions} refuse its partition count, then
+     * reads it to the end. Returns false when it had already started.
+     */
+    synchronized boolean start(IntConsumer checkPartitions) {
+        if (started) {
+            return false;
+        }
+        checkPartitions.accept(topic.ensure(clientConfig));
+        log.start(timeout);
+        started = true;
+        return true;
+    }
+
+    /** Whether the initial read is done: records applied after it are live changes. */
+    boolean started() {
+        return started;
+    }
+
+    String name() {
+        return topic.name();
+    }
+
+    Duration timeout() {
+        return timeout;
+    }
+
+    /** Writes records; completes once Kafka acknowledged them and the store has read them back. */
+    CompletableFuture<Void> write(List<Map.Entry<byte[], byte[]>> records) {
+        return log.sendAll(records).thenCompose(acked -> log.readToEndAsync());
+    }
+
+    /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
+    void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
+        StoreWrites.await(write(records), timeout, what + " in topic " + topic.name());
+    }
+
+    /** Sends one record without waiting for it to be read back. */
+    CompletableFuture<RecordMetadata> send(byte[] key, byte[] value) {
+        return log.send(key, value);
+    }
+
+    @Override
+    public synchronized void close() {
+        log.close();
+        started = false;
+    }
+}
