@@ -93,7 +93,7 @@ final class WorkerConnector {
                     if (phase != Phase.STARTED) {
                         connector.start(config);
                         phase = Phase.STARTED;
-                        log.info("{}Connector {} started", PluginScope.connectorContext(name), name);
+                        log.info("Connector {} started", name); // the MDC carries [name|worker]
                         status.connector(name, State.RUNNING);
                     }
                 }
