@@ -11,7 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,14 +66,14 @@ final class BatchWriter {
         TableDefinition definition = tables.ensure(connection, table, shape);
         checkNotNull(definition, shape, rows);
         if (shape.keyCount() == 0) {
-            writeRows(connection, table, shape, rows);
+            writeRows(connection, table, definition, shape, rows);
             return;
         }
-        Set<List<Object>> deletes = new LinkedHashSet<>();
-        Map<List<Object>, SinkRow> finalWrites = new LinkedHashMap<>();
+        Set<Object> deletes = new HashSet<>();
+        Map<Object, SinkRow> finalWrites = new LinkedHashMap<>(rows.size() * 2);
         List<SinkRow> deleteRows = new ArrayList<>();
         for (SinkRow row : rows) {
-            List<Object> key = row.key();
+            Object key = row.key();
             if (row.delete()) {
                 finalWrites.remove(key);
                 if (deletes.add(key)) {
@@ -87,7 +87,7 @@ final class BatchWriter {
         if (!deleteRows.isEmpty()) {
             deleteRows(connection, table, shape.keyColumns(), deleteRows);
         }
-        writeRows(connection, table, shape, new ArrayList<>(finalWrites.values()));
+        writeRows(connection, table, definition, shape, new ArrayList<>(finalWrites.values()));
     }
 
     /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */
@@ -127,16 +127,19 @@ final class BatchWriter {
         }
     }
 
-    private void writeRows(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
+    private void writeRows(Connection connection, TableId table, TableDefinition definition, RowShape shape, List<SinkRow> rows)
             throws SQLException {
         if (rows.isEmpty() || (mode == InsertMode.UPDATE && shape.valueColumns().isEmpty())) {
             return;
         }
         List<SinkColumn> columns = shape.columns();
-        if (mode == InsertMode.INSERT) {
+        if (mode == InsertMode.INSERT || (mode == InsertMode.UPSERT && shape.keyCount() > 0)) {
             List<Object[]> values = new ArrayList<>(rows.size());
             rows.forEach(r -> values.add(r.values()));
-            if (dialect.bulkInsert(connection, table, columns, values)) {
+            // rows reach here with distinct keys (the last record per key), as an upsert in one statement needs
+            boolean written = mode == InsertMode.INSERT ? dialect.bulkInsert(connection, table, columns, values)
+                    : dialect.bulkUpsert(connection, table, definition, columns, values);
+            if (written) {
                 return;
             }
         }
