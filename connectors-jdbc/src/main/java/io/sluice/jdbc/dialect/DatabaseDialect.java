@@ -69,19 +69,6 @@ public interface DatabaseDialect {
         return false;
     }
 
-    /**
-     * Upserts rows with distinct keys through the database's bulk path (PostgreSQL: COPY into a
-     * session stage table, then one INSERT ... ON CONFLICT); false when the dialect has none.
-     */
-    default boolean bulkUpsert(Connection connection, TableId table, TableDefinition definition, List<SinkColumn> columns,
-            List<Object[]> rows) throws SQLException {
-        return false;
-    }
-
-    /** Called after the caller rolled back a transaction on this connection (session state created in it is gone). */
-    default void afterRollback(Connection connection) {
-    }
-
     /** Tables (of the given types) visible to the connection, outside the system schemas. */
     List<TableId> listTables(Connection connection, String schemaPattern, List<String> tableTypes)
             throws SQLException;

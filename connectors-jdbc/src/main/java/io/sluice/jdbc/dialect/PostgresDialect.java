@@ -23,7 +23,7 @@ import org.postgresql.util.ServerErrorMessage;
 /** PostgreSQL: INSERT ... ON CONFLICT upserts, COPY for plain inserts, native arrays, jsonb/uuid through untyped strings. */
 public class PostgresDialect extends AnsiDialect {
 
-    private final PostgresStaging staging = new PostgresStaging();
+    /** One per dialect, and a dialect per task: its buffer is reused across puts. */
     private CopyTextEncoder encoder;
 
     public PostgresDialect(ZoneId zone) {
@@ -166,31 +166,6 @@ public class PostgresDialect extends AnsiDialect {
             throws SQLException {
         copy(connection, quote(table), columns, rows);
         return true;
-    }
-
-    /**
-     * COPYs the rows into the session's stage table for this shape, then moves them into the
-     * table with one INSERT ... ON CONFLICT; the rows must have distinct keys (the caller keeps the
-     * last record per key). The stage is emptied by the same statement, so it can be reused
-     * within the transaction.
-     */
-    @Override
-    public boolean bulkUpsert(Connection connection, TableId table, TableDefinition definition, List<SinkColumn> columns,
-            List<Object[]> rows) throws SQLException {
-        String stage = staging.stageFor(connection, table, definition, columns, this);
-        copy(connection, stage, columns, rows);
-        String list = columnList(columns);
-        String sql = "WITH moved AS (DELETE FROM " + stage + " RETURNING *) INSERT INTO " + quote(table)
-                + " (" + list + ") SELECT " + list + " FROM moved" + onConflict(columns);
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.executeUpdate();
-        }
-        return true;
-    }
-
-    @Override
-    public void afterRollback(Connection connection) {
-        staging.forget(connection);
     }
 
     private void copy(Connection connection, String quotedTable, List<SinkColumn> columns, List<Object[]> rows)

@@ -66,7 +66,7 @@ final class BatchWriter {
         TableDefinition definition = tables.ensure(connection, table, shape);
         checkNotNull(definition, shape, rows);
         if (shape.keyCount() == 0) {
-            writeRows(connection, table, definition, shape, rows);
+            writeRows(connection, table, shape, rows);
             return;
         }
         Set<Object> deletes = new HashSet<>();
@@ -87,7 +87,7 @@ final class BatchWriter {
         if (!deleteRows.isEmpty()) {
             deleteRows(connection, table, shape.keyColumns(), deleteRows);
         }
-        writeRows(connection, table, definition, shape, new ArrayList<>(finalWrites.values()));
+        writeRows(connection, table, shape, new ArrayList<>(finalWrites.values()));
     }
 
     /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */
@@ -127,19 +127,16 @@ final class BatchWriter {
         }
     }
 
-    private void writeRows(Connection connection, TableId table, TableDefinition definition, RowShape shape, List<SinkRow> rows)
+    private void writeRows(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
             throws SQLException {
         if (rows.isEmpty() || (mode == InsertMode.UPDATE && shape.valueColumns().isEmpty())) {
             return;
         }
         List<SinkColumn> columns = shape.columns();
-        if (mode == InsertMode.INSERT || (mode == InsertMode.UPSERT && shape.keyCount() > 0)) {
+        if (mode == InsertMode.INSERT) {
             List<Object[]> values = new ArrayList<>(rows.size());
             rows.forEach(r -> values.add(r.values()));
-            // rows reach here with distinct keys (the last record per key), as an upsert in one statement needs
-            boolean written = mode == InsertMode.INSERT ? dialect.bulkInsert(connection, table, columns, values)
-                    : dialect.bulkUpsert(connection, table, definition, columns, values);
-            if (written) {
+            if (dialect.bulkInsert(connection, table, columns, values)) {
                 return;
             }
         }

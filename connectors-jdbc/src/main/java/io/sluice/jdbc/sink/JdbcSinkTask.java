@@ -158,7 +158,6 @@ public class JdbcSinkTask extends SinkTask {
         } catch (SQLException e) {
             log.warn("Rollback failed: {}", e.getMessage());
         }
-        dialect.afterRollback(connection);
     }
 
     @Override

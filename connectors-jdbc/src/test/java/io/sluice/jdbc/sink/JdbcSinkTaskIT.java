@@ -254,6 +254,24 @@ class JdbcSinkTaskIT {
     }
 
     @Test
+    void aCopyThatFailsMidStreamReportsTheBadRecordAndTheConnectionWritesOnAfterwards() {
+        db.execute("CREATE TABLE copied (id bigint, name text, amount numeric(4,2))");
+        RecordingSinkContext context = new RecordingSinkContext(true);
+        JdbcSinkTask task = task(context, "insert.mode", "insert", "connection.pool.size", "1");
+        // enough rows to stream several buffers before the server sees the bad one
+        String longName = "x".repeat(200);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long id = 0; id < 3000; id++) {
+            batch.add(keyed("copied", id, id + longName, id == 2500 ? "123456.00" : "1.00"));
+        }
+        task.put(batch);
+        assertEquals(1, context.errant.size());
+        assertEquals(2999L, db.scalar("SELECT count(*) FROM copied"));
+        task.put(List.of(keyed("copied", 5000, "after", "2.00")));
+        assertEquals(3000L, db.scalar("SELECT count(*) FROM copied"));
+    }
+
+    @Test
     void schemalessValuesAreRejectedWithAHint() {
         ConnectException e = assertThrows(ConnectException.class,
                 () -> task().put(List.of(record("nostruct", null, null, null, Map.of("a", 1)))));
