@@ -162,6 +162,11 @@ public class PostgresDialect extends AnsiDialect {
     }
 
     @Override
+    public boolean hasBulkInsert() {
+        return true;
+    }
+
+    @Override
     public boolean bulkInsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
             throws SQLException {
         copy(connection, quote(table), columns, rows);

@@ -35,6 +35,23 @@ final class BatchWriter {
         this.batchSize = batchSize;
     }
 
+    /**
+     * Whether writing these rows takes exactly one statement (one bulk insert into a table already
+     * fit for them), so it can run as its own transaction without a separate COMMIT.
+     */
+    boolean isSingleStatement(List<SinkRow> rows) {
+        if (mode != InsertMode.INSERT || !dialect.hasBulkInsert() || rows.isEmpty()) {
+            return false;
+        }
+        SinkRow first = rows.get(0);
+        for (SinkRow row : rows) {
+            if (row.delete() || row.shape() != first.shape() || !row.table().equals(first.table())) {
+                return false;
+            }
+        }
+        return tables.isReady(first.table(), first.shape());
+    }
+
     void write(Connection connection, List<SinkRow> rows) throws SQLException {
         Map<TableId, List<SinkRow>> byTable = new LinkedHashMap<>();
         for (SinkRow row : rows) {

@@ -269,6 +269,12 @@ class JdbcSinkTaskIT {
         assertEquals(2999L, db.scalar("SELECT count(*) FROM copied"));
         task.put(List.of(keyed("copied", 5000, "after", "2.00")));
         assertEquals(3000L, db.scalar("SELECT count(*) FROM copied"));
+        // the table is known now: a put of one shape is a single autocommitted COPY, failing as a whole
+        task.put(List.of(keyed("copied", 6000, "fine", "2.00"), keyed("copied", 6001, "bad", "123456.00")));
+        assertEquals(2, context.errant.size());
+        assertEquals(3001L, db.scalar("SELECT count(*) FROM copied"));
+        task.put(List.of(keyed("copied", 7000, "last", "3.00")));
+        assertEquals(3002L, db.scalar("SELECT count(*) FROM copied"));
     }
 
     @Test
