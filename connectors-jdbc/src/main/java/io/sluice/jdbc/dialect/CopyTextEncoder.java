@@ -1,6 +1,7 @@
 package io.sluice.jdbc.dialect;
 
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -12,36 +13,96 @@ import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
+import org.postgresql.copy.CopyIn;
 
-/** Writes rows in PostgreSQL's COPY text format (tab-separated, backslash escapes, \N for NULL). */
+/**
+ * Writes rows in PostgreSQL's COPY text format (tab-separated, backslash escapes, \N for NULL)
+ * straight into a COPY stream as UTF-8, through one reusable buffer: integers, booleans and
+ * strings are encoded without intermediate Strings. Not thread-safe (one per task).
+ */
 final class CopyTextEncoder {
     private static final HexFormat HEX = HexFormat.of();
+    private static final int FLUSH_AT = 1 << 16;
+    /** How each column's values are written: the common types have a direct path. */
+    private enum Kind { INTEGER, BOOLEAN, STRING, FLOAT, ARRAY, OTHER }
+
     private final ZoneId zone;
+    private byte[] buf = new byte[FLUSH_AT + 1024];
+    private int len;
 
     CopyTextEncoder(ZoneId zone) {
         this.zone = zone;
     }
 
-    String encode(List<SinkColumn> columns, List<Object[]> rows) {
-        StringBuilder sb = new StringBuilder(rows.size() * 64);
-        for (Object[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                if (i > 0) {
-                    sb.append('\t');
-                }
-                Object v = row[i];
-                if (v == null) {
-                    sb.append("\\N");
-                } else {
-                    Schema schema = columns.get(i).schema();
-                    String text = schema.type() == Schema.Type.ARRAY
-                            ? arrayLiteral(schema.valueSchema(), (List<?>) v, zone) : plainText(schema, v, zone);
-                    escapeInto(sb, text);
+    /** Streams the rows into the open COPY and ends it; cancels it if encoding or sending fails. */
+    void copy(CopyIn copyIn, List<SinkColumn> columns, List<Object[]> rows) throws SQLException {
+        Kind[] kinds = new Kind[columns.size()];
+        Schema[] schemas = new Schema[columns.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            schemas[i] = columns.get(i).schema();
+            kinds[i] = kind(schemas[i]);
+        }
+        len = 0;
+        boolean done = false;
+        try {
+            for (Object[] row : rows) {
+                encodeRow(kinds, schemas, row);
+                if (len >= FLUSH_AT) {
+                    copyIn.writeToCopy(buf, 0, len);
+                    len = 0;
                 }
             }
-            sb.append('\n');
+            if (len > 0) {
+                copyIn.writeToCopy(buf, 0, len);
+                len = 0;
+            }
+            copyIn.endCopy();
+            done = true;
+        } finally {
+            if (!done && copyIn.isActive()) {
+                copyIn.cancelCopy();
+            }
+            if (buf.length > 4 * FLUSH_AT) {
+                buf = new byte[FLUSH_AT + 1024];
+            }
         }
-        return sb.toString();
+    }
+
+    private static Kind kind(Schema schema) {
+        if (schema.name() != null) {
+            return Kind.OTHER;
+        }
+        return switch (schema.type()) {
+            case INT8, INT16, INT32, INT64 -> Kind.INTEGER;
+            case BOOLEAN -> Kind.BOOLEAN;
+            case STRING -> Kind.STRING;
+            case FLOAT32, FLOAT64 -> Kind.FLOAT;
+            case ARRAY -> Kind.ARRAY;
+            default -> Kind.OTHER;
+        };
+    }
+
+    private void encodeRow(Kind[] kinds, Schema[] schemas, Object[] row) {
+        for (int i = 0; i < row.length; i++) {
+            if (i > 0) {
+                put((byte) '\t');
+            }
+            Object v = row[i];
+            if (v == null) {
+                put((byte) '\\');
+                put((byte) 'N');
+                continue;
+            }
+            switch (kinds[i]) {
+                case INTEGER -> putLong(((Number) v).longValue());
+                case BOOLEAN -> put((byte) (((Boolean) v) ? 't' : 'f'));
+                case STRING -> putEscaped((String) v);
+                case FLOAT -> putAscii(v.toString());
+                case ARRAY -> putEscaped(arrayLiteral(schemas[i].valueSchema(), (List<?>) v, zone));
+                default -> putEscaped(plainText(schemas[i], v, zone));
+            }
+        }
+        put((byte) '\n');
     }
 
     /** The value as PostgreSQL's input syntax for its column type, before any COPY escaping. */
@@ -86,16 +147,99 @@ final class CopyTextEncoder {
         return sb.append('}').toString();
     }
 
-    private static void escapeInto(StringBuilder sb, String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> sb.append(c);
+    private void ensure(int extra) {
+        if (len + extra > buf.length) {
+            byte[] bigger = new byte[Math.max(buf.length * 2, len + extra)];
+            System.arraycopy(buf, 0, bigger, 0, len);
+            buf = bigger;
+        }
+    }
+
+    private void put(byte b) {
+        ensure(1);
+        buf[len++] = b;
+    }
+
+    private void putAscii(String s) {
+        ensure(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            buf[len++] = (byte) s.charAt(i);
+        }
+    }
+
+    private void putLong(long v) {
+        if (v == Long.MIN_VALUE) {
+            putAscii(Long.toString(v));
+            return;
+        }
+        ensure(20);
+        if (v < 0) {
+            buf[len++] = '-';
+            v = -v;
+        }
+        int start = len;
+        do {
+            buf[len++] = (byte) ('0' + (int) (v % 10));
+            v /= 10;
+        } while (v != 0);
+        for (int i = start, j = len - 1; i < j; i++, j--) {
+            byte t = buf[i];
+            buf[i] = buf[j];
+            buf[j] = t;
+        }
+    }
+
+    /** COPY-escapes the text and encodes it as UTF-8 (a lone surrogate becomes '?', as String.getBytes does). */
+    private void putEscaped(String s) {
+        int n = s.length();
+        ensure(n * 3);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                switch (c) {
+                    case '\\' -> putPair('\\');
+                    case '\n' -> putPair('n');
+                    case '\r' -> putPair('r');
+                    case '\t' -> putPair('t');
+                    default -> buf[len++] = (byte) c;
+                }
+            } else if (c < 0x800) {
+                buf[len++] = (byte) (0xC0 | (c >> 6));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    int cp = Character.toCodePoint(c, s.charAt(++i));
+                    buf[len++] = (byte) (0xF0 | (cp >> 18));
+                    buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
+                    buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
+                    buf[len++] = (byte) (0x80 | (cp & 0x3F));
+                } else {
+                    buf[len++] = '?';
+                }
+            } else {
+                buf[len++] = (byte) (0xE0 | (c >> 12));
+                buf[len++] = (byte) (0x80 | ((c >> 6) & 0x3F));
+                buf[len++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+    }
+
+    /** A backslash escape; the caller reserved 3 bytes per char, and an escape needs only 2. */
+    private void putPair(char escaped) {
+        buf[len++] = '\\';
+        buf[len++] = (byte) escaped;
+    }
+
+    /** The COPY text of the rows, as {@link #copy} would send it. */
+    byte[] encode(List<SinkColumn> columns, List<Object[]> rows) {
+        Kind[] kinds = new Kind[columns.size()];
+        Schema[] schemas = new Schema[columns.size()];
+        for (int i = 0; i < kinds.length; i++) {
+            schemas[i] = columns.get(i).schema();
+            kinds[i] = kind(schemas[i]);
+        }
+        len = 0;
+        rows.forEach(row -> encodeRow(kinds, schemas, row));
+        return java.util.Arrays.copyOf(buf, len);
     }
 }

@@ -69,6 +69,11 @@ public interface DatabaseDialect {
         return false;
     }
 
+    /** Whether {@link #bulkInsert} writes rows in a single statement. */
+    default boolean hasBulkInsert() {
+        return false;
+    }
+
     /** Tables (of the given types) visible to the connection, outside the system schemas. */
     List<TableId> listTables(Connection connection, String schemaPattern, List<String> tableTypes)
             throws SQLException;

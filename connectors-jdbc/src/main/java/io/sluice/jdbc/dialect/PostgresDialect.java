@@ -1,9 +1,6 @@
 package io.sluice.jdbc.dialect;
 
 import io.sluice.jdbc.TableId;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -19,11 +16,15 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 
 /** PostgreSQL: INSERT ... ON CONFLICT upserts, COPY for plain inserts, native arrays, jsonb/uuid through untyped strings. */
 public class PostgresDialect extends AnsiDialect {
+
+    /** One per dialect, and a dialect per task: its buffer is reused across puts. */
+    private CopyTextEncoder encoder;
 
     public PostgresDialect(ZoneId zone) {
         super(zone);
@@ -52,9 +53,13 @@ public class PostgresDialect extends AnsiDialect {
 
     @Override
     public String upsertSql(TableId table, List<SinkColumn> columns) {
+        return insertSql(table, columns) + onConflict(columns);
+    }
+
+    private String onConflict(List<SinkColumn> columns) {
         StringJoiner set = new StringJoiner(", ");
         nonKeys(columns).forEach(c -> set.add(quote(c.name()) + " = EXCLUDED." + quote(c.name())));
-        return insertSql(table, columns) + " ON CONFLICT (" + columnList(keys(columns)) + ") DO "
+        return " ON CONFLICT (" + columnList(keys(columns)) + ") DO "
                 + (set.length() == 0 ? "NOTHING" : "UPDATE SET " + set);
     }
 
@@ -157,16 +162,25 @@ public class PostgresDialect extends AnsiDialect {
     }
 
     @Override
+    public boolean hasBulkInsert() {
+        return true;
+    }
+
+    @Override
     public boolean bulkInsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
             throws SQLException {
-        String sql = "COPY " + quote(table) + " (" + columnList(columns) + ") FROM STDIN";
-        byte[] data = new CopyTextEncoder(zone).encode(columns, rows).getBytes(StandardCharsets.UTF_8);
-        try {
-            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(data));
-        } catch (IOException e) {
-            throw new ConnectException("COPY into " + table + " failed", e);
-        }
+        copy(connection, quote(table), columns, rows);
         return true;
+    }
+
+    private void copy(Connection connection, String quotedTable, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        if (encoder == null) {
+            encoder = new CopyTextEncoder(zone);
+        }
+        CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI()
+                .copyIn("COPY " + quotedTable + " (" + columnList(columns) + ") FROM STDIN");
+        encoder.copy(copyIn, columns, rows);
     }
 
     @Override

@@ -11,7 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +33,23 @@ final class BatchWriter {
         this.tables = tables;
         this.mode = mode;
         this.batchSize = batchSize;
+    }
+
+    /**
+     * Whether writing these rows takes exactly one statement (one bulk insert into a table already
+     * fit for them), so it can run as its own transaction without a separate COMMIT.
+     */
+    boolean isSingleStatement(List<SinkRow> rows) {
+        if (mode != InsertMode.INSERT || !dialect.hasBulkInsert() || rows.isEmpty()) {
+            return false;
+        }
+        SinkRow first = rows.get(0);
+        for (SinkRow row : rows) {
+            if (row.delete() || row.shape() != first.shape() || !row.table().equals(first.table())) {
+                return false;
+            }
+        }
+        return tables.isReady(first.table(), first.shape());
     }
 
     void write(Connection connection, List<SinkRow> rows) throws SQLException {
@@ -69,11 +86,11 @@ final class BatchWriter {
             writeRows(connection, table, shape, rows);
             return;
         }
-        Set<List<Object>> deletes = new LinkedHashSet<>();
-        Map<List<Object>, SinkRow> finalWrites = new LinkedHashMap<>();
+        Set<Object> deletes = new HashSet<>();
+        Map<Object, SinkRow> finalWrites = new LinkedHashMap<>(rows.size() * 2);
         List<SinkRow> deleteRows = new ArrayList<>();
         for (SinkRow row : rows) {
-            List<Object> key = row.key();
+            Object key = row.key();
             if (row.delete()) {
                 finalWrites.remove(key);
                 if (deletes.add(key)) {

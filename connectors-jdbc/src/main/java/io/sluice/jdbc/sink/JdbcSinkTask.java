@@ -82,12 +82,24 @@ public class JdbcSinkTask extends SinkTask {
             return;
         }
         try (Connection connection = pool.connection()) {
+            // one statement is a transaction of its own: autocommit saves the COMMIT round trip
+            boolean single = writer.isSingleStatement(rows);
             try {
+                if (single) {
+                    connection.setAutoCommit(true);
+                }
                 writer.write(connection, rows);
-                connection.commit();
+                if (single) {
+                    connection.setAutoCommit(false);
+                } else {
+                    connection.commit();
+                }
                 retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
                 log.debug("Wrote {} rows", rows.size());
             } catch (SQLException | ConnectException e) {
+                if (single) {
+                    restoreTransactions(connection);
+                }
                 rollback(connection);
                 handleFailure(connection, rows, e);
             }
@@ -149,6 +161,14 @@ public class JdbcSinkTask extends SinkTask {
         log.warn("Reporting record {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
                 record.kafkaOffset(), e.getMessage());
         reporter.report(record, e);
+    }
+
+    private static void restoreTransactions(Connection connection) {
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            log.warn("Could not turn autocommit off again: {}", e.getMessage());
+        }
     }
 
     private void rollback(Connection connection) {

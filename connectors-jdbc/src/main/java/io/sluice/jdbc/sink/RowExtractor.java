@@ -79,10 +79,18 @@ final class RowExtractor {
         RowShape shape = shape(record.keySchema(), record.valueSchema(), record);
         Object[] values = keyValues(record, shape, new Object[shape.columns().size()]);
         Struct value = (Struct) record.value();
+        Field[] fields = shape.fields();
         for (int i = shape.keyCount(); i < values.length; i++) {
-            values[i] = value.get(shape.columns().get(i).name());
+            values[i] = read(value, fields[i]);
         }
         return new SinkRow(table, shape, values, false, record);
+    }
+
+    /** The field's value by index when the struct has the schema the shape was built from, else by name. */
+    private static Object read(Struct struct, Field field) {
+        List<Field> own = struct.schema().fields();
+        return field.index() < own.size() && own.get(field.index()) == field ? struct.get(field)
+                : struct.get(field.name());
     }
 
     private Object[] keyValues(SinkRecord record, RowShape shape, Object[] values) {
@@ -98,7 +106,7 @@ final class RowExtractor {
                 }
                 if (record.key() instanceof Struct key) {
                     for (int i = 0; i < shape.keyCount(); i++) {
-                        values[i] = key.get(shape.columns().get(i).name());
+                        values[i] = read(key, shape.fields()[i]);
                     }
                 } else {
                     values[0] = record.key();
@@ -107,7 +115,7 @@ final class RowExtractor {
             case RECORD_VALUE -> {
                 Struct value = (Struct) record.value();
                 for (int i = 0; i < shape.keyCount(); i++) {
-                    values[i] = value.get(shape.columns().get(i).name());
+                    values[i] = read(value, shape.fields()[i]);
                 }
             }
             case NONE -> {
@@ -169,7 +177,19 @@ final class RowExtractor {
                 }
             }
         }
-        return new RowShape(List.copyOf(columns), keys.size());
+        Field[] fields = new Field[columns.size()];
+        for (int i = 0; i < fields.length; i++) {
+            String name = columns.get(i).name();
+            boolean fromKeyStruct = i < keys.size() && pkMode == PrimaryKeyMode.RECORD_KEY
+                    && keySchema.type() == Schema.Type.STRUCT;
+            boolean fromValueStruct = i >= keys.size() || pkMode == PrimaryKeyMode.RECORD_VALUE;
+            if (fromKeyStruct) {
+                fields[i] = keySchema.field(name);
+            } else if (fromValueStruct && valueSchema != null) {
+                fields[i] = valueSchema.field(name);
+            }
+        }
+        return new RowShape(List.copyOf(columns), keys.size(), fields);
     }
 
     private List<SinkColumn> structKeys(Schema schema, String where, SinkRecord record) {

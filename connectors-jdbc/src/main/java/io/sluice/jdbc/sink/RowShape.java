@@ -2,9 +2,14 @@ package io.sluice.jdbc.sink;
 
 import io.sluice.jdbc.dialect.SinkColumn;
 import java.util.List;
+import org.apache.kafka.connect.data.Field;
 
-/** The columns a group of records writes: key columns first, then value columns. */
-record RowShape(List<SinkColumn> columns, int keyCount) {
+/**
+ * The columns a group of records writes: key columns first, then value columns; {@code fields}
+ * holds, per column, the struct field its value is read from (null where it is not read from a
+ * struct field), so rows are extracted by index rather than by name.
+ */
+record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields) {
 
     List<SinkColumn> keyColumns() {
         return columns.subList(0, keyCount);

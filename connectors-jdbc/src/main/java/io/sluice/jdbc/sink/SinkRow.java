@@ -9,8 +9,12 @@ import org.apache.kafka.connect.sink.SinkRecord;
 /** One record turned into a row: its table, shape, values in shape order, or a delete by key. */
 record SinkRow(TableId table, RowShape shape, Object[] values, boolean delete, SinkRecord record) {
 
-    /** The key values, comparable for equality (bytes compared by content). */
-    List<Object> key() {
+    /** The key, comparable for equality (bytes compared by content): the value itself for a one-column key. */
+    Object key() {
+        if (shape.keyCount() == 1) {
+            Object v = values[0];
+            return v instanceof byte[] b ? ByteBuffer.wrap(b) : v;
+        }
         List<Object> key = new ArrayList<>(shape.keyCount());
         for (int i = 0; i < shape.keyCount(); i++) {
             Object v = values[i];

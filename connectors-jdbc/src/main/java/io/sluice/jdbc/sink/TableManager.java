@@ -37,6 +37,11 @@ final class TableManager {
         this.autoEvolve = autoEvolve;
     }
 
+    /** Whether rows of this shape can be written to the table without describing or changing it first. */
+    boolean isReady(TableId table, RowShape shape) {
+        return known.containsKey(table) && checkedShapes.get(table) == shape;
+    }
+
     /** The table, made fit for rows of this shape if the configuration allows it. */
     TableDefinition ensure(Connection connection, TableId table, RowShape shape) throws SQLException {
         TableDefinition definition = known.get(table);

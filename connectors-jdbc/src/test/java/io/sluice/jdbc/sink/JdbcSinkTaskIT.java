@@ -254,6 +254,30 @@ class JdbcSinkTaskIT {
     }
 
     @Test
+    void aCopyThatFailsMidStreamReportsTheBadRecordAndTheConnectionWritesOnAfterwards() {
+        db.execute("CREATE TABLE copied (id bigint, name text, amount numeric(4,2))");
+        RecordingSinkContext context = new RecordingSinkContext(true);
+        JdbcSinkTask task = task(context, "insert.mode", "insert", "connection.pool.size", "1");
+        // enough rows to stream several buffers before the server sees the bad one
+        String longName = "x".repeat(200);
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long id = 0; id < 3000; id++) {
+            batch.add(keyed("copied", id, id + longName, id == 2500 ? "123456.00" : "1.00"));
+        }
+        task.put(batch);
+        assertEquals(1, context.errant.size());
+        assertEquals(2999L, db.scalar("SELECT count(*) FROM copied"));
+        task.put(List.of(keyed("copied", 5000, "after", "2.00")));
+        assertEquals(3000L, db.scalar("SELECT count(*) FROM copied"));
+        // the table is known now: a put of one shape is a single autocommitted COPY, failing as a whole
+        task.put(List.of(keyed("copied", 6000, "fine", "2.00"), keyed("copied", 6001, "bad", "123456.00")));
+        assertEquals(2, context.errant.size());
+        assertEquals(3001L, db.scalar("SELECT count(*) FROM copied"));
+        task.put(List.of(keyed("copied", 7000, "last", "3.00")));
+        assertEquals(3002L, db.scalar("SELECT count(*) FROM copied"));
+    }
+
+    @Test
     void schemalessValuesAreRejectedWithAHint() {
         ConnectException e = assertThrows(ConnectException.class,
                 () -> task().put(List.of(record("nostruct", null, null, null, Map.of("a", 1)))));

@@ -1,0 +1,65 @@
+package io.sluice.jdbc.dialect;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.junit.jupiter.api.Test;
+
+/** The COPY text format the sink streams: escapes, NULLs, UTF-8 and numbers written without intermediate Strings. */
+class CopyTextEncoderTest {
+    private static final List<SinkColumn> COLUMNS = List.of(
+            new SinkColumn("i8", Schema.INT8_SCHEMA, false),
+            new SinkColumn("i64", Schema.INT64_SCHEMA, false),
+            new SinkColumn("s", Schema.OPTIONAL_STRING_SCHEMA, false),
+            new SinkColumn("b", Schema.BOOLEAN_SCHEMA, false),
+            new SinkColumn("f", Schema.FLOAT64_SCHEMA, false),
+            new SinkColumn("d", Decimal.schema(2), false),
+            new SinkColumn("a", SchemaBuilder.array(Schema.OPTIONAL_STRING_SCHEMA).build(), false));
+
+    private static String encode(Object[]... rows) {
+        return new String(new CopyTextEncoder(ZoneOffset.UTC).encode(COLUMNS, Arrays.asList(rows)),
+                StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void numbersBooleansAndNullsAreWrittenInPostgresInputSyntax() {
+        assertEquals("-7\t-9223372036854775808\t\\N\tt\t1.5\t12.30\t\\N\n"
+                        + "0\t9223372036854775807\t\tf\t-0.0\t-0.01\t{}\n",
+                encode(new Object[] {(byte) -7, Long.MIN_VALUE, null, true, 1.5, new BigDecimal("12.30"), null},
+                        new Object[] {(byte) 0, Long.MAX_VALUE, "", false, -0.0, new BigDecimal("-0.01"), List.of()}));
+    }
+
+    @Test
+    void controlCharactersAndBackslashesAreEscapedAndTextIsUtf8() {
+        String hostile = "a\tb\nc\rd\\e é € 😀 \"q\"";
+        String encoded = encode(new Object[] {(byte) 1, 2L, hostile, true, 0.0, BigDecimal.ONE,
+                Arrays.asList("x\"y", null, "z\\w\t")});
+        assertEquals("1\t2\ta\\tb\\nc\\rd\\\\e é € 😀 \"q\"\tt\t0.0\t1\t{\"x\\\\\"y\",NULL,\"z\\\\\\\\w\\t\"}\n", encoded);
+    }
+
+    @Test
+    void aLoneSurrogateBecomesAQuestionMarkAsStringEncodingDoes() {
+        String broken = "x\uD800y";
+        assertEquals("1\t2\t" + new String(broken.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
+                + "\tf\t0.0\t1\t\\N\n", encode(new Object[] {(byte) 1, 2L, broken, false, 0.0, BigDecimal.ONE, null}));
+    }
+
+    @Test
+    void rowsLargerThanTheBufferAreEncodedWhole() {
+        String big = "€".repeat(100_000);
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            rows.add(new Object[] {(byte) i, (long) i, big, true, 1.0, BigDecimal.TEN, null});
+        }
+        String encoded = new String(new CopyTextEncoder(ZoneOffset.UTC).encode(COLUMNS, rows), StandardCharsets.UTF_8);
+        assertEquals(3 * (big.length() + "0\t0\t\tt\t1.0\t10\t\\N\n".length()), encoded.length());
+    }
+}
