@@ -20,6 +20,7 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
     public static final String PART_SIZE = "s3.part.size";
     public static final String BUFFER_BUDGET = "s3.buffer.budget.bytes";
+    public static final String UPLOAD_THREADS = "s3.upload.threads";
     public static final String NULL_VALUES = "behavior.on.null.values";
 
     public static final String PARTITIONER = "partitioner.class";
@@ -80,6 +81,10 @@ public final class S3SinkConfig extends AbstractConfig {
                                 + "complete their largest buffers early and pause their partitions instead of running "
                                 + "out of memory. -1: a quarter of the JVM's maximum heap.",
                         group, ++order, Width.SHORT, "Buffer budget")
+                .define(UPLOAD_THREADS, Type.INT, 2, ConfigDef.Range.between(1, 64), Importance.LOW,
+                        "Background threads per task sending completed objects and multipart parts, so the task "
+                                + "keeps consuming while they are sent. Bytes being sent count against the buffer "
+                                + "budget.", group, ++order, Width.SHORT, "Upload threads")
                 .define(NULL_VALUES, Type.STRING, "fail", new ChoiceValidator(java.util.List.of("fail", "ignore")),
                         Importance.LOW, "What to do with records whose value is null (tombstones): fail or ignore. "
                                 + "The envelope format stores them either way.",

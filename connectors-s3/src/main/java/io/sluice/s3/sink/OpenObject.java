@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.zip.GZIPOutputStream;
 import org.apache.kafka.connect.sink.SinkRecord;
 
@@ -77,14 +78,14 @@ final class OpenObject {
         return true;
     }
 
-    /** Finishes the format and compression and stores the object under key. */
-    void complete(String key, Map<String, String> metadata) throws IOException {
+    /** Finishes the format and compression and queues storing the object under key; the stage says when stored. */
+    CompletableFuture<Void> complete(String key, Map<String, String> metadata) throws IOException {
         writer.finish();
         if (gzip != null) {
             gzip.finish();
             gzip.close(); // ends the Deflater's native memory; the upload ignores close
         }
-        upload.complete(key, metadata);
+        return upload.complete(key, metadata);
     }
 
     void abort() {

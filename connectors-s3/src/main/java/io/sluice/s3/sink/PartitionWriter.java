@@ -6,24 +6,26 @@ import io.sluice.s3.partition.Partitioner;
 import io.sluice.s3.sink.ObjectNames.StoredObject;
 import java.io.IOException;
 import java.time.ZoneId;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Writes one Kafka partition's records into objects, exactly once. Records already stored (an object
  * whose name covers their offset, found by recovery) are skipped; the offset it offers for commit is
- * the first offset of its oldest open object, so a restart replays only records not yet stored.
+ * the first offset of its oldest object not yet stored (open or still being sent), so a restart replays
+ * only records not yet stored.
  */
 final class PartitionWriter {
 
@@ -35,15 +37,17 @@ final class PartitionWriter {
     private final Settings settings;
     private final Map<String, OpenObject> open = new LinkedHashMap<>();
     private final List<StoredObject> stored;
+    /** Completed objects still being sent, oldest first: their records may not be committed yet. */
+    private final Deque<Sending> sending = new ArrayDeque<>();
     private long lastOffset = -1;
     private boolean pruned;
 
     /** What every writer of a task shares. */
-    record Settings(S3Client s3, String bucket, ObjectNames names, Partitioner partitioner, RecordFormat format,
+    record Settings(S3Client s3, Uploader uploader, String bucket, ObjectNames names, Partitioner partitioner, RecordFormat format,
                     boolean gzip, int flushSize, long rotateIntervalMs, long rotateScheduleMs, ZoneId zone,
                     int partSize, boolean ignoreNulls) {
-        static Settings of(S3SinkConfig config, S3Client s3, Partitioner partitioner) {
-            return new Settings(s3, config.getString(io.sluice.s3.S3ConnectionConfig.BUCKET),
+        static Settings of(S3SinkConfig config, S3Client s3, Uploader uploader, Partitioner partitioner) {
+            return new Settings(s3, uploader, config.getString(io.sluice.s3.S3ConnectionConfig.BUCKET),
                     new ObjectNames(config.getString(io.sluice.s3.S3ConnectionConfig.TOPICS_DIR),
                             config.getInt(io.sluice.s3.S3ConnectionConfig.ZERO_PAD_WIDTH)),
                     partitioner, config.format(), config.gzip() && config.format().compressible(),
@@ -131,7 +135,7 @@ final class PartitionWriter {
     private OpenObject newObject(String path, long start) {
         long now = System.currentTimeMillis();
         long schedule = settings.rotateScheduleMs() > 0 ? nextBoundary(now) : Long.MAX_VALUE;
-        ObjectUpload upload = new ObjectUpload(settings.s3(), settings.bucket(),
+        ObjectUpload upload = new ObjectUpload(settings.s3(), settings.uploader(), settings.bucket(),
                 settings.names().uploadingKey(tp.topic(), tp.partition(), path, start), settings.partSize());
         OpenObject object = new OpenObject(path, start, upload, settings.format(), settings.gzip(), now, schedule);
         open.put(path, object);
@@ -156,15 +160,22 @@ final class PartitionWriter {
     private void complete(OpenObject object) {
         String key = settings.names().key(tp.topic(), tp.partition(), object.path, object.start, object.end(),
                 settings.extension());
+        CompletableFuture<Void> stored;
         try {
-            object.complete(key, Map.of("sluice-records", Integer.toString(object.count())));
-        } catch (IOException | SdkException e) {
-            throw new ConnectException("Cannot store s3://" + settings.bucket() + "/" + key + " ("
-                    + e.getMessage() + "); check the bucket, credentials and store.url. The records are not lost: "
-                    + "offsets were not committed past them", e);
+            stored = object.complete(key, Map.of("sluice-records", Integer.toString(object.count())));
+        } catch (IOException e) {
+            throw new DataException("Cannot finish s3://" + settings.bucket() + "/" + key, e);
         }
         open.remove(object.path); // later records have higher offsets: no need to remember it for skipping
-        log.debug("Stored {} ({} records, {} bytes)", key, object.count(), object.size());
+        sending.add(new Sending(object.start, stored));
+        log.debug("Storing {} ({} records, {} bytes)", key, object.count(), object.size());
+    }
+
+    /** A completed object on its way to S3. */
+    private record Sending(long start, CompletableFuture<Void> stored) {
+        boolean done() {
+            return stored.isDone() && !stored.isCompletedExceptionally();
+        }
     }
 
     /** The offset consumers may commit: nothing before it is unstored. Null when there is nothing new. */
@@ -173,6 +184,14 @@ final class PartitionWriter {
             return null;
         }
         long min = lastOffset + 1;
+        while (!sending.isEmpty() && sending.peekFirst().done()) {
+            sending.removeFirst();
+        }
+        for (Sending s : sending) {
+            if (!s.done()) {
+                min = Math.min(min, s.start());
+            }
+        }
         for (OpenObject o : open.values()) {
             min = Math.min(min, o.start);
         }
@@ -197,7 +216,7 @@ final class PartitionWriter {
         }
     }
 
-    /** Drops open objects (their records are replayed after the next assignment). */
+    /** Drops open objects (their records are replayed after the next assignment); sending ones go on. */
     void close() {
         open.values().forEach(OpenObject::abort);
         open.clear();

@@ -33,6 +33,8 @@ public final class S3SinkTask extends SinkTask {
     private PartitionWriter.Settings settings;
     private Recovery recovery;
     private boolean pausedForMemory;
+    private Uploader uploader;
+    private long requestTimeoutMs;
 
     @Override
     public String version() {
@@ -44,7 +46,9 @@ public final class S3SinkTask extends SinkTask {
         S3SinkConfig config = new S3SinkConfig(props);
         Partitioner partitioner = Partitioner.create(config);
         s3 = S3ConnectionConfig.client(config);
-        settings = PartitionWriter.Settings.of(config, s3, partitioner);
+        requestTimeoutMs = config.getLong(S3ConnectionConfig.REQUEST_TIMEOUT_MS);
+        uploader = new Uploader(props.getOrDefault("name", "sink"), config.getInt(S3SinkConfig.UPLOAD_THREADS));
+        settings = PartitionWriter.Settings.of(config, s3, uploader, partitioner);
         recovery = new Recovery(s3, settings.bucket(), settings.names(), partitioner);
         BufferBudget.register(this, config.bufferBudget());
         log.info("S3 sink task writing to s3://{}/{} ({} objects, buffer budget {} bytes)", settings.bucket(),
@@ -64,6 +68,7 @@ public final class S3SinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        uploader.check();
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.originalTopic(), record.originalKafkaPartition());
             PartitionWriter writer = writers.get(tp);
@@ -85,9 +90,22 @@ public final class S3SinkTask extends SinkTask {
         }
     }
 
-    /** Uploads this task's largest buffers until the budget holds; pauses consumption if it holds nothing. */
+    /**
+     * Waits for this task's uploads, then sends its largest buffers, until the budget holds; pauses
+     * consumption if the task holds nothing.
+     */
     private void relieveMemory() {
         while (BufferBudget.exceeded()) {
+            if (uploader.heldBytes() > 0) {
+                try {
+                    uploader.awaitProgress(PAUSED_POLL_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("Interrupted while waiting for S3 uploads", e);
+                }
+                uploader.check();
+                continue;
+            }
             PartitionWriter owner = null;
             OpenObject largest = null;
             for (PartitionWriter writer : writers.values()) {
@@ -120,6 +138,7 @@ public final class S3SinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        uploader.check();
         rotateOnSchedule();
         Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
         for (TopicPartition tp : currentOffsets.keySet()) {
@@ -140,11 +159,18 @@ public final class S3SinkTask extends SinkTask {
                 writer.close();
             }
         }
+        // a new owner lists the partition's objects: let ours land first so it sees them (bounded)
+        if (uploader != null && !partitions.isEmpty() && !uploader.awaitIdle(requestTimeoutMs)) {
+            log.warn("S3 uploads still running {} ms after closing {}", requestTimeoutMs, partitions);
+        }
     }
 
     @Override
     public void stop() {
         close(Set.copyOf(writers.keySet()));
+        if (uploader != null) {
+            uploader.close(requestTimeoutMs);
+        }
         BufferBudget.unregister(this);
         if (s3 != null) {
             s3.close();

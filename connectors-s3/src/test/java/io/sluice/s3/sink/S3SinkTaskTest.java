@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.s3.testing.S3TestServer;
 import io.sluice.s3.testing.StubSinkContext;
+import io.sluice.runtime.testing.Await;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,6 +62,8 @@ class S3SinkTaskTest {
     void completedObjectsAreNamedByTopicPartitionAndOffsetRangeAndOnlyTheirOffsetsCommit() {
         S3SinkTask task = start(Map.of("flush.size", "10", "s3.compression.type", "gzip"));
         task.put(records(0, 25));
+        Await.until(() -> task.preCommit(Map.of(TP, new OffsetAndMetadata(25))).get(TP).offset() == 20,
+                Duration.ofSeconds(30), "both objects stored");
         Map<TopicPartition, OffsetAndMetadata> committed = task.preCommit(Map.of(TP, new OffsetAndMetadata(25)));
         task.stop();
 
@@ -78,6 +82,8 @@ class S3SinkTaskTest {
 
         S3SinkTask second = start(Map.of("flush.size", "7"));
         second.put(records(0, 40));
+        Await.until(() -> second.preCommit(Map.of(TP, new OffsetAndMetadata(40))).get(TP).offset() == 34,
+                Duration.ofSeconds(30), "objects of the second run stored");
         Map<TopicPartition, OffsetAndMetadata> committed = second.preCommit(Map.of(TP, new OffsetAndMetadata(40)));
         second.stop();
 
@@ -113,7 +119,7 @@ class S3SinkTaskTest {
                 "x".repeat(2000) + i, i)).toList();
         task.put(big);
         assertTrue(BufferBudget.used() <= 40_000 + 32 * 1024, "buffers stay near the budget: " + BufferBudget.used());
-        assertTrue(S3TestServer.keys(bucket).size() >= 2, "objects were completed early");
+        Await.until(() -> S3TestServer.keys(bucket).size() >= 2, Duration.ofSeconds(30), "objects completed early");
         task.stop();
         assertEquals(0, BufferBudget.used(), "a stopped task holds no buffers");
     }

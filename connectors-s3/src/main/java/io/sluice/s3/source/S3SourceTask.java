@@ -1,0 +1,214 @@
+package io.sluice.s3.source;
+
+import io.sluice.s3.S3ConnectionConfig;
+import io.sluice.s3.S3SinkConnector;
+import io.sluice.s3.S3SourceConfig;
+import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.source.SourceUnit.Item;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Reads its units' objects in order and emits their records with offsets (object key, records read), so
+ * a restarted task goes on after the last record it delivered. Lists again for new objects when done.
+ */
+public final class S3SourceTask extends SourceTask {
+
+    private static final Logger log = LoggerFactory.getLogger(S3SourceTask.class);
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final List<UnitReader> readers = new ArrayList<>();
+    private S3Client s3;
+    private S3SourceConfig config;
+    private ObjectNames names;
+    private RecordParser parser;
+    private Map<String, String> mapping;
+    private int next;
+    private volatile boolean polling;
+
+    @Override
+    public String version() {
+        return S3SinkConnector.VERSION;
+    }
+
+    @Override
+    public void start(Map<String, String> props) {
+        config = new S3SourceConfig(props);
+        s3 = S3ConnectionConfig.client(config);
+        names = new ObjectNames(config.getString(S3ConnectionConfig.TOPICS_DIR),
+                config.getInt(S3ConnectionConfig.ZERO_PAD_WIDTH));
+        parser = new RecordParser(config.format());
+        mapping = config.topicMapping();
+        List<SourceUnit> units = config.units().stream().map(SourceUnit::decode).toList();
+        Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader()
+                .offsets(units.stream().map(SourceUnit::sourcePartition).toList());
+        for (SourceUnit unit : units) {
+            Map<String, Object> offset = offsets == null ? null : offsets.get(unit.sourcePartition());
+            UnitReader reader = new UnitReader(unit);
+            if (offset != null && offset.get("object") instanceof String key) {
+                reader.resumeKey = key;
+                reader.resumePosition = ((Number) offset.getOrDefault("position", 0L)).longValue();
+                reader.last = itemOf(unit, key);
+            }
+            readers.add(reader);
+        }
+        log.info("S3 source task reading {} from s3://{}", config.units(), config.getString(S3ConnectionConfig.BUCKET));
+    }
+
+    private static Item itemOf(SourceUnit unit, String key) {
+        if (unit.prefix() != null) {
+            return new Item(key, -1, 0);
+        }
+        return ObjectNames.parse(key).map(o -> new Item(key, o.partition(), o.start())).orElse(new Item(key, -1, 0));
+    }
+
+    @Override
+    public List<SourceRecord> poll() throws InterruptedException {
+        polling = true;
+        try {
+            return readBatch();
+        } finally {
+            polling = false;
+            if (stopped.getCount() == 0) {
+                release();
+            }
+        }
+    }
+
+    private List<SourceRecord> readBatch() throws InterruptedException {
+        int batch = config.getInt(S3SourceConfig.BATCH_MAX_RECORDS);
+        List<SourceRecord> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < readers.size() && out.size() < batch && stopped.getCount() > 0; i++) {
+                UnitReader reader = readers.get((next + i) % readers.size());
+                reader.read(out, batch);
+            }
+        } catch (IOException | SdkException e) {
+            throw new ConnectException("Cannot read s3://" + config.getString(S3ConnectionConfig.BUCKET) + " ("
+                    + e.getMessage() + "); check the bucket, credentials and store.url", e);
+        }
+        next = readers.isEmpty() ? 0 : (next + 1) % readers.size();
+        if (out.isEmpty()) {
+            // everything read: wait for the next listing (stop() ends the wait)
+            stopped.await(Math.min(1000, config.getLong(S3SourceConfig.POLL_INTERVAL_MS)), TimeUnit.MILLISECONDS);
+            return null;
+        }
+        return out;
+    }
+
+    @Override
+    public void stop() {
+        stopped.countDown();
+        if (!polling) {
+            release();
+        }
+    }
+
+    /** Closes object streams and the client; the thread that sees the task stopped last does it. */
+    private synchronized void release() {
+        readers.forEach(UnitReader::close);
+        if (s3 != null) {
+            s3.close();
+            s3 = null;
+        }
+    }
+
+    /** Reads one unit: its pending objects in order, the open one record by record. */
+    private final class UnitReader {
+        final SourceUnit unit;
+        final Deque<Item> pending = new ArrayDeque<>();
+        Item last;
+        String resumeKey;
+        long resumePosition;
+        Item current;
+        ObjectRecords records;
+        long position;
+        long nextListingMs;
+
+        UnitReader(SourceUnit unit) {
+            this.unit = unit;
+        }
+
+        void read(List<SourceRecord> out, int batch) throws IOException {
+            while (out.size() < batch) {
+                if (records == null && !open()) {
+                    return;
+                }
+                byte[] bytes = records.next();
+                if (bytes == null) {
+                    records.close();
+                    records = null;
+                    last = current;
+                    continue;
+                }
+                position++;
+                if (current.key().equals(resumeKey) && position <= resumePosition) {
+                    continue; // delivered before the restart
+                }
+                Map<String, Object> offset = Map.of("object", current.key(), "position", position);
+                String topic = unit.prefix() != null ? config.getString(S3SourceConfig.TOPIC)
+                        : mapping.getOrDefault(unit.topic(), unit.topic());
+                Integer partition = unit.prefix() != null ? null : current.partition();
+                SourceRecord record = parser.parse(bytes,
+                        new RecordParser.Target(topic, partition, unit.sourcePartition(), offset));
+                if (record != null) {
+                    out.add(record);
+                }
+            }
+        }
+
+        /** Opens the next object, listing the unit again when none is pending and it is time to. */
+        private boolean open() throws IOException {
+            if (pending.isEmpty()) {
+                long now = System.currentTimeMillis();
+                if (now < nextListingMs) {
+                    return false;
+                }
+                nextListingMs = now + config.getLong(S3SourceConfig.POLL_INTERVAL_MS);
+                for (Item item : unit.list(s3, config.getString(S3ConnectionConfig.BUCKET), names)) {
+                    int cmp = last == null ? 1 : unit.order().compare(item, last);
+                    if (cmp > 0 || (cmp == 0 && item.key().equals(resumeKey) && current == null)) {
+                        pending.add(item);
+                    }
+                }
+                if (pending.isEmpty()) {
+                    return false;
+                }
+            }
+            current = pending.removeFirst();
+            position = 0;
+            records = new ObjectRecords(s3.getObject(b -> b.bucket(config.getString(S3ConnectionConfig.BUCKET))
+                    .key(current.key())), current.key(), separator());
+            log.debug("Reading s3://{}/{}", config.getString(S3ConnectionConfig.BUCKET), current.key());
+            return true;
+        }
+
+        private String separator() {
+            return "bytes".equals(config.format()) ? config.byteArraySeparator() : "\n";
+        }
+
+        void close() {
+            if (records != null) {
+                try {
+                    records.close();
+                } catch (IOException e) {
+                    log.debug("Closing the object stream of {} failed", current, e);
+                }
+                records = null;
+            }
+        }
+    }
+}
