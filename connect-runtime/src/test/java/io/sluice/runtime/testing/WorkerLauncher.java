@@ -21,8 +21,18 @@ public final class WorkerLauncher implements AutoCloseable {
     private final Path log;
     private Process process;
     private final int restPort;
+    private final String maxHeap;
 
     public WorkerLauncher(Path workDir, int restPort, Map<String, String> workerProps) {
+        this(workDir, restPort, "512m", workerProps);
+    }
+
+    /**
+     * A worker JVM with the given maximum heap (e.g. "160m"), which exits on OutOfMemoryError, so
+     * tests can prove a connector stays within a small heap.
+     */
+    public WorkerLauncher(Path workDir, int restPort, String maxHeap, Map<String, String> workerProps) {
+        this.maxHeap = maxHeap;
         this.workDir = workDir;
         this.restPort = restPort;
         this.workerConfig = workDir.resolve("worker.properties");
@@ -41,7 +51,7 @@ public final class WorkerLauncher implements AutoCloseable {
     public RestClient start(String... connectorFiles) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
                 "io.sluice.runtime.cli.ConnectMain", workerConfig.toString()));
         command.addAll(List.of(connectorFiles));
         try {

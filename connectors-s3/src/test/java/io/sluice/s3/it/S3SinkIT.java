@@ -7,7 +7,7 @@ import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
-import io.sluice.s3.testing.HeapLimitedWorkerLauncher;
+import io.sluice.runtime.testing.WorkerLauncher;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +134,7 @@ class S3SinkIT {
                 KafkaTestBroker.uniqueTopic("s3-crash-cluster"), S3Plugin.install(dir));
         // 100,000 records of ~115 bytes: each object is a multipart upload of two 5 MiB parts and a rest
         Map<String, String> config = sink(bucket, topic, Map.of("flush.size", "100000", "s3.part.size", "5242880"));
-        try (HeapLimitedWorkerLauncher worker = new HeapLimitedWorkerLauncher(dir, HeapLimitedWorkerLauncher.freePort(),
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
                 "512m", props)) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("crash", config).status());
@@ -176,7 +176,7 @@ class S3SinkIT {
         // objects would hold every record of a partition; the budget (a quarter of 160 MB) forces them out early
         Map<String, String> config = sink(bucket, topic, Map.of("flush.size", "1000000",
                 "rotate.schedule.interval.ms", "5000"));
-        try (HeapLimitedWorkerLauncher worker = new HeapLimitedWorkerLauncher(dir, HeapLimitedWorkerLauncher.freePort(),
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
                 "160m", props)) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("wide", config).status());
