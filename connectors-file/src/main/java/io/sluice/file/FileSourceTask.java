@@ -48,7 +48,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
     private long finishedIdleNanos;
     private int bufferBytes;
     private boolean fileHeaders;
-    private boolean tolerateAll;
+    private MalformedLines malformed;
     private CleanupPolicy cleanup;
     private final LineParser.ParsedLine parsed = new LineParser.ParsedLine();
     private final Map<Path, TailedFile> files = new LinkedHashMap<>();
@@ -80,12 +80,11 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         bufferBytes = config.getInt(FileSourceConfig.READ_BUFFER_BYTES);
         fileHeaders = config.getBoolean(FileSourceConfig.FILE_HEADERS);
         cleanup = config.cleanupPolicy();
-        // SourceTask has no errant record reporter: with tolerance all a malformed line is logged and skipped
-        tolerateAll = "all".equalsIgnoreCase(props.getOrDefault("errors.tolerance", "none").trim());
+        malformed = new MalformedLines(props, config);
         stopping = false;
         nextScanNanos = System.nanoTime();
-        log.info("File source task {} of {} reading {} as {} into topic {}", index, count,
-                config.file().isEmpty() ? config.inputPath() : config.file(), config.format(), topic);
+        log.info("File source task {} of {} reading {} as {} into topic {}; malformed lines {}", index, count,
+                describeInput(), config.format(), topic, malformed.describe());
     }
 
     @Override
@@ -128,15 +127,15 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
                 return;
             }
         } catch (IllegalArgumentException | org.apache.kafka.connect.errors.DataException e) {
-            String message = "Malformed " + config.format().name().toLowerCase() + " at line " + lineNumber
-                    + " of file " + file.path + ": " + e.getMessage();
-            if (tolerateAll) {
-                log.error("{}; skipping it (errors.tolerance=all)", message);
-                return;
+            SourceRecord dlq = malformed.handle(file, buf, off, len, file.position(), offset(file, nextPosition, lineNumber),
+                    lineNumber, e);
+            if (dlq != null) {
+                batch.add(dlq);
+                file.emitted++;
             }
-            throw new ConnectException(message, e);
+            return;
         }
-        Map<String, Object> offset = Map.of(POSITION, nextPosition, FILE_KEY, file.fileKey, LINE, lineNumber);
+        Map<String, Object> offset = offset(file, nextPosition, lineNumber);
         ConnectHeaders headers = null;
         if (fileHeaders) {
             headers = new ConnectHeaders();
@@ -146,6 +145,10 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         batch.add(new SourceRecord(file.partition, offset, topic, null, parsed.keySchema, parsed.key,
                 parsed.valueSchema, parsed.value, null, headers));
         file.emitted++;
+    }
+
+    private static Map<String, Object> offset(TailedFile file, long nextPosition, long lineNumber) {
+        return Map.of(POSITION, nextPosition, FILE_KEY, file.fileKey, LINE, lineNumber);
     }
 
     @Override

@@ -152,6 +152,26 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void malformedLineGoesToTheDeadLetterQueueAsRawTextWithFileAndLineHeaders() throws Exception {
+        Path file = Files.writeString(dir.resolve("data.csv"), "id,n\n1,2\n\"broken,3\n4,5\n");
+        start(Map.of("file", file.toString(), "format", "csv", "errors.tolerance", "all",
+                "errors.deadletterqueue.topic.name", "bad-lines", "name", "src"));
+        List<SourceRecord> records = pollFor(3);
+        SourceRecord dlq = records.get(1);
+        assertEquals("bad-lines", dlq.topic());
+        assertEquals("\"broken,3", dlq.value());
+        assertEquals(file.toString(), dlq.headers().lastWithName("__connect.errors.file.name").value());
+        assertEquals("3", dlq.headers().lastWithName("__connect.errors.file.line").value());
+        assertEquals("t", dlq.headers().lastWithName("__connect.errors.topic").value());
+        assertEquals("src", dlq.headers().lastWithName("__connect.errors.connector.name").value());
+        assertTrue(((String) dlq.headers().lastWithName("__connect.errors.exception.message").value())
+                .contains("line 3 of file " + file));
+        assertEquals(List.of("t", "bad-lines", "t"), records.stream().map(SourceRecord::topic).toList());
+        assertEquals(Files.size(file) - 4, ((Number) dlq.sourceOffset().get("position")).longValue(),
+                "the DLQ record carries the line's offset, so the line is not read again once it is acknowledged");
+    }
+
+    @Test
     void csvResumedPastTheHeaderStillKnowsTheColumns() throws Exception {
         Path file = Files.writeString(dir.resolve("p.csv"), "id,name\n1,pen\n");
         Map<String, String> config = Map.of("file", file.toString(), "format", "csv", "value.schema", "id:int64,name:string",
