@@ -25,10 +25,14 @@ final class TailedFile implements Closeable {
     /** What a check of the path found. */
     enum Change { NONE, TRUNCATED, REPLACED, GONE }
 
-    final Path path;
+    /** Where the file is read from now; changes when the file is renamed to another path that is read too. */
+    Path path;
     final String fileKey;
-    final Map<String, Object> partition;
-    final String fileName;
+    /** The source partition of its records: the path it is read under. */
+    Map<String, Object> partition;
+    String fileName;
+    /** The files this path named before, with the position each was read to (see FileHistory). */
+    String history = "";
     /** Records handed out; only the task thread touches it. */
     long emitted;
     /** The line parser of this file (CSV parsers keep the file's header). */
@@ -44,8 +48,6 @@ final class TailedFile implements Closeable {
     private long lineNumber;
     private boolean atEnd;
     private long lastProgressNanos = System.nanoTime();
-    /** Set once the path names another file: read this one to its end, then switch. */
-    boolean replaced;
 
     TailedFile(Path path, String fileKey, Map<String, Object> partition, long position, long lineNumber,
                int bufferBytes) throws IOException {
@@ -58,6 +60,14 @@ final class TailedFile implements Closeable {
         this.position = position;
         this.readPosition = position;
         this.lineNumber = lineNumber;
+    }
+
+    /** Continues reading under another path (the file was renamed to it) and that path's source partition. */
+    void moveTo(Path newPath, Map<String, Object> newPartition, String newHistory) {
+        path = newPath;
+        partition = newPartition;
+        fileName = newPath.getFileName().toString();
+        history = newHistory;
     }
 
     long position() {

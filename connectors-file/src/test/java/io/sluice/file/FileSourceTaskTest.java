@@ -136,6 +136,52 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void fileRotatedByRenameToAPathStillReadIsNotReadAgain() throws Exception {
+        Path log = Files.writeString(dir.resolve("app.log"), "a1\na2\n");
+        Map<String, String> config = Map.of("file", dir + "/app.log*");
+        start(config);
+        assertEquals(List.of("a1", "a2"), values(pollFor(2)));
+
+        Files.writeString(log, "a3\n", StandardOpenOption.APPEND);
+        Files.move(log, dir.resolve("app.log.1"));
+        Files.writeString(log, "b1\n");
+        List<String> afterRotation = new ArrayList<>(values(pollFor(2)));
+        afterRotation.sort(null);
+        assertEquals(List.of("a3", "b1"), afterRotation, "the renamed file continues where it was");
+        assertNothingMore();
+
+        // rotated twice more while the task is down: the renamed files are recognised by their file keys
+        for (String next : List.of("c1", "d1")) {
+            task.stop();
+            rotate(log, next);
+            start(config);
+            assertEquals(List.of(next), values(pollFor(1)));
+            assertNothingMore();
+        }
+    }
+
+    /** logrotate's way: shifts app.log.N to app.log.N+1, renames the log to app.log.1 and creates it anew. */
+    private static void rotate(Path log, String content) throws IOException {
+        int copies = 0;
+        while (Files.exists(log.resolveSibling(log.getFileName() + "." + (copies + 1)))) {
+            copies++;
+        }
+        for (int i = copies; i >= 1; i--) {
+            Files.move(log.resolveSibling(log.getFileName() + "." + i), log.resolveSibling(log.getFileName() + "." + (i + 1)));
+        }
+        Files.move(log, log.resolveSibling(log.getFileName() + ".1"));
+        Files.writeString(log, content + "\n");
+    }
+
+    /** Polls for a while (several scans) and expects no record. */
+    private void assertNothingMore() throws InterruptedException {
+        for (int i = 0; i < 30; i++) {
+            List<SourceRecord> batch = task.poll();
+            assertTrue(batch == null || batch.isEmpty(), () -> "unexpected records " + values(batch));
+        }
+    }
+
+    @Test
     void malformedLineFailsTheTaskNamingFileAndLine() throws Exception {
         Path file = Files.writeString(dir.resolve("data.json"), "{\"a\":1}\n{oops\n");
         start(Map.of("file", file.toString(), "format", "json"));

@@ -82,6 +82,42 @@ class FileSourceIT {
     }
 
     @Test
+    void logRotatedByRenameIsNotReadAgainWhileRunningNorAfterARestart() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path log = logs.resolve("app.log");
+        Files.write(log, lines(0, 5000));
+        String topic = KafkaTestBroker.uniqueTopic("file-source-rotation");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-rotation-cluster")) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector", "file", logs + "/app.log*",
+                    "topic", topic, "input.scan.interval.ms", "200")).status());
+            KafkaTestBroker.consumeAll(topic, 5000, Duration.ofSeconds(60));
+
+            // logrotate's default: rename, then create the new file
+            Files.write(log, lines(5000, 6000), StandardOpenOption.APPEND);
+            Files.move(log, logs.resolve("app.log.1"));
+            Files.write(log, lines(6000, 8000));
+            assertExactly(lines(0, 8000), FileConnectorsITSupport.allValues(topic, 8000, Duration.ofSeconds(60),
+                    Duration.ofSeconds(3)));
+
+            worker.stop();
+            Files.move(logs.resolve("app.log.1"), logs.resolve("app.log.2"));
+            Files.move(log, logs.resolve("app.log.1"));
+            Files.write(log, lines(8000, 8500));
+            worker.start();
+            assertExactly(lines(0, 8500), FileConnectorsITSupport.allValues(topic, 8500, Duration.ofSeconds(60),
+                    Duration.ofSeconds(3)));
+        }
+    }
+
+    private static void assertExactly(List<String> expected, List<String> values) {
+        assertEquals(new HashSet<>(expected), new HashSet<>(values), "every line arrived");
+        assertEquals(expected.size(), values.size(), "no line arrived twice");
+    }
+
+    @Test
     void malformedLinesGoToTheDeadLetterQueueTopicOrFailTheTaskNamingFileAndLine() throws IOException {
         Path input = dir.resolve("events.jsonl");
         Files.writeString(input, "{\"id\":1}\n{\"id\":2\n{\"id\":3}\nnot json at all\n{\"id\":5}\n");
