@@ -77,7 +77,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         if (stopping) {
             return null;
         }
-        batch = new ArrayList<>(Math.min(batchSize, 8192));
+        batch = new ArrayList<>(Math.min(batchSize, 65_536));
         try {
             if (System.nanoTime() - nextScanNanos >= 0) {
                 files.scan(this);
@@ -130,9 +130,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
     }
 
     private static Map<String, Object> offset(TailedFile file, long nextPosition, long lineNumber) {
-        return file.history.isEmpty()
-                ? Map.of(POSITION, nextPosition, FILE_KEY, file.fileKey, LINE, lineNumber)
-                : Map.of(POSITION, nextPosition, FILE_KEY, file.fileKey, LINE, lineNumber, HISTORY, file.history);
+        return new LineOffset(nextPosition, file.fileKey, lineNumber, file.history);
     }
 
     @Override

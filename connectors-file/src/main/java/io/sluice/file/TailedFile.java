@@ -2,6 +2,9 @@ package io.sluice.file;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -21,6 +24,9 @@ final class TailedFile implements Closeable {
     interface LineSink {
         void line(TailedFile file, byte[] buf, int off, int len, long nextPosition, long lineNumber);
     }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
     /** What a check of the path found. */
     enum Change { NONE, TRUNCATED, REPLACED, GONE }
@@ -92,13 +98,7 @@ final class TailedFile implements Closeable {
         int n = 0;
         byte[] b = buf;
         while (n < max) {
-            int nl = -1;
-            for (int i = scanFrom; i < limit; i++) {
-                if (b[i] == '\n') {
-                    nl = i;
-                    break;
-                }
-            }
+            int nl = indexOfNewline(b, scanFrom, limit);
             if (nl < 0) {
                 scanFrom = limit;
                 if (!fill()) {
@@ -120,6 +120,28 @@ final class TailedFile implements Closeable {
             lastProgressNanos = System.nanoTime();
         }
         return n;
+    }
+
+    /**
+     * The index of the first '\n' in b[from, to), or -1: eight bytes at a time (the zero-byte test of "Bit
+     * Twiddling Hacks" on the bytes xor '\n'), since finding line ends is most of the reading cost.
+     */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (found != 0) {
+                // the lowest flagged byte is a true match: false positives only occur above a match
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Hands out a last line that has no terminator (used when a file is finished); returns whether there was one. */
