@@ -138,7 +138,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         if (!countCommits) {
             return;
         }
-        TailedFile file = files.byKey(record.sourceOffset().get(FILE_KEY));
+        TailedFile file = files.fileOf(record.sourcePartition(), record.sourceOffset());
         if (file != null) {
             file.committed.incrementAndGet();
         }

@@ -44,7 +44,7 @@ final class TrackedFiles {
     private final List<TailedFile> draining = new ArrayList<>();
     /** What poll reads, in order: the files, then the draining ones. */
     private final List<TailedFile> reading = new ArrayList<>();
-    /** Files by file key for commitRecord, which runs on the producer's thread. */
+    /** Open files by file key (by path where the file system has no keys); commitRecord reads it on the producer's thread. */
     private final Map<String, TailedFile> byKey = new ConcurrentHashMap<>();
     private final Set<Path> finished = new HashSet<>();
     /** The history of paths whose file moved away, handed to the next file read under the path. */
@@ -68,9 +68,14 @@ final class TrackedFiles {
         return reading;
     }
 
-    /** The open file with this key (whatever its path), or null. */
-    TailedFile byKey(Object fileKey) {
-        return fileKey == null ? null : byKey.get(fileKey);
+    /** The open file a record's offset and partition name: by file key whatever its path, else by path. */
+    TailedFile fileOf(Map<String, ?> partition, Map<String, ?> offset) {
+        Object key = offset.get(FileSourceTask.FILE_KEY);
+        return key == null ? null : byKey.get(trackingId((String) key, (String) partition.get(FileSourceTask.PATH)));
+    }
+
+    private static String trackingId(String fileKey, Object path) {
+        return fileKey.isEmpty() ? "path:" + path : fileKey;
     }
 
     /** Looks at every file and the inputs; a finished file's unterminated last line goes to tail. */
@@ -136,15 +141,20 @@ final class TrackedFiles {
             Path path = it.next();
             TailedFile file;
             try {
-                file = byKey(FileIdentity.keyOf(path));
+                String key = FileIdentity.keyOf(path);
+                file = key.isEmpty() ? null : byKey.get(key);
             } catch (NoSuchFileException e) {
                 continue;
             }
-            if (file == null || file.fileKey.isEmpty()) {
+            if (file == null) {
                 continue;
             }
-            if (!moved.remove(file) && files.remove(file.path, file)) {
+            if (!moved.remove(file)) {
+                if (stillNamedBy(file)) {
+                    continue; // a second name (hard link) of a file still read under its first one
+                }
                 // renamed after its check in this scan
+                files.remove(file.path, file);
                 pathHistories.put(file.path, FileHistory.append(file.history, file.fileKey, file.position(),
                         file.lineNumber()));
             }
@@ -154,6 +164,14 @@ final class TrackedFiles {
             String history = pathHistories.remove(path);
             file.moveTo(path, partitionOf(path), history == null ? "" : history);
             files.put(path, file);
+        }
+    }
+
+    private static boolean stillNamedBy(TailedFile file) throws IOException {
+        try {
+            return file.fileKey.equals(FileIdentity.keyOf(file.path));
+        } catch (NoSuchFileException e) {
+            return false;
         }
     }
 
@@ -215,7 +233,7 @@ final class TrackedFiles {
             file.history = history;
             file.parser = parserFor(path, position);
             files.put(path, file);
-            byKey.put(key, file);
+            byKey.put(trackingId(key, path), file);
             log.info("Reading {} from byte {} (line {})", path, position, line + 1);
         }
     }
@@ -275,7 +293,7 @@ final class TrackedFiles {
     }
 
     private void close(TailedFile file) {
-        byKey.remove(file.fileKey, file);
+        byKey.remove(trackingId(file.fileKey, file.path), file);
         try {
             file.close();
         } catch (IOException e) {
