@@ -92,6 +92,10 @@ final class PartitionWriter {
         }
         Long timestamp = settings.partitioner().timestamp(record);
         OpenObject object = open.get(path);
+        if (object != null && !object.accepts(record)) {
+            complete(object); // a new schema: Avro and Parquet files hold one
+            object = null;
+        }
         if (object != null && settings.rotateIntervalMs() > 0 && timestamp != null && object.firstTimestamp() != null
                 && timestamp - object.firstTimestamp() >= settings.rotateIntervalMs()) {
             complete(object);
