@@ -8,6 +8,7 @@ import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
+import io.sluice.s3.testing.SchemaRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,6 +80,50 @@ class S3SourceRoundTripIT {
                     "records after the restart backed up: " + S3TestServer.keys(bucket));
             assertSameRecords(original, restored, 420);
         }
+    }
+
+    @Test
+    void avroObjectsRestoreValuesWithTheirSchemasToTheSamePartitionsFoundWhileTheSourceRuns() {
+        String bucket = S3TestServer.newBucket();
+        String original = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-src"), PARTITIONS);
+        String restored = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-dst"), PARTITIONS);
+        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
+                KafkaTestBroker.uniqueTopic("s3-avro-cluster"), S3Plugin.install(dir));
+        props.put("listeners", "http://127.0.0.1:0");
+        Map<String, String> json = Map.of("value.converter", SchemaRecords.CONVERTER,
+                "value.converter.schemas.enable", "true");
+        Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+                "format.class", "avro", "avro.codec", "zstandard", "flush.size", "40",
+                "rotate.schedule.interval.ms", "1000"));
+        sink.putAll(json);
+        Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+                "topic.mapping", original + ":" + restored, "format.class", "avro", "tasks.max", "2",
+                "s3.poll.interval.ms", "500"));
+        source.putAll(json);
+
+        try (WorkerProcess worker = WorkerProcess.start(props)) {
+            RestClient rest = new RestClient(worker.restUrl());
+            // the source starts on an empty bucket: it must find the partitions as the sink writes them
+            assertEquals(201, rest.createConnector("restore-avro", source).status());
+            Await.until(() -> "RUNNING".equals(rest.taskState("restore-avro", 0)), Duration.ofSeconds(30),
+                    "source running");
+            KafkaTestBroker.produce(original, SchemaRecords.json(0, 300, 150, 10));
+            assertEquals(201, rest.createConnector("backup-avro", sink).status());
+            Await.until(() -> S3SinkIT.storedCount(bucket, "topics/") == 300, Duration.ofSeconds(60), "backed up");
+            assertEquals(valuesByPartition(original, 300), valuesByPartition(restored, 300),
+                    "every value, its schema included, in the same partition and order");
+        }
+    }
+
+    /** The values of each partition of topic, in offset order. */
+    private static Map<Integer, List<String>> valuesByPartition(String topic, int count) {
+        Map<Integer, List<String>> out = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, String> r : KafkaTestBroker.consumeAll(topic, count, Duration.ofSeconds(90))) {
+            out.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.value());
+        }
+        return out;
     }
 
     /** Each partition of restored holds the records of the same partition of original, in order, nothing more. */
