@@ -17,6 +17,7 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String BYTEARRAY_SEPARATOR = "format.bytearray.separator";
     public static final String AVRO_CODEC = "avro.codec";
     public static final String PARQUET_CODEC = "parquet.codec";
+    public static final String AVRO_ENVELOPE = "avro.envelope";
     public static final String PARQUET_ROW_GROUP_BYTES = "parquet.block.size";
     public static final String FLUSH_SIZE = "flush.size";
     public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
@@ -64,6 +65,10 @@ public final class S3SinkConfig extends AbstractConfig {
                 .define(AVRO_CODEC, Type.STRING, "null", new ChoiceValidator(RecordFormat.AVRO_CODECS),
                         Importance.LOW, "Block codec of Avro files: null, deflate, snappy, bzip2 or zstandard.",
                         group, ++order, Width.SHORT, "Avro codec")
+                .define(AVRO_ENVELOPE, Type.BOOLEAN, false, Importance.MEDIUM,
+                        "Avro files of whole records (offset, timestamp, key, value, headers; .records.avro) "
+                                + "instead of values only, so the S3 source restores records exactly. A new key or "
+                                + "value schema starts a new object.", group, ++order, Width.SHORT, "Avro envelope")
                 .define(PARQUET_CODEC, Type.STRING, "snappy", new ChoiceValidator(RecordFormat.PARQUET_CODECS),
                         Importance.LOW, "Page codec of Parquet files: none, snappy, gzip or zstd (the codec is "
                                 + "part of the name, e.g. .snappy.parquet).", group, ++order, Width.SHORT,

@@ -9,8 +9,9 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Avro object container files of record values, as Confluent's AvroFormat writes them. The file's schema
- * is that of its first record; a record with another schema starts a new object.
+ * Avro object container files of record values, as Confluent's AvroFormat writes them, or of whole records
+ * ({@link AvroEnvelope}). The file's schema is that of its first record; a record with another schema starts
+ * a new object.
  */
 final class AvroFormat implements RecordFormat {
 
@@ -18,14 +19,16 @@ final class AvroFormat implements RecordFormat {
     static final List<String> CODECS = List.of("null", "deflate", "snappy", "bzip2", "zstandard");
 
     private final String codec;
+    private final boolean envelope;
 
-    AvroFormat(String codec) {
+    AvroFormat(String codec, boolean envelope) {
         this.codec = codec;
+        this.envelope = envelope;
     }
 
     @Override
     public String extension() {
-        return ".avro";
+        return envelope ? ".records.avro" : ".avro";
     }
 
     @Override
@@ -35,16 +38,14 @@ final class AvroFormat implements RecordFormat {
 
     @Override
     public RecordWriter open(OutputStream out) {
-        return new SchemaFileWriter() {
+        return new SchemaFileWriter(envelope) {
             private DataFileWriter<Object> file;
 
             @Override
-            protected org.apache.avro.Schema start(SinkRecord first) throws IOException {
-                org.apache.avro.Schema avro = ConnectToAvro.schema(first.valueSchema());
-                file = new DataFileWriter<>(new GenericDatumWriter<>(avro));
+            protected void start(SinkRecord first, org.apache.avro.Schema fileSchema) throws IOException {
+                file = new DataFileWriter<>(new GenericDatumWriter<>(fileSchema));
                 file.setCodec(CodecFactory.fromString(codec));
-                file.create(avro, out);
-                return avro;
+                file.create(fileSchema, out);
             }
 
             @Override

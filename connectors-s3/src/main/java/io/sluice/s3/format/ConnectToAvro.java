@@ -42,7 +42,7 @@ public final class ConnectToAvro {
     private final Map<String, Schema> named = new HashMap<>();
     private int unnamed;
 
-    private ConnectToAvro() {
+    ConnectToAvro() {
     }
 
     /** The Avro schema of a Connect value schema; a fresh naming scope per call. */
@@ -54,7 +54,8 @@ public final class ConnectToAvro {
         return new ConnectToAvro().convert(schema, true);
     }
 
-    private org.apache.avro.Schema convert(Schema schema, boolean unionWithNull) {
+    /** Converts within this instance's naming scope (record names stay unique across calls). */
+    org.apache.avro.Schema convert(Schema schema, boolean unionWithNull) {
         org.apache.avro.Schema avro = nonNull(schema);
         if (schema.version() != null) {
             avro.addProp(CONNECT_VERSION, schema.version());

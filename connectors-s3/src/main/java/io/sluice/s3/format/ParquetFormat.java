@@ -74,18 +74,17 @@ final class ParquetFormat implements RecordFormat {
 
     @Override
     public RecordWriter open(OutputStream out) {
-        return new SchemaFileWriter() {
+        return new SchemaFileWriter(false) {
             private ParquetWriter<Object> file;
 
             @Override
-            protected org.apache.avro.Schema start(SinkRecord first) throws IOException {
+            protected void start(SinkRecord first, org.apache.avro.Schema avro) throws IOException {
                 Schema schema = first.valueSchema();
                 if (schema == null || schema.type() != Schema.Type.STRUCT) {
                     throw new DataException("Parquet needs Struct values with a schema; record " + first.topic()
                             + "-" + first.kafkaPartition() + "@" + first.kafkaOffset() + " has "
                             + (schema == null ? "no schema" : "a " + schema.type() + " schema"));
                 }
-                org.apache.avro.Schema avro = ConnectToAvro.schema(schema);
                 org.apache.avro.Schema row = avro.getType() == org.apache.avro.Schema.Type.UNION
                         ? avro.getTypes().get(1) : avro; // an optional struct: rows themselves are never null
                 PlainParquetConfiguration conf = new PlainParquetConfiguration();
@@ -98,7 +97,6 @@ final class ParquetFormat implements RecordFormat {
                         .withRowGroupSize((long) rowGroupBytes)
                         .withPageSize(Math.min(1024 * 1024, rowGroupBytes))
                         .build();
-                return avro;
             }
 
             @Override

@@ -40,7 +40,8 @@ public interface RecordFormat {
             case "json" -> new JsonLinesFormat();
             case "bytes" -> new ByteArrayFormat(config.byteArraySeparator());
             case "envelope" -> new EnvelopeFormat();
-            case "avro" -> new AvroFormat(config.getString(S3SinkConfig.AVRO_CODEC).toLowerCase(Locale.ROOT));
+            case "avro" -> new AvroFormat(config.getString(S3SinkConfig.AVRO_CODEC).toLowerCase(Locale.ROOT),
+                    config.getBoolean(S3SinkConfig.AVRO_ENVELOPE));
             case "parquet" -> new ParquetFormat(config.getString(S3SinkConfig.PARQUET_CODEC).toLowerCase(Locale.ROOT),
                     config.getInt(S3SinkConfig.PARQUET_ROW_GROUP_BYTES));
             default -> throw new IllegalArgumentException("Unknown format " + name);

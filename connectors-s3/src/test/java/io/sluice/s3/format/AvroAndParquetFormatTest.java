@@ -82,7 +82,7 @@ class AvroAndParquetFormatTest {
     void avroFilesReadBackWithAvrosReaderToTheSameConnectSchemaAndValues() throws IOException {
         for (String codec : AvroFormat.CODECS) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            RecordWriter writer = new AvroFormat(codec).open(out);
+            RecordWriter writer = new AvroFormat(codec, false).open(out);
             for (int i = 0; i < 50; i++) {
                 writer.write(record(ORDER, order(i), i));
             }
@@ -106,7 +106,7 @@ class AvroAndParquetFormatTest {
 
     @Test
     void aRecordWithAnotherSchemaIsNotAcceptedIntoAnOpenFile() throws IOException {
-        RecordWriter writer = new AvroFormat("null").open(new ByteArrayOutputStream());
+        RecordWriter writer = new AvroFormat("null", false).open(new ByteArrayOutputStream());
         assertTrue(writer.accepts(record(ORDER, order(1), 0)));
         writer.write(record(ORDER, order(1), 0));
         assertTrue(writer.accepts(record(ORDER, order(2), 1)));
@@ -118,7 +118,7 @@ class AvroAndParquetFormatTest {
     @Test
     void optionalPrimitiveValuesAndTombstonesFitAnAvroFile() throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        RecordWriter writer = new AvroFormat("deflate").open(out);
+        RecordWriter writer = new AvroFormat("deflate", false).open(out);
         writer.write(record(Schema.OPTIONAL_STRING_SCHEMA, "a", 0));
         writer.write(record(Schema.OPTIONAL_STRING_SCHEMA, null, 1));
         writer.finish();

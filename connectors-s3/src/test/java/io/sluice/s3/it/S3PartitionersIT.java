@@ -10,6 +10,7 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.testing.OldRecordTopics;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +85,7 @@ class S3PartitionersIT {
     @Test
     void fieldAndTimePartitionersPutEachRecordUnderThePathOfItsFieldsOrTime() throws Exception {
         String bucket = S3TestServer.newBucket();
-        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-parts"), 2);
+        String topic = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-parts"), 2);
         produce(topic);
         LocalDate before = LocalDate.now(ZoneOffset.UTC);
 
