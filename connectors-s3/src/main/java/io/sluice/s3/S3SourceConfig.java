@@ -1,6 +1,7 @@
 package io.sluice.s3;
 
 import io.sluice.s3.format.RecordFormat;
+import io.sluice.s3.source.CsvSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,12 +120,12 @@ public final class S3SourceConfig extends AbstractConfig {
     }
 
     /** How csv objects are read. */
-    public io.sluice.s3.source.CsvSettings csvSettings() {
+    public CsvSettings csvSettings() {
         String sep = getString(CSV_SEPARATOR).replace("\\t", "\t");
         if (sep.length() != 1) {
             throw new ConfigException(CSV_SEPARATOR, getString(CSV_SEPARATOR), "Expected one character");
         }
-        return new io.sluice.s3.source.CsvSettings(sep.charAt(0), getBoolean(CSV_HEADER));
+        return new CsvSettings(sep.charAt(0), getBoolean(CSV_HEADER));
     }
 
     public List<String> units() {
