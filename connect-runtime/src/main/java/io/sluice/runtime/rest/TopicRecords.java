@@ -117,13 +117,10 @@ public final class TopicRecords implements AutoCloseable {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig());
              RecordDecoder decoder = connectorConfig == null ? null
                      : RecordDecoder.forConnector(providers.resolve(connectorConfig), worker, plugins)) {
-            List<org.apache.kafka.common.PartitionInfo> partitions = consumer.partitionsFor(topic, TIMEOUT);
-            if (partitions == null || partitions.isEmpty()) {
-                throw new HerderException(404, "Topic " + topic + " not found");
-            }
-            if (partition < 0 || partition >= partitions.size()) {
+            int partitions = partitionCount(topic);
+            if (partition < 0 || partition >= partitions) {
                 throw new HerderException(404, "Topic " + topic + " has no partition " + partition
-                        + " (it has " + partitions.size() + ")");
+                        + " (it has " + partitions + ")");
             }
             List<TopicPartition> one = List.of(tp);
             long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
@@ -159,6 +156,24 @@ public final class TopicRecords implements AutoCloseable {
                 }
             }
             return out;
+        }
+    }
+
+    /** The topic's partition count; 404 when it does not exist (asked of the admin client: no wait for metadata). */
+    private int partitionCount(String topic) {
+        try {
+            return admin().describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .get(topic).partitions().size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HerderException(500, "Interrupted while describing " + topic);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw new HerderException(404, "Topic " + topic + " not found");
+            }
+            throw new HerderException(500, "Could not describe topic " + topic + ": " + rootMessage(e));
+        } catch (TimeoutException e) {
+            throw new HerderException(500, "Could not describe topic " + topic + ": timed out");
         }
     }
 
@@ -265,7 +280,7 @@ public final class TopicRecords implements AutoCloseable {
             }
             Integer partition = r.hasNonNull("partition") ? r.get("partition").asInt() : null;
             RecordHeaders headers = new RecordHeaders();
-            r.path("headers").fields().forEachRemaining(h ->
+            r.path("headers").properties().forEach(h ->
                     headers.add(h.getKey(), h.getValue().isNull() ? null : h.getValue().asText().getBytes(StandardCharsets.UTF_8)));
             toSend.add(new ProducerRecord<>(topic, partition, null, bytes(r.get("key"), format), bytes(r.get("value"), format),
                     headers));
