@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
@@ -336,10 +335,5 @@ class ConsoleBrowserIT {
         } catch (IOException | RuntimeException e) {
             System.err.println("Could not save screenshot " + name + ": " + e);
         }
-    }
-
-    @SuppressWarnings("unused")
-    private static void await(java.util.function.BooleanSupplier c, String what) {
-        Await.until(c, Duration.ofSeconds(30), what);
     }
 }
