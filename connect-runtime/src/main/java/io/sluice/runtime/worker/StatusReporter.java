@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
@@ -20,6 +21,7 @@ final class StatusReporter {
     private final StatusStore store;
     private final IntSupplier generation;
     private final boolean trackTopics;
+    private volatile ConnectMetrics metrics;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -30,6 +32,11 @@ final class StatusReporter {
         this.store = store;
         this.generation = generation;
         this.trackTopics = trackTopics;
+    }
+
+    /** The metrics told of every connector and task state change (status and task counts by state). */
+    void metrics(ConnectMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /**
@@ -66,6 +73,10 @@ final class StatusReporter {
     }
 
     private void connector(String connector, State state, String trace) {
+        ConnectMetrics m = metrics;
+        if (m != null) {
+            m.connectorState(connector, state);
+        }
         try {
             store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
         } catch (RuntimeException e) {
@@ -74,6 +85,10 @@ final class StatusReporter {
     }
 
     private void task(ConnectorTaskId id, State state, String trace) {
+        ConnectMetrics m = metrics;
+        if (m != null) {
+            m.taskState(id.connector(), id.task(), state);
+        }
         try {
             store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
         } catch (RuntimeException e) {
