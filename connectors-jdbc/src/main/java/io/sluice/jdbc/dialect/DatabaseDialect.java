@@ -4,6 +4,7 @@ import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -91,6 +92,6 @@ public interface DatabaseDialect {
         return sb.toString();
     }
 
-    /** A query returning the database's current time, for timestamp upper bounds. */
-    String currentTimestampQuery();
+    /** The database's current time, for timestamp upper bounds (the database's clock, not ours). */
+    Instant currentTimestamp(Connection connection) throws SQLException;
 }

@@ -182,9 +182,4 @@ public class PostgresDialect extends AnsiDialect {
                 .copyIn("COPY " + quotedTable + " (" + columnList(columns) + ") FROM STDIN");
         encoder.copy(copyIn, columns, rows);
     }
-
-    @Override
-    public String currentTimestampQuery() {
-        return "SELECT CURRENT_TIMESTAMP";
-    }
 }

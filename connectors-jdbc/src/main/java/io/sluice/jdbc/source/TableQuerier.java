@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -128,7 +127,7 @@ final class TableQuerier {
     private void start(Connection connection) throws SQLException {
         Instant upperBound = null;
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
-            upperBound = databaseNow(connection).minusMillis(delayMs);
+            upperBound = dialect.currentTimestamp(connection).minusMillis(delayMs);
         }
         statement = connection.prepareStatement(sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         // with autocommit off the driver streams rows in fetch-size chunks instead of reading the whole table
@@ -231,13 +230,6 @@ final class TableQuerier {
         return LocalDateTime.ofInstant(instant, zone);
     }
 
-    private Instant databaseNow(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery(dialect.currentTimestampQuery())) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
-    }
 
     private int indexOf(ResultSetMetaData meta, String column) throws SQLException {
         if (column == null || column.isEmpty()) {
