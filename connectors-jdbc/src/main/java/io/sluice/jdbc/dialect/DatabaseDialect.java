@@ -70,6 +70,15 @@ public interface DatabaseDialect {
         return false;
     }
 
+    /**
+     * Upserts rows (unique keys) through the database's bulk path (PostgreSQL: COPY into a staging
+     * table, then one INSERT ... SELECT ... ON CONFLICT); false when the dialect has none.
+     */
+    default boolean bulkUpsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        return false;
+    }
+
     /** Whether {@link #bulkInsert} writes rows in a single statement. */
     default boolean hasBulkInsert() {
         return false;

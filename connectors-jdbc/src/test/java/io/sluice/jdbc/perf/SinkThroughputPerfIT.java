@@ -29,7 +29,7 @@ class SinkThroughputPerfIT {
     @RegisterExtension
     static final PostgresDatabase db = new PostgresDatabase("perf");
     private static final int ROWS = Integer.getInteger("sluice.perf.rows", 1_000_000);
-    private static final int PUT = 2000;
+    private static final int PUT = Integer.getInteger("sluice.perf.put", 2000);
     private static final Schema KEY = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build();
     private static final Schema VALUE = SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA)
             .field("name", Schema.STRING_SCHEMA).field("qty", Schema.INT32_SCHEMA)
@@ -57,7 +57,7 @@ class SinkThroughputPerfIT {
                 c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY copy_t FROM STDIN", new StringReader(copyData));
             }
             report("plain COPY (one statement)", t0);
-            for (String mode : List.of("insert", "upsert", "upsert-again")) {
+            for (String mode : System.getProperty("sluice.perf.modes", "insert,upsert,upsert-again").split(",")) {
                 String table = mode.startsWith("upsert") ? "sink_upsert" : "sink_insert";
                 if (!mode.equals("upsert-again")) {
                     db.execute("DROP TABLE IF EXISTS " + table);
@@ -71,6 +71,8 @@ class SinkThroughputPerfIT {
                 for (int i = 0; i < ROWS; i += PUT) {
                     task.put(records.subList(i, Math.min(ROWS, i + PUT)));
                 }
+                // as the worker does before committing offsets: buffered rows are written
+                task.preCommit(Map.of());
                 report("sink " + mode + " (puts of " + PUT + ")", t0);
                 task.stop();
             }

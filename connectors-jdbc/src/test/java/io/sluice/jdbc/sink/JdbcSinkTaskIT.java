@@ -18,6 +18,8 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -170,6 +172,8 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
             batch.add(keyed("copied", id, id + longName, id == 2500 ? "123456.00" : "1.00"));
         }
         task.put(batch);
+        // a put this large may be buffered as a consumer's backlog: the worker's preCommit writes it
+        task.preCommit(Map.of());
         assertEquals(1, context.errant.size());
         assertEquals(2999L, db.scalar("SELECT count(*) FROM copied"));
         task.put(List.of(keyed("copied", 5000, "after", "2.00")));
@@ -180,6 +184,46 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         assertEquals(3001L, db.scalar("SELECT count(*) FROM copied"));
         task.put(List.of(keyed("copied", 7000, "last", "3.00")));
         assertEquals(3002L, db.scalar("SELECT count(*) FROM copied"));
+    }
+
+    private List<SinkRecord> keyedRange(String topic, long from, int n) {
+        List<SinkRecord> records = new ArrayList<>(n);
+        for (long id = from; id < from + n; id++) {
+            records.add(keyed(topic, id, "n" + id, "1.00"));
+        }
+        return records;
+    }
+
+    @Test
+    void fullPutsAreGatheredIntoOneTransactionAndWrittenBeforeOffsetsAreCommitted() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "1000");
+        task.put(keyedRange("gathered", 0, 400));
+        task.put(keyedRange("gathered", 400, 400));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'gathered'"),
+                "a consumer's backlog is buffered, not written put by put");
+        task.put(keyedRange("gathered", 800, 400));
+        assertEquals(1200L, db.scalar("SELECT count(*) FROM gathered"), "batch.size reached: one write");
+        task.put(keyedRange("gathered", 1200, 400));
+        Map<TopicPartition, OffsetAndMetadata> offered = Map.of(new TopicPartition("gathered", 0),
+                new OffsetAndMetadata(1600));
+        assertEquals(offered, task.preCommit(offered));
+        assertEquals(1600L, db.scalar("SELECT count(*) FROM gathered"), "preCommit writes what is buffered");
+        task.put(keyedRange("gathered", 1600, 50));
+        assertEquals(1650L, db.scalar("SELECT count(*) FROM gathered"), "a smaller put: the consumer caught up");
+    }
+
+    @Test
+    void aBufferedWriteThatFailsInPreCommitCommitsNothingAndFailsTheNextPut() {
+        db.execute("CREATE TABLE late_failure (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        List<SinkRecord> batch = keyedRange("late_failure", 0, 300);
+        batch.add(keyed("late_failure", 999, "too big", "123456.00"));
+        task.put(batch);
+        assertEquals(Map.of(), task.preCommit(Map.of(new TopicPartition("late_failure", 0),
+                new OffsetAndMetadata(301))));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM late_failure"));
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of()));
+        assertTrue(e.getMessage().contains("late_failure"), e.getMessage());
     }
 
     @Test
