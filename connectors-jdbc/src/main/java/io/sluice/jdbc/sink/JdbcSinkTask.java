@@ -13,7 +13,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -49,6 +52,10 @@ public class JdbcSinkTask extends SinkTask {
     private final List<SinkRow> pending = new ArrayList<>();
     private final List<Future<Void>> reports = new ArrayList<>();
     private int largestPut;
+    private long oldestPendingNanos;
+    private long lingerNanos;
+    /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
+    private ScheduledExecutorService linger;
     private ConnectException deferredFailure;
 
     @Override
@@ -66,6 +73,16 @@ public class JdbcSinkTask extends SinkTask {
         largestPut = 0;
         deferredFailure = null;
         reporter = errantRecordReporter();
+        long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
+        lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
+        String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
+        linger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, lingerMs / 2);
+        linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);
         log.info("JDBC sink task started ({} dialect, insert.mode={}, pk.mode={})", dialect.name(),
                 config.insertMode(), config.pkMode());
     }
@@ -79,11 +96,14 @@ public class JdbcSinkTask extends SinkTask {
     }
 
     @Override
-    public void put(Collection<SinkRecord> records) {
+    public synchronized void put(Collection<SinkRecord> records) {
         if (deferredFailure != null) {
             throw deferredFailure;
         }
         int before = pending.size();
+        if (before == 0) {
+            oldestPendingNanos = System.nanoTime();
+        }
         for (SinkRecord record : records) {
             try {
                 SinkRow row = extractor.extract(record);
@@ -102,7 +122,7 @@ public class JdbcSinkTask extends SinkTask {
             return;
         }
         try {
-            writePending();
+            writePending(true);
         } catch (RetriableException e) {
             // the worker delivers this put's records again: keep only those of earlier puts
             pending.subList(before, pending.size()).clear();
@@ -116,7 +136,8 @@ public class JdbcSinkTask extends SinkTask {
      * to be delivered again, nothing is committed, and a lasting failure fails the next put.
      */
     @Override
-    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
+            Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         if (deferredFailure != null) {
             return Map.of();
         }
@@ -135,15 +156,39 @@ public class JdbcSinkTask extends SinkTask {
     }
 
     @Override
-    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+    public synchronized void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         if (!pending.isEmpty()) {
-            writePending();
+            writePending(true);
         }
         awaitReports();
     }
 
-    /** Writes every buffered row in one transaction and empties the buffer; throws with the buffer intact. */
-    private void writePending() {
+    /** On the linger thread: rows buffered longer than batch.linger.ms are written without waiting for a put. */
+    private synchronized void writeLingering() {
+        if (deferredFailure != null || pending.isEmpty() || System.nanoTime() - oldestPendingNanos < lingerNanos) {
+            return;
+        }
+        try {
+            writePending(false);
+        } catch (RetriableException e) {
+            log.debug("Buffered rows stay for the next put or commit: {}", e.getMessage());
+        } catch (ConnectException e) {
+            // the worker may still commit offsets for these rows: never again, and the next put fails
+            pending.clear();
+            deferredFailure = e;
+            log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Unexpected failure writing buffered rows", e);
+            pending.clear();
+            deferredFailure = new ConnectException("Writing buffered rows failed", e);
+        }
+    }
+
+    /**
+     * Writes every buffered row in one transaction and empties the buffer; throws with the buffer
+     * intact. Off the task thread no retry backoff is asked of the worker.
+     */
+    private void writePending(boolean onTaskThread) {
         List<SinkRow> rows = pending;
         try (Connection connection = pool.connection()) {
             // one statement is a transaction of its own: autocommit saves the COMMIT round trip
@@ -165,17 +210,17 @@ public class JdbcSinkTask extends SinkTask {
                     restoreTransactions(connection);
                 }
                 rollback(connection);
-                handleFailure(connection, rows, e);
+                handleFailure(connection, rows, e, onTaskThread);
             }
         } catch (SQLException e) {
-            retryOrFail(e, "Could not get a database connection: " + e.getMessage());
+            retryOrFail(e, "Could not get a database connection: " + e.getMessage(), onTaskThread);
         }
         pending.clear();
     }
 
-    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e) {
+    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
         if (e instanceof SQLException sql && isTransient(sql)) {
-            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql));
+            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql), onTaskThread);
         }
         if (reporter == null) {
             throw failure(rows, e);
@@ -203,10 +248,12 @@ public class JdbcSinkTask extends SinkTask {
                 + dialect.describeError((SQLException) e), e);
     }
 
-    private void retryOrFail(SQLException e, String message) {
+    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
         if (retriesLeft-- > 0) {
             log.warn("{}; retrying ({} retries left)", message, retriesLeft);
-            context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
+            if (onTaskThread) {
+                context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
+            }
             throw new RetriableException(message, e);
         }
         throw new ConnectException(message + " (max.retries exhausted)", e);
@@ -263,6 +310,23 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public void stop() {
+        if (linger != null) {
+            linger.shutdownNow();
+            try {
+                if (!linger.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("The linger thread did not end within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            linger = null;
+        }
+        synchronized (this) {
+            stopNow();
+        }
+    }
+
+    private void stopNow() {
         if (!pending.isEmpty()) {
             log.debug("Stopping with {} unwritten rows; their offsets were not committed", pending.size());
             pending.clear();

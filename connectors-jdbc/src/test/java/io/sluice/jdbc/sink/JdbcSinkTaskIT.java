@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.TestDatabase;
+import io.sluice.runtime.testing.Await;
 import java.math.BigDecimal;
 import java.sql.Array;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -196,7 +198,8 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
 
     @Test
     void fullPutsAreGatheredIntoOneTransactionAndWrittenBeforeOffsetsAreCommitted() {
-        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "1000");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "1000",
+                "batch.linger.ms", "600000");
         task.put(keyedRange("gathered", 0, 400));
         task.put(keyedRange("gathered", 400, 400));
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'gathered'"),
@@ -213,9 +216,23 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void bufferedRowsAreWrittenAfterBatchLingerMsWhenNoFurtherPutComes() {
+        JdbcSinkTask task = task("insert.mode", "insert", "batch.linger.ms", "50");
+        task.put(keyedRange("lingering", 0, 500));
+        Await.until(() -> Long.valueOf(500L).equals(countIfExists("lingering")), Duration.ofSeconds(30),
+                "the linger thread writes the buffered rows");
+    }
+
+    private static Object countIfExists(String table) {
+        return db.scalar("SELECT CASE WHEN to_regclass('" + table + "') IS NULL THEN 0 ELSE "
+                + "(xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM " + table
+                + "', false, true, '')))[1]::text::bigint END");
+    }
+
+    @Test
     void aBufferedWriteThatFailsInPreCommitCommitsNothingAndFailsTheNextPut() {
         db.execute("CREATE TABLE late_failure (id bigint primary key, name text, amount numeric(4,2))");
-        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.linger.ms", "600000");
         List<SinkRecord> batch = keyedRange("late_failure", 0, 300);
         batch.add(keyed("late_failure", 999, "too big", "123456.00"));
         task.put(batch);
