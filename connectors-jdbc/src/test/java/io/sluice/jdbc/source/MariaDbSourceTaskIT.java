@@ -4,14 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.testing.MariaDbDatabase;
 import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -80,6 +84,46 @@ class MariaDbSourceTaskIT extends SourceTaskHarness {
         assertEquals(Instant.parse("2024-01-01T00:00:02.500Z").toEpochMilli(), offset.get("timestamp"));
         db.execute("INSERT INTO tie_t VALUES (12, UTC_TIMESTAMP(3) - INTERVAL 1 SECOND)");
         assertEquals(List.of(12), column(drain(resumed, context), "id"), "the database clock bounds the read");
+    }
+
+    @Test
+    void theConnectorDiscoversTheDatabasesTablesAndATaskReadsThemByDatabaseAndTable() throws Exception {
+        db.execute("CREATE TABLE found_a (id int PRIMARY KEY)", "CREATE TABLE found_b (id int PRIMARY KEY)",
+                "CREATE TABLE skipped (id int)", "INSERT INTO found_b VALUES (1), (2)");
+        JdbcSourceConnector connector = new JdbcSourceConnector();
+        connector.initialize(new ConnectorContext() {
+            @Override
+            public void requestTaskReconfiguration() {
+            }
+
+            @Override
+            public void raiseError(Exception e) {
+            }
+
+            @Override
+            public PluginMetrics pluginMetrics() {
+                return null;
+            }
+        });
+        connector.start(Map.of("connection.url", db.url(), "topic.prefix", "m-",
+                "table.include.list", "found_a,found_b"));
+        List<Map<String, String>> configs;
+        try {
+            configs = connector.taskConfigs(1);
+        } finally {
+            connector.stop();
+        }
+        assertEquals(List.of(new TableId(db.name(), "found_a"), new TableId(db.name(), "found_b")),
+                TableId.parseList(configs.get(0).get("tables")));
+        Map<String, String> props = new HashMap<>(configs.get(0));
+        props.put("tables", TableId.formatList(List.of(new TableId(db.name(), "found_b"))));
+        props.put("poll.interval.ms", "1");
+        RecordingSourceContext context = new RecordingSourceContext();
+        JdbcSourceTask task = task(context, props.entrySet().stream()
+                .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
+        List<SourceRecord> records = drain(task, context);
+        assertEquals(List.of(1, 2), column(records, "id"));
+        assertEquals("m-found_b", records.get(0).topic());
     }
 
     @Test
