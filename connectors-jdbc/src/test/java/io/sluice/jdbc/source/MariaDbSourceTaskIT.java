@@ -117,7 +117,8 @@ class MariaDbSourceTaskIT extends SourceTaskHarness {
                 TableId.parseList(configs.get(0).get("tables")));
         Map<String, String> props = new HashMap<>(configs.get(0));
         props.put("tables", TableId.formatList(List.of(new TableId(db.name(), "found_b"))));
-        props.put("poll.interval.ms", "1");
+        // one bulk round: the next must not start before the test has counted this one
+        props.put("poll.interval.ms", "600000");
         RecordingSourceContext context = new RecordingSourceContext();
         JdbcSourceTask task = task(context, props.entrySet().stream()
                 .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new));
