@@ -22,8 +22,9 @@ import org.postgresql.PGConnection;
 
 /**
  * Sink task throughput against a plain COPY of the same rows (1,000,000 by default). Not part of
- * the normal build: {@code ./mvnw -o -q -pl connectors-jdbc verify -Dsluice.perf=true
- * -Dit.test=SinkThroughputPerfIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * the normal build: {@code ./mvnw -o -q -pl connectors-jdbc -am verify -Dsluice.perf=true
+ * -Dit.test=SinkThroughputPerfIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dfailsafe.failIfNoSpecifiedTests=false}; {@code -Dsluice.perf.json=true} adds the worker's JSON conversion.
  */
 @Tag("perf")
 @EnabledIfSystemProperty(named = "sluice.perf", matches = "true")

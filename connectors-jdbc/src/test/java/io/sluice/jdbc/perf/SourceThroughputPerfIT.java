@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Source task throughput against a plain pgjdbc fetch of the same rows (1,000,000 by default), and
  * the cost JsonConverter with schemas adds per record. Not part of the normal build:
  * {@code ./mvnw -o -q -pl connectors-jdbc -am verify -Dsluice.perf=true -Dit.test=SourceThroughputPerfIT
- * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dfailsafe.failIfNoSpecifiedTests=false}.
  */
 @Tag("perf")
 @EnabledIfSystemProperty(named = "sluice.perf", matches = "true")
