@@ -28,6 +28,8 @@ class SourceThroughputPerfIT {
     static final PostgresDatabase db = new PostgresDatabase("sourceperf");
     private static final int ROWS = Integer.getInteger("sluice.perf.rows", 1_000_000);
     private static final int FETCH = 10_000;
+    /** The task's batch.max.rows: -Dsluice.perf.batch=100 measures the connector's default. */
+    private static final int BATCH = Integer.getInteger("sluice.perf.batch", FETCH);
 
     @Test
     void sourceTaskAgainstPlainFetch() throws Exception {
@@ -46,7 +48,7 @@ class SourceThroughputPerfIT {
             report("plain pgjdbc fetch (fetch size " + FETCH + ")", t0);
             t0 = System.nanoTime();
             runTask(null);
-            report("source task polls", t0);
+            report("source task polls (batch.max.rows " + BATCH + ")", t0);
             t0 = System.nanoTime();
             runTask(json);
             report("source task polls + JsonConverter", t0);
@@ -76,7 +78,7 @@ class SourceThroughputPerfIT {
         JdbcSourceTask task = new JdbcSourceTask();
         task.initialize(new RecordingSourceContext());
         task.start(Map.of("connection.url", db.url(), "topic.prefix", "perf-", "tables", "rows_t",
-                "mode", "incrementing", "incrementing.column.name", "id", "batch.max.rows", String.valueOf(FETCH),
+                "mode", "incrementing", "incrementing.column.name", "id", "batch.max.rows", String.valueOf(BATCH),
                 "poll.interval.ms", "600000"));
         int n = 0;
         long bytes = 0;
