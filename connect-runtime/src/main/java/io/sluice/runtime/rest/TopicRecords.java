@@ -123,6 +123,7 @@ public final class TopicRecords implements AutoCloseable {
                         + " (it has " + partitions + ")");
             }
             List<TopicPartition> one = List.of(tp);
+            consumer.assign(one); // before asking offsets, so the consumer does not warn about an unassigned partition
             long begin = consumer.beginningOffsets(one, TIMEOUT).get(tp);
             long end = consumer.endOffsets(one, TIMEOUT).get(tp);
             long from = offset != null ? Math.max(offset, begin) : Math.max(begin, end - count);
@@ -136,7 +137,6 @@ public final class TopicRecords implements AutoCloseable {
             }
             ArrayNode records = out.putArray("records");
             if (from < until) {
-                consumer.assign(one);
                 consumer.seek(tp, from);
                 long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
                 long next = from;
