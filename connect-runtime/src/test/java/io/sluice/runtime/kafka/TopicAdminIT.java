@@ -54,6 +54,8 @@ class TopicAdminIT {
     void describeTopicsLeavesOutTopicsThatDoNotExist() {
         String existing = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("described"), 2);
         try (TopicAdmin admin = new TopicAdmin(KafkaTestBroker.clientConfig())) {
+            // the controller acknowledges a creation before the broker's metadata cache has the topic
+            admin.awaitTopic(existing);
             Map<String, TopicDescription> found = admin.describeTopics(List.of(existing, "no-such-topic-anywhere"));
 
             assertEquals(Set.of(existing), found.keySet());
