@@ -42,6 +42,10 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
     public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
+    public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
     public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -118,7 +122,20 @@ public final class WorkerConfig extends AbstractConfig {
             .define(EMBEDDED_KAFKA_DIR, Type.STRING, "data/kafka", Importance.MEDIUM,
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of the embedded broker; 0 picks a free port.");
+                    "Port of the embedded broker; 0 picks a free port.")
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.HIGH,
+                    "Distributed mode: how long a worker may miss heartbeats before the group drops it and its "
+                            + "connectors and tasks are reassigned.")
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Range.atLeast(1), Importance.HIGH,
+                    "Distributed mode: how often a worker heartbeats to the group coordinator; keep it under a "
+                            + "third of session.timeout.ms.")
+            .define(REBALANCE_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Distributed mode: how long each worker has to rejoin the group (stopping what it gives up) "
+                            + "once a rebalance begins.")
+            .define(SCHEDULED_REBALANCE_MAX_DELAY_MS, Type.INT, 15_000, Range.between(0, Integer.MAX_VALUE),
+                    Importance.MEDIUM,
+                    "Distributed mode: how long the work of a departed worker waits for it to come back before it "
+                            + "is reassigned to the others (Apache's default is 5 minutes).");
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);

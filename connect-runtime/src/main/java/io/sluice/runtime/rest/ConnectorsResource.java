@@ -148,6 +148,17 @@ public final class ConnectorsResource {
         return herder.taskConfigs(connector);
     }
 
+    /** Apache's internal endpoint: a worker running the connector hands its task configs to the leader. */
+    @POST
+    @Path("/{connector}/tasks")
+    public Response putTaskConfigs(@PathParam("connector") String connector, List<Map<String, String>> taskConfigs) {
+        if (taskConfigs == null) {
+            throw HerderException.badRequest("Request body must be a JSON array of task configs");
+        }
+        herder.putTaskConfigs(connector, taskConfigs);
+        return Response.noContent().build();
+    }
+
     @GET
     @Path("/{connector}/tasks/{task}/status")
     public ConnectorStateInfo.TaskState getTaskStatus(@PathParam("connector") String connector,

@@ -138,6 +138,8 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
+                .register(new RequestForwarder())
+                .register(new RequestForwarder.BodyKeeper())
                 .register(new EmptyErrorBodyFilter())
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))

@@ -20,6 +20,7 @@ final class ConfigRecordFormat {
     static final String TARGET_STATE_PREFIX = "target-state-";
     static final String TASK_PREFIX = "task-";
     static final String COMMIT_PREFIX = "commit-";
+    static final String RESTART_PREFIX = "restart-connector-";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
@@ -54,6 +55,20 @@ final class ConfigRecordFormat {
         ObjectNode node = JSON.createObjectNode();
         node.put("tasks", tasks);
         return write(node);
+    }
+
+    /** Apache's restart request value: {"include-tasks": bool, "only-failed": bool}. */
+    static byte[] restartRequest(boolean includeTasks, boolean onlyFailed) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("include-tasks", includeTasks);
+        node.put("only-failed", onlyFailed);
+        return write(node);
+    }
+
+    static ConfigStore.RestartRequest parseRestartRequest(String connector, byte[] value) {
+        JsonNode node = read(value);
+        return new ConfigStore.RestartRequest(connector, node.path("include-tasks").asBoolean(false),
+                node.path("only-failed").asBoolean(false));
     }
 
     static Map<String, String> parseProperties(byte[] value) {

@@ -18,6 +18,14 @@ public interface ConfigStore extends AutoCloseable {
         void onTargetStateChange(String connector);
 
         void onTaskConfigUpdate(String connector);
+
+        /** A restart of the connector (and, as asked, its tasks) requested through any worker. */
+        default void onRestartRequest(RestartRequest request) {
+        }
+    }
+
+    /** A request to restart a connector and, when includeTasks, its tasks (only failed ones when onlyFailed). */
+    record RestartRequest(String connector, boolean includeTasks, boolean onlyFailed) {
     }
 
     /** Reads the store to its end; after this, snapshot() is complete. */
@@ -27,6 +35,9 @@ public interface ConfigStore extends AutoCloseable {
 
     ClusterConfigState snapshot();
 
+    /** Returns once every record written to the store before the call is in snapshot(). */
+    void readToEnd();
+
     void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState);
 
     void removeConnectorConfig(String connector);
@@ -34,6 +45,9 @@ public interface ConfigStore extends AutoCloseable {
     void putTargetState(String connector, TargetState state);
 
     void putTaskConfigs(String connector, List<Map<String, String>> taskConfigs);
+
+    /** Records a restart request that every worker reads and acts on for what it runs. */
+    void putRestartRequest(RestartRequest request);
 
     @Override
     void close();

@@ -79,6 +79,11 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public void readToEnd() {
+        topic.readToEnd();
+    }
+
+    @Override
     public void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
         if (targetState != null) {
@@ -117,6 +122,13 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public void putRestartRequest(RestartRequest request) {
+        write(List.of(entry(ConfigRecordFormat.key(ConfigRecordFormat.RESTART_PREFIX, request.connector()),
+                ConfigRecordFormat.restartRequest(request.includeTasks(), request.onlyFailed()))),
+                "request a restart of connector " + request.connector());
+    }
+
+    @Override
     public void close() {
         topic.close();
     }
@@ -137,10 +149,12 @@ public final class KafkaConfigStore implements ConfigStore {
                 event = applyTargetState(key.substring(ConfigRecordFormat.TARGET_STATE_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.TASK_PREFIX)) {
                 applyTask(key, value);
+            } else if (key.startsWith(ConfigRecordFormat.RESTART_PREFIX)) {
+                event = applyRestart(key.substring(ConfigRecordFormat.RESTART_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.COMMIT_PREFIX)) {
                 event = applyCommit(key.substring(ConfigRecordFormat.COMMIT_PREFIX.length()), value);
             } else {
-                // Apache also writes session keys, task counts and restart requests; they are not ours
+                // Apache also writes session keys and task counts; they are not ours
                 log.debug("Ignoring config record {}", key);
             }
         }
@@ -163,6 +177,15 @@ public final class KafkaConfigStore implements ConfigStore {
         }
         connectorConfigs.put(connector, Map.copyOf(ConfigRecordFormat.parseProperties(value)));
         return l -> l.onConnectorConfigUpdate(connector);
+    }
+
+    /** A restart is an event, not state: one read during the initial catch-up is history and is dropped. */
+    private Consumer<Listener> applyRestart(String connector, byte[] value) {
+        if (value == null || !connectorConfigs.containsKey(connector)) {
+            return null;
+        }
+        RestartRequest request = ConfigRecordFormat.parseRestartRequest(connector, value);
+        return l -> l.onRestartRequest(request);
     }
 
     private Consumer<Listener> applyTargetState(String connector, byte[] value) {

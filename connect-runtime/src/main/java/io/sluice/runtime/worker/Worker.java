@@ -202,6 +202,11 @@ public final class Worker implements AutoCloseable {
         return new TreeSet<>(connectors.keySet());
     }
 
+    /** Every task running on this worker. */
+    public Set<ConnectorTaskId> taskIds() {
+        return new TreeSet<>(tasks.keySet());
+    }
+
     public Set<ConnectorTaskId> taskIds(String connector) {
         return tasks.keySet().stream().filter(id -> id.connector().equals(connector))
                 .collect(Collectors.toCollection(TreeSet::new));
