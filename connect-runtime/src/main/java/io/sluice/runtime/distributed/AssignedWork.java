@@ -64,8 +64,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         return current != null && current.leaderId().equals(memberId);
     }
 
-    /** Runs exactly what the assignment names; returns whether it stopped anything (a rejoin is then due). */
-    boolean apply(Assignment next, String member, int generation) {
+    /**
+     * Runs exactly what the assignment names. Returns why another rebalance is due, or null: when this
+     * worker stopped something (the leader can hand it out once it knows), or when the config changed
+     * after the leader assigned (a request to rejoin made during the rebalance is lost with it).
+     */
+    String apply(Assignment next, String member, int generation) {
         this.memberId = member;
         this.assignment = next;
         worker.setGeneration(generation);
@@ -92,7 +96,13 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         log.info("Generation {} ({}): this worker runs connectors {} and tasks {}; stopped {} and {}", generation,
                 isLeader() ? "leader" : "leader " + next.leaderUrl(), next.connectors(), next.tasks(),
                 revokedConnectors, revokedTasks);
-        return !revokedTasks.isEmpty() || !revokedConnectors.isEmpty();
+        if (!revokedTasks.isEmpty() || !revokedConnectors.isEmpty()) {
+            return "stopped revoked connectors and tasks";
+        }
+        if (configStore.snapshot().offset() > next.configOffset()) {
+            return "the config topic moved on after the leader assigned at offset " + next.configOffset();
+        }
+        return null;
     }
 
     void restartTask(ConnectorTaskId id) {

@@ -286,11 +286,10 @@ public final class DistributedHerder extends AbstractHerder {
     private final class Rebalances implements WorkerCoordinator.RebalanceListener {
         @Override
         public void onAssigned(Assignment assignment, String memberId, int generation) {
-            boolean stoppedSome = control.call(() -> work.apply(assignment, memberId, generation));
+            String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
             joined.countDown();
-            if (stoppedSome) {
-                // what this worker gave up can be handed out once the others learn it stopped
-                requestRebalance("stopped revoked connectors and tasks");
+            if (rejoin != null) {
+                requestRebalance(rejoin);
             }
             boolean leader = assignment.leaderId().equals(memberId);
             scheduledRejoinAtMs = leader && assignment.delayMs() > 0

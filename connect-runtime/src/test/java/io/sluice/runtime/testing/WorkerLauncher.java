@@ -22,6 +22,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private Process process;
     private final int restPort;
     private final String maxHeap;
+    private boolean distributed;
 
     public WorkerLauncher(Path workDir, int restPort, Map<String, String> workerProps) {
         this(workDir, restPort, "512m", workerProps);
@@ -47,12 +48,22 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** Makes the worker join the cluster named by its group.id (bin/connect --distributed). */
+    public WorkerLauncher distributed() {
+        this.distributed = true;
+        return this;
+    }
+
     /** Starts the worker JVM and waits until its REST API answers. */
     public RestClient start(String... connectorFiles) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "io.sluice.runtime.cli.ConnectMain", workerConfig.toString()));
+                "io.sluice.runtime.cli.ConnectMain"));
+        if (distributed) {
+            command.add("--distributed");
+        }
+        command.add(workerConfig.toString());
         command.addAll(List.of(connectorFiles));
         try {
             process = new ProcessBuilder(command).directory(workDir.toFile())

@@ -1,0 +1,227 @@
+package io.sluice.runtime.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.WorkerLauncher;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Three workers as separate processes on one broker form one cluster through Kafka's group protocol. */
+class DistributedClusterIT {
+    private static final Duration LONG = Duration.ofSeconds(120);
+
+    @TempDir
+    Path dir;
+
+    private final List<WorkerLauncher> launchers = new ArrayList<>();
+    private final List<RestClient> workers = new ArrayList<>();
+    private Path pluginPath;
+
+    @BeforeEach
+    void startThreeWorkers() throws IOException {
+        pluginPath = dir.resolve("plugins");
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        String group = KafkaTestBroker.uniqueTopic("cluster");
+        for (int i = 0; i < 3; i++) {
+            Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
+            Map<String, String> props = new HashMap<>(Map.of(
+                    "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                    "group.id", group,
+                    "plugin.path", pluginPath.toString(),
+                    "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                    "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+                    "offset.flush.interval.ms", "500",
+                    // the broker's minimum: a killed worker leaves the group after 6 s
+                    "session.timeout.ms", "6000",
+                    "heartbeat.interval.ms", "1000",
+                    "scheduled.rebalance.max.delay.ms", "2000"));
+            // a killed sink task's consumer leaves its group as fast, so its partitions move on too
+            props.put("consumer.session.timeout.ms", "6000");
+            props.put("consumer.heartbeat.interval.ms", "1000");
+            WorkerLauncher launcher = new WorkerLauncher(workDir, WorkerLauncher.freePort(), props).distributed();
+            launchers.add(launcher);
+        }
+        for (WorkerLauncher launcher : launchers) {
+            workers.add(launcher.start());
+        }
+    }
+
+    @AfterEach
+    void stopWorkers() {
+        launchers.forEach(WorkerLauncher::kill);
+    }
+
+    @Test
+    void connectorsCreatedThroughAnyWorkerRunSpreadAcrossAllThree() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = "sink-" + i;
+            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("spread"), 2);
+            RestClient.Response created = workers.get(i).createConnector(name, Map.of(
+                    "connector.class", "FileStreamSink", "tasks.max", "2", "topics", topic,
+                    "file", dir.resolve(name + ".txt").toString()));
+            assertEquals(201, created.status(), () -> "created through worker " + name + ": " + created.raw() + logs());
+            assertEquals(name, created.body().path("name").asText());
+            names.add(name);
+        }
+
+        Set<String> runningOn = new HashSet<>();
+        await(() -> {
+            runningOn.clear();
+            for (String name : names) {
+                JsonNode status = workers.get(0).get("/connectors/" + name + "/status").body();
+                if (status == null || !status.path("connector").path("state").asText().equals("RUNNING")
+                        || status.path("tasks").size() != 2) {
+                    return false;
+                }
+                runningOn.add(status.path("connector").path("worker_id").asText());
+                for (JsonNode task : status.path("tasks")) {
+                    if (!task.path("state").asText().equals("RUNNING")) {
+                        return false;
+                    }
+                    runningOn.add(task.path("worker_id").asText());
+                }
+            }
+            return runningOn.size() == 3;
+        }, LONG, "3 connectors and 6 tasks RUNNING across all three workers");
+
+        await(() -> sameFromEachWorker("/connectors?expand=status&expand=info"), LONG,
+                "every worker answers the same connectors, configs, tasks and status");
+        for (String name : names) {
+            for (RestClient worker : workers) {
+                assertEquals(2, worker.get("/connectors/" + name + "/tasks").body().size());
+            }
+        }
+
+        // a change through a follower reaches the leader and every worker sees it
+        assertEquals(202, workers.get(2).put("/connectors/sink-0/pause", Map.of()).status());
+        await(() -> workers.stream().allMatch(w -> "PAUSED".equals(w.connectorState("sink-0"))
+                        && "PAUSED".equals(w.taskState("sink-0", 0)) && "PAUSED".equals(w.taskState("sink-0", 1))),
+                LONG, "sink-0 paused on every worker's view");
+        assertEquals(204, workers.get(1).delete("/connectors/sink-1").status());
+        await(() -> workers.stream().allMatch(w -> w.get("/connectors/sink-1").status() == 404),
+                LONG, "sink-1 gone everywhere");
+        assertEquals(409, workers.get(0).createConnector("sink-2", Map.of("connector.class", "FileStreamSink",
+                "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
+    }
+
+    @Test
+    void killedWorkersTasksRunElsewhereWithinFifteenSecondsAndTheSinkHoldsEveryRecord() throws IOException {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pipeline"), 1);
+        Path input = dir.resolve("input.txt");
+        Path output = dir.resolve("output.txt");
+        List<String> lines = WorkerRestartIT.lines(0, 5_000);
+        Files.write(input, lines);
+        assertEquals(201, workers.get(1).createConnector("source", Map.of("connector.class", "FileStreamSource",
+                "file", input.toString(), "topic", topic)).status());
+        assertEquals(201, workers.get(2).createConnector("sink", Map.of("connector.class", "FileStreamSink",
+                "topics", topic, "file", output.toString())).status());
+        await(() -> distinctLines(output).containsAll(lines), LONG, "first lines through the pipeline");
+
+        JsonNode sinkTask = taskStatus("sink");
+        String victim = sinkTask.path("worker_id").asText();
+        int victimIndex = workerIndex(victim);
+        launchers.get(victimIndex).kill();
+        long killedAt = System.nanoTime();
+        RestClient survivor = workers.get((victimIndex + 1) % 3);
+
+        await(() -> {
+            JsonNode source = taskStatus(survivor, "source");
+            JsonNode sink = taskStatus(survivor, "sink");
+            return source != null && sink != null
+                    && source.path("state").asText().equals("RUNNING") && sink.path("state").asText().equals("RUNNING")
+                    && !source.path("worker_id").asText().equals(victim) && !sink.path("worker_id").asText().equals(victim);
+        }, Duration.ofSeconds(15), "source and sink tasks RUNNING on the surviving workers within 15 s of the kill"
+               );
+        long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+        assertNotEquals(victim, taskStatus(survivor, "sink").path("worker_id").asText());
+
+        List<String> more = WorkerRestartIT.lines(5_000, 10_000);
+        Files.write(input, more, StandardOpenOption.APPEND);
+        List<String> all = new ArrayList<>(lines);
+        all.addAll(more);
+        await(() -> distinctLines(output).containsAll(all), LONG,
+                "every line, before and after the kill, in the sink's file (failover took " + failoverMs + " ms)"
+                       );
+    }
+
+    /** Await.until, with the workers' logs in the failure message. */
+    private void await(java.util.function.BooleanSupplier condition, Duration timeout, String message) {
+        try {
+            Await.until(condition, timeout, message);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + logs(), e);
+        }
+    }
+
+    /** Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its own way). */
+    private boolean sameFromEachWorker(String path) {
+        Set<JsonNode> answers = new HashSet<>();
+        for (RestClient worker : workers) {
+            RestClient.Response response = worker.get(path);
+            if (response.status() != 200) {
+                return false;
+            }
+            answers.add(response.body());
+        }
+        return answers.size() == 1;
+    }
+
+    private JsonNode taskStatus(String connector) {
+        return taskStatus(workers.get(0), connector);
+    }
+
+    private static JsonNode taskStatus(RestClient worker, String connector) {
+        RestClient.Response response = worker.get("/connectors/" + connector + "/status");
+        return response.status() == 200 && response.body().path("tasks").size() > 0
+                ? response.body().path("tasks").get(0) : null;
+    }
+
+    /** Which launcher a worker id (host:port of its REST listener) belongs to. */
+    private int workerIndex(String workerId) {
+        for (int i = 0; i < launchers.size(); i++) {
+            String url = launchers.get(i).restUrl().toString();
+            if (url.contains("//" + workerId + "/")) {
+                return i;
+            }
+        }
+        throw new AssertionError("No worker " + workerId);
+    }
+
+    private static Set<String> distinctLines(Path file) {
+        try {
+            return Files.exists(file) ? new HashSet<>(Files.readAllLines(file)) : Set.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String logs() {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < launchers.size(); i++) {
+            out.append("\n--- worker ").append(i).append(" ---\n").append(launchers.get(i).tail());
+        }
+        return out.toString();
+    }
+}
