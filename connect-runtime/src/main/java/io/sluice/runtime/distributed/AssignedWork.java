@@ -41,6 +41,8 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private final Set<String> pendingTaskConfigs = ConcurrentHashMap.newKeySet();
     /** The target state each local connector was last started or moved into; control thread only. */
     private final Map<String, TargetState> appliedTargets = new HashMap<>();
+    /** The connector and task config each local task was started with; control thread only. */
+    private final Map<ConnectorTaskId, List<Map<String, String>>> startedWith = new HashMap<>();
     private volatile Assignment assignment;
     private volatile String memberId;
 
@@ -80,7 +82,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         List<ConnectorTaskId> revokedTasks = worker.taskIds().stream().filter(t -> !next.tasks().contains(t)).toList();
         List<String> revokedConnectors = worker.connectorNames().stream()
                 .filter(c -> !next.connectors().contains(c)).toList();
-        worker.stopTasks(revokedTasks);
+        stopTasks(revokedTasks);
         revokedConnectors.forEach(this::stopConnector);
         for (String connector : new TreeSet<>(next.connectors())) {
             if (!worker.connectorNames().contains(connector) && snapshot.contains(connector)) {
@@ -90,7 +92,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         Set<ConnectorTaskId> running = worker.taskIds();
         for (ConnectorTaskId task : new TreeSet<>(next.tasks())) {
             if (!running.contains(task)) {
-                herder.startTaskOf(snapshot, task);
+                startTask(snapshot, task);
             }
         }
         log.info("Generation {} ({}): this worker runs connectors {} and tasks {}; stopped {} and {}", generation,
@@ -107,13 +109,13 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
 
     void restartTask(ConnectorTaskId id) {
         statusStore.put(new TaskStatus(id, State.RESTARTING, null, herder.workerId(), 0));
-        worker.stopTasks(List.of(id));
-        herder.startTaskOf(configStore.snapshot(), id);
+        stopTasks(List.of(id));
+        startTask(configStore.snapshot(), id);
     }
 
     /** Stops everything this worker runs: it is leaving, or no longer counted as a member. */
     void stopAll() {
-        worker.stopTasks(worker.taskIds());
+        stopTasks(worker.taskIds());
         new ArrayList<>(worker.connectorNames()).forEach(this::stopConnector);
         assignment = null;
     }
@@ -148,7 +150,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     @Override
     public void onConnectorConfigRemove(String connector) {
         herder.submit(() -> {
-            worker.stopTasks(worker.taskIds(connector));
+            stopTasks(worker.taskIds(connector));
             stopConnector(connector);
             rebalance.accept("connector " + connector + " was deleted");
         });
@@ -169,10 +171,9 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             }
             if (target == TargetState.STOPPED || previous == TargetState.STOPPED) {
                 // a stopped connector is registered but not running: it starts (or stops) afresh
-                worker.stopTasks(worker.taskIds(connector));
+                stopTasks(worker.taskIds(connector));
                 stopConnector(connector);
                 startConnector(snapshot, connector);
-                restartLocalTasks(connector, snapshot);
             } else {
                 worker.setTargetState(connector, target);
                 appliedTargets.put(connector, target);
@@ -215,16 +216,44 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         appliedTargets.remove(connector);
     }
 
-    /** Restarts this worker's tasks of the connector with their stored configs (or stops those that are gone). */
+    /**
+     * Restarts those of this worker's tasks of the connector whose connector or task config changed, and
+     * stops those that are gone; the others keep running undisturbed.
+     */
     private void restartLocalTasks(String connector, ClusterConfigState snapshot) {
-        Set<ConnectorTaskId> local = worker.taskIds(connector);
-        worker.stopTasks(local);
         Assignment current = assignment;
-        for (ConnectorTaskId task : local) {
-            if (current != null && current.tasks().contains(task)) {
-                herder.startTaskOf(snapshot, task);
+        for (ConnectorTaskId task : worker.taskIds(connector)) {
+            boolean assigned = current != null && current.tasks().contains(task);
+            List<Map<String, String>> configs = configsOf(snapshot, task);
+            if (!assigned || configs == null) {
+                stopTasks(List.of(task));
+            } else if (!configs.equals(startedWith.get(task))) {
+                stopTasks(List.of(task));
+                startTask(snapshot, task);
             }
         }
+    }
+
+    private void startTask(ClusterConfigState snapshot, ConnectorTaskId task) {
+        List<Map<String, String>> configs = configsOf(snapshot, task);
+        if (configs != null) {
+            startedWith.put(task, configs);
+            herder.startTaskOf(snapshot, task);
+        }
+    }
+
+    private void stopTasks(java.util.Collection<ConnectorTaskId> tasks) {
+        worker.stopTasks(tasks);
+        tasks.forEach(startedWith::remove);
+    }
+
+    /** The connector config and the task's config in the snapshot, or null when the task does not exist. */
+    private static List<Map<String, String>> configsOf(ClusterConfigState snapshot, ConnectorTaskId task) {
+        List<Map<String, String>> taskConfigs = snapshot.taskConfigs(task.connector());
+        if (!snapshot.contains(task.connector()) || task.task() >= taskConfigs.size()) {
+            return null;
+        }
+        return List.of(snapshot.connectorConfigs().get(task.connector()), taskConfigs.get(task.task()));
     }
 
     /**

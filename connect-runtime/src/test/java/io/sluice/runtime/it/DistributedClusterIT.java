@@ -37,34 +37,39 @@ class DistributedClusterIT {
     private final List<WorkerLauncher> launchers = new ArrayList<>();
     private final List<RestClient> workers = new ArrayList<>();
     private Path pluginPath;
+    private String group;
 
     @BeforeEach
     void startThreeWorkers() throws IOException {
         pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        String group = KafkaTestBroker.uniqueTopic("cluster");
+        group = KafkaTestBroker.uniqueTopic("cluster");
         for (int i = 0; i < 3; i++) {
-            Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
-            Map<String, String> props = new HashMap<>(Map.of(
-                    "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                    "group.id", group,
-                    "plugin.path", pluginPath.toString(),
-                    "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                    "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                    "offset.flush.interval.ms", "500",
-                    // the broker's minimum: a killed worker leaves the group after 6 s
-                    "session.timeout.ms", "6000",
-                    "heartbeat.interval.ms", "1000",
-                    "scheduled.rebalance.max.delay.ms", "2000"));
-            // a killed sink task's consumer leaves its group as fast, so its partitions move on too
-            props.put("consumer.session.timeout.ms", "6000");
-            props.put("consumer.heartbeat.interval.ms", "1000");
-            WorkerLauncher launcher = new WorkerLauncher(workDir, WorkerLauncher.freePort(), props).distributed();
-            launchers.add(launcher);
+            launchers.add(launcher(i));
         }
         for (WorkerLauncher launcher : launchers) {
             workers.add(launcher.start());
         }
+    }
+
+    /** Worker i of the cluster, not started yet. */
+    private WorkerLauncher launcher(int i) throws IOException {
+        Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
+        Map<String, String> props = new HashMap<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", group,
+                "plugin.path", pluginPath.toString(),
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "offset.flush.interval.ms", "500",
+                // the broker's minimum: a killed worker leaves the group after 6 s
+                "session.timeout.ms", "6000",
+                "heartbeat.interval.ms", "1000",
+                "scheduled.rebalance.max.delay.ms", "2000"));
+        // a killed sink task's consumer leaves its group as fast, so its partitions move on too
+        props.put("consumer.session.timeout.ms", "6000");
+        props.put("consumer.heartbeat.interval.ms", "1000");
+        return new WorkerLauncher(workDir, WorkerLauncher.freePort(), props).distributed();
     }
 
     @AfterEach
@@ -176,6 +181,58 @@ class DistributedClusterIT {
     }
 
     /** Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its own way). */
+    @Test
+    void aFourthWorkerTakesItsShareWithoutStoppingTasksThatStay() throws IOException {
+        List<String> names = List.of("a", "b", "c");
+        for (String name : names) {
+            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("join"), 3);
+            assertEquals(201, workers.get(0).createConnector(name, Map.of("connector.class", "FileStreamSink",
+                    "tasks.max", "3", "topics", topic, "file", dir.resolve(name + ".txt").toString())).status());
+        }
+        Map<String, String> before = new HashMap<>();
+        await(() -> runningTasks(names, before) == 9, LONG, "9 tasks RUNNING on three workers");
+
+        List<Integer> logLengths = launchers.stream().map(l -> l.logText().length()).toList();
+        WorkerLauncher fourth = launcher(3);
+        launchers.add(fourth);
+        workers.add(fourth.start());
+        String newcomer = fourth.restUrl().getAuthority();
+        Map<String, String> after = new HashMap<>();
+        await(() -> runningTasks(names, after) == 9 && after.values().stream().filter(newcomer::equals).count() == 2,
+                LONG, "the fourth worker runs its share (2 of 9 tasks)");
+
+        for (Map.Entry<String, String> task : before.entrySet()) {
+            String id = task.getKey();
+            if (after.get(id).equals(task.getValue())) {
+                int worker = workerIndex(task.getValue());
+                String log = launchers.get(worker).logText().substring(logLengths.get(worker));
+                assertTrue(!log.contains("Stopping task " + id + "\n") && !log.contains("Stopping task " + id + " "),
+                        "task " + id + " stayed on " + task.getValue() + " and was never stopped");
+            } else {
+                assertEquals(newcomer, after.get(id), "a task that moved went to the new worker");
+            }
+        }
+        assertEquals(7, before.keySet().stream().filter(id -> before.get(id).equals(after.get(id))).count(),
+                "only the new worker's share moved");
+    }
+
+    /** Fills task id -> worker id for the connectors' RUNNING tasks and returns how many there are. */
+    private int runningTasks(List<String> connectors, Map<String, String> into) {
+        into.clear();
+        for (String name : connectors) {
+            RestClient.Response status = workers.get(0).get("/connectors/" + name + "/status");
+            if (status.status() != 200) {
+                return 0;
+            }
+            for (JsonNode task : status.body().path("tasks")) {
+                if (task.path("state").asText().equals("RUNNING")) {
+                    into.put(name + "-" + task.path("id").asInt(), task.path("worker_id").asText());
+                }
+            }
+        }
+        return into.size();
+    }
+
     private boolean sameFromEachWorker(String path) {
         Set<JsonNode> answers = new HashSet<>();
         for (RestClient worker : workers) {

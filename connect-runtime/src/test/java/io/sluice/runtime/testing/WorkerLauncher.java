@@ -126,6 +126,15 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** Everything the worker logged so far, for tests that check what it did. */
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The last lines the worker logged, for failure messages. */
     public String tail() {
         try {
