@@ -46,6 +46,11 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
     public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String INTER_WORKER_KEY_GENERATION_ALGORITHM = "inter.worker.key.generation.algorithm";
+    public static final String INTER_WORKER_KEY_SIZE = "inter.worker.key.size";
+    public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
+    public static final String INTER_WORKER_SIGNATURE_ALGORITHM = "inter.worker.signature.algorithm";
+    public static final String INTER_WORKER_VERIFICATION_ALGORITHMS = "inter.worker.verification.algorithms";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
     public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -135,7 +140,19 @@ public final class WorkerConfig extends AbstractConfig {
             .define(SCHEDULED_REBALANCE_MAX_DELAY_MS, Type.INT, 15_000, Range.between(0, Integer.MAX_VALUE),
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
-                            + "is reassigned to the others (Apache's default is 5 minutes).");
+                            + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(INTER_WORKER_KEY_GENERATION_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
+                    "Distributed mode: the algorithm of the session keys the leader generates for signing requests "
+                            + "between workers (any javax.crypto.KeyGenerator algorithm).")
+            .define(INTER_WORKER_KEY_SIZE, Type.INT, null, Importance.LOW,
+                    "Distributed mode: the size in bits of session keys; unset takes the algorithm's default.")
+            .define(INTER_WORKER_KEY_TTL_MS, Type.INT, 3_600_000, Range.between(0, Integer.MAX_VALUE), Importance.LOW,
+                    "Distributed mode: how long a session key is used before the leader writes a new one.")
+            .define(INTER_WORKER_SIGNATURE_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
+                    "Distributed mode: the MAC algorithm workers sign their requests to other workers with.")
+            .define(INTER_WORKER_VERIFICATION_ALGORITHMS, Type.LIST, List.of("HmacSHA256"), Importance.LOW,
+                    "Distributed mode: the MAC algorithms a worker accepts on requests from other workers; must "
+                            + "include inter.worker.signature.algorithm.");
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);

@@ -5,6 +5,7 @@ import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.SessionKey;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TargetState;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private final ConfigStore configStore;
     private final StatusStore statusStore;
     private final WorkerClient workerClient;
+    private final SessionKeys keys;
     private final Consumer<String> rebalance;
     /** Connectors whose task configs could not be sent to the leader yet. */
     private final Set<String> pendingTaskConfigs = ConcurrentHashMap.newKeySet();
@@ -47,12 +50,13 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private volatile String memberId;
 
     AssignedWork(DistributedHerder herder, Worker worker, ConfigStore configStore, StatusStore statusStore,
-                 WorkerClient workerClient, Consumer<String> rebalance) {
+                 WorkerClient workerClient, SessionKeys keys, Consumer<String> rebalance) {
         this.herder = herder;
         this.worker = worker;
         this.configStore = configStore;
         this.statusStore = statusStore;
         this.workerClient = workerClient;
+        this.keys = keys;
         this.rebalance = rebalance;
     }
 
@@ -288,7 +292,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             if (isLeader()) {
                 configStore.putTaskConfigs(connector, wanted);
             } else {
-                workerClient.post(URI.create(assignment.leaderUrl()), "/connectors/" + connector + "/tasks", wanted);
+                sendToLeader(connector, wanted);
             }
             pendingTaskConfigs.remove(connector);
             log.info("Sent {} task config(s) of connector {} to the leader", wanted.size(), connector);
@@ -297,6 +301,17 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
                     e.getMessage());
             pendingTaskConfigs.add(connector);
         }
+    }
+
+    /** Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's. */
+    private void sendToLeader(String connector, List<Map<String, String>> taskConfigs) {
+        SessionKey key = configStore.sessionKey();
+        if (key == null) {
+            throw new ConnectException("the leader has not written a session key yet");
+        }
+        byte[] body = WorkerClient.json(taskConfigs);
+        workerClient.post(URI.create(assignment.leaderUrl()), "/connectors/" + connector + "/tasks", body,
+                keys.signatureHeaders(key, body));
     }
 
     private void restart(ConfigStore.RestartRequest request) {

@@ -9,6 +9,7 @@ import io.sluice.runtime.herder.ConnectorOffsets;
 import io.sluice.runtime.herder.ConnectorStateInfo;
 import io.sluice.runtime.herder.ControlThread;
 import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.herder.InternalRequestSignature;
 import io.sluice.runtime.herder.RequestTargetException;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ public final class DistributedHerder extends AbstractHerder {
     private final Thread groupThread;
     private final CountDownLatch joined = new CountDownLatch(1);
     private final AtomicReference<String> rejoinReason = new AtomicReference<>();
+    private final SessionKeys keys;
+    private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
     private volatile boolean running;
     /** When the leader rebalances to hand out the held-back work of departed workers; group thread only. */
     private long scheduledRejoinAtMs;
@@ -54,8 +58,9 @@ public final class DistributedHerder extends AbstractHerder {
                              ConfigProviders configProviders, Plugins plugins) {
         super(workerId, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
+        this.keys = new SessionKeys(config);
         this.work = new AssignedWork(this, worker, configStore, statusStore, new WorkerClient(Duration.ofSeconds(30)),
-                this::requestRebalance);
+                keys, this::requestRebalance);
         GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
                 config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
                 config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
@@ -176,8 +181,9 @@ public final class DistributedHerder extends AbstractHerder {
     }
 
     @Override
-    public void putTaskConfigs(String name, List<Map<String, String>> taskConfigs) {
+    public void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
         onLeader("write task configs", () -> {
+            keys.verify(signature, configStore.sessionKey());
             existing(name);
             configStore.putTaskConfigs(name, taskConfigs);
             return null;
@@ -263,6 +269,7 @@ public final class DistributedHerder extends AbstractHerder {
                 }
                 member.poll(500);
                 work.retryPending();
+                rotateSessionKeyWhenDue();
             } catch (WakeupException e) {
                 // a change asked for a rebalance, or the herder is closing: the loop looks at both
             } catch (RuntimeException e) {
@@ -272,6 +279,25 @@ public final class DistributedHerder extends AbstractHerder {
                 }
             }
         }
+    }
+
+    /** The leader writes the first session key, and a new one each inter.worker.key.ttl.ms. */
+    private void rotateSessionKeyWhenDue() {
+        if (!work.isLeader() || !keys.due(configStore.sessionKey(), System.currentTimeMillis())
+                || !keyRotationQueued.compareAndSet(false, true)) {
+            return;
+        }
+        control.submit(() -> {
+            try {
+                long now = System.currentTimeMillis();
+                if (work.isLeader() && keys.due(configStore.sessionKey(), now)) {
+                    configStore.putSessionKey(keys.generate(now));
+                    log.info("Wrote a new session key for signing requests between workers");
+                }
+            } finally {
+                keyRotationQueued.set(false);
+            }
+        });
     }
 
     private static void pause(long ms) {

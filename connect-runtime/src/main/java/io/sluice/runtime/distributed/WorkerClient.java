@@ -8,11 +8,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /** Requests one worker makes to another's REST API (task configs to the leader), as JSON over HTTP(S). */
 final class WorkerClient {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** body as JSON bytes, the exact bytes a signature is computed over and sent. */
+    static byte[] json(Object body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new ConnectException("Cannot serialize a request body", e);
+        }
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Duration timeout;
 
@@ -21,25 +31,20 @@ final class WorkerClient {
     }
 
     /**
-     * POSTs body as JSON to path (unencoded) on the worker at baseUrl, marked as already forwarded so the receiver
-     * does not pass it on again; fails unless the answer is 2xx.
+     * POSTs a JSON body with the given headers to path (unencoded) on the worker at baseUrl, marked as
+     * already forwarded so the receiver does not pass it on again; fails unless the answer is 2xx.
      */
-    void post(URI baseUrl, String path, Object body) {
-        byte[] json;
-        try {
-            json = JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new ConnectException("Cannot serialize a request to " + baseUrl, e);
-        }
+    void post(URI baseUrl, String path, byte[] json, Map<String, String> headers) {
         URI target;
         try {
             target = new URI(baseUrl.getScheme(), baseUrl.getAuthority(), path, "forward=false", null);
         } catch (java.net.URISyntaxException e) {
             throw new ConnectException("Bad path " + path + " for " + baseUrl, e);
         }
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout)
+                .header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {

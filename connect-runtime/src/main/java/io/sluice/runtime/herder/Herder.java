@@ -90,9 +90,10 @@ public interface Herder extends AutoCloseable {
 
     /**
      * Stores task configs a connector produced on another worker of the cluster (Apache's internal
-     * POST /connectors/{name}/tasks); a single worker makes its own and refuses this.
+     * POST /connectors/{name}/tasks), signed by that worker (null when the request carried no signature);
+     * a single worker makes its own and refuses this.
      */
-    default void putTaskConfigs(String name, List<Map<String, String>> taskConfigs) {
+    default void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
         throw new HerderException(400, "This worker is not part of a distributed cluster; its connectors write their "
                 + "own task configs");
     }

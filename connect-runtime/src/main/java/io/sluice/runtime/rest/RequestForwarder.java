@@ -1,5 +1,6 @@
 package io.sluice.runtime.rest;
 
+import io.sluice.runtime.herder.InternalRequestSignature;
 import io.sluice.runtime.herder.RequestTargetException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 final class RequestForwarder implements ExceptionMapper<RequestTargetException> {
     private static final Logger log = LoggerFactory.getLogger(RequestForwarder.class);
     private static final String BODY = RequestForwarder.class.getName() + ".body";
-    private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Accept", "Authorization");
+    private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Accept", "Authorization",
+            InternalRequestSignature.SIGNATURE_HEADER, InternalRequestSignature.ALGORITHM_HEADER);
     /** Apache's REST request timeout: the other worker runs the change within it or fails it. */
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 

@@ -22,6 +22,10 @@ public interface ConfigStore extends AutoCloseable {
         /** A restart of the connector (and, as asked, its tasks) requested through any worker. */
         default void onRestartRequest(RestartRequest request) {
         }
+
+        /** The leader wrote a new session key for signing requests between workers. */
+        default void onSessionKeyUpdate(SessionKey key) {
+        }
     }
 
     /** A request to restart a connector and, when includeTasks, its tasks (only failed ones when onlyFailed). */
@@ -34,6 +38,12 @@ public interface ConfigStore extends AutoCloseable {
     void setListener(Listener listener);
 
     ClusterConfigState snapshot();
+
+    /** The latest session key, or null when no leader has written one yet. */
+    SessionKey sessionKey();
+
+    /** Writes a new session key (the leader does, when there is none or it expired). */
+    void putSessionKey(SessionKey key);
 
     /** Returns once every record written to the store before the call is in snapshot(). */
     void readToEnd();

@@ -30,6 +30,7 @@ public final class KafkaConfigStore implements ConfigStore {
     private final Map<String, List<Map<String, String>>> taskConfigs = new HashMap<>();
     private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
     private long offset = -1;
+    private SessionKey sessionKey;
     private volatile Listener listener;
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
@@ -76,6 +77,19 @@ public final class KafkaConfigStore implements ConfigStore {
             }
             return new ClusterConfigState(offset, Map.copyOf(connectorConfigs), Map.copyOf(states), Map.copyOf(tasks));
         }
+    }
+
+    @Override
+    public SessionKey sessionKey() {
+        synchronized (lock) {
+            return sessionKey;
+        }
+    }
+
+    @Override
+    public void putSessionKey(SessionKey key) {
+        write(List.of(entry(ConfigRecordFormat.SESSION_KEY.getBytes(StandardCharsets.UTF_8),
+                ConfigRecordFormat.sessionKey(key))), "write a new session key");
     }
 
     @Override
@@ -149,12 +163,14 @@ public final class KafkaConfigStore implements ConfigStore {
                 event = applyTargetState(key.substring(ConfigRecordFormat.TARGET_STATE_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.TASK_PREFIX)) {
                 applyTask(key, value);
+            } else if (key.equals(ConfigRecordFormat.SESSION_KEY)) {
+                event = applySessionKey(value);
             } else if (key.startsWith(ConfigRecordFormat.RESTART_PREFIX)) {
                 event = applyRestart(key.substring(ConfigRecordFormat.RESTART_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.COMMIT_PREFIX)) {
                 event = applyCommit(key.substring(ConfigRecordFormat.COMMIT_PREFIX.length()), value);
             } else {
-                // Apache also writes session keys and task counts; they are not ours
+                // Apache also writes task counts and fencing records; they are not ours
                 log.debug("Ignoring config record {}", key);
             }
         }
@@ -177,6 +193,20 @@ public final class KafkaConfigStore implements ConfigStore {
         }
         connectorConfigs.put(connector, Map.copyOf(ConfigRecordFormat.parseProperties(value)));
         return l -> l.onConnectorConfigUpdate(connector);
+    }
+
+    private Consumer<Listener> applySessionKey(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            SessionKey key = ConfigRecordFormat.parseSessionKey(value);
+            sessionKey = key;
+            return l -> l.onSessionKeyUpdate(key);
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring a malformed session key record: {}", e.getMessage());
+            return null;
+        }
     }
 
     /** A restart is an event, not state: one read during the initial catch-up is history and is dropped. */

@@ -127,6 +127,16 @@ class DistributedClusterIT {
         assertEquals(204, workers.get(1).delete("/connectors/sink-1").status());
         await(() -> workers.stream().allMatch(w -> w.get("/connectors/sink-1").status() == 404),
                 LONG, "sink-1 gone everywhere");
+        // only workers may hand the leader task configs: they sign them with the cluster's session key
+        for (RestClient worker : workers) {
+            RestClient.Response unsigned = worker.post("/connectors/sink-0/tasks", List.of(Map.of("task.class", "x")));
+            assertEquals(400, unsigned.status(), unsigned.raw());
+            assertEquals("Internal request missing required signature", unsigned.body().path("message").asText());
+            RestClient.Response forged = worker.request("POST", "/connectors/sink-0/tasks", "[{\"task.class\":\"x\"}]",
+                    "X-Connect-Authorization", "AAAA", "X-Connect-Request-Signature-Algorithm", "HmacSHA256");
+            assertEquals(403, forged.status(), forged.raw());
+        }
+        assertEquals(2, workers.get(0).get("/connectors/sink-0/tasks").body().size(), "task configs unchanged");
         assertEquals(409, workers.get(0).createConnector("sink-2", Map.of("connector.class", "FileStreamSink",
                 "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
     }
