@@ -230,7 +230,7 @@ public final class DistributedHerder extends AbstractHerder {
         }
         Assignment assignment = work.assignment();
         if (!work.isLeader()) {
-            if (assignment.leaderUrl() == null) {
+            if (assignment == null || assignment.leaderUrl() == null) {
                 throw new HerderException(409, "The cluster has no leader right now (a rebalance is in progress); "
                         + "try again shortly");
             }

@@ -42,7 +42,10 @@ final class WorkerCoordinator extends AbstractCoordinator {
     private final RebalanceListener listener;
     private final IncrementalAssignor assignor;
     private final long coordinatorDiscoveryTimeoutMs;
+    private final long sessionTimeoutMs;
     private boolean hasAssignment;
+    /** Since when the group coordinator has been out of reach; -1 while it answers. */
+    private long coordinatorLostSinceMs = -1;
 
     WorkerCoordinator(GroupRebalanceConfig config, LogContext logContext, ConsumerNetworkClient client, Metrics metrics,
                       Time time, Supplier<MemberMetadata> metadata, Supplier<ClusterConfigState> latestConfig,
@@ -53,6 +56,7 @@ final class WorkerCoordinator extends AbstractCoordinator {
         this.listener = listener;
         this.assignor = new IncrementalAssignor(maxDelayMs);
         this.coordinatorDiscoveryTimeoutMs = config.heartbeatIntervalMs;
+        this.sessionTimeoutMs = config.sessionTimeoutMs;
     }
 
     @Override
@@ -119,8 +123,12 @@ final class WorkerCoordinator extends AbstractCoordinator {
             if (coordinatorUnknown()) {
                 ensureCoordinatorReady(time.timer(coordinatorDiscoveryTimeoutMs));
                 now = time.milliseconds();
+                fenceWhenCutOff(now);
+            } else {
+                coordinatorLostSinceMs = -1;
             }
-            if (rejoinNeededOrPending()) {
+            // joining blocks until the coordinator answers: only try while it is known, so the check above keeps running
+            if (!coordinatorUnknown() && rejoinNeededOrPending()) {
                 ensureActiveGroup();
                 now = time.milliseconds();
             }
@@ -130,6 +138,28 @@ final class WorkerCoordinator extends AbstractCoordinator {
             client.poll(time.timer(Math.min(Math.max(0, remaining), timeToNextHeartbeat(now))));
             now = time.milliseconds();
         } while (now - start < timeoutMs);
+    }
+
+    /**
+     * Zombie fencing: once the coordinator has been out of reach for session.timeout.ms, the group has
+     * dropped this worker and will hand its work to others (after scheduled.rebalance.max.delay.ms), so it
+     * stops that work itself rather than run it twice.
+     */
+    private void fenceWhenCutOff(long now) {
+        if (!coordinatorUnknown()) {
+            coordinatorLostSinceMs = -1;
+            return;
+        }
+        if (coordinatorLostSinceMs < 0) {
+            coordinatorLostSinceMs = now;
+        }
+        if (hasAssignment && now - coordinatorLostSinceMs >= sessionTimeoutMs) {
+            log.warn("No contact with the group coordinator for {} ms (session.timeout.ms): the group has dropped "
+                    + "this worker, so it stops its connectors and tasks before they run elsewhere", now - coordinatorLostSinceMs);
+            hasAssignment = false;
+            listener.onMembershipLost();
+            requestRejoin("stopped its work after losing contact with the group coordinator");
+        }
     }
 
     /** This worker's member id in the group ("" before it first joins). */

@@ -65,6 +65,37 @@ final class StatusReporter {
         task(id, State.FAILED, trace(error));
     }
 
+    /**
+     * A task stopped here: UNASSIGNED, unless a newer generation's worker already reported the task (Apache's
+     * safe write), so a worker that lost the task late can't hide that it runs elsewhere.
+     */
+    void taskStopped(ConnectorTaskId id) {
+        TaskStatus current = currentOrNull(() -> store.get(id));
+        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
+            task(id, State.UNASSIGNED, null);
+        }
+    }
+
+    /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
+    void connectorStopped(String connector) {
+        ConnectorStatus current = currentOrNull(() -> store.get(connector));
+        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
+            connector(connector, State.UNASSIGNED, null);
+        }
+    }
+
+    private boolean mayOverwrite(String writer, int writerGeneration) {
+        return workerId.equals(writer) || writerGeneration <= generation.getAsInt();
+    }
+
+    private static <T> T currentOrNull(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     private void connector(String connector, State state, String trace) {
         try {
             store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
