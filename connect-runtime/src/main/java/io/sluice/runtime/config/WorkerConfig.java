@@ -46,6 +46,10 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
     public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
+    public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
+    public static final String TASK_AUTO_RESTART_BACKOFF_MAX_MS = "task.auto.restart.backoff.max.ms";
+    public static final String TASK_AUTO_RESTART_MAX_ATTEMPTS = "task.auto.restart.max.attempts";
     public static final String INTER_WORKER_KEY_GENERATION_ALGORITHM = "inter.worker.key.generation.algorithm";
     public static final String INTER_WORKER_KEY_SIZE = "inter.worker.key.size";
     public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
@@ -141,6 +145,16 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
                             + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(TASK_AUTO_RESTART_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether the worker restarts failed tasks by itself, after a growing backoff (Sluice's own key; "
+                            + "Apache leaves failed tasks FAILED until someone restarts them).")
+            .define(TASK_AUTO_RESTART_BACKOFF_INITIAL_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
+                    "Wait before the first automatic restart of a failed task; it doubles with each further attempt.")
+            .define(TASK_AUTO_RESTART_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "Longest wait between automatic restarts; a task that ran longer than this since its last "
+                            + "restart counts its attempts afresh.")
+            .define(TASK_AUTO_RESTART_MAX_ATTEMPTS, Type.INT, 10, Range.atLeast(-1), Importance.LOW,
+                    "Automatic restarts of a task in a row before it is left FAILED; -1 for no limit.")
             .define(INTER_WORKER_KEY_GENERATION_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
                     "Distributed mode: the algorithm of the session keys the leader generates for signing requests "
                             + "between workers (any javax.crypto.KeyGenerator algorithm).")

@@ -20,6 +20,7 @@ final class StatusReporter {
     private final StatusStore store;
     private final IntSupplier generation;
     private final boolean trackTopics;
+    private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -62,7 +63,19 @@ final class StatusReporter {
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
         log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
-        task(id, State.FAILED, trace(error));
+        String trace = trace(error);
+        task(id, State.FAILED, trace);
+        onTaskFailure.accept(id, trace);
+    }
+
+    /** Rewrites a failed task's status with a note (e.g. when it restarts) before its trace. */
+    void taskFailedNote(ConnectorTaskId id, String noteAndTrace) {
+        task(id, State.FAILED, noteAndTrace);
+    }
+
+    /** Who hears of each task failure, after its FAILED status is written. */
+    void onTaskFailure(java.util.function.BiConsumer<ConnectorTaskId, String> listener) {
+        this.onTaskFailure = listener;
     }
 
     /**
@@ -82,6 +95,11 @@ final class StatusReporter {
         if (current == null || mayOverwrite(current.workerId(), current.generation())) {
             connector(connector, State.UNASSIGNED, null);
         }
+    }
+
+    /** The task's status as the store has it now, or null. */
+    TaskStatus current(ConnectorTaskId id) {
+        return currentOrNull(() -> store.get(id));
     }
 
     private boolean mayOverwrite(String writer, int writerGeneration) {
