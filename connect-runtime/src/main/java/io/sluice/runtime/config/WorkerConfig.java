@@ -46,6 +46,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
     public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
     public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
     public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
     public static final String TASK_AUTO_RESTART_BACKOFF_MAX_MS = "task.auto.restart.backoff.max.ms";
@@ -145,6 +146,11 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
                             + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(EXACTLY_ONCE_SOURCE_SUPPORT, Type.STRING, "disabled",
+                    ConfigDef.CaseInsensitiveValidString.in("disabled", "preparing", "enabled"), Importance.HIGH,
+                    "KIP-618: 'enabled' writes each source task's records and offsets in Kafka transactions (one "
+                            + "transactional producer per task, so a task's zombie is fenced); 'preparing' and "
+                            + "'disabled' write them as usual.")
             .define(TASK_AUTO_RESTART_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
                     "Whether the worker restarts failed tasks by itself, after a growing backoff (Sluice's own key; "
                             + "Apache leaves failed tasks FAILED until someone restarts them).")
@@ -179,6 +185,11 @@ public final class WorkerConfig extends AbstractConfig {
     /** Whether the worker must start its own broker. */
     public boolean embeddedKafka() {
         return getList(BOOTSTRAP_SERVERS).isEmpty();
+    }
+
+    /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */
+    public boolean exactlyOnceSource() {
+        return getString(EXACTLY_ONCE_SOURCE_SUPPORT).equalsIgnoreCase("enabled");
     }
 
     public String groupId() {

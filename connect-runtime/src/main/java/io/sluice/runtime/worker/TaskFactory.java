@@ -65,8 +65,10 @@ final class TaskFactory {
                 TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
                 chain = transforms;
                 TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
-                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, clients.producer(id, conn), admin,
-                        creation, committer, interval, timeout, metrics);
+                SourceTransactions.Boundary transactions = SourceTransactions.of(worker, conn);
+                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, transactions == null
+                        ? clients.producer(id, conn) : clients.transactionalProducer(id, conn), admin,
+                        creation, committer, interval, timeout, metrics, transactions);
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }
             if (task instanceof SinkTask sinkTask) {
