@@ -139,6 +139,24 @@ class DistributedClusterIT {
         assertEquals(2, workers.get(0).get("/connectors/sink-0/tasks").body().size(), "task configs unchanged");
         assertEquals(409, workers.get(0).createConnector("sink-2", Map.of("connector.class", "FileStreamSink",
                 "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
+
+        // a worker stopped with SIGTERM stops its tasks, leaves the group and exits; the others take its work
+        String leaving = launchers.get(1).restUrl().getAuthority();
+        launchers.get(1).stop();
+        assertEquals(143, launchers.get(1).exitCode(), "a clean exit on SIGTERM, not a forced kill");
+        await(() -> {
+            JsonNode status = workers.get(0).get("/connectors/sink-2/status").body();
+            if (status == null || !status.path("connector").path("state").asText().equals("RUNNING")
+                    || status.path("connector").path("worker_id").asText().equals(leaving)) {
+                return false;
+            }
+            for (JsonNode task : status.path("tasks")) {
+                if (!task.path("state").asText().equals("RUNNING") || task.path("worker_id").asText().equals(leaving)) {
+                    return false;
+                }
+            }
+            return status.path("tasks").size() == 2;
+        }, LONG, "sink-2 and its tasks RUNNING on the two remaining workers");
     }
 
     @Test

@@ -108,6 +108,11 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** The exit code of the stopped worker JVM: 143 after a clean stop on SIGTERM, 137 after SIGKILL. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     /** SIGKILL: the worker gets no chance to flush or commit anything. */
     public void kill() {
         if (process != null && process.isAlive()) {
