@@ -1,5 +1,6 @@
 package io.sluice.runtime.cli;
 
+import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.distributed.DistributedHerder;
@@ -7,6 +8,7 @@ import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.storage.WorkerStores;
@@ -74,7 +76,8 @@ public final class WorkerProcess implements AutoCloseable {
                     storage.offsets(), storage.statuses()));
             worker.start();
             this.herder = own(distributed
-                    ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap), worker,
+                    ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
+                            ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();

@@ -53,13 +53,17 @@ public final class DistributedHerder extends AbstractHerder {
     /** When the leader rebalances to hand out the held-back work of departed workers; group thread only. */
     private long scheduledRejoinAtMs;
 
+    /**
+     * @param interWorkerSsl the TLS context of this worker's requests to the others (the ssl.* settings of its
+     *                       HTTPS listener, as Apache's)
+     */
     public DistributedHerder(String workerId, URI restUrl, WorkerConfig config, Map<String, Object> clientConfig,
-                             Worker worker, ConfigStore configStore, StatusStore statusStore,
-                             ConfigProviders configProviders, Plugins plugins) {
+                             javax.net.ssl.SSLContext interWorkerSsl, Worker worker, ConfigStore configStore,
+                             StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
         super(workerId, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
         this.keys = new SessionKeys(config);
-        this.work = new AssignedWork(this, worker, configStore, statusStore, new WorkerClient(Duration.ofSeconds(30)),
+        this.work = new AssignedWork(this, worker, configStore, statusStore, new WorkerClient(Duration.ofSeconds(30), interWorkerSsl),
                 keys, this::requestRebalance);
         GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
                 config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),

@@ -23,11 +23,13 @@ final class WorkerClient {
             throw new ConnectException("Cannot serialize a request body", e);
         }
     }
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
     private final Duration timeout;
 
-    WorkerClient(Duration timeout) {
+    /** A client trusting (and, with client auth, presenting) what ssl says; see {@link io.sluice.runtime.config.ClientSsl}. */
+    WorkerClient(Duration timeout, javax.net.ssl.SSLContext ssl) {
         this.timeout = timeout;
+        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /**

@@ -33,10 +33,15 @@ final class RequestForwarder implements ExceptionMapper<RequestTargetException> 
     /** Apache's REST request timeout: the other worker runs the change within it or fails it. */
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final HttpClient http;
 
     @Context
     private HttpServletRequest request;
+
+    /** Forwards over TLS with the given context when the target is an https:// worker. */
+    RequestForwarder(javax.net.ssl.SSLContext ssl) {
+        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+    }
 
     /** Keeps the body of every change so it can be sent on if the herder refuses it here. */
     static final class BodyKeeper implements ContainerRequestFilter {
