@@ -11,6 +11,8 @@ import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestKeystores;
 import io.sluice.runtime.testing.TestPlugins;
+import java.net.Authenticator;
+import java.net.PasswordAuthentication;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +22,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Two workers on HTTPS listeners: forwarded changes and signed task configs travel between them over TLS. */
+/**
+ * Two workers on HTTPS listeners with HTTP Basic authentication: forwarded changes and signed task configs
+ * travel between them over TLS, and a worker's task configs need its signature, not a password.
+ */
 class DistributedTlsIT {
     private static final String PASSWORD = "store-secret";
 
@@ -30,14 +35,27 @@ class DistributedTlsIT {
     @Test
     void workersForwardAndHandInTaskConfigsOverTls() throws Exception {
         Path keystore = TestKeystores.selfSigned(dir.resolve("worker.p12"), PASSWORD);
+        Path users = java.nio.file.Files.writeString(dir.resolve("users.properties"), "alice=alice-secret\n");
         TestPlugins.install(TestPlugins.connectFileJar(), dir.resolve("plugins"));
         String group = KafkaTestBroker.uniqueTopic("tls-cluster");
         Map<String, Object> trust = Map.of("ssl.truststore.location", keystore.toString(),
                 "ssl.truststore.password", PASSWORD, "ssl.truststore.type", "PKCS12");
 
-        try (WorkerProcess first = WorkerProcess.start(new WorkerConfig(props(group, keystore)), true);
-             WorkerProcess second = WorkerProcess.start(new WorkerConfig(props(group, keystore)), true)) {
-            HttpClient https = HttpClient.newBuilder().sslContext(ClientSsl.context(trust)).build();
+        try (WorkerProcess first = WorkerProcess.start(new WorkerConfig(props(group, keystore, users)), true);
+             WorkerProcess second = WorkerProcess.start(new WorkerConfig(props(group, keystore, users)), true)) {
+            HttpClient https = HttpClient.newBuilder().sslContext(ClientSsl.context(trust))
+                    .authenticator(new Authenticator() {
+                        @Override
+                        protected PasswordAuthentication getPasswordAuthentication() {
+                            return new PasswordAuthentication("alice", "alice-secret".toCharArray());
+                        }
+                    }).build();
+            RestClient anonymous = new RestClient(first.restUrl(),
+                    HttpClient.newBuilder().sslContext(ClientSsl.context(trust)).build());
+            assertEquals(401, anonymous.get("/connectors").status());
+            RestClient.Response unsigned = anonymous.post("/connectors/any/tasks", List.of(Map.of()));
+            assertEquals(400, unsigned.status(), "no password needed, but a worker's signature");
+            assertEquals("Internal request missing required signature", unsigned.body().path("message").asText());
             List<RestClient> workers = List.of(new RestClient(first.restUrl(), https),
                     new RestClient(second.restUrl(), https));
             assertEquals("https", first.restUrl().getScheme());
@@ -68,7 +86,7 @@ class DistributedTlsIT {
         }
     }
 
-    private Map<String, String> props(String group, Path keystore) {
+    private Map<String, String> props(String group, Path keystore, Path users) {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
         props.put("group.id", group);
@@ -82,6 +100,7 @@ class DistributedTlsIT {
             props.put("listeners.https.ssl." + store + ".type", "PKCS12");
         }
         props.put("listeners.https.ssl.key.password", PASSWORD);
+        props.put("rest.basic.auth.users.file", users.toString());
         return props;
     }
 }
