@@ -63,8 +63,8 @@ public final class DistributedHerder extends AbstractHerder {
         super(workerId, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
         this.keys = new SessionKeys(config);
-        this.work = new AssignedWork(this, worker, configStore, statusStore, new WorkerClient(Duration.ofSeconds(30), interWorkerSsl),
-                keys, this::requestRebalance);
+        WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
+        this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
         GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
                 config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
                 config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
