@@ -140,6 +140,20 @@ class DistributedClusterIT {
         assertEquals(409, workers.get(0).createConnector("sink-2", Map.of("connector.class", "FileStreamSink",
                 "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
 
+        // a restart through any worker reaches the workers running the connector's tasks (a config topic record)
+        List<Integer> logLengths = launchers.stream().map(l -> l.logText().length()).toList();
+        RestClient.Response restart = workers.get(2).post("/connectors/sink-2/restart?includeTasks=true", Map.of());
+        assertEquals(202, restart.status(), restart.raw());
+        await(() -> {
+            int restarted = 0;
+            for (int i = 0; i < launchers.size(); i++) {
+                String log = launchers.get(i).logText().substring(logLengths.get(i));
+                restarted += (log.contains("Stopping task sink-2-0 ") ? 1 : 0) + (log.contains("Stopping task sink-2-1 ") ? 1 : 0);
+            }
+            return restarted == 2 && "RUNNING".equals(workers.get(0).taskState("sink-2", 0))
+                    && "RUNNING".equals(workers.get(0).taskState("sink-2", 1));
+        }, LONG, "both tasks of sink-2 restarted where they run, and RUNNING again");
+
         // a worker stopped with SIGTERM stops its tasks, leaves the group and exits; the others take its work
         String leaving = launchers.get(1).restUrl().getAuthority();
         launchers.get(1).stop();
