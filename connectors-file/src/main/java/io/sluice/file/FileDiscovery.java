@@ -9,12 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
  * Finds the files a task reads: one file, the files matching a glob, or the files of a directory whose
- * names match a pattern; each file belongs to exactly one task, chosen by a hash of its path.
+ * names match a pattern; each file belongs to exactly one task, chosen by a hash of its directory and name stem.
  */
 final class FileDiscovery {
 
@@ -99,8 +100,18 @@ final class FileDiscovery {
                 && namePattern.matcher(name.toString()).matches();
     }
 
+    /**
+     * Whether a file belongs to this task: by a hash of its directory and its name up to the first dot, so a log
+     * and its copies rotated by rename (app.log, app.log.1, app.1.log) stay with one task, which recognises them.
+     */
     private boolean mine(Path p) {
-        return taskCount <= 1 || Math.floorMod(p.toString().hashCode(), taskCount) == taskIndex;
+        if (taskCount <= 1) {
+            return true;
+        }
+        String name = p.getFileName().toString();
+        int dot = name.indexOf('.', 1);
+        String stem = dot < 0 ? name : name.substring(0, dot);
+        return Math.floorMod(Objects.hash(String.valueOf(p.getParent()), stem), taskCount) == taskIndex;
     }
 
     /** The deepest directory of a glob path with no glob characters. */

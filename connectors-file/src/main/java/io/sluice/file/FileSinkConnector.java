@@ -1,6 +1,7 @@
 package io.sluice.file;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
@@ -8,8 +9,8 @@ import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /**
- * Writes topics into files, one per topic partition, as raw text, JSON lines or CSV, rotated by size,
- * record count or age, exactly once across crashes.
+ * Writes topics into files, one stream per topic partition or one per connector task, as raw text, JSON lines
+ * or CSV, rotated by size, record count or age, exactly once across crashes.
  */
 public final class FileSinkConnector extends SinkConnector {
 
@@ -33,10 +34,12 @@ public final class FileSinkConnector extends SinkConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
-        // partitions are spread by the consumer group; every task writes its own partitions' files
+        // partitions are spread by the consumer group; in connector mode the index names the task's file stream
         List<Map<String, String>> configs = new ArrayList<>(maxTasks);
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
+            Map<String, String> task = new HashMap<>(props);
+            task.put(FileSinkConfig.TASK_INDEX, Integer.toString(i));
+            configs.add(task);
         }
         return configs;
     }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -15,16 +14,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each assigned topic partition to its own files, buffered, fsynced only when offsets are about
- * to be committed; on open, rewinds the consumer to just after what the files durably hold.
+ * Writes records into files (one stream per topic partition, or one per task in connector mode), buffered,
+ * fsynced only when offsets are about to be committed; rewinds the consumer to just after what the files
+ * durably hold whenever partitions are opened.
  */
 public final class FileSinkTask extends SinkTask {
 
     private static final Logger log = LoggerFactory.getLogger(FileSinkTask.class);
 
-    private FileSinkConfig config;
     private Path dir;
-    private final Map<TopicPartition, PartitionFile> files = new HashMap<>();
+    private SinkFiles files;
 
     @Override
     public String version() {
@@ -33,36 +32,38 @@ public final class FileSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new FileSinkConfig(props);
+        FileSinkConfig config = new FileSinkConfig(props);
         dir = Path.of(config.getString(FileSinkConfig.OUTPUT_PATH)).toAbsolutePath();
         try {
             Files.createDirectories(dir);
+            if (config.outputMode() == FileSinkConfig.OutputMode.CONNECTOR) {
+                int task = Integer.parseInt(props.getOrDefault(FileSinkConfig.TASK_INDEX, "0"));
+                StreamFile stream = new StreamFile(dir, config.filePrefix(props), task, config);
+                stream.recover();
+                files = stream;
+            } else {
+                files = new PartitionFiles(dir, config);
+            }
         } catch (IOException e) {
-            throw new ConnectException("Cannot create output directory " + dir + ": " + e.getMessage(), e);
+            throw new ConnectException("Cannot prepare the output directory " + dir + ": " + e.getMessage(), e);
         }
-        log.info("File sink writing {} files into {}", config.format(), dir);
+        log.info("File sink writing {} files into {} (one file stream per {})", config.format(), dir,
+                config.outputMode() == FileSinkConfig.OutputMode.CONNECTOR ? "task" : "topic partition");
     }
 
     @Override
     public void open(Collection<TopicPartition> partitions) {
-        Map<TopicPartition, Long> rewind = new HashMap<>();
-        for (TopicPartition tp : partitions) {
-            PartitionFile file = new PartitionFile(dir, tp, RecordEncoder.of(config),
-                    config.getInt(FileSinkConfig.WRITE_BUFFER_BYTES), config.getLong(FileSinkConfig.FLUSH_SIZE),
-                    config.getLong(FileSinkConfig.ROTATE_SIZE_BYTES), config.getLong(FileSinkConfig.ROTATE_INTERVAL_MS));
-            try {
-                long next = file.recover();
-                if (next >= 0) {
-                    rewind.put(tp, next);
-                }
-            } catch (IOException e) {
-                throw new ConnectException("Cannot recover the files of " + tp + " in " + dir + ": " + e.getMessage(), e);
-            }
-            files.put(tp, file);
+        try {
+            rewind(files.open(partitions));
+        } catch (IOException e) {
+            throw new ConnectException("Cannot recover the files of " + partitions + " in " + dir + ": " + e.getMessage(), e);
         }
-        if (!rewind.isEmpty()) {
-            // the files, not the consumer group, say what is durably written
-            context.offset(rewind);
+    }
+
+    /** The files, not the consumer group, say what is durably written. */
+    private void rewind(Map<TopicPartition, Long> offsets) {
+        if (!offsets.isEmpty()) {
+            context.offset(offsets);
         }
     }
 
@@ -70,23 +71,10 @@ public final class FileSinkTask extends SinkTask {
     public void put(Collection<SinkRecord> records) {
         long now = System.currentTimeMillis();
         try {
-            TopicPartition lastTp = null;
-            PartitionFile file = null;
             for (SinkRecord record : records) {
-                if (lastTp == null || record.kafkaPartition() != lastTp.partition()
-                        || !record.topic().equals(lastTp.topic())) {
-                    lastTp = new TopicPartition(record.topic(), record.kafkaPartition());
-                    file = files.get(lastTp);
-                    if (file == null) {
-                        throw new ConnectException("Received a record of " + lastTp + ", which is not assigned");
-                    }
-                }
-                file.write(record, now);
+                files.write(record, now);
             }
-            for (PartitionFile f : files.values()) {
-                f.rotateIfOld(now);
-                f.flushToOs(); // one write per partition per put: output is visible at once, durable at commit
-            }
+            files.afterPut(now);
         } catch (IOException e) {
             throw new ConnectException("Cannot write to " + dir + ": " + e.getMessage(), e);
         }
@@ -94,15 +82,8 @@ public final class FileSinkTask extends SinkTask {
 
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
-        long now = System.currentTimeMillis();
         try {
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
-                PartitionFile file = files.get(e.getKey());
-                if (file != null) {
-                    file.commit();
-                    file.rotateIfOld(now);
-                }
-            }
+            files.commit(System.currentTimeMillis());
         } catch (IOException e) {
             throw new ConnectException("Cannot make the files in " + dir + " durable: " + e.getMessage(), e);
         }
@@ -117,25 +98,22 @@ public final class FileSinkTask extends SinkTask {
 
     @Override
     public void close(Collection<TopicPartition> partitions) {
-        for (TopicPartition tp : partitions) {
-            closeQuietly(files.remove(tp));
+        try {
+            rewind(files.close(partitions));
+        } catch (IOException e) {
+            throw new ConnectException("Cannot close the files of " + partitions + " in " + dir + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public void stop() {
-        files.values().forEach(FileSinkTask::closeQuietly);
-        files.clear();
-    }
-
-    private static void closeQuietly(PartitionFile file) {
-        if (file == null) {
+        if (files == null) {
             return;
         }
         try {
-            file.close();
+            files.close();
         } catch (IOException e) {
-            log.warn("Cannot close a file", e);
+            log.warn("Cannot close the files in {}", dir, e);
         }
     }
 }

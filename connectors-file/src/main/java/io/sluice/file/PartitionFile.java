@@ -2,12 +2,9 @@ package io.sluice.file;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -99,6 +96,7 @@ final class PartitionFile implements Closeable {
         }
         if (out == null) {
             out = new FileOutput(inProgress, 0, bufferBytes);
+            encoder.header(record, out);
             start = offset;
             count = 0;
             openedAtMs = nowMs;
@@ -142,8 +140,7 @@ final class PartitionFile implements Closeable {
         out.close();
         out = null;
         Path target = dir.resolve(String.format("%s-%020d-%020d%s", prefix, start, next - 1, encoder.extension()));
-        Files.move(inProgress, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory();
+        DurableWrites.rename(inProgress, target);
         dirty = false;
         log.debug("{}: rotated {} records into {}", tp, count, target.getFileName());
         count = 0;
@@ -165,23 +162,8 @@ final class PartitionFile implements Closeable {
         return values;
     }
 
-    /** Writes the checkpoint to a temporary file, fsyncs it and renames it over the old one. */
     private void writeCheckpoint() throws IOException {
-        Path tmp = dir.resolve(prefix + ".checkpoint.tmp");
-        byte[] content = (start + " " + next + " " + count + " " + out.size() + "\n").getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(java.nio.ByteBuffer.wrap(content));
-            ch.force(false);
-        }
-        Files.move(tmp, checkpoint, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
-    }
-
-    private void syncDirectory() throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
+        DurableWrites.replace(checkpoint, start + " " + next + " " + count + " " + out.size() + "\n");
     }
 
     /** Closes the open file without committing: what was not committed is cut off when it is next opened. */

@@ -18,11 +18,16 @@ abstract class RecordEncoder {
     /** The file name extension of the format. */
     abstract String extension();
 
+    /** Writes what starts every file (a CSV header row), taken from the file's first record; nothing by default. */
+    void header(SinkRecord first, FileOutput out) throws IOException {
+    }
+
     static RecordEncoder of(FileSinkConfig config) {
         return switch (config.format()) {
             case RAW -> new Raw();
             case JSON -> new Json();
-            case CSV -> new Csv(FileSourceConfig.SingleCharValidator.charOf(config.getString(FileSinkConfig.CSV_SEPARATOR)));
+            case CSV -> new Csv(FileSourceConfig.SingleCharValidator.charOf(config.getString(FileSinkConfig.CSV_SEPARATOR)),
+                    config.getBoolean(FileSinkConfig.CSV_HEADER));
         };
     }
 
@@ -148,10 +153,40 @@ abstract class RecordEncoder {
     /** A struct's fields in schema order, a map's values, a list's elements, or the value as one column. */
     static final class Csv extends RecordEncoder {
         private final char separator;
+        private final boolean headerRow;
         private final StringBuilder sb = new StringBuilder(256);
 
-        Csv(char separator) {
+        Csv(char separator, boolean headerRow) {
             this.separator = separator;
+            this.headerRow = headerRow;
+        }
+
+        /** The column names: a struct's field names, a map's keys, a list's positions, else one column "value". */
+        @Override
+        void header(SinkRecord first, FileOutput out) throws IOException {
+            if (!headerRow) {
+                return;
+            }
+            sb.setLength(0);
+            Object value = first.value();
+            boolean firstCell = true;
+            if (value instanceof Struct struct) {
+                for (Field field : struct.schema().fields()) {
+                    firstCell = cell(firstCell, field.name());
+                }
+            } else if (value instanceof Map<?, ?> map) {
+                for (Object key : map.keySet()) {
+                    firstCell = cell(firstCell, String.valueOf(key));
+                }
+            } else if (value instanceof Collection<?> list) {
+                for (int i = 0; i < list.size(); i++) {
+                    firstCell = cell(firstCell, Integer.toString(i));
+                }
+            } else {
+                cell(true, "value");
+            }
+            sb.append('\n');
+            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

@@ -2,6 +2,9 @@ package io.sluice.file;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -22,13 +25,20 @@ final class TailedFile implements Closeable {
         void line(TailedFile file, byte[] buf, int off, int len, long nextPosition, long lineNumber);
     }
 
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
     /** What a check of the path found. */
     enum Change { NONE, TRUNCATED, REPLACED, GONE }
 
-    final Path path;
+    /** Where the file is read from now; changes when the file is renamed to another path that is read too. */
+    Path path;
     final String fileKey;
-    final Map<String, Object> partition;
-    final String fileName;
+    /** The source partition of its records: the path it is read under. */
+    Map<String, Object> partition;
+    String fileName;
+    /** The files this path named before, with the position each was read to (see FileHistory). */
+    String history = "";
     /** Records handed out; only the task thread touches it. */
     long emitted;
     /** The line parser of this file (CSV parsers keep the file's header). */
@@ -44,8 +54,6 @@ final class TailedFile implements Closeable {
     private long lineNumber;
     private boolean atEnd;
     private long lastProgressNanos = System.nanoTime();
-    /** Set once the path names another file: read this one to its end, then switch. */
-    boolean replaced;
 
     TailedFile(Path path, String fileKey, Map<String, Object> partition, long position, long lineNumber,
                int bufferBytes) throws IOException {
@@ -58,6 +66,14 @@ final class TailedFile implements Closeable {
         this.position = position;
         this.readPosition = position;
         this.lineNumber = lineNumber;
+    }
+
+    /** Continues reading under another path (the file was renamed to it) and that path's source partition. */
+    void moveTo(Path newPath, Map<String, Object> newPartition, String newHistory) {
+        path = newPath;
+        partition = newPartition;
+        fileName = newPath.getFileName().toString();
+        history = newHistory;
     }
 
     long position() {
@@ -82,13 +98,7 @@ final class TailedFile implements Closeable {
         int n = 0;
         byte[] b = buf;
         while (n < max) {
-            int nl = -1;
-            for (int i = scanFrom; i < limit; i++) {
-                if (b[i] == '\n') {
-                    nl = i;
-                    break;
-                }
-            }
+            int nl = indexOfNewline(b, scanFrom, limit);
             if (nl < 0) {
                 scanFrom = limit;
                 if (!fill()) {
@@ -110,6 +120,28 @@ final class TailedFile implements Closeable {
             lastProgressNanos = System.nanoTime();
         }
         return n;
+    }
+
+    /**
+     * The index of the first '\n' in b[from, to), or -1: eight bytes at a time (the zero-byte test of "Bit
+     * Twiddling Hacks" on the bytes xor '\n'), since finding line ends is most of the reading cost.
+     */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(b, i) ^ NEWLINES;
+            long found = (x - 0x0101010101010101L) & ~x & 0x8080808080808080L;
+            if (found != 0) {
+                // the lowest flagged byte is a true match: false positives only occur above a match
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Hands out a last line that has no terminator (used when a file is finished); returns whether there was one. */

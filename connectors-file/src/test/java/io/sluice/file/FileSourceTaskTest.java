@@ -136,6 +136,52 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void fileRotatedByRenameToAPathStillReadIsNotReadAgain() throws Exception {
+        Path log = Files.writeString(dir.resolve("app.log"), "a1\na2\n");
+        Map<String, String> config = Map.of("file", dir + "/app.log*");
+        start(config);
+        assertEquals(List.of("a1", "a2"), values(pollFor(2)));
+
+        Files.writeString(log, "a3\n", StandardOpenOption.APPEND);
+        Files.move(log, dir.resolve("app.log.1"));
+        Files.writeString(log, "b1\n");
+        List<String> afterRotation = new ArrayList<>(values(pollFor(2)));
+        afterRotation.sort(null);
+        assertEquals(List.of("a3", "b1"), afterRotation, "the renamed file continues where it was");
+        assertNothingMore();
+
+        // rotated twice more while the task is down: the renamed files are recognised by their file keys
+        for (String next : List.of("c1", "d1")) {
+            task.stop();
+            rotate(log, next);
+            start(config);
+            assertEquals(List.of(next), values(pollFor(1)));
+            assertNothingMore();
+        }
+    }
+
+    /** logrotate's way: shifts app.log.N to app.log.N+1, renames the log to app.log.1 and creates it anew. */
+    private static void rotate(Path log, String content) throws IOException {
+        int copies = 0;
+        while (Files.exists(log.resolveSibling(log.getFileName() + "." + (copies + 1)))) {
+            copies++;
+        }
+        for (int i = copies; i >= 1; i--) {
+            Files.move(log.resolveSibling(log.getFileName() + "." + i), log.resolveSibling(log.getFileName() + "." + (i + 1)));
+        }
+        Files.move(log, log.resolveSibling(log.getFileName() + ".1"));
+        Files.writeString(log, content + "\n");
+    }
+
+    /** Polls for a while (several scans) and expects no record. */
+    private void assertNothingMore() throws InterruptedException {
+        for (int i = 0; i < 30; i++) {
+            List<SourceRecord> batch = task.poll();
+            assertTrue(batch == null || batch.isEmpty(), () -> "unexpected records " + values(batch));
+        }
+    }
+
+    @Test
     void malformedLineFailsTheTaskNamingFileAndLine() throws Exception {
         Path file = Files.writeString(dir.resolve("data.json"), "{\"a\":1}\n{oops\n");
         start(Map.of("file", file.toString(), "format", "json"));
@@ -149,6 +195,26 @@ class FileSourceTaskTest {
         start(Map.of("file", file.toString(), "format", "json", "errors.tolerance", "all"));
         List<SourceRecord> records = pollFor(2);
         assertEquals(List.of(Map.of("a", 1L), Map.of("a", 3L)), records.stream().map(SourceRecord::value).toList());
+    }
+
+    @Test
+    void malformedLineGoesToTheDeadLetterQueueAsRawTextWithFileAndLineHeaders() throws Exception {
+        Path file = Files.writeString(dir.resolve("data.csv"), "id,n\n1,2\n\"broken,3\n4,5\n");
+        start(Map.of("file", file.toString(), "format", "csv", "errors.tolerance", "all",
+                "errors.deadletterqueue.topic.name", "bad-lines", "name", "src"));
+        List<SourceRecord> records = pollFor(3);
+        SourceRecord dlq = records.get(1);
+        assertEquals("bad-lines", dlq.topic());
+        assertEquals("\"broken,3", dlq.value());
+        assertEquals(file.toString(), dlq.headers().lastWithName("__connect.errors.file.name").value());
+        assertEquals("3", dlq.headers().lastWithName("__connect.errors.file.line").value());
+        assertEquals("t", dlq.headers().lastWithName("__connect.errors.topic").value());
+        assertEquals("src", dlq.headers().lastWithName("__connect.errors.connector.name").value());
+        assertTrue(((String) dlq.headers().lastWithName("__connect.errors.exception.message").value())
+                .contains("line 3 of file " + file));
+        assertEquals(List.of("t", "bad-lines", "t"), records.stream().map(SourceRecord::topic).toList());
+        assertEquals(Files.size(file) - 4, ((Number) dlq.sourceOffset().get("position")).longValue(),
+                "the DLQ record carries the line's offset, so the line is not read again once it is acknowledged");
     }
 
     @Test

@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.ServiceLoader;
 import org.apache.kafka.common.config.types.Password;
 
 /** A small HikariCP pool per task; connections come back with autocommit off and the session set up by the dialect. */
@@ -32,12 +34,27 @@ public final class ConnectionPool implements AutoCloseable {
             config.setConnectionInitSql(initSql);
         }
         dialect.driverProperties().forEach(config::addDataSourceProperty);
-        // the driver lives in this plugin's loader; Hikari looks it up by URL through DriverManager otherwise
-        String driver = dialect.driverClassName();
+        // the driver lives in this plugin's loader; Hikari looks it up by URL through DriverManager otherwise,
+        // which only knows drivers of the class loader that first used it (the worker's)
+        String driver = dialect.driverClassName() != null ? dialect.driverClassName() : pluginDriverFor(url);
         if (driver != null) {
             config.setDriverClassName(driver);
         }
         this.dataSource = new HikariDataSource(config);
+    }
+
+    /** A driver dropped into this plugin's directory (or bundled) that accepts the URL, or null. */
+    private static String pluginDriverFor(String url) {
+        for (Driver driver : ServiceLoader.load(Driver.class, ConnectionPool.class.getClassLoader())) {
+            try {
+                if (driver.acceptsURL(url)) {
+                    return driver.getClass().getName();
+                }
+            } catch (SQLException e) {
+                // a driver that cannot judge the URL is not the one for it
+            }
+        }
+        return null;
     }
 
     public Connection connection() throws SQLException {

@@ -15,6 +15,10 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String FORMAT = "format.class";
     public static final String COMPRESSION = "s3.compression.type";
     public static final String BYTEARRAY_SEPARATOR = "format.bytearray.separator";
+    public static final String AVRO_CODEC = "avro.codec";
+    public static final String PARQUET_CODEC = "parquet.codec";
+    public static final String AVRO_ENVELOPE = "avro.envelope";
+    public static final String PARQUET_ROW_GROUP_BYTES = "parquet.block.size";
     public static final String FLUSH_SIZE = "flush.size";
     public static final String ROTATE_INTERVAL_MS = "rotate.interval.ms";
     public static final String ROTATE_SCHEDULE_INTERVAL_MS = "rotate.schedule.interval.ms";
@@ -49,12 +53,30 @@ public final class S3SinkConfig extends AbstractConfig {
                         "Object format: json (one JSON value per line, Confluent's JsonFormat), bytes (raw value bytes "
                                 + "with a separator, Confluent's ByteArrayFormat), envelope (one JSON object per line "
                                 + "with key, value, headers, timestamp and offset: restores records exactly), avro "
-                                + "(Avro object container files). Confluent format class names are accepted.",
+                                + "(Avro object container files of the values), parquet (Parquet files of Struct "
+                                + "values). Avro and Parquet need value schemas; a new schema starts a new object. "
+                                + "Confluent format class names are accepted.",
                         group, ++order, Width.MEDIUM, "Format")
                 .define(COMPRESSION, Type.STRING, "none", new ChoiceValidator(java.util.List.of("none", "gzip")),
                         Importance.MEDIUM, "Compression of json, bytes and envelope objects: none or gzip "
-                                + "(adds .gz to the name). Avro files use their own codec (avro.codec).",
+                                + "(adds .gz to the name). Avro and Parquet use their own codecs (avro.codec, "
+                                + "parquet.codec).",
                         group, ++order, Width.SHORT, "Compression")
+                .define(AVRO_CODEC, Type.STRING, "null", new ChoiceValidator(RecordFormat.AVRO_CODECS),
+                        Importance.LOW, "Block codec of Avro files: null, deflate, snappy, bzip2 or zstandard.",
+                        group, ++order, Width.SHORT, "Avro codec")
+                .define(AVRO_ENVELOPE, Type.BOOLEAN, false, Importance.MEDIUM,
+                        "Avro files of whole records (offset, timestamp, key, value, headers; .records.avro) "
+                                + "instead of values only, so the S3 source restores records exactly. A new key or "
+                                + "value schema starts a new object.", group, ++order, Width.SHORT, "Avro envelope")
+                .define(PARQUET_CODEC, Type.STRING, "snappy", new ChoiceValidator(RecordFormat.PARQUET_CODECS),
+                        Importance.LOW, "Page codec of Parquet files: none, snappy, gzip or zstd (the codec is "
+                                + "part of the name, e.g. .snappy.parquet).", group, ++order, Width.SHORT,
+                        "Parquet codec")
+                .define(PARQUET_ROW_GROUP_BYTES, Type.INT, 8 * 1024 * 1024, ConfigDef.Range.atLeast(64 * 1024),
+                        Importance.LOW, "Row group size of Parquet files. Parquet holds a row group in memory "
+                                + "until it is full; that memory counts against s3.buffer.budget.bytes.",
+                        group, ++order, Width.SHORT, "Parquet row group size")
                 .define(BYTEARRAY_SEPARATOR, Type.STRING, "\\n", Importance.LOW,
                         "Separator written after each value by the bytes format; \\n, \\r and \\t escapes "
                                 + "are understood (config values are trimmed, so a literal newline cannot be given).",

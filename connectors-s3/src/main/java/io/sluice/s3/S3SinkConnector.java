@@ -29,6 +29,7 @@ public final class S3SinkConnector extends SinkConnector {
     public void start(Map<String, String> props) {
         S3SinkConfig config = new S3SinkConfig(props);
         Partitioner.create(config);
+        config.format();
         BucketCheck.problem(config).ifPresent(p -> {
             throw new ConnectException(p.getKey() + ": " + p.getValue());
         });

@@ -1,6 +1,7 @@
 package io.sluice.s3;
 
 import io.sluice.s3.format.RecordFormat;
+import io.sluice.s3.source.CsvSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,14 @@ public final class S3SourceConfig extends AbstractConfig {
     public static final String TOPIC = "topic";
     public static final String POLL_INTERVAL_MS = "s3.poll.interval.ms";
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
+    public static final String CSV_SEPARATOR = "csv.separator";
+    public static final String CSV_HEADER = "csv.header";
+
+    /** Formats the source reads: the sink's (but Parquet) and CSV. */
+    public static final List<String> FORMATS = List.of("envelope", "json", "bytes", "avro", "csv",
+            "io.confluent.connect.s3.format.json.JsonFormat",
+            "io.confluent.connect.s3.format.bytearray.ByteArrayFormat",
+            "io.confluent.connect.s3.format.avro.AvroFormat");
     /** Set by the connector for each task: the units (sink partitions or prefixes) it reads. */
     public static final String TASK_UNITS = "sluice.s3.task.units";
 
@@ -39,6 +48,7 @@ public final class S3SourceConfig extends AbstractConfig {
             throw new ConfigException(TOPIC, "", TOPIC + " is required with " + PREFIXES);
         }
         topicMapping();
+        csvSettings();
     }
 
     private static ConfigDef define() {
@@ -46,11 +56,19 @@ public final class S3SourceConfig extends AbstractConfig {
         String group = "Source";
         int order = 0;
         return def
-                .define(FORMAT, Type.STRING, "envelope", new ChoiceValidator(RecordFormat.NAMES), Importance.HIGH,
+                .define(FORMAT, Type.STRING, "envelope", new ChoiceValidator(FORMATS), Importance.HIGH,
                         "Format of the objects: envelope (the sink's exact format: key, value, headers, timestamp; "
-                                + "restores records exactly), json (one JSON value per line, schemaless) or bytes "
-                                + "(raw bytes split at format.bytearray.separator). Objects ending in .gz are "
-                                + "decompressed.", group, ++order, Width.SHORT, "Format")
+                                + "restores records exactly), json (one JSON value per line, schemaless), bytes "
+                                + "(raw bytes split at format.bytearray.separator), avro (Avro container files: "
+                                + "values with their schema) or csv (rows as Structs of strings). Objects ending "
+                                + "in .gz are decompressed (not Avro: it has its own codecs).",
+                        group, ++order, Width.SHORT, "Format")
+                .define(CSV_SEPARATOR, Type.STRING, ",", new ConfigDef.NonEmptyString(), Importance.LOW,
+                        "Field separator of csv objects: one character; \\t for a tab.",
+                        group, ++order, Width.SHORT, "CSV separator")
+                .define(CSV_HEADER, Type.BOOLEAN, true, Importance.LOW,
+                        "Whether the first row of each csv object names the fields (else column1, column2, ...).",
+                        group, ++order, Width.SHORT, "CSV header")
                 .define(BYTEARRAY_SEPARATOR, Type.STRING, "\\n", Importance.LOW,
                         "Separator between records of the bytes format (\\n, \\r, \\t escapes); empty: one record "
                                 + "per object.", group, ++order, Width.SHORT, "Bytes separator")
@@ -99,6 +117,15 @@ public final class S3SourceConfig extends AbstractConfig {
 
     public String format() {
         return RecordFormat.canonical(getString(FORMAT));
+    }
+
+    /** How csv objects are read. */
+    public CsvSettings csvSettings() {
+        String sep = getString(CSV_SEPARATOR).replace("\\t", "\t");
+        if (sep.length() != 1) {
+            throw new ConfigException(CSV_SEPARATOR, getString(CSV_SEPARATOR), "Expected one character");
+        }
+        return new CsvSettings(sep.charAt(0), getBoolean(CSV_HEADER));
     }
 
     public List<String> units() {

@@ -7,27 +7,36 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Restores topics the S3 sink wrote (partitions, keys, headers and timestamps preserved) or reads arbitrary
- * prefixes of JSON lines or raw objects. Units of work (a sink topic's Kafka partition, or a prefix) are
- * spread over the tasks.
+ * prefixes of JSON lines, CSV, Avro or raw objects. Units of work (a sink topic's Kafka partition, or a
+ * prefix) are spread over the tasks; while running, the connector lists the bucket every s3.poll.interval.ms
+ * and reconfigures its tasks when a restored topic gains a partition.
  */
 public final class S3SourceConnector extends SourceConnector {
 
+    private static final Logger log = LoggerFactory.getLogger(S3SourceConnector.class);
+
     private Map<String, String> props;
-    private List<SourceUnit> units;
+    private volatile List<SourceUnit> units;
+    private ScheduledExecutorService discovery;
 
     @Override
     public String version() {
@@ -38,15 +47,44 @@ public final class S3SourceConnector extends SourceConnector {
     public void start(Map<String, String> props) {
         S3SourceConfig config = new S3SourceConfig(props);
         this.props = Map.copyOf(props);
+        BucketCheck.problem(config).ifPresent(p -> {
+            throw new ConnectException(p.getKey() + ": " + p.getValue());
+        });
         try (S3Client s3 = S3ConnectionConfig.client(config)) {
             units = units(config, s3);
         } catch (SdkException e) {
             throw new ConnectException("Cannot list s3://" + config.getString(S3ConnectionConfig.BUCKET) + " ("
                     + e.getMessage() + "); check the bucket, credentials and store.url", e);
         }
+        if (config.restore()) {
+            String name = props.getOrDefault("name", "s3-source");
+            discovery = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sluice-s3-discovery-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+            long interval = config.getLong(S3SourceConfig.POLL_INTERVAL_MS);
+            discovery.scheduleWithFixedDelay(() -> discover(config), interval, interval, TimeUnit.MILLISECONDS);
+        }
     }
 
-    /** One unit per Kafka partition found of each restored topic (all partitions if none yet), or per prefix. */
+    /** Lists the restored topics' partitions again; new ones get units and the tasks are reconfigured. */
+    private void discover(S3SourceConfig config) {
+        try (S3Client s3 = S3ConnectionConfig.client(config)) {
+            List<SourceUnit> found = units(config, s3);
+            if (!Set.copyOf(found).equals(Set.copyOf(units))) {
+                log.info("New partitions to restore: {} (was {}); reconfiguring tasks", found, units);
+                units = found;
+                context.requestTaskReconfiguration();
+            }
+        } catch (RuntimeException e) {
+            // a store that is down now is retried at the next interval; the tasks report lasting failures
+            log.warn("Listing s3://{} for new partitions failed: {}", config.getString(S3ConnectionConfig.BUCKET),
+                    e.toString());
+        }
+    }
+
+    /** One unit per Kafka partition found of each restored topic, or per prefix. */
     private static List<SourceUnit> units(S3SourceConfig config, S3Client s3) {
         List<SourceUnit> result = new ArrayList<>();
         if (!config.restore()) {
@@ -62,9 +100,6 @@ public final class S3SourceConnector extends SourceConnector {
                     .contents()) {
                 ObjectNames.parse(o.key()).filter(n -> n.topic().equals(topic))
                         .ifPresent(n -> partitions.add(n.partition()));
-            }
-            if (partitions.isEmpty()) {
-                result.add(SourceUnit.ofTopic(topic, null));
             }
             partitions.forEach(p -> result.add(SourceUnit.ofTopic(topic, p)));
         }
@@ -97,6 +132,15 @@ public final class S3SourceConnector extends SourceConnector {
 
     @Override
     public void stop() {
+        if (discovery != null) {
+            discovery.shutdownNow();
+            try {
+                discovery.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            discovery = null;
+        }
         props = null;
         units = null;
     }
@@ -113,15 +157,14 @@ public final class S3SourceConnector extends SourceConnector {
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
+        S3SourceConfig config;
         try {
-            new S3SourceConfig(connectorConfigs);
+            config = new S3SourceConfig(connectorConfigs);
         } catch (ConfigException e) {
-            for (ConfigValue value : result.configValues()) {
-                if (value.name().equals(S3SourceConfig.TOPICS)) {
-                    value.addErrorMessage(e.getMessage());
-                }
-            }
+            S3SinkConnector.addError(result, S3SourceConfig.TOPICS, e.getMessage());
+            return result;
         }
+        BucketCheck.problem(config).ifPresent(p -> S3SinkConnector.addError(result, p.getKey(), p.getValue()));
         return result;
     }
 }

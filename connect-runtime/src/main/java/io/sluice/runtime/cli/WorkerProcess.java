@@ -11,6 +11,7 @@ import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
+import io.sluice.runtime.rest.TopicRecords;
 import io.sluice.runtime.storage.WorkerStores;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
@@ -81,6 +82,7 @@ public final class WorkerProcess implements AutoCloseable {
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
+            rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
             rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import jakarta.servlet.DispatcherType;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -50,6 +51,8 @@ public final class RestServer implements AutoCloseable {
     private final Handler.Wrapper root = new Handler.Wrapper(true, new StartingHandler());
     private final RestExtensions extensions = new RestExtensions();
     private volatile boolean started;
+    private volatile ConnectMetrics metrics;
+    private volatile TopicRecords topicRecords;
 
     public RestServer(WorkerConfig config) {
         this.config = config;
@@ -124,6 +127,15 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the observability endpoints to the API {@link #start} installs: GET /metrics and the "live" field of
+     * task statuses from the worker's metrics, topic peek/produce, and the web console. Closes topics with the server.
+     */
+    public void observability(ConnectMetrics metrics, TopicRecords topics) {
+        this.metrics = metrics;
+        this.topicRecords = topics;
+    }
+
     /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
     public void start(Herder herder, ServerInfo info) {
         start(herder, info, null);
@@ -152,6 +164,7 @@ public final class RestServer implements AutoCloseable {
                 .register(new ConnectorPluginsResource(herder))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        registerObservability(resources, herder, mapper);
         List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
             resources.register(new LoggersResource());
@@ -199,6 +212,22 @@ public final class RestServer implements AutoCloseable {
         log.info("REST server listening at {}, advertising URL {}", urls, advertisedUrl());
     }
 
+    private void registerObservability(ResourceConfig resources, Herder herder, ObjectMapper mapper) {
+        ObservabilityConfig observability = new ObservabilityConfig(config.originals());
+        if (metrics != null) {
+            resources.register(new LiveStatusFilter(metrics, mapper));
+            if (observability.getBoolean(ObservabilityConfig.METRICS_ENABLE)) {
+                resources.register(new MetricsResource(metrics.registry()));
+            }
+        }
+        if (topicRecords != null) {
+            resources.register(new TopicsResource(herder, topicRecords));
+        }
+        if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
+            resources.register(new ConsoleResource());
+        }
+    }
+
     /** Gives Jersey our ObjectMapper (unknown JSON properties are ignored, as Apache does). */
     private record MapperResolver(ObjectMapper mapper) implements ContextResolver<ObjectMapper> {
         @Override
@@ -236,6 +265,10 @@ public final class RestServer implements AutoCloseable {
         }
         adminConnectors.forEach(ServerConnector::close);
         extensions.close();
+        TopicRecords topics = topicRecords;
+        if (topics != null) {
+            topics.close();
+        }
         started = false;
     }
 }

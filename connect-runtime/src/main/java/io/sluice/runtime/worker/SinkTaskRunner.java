@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.metrics.SinkTaskMetrics;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
@@ -39,8 +40,12 @@ final class SinkTaskRunner extends TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
 
     /** What a sink task runner needs besides its plugin instances. */
-    record Setup(Map<String, Object> consumerConfig, long flushIntervalMs, long flushTimeoutMs, PluginMetrics metrics) {
+    record Setup(Map<String, Object> consumerConfig, long flushIntervalMs, long flushTimeoutMs, PluginMetrics metrics,
+                 SinkTaskMetrics taskMetrics) {
     }
+
+    /** How often the task thread refreshes its lag figures (a read of the consumer's fetch state, no request). */
+    private static final long POSITION_SAMPLE_MS = 1_000L;
 
     private final SinkTask task;
     private final Map<String, String> taskConfig;
@@ -64,6 +69,8 @@ final class SinkTaskRunner extends TaskRunner {
     private long nextCommit;
     private volatile boolean commitRequested;
     private RuntimeException rebalanceFailure;
+    private final SinkTaskMetrics metrics;
+    private long nextPositionSample;
 
     SinkTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SinkTask task,
                    Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SinkRecord> transforms,
@@ -77,6 +84,7 @@ final class SinkTaskRunner extends TaskRunner {
         this.setup = setup;
         this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
         this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
+        this.metrics = setup.taskMetrics();
     }
 
     @Override
@@ -129,6 +137,10 @@ final class SinkTaskRunner extends TaskRunner {
         if (rebalanceFailure != null) {
             throw rebalanceFailure;
         }
+        int count = records.count();
+        if (count > 0) {
+            metrics.read(count);
+        }
         applyTargetState();
         if (targetState() == TargetState.PAUSED) {
             return;
@@ -148,11 +160,46 @@ final class SinkTaskRunner extends TaskRunner {
             batchOffsets.put(tp, new OffsetAndMetadata(consumed.get(consumed.size() - 1).offset() + 1));
         }
         deliver();
+        if (now >= nextPositionSample) {
+            nextPositionSample = now + POSITION_SAMPLE_MS;
+            samplePositions();
+        }
+    }
+
+    /** Publishes, per assigned partition, how far the records delivered to put() are behind the partition's end. */
+    private void samplePositions() {
+        Map<String, Long> lag = new HashMap<>();
+        long uncommitted = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OffsetAndMetadata delivered = currentOffsets.get(tp);
+            if (delivered == null) {
+                continue;
+            }
+            OffsetAndMetadata committed = lastCommitted.get(tp);
+            if (committed != null) {
+                uncommitted += Math.max(0, delivered.offset() - committed.offset());
+            }
+            java.util.OptionalLong behindPosition = consumer.currentLag(tp);
+            if (behindPosition.isEmpty()) {
+                continue;
+            }
+            try {
+                long end = consumer.position(tp, Duration.ZERO) + behindPosition.getAsLong();
+                lag.put(tp.topic() + "-" + tp.partition(), Math.max(0, end - delivered.offset()));
+            } catch (RuntimeException positionUnknown) {
+                // no position yet: the partition shows up at the next sample
+            }
+        }
+        metrics.position(lag, uncommitted);
     }
 
     private void deliver() {
+        long start = System.nanoTime();
         try {
             task.put(new ArrayList<>(batch));
+            if (!batch.isEmpty()) {
+                metrics.put(batch.size(), System.nanoTime() - start);
+            }
             currentOffsets.putAll(batchOffsets);
             batch.clear();
             batchOffsets.clear();
@@ -246,14 +293,19 @@ final class SinkTaskRunner extends TaskRunner {
         if (filtered.isEmpty()) {
             return;
         }
+        long started = System.nanoTime();
         try {
-            consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
+            try {
+                consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
+            } catch (WakeupException e) {
+                consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
+            }
             lastCommitted.putAll(filtered);
+            metrics.commit((System.nanoTime() - started) / 1_000_000L, true);
+            metrics.commitCompleted();
             log.debug("{} committed offsets {}", this, filtered);
-        } catch (WakeupException e) {
-            consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
-            lastCommitted.putAll(filtered);
         } catch (RuntimeException e) {
+            metrics.commit((System.nanoTime() - started) / 1_000_000L, false);
             log.warn("{} could not commit offsets; will retry at the next commit", this, e);
         }
     }
@@ -357,6 +409,7 @@ final class SinkTaskRunner extends TaskRunner {
                 own.retainAll(contextPaused);
                 consumer.pause(own);
             }
+            metrics.partitionCount(currentOffsets.size());
             try {
                 task.open(partitions);
             } catch (RuntimeException e) {
@@ -398,6 +451,7 @@ final class SinkTaskRunner extends TaskRunner {
             lastCommitted.keySet().removeAll(partitions);
             contextPaused.removeAll(partitions);
             seeks.keySet().removeAll(partitions);
+            metrics.partitionCount(currentOffsets.size());
         }
     }
 }

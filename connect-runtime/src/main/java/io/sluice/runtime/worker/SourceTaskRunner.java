@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.metrics.SourceTaskMetrics;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.storage.State;
@@ -45,7 +46,7 @@ final class SourceTaskRunner extends TaskRunner {
     /** What a source task runner needs besides its plugin instances. */
     record Setup(OffsetStore offsets, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
                  TopicCreation topicCreation, ScheduledExecutorService committer, long flushIntervalMs, long flushTimeoutMs,
-                 PluginMetrics metrics, SourceTransactions.Boundary transactions) {
+                 PluginMetrics metrics, SourceTaskMetrics taskMetrics, SourceTransactions.Boundary transactions) {
     }
 
     private final SourceTask task;
@@ -61,6 +62,7 @@ final class SourceTaskRunner extends TaskRunner {
     private final Set<String> usedTopics = ConcurrentHashMap.newKeySet();
     private final boolean overridesCommitRecord;
     private final Object commitLock = new Object();
+    private final SourceTaskMetrics metrics;
     private Producer<byte[], byte[]> producer;
     private SourceTopicCreator topics;
     private ScheduledFuture<?> commitSchedule;
@@ -80,6 +82,8 @@ final class SourceTaskRunner extends TaskRunner {
         this.errors = errors;
         this.setup = setup;
         this.overridesCommitRecord = declaresCommitRecord(task.getClass());
+        this.metrics = setup.taskMetrics();
+        metrics.activeCount(submitted::unackedCount);
     }
 
     @Override
@@ -165,8 +169,11 @@ final class SourceTaskRunner extends TaskRunner {
     }
 
     private List<SourceRecord> poll() {
+        long start = System.nanoTime();
         try {
-            return task.poll();
+            List<SourceRecord> batch = task.poll();
+            metrics.poll(batch == null ? 0 : batch.size(), System.nanoTime() - start);
+            return batch;
         } catch (RetriableException | org.apache.kafka.common.errors.RetriableException e) {
             log.warn("{} failed to poll records; will retry", this, e);
             return null;
@@ -222,6 +229,7 @@ final class SourceTaskRunner extends TaskRunner {
             // commitRecord before the ack, so an offset is never written before the task heard of its record
             commitRecord(original, metadata);
             submitted.ack(s);
+            metrics.written();
             if (usedTopics.add(metadata.topic())) {
                 status.topicUsed(id, metadata.topic());
             }
@@ -270,8 +278,10 @@ final class SourceTaskRunner extends TaskRunner {
             unwritten.putAll(submitted.committableOffsets());
             if (!unwritten.isEmpty()) {
                 Map<Map<String, Object>, Map<String, Object>> toWrite = new HashMap<>(unwritten);
+                long started = System.nanoTime();
                 try {
                     setup.offsets().write(id.connector(), toWrite).get(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS);
+                    metrics.commit((System.nanoTime() - started) / 1_000_000L, true);
                     toWrite.forEach(unwritten::remove);
                     log.debug("{} committed offsets of {} source partitions", this, toWrite.size());
                 } catch (InterruptedException e) {
@@ -279,6 +289,7 @@ final class SourceTaskRunner extends TaskRunner {
                     log.warn("{} interrupted while writing offsets", this);
                     return;
                 } catch (Exception e) {
+                    metrics.commit((System.nanoTime() - started) / 1_000_000L, false);
                     log.error("{} failed to write offsets within {} ms; will retry", this, setup.flushTimeoutMs(), e);
                     return;
                 }

@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
@@ -21,6 +22,7 @@ final class StatusReporter {
     private final IntSupplier generation;
     private final boolean trackTopics;
     private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
+    private volatile ConnectMetrics metrics;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -31,6 +33,11 @@ final class StatusReporter {
         this.store = store;
         this.generation = generation;
         this.trackTopics = trackTopics;
+    }
+
+    /** The metrics told of every connector and task state change (status and task counts by state). */
+    void metrics(ConnectMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /**
@@ -86,6 +93,8 @@ final class StatusReporter {
         TaskStatus current = currentOrNull(() -> store.get(id));
         if (current == null || mayOverwrite(current.workerId(), current.generation())) {
             task(id, State.UNASSIGNED, null);
+        } else if (metrics != null) {
+            metrics.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
         }
     }
 
@@ -94,6 +103,8 @@ final class StatusReporter {
         ConnectorStatus current = currentOrNull(() -> store.get(connector));
         if (current == null || mayOverwrite(current.workerId(), current.generation())) {
             connector(connector, State.UNASSIGNED, null);
+        } else if (metrics != null) {
+            metrics.connectorState(connector, State.UNASSIGNED);
         }
     }
 
@@ -115,6 +126,10 @@ final class StatusReporter {
     }
 
     private void connector(String connector, State state, String trace) {
+        ConnectMetrics m = metrics;
+        if (m != null) {
+            m.connectorState(connector, state);
+        }
         try {
             store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
         } catch (RuntimeException e) {
@@ -123,6 +138,10 @@ final class StatusReporter {
     }
 
     private void task(ConnectorTaskId id, State state, String trace) {
+        ConnectMetrics m = metrics;
+        if (m != null) {
+            m.taskState(id.connector(), id.task(), state);
+        }
         try {
             store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
         } catch (RuntimeException e) {

@@ -3,6 +3,7 @@ package io.sluice.runtime.worker;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
@@ -32,9 +33,11 @@ final class TaskFactory {
     private final TaskClientConfigs clients;
     private final ScheduledExecutorService committer;
     private final ConfigProviders providers;
+    private final ConnectMetrics connectMetrics;
 
     TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, OffsetStore offsets, StatusReporter status,
-                TaskClientConfigs clients, ScheduledExecutorService committer) {
+                TaskClientConfigs clients, ScheduledExecutorService committer, ConnectMetrics connectMetrics) {
+        this.connectMetrics = connectMetrics;
         this.worker = worker;
         this.providers = providers;
         this.plugins = plugins;
@@ -68,13 +71,17 @@ final class TaskFactory {
                 SourceTransactions.Boundary transactions = SourceTransactions.of(worker, conn);
                 SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, transactions == null
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn), admin,
-                        creation, committer, interval, timeout, metrics, transactions);
+                        creation, committer, interval, timeout, metrics,
+                        connectMetrics.sourceTask(id.connector(), id.task()), transactions);
+                errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }
             if (task instanceof SinkTask sinkTask) {
                 TransformationChain<SinkRecord> transforms = TransformationChain.create(conn, plugins);
                 chain = transforms;
-                SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(clients.consumer(id, conn), interval, timeout, metrics);
+                SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(clients.consumer(id, conn), interval, timeout, metrics,
+                        connectMetrics.sinkTask(id.connector(), id.task()));
+                errors.metrics(setup.taskMetrics().errors());
                 return new SinkTaskRunner(id, status, target, sinkTask, own, converters, transforms, errors, setup);
             }
             throw new ConnectException("Task class " + task.getClass().getName() + " is neither a SourceTask nor a SinkTask");

@@ -3,6 +3,7 @@ package io.sluice.runtime.worker;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
@@ -51,6 +52,7 @@ public final class Worker implements AutoCloseable {
     private final TaskClientConfigs clients;
     private final TaskFactory taskFactory;
     private final Metrics metrics = new Metrics();
+    private final ConnectMetrics connectMetrics;
     private final ScheduledThreadPoolExecutor committer;
     private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
     private final Map<ConnectorTaskId, TaskRunner> tasks = new ConcurrentHashMap<>();
@@ -68,12 +70,20 @@ public final class Worker implements AutoCloseable {
         this.configProviders = configProviders;
         this.offsets = offsets;
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
+        this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
+        this.status.metrics(connectMetrics);
         this.clients = new TaskClientConfigs(config, bootstrapServers);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
         this.committer.setRemoveOnCancelPolicy(true);
-        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer);
+        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer,
+                connectMetrics);
         this.restarts = new TaskRestarts(config, status, this::restartFailedTask);
         status.onTaskFailure(restarts::failed);
+    }
+
+    /** This worker's metrics (JMX, GET /metrics, the live figures of the REST status). */
+    public ConnectMetrics metrics() {
+        return connectMetrics;
     }
 
     public void start() {
@@ -96,9 +106,13 @@ public final class Worker implements AutoCloseable {
         if (connectors.containsKey(name)) {
             throw new ConnectException("Connector " + name + " is already running on this worker");
         }
+        boolean counted = false;
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
             Connector instance = Plugins.newInstance(cls);
+            connectMetrics.connectorStarting(name, SourceConnector.class.isAssignableFrom(cls) ? "source" : "sink",
+                    cls.getName(), connectorVersion(instance));
+            counted = true;
             Map<String, String> resolved = configProviders.resolve(config);
             WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events, offsets,
                     pluginMetrics(Map.of("connector", name)));
@@ -106,7 +120,18 @@ public final class Worker implements AutoCloseable {
             log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
             connector.start(target);
         } catch (Throwable t) {
+            if (!counted) {
+                connectMetrics.connectorStarting(name, "unknown", config.get(ConnectorConfig.CONNECTOR_CLASS), "unknown");
+            }
             status.connectorFailed(name, t);
+        }
+    }
+
+    private static String connectorVersion(Connector connector) {
+        try {
+            return connector.version();
+        } catch (Throwable t) {
+            return "unknown";
         }
     }
 
@@ -157,7 +182,14 @@ public final class Worker implements AutoCloseable {
             log.info("Starting task {} in target state {}", id, target);
             runner.start();
         } catch (Throwable t) {
+            boolean built = connectMetrics.task(id.connector(), id.task()) != null;
+            if (!built) {
+                connectMetrics.taskStartFailed();
+            }
             status.taskFailed(id, t);
+            if (built && !tasks.containsKey(id)) {
+                connectMetrics.taskRemoved(id.connector(), id.task());
+            }
         }
     }
 
@@ -207,6 +239,7 @@ public final class Worker implements AutoCloseable {
             log.info("Stopping connector {}", name);
             connector.shutdown(gracefulTimeoutMs());
         }
+        connectMetrics.connectorRemoved(name);
     }
 
     /** Stops tasks and waits for them, at most task.shutdown.graceful.timeout.ms in all. */
@@ -226,6 +259,7 @@ public final class Worker implements AutoCloseable {
             if (!runner.awaitStop(deadline - System.currentTimeMillis())) {
                 runner.cancel();
             }
+            connectMetrics.taskRemoved(runner.id().connector(), runner.id().task());
         }
     }
 
@@ -293,6 +327,7 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         metrics.close();
+        connectMetrics.close();
         log.info("Worker {} stopped", workerId);
     }
 

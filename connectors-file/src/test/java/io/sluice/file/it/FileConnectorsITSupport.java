@@ -2,6 +2,7 @@ package io.sluice.file.it;
 
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,12 @@ final class FileConnectorsITSupport {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), pluginPath);
         return pluginPath;
+    }
+
+    /** A worker (not started) on the test broker with this module on its plugin path, in a cluster of its own. */
+    static WorkerLauncher worker(Path dir, String group) {
+        return new WorkerLauncher(dir, WorkerLauncher.freePort(),
+                workerProps(pluginPath(dir), KafkaTestBroker.uniqueTopic(group)));
     }
 
     static Map<String, String> workerProps(Path pluginPath, String group) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CSV files dropped into a watched directory become typed records keyed by a column, are moved away once
- * committed, and the sink writes them back out as JSON lines and as CSV.
+ * committed, and the sink writes them back out as JSON lines, as CSV, and as CSV with a header row.
  */
 class FileFormatsIT {
 
@@ -37,9 +37,7 @@ class FileFormatsIT {
         Path done = dir.resolve("done");
         String topic = KafkaTestBroker.uniqueTopic("orders");
         KafkaTestBroker.createTopic(topic, 1);
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
-                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                        KafkaTestBroker.uniqueTopic("formats-cluster")))) {
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "formats-cluster")) {
             RestClient rest = worker.start();
             Map<String, String> source = new HashMap<>(Map.of(
                     "connector.class", "io.sluice.file.FileSourceConnector", "topic", topic,
@@ -67,12 +65,16 @@ class FileFormatsIT {
                     Duration.ofSeconds(60), "finished files moved; log:\n" + worker.tail());
             assertFalse(Files.exists(landing.resolve("orders-1.csv")));
 
-            for (String format : List.of("json", "csv")) {
+            for (String format : List.of("json", "csv", "csv-header")) {
                 Map<String, String> sink = new HashMap<>(Map.of(
                         "connector.class", "io.sluice.file.FileSinkConnector", "topics", topic,
-                        "output.path", dir.resolve("out-" + format).toString(), "format", format));
+                        "output.path", dir.resolve("out-" + format).toString(), "format", format.startsWith("csv") ? "csv" : format));
                 sink.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
                 sink.put("value.converter.schemas.enable", "true"); // structs keep their column order
+                if (format.equals("csv-header")) {
+                    sink.put("output.mode", "connector");
+                    sink.put("csv.first.row.as.header", "true");
+                }
                 assertEquals(201, rest.createConnector(format + "-sink", sink).status());
             }
             Path jsonOut = dir.resolve("out-json").resolve(topic + "-0.inprogress");
@@ -84,6 +86,10 @@ class FileFormatsIT {
             assertEquals("pen, blue", row.get("item").asText());
             assertEquals(3.25, JSON.readTree(json.get(1)).get("price").asDouble());
             assertEquals(List.of("1,\"pen, blue\",1.5", "2,ink,3.25", "3,pad,2.0"), lines(csvOut));
+            Path headerOut = dir.resolve("out-csv-header").resolve("csv-header-sink-0.inprogress");
+            Await.until(() -> lines(headerOut).size() == 4, Duration.ofSeconds(60), "connector-mode sink wrote its file");
+            assertEquals(List.of("id,item,price", "1,\"pen, blue\",1.5", "2,ink,3.25", "3,pad,2.0"), lines(headerOut),
+                    "a header row, then the rows");
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +35,7 @@ class FileSourceIT {
         Files.write(input, lines(0, 20_000));
         String topic = KafkaTestBroker.uniqueTopic("file-source");
         KafkaTestBroker.createTopic(topic, 1);
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
-                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                        KafkaTestBroker.uniqueTopic("fs-cluster")))) {
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
                     "connector.class", "io.sluice.file.FileSourceConnector",
@@ -63,9 +62,7 @@ class FileSourceIT {
         Files.write(input, expected);
         String topic = KafkaTestBroker.uniqueTopic("file-source-kill");
         KafkaTestBroker.createTopic(topic, 1);
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
-                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                        KafkaTestBroker.uniqueTopic("fs-kill-cluster")))) {
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-kill-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
                     "connector.class", "io.sluice.file.FileSourceConnector",
@@ -85,6 +82,78 @@ class FileSourceIT {
     }
 
     @Test
+    void logRotatedByRenameIsNotReadAgainWhileRunningNorAfterARestart() throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path log = logs.resolve("app.log");
+        Files.write(log, lines(0, 5000));
+        String topic = KafkaTestBroker.uniqueTopic("file-source-rotation");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-rotation-cluster")) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector", "file", logs + "/app.log*",
+                    "topic", topic, "input.scan.interval.ms", "200")).status());
+            KafkaTestBroker.consumeAll(topic, 5000, Duration.ofSeconds(60));
+
+            // logrotate's default: rename, then create the new file
+            Files.write(log, lines(5000, 6000), StandardOpenOption.APPEND);
+            Files.move(log, logs.resolve("app.log.1"));
+            Files.write(log, lines(6000, 8000));
+            assertExactly(lines(0, 8000), FileConnectorsITSupport.allValues(topic, 8000, Duration.ofSeconds(60),
+                    Duration.ofSeconds(3)));
+
+            worker.stop();
+            Files.move(logs.resolve("app.log.1"), logs.resolve("app.log.2"));
+            Files.move(log, logs.resolve("app.log.1"));
+            Files.write(log, lines(8000, 8500));
+            worker.start();
+            assertExactly(lines(0, 8500), FileConnectorsITSupport.allValues(topic, 8500, Duration.ofSeconds(60),
+                    Duration.ofSeconds(3)));
+        }
+    }
+
+    private static void assertExactly(List<String> expected, List<String> values) {
+        assertEquals(new HashSet<>(expected), new HashSet<>(values), "every line arrived");
+        assertEquals(expected.size(), values.size(), "no line arrived twice");
+    }
+
+    @Test
+    void malformedLinesGoToTheDeadLetterQueueTopicOrFailTheTaskNamingFileAndLine() throws IOException {
+        Path input = dir.resolve("events.jsonl");
+        Files.writeString(input, "{\"id\":1}\n{\"id\":2\n{\"id\":3}\nnot json at all\n{\"id\":5}\n");
+        String topic = KafkaTestBroker.uniqueTopic("file-source-json");
+        String dlq = KafkaTestBroker.uniqueTopic("file-source-dlq");
+        KafkaTestBroker.createTopic(topic, 1);
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-dlq-cluster")) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("tolerant", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString(),
+                    "topic", topic, "format", "json", "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable", "false", "errors.tolerance", "all",
+                    "errors.deadletterqueue.topic.name", dlq)).status());
+            assertEquals(3, KafkaTestBroker.consumeAll(topic, 3, Duration.ofSeconds(60)).size());
+            List<ConsumerRecord<String, String>> dead = KafkaTestBroker.consumeAll(dlq, 2, Duration.ofSeconds(60));
+            assertEquals(List.of("\"{\\\"id\\\":2\"", "\"not json at all\""), values(dead),
+                    "the raw lines, through the connector's (JSON) value converter");
+            assertEquals(input.toString(), header(dead.get(1), "__connect.errors.file.name"));
+            assertEquals("4", header(dead.get(1), "__connect.errors.file.line"));
+            assertEquals("tolerant", header(dead.get(1), "__connect.errors.connector.name"));
+            assertTrue(header(dead.get(0), "__connect.errors.exception.message").contains("line 2 of file " + input));
+
+            assertEquals(201, rest.createConnector("strict", Map.of(
+                    "connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString(),
+                    "topic", KafkaTestBroker.uniqueTopic("file-source-strict"), "format", "json")).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "strict task failed");
+            String trace = rest.get("/connectors/strict/status").body().get("tasks").get(0).get("trace").asText();
+            assertTrue(trace.contains("line 2 of file " + input), trace);
+        }
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void globSpreadsFilesOverTasksAndEachFileStaysInOrder() throws IOException {
         Path logs = Files.createDirectories(dir.resolve("logs"));
         List<String> all = new ArrayList<>();
@@ -99,9 +168,7 @@ class FileSourceIT {
         Files.writeString(logs.resolve("ignored.txt"), "not a log\n");
         String topic = KafkaTestBroker.uniqueTopic("file-source-glob");
         KafkaTestBroker.createTopic(topic, 1);
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
-                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                        KafkaTestBroker.uniqueTopic("fs-glob-cluster")))) {
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-glob-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
                     "connector.class", "io.sluice.file.FileSourceConnector", "tasks.max", "2",

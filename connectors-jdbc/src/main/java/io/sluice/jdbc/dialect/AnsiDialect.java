@@ -8,9 +8,12 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -202,11 +205,12 @@ public class AnsiDialect implements DatabaseDialect {
     @Override
     public Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException {
         DatabaseMetaData meta = connection.getMetaData();
-        String schema = table.schema() != null ? table.schema() : connection.getSchema();
+        String catalog = catalogOf(connection, table);
+        String schema = schemaOf(connection, table);
         Map<String, ColumnDefinition> columns = new LinkedHashMap<>();
         TreeMap<Integer, ColumnDefinition> ordered = new TreeMap<>();
         String escape = meta.getSearchStringEscape();
-        try (ResultSet rs = meta.getColumns(connection.getCatalog(), escapePattern(schema, escape),
+        try (ResultSet rs = meta.getColumns(catalog, escapePattern(schema, escape),
                 escapePattern(table.table(), escape), null)) {
             while (rs.next()) {
                 // patterns may still match more than asked for on drivers that ignore the escape
@@ -225,12 +229,22 @@ public class AnsiDialect implements DatabaseDialect {
         }
         ordered.values().forEach(c -> columns.put(c.name(), c));
         TreeMap<Integer, String> keys = new TreeMap<>();
-        try (ResultSet rs = meta.getPrimaryKeys(connection.getCatalog(), schema, table.table())) {
+        try (ResultSet rs = meta.getPrimaryKeys(catalog, schema, table.table())) {
             while (rs.next()) {
                 keys.put(rs.getInt("KEY_SEQ"), rs.getString("COLUMN_NAME"));
             }
         }
         return Optional.of(new TableDefinition(table, columns, List.copyOf(keys.values())));
+    }
+
+    /** The metadata catalog holding the table: the connection's. */
+    protected String catalogOf(Connection connection, TableId table) throws SQLException {
+        return connection.getCatalog();
+    }
+
+    /** The metadata schema holding the table: its own, else the connection's. */
+    protected String schemaOf(Connection connection, TableId table) throws SQLException {
+        return table.schema() != null ? table.schema() : connection.getSchema();
     }
 
     private static String escapePattern(String name, String escape) {
@@ -355,7 +369,10 @@ public class AnsiDialect implements DatabaseDialect {
     }
 
     @Override
-    public String currentTimestampQuery() {
-        return "SELECT CURRENT_TIMESTAMP";
+    public Instant currentTimestamp(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT CURRENT_TIMESTAMP")) {
+            rs.next();
+            return rs.getObject(1, OffsetDateTime.class).toInstant();
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -69,6 +70,15 @@ public interface DatabaseDialect {
         return false;
     }
 
+    /**
+     * Upserts rows (unique keys) through the database's bulk path (PostgreSQL: COPY into a staging
+     * table, then one INSERT ... SELECT ... ON CONFLICT); false when the dialect has none.
+     */
+    default boolean bulkUpsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        return false;
+    }
+
     /** Whether {@link #bulkInsert} writes rows in a single statement. */
     default boolean hasBulkInsert() {
         return false;
@@ -91,6 +101,6 @@ public interface DatabaseDialect {
         return sb.toString();
     }
 
-    /** A query returning the database's current time, for timestamp upper bounds. */
-    String currentTimestampQuery();
+    /** The database's current time, for timestamp upper bounds (the database's clock, not ours). */
+    Instant currentTimestamp(Connection connection) throws SQLException;
 }

@@ -1,11 +1,18 @@
 package io.sluice.jdbc.dialect;
 
 import io.sluice.jdbc.TableId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -39,7 +46,8 @@ public class MySqlDialect extends AnsiDialect {
 
     @Override
     public Map<String, String> driverProperties() {
-        return Map.of("rewriteBatchedStatements", "true");
+        // MySQL Connector/J rewrites batches into multi-row INSERTs; MariaDB's driver sends them in bulk
+        return Map.of("rewriteBatchedStatements", "true", "useBulkStmts", "true");
     }
 
     @Override
@@ -82,8 +90,54 @@ public class MySqlDialect extends AnsiDialect {
         };
     }
 
+    /** Connect strings are Unicode: utf8mb4 stores all of it, where a server default (latin1, utf8mb3) may not. */
     @Override
-    public String currentTimestampQuery() {
-        return "SELECT CURRENT_TIMESTAMP(6)";
+    public String createTableSql(TableId table, List<SinkColumn> columns) {
+        return super.createTableSql(table, columns) + " DEFAULT CHARACTER SET utf8mb4";
+    }
+
+    @Override
+    protected String createTableKeyword() {
+        return "CREATE TABLE IF NOT EXISTS ";
+    }
+
+    /** MySQL's databases are JDBC catalogs: a table's "schema" part names its database. */
+    @Override
+    protected String catalogOf(Connection connection, TableId table) throws SQLException {
+        return table.schema() != null ? table.schema() : connection.getCatalog();
+    }
+
+    @Override
+    protected String schemaOf(Connection connection, TableId table) {
+        return null;
+    }
+
+    @Override
+    public Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
+        if (schema.name() != null) {
+            return Optional.empty();
+        }
+        Schema.Type type = schema.type();
+        String wider = switch (existing.typeName().toUpperCase(Locale.ROOT)) {
+            case "TINYINT" -> type == Schema.Type.INT16 ? "SMALLINT" : type == Schema.Type.INT32 ? "INT"
+                    : type == Schema.Type.INT64 ? "BIGINT" : null;
+            case "SMALLINT" -> type == Schema.Type.INT32 ? "INT" : type == Schema.Type.INT64 ? "BIGINT" : null;
+            case "MEDIUMINT", "INT" -> type == Schema.Type.INT64 ? "BIGINT" : null;
+            case "FLOAT" -> type == Schema.Type.FLOAT64 ? "DOUBLE" : null;
+            case "VARCHAR" -> type == Schema.Type.STRING ? "TEXT" : null;
+            default -> null;
+        };
+        // MODIFY restates the whole column: keep its nullability
+        return Optional.ofNullable(wider).map(t -> "ALTER TABLE " + quote(table) + " MODIFY COLUMN "
+                + quote(existing.name()) + " " + t + (existing.nullable() ? " NULL" : " NOT NULL"));
+    }
+
+    /** UTC_TIMESTAMP needs no time zone tables and is unaffected by the session zone. */
+    @Override
+    public Instant currentTimestamp(Connection connection) throws SQLException {
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT UTC_TIMESTAMP(6)")) {
+            rs.next();
+            return rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+        }
     }
 }

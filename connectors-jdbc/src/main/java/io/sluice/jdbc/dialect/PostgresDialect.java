@@ -4,6 +4,7 @@ import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +174,33 @@ public class PostgresDialect extends AnsiDialect {
         return true;
     }
 
+    /** Below this many rows the staging table costs more than it saves. */
+    private static final int BULK_UPSERT_MIN_ROWS = 500;
+    private static final String STAGE = "\"sluice_upsert_stage\"";
+
+    /**
+     * COPY into a transaction-scoped TEMP table (no WAL, no index), then one INSERT ... SELECT ... ON
+     * CONFLICT: the rows travel in COPY's cheap encoding instead of one bound statement per row.
+     */
+    @Override
+    public boolean bulkUpsert(Connection connection, TableId table, List<SinkColumn> columns, List<Object[]> rows)
+            throws SQLException {
+        if (rows.size() < BULK_UPSERT_MIN_ROWS || connection.getAutoCommit()) {
+            return false;
+        }
+        String columnList = columnList(columns);
+        try (Statement statement = connection.createStatement()) {
+            // only the written columns, without constraints; dropped at commit or rollback
+            statement.execute("CREATE TEMP TABLE " + STAGE + " ON COMMIT DROP AS SELECT " + columnList + " FROM "
+                    + quote(table) + " WITH NO DATA");
+            copy(connection, STAGE, columns, rows);
+            statement.executeUpdate("INSERT INTO " + quote(table) + " (" + columnList + ") SELECT " + columnList
+                    + " FROM " + STAGE + onConflict(columns));
+            statement.execute("DROP TABLE " + STAGE);
+        }
+        return true;
+    }
+
     private void copy(Connection connection, String quotedTable, List<SinkColumn> columns, List<Object[]> rows)
             throws SQLException {
         if (encoder == null) {
@@ -181,10 +209,5 @@ public class PostgresDialect extends AnsiDialect {
         CopyIn copyIn = connection.unwrap(PGConnection.class).getCopyAPI()
                 .copyIn("COPY " + quotedTable + " (" + columnList(columns) + ") FROM STDIN");
         encoder.copy(copyIn, columns, rows);
-    }
-
-    @Override
-    public String currentTimestampQuery() {
-        return "SELECT CURRENT_TIMESTAMP";
     }
 }

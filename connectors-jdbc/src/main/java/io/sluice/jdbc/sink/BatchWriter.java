@@ -150,10 +150,12 @@ final class BatchWriter {
             return;
         }
         List<SinkColumn> columns = shape.columns();
-        if (mode == InsertMode.INSERT) {
+        if (mode != InsertMode.UPDATE) {
             List<Object[]> values = new ArrayList<>(rows.size());
             rows.forEach(r -> values.add(r.values()));
-            if (dialect.bulkInsert(connection, table, columns, values)) {
+            boolean bulk = mode == InsertMode.INSERT ? dialect.bulkInsert(connection, table, columns, values)
+                    : shape.keyCount() > 0 && dialect.bulkUpsert(connection, table, columns, values);
+            if (bulk) {
                 return;
             }
         }

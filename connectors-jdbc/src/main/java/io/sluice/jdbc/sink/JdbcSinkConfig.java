@@ -28,6 +28,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String TABLE_NAME_FORMAT = "table.name.format";
     public static final String FIELDS_WHITELIST = "fields.whitelist";
     public static final String BATCH_SIZE = "batch.size";
+    public static final String BATCH_LINGER_MS = "batch.linger.ms";
     public static final String MAX_RETRIES = "max.retries";
     public static final String RETRY_BACKOFF_MS = "retry.backoff.ms";
 
@@ -53,9 +54,13 @@ public final class JdbcSinkConfig extends AbstractConfig {
                         "insert: plain INSERT (COPY on PostgreSQL); upsert: insert or update by primary key "
                                 + "(idempotent, safe to replay); update: UPDATE by primary key.",
                         WRITES, ++w, Width.MEDIUM, "Insert mode")
-                .define(BATCH_SIZE, Type.INT, 3000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                        "Maximum rows per statement batch; a put is still one transaction.",
+                .define(BATCH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                        "Rows gathered across puts into one transaction while the consumer is behind "
+                                + "(written earlier once it catches up, and always before offsets are committed).",
                         WRITES, ++w, Width.SHORT, "Batch size")
+                .define(BATCH_LINGER_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Longest time rows stay buffered when no further records arrive.",
+                        WRITES, ++w, Width.SHORT, "Batch linger (ms)")
                 .define(DELETE_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
                         "Delete the row when a record's value is null (a tombstone). Needs pk.mode=record_key.",
                         WRITES, ++w, Width.SHORT, "Enable deletes")

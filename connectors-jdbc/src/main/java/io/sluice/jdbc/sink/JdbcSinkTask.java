@@ -12,6 +12,11 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -23,12 +28,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes each put in one transaction. Transient database errors are retried (max.retries);
- * records that do not fit go to the errant record reporter when errors.tolerance allows it,
- * otherwise the task fails with a message naming the record, table and column.
+ * Buffers rows across puts and writes them in one transaction per batch.size rows, when the
+ * consumer has caught up, or before offsets are committed (preCommit): offsets are committed only
+ * for written rows, and a replay after a crash converges to the same table. Transient database
+ * errors are retried (max.retries); records that do not fit go to the errant record reporter when
+ * errors.tolerance allows it, otherwise the task fails with a message naming record, table and column.
  */
 public class JdbcSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSinkTask.class);
+    /** Puts smaller than this are written at once: too small to be a consumer catching up. */
+    private static final int MIN_BUFFERED_PUT = 100;
 
     private JdbcSinkConfig config;
     private DatabaseDialect dialect;
@@ -38,6 +47,16 @@ public class JdbcSinkTask extends SinkTask {
     private BatchWriter writer;
     private ErrantRecordReporter reporter;
     private int retriesLeft;
+    private int batchSize;
+    /** Rows put but not yet written; their offsets are not committed before they are. */
+    private final List<SinkRow> pending = new ArrayList<>();
+    private final List<Future<Void>> reports = new ArrayList<>();
+    private int largestPut;
+    private long oldestPendingNanos;
+    private long lingerNanos;
+    /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
+    private ScheduledExecutorService linger;
+    private ConnectException deferredFailure;
 
     @Override
     public void start(Map<String, String> props) {
@@ -49,7 +68,21 @@ public class JdbcSinkTask extends SinkTask {
         writer = new BatchWriter(dialect, tables, config.insertMode(), config.getInt(JdbcSinkConfig.BATCH_SIZE));
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "sink"), dialect);
         retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
+        batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
+        pending.clear();
+        largestPut = 0;
+        deferredFailure = null;
         reporter = errantRecordReporter();
+        long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
+        lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
+        String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
+        linger = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(10, lingerMs / 2);
+        linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);
         log.info("JDBC sink task started ({} dialect, insert.mode={}, pk.mode={})", dialect.name(),
                 config.insertMode(), config.pkMode());
     }
@@ -63,24 +96,100 @@ public class JdbcSinkTask extends SinkTask {
     }
 
     @Override
-    public void put(Collection<SinkRecord> records) {
-        if (records.isEmpty()) {
-            return;
+    public synchronized void put(Collection<SinkRecord> records) {
+        if (deferredFailure != null) {
+            throw deferredFailure;
         }
-        List<SinkRow> rows = new ArrayList<>(records.size());
+        int before = pending.size();
+        if (before == 0) {
+            oldestPendingNanos = System.nanoTime();
+        }
         for (SinkRecord record : records) {
             try {
                 SinkRow row = extractor.extract(record);
                 if (row != null) {
-                    rows.add(row);
+                    pending.add(row);
                 }
             } catch (ConnectException e) {
                 reportOrThrow(record, e);
             }
         }
-        if (rows.isEmpty()) {
+        // a put as large as the largest so far means the consumer is behind: gather rows into
+        // batch.size transactions; a smaller put means it caught up, so write now for latency
+        boolean consumerBehind = records.size() >= MIN_BUFFERED_PUT && records.size() >= largestPut;
+        largestPut = Math.max(largestPut, records.size());
+        if (pending.isEmpty() || (consumerBehind && pending.size() < batchSize)) {
             return;
         }
+        try {
+            writePending(true);
+        } catch (RetriableException e) {
+            // the worker delivers this put's records again: keep only those of earlier puts
+            pending.subList(before, pending.size()).clear();
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the buffered rows before their offsets are committed. A failure cannot fail the task
+     * from here (the worker rewinds to the last committed offsets instead), so the rows are dropped
+     * to be delivered again, nothing is committed, and a lasting failure fails the next put.
+     */
+    @Override
+    public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
+            Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (deferredFailure != null) {
+            return Map.of();
+        }
+        try {
+            flush(currentOffsets);
+            return currentOffsets;
+        } catch (RetriableException e) {
+            pending.clear();
+            throw e;
+        } catch (ConnectException e) {
+            pending.clear();
+            deferredFailure = e;
+            log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+            return Map.of();
+        }
+    }
+
+    @Override
+    public synchronized void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (!pending.isEmpty()) {
+            writePending(true);
+        }
+        awaitReports();
+    }
+
+    /** On the linger thread: rows buffered longer than batch.linger.ms are written without waiting for a put. */
+    private synchronized void writeLingering() {
+        if (deferredFailure != null || pending.isEmpty() || System.nanoTime() - oldestPendingNanos < lingerNanos) {
+            return;
+        }
+        try {
+            writePending(false);
+        } catch (RetriableException e) {
+            log.debug("Buffered rows stay for the next put or commit: {}", e.getMessage());
+        } catch (ConnectException e) {
+            // the worker may still commit offsets for these rows: never again, and the next put fails
+            pending.clear();
+            deferredFailure = e;
+            log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("Unexpected failure writing buffered rows", e);
+            pending.clear();
+            deferredFailure = new ConnectException("Writing buffered rows failed", e);
+        }
+    }
+
+    /**
+     * Writes every buffered row in one transaction and empties the buffer; throws with the buffer
+     * intact. Off the task thread no retry backoff is asked of the worker.
+     */
+    private void writePending(boolean onTaskThread) {
+        List<SinkRow> rows = pending;
         try (Connection connection = pool.connection()) {
             // one statement is a transaction of its own: autocommit saves the COMMIT round trip
             boolean single = writer.isSingleStatement(rows);
@@ -101,16 +210,17 @@ public class JdbcSinkTask extends SinkTask {
                     restoreTransactions(connection);
                 }
                 rollback(connection);
-                handleFailure(connection, rows, e);
+                handleFailure(connection, rows, e, onTaskThread);
             }
         } catch (SQLException e) {
-            retryOrFail(e, "Could not get a database connection: " + e.getMessage());
+            retryOrFail(e, "Could not get a database connection: " + e.getMessage(), onTaskThread);
         }
+        pending.clear();
     }
 
-    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e) {
+    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
         if (e instanceof SQLException sql && isTransient(sql)) {
-            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql));
+            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql), onTaskThread);
         }
         if (reporter == null) {
             throw failure(rows, e);
@@ -138,10 +248,12 @@ public class JdbcSinkTask extends SinkTask {
                 + dialect.describeError((SQLException) e), e);
     }
 
-    private void retryOrFail(SQLException e, String message) {
+    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
         if (retriesLeft-- > 0) {
             log.warn("{}; retrying ({} retries left)", message, retriesLeft);
-            context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
+            if (onTaskThread) {
+                context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
+            }
             throw new RetriableException(message, e);
         }
         throw new ConnectException(message + " (max.retries exhausted)", e);
@@ -160,7 +272,23 @@ public class JdbcSinkTask extends SinkTask {
         }
         log.warn("Reporting record {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
                 record.kafkaOffset(), e.getMessage());
-        reporter.report(record, e);
+        reports.add(reporter.report(record, e));
+    }
+
+    /** Errant records must be stored before the offsets past them are committed. */
+    private void awaitReports() {
+        try {
+            for (Future<Void> report : reports) {
+                report.get();
+            }
+        } catch (ExecutionException e) {
+            throw new ConnectException("Reporting an errant record failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reporting errant records", e);
+        } finally {
+            reports.clear();
+        }
     }
 
     private static void restoreTransactions(Connection connection) {
@@ -181,12 +309,28 @@ public class JdbcSinkTask extends SinkTask {
     }
 
     @Override
-    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        // every put is committed before it returns: nothing is buffered
+    public void stop() {
+        if (linger != null) {
+            linger.shutdownNow();
+            try {
+                if (!linger.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("The linger thread did not end within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            linger = null;
+        }
+        synchronized (this) {
+            stopNow();
+        }
     }
 
-    @Override
-    public void stop() {
+    private void stopNow() {
+        if (!pending.isEmpty()) {
+            log.debug("Stopping with {} unwritten rows; their offsets were not committed", pending.size());
+            pending.clear();
+        }
         if (pool != null) {
             pool.close();
             pool = null;

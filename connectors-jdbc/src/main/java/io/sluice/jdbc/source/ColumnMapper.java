@@ -97,13 +97,19 @@ final class ColumnMapper {
     private static Column column(String typeName, int jdbcType, int precision, int scale, NumericMapping mapping,
                                  ZoneId zone) {
         switch (typeName) {
-            case "int2", "smallint":
+            case "tinyint":
+                // the driver reports TINYINT(1), MySQL's boolean, as BIT or BOOLEAN
+                if (jdbcType == Types.BIT || jdbcType == Types.BOOLEAN) {
+                    break;
+                }
+                return new Column(Schema.INT8_SCHEMA, (rs, i) -> nullable(rs, rs.getByte(i)));
+            case "int2", "smallint", "tinyint unsigned":
                 return new Column(Schema.INT16_SCHEMA, (rs, i) -> nullable(rs, (short) rs.getInt(i)));
-            case "int4", "serial", "integer", "int":
+            case "int4", "serial", "integer", "int", "mediumint", "smallint unsigned", "mediumint unsigned":
                 return new Column(Schema.INT32_SCHEMA, (rs, i) -> nullable(rs, rs.getInt(i)));
-            case "int8", "bigserial", "bigint":
+            case "int8", "bigserial", "bigint", "int unsigned":
                 return new Column(Schema.INT64_SCHEMA, (rs, i) -> nullable(rs, rs.getLong(i)));
-            case "float4", "real":
+            case "float4", "real", "float":
                 return new Column(Schema.FLOAT32_SCHEMA, (rs, i) -> nullable(rs, rs.getFloat(i)));
             case "float8", "double precision", "double":
                 return new Column(Schema.FLOAT64_SCHEMA, (rs, i) -> nullable(rs, rs.getDouble(i)));
@@ -128,7 +134,7 @@ final class ColumnMapper {
                     OffsetDateTime t = rs.getObject(i, OffsetDateTime.class);
                     return t == null ? null : java.util.Date.from(t.toInstant());
                 });
-            case "timestamp":
+            case "timestamp", "datetime":
                 return new Column(Timestamp.SCHEMA, (rs, i) -> {
                     LocalDateTime t = rs.getObject(i, LocalDateTime.class);
                     return t == null ? null : java.util.Date.from(t.atZone(zone).toInstant());
@@ -144,6 +150,15 @@ final class ColumnMapper {
                     (rs, i) -> nullable(rs, (short) rs.getInt(i)));
             case Types.INTEGER -> new Column(Schema.INT32_SCHEMA, (rs, i) -> nullable(rs, rs.getInt(i)));
             case Types.BIGINT -> new Column(Schema.INT64_SCHEMA, (rs, i) -> nullable(rs, rs.getLong(i)));
+            case Types.REAL -> new Column(Schema.FLOAT32_SCHEMA, (rs, i) -> nullable(rs, rs.getFloat(i)));
+            case Types.FLOAT, Types.DOUBLE -> new Column(Schema.FLOAT64_SCHEMA, (rs, i) -> nullable(rs, rs.getDouble(i)));
+            // MySQL's TINYINT(1) and BIT(1) are how it spells boolean
+            case Types.BOOLEAN, Types.BIT -> precision <= 1
+                    ? new Column(Schema.BOOLEAN_SCHEMA, (rs, i) -> nullable(rs, rs.getBoolean(i)))
+                    : new Column(Schema.BYTES_SCHEMA, ResultSet::getBytes);
+            case Types.DATE -> column("date", jdbcType, precision, scale, mapping, zone);
+            case Types.TIME -> column("time", jdbcType, precision, scale, mapping, zone);
+            case Types.TIMESTAMP -> column("timestamp", jdbcType, precision, scale, mapping, zone);
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB ->
                     new Column(Schema.BYTES_SCHEMA, ResultSet::getBytes);
             case Types.DECIMAL, Types.NUMERIC -> numeric(precision, scale, mapping);

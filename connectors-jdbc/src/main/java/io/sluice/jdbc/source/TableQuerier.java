@@ -9,13 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +30,7 @@ final class TableQuerier {
     static final String INCREMENTING = "incrementing";
     static final String TIMESTAMP = "timestamp";
     static final String TIMESTAMP_NANOS = "timestamp_nanos";
+    private static final int MIN_FETCH_SIZE = 1000;
 
     private final DatabaseDialect dialect;
     private final TableId table;
@@ -40,6 +39,7 @@ final class TableQuerier {
     private final String incrementingColumn;
     private final List<String> timestampColumns;
     private final long delayMs;
+    private final int batchMaxRows;
     private final int fetchSize;
     private final String topic;
     private final NumericMapping numericMapping;
@@ -65,7 +65,9 @@ final class TableQuerier {
         this.incrementingColumn = config.getString(JdbcSourceConfig.INCREMENTING_COLUMN);
         this.timestampColumns = config.getList(JdbcSourceConfig.TIMESTAMP_COLUMNS);
         this.delayMs = config.getLong(JdbcSourceConfig.TIMESTAMP_DELAY_MS);
-        this.fetchSize = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
+        this.batchMaxRows = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
+        // a round trip per 100 rows (the default batch) costs more than the rows: fetch at least 1,000
+        this.fetchSize = Math.max(batchMaxRows, MIN_FETCH_SIZE);
         String prefix = config.getString(JdbcSourceConfig.TOPIC_PREFIX);
         this.topic = table == null ? prefix : prefix + table.table();
         this.numericMapping = config.numericMapping();
@@ -108,17 +110,17 @@ final class TableQuerier {
         return table;
     }
 
-    /** Up to fetchSize records; an empty list once the current query is exhausted (it then waits a poll interval). */
+    /** Up to batch.max.rows records; an empty list once the current query is exhausted (it then waits a poll interval). */
     List<SourceRecord> poll(Connection connection, long pollIntervalMs) throws SQLException {
         if (resultSet == null) {
             start(connection);
         }
-        List<SourceRecord> records = new ArrayList<>(fetchSize);
-        while (records.size() < fetchSize && resultSet.next()) {
+        List<SourceRecord> records = new ArrayList<>(batchMaxRows);
+        while (records.size() < batchMaxRows && resultSet.next()) {
             Struct value = mapper.read(resultSet);
             records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(), value));
         }
-        if (records.size() < fetchSize) {
+        if (records.size() < batchMaxRows) {
             close(connection);
             nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
         }
@@ -128,7 +130,7 @@ final class TableQuerier {
     private void start(Connection connection) throws SQLException {
         Instant upperBound = null;
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
-            upperBound = databaseNow(connection).minusMillis(delayMs);
+            upperBound = dialect.currentTimestamp(connection).minusMillis(delayMs);
         }
         statement = connection.prepareStatement(sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
         // with autocommit off the driver streams rows in fetch-size chunks instead of reading the whole table
@@ -185,11 +187,12 @@ final class TableQuerier {
         return j.toString();
     }
 
+    /** The offset after the current row; immutable maps, because one is made per record. */
     private Map<String, Object> advanceOffset() throws SQLException {
-        Map<String, Object> offset = new HashMap<>(4);
+        Long incrementing = null;
         if (mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING) {
             lastIncrementing = resultSet.getLong(incrementingIndex);
-            offset.put(INCREMENTING, lastIncrementing);
+            incrementing = lastIncrementing;
         }
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
             Instant ts = readTimestamp();
@@ -197,11 +200,13 @@ final class TableQuerier {
                 lastTimestamp = ts;
             }
             if (lastTimestamp != null) {
-                offset.put(TIMESTAMP, lastTimestamp.toEpochMilli());
-                offset.put(TIMESTAMP_NANOS, (long) lastTimestamp.getNano());
+                Long ms = lastTimestamp.toEpochMilli();
+                Long nanos = (long) lastTimestamp.getNano();
+                return incrementing == null ? Map.of(TIMESTAMP, ms, TIMESTAMP_NANOS, nanos)
+                        : Map.of(INCREMENTING, incrementing, TIMESTAMP, ms, TIMESTAMP_NANOS, nanos);
             }
         }
-        return offset;
+        return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
     }
 
     private Instant readTimestamp() throws SQLException {
@@ -231,13 +236,6 @@ final class TableQuerier {
         return LocalDateTime.ofInstant(instant, zone);
     }
 
-    private Instant databaseNow(Connection connection) throws SQLException {
-        try (Statement s = connection.createStatement();
-             ResultSet rs = s.executeQuery(dialect.currentTimestampQuery())) {
-            rs.next();
-            return rs.getObject(1, OffsetDateTime.class).toInstant();
-        }
-    }
 
     private int indexOf(ResultSetMetaData meta, String column) throws SQLException {
         if (column == null || column.isEmpty()) {

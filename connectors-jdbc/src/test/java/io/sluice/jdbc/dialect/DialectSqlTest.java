@@ -27,6 +27,19 @@ class DialectSqlTest {
     }
 
     @Test
+    void mysqlCreatesUtf8mb4TablesAndWidensWithModifyColumnKeepingNotNull() {
+        MySqlDialect mysql = new MySqlDialect(ZoneOffset.UTC);
+        assertEquals("CREATE TABLE IF NOT EXISTS `s`.`t\"x` (\n  `id` BIGINT NOT NULL,\n  `na``me` TEXT,\n  "
+                + "PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4", mysql.createTableSql(TABLE, COLUMNS));
+        assertEquals(java.util.Optional.of("ALTER TABLE `s`.`t\"x` MODIFY COLUMN `n` BIGINT NOT NULL"),
+                mysql.widenColumnSql(TABLE, new ColumnDefinition("n", "INT", java.sql.Types.INTEGER, false),
+                        Schema.INT64_SCHEMA));
+        assertEquals(java.util.Optional.empty(), mysql.widenColumnSql(TABLE,
+                new ColumnDefinition("n", "BIGINT", java.sql.Types.BIGINT, true), Schema.INT32_SCHEMA),
+                "never narrows");
+    }
+
+    @Test
     void genericDialectUpsertsWithStandardMerge() {
         assertEquals("MERGE INTO \"s\".\"t\"\"x\" t USING (VALUES (?, ?)) s (\"id\", \"na`me\") ON (t.\"id\" = s.\"id\") "
                         + "WHEN MATCHED THEN UPDATE SET \"na`me\" = s.\"na`me\" WHEN NOT MATCHED THEN INSERT (\"id\", "

@@ -8,16 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingSinkContext;
+import io.sluice.jdbc.testing.TestDatabase;
+import io.sluice.runtime.testing.Await;
 import java.math.BigDecimal;
 import java.sql.Array;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -27,62 +31,18 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sink task against a real PostgreSQL: every write mode, key mode, type, DDL option and error path. */
-class JdbcSinkTaskIT {
+class JdbcSinkTaskIT extends SinkTaskBehaviour {
 
     @RegisterExtension
     static final PostgresDatabase db = new PostgresDatabase("sinktask");
 
-    private static final Schema KEY = SchemaBuilder.struct().name("Key").field("id", Schema.INT64_SCHEMA).build();
-    private static final Schema VALUE = SchemaBuilder.struct().name("Value")
-            .field("id", Schema.INT64_SCHEMA)
-            .field("name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("amount", Decimal.builder(2).optional().build())
-            .build();
-
-    private final List<JdbcSinkTask> tasks = new ArrayList<>();
-    private long offset;
-
-    @AfterEach
-    void stopTasks() {
-        tasks.forEach(JdbcSinkTask::stop);
-    }
-
-    private JdbcSinkTask task(RecordingSinkContext context, String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connection.url", db.url());
-        props.put("auto.create", "true");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        JdbcSinkTask task = new JdbcSinkTask();
-        task.initialize(context);
-        task.start(props);
-        tasks.add(task);
-        return task;
-    }
-
-    private JdbcSinkTask task(String... keyValues) {
-        return task(new RecordingSinkContext(false), keyValues);
-    }
-
-    private SinkRecord record(String topic, Schema keySchema, Object key, Schema valueSchema, Object value) {
-        return new SinkRecord(topic, 0, keySchema, key, valueSchema, value, offset++);
-    }
-
-    private SinkRecord keyed(String topic, long id, String name, String amount) {
-        Struct key = new Struct(KEY).put("id", id);
-        Struct value = new Struct(VALUE).put("id", id).put("name", name)
-                .put("amount", amount == null ? null : new BigDecimal(amount));
-        return record(topic, KEY, key, VALUE, value);
-    }
-
-    private SinkRecord tombstone(String topic, long id) {
-        return record(topic, KEY, new Struct(KEY).put("id", id), VALUE, null);
+    @Override
+    TestDatabase db() {
+        return db;
     }
 
     @Test
@@ -132,39 +92,6 @@ class JdbcSinkTaskIT {
         assertNull(row.get(15));
         assertEquals("timestamp with time zone", db.scalar(
                 "SELECT data_type FROM information_schema.columns WHERE table_name='all_types' AND column_name='at'"));
-    }
-
-    @Test
-    void upsertReplayOfTheSameBatchLeavesTheTableExactlyAsWrittenOnce() {
-        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
-        List<SinkRecord> batch = List.of(keyed("upserts", 1, "one", "1.10"), keyed("upserts", 2, "two", "2.20"),
-                keyed("upserts", 1, "uno", "1.11"), keyed("upserts", 3, "three", null));
-        task.put(batch);
-        List<List<Object>> once = db.query("SELECT id, name, amount FROM upserts ORDER BY id");
-        task.put(batch);
-        task.put(batch);
-        assertEquals(once, db.query("SELECT id, name, amount FROM upserts ORDER BY id"));
-        assertEquals(List.of(List.of(1L, "uno", new BigDecimal("1.11")), List.of(2L, "two", new BigDecimal("2.20")),
-                java.util.Arrays.asList(3L, "three", null)), once);
-    }
-
-    @Test
-    void tombstonesDeleteRowsAndTheLastRecordPerKeyWinsWithinABatch() {
-        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "delete.enabled", "true");
-        task.put(List.of(keyed("deletes", 1, "a", null), keyed("deletes", 2, "b", null), keyed("deletes", 3, "c", null)));
-        task.put(List.of(tombstone("deletes", 1), keyed("deletes", 2, "b2", null), tombstone("deletes", 2),
-                tombstone("deletes", 3), keyed("deletes", 3, "c2", null), tombstone("deletes", 99)));
-        assertEquals(List.of(List.of(3L, "c2")), db.query("SELECT id, name FROM deletes ORDER BY id"));
-    }
-
-    @Test
-    void updateModeChangesExistingRowsOnly() {
-        task("insert.mode", "upsert", "pk.mode", "record_value", "pk.fields", "id")
-                .put(List.of(keyed("updates", 1, "a", null)));
-        task("insert.mode", "update", "pk.mode", "record_value", "pk.fields", "id")
-                .put(List.of(keyed("updates", 1, "a2", "5.00"), keyed("updates", 2, "never", null)));
-        assertEquals(List.of(List.of(1L, "a2", new BigDecimal("5.00"))),
-                db.query("SELECT id, name, amount FROM updates ORDER BY id"));
     }
 
     @Test
@@ -223,14 +150,6 @@ class JdbcSinkTaskIT {
     }
 
     @Test
-    void aMissingColumnWithoutAutoEvolveFailsNamingTableAndColumn() {
-        db.execute("CREATE TABLE narrow (id bigint primary key)");
-        ConnectException e = assertThrows(ConnectException.class,
-                () -> task("auto.create", "false").put(List.of(keyed("narrow", 1, "a", null))));
-        assertTrue(e.getMessage().contains("narrow") && e.getMessage().contains("\"name\""), e.getMessage());
-    }
-
-    @Test
     void recordsThatDoNotFitGoToTheErrantReporterAndTheRestAreWritten() {
         db.execute("CREATE TABLE strict (id bigint primary key, name text NOT NULL, amount numeric(4,2))");
         RecordingSinkContext context = new RecordingSinkContext(true);
@@ -241,16 +160,6 @@ class JdbcSinkTaskIT {
         assertEquals(2, context.errant.size());
         assertTrue(context.errors.get(0).getMessage().contains("\"name\""), context.errors.get(0).getMessage());
         assertTrue(context.errors.get(1).getMessage().contains("strict"), context.errors.get(1).getMessage());
-    }
-
-    @Test
-    void withoutTolerationABadRecordFailsThePutAndWritesNothingOfIt() {
-        db.execute("CREATE TABLE atomic (id bigint primary key, name text, amount numeric(4,2))");
-        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
-        ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of(
-                keyed("atomic", 1, "fine", "1.00"), keyed("atomic", 2, "too big", "123456.00"))));
-        assertTrue(e.getMessage().contains("atomic"), e.getMessage());
-        assertEquals(0L, db.scalar("SELECT count(*) FROM atomic"), "one transaction per put");
     }
 
     @Test
@@ -265,6 +174,8 @@ class JdbcSinkTaskIT {
             batch.add(keyed("copied", id, id + longName, id == 2500 ? "123456.00" : "1.00"));
         }
         task.put(batch);
+        // a put this large may be buffered as a consumer's backlog: the worker's preCommit writes it
+        task.preCommit(Map.of());
         assertEquals(1, context.errant.size());
         assertEquals(2999L, db.scalar("SELECT count(*) FROM copied"));
         task.put(List.of(keyed("copied", 5000, "after", "2.00")));
@@ -275,6 +186,61 @@ class JdbcSinkTaskIT {
         assertEquals(3001L, db.scalar("SELECT count(*) FROM copied"));
         task.put(List.of(keyed("copied", 7000, "last", "3.00")));
         assertEquals(3002L, db.scalar("SELECT count(*) FROM copied"));
+    }
+
+    private List<SinkRecord> keyedRange(String topic, long from, int n) {
+        List<SinkRecord> records = new ArrayList<>(n);
+        for (long id = from; id < from + n; id++) {
+            records.add(keyed(topic, id, "n" + id, "1.00"));
+        }
+        return records;
+    }
+
+    @Test
+    void fullPutsAreGatheredIntoOneTransactionAndWrittenBeforeOffsetsAreCommitted() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "1000",
+                "batch.linger.ms", "600000");
+        task.put(keyedRange("gathered", 0, 400));
+        task.put(keyedRange("gathered", 400, 400));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'gathered'"),
+                "a consumer's backlog is buffered, not written put by put");
+        task.put(keyedRange("gathered", 800, 400));
+        assertEquals(1200L, db.scalar("SELECT count(*) FROM gathered"), "batch.size reached: one write");
+        task.put(keyedRange("gathered", 1200, 400));
+        Map<TopicPartition, OffsetAndMetadata> offered = Map.of(new TopicPartition("gathered", 0),
+                new OffsetAndMetadata(1600));
+        assertEquals(offered, task.preCommit(offered));
+        assertEquals(1600L, db.scalar("SELECT count(*) FROM gathered"), "preCommit writes what is buffered");
+        task.put(keyedRange("gathered", 1600, 50));
+        assertEquals(1650L, db.scalar("SELECT count(*) FROM gathered"), "a smaller put: the consumer caught up");
+    }
+
+    @Test
+    void bufferedRowsAreWrittenAfterBatchLingerMsWhenNoFurtherPutComes() {
+        JdbcSinkTask task = task("insert.mode", "insert", "batch.linger.ms", "50");
+        task.put(keyedRange("lingering", 0, 500));
+        Await.until(() -> Long.valueOf(500L).equals(countIfExists("lingering")), Duration.ofSeconds(30),
+                "the linger thread writes the buffered rows");
+    }
+
+    private static Object countIfExists(String table) {
+        return db.scalar("SELECT CASE WHEN to_regclass('" + table + "') IS NULL THEN 0 ELSE "
+                + "(xpath('/row/c/text()', query_to_xml('SELECT count(*) AS c FROM " + table
+                + "', false, true, '')))[1]::text::bigint END");
+    }
+
+    @Test
+    void aBufferedWriteThatFailsInPreCommitCommitsNothingAndFailsTheNextPut() {
+        db.execute("CREATE TABLE late_failure (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.linger.ms", "600000");
+        List<SinkRecord> batch = keyedRange("late_failure", 0, 300);
+        batch.add(keyed("late_failure", 999, "too big", "123456.00"));
+        task.put(batch);
+        assertEquals(Map.of(), task.preCommit(Map.of(new TopicPartition("late_failure", 0),
+                new OffsetAndMetadata(301))));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM late_failure"));
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of()));
+        assertTrue(e.getMessage().contains("late_failure"), e.getMessage());
     }
 
     @Test

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.jdbc.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -21,53 +21,18 @@ import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The source task against a real PostgreSQL: every mode, offsets across restarts, ties, delays, types. */
-class JdbcSourceTaskIT {
+class JdbcSourceTaskIT extends SourceTaskHarness {
 
     @RegisterExtension
     static final PostgresDatabase db = new PostgresDatabase("sourcetask");
 
-    private final List<JdbcSourceTask> tasks = new ArrayList<>();
-
-    @AfterEach
-    void stopTasks() {
-        tasks.forEach(JdbcSourceTask::stop);
-    }
-
-    private JdbcSourceTask task(RecordingSourceContext context, String... keyValues) {
-        Map<String, String> props = new HashMap<>();
-        props.put("connection.url", db.url());
-        props.put("topic.prefix", "db-");
-        props.put("poll.interval.ms", "1");
-        for (int i = 0; i < keyValues.length; i += 2) {
-            props.put(keyValues[i], keyValues[i + 1]);
-        }
-        JdbcSourceTask task = new JdbcSourceTask();
-        task.initialize(context);
-        task.start(props);
-        tasks.add(task);
-        return task;
-    }
-
-    /** Polls until a poll returns no records (the current query is exhausted), committing offsets as it goes. */
-    private static List<SourceRecord> drain(JdbcSourceTask task, RecordingSourceContext context) throws Exception {
-        List<SourceRecord> all = new ArrayList<>();
-        while (true) {
-            List<SourceRecord> batch = task.poll();
-            if (batch == null || batch.isEmpty()) {
-                return all;
-            }
-            context.commit(batch);
-            all.addAll(batch);
-        }
-    }
-
-    private static List<Object> column(List<SourceRecord> records, String field) {
-        return records.stream().map(r -> ((Struct) r.value()).get(field)).toList();
+    @Override
+    TestDatabase db() {
+        return db;
     }
 
     @Test
@@ -87,21 +52,6 @@ class JdbcSourceTaskIT {
         List<Object> expected = IntStream.rangeClosed(1, 25).boxed().map(Object.class::cast).toList();
         List<SourceRecord> nextRound = collect(task, context, 25);
         assertEquals(expected, column(nextRound, "id"), "bulk reads everything again on the next round");
-    }
-
-    /** Polls, waiting through empty polls, until count records arrived. */
-    private static List<SourceRecord> collect(JdbcSourceTask task, RecordingSourceContext context, int count)
-            throws Exception {
-        List<SourceRecord> all = new ArrayList<>();
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (all.size() < count && System.currentTimeMillis() < deadline) {
-            List<SourceRecord> batch = task.poll();
-            if (batch != null) {
-                context.commit(batch);
-                all.addAll(batch);
-            }
-        }
-        return all;
     }
 
     @Test

@@ -5,28 +5,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/**
- * A database of its own for one test class, on a real PostgreSQL server shared by every class in
- * the test JVM (started on first use, stopped when the JUnit root context closes).
- */
-public final class PostgresDatabase implements BeforeAllCallback {
-    private static final AtomicInteger COUNTER = new AtomicInteger();
-    private final String prefix;
-    private String name;
+/** A PostgreSQL database of its own for one test class, on the run's one embedded PostgreSQL server. */
+public final class PostgresDatabase extends TestDatabase {
     private EmbeddedPostgres server;
 
     public PostgresDatabase(String prefix) {
-        this.prefix = prefix.toLowerCase(Locale.ROOT);
+        super(prefix);
     }
 
     /** Owns the server; JUnit closes AutoCloseable values of the root store at the end of the run. */
@@ -38,14 +26,8 @@ public final class PostgresDatabase implements BeforeAllCallback {
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) throws SQLException {
-        server = context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                .getOrComputeIfAbsent(Server.class, k -> start(), Server.class).postgres();
-        name = prefix + "_" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
-        try (Connection c = DriverManager.getConnection(server.getJdbcUrl("postgres", "postgres"));
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
-        }
+    protected void startServer(ExtensionContext.Store rootStore) {
+        server = rootStore.getOrComputeIfAbsent(Server.class, k -> start(), Server.class).postgres();
     }
 
     private static Server start() {
@@ -60,49 +42,16 @@ public final class PostgresDatabase implements BeforeAllCallback {
         }
     }
 
+    @Override
+    protected void createDatabase(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(server.getJdbcUrl("postgres", "postgres"));
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    @Override
     public String url() {
-        return server.getJdbcUrl("postgres", name);
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public Connection connect() throws SQLException {
-        return DriverManager.getConnection(url());
-    }
-
-    public void execute(String... sql) {
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            for (String statement : sql) {
-                s.execute(statement);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Rows of a query, each as a list of column values as the driver returns them (getObject). */
-    public List<List<Object>> query(String sql) {
-        try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            List<List<Object>> rows = new ArrayList<>();
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<Object> row = new ArrayList<>(n);
-                for (int i = 1; i <= n; i++) {
-                    row.add(rs.getObject(i));
-                }
-                rows.add(row);
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The single value of a query returning one row and column. */
-    public Object scalar(String sql) {
-        List<List<Object>> rows = query(sql);
-        return rows.isEmpty() ? null : rows.get(0).get(0);
+        return server.getJdbcUrl("postgres", name());
     }
 }

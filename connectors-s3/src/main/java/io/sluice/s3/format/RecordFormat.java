@@ -10,9 +10,17 @@ import java.util.Locale;
 public interface RecordFormat {
 
     /** Accepted values of format.class: short names and Confluent's class names. */
-    List<String> NAMES = List.of("json", "bytes", "envelope",
+    List<String> NAMES = List.of("json", "bytes", "envelope", "avro", "parquet",
             "io.confluent.connect.s3.format.json.JsonFormat",
-            "io.confluent.connect.s3.format.bytearray.ByteArrayFormat");
+            "io.confluent.connect.s3.format.bytearray.ByteArrayFormat",
+            "io.confluent.connect.s3.format.avro.AvroFormat",
+            "io.confluent.connect.s3.format.parquet.ParquetFormat");
+
+    /** Accepted values of avro.codec. */
+    List<String> AVRO_CODECS = AvroFormat.CODECS;
+
+    /** Accepted values of parquet.codec. */
+    List<String> PARQUET_CODECS = ParquetCodecs.NAMES;
 
     /** The object name suffix without compression, e.g. ".json". */
     String extension();
@@ -32,6 +40,10 @@ public interface RecordFormat {
             case "json" -> new JsonLinesFormat();
             case "bytes" -> new ByteArrayFormat(config.byteArraySeparator());
             case "envelope" -> new EnvelopeFormat();
+            case "avro" -> new AvroFormat(config.getString(S3SinkConfig.AVRO_CODEC).toLowerCase(Locale.ROOT),
+                    config.getBoolean(S3SinkConfig.AVRO_ENVELOPE));
+            case "parquet" -> new ParquetFormat(config.getString(S3SinkConfig.PARQUET_CODEC).toLowerCase(Locale.ROOT),
+                    config.getInt(S3SinkConfig.PARQUET_ROW_GROUP_BYTES));
             default -> throw new IllegalArgumentException("Unknown format " + name);
         };
     }
@@ -44,6 +56,12 @@ public interface RecordFormat {
         }
         if (lower.endsWith(".bytearrayformat")) {
             return "bytes";
+        }
+        if (lower.endsWith(".avroformat")) {
+            return "avro";
+        }
+        if (lower.endsWith(".parquetformat")) {
+            return "parquet";
         }
         return lower;
     }

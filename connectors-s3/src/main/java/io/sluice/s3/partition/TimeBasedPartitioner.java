@@ -60,8 +60,7 @@ final class TimeBasedPartitioner implements Partitioner {
 
     /** The start of ts's bucket, aligned to local time in the zone (so daily buckets start at local midnight). */
     long floor(long ts) {
-        long offset = zone.getRules().getOffset(Instant.ofEpochMilli(ts)).getTotalSeconds() * 1000L;
-        return Math.floorDiv(ts + offset, durationMs) * durationMs - offset;
+        return TimeBuckets.start(ts, durationMs, zone);
     }
 
     @Override

@@ -23,6 +23,8 @@ final class OpenObject {
     private long end;
     private int count;
     private Long firstTimestamp;
+    /** What the format holds beyond the upload buffer (a Parquet row group), as reserved in the budget. */
+    private long formatReserved;
 
     OpenObject(String path, long start, ObjectUpload upload, RecordFormat format, boolean gzip,
                long openedAtMs, long scheduledRotationMs) {
@@ -41,8 +43,18 @@ final class OpenObject {
         }
     }
 
+    /** Whether record fits this object's format (same schema); if not, the object is completed first. */
+    boolean accepts(SinkRecord record) {
+        return writer.accepts(record);
+    }
+
     void append(SinkRecord record, Long timestamp) throws IOException {
         writer.write(record);
+        long held = writer.bufferedBytes();
+        if (held != formatReserved) {
+            BufferBudget.reserve(held - formatReserved);
+            formatReserved = held;
+        }
         end = record.kafkaOffset();
         if (count++ == 0) {
             firstTimestamp = timestamp;
@@ -62,7 +74,7 @@ final class OpenObject {
     }
 
     long buffered() {
-        return upload.buffered();
+        return upload.buffered() + formatReserved;
     }
 
     long size() {
@@ -81,6 +93,7 @@ final class OpenObject {
     /** Finishes the format and compression and queues storing the object under key; the stage says when stored. */
     CompletableFuture<Void> complete(String key, Map<String, String> metadata) throws IOException {
         writer.finish();
+        releaseFormat();
         if (gzip != null) {
             gzip.finish();
             gzip.close(); // ends the Deflater's native memory; the upload ignores close
@@ -88,7 +101,14 @@ final class OpenObject {
         return upload.complete(key, metadata);
     }
 
+    private void releaseFormat() {
+        BufferBudget.release(formatReserved);
+        formatReserved = 0;
+    }
+
     void abort() {
+        writer.abort();
+        releaseFormat();
         if (gzip != null) {
             try {
                 gzip.close();

@@ -3,6 +3,7 @@ package io.sluice.s3.sink;
 import io.sluice.s3.S3SinkConfig;
 import io.sluice.s3.format.RecordFormat;
 import io.sluice.s3.partition.Partitioner;
+import io.sluice.s3.partition.TimeBuckets;
 import io.sluice.s3.sink.ObjectNames.StoredObject;
 import java.io.IOException;
 import java.time.ZoneId;
@@ -92,6 +93,10 @@ final class PartitionWriter {
         }
         Long timestamp = settings.partitioner().timestamp(record);
         OpenObject object = open.get(path);
+        if (object != null && !object.accepts(record)) {
+            complete(object); // a new schema: Avro and Parquet files hold one
+            object = null;
+        }
         if (object != null && settings.rotateIntervalMs() > 0 && timestamp != null && object.firstTimestamp() != null
                 && timestamp - object.firstTimestamp() >= settings.rotateIntervalMs()) {
             complete(object);
@@ -143,9 +148,7 @@ final class PartitionWriter {
     }
 
     private long nextBoundary(long now) {
-        long interval = settings.rotateScheduleMs();
-        long offset = settings.zone().getRules().getOffset(java.time.Instant.ofEpochMilli(now)).getTotalSeconds() * 1000L;
-        return Math.floorDiv(now + offset, interval) * interval + interval - offset;
+        return TimeBuckets.next(now, settings.rotateScheduleMs(), settings.zone());
     }
 
     /** Completes objects whose scheduled (wall-clock) rotation time has passed. */

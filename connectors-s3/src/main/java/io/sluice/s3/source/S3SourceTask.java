@@ -34,7 +34,7 @@ public final class S3SourceTask extends SourceTask {
     private S3Client s3;
     private S3SourceConfig config;
     private ObjectNames names;
-    private RecordParser parser;
+    private CsvSettings csv;
     private Map<String, String> mapping;
     private int next;
     private volatile boolean polling;
@@ -50,7 +50,7 @@ public final class S3SourceTask extends SourceTask {
         s3 = S3ConnectionConfig.client(config);
         names = new ObjectNames(config.getString(S3ConnectionConfig.TOPICS_DIR),
                 config.getInt(S3ConnectionConfig.ZERO_PAD_WIDTH));
-        parser = new RecordParser(config.format());
+        csv = config.csvSettings();
         mapping = config.topicMapping();
         List<SourceUnit> units = config.units().stream().map(SourceUnit::decode).toList();
         Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader()
@@ -134,7 +134,7 @@ public final class S3SourceTask extends SourceTask {
         String resumeKey;
         long resumePosition;
         Item current;
-        ObjectRecords records;
+        ObjectReader records;
         long position;
         long nextListingMs;
 
@@ -147,8 +147,7 @@ public final class S3SourceTask extends SourceTask {
                 if (records == null && !open()) {
                     return;
                 }
-                byte[] bytes = records.next();
-                if (bytes == null) {
+                if (!records.advance()) {
                     records.close();
                     records = null;
                     last = current;
@@ -162,7 +161,7 @@ public final class S3SourceTask extends SourceTask {
                 String topic = unit.prefix() != null ? config.getString(S3SourceConfig.TOPIC)
                         : mapping.getOrDefault(unit.topic(), unit.topic());
                 Integer partition = unit.prefix() != null ? null : current.partition();
-                SourceRecord record = parser.parse(bytes,
+                SourceRecord record = records.record(
                         new RecordParser.Target(topic, partition, unit.sourcePartition(), offset));
                 if (record != null) {
                     out.add(record);
@@ -190,8 +189,8 @@ public final class S3SourceTask extends SourceTask {
             }
             current = pending.removeFirst();
             position = 0;
-            records = new ObjectRecords(s3.getObject(b -> b.bucket(config.getString(S3ConnectionConfig.BUCKET))
-                    .key(current.key())), current.key(), separator());
+            records = ObjectReader.open(config.format(), s3.getObject(b -> b.bucket(
+                    config.getString(S3ConnectionConfig.BUCKET)).key(current.key())), current.key(), separator(), csv);
             log.debug("Reading s3://{}/{}", config.getString(S3ConnectionConfig.BUCKET), current.key());
             return true;
         }

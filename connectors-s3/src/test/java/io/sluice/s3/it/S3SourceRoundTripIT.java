@@ -1,13 +1,16 @@
 package io.sluice.s3.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.s3.testing.OldRecordTopics;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
+import io.sluice.s3.testing.SchemaRecords;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 class S3SourceRoundTripIT {
 
     private static final int PARTITIONS = 3;
+    /** Bytes in, bytes out: byte-exact copies of keys, values and headers. */
+    private static final Map<String, String> BYTES = Map.of(
+            "key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+            "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+            "header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
 
     @TempDir
     Path dir;
@@ -39,16 +47,14 @@ class S3SourceRoundTripIT {
     void sinkThenSourceRestoresKeysValuesPartitionsHeadersAndTimestampsExactlyAndResumesAfterRestart()
             throws Exception {
         String bucket = S3TestServer.newBucket();
-        String original = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-rt-src"), PARTITIONS);
-        String restored = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-rt-dst"), PARTITIONS);
+        String original = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-rt-src"), PARTITIONS);
+        String restored = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-rt-dst"), PARTITIONS);
         produce(original, 0, 300);
 
         Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
                 KafkaTestBroker.uniqueTopic("s3-rt-cluster"), S3Plugin.install(dir));
         props.put("listeners", "http://127.0.0.1:0");
-        Map<String, String> bytes = Map.of("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
-                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
-                "header.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        Map<String, String> bytes = BYTES;
 
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
         sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
@@ -79,6 +85,80 @@ class S3SourceRoundTripIT {
                     "records after the restart backed up: " + S3TestServer.keys(bucket));
             assertSameRecords(original, restored, 420);
         }
+    }
+
+    @Test
+    void avroEnvelopeObjectsRestoreKeysValuesPartitionsHeadersAndTimestampsExactly() throws Exception {
+        String bucket = S3TestServer.newBucket();
+        String original = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-avenv-src"), PARTITIONS);
+        String restored = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-avenv-dst"), PARTITIONS);
+        produce(original, 0, 200);
+        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
+                KafkaTestBroker.uniqueTopic("s3-avenv-cluster"), S3Plugin.install(dir));
+        props.put("listeners", "http://127.0.0.1:0");
+        Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+                "format.class", "avro", "avro.envelope", "true", "avro.codec", "deflate", "flush.size", "30",
+                "rotate.schedule.interval.ms", "1000"));
+        sink.putAll(BYTES);
+        Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+                "topic.mapping", original + ":" + restored, "format.class", "avro", "s3.poll.interval.ms", "500"));
+        source.putAll(BYTES);
+
+        try (WorkerProcess worker = WorkerProcess.start(props)) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("backup-avenv", sink).status());
+            Await.until(() -> S3SinkIT.storedCount(bucket, "topics/") == 200, Duration.ofSeconds(60), "backed up");
+            assertTrue(S3TestServer.keys(bucket).stream().allMatch(k -> k.endsWith(".records.avro")),
+                    S3TestServer.keys(bucket).toString());
+            assertEquals(201, rest.createConnector("restore-avenv", source).status());
+            assertSameRecords(original, restored, 200);
+        }
+    }
+
+    @Test
+    void avroObjectsRestoreValuesWithTheirSchemasToTheSamePartitionsFoundWhileTheSourceRuns() {
+        String bucket = S3TestServer.newBucket();
+        String original = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-src"), PARTITIONS);
+        String restored = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-dst"), PARTITIONS);
+        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
+                KafkaTestBroker.uniqueTopic("s3-avro-cluster"), S3Plugin.install(dir));
+        props.put("listeners", "http://127.0.0.1:0");
+        Map<String, String> json = Map.of("value.converter", SchemaRecords.CONVERTER,
+                "value.converter.schemas.enable", "true");
+        Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+                "format.class", "avro", "avro.codec", "zstandard", "flush.size", "40",
+                "rotate.schedule.interval.ms", "1000"));
+        sink.putAll(json);
+        Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
+        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+                "topic.mapping", original + ":" + restored, "format.class", "avro", "tasks.max", "2",
+                "s3.poll.interval.ms", "500"));
+        source.putAll(json);
+
+        try (WorkerProcess worker = WorkerProcess.start(props)) {
+            RestClient rest = new RestClient(worker.restUrl());
+            // the source starts on an empty bucket: it must find the partitions as the sink writes them
+            assertEquals(201, rest.createConnector("restore-avro", source).status());
+            Await.until(() -> "RUNNING".equals(rest.taskState("restore-avro", 0)), Duration.ofSeconds(30),
+                    "source running");
+            KafkaTestBroker.produce(original, SchemaRecords.json(0, 300, 150, 10));
+            assertEquals(201, rest.createConnector("backup-avro", sink).status());
+            Await.until(() -> S3SinkIT.storedCount(bucket, "topics/") == 300, Duration.ofSeconds(60), "backed up");
+            assertEquals(valuesByPartition(original, 300), valuesByPartition(restored, 300),
+                    "every value, its schema included, in the same partition and order");
+        }
+    }
+
+    /** The values of each partition of topic, in offset order. */
+    private static Map<Integer, List<String>> valuesByPartition(String topic, int count) {
+        Map<Integer, List<String>> out = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, String> r : KafkaTestBroker.consumeAll(topic, count, Duration.ofSeconds(90))) {
+            out.computeIfAbsent(r.partition(), p -> new ArrayList<>()).add(r.value());
+        }
+        return out;
     }
 
     /** Each partition of restored holds the records of the same partition of original, in order, nothing more. */

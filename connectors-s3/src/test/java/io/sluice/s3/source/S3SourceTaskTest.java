@@ -13,6 +13,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -124,5 +132,64 @@ class S3SourceTaskTest {
         whole.stop();
         assertEquals(1, objects.size());
         assertEquals("a|bb||ccc|", new String((byte[]) objects.get(0).value(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void csvRowsBecomeStructsNamedByTheHeaderWithQuotedSeparatorsQuotesAndLineBreaks() throws Exception {
+        S3TestServer.put(bucket, "csv/a.csv", ("id,name,note\r\n1,Ann,\"says \"\"hi\"\", twice\"\r\n"
+                + "2,Bob,\"two\nlines\"\n\n3,Cy\n").getBytes(StandardCharsets.UTF_8));
+        S3TestServer.put(bucket, "csv/b.csv.gz", gzip("id,name,note\n4,Di,x"));
+        List<SourceRecord> rows = drain(start(Map.of("s3.prefixes", "csv/", "format.class", "csv",
+                "sluice.s3.task.units", "prefix:csv/")));
+        assertEquals(4, rows.size(), "the blank line holds no record");
+        Struct first = (Struct) rows.get(0).value();
+        assertEquals(List.of("id", "name", "note"), first.schema().fields().stream().map(Field::name).toList());
+        assertEquals("says \"hi\", twice", first.getString("note"));
+        assertEquals("two\nlines", ((Struct) rows.get(1).value()).getString("note"));
+        assertNull(((Struct) rows.get(2).value()).getString("note"), "a short row leaves the rest null");
+        assertEquals("Di", ((Struct) rows.get(3).value()).getString("name"));
+
+        committed.clear();
+        S3TestServer.put(bucket, "tsv/a.tsv", "1\tx\n2\ty\n".getBytes(StandardCharsets.UTF_8));
+        List<SourceRecord> tsv = drain(start(Map.of("s3.prefixes", "tsv/", "format.class", "csv",
+                "csv.separator", "\\t", "csv.header", "false", "sluice.s3.task.units", "prefix:tsv/")));
+        assertEquals("y", ((Struct) tsv.get(1).value()).getString("column2"));
+    }
+
+    @Test
+    void avroFilesOfAPrefixAreReadWithTheirSchemaAndARestartResumesInsideAFile() throws Exception {
+        org.apache.avro.Schema schema = org.apache.avro.SchemaBuilder.record("Reading").namespace("com.example")
+                .fields().requiredLong("n").optionalString("label").endRecord();
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema))) {
+            writer.setCodec(CodecFactory.deflateCodec(6));
+            writer.create(schema, file);
+            for (long n = 0; n < 5; n++) {
+                GenericRecord r = new GenericData.Record(schema);
+                r.put("n", n);
+                r.put("label", n % 2 == 0 ? "even" : null);
+                writer.append(r);
+            }
+        }
+        S3TestServer.put(bucket, "avro/1.avro", file.toByteArray());
+        Map<String, String> props = Map.of("s3.prefixes", "avro/", "format.class", "avro", "batch.max.records", "3",
+                "sluice.s3.task.units", "prefix:avro/");
+
+        S3SourceTask first = start(props);
+        List<SourceRecord> head = first.poll();
+        head.forEach(r -> committed.put(r.sourcePartition(), new HashMap<>(r.sourceOffset())));
+        first.stop();
+        S3SourceTask second = start(props);
+        List<SourceRecord> tail = drain(second);
+        second.stop();
+
+        Schema connect = head.get(0).valueSchema();
+        assertEquals("com.example.Reading", connect.name());
+        assertEquals(Schema.OPTIONAL_STRING_SCHEMA, connect.field("label").schema());
+        List<Object> ns = new ArrayList<>();
+        head.forEach(r -> ns.add(((Struct) r.value()).get("n")));
+        tail.forEach(r -> ns.add(((Struct) r.value()).get("n")));
+        assertEquals(List.of(0L, 1L, 2L, 3L, 4L), ns, "each datum once across the restart");
+        assertEquals("even", ((Struct) tail.get(1).value()).getString("label"));
     }
 }

@@ -35,31 +35,42 @@ public final class S3TestServer {
     /** The endpoint, starting the server on first use. */
     public static synchronized String endpoint() {
         if (proxy == null) {
-            try {
-                proxy = S3Proxy.builder()
-                        .blobStore(BlobStores.create("transient", new Properties()))
-                        .endpoint(URI.create("http://127.0.0.1:0"))
-                        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-                        .build();
-                proxy.start();
-                long deadline = System.nanoTime() + 30_000_000_000L;
-                while (!"STARTED".equals(proxy.getState()) && System.nanoTime() < deadline) {
-                    Thread.onSpinWait();
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("Cannot start s3proxy", e);
-            }
+            proxy = startProxy();
             Runtime.getRuntime().addShutdownHook(new Thread(S3TestServer::shutdown, "sluice-test-s3-shutdown"));
         }
         return "http://127.0.0.1:" + proxy.getPort();
     }
 
+    /** Starts another in-memory server with the same credentials, e.g. to stop it under a running connector. */
+    public static S3Proxy startProxy() {
+        try {
+            S3Proxy started = S3Proxy.builder()
+                    .blobStore(BlobStores.create("transient", new Properties()))
+                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                    .build();
+            started.start();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!"STARTED".equals(started.getState()) && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            return started;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot start s3proxy", e);
+        }
+    }
+
+    /** A client of the server at endpoint. */
+    public static S3Client client(String endpoint) {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build();
+    }
+
     public static synchronized S3Client client() {
         if (client == null) {
-            client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                    .forcePathStyle(true)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                    .build();
+            client = client(endpoint());
         }
         return client;
     }

@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker.errors;
 
+import io.sluice.runtime.metrics.ErrorMetrics;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.worker.errors.ErrorsConfig.ToleranceType;
 import java.time.Duration;
@@ -39,6 +40,7 @@ public final class ErrorHandler implements AutoCloseable {
     private final Backoff backoff;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
+    private volatile ErrorMetrics metrics = new ErrorMetrics();
 
     /**
      * @param producerConfig client config for the DLQ producer (bootstrap.servers included), used
@@ -70,6 +72,11 @@ public final class ErrorHandler implements AutoCloseable {
         this.backoff = backoff;
     }
 
+    /** Where failures, retries, skips, logged errors and DLQ writes are counted (Apache's task-error-metrics). */
+    public void metrics(ErrorMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /**
      * Runs one operation on one record. Retriable exceptions are retried with backoff until
      * errors.retry.timeout. Returns the operation's result, or null when it failed and the failure
@@ -89,12 +96,14 @@ public final class ErrorHandler implements AutoCloseable {
             try {
                 return op.call();
             } catch (Exception e) {
+                metrics.failure();
                 if (!isRetriable(stage, e)) {
                     return fail(new Failure(task, stage, executingClass, record, e, attempt), false);
                 }
                 if (!awaitRetry(attempt, deadline)) {
                     return fail(new Failure(task, stage, executingClass, record, e, attempt), true);
                 }
+                metrics.retry();
                 log.debug("{} retrying {} with {} after a retriable error (attempt {}): {}",
                         task, stage, executingClass.getName(), attempt, e.toString());
             }
@@ -120,10 +129,12 @@ public final class ErrorHandler implements AutoCloseable {
         if (dlq != null) {
             dlq.checkHealthy();
         }
+        metrics.failure();
         CompletableFuture<Void> reported = report(new Failure(task, stage, executingClass, record, error, 1));
         if (config.tolerance() == ToleranceType.NONE) {
             throw new ConnectException("Tolerance exceeded in error handler", error);
         }
+        metrics.skipped();
         return reported;
     }
 
@@ -198,14 +209,28 @@ public final class ErrorHandler implements AutoCloseable {
                     : "Tolerance exceeded in error handler", error);
         }
         log.trace("{} skipping a record that failed in {}", task, failure.stage());
+        metrics.skipped();
         return null;
     }
 
     private CompletableFuture<Void> report(Failure failure) {
+        ErrorMetrics m = metrics;
+        m.error();
         if (logReporter != null) {
             logReporter.report(failure);
+            m.logged();
         }
-        return dlq == null ? CompletableFuture.completedFuture(null) : dlq.report(failure);
+        if (dlq == null || failure.record() == null || failure.record().consumed() == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        m.dlqRequest();
+        CompletableFuture<Void> written = dlq.report(failure);
+        written.whenComplete((ok, e) -> {
+            if (e != null) {
+                m.dlqFailure();
+            }
+        });
+        return written;
     }
 
     /** Converters and transformations may fail with any exception and still be tolerated, as in Apache. */

@@ -1,0 +1,67 @@
+package io.sluice.runtime.metrics;
+
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One INFO line per connector that moved records, at most once per interval (a minute by
+ * default): records moved by its tasks on this worker since the last line, the rate, and the
+ * total since the tasks started. Runs on the metrics sampler thread, with the connector in the MDC.
+ */
+final class ProgressLog {
+    /** Sluice worker key: how often the progress line is written; 0 turns it off. */
+    static final String INTERVAL_MS = "sluice.progress.log.interval.ms";
+    static final long DEFAULT_INTERVAL_MS = 60_000L;
+    private static final String MDC_KEY = "connector.context";
+    private static final Logger log = LoggerFactory.getLogger(ProgressLog.class);
+
+    private final ConnectMetrics metrics;
+    private final long intervalMs;
+    private long last;
+
+    ProgressLog(ConnectMetrics metrics, long intervalMs) {
+        this.metrics = metrics;
+        this.intervalMs = intervalMs;
+        this.last = System.currentTimeMillis();
+    }
+
+    void tick(long now) {
+        if (intervalMs <= 0 || now - last < intervalMs) {
+            return;
+        }
+        double seconds = (now - last) / 1000.0;
+        last = now;
+        for (String connector : metrics.connectorsWithTasks()) {
+            long moved = 0;
+            long total = 0;
+            long in = 0;
+            String type = null;
+            for (TaskMetrics task : metrics.tasks(connector)) {
+                long out = task.recordsOut();
+                moved += Math.max(0, out - task.loggedOut);
+                task.loggedOut = out;
+                total += out;
+                in += task.recordsIn();
+                type = task.type();
+            }
+            if (moved == 0) {
+                continue;
+            }
+            String previous = MDC.get(MDC_KEY);
+            MDC.put(MDC_KEY, "[" + connector + "|worker] ");
+            try {
+                log.info(String.format(Locale.ROOT, "Connector %s %s %,d records in the last %.0f s (%,.1f records/s); "
+                                + "%,d in and %,d out since its tasks started", connector,
+                        "sink".equals(type) ? "delivered" : "wrote", moved, seconds, moved / seconds, in, total));
+            } finally {
+                if (previous == null) {
+                    MDC.remove(MDC_KEY);
+                } else {
+                    MDC.put(MDC_KEY, previous);
+                }
+            }
+        }
+    }
+}

