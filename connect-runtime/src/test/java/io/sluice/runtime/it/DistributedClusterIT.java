@@ -222,7 +222,10 @@ class DistributedClusterIT {
         }
     }
 
-    /** Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its own way). */
+    /**
+     * Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its
+     * own way), leaving out the "live" figures only the worker running a task has.
+     */
     @Test
     void aFourthWorkerTakesItsShareWithoutStoppingTasksThatStay() throws IOException {
         List<String> names = List.of("a", "b", "c");
@@ -282,9 +285,17 @@ class DistributedClusterIT {
             if (response.status() != 200) {
                 return false;
             }
-            answers.add(response.body());
+            answers.add(withoutLiveFigures(response.body()));
         }
         return answers.size() == 1;
+    }
+
+    private static JsonNode withoutLiveFigures(JsonNode node) {
+        if (node instanceof com.fasterxml.jackson.databind.node.ObjectNode object) {
+            object.remove("live");
+        }
+        node.forEach(DistributedClusterIT::withoutLiveFigures);
+        return node;
     }
 
     private JsonNode taskStatus(String connector) {
