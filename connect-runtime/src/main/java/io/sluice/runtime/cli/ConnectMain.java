@@ -24,9 +24,15 @@ public final class ConnectMain {
     }
 
     public static void main(String[] args) {
-        if (args.length < 1 || args[0].equals("-h") || args[0].equals("--help")) {
+        boolean distributed = args.length > 0 && args[0].equals("--distributed");
+        if (distributed) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
+        if (args.length < 1 || args[0].equals("-h") || args[0].equals("--help") || (distributed && args.length > 1)) {
             System.err.println("Usage: bin/connect WORKER_CONFIG [CONNECTOR_CONFIG ...]");
+            System.err.println("       bin/connect --distributed WORKER_CONFIG");
             System.err.println("  CONNECTOR_CONFIG: .properties, or .json as {\"name\":..,\"config\":{..}} or a flat object");
+            System.err.println("  --distributed: join the cluster named by group.id; create connectors through the REST API");
             System.exit(2);
         }
         Path workerFile = Path.of(args[0]);
@@ -44,7 +50,7 @@ public final class ConnectMain {
 
         WorkerProcess worker;
         try {
-            worker = WorkerProcess.start(workerConfig);
+            worker = WorkerProcess.start(workerConfig, distributed);
         } catch (KafkaException | IllegalArgumentException e) {
             log.error("Worker failed to start", e);
             fail(args[0] + ": " + e.getMessage());

@@ -1,11 +1,14 @@
 package io.sluice.runtime.cli;
 
+import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.distributed.DistributedHerder;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.rest.TopicRecords;
@@ -17,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,8 +41,11 @@ public final class WorkerProcess implements AutoCloseable {
     private final Plugins plugins;
     private CompletableFuture<Void> scan;
 
-    private WorkerProcess(WorkerConfig config) {
+    private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
+        if (distributed) {
+            requireDistributedSettings(config);
+        }
         try {
             this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
                     config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
@@ -69,12 +76,16 @@ public final class WorkerProcess implements AutoCloseable {
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
             worker.start();
-            this.herder = own(new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(),
-                    providers, plugins));
+            this.herder = own(distributed
+                    ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
+                            ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
+                            storage.configs(), storage.statuses(), providers, plugins)
+                    : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
             rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
-            log.info("Sluice worker {} ready in {} ms: REST at {}, Kafka at {}", workerId,
+            log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
+                    distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
             try {
@@ -118,9 +129,30 @@ public final class WorkerProcess implements AutoCloseable {
         return start(new WorkerConfig(workerProps));
     }
 
-    /** Starts a worker with a parsed worker config; returns when its REST API answers. */
+    /** Starts a standalone worker with a parsed worker config; returns when its REST API answers. */
     public static WorkerProcess start(WorkerConfig config) {
-        return new WorkerProcess(config);
+        return new WorkerProcess(config, false);
+    }
+
+    /**
+     * Starts a worker with a parsed worker config, standalone or as a member of the distributed cluster
+     * named by group.id; returns when its REST API answers (a distributed worker joins in the background).
+     */
+    public static WorkerProcess start(WorkerConfig config, boolean distributed) {
+        return new WorkerProcess(config, distributed);
+    }
+
+    /** A cluster shares one Kafka and names itself: neither may be left to a default. */
+    private static void requireDistributedSettings(WorkerConfig config) {
+        if (config.embeddedKafka()) {
+            throw new ConfigException(WorkerConfig.BOOTSTRAP_SERVERS, "",
+                    "distributed mode needs the Kafka cluster the workers share; set bootstrap.servers");
+        }
+        Object groupId = config.originals().get(WorkerConfig.GROUP_ID);
+        if (groupId == null || groupId.toString().isBlank()) {
+            throw new ConfigException(WorkerConfig.GROUP_ID, groupId,
+                    "distributed mode needs group.id, the name every worker of the cluster shares");
+        }
     }
 
     private <T extends AutoCloseable> T own(T resource) {

@@ -42,6 +42,20 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
     public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
+    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
+    public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
+    public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
+    public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
+    public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
+    public static final String TASK_AUTO_RESTART_BACKOFF_MAX_MS = "task.auto.restart.backoff.max.ms";
+    public static final String TASK_AUTO_RESTART_MAX_ATTEMPTS = "task.auto.restart.max.attempts";
+    public static final String INTER_WORKER_KEY_GENERATION_ALGORITHM = "inter.worker.key.generation.algorithm";
+    public static final String INTER_WORKER_KEY_SIZE = "inter.worker.key.size";
+    public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
+    public static final String INTER_WORKER_SIGNATURE_ALGORITHM = "inter.worker.signature.algorithm";
+    public static final String INTER_WORKER_VERIFICATION_ALGORITHMS = "inter.worker.verification.algorithms";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
     public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -118,7 +132,47 @@ public final class WorkerConfig extends AbstractConfig {
             .define(EMBEDDED_KAFKA_DIR, Type.STRING, "data/kafka", Importance.MEDIUM,
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of the embedded broker; 0 picks a free port.");
+                    "Port of the embedded broker; 0 picks a free port.")
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1), Importance.HIGH,
+                    "Distributed mode: how long a worker may miss heartbeats before the group drops it and its "
+                            + "connectors and tasks are reassigned.")
+            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 3_000, Range.atLeast(1), Importance.HIGH,
+                    "Distributed mode: how often a worker heartbeats to the group coordinator; keep it under a "
+                            + "third of session.timeout.ms.")
+            .define(REBALANCE_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.MEDIUM,
+                    "Distributed mode: how long each worker has to rejoin the group (stopping what it gives up) "
+                            + "once a rebalance begins.")
+            .define(SCHEDULED_REBALANCE_MAX_DELAY_MS, Type.INT, 15_000, Range.between(0, Integer.MAX_VALUE),
+                    Importance.MEDIUM,
+                    "Distributed mode: how long the work of a departed worker waits for it to come back before it "
+                            + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(EXACTLY_ONCE_SOURCE_SUPPORT, Type.STRING, "disabled",
+                    ConfigDef.CaseInsensitiveValidString.in("disabled", "preparing", "enabled"), Importance.HIGH,
+                    "KIP-618: 'enabled' writes each source task's records and offsets in Kafka transactions (one "
+                            + "transactional producer per task, so a task's zombie is fenced); 'preparing' and "
+                            + "'disabled' write them as usual.")
+            .define(TASK_AUTO_RESTART_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether the worker restarts failed tasks by itself, after a growing backoff (Sluice's own key; "
+                            + "Apache leaves failed tasks FAILED until someone restarts them).")
+            .define(TASK_AUTO_RESTART_BACKOFF_INITIAL_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
+                    "Wait before the first automatic restart of a failed task; it doubles with each further attempt.")
+            .define(TASK_AUTO_RESTART_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
+                    "Longest wait between automatic restarts; a task that ran longer than this since its last "
+                            + "restart counts its attempts afresh.")
+            .define(TASK_AUTO_RESTART_MAX_ATTEMPTS, Type.INT, 10, Range.atLeast(-1), Importance.LOW,
+                    "Automatic restarts of a task in a row before it is left FAILED; -1 for no limit.")
+            .define(INTER_WORKER_KEY_GENERATION_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
+                    "Distributed mode: the algorithm of the session keys the leader generates for signing requests "
+                            + "between workers (any javax.crypto.KeyGenerator algorithm).")
+            .define(INTER_WORKER_KEY_SIZE, Type.INT, null, Importance.LOW,
+                    "Distributed mode: the size in bits of session keys; unset takes the algorithm's default.")
+            .define(INTER_WORKER_KEY_TTL_MS, Type.INT, 3_600_000, Range.between(0, Integer.MAX_VALUE), Importance.LOW,
+                    "Distributed mode: how long a session key is used before the leader writes a new one.")
+            .define(INTER_WORKER_SIGNATURE_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
+                    "Distributed mode: the MAC algorithm workers sign their requests to other workers with.")
+            .define(INTER_WORKER_VERIFICATION_ALGORITHMS, Type.LIST, List.of("HmacSHA256"), Importance.LOW,
+                    "Distributed mode: the MAC algorithms a worker accepts on requests from other workers; must "
+                            + "include inter.worker.signature.algorithm.");
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);
@@ -131,6 +185,11 @@ public final class WorkerConfig extends AbstractConfig {
     /** Whether the worker must start its own broker. */
     public boolean embeddedKafka() {
         return getList(BOOTSTRAP_SERVERS).isEmpty();
+    }
+
+    /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */
+    public boolean exactlyOnceSource() {
+        return getString(EXACTLY_ONCE_SOURCE_SUPPORT).equalsIgnoreCase("enabled");
     }
 
     public String groupId() {

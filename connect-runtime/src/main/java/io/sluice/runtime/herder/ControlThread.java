@@ -15,14 +15,14 @@ import org.slf4j.LoggerFactory;
  * The one thread that changes what runs: herder operations queue here so they never interleave,
  * while reads (status, configs) stay lock-free on store snapshots.
  */
-final class ControlThread {
+public final class ControlThread {
     private static final Logger log = LoggerFactory.getLogger(ControlThread.class);
     /** Apache's REST request timeout: a caller waits at most this long for its change. */
-    static final long REQUEST_TIMEOUT_MS = 90_000;
+    public static final long REQUEST_TIMEOUT_MS = 90_000;
 
     private final ExecutorService executor;
 
-    ControlThread(String name) {
+    public ControlThread(String name) {
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -31,12 +31,12 @@ final class ControlThread {
     }
 
     /** Runs the operation on the control thread and waits for it; its exceptions reach the caller as they are. */
-    <T> T call(Callable<T> operation) {
+    public <T> T call(Callable<T> operation) {
         return call(operation, REQUEST_TIMEOUT_MS);
     }
 
     /** As {@link #call(Callable)}, waiting at most timeoutMs. */
-    <T> T call(Callable<T> operation, long timeoutMs) {
+    public <T> T call(Callable<T> operation, long timeoutMs) {
         Future<T> future = executor.submit(operation);
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);
@@ -55,7 +55,7 @@ final class ControlThread {
     }
 
     /** Queues an operation nobody waits for; failures are logged. */
-    void submit(Runnable operation) {
+    public void submit(Runnable operation) {
         executor.execute(() -> {
             try {
                 operation.run();
@@ -66,7 +66,7 @@ final class ControlThread {
     }
 
     /** Runs a last operation, then stops the thread; bounded. */
-    void close(Runnable last) {
+    public void close(Runnable last) {
         if (executor.isShutdown()) {
             return;
         }

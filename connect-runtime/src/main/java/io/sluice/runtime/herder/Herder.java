@@ -88,6 +88,16 @@ public interface Herder extends AutoCloseable {
     /** Forgets the topics the connector used (KIP-558). */
     void resetConnectorActiveTopics(String name);
 
+    /**
+     * Stores task configs a connector produced on another worker of the cluster (Apache's internal
+     * POST /connectors/{name}/tasks), signed by that worker (null when the request carried no signature);
+     * a single worker makes its own and refuses this.
+     */
+    default void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
+        throw new HerderException(400, "This worker is not part of a distributed cluster; its connectors write their "
+                + "own task configs");
+    }
+
     /** Whether the herder finished starting and its control thread answers within the timeout (KIP-1017). */
     boolean healthy(long timeoutMs);
 

@@ -1,10 +1,6 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigProviders;
-import io.sluice.runtime.config.ConfigInfos;
-import io.sluice.runtime.config.ConnectorConfig;
-import io.sluice.runtime.plugins.PluginDesc;
-import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
@@ -17,8 +13,6 @@ import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.worker.ConnectorEvents;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,34 +24,14 @@ import org.slf4j.LoggerFactory;
  * The herder of a cluster of one worker: every change is written to the config store first, then
  * applied to the local worker. Changes run one at a time on the control thread.
  */
-public final class StandaloneHerder implements Herder, ConnectorEvents {
+public final class StandaloneHerder extends AbstractHerder implements ConnectorEvents {
     private static final Logger log = LoggerFactory.getLogger(StandaloneHerder.class);
 
-    private final String workerId;
-    private final Worker worker;
-    private final ConfigStore configStore;
-    private final StatusStore statusStore;
-    private final ConfigProviders configProviders;
-    private final ConnectorValidation validation;
-    private final Plugins plugins;
-    private final ControlThread control = new ControlThread("sluice-herder");
-    private final ConnectorOffsetsService offsets;
-    private final PluginConfigs pluginConfigs;
-    private final ConnectorReads reads;
     private volatile boolean started;
 
     public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
                             ConfigProviders configProviders, Plugins plugins) {
-        this.workerId = workerId;
-        this.worker = worker;
-        this.configStore = configStore;
-        this.statusStore = statusStore;
-        this.configProviders = configProviders;
-        this.plugins = plugins;
-        this.validation = new ConnectorValidation(plugins, configProviders);
-        this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
-        this.pluginConfigs = new PluginConfigs(plugins);
-        this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
+        super(workerId, worker, configStore, statusStore, configProviders, plugins);
     }
 
     @Override
@@ -73,82 +47,40 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     }
 
     @Override
-    public String workerId() {
-        return workerId;
-    }
-
-    @Override
-    public Collection<String> connectors() {
-        return reads.connectors();
-    }
-
-    @Override
-    public ConnectorInfo connectorInfo(String name) {
-        return reads.info(reads.existing(name), name);
-    }
-
-    @Override
-    public Map<String, String> connectorConfig(String name) {
-        return reads.connectorConfig(name);
-    }
-
-    @Override
     public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
                                       TargetState initialState) {
-        Map<String, String> withName = new HashMap<>(config);
-        withName.values().removeIf(java.util.Objects::isNull);
-        withName.put(ConnectorConfig.NAME, name);
-        validation.validateOrThrow(withName);
+        Map<String, String> valid = validated(name, config);
         return control.call(() -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);
             if (exists && !allowReplace) {
                 throw HerderException.alreadyExists(name);
             }
-            TargetState target = exists ? snapshot.targetState(name)
-                    : initialState == null ? TargetState.STARTED : initialState;
+            TargetState target = targetFor(snapshot, name, initialState);
             if (exists) {
                 stopConnectorAndTasks(name);
             }
-            configStore.putConnectorConfig(name, Map.copyOf(withName), target);
+            configStore.putConnectorConfig(name, valid, target);
             log.info("{} connector {}", exists ? "Updated" : "Created", name);
             startConnectorAndTasks(name);
-            return new Created(!exists, reads.info(configStore.snapshot(), name));
+            return new Created(!exists, info(configStore.snapshot(), name));
         });
     }
 
     @Override
     public void deleteConnector(String name) {
         control.call(() -> {
-            reads.existing(name);
+            existing(name);
             stopConnectorAndTasks(name);
-            configStore.removeConnectorConfig(name);
-            statusStore.remove(name);
-            log.info("Deleted connector {}", name);
+            removeConnector(name);
             return null;
         });
     }
 
     @Override
-    public ConnectorStateInfo connectorStatus(String name) {
-        return reads.connectorStatus(name);
-    }
-
-    @Override
-    public ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id) {
-        return reads.taskStatus(id);
-    }
-
-
-    @Override
-    public List<TaskInfo> taskConfigs(String name) {
-        return reads.taskConfigs(name);
-    }
-
-    @Override
     public void setTargetState(String name, TargetState state) {
         control.call(() -> {
-            ClusterConfigState snapshot = reads.existing(name);
+            ClusterConfigState snapshot = existing(name);
             TargetState previous = snapshot.targetState(name);
             if (previous == state) {
                 return null;
@@ -175,7 +107,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
         control.call(() -> {
-            ClusterConfigState snapshot = reads.existing(name);
+            ClusterConfigState snapshot = existing(name);
             ConnectorStatus status = statusStore.get(name);
             boolean restartConnector = !onlyFailed || status == null || status.state() == State.FAILED;
             List<ConnectorTaskId> tasks = new ArrayList<>();
@@ -210,7 +142,7 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     @Override
     public void restartTask(ConnectorTaskId id) {
         control.call(() -> {
-            ClusterConfigState snapshot = reads.existing(id.connector());
+            ClusterConfigState snapshot = existing(id.connector());
             if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
                 throw HerderException.taskNotFound(id.connector(), id.task());
             }
@@ -222,92 +154,18 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
     }
 
     @Override
-    public ConfigInfos validateConnectorConfig(Map<String, String> config) {
-        return validation.validate(config);
-    }
-
-    @Override
-    public List<PluginDesc> plugins(Collection<PluginType> types) {
-        List<PluginDesc> result = new ArrayList<>();
-        for (PluginType type : types) {
-            result.addAll(plugins.plugins(type));
-        }
-        return result;
-    }
-
-    @Override
-    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
-        Map<String, String> patched = new HashMap<>(connectorConfig(name));
-        patch.forEach((key, value) -> {
-            if (value == null) {
-                patched.remove(key);
-            } else {
-                patched.put(key, value);
-            }
-        });
-        return putConnectorConfig(name, patched, true, null).info();
-    }
-
-    @Override
-    public Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name) {
-        return reads.tasksConfig(name);
-    }
-
-    @Override
-    public List<ConfigInfos.ConfigKeyInfo> connectorPluginConfig(String pluginName) {
-        return pluginConfigs.configKeys(pluginName);
-    }
-
-    @Override
-    public ConnectorOffsets connectorOffsets(String name) {
-        return offsets.offsets(name, connectorConfig(name));
-    }
-
-    @Override
     public String alterConnectorOffsets(String name, ConnectorOffsets request) {
-        return control.call(() -> offsets.alter(name, stoppedConnectorConfig(name), request));
+        return control.call(() -> alterOffsets(name, stoppedConnectorConfig(name), request));
     }
 
     @Override
     public String resetConnectorOffsets(String name) {
-        return control.call(() -> offsets.reset(name, stoppedConnectorConfig(name)));
-    }
-
-    /** Offsets change only while nothing of the connector runs (Apache's check and wording). */
-    private Map<String, String> stoppedConnectorConfig(String name) {
-        ClusterConfigState snapshot = reads.existing(name);
-        if (snapshot.targetState(name) != TargetState.STOPPED || !snapshot.taskConfigs(name).isEmpty()
-                || !worker.taskIds(name).isEmpty()) {
-            throw HerderException.badRequest("Connectors must be in the STOPPED state before their offsets can be "
-                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
-                    + "'/connectors/" + name + "/stop' endpoint");
-        }
-        return snapshot.connectorConfigs().get(name);
+        return control.call(() -> resetOffsets(name, stoppedConnectorConfig(name)));
     }
 
     @Override
-    public Collection<String> connectorActiveTopics(String name) {
-        return reads.activeTopics(name);
-    }
-
-    @Override
-    public void resetConnectorActiveTopics(String name) {
-        reads.existing(name);
-        statusStore.removeTopics(name);
-        log.info("Reset the active topics of connector {}", name);
-    }
-
-    @Override
-    public boolean healthy(long timeoutMs) {
-        if (!started) {
-            return false;
-        }
-        try {
-            control.call(() -> null, timeoutMs);
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+    protected boolean ready() {
+        return started;
     }
 
     @Override
@@ -361,18 +219,10 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             return;
         }
         ClusterConfigState snapshot = configStore.snapshot();
-        Map<String, String> rawConfig = snapshot.connectorConfigs().get(name);
-        List<Map<String, String>> generated;
-        try {
-            int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
-            generated = worker.connectorTaskConfigs(name, maxTasks);
-        } catch (RuntimeException e) {
-            log.error("Connector {} failed to generate task configs", name, e);
-            statusStore.put(new ConnectorStatus(name, State.FAILED, Traces.of(e), workerId, 0));
+        List<Map<String, String>> taskConfigs = generateTaskConfigs(name, snapshot.connectorConfigs().get(name));
+        if (taskConfigs == null) {
             return;
         }
-        List<Map<String, String>> taskConfigs = TaskConfigs.withPlaceholders(generated, rawConfig,
-                configProviders.resolve(rawConfig));
         if (!taskConfigs.equals(snapshot.taskConfigs(name))) {
             worker.stopTasks(worker.taskIds(name));
             configStore.putTaskConfigs(name, taskConfigs);
@@ -384,14 +234,6 @@ public final class StandaloneHerder implements Herder, ConnectorEvents {
             if (!running.contains(id)) {
                 startTask(snapshot, id);
             }
-        }
-    }
-
-    private void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
-        List<Map<String, String>> configs = snapshot.taskConfigs(id.connector());
-        if (id.task() < configs.size()) {
-            worker.startTask(id, snapshot.connectorConfigs().get(id.connector()), configs.get(id.task()),
-                    snapshot.targetState(id.connector()));
         }
     }
 

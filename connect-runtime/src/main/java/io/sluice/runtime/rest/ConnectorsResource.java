@@ -1,10 +1,14 @@
 package io.sluice.runtime.rest;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.herder.ConnectorInfo;
 import io.sluice.runtime.herder.ConnectorStateInfo;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.herder.InternalRequestSignature;
 import io.sluice.runtime.herder.TaskInfo;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.TargetState;
@@ -12,6 +16,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -33,6 +38,8 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class ConnectorsResource {
+    private static final ObjectReader TASK_CONFIGS = new ObjectMapper()
+            .readerFor(new TypeReference<List<Map<String, String>>>() { });
     private final Herder herder;
 
     public ConnectorsResource(Herder herder) {
@@ -146,6 +153,27 @@ public final class ConnectorsResource {
     @Path("/{connector}/tasks")
     public List<TaskInfo> getTaskConfigs(@PathParam("connector") String connector) {
         return herder.taskConfigs(connector);
+    }
+
+    /** Apache's internal endpoint: a worker running the connector hands its task configs to the leader. */
+    @POST
+    @Path("/{connector}/tasks")
+    public Response putTaskConfigs(@PathParam("connector") String connector,
+                                   @HeaderParam(InternalRequestSignature.SIGNATURE_HEADER) String signature,
+                                   @HeaderParam(InternalRequestSignature.ALGORITHM_HEADER) String algorithm,
+                                   byte[] body) {
+        List<Map<String, String>> taskConfigs;
+        try {
+            taskConfigs = body == null || body.length == 0 ? null : TASK_CONFIGS.readValue(body);
+        } catch (java.io.IOException e) {
+            taskConfigs = null;
+        }
+        if (taskConfigs == null) {
+            throw HerderException.badRequest("Request body must be a JSON array of task configs");
+        }
+        // the signature covers the body as sent, so it is checked against these bytes, not a re-serialization
+        herder.putTaskConfigs(connector, taskConfigs, InternalRequestSignature.fromHeaders(body, signature, algorithm));
+        return Response.noContent().build();
     }
 
     @GET

@@ -2,6 +2,7 @@ package io.sluice.runtime.rest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.metrics.ConnectMetrics;
@@ -150,6 +151,8 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
+                .register(new RequestForwarder(ClientSsl.context(restConfig.httpsSslSettings())))
+                .register(new RequestForwarder.BodyKeeper())
                 .register(new EmptyErrorBodyFilter())
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))

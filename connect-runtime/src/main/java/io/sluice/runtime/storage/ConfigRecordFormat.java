@@ -20,6 +20,8 @@ final class ConfigRecordFormat {
     static final String TARGET_STATE_PREFIX = "target-state-";
     static final String TASK_PREFIX = "task-";
     static final String COMMIT_PREFIX = "commit-";
+    static final String RESTART_PREFIX = "restart-connector-";
+    static final String SESSION_KEY = "session-key";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
@@ -54,6 +56,38 @@ final class ConfigRecordFormat {
         ObjectNode node = JSON.createObjectNode();
         node.put("tasks", tasks);
         return write(node);
+    }
+
+    /** Apache's restart request value: {"include-tasks": bool, "only-failed": bool}. */
+    static byte[] restartRequest(boolean includeTasks, boolean onlyFailed) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("include-tasks", includeTasks);
+        node.put("only-failed", onlyFailed);
+        return write(node);
+    }
+
+    static ConfigStore.RestartRequest parseRestartRequest(String connector, byte[] value) {
+        JsonNode node = read(value);
+        return new ConfigStore.RestartRequest(connector, node.path("include-tasks").asBoolean(false),
+                node.path("only-failed").asBoolean(false));
+    }
+
+    /** Apache's session key value: {"key": base64, "algorithm": ..., "creation-timestamp": ms}. */
+    static byte[] sessionKey(SessionKey key) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("key", java.util.Base64.getEncoder().encodeToString(key.key()));
+        node.put("algorithm", key.algorithm());
+        node.put("creation-timestamp", key.creationTimestamp());
+        return write(node);
+    }
+
+    static SessionKey parseSessionKey(byte[] value) {
+        JsonNode node = read(value);
+        if (!node.hasNonNull("key") || !node.hasNonNull("algorithm")) {
+            throw new IllegalArgumentException("Session key record needs \"key\" and \"algorithm\"");
+        }
+        return new SessionKey(java.util.Base64.getDecoder().decode(node.get("key").asText()),
+                node.get("algorithm").asText(), node.path("creation-timestamp").asLong());
     }
 
     static Map<String, String> parseProperties(byte[] value) {

@@ -18,6 +18,18 @@ public interface ConfigStore extends AutoCloseable {
         void onTargetStateChange(String connector);
 
         void onTaskConfigUpdate(String connector);
+
+        /** A restart of the connector (and, as asked, its tasks) requested through any worker. */
+        default void onRestartRequest(RestartRequest request) {
+        }
+
+        /** The leader wrote a new session key for signing requests between workers. */
+        default void onSessionKeyUpdate(SessionKey key) {
+        }
+    }
+
+    /** A request to restart a connector and, when includeTasks, its tasks (only failed ones when onlyFailed). */
+    record RestartRequest(String connector, boolean includeTasks, boolean onlyFailed) {
     }
 
     /** Reads the store to its end; after this, snapshot() is complete. */
@@ -27,6 +39,15 @@ public interface ConfigStore extends AutoCloseable {
 
     ClusterConfigState snapshot();
 
+    /** The latest session key, or null when no leader has written one yet. */
+    SessionKey sessionKey();
+
+    /** Writes a new session key (the leader does, when there is none or it expired). */
+    void putSessionKey(SessionKey key);
+
+    /** Returns once every record written to the store before the call is in snapshot(). */
+    void readToEnd();
+
     void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState);
 
     void removeConnectorConfig(String connector);
@@ -34,6 +55,9 @@ public interface ConfigStore extends AutoCloseable {
     void putTargetState(String connector, TargetState state);
 
     void putTaskConfigs(String connector, List<Map<String, String>> taskConfigs);
+
+    /** Records a restart request that every worker reads and acts on for what it runs. */
+    void putRestartRequest(RestartRequest request);
 
     @Override
     void close();

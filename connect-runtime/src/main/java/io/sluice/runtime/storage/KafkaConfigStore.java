@@ -30,6 +30,7 @@ public final class KafkaConfigStore implements ConfigStore {
     private final Map<String, List<Map<String, String>>> taskConfigs = new HashMap<>();
     private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
     private long offset = -1;
+    private SessionKey sessionKey;
     private volatile Listener listener;
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
@@ -79,6 +80,24 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public SessionKey sessionKey() {
+        synchronized (lock) {
+            return sessionKey;
+        }
+    }
+
+    @Override
+    public void putSessionKey(SessionKey key) {
+        write(List.of(entry(ConfigRecordFormat.SESSION_KEY.getBytes(StandardCharsets.UTF_8),
+                ConfigRecordFormat.sessionKey(key))), "write a new session key");
+    }
+
+    @Override
+    public void readToEnd() {
+        topic.readToEnd();
+    }
+
+    @Override
     public void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
         if (targetState != null) {
@@ -117,6 +136,13 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public void putRestartRequest(RestartRequest request) {
+        write(List.of(entry(ConfigRecordFormat.key(ConfigRecordFormat.RESTART_PREFIX, request.connector()),
+                ConfigRecordFormat.restartRequest(request.includeTasks(), request.onlyFailed()))),
+                "request a restart of connector " + request.connector());
+    }
+
+    @Override
     public void close() {
         topic.close();
     }
@@ -137,10 +163,14 @@ public final class KafkaConfigStore implements ConfigStore {
                 event = applyTargetState(key.substring(ConfigRecordFormat.TARGET_STATE_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.TASK_PREFIX)) {
                 applyTask(key, value);
+            } else if (key.equals(ConfigRecordFormat.SESSION_KEY)) {
+                event = applySessionKey(value);
+            } else if (key.startsWith(ConfigRecordFormat.RESTART_PREFIX)) {
+                event = applyRestart(key.substring(ConfigRecordFormat.RESTART_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.COMMIT_PREFIX)) {
                 event = applyCommit(key.substring(ConfigRecordFormat.COMMIT_PREFIX.length()), value);
             } else {
-                // Apache also writes session keys, task counts and restart requests; they are not ours
+                // Apache also writes task counts and fencing records; they are not ours
                 log.debug("Ignoring config record {}", key);
             }
         }
@@ -163,6 +193,29 @@ public final class KafkaConfigStore implements ConfigStore {
         }
         connectorConfigs.put(connector, Map.copyOf(ConfigRecordFormat.parseProperties(value)));
         return l -> l.onConnectorConfigUpdate(connector);
+    }
+
+    private Consumer<Listener> applySessionKey(byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            SessionKey key = ConfigRecordFormat.parseSessionKey(value);
+            sessionKey = key;
+            return l -> l.onSessionKeyUpdate(key);
+        } catch (IllegalArgumentException e) {
+            log.warn("Ignoring a malformed session key record: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A restart is an event, not state: one read during the initial catch-up is history and is dropped. */
+    private Consumer<Listener> applyRestart(String connector, byte[] value) {
+        if (value == null || !connectorConfigs.containsKey(connector)) {
+            return null;
+        }
+        RestartRequest request = ConfigRecordFormat.parseRestartRequest(connector, value);
+        return l -> l.onRestartRequest(request);
     }
 
     private Consumer<Listener> applyTargetState(String connector, byte[] value) {

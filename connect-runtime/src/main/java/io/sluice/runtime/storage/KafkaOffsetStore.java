@@ -72,15 +72,28 @@ public final class KafkaOffsetStore implements OffsetStore {
     /** Completes once Kafka acknowledged every write and the store has read them back. */
     @Override
     public CompletableFuture<Void> write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
+        try {
+            return writeRaw(records(connector, offsets));
+        } catch (StoreException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public String transactionalTopic() {
+        return topic.name();
+    }
+
+    @Override
+    public List<Map.Entry<byte[], byte[]>> records(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>(offsets.size());
         try {
             offsets.forEach((partition, offset) ->
                     records.add(new AbstractMap.SimpleEntry<>(format.key(connector, partition), format.value(offset))));
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new StoreException(
-                    "Cannot serialize offsets of connector " + connector + ": " + e.getMessage(), e));
+            throw new StoreException("Cannot serialize offsets of connector " + connector + ": " + e.getMessage(), e);
         }
-        return writeRaw(records);
+        return records;
     }
 
     /** Writes already-serialized offset records; completes once acknowledged and read back. */

@@ -1,5 +1,6 @@
 package io.sluice.runtime.storage;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -24,6 +25,16 @@ public interface OffsetStore extends AutoCloseable {
      * Kafka acknowledged every write, or completes exceptionally.
      */
     CompletableFuture<Void> write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets);
+
+    /** The topic a producer writes offsets to in its own transaction (exactly-once source); null when none. */
+    default String transactionalTopic() {
+        return null;
+    }
+
+    /** The records {@link #write} would produce for these offsets, for a producer's transaction. */
+    default List<Map.Entry<byte[], byte[]>> records(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
+        throw new UnsupportedOperationException("This offset store cannot take offsets in a producer's transaction");
+    }
 
     @Override
     void close();

@@ -55,6 +55,11 @@ final class StoreTopic implements AutoCloseable {
         return timeout;
     }
 
+    /** Returns once every record written before the call has been applied. */
+    void readToEnd() {
+        log.readToEnd(timeout);
+    }
+
     /** Writes records; completes once Kafka acknowledged them and the store has read them back. */
     CompletableFuture<Void> write(List<Map.Entry<byte[], byte[]>> records) {
         return log.sendAll(records).thenCompose(acked -> log.readToEndAsync());

@@ -46,7 +46,7 @@ final class SourceTaskRunner extends TaskRunner {
     /** What a source task runner needs besides its plugin instances. */
     record Setup(OffsetStore offsets, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
                  TopicCreation topicCreation, ScheduledExecutorService committer, long flushIntervalMs, long flushTimeoutMs,
-                 PluginMetrics metrics, SourceTaskMetrics taskMetrics) {
+                 PluginMetrics metrics, SourceTaskMetrics taskMetrics, SourceTransactions.Boundary transactions) {
     }
 
     private final SourceTask task;
@@ -67,6 +67,8 @@ final class SourceTaskRunner extends TaskRunner {
     private SourceTopicCreator topics;
     private ScheduledFuture<?> commitSchedule;
     private boolean reportedPaused;
+    /** Exactly-once source: null unless the worker enables it. */
+    private SourceTransactions transactions;
 
     SourceTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SourceTask task,
                      Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SourceRecord> transforms,
@@ -87,6 +89,9 @@ final class SourceTaskRunner extends TaskRunner {
     @Override
     protected void initializeAndStart() {
         producer = new KafkaProducer<>(setup.producerConfig());
+        if (setup.transactions() != null) {
+            transactions = new SourceTransactions(producer, setup.offsets(), id.connector(), setup.transactions());
+        }
         if (setup.topicCreation() != null) {
             topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
         }
@@ -108,15 +113,18 @@ final class SourceTaskRunner extends TaskRunner {
             }
         });
         task.start(taskConfig);
-        log.info("{} started", this);
-        commitSchedule = setup.committer().scheduleAtFixedRate(this::scheduledCommit,
-                setup.flushIntervalMs(), setup.flushIntervalMs(), TimeUnit.MILLISECONDS);
+        log.info("{} started{}", this, setup.transactions() == null ? "" : " (exactly once: records and offsets in transactions)");
+        if (setup.transactions() == null) {
+            commitSchedule = setup.committer().scheduleAtFixedRate(this::scheduledCommit,
+                    setup.flushIntervalMs(), setup.flushIntervalMs(), TimeUnit.MILLISECONDS);
+        }
     }
 
     @Override
     protected void execute() {
         while (!isStopping()) {
             if (targetState() == TargetState.PAUSED) {
+                commitTransaction();
                 if (!reportedPaused) {
                     reportedPaused = true;
                     status.task(id, State.PAUSED);
@@ -131,8 +139,32 @@ final class SourceTaskRunner extends TaskRunner {
             throwIfSendFailed();
             List<SourceRecord> batch = poll();
             if (batch != null && !batch.isEmpty()) {
+                if (transactions != null) {
+                    transactions.begin();
+                    transactions.add(batch);
+                }
                 send(batch);
             }
+            if (transactions != null && transactions.due()) {
+                commitTransaction();
+            }
+        }
+    }
+
+    /**
+     * Adds the offsets of the transaction's records to it and commits: a consumer reading committed data
+     * sees the records exactly when the offsets say they were delivered. Then the task's commit().
+     */
+    private void commitTransaction() {
+        if (transactions == null || !transactions.open()) {
+            return;
+        }
+        transactions.commit();
+        throwIfSendFailed();
+        try {
+            task.commit();
+        } catch (Throwable t) {
+            log.error("{} commit() threw", this, t);
         }
     }
 
@@ -275,8 +307,11 @@ final class SourceTaskRunner extends TaskRunner {
         if (commitSchedule != null) {
             commitSchedule.cancel(false);
         }
+        if (transactions != null) {
+            closeTransaction(started && !failed && !isCancelled());
+        }
         try {
-            if (started && producer != null && !isCancelled()) {
+            if (started && producer != null && !isCancelled() && setup.transactions() == null) {
                 // after a failed send, the failed record is never acked: waiting for it would only delay the stop
                 boolean wait = sendFailure.get() == null;
                 if (wait && !submitted.awaitAllAcked(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS)) {
@@ -303,6 +338,23 @@ final class SourceTaskRunner extends TaskRunner {
         Utils.closeQuietly(converters, "converters");
         Utils.closeQuietly(errors, "error handler");
         log.info("{} stopped", this);
+    }
+
+    /**
+     * A stopping task commits what it polled; a failed or cancelled one aborts, so neither its records nor
+     * its offsets count. Offsets never go outside a transaction: an acknowledged record of an aborted
+     * transaction is not delivered.
+     */
+    private void closeTransaction(boolean commit) {
+        try {
+            if (commit) {
+                commitTransaction();
+            } else {
+                transactions.abort();
+            }
+        } catch (RuntimeException e) {
+            log.warn("{} could not {} its open transaction; it is aborted", this, commit ? "commit" : "abort", e);
+        }
     }
 
     @Override

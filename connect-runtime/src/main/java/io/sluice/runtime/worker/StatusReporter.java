@@ -21,6 +21,7 @@ final class StatusReporter {
     private final StatusStore store;
     private final IntSupplier generation;
     private final boolean trackTopics;
+    private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
     private volatile ConnectMetrics metrics;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
@@ -69,7 +70,59 @@ final class StatusReporter {
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
         log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
-        task(id, State.FAILED, trace(error));
+        String trace = trace(error);
+        task(id, State.FAILED, trace);
+        onTaskFailure.accept(id, trace);
+    }
+
+    /** Rewrites a failed task's status with a note (e.g. when it restarts) before its trace. */
+    void taskFailedNote(ConnectorTaskId id, String noteAndTrace) {
+        task(id, State.FAILED, noteAndTrace);
+    }
+
+    /** Who hears of each task failure, after its FAILED status is written. */
+    void onTaskFailure(java.util.function.BiConsumer<ConnectorTaskId, String> listener) {
+        this.onTaskFailure = listener;
+    }
+
+    /**
+     * A task stopped here: UNASSIGNED, unless a newer generation's worker already reported the task (Apache's
+     * safe write), so a worker that lost the task late can't hide that it runs elsewhere.
+     */
+    void taskStopped(ConnectorTaskId id) {
+        TaskStatus current = currentOrNull(() -> store.get(id));
+        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
+            task(id, State.UNASSIGNED, null);
+        } else if (metrics != null) {
+            metrics.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
+        }
+    }
+
+    /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
+    void connectorStopped(String connector) {
+        ConnectorStatus current = currentOrNull(() -> store.get(connector));
+        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
+            connector(connector, State.UNASSIGNED, null);
+        } else if (metrics != null) {
+            metrics.connectorState(connector, State.UNASSIGNED);
+        }
+    }
+
+    /** The task's status as the store has it now, or null. */
+    TaskStatus current(ConnectorTaskId id) {
+        return currentOrNull(() -> store.get(id));
+    }
+
+    private boolean mayOverwrite(String writer, int writerGeneration) {
+        return workerId.equals(writer) || writerGeneration <= generation.getAsInt();
+    }
+
+    private static <T> T currentOrNull(java.util.function.Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private void connector(String connector, State state, String trace) {

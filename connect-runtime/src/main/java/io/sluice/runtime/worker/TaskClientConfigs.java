@@ -48,6 +48,18 @@ final class TaskClientConfigs {
         return props;
     }
 
+    /**
+     * Producer of a source task writing records and offsets in transactions: Apache's transactional id
+     * {group.id}-{connector}-{task}, so the task's next instance, wherever it runs, fences this one.
+     */
+    Map<String, Object> transactionalProducer(ConnectorTaskId id, Map<String, String> connectorConfig) {
+        Map<String, Object> props = producer(id, connectorConfig);
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, worker.groupId() + "-" + id.connector() + "-" + id.task());
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        return props;
+    }
+
     /** Consumer of a sink task: group connect-&lt;name&gt;, manual commits, byte[] deserializers. */
     Map<String, Object> consumer(ConnectorTaskId id, Map<String, String> connectorConfig) {
         Map<String, Object> props = new HashMap<>();

@@ -68,8 +68,11 @@ final class TaskFactory {
                 TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
                 chain = transforms;
                 TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
-                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, clients.producer(id, conn), admin,
-                        creation, committer, interval, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()));
+                SourceTransactions.Boundary transactions = SourceTransactions.of(worker, conn);
+                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, transactions == null
+                        ? clients.producer(id, conn) : clients.transactionalProducer(id, conn), admin,
+                        creation, committer, interval, timeout, metrics,
+                        connectMetrics.sourceTask(id.connector(), id.task()), transactions);
                 errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }

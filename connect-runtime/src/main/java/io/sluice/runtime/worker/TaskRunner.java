@@ -66,7 +66,7 @@ abstract class TaskRunner implements Runnable {
                     log.warn("{} failed to close cleanly", this, t);
                 }
                 if (!failed && !cancelled) {
-                    status.task(id, State.UNASSIGNED);
+                    status.taskStopped(id);
                 }
             }
         }

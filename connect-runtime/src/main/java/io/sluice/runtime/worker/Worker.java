@@ -8,7 +8,9 @@ import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.storage.TaskStatus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -54,6 +56,9 @@ public final class Worker implements AutoCloseable {
     private final ScheduledThreadPoolExecutor committer;
     private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
     private final Map<ConnectorTaskId, TaskRunner> tasks = new ConcurrentHashMap<>();
+    /** The configs each task was started with, so an automatic restart can start it again. */
+    private final Map<ConnectorTaskId, List<Map<String, String>>> taskSpecs = new ConcurrentHashMap<>();
+    private final TaskRestarts restarts;
     private volatile int generation;
     private volatile boolean closed;
 
@@ -72,6 +77,8 @@ public final class Worker implements AutoCloseable {
         this.committer.setRemoveOnCancelPolicy(true);
         this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer,
                 connectMetrics);
+        this.restarts = new TaskRestarts(config, status, this::restartFailedTask);
+        status.onTaskFailure(restarts::failed);
     }
 
     /** This worker's metrics (JMX, GET /metrics, the live figures of the REST status). */
@@ -167,6 +174,7 @@ public final class Worker implements AutoCloseable {
         if (tasks.containsKey(id)) {
             throw new ConnectException("Task " + id + " is already running on this worker");
         }
+        taskSpecs.put(id, List.of(connectorConfig, taskConfig));
         try {
             TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target,
                     pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
@@ -182,6 +190,28 @@ public final class Worker implements AutoCloseable {
             if (built && !tasks.containsKey(id)) {
                 connectMetrics.taskRemoved(id.connector(), id.task());
             }
+        }
+    }
+
+    /**
+     * An automatic restart: starts the task again with the configs it had, unless it was stopped or
+     * replaced meanwhile (then whoever did that decided what runs) or it is not FAILED here any more.
+     */
+    private void restartFailedTask(ConnectorTaskId id) {
+        TaskRunner failed = tasks.get(id);
+        List<Map<String, String>> spec = taskSpecs.get(id);
+        TaskStatus current = status.current(id);
+        if (closed || failed == null || spec == null || current == null || current.state() != State.FAILED || !workerId.equals(current.workerId())
+                || !tasks.remove(id, failed)) {
+            return;
+        }
+        failed.stop();
+        failed.awaitStop(gracefulTimeoutMs());
+        log.info("Restarting failed task {} automatically", id);
+        try {
+            startTask(id, spec.get(0), spec.get(1), failed.targetState());
+        } catch (ConnectException alreadyStarted) {
+            log.debug("Task {} was started meanwhile; leaving it", id, alreadyStarted);
         }
     }
 
@@ -217,6 +247,7 @@ public final class Worker implements AutoCloseable {
         List<TaskRunner> stopping = new ArrayList<>();
         for (ConnectorTaskId id : ids) {
             TaskRunner runner = tasks.remove(id);
+            taskSpecs.remove(id);
             if (runner != null) {
                 log.info("Stopping task {}", id);
                 runner.stop();
@@ -234,6 +265,11 @@ public final class Worker implements AutoCloseable {
 
     public Set<String> connectorNames() {
         return new TreeSet<>(connectors.keySet());
+    }
+
+    /** Every task running on this worker. */
+    public Set<ConnectorTaskId> taskIds() {
+        return new TreeSet<>(tasks.keySet());
     }
 
     public Set<ConnectorTaskId> taskIds(String connector) {
@@ -279,6 +315,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         closed = true;
+        restarts.close();
         stopTasks(new ArrayList<>(tasks.keySet()));
         for (String name : new ArrayList<>(connectors.keySet())) {
             stopConnector(name);

@@ -144,7 +144,7 @@ final class WorkerConnector {
                     connector.stop();
                 }
                 if (phase != Phase.FAILED) {
-                    status.connector(name, State.UNASSIGNED);
+                    status.connectorStopped(name);
                 }
                 phase = Phase.STOPPED;
                 return null;

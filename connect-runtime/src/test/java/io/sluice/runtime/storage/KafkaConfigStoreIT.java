@@ -126,6 +126,30 @@ class KafkaConfigStoreIT {
     }
 
     @Test
+    void restartRequestsAndSessionKeysReachOtherWorkersInApacheFormat() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        SessionKey key = new SessionKey(new byte[] {1, 2, 3, 4}, "HmacSHA256", 42);
+        try (KafkaConfigStore mine = newStore(); KafkaConfigStore other = newStore()) {
+            mine.setListener(new RecordingListener(events));
+            other.putConnectorConfig("src", CONFIG, TargetState.STARTED);
+            other.putRestartRequest(new ConfigStore.RestartRequest("src", true, false));
+            other.putSessionKey(key);
+
+            Await.until(() -> events.contains("restart src tasks=true onlyFailed=false") && events.contains("key 42"),
+                    Duration.ofSeconds(30), "restart and session key events from the other store: " + events);
+            assertEquals(key, mine.sessionKey());
+        }
+        try (KafkaConfigStore reopened = newStore()) {
+            assertEquals(key, reopened.sessionKey(), "the key is state: a restarted worker has it");
+        }
+        List<String> records = KafkaTestBroker.consumeAll(topic, 4, Duration.ofSeconds(30)).stream()
+                .map(r -> r.key() + "=" + r.value()).toList();
+        assertTrue(records.contains("restart-connector-src={\"include-tasks\":true,\"only-failed\":false}"), records::toString);
+        assertTrue(records.contains("session-key={\"key\":\"AQIDBA==\",\"algorithm\":\"HmacSHA256\","
+                + "\"creation-timestamp\":42}"), records::toString);
+    }
+
+    @Test
     void aConfigTopicWithSeveralPartitionsIsRefused() {
         KafkaTestBroker.createTopic(topic, 3);
         try (KafkaConfigStore store = new KafkaConfigStore(KafkaTestBroker.clientConfig(), topic, 1, (short) 1)) {
@@ -168,6 +192,17 @@ class KafkaConfigStoreIT {
         @Override
         public void onTaskConfigUpdate(String connector) {
             events.add("tasks " + connector);
+        }
+
+        @Override
+        public void onRestartRequest(ConfigStore.RestartRequest request) {
+            events.add("restart " + request.connector() + " tasks=" + request.includeTasks()
+                    + " onlyFailed=" + request.onlyFailed());
+        }
+
+        @Override
+        public void onSessionKeyUpdate(SessionKey key) {
+            events.add("key " + key.creationTimestamp());
         }
     }
 }

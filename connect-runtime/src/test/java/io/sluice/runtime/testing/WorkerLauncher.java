@@ -22,6 +22,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private Process process;
     private final int restPort;
     private final String maxHeap;
+    private boolean distributed;
 
     public WorkerLauncher(Path workDir, int restPort, Map<String, String> workerProps) {
         this(workDir, restPort, "512m", workerProps);
@@ -47,12 +48,22 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** Makes the worker join the cluster named by its group.id (bin/connect --distributed). */
+    public WorkerLauncher distributed() {
+        this.distributed = true;
+        return this;
+    }
+
     /** Starts the worker JVM and waits until its REST API answers. */
     public RestClient start(String... connectorFiles) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "io.sluice.runtime.cli.ConnectMain", workerConfig.toString()));
+                "io.sluice.runtime.cli.ConnectMain"));
+        if (distributed) {
+            command.add("--distributed");
+        }
+        command.add(workerConfig.toString());
         command.addAll(List.of(connectorFiles));
         try {
             process = new ProcessBuilder(command).directory(workDir.toFile())
@@ -97,6 +108,11 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** The exit code of the stopped worker JVM: 143 after a clean stop on SIGTERM, 137 after SIGKILL. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     /** SIGKILL: the worker gets no chance to flush or commit anything. */
     public void kill() {
         if (process != null && process.isAlive()) {
@@ -112,6 +128,15 @@ public final class WorkerLauncher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Everything the worker logged so far, for tests that check what it did. */
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

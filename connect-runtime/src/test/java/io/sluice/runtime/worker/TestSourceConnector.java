@@ -26,6 +26,8 @@ public class TestSourceConnector extends SourceConnector {
 
     static final class Observed {
         final AtomicInteger polls = new AtomicInteger();
+        final AtomicInteger starts = new AtomicInteger();
+        final AtomicInteger failedPolls = new AtomicInteger();
         final AtomicInteger commits = new AtomicInteger();
         final Set<Long> committed = ConcurrentHashMap.newKeySet();
         volatile String pollThread;
@@ -82,6 +84,7 @@ public class TestSourceConnector extends SourceConnector {
         private long count;
         private long next;
         private boolean failOnPoll;
+        private int failFirstPolls;
         private Observed observed;
         private Map<String, Object> partition;
 
@@ -90,7 +93,9 @@ public class TestSourceConnector extends SourceConnector {
             topic = props.get("topic");
             count = Long.parseLong(props.getOrDefault("count", "-1"));
             failOnPoll = Boolean.parseBoolean(props.getOrDefault("fail.on.poll", "false"));
+            failFirstPolls = Integer.parseInt(props.getOrDefault("fail.first.polls", "0"));
             observed = observed(props.get("name"));
+            observed.starts.incrementAndGet();
             partition = Map.of("source", props.get("name"));
             Map<String, Object> offset = context.offsetStorageReader().offset(partition);
             observed.startOffset = offset;
@@ -103,7 +108,7 @@ public class TestSourceConnector extends SourceConnector {
             observed.pollThread = Thread.currentThread().getName();
             observed.contextLoaderOfPoll = String.valueOf(Thread.currentThread().getContextClassLoader());
             observed.mdcOfPoll = org.slf4j.MDC.get("connector.context");
-            if (failOnPoll) {
+            if (failOnPoll || observed.failedPolls.getAndIncrement() < failFirstPolls) {
                 throw new IllegalStateException("poll failed on purpose");
             }
             if (count < 0) {

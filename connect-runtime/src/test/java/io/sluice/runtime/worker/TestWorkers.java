@@ -25,7 +25,14 @@ final class TestWorkers {
     }
 
     static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses) {
-        WorkerConfig config = new WorkerConfig(workerProps());
+        return worker(offsets, statuses, Map.of());
+    }
+
+    /** A worker with extra worker properties. */
+    static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses, Map<String, String> extra) {
+        Map<String, String> props = workerProps();
+        props.putAll(extra);
+        WorkerConfig config = new WorkerConfig(props);
         Plugins plugins = new Plugins(List.of(), "only_scan");
         Worker worker = new Worker("test-worker", config, KafkaTestBroker.bootstrapServers(), plugins,
                 new ConfigProviders(config, plugins), offsets, statuses);

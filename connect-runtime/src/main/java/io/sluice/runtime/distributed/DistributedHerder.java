@@ -1,0 +1,337 @@
+package io.sluice.runtime.distributed;
+
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
+import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
+import io.sluice.runtime.herder.AbstractHerder;
+import io.sluice.runtime.herder.ConnectorOffsets;
+import io.sluice.runtime.herder.ConnectorStateInfo;
+import io.sluice.runtime.herder.ControlThread;
+import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.herder.InternalRequestSignature;
+import io.sluice.runtime.herder.RequestTargetException;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ClusterConfigState;
+import io.sluice.runtime.storage.ConfigStore;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.Worker;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The herder of one worker in a cluster. Kafka's group protocol decides which worker runs which connector
+ * and task; only the group leader writes connector configs, target states and task configs; every worker
+ * reads the config topic and runs what it is assigned ({@link AssignedWork}). Requests that change
+ * something are refused with the leader's URL on the other workers, and the REST layer forwards them.
+ */
+public final class DistributedHerder extends AbstractHerder {
+    private static final Logger log = LoggerFactory.getLogger(DistributedHerder.class);
+    /** How long a change waits for this worker to join the cluster before it is refused with a 409. */
+    private static final long JOIN_WAIT_MS = 60_000;
+
+    private final URI restUrl;
+    private final GroupMember member;
+    private final AssignedWork work;
+    private final Thread groupThread;
+    private final CountDownLatch joined = new CountDownLatch(1);
+    private final AtomicReference<String> rejoinReason = new AtomicReference<>();
+    private final SessionKeys keys;
+    private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
+    private volatile boolean running;
+    /** When the leader rebalances to hand out the held-back work of departed workers; group thread only. */
+    private long scheduledRejoinAtMs;
+
+    /**
+     * @param interWorkerSsl the TLS context of this worker's requests to the others (the ssl.* settings of its
+     *                       HTTPS listener, as Apache's)
+     */
+    public DistributedHerder(String workerId, URI restUrl, WorkerConfig config, Map<String, Object> clientConfig,
+                             javax.net.ssl.SSLContext interWorkerSsl, Worker worker, ConfigStore configStore,
+                             StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
+        super(workerId, worker, configStore, statusStore, configProviders, plugins);
+        this.restUrl = restUrl;
+        this.keys = new SessionKeys(config);
+        WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
+        this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
+        GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
+                config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
+                config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
+                config.getInt(WorkerConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS));
+        this.member = new GroupMember(settings, clientConfig, "sluice-worker-" + workerId, this::memberMetadata,
+                this::latestConfig, new Rebalances());
+        this.groupThread = new Thread(this::runGroup, "sluice-group-member");
+        groupThread.setDaemon(true);
+    }
+
+    @Override
+    public void start() {
+        configStore.setListener(work);
+        running = true;
+        groupThread.start();
+        log.info("Worker {} joining Connect cluster as {}", workerId, restUrl);
+    }
+
+    /** A connector's own steps for {@link AssignedWork}, which lives beside the herder but not inside it. */
+    List<Map<String, String>> taskConfigsOf(String name, Map<String, String> rawConfig) {
+        return generateTaskConfigs(name, rawConfig);
+    }
+
+    void startTaskOf(ClusterConfigState snapshot, ConnectorTaskId id) {
+        startTask(snapshot, id);
+    }
+
+    void submit(Runnable change) {
+        control.submit(change);
+    }
+
+    // --- requests ---
+
+    @Override
+    protected void beforeRead() {
+        configStore.readToEnd();
+    }
+
+    @Override
+    public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
+                                      TargetState initialState) {
+        leaderOnly("create or update connectors");
+        Map<String, String> valid = validated(name, config);
+        return onLeader("create or update connectors", () -> {
+            ClusterConfigState snapshot = configStore.snapshot();
+            boolean exists = snapshot.contains(name);
+            if (exists && !allowReplace) {
+                throw HerderException.alreadyExists(name);
+            }
+            // an update keeps the stored target state: writing it again would be a spurious change
+            configStore.putConnectorConfig(name, valid, exists ? null : targetFor(snapshot, name, initialState));
+            log.info("{} connector {}", exists ? "Updated" : "Created", name);
+            return new Created(!exists, info(configStore.snapshot(), name));
+        });
+    }
+
+    @Override
+    public void deleteConnector(String name) {
+        onLeader("delete connectors", () -> {
+            existing(name);
+            removeConnector(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void setTargetState(String name, TargetState state) {
+        onLeader("change target states", () -> {
+            if (existing(name).targetState(name) != state) {
+                configStore.putTargetState(name, state);
+                log.info("Connector {} target state -> {}", name, state);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
+        onLeader("restart connectors", () -> {
+            existing(name);
+            // every worker reads the request and restarts what it runs of the connector
+            configStore.putRestartRequest(new ConfigStore.RestartRequest(name, includeTasks, onlyFailed));
+            return null;
+        });
+        return connectorStatus(name);
+    }
+
+    @Override
+    public void restartTask(ConnectorTaskId id) {
+        beforeRead();
+        ClusterConfigState snapshot = existing(id.connector());
+        if (id.task() < 0 || id.task() >= snapshot.taskConfigs(id.connector()).size()) {
+            throw HerderException.taskNotFound(id.connector(), id.task());
+        }
+        Assignment assignment = work.assignment();
+        String owner = assignment == null ? null : assignment.ownerUrl(id);
+        if (owner == null) {
+            throw new HerderException(409, "Task " + id + " is not assigned to any worker right now (a rebalance is "
+                    + "in progress); try again shortly");
+        }
+        if (!URI.create(owner).equals(restUrl)) {
+            throw new RequestTargetException(URI.create(owner), "Task " + id + " runs on worker " + owner);
+        }
+        control.call(() -> {
+            work.restartTask(id);
+            return null;
+        });
+    }
+
+    @Override
+    public String alterConnectorOffsets(String name, ConnectorOffsets offsets) {
+        return onLeader("change offsets", () -> alterOffsets(name, stoppedConnectorConfig(name), offsets));
+    }
+
+    @Override
+    public String resetConnectorOffsets(String name) {
+        return onLeader("change offsets", () -> resetOffsets(name, stoppedConnectorConfig(name)));
+    }
+
+    @Override
+    public void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
+        onLeader("write task configs", () -> {
+            keys.verify(signature, configStore.sessionKey());
+            existing(name);
+            configStore.putTaskConfigs(name, taskConfigs);
+            return null;
+        });
+    }
+
+    @Override
+    protected boolean ready() {
+        return work.assignment() != null;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        member.wakeup();
+        try {
+            groupThread.join(ControlThread.REQUEST_TIMEOUT_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // stop the work before leaving the group, so no other worker starts it while it still runs here
+        control.close(work::stopAll);
+        member.close();
+    }
+
+    /** Runs a change on the control thread, on the leader only; other workers refuse it with the leader's URL. */
+    private <T> T onLeader(String what, java.util.concurrent.Callable<T> change) {
+        leaderOnly(what);
+        return control.call(() -> {
+            leaderOnly(what);
+            configStore.readToEnd();
+            return change.call();
+        });
+    }
+
+    private void leaderOnly(String what) {
+        try {
+            if (!joined.await(JOIN_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                throw new HerderException(409, "This worker has not joined the cluster yet; try again shortly");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HerderException(503, "Interrupted while waiting to join the cluster");
+        }
+        Assignment assignment = work.assignment();
+        if (!work.isLeader()) {
+            if (assignment == null || assignment.leaderUrl() == null) {
+                throw new HerderException(409, "The cluster has no leader right now (a rebalance is in progress); "
+                        + "try again shortly");
+            }
+            throw new RequestTargetException(URI.create(assignment.leaderUrl()), "Only the leader can " + what);
+        }
+    }
+
+    // --- group membership ---
+
+    private MemberMetadata memberMetadata() {
+        return new MemberMetadata(restUrl.toString(), configStore.snapshot().offset(), worker.connectorNames(),
+                worker.taskIds());
+    }
+
+    private ClusterConfigState latestConfig() {
+        configStore.readToEnd();
+        return configStore.snapshot();
+    }
+
+    /** Asks for a rebalance from any thread: the group thread rejoins at its next turn. */
+    private void requestRebalance(String reason) {
+        rejoinReason.set(reason);
+        member.wakeup();
+    }
+
+    private void runGroup() {
+        while (running) {
+            try {
+                String reason = rejoinReason.getAndSet(null);
+                if (reason != null) {
+                    member.requestRejoin(reason);
+                }
+                if (scheduledRejoinAtMs > 0 && System.currentTimeMillis() >= scheduledRejoinAtMs) {
+                    scheduledRejoinAtMs = 0;
+                    member.requestRejoin("the work of departed workers waited scheduled.rebalance.max.delay.ms");
+                }
+                member.poll(500);
+                work.retryPending();
+                rotateSessionKeyWhenDue();
+            } catch (WakeupException e) {
+                // a change asked for a rebalance, or the herder is closing: the loop looks at both
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.error("Group membership failed; retrying", e);
+                    pause(1_000);
+                }
+            }
+        }
+    }
+
+    /** The leader writes the first session key, and a new one each inter.worker.key.ttl.ms. */
+    private void rotateSessionKeyWhenDue() {
+        if (!work.isLeader() || !keys.due(configStore.sessionKey(), System.currentTimeMillis())
+                || !keyRotationQueued.compareAndSet(false, true)) {
+            return;
+        }
+        control.submit(() -> {
+            try {
+                long now = System.currentTimeMillis();
+                if (work.isLeader() && keys.due(configStore.sessionKey(), now)) {
+                    configStore.putSessionKey(keys.generate(now));
+                    log.info("Wrote a new session key for signing requests between workers");
+                }
+            } finally {
+                keyRotationQueued.set(false);
+            }
+        });
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // back off before retrying a failing broker, not to wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The outcomes of rebalances, from the group thread, applied on the control thread. */
+    private final class Rebalances implements WorkerCoordinator.RebalanceListener {
+        @Override
+        public void onAssigned(Assignment assignment, String memberId, int generation) {
+            String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
+            joined.countDown();
+            if (rejoin != null) {
+                requestRebalance(rejoin);
+            }
+            boolean leader = assignment.leaderId().equals(memberId);
+            scheduledRejoinAtMs = leader && assignment.delayMs() > 0
+                    ? System.currentTimeMillis() + assignment.delayMs() : 0;
+        }
+
+        @Override
+        public void onMembershipLost() {
+            control.call(() -> {
+                work.stopAll();
+                return null;
+            });
+        }
+    }
+}

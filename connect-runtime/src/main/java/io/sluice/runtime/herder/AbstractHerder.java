@@ -1,0 +1,258 @@
+package io.sluice.runtime.herder;
+
+import io.sluice.runtime.config.ConfigInfos;
+import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.plugins.PluginDesc;
+import io.sluice.runtime.plugins.PluginType;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ClusterConfigState;
+import io.sluice.runtime.storage.ConfigStore;
+import io.sluice.runtime.storage.ConnectorStatus;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.Worker;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every herder shares, whatever the cluster: reads from the config and status stores, validation,
+ * plugin listings and the steps a change is made of. Subclasses decide where and when changes happen.
+ */
+public abstract class AbstractHerder implements Herder {
+    private static final Logger log = LoggerFactory.getLogger(AbstractHerder.class);
+
+    protected final String workerId;
+    protected final Worker worker;
+    protected final ConfigStore configStore;
+    protected final StatusStore statusStore;
+    protected final ConfigProviders configProviders;
+    protected final Plugins plugins;
+    /** Where changes to what runs on this worker happen, one at a time. */
+    protected final ControlThread control = new ControlThread("sluice-herder");
+    private final ConnectorValidation validation;
+    private final ConnectorOffsetsService offsets;
+    private final PluginConfigs pluginConfigs;
+    private final ConnectorReads reads;
+
+    protected AbstractHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
+                             ConfigProviders configProviders, Plugins plugins) {
+        this.workerId = workerId;
+        this.worker = worker;
+        this.configStore = configStore;
+        this.statusStore = statusStore;
+        this.configProviders = configProviders;
+        this.plugins = plugins;
+        this.validation = new ConnectorValidation(plugins, configProviders);
+        this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
+        this.pluginConfigs = new PluginConfigs(plugins);
+        this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
+    }
+
+    /** Whether the herder finished starting (and, in a cluster, joined it). */
+    protected abstract boolean ready();
+
+    @Override
+    public boolean healthy(long timeoutMs) {
+        if (!ready()) {
+            return false;
+        }
+        try {
+            control.call(() -> null, timeoutMs);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Runs before every read; a herder whose store others write to catches up with them here. */
+    protected void beforeRead() {
+    }
+
+    @Override
+    public String workerId() {
+        return workerId;
+    }
+
+    @Override
+    public Collection<String> connectors() {
+        beforeRead();
+        return reads.connectors();
+    }
+
+    @Override
+    public ConnectorInfo connectorInfo(String name) {
+        beforeRead();
+        return reads.info(reads.existing(name), name);
+    }
+
+    @Override
+    public Map<String, String> connectorConfig(String name) {
+        beforeRead();
+        return reads.connectorConfig(name);
+    }
+
+    @Override
+    public ConnectorStateInfo connectorStatus(String name) {
+        beforeRead();
+        return reads.connectorStatus(name);
+    }
+
+    @Override
+    public ConnectorStateInfo.TaskState taskStatus(ConnectorTaskId id) {
+        beforeRead();
+        return reads.taskStatus(id);
+    }
+
+    @Override
+    public List<TaskInfo> taskConfigs(String name) {
+        beforeRead();
+        return reads.taskConfigs(name);
+    }
+
+    @Override
+    public Map<ConnectorTaskId, Map<String, String>> tasksConfig(String name) {
+        beforeRead();
+        return reads.tasksConfig(name);
+    }
+
+    @Override
+    public Collection<String> connectorActiveTopics(String name) {
+        beforeRead();
+        return reads.activeTopics(name);
+    }
+
+    @Override
+    public void resetConnectorActiveTopics(String name) {
+        beforeRead();
+        reads.existing(name);
+        statusStore.removeTopics(name);
+        log.info("Reset the active topics of connector {}", name);
+    }
+
+    @Override
+    public ConnectorOffsets connectorOffsets(String name) {
+        return offsets.offsets(name, connectorConfig(name));
+    }
+
+    @Override
+    public ConfigInfos validateConnectorConfig(Map<String, String> config) {
+        return validation.validate(config);
+    }
+
+    @Override
+    public List<PluginDesc> plugins(Collection<PluginType> types) {
+        List<PluginDesc> result = new ArrayList<>();
+        for (PluginType type : types) {
+            result.addAll(plugins.plugins(type));
+        }
+        return result;
+    }
+
+    @Override
+    public List<ConfigInfos.ConfigKeyInfo> connectorPluginConfig(String pluginName) {
+        return pluginConfigs.configKeys(pluginName);
+    }
+
+    @Override
+    public ConnectorInfo patchConnectorConfig(String name, Map<String, String> patch) {
+        Map<String, String> patched = new HashMap<>(connectorConfig(name));
+        patch.forEach((key, value) -> {
+            if (value == null) {
+                patched.remove(key);
+            } else {
+                patched.put(key, value);
+            }
+        });
+        return putConnectorConfig(name, patched, true, null).info();
+    }
+
+    // --- steps of changes, for subclasses ---
+
+    /** The current snapshot, or a 404 when the connector does not exist. */
+    protected ClusterConfigState existing(String name) {
+        return reads.existing(name);
+    }
+
+    protected ConnectorInfo info(ClusterConfigState snapshot, String name) {
+        return reads.info(snapshot, name);
+    }
+
+    /** The config to store for a create or update: named, without null values, and valid (or a 400). */
+    protected Map<String, String> validated(String name, Map<String, String> config) {
+        Map<String, String> withName = new HashMap<>(config);
+        withName.values().removeIf(Objects::isNull);
+        withName.put(ConnectorConfig.NAME, name);
+        validation.validateOrThrow(withName);
+        return Map.copyOf(withName);
+    }
+
+    /** The target state of a connector being put: its stored one, or the requested initial state of a new one. */
+    protected static TargetState targetFor(ClusterConfigState snapshot, String name, TargetState initialState) {
+        if (snapshot.contains(name)) {
+            return snapshot.targetState(name);
+        }
+        return initialState == null ? TargetState.STARTED : initialState;
+    }
+
+    /**
+     * Asks the running connector for its task configs, placeholders put back as submitted; null (and a
+     * FAILED connector status) when the connector fails to produce them.
+     */
+    protected List<Map<String, String>> generateTaskConfigs(String name, Map<String, String> rawConfig) {
+        List<Map<String, String>> generated;
+        try {
+            int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
+            generated = worker.connectorTaskConfigs(name, maxTasks);
+        } catch (RuntimeException e) {
+            log.error("Connector {} failed to generate task configs", name, e);
+            statusStore.put(new ConnectorStatus(name, State.FAILED, Traces.of(e), workerId, 0));
+            return null;
+        }
+        return TaskConfigs.withPlaceholders(generated, rawConfig, configProviders.resolve(rawConfig));
+    }
+
+    /** Offsets change only while nothing of the connector runs (Apache's check and wording). */
+    protected Map<String, String> stoppedConnectorConfig(String name) {
+        ClusterConfigState snapshot = existing(name);
+        if (snapshot.targetState(name) != TargetState.STOPPED || !snapshot.taskConfigs(name).isEmpty()
+                || !worker.taskIds(name).isEmpty()) {
+            throw HerderException.badRequest("Connectors must be in the STOPPED state before their offsets can be "
+                    + "modified. This can be done for the specified connector by issuing a 'PUT' request to the "
+                    + "'/connectors/" + name + "/stop' endpoint");
+        }
+        return snapshot.connectorConfigs().get(name);
+    }
+
+    protected String alterOffsets(String name, Map<String, String> config, ConnectorOffsets request) {
+        return offsets.alter(name, config, request);
+    }
+
+    protected String resetOffsets(String name, Map<String, String> config) {
+        return offsets.reset(name, config);
+    }
+
+    /** Removes a connector's config, target state and status from the stores. */
+    protected void removeConnector(String name) {
+        configStore.removeConnectorConfig(name);
+        statusStore.remove(name);
+        log.info("Deleted connector {}", name);
+    }
+
+    /** Starts task id with its stored config, if the snapshot still has it. */
+    protected void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
+        List<Map<String, String>> configs = snapshot.taskConfigs(id.connector());
+        if (id.task() < configs.size()) {
+            worker.startTask(id, snapshot.connectorConfigs().get(id.connector()), configs.get(id.task()),
+                    snapshot.targetState(id.connector()));
+        }
+    }
+}
