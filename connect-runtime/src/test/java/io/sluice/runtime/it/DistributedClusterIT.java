@@ -61,11 +61,9 @@ class DistributedClusterIT {
                 "plugin.path", pluginPath.toString(),
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "offset.flush.interval.ms", "500",
-                // the broker's minimum: a killed worker leaves the group after 6 s
-                "session.timeout.ms", "6000",
-                "heartbeat.interval.ms", "1000",
-                "scheduled.rebalance.max.delay.ms", "2000"));
+                // the group's session timeout and rebalance delay stay at their defaults: the failover
+                // test checks the default promise of 15 s
+                "offset.flush.interval.ms", "500"));
         // a killed sink task's consumer leaves its group as fast, so its partitions move on too
         props.put("consumer.session.timeout.ms", "6000");
         props.put("consumer.heartbeat.interval.ms", "1000");
