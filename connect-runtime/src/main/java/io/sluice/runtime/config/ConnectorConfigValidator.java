@@ -34,16 +34,21 @@ public final class ConnectorConfigValidator {
 
     private final Plugins plugins;
     private final Function<Map<String, String>, Map<String, String>> resolver;
+    private final boolean exactlyOnceSource;
 
     /** A validator that checks configs as given (placeholders are validated unresolved). */
     public ConnectorConfigValidator(Plugins plugins) {
-        this(plugins, (ConfigProviders) null);
+        this(plugins, null, false);
     }
 
-    /** A validator that resolves config provider placeholders first, as Apache does; providers may be null. */
-    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers) {
+    /**
+     * A validator that resolves config provider placeholders first, as Apache does (providers may be null), and,
+     * on a worker with exactly-once source enabled, runs KIP-618's preflight checks.
+     */
+    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource) {
         this.plugins = plugins;
         this.resolver = providers == null ? Function.identity() : providers::resolve;
+        this.exactlyOnceSource = exactlyOnceSource;
     }
 
     /** Validates a config, loading the connector named by its connector.class through the plugins. */
@@ -110,6 +115,9 @@ public final class ConnectorConfigValidator {
         }
         if (connectorError != null) {
             errorOn(values, ConnectorConfig.CONNECTOR_CLASS, connType).addErrorMessage(connectorError);
+        }
+        if (source && exactlyOnceSource) {
+            ExactlyOnceChecks.check((SourceConnector) connector, props, values);
         }
         ConfigInfos connectorInfos = ConfigInfosRenderer.render(connType, keys, values, new ArrayList<>(groups), raw);
         ConfigInfos header = validateConverter(raw, props, validated, ConnectorConfig.HEADER_CONVERTER,
@@ -198,7 +206,7 @@ public final class ConnectorConfigValidator {
         });
     }
 
-    private static ConfigValue errorOn(List<ConfigValue> values, String name, String value) {
+    static ConfigValue errorOn(List<ConfigValue> values, String name, String value) {
         for (ConfigValue v : values) {
             if (v.name().equals(name)) {
                 return v;

@@ -290,6 +290,8 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         }
         try {
             if (isLeader()) {
+                worker.fenceRemovedTasks(connector, snapshot.connectorConfigs().get(connector),
+                        snapshot.taskConfigs(connector).size(), wanted.size());
                 configStore.putTaskConfigs(connector, wanted);
             } else {
                 sendToLeader(connector, wanted);

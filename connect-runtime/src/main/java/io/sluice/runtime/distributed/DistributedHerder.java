@@ -189,6 +189,9 @@ public final class DistributedHerder extends AbstractHerder {
         onLeader("write task configs", () -> {
             keys.verify(signature, configStore.sessionKey());
             existing(name);
+            ClusterConfigState snapshot = configStore.snapshot();
+            worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
+                    taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);
             return null;
         });

@@ -51,7 +51,7 @@ public abstract class AbstractHerder implements Herder {
         this.statusStore = statusStore;
         this.configProviders = configProviders;
         this.plugins = plugins;
-        this.validation = new ConnectorValidation(plugins, configProviders);
+        this.validation = new ConnectorValidation(plugins, configProviders, worker.exactlyOnceSource());
         this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
         this.pluginConfigs = new PluginConfigs(plugins);
         this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);

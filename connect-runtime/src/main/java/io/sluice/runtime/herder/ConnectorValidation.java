@@ -10,8 +10,8 @@ import java.util.Map;
 public final class ConnectorValidation {
     private final ConnectorConfigValidator validator;
 
-    public ConnectorValidation(Plugins plugins, ConfigProviders providers) {
-        this.validator = new ConnectorConfigValidator(plugins, providers);
+    public ConnectorValidation(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource) {
+        this.validator = new ConnectorConfigValidator(plugins, providers, exactlyOnceSource);
     }
 
     /** Apache's validate answer: every framework and connector key with its errors. */

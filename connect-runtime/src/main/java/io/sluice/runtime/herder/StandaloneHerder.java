@@ -225,6 +225,8 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
         }
         if (!taskConfigs.equals(snapshot.taskConfigs(name))) {
             worker.stopTasks(worker.taskIds(name));
+            worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
+                    taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);
             snapshot = configStore.snapshot();
         }

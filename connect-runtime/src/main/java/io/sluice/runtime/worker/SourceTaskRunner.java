@@ -31,6 +31,7 @@ import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.apache.kafka.connect.source.SourceTaskContext;
+import org.apache.kafka.connect.source.TransactionContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,11 @@ final class SourceTaskRunner extends TaskRunner {
             public PluginMetrics pluginMetrics() {
                 return setup.metrics();
             }
+
+            @Override
+            public TransactionContext transactionContext() {
+                return transactions == null ? null : transactions.context();
+            }
         });
         task.start(taskConfig);
         log.info("{} started{}", this, setup.transactions() == null ? "" : " (exactly once: records and offsets in transactions)");
@@ -124,7 +130,9 @@ final class SourceTaskRunner extends TaskRunner {
     protected void execute() {
         while (!isStopping()) {
             if (targetState() == TargetState.PAUSED) {
-                commitTransaction();
+                if (transactions != null && transactions.commitsOnStop()) {
+                    commitTransaction();
+                }
                 if (!reportedPaused) {
                     reportedPaused = true;
                     status.task(id, State.PAUSED);
@@ -138,14 +146,19 @@ final class SourceTaskRunner extends TaskRunner {
             }
             throwIfSendFailed();
             List<SourceRecord> batch = poll();
-            if (batch != null && !batch.isEmpty()) {
-                if (transactions != null) {
-                    transactions.begin();
-                    transactions.add(batch);
+            if (transactions == null) {
+                if (batch != null && !batch.isEmpty()) {
+                    send(batch);
                 }
-                send(batch);
+                continue;
             }
-            if (transactions != null && transactions.due()) {
+            if (batch != null && !batch.isEmpty()) {
+                transactions.send(batch, this::send, this::commitTransaction);
+            }
+            SourceTransactions.Request request = transactions.takeBatchRequest();
+            if (request == SourceTransactions.Request.ABORT) {
+                transactions.abortOnRequest();
+            } else if (request == SourceTransactions.Request.COMMIT || transactions.due()) {
                 commitTransaction();
             }
         }
@@ -308,7 +321,7 @@ final class SourceTaskRunner extends TaskRunner {
             commitSchedule.cancel(false);
         }
         if (transactions != null) {
-            closeTransaction(started && !failed && !isCancelled());
+            closeTransaction(started && !failed && !isCancelled() && transactions.commitsOnStop());
         }
         try {
             if (started && producer != null && !isCancelled() && setup.transactions() == null) {

@@ -54,10 +54,15 @@ final class TaskClientConfigs {
      */
     Map<String, Object> transactionalProducer(ConnectorTaskId id, Map<String, String> connectorConfig) {
         Map<String, Object> props = producer(id, connectorConfig);
-        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, worker.groupId() + "-" + id.connector() + "-" + id.task());
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(id));
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return props;
+    }
+
+    /** Apache's transactional id of an exactly-once source task's producer. */
+    String transactionalId(ConnectorTaskId id) {
+        return worker.groupId() + "-" + id.connector() + "-" + id.task();
     }
 
     /** Consumer of a sink task: group connect-&lt;name&gt;, manual commits, byte[] deserializers. */

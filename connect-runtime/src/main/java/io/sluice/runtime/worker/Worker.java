@@ -19,9 +19,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
@@ -277,6 +281,11 @@ public final class Worker implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */
+    public boolean exactlyOnceSource() {
+        return config.exactlyOnceSource();
+    }
+
     /** The store of source offsets this worker's tasks read and write. */
     public OffsetStore offsetStore() {
         return offsets;
@@ -285,6 +294,30 @@ public final class Worker implements AutoCloseable {
     /** Admin client settings for managing a connector's offsets: the worker's and the connector's admin overrides. */
     public Map<String, Object> connectorAdminConfig(String connector, Map<String, String> connectorConfig) {
         return clients.admin(new ConnectorTaskId(connector, 0), connectorConfig);
+    }
+
+    /**
+     * With exactly-once source, fences the transactional producers of a source connector's tasks numbered
+     * newCount up to previousCount before fewer task configs are written (KIP-618): a zombie of a task the
+     * connector no longer has can then neither commit records nor offsets. Tasks that remain are fenced by their
+     * next instance's own producer. Best effort: a broker that can't be reached can't take a zombie's writes either.
+     */
+    public void fenceRemovedTasks(String connector, Map<String, String> connectorConfig, int previousCount,
+                                  int newCount) {
+        if (!exactlyOnceSource() || newCount >= previousCount || !"source".equals(connectorType(connectorConfig))) {
+            return;
+        }
+        List<String> ids = IntStream.range(newCount, previousCount)
+                .mapToObj(task -> clients.transactionalId(new ConnectorTaskId(connector, task))).toList();
+        try (Admin admin = Admin.create(connectorAdminConfig(connector, connectorConfig))) {
+            admin.fenceProducers(ids).all().get(gracefulTimeoutMs(), TimeUnit.MILLISECONDS);
+            log.info("Fenced the producers of the {} task(s) connector {} no longer has: {}", ids.size(), connector, ids);
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Could not fence the producers of connector {}'s removed tasks {}: {}", connector, ids,
+                    e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The consumer group of a sink connector's tasks: connect-NAME unless consumer.override.group.id says otherwise. */

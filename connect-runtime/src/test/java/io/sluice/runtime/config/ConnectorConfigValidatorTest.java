@@ -264,10 +264,28 @@ class ConnectorConfigValidatorTest {
         try (ConfigProviders providers = new ConfigProviders(worker, plugins)) {
             String placeholder = "${file:" + secrets + ":url}";
             Map<String, String> raw = sink(TestSinkConnector.URL, placeholder);
-            ConfigInfos infos = new ConnectorConfigValidator(plugins, providers).validate(raw);
+            ConfigInfos infos = new ConnectorConfigValidator(plugins, providers, false).validate(raw);
             assertEquals(0, infos.errorCount(), () -> infos.allErrors().toString());
             assertEquals(placeholder, infos.config(TestSinkConnector.URL).value().value());
             assertEquals(placeholder, raw.get(TestSinkConnector.URL), "the caller's config is not modified");
         }
+    }
+
+    @Test
+    void onAnExactlyOnceWorkerRequiredSupportAndConnectorBoundariesMustBeBackedByTheConnector() {
+        Map<String, String> config = new HashMap<>(Map.of("name", "eos-source",
+                "connector.class", TestSourceConnector.class.getName(),
+                "exactly.once.support", "required", "transaction.boundary", "connector"));
+        ConfigInfos checked = new ConnectorConfigValidator(plugins, null, true).validate(config);
+        assertEquals(1, errors(checked, "exactly.once.support").size(), () -> checked.allErrors().toString());
+        assertTrue(errors(checked, "exactly.once.support").get(0).contains("preflight validation"));
+        assertEquals(List.of("The connector does not support connector-defined transaction boundaries with the given "
+                + "configuration. Reconfigure it to use a different transaction boundary definition."),
+                errors(checked, "transaction.boundary"));
+
+        // a worker without exactly-once source ignores both keys, as Apache does
+        ConfigInfos unchecked = validator.validate(config);
+        assertEquals(List.of(), errors(unchecked, "exactly.once.support"));
+        assertEquals(List.of(), errors(unchecked, "transaction.boundary"));
     }
 }
