@@ -318,8 +318,15 @@ public final class DistributedHerder extends AbstractHerder {
     /** The outcomes of rebalances, from the group thread, applied on the control thread. */
     private final class Rebalances implements WorkerCoordinator.RebalanceListener {
         @Override
+        public void onRebalanceStarted() {
+            worker.metrics().rebalanceMetrics().rebalanceStarted();
+        }
+
+        @Override
         public void onAssigned(Assignment assignment, String memberId, int generation) {
             String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
+            worker.metrics().rebalanceMetrics().rebalanceCompleted(generation, assignment.leaderUrl(),
+                    ConnectProtocol.PROTOCOL_NAME);
             joined.countDown();
             if (rejoin != null) {
                 requestRebalance(rejoin);

@@ -30,6 +30,9 @@ final class WorkerCoordinator extends AbstractCoordinator {
 
     /** What the herder does with the outcomes of rebalances; called on the group thread. */
     interface RebalanceListener {
+        /** A rebalance begins: this worker is about to (re)join the group. */
+        void onRebalanceStarted();
+
         /** This worker's assignment for the generation: it runs exactly this from now on. */
         void onAssigned(Assignment assignment, String memberId, int generation);
 
@@ -78,6 +81,7 @@ final class WorkerCoordinator extends AbstractCoordinator {
 
     @Override
     protected boolean onJoinPrepare(Timer timer, int generation, String memberId) {
+        listener.onRebalanceStarted();
         // cooperative: a rejoin keeps everything running, unless the group no longer counts us as a member
         if (generation == Generation.NO_GENERATION.generationId && hasAssignment) {
             log.warn("This worker lost its group membership; stopping its connectors and tasks before rejoining");

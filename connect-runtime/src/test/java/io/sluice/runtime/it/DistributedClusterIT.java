@@ -116,6 +116,11 @@ class DistributedClusterIT {
                 assertEquals(2, worker.get("/connectors/" + name + "/tasks").body().size());
             }
         }
+        // every worker's rebalance figures: at least one completed rebalance, none in progress once stable
+        await(() -> workers.stream().map(w -> w.get("/metrics").raw()).allMatch(m -> m.lines().anyMatch(
+                        l -> l.matches("kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total [1-9].*"))
+                        && m.contains("\nkafka_connect_connect_worker_rebalance_metrics_rebalancing 0\n")),
+                LONG, "rebalance figures in every worker's /metrics");
 
         // a change through a follower reaches the leader and every worker sees it
         assertEquals(202, workers.get(2).put("/connectors/sink-0/pause", Map.of()).status());
