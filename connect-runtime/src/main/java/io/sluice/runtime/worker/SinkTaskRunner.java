@@ -60,10 +60,8 @@ final class SinkTaskRunner extends TaskRunner {
     private final List<SinkRecord> batch = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
     private final Set<String> usedTopics = new HashSet<>();
-    private final Set<TopicPartition> contextPaused = new HashSet<>();
-    private final Map<TopicPartition, Long> seeks = new HashMap<>();
+    private final SinkPartitionControl partitions;
     private KafkaConsumer<byte[], byte[]> consumer;
-    private boolean pausedForRedelivery;
     private boolean consumerPaused;
     private long retryTimeoutMs = -1;
     private long nextCommit;
@@ -85,6 +83,7 @@ final class SinkTaskRunner extends TaskRunner {
         this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
         this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
         this.metrics = setup.taskMetrics();
+        this.partitions = new SinkPartitionControl(() -> consumer, () -> targetState() == TargetState.PAUSED);
     }
 
     @Override
@@ -121,7 +120,10 @@ final class SinkTaskRunner extends TaskRunner {
             commitOffsets(null);
             nextCommit = now + setup.flushIntervalMs();
         }
-        applySeeks();
+        partitions.applySeeks((tp, offset) -> {
+            currentOffsets.put(tp, new OffsetAndMetadata(offset));
+            log.debug("{} rewound {} to offset {}", this, tp, offset);
+        });
         applyTargetState();
         long timeout = Math.max(0, nextCommit - now);
         if (retryTimeoutMs > 0) {
@@ -203,14 +205,10 @@ final class SinkTaskRunner extends TaskRunner {
             currentOffsets.putAll(batchOffsets);
             batch.clear();
             batchOffsets.clear();
-            if (pausedForRedelivery) {
-                pausedForRedelivery = false;
-                applyConsumerPause(false);
-            }
+            partitions.endRedelivery();
         } catch (RetriableException e) {
             log.warn("{} put() asked for a retry; redelivering the same {} records", this, batch.size(), e);
-            pausedForRedelivery = true;
-            applyConsumerPause(true);
+            partitions.pauseForRedelivery();
         } catch (RuntimeException e) {
             throw new ConnectException("Exiting sink task " + id + " due to unrecoverable exception in put()", e);
         }
@@ -219,39 +217,12 @@ final class SinkTaskRunner extends TaskRunner {
     private void applyTargetState() {
         boolean paused = targetState() == TargetState.PAUSED;
         if (paused != consumerPaused || (paused && !consumer.paused().containsAll(consumer.assignment()))) {
-            applyConsumerPause(paused || pausedForRedelivery);
+            partitions.apply(paused || partitions.pausedForRedelivery());
             if (paused != consumerPaused) {
                 consumerPaused = paused;
                 status.task(id, paused ? State.PAUSED : State.RUNNING);
             }
         }
-    }
-
-    /** Pauses every assigned partition, or resumes those the task did not pause itself. */
-    private void applyConsumerPause(boolean pauseAll) {
-        Set<TopicPartition> assigned = consumer.assignment();
-        if (pauseAll || targetState() == TargetState.PAUSED) {
-            consumer.pause(assigned);
-            return;
-        }
-        Set<TopicPartition> resume = new HashSet<>(assigned);
-        resume.removeAll(contextPaused);
-        consumer.resume(resume);
-    }
-
-    private void applySeeks() {
-        if (seeks.isEmpty()) {
-            return;
-        }
-        Set<TopicPartition> assigned = consumer.assignment();
-        for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
-            if (assigned.contains(e.getKey())) {
-                consumer.seek(e.getKey(), e.getValue());
-                currentOffsets.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
-                log.debug("{} rewound {} to offset {}", this, e.getKey(), e.getValue());
-            }
-        }
-        seeks.clear();
     }
 
     /** Asks preCommit which offsets are safe, then commits them; scope null means every assigned partition. */
@@ -361,7 +332,7 @@ final class SinkTaskRunner extends TaskRunner {
     // SinkTaskContext requests; the task calls them from its own thread (put, open, preCommit).
 
     void requestSeek(Map<TopicPartition, Long> offsets) {
-        seeks.putAll(offsets);
+        partitions.requestSeek(offsets);
     }
 
     void retryTimeout(long timeoutMs) {
@@ -372,18 +343,12 @@ final class SinkTaskRunner extends TaskRunner {
         return consumer == null ? Set.of() : Set.copyOf(consumer.assignment());
     }
 
-    void pausePartitions(Set<TopicPartition> partitions) {
-        contextPaused.addAll(partitions);
-        if (targetState() != TargetState.PAUSED) {
-            consumer.pause(partitions);
-        }
+    void pausePartitions(Set<TopicPartition> paused) {
+        partitions.pause(paused);
     }
 
-    void resumePartitions(Set<TopicPartition> partitions) {
-        contextPaused.removeAll(partitions);
-        if (targetState() != TargetState.PAUSED && !pausedForRedelivery) {
-            consumer.resume(partitions);
-        }
+    void resumePartitions(Set<TopicPartition> resumed) {
+        partitions.resume(resumed);
     }
 
     void requestCommit() {
@@ -402,13 +367,7 @@ final class SinkTaskRunner extends TaskRunner {
                 currentOffsets.put(tp, position);
                 lastCommitted.put(tp, position);
             }
-            if (targetState() == TargetState.PAUSED || pausedForRedelivery) {
-                consumer.pause(partitions);
-            } else {
-                Set<TopicPartition> own = new HashSet<>(partitions);
-                own.retainAll(contextPaused);
-                consumer.pause(own);
-            }
+            SinkTaskRunner.this.partitions.onAssigned(partitions);
             metrics.partitionCount(currentOffsets.size());
             try {
                 task.open(partitions);
@@ -449,8 +408,7 @@ final class SinkTaskRunner extends TaskRunner {
         private void forget(Collection<TopicPartition> partitions) {
             currentOffsets.keySet().removeAll(partitions);
             lastCommitted.keySet().removeAll(partitions);
-            contextPaused.removeAll(partitions);
-            seeks.keySet().removeAll(partitions);
+            SinkTaskRunner.this.partitions.forget(partitions);
             metrics.partitionCount(currentOffsets.size());
         }
     }
