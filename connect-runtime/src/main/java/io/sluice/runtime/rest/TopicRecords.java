@@ -273,12 +273,22 @@ public final class TopicRecords implements AutoCloseable {
         if (!List.of("utf8", "base64", "json").contains(format)) {
             throw HerderException.badRequest("format must be utf8, base64 or json");
         }
+        // checked before anything is sent: a missing topic would block on metadata, a bad partition fail mid-batch
+        int partitions = partitionCount(topic);
         List<ProducerRecord<byte[], byte[]>> toSend = new ArrayList<>();
         for (JsonNode r : body.get("records")) {
             if (!r.isObject()) {
                 throw HerderException.badRequest("Each record must be an object with key, value, partition, headers");
             }
-            Integer partition = r.hasNonNull("partition") ? r.get("partition").asInt() : null;
+            Integer partition = null;
+            if (r.hasNonNull("partition")) {
+                JsonNode p = r.get("partition");
+                if (!p.canConvertToInt() || !p.isIntegralNumber() || p.asInt() < 0 || p.asInt() >= partitions) {
+                    throw HerderException.badRequest("partition must be an integer from 0 to " + (partitions - 1)
+                            + " (topic " + topic + " has " + partitions + " partitions), not " + p);
+                }
+                partition = p.asInt();
+            }
             RecordHeaders headers = new RecordHeaders();
             r.path("headers").properties().forEach(h ->
                     headers.add(h.getKey(), h.getValue().isNull() ? null : h.getValue().asText().getBytes(StandardCharsets.UTF_8)));

@@ -112,6 +112,16 @@ class TopicPeekIT {
 
             // mistakes
             assertEquals(404, rest.get("/topics/no-such-topic-" + topic + "/partitions/0/records").status());
+            // a producer's mistakes are answered at once, before any record of the request is written
+            RestClient.Response missing = rest.post("/topics/no-such-topic-" + topic + "/records",
+                    Map.of("records", List.of(Map.of("value", "x"))));
+            assertEquals(404, missing.status(), missing.raw());
+            RestClient.Response badPartition = rest.post("/topics/" + topic + "/records", Map.of("records",
+                    List.of(Map.of("value", "written first?"), Map.of("value", "y", "partition", 9))));
+            assertEquals(400, badPartition.status(), badPartition.raw());
+            assertTrue(badPartition.body().path("message").asText().contains("partition must be"), badPartition.raw());
+            assertEquals(400, rest.post("/topics/" + topic + "/records", Map.of("records",
+                    List.of(Map.of("value", "y", "partition", "one")))).status());
             assertEquals(404, rest.get("/topics/" + topic + "/partitions/7/records").status());
             assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?count=0").status());
             assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?format=hex").status());
