@@ -57,6 +57,11 @@ public final class ConnectWorker implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(ConnectRuntime.HEAP_OPTIONS);
         jvm.add("-Dlog4j2.configurationFile=" + layout.log4jConfig());
+        // profiling hook for development, per runtime (BENCH_JVM_OPTS_SLUICE=-XX:StartFlightRecording=...)
+        String extra = System.getenv("BENCH_JVM_OPTS_" + runtime.name());
+        if (extra != null && !extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
         ManagedProcess process = ManagedProcess.start(id,
                 ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(), List.of(config.toString())),
                 layout.logs().resolve(id + ".log"), Map.of());
