@@ -1,22 +1,34 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.plugins.LoaderSwap;
 import org.slf4j.MDC;
 
 /**
  * Try-with-resources scope for calls into plugin code: the plugin's class loader as thread context
  * loader and the connector/task in the MDC (Apache's {@code connector.context} format), both restored on close.
+ *
+ * <p>Entering a scope the thread is already in changes nothing: per-record calls (commitRecord on the
+ * producer's thread) would otherwise copy Log4j's copy-on-write context map twice per record.
  */
 final class PluginScope implements AutoCloseable {
     static final String MDC_KEY = "connector.context";
 
-    private final LoaderSwap swap;
+    private final ClassLoader previousLoader;
+    private final boolean loaderChanged;
     private final String previousContext;
+    private final boolean contextChanged;
 
     private PluginScope(ClassLoader loader, String context) {
+        Thread thread = Thread.currentThread();
+        this.previousLoader = thread.getContextClassLoader();
+        this.loaderChanged = previousLoader != loader;
+        if (loaderChanged) {
+            thread.setContextClassLoader(loader);
+        }
         this.previousContext = MDC.get(MDC_KEY);
-        MDC.put(MDC_KEY, context);
-        this.swap = LoaderSwap.to(loader);
+        this.contextChanged = !context.equals(previousContext);
+        if (contextChanged) {
+            MDC.put(MDC_KEY, context);
+        }
     }
 
     /** Scope of a connector instance: {@code [name|worker] }. */
@@ -29,6 +41,20 @@ final class PluginScope implements AutoCloseable {
         return new PluginScope(loader, taskContext(connector, task));
     }
 
+    /** Scope of a task whose context string the caller keeps (see {@link #taskContext}). */
+    static PluginScope task(ClassLoader loader, String taskContext) {
+        return new PluginScope(loader, taskContext);
+    }
+
+    /**
+     * Puts the calling thread in a task's scope for the rest of its life: for a thread that only ever
+     * works for that task (its producer's I/O thread), so later scopes there cost nothing.
+     */
+    static void adopt(ClassLoader loader, String taskContext) {
+        Thread.currentThread().setContextClassLoader(loader);
+        MDC.put(MDC_KEY, taskContext);
+    }
+
     static String connectorContext(String connector) {
         return "[" + connector + "|worker] ";
     }
@@ -39,11 +65,15 @@ final class PluginScope implements AutoCloseable {
 
     @Override
     public void close() {
-        swap.close();
-        if (previousContext == null) {
-            MDC.remove(MDC_KEY);
-        } else {
-            MDC.put(MDC_KEY, previousContext);
+        if (loaderChanged) {
+            Thread.currentThread().setContextClassLoader(previousLoader);
+        }
+        if (contextChanged) {
+            if (previousContext == null) {
+                MDC.remove(MDC_KEY);
+            } else {
+                MDC.put(MDC_KEY, previousContext);
+            }
         }
     }
 }

@@ -62,6 +62,9 @@ final class SourceTaskRunner extends TaskRunner {
     private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     private final Set<String> usedTopics = ConcurrentHashMap.newKeySet();
     private final boolean overridesCommitRecord;
+    private final String scopeContext;
+    /** The producer I/O thread already adopted into this task's scope (a send failing at once calls back on the task thread instead: it just adopts again). */
+    private volatile Thread scopedIoThread;
     private final Object commitLock = new Object();
     private final SourceTaskMetrics metrics;
     private Producer<byte[], byte[]> producer;
@@ -83,6 +86,7 @@ final class SourceTaskRunner extends TaskRunner {
         this.errors = errors;
         this.setup = setup;
         this.overridesCommitRecord = declaresCommitRecord(task.getClass());
+        this.scopeContext = PluginScope.taskContext(id.connector(), id.task());
         this.metrics = setup.taskMetrics();
         metrics.activeCount(submitted::unackedCount);
     }
@@ -238,12 +242,17 @@ final class SourceTaskRunner extends TaskRunner {
 
     /** Runs on the producer's I/O thread. */
     private void onSendCompletion(SourceRecord original, SubmittedOffsets.Submitted s, RecordMetadata metadata, Exception e) {
+        if (overridesCommitRecord && scopedIoThread != Thread.currentThread()) {
+            // the I/O thread serves only this task's producer: enter the scope once, not per record
+            scopedIoThread = Thread.currentThread();
+            PluginScope.adopt(loader, scopeContext);
+        }
         if (e == null) {
             // commitRecord before the ack, so an offset is never written before the task heard of its record
             commitRecord(original, metadata);
             submitted.ack(s);
             metrics.written();
-            if (usedTopics.add(metadata.topic())) {
+            if (!usedTopics.contains(metadata.topic()) && usedTopics.add(metadata.topic())) {
                 status.topicUsed(id, metadata.topic());
             }
         } else if (errors.toleratesAll()) {
@@ -263,7 +272,7 @@ final class SourceTaskRunner extends TaskRunner {
         if (!overridesCommitRecord) {
             return;
         }
-        try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
+        try (PluginScope scope = PluginScope.task(loader, scopeContext)) {
             task.commitRecord(record, metadata);
         } catch (Throwable t) {
             log.error("{} commitRecord threw; ignoring", this, t);

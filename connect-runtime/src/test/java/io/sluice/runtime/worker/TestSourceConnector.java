@@ -33,6 +33,8 @@ public class TestSourceConnector extends SourceConnector {
         volatile String pollThread;
         volatile String contextLoaderOfPoll;
         volatile String mdcOfPoll;
+        volatile String mdcOfCommitRecord;
+        volatile String contextLoaderOfCommitRecord;
         volatile Map<String, Object> startOffset;
     }
 
@@ -128,6 +130,8 @@ public class TestSourceConnector extends SourceConnector {
 
         @Override
         public void commitRecord(SourceRecord record, RecordMetadata metadata) {
+            observed.mdcOfCommitRecord = org.slf4j.MDC.get("connector.context");
+            observed.contextLoaderOfCommitRecord = String.valueOf(Thread.currentThread().getContextClassLoader());
             if (metadata != null) {
                 observed.committed.add(((Number) record.sourceOffset().get("n")).longValue());
             }

@@ -87,6 +87,9 @@ class WorkerSourceTaskIT {
         assertEquals("sluice-task-" + name + "-0", observed.pollThread);
         assertEquals("[" + name + "|task-0] ", observed.mdcOfPoll);
         assertEquals(String.valueOf(TestSourceConnector.TestSourceTask.class.getClassLoader()), observed.contextLoaderOfPoll);
+        // commitRecord runs on the producer's I/O thread, in the task's scope too
+        assertEquals("[" + name + "|task-0] ", observed.mdcOfCommitRecord);
+        assertEquals(observed.contextLoaderOfPoll, observed.contextLoaderOfCommitRecord);
 
         worker.stopTasks(List.of(id));
         assertEquals(State.UNASSIGNED, statuses.state(id));
