@@ -16,7 +16,10 @@ import org.apache.kafka.connect.source.SourceRecord;
  * source partition are acknowledged.
  *
  * <p>Acks (producer I/O thread) only flip a volatile flag; the per-partition deques are touched under
- * this object's monitor once per poll batch and once per commit, never per record.
+ * this object's monitor once per poll batch and once per commit, never per record. Each batch also
+ * drops the acknowledged prefix of the queues it adds to, keeping only the newest committable offset:
+ * memory follows the records in flight, not everything sent within an offset flush interval (a fast
+ * source with Apache's 60 s interval would otherwise hold tens of millions of entries).
  */
 final class SubmittedOffsets {
 
@@ -37,6 +40,8 @@ final class SubmittedOffsets {
     }
 
     private final Map<Map<String, Object>, Deque<Submitted>> pending = new HashMap<>();
+    /** Per partition, the offset of the last record of an acknowledged prefix already dropped from its queue. */
+    private final Map<Map<String, Object>, Map<String, Object>> acknowledged = new HashMap<>();
     private final AtomicInteger unacked = new AtomicInteger();
     private final Object ackMonitor = new Object();
 
@@ -59,8 +64,19 @@ final class SubmittedOffsets {
             if (runQueue == null || (s.partition != runPartition && !s.partition.equals(runPartition))) {
                 runPartition = s.partition;
                 runQueue = pending.computeIfAbsent(s.partition, p -> new ArrayDeque<>());
+                dropAcknowledgedPrefix(runPartition, runQueue);
             }
             runQueue.addLast(s);
+        }
+    }
+
+    private void dropAcknowledgedPrefix(Map<String, Object> partition, Deque<Submitted> queue) {
+        Submitted last = null;
+        while (!queue.isEmpty() && queue.peekFirst().acked) {
+            last = queue.pollFirst();
+        }
+        if (last != null) {
+            acknowledged.put(partition, last.offset);
         }
     }
 
@@ -83,23 +99,26 @@ final class SubmittedOffsets {
      * are absent.
      */
     synchronized Map<Map<String, Object>, Map<String, Object>> committableOffsets() {
-        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
         Iterator<Map.Entry<Map<String, Object>, Deque<Submitted>>> it = pending.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Map<String, Object>, Deque<Submitted>> e = it.next();
-            Deque<Submitted> queue = e.getValue();
-            Submitted last = null;
-            while (!queue.isEmpty() && queue.peekFirst().acked) {
-                last = queue.pollFirst();
-            }
-            if (last != null) {
-                result.put(e.getKey(), last.offset);
-            }
-            if (queue.isEmpty()) {
+            dropAcknowledgedPrefix(e.getKey(), e.getValue());
+            if (e.getValue().isEmpty()) {
                 it.remove();
             }
         }
+        Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>(acknowledged);
+        acknowledged.clear();
         return result;
+    }
+
+    /** Records still held in the partition queues (acknowledged ones are dropped batch by batch). */
+    synchronized int queued() {
+        int n = 0;
+        for (Deque<Submitted> queue : pending.values()) {
+            n += queue.size();
+        }
+        return n;
     }
 
     /** Records sent but not acknowledged yet. */

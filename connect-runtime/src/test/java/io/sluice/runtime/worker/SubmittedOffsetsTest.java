@@ -59,6 +59,31 @@ class SubmittedOffsetsTest {
     }
 
     @Test
+    void acknowledgedRecordsAreDroppedBatchByBatchKeepingTheNewestCommittableOffset() {
+        for (int batch = 0; batch < 100; batch++) {
+            send(A, batch * 100, batch * 100 + 99).forEach(offsets::ack);
+        }
+        List<SubmittedOffsets.Submitted> last = send(A, 10_000, 10_009);
+        offsets.ack(last.get(0));
+        // only the last batch is held; the 10,000 acknowledged before it left just their newest offset
+        assertEquals(10, offsets.queued());
+        assertEquals(Map.of(A, Map.of("pos", 10_000)), offsets.committableOffsets());
+        assertEquals(9, offsets.queued());
+        assertEquals(Map.of(), offsets.committableOffsets());
+    }
+
+    @Test
+    void anUnacknowledgedRecordHoldsBackLaterBatchesOfItsPartition() {
+        List<SubmittedOffsets.Submitted> first = send(A, 0, 1);
+        offsets.ack(first.get(0));
+        send(A, 2, 3).forEach(offsets::ack);
+        assertEquals(Map.of(A, Map.of("pos", 0)), offsets.committableOffsets());
+        offsets.ack(first.get(1));
+        send(A, 4, 4);
+        assertEquals(Map.of(A, Map.of("pos", 3)), offsets.committableOffsets());
+    }
+
+    @Test
     void aCommittedOffsetIsNotReturnedAgain() {
         List<SubmittedOffsets.Submitted> a = send(A, 0, 0);
         offsets.ack(a.get(0));
