@@ -10,9 +10,11 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * for written rows, and a replay after a crash converges to the same table. Transient database
  * errors are retried (max.retries); records that do not fit go to the errant record reporter when
  * errors.tolerance allows it, otherwise the task fails with a message naming record, table and column.
+ *
+ * <p>While the consumer is behind, a full batch is written on a writer thread as the next one is
+ * gathered (decoding the next records overlaps the database's work on the last ones): at most one
+ * batch is in flight, batches are written in order, and preCommit waits for it. Such a batch's
+ * transient errors are retried on the writer thread; a lasting failure fails the next put.
  */
 public class JdbcSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSinkTask.class);
@@ -50,12 +57,16 @@ public class JdbcSinkTask extends SinkTask {
     private int batchSize;
     /** Rows put but not yet written; their offsets are not committed before they are. */
     private final List<SinkRow> pending = new ArrayList<>();
-    private final List<Future<Void>> reports = new ArrayList<>();
+    /** Filled by the task thread and the writer thread. */
+    private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
     private int largestPut;
     private long oldestPendingNanos;
     private long lingerNanos;
     /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
     private ScheduledExecutorService linger;
+    private ExecutorService writerThread;
+    /** The full batch the writer thread is writing, or null. */
+    private Future<?> inFlight;
     private ConnectException deferredFailure;
 
     @Override
@@ -78,6 +89,11 @@ public class JdbcSinkTask extends SinkTask {
         String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
         linger = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+        writerThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sluice-jdbc-writer-" + props.getOrDefault("name", "sink"));
             t.setDaemon(true);
             return t;
         });
@@ -121,12 +137,56 @@ public class JdbcSinkTask extends SinkTask {
         if (pending.isEmpty() || (consumerBehind && pending.size() < batchSize)) {
             return;
         }
+        awaitInFlight();
+        if (consumerBehind) {
+            List<SinkRow> batch = new ArrayList<>(pending);
+            pending.clear();
+            inFlight = writerThread.submit(() -> writeInBackground(batch));
+            return;
+        }
         try {
             writePending(true);
         } catch (RetriableException e) {
             // the worker delivers this put's records again: keep only those of earlier puts
             pending.subList(before, pending.size()).clear();
             throw e;
+        }
+    }
+
+    /** On the writer thread, without the task's monitor: retries transient errors itself (the worker cannot). */
+    private void writeInBackground(List<SinkRow> batch) {
+        while (true) {
+            try {
+                write(batch, false);
+                return;
+            } catch (RetriableException e) {
+                try {
+                    Thread.sleep(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw new ConnectException("Stopped while retrying a batch write", e);
+                }
+            }
+        }
+    }
+
+    /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
+    private void awaitInFlight() {
+        if (inFlight == null) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            deferredFailure = cause instanceof ConnectException ce ? ce
+                    : new ConnectException("Writing a batch failed: " + cause, cause);
+            throw deferredFailure;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while waiting for a batch write", e);
+        } finally {
+            inFlight = null;
         }
     }
 
@@ -157,6 +217,7 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public synchronized void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        awaitInFlight();
         if (!pending.isEmpty()) {
             writePending(true);
         }
@@ -169,6 +230,7 @@ public class JdbcSinkTask extends SinkTask {
             return;
         }
         try {
+            awaitInFlight();
             writePending(false);
         } catch (RetriableException e) {
             log.debug("Buffered rows stay for the next put or commit: {}", e.getMessage());
@@ -189,7 +251,11 @@ public class JdbcSinkTask extends SinkTask {
      * intact. Off the task thread no retry backoff is asked of the worker.
      */
     private void writePending(boolean onTaskThread) {
-        List<SinkRow> rows = pending;
+        write(pending, onTaskThread);
+        pending.clear();
+    }
+
+    private void write(List<SinkRow> rows, boolean onTaskThread) {
         try (Connection connection = pool.connection()) {
             // one statement is a transaction of its own: autocommit saves the COMMIT round trip
             boolean single = writer.isSingleStatement(rows);
@@ -215,7 +281,6 @@ public class JdbcSinkTask extends SinkTask {
         } catch (SQLException e) {
             retryOrFail(e, "Could not get a database connection: " + e.getMessage(), onTaskThread);
         }
-        pending.clear();
     }
 
     private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
@@ -277,8 +342,12 @@ public class JdbcSinkTask extends SinkTask {
 
     /** Errant records must be stored before the offsets past them are committed. */
     private void awaitReports() {
+        List<Future<Void>> started;
+        synchronized (reports) {
+            started = new ArrayList<>(reports);
+        }
         try {
-            for (Future<Void> report : reports) {
+            for (Future<Void> report : started) {
                 report.get();
             }
         } catch (ExecutionException e) {
@@ -287,7 +356,7 @@ public class JdbcSinkTask extends SinkTask {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while reporting errant records", e);
         } finally {
-            reports.clear();
+            reports.removeAll(started);
         }
     }
 
@@ -321,7 +390,21 @@ public class JdbcSinkTask extends SinkTask {
             }
             linger = null;
         }
+        if (writerThread != null) {
+            // a batch in flight finishes (its offsets were never committed either way); then the pool closes
+            writerThread.shutdown();
+            try {
+                if (!writerThread.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("The writer thread did not end within 30 s");
+                    writerThread.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writerThread = null;
+        }
         synchronized (this) {
+            inFlight = null;
             stopNow();
         }
     }

@@ -205,7 +205,9 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_class WHERE relname = 'gathered'"),
                 "a consumer's backlog is buffered, not written put by put");
         task.put(keyedRange("gathered", 800, 400));
-        assertEquals(1200L, db.scalar("SELECT count(*) FROM gathered"), "batch.size reached: one write");
+        // batch.size reached: one write, on the writer thread while the next puts are gathered
+        Await.until(() -> Long.valueOf(1200L).equals(countIfExists("gathered")), Duration.ofSeconds(30),
+                "the full batch is written");
         task.put(keyedRange("gathered", 1200, 400));
         Map<TopicPartition, OffsetAndMetadata> offered = Map.of(new TopicPartition("gathered", 0),
                 new OffsetAndMetadata(1600));
@@ -241,6 +243,41 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         assertEquals(0L, db.scalar("SELECT count(*) FROM late_failure"));
         ConnectException e = assertThrows(ConnectException.class, () -> task.put(List.of()));
         assertTrue(e.getMessage().contains("late_failure"), e.getMessage());
+    }
+
+    @Test
+    void aFullBatchFailingOnTheWriterThreadCommitsNothingAndFailsTheNextPut() {
+        db.execute("CREATE TABLE pipelined_failure (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "300",
+                "batch.linger.ms", "600000");
+        List<SinkRecord> batch = keyedRange("pipelined_failure", 0, 300);
+        batch.add(keyed("pipelined_failure", 999, "too big", "123456.00"));
+        // a backlog-sized put reaching batch.size goes to the writer thread: put returns at once
+        task.put(batch);
+        assertEquals(Map.of(), task.preCommit(Map.of(new TopicPartition("pipelined_failure", 0),
+                new OffsetAndMetadata(301))));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pipelined_failure"));
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(keyedRange("pipelined_failure", 2000, 1)));
+        assertTrue(e.getMessage().contains("pipelined_failure"), e.getMessage());
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pipelined_failure"));
+    }
+
+    @Test
+    void fullBatchesOnTheWriterThreadAreWrittenInOrder() {
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "200",
+                "batch.linger.ms", "600000");
+        // the same keys in every batch: the table ends with the last batch's values only if batches keep their order
+        for (int round = 0; round < 10; round++) {
+            List<SinkRecord> batch = new ArrayList<>();
+            for (long id = 0; id < 200; id++) {
+                batch.add(keyed("ordered", id, "round" + round, "1.00"));
+            }
+            task.put(batch);
+        }
+        Map<TopicPartition, OffsetAndMetadata> offered = Map.of(new TopicPartition("ordered", 0),
+                new OffsetAndMetadata(2000));
+        assertEquals(offered, task.preCommit(offered));
+        assertEquals(200L, db.scalar("SELECT count(*) FROM ordered WHERE name = 'round9'"));
     }
 
     @Test
