@@ -14,7 +14,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -64,9 +63,7 @@ public class JdbcSinkTask extends SinkTask {
     private long lingerNanos;
     /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
     private ScheduledExecutorService linger;
-    private ExecutorService writerThread;
-    /** The full batch the writer thread is writing, or null. */
-    private Future<?> inFlight;
+    private BackgroundWrite background;
     private ConnectException deferredFailure;
 
     @Override
@@ -92,11 +89,7 @@ public class JdbcSinkTask extends SinkTask {
             t.setDaemon(true);
             return t;
         });
-        writerThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sluice-jdbc-writer-" + props.getOrDefault("name", "sink"));
-            t.setDaemon(true);
-            return t;
-        });
+        background = new BackgroundWrite(props.getOrDefault("name", "sink"), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
         long period = Math.max(10, lingerMs / 2);
         linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);
         log.info("JDBC sink task started ({} dialect, insert.mode={}, pk.mode={})", dialect.name(),
@@ -137,11 +130,11 @@ public class JdbcSinkTask extends SinkTask {
         if (pending.isEmpty() || (consumerBehind && pending.size() < batchSize)) {
             return;
         }
-        awaitInFlight();
+        awaitBackground();
         if (consumerBehind) {
             List<SinkRow> batch = new ArrayList<>(pending);
             pending.clear();
-            inFlight = writerThread.submit(() -> writeInBackground(batch));
+            background.start(() -> write(batch, false));
             return;
         }
         try {
@@ -153,40 +146,13 @@ public class JdbcSinkTask extends SinkTask {
         }
     }
 
-    /** On the writer thread, without the task's monitor: retries transient errors itself (the worker cannot). */
-    private void writeInBackground(List<SinkRow> batch) {
-        while (true) {
-            try {
-                write(batch, false);
-                return;
-            } catch (RetriableException e) {
-                try {
-                    Thread.sleep(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
-                } catch (InterruptedException stop) {
-                    Thread.currentThread().interrupt();
-                    throw new ConnectException("Stopped while retrying a batch write", e);
-                }
-            }
-        }
-    }
-
     /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
-    private void awaitInFlight() {
-        if (inFlight == null) {
-            return;
-        }
+    private void awaitBackground() {
         try {
-            inFlight.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            deferredFailure = cause instanceof ConnectException ce ? ce
-                    : new ConnectException("Writing a batch failed: " + cause, cause);
-            throw deferredFailure;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for a batch write", e);
-        } finally {
-            inFlight = null;
+            background.await();
+        } catch (ConnectException e) {
+            deferredFailure = e;
+            throw e;
         }
     }
 
@@ -217,7 +183,7 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public synchronized void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        awaitInFlight();
+        awaitBackground();
         if (!pending.isEmpty()) {
             writePending(true);
         }
@@ -230,7 +196,7 @@ public class JdbcSinkTask extends SinkTask {
             return;
         }
         try {
-            awaitInFlight();
+            awaitBackground();
             writePending(false);
         } catch (RetriableException e) {
             log.debug("Buffered rows stay for the next put or commit: {}", e.getMessage());
@@ -390,21 +356,11 @@ public class JdbcSinkTask extends SinkTask {
             }
             linger = null;
         }
-        if (writerThread != null) {
+        if (background != null) {
             // a batch in flight finishes (its offsets were never committed either way); then the pool closes
-            writerThread.shutdown();
-            try {
-                if (!writerThread.awaitTermination(30, TimeUnit.SECONDS)) {
-                    log.warn("The writer thread did not end within 30 s");
-                    writerThread.shutdownNow();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            writerThread = null;
+            background.close();
         }
         synchronized (this) {
-            inFlight = null;
             stopNow();
         }
     }
