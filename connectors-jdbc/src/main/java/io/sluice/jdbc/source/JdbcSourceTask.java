@@ -14,16 +14,26 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Polls its tables in turn: the table due first is queried and its result set read in batches of
  * batch.max.rows until exhausted, then it waits poll.interval.ms. One connection, one open query.
+ *
+ * <p>Reading happens on a reader thread: after a full batch (the result set has more rows) the next
+ * batch is read while the worker converts and sends this one, so the database fetch and row mapping
+ * overlap the runtime's work. After a partial batch nothing is read ahead, so a poll after new rows
+ * were written always queries afresh.
  */
 public class JdbcSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
@@ -34,6 +44,10 @@ public class JdbcSourceTask extends SourceTask {
     private final List<TableQuerier> queriers = new ArrayList<>();
     private int pollIntervalMs;
     private volatile CountDownLatch stopped = new CountDownLatch(1);
+    private int batchMaxRows;
+    private ExecutorService reader;
+    /** The next batch being read ahead, or null. */
+    private Future<List<SourceRecord>> ahead;
 
     @Override
     public void start(Map<String, String> props) {
@@ -41,6 +55,7 @@ public class JdbcSourceTask extends SourceTask {
         DatabaseDialect dialect = ConnectionKeys.dialect(config);
         ZoneId zone = ZoneId.of(config.getString(ConnectionKeys.TIMEZONE));
         pollIntervalMs = config.getInt(JdbcSourceConfig.POLL_INTERVAL_MS);
+        batchMaxRows = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
         stopped = new CountDownLatch(1);
         queriers.clear();
         if (!config.query().isEmpty()) {
@@ -56,6 +71,8 @@ public class JdbcSourceTask extends SourceTask {
             }
         }
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "source"), dialect);
+        reader = readerThread(props.getOrDefault("name", "source"));
+        ahead = null;
         log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
                 config.mode());
     }
@@ -64,8 +81,51 @@ public class JdbcSourceTask extends SourceTask {
         return context.offsetStorageReader().offset(partition);
     }
 
+    /** The reader runs in the task's logging context and with the plugin's class loader, as the task thread does. */
+    private static ExecutorService readerThread(String connector) {
+        Map<String, String> mdc = MDC.getCopyOfContextMap();
+        ClassLoader loader = JdbcSourceTask.class.getClassLoader();
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(() -> {
+                if (mdc != null) {
+                    MDC.setContextMap(mdc);
+                }
+                r.run();
+            }, "sluice-jdbc-reader-" + connector);
+            t.setContextClassLoader(loader);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
+        Future<List<SourceRecord>> next = ahead != null ? ahead : reader.submit(this::read);
+        ahead = null;
+        List<SourceRecord> batch;
+        try {
+            batch = next.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException ie) {
+                throw ie;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new ConnectException("Reading rows failed: " + cause, cause);
+        }
+        if (batch != null && batch.size() >= batchMaxRows && stopped.getCount() > 0) {
+            ahead = reader.submit(this::read);
+        }
+        return batch;
+    }
+
+    /** One poll's worth of rows from the table due first, on the reader thread. */
+    private List<SourceRecord> read() throws InterruptedException {
         while (stopped.getCount() > 0) {
             if (queriers.isEmpty()) {
                 stopped.await(pollIntervalMs, TimeUnit.MILLISECONDS);
@@ -128,6 +188,9 @@ public class JdbcSourceTask extends SourceTask {
         pool = null;
         if (p != null) {
             p.close();
+        }
+        if (reader != null) {
+            reader.shutdownNow();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -52,6 +53,24 @@ class JdbcSourceTaskIT extends SourceTaskHarness {
         List<Object> expected = IntStream.rangeClosed(1, 25).boxed().map(Object.class::cast).toList();
         List<SourceRecord> nextRound = collect(task, context, 25);
         assertEquals(expected, column(nextRound, "id"), "bulk reads everything again on the next round");
+    }
+
+    @Test
+    void fullBatchesReadAheadOnTheReaderThreadArriveInOrderWithTheirOwnOffsets() throws Exception {
+        db.execute("CREATE TABLE ahead_t (id bigint primary key, name text)",
+                "INSERT INTO ahead_t SELECT g, 'n' || g FROM generate_series(1, 5000) g");
+        RecordingSourceContext context = new RecordingSourceContext();
+        JdbcSourceTask task = task(context, "tables", "ahead_t", "mode", "incrementing",
+                "incrementing.column.name", "id", "batch.max.rows", "100");
+        List<SourceRecord> all = drain(task, context);
+        assertEquals(LongStream.rangeClosed(1, 5000).boxed().toList(), column(all, "id"));
+        for (int i = 0; i < all.size(); i++) {
+            assertEquals(Map.of("incrementing", i + 1L), all.get(i).sourceOffset(), "offset of row " + (i + 1));
+        }
+        // a batch is read ahead after every full one: stopping with one pending must not hang or throw
+        db.execute("INSERT INTO ahead_t SELECT g, 'n' || g FROM generate_series(5001, 5300) g");
+        assertEquals(100, task.poll().size());
+        task.stop();
     }
 
     @Test
