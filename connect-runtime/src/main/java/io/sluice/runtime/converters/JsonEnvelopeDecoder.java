@@ -1,7 +1,9 @@
 package io.sluice.runtime.converters;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -35,6 +37,8 @@ final class JsonEnvelopeDecoder {
 
     private final JsonConverter converter;
     private final ObjectMapper mapper;
+    /** Parses a payload on its own; one level shallower limit, as the envelope object is not around it. */
+    private final JsonFactory payloadFactory;
     private final boolean replaceNullWithDefault;
     /** Tasks send one schema over and over, so the last one is compared before any hashing. */
     private volatile CachedSchema last;
@@ -43,11 +47,22 @@ final class JsonEnvelopeDecoder {
     JsonEnvelopeDecoder(JsonConverter converter, ObjectMapper mapper, boolean replaceNullWithDefault, int cacheSize) {
         this.converter = converter;
         this.mapper = mapper;
+        StreamReadConstraints constraints = mapper.getFactory().streamReadConstraints();
+        this.payloadFactory = mapper.getFactory().rebuild()
+                .streamReadConstraints(constraints.rebuild().maxNestingDepth(constraints.getMaxNestingDepth() - 1).build())
+                .build();
         this.replaceNullWithDefault = replaceNullWithDefault;
         this.cache = new SynchronizedCache<>(new LRUCache<>(cacheSize));
     }
 
     SchemaAndValue decode(byte[] json) throws IOException {
+        CachedSchema recent = last;
+        if (recent != null) {
+            SchemaAndValue quick = decodeAfterKnownPrefix(json, recent);
+            if (quick != null) {
+                return quick;
+            }
+        }
         try (JsonParser p = mapper.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT || !p.nextFieldName(SCHEMA) || p.nextToken() != JsonToken.START_OBJECT) {
                 throw Declined.INSTANCE;
@@ -71,6 +86,47 @@ final class JsonEnvelopeDecoder {
         }
     }
 
+    /**
+     * A record that starts with the exact bytes {"schema":<last schema>,"payload": needs only its payload
+     * parsed, which spares tokenizing the schema (half the decode time). Only payloads opening with { [ or "
+     * qualify: Jackson rejects a root-level number followed by '}', and the guard against zero bytes keeps its
+     * encoding detection on UTF-8. Returns null when the full parse must decide.
+     */
+    private SchemaAndValue decodeAfterKnownPrefix(byte[] json, CachedSchema recent) {
+        byte[] prefix = recent.envelopePrefix;
+        int start = prefix.length;
+        if (json.length <= start || !Arrays.equals(prefix, 0, start, json, 0, start)) {
+            return null;
+        }
+        byte close = switch (json[start]) {
+            case '{' -> '}';
+            case '[' -> ']';
+            case '"' -> '"';
+            default -> 0;
+        };
+        for (int i = start; i < Math.min(start + 4, json.length); i++) {
+            if (json[i] == 0) {
+                return null;
+            }
+        }
+        if (close == 0) {
+            return null;
+        }
+        try (JsonParser p = payloadFactory.createParser(json, start, json.length - start)) {
+            Object value = read(p, p.nextToken(), recent.plan);
+            int end = start + (int) p.currentLocation().getByteOffset();
+            if (end <= start || end > json.length || json[end - 1] != close) {
+                return null;
+            }
+            while (end < json.length && (json[end] == ' ' || json[end] == '\n' || json[end] == '\r' || json[end] == '\t')) {
+                end++;
+            }
+            return end < json.length && json[end] == '}' ? new SchemaAndValue(recent.plan.schema, value) : null;
+        } catch (Exception declined) {
+            return null;
+        }
+    }
+
     /** Schemas are built by Apache's own asConnectSchema from the same tree Apache would have parsed. */
     private CachedSchema schemaFor(byte[] json, int from, int to) throws IOException {
         CachedSchema recent = last;
@@ -81,7 +137,9 @@ final class JsonEnvelopeDecoder {
         CachedSchema found = cache.get(probe);
         if (found == null) {
             Schema schema = converter.asConnectSchema(mapper.readTree(json, from, to - from));
-            found = new CachedSchema(new SchemaBytes(Arrays.copyOfRange(json, from, to), 0, to - from), new SchemaPlan(schema));
+            byte[] bytes = Arrays.copyOfRange(json, from, to);
+            found = new CachedSchema(new SchemaBytes(bytes, 0, bytes.length), JsonEnvelopeEncoder.envelopePrefix(bytes),
+                    new SchemaPlan(schema));
             cache.put(found.key, found);
         }
         last = found;
@@ -321,6 +379,6 @@ final class JsonEnvelopeDecoder {
         }
     }
 
-    private record CachedSchema(SchemaBytes key, SchemaPlan plan) {
+    private record CachedSchema(SchemaBytes key, byte[] envelopePrefix, SchemaPlan plan) {
     }
 }

@@ -83,15 +83,21 @@ final class JsonEnvelopeEncoder {
         CachedPrefix found = cache.get(schema);
         if (found == null) {
             byte[] json = mapper.writeValueAsBytes(converter.asJsonSchema(schema));
-            byte[] bytes = new byte[SCHEMA_OPEN.length + json.length + PAYLOAD_OPEN.length];
-            System.arraycopy(SCHEMA_OPEN, 0, bytes, 0, SCHEMA_OPEN.length);
-            System.arraycopy(json, 0, bytes, SCHEMA_OPEN.length, json.length);
-            System.arraycopy(PAYLOAD_OPEN, 0, bytes, SCHEMA_OPEN.length + json.length, PAYLOAD_OPEN.length);
+            byte[] bytes = envelopePrefix(json);
             found = new CachedPrefix(bytes, new SchemaPlan(schema));
             cache.put(schema, found);
         }
         last = found;
         return found;
+    }
+
+    /** {"schema":<schema json>,"payload": as Apache's serializer writes the envelope before its payload. */
+    static byte[] envelopePrefix(byte[] schemaJson) {
+        byte[] bytes = new byte[SCHEMA_OPEN.length + schemaJson.length + PAYLOAD_OPEN.length];
+        System.arraycopy(SCHEMA_OPEN, 0, bytes, 0, SCHEMA_OPEN.length);
+        System.arraycopy(schemaJson, 0, bytes, SCHEMA_OPEN.length, schemaJson.length);
+        System.arraycopy(PAYLOAD_OPEN, 0, bytes, SCHEMA_OPEN.length + schemaJson.length, PAYLOAD_OPEN.length);
+        return bytes;
     }
 
     private void write(JsonGenerator g, SchemaPlan plan, Object value) throws IOException {
