@@ -21,6 +21,17 @@ public class StreamingJsonConverter extends JsonConverter {
     private JsonEnvelopeEncoder encoder;
     private final LongAdder deferred = new LongAdder();
 
+    /**
+     * Package-private so the plugin scanner, which wants a public no-arg constructor, does not list it:
+     * it is not a plugin of its own but what the runtime runs when a task names Apache's JsonConverter.
+     */
+    StreamingJsonConverter() {
+    }
+
+    public static StreamingJsonConverter create() {
+        return new StreamingJsonConverter();
+    }
+
     @Override
     public void configure(Map<String, ?> configs) {
         super.configure(configs);

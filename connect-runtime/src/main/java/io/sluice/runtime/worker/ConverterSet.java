@@ -53,7 +53,7 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header) impl
             return converter;
         }
         Utils.closeQuietly((JsonConverter) converter, "unused JSON converter");
-        return (T) new StreamingJsonConverter();
+        return (T) StreamingJsonConverter.create();
     }
 
     /** The connector's class name when it sets one, else the worker's (by name, so aliases survive). */
