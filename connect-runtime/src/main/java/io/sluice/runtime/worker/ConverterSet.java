@@ -1,11 +1,13 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.plugins.LoaderSwap;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.storage.HeaderConverter;
 
@@ -21,7 +23,7 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header) impl
         Converter key = converter(WorkerConfig.KEY_CONVERTER, connectorConfig, worker, plugins, true);
         Converter value = converter(WorkerConfig.VALUE_CONVERTER, connectorConfig, worker, plugins, false);
         String headerClass = className(WorkerConfig.HEADER_CONVERTER, connectorConfig, worker);
-        HeaderConverter header = plugins.newPlugin(headerClass, HeaderConverter.class);
+        HeaderConverter header = streamingIfApacheJson(plugins.newPlugin(headerClass, HeaderConverter.class));
         Map<String, Object> headerProps = settings(WorkerConfig.HEADER_CONVERTER, connectorConfig, worker);
         headerProps.put(TYPE, "header");
         try (LoaderSwap swap = LoaderSwap.to(header.getClass().getClassLoader())) {
@@ -32,13 +34,26 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header) impl
 
     private static Converter converter(String key, Map<String, String> connectorConfig, WorkerConfig worker,
                                        Plugins plugins, boolean isKey) {
-        Converter converter = plugins.newPlugin(className(key, connectorConfig, worker), Converter.class);
+        Converter converter = streamingIfApacheJson(plugins.newPlugin(className(key, connectorConfig, worker), Converter.class));
         Map<String, Object> props = settings(key, connectorConfig, worker);
         props.put(TYPE, isKey ? "key" : "value");
         try (LoaderSwap swap = LoaderSwap.to(converter.getClass().getClassLoader())) {
             converter.configure(props, isKey);
         }
         return converter;
+    }
+
+    /**
+     * The runtime's own Apache JsonConverter is swapped for its faster identical subclass; a plugin that
+     * bundles its own connect-json loads a different JsonConverter class and keeps it.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> T streamingIfApacheJson(T converter) {
+        if (converter.getClass() != JsonConverter.class) {
+            return converter;
+        }
+        Utils.closeQuietly((JsonConverter) converter, "unused JSON converter");
+        return (T) StreamingJsonConverter.create();
     }
 
     /** The connector's class name when it sets one, else the worker's (by name, so aliases survive). */

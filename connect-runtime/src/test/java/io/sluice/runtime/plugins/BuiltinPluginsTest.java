@@ -1,6 +1,7 @@
 package io.sluice.runtime.plugins;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,6 +49,8 @@ class BuiltinPluginsTest {
             assertTrue(converters.contains(name), name + " in " + converters);
         }
         assertTrue(names(PluginType.HEADER_CONVERTER).contains(SimpleHeaderConverter.class.getName()));
+        // Substituted for Apache's JsonConverter by the runtime, never listed or named on its own.
+        assertFalse(converters.contains("io.sluice.runtime.converters.StreamingJsonConverter"), converters.toString());
         PluginDesc json = plugins.plugins(PluginType.CONVERTER).stream()
                 .filter(d -> d.className().equals(JsonConverter.class.getName())).findFirst().orElseThrow();
         assertEquals("classpath", json.location());

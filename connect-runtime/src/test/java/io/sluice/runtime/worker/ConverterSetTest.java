@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.plugins.Plugins;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,6 +42,25 @@ class ConverterSetTest {
         try (ConverterSet converters = ConverterSet.create(connector, worker, plugins)) {
             assertInstanceOf(StringConverter.class, converters.key());
             assertEquals("{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":\"x\"}", json(converters, "x"));
+        }
+    }
+
+    @Test
+    void apachesJsonConverterRunsAsTheStreamingOneWithTheSameSettings() {
+        WorkerConfig worker = new WorkerConfig(Map.of());
+        Map<String, String> connector = Map.of(
+                "key.converter", JsonConverter.class.getName(),
+                "value.converter", JsonConverter.class.getName(),
+                "value.converter.schemas.enable", "false",
+                "header.converter", JsonConverter.class.getName());
+        try (ConverterSet converters = ConverterSet.create(connector, worker, plugins)) {
+            assertInstanceOf(StreamingJsonConverter.class, converters.key());
+            assertInstanceOf(StreamingJsonConverter.class, converters.value());
+            assertInstanceOf(StreamingJsonConverter.class, converters.header());
+            assertInstanceOf(JsonConverter.class, converters.value());
+            assertEquals("\"x\"", json(converters, "x"));
+            assertEquals("{\"schema\":{\"type\":\"string\",\"optional\":false},\"payload\":\"x\"}",
+                    new String(converters.key().fromConnectData("t", Schema.STRING_SCHEMA, "x"), StandardCharsets.UTF_8));
         }
     }
 }
