@@ -58,7 +58,6 @@ public class JdbcSinkTask extends SinkTask {
     private final List<SinkRow> pending = new ArrayList<>();
     /** Filled by the task thread and the writer thread. */
     private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
-    private int largestPut;
     private long oldestPendingNanos;
     private long lingerNanos;
     /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
@@ -78,7 +77,6 @@ public class JdbcSinkTask extends SinkTask {
         retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
         batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
         pending.clear();
-        largestPut = 0;
         deferredFailure = null;
         reporter = errantRecordReporter();
         long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
@@ -123,18 +121,16 @@ public class JdbcSinkTask extends SinkTask {
                 reportOrThrow(record, e);
             }
         }
-        // a put as large as the largest so far means the consumer is behind: gather rows into
-        // batch.size transactions; a smaller put means it caught up, so write now for latency
-        boolean consumerBehind = records.size() >= MIN_BUFFERED_PUT && records.size() >= largestPut;
-        largestPut = Math.max(largestPut, records.size());
+        // a put of a hundred records or more means the consumer has a backlog (puts vary in size with the
+        // fetches that fill them): gather rows into batch.size transactions written on the writer thread; a
+        // smaller or empty put means it caught up, so write now, on this thread, for latency
+        boolean consumerBehind = records.size() >= MIN_BUFFERED_PUT;
         if (pending.isEmpty() || (consumerBehind && pending.size() < batchSize)) {
             return;
         }
         awaitBackground();
         if (consumerBehind) {
-            List<SinkRow> batch = new ArrayList<>(pending);
-            pending.clear();
-            background.start(() -> write(batch, false));
+            writeInBackground();
             return;
         }
         try {
@@ -144,6 +140,12 @@ public class JdbcSinkTask extends SinkTask {
             pending.subList(before, pending.size()).clear();
             throw e;
         }
+    }
+
+    private void writeInBackground() {
+        List<SinkRow> batch = new ArrayList<>(pending);
+        pending.clear();
+        background.start(() -> write(batch, false));
     }
 
     /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
@@ -197,9 +199,7 @@ public class JdbcSinkTask extends SinkTask {
         }
         try {
             awaitBackground();
-            writePending(false);
-        } catch (RetriableException e) {
-            log.debug("Buffered rows stay for the next put or commit: {}", e.getMessage());
+            writeInBackground();
         } catch (ConnectException e) {
             // the worker may still commit offsets for these rows: never again, and the next put fails
             pending.clear();
