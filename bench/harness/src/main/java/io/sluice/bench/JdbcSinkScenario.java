@@ -46,13 +46,18 @@ public final class JdbcSinkScenario implements Scenario {
         pg.dropTable("s3_copy");
 
         SluiceConnectors sluiceConnectors = new SluiceConnectors(ctx.layout());
+        boolean debezium = ctx.options().debezium();
         Map<String, SinkConfig> theirs = new LinkedHashMap<>();
-        theirs.put("debezium-insert", t -> debezium(pg, t, "insert"));
-        theirs.put("debezium-upsert", t -> debezium(pg, t, "upsert"));
-        Map<String, Side> apache = runSinks(ctx, ConnectRuntime.APACHE, List.of(ctx.layout().thirdPartyPlugins()),
-                theirs);
+        if (debezium) {
+            theirs.put("debezium-insert", t -> debezium(pg, t, "insert"));
+            theirs.put("debezium-upsert", t -> debezium(pg, t, "upsert"));
+        }
+        Map<String, Side> apache = new LinkedHashMap<>(runSinks(ctx, ConnectRuntime.APACHE,
+                List.of(ctx.layout().thirdPartyPlugins()), theirs));
         Map<String, SinkConfig> ours = new LinkedHashMap<>();
-        ours.put("debezium-insert", t -> debezium(pg, t, "insert"));
+        if (debezium) {
+            ours.put("debezium-insert", t -> debezium(pg, t, "insert"));
+        }
         Map<String, Side> sluice;
         String missing = null;
         try {
@@ -66,6 +71,13 @@ public final class JdbcSinkScenario implements Scenario {
         }
         sluice = runSinks(ctx, ConnectRuntime.SLUICE,
                 List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()), ours);
+        if (!debezium) {
+            for (String skipped : List.of("debezium-insert", "debezium-upsert")) {
+                apache.put(skipped, Side.failed("skipped (--no-debezium)"));
+            }
+            sluice = new LinkedHashMap<>(sluice);
+            sluice.put("debezium-insert", Side.failed("skipped (--no-debezium)"));
+        }
         Side ourInsert = missing != null ? Side.failed(missing) : sluice.get("sluice-insert");
         Side ourUpsert = missing != null ? Side.failed(missing) : sluice.get("sluice-upsert");
 
@@ -116,6 +128,9 @@ public final class JdbcSinkScenario implements Scenario {
             Map<String, SinkConfig> configs) {
         Map<String, Side> sides = new LinkedHashMap<>();
         configs.keySet().forEach(k -> sides.put(k, new Side()));
+        if (configs.isEmpty()) {
+            return sides;
+        }
         String missing = runtime.missing(ctx.layout());
         if (missing != null) {
             sides.values().forEach(s -> s.fail(missing));

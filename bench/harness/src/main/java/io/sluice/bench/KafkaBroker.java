@@ -98,11 +98,17 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** A cluster id as Kafka makes them: never starting with "-", which the format tool would take for an option. */
     private static String base64Uuid() {
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(16);
-        buf.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(16);
+            buf.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     public String bootstrap() {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Command-line options: repetitions, data size and which scenarios to run. */
-public record Options(boolean quick, int repetitions, int lines, int jdbcRows, Set<String> only) {
+public record Options(boolean quick, int repetitions, int lines, int jdbcRows, Set<String> only, boolean debezium) {
 
     public static final String USAGE = """
             usage: bench/run [--quick] [--only N[,N...]] [--reps N] [--lines N] [--jdbc-rows N]
@@ -15,6 +15,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
               --reps N       measured repetitions after the warm-up (default 3)
               --lines N      lines/records for scenarios 1, 2, 5 and 7 (default 1,000,000)
               --jdbc-rows N  rows for scenarios 3 and 4 (default 500,000 to stay under 30 min; --quick 100,000)
+              --no-debezium  scenario 3 without Debezium's runs (development: Sluice's sink vs COPY only)
             """;
 
     public static Options parse(String[] args) {
@@ -23,6 +24,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         Integer lines = null;
         Integer jdbcRows = null;
         Set<String> only = new LinkedHashSet<>();
+        boolean debezium = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -37,6 +39,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
                 case "--reps" -> reps = Integer.parseInt(value(args, ++i));
                 case "--lines" -> lines = Integer.parseInt(value(args, ++i));
                 case "--jdbc-rows" -> jdbcRows = Integer.parseInt(value(args, ++i));
+                case "--no-debezium" -> debezium = false;
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
@@ -45,7 +48,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
                 reps != null ? reps : quick ? 1 : 3,
                 lines != null ? lines : quick ? 100_000 : 1_000_000,
                 jdbcRows != null ? jdbcRows : quick ? 100_000 : 500_000,
-                only);
+                only, debezium);
     }
 
     private static String value(String[] args, int i) {
@@ -67,6 +70,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         m.put("lines", lines);
         m.put("jdbc_rows", jdbcRows);
         m.put("only", only);
+        m.put("debezium", debezium);
         return m;
     }
 }
