@@ -169,8 +169,13 @@ public final class JdbcSinkScenario implements Scenario {
         worker.createConnector(name, config.config(table));
         try {
             long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
-            while (pg.count(table) < n) {
+            long firstRows = -1;
+            long count;
+            while ((count = pg.countWhenComplete(table, n)) < n) {
                 long now = System.nanoTime();
+                if (firstRows < 0 && count > 0) {
+                    firstRows = now;
+                }
                 if (now >= nextHealth) {
                     worker.checkHealthy(List.of(name));
                     nextHealth = now + TimeUnit.SECONDS.toNanos(1);
@@ -181,8 +186,10 @@ public final class JdbcSinkScenario implements Scenario {
                 }
                 Thread.sleep(100);
             }
-            double rate = n / ((System.nanoTime() - t0) / 1e9);
-            Bench.log("  %s %s %s: %.0f rows/s", worker.runtime().label(), kind, rep, rate);
+            long done = System.nanoTime();
+            double rate = n / ((done - t0) / 1e9);
+            Bench.log("  %s %s %s: %.0f rows/s (first rows after %.2f s, all after %.2f s)", worker.runtime().label(),
+                    kind, rep, rate, firstRows < 0 ? Double.NaN : (firstRows - t0) / 1e9, (done - t0) / 1e9);
             return rate;
         } finally {
             worker.deleteConnectors();
