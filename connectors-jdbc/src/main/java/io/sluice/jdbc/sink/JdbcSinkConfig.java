@@ -54,7 +54,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
                         "insert: plain INSERT (COPY on PostgreSQL); upsert: insert or update by primary key "
                                 + "(idempotent, safe to replay); update: UPDATE by primary key.",
                         WRITES, ++w, Width.MEDIUM, "Insert mode")
-                .define(BATCH_SIZE, Type.INT, 10_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
+                .define(BATCH_SIZE, Type.INT, 3_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
                         "Rows gathered across puts into one transaction while the consumer is behind "
                                 + "(written earlier once it catches up, and always before offsets are committed).",
                         WRITES, ++w, Width.SHORT, "Batch size")
