@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -100,7 +101,15 @@ public class JdbcSourceTask extends SourceTask {
 
     @Override
     public List<SourceRecord> poll() throws InterruptedException {
-        Future<List<SourceRecord>> next = ahead != null ? ahead : reader.submit(this::read);
+        if (stopped.getCount() == 0) {
+            return null; // a batch read ahead is dropped: its offsets were never committed
+        }
+        Future<List<SourceRecord>> next;
+        try {
+            next = ahead != null ? ahead : reader.submit(this::read);
+        } catch (RejectedExecutionException stopping) {
+            return null; // stop() ended the reader between two polls
+        }
         ahead = null;
         List<SourceRecord> batch;
         try {
@@ -119,7 +128,11 @@ public class JdbcSourceTask extends SourceTask {
             throw new ConnectException("Reading rows failed: " + cause, cause);
         }
         if (batch != null && batch.size() >= batchMaxRows && stopped.getCount() > 0) {
-            ahead = reader.submit(this::read);
+            try {
+                ahead = reader.submit(this::read);
+            } catch (RejectedExecutionException stopping) {
+                ahead = null;
+            }
         }
         return batch;
     }
