@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -162,7 +164,7 @@ class ConsoleBrowserIT {
         browser.get(base + "/console/?refresh=1000#/connectors/broken-sink");
         waitFor(() -> "FAILED".equals(taskState(0)), "failed task shown");
         waitFor(() -> !browser.findElements(By.cssSelector("pre.trace")).isEmpty(), "trace shown");
-        String trace = browser.findElement(By.cssSelector("pre.trace")).getText();
+        String trace = text(By.cssSelector("pre.trace"));
         assertTrue(trace.contains("Exception"), trace);
         assertTrue(trace.contains(notAFile.toString()) || trace.contains("file"), trace);
         screenshot("05-failed-task");
@@ -183,7 +185,7 @@ class ConsoleBrowserIT {
         partition.sendKeys(Integer.toString(withData));
         button("peek").click();
         waitFor(() -> browser.findElements(By.cssSelector("#peek-records tbody tr")).size() > 0, "peeked records");
-        String firstValue = browser.findElement(By.cssSelector("#peek-records tbody tr td:nth-child(4)")).getText();
+        String firstValue = text(By.cssSelector("#peek-records tbody tr td:nth-child(4)"));
         assertTrue(firstValue.startsWith("line-"), firstValue);
         screenshot("07-topic-peek");
 
@@ -276,25 +278,24 @@ class ConsoleBrowserIT {
         return browser.findElements(By.cssSelector("#connectors tbody tr"));
     }
 
-    private WebElement row(String connector) {
-        return browser.findElement(By.cssSelector("#connectors tbody tr[data-connector='" + connector + "']"));
+    private static String rowSelector(String connector) {
+        return "#connectors tbody tr[data-connector='" + connector + "']";
     }
 
     private WebElement rowLink(String connector) {
-        return row(connector).findElement(By.tagName("a"));
+        return browser.findElement(By.cssSelector(rowSelector(connector) + " a"));
     }
 
     private String rowState(String connector) {
-        return row(connector).findElement(By.cssSelector(".state")).getText();
+        return text(By.cssSelector(rowSelector(connector) + " .state"));
     }
 
     private long rowNumber(String connector, String field) {
-        return parse(row(connector).findElement(By.cssSelector("td[data-field='" + field + "']")).getText());
+        return parse(text(By.cssSelector(rowSelector(connector) + " td[data-field='" + field + "']")));
     }
 
     private String figureText(String figure) {
-        List<WebElement> found = browser.findElements(By.cssSelector("[data-figure='" + figure + "'] .v"));
-        return found.isEmpty() ? "" : found.get(0).getText().trim();
+        return textOrEmpty(By.cssSelector("[data-figure='" + figure + "'] .v")).trim();
     }
 
     private long figureNumber(String figure) {
@@ -302,8 +303,29 @@ class ConsoleBrowserIT {
     }
 
     private String taskState(int task) {
-        List<WebElement> found = browser.findElements(By.cssSelector("#tasks tbody tr[data-task='" + task + "'] .state"));
-        return found.isEmpty() ? "" : found.get(0).getText();
+        return textOrEmpty(By.cssSelector("#tasks tbody tr[data-task='" + task + "'] .state"));
+    }
+
+    /** The element's text; a connector page is redrawn every refresh, so a read that lands on a replaced element is retried. */
+    private String text(By selector) {
+        String found = textOrEmpty(selector);
+        if (found.isEmpty() && browser.findElements(selector).isEmpty()) {
+            throw new NoSuchElementException("nothing matches " + selector);
+        }
+        return found;
+    }
+
+    private String textOrEmpty(By selector) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                List<WebElement> found = browser.findElements(selector);
+                return found.isEmpty() ? "" : found.get(0).getText();
+            } catch (StaleElementReferenceException e) {
+                if (attempt == 20) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private WebElement button(String action) {
