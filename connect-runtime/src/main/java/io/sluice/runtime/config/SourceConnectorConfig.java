@@ -93,8 +93,8 @@ public final class SourceConnectorConfig extends ConnectorConfig {
                                 + "will be created if it does not already exist on the Kafka cluster targeted by this "
                                 + "connector (which may be different from the one used for the worker's global offsets "
                                 + "topic if the bootstrap.servers property of the connector's producer has been "
-                                + "overridden from the worker's). Only applicable in distributed mode; in standalone "
-                                + "mode, setting this property will have no effect.",
+                                + "overridden from the worker's). The worker's offsets topic keeps a copy and answers "
+                                + "for partitions this topic has never written.",
                         OFFSETS_TOPIC_GROUP, 1, Width.LONG, "Offsets topic");
     }
 

@@ -59,11 +59,13 @@ final class ConnectorOffsetsService {
             sinkPositions(name, config).forEach((tp, position) ->
                     result.add(new ConnectorOffsets.ConnectorOffset(SinkOffsets.partition(tp), SinkOffsets.offset(position))));
         } else {
-            store().offsets(name).forEach((partition, offset) -> {
-                if (offset != null) {
-                    result.add(new ConnectorOffsets.ConnectorOffset(partition, offset));
-                }
-            });
+            try (OffsetStore store = worker.offsetStore(name, config)) {
+                store.offsets(name).forEach((partition, offset) -> {
+                    if (offset != null) {
+                        result.add(new ConnectorOffsets.ConnectorOffset(partition, offset));
+                    }
+                });
+            }
         }
         return new ConnectorOffsets(result);
     }
@@ -87,7 +89,7 @@ final class ConnectorOffsetsService {
             offsets.put(normalized(entry.partition()), normalized(entry.offset()));
         }
         boolean handled = sourceHook(name, config, offsets);
-        writeSourceOffsets(name, offsets);
+        writeSourceOffsets(name, config, offsets);
         return handled ? ALTERED : ALTERED_FRAMEWORK_ONLY;
     }
 
@@ -101,17 +103,15 @@ final class ConnectorOffsetsService {
             return handled ? RESET : RESET_FRAMEWORK_ONLY;
         }
         Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
-        store().offsets(name).keySet().forEach(partition -> offsets.put(partition, null));
+        try (OffsetStore store = worker.offsetStore(name, config)) {
+            store.offsets(name).keySet().forEach(partition -> offsets.put(partition, null));
+        }
         boolean handled = sourceHook(name, config, offsets);
-        writeSourceOffsets(name, offsets);
+        writeSourceOffsets(name, config, offsets);
         return handled ? RESET : RESET_FRAMEWORK_ONLY;
     }
 
     // --- source ---
-
-    private OffsetStore store() {
-        return worker.offsetStore();
-    }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private boolean sourceHook(String name, Map<String, String> config, Map<Map<String, Object>, Map<String, Object>> offsets) {
@@ -120,12 +120,13 @@ final class ConnectorOffsetsService {
                 (Map) offsets));
     }
 
-    private void writeSourceOffsets(String name, Map<Map<String, Object>, Map<String, Object>> offsets) {
+    private void writeSourceOffsets(String name, Map<String, String> config,
+                                    Map<Map<String, Object>, Map<String, Object>> offsets) {
         if (offsets.isEmpty()) {
             return;
         }
-        try {
-            store().write(name, offsets).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        try (OffsetStore store = worker.offsetStore(name, config)) {
+            store.write(name, offsets).get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while writing offsets of connector " + name, e);

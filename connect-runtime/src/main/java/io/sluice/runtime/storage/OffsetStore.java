@@ -36,6 +36,10 @@ public interface OffsetStore extends AutoCloseable {
         throw new UnsupportedOperationException("This offset store cannot take offsets in a producer's transaction");
     }
 
+    /** Offsets a producer's transaction just committed to {@link #transactionalTopic}, for a store that keeps a copy elsewhere. */
+    default void transactionCommitted(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
+    }
+
     @Override
     void close();
 }

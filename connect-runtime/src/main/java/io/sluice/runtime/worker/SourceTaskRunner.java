@@ -359,6 +359,7 @@ final class SourceTaskRunner extends TaskRunner {
         Utils.closeQuietly(transforms, "transformation chain");
         Utils.closeQuietly(converters, "converters");
         Utils.closeQuietly(errors, "error handler");
+        Utils.closeQuietly(setup.offsets(), "offset store");
         log.info("{} stopped", this);
     }
 

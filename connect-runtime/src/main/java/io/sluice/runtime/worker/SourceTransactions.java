@@ -203,6 +203,7 @@ final class SourceTransactions {
         }
         producer.commitTransaction();
         open = false;
+        offsets.transactionCommitted(connector, pending);
         pending.clear();
     }
 

@@ -25,6 +25,11 @@ final class TaskClientConfigs {
         this.policy = ClientOverridePolicy.of(worker.getString(WorkerConfig.CONNECTOR_CLIENT_POLICY));
     }
 
+    /** The worker's Kafka cluster. */
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
     ClientOverridePolicy policy() {
         return policy;
     }

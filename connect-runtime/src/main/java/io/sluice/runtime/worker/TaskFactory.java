@@ -28,14 +28,14 @@ import org.apache.kafka.connect.source.SourceTask;
 final class TaskFactory {
     private final WorkerConfig worker;
     private final Plugins plugins;
-    private final OffsetStore offsets;
+    private final SourceOffsetStores offsets;
     private final StatusReporter status;
     private final TaskClientConfigs clients;
     private final ScheduledExecutorService committer;
     private final ConfigProviders providers;
     private final ConnectMetrics connectMetrics;
 
-    TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, OffsetStore offsets, StatusReporter status,
+    TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, SourceOffsetStores offsets, StatusReporter status,
                 TaskClientConfigs clients, ScheduledExecutorService committer, ConnectMetrics connectMetrics) {
         this.connectMetrics = connectMetrics;
         this.worker = worker;
@@ -56,6 +56,7 @@ final class TaskFactory {
         ConverterSet converters = null;
         TransformationChain<?> chain = null;
         ErrorHandler errors = null;
+        OffsetStore offsetStore = null;
         try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
             Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
             boolean sink = task instanceof SinkTask;
@@ -69,7 +70,8 @@ final class TaskFactory {
                 chain = transforms;
                 TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
                 SourceTransactions.Boundary transactions = SourceTransactions.of(worker, conn);
-                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, transactions == null
+                offsetStore = offsets.forConnector(id.connector(), conn);
+                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, transactions == null
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn), admin,
                         creation, committer, interval, timeout, metrics,
                         connectMetrics.sourceTask(id.connector(), id.task()), transactions);
@@ -89,6 +91,7 @@ final class TaskFactory {
             Utils.closeQuietly(chain, "transformation chain");
             Utils.closeQuietly(converters, "converters");
             Utils.closeQuietly(errors, "error handler");
+            Utils.closeQuietly(offsetStore, "offset store");
             throw e;
         }
     }

@@ -51,7 +51,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Plugins plugins;
     private final ConfigProviders configProviders;
-    private final OffsetStore offsets;
+    private final SourceOffsetStores offsets;
     private final StatusReporter status;
     private final TaskClientConfigs clients;
     private final TaskFactory taskFactory;
@@ -67,16 +67,16 @@ public final class Worker implements AutoCloseable {
     private volatile boolean closed;
 
     public Worker(String workerId, WorkerConfig config, String bootstrapServers, Plugins plugins,
-                  ConfigProviders configProviders, OffsetStore offsets, StatusStore statuses) {
+                  ConfigProviders configProviders, OffsetStore workerOffsets, StatusStore statuses) {
         this.workerId = workerId;
         this.config = config;
         this.plugins = plugins;
         this.configProviders = configProviders;
-        this.offsets = offsets;
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
         this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
         this.status.metrics(connectMetrics);
         this.clients = new TaskClientConfigs(config, bootstrapServers);
+        this.offsets = new SourceOffsetStores(config, workerOffsets, clients);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
         this.committer.setRemoveOnCancelPolicy(true);
         this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer,
@@ -118,7 +118,8 @@ public final class Worker implements AutoCloseable {
                     cls.getName(), connectorVersion(instance));
             counted = true;
             Map<String, String> resolved = configProviders.resolve(config);
-            WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events, offsets,
+            WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events,
+                    instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null,
                     pluginMetrics(Map.of("connector", name)));
             connectors.put(name, connector);
             log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
@@ -286,9 +287,12 @@ public final class Worker implements AutoCloseable {
         return config.exactlyOnceSource();
     }
 
-    /** The store of source offsets this worker's tasks read and write. */
-    public OffsetStore offsetStore() {
-        return offsets;
+    /**
+     * The store of a source connector's offsets: the worker's, or its own offsets topic backed by the worker's
+     * (KIP-618). Close it when done; the worker's store stays open.
+     */
+    public OffsetStore offsetStore(String connector, Map<String, String> connectorConfig) {
+        return offsets.forConnector(connector, configProviders.resolve(connectorConfig));
     }
 
     /** Admin client settings for managing a connector's offsets: the worker's and the connector's admin overrides. */
@@ -359,6 +363,7 @@ public final class Worker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        offsets.close();
         metrics.close();
         connectMetrics.close();
         log.info("Worker {} stopped", workerId);

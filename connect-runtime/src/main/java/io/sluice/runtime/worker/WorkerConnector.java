@@ -13,6 +13,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -40,6 +41,8 @@ final class WorkerConnector {
     private final StatusReporter status;
     private final ExecutorService thread;
     private final ConnectorContext context;
+    /** A source connector's offsets, closed with the connector; null for a sink. */
+    private final OffsetStore offsets;
     private volatile Phase phase = Phase.INIT;
 
     WorkerConnector(String name, Connector connector, Map<String, String> originalConfig,
@@ -51,6 +54,7 @@ final class WorkerConnector {
         this.originalConfig = Map.copyOf(originalConfig);
         this.status = status;
         this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-connector-" + name));
+        this.offsets = offsets;
         this.context = connector instanceof SourceConnector
                 ? new SourceContext(events, new StoreOffsetReader(name, offsets), metrics)
                 : new SinkContext(events, metrics);
@@ -162,6 +166,7 @@ final class WorkerConnector {
             Thread.currentThread().interrupt();
             thread.shutdownNow();
         }
+        Utils.closeQuietly(offsets, "offset store");
     }
 
     private void callQuietly(Callable<Void> op) {
