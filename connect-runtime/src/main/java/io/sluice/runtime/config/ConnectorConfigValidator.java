@@ -35,6 +35,8 @@ public final class ConnectorConfigValidator {
     private final Plugins plugins;
     private final Function<Map<String, String>, Map<String, String>> resolver;
     private final boolean exactlyOnceSource;
+    /** The worker's config and status topics: no connector may keep its offsets there. */
+    private final Set<String> workerStateTopics;
 
     /** A validator that checks configs as given (placeholders are validated unresolved). */
     public ConnectorConfigValidator(Plugins plugins) {
@@ -46,9 +48,16 @@ public final class ConnectorConfigValidator {
      * on a worker with exactly-once source enabled, runs KIP-618's preflight checks.
      */
     public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource) {
+        this(plugins, providers, exactlyOnceSource, Set.of());
+    }
+
+    /** As above, and refuses an {@code offsets.storage.topic} naming one of the worker's config and status topics. */
+    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
+                                    Set<String> workerStateTopics) {
         this.plugins = plugins;
         this.resolver = providers == null ? Function.identity() : providers::resolve;
         this.exactlyOnceSource = exactlyOnceSource;
+        this.workerStateTopics = Set.copyOf(workerStateTopics);
     }
 
     /** Validates a config, loading the connector named by its connector.class through the plugins. */
@@ -118,6 +127,12 @@ public final class ConnectorConfigValidator {
         }
         if (source && exactlyOnceSource) {
             ExactlyOnceChecks.check((SourceConnector) connector, props, values);
+        }
+        String offsetsTopic = props.get(SourceConnectorConfig.OFFSETS_STORAGE_TOPIC);
+        if (source && offsetsTopic != null && workerStateTopics.contains(offsetsTopic.trim())) {
+            errorOn(values, SourceConnectorConfig.OFFSETS_STORAGE_TOPIC, offsetsTopic).addErrorMessage("Topic "
+                    + offsetsTopic.trim() + " holds this worker's connector configs or statuses; a connector's offsets "
+                    + "need the worker's offsets topic or a topic of their own.");
         }
         ConfigInfos connectorInfos = ConfigInfosRenderer.render(connType, keys, values, new ArrayList<>(groups), raw);
         ConfigInfos header = validateConverter(raw, props, validated, ConnectorConfig.HEADER_CONVERTER,

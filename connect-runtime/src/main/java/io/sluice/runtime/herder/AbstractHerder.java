@@ -51,7 +51,8 @@ public abstract class AbstractHerder implements Herder {
         this.statusStore = statusStore;
         this.configProviders = configProviders;
         this.plugins = plugins;
-        this.validation = new ConnectorValidation(plugins, configProviders, worker.exactlyOnceSource());
+        this.validation = new ConnectorValidation(plugins, configProviders, worker.exactlyOnceSource(),
+                worker.stateTopics());
         this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
         this.pluginConfigs = new PluginConfigs(plugins);
         this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);

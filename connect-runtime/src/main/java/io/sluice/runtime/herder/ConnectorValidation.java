@@ -5,13 +5,15 @@ import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfigValidator;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.Map;
+import java.util.Set;
 
 /** Validates connector configs before they are stored; a refusal lists every problem per field. */
 public final class ConnectorValidation {
     private final ConnectorConfigValidator validator;
 
-    public ConnectorValidation(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource) {
-        this.validator = new ConnectorConfigValidator(plugins, providers, exactlyOnceSource);
+    public ConnectorValidation(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
+                               Set<String> workerStateTopics) {
+        this.validator = new ConnectorConfigValidator(plugins, providers, exactlyOnceSource, workerStateTopics);
     }
 
     /** Apache's validate answer: every framework and connector key with its errors. */

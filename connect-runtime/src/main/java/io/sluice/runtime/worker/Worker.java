@@ -282,6 +282,11 @@ public final class Worker implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
+    /** The worker's config and status topics, which no connector may use as its offsets topic. */
+    public Set<String> stateTopics() {
+        return Set.copyOf(List.of(config.configTopic(), config.statusTopic()));
+    }
+
     /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */
     public boolean exactlyOnceSource() {
         return config.exactlyOnceSource();

@@ -288,4 +288,20 @@ class ConnectorConfigValidatorTest {
         assertEquals(List.of(), errors(unchecked, "exactly.once.support"));
         assertEquals(List.of(), errors(unchecked, "transaction.boundary"));
     }
+
+    @Test
+    void aSourceMayNotKeepItsOffsetsInTheWorkersConfigOrStatusTopic() {
+        ConnectorConfigValidator onWorker = new ConnectorConfigValidator(plugins, null, false,
+                java.util.Set.of("cluster-configs", "cluster-status"));
+        for (String taken : List.of("cluster-configs", " cluster-status ")) {
+            ConfigInfos checked = onWorker.validate(Map.of("name", "src", "connector.class",
+                    TestSourceConnector.class.getName(), "offsets.storage.topic", taken));
+            List<String> errors = errors(checked, "offsets.storage.topic");
+            assertEquals(1, errors.size(), () -> checked.allErrors().toString());
+            assertTrue(errors.get(0).contains(taken.trim()) && errors.get(0).contains("a topic of their own"), errors.get(0));
+        }
+        ConfigInfos own = onWorker.validate(Map.of("name", "src", "connector.class",
+                TestSourceConnector.class.getName(), "offsets.storage.topic", "src-offsets"));
+        assertEquals(List.of(), errors(own, "offsets.storage.topic"));
+    }
 }

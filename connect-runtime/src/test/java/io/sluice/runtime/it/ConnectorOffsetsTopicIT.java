@@ -3,6 +3,7 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * KIP-618's per-connector offsets topic ({@code offsets.storage.topic}): the connector's offsets live in its own
  * topic, the worker's topic keeps a copy and fills in what the connector's topic never had, and a reset clears
- * both, with Apache's FileStreamSource in a worker process on the test broker.
+ * both, with Apache's FileStreamSource in a worker process on the test broker. The worker's config topic is refused.
  */
 class ConnectorOffsetsTopicIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -41,6 +42,7 @@ class ConnectorOffsetsTopicIT {
 
     private final String workerOffsets = KafkaTestBroker.uniqueTopic("worker-offsets");
     private final String ownOffsets = KafkaTestBroker.uniqueTopic("own-offsets");
+    private final String workerConfigs = KafkaTestBroker.uniqueTopic("worker-configs");
 
     @Test
     void offsetsGoToTheConnectorsTopicWithACopyInTheWorkersAndAResetClearsBoth() throws IOException {
@@ -48,6 +50,9 @@ class ConnectorOffsetsTopicIT {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("own-records"), 1);
         try (WorkerLauncher worker = worker(Map.of())) {
             RestClient rest = worker.start();
+            RestClient.Response refused = rest.createConnector("own", source(input, topic, workerConfigs));
+            assertEquals(400, refused.status(), refused.raw());
+            assertTrue(refused.body().path("message").asText().contains("offsets.storage.topic"), refused.raw());
             assertEquals(201, rest.createConnector("own", source(input, topic, ownOffsets)).status());
             awaitPosition(rest, "own", 6);
             Await.until(() -> Long.valueOf(6).equals(position(offsetTopic(ownOffsets), "own", input)), WAIT,
@@ -121,6 +126,7 @@ class ConnectorOffsetsTopicIT {
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
                 "group.id", KafkaTestBroker.uniqueTopic("own-offsets-cluster"),
                 "offset.storage.topic", workerOffsets,
+                "config.storage.topic", workerConfigs,
                 "plugin.path", pluginPath.toString(),
                 "offset.flush.interval.ms", "500",
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
