@@ -44,8 +44,26 @@ final class TestWorkers {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Names of live threads the worker owns. */
+    /**
+     * The worker's threads still alive, after giving them up to 5 s to end: an executor reports itself
+     * terminated from its last thread, a moment before that thread is gone.
+     */
     static List<String> workerThreads() {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        List<String> alive = aliveWorkerThreads();
+        while (!alive.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            alive = aliveWorkerThreads();
+        }
+        return alive;
+    }
+
+    private static List<String> aliveWorkerThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
                 .map(Thread::getName)
