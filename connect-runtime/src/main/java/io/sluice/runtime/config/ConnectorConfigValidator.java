@@ -14,6 +14,8 @@ import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -129,10 +131,9 @@ public final class ConnectorConfigValidator {
             ExactlyOnceChecks.check((SourceConnector) connector, props, values);
         }
         String offsetsTopic = props.get(SourceConnectorConfig.OFFSETS_STORAGE_TOPIC);
-        if (source && offsetsTopic != null && workerStateTopics.contains(offsetsTopic.trim())) {
-            errorOn(values, SourceConnectorConfig.OFFSETS_STORAGE_TOPIC, offsetsTopic).addErrorMessage("Topic "
-                    + offsetsTopic.trim() + " holds this worker's connector configs or statuses; a connector's offsets "
-                    + "need the worker's offsets topic or a topic of their own.");
+        String offsetsTopicError = source ? offsetsTopicError(offsetsTopic) : null;
+        if (offsetsTopicError != null) {
+            errorOn(values, SourceConnectorConfig.OFFSETS_STORAGE_TOPIC, offsetsTopic).addErrorMessage(offsetsTopicError);
         }
         ConfigInfos connectorInfos = ConfigInfosRenderer.render(connType, keys, values, new ArrayList<>(groups), raw);
         ConfigInfos header = validateConverter(raw, props, validated, ConnectorConfig.HEADER_CONVERTER,
@@ -142,6 +143,27 @@ public final class ConnectorConfigValidator {
         ConfigInfos value = validateConverter(raw, props, validated, ConnectorConfig.VALUE_CONVERTER,
                 Converter.class, c -> ((Converter) c).config(), "value");
         return ConfigInfosRenderer.merge(connType, connectorInfos, header, key, value);
+    }
+
+    /**
+     * Why a source can't keep its offsets in this topic, or null: a name Kafka refuses would only fail the tasks
+     * later, and the worker's config and status topics would read offset records back as their own.
+     */
+    private String offsetsTopicError(String topic) {
+        if (topic == null || topic.isBlank()) {
+            return null;
+        }
+        String name = topic.trim();
+        if (workerStateTopics.contains(name)) {
+            return "Topic " + name + " holds this worker's connector configs or statuses; a connector's offsets "
+                    + "need the worker's offsets topic or a topic of their own.";
+        }
+        try {
+            Topic.validate(name);
+            return null;
+        } catch (InvalidTopicException e) {
+            return "Not a valid Kafka topic name: " + e.getMessage();
+        }
     }
 
     /** The framework keys alone, with an optional error on connector.class (connector unknown or unloadable). */

@@ -290,7 +290,7 @@ class ConnectorConfigValidatorTest {
     }
 
     @Test
-    void aSourceMayNotKeepItsOffsetsInTheWorkersConfigOrStatusTopic() {
+    void aSourceMayNotKeepItsOffsetsInTheWorkersConfigOrStatusTopicOrInATopicKafkaCannotName() {
         ConnectorConfigValidator onWorker = new ConnectorConfigValidator(plugins, null, false,
                 java.util.Set.of("cluster-configs", "cluster-status"));
         for (String taken : List.of("cluster-configs", " cluster-status ")) {
@@ -303,5 +303,10 @@ class ConnectorConfigValidatorTest {
         ConfigInfos own = onWorker.validate(Map.of("name", "src", "connector.class",
                 TestSourceConnector.class.getName(), "offsets.storage.topic", "src-offsets"));
         assertEquals(List.of(), errors(own, "offsets.storage.topic"));
+        ConfigInfos unnamable = onWorker.validate(Map.of("name", "src", "connector.class",
+                TestSourceConnector.class.getName(), "offsets.storage.topic", "my offsets!"));
+        List<String> nameErrors = errors(unnamable, "offsets.storage.topic");
+        assertEquals(1, nameErrors.size(), () -> unnamable.allErrors().toString());
+        assertTrue(nameErrors.get(0).startsWith("Not a valid Kafka topic name"), nameErrors.get(0));
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /** Builds workers on the shared test broker with in-memory offset and status stores. */
 final class TestWorkers {
@@ -49,7 +50,7 @@ final class TestWorkers {
      * terminated from its last thread, a moment before that thread is gone.
      */
     static List<String> workerThreads() {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         List<String> alive = aliveWorkerThreads();
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
             try {
