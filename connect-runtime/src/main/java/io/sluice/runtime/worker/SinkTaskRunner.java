@@ -69,6 +69,8 @@ final class SinkTaskRunner extends TaskRunner {
     private RuntimeException rebalanceFailure;
     private final SinkTaskMetrics metrics;
     private long nextPositionSample;
+    /** True while the last lag sample may be stale: records arrived since, or a partition was behind or unknown. */
+    private boolean positionsUnsettled = true;
 
     SinkTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SinkTask task,
                    Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SinkRecord> transforms,
@@ -130,6 +132,10 @@ final class SinkTaskRunner extends TaskRunner {
             timeout = Math.min(timeout, retryTimeoutMs);
             retryTimeoutMs = -1;
         }
+        if (positionsUnsettled) {
+            // an idle task would otherwise keep a stale or partial lag figure until the next commit
+            timeout = Math.min(timeout, Math.max(0, nextPositionSample - now));
+        }
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(Duration.ofMillis(timeout));
@@ -142,6 +148,7 @@ final class SinkTaskRunner extends TaskRunner {
         int count = records.count();
         if (count > 0) {
             metrics.read(count);
+            positionsUnsettled = true;
         }
         applyTargetState();
         if (targetState() == TargetState.PAUSED) {
@@ -168,8 +175,13 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
-    /** Publishes, per assigned partition, how far the records delivered to put() are behind the partition's end. */
+    /**
+     * Publishes, per assigned partition, how far the records delivered to put() are behind the partition's end.
+     * A partition whose end the consumer does not know yet keeps the sample unsettled, so it is taken again
+     * within a second even when no record arrives.
+     */
     private void samplePositions() {
+        boolean settled = true;
         Map<String, Long> lag = new HashMap<>();
         long uncommitted = 0;
         for (TopicPartition tp : consumer.assignment()) {
@@ -183,15 +195,19 @@ final class SinkTaskRunner extends TaskRunner {
             }
             java.util.OptionalLong behindPosition = consumer.currentLag(tp);
             if (behindPosition.isEmpty()) {
+                settled = false;
                 continue;
             }
             try {
                 long end = consumer.position(tp, Duration.ZERO) + behindPosition.getAsLong();
-                lag.put(tp.topic() + "-" + tp.partition(), Math.max(0, end - delivered.offset()));
+                long behind = Math.max(0, end - delivered.offset());
+                lag.put(tp.topic() + "-" + tp.partition(), behind);
+                settled &= behind == 0;
             } catch (RuntimeException positionUnknown) {
-                // no position yet: the partition shows up at the next sample
+                settled = false; // no position yet: the partition shows up at the next sample
             }
         }
+        positionsUnsettled = !settled;
         metrics.position(lag, uncommitted);
     }
 
