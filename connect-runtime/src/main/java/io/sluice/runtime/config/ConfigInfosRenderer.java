@@ -95,8 +95,9 @@ final class ConfigInfosRenderer {
 
     private static ConfigValueInfo value(ConfigValue value, Type type, String name, Map<String, String> raw) {
         String rendered;
-        if (type == Type.PASSWORD && value.value() != null) {
-            rendered = HIDDEN;
+        boolean secret = type == Type.PASSWORD || type == null && ConfigRedactor.isSensitiveName(name);
+        if (secret && value.value() != null) {
+            rendered = HIDDEN; // undefined keys named like secrets too: a validate answer may be logged or shared
         } else {
             String rawValue = raw.get(name);
             rendered = rawValue != null && ConfigRedactor.hasPlaceholder(rawValue) ? rawValue : render(value.value(), type);

@@ -1,18 +1,12 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigInfos.ConfigKeyInfo;
-import io.sluice.runtime.plugins.LoaderSwap;
 import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.storage.HeaderConverter;
-import org.apache.kafka.connect.transforms.Transformation;
-import org.apache.kafka.connect.transforms.predicates.Predicate;
 
 /** GET /connector-plugins/{plugin}/config: a plugin's own config keys, found by class name, simple name or alias. */
 final class PluginConfigs {
@@ -24,31 +18,20 @@ final class PluginConfigs {
 
     List<ConfigKeyInfo> configKeys(String pluginName) {
         Class<?> cls;
+        PluginType type;
         try {
             cls = plugins.pluginClass(pluginName, Object.class);
-            PluginType.of(cls);
+            type = PluginType.of(cls);
         } catch (ConnectException | IllegalArgumentException e) {
             throw new HerderException(404, "Unknown plugin " + pluginName + ".");
         }
+        if (type == PluginType.CONFIG_PROVIDER || type == PluginType.REST_EXTENSION) {
+            throw HerderException.badRequest("Invalid plugin type " + type.restName()
+                    + ". Valid types are sink, source, converter, header_converter, transformation, predicate.");
+        }
         ConfigDef def;
-        try (LoaderSwap swap = LoaderSwap.to(cls.getClassLoader())) {
-            Object plugin = Plugins.newInstance(cls);
-            if (plugin instanceof Connector c) {
-                def = c.config();
-            } else if (plugin instanceof Converter c) {
-                def = c.config();
-            } else if (plugin instanceof HeaderConverter c) {
-                def = c.config();
-            } else if (plugin instanceof Transformation<?> t) {
-                def = t.config();
-            } else if (plugin instanceof Predicate<?> p) {
-                def = p.config();
-            } else {
-                throw HerderException.badRequest("Invalid plugin type " + PluginType.of(cls).restName()
-                        + ". Valid types are sink, source, converter, header_converter, transformation, predicate.");
-            }
-        } catch (HerderException e) {
-            throw e;
+        try {
+            def = Plugins.configDef(Plugins.newInstance(cls));
         } catch (RuntimeException | LinkageError e) {
             throw new ConnectException("Plugin " + pluginName + " failed to describe its config: " + e, e);
         }

@@ -12,7 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.apache.kafka.connect.transforms.predicates.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -154,6 +160,28 @@ public final class Plugins implements AutoCloseable {
         } catch (ReflectiveOperationException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new ConnectException("Could not instantiate " + cls.getName() + ": " + cause, cause);
+        }
+    }
+
+    /**
+     * The config definition a plugin instance declares (connector, converter, header converter, transformation or
+     * predicate), asked with its own loader as the thread context loader; null for kinds that declare none
+     * (config providers, REST extensions) and for plugins whose config() returns null.
+     */
+    public static ConfigDef configDef(Object plugin) {
+        try (LoaderSwap swap = LoaderSwap.to(plugin.getClass().getClassLoader())) {
+            if (plugin instanceof Connector c) {
+                return c.config();
+            } else if (plugin instanceof Converter c) {
+                return c.config();
+            } else if (plugin instanceof HeaderConverter c) {
+                return c.config();
+            } else if (plugin instanceof Transformation<?> t) {
+                return t.config();
+            } else if (plugin instanceof Predicate<?> p) {
+                return p.config();
+            }
+            return null;
         }
     }
 

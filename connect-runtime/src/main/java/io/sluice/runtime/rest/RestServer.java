@@ -3,6 +3,7 @@ package io.sluice.runtime.rest;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.config.ClientSsl;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.metrics.ConnectMetrics;
@@ -55,6 +56,7 @@ public final class RestServer implements AutoCloseable {
     private volatile TopicRecords topicRecords;
 
     public RestServer(WorkerConfig config) {
+        JettyWireLogFilter.install();
         this.config = config;
         this.restConfig = new RestConfig(config.originals());
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -157,7 +159,8 @@ public final class RestServer implements AutoCloseable {
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
-                .register(new ConnectorsResource(herder))
+                .register(new ConnectorsResource(herder, new SecretKeys(plugins),
+                        restConfig.getBoolean(RestConfig.CONFIG_REDACT)))
                 .register(new ConnectorOffsetsResource(herder))
                 .register(new ConnectorTopicsResource(herder, config.getBoolean(WorkerConfig.TOPIC_TRACKING_ENABLE),
                         config.getBoolean(WorkerConfig.TOPIC_TRACKING_ALLOW_RESET)))
@@ -221,7 +224,7 @@ public final class RestServer implements AutoCloseable {
             }
         }
         if (topicRecords != null) {
-            resources.register(new TopicsResource(herder, topicRecords));
+            resources.register(new TopicsResource(herder, topicRecords, new TopicAccess(observability, config, herder)));
         }
         if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
             resources.register(new ConsoleResource());

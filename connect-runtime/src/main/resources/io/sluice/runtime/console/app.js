@@ -204,7 +204,8 @@ async function connectorView(name, firstRender) {
     const old = document.getElementById('live');
     if (old) { old.replaceWith(liveSection); return null; }
   }
-  const config = await api('GET', `/connectors/${enc(name)}/config`);
+  // the masked view: secrets are not shown in a page; sent back unchanged, the worker keeps the stored ones
+  const config = (await api('GET', `/connectors/${enc(name)}`)).config;
   const editor = h('textarea', {id: 'config-editor', spellcheck: 'false'}, JSON.stringify(config, null, 2));
   return [
     h('h1', {}, name, ' ', h('span', {class: 'muted'}, status.type || '')),
