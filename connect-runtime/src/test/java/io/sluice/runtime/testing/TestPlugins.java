@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
+/** The third-party plugins the build fetched for tests (target/test-plugins), copies of them, and the example configs. */
 public final class TestPlugins {
     private TestPlugins() {
     }
@@ -29,6 +29,26 @@ public final class TestPlugins {
     /** Debezium's JDBC sink plugin directory (its 39 jars). */
     public static Path debeziumJdbcDir() {
         return root().resolve("debezium-connector-jdbc");
+    }
+
+    /** Apache's MirrorMaker 2 connectors: connect-mirror and connect-mirror-client 4.3.1 jars. */
+    public static Path connectMirrorDir() {
+        return root().resolve("connect-mirror");
+    }
+
+    /** Apache Camel's timer source connector 0.7.2 as packaged for Kafka Connect (52 jars). */
+    public static Path camelTimerDir() {
+        return root().resolve("camel").resolve("camel-timer-kafka-connector");
+    }
+
+    /** Jeremy Custenborder's Common Transforms 0.1.0.14 (SMTs) with its libraries. */
+    public static Path commonTransformsDir() {
+        return root().resolve("kafka-connect-transform-common");
+    }
+
+    /** The repository's example configs directory (config/), which tests run to keep them true. */
+    public static Path exampleConfigs() {
+        return Path.of(System.getProperty("sluice.config.dir", "../config")).toAbsolutePath();
     }
 
     /** Copies a plugin (jar or directory) into a plugin path directory. */
