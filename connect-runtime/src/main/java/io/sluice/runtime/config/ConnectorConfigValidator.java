@@ -39,6 +39,8 @@ public final class ConnectorConfigValidator {
     private final boolean exactlyOnceSource;
     /** The worker's config and status topics: no connector may keep its offsets there. */
     private final Set<String> workerStateTopics;
+    /** The worker, whose converters are the defaults of a connector's; null for none. */
+    private final WorkerConfig worker;
 
     /** A validator that checks configs as given (placeholders are validated unresolved). */
     public ConnectorConfigValidator(Plugins plugins) {
@@ -56,6 +58,13 @@ public final class ConnectorConfigValidator {
     /** As above, and refuses an {@code offsets.storage.topic} naming one of the worker's config and status topics. */
     public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
                                     Set<String> workerStateTopics) {
+        this(plugins, providers, exactlyOnceSource, workerStateTopics, null);
+    }
+
+    /** As above, on a worker whose converters are shown as the defaults of a connector's, as Apache shows them. */
+    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
+                                    Set<String> workerStateTopics, WorkerConfig worker) {
+        this.worker = worker;
         this.plugins = plugins;
         this.resolver = providers == null ? Function.identity() : providers::resolve;
         this.exactlyOnceSource = exactlyOnceSource;
@@ -94,7 +103,10 @@ public final class ConnectorConfigValidator {
     private ConfigInfos validateWithConnector(Map<String, String> raw, Map<String, String> props, Connector connector,
                                               String connType) {
         boolean source = connector instanceof SourceConnector;
-        ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props) : SinkConnectorConfig.configDef(plugins);
+        ConnectorConfig.Defaults defaults = worker == null ? ConnectorConfig.Defaults.NONE
+                : ConnectorConfig.Defaults.of(plugins, props, worker);
+        ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props, defaults)
+                : SinkConnectorConfig.configDef(plugins, defaults);
         ConfigDef enriched = ConnectorConfigEnricher.enrich(plugins, base, props, false);
         Map<String, ConfigValue> validated = validateAll(enriched, props);
         if (!source) {

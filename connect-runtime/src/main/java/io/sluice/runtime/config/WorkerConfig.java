@@ -179,6 +179,21 @@ public final class WorkerConfig extends AbstractConfig {
         super(CONFIG, props, false);
     }
 
+    /**
+     * The worker's converter for key.converter, value.converter or header.converter: the class name or alias
+     * configured, or the default. It is what a connector that names none of its own uses.
+     */
+    public String converter(String key) {
+        Object configured = originals().get(key);
+        if (configured instanceof Class<?> cls) {
+            return cls.getName();
+        }
+        if (configured != null && !configured.toString().isBlank()) {
+            return configured.toString().trim();
+        }
+        return HEADER_CONVERTER.equals(key) ? DEFAULT_HEADER_CONVERTER : DEFAULT_CONVERTER;
+    }
+
     public boolean topicTrackingEnabled() {
         return getBoolean(TOPIC_TRACKING_ENABLE);
     }
