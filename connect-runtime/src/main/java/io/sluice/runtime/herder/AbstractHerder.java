@@ -145,7 +145,17 @@ public abstract class AbstractHerder implements Herder {
 
     @Override
     public ConfigInfos validateConnectorConfig(Map<String, String> config) {
+        checkSize(config);
         return validation.validate(config);
+    }
+
+    /** A 413 for a config larger than the config store takes, before anything is validated or written. */
+    private static void checkSize(Map<String, String> config) {
+        int bytes = ConfigStore.recordBytes(config);
+        if (bytes > ConfigStore.MAX_CONFIG_BYTES) {
+            throw new HerderException(413, "The connector configuration is " + bytes + " bytes; a configuration may "
+                    + "hold at most " + ConfigStore.MAX_CONFIG_BYTES + " bytes (16 MiB)");
+        }
     }
 
     @Override
@@ -191,6 +201,7 @@ public abstract class AbstractHerder implements Herder {
         Map<String, String> withName = new HashMap<>(config);
         withName.values().removeIf(Objects::isNull);
         withName.put(ConnectorConfig.NAME, name);
+        checkSize(withName);
         validation.validateOrThrow(withName);
         return Map.copyOf(withName);
     }

@@ -7,12 +7,23 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns every failure of a request into Apache's JSON error body; a client's mistake is a 4xx, never a stack trace. */
 public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
     private static final Logger log = LoggerFactory.getLogger(RestExceptionMapper.class);
+
+    /** Jetty's own refusal while the body was read (e.g. 413, a body over the size limit), or null. */
+    private static HttpException jettyRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return http;
+            }
+        }
+        return null;
+    }
 
     @Override
     public Response toResponse(Throwable e) {
@@ -31,6 +42,10 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
         } else if (e instanceof JsonProcessingException jpe) {
             status = 400;
             message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+        } else if (jettyRefusal(e) != null) {
+            HttpException refusal = jettyRefusal(e);
+            status = refusal.getCode();
+            message = refusal.getReason();
         } else if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
             status = 400;
             message = "Could not read the request: the connection ended or the body was malformed";
