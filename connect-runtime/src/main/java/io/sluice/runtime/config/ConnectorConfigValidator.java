@@ -86,8 +86,12 @@ public final class ConnectorConfigValidator {
         }
         String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connector == null) {
-            if (connType == null || connType.isBlank()) {
-                return frameworkOnly(rawConfig, props, null);
+            if (connType == null) {
+                return frameworkOnly(rawConfig, props, null); // reported as missing
+            }
+            if (connType.isBlank()) {
+                return frameworkOnly(rawConfig, props, "Name a connector class or alias; GET /connector-plugins lists "
+                        + "the installed ones");
             }
             try {
                 connector = Plugins.newInstance(plugins.pluginClass(connType.trim(), Connector.class));
@@ -134,7 +138,7 @@ public final class ConnectorConfigValidator {
             }
         } catch (RuntimeException | LinkageError e) {
             log.warn("Connector {} failed to validate its config", connector.getClass().getName(), e);
-            connectorError = "Failed to validate the connector configuration: " + e;
+            connectorError = "The connector failed to validate its configuration: " + reason(e);
         }
         if (connectorError != null) {
             errorOn(values, ConnectorConfig.CONNECTOR_CLASS, connType).addErrorMessage(connectorError);
@@ -234,7 +238,7 @@ public final class ConnectorConfigValidator {
             return ConfigInfosRenderer.prefixed(def.configKeys(), values, prefix, raw);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Validating the config of {} failed", className, e);
-            classValue.addErrorMessage("Failed to perform config validation for " + converterType + " converter: " + e);
+            classValue.addErrorMessage("The " + converterType + " converter failed to validate its configuration: " + reason(e));
             return null;
         } finally {
             if (converter instanceof AutoCloseable closeable) {
@@ -245,6 +249,12 @@ public final class ConnectorConfigValidator {
                 }
             }
         }
+    }
+
+    /** What a plugin's failure says, without its exception class: the worker's log has the whole trace. */
+    private static String reason(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "it failed without saying why (the worker's log has the trace)" : message;
     }
 
     private static void addNullValuedErrors(Map<String, String> props, Map<String, ConfigValue> validated) {

@@ -111,18 +111,6 @@ final class PluginRegistry {
         return entry == null ? null : entry.desc().className();
     }
 
-    /** The class names of every registered plugin of base's kind, for error messages. */
-    Set<String> classNamesOf(Class<?> base) {
-        Set<String> names = new TreeSet<>();
-        for (List<Entry> entries : snapshot.byClassName().values()) {
-            Entry newest = newestOfBase(entries, base);
-            if (newest != null) {
-                names.add(newest.desc().className());
-            }
-        }
-        return names;
-    }
-
     private static Entry newestOfBase(List<Entry> entries, Class<?> base) {
         if (entries != null) {
             for (Entry entry : entries) {

@@ -143,10 +143,12 @@ public final class Plugins implements AutoCloseable {
         } catch (ClassNotFoundException | LinkageError e) {
             log.debug("{} is not on the runtime class path: {}", nameOrAlias, e.toString());
         }
-        String kind = base.getSimpleName();
-        throw new ConnectException("Failed to find any class that implements " + kind + " and which name matches "
-                + nameOrAlias + ", available " + kind.toLowerCase(java.util.Locale.ROOT) + "s are: "
-                + String.join(", ", registry.classNamesOf(base)));
+        // Apache's message lists every class it has; this one points to the listing instead, so an answer to a
+        // mistyped name never dumps the worker's class names
+        String kind = base.getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        throw new ConnectException("No " + kind + " plugin named '" + nameOrAlias + "' is installed; GET "
+                + (Connector.class.isAssignableFrom(base) ? "/connector-plugins" : "/connector-plugins?connectorsOnly=false")
+                + " lists the installed ones");
     }
 
     /** The versions installed of the plugin a class name or alias names, newest first; none when it is not registered. */

@@ -27,6 +27,7 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable e) {
+        HttpException refusal = jettyRefusal(e);
         int status;
         String message;
         if (e instanceof HerderException he) {
@@ -37,13 +38,12 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
             message = wae.getMessage();
             if (wae.getCause() instanceof JsonProcessingException jpe) {
                 status = 400;
-                message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+                message = JsonBodyErrors.describe(jpe);
             }
         } else if (e instanceof JsonProcessingException jpe) {
             status = 400;
-            message = "Malformed JSON request body: " + jpe.getOriginalMessage();
-        } else if (jettyRefusal(e) != null) {
-            HttpException refusal = jettyRefusal(e);
+            message = JsonBodyErrors.describe(jpe);
+        } else if (refusal != null) {
             status = refusal.getCode();
             message = refusal.getReason();
         } else if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
