@@ -84,6 +84,7 @@ public final class Plugins implements AutoCloseable {
         started = true;
         long begin = System.nanoTime();
         registerBuiltins();
+        PluginLocations.warnAboutMissingEntries(pluginPath);
         Map<Path, String> attempted = new HashMap<>();
         List<Path> locations = PluginLocations.of(pluginPath);
         for (Path location : locations) {
