@@ -76,6 +76,7 @@ class LargeConnectorConfigsIT {
                     + "y".repeat(20 * MIB) + "\"}}", "Content-Type", "application/json");
             assertEquals(413, body.status(), body.raw());
             assertEquals(413, body.body().path("error_code").asInt(), body.raw());
+            assertTrue(body.body().path("message").asText().contains("16 MiB"), body.raw());
         }
     }
 
