@@ -17,7 +17,9 @@ import org.apache.kafka.connect.source.SourceConnector;
  */
 public final class FileSourceConnector extends SourceConnector {
 
-    static final String VERSION = "0.1.0";
+    /** The project version, from the plugin jar's manifest, as every built-in plugin reports it. */
+    static final String VERSION = java.util.Objects.requireNonNullElse(
+            FileSourceConnector.class.getPackage().getImplementationVersion(), "undefined");
     private Map<String, String> props;
     private boolean singleFile;
 

@@ -3,11 +3,14 @@ package io.sluice.runtime.cli;
 import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.config.WorkerKeys;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.distributed.DistributedHerder;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.config.ConfigException;
@@ -30,7 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    public static final String VERSION = "0.1.0";
+    /** The project version, from the runtime jar's manifest, as the built-in plugins report theirs. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            WorkerProcess.class.getPackage().getImplementationVersion(), "undefined");
     /** The Connect REST API version Sluice implements, reported by GET / like Apache's worker. */
     public static final String CONNECT_API_VERSION = "4.3.1";
 
@@ -43,6 +49,8 @@ public final class WorkerProcess implements AutoCloseable {
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
+        new WorkerKeys(List.of(WorkerConfig.CONFIG, RestConfig.CONFIG, ObservabilityConfig.CONFIG), ConnectMetrics.KEYS)
+                .warnings(config.originals()).forEach(log::warn);
         if (distributed) {
             requireDistributedSettings(config);
         }
@@ -56,8 +64,8 @@ public final class WorkerProcess implements AutoCloseable {
             if (config.embeddedKafka()) {
                 EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
                         Path.of(config.getString(WorkerConfig.EMBEDDED_KAFKA_DIR)),
-                        config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT)));
-                broker.start();
+                        config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT), config.getInt(WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT)));
+                startEmbedded(broker);
                 bootstrap = broker.bootstrapServers();
                 log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, broker.dataDir());
             } else {
@@ -95,6 +103,17 @@ public final class WorkerProcess implements AutoCloseable {
             }
             close();
             throw e;
+        }
+    }
+
+    /** Starts the embedded broker; a port another process holds is a mistake in the worker config, named by its key. */
+    private static void startEmbedded(EmbeddedKafkaBroker broker) {
+        try {
+            broker.start();
+        } catch (EmbeddedKafkaBroker.PortInUse e) {
+            String key = e.controller() ? WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT : WorkerConfig.EMBEDDED_KAFKA_PORT;
+            throw new ConfigException(key, e.port(), "the port is already in use by another process; set " + key
+                    + " to a free port, or to 0 to pick one");
         }
     }
 

@@ -64,6 +64,11 @@ public record ConfigInfos(
         public ConfigKeyInfo {
             dependents = List.copyOf(dependents);
         }
+
+        /** A definition as Apache renders it (plugin class keys as CLASS, passwords' defaults hidden). */
+        public static ConfigKeyInfo of(org.apache.kafka.common.config.ConfigDef.ConfigKey key) {
+            return ConfigInfosRenderer.key(key, "");
+        }
     }
 
     /** A key's validated value: the value as a string (passwords hidden), recommendations and errors. */

@@ -42,6 +42,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
     public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String EMBEDDED_KAFKA_CONTROLLER_PORT = "embedded.kafka.controller.port";
     public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
@@ -133,6 +134,9 @@ public final class WorkerConfig extends AbstractConfig {
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the embedded broker; 0 picks a free port.")
+            .define(EMBEDDED_KAFKA_CONTROLLER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+                    "Port of the embedded broker's KRaft controller, on 127.0.0.1 (used only without bootstrap.servers); "
+                            + "0 picks a free port at each start.")
             .define(SESSION_TIMEOUT_MS, Type.INT, 6_000, Range.atLeast(1), Importance.HIGH,
                     "Distributed mode: how long a worker may miss heartbeats before the group drops it and its "
                             + "connectors and tasks are reassigned (Apache: 10 s; 6 s is the broker's minimum and "
@@ -177,6 +181,21 @@ public final class WorkerConfig extends AbstractConfig {
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);
+    }
+
+    /**
+     * The worker's converter for key.converter, value.converter or header.converter: the class name or alias
+     * configured, or the default. It is what a connector that names none of its own uses.
+     */
+    public String converter(String key) {
+        Object configured = originals().get(key);
+        if (configured instanceof Class<?> cls) {
+            return cls.getName();
+        }
+        if (configured != null && !configured.toString().isBlank()) {
+            return configured.toString().trim();
+        }
+        return HEADER_CONVERTER.equals(key) ? DEFAULT_HEADER_CONVERTER : DEFAULT_CONVERTER;
     }
 
     public boolean topicTrackingEnabled() {

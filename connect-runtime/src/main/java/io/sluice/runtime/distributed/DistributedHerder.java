@@ -143,13 +143,13 @@ public final class DistributedHerder extends AbstractHerder {
 
     @Override
     public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
-        onLeader("restart connectors", () -> {
+        return onLeader("restart connectors", () -> {
             existing(name);
+            ConnectorStateInfo plan = restartPlan(name, includeTasks, onlyFailed);
             // every worker reads the request and restarts what it runs of the connector
             configStore.putRestartRequest(new ConfigStore.RestartRequest(name, includeTasks, onlyFailed));
-            return null;
+            return plan;
         });
-        return connectorStatus(name);
     }
 
     @Override

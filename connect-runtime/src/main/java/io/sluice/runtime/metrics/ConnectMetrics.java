@@ -24,6 +24,8 @@ public final class ConnectMetrics implements AutoCloseable {
     public static final String NUM_SAMPLES = "metrics.num.samples";
     /** Sluice: register MBeans in the platform MBean server (default true). */
     public static final String JMX_ENABLE = "metrics.jmx.enable";
+    /** Every worker key the metrics read. */
+    public static final List<String> KEYS = List.of(SAMPLE_WINDOW_MS, NUM_SAMPLES, JMX_ENABLE, ProgressLog.INTERVAL_MS);
 
     private final MetricsRegistry registry;
     private final MetricGroup workerGroup;

@@ -52,10 +52,20 @@ final class BuiltinPlugins {
     /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
         Map<String, String> aliases = new HashMap<>();
+        apacheNames().forEach((ours, apache) -> aliases.put(apache, ours));
+        return aliases;
+    }
+
+    /**
+     * Sluice's converter classes mapped to the Apache class names they stand in for: the names they are listed,
+     * recommended and reported under, so Sluice's own classes never show.
+     */
+    static Map<String, String> apacheNames() {
+        Map<String, String> names = new HashMap<>();
         String ours = ByteArrayConverter.class.getPackageName() + ".";
         for (String simpleName : APACHE_CONVERTERS) {
-            aliases.put("org.apache.kafka.connect.converters." + simpleName, ours + simpleName);
+            names.put(ours + simpleName, "org.apache.kafka.connect.converters." + simpleName);
         }
-        return aliases;
+        return names;
     }
 }

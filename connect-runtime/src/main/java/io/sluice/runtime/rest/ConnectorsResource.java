@@ -72,7 +72,7 @@ public final class ConnectorsResource {
                     switch (e) {
                         case "status" -> entry.put("status", herder.connectorStatus(name));
                         case "info" -> entry.put("info", masked(herder.connectorInfo(name)));
-                        default -> throw HerderException.badRequest("Unknown expand value " + e + "; use status or info");
+                        default -> { } // Apache ignores values it does not know
                     }
                 }
             } catch (HerderException gone) {

@@ -76,6 +76,11 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
 
     static byte[] body(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        if (code == HttpStatus.PAYLOAD_TOO_LARGE_413) {
+            // Jetty's own words are "Request body is too large: 17825931>17825792"
+            text = "Request body is too large: a request may carry at most " + RestServer.MAX_REQUEST_BYTES
+                    + " bytes, a connector configuration at most 16 MiB";
+        }
         try {
             return JSON.writeValueAsBytes(new ErrorMessage(code, "HTTP " + code + " " + text));
         } catch (JsonProcessingException e) {

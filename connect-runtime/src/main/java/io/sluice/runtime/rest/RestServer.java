@@ -8,6 +8,7 @@ import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ConfigStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.ws.rs.ext.ContextResolver;
 import java.net.InetAddress;
@@ -27,6 +28,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+    /** The largest request body: a connector config of the most the config store takes, and room for its wrapper. */
+    static final long MAX_REQUEST_BYTES = ConfigStore.MAX_CONFIG_BYTES + 1024 * 1024;
 
     private final WorkerConfig config;
     private final RestConfig restConfig;
@@ -77,7 +81,10 @@ public final class RestServer implements AutoCloseable {
                 : RestListeners.create(server, RestConfig.ADMIN_LISTENERS, admin, restConfig.httpsSslSettings(), "admin");
         connectors.forEach(server::addConnector);
         adminConnectors.forEach(server::addConnector);
-        server.setHandler(root);
+        // a body larger than any config the store takes is refused (413) before it is read into memory
+        SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
+        limit.setHandler(root);
+        server.setHandler(limit);
         server.setStopTimeout(5_000);
     }
 

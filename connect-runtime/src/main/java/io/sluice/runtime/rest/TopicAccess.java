@@ -35,9 +35,10 @@ final class TopicAccess {
     /** Refuses, with a 403 saying which key decides, a topic that may not be touched over REST. */
     void check(String topic) {
         if (internal(internalTopics(), topic)) {
-            throw new HerderException(403, "Topic " + topic + " is an internal topic of this Connect cluster (connector "
-                    + "configs with their secrets, offsets or statuses) and may not be read or written over REST; to allow it, list "
-                    + "its exact name in " + ObservabilityConfig.PEEK_ALLOW);
+            String what = Topic.isInternal(topic) ? "one of Kafka's internal topics"
+                    : "an internal topic of this Connect cluster (connector configs with their secrets, offsets or statuses)";
+            throw new HerderException(403, "Topic " + topic + " is " + what + " and may not be read or written over REST; "
+                    + "to allow it, list its exact name in " + ObservabilityConfig.PEEK_ALLOW);
         }
         if (!allowed(topic)) {
             throw new HerderException(403, "Topic " + topic + " may not be read or written over REST here ("

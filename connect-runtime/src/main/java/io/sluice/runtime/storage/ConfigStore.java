@@ -8,6 +8,17 @@ import java.util.Map;
  * acknowledged by Kafka and read back into the snapshot, so a write followed by snapshot() sees it.
  */
 public interface ConfigStore extends AutoCloseable {
+    /**
+     * The largest connector config the store takes, as its record's JSON value (16 MiB): the config topic and its
+     * producer are made for records this size, far above Kafka's default 1 MiB, so any config Apache's standalone
+     * worker accepts in practice fits.
+     */
+    int MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+    /** The size of a connector or task config's record value, to hold against {@link #MAX_CONFIG_BYTES}. */
+    static int recordBytes(Map<String, String> config) {
+        return ConfigRecordFormat.properties(config).length;
+    }
 
     /** Receives every change read from the store, including this worker's own writes. */
     interface Listener {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class KafkaConfigStore implements ConfigStore {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaConfigStore.class);
+    /** The config topic's max.message.bytes and its producer's max.request.size: the largest config and its key. */
+    static final int TOPIC_MAX_MESSAGE_BYTES = MAX_CONFIG_BYTES + 1024 * 1024;
 
     private final StoreTopic topic;
     private final Object lock = new Object();
@@ -35,7 +37,8 @@ public final class KafkaConfigStore implements ConfigStore {
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
     public KafkaConfigStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
-        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor, TOPIC_MAX_MESSAGE_BYTES),
+                Duration.ofSeconds(30));
     }
 
     public KafkaConfigStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {

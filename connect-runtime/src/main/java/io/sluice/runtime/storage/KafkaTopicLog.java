@@ -40,6 +40,7 @@ public final class KafkaTopicLog implements AutoCloseable {
     private final Map<String, Object> clientConfig;
     private final Consumer<ConsumerRecord<byte[], byte[]>> applier;
     private final String threadName;
+    private final int maxRecordBytes;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> readToEndRequests = new ConcurrentLinkedQueue<>();
     private KafkaProducer<byte[], byte[]> producer;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -53,6 +54,13 @@ public final class KafkaTopicLog implements AutoCloseable {
      */
     public KafkaTopicLog(String topic, Map<String, Object> clientConfig,
                          Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName) {
+        this(topic, clientConfig, applier, threadName, 0);
+    }
+
+    /** The same, with a producer for records up to maxRecordBytes (0: the producer's default, 1 MiB). */
+    public KafkaTopicLog(String topic, Map<String, Object> clientConfig,
+                         Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
         this.applier = applier;
@@ -239,6 +247,9 @@ public final class KafkaTopicLog implements AutoCloseable {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
+        if (maxRecordBytes > 0) {
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
+        }
         return props;
     }
 

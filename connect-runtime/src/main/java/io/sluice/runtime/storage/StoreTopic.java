@@ -25,7 +25,7 @@ final class StoreTopic implements AutoCloseable {
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
         this.timeout = timeout;
-        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread);
+        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread, topic.maxMessageBytes());
     }
 
     /**

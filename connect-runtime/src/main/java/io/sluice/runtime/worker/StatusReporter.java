@@ -9,11 +9,16 @@ import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.storage.TopicStatus;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes this worker's connector and task state changes to the StatusStore; a store failure is logged, never thrown. */
+/**
+ * Writes this worker's connector and task state changes to the StatusStore, each with the version its instance
+ * reports (Apache 4.x's status "version"); a store failure is logged, never thrown.
+ */
 final class StatusReporter {
     private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
 
@@ -23,6 +28,8 @@ final class StatusReporter {
     private final boolean trackTopics;
     private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
     private volatile ConnectMetrics metrics;
+    private final Map<String, String> connectorVersions = new ConcurrentHashMap<>();
+    private final Map<ConnectorTaskId, String> taskVersions = new ConcurrentHashMap<>();
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -33,6 +40,24 @@ final class StatusReporter {
         this.store = store;
         this.generation = generation;
         this.trackTopics = trackTopics;
+    }
+
+    /** The version of the connector instance starting here, written with its statuses from now on. */
+    void connectorVersion(String connector, String version) {
+        putOrRemove(connectorVersions, connector, version);
+    }
+
+    /** The version of the task instance starting here, written with its statuses from now on. */
+    void taskVersion(ConnectorTaskId id, String version) {
+        putOrRemove(taskVersions, id, version);
+    }
+
+    private static <K> void putOrRemove(Map<K, String> versions, K key, String version) {
+        if (version == null) {
+            versions.remove(key);
+        } else {
+            versions.put(key, version);
+        }
     }
 
     /** The metrics told of every connector and task state change (status and task counts by state). */
@@ -96,6 +121,7 @@ final class StatusReporter {
         } else if (metrics != null) {
             metrics.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
         }
+        taskVersions.remove(id);
     }
 
     /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
@@ -106,6 +132,7 @@ final class StatusReporter {
         } else if (metrics != null) {
             metrics.connectorState(connector, State.UNASSIGNED);
         }
+        connectorVersions.remove(connector);
     }
 
     /** The task's status as the store has it now, or null. */
@@ -131,7 +158,8 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
+            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt(),
+                    connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
         }
@@ -143,7 +171,7 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
+            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }

@@ -117,6 +117,7 @@ public final class Worker implements AutoCloseable {
             connectMetrics.connectorStarting(name, SourceConnector.class.isAssignableFrom(cls) ? "source" : "sink",
                     cls.getName(), connectorVersion(instance));
             counted = true;
+            status.connectorVersion(name, connectorVersion(instance));
             Map<String, String> resolved = configProviders.resolve(config);
             WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events,
                     instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null,
@@ -282,9 +283,9 @@ public final class Worker implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The worker's config and status topics, which no connector may use as its offsets topic. */
-    public Set<String> stateTopics() {
-        return Set.copyOf(List.of(config.configTopic(), config.statusTopic()));
+    /** The worker's config. */
+    public WorkerConfig config() {
+        return config;
     }
 
     /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */

@@ -39,15 +39,20 @@ class BuiltinPluginsTest {
     }
 
     @Test
-    void runtimeConvertersAreListedFromTheClassPath() {
+    void runtimeConvertersAreListedFromTheClassPathUnderApachesNames() {
         Set<String> converters = names(PluginType.CONVERTER);
         for (String name : List.of("org.apache.kafka.connect.json.JsonConverter",
-                "org.apache.kafka.connect.storage.StringConverter", "io.sluice.runtime.converters.ByteArrayConverter",
-                "io.sluice.runtime.converters.IntegerConverter", "io.sluice.runtime.converters.LongConverter",
-                "io.sluice.runtime.converters.FloatConverter", "io.sluice.runtime.converters.DoubleConverter",
-                "io.sluice.runtime.converters.ShortConverter", "io.sluice.runtime.converters.BooleanConverter")) {
+                "org.apache.kafka.connect.storage.StringConverter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "org.apache.kafka.connect.converters.IntegerConverter", "org.apache.kafka.connect.converters.LongConverter",
+                "org.apache.kafka.connect.converters.FloatConverter", "org.apache.kafka.connect.converters.DoubleConverter",
+                "org.apache.kafka.connect.converters.ShortConverter", "org.apache.kafka.connect.converters.BooleanConverter")) {
             assertTrue(converters.contains(name), name + " in " + converters);
         }
+        // Sluice's own classes stand in for Apache's: never listed under their own names, still resolvable by them
+        assertTrue(converters.stream().noneMatch(c -> c.startsWith("io.sluice.")), converters.toString());
+        assertTrue(names(PluginType.HEADER_CONVERTER).stream().noneMatch(c -> c.startsWith("io.sluice.")));
+        assertEquals("io.sluice.runtime.converters.IntegerConverter",
+                plugins.pluginClass("io.sluice.runtime.converters.IntegerConverter", Converter.class).getName());
         assertTrue(names(PluginType.HEADER_CONVERTER).contains(SimpleHeaderConverter.class.getName()));
         // Substituted for Apache's JsonConverter by the runtime, never listed or named on its own.
         assertFalse(converters.contains("io.sluice.runtime.converters.StreamingJsonConverter"), converters.toString());

@@ -40,7 +40,8 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = define();
 
     public JdbcSinkConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props);
+        // not logged ("values: ..."): a connection.url may carry the database password, which only PASSWORD keys hide
+        super(CONFIG_DEF, props, false);
     }
 
     private static ConfigDef define() {
