@@ -88,6 +88,12 @@ final class SinkPartitionControl {
         }
     }
 
+    /** SinkTaskContext.assignment. */
+    Set<TopicPartition> assignment() {
+        KafkaConsumer<byte[], byte[]> c = consumer.get();
+        return c == null ? Set.of() : Set.copyOf(c.assignment());
+    }
+
     /** SinkTaskContext.offset: applied after open() returns, or else before the next poll. */
     void requestSeek(Map<TopicPartition, Long> offsets) {
         seeks.putAll(offsets);

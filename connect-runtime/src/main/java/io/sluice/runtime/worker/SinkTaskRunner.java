@@ -85,10 +85,10 @@ final class SinkTaskRunner extends TaskRunner {
         this.transforms = transforms;
         this.errors = errors;
         this.setup = setup;
-        this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
+        this.partitions = new SinkPartitionControl(() -> consumer, () -> targetState() == TargetState.PAUSED);
+        this.context = new WorkerSinkTaskContext(this, partitions, taskConfig, errors, converters, setup.metrics());
         this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
         this.metrics = setup.taskMetrics();
-        this.partitions = new SinkPartitionControl(() -> consumer, () -> targetState() == TargetState.PAUSED);
     }
 
     @Override
@@ -340,26 +340,10 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
-    // SinkTaskContext requests; the task calls them from its own thread (put, open, preCommit).
-
-    void requestSeek(Map<TopicPartition, Long> offsets) {
-        partitions.requestSeek(offsets);
-    }
+    // SinkTaskContext requests the partition control does not take itself; the task calls them from its thread.
 
     void retryTimeout(long timeoutMs) {
         retryTimeoutMs = timeoutMs;
-    }
-
-    Set<TopicPartition> assignment() {
-        return consumer == null ? Set.of() : Set.copyOf(consumer.assignment());
-    }
-
-    void pausePartitions(Set<TopicPartition> paused) {
-        partitions.pause(paused);
-    }
-
-    void resumePartitions(Set<TopicPartition> resumed) {
-        partitions.resume(resumed);
     }
 
     void requestCommit() {
@@ -395,9 +379,7 @@ final class SinkTaskRunner extends TaskRunner {
             metrics.partitionCount(offsets.partitionCount());
             try {
                 task.open(partitions);
-                // inside the callback, as Apache does: the poll running it then returns records from the rewound
-                // position only (the consumer discards what it fetched from the old one)
-                SinkTaskRunner.this.partitions.applySeeks(SinkTaskRunner.this::rewound);
+                applyRequestedRewinds();
             } catch (RuntimeException e) {
                 rebalanceFailure = new ConnectException("open() of sink task " + id + " failed", e);
             }
@@ -415,6 +397,7 @@ final class SinkTaskRunner extends TaskRunner {
                 rebalanceFailure = new ConnectException("Closing revoked partitions of sink task " + id + " failed", e);
             }
             forget(partitions);
+            applyRequestedRewinds();
         }
 
         @Override
@@ -429,6 +412,17 @@ final class SinkTaskRunner extends TaskRunner {
                 log.warn("{} close() of lost partitions threw", SinkTaskRunner.this, e);
             }
             forget(partitions);
+            applyRequestedRewinds();
+        }
+
+        /**
+         * Applies the rewinds the task asked for in open(), or in close() for the partitions it keeps (the file
+         * sink's one-file stream cuts uncommitted records of every partition), inside the callback as Apache does for
+         * open(): the poll running it then returns records from the rewound positions only (the consumer discards
+         * what it fetched from the old ones).
+         */
+        private void applyRequestedRewinds() {
+            SinkTaskRunner.this.partitions.applySeeks(SinkTaskRunner.this::rewound);
         }
 
         private void forget(Collection<TopicPartition> partitions) {

@@ -81,6 +81,17 @@ public final class KafkaTestBroker {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
+    /** The offset a consumer group (a sink connector's: connect-<name>) committed for tp, or -1 when none. */
+    public static long committedOffset(String group, org.apache.kafka.common.TopicPartition tp) {
+        try (Admin admin = admin()) {
+            org.apache.kafka.clients.consumer.OffsetAndMetadata o = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(tp);
+            return o == null ? -1 : o.offset();
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            return -1;
+        }
+    }
+
     /** Client settings to reach the shared broker, for code under test. */
     public static Map<String, Object> clientConfig() {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());

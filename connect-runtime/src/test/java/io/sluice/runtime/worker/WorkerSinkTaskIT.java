@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.InternalSinkRecord;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -74,16 +71,6 @@ class WorkerSinkTaskIT {
         return out;
     }
 
-    private static long committedOffset(String group, TopicPartition tp) {
-        try (Admin admin = KafkaTestBroker.admin()) {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS).get(tp);
-            return o == null ? -1 : o.offset();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     @Test
     void sinkTaskReceivesEveryRecordInOrderAndCommitsItsGroupOffsets() {
         String name = TestWorkers.uniqueName("sink");
@@ -106,12 +93,12 @@ class WorkerSinkTaskIT {
         assertTrue(last.timestamp() != null && last.timestamp() > 0);
         assertEquals(State.RUNNING, statuses.state(id));
         TopicPartition tp = new TopicPartition(topic, 0);
-        Await.until(() -> committedOffset("connect-" + name, tp) == 100, WAIT, "group offset committed after the last record");
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, tp) == 100, WAIT, "group offset committed after the last record");
 
         KafkaTestBroker.produce(topic, "m100");
         Await.until(() -> observed.records.size() == 101, WAIT, "a later record delivered");
         worker.stopTasks(List.of(id));
-        assertEquals(101, committedOffset("connect-" + name, tp), "offsets committed at stop");
+        assertEquals(101, KafkaTestBroker.committedOffset("connect-" + name, tp), "offsets committed at stop");
         assertEquals(State.UNASSIGNED, statuses.state(id));
     }
 
@@ -161,7 +148,7 @@ class WorkerSinkTaskIT {
         String trace = statuses.get(id).trace();
         assertTrue(trace.contains("put failed on purpose"), trace);
         assertTrue(trace.contains("\tat "), "a full stack trace");
-        assertEquals(-1, committedOffset("connect-" + name, new TopicPartition(topic, 0)), "nothing committed for the failed record");
+        assertEquals(-1, KafkaTestBroker.committedOffset("connect-" + name, new TopicPartition(topic, 0)), "nothing committed for the failed record");
     }
 
     @Test
@@ -176,7 +163,7 @@ class WorkerSinkTaskIT {
         startSink(name, topic, Map.of("seek.in.open", "40"));
         TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
         TopicPartition tp = new TopicPartition(topic, 0);
-        Await.until(() -> committedOffset("connect-" + name, tp) == 100, WAIT, "every record put and committed");
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, tp) == 100, WAIT, "every record put and committed");
 
         assertEquals(40, observed.records.get(0).kafkaOffset(), "the first record delivered is at the requested offset");
         assertEquals(values(40, 100), valuesOf(observed.records), "nothing before the rewind, nothing twice");
@@ -195,12 +182,12 @@ class WorkerSinkTaskIT {
                 "consumer.override.max.poll.records", "10"));
         TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
         Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed on its put");
-        long committed = committedOffset(group, tp);
+        long committed = KafkaTestBroker.committedOffset(group, tp);
         assertTrue(committed <= observed.records.size(),
                 "committed " + committed + " but only " + observed.records.size() + " records were stored");
 
         restartTask(id);
-        Await.until(() -> committedOffset(group, tp) == 100, WAIT, "every record committed after the restart");
+        Await.until(() -> KafkaTestBroker.committedOffset(group, tp) == 100, WAIT, "every record committed after the restart");
         assertEquals(new java.util.HashSet<>(values(0, 100)), new java.util.HashSet<>(valuesOf(observed.records)),
                 "no record missing");
         assertEquals(State.RUNNING, statuses.state(id));
