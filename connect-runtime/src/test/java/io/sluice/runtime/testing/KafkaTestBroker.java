@@ -116,6 +116,31 @@ public final class KafkaTestBroker {
         }
     }
 
+    /**
+     * Starts producing count records, record(i) for i from 0, in batches with a pause between them, as an application
+     * writing while a connector runs; the caller joins the returned thread.
+     */
+    public static Thread produceLive(String topic, int count, int batchSize, long pauseMs,
+                                     java.util.function.IntFunction<Map.Entry<String, String>> record) {
+        Thread producer = new Thread(() -> {
+            for (int from = 0; from < count; from += batchSize) {
+                List<Map.Entry<String, String>> batch = new ArrayList<>(batchSize);
+                for (int i = from; i < Math.min(count, from + batchSize); i++) {
+                    batch.add(record.apply(i));
+                }
+                produce(topic, batch);
+                try {
+                    Thread.sleep(pauseMs); // pacing the application, not synchronizing with anything
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }, "test-live-producer-" + topic);
+        producer.start();
+        return producer;
+    }
+
     /** Produces values with null keys. */
     public static void produce(String topic, String... values) {
         List<Map.Entry<String, String>> records = new ArrayList<>();

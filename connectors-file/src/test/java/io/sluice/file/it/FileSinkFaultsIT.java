@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -87,8 +86,10 @@ class FileSinkFaultsIT {
             assertEquals(201, rest.createConnector(connector, props).status());
             Await.until(() -> "RUNNING".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60), "sink running");
 
-            Thread producer = new Thread(() -> produceLive(topic, valueBytes), "fault-it-producer");
-            producer.start();
+            Thread producer = KafkaTestBroker.produceLive(topic, TOTAL, 500, 100, i -> {
+                String value = "record-" + i + "-";
+                return Map.entry("k" + i, value + "x".repeat(Math.max(0, valueBytes - value.length())));
+            });
             try {
                 // break it while a file is in progress, so the failing step is that file's rotation (its rename)
                 Await.until(() -> FileSinkIT.finishedFiles(out).size() >= 3 && inProgressBytes(out) > 0,
@@ -116,24 +117,6 @@ class FileSinkFaultsIT {
             assertEquals(TOTAL, expected.size());
             assertEquals(expected.size(), written.size(), "the files hold as many lines as the topic has records");
             assertEquals(expected, written, "every record exactly once");
-        }
-    }
-
-    /** 30,000 records in batches of 500, as an application writing while the sink runs. */
-    private static void produceLive(String topic, int valueBytes) {
-        for (int batch = 0; batch < TOTAL / 500; batch++) {
-            List<Map.Entry<String, String>> records = new ArrayList<>(500);
-            for (int i = batch * 500; i < (batch + 1) * 500; i++) {
-                String value = "record-" + i + "-";
-                records.add(new AbstractMap.SimpleEntry<>("k" + i, value + "x".repeat(Math.max(0, valueBytes - value.length()))));
-            }
-            KafkaTestBroker.produce(topic, records);
-            try {
-                Thread.sleep(100); // pacing the producer, not synchronizing with the sink
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
         }
     }
 

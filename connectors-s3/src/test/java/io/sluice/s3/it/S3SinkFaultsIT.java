@@ -66,8 +66,7 @@ class S3SinkFaultsIT {
             config.put("s3.part.retries", "1");
             assertEquals(201, rest.createConnector("faulty-store", config).status());
 
-            Thread producer = new Thread(() -> produceLive(topic), "s3-fault-it-producer");
-            producer.start();
+            Thread producer = KafkaTestBroker.produceLive(topic, TOTAL, 500, 100, i -> Map.entry("k" + i, value(i)));
             try {
                 Await.until(() -> stored(client).size() >= 3, Duration.ofSeconds(60), "some objects stored");
                 store.stop();
@@ -108,23 +107,6 @@ class S3SinkFaultsIT {
 
     private static String value(int i) {
         return "record-" + i;
-    }
-
-    /** 20,000 records in batches of 500, as an application writing while the sink runs. */
-    private static void produceLive(String topic) {
-        for (int batch = 0; batch < TOTAL / 500; batch++) {
-            List<Map.Entry<String, String>> records = new ArrayList<>(500);
-            for (int i = batch * 500; i < (batch + 1) * 500; i++) {
-                records.add(Map.entry("k" + i, value(i)));
-            }
-            KafkaTestBroker.produce(topic, records);
-            try {
-                Thread.sleep(100); // pacing the producer, not synchronizing with the sink
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** The sink's completed objects (not a multipart upload's assembly key). */
