@@ -155,12 +155,21 @@ public final class KafkaTestBroker {
      * within timeout. Returns every record read (possibly more than expected).
      */
     public static List<ConsumerRecord<String, String>> consumeAll(String topic, int expectedCount, Duration timeout) {
+        return consumeAll(topic, expectedCount, timeout, new StringDeserializer());
+    }
+
+    /** Like {@link #consumeAll(String, int, Duration)}, with keys and values as the bytes the topic holds. */
+    public static List<ConsumerRecord<byte[], byte[]>> consumeAllBytes(String topic, int expectedCount, Duration timeout) {
+        return consumeAll(topic, expectedCount, timeout, new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    private static <T> List<ConsumerRecord<T, T>> consumeAll(String topic, int expectedCount, Duration timeout,
+                                                            org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        List<ConsumerRecord<T, T>> records = new ArrayList<>();
+        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
