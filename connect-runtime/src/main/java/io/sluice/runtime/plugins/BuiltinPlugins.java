@@ -3,13 +3,13 @@ package io.sluice.runtime.plugins;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.CodeSource;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.transforms.Cast;
+import io.sluice.runtime.converters.ApacheConverterNames;
 import io.sluice.runtime.converters.ByteArrayConverter;
 
 /**
@@ -42,20 +42,11 @@ final class BuiltinPlugins {
             new Source(FileConfigProvider.class, "org.apache.kafka.common.config.provider."),
             new Source(ByteArrayConverter.class, "io.sluice.runtime.converters."));
 
-    /** Apache ships these converters in connect-runtime; Sluice has its own, under the same simple names. */
-    private static final List<String> APACHE_CONVERTERS = List.of("ByteArrayConverter", "IntegerConverter",
-            "LongConverter", "FloatConverter", "DoubleConverter", "ShortConverter", "BooleanConverter");
-
     private BuiltinPlugins() {
     }
 
     /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
-        Map<String, String> aliases = new HashMap<>();
-        String ours = ByteArrayConverter.class.getPackageName() + ".";
-        for (String simpleName : APACHE_CONVERTERS) {
-            aliases.put("org.apache.kafka.connect.converters." + simpleName, ours + simpleName);
-        }
-        return aliases;
+        return ApacheConverterNames.aliases();
     }
 }

@@ -57,7 +57,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Setup setup;
     private final WorkerSinkTaskContext context;
     private final SinkRecordConverter recordConverter;
-    private final SinkOffsets offsets = new SinkOffsets(this);
+    private final SinkTaskPositions offsets = new SinkTaskPositions(this);
     private final List<SinkRecord> batch = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
     private final Set<String> usedTopics = new HashSet<>();
@@ -181,7 +181,7 @@ final class SinkTaskRunner extends TaskRunner {
      * within a second even when no record arrives.
      */
     private void samplePositions() {
-        SinkOffsets.Lag lag = offsets.lag(consumer);
+        SinkTaskPositions.Lag lag = offsets.lag(consumer);
         positionsUnsettled = !lag.settled();
         metrics.position(lag.behind(), lag.uncommitted());
     }

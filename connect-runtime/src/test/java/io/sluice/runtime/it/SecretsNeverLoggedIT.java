@@ -7,20 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,35 +26,13 @@ class SecretsNeverLoggedIT {
     @TempDir
     Path dir;
 
-    /** Keeps every log event of the worker, message and throwable, at every level the config lets through. */
-    private static final class Capture extends AbstractAppender {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-
-        Capture() {
-            super("secrets-capture", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            StringBuilder line = new StringBuilder(event.getMessage().getFormattedMessage());
-            for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t);
-            }
-            lines.add(line.toString());
-        }
-    }
-
     @Test
     void passwordsAndResolvedSecretsAppearInNoLogLineAndNoRestAnswer() throws Exception {
         Path secrets = Files.writeString(dir.resolve("secrets.properties"), "token=" + RESOLVED + "\n");
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Capture capture = new Capture();
-        capture.start();
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        context.updateLoggers();
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
+        LogCapture capture = LogCapture.open();
+        try (capture; WorkerProcess worker = WorkerProcess.start(Map.of(
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
                 "group.id", KafkaTestBroker.uniqueTopic("secrets-cluster"),
                 "listeners", "http://127.0.0.1:0",
@@ -93,12 +64,9 @@ class SecretsNeverLoggedIT {
 
             assertFalse(answers.contains(RESOLVED), "a resolved placeholder is never in a REST answer");
             assertTrue(answers.contains("${file:"), "placeholders are returned as stored");
-        } finally {
-            context.getConfiguration().getRootLogger().removeAppender(capture.getName());
-            context.updateLoggers();
         }
-        assertFalse(capture.lines.isEmpty(), "the worker logged");
-        for (String line : capture.lines) {
+        assertFalse(capture.lines().isEmpty(), "the worker logged");
+        for (String line : capture.lines()) {
             assertFalse(line.contains(PASSWORD), "password logged: " + line);
             assertFalse(line.contains(RESOLVED), "resolved secret logged: " + line);
         }

@@ -192,4 +192,19 @@ class WorkerSinkTaskIT {
                 "no record missing");
         assertEquals(State.RUNNING, statuses.state(id));
     }
+
+    @Test
+    void aRecordItsKeyConverterCannotReadFailsTheTaskNamingTheKeyConverterAndItsApacheClass() {
+        String name = TestWorkers.uniqueName("keyfails");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("keyfails"), 1);
+        // plain text keys, read with JsonConverter's default schemas.enable=true: what the CSV pair met
+        KafkaTestBroker.produce(topic, List.of(Map.entry("not json", "{\"id\":1}")));
+        ConnectorTaskId id = startSink(name, topic, Map.of("key.converter", "org.apache.kafka.connect.json.JsonConverter"));
+
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed");
+        String trace = statuses.get(id).trace();
+        assertTrue(trace.contains("Tolerance exceeded in error handler: the key converter (key.converter="
+                + "org.apache.kafka.connect.json.JsonConverter) could not convert the key of record " + topic + "-0@0"), trace);
+        assertTrue(!trace.split("\n")[0].contains("Streaming"), "Apache's class, not Sluice's subclass: " + trace);
+    }
 }

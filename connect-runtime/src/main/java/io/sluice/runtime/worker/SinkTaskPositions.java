@@ -17,15 +17,15 @@ import org.slf4j.LoggerFactory;
  * moves both, as in Apache: the task said what it holds. Only offsets a preCommit returned, for partitions it was
  * offered and no further than what was put, are ever committed. Used on the task's thread only.
  */
-final class SinkOffsets {
-    private static final Logger log = LoggerFactory.getLogger(SinkOffsets.class);
+final class SinkTaskPositions {
+    private static final Logger log = LoggerFactory.getLogger(SinkTaskPositions.class);
 
     private final Object owner;
     private final Map<TopicPartition, OffsetAndMetadata> put = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
 
     /** owner names the task in log lines. */
-    SinkOffsets(Object owner) {
+    SinkTaskPositions(Object owner) {
         this.owner = owner;
     }
 
