@@ -101,7 +101,8 @@ final class MalformedLines {
         headers.addString(HEADER_CONNECTOR, connector);
         headers.addString(HEADER_TASK, task);
         headers.addString(HEADER_STAGE, "TASK_POLL");
-        headers.addString(HEADER_CLASS, file.parser.getClass().getName());
+        // as Apache's TASK_POLL stage: the task that polled (a parser may be a generated lambda class)
+        headers.addString(HEADER_CLASS, FileSourceTask.class.getName());
         headers.addString(HEADER_EXCEPTION, error.getClass().getName());
         headers.addString(HEADER_MESSAGE, message);
         headers.addString(HEADER_FILE, file.path.toString());

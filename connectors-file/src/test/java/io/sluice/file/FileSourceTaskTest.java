@@ -262,6 +262,8 @@ class FileSourceTaskTest {
         assertEquals("2", dlq.headers().lastWithName("__connect.errors.file.line").value());
         assertEquals("3", dlq.headers().lastWithName("__connect.errors.file.position").value());
         assertEquals(file.toString(), dlq.headers().lastWithName("__connect.errors.file.name").value());
+        assertEquals(FileSourceTask.class.getName(), dlq.headers().lastWithName("__connect.errors.class.name").value(),
+                "the task that polled, as in Apache's TASK_POLL stage; not a parser's generated class name");
         assertEquals(java.util.Base64.getEncoder().encodeToString(new byte[] {'a', (byte) 0xff, 'b'}),
                 dlq.headers().lastWithName("__connect.errors.file.line.base64").value());
         task.stop();
