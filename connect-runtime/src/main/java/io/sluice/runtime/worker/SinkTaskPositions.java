@@ -133,8 +133,11 @@ final class SinkTaskPositions {
         return new Lag(behind, uncommitted, settled);
     }
 
+    /** The last committed offset of each partition, e.g. {orders-0=8000}. */
     @Override
     public String toString() {
-        return committed.toString();
+        Map<String, Long> offsets = new java.util.TreeMap<>();
+        committed.forEach((tp, o) -> offsets.put(tp.toString(), o.offset()));
+        return offsets.toString();
     }
 }

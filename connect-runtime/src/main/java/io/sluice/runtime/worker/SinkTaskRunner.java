@@ -295,8 +295,8 @@ final class SinkTaskRunner extends TaskRunner {
             if (started && !isCancelled()) {
                 if (failed) {
                     // what put, flush or preCommit left behind is not known to be stored: resume from the last commit
-                    log.info("{} failed: committing no further offsets; after a restart it resumes from {}", this,
-                            offsets);
+                    log.info("{} failed: committing no further offsets; its partitions stay at their last commit {}",
+                            this, offsets);
                 }
                 try {
                     closePartitions(new HashSet<>(consumer.assignment()), !failed);
