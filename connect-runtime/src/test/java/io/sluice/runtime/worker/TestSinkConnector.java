@@ -25,6 +25,9 @@ public class TestSinkConnector extends SinkConnector {
         final AtomicInteger puts = new AtomicInteger();
         final List<TopicPartition> opened = new CopyOnWriteArrayList<>();
         final List<List<Object>> retriedBatches = new CopyOnWriteArrayList<>();
+        /** Every close() call, by partition, and what the task did in the wrong order (e.g. "close after stop"). */
+        final List<TopicPartition> closed = new CopyOnWriteArrayList<>();
+        final List<String> outOfOrder = new CopyOnWriteArrayList<>();
         /** How many times put failed on purpose (fail.on.put.after fails once per connector). */
         final AtomicInteger putFailures = new AtomicInteger();
     }
@@ -80,6 +83,7 @@ public class TestSinkConnector extends SinkConnector {
         private long failAfter;
         private long received;
         private final List<SinkRecord> unflushed = new java.util.ArrayList<>();
+        private boolean stopped;
 
         @Override
         public void start(Map<String, String> props) {
@@ -133,7 +137,16 @@ public class TestSinkConnector extends SinkConnector {
         }
 
         @Override
+        public void close(Collection<TopicPartition> partitions) {
+            if (stopped) {
+                observed.outOfOrder.add("close " + partitions + " after stop");
+            }
+            observed.closed.addAll(partitions);
+        }
+
+        @Override
         public void stop() {
+            stopped = true;
         }
 
         @Override

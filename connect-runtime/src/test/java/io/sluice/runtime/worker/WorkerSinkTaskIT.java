@@ -72,7 +72,7 @@ class WorkerSinkTaskIT {
     }
 
     @Test
-    void sinkTaskReceivesEveryRecordInOrderAndCommitsItsGroupOffsets() {
+    void sinkTaskReceivesEveryRecordInOrderCommitsItsGroupOffsetsAndClosesEachPartitionOnceAtStop() {
         String name = TestWorkers.uniqueName("sink");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("sink"), 1);
         KafkaTestBroker.produce(topic, values(0, 100).toArray(String[]::new));
@@ -100,6 +100,8 @@ class WorkerSinkTaskIT {
         worker.stopTasks(List.of(id));
         assertEquals(101, KafkaTestBroker.committedOffset("connect-" + name, tp), "offsets committed at stop");
         assertEquals(State.UNASSIGNED, statuses.state(id));
+        assertEquals(List.of(tp), observed.closed, "each partition closed once at stop, not again by the consumer's close");
+        assertEquals(List.of(), observed.outOfOrder);
     }
 
     @Test
