@@ -35,6 +35,7 @@ public final class FileSourceConfig extends AbstractConfig {
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String FINISHED_PATH = "finished.path";
     public static final String FINISHED_IDLE_MS = "finished.idle.ms";
+    public static final String ENCODING_ERRORS = "encoding.errors";
 
     /** Task-only keys the connector adds so each task knows its share of the files. */
     static final String TASK_INDEX = "task.index";
@@ -45,6 +46,9 @@ public final class FileSourceConfig extends AbstractConfig {
 
     /** What happens to a file after all its records are committed and it stopped growing. */
     public enum CleanupPolicy { NONE, MOVE, DELETE }
+
+    /** What a line that is not valid UTF-8 becomes: an error, text with U+FFFD, or (text format) its bytes. */
+    public enum EncodingErrors { FAIL, REPLACE, KEEP }
 
     private static final String INPUT = "Input";
     private static final String RECORDS = "Records";
@@ -92,6 +96,14 @@ public final class FileSourceConfig extends AbstractConfig {
             .define(FILE_HEADERS, Type.BOOLEAN, false, Importance.LOW,
                     "Add the headers file.name and file.line (1-based) to every record.",
                     RECORDS, 7, Width.SHORT, "File headers")
+            .define(ENCODING_ERRORS, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "replace", "keep"),
+                    Importance.MEDIUM, "Lines are read as UTF-8. What a line that is not valid UTF-8 becomes: fail: a "
+                            + "malformed line, handled by errors.tolerance (the task fails naming file, line and byte, "
+                            + "or the line goes to the dead letter queue); replace: the line with U+FFFD in place of "
+                            + "the invalid bytes (logged once per file); keep (format=text only): every line's value "
+                            + "is its bytes, unchanged (a BYTES schema): use it with value.converter="
+                            + "org.apache.kafka.connect.converters.ByteArrayConverter so the topic holds the file's bytes.",
+                    RECORDS, 8, Width.SHORT, "Invalid UTF-8")
             .define(CSV_HEADER, Type.BOOLEAN, true, Importance.MEDIUM,
                     "The first line of each file names the columns.", CSV, 1, Width.SHORT, "Header row")
             .define(CSV_SEPARATOR, Type.STRING, ",", new SingleCharValidator(), Importance.MEDIUM,
@@ -117,6 +129,34 @@ public final class FileSourceConfig extends AbstractConfig {
         if (cleanupPolicy() == CleanupPolicy.MOVE && getString(FINISHED_PATH).isEmpty()) {
             throw new ConfigException(FINISHED_PATH, "", "cleanup.policy=MOVE needs a directory to move files to");
         }
+        String keepProblem = keepProblem(props);
+        if (keepProblem != null) {
+            throw new ConfigException(ENCODING_ERRORS, getString(ENCODING_ERRORS), keepProblem);
+        }
+    }
+
+    /**
+     * Why encoding.errors=keep cannot work with these settings, or null: it needs format=text and a value converter
+     * that writes bytes (StringConverter would write the text of a Java array reference instead).
+     */
+    static String keepProblem(Map<String, String> props) {
+        if (!"keep".equalsIgnoreCase(props.getOrDefault(ENCODING_ERRORS, "").trim())) {
+            return null;
+        }
+        if (!"text".equalsIgnoreCase(props.getOrDefault(FORMAT, "text").trim())) {
+            return "keep applies to format=text only; json and csv lines must be text";
+        }
+        String converter = props.getOrDefault("value.converter", "").trim();
+        if (converter.isEmpty() || converter.endsWith("StringConverter")) {
+            return "keep passes each line's bytes unchanged: set value.converter="
+                    + "org.apache.kafka.connect.converters.ByteArrayConverter on the connector (the topic then holds "
+                    + "the file's bytes), or another converter that writes bytes";
+        }
+        return null;
+    }
+
+    public EncodingErrors encodingErrors() {
+        return EncodingErrors.valueOf(getString(ENCODING_ERRORS).toUpperCase(Locale.ROOT));
     }
 
     public String file() {

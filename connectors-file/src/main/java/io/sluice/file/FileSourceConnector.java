@@ -69,15 +69,23 @@ public final class FileSourceConnector extends SourceConnector {
         Config result = super.validate(connectorConfigs);
         String file = connectorConfigs.getOrDefault(FileSourceConfig.FILE, "").trim();
         String dir = connectorConfigs.getOrDefault(FileSourceConfig.INPUT_PATH, "").trim();
+        // the cross-key rules a ConfigDef cannot express, each reported on the key users set first
         if (file.isEmpty() == dir.isEmpty()) {
-            // the one cross-key rule a ConfigDef cannot express, reported on the key users set first
-            for (ConfigValue value : result.configValues()) {
-                if (value.name().equals(FileSourceConfig.FILE)) {
-                    value.addErrorMessage("Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
-                }
-            }
+            addError(result, FileSourceConfig.FILE, "Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
+        }
+        String keepProblem = FileSourceConfig.keepProblem(connectorConfigs);
+        if (keepProblem != null) {
+            addError(result, FileSourceConfig.ENCODING_ERRORS, keepProblem);
         }
         return result;
+    }
+
+    private static void addError(Config result, String key, String message) {
+        for (ConfigValue value : result.configValues()) {
+            if (value.name().equals(key)) {
+                value.addErrorMessage(message);
+            }
+        }
     }
 
     @Override

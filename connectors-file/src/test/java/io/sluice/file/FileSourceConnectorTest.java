@@ -24,6 +24,21 @@ class FileSourceConnectorTest {
     }
 
     @Test
+    void keepingLineBytesNeedsTextAndAConverterThatWritesBytes() {
+        Map<String, String> keep = Map.of("topic", "t", "file", "a", "encoding.errors", "keep");
+        assertTrue(errorsOf(keep, "encoding.errors").get(0).contains("ByteArrayConverter"), "no value converter named");
+        Map<String, String> string = new java.util.HashMap<>(keep);
+        string.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
+        assertEquals(1, errorsOf(string, "encoding.errors").size(), "StringConverter would write an array reference");
+        Map<String, String> bytes = new java.util.HashMap<>(keep);
+        bytes.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        assertTrue(errorsOf(bytes, "encoding.errors").isEmpty());
+        bytes.put("format", "csv");
+        assertTrue(errorsOf(bytes, "encoding.errors").get(0).contains("format=text"));
+        assertEquals(1, errorsOf(Map.of("topic", "t", "file", "a", "encoding.errors", "ignore"), "encoding.errors").size());
+    }
+
+    @Test
     void globSpreadsOverTasksButASingleFileHasOneTask() {
         FileSourceConnector connector = new FileSourceConnector();
         connector.start(Map.of("topic", "t", "file", "/logs/*.log"));

@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.transforms.Cast;
+import io.sluice.runtime.converters.ApacheConverterNames;
 import io.sluice.runtime.converters.ByteArrayConverter;
 
 /**
@@ -42,18 +43,12 @@ final class BuiltinPlugins {
             new Source(FileConfigProvider.class, "org.apache.kafka.common.config.provider."),
             new Source(ByteArrayConverter.class, "io.sluice.runtime.converters."));
 
-    /** Apache ships these converters in connect-runtime; Sluice has its own, under the same simple names. */
-    private static final List<String> APACHE_CONVERTERS = List.of("ByteArrayConverter", "IntegerConverter",
-            "LongConverter", "FloatConverter", "DoubleConverter", "ShortConverter", "BooleanConverter");
-
     private BuiltinPlugins() {
     }
 
     /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
-        Map<String, String> aliases = new HashMap<>();
-        apacheNames().forEach((ours, apache) -> aliases.put(apache, ours));
-        return aliases;
+        return ApacheConverterNames.aliases();
     }
 
     /**
@@ -62,10 +57,7 @@ final class BuiltinPlugins {
      */
     static Map<String, String> apacheNames() {
         Map<String, String> names = new HashMap<>();
-        String ours = ByteArrayConverter.class.getPackageName() + ".";
-        for (String simpleName : APACHE_CONVERTERS) {
-            names.put(ours + simpleName, "org.apache.kafka.connect.converters." + simpleName);
-        }
+        ApacheConverterNames.aliases().forEach((apache, ours) -> names.put(ours, apache));
         return names;
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
 import io.sluice.runtime.worker.TestSourceConnector;
@@ -20,17 +21,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,35 +58,10 @@ class SecretsNeverShownIT {
         }
     }
 
-    /** Keeps every log event of the worker, message and throwable, at every level the loggers let through. */
-    private static final class Capture extends AbstractAppender {
-        final List<String> lines = new CopyOnWriteArrayList<>();
-        volatile boolean sawDebug;
-
-        Capture() {
-            super("secrets-capture", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            sawDebug |= event.getLevel() == Level.DEBUG;
-            StringBuilder line = new StringBuilder(event.getLoggerName()).append(' ')
-                    .append(event.getMessage().getFormattedMessage());
-            for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
-                line.append(" | ").append(t);
-            }
-            lines.add(line.toString());
-        }
-    }
-
     @Test
     void secretsAppearInNoLogLineMetricPeekOrRestAnswerButTheVerbatimConfig() throws Exception {
         Path secrets = Files.writeString(dir.resolve("secrets.properties"), "token=" + RESOLVED + "\n");
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Capture capture = new Capture();
-        capture.start();
-        context.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        context.updateLoggers();
+        LogCapture capture = LogCapture.open();
         List<RestClient.Response> answers = new ArrayList<>();
         try (WorkerProcess worker = start(Map.of())) {
             RestClient rest = new RestClient(worker.restUrl());
@@ -170,16 +141,16 @@ class SecretsNeverShownIT {
             }
             answers.add(rest.delete("/connectors/holder"));
         } finally {
-            context.getConfiguration().getRootLogger().removeAppender(capture.getName());
-            context.reconfigure(); // back to the configured levels
+            capture.close();
+            ((LoggerContext) LogManager.getContext(false)).reconfigure(); // back to the configured levels
         }
         for (RestClient.Response answer : answers) {
             for (String secret : SECRETS) {
                 assertFalse(String.valueOf(answer.raw()).contains(secret), "a secret in a REST answer: " + answer.raw());
             }
         }
-        assertTrue(capture.sawDebug, "DEBUG lines were logged");
-        for (String line : capture.lines) {
+        assertTrue(capture.lines().stream().anyMatch(l -> l.startsWith("DEBUG ")), "DEBUG lines were logged");
+        for (String line : capture.lines()) {
             for (String secret : SECRETS) {
                 assertFalse(line.contains(secret), "a secret logged: " + line);
             }

@@ -81,6 +81,17 @@ public final class KafkaTestBroker {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
     }
 
+    /** The offset a consumer group (a sink connector's: connect-<name>) committed for tp, or -1 when none. */
+    public static long committedOffset(String group, org.apache.kafka.common.TopicPartition tp) {
+        try (Admin admin = admin()) {
+            org.apache.kafka.clients.consumer.OffsetAndMetadata o = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(tp);
+            return o == null ? -1 : o.offset();
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            return -1;
+        }
+    }
+
     /** Client settings to reach the shared broker, for code under test. */
     public static Map<String, Object> clientConfig() {
         return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -105,6 +116,31 @@ public final class KafkaTestBroker {
         }
     }
 
+    /**
+     * Starts producing count records, record(i) for i from 0, in batches with a pause between them, as an application
+     * writing while a connector runs; the caller joins the returned thread.
+     */
+    public static Thread produceLive(String topic, int count, int batchSize, long pauseMs,
+                                     java.util.function.IntFunction<Map.Entry<String, String>> record) {
+        Thread producer = new Thread(() -> {
+            for (int from = 0; from < count; from += batchSize) {
+                List<Map.Entry<String, String>> batch = new ArrayList<>(batchSize);
+                for (int i = from; i < Math.min(count, from + batchSize); i++) {
+                    batch.add(record.apply(i));
+                }
+                produce(topic, batch);
+                try {
+                    Thread.sleep(pauseMs); // pacing the application, not synchronizing with anything
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }, "test-live-producer-" + topic);
+        producer.start();
+        return producer;
+    }
+
     /** Produces values with null keys. */
     public static void produce(String topic, String... values) {
         List<Map.Entry<String, String>> records = new ArrayList<>();
@@ -119,12 +155,21 @@ public final class KafkaTestBroker {
      * within timeout. Returns every record read (possibly more than expected).
      */
     public static List<ConsumerRecord<String, String>> consumeAll(String topic, int expectedCount, Duration timeout) {
+        return consumeAll(topic, expectedCount, timeout, new StringDeserializer());
+    }
+
+    /** Like {@link #consumeAll(String, int, Duration)}, with keys and values as the bytes the topic holds. */
+    public static List<ConsumerRecord<byte[], byte[]>> consumeAllBytes(String topic, int expectedCount, Duration timeout) {
+        return consumeAll(topic, expectedCount, timeout, new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    }
+
+    private static <T> List<ConsumerRecord<T, T>> consumeAll(String topic, int expectedCount, Duration timeout,
+                                                            org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        List<ConsumerRecord<T, T>> records = new ArrayList<>();
+        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();

@@ -13,7 +13,10 @@ import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTask;
 
-/** A sink connector for worker tests: its task collects every record it is given; put can be made to throw. */
+/**
+ * A sink connector for worker tests: its task collects every record it is given; put can be made to throw, open
+ * can rewind its partitions, and records can be kept only once flushed (a sink that loses unflushed writes).
+ */
 public class TestSinkConnector extends SinkConnector {
     static final Map<String, Observed> OBSERVED = new ConcurrentHashMap<>();
 
@@ -22,6 +25,11 @@ public class TestSinkConnector extends SinkConnector {
         final AtomicInteger puts = new AtomicInteger();
         final List<TopicPartition> opened = new CopyOnWriteArrayList<>();
         final List<List<Object>> retriedBatches = new CopyOnWriteArrayList<>();
+        /** Every close() call, by partition, and what the task did in the wrong order (e.g. "close after stop"). */
+        final List<TopicPartition> closed = new CopyOnWriteArrayList<>();
+        final List<String> outOfOrder = new CopyOnWriteArrayList<>();
+        /** How many times put failed on purpose (fail.on.put.after fails once per connector). */
+        final AtomicInteger putFailures = new AtomicInteger();
     }
 
     static Observed observed(String connector) {
@@ -59,22 +67,42 @@ public class TestSinkConnector extends SinkConnector {
         return "test";
     }
 
-    /** The task of {@link TestSinkConnector}. */
+    /**
+     * The task of {@link TestSinkConnector}. Settings: fail.on.put (every non-empty put throws), retriable.failures
+     * (the first n puts ask for a retry), seek.in.open (open() rewinds every partition to this offset),
+     * store.on.flush (records are kept only when flushed; a failed put loses the unflushed ones, like a rolled
+     * back transaction), fail.on.put.after (once per connector, the put that would take this task past n records
+     * throws).
+     */
     public static class TestSinkTask extends SinkTask {
         private Observed observed;
         private boolean failOnPut;
         private int retriesLeft;
+        private long seekInOpen;
+        private boolean storeOnFlush;
+        private long failAfter;
+        private long received;
+        private final List<SinkRecord> unflushed = new java.util.ArrayList<>();
+        private boolean stopped;
 
         @Override
         public void start(Map<String, String> props) {
             observed = observed(props.get("name"));
             failOnPut = Boolean.parseBoolean(props.getOrDefault("fail.on.put", "false"));
             retriesLeft = Integer.parseInt(props.getOrDefault("retriable.failures", "0"));
+            seekInOpen = Long.parseLong(props.getOrDefault("seek.in.open", "-1"));
+            storeOnFlush = Boolean.parseBoolean(props.getOrDefault("store.on.flush", "false"));
+            failAfter = Long.parseLong(props.getOrDefault("fail.on.put.after", "-1"));
         }
 
         @Override
         public void open(Collection<TopicPartition> partitions) {
             observed.opened.addAll(partitions);
+            if (seekInOpen >= 0) {
+                for (TopicPartition tp : partitions) {
+                    context.offset(tp, seekInOpen);
+                }
+            }
         }
 
         @Override
@@ -83,17 +111,42 @@ public class TestSinkConnector extends SinkConnector {
             if (failOnPut && !records.isEmpty()) {
                 throw new IllegalStateException("put failed on purpose");
             }
+            if (failAfter >= 0 && received + records.size() > failAfter && observed.putFailures.get() == 0) {
+                observed.putFailures.incrementAndGet();
+                unflushed.clear();
+                throw new IllegalStateException("put failed on purpose after " + received + " records");
+            }
+            received += records.size();
             if (retriesLeft > 0 && !records.isEmpty()) {
                 retriesLeft--;
                 observed.retriedBatches.add(records.stream().map(SinkRecord::value).toList());
                 context.timeout(50);
                 throw new org.apache.kafka.connect.errors.RetriableException("external system busy");
             }
-            observed.records.addAll(records);
+            if (storeOnFlush) {
+                unflushed.addAll(records);
+            } else {
+                observed.records.addAll(records);
+            }
+        }
+
+        @Override
+        public void flush(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+            observed.records.addAll(unflushed);
+            unflushed.clear();
+        }
+
+        @Override
+        public void close(Collection<TopicPartition> partitions) {
+            if (stopped) {
+                observed.outOfOrder.add("close " + partitions + " after stop");
+            }
+            observed.closed.addAll(partitions);
         }
 
         @Override
         public void stop() {
+            stopped = true;
         }
 
         @Override

@@ -1,4 +1,4 @@
-package io.sluice.s3.testing;
+package io.sluice.runtime.testing;
 
 import java.util.HashMap;
 import java.util.HashSet;
