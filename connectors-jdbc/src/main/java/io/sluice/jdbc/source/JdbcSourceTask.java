@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -59,27 +60,21 @@ public class JdbcSourceTask extends SourceTask {
         batchMaxRows = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
         stopped = new CountDownLatch(1);
         queriers.clear();
-        if (!config.query().isEmpty()) {
-            Map<String, Object> offset = storedOffset(TableQuerier.partition(null, config.query()));
-            queriers.add(new TableQuerier(config, dialect, null, offset, zone));
-        } else {
-            List<TableId> tables = config.taskTables();
-            List<Map<String, String>> partitions = tables.stream().map(t -> TableQuerier.partition(t, null)).toList();
-            Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
-            for (TableId table : tables) {
-                queriers.add(new TableQuerier(config, dialect, table, offsets.get(TableQuerier.partition(table, null)),
-                        zone));
-            }
+        List<TableId> tables = config.query().isEmpty() ? config.taskTables() : Collections.singletonList(null);
+        List<Map<String, String>> partitions = new ArrayList<>(tables.size());
+        for (TableId table : tables) {
+            partitions.add(OffsetKeys.partition(table, config.query()));
+        }
+        Map<Map<String, String>, Map<String, Object>> offsets = OffsetKeys.stored(context.offsetStorageReader(),
+                partitions);
+        for (int i = 0; i < tables.size(); i++) {
+            queriers.add(new TableQuerier(config, dialect, tables.get(i), offsets.get(partitions.get(i)), zone));
         }
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "source"), dialect);
         reader = readerThread(props.getOrDefault("name", "source"));
         ahead = null;
         log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
                 config.mode());
-    }
-
-    private Map<String, Object> storedOffset(Map<String, String> partition) {
-        return context.offsetStorageReader().offset(partition);
     }
 
     /** The reader runs in the task's logging context and with the plugin's class loader, as the task thread does. */
