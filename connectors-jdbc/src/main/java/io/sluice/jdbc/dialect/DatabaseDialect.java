@@ -31,6 +31,11 @@ public interface DatabaseDialect {
     /** Driver properties the dialect needs for correct or fast behaviour. */
     Map<String, String> driverProperties();
 
+    /** Driver properties bounding how long connecting and logging in may take; empty when the driver has none. */
+    default Map<String, String> connectTimeoutProperties(int seconds) {
+        return Map.of();
+    }
+
     /** The JDBC driver class, so the pool loads it from the plugin's class loader; null lets DriverManager decide. */
     String driverClassName();
 
@@ -99,6 +104,15 @@ public interface DatabaseDialect {
             sb.append(" [SQLState ").append(e.getSQLState()).append(']');
         }
         return sb.toString();
+    }
+
+    /**
+     * Prepares a source's poll query, run again and again while the table may change under it (ALTER TABLE):
+     * the statement streams its rows forward only, and is never a plan the server keeps between executions.
+     */
+    default PreparedStatement prepareQuery(Connection connection, String sql) throws SQLException {
+        return connection.prepareStatement(sql, java.sql.ResultSet.TYPE_FORWARD_ONLY,
+                java.sql.ResultSet.CONCUR_READ_ONLY);
     }
 
     /** The database's current time, for timestamp upper bounds (the database's clock, not ours). */

@@ -51,6 +51,12 @@ public class MySqlDialect extends AnsiDialect {
     }
 
     @Override
+    public Map<String, String> connectTimeoutProperties(int seconds) {
+        // both MySQL Connector/J and MariaDB's driver take milliseconds
+        return Map.of("connectTimeout", String.valueOf(seconds * 1000L));
+    }
+
+    @Override
     public String upsertSql(TableId table, List<SinkColumn> columns) {
         StringJoiner set = new StringJoiner(", ");
         List<SinkColumn> nonKeys = nonKeys(columns);

@@ -17,6 +17,7 @@ import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -48,8 +49,26 @@ public class PostgresDialect extends AnsiDialect {
     }
 
     @Override
+    public Map<String, String> connectTimeoutProperties(int seconds) {
+        // without loginTimeout a server that accepts the socket but never answers would hold the connect forever
+        return Map.of("connectTimeout", String.valueOf(seconds), "loginTimeout", String.valueOf(seconds));
+    }
+
+    @Override
     public String driverClassName() {
         return "org.postgresql.Driver";
+    }
+
+    /**
+     * pgjdbc turns a statement run five times into a server-side prepared statement, whose plan fixes the result
+     * columns: after an ALTER TABLE, SELECT * then fails with "cached plan must not change result type". A poll
+     * query runs once per poll and streams many rows, so parsing it each time costs nothing that matters.
+     */
+    @Override
+    public PreparedStatement prepareQuery(Connection connection, String sql) throws SQLException {
+        PreparedStatement statement = super.prepareQuery(connection, sql);
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        return statement;
     }
 
     @Override

@@ -1,13 +1,13 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -73,6 +73,8 @@ public class JdbcSinkTask extends SinkTask {
         tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
                 config.getBoolean(JdbcSinkConfig.AUTO_EVOLVE));
         writer = new BatchWriter(dialect, tables, config.insertMode(), config.getInt(JdbcSinkConfig.BATCH_SIZE));
+        // a wrong password, host or database fails the task now, with the database's words in its trace
+        ConnectionCheck.failFast(config, dialect);
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "sink"), dialect);
         retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
         batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
@@ -102,11 +104,36 @@ public class JdbcSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Buffers the records' rows and writes them when a batch is full or the consumer caught up. Any failure but a
+     * retriable one is final: the rows still buffered are dropped and preCommit reports no offset from then on,
+     * so nothing past the failure is committed whatever the worker does next.
+     */
     @Override
     public synchronized void put(Collection<SinkRecord> records) {
         if (deferredFailure != null) {
             throw deferredFailure;
         }
+        try {
+            buffer(records);
+        } catch (RetriableException e) {
+            throw e;
+        } catch (ConnectException e) {
+            failed(e);
+            throw e;
+        } catch (RuntimeException e) {
+            ConnectException failure = new ConnectException("Writing records failed: " + e, e);
+            failed(failure);
+            throw failure;
+        }
+    }
+
+    private void failed(ConnectException e) {
+        deferredFailure = e;
+        pending.clear();
+    }
+
+    private void buffer(Collection<SinkRecord> records) {
         int before = pending.size();
         if (before == 0) {
             oldestPendingNanos = System.nanoTime();
@@ -153,15 +180,16 @@ public class JdbcSinkTask extends SinkTask {
         try {
             background.await();
         } catch (ConnectException e) {
-            deferredFailure = e;
+            failed(e);
             throw e;
         }
     }
 
     /**
-     * Writes the buffered rows before their offsets are committed. A failure cannot fail the task
-     * from here (the worker rewinds to the last committed offsets instead), so the rows are dropped
-     * to be delivered again, nothing is committed, and a lasting failure fails the next put.
+     * Writes the buffered rows, then reports the offsets handed over: every row before them is committed in the
+     * database (or reported as errant) by then. A failure cannot fail the task from here, so it commits nothing:
+     * a transient one keeps the rows buffered for the next put or commit to write (no rewind needed, so no row
+     * is lost or doubled), a lasting one fails the task at its next put.
      */
     @Override
     public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
@@ -173,12 +201,15 @@ public class JdbcSinkTask extends SinkTask {
             flush(currentOffsets);
             return currentOffsets;
         } catch (RetriableException e) {
-            pending.clear();
-            throw e;
+            log.warn("Writing buffered rows before the offset commit failed; they stay buffered: {}", e.getMessage());
+            return Map.of();
         } catch (ConnectException e) {
-            pending.clear();
-            deferredFailure = e;
+            failed(e);
             log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+            return Map.of();
+        } catch (RuntimeException e) {
+            failed(new ConnectException("Writing buffered rows failed: " + e, e));
+            log.error("Writing buffered rows failed; the task fails at its next put", e);
             return Map.of();
         }
     }
@@ -201,14 +232,12 @@ public class JdbcSinkTask extends SinkTask {
             awaitBackground();
             writeInBackground();
         } catch (ConnectException e) {
-            // the worker may still commit offsets for these rows: never again, and the next put fails
-            pending.clear();
-            deferredFailure = e;
+            // no offset is committed for these rows from now on, and the next put fails
+            failed(e);
             log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("Unexpected failure writing buffered rows", e);
-            pending.clear();
-            deferredFailure = new ConnectException("Writing buffered rows failed", e);
+            failed(new ConnectException("Writing buffered rows failed", e));
         }
     }
 
@@ -245,15 +274,26 @@ public class JdbcSinkTask extends SinkTask {
                 handleFailure(connection, rows, e, onTaskThread);
             }
         } catch (SQLException e) {
-            retryOrFail(e, "Could not get a database connection: " + e.getMessage(), onTaskThread);
+            // no connection: the database is away (retried) or refuses this configuration (the task fails now)
+            if (DatabaseFailure.of(e) == DatabaseFailure.ACCESS) {
+                throw ConnectionCheck.unusable(e);
+            }
+            retryOrFail(e, "Cannot reach the database: " + DatabaseFailure.reason(e), onTaskThread);
         }
     }
 
+    /**
+     * A database that is away is retried; one that refuses the configuration (permissions, a missing table)
+     * fails the task, since every record would fail alike; only what the database refused in the records
+     * themselves goes, record by record, to the errant record reporter.
+     */
     private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
-        if (e instanceof SQLException sql && isTransient(sql)) {
-            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql), onTaskThread);
+        DatabaseFailure kind = kindOf(e);
+        if (kind == DatabaseFailure.TRANSIENT) {
+            retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e),
+                    onTaskThread);
         }
-        if (reporter == null) {
+        if (reporter == null || kind == DatabaseFailure.ACCESS) {
             throw failure(rows, e);
         }
         // find the rows that do not fit, one transaction each, and report only those
@@ -263,9 +303,16 @@ public class JdbcSinkTask extends SinkTask {
                 connection.commit();
             } catch (SQLException | ConnectException single) {
                 rollback(connection);
+                if (kindOf(single) != DatabaseFailure.DATA) {
+                    handleFailure(connection, List.of(row), single, onTaskThread);
+                }
                 reportOrThrow(row.record(), failure(List.of(row), single));
             }
         }
+    }
+
+    private static DatabaseFailure kindOf(Exception e) {
+        return e instanceof SQLException sql ? DatabaseFailure.of(sql) : DatabaseFailure.DATA;
     }
 
     private ConnectException failure(List<SinkRow> rows, Exception e) {
@@ -275,8 +322,10 @@ public class JdbcSinkTask extends SinkTask {
         SinkRow first = rows.get(0);
         String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
                 + first.describeRecord();
-        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: "
-                + dialect.describeError((SQLException) e), e);
+        SQLException sql = (SQLException) e;
+        String reason = DatabaseFailure.of(sql) == DatabaseFailure.ACCESS ? DatabaseFailure.reason(sql)
+                : dialect.describeError(sql);
+        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason, e);
     }
 
     private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
@@ -288,13 +337,6 @@ public class JdbcSinkTask extends SinkTask {
             throw new RetriableException(message, e);
         }
         throw new ConnectException(message + " (max.retries exhausted)", e);
-    }
-
-    private static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTransientException || e instanceof SQLRecoverableException
-                || (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                || state.equals("57P01")));
     }
 
     private void reportOrThrow(SinkRecord record, ConnectException e) {

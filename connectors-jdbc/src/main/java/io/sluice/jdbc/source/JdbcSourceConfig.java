@@ -44,6 +44,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String SCHEMA_PATTERN = "schema.pattern";
     public static final String TABLE_TYPES = "table.types";
     public static final String TABLE_POLL_INTERVAL_MS = "table.poll.interval.ms";
+    public static final String QUERY_RETRY_ATTEMPTS = "query.retry.attempts";
     /** Set by the connector for each task: the tables it reads. */
     public static final String TASK_TABLES = "tables";
 
@@ -115,6 +116,12 @@ public final class JdbcSourceConfig extends AbstractConfig {
                 .define(BATCH_MAX_ROWS, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Rows per poll and JDBC fetch size: the result set streams, never held whole.",
                         CONNECTOR_GROUP, ++c, Width.SHORT, "Max rows per batch")
+                .define(QUERY_RETRY_ATTEMPTS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                        "How many times in a row a query failing because the database is away (refused or lost "
+                                + "connection, failover, shutdown) is retried, with a backoff growing from 1 s to "
+                                + "30 s, before the task fails; -1 retries until the database is back. Errors a "
+                                + "retry cannot mend (authentication, permissions, missing columns) fail at once.",
+                        CONNECTOR_GROUP, ++c, Width.SHORT, "Query retry attempts")
                 .define(TASK_TABLES, Type.STRING, "", Importance.LOW, "Internal: the tables of one task.");
     }
 

@@ -1,12 +1,10 @@
 package io.sluice.jdbc.source;
 
 import io.sluice.jdbc.ConnectionKeys;
-import io.sluice.jdbc.ConnectionPool;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import io.sluice.jdbc.source.JdbcSourceConfig.Mode;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,14 +12,12 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /** Reads database tables (or one query) into topics (Confluent JDBC source compatible keys). */
 public class JdbcSourceConnector extends SourceConnector {
     private Map<String, String> props;
     private JdbcSourceConfig config;
-    private ConnectionPool pool;
     private TableMonitor monitor;
 
     @Override
@@ -33,15 +29,8 @@ public class JdbcSourceConnector extends SourceConnector {
             return;
         }
         DatabaseDialect dialect = ConnectionKeys.dialect(config);
-        pool = new ConnectionPool(props.getOrDefault("name", "source") + "-tables", config.getString(ConnectionKeys.URL),
-                config.getString(ConnectionKeys.USER), config.getPassword(ConnectionKeys.PASSWORD), dialect, 1);
-        monitor = new TableMonitor(dialect, pool, config, context);
-        try {
-            monitor.start(props.getOrDefault("name", "source"));
-        } catch (SQLException e) {
-            stop();
-            throw new ConnectException("Cannot list tables: " + e.getMessage(), e);
-        }
+        monitor = new TableMonitor(dialect, config, context);
+        monitor.start(props.getOrDefault("name", "source"));
     }
 
     static void checkMode(JdbcSourceConfig config) {
@@ -92,10 +81,6 @@ public class JdbcSourceConnector extends SourceConnector {
         if (monitor != null) {
             monitor.close();
             monitor = null;
-        }
-        if (pool != null) {
-            pool.close();
-            pool = null;
         }
     }
 

@@ -96,21 +96,40 @@ final class TableQuerier {
         return table;
     }
 
-    /** Up to batch.max.rows records; an empty list once the current query is exhausted (it then waits a poll interval). */
+    /**
+     * Up to batch.max.rows records; an empty list once the current query is exhausted (it then waits a poll
+     * interval). A failure ends the query and puts the offset back where the last returned batch ended, so a
+     * retry reads the rows of the failed batch again instead of skipping them.
+     */
     List<SourceRecord> poll(Connection connection, long pollIntervalMs) throws SQLException {
-        if (resultSet == null) {
-            start(connection);
+        long incrementingBefore = lastIncrementing;
+        Instant timestampBefore = lastTimestamp;
+        try {
+            if (resultSet == null) {
+                start(connection);
+            }
+            List<SourceRecord> records = new ArrayList<>(batchMaxRows);
+            while (records.size() < batchMaxRows && resultSet.next()) {
+                Struct value = mapper.read(resultSet);
+                records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(),
+                        value));
+            }
+            if (records.size() < batchMaxRows) {
+                close(connection);
+                nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
+            }
+            return records;
+        } catch (SQLException | RuntimeException e) {
+            lastIncrementing = incrementingBefore;
+            lastTimestamp = timestampBefore;
+            close(null);
+            throw e;
         }
-        List<SourceRecord> records = new ArrayList<>(batchMaxRows);
-        while (records.size() < batchMaxRows && resultSet.next()) {
-            Struct value = mapper.read(resultSet);
-            records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(), value));
-        }
-        if (records.size() < batchMaxRows) {
-            close(connection);
-            nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
-        }
-        return records;
+    }
+
+    /** After a failure: the next query no earlier than this. */
+    void retryAt(long millis) {
+        nextRunMillis = millis;
     }
 
     private void start(Connection connection) throws SQLException {
@@ -118,7 +137,8 @@ final class TableQuerier {
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
             upperBound = dialect.currentTimestamp(connection).minusMillis(delayMs);
         }
-        statement = connection.prepareStatement(sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        // the table may have been altered since the last query: a fresh statement, and a mapper from its columns
+        statement = dialect.prepareQuery(connection, sql());
         // with autocommit off the driver streams rows in fetch-size chunks instead of reading the whole table
         statement.setFetchSize(fetchSize);
         int p = 1;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
@@ -16,8 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.connect.connector.ConnectorContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,23 +34,9 @@ class JdbcSourcePipelineIT {
     void connectorSpreadsIncludedTablesOverTasksAndNoticesNewTables() {
         db.execute("CREATE SCHEMA spread", "CREATE TABLE spread.a (id int)", "CREATE TABLE spread.b (id int)",
                 "CREATE TABLE spread.c (id int)", "CREATE TABLE spread.skip_me (id int)");
-        AtomicInteger reconfigurations = new AtomicInteger();
+        RecordingConnectorContext context = new RecordingConnectorContext();
         JdbcSourceConnector connector = new JdbcSourceConnector();
-        connector.initialize(new ConnectorContext() {
-            @Override
-            public void requestTaskReconfiguration() {
-                reconfigurations.incrementAndGet();
-            }
-
-            @Override
-            public void raiseError(Exception e) {
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
+        connector.initialize(context);
         connector.start(Map.of("connection.url", db.url(), "topic.prefix", "p-", "schema.pattern", "spread",
                 "table.exclude.list", "skip_me", "table.poll.interval.ms", "100"));
         try {
@@ -64,7 +49,7 @@ class JdbcSourcePipelineIT {
             assertEquals(3, connector.taskConfigs(5).size(), "no more tasks than tables");
 
             db.execute("CREATE TABLE spread.\"new, \"\"odd\"\" table\" (id int)");
-            Await.until(() -> reconfigurations.get() > 0, Duration.ofSeconds(30), "new table noticed");
+            Await.until(() -> context.reconfigurations.get() > 0, Duration.ofSeconds(30), "new table noticed");
             Set<TableId> now = new HashSet<>();
             connector.taskConfigs(1).forEach(c -> now.addAll(TableId.parseList(c.get("tables"))));
             assertEquals(4, now.size());
