@@ -3,11 +3,13 @@ package io.sluice.jdbc.dialect;
 import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
 
 /**
@@ -60,6 +62,15 @@ public interface DatabaseDialect {
     /** The column type auto-create uses for values of this schema. */
     String sqlType(Schema schema, boolean key);
 
+    /**
+     * Which of these table privileges (INSERT, UPDATE, DELETE, SELECT) the connected user lacks on an existing
+     * table; empty also when the dialect cannot tell (the first write then says so).
+     */
+    default Set<String> missingPrivileges(Connection connection, TableId table,
+                                                    Set<String> privileges) throws SQLException {
+        return Set.of();
+    }
+
     /** Describes the table, or empty if it does not exist. */
     Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException;
 
@@ -111,8 +122,7 @@ public interface DatabaseDialect {
      * the statement streams its rows forward only, and is never a plan the server keeps between executions.
      */
     default PreparedStatement prepareQuery(Connection connection, String sql) throws SQLException {
-        return connection.prepareStatement(sql, java.sql.ResultSet.TYPE_FORWARD_ONLY,
-                java.sql.ResultSet.CONCUR_READ_ONLY);
+        return connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     }
 
     /** The database's current time, for timestamp upper bounds (the database's clock, not ours). */

@@ -3,13 +3,16 @@ package io.sluice.jdbc.dialect;
 import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
@@ -69,6 +72,24 @@ public class PostgresDialect extends AnsiDialect {
         PreparedStatement statement = super.prepareQuery(connection, sql);
         statement.unwrap(PGStatement.class).setPrepareThreshold(0);
         return statement;
+    }
+
+    @Override
+    public Set<String> missingPrivileges(Connection connection, TableId table, Set<String> privileges)
+            throws SQLException {
+        Set<String> missing = new TreeSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT has_table_privilege(?, ?)")) {
+            for (String privilege : privileges) {
+                ps.setString(1, quote(table));
+                ps.setString(2, privilege);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        missing.add(privilege);
+                    }
+                }
+            }
+        }
+        return missing;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
@@ -68,6 +69,7 @@ public class JdbcSinkTask extends SinkTask {
     @Override
     public void start(Map<String, String> props) {
         config = new JdbcSinkConfig(props);
+        ConfigProblem.throwFirst(config.problems());
         dialect = ConnectionKeys.dialect(config);
         extractor = new RowExtractor(config);
         tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),

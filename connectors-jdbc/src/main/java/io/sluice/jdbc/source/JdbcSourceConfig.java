@@ -1,5 +1,6 @@
 package io.sluice.jdbc.source;
 
+import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.TableId;
 import java.util.ArrayList;
@@ -151,5 +152,29 @@ public final class JdbcSourceConfig extends AbstractConfig {
 
     public List<TableId> taskTables() {
         return TableId.parseList(getString(TASK_TABLES));
+    }
+
+    /** Rules across keys: validation reports them, start refuses them. */
+    public List<ConfigProblem> problems() {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Mode mode = mode();
+        String name = getString(MODE).toLowerCase(Locale.ROOT);
+        boolean incrementing = mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING;
+        boolean timestamp = mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING;
+        if (incrementing && getString(INCREMENTING_COLUMN).isBlank()) {
+            problems.add(new ConfigProblem(INCREMENTING_COLUMN, "mode=" + name
+                    + " needs the name of a strictly increasing integer column"));
+        }
+        if (timestamp && getList(TIMESTAMP_COLUMNS).isEmpty()) {
+            problems.add(new ConfigProblem(TIMESTAMP_COLUMNS, "mode=" + name + " needs a timestamp column"));
+        }
+        if (!query().isEmpty() && !includes().isEmpty()) {
+            problems.add(new ConfigProblem(QUERY, "Use either query or a table list (" + TABLE_INCLUDE_LIST + ", "
+                    + TABLE_WHITELIST + "), not both"));
+        }
+        if (!query().isEmpty() && getString(TOPIC_PREFIX).isEmpty()) {
+            problems.add(new ConfigProblem(TOPIC_PREFIX, "With a query, topic.prefix is the whole topic name"));
+        }
+        return problems;
     }
 }
