@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.config.ConnectorConfigFile;
 import io.sluice.runtime.testing.Await;
@@ -16,10 +17,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +85,7 @@ class JdbcExampleConfigsIT {
                     "the key's id and the value's fields; best_fit made numeric(10,2) a double");
             db.execute("INSERT INTO orders (customer, amount) VALUES ('late', 1)");
             Await.until(() -> count("kafka_shop_orders") == 2001, Duration.ofSeconds(30), "a new order follows");
-            assertEquals(0, records("shop_orders-dlq"), "no record went to the dead letter queue");
+            assertEquals(0, Topics.recordsIn("shop_orders-dlq"), "no record went to the dead letter queue");
             for (String connector : List.of("jdbc-source-shop", "jdbc-sink-orders", "jdbc-source-order-lines")) {
                 assertEquals("RUNNING", rest.connectorState(connector), connector);
                 assertEquals("RUNNING", rest.taskState(connector, 0), connector);
@@ -104,21 +101,6 @@ class JdbcExampleConfigsIT {
             return ((Number) db.scalar("SELECT count(*) FROM \"" + table + "\"")).longValue();
         } catch (IllegalStateException notYetCreated) {
             return -1;
-        }
-    }
-
-    /** Records ever written to a topic; 0 when it does not exist. */
-    private static long records(String topic) throws ExecutionException, InterruptedException {
-        try (Admin admin = KafkaTestBroker.admin()) {
-            if (!admin.listTopics().names().get().contains(topic)) {
-                return 0;
-            }
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                ends.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            return admin.listOffsets(ends).all().get().values().stream().mapToLong(o -> o.offset()).sum();
         }
     }
 }

@@ -4,19 +4,13 @@ import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
-import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -46,19 +40,12 @@ public class JdbcSinkTask extends SinkTask {
     /** Puts smaller than this are written at once: too small to be a consumer catching up. */
     private static final int MIN_BUFFERED_PUT = 100;
 
-    private JdbcSinkConfig config;
-    private DatabaseDialect dialect;
     private ConnectionPool pool;
-    private TableManager tables;
     private RowExtractor extractor;
-    private BatchWriter writer;
-    private ErrantRecordReporter reporter;
-    private int retriesLeft;
+    private TransactionWriter transactions;
     private int batchSize;
     /** Rows put but not yet written; their offsets are not committed before they are. */
     private final List<SinkRow> pending = new ArrayList<>();
-    /** Filled by the task thread and the writer thread. */
-    private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
     private long oldestPendingNanos;
     private long lingerNanos;
     /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
@@ -68,21 +55,23 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new JdbcSinkConfig(props);
+        JdbcSinkConfig config = new JdbcSinkConfig(props);
         ConfigProblem.throwFirst(config.problems());
-        dialect = ConnectionKeys.dialect(config);
+        DatabaseDialect dialect = ConnectionKeys.dialect(config);
         extractor = new RowExtractor(config);
-        tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
+        TableManager tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
                 config.getBoolean(JdbcSinkConfig.AUTO_EVOLVE));
-        writer = new BatchWriter(dialect, tables, config.insertMode(), config.getInt(JdbcSinkConfig.BATCH_SIZE));
+        BatchWriter writer = new BatchWriter(dialect, tables, config.insertMode(),
+                config.getInt(JdbcSinkConfig.BATCH_SIZE));
         // a wrong password, host or database fails the task now, with the database's words in its trace
         ConnectionCheck.failFast(config, dialect);
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "sink"), dialect);
-        retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
+        transactions = new TransactionWriter(pool, writer, tables, dialect, errantRecordReporter(),
+                config.getInt(JdbcSinkConfig.MAX_RETRIES), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS),
+                context::timeout);
         batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
         pending.clear();
         deferredFailure = null;
-        reporter = errantRecordReporter();
         long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
         lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
         String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
@@ -147,7 +136,7 @@ public class JdbcSinkTask extends SinkTask {
                     pending.add(row);
                 }
             } catch (ConnectException e) {
-                reportOrThrow(record, e);
+                transactions.reportOrThrow(record, e);
             }
         }
         // a put of a hundred records or more means the consumer has a backlog (puts vary in size with the
@@ -174,7 +163,7 @@ public class JdbcSinkTask extends SinkTask {
     private void writeInBackground() {
         List<SinkRow> batch = new ArrayList<>(pending);
         pending.clear();
-        background.start(() -> write(batch, false));
+        background.start(() -> transactions.write(batch, false));
     }
 
     /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
@@ -222,7 +211,7 @@ public class JdbcSinkTask extends SinkTask {
         if (!pending.isEmpty()) {
             writePending(true);
         }
-        awaitReports();
+        transactions.awaitReports();
     }
 
     /** On the linger thread: rows buffered longer than batch.linger.ms are written without waiting for a put. */
@@ -248,143 +237,8 @@ public class JdbcSinkTask extends SinkTask {
      * intact. Off the task thread no retry backoff is asked of the worker.
      */
     private void writePending(boolean onTaskThread) {
-        write(pending, onTaskThread);
+        transactions.write(pending, onTaskThread);
         pending.clear();
-    }
-
-    private void write(List<SinkRow> rows, boolean onTaskThread) {
-        try (Connection connection = pool.connection()) {
-            // one statement is a transaction of its own: autocommit saves the COMMIT round trip
-            boolean single = writer.isSingleStatement(rows);
-            try {
-                if (single) {
-                    connection.setAutoCommit(true);
-                }
-                writer.write(connection, rows);
-                if (single) {
-                    connection.setAutoCommit(false);
-                } else {
-                    connection.commit();
-                }
-                retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
-                log.debug("Wrote {} rows", rows.size());
-            } catch (SQLException | ConnectException e) {
-                if (single) {
-                    restoreTransactions(connection);
-                }
-                rollback(connection);
-                handleFailure(connection, rows, e, onTaskThread);
-            }
-        } catch (SQLException e) {
-            // no connection: the database is away (retried) or refuses this configuration (the task fails now)
-            if (DatabaseFailure.of(e) == DatabaseFailure.ACCESS) {
-                throw ConnectionCheck.unusable(e);
-            }
-            retryOrFail(e, "Cannot reach the database: " + DatabaseFailure.reason(e), onTaskThread);
-        }
-    }
-
-    /**
-     * A database that is away is retried; one that refuses the configuration (permissions, a missing table)
-     * fails the task, since every record would fail alike; only what the database refused in the records
-     * themselves goes, record by record, to the errant record reporter.
-     */
-    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
-        DatabaseFailure kind = kindOf(e);
-        if (kind == DatabaseFailure.TRANSIENT) {
-            retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e),
-                    onTaskThread);
-        }
-        if (reporter == null || kind == DatabaseFailure.ACCESS) {
-            throw failure(rows, e);
-        }
-        // find the rows that do not fit, one transaction each, and report only those
-        for (SinkRow row : rows) {
-            try {
-                writer.write(connection, List.of(row));
-                connection.commit();
-            } catch (SQLException | ConnectException single) {
-                rollback(connection);
-                if (kindOf(single) != DatabaseFailure.DATA) {
-                    handleFailure(connection, List.of(row), single, onTaskThread);
-                }
-                reportOrThrow(row.record(), failure(List.of(row), single));
-            }
-        }
-    }
-
-    private static DatabaseFailure kindOf(Exception e) {
-        return e instanceof SQLException sql ? DatabaseFailure.of(sql) : DatabaseFailure.DATA;
-    }
-
-    private ConnectException failure(List<SinkRow> rows, Exception e) {
-        if (e instanceof ConnectException ce) {
-            return ce;
-        }
-        SinkRow first = rows.get(0);
-        String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
-                + first.describeRecord();
-        SQLException sql = (SQLException) e;
-        String reason = DatabaseFailure.of(sql) == DatabaseFailure.ACCESS ? DatabaseFailure.reason(sql)
-                : dialect.describeError(sql);
-        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason, e);
-    }
-
-    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
-        if (retriesLeft-- > 0) {
-            log.warn("{}; retrying ({} retries left)", message, retriesLeft);
-            if (onTaskThread) {
-                context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
-            }
-            throw new RetriableException(message, e);
-        }
-        throw new ConnectException(message + " (max.retries exhausted)", e);
-    }
-
-    private void reportOrThrow(SinkRecord record, ConnectException e) {
-        if (reporter == null) {
-            throw e;
-        }
-        log.warn("Reporting record {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
-                record.kafkaOffset(), e.getMessage());
-        reports.add(reporter.report(record, e));
-    }
-
-    /** Errant records must be stored before the offsets past them are committed. */
-    private void awaitReports() {
-        List<Future<Void>> started;
-        synchronized (reports) {
-            started = new ArrayList<>(reports);
-        }
-        try {
-            for (Future<Void> report : started) {
-                report.get();
-            }
-        } catch (ExecutionException e) {
-            throw new ConnectException("Reporting an errant record failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while reporting errant records", e);
-        } finally {
-            reports.removeAll(started);
-        }
-    }
-
-    private static void restoreTransactions(Connection connection) {
-        try {
-            connection.setAutoCommit(false);
-        } catch (SQLException e) {
-            log.warn("Could not turn autocommit off again: {}", e.getMessage());
-        }
-    }
-
-    private void rollback(Connection connection) {
-        tables.forget();
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            log.warn("Rollback failed: {}", e.getMessage());
-        }
     }
 
     @Override

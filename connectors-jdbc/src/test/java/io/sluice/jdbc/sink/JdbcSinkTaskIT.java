@@ -263,6 +263,49 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void aDatabaseRefusingConnectionsAtCommitTimeKeepsTheRowsBufferedUntilItTakesThem() {
+        db.passwordRole("sink_limited", "pw");
+        db.execute("CREATE TABLE refused_later (id bigint primary key, name text, amount numeric(10,2))",
+                "GRANT SELECT, INSERT, UPDATE ON refused_later TO sink_limited");
+        JdbcSinkTask task = task("connection.url", db.bareUrl(), "connection.user", "sink_limited",
+                "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key",
+                "batch.linger.ms", "600000");
+        TopicPartition tp = new TopicPartition("refused_later", 0);
+        task.put(keyedRange("refused_later", 0, 300));
+        // the role may not open a connection for now: "too many connections for role" (53300), a transient refusal
+        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT 0");
+        assertEquals(Map.of(), task.preCommit(Map.of(tp, new OffsetAndMetadata(300))),
+                "nothing written, so nothing committed; the worker need not rewind");
+        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT -1");
+        Map<TopicPartition, OffsetAndMetadata> offered = Map.of(tp, new OffsetAndMetadata(300));
+        assertEquals(offered, task.preCommit(offered), "the rows kept buffered are written at the next commit");
+        assertEquals(300L, db.scalar("SELECT count(*) FROM refused_later"));
+    }
+
+    @Test
+    void aTaskWhosePutFailedReportsNoOffsetForCommitAnyMore() {
+        db.execute("CREATE TABLE failed_put (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        task.put(keyedRange("failed_put", 0, 10));
+        assertThrows(ConnectException.class, () -> task.put(List.of(keyed("failed_put", 99, "too big", "123456.00"))));
+        assertEquals(Map.of(), task.preCommit(Map.of(new TopicPartition("failed_put", 0), new OffsetAndMetadata(11))),
+                "a worker closing the failed task asks for offsets: it gets none past the last commit");
+    }
+
+    @Test
+    void aPermissionRefusedFailsTheTaskInsteadOfSendingEveryRecordToTheDeadLetterQueue() {
+        db.passwordRole("sink_revoked", "pw");
+        db.execute("CREATE TABLE revoked (id bigint primary key, name text, amount numeric(10,2))",
+                "GRANT SELECT, UPDATE ON revoked TO sink_revoked");
+        RecordingSinkContext tolerant = new RecordingSinkContext(true);
+        JdbcSinkTask task = task(tolerant, "connection.url", db.bareUrl(), "connection.user", "sink_revoked",
+                "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key");
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(keyedRange("revoked", 0, 20)));
+        assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+        assertEquals(List.of(), tolerant.errant, "the records are not at fault: none is reported as errant");
+    }
+
+    @Test
     void fullBatchesOnTheWriterThreadAreWrittenInOrder() {
         JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key", "batch.size", "200",
                 "batch.linger.ms", "600000");
