@@ -59,6 +59,14 @@ public interface DatabaseDialect {
         return Optional.empty();
     }
 
+    /**
+     * A statement letting an existing column hold NULL, for auto.evolve when records stop carrying it (the source
+     * dropped or renamed it); empty when the dialect cannot say it without the column's full definition.
+     */
+    default Optional<String> dropNotNullSql(TableId table, ColumnDefinition column) {
+        return Optional.empty();
+    }
+
     /** The column type auto-create uses for values of this schema. */
     String sqlType(Schema schema, boolean key);
 

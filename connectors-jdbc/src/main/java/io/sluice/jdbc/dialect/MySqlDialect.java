@@ -56,6 +56,12 @@ public class MySqlDialect extends AnsiDialect {
         return Map.of("connectTimeout", String.valueOf(seconds * 1000L));
     }
 
+    /** MySQL spells it MODIFY COLUMN with the whole definition (length, charset), which a description lacks. */
+    @Override
+    public Optional<String> dropNotNullSql(TableId table, ColumnDefinition column) {
+        return Optional.empty();
+    }
+
     @Override
     public String upsertSql(TableId table, List<SinkColumn> columns) {
         StringJoiner set = new StringJoiner(", ");

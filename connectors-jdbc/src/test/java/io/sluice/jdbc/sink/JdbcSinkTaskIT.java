@@ -150,6 +150,27 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void autoEvolveLetsANotNullColumnTheRecordsNoLongerCarryHoldNull() {
+        db.execute("CREATE TABLE narrowing (id bigint primary key, name text NOT NULL, "
+                + "created timestamptz NOT NULL DEFAULT now())");
+        Schema v1 = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("title", Schema.STRING_SCHEMA).build();
+        JdbcSinkTask task = task("auto.evolve", "true", "insert.mode", "upsert", "pk.mode", "record_value",
+                "pk.fields", "id");
+        task.put(List.of(record("narrowing", null, null, v1, new Struct(v1).put("id", 1L).put("name", "n"))));
+        // the source renamed name to title: records carry title, and no name any more
+        task.put(List.of(record("narrowing", null, null, v2, new Struct(v2).put("id", 2L).put("title", "t"))));
+        assertEquals(List.of(java.util.Arrays.asList(1L, "n", null), java.util.Arrays.asList(2L, null, "t")),
+                db.query("SELECT id, name, title FROM narrowing ORDER BY id"));
+        assertEquals(List.of(List.of("created", "NO"), List.of("id", "NO"), List.of("name", "YES")),
+                db.query("SELECT column_name::text, is_nullable::text FROM information_schema.columns "
+                        + "WHERE table_name='narrowing' AND column_name IN ('id', 'name', 'created') ORDER BY 1"),
+                "only the column left out without a default was relaxed; the key and the defaulted column keep NOT NULL");
+    }
+
+    @Test
     void recordsThatDoNotFitGoToTheErrantReporterAndTheRestAreWritten() {
         db.execute("CREATE TABLE strict (id bigint primary key, name text NOT NULL, amount numeric(4,2))");
         RecordingSinkContext context = new RecordingSinkContext(true);
