@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.jdbc.sink.JdbcSinkConnector;
-import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.source.JdbcSourceConnector;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
@@ -164,11 +163,7 @@ class ConnectorValidationIT {
 
     @Test
     void theWorkersValidateEndpointAndCreateAnswerTheWrongPasswordOnItsKeyWithoutTheSecret() {
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-validation"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", JdbcSinkPipelineITSupport.pluginPath(dir).toString()))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-validation")) {
             RestClient rest = new RestClient(worker.restUrl());
             Map<String, String> config = sink("connection.password", "s3cr3t-wrong");
             config.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");

@@ -3,8 +3,8 @@ package io.sluice.jdbc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.config.ConnectorConfigFile;
@@ -61,12 +61,7 @@ class JdbcExampleConfigsIT {
                 "INSERT INTO orders (customer, amount) SELECT 'c' || (g % 10), g * 1.25 FROM generate_series(1, 2000) g",
                 "INSERT INTO customers (name) SELECT 'c' || g FROM generate_series(0, 9) g",
                 "INSERT INTO order_lines (order_id, qty) SELECT g, g % 3 FROM generate_series(1, 500) g");
-        Map<String, String> worker = new HashMap<>();
-        worker.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        worker.put("group.id", KafkaTestBroker.uniqueTopic("jdbc-examples"));
-        worker.put("listeners", "http://127.0.0.1:0");
-        worker.put("plugin.path", JdbcSinkPipelineITSupport.pluginPath(dir).toString());
-        worker.put("offset.flush.interval.ms", "500");
+        Map<String, String> worker = TestWorkers.config(dir, "jdbc-examples");
         worker.put("config.providers", "file");
         worker.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
         try (WorkerProcess process = WorkerProcess.start(worker)) {

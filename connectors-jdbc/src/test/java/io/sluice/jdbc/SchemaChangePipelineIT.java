@@ -2,8 +2,8 @@ package io.sluice.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
@@ -71,12 +71,7 @@ class SchemaChangePipelineIT {
         }
         Set<String> states = ConcurrentHashMap.newKeySet();
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-schema-change"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", JdbcSinkPipelineITSupport.pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "500"))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-schema-change")) {
             RestClient rest = new RestClient(worker.restUrl());
             assertEquals(201, rest.createConnector("evo-source", source).status());
             assertEquals(201, rest.createConnector("evo-sink", sink).status());

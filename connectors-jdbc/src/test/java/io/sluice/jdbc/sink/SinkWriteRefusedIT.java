@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
@@ -76,12 +77,7 @@ class SinkWriteRefusedIT {
         // the records are not at fault: a refused table must fail the task, not fill the dead letter queue
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-refused"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", JdbcSinkPipelineIT.pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "300"))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-refused")) {
             RestClient rest = new RestClient(worker.restUrl());
             assertEquals(201, rest.createConnector("refused-" + insertMode, config).status());
             Await.until(() -> count(table) > 0, Duration.ofSeconds(60), "the first rows are written");

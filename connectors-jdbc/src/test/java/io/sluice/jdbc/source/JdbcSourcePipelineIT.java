@@ -3,8 +3,8 @@ package io.sluice.jdbc.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.TableId;
-import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
@@ -65,12 +65,7 @@ class JdbcSourcePipelineIT {
                 "INSERT INTO flow.items (name, price) SELECT 'item' || g, g * 1.5 FROM generate_series(1, 300) g");
         String prefix = KafkaTestBroker.uniqueTopic("pg") + "-";
         KafkaTestBroker.createTopic(prefix + "items", 1);
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-source-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", JdbcSinkPipelineITSupport.pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "500"))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-source-cluster")) {
             RestClient rest = new RestClient(worker.restUrl());
             Map<String, String> config = new HashMap<>();
             config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
