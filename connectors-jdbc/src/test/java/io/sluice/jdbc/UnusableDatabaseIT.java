@@ -11,20 +11,30 @@ import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.WorkerLauncher;
+import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A database the configuration cannot use (a closed port, an unknown host, a wrong password): the source
  * connector, the source task and the sink task each fail at start, within seconds, with the database's own
- * words in their exception and the driver's error in its cause chain, which is what the status trace shows.
+ * words in their exception and the driver's error in its cause chain, which is what the status trace shows; in a
+ * real worker, connectors whose password was changed are FAILED within seconds of a restart, the cause in the trace.
  */
 class UnusableDatabaseIT {
 
@@ -32,6 +42,9 @@ class UnusableDatabaseIT {
     static final PostgresDatabase db = new PostgresDatabase("unusable");
 
     private static final String ROLE = "unusable_reader";
+
+    @TempDir
+    Path dir;
 
     /** One way a configuration cannot reach or use the database, and the words the failure must carry. */
     enum Fault {
@@ -129,5 +142,42 @@ class UnusableDatabaseIT {
         task.stop();
         assertTrue(millis >= 1400, "two backoffs between three attempts, took " + millis + " ms");
         assertEquals(true, millis < 8000, "took " + millis + " ms");
+    }
+    @Test
+    void connectorsWhosePasswordWasChangedAreFailedWithinSecondsOfARestartWithTheCauseInTheirTrace() {
+        db.passwordRole("rotated", "before");
+        db.execute("CREATE TABLE rotated_source (id bigserial primary key, name text)",
+                "INSERT INTO rotated_source (name) VALUES ('a')", "GRANT SELECT ON rotated_source TO rotated");
+        Map<String, String> sink = new HashMap<>(Map.of("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector",
+                "topics", KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("rotated"), 1),
+                "auto.create", "true", "connection.url", db.bareUrl(), "connection.user", "rotated",
+                "connection.password", "before"));
+        Map<String, String> source = new HashMap<>(Map.of("connector.class",
+                "io.sluice.jdbc.source.JdbcSourceConnector", "table.include.list", "public.rotated_source",
+                "topic.prefix", KafkaTestBroker.uniqueTopic("rotated") + "-", "mode", "incrementing",
+                "incrementing.column.name", "id", "connection.url", db.bareUrl(), "connection.user", "rotated",
+                "connection.password", "before"));
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-rotated")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("rotated-sink", sink).status());
+            assertEquals(201, rest.createConnector("rotated-source", source).status());
+            Await.until(() -> "RUNNING".equals(rest.taskState("rotated-sink", 0))
+                    && "RUNNING".equals(rest.taskState("rotated-source", 0)), Duration.ofSeconds(60), "both run");
+
+            db.execute("ALTER ROLE rotated PASSWORD 'after'");
+            long restarted = System.nanoTime();
+            assertEquals(202, rest.post("/connectors/rotated-sink/restart?includeTasks=true", Map.of()).status());
+            assertEquals(202, rest.post("/connectors/rotated-source/restart?includeTasks=true", Map.of()).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("rotated-sink", 0))
+                    && "FAILED".equals(rest.connectorState("rotated-source")), Duration.ofSeconds(15),
+                    "both FAILED within 15 s of the restart");
+            System.out.println("FAILED " + (System.nanoTime() - restarted) / 1_000_000 + " ms after the restart");
+            String sinkTrace = rest.get("/connectors/rotated-sink/status").body().path("tasks").get(0).path("trace")
+                    .asText();
+            assertTrue(sinkTrace.contains("password authentication failed"), sinkTrace);
+            String sourceTrace = rest.get("/connectors/rotated-source/status").body().path("connector").path("trace")
+                    .asText();
+            assertTrue(sourceTrace.contains("password authentication failed"), sourceTrace);
+        }
     }
 }
