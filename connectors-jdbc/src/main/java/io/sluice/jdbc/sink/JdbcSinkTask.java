@@ -4,6 +4,7 @@ import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.util.ArrayList;
@@ -74,12 +75,8 @@ public class JdbcSinkTask extends SinkTask {
         deferredFailure = null;
         long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
         lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
-        String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
-        linger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        linger = Executors.newSingleThreadScheduledExecutor(TaskThreads.named("sluice-jdbc-linger-"
+                + props.getOrDefault("name", "sink")));
         background = new BackgroundWrite(props.getOrDefault("name", "sink"), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
         long period = Math.max(10, lingerMs / 2);
         linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);

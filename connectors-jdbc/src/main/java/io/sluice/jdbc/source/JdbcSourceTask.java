@@ -3,8 +3,9 @@ package io.sluice.jdbc.source;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
-import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.DatabaseFailure;
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
@@ -28,7 +29,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Polls its tables in turn: the table due first is queried and its result set read in batches of
@@ -82,27 +82,12 @@ public class JdbcSourceTask extends SourceTask {
             queriers.add(new TableQuerier(config, dialect, tables.get(i), offsets.get(partitions.get(i)), zone));
         }
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "source"), dialect);
-        reader = readerThread(props.getOrDefault("name", "source"));
+        // the reader logs in the task's context and loads with the plugin's class loader, as the task thread does
+        reader = Executors.newSingleThreadExecutor(TaskThreads.named("sluice-jdbc-reader-"
+                + props.getOrDefault("name", "source")));
         ahead = null;
         log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
                 config.mode());
-    }
-
-    /** The reader runs in the task's logging context and with the plugin's class loader, as the task thread does. */
-    private static ExecutorService readerThread(String connector) {
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
-        ClassLoader loader = JdbcSourceTask.class.getClassLoader();
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(() -> {
-                if (mdc != null) {
-                    MDC.setContextMap(mdc);
-                }
-                r.run();
-            }, "sluice-jdbc-reader-" + connector);
-            t.setContextClassLoader(loader);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     @Override

@@ -3,18 +3,17 @@ package io.sluice.jdbc.source;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Lists the tables the connector should read, once at start and then every table.poll.interval.ms on its own
@@ -51,14 +50,7 @@ final class TableMonitor implements AutoCloseable {
      */
     void start(String connectorName) {
         tables = ConnectionCheck.atStart(config, dialect, this::list);
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
-        thread = new Thread(() -> {
-            if (mdc != null) {
-                MDC.setContextMap(mdc);
-            }
-            run();
-        }, "sluice-jdbc-tables-" + connectorName);
-        thread.setDaemon(true);
+        thread = TaskThreads.named("sluice-jdbc-tables-" + connectorName).newThread(this::run);
         thread.start();
     }
 
