@@ -1,6 +1,7 @@
 package io.sluice.jdbc.dialect;
 
 import io.sluice.jdbc.TableId;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -114,13 +115,21 @@ public interface DatabaseDialect {
 
     /** The error as a message that names what the database blamed (table, column, detail) where it says so. */
     default String describeError(SQLException e) {
-        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
-        SQLException next = e.getNextException();
-        if (next != null && next.getMessage() != null && !next.getMessage().equals(e.getMessage())) {
+        SQLException subject = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null
+                && e.getNextException().getMessage() != null) {
+            // a batch's own message repeats the statement with every value bound (pgjdbc: "Batch entry 0 INSERT
+            // INTO ... VALUES (...),(...) was aborted"), a whole batch of rows in a log line or DLQ header;
+            // the database's error is the next exception
+            subject = e.getNextException();
+        }
+        StringBuilder sb = new StringBuilder(String.valueOf(subject.getMessage()));
+        SQLException next = subject.getNextException();
+        if (next != null && next.getMessage() != null && !next.getMessage().equals(subject.getMessage())) {
             sb.append(" (").append(next.getMessage()).append(')');
         }
-        if (e.getSQLState() != null) {
-            sb.append(" [SQLState ").append(e.getSQLState()).append(']');
+        if (subject.getSQLState() != null) {
+            sb.append(" [SQLState ").append(subject.getSQLState()).append(']');
         }
         return sb.toString();
     }

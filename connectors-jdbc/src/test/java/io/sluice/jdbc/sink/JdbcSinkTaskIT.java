@@ -304,6 +304,21 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void aRefusedBatchIsDescribedByTheDatabasesErrorNotByItsStatementWithEveryRowsValues() {
+        db.execute("CREATE TABLE checked (id bigint primary key, name text, amount numeric(10,2) CHECK (amount < 100))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long id = 0; id < 50; id++) {
+            batch.add(keyed("checked", id, "private-" + id, id == 42 ? "500.00" : "1.00"));
+        }
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(batch));
+        assertTrue(e.getMessage().contains("violates check constraint"), e.getMessage());
+        assertTrue(!e.getMessage().contains("private-0") && !e.getMessage().contains("Batch entry"),
+                "the message (logged, and a DLQ header) names the refused row, not the batch's statement with every "
+                        + "other row's values: " + e.getMessage());
+    }
+
+    @Test
     void aTaskWhosePutFailedReportsNoOffsetForCommitAnyMore() {
         db.execute("CREATE TABLE failed_put (id bigint primary key, name text, amount numeric(4,2))");
         JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
