@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.types.Password;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConnectionCheck {
     private static final Logger log = LoggerFactory.getLogger(ConnectionCheck.class);
+    private static final long SLOW_ATTEMPT_NANOS = TimeUnit.SECONDS.toNanos(
+            ConnectionPool.CONNECT_TIMEOUT_SECONDS / 2);
 
     private ConnectionCheck() {
     }
@@ -77,12 +80,17 @@ public final class ConnectionCheck {
         int attempts = config.getInt(ConnectionKeys.CONNECTION_ATTEMPTS);
         long backoffMs = config.getLong(ConnectionKeys.CONNECTION_BACKOFF_MS);
         for (int attempt = 1; ; attempt++) {
+            long began = System.nanoTime();
             try (Connection connection = open(config, dialect)) {
                 T result = work.run(connection);
                 connection.commit();
                 return result;
             } catch (SQLException e) {
-                if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT || attempt >= attempts) {
+                // a refusal comes back at once and is worth another try; an attempt that used up the connect
+                // timeout (a host that drops packets) gave the database its chance: trying again would keep a
+                // start waiting for half a minute
+                boolean timedOut = System.nanoTime() - began >= SLOW_ATTEMPT_NANOS;
+                if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT || attempt >= attempts || timedOut) {
                     throw unusable(e);
                 }
                 log.warn("The database does not answer ({}); attempt {} of {} in {} ms", DatabaseFailure.reason(e),

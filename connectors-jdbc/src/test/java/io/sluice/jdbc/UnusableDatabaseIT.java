@@ -17,6 +17,8 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.WorkerLauncher;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -143,6 +145,27 @@ class UnusableDatabaseIT {
         assertTrue(millis >= 1400, "two backoffs between three attempts, took " + millis + " ms");
         assertEquals(true, millis < 8000, "took " + millis + " ms");
     }
+    @Test
+    void aDatabaseThatNeverAnswersFailsATaskAfterOneConnectTimeoutNotAfterEveryAttempt() throws Exception {
+        // a port that completes the TCP handshake (the kernel's backlog) but never speaks: a hung server, or a
+        // proxy in front of a dead one
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, String> config = config(Fault.WRONG_PASSWORD);
+            config.put("connection.url", "jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/" + db.name());
+            config.put("connection.attempts", "3");
+            config.put("connection.backoff.ms", "1000");
+            JdbcSinkTask task = new JdbcSinkTask();
+            task.initialize(new RecordingSinkContext(false));
+            long began = System.nanoTime();
+            ConnectException e = assertThrows(ConnectException.class, () -> task.start(config));
+            long seconds = (System.nanoTime() - began) / 1_000_000_000L;
+            task.stop();
+            assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+            assertTrue(seconds >= ConnectionPool.CONNECT_TIMEOUT_SECONDS - 1 && seconds < 2 * ConnectionPool.CONNECT_TIMEOUT_SECONDS,
+                    "one attempt's connect timeout, not three: " + seconds + " s");
+        }
+    }
+
     @Test
     void connectorsWhosePasswordWasChangedAreFailedWithinSecondsOfARestartWithTheCauseInTheirTrace() {
         db.passwordRole("rotated", "before");
