@@ -42,18 +42,10 @@ class SchemaChangePipelineIT {
                 "INSERT INTO evo.items (name, qty) SELECT 'n' || g, g FROM generate_series(1, 200) g");
         String prefix = KafkaTestBroker.uniqueTopic("evo").replace('-', '_') + "_";
         String sinkTable = "sink_" + prefix + "items";
-        Map<String, String> source = new HashMap<>();
-        source.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
-        source.put("connection.url", db.url());
-        source.put("mode", "incrementing");
-        source.put("incrementing.column.name", "id");
-        source.put("schema.pattern", "evo");
-        source.put("table.poll.interval.ms", "1000");
-        source.put("poll.interval.ms", "100");
-        source.put("topic.prefix", prefix);
-        source.put("transforms", "keyById");
-        source.put("transforms.keyById.type", "org.apache.kafka.connect.transforms.ValueToKey");
-        source.put("transforms.keyById.fields", "id");
+        Map<String, String> source = TestWorkers.incrementingSource(db.url(), prefix, "schema.pattern", "evo",
+                "table.poll.interval.ms", "1000", "transforms", "keyById",
+                "transforms.keyById.type", "org.apache.kafka.connect.transforms.ValueToKey",
+                "transforms.keyById.fields", "id");
         Map<String, String> sink = new HashMap<>();
         sink.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
         sink.put("connection.url", db.url());

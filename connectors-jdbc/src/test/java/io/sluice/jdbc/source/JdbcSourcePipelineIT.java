@@ -12,7 +12,6 @@ import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,17 +66,9 @@ class JdbcSourcePipelineIT {
         KafkaTestBroker.createTopic(prefix + "items", 1);
         try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-source-cluster")) {
             RestClient rest = new RestClient(worker.restUrl());
-            Map<String, String> config = new HashMap<>();
-            config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
-            config.put("connection.url", db.url());
-            config.put("mode", "incrementing");
-            config.put("incrementing.column.name", "id");
-            config.put("schema.pattern", "flow");
-            config.put("topic.prefix", prefix);
-            config.put("poll.interval.ms", "200");
-            config.put("batch.max.rows", "50");
-            config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-            config.put("value.converter.schemas.enable", "true");
+            Map<String, String> config = TestWorkers.incrementingSource(db.url(), prefix, "schema.pattern", "flow",
+                    "batch.max.rows", "50", "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable", "true");
             assertEquals(201, rest.createConnector("jdbc-source", config).status());
             var records = KafkaTestBroker.consumeAll(prefix + "items", 300, Duration.ofSeconds(60));
             assertEquals(300, records.size());

@@ -174,17 +174,9 @@ class SourceRestartsIT {
     }
 
     private static Map<String, String> connector(String prefix) {
-        Map<String, String> config = new HashMap<>();
-        config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
-        config.put("connection.url", db.url());
-        config.put("mode", "incrementing");
-        config.put("incrementing.column.name", "id");
-        config.put("topic.prefix", prefix);
-        config.put("poll.interval.ms", "100");
-        config.put("batch.max.rows", "500");
-        config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-        config.put("value.converter.schemas.enable", "false");
-        return config;
+        return TestWorkers.incrementingSource(db.url(), prefix, "batch.max.rows", "500",
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter.schemas.enable", "false");
     }
 
     private static long distinctIds(List<Emitted> emitted) {

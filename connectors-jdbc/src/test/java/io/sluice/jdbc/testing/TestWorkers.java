@@ -30,6 +30,21 @@ public final class TestWorkers {
         return config;
     }
 
+    /** A JDBC source reading by an incrementing "id" column every 100 ms into topics named prefix + table. */
+    public static Map<String, String> incrementingSource(String url, String topicPrefix, String... keyValues) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
+        config.put("connection.url", url);
+        config.put("mode", "incrementing");
+        config.put("incrementing.column.name", "id");
+        config.put("topic.prefix", topicPrefix);
+        config.put("poll.interval.ms", "100");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
     /** A worker in this JVM with those settings. */
     public static WorkerProcess start(Path dir, String group) {
         return WorkerProcess.start(config(dir, group));
