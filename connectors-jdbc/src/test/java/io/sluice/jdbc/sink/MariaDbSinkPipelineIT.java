@@ -3,6 +3,7 @@ package io.sluice.jdbc.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.MariaDbDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
@@ -32,7 +33,7 @@ class MariaDbSinkPipelineIT {
 
     @Test
     void jsonRecordsBecomeUpsertedRowsThroughADriverInThePluginDirectory() throws URISyntaxException {
-        Path pluginPath = JdbcSinkPipelineIT.pluginPath(dir);
+        Path pluginPath = TestWorkers.pluginPath(dir);
         Path driverJar = Path.of(org.mariadb.jdbc.Driver.class.getProtectionDomain().getCodeSource().getLocation()
                 .toURI());
         TestPlugins.install(driverJar, pluginPath.resolve("connectors-jdbc"));
