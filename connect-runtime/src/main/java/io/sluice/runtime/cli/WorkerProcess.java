@@ -12,6 +12,7 @@ import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.rest.TopicRecords;
+import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
 import io.sluice.runtime.storage.WorkerStores;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
@@ -39,6 +40,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final Herder herder;
     private final Plugins plugins;
+    private final SchemaRegistryServer schemaRegistry;
     private CompletableFuture<Void> scan;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
@@ -70,6 +72,11 @@ public final class WorkerProcess implements AutoCloseable {
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
             WorkerStores storage = own(WorkerStores.open(config, bootstrap));
+            // before any task starts: Avro converters register and fetch schemas there
+            this.schemaRegistry = SchemaRegistryServer.startIfEnabled(config, bootstrap);
+            if (schemaRegistry != null) {
+                own(schemaRegistry);
+            }
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
@@ -166,6 +173,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public URI restUrl() {
         return restUrl;
+    }
+
+    /** The built-in schema registry's URL, or null when it is off. */
+    public URI schemaRegistryUrl() {
+        return schemaRegistry == null ? null : schemaRegistry.url();
     }
 
     public String bootstrapServers() {

@@ -1,0 +1,17 @@
+package io.sluice.runtime.schemaregistry.api;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/** GET / answers {} as Confluent's registry does: clients and load balancers use it as a liveness check. */
+@Path("/")
+@Produces({RegistryMediaTypes.V1_JSON, RegistryMediaTypes.JSON, MediaType.APPLICATION_JSON})
+public final class RegistryRootResource {
+    @GET
+    public Map<String, Object> root() {
+        return Map.of();
+    }
+}

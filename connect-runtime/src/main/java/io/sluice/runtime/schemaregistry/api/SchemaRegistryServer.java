@@ -1,0 +1,139 @@
+package io.sluice.runtime.schemaregistry.api;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.rest.JsonErrorHandler;
+import io.sluice.runtime.rest.RestConfig;
+import io.sluice.runtime.rest.RestListeners;
+import io.sluice.runtime.schemaregistry.SchemaRegistry;
+import io.sluice.runtime.schemaregistry.compatibility.CompatibilityLevel;
+import io.sluice.runtime.schemaregistry.storage.SchemaStore;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+import org.glassfish.jersey.servlet.ServletContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The worker's built-in Confluent-compatible Schema Registry: its schemas topic read to the end, then Confluent's
+ * REST API on its own Jetty listeners (schema.registry.listeners). Started by the worker, closed with it.
+ */
+public final class SchemaRegistryServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SchemaRegistryServer.class);
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final SchemaStore store;
+    private final SchemaRegistry registry;
+    private final Server server;
+    private final List<ServerConnector> connectors;
+    private final String topic;
+
+    private SchemaRegistryServer(WorkerConfig config, List<String> listeners, String bootstrapServers) {
+        this.topic = config.getString(WorkerConfig.SCHEMA_REGISTRY_TOPIC);
+        this.store = new SchemaStore(config.clientConfig(null, bootstrapServers), topic,
+                config.getShort(WorkerConfig.SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR), STORE_TIMEOUT);
+        this.registry = new SchemaRegistry(store,
+                CompatibilityLevel.parse(config.getString(WorkerConfig.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL)));
+        QueuedThreadPool threads = new QueuedThreadPool(32, 2);
+        threads.setName("sluice-schema-registry");
+        threads.setDaemon(true);
+        this.server = new Server(threads);
+        server.setErrorHandler(new JsonErrorHandler());
+        this.connectors = RestListeners.create(server, WorkerConfig.SCHEMA_REGISTRY_LISTENERS, listeners,
+                new RestConfig(config.originals()).httpsSslSettings(), "schema-registry");
+        connectors.forEach(server::addConnector);
+        server.setHandler(context());
+        server.setStopTimeout(5_000);
+    }
+
+    /**
+     * Starts the registry when schema.registry.listeners asks for it (unset: when the worker runs the embedded
+     * broker); returns null when it is off.
+     */
+    public static SchemaRegistryServer startIfEnabled(WorkerConfig config, String bootstrapServers) {
+        List<String> listeners = config.schemaRegistryListeners();
+        if (listeners.isEmpty()) {
+            return null;
+        }
+        SchemaRegistryServer server = new SchemaRegistryServer(config, listeners, bootstrapServers);
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    private ServletContextHandler context() {
+        java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
+        ResourceConfig resources = new ResourceConfig()
+                .register(JacksonFeature.withoutExceptionMappers())
+                .register(new RegistryExceptionMapper())
+                .register(new RegistryRootResource())
+                .register(new SubjectsResource(registry))
+                .register(new SchemasResource(registry))
+                .register(new ConfigResource(registry.settings()))
+                .register(new ModeResource(registry))
+                .register(new CompatibilityResource(registry))
+                .property(ServerProperties.WADL_FEATURE_DISABLE, true)
+                .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.setErrorHandler(new JsonErrorHandler.ForServlets());
+        // subjects with encoded slashes (%2F) reach the API, as Confluent's clients send them
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        context.addServlet(new ServletHolder(new ServletContainer(resources)), "/*");
+        return context;
+    }
+
+    private void start() {
+        store.start();
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new ConnectException("Could not start the schema registry on " + urls() + ": " + e.getMessage()
+                    + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
+                    + "registry off", e);
+        }
+        log.info("Schema registry listening at {} (schemas in topic {})", urls(), topic);
+    }
+
+    /** The URL clients use, e.g. http://localhost:8081/ (the first listener; a wildcard host as localhost). */
+    public URI url() {
+        ServerConnector first = connectors.get(0);
+        String host = first.getHost() == null || first.getHost().equals("0.0.0.0") ? "localhost" : first.getHost();
+        return URI.create((RestListeners.isHttps(first) ? "https" : "http") + "://" + host + ":" + first.getLocalPort() + "/");
+    }
+
+    private List<String> urls() {
+        return connectors.stream().map(c -> (RestListeners.isHttps(c) ? "https" : "http") + "://"
+                + (c.getHost() == null ? "" : c.getHost()) + ":" + c.getLocalPort()).toList();
+    }
+
+    public SchemaRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (server.isStarted() || server.isStarting()) {
+                server.stop();
+            }
+        } catch (Exception e) {
+            log.warn("Schema registry did not stop cleanly", e);
+        }
+        connectors.forEach(ServerConnector::close);
+        store.close();
+    }
+}
