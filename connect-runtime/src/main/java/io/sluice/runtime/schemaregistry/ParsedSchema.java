@@ -32,10 +32,8 @@ public record ParsedSchema(Schema schema, Collection<Schema> referencedTypes) {
             Map<String, Schema> referenced = new LinkedHashMap<>(parser.getTypes());
             Schema schema = parser.parse(text);
             return new ParsedSchema(schema, List.copyOf(referenced.values()));
-        } catch (SchemaParseException | org.apache.avro.AvroTypeException | IllegalArgumentException e) {
-            throw RegistryException.invalidSchema("Invalid schema " + abbreviate(text) + ", details: " + e.getMessage());
         } catch (RuntimeException e) {
-            throw RegistryException.invalidSchema("Invalid schema " + abbreviate(text) + ", details: " + e);
+            throw RegistryException.invalidSchema("Invalid schema " + abbreviate(text) + ", details: " + reason(e));
         }
     }
 
@@ -173,6 +171,17 @@ public record ParsedSchema(Schema schema, Collection<Schema> referencedTypes) {
     }
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** Avro's reason, without the Java class names of the JSON parser's exceptions it wraps. */
+    private static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
+                return "not valid JSON: " + json.getOriginalMessage();
+            }
+        }
+        String message = e.getMessage() == null ? "not a valid Avro schema" : e.getMessage();
+        return message.replaceAll("(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error): ", "");
+    }
 
     private static String abbreviate(String text) {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;

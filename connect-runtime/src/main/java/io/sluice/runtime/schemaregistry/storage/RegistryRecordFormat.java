@@ -64,7 +64,8 @@ public final class RegistryRecordFormat {
             tombstone = true;
         }
         try {
-            return Map.entry(JSON.writeValueAsBytes(key), tombstone ? null : JSON.writeValueAsBytes(value));
+            return new java.util.AbstractMap.SimpleImmutableEntry<>(JSON.writeValueAsBytes(key),
+                    tombstone ? null : JSON.writeValueAsBytes(value));
         } catch (IOException e) {
             throw new IllegalStateException("Cannot encode a registry record", e);
         }
