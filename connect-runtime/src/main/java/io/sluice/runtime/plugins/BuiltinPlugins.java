@@ -11,6 +11,7 @@ import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.transforms.Cast;
 import io.sluice.runtime.converters.ByteArrayConverter;
+import io.sluice.runtime.converters.avro.AvroConverter;
 
 /**
  * The runtime's own plugins (location "classpath"): only the packages below are scanned, in the jar
@@ -49,9 +50,10 @@ final class BuiltinPlugins {
     private BuiltinPlugins() {
     }
 
-    /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
+    /** Apache's (and Confluent's Avro converter's) class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
         Map<String, String> aliases = new HashMap<>();
+        aliases.put("io.confluent.connect.avro.AvroConverter", AvroConverter.class.getName());
         String ours = ByteArrayConverter.class.getPackageName() + ".";
         for (String simpleName : APACHE_CONVERTERS) {
             aliases.put("org.apache.kafka.connect.converters." + simpleName, ours + simpleName);
