@@ -71,19 +71,8 @@ final class AvroValueMapper {
             }
             return unionToAvro(value, schema, avro);
         }
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            BigDecimal decimal = (BigDecimal) value;
-            return ByteBuffer.wrap(decimal.unscaledValue().toByteArray());
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return (int) (((java.util.Date) value).getTime() / MILLIS_PER_DAY);
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return (int) ((java.util.Date) value).getTime();
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return ((java.util.Date) value).getTime();
+        if (isLogical(schema)) {
+            return logicalToAvro(schema.name(), value);
         }
         switch (avro.getType()) {
             case INT:
@@ -185,16 +174,8 @@ final class AvroValueMapper {
             union.put(field, toConnect(value, branch, field.schema()));
             return union;
         }
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            byte[] bytes = value instanceof ByteBuffer buffer ? bytesOf(buffer) : ((GenericData.Fixed) value).bytes();
-            return new BigDecimal(new BigInteger(bytes), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return new java.util.Date(((Number) value).longValue() * MILLIS_PER_DAY);
-        }
-        if (Time.LOGICAL_NAME.equals(logical) || Timestamp.LOGICAL_NAME.equals(logical)) {
-            return new java.util.Date(((Number) value).longValue());
+        if (isLogical(schema)) {
+            return logicalToConnect(schema, value instanceof GenericData.Fixed fixed ? fixed.bytes() : value);
         }
         switch (schema.type()) {
             case INT8:
@@ -259,18 +240,10 @@ final class AvroValueMapper {
         if (value == null) {
             return null;
         }
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return new String(((BigDecimal) value).unscaledValue().toByteArray(), StandardCharsets.ISO_8859_1);
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return (int) (((java.util.Date) value).getTime() / MILLIS_PER_DAY);
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return (int) ((java.util.Date) value).getTime();
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return ((java.util.Date) value).getTime();
+        if (isLogical(schema)) {
+            Object avro = logicalToAvro(schema.name(), value);
+            // JSON has no bytes: Avro writes a bytes default as a string of ISO-8859-1 characters
+            return avro instanceof ByteBuffer b ? new String(bytesOf(b), StandardCharsets.ISO_8859_1) : avro;
         }
         return switch (schema.type()) {
             case INT8, INT16, INT32 -> ((Number) value).intValue();
@@ -299,16 +272,8 @@ final class AvroValueMapper {
         if (json == null || json == org.apache.avro.JsonProperties.NULL_VALUE) {
             return null;
         }
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            byte[] bytes = json instanceof byte[] b ? b : json.toString().getBytes(StandardCharsets.ISO_8859_1);
-            return new BigDecimal(new BigInteger(bytes), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return new java.util.Date(((Number) json).longValue() * MILLIS_PER_DAY);
-        }
-        if (Time.LOGICAL_NAME.equals(logical) || Timestamp.LOGICAL_NAME.equals(logical)) {
-            return new java.util.Date(((Number) json).longValue());
+        if (isLogical(schema)) {
+            return logicalToConnect(schema, json instanceof String text ? text.getBytes(StandardCharsets.ISO_8859_1) : json);
         }
         return switch (schema.type()) {
             case INT8 -> ((Number) json).byteValue();
@@ -336,6 +301,34 @@ final class AvroValueMapper {
             }
             default -> json;
         };
+    }
+
+    private static boolean isLogical(Schema schema) {
+        String name = schema.name();
+        return Decimal.LOGICAL_NAME.equals(name) || Date.LOGICAL_NAME.equals(name) || Time.LOGICAL_NAME.equals(name)
+                || Timestamp.LOGICAL_NAME.equals(name);
+    }
+
+    /** Decimal → unscaled two's-complement bytes, Date → days, Time → int millis, Timestamp → long millis. */
+    private static Object logicalToAvro(String logical, Object value) {
+        if (Decimal.LOGICAL_NAME.equals(logical)) {
+            return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+        }
+        long millis = ((java.util.Date) value).getTime();
+        if (Date.LOGICAL_NAME.equals(logical)) {
+            return (int) Math.floorDiv(millis, MILLIS_PER_DAY);
+        }
+        return Time.LOGICAL_NAME.equals(logical) ? (Object) (int) millis : (Object) millis;
+    }
+
+    /** The inverse of {@link #logicalToAvro}; decimals come as ByteBuffer or byte[]. */
+    private static Object logicalToConnect(Schema schema, Object avro) {
+        if (Decimal.LOGICAL_NAME.equals(schema.name())) {
+            byte[] bytes = avro instanceof ByteBuffer buffer ? bytesOf(buffer) : (byte[]) avro;
+            return new BigDecimal(new BigInteger(bytes), Integer.parseInt(schema.parameters().get(Decimal.SCALE_FIELD)));
+        }
+        long number = ((Number) avro).longValue();
+        return new java.util.Date(Date.LOGICAL_NAME.equals(schema.name()) ? number * MILLIS_PER_DAY : number);
     }
 
     private static byte[] bytesOf(ByteBuffer buffer) {
