@@ -114,6 +114,11 @@ public final class RegistryException extends RuntimeException {
         return new RegistryException(422, 42208, "The specified subject '" + subject + "' is not a valid.");
     }
 
+    public static RegistryException schemaTooLarge(int bytes, int limit) {
+        return new RegistryException(422, 42209, "Register operation failed because schema is too large: its record "
+                + "in the schemas topic would take " + bytes + " bytes, more than the " + limit + " a Kafka record may hold");
+    }
+
     public static RegistryException store(String message, Throwable cause) {
         return new RegistryException(500, 50001, message, cause);
     }

@@ -122,6 +122,24 @@ class SchemaRegistryApiIT {
     }
 
     @Test
+    void aSchemaTooLargeForAKafkaRecordIsRefusedWith42209AndTheRegistryKeepsWorking() {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < 20_000; i++) {
+            fields.append(i == 0 ? "" : ",").append("{\"name\":\"f").append(i).append("\",\"type\":\"string\",\"default\":\"\"}");
+        }
+        String subject = subject();
+        assertError(registry.register(subject, "{\"type\":\"record\",\"name\":\"Big\",\"fields\":[" + fields + "]}"), 422, 42209);
+        assertEquals(200, registry.register(subject, USER_V1).status());
+    }
+
+    @Test
+    void aSchemaGivenAsJsonInsteadOfAStringIsRefusedWithAHint() {
+        Response r = registry.post("/subjects/" + subject() + "/versions", Map.of("schema", Map.of("type", "string")));
+        assertError(r, 422, 42201);
+        assertTrue(r.body().path("message").asText().contains("must be a JSON string"), r.raw());
+    }
+
+    @Test
     void anIncompatibleSchemaIsRefusedWith409UnderTheDefaultBackwardLevel() {
         String subject = subject();
         registry.registerOk(subject, USER_V1);

@@ -40,7 +40,11 @@ final class RegistryBodies {
     static SchemaRequest schemaRequest(String body) {
         JsonNode node = object(body);
         JsonNode schema = node.get("schema");
-        if (schema == null || schema.isNull() || !schema.isTextual() || schema.asText().isBlank()) {
+        if (schema != null && !schema.isNull() && !schema.isTextual()) {
+            throw RegistryException.invalidSchema("Invalid schema: \"schema\" must be a JSON string holding the schema "
+                    + "(e.g. \"{\\\"type\\\": \\\"string\\\"}\"), not a " + schema.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        if (schema == null || schema.isNull() || schema.asText().isBlank()) {
             throw RegistryException.invalidSchema("Empty schema");
         }
         List<SchemaReference> refs = new ArrayList<>();

@@ -36,9 +36,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private final Server server;
     private final List<ServerConnector> connectors;
     private final String topic;
+    private final List<String> listeners;
 
     private SchemaRegistryServer(WorkerConfig config, List<String> listeners, String bootstrapServers) {
         this.topic = config.getString(WorkerConfig.SCHEMA_REGISTRY_TOPIC);
+        this.listeners = listeners;
         this.store = new SchemaStore(config.clientConfig(null, bootstrapServers), topic,
                 config.getShort(WorkerConfig.SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR), STORE_TIMEOUT);
         this.registry = new SchemaRegistry(store,
@@ -101,7 +103,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         try {
             server.start();
         } catch (Exception e) {
-            throw new ConnectException("Could not start the schema registry on " + urls() + ": " + e.getMessage()
+            throw new ConnectException("Could not start the schema registry on " + listeners + ": " + e.getMessage()
                     + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
                     + "registry off", e);
         }

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaStore.class);
+    /** Kafka's default record size limit (max.request.size, message.max.bytes) less room for the batch's framing. */
+    static final int MAX_RECORD_BYTES = 1_000_000;
 
     private final StoreTopic topic;
     private final RegistryState state = new RegistryState();
@@ -60,12 +62,18 @@ public final class SchemaStore implements AutoCloseable {
     public void write(RegistryRecord... records) {
         List<Map.Entry<byte[], byte[]>> encoded = new ArrayList<>(records.length);
         for (RegistryRecord record : records) {
-            encoded.add(RegistryRecordFormat.encode(record));
+            Map.Entry<byte[], byte[]> bytes = RegistryRecordFormat.encode(record);
+            int size = bytes.getKey().length + (bytes.getValue() == null ? 0 : bytes.getValue().length);
+            if (size > MAX_RECORD_BYTES) {
+                // refused before Kafka refuses it: the client's mistake, not a store failure
+                throw RegistryException.schemaTooLarge(size, MAX_RECORD_BYTES);
+            }
+            encoded.add(bytes);
         }
         try {
             topic.writeAndWait(encoded, "write to the schema registry");
         } catch (StoreException e) {
-            throw RegistryException.store("Could not write to the schemas topic " + topicName + ": " + e.getMessage(), e);
+            throw RegistryException.store(e.getMessage(), e);
         }
     }
 
