@@ -1,0 +1,54 @@
+package io.sluice.runtime.schemaregistry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With an external Kafka cluster the registry is off unless schema.registry.listeners asks for it. */
+class SchemaRegistryWorkerIT {
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> props() {
+        Map<String, String> props = new HashMap<>();
+        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        props.put("group.id", KafkaTestBroker.uniqueTopic("registry-worker"));
+        props.put("listeners", "http://127.0.0.1:0");
+        props.put("plugin.path", dir.resolve("plugins").toString());
+        return props;
+    }
+
+    @Test
+    void aWorkerOnAnExternalClusterRunsNoRegistryUnlessAsked() {
+        try (WorkerProcess worker = WorkerProcess.start(props())) {
+            assertNull(worker.schemaRegistryUrl());
+        }
+        Map<String, String> asked = props();
+        asked.put("schema.registry.listeners", "http://127.0.0.1:0");
+        asked.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
+        try (WorkerProcess worker = WorkerProcess.start(asked)) {
+            assertEquals("{}", new RestClient(worker.schemaRegistryUrl()).get("/").raw());
+        }
+    }
+
+    @Test
+    void theRegistryListenerDefaultsTo8081WithTheEmbeddedBrokerOnly() {
+        assertEquals(List.of("http://:8081"), new WorkerConfig(Map.of()).schemaRegistryListeners());
+        assertEquals(List.of(), new WorkerConfig(Map.of("bootstrap.servers", "k:9092")).schemaRegistryListeners());
+        assertEquals(List.of(), new WorkerConfig(Map.of("schema.registry.listeners", "")).schemaRegistryListeners());
+        assertEquals(List.of("http://k:1"),
+                new WorkerConfig(Map.of("bootstrap.servers", "k:9092", "schema.registry.listeners", "http://k:1"))
+                        .schemaRegistryListeners());
+    }
+}
