@@ -171,7 +171,7 @@ public final class RestServer implements AutoCloseable {
         }
         String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
         if (usersFile != null && !usersFile.isBlank()) {
-            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM)));
+            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM), "REST API"));
         }
         List<String> extensionClasses = restConfig.getList(RestConfig.REST_EXTENSION_CLASSES);
         if (!extensionClasses.isEmpty()) {

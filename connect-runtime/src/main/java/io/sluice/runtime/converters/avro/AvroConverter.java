@@ -43,7 +43,7 @@ public final class AvroConverter implements Converter {
         this.config = new AvroConverterConfig(configs);
         this.isKey = isKey;
         this.strategy = config.strategy(isKey);
-        this.registry = new RegistryClient(config.urls(), config.userInfo());
+        this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext());
         int cacheSize = config.getInt(AvroConverterConfig.CACHE_SIZE);
         this.avroSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override

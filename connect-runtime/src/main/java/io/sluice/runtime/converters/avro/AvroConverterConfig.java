@@ -57,6 +57,17 @@ final class AvroConverterConfig extends AbstractConfig {
         return getList(URL).stream().map(u -> u.replaceFirst("://[^/@]*@", "://")).toList();
     }
 
+    /** TLS towards an https registry: Confluent's schema.registry.ssl.* keys, as ssl.* settings. */
+    javax.net.ssl.SSLContext sslContext() {
+        Map<String, Object> ssl = new java.util.HashMap<>();
+        originalsWithPrefix("schema.registry.").forEach((k, v) -> {
+            if (k.startsWith("ssl.")) {
+                ssl.put(k, v instanceof Password p ? p.value() : v);
+            }
+        });
+        return io.sluice.runtime.config.ClientSsl.context(ssl);
+    }
+
     /** user:password for Basic authentication, or null. */
     String userInfo() {
         if (getString(AUTH_SOURCE).equalsIgnoreCase("USER_INFO")) {

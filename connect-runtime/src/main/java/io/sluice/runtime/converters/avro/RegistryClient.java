@@ -37,7 +37,7 @@ final class RegistryClient {
     private final Map<String, Integer> versionsBySubjectAndId = new ConcurrentHashMap<>();
 
     /** @param userInfo "user:password" for HTTP Basic authentication, or null */
-    RegistryClient(List<String> urls, String userInfo) {
+    RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl) {
         if (urls.isEmpty()) {
             throw new org.apache.kafka.common.config.ConfigException("schema.registry.url", "",
                     "the Avro converter needs the schema registry's URL (the worker's own: http://localhost:8081)");
@@ -45,7 +45,7 @@ final class RegistryClient {
         this.urls = urls.stream().map(u -> URI.create(u.endsWith("/") ? u : u + "/")).toList();
         this.authorization = userInfo == null || userInfo.isEmpty() ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(ssl).build();
     }
 
     /** The schema text of an id. */

@@ -1,6 +1,7 @@
 package io.sluice.runtime.schemaregistry.api;
 
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestListeners;
@@ -50,10 +51,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
         threads.setDaemon(true);
         this.server = new Server(threads);
         server.setErrorHandler(new JsonErrorHandler());
+        RestConfig rest = new RestConfig(config.originals());
         this.connectors = RestListeners.create(server, WorkerConfig.SCHEMA_REGISTRY_LISTENERS, listeners,
-                new RestConfig(config.originals()).httpsSslSettings(), "schema-registry");
+                rest.httpsSslSettings(), "schema-registry");
         connectors.forEach(server::addConnector);
-        server.setHandler(context());
+        server.setHandler(context(rest));
         server.setStopTimeout(5_000);
     }
 
@@ -76,7 +78,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return server;
     }
 
-    private ServletContextHandler context() {
+    /** The API, behind the REST API's own authentication (rest.basic.auth.users.file) when it has one. */
+    private ServletContextHandler context(RestConfig rest) {
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
@@ -89,6 +92,10 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 .register(new CompatibilityResource(registry))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
+        String usersFile = rest.getString(RestConfig.BASIC_AUTH_USERS_FILE);
+        if (usersFile != null && !usersFile.isBlank()) {
+            resources.register(BasicAuthFilter.fromFile(usersFile, rest.getString(RestConfig.BASIC_AUTH_REALM), "Schema registry"));
+        }
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.setErrorHandler(new JsonErrorHandler.ForServlets());
