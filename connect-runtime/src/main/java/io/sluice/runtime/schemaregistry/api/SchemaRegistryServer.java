@@ -3,6 +3,9 @@ package io.sluice.runtime.schemaregistry.api;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
+import io.sluice.runtime.rest.RequestForwarder;
+import io.sluice.runtime.config.ClientSsl;
+import io.sluice.runtime.schemaregistry.storage.WriterElection;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestListeners;
 import io.sluice.runtime.schemaregistry.SchemaRegistry;
@@ -38,6 +41,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private final List<ServerConnector> connectors;
     private final String topic;
     private final List<String> listeners;
+    private final WriterElection election;
 
     private SchemaRegistryServer(WorkerConfig config, List<String> listeners, String bootstrapServers) {
         this.topic = config.getString(WorkerConfig.SCHEMA_REGISTRY_TOPIC);
@@ -57,6 +61,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         connectors.forEach(server::addConnector);
         server.setHandler(context(rest));
         server.setStopTimeout(5_000);
+        this.election = new WriterElection(config.clientConfig(null, bootstrapServers), topic, "sluice-schema-registry-" + topic,
+                () -> url(advertisedHost(config)));
     }
 
     /**
@@ -84,6 +90,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new RegistryExceptionMapper())
+                // writes reaching a registry that does not write go to the one that does, as Confluent's followers do
+                .register(new RequestForwarder(ClientSsl.context(rest.httpsSslSettings()), 500, 50003))
+                .register(new RequestForwarder.BodyKeeper())
                 .register(new RegistryRootResource())
                 .register(new SubjectsResource(registry))
                 .register(new SchemasResource(registry))
@@ -114,14 +123,35 @@ public final class SchemaRegistryServer implements AutoCloseable {
                     + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
                     + "registry off", e);
         }
-        log.info("Schema registry listening at {} (schemas in topic {})", urls(), topic);
+        election.start(STORE_TIMEOUT);
+        store.guardWrites(election::requireWriter);
+        log.info("Schema registry listening at {} (schemas in topic {}; {})", urls(), topic,
+                election.isWriter() ? "writing to it" : "forwarding writes to the registry that writes to it");
     }
 
-    /** The URL clients use, e.g. http://localhost:8081/ (the first listener; a wildcard host as localhost). */
+    /** The URL local clients use, e.g. http://localhost:8081/ (the first listener; a wildcard host as localhost). */
     public URI url() {
+        return url("localhost");
+    }
+
+    /** The first listener's URL, a wildcard host replaced by wildcardHost. */
+    private URI url(String wildcardHost) {
         ServerConnector first = connectors.get(0);
-        String host = first.getHost() == null || first.getHost().equals("0.0.0.0") ? "localhost" : first.getHost();
+        String host = first.getHost() == null || first.getHost().equals("0.0.0.0") ? wildcardHost : first.getHost();
         return URI.create((RestListeners.isHttps(first) ? "https" : "http") + "://" + host + ":" + first.getLocalPort() + "/");
+    }
+
+    /** The host other workers reach this one by when the listener binds every interface: the REST API's. */
+    private static String advertisedHost(WorkerConfig config) {
+        String host = config.getString(WorkerConfig.REST_ADVERTISED_HOST_NAME);
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     private List<String> urls() {
@@ -143,6 +173,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             log.warn("Schema registry did not stop cleanly", e);
         }
         connectors.forEach(ServerConnector::close);
+        election.close();
         store.close();
     }
 }

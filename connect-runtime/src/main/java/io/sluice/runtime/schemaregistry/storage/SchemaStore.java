@@ -25,6 +25,10 @@ public final class SchemaStore implements AutoCloseable {
     private final StoreTopic topic;
     private final RegistryState state = new RegistryState();
     private final String topicName;
+    /** Run before every write: throws when another registry writes to the topic, or none is known yet. */
+    private volatile Runnable writeGate = () -> {
+        throw new RegistryException(500, 50004, "The schema registry is starting; try again shortly");
+    };
 
     public SchemaStore(Map<String, Object> clientConfig, String topicName, short replicationFactor, Duration timeout) {
         this.topicName = topicName;
@@ -58,8 +62,14 @@ public final class SchemaStore implements AutoCloseable {
         }
     }
 
-    /** Writes records in order and waits until they are applied. */
+    /** Makes every write pass gate first (the writer election: only one registry writes to a topic). */
+    public void guardWrites(Runnable gate) {
+        this.writeGate = gate;
+    }
+
+    /** Writes records in order and waits until they are applied; only the topic's one writer may. */
     public void write(RegistryRecord... records) {
+        writeGate.run();
         List<Map.Entry<byte[], byte[]>> encoded = new ArrayList<>(records.length);
         for (RegistryRecord record : records) {
             Map.Entry<byte[], byte[]> bytes = RegistryRecordFormat.encode(record);
