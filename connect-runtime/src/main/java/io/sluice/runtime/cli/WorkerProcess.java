@@ -83,6 +83,9 @@ public final class WorkerProcess implements AutoCloseable {
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
             worker.start();
+            if (schemaRegistry != null) {
+                schemaRegistry.registerMetrics(worker.metrics().registry());
+            }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,

@@ -24,6 +24,7 @@ public final class SchemaRegistry {
     private final SchemaStore store;
     private final Object writeLock = new Object();
     private final RegistrySettings settings;
+    private final java.util.concurrent.atomic.LongAdder versionsWritten = new java.util.concurrent.atomic.LongAdder();
 
     public SchemaRegistry(SchemaStore store, CompatibilityLevel defaultLevel) {
         this.store = store;
@@ -142,6 +143,7 @@ public final class SchemaRegistry {
             SchemaVersion registered = new SchemaVersion(subject, version, id, request.schemaType(),
                     request.references(), text, false);
             store.write(new RegistryRecord.Schema(subject, version, registered));
+            versionsWritten.increment();
             log.info("Registered schema id {} as version {} of subject {}", id, version, subject);
             return registered;
         }
@@ -282,6 +284,16 @@ public final class SchemaRegistry {
     public List<Integer> referencedBy(String subject, String version) {
         SchemaVersion v = version(subject, version, true);
         return state().referencedBy(subject, v.version(), false);
+    }
+
+    /** Schema versions this registry wrote since it started. */
+    public long versionsRegistered() {
+        return versionsWritten.sum();
+    }
+
+    /** Distinct schemas (ids) the topic holds. */
+    public int schemaCount() {
+        return state().schemaCount();
     }
 
     /** Whether any subject has a live version (entering IMPORT mode needs none). */

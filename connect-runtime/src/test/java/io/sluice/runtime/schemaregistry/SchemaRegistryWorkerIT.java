@@ -2,6 +2,7 @@ package io.sluice.runtime.schemaregistry;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.config.WorkerConfig;
@@ -14,7 +15,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With an external Kafka cluster the registry is off unless schema.registry.listeners asks for it. */
+/**
+ * With an external Kafka cluster the registry is off unless schema.registry.listeners asks for it; its figures are in
+ * the worker's metrics.
+ */
 class SchemaRegistryWorkerIT {
 
     @TempDir
@@ -30,7 +34,7 @@ class SchemaRegistryWorkerIT {
     }
 
     @Test
-    void aWorkerOnAnExternalClusterRunsNoRegistryUnlessAsked() {
+    void aWorkerOnAnExternalClusterRunsNoRegistryUnlessAskedAndShowsItsMetricsWhenItDoes() {
         try (WorkerProcess worker = WorkerProcess.start(props())) {
             assertNull(worker.schemaRegistryUrl());
         }
@@ -38,7 +42,15 @@ class SchemaRegistryWorkerIT {
         asked.put("schema.registry.listeners", "http://127.0.0.1:0");
         asked.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
         try (WorkerProcess worker = WorkerProcess.start(asked)) {
-            assertEquals("{}", new RestClient(worker.schemaRegistryUrl()).get("/").raw());
+            RestClient registry = new RestClient(worker.schemaRegistryUrl());
+            assertEquals("{}", registry.get("/").raw());
+            assertEquals(200, registry.post("/subjects/m-value/versions", Map.of("schema", "\"string\"")).status());
+            assertEquals(404, registry.get("/subjects/nothing/versions").status());
+            String metrics = new RestClient(worker.restUrl()).get("/metrics").raw();
+            assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_versions_registered_total 1"), metrics);
+            assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_writer 1"), metrics);
+            assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_subjects 1"), metrics);
+            assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_request_client_error_total 1"), metrics);
         }
     }
 

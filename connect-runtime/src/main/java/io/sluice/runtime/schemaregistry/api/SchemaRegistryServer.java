@@ -42,6 +42,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
     private final String topic;
     private final List<String> listeners;
     private final WriterElection election;
+    private final RegistryMetrics metrics = new RegistryMetrics();
 
     private SchemaRegistryServer(WorkerConfig config, List<String> listeners, String bootstrapServers) {
         this.topic = config.getString(WorkerConfig.SCHEMA_REGISTRY_TOPIC);
@@ -90,6 +91,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new RegistryExceptionMapper())
+                .register(metrics)
                 // writes reaching a registry that does not write go to the one that does, as Confluent's followers do
                 .register(new RequestForwarder(ClientSsl.context(rest.httpsSslSettings()), 500, 50003))
                 .register(new RequestForwarder.BodyKeeper())
@@ -163,8 +165,14 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return registry;
     }
 
+    /** Shows the registry's figures in the worker's metrics (JMX and GET /metrics) until it closes. */
+    public void registerMetrics(io.sluice.runtime.metrics.MetricsRegistry workerMetrics) {
+        metrics.register(workerMetrics, registry, election);
+    }
+
     @Override
     public void close() {
+        metrics.unregister();
         try {
             if (server.isStarted() || server.isStarting()) {
                 server.stop();

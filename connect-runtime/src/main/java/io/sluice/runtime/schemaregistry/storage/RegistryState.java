@@ -135,6 +135,11 @@ public final class RegistryState {
         return Optional.ofNullable(idsByContent.get(content));
     }
 
+    /** How many distinct schemas (ids) the topic holds. */
+    public synchronized int schemaCount() {
+        return schemasById.size();
+    }
+
     /** The highest id ever seen: a new schema gets the next one. */
     public synchronized int maxId() {
         return maxId;
