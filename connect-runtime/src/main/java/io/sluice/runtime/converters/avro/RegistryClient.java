@@ -24,6 +24,8 @@ import org.apache.kafka.connect.errors.DataException;
 final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** How long passing failures are retried: a distributed registry elects a new writer within about 10 s. */
+    private static final Duration RETRY_FOR = Duration.ofSeconds(30);
 
     /** A registered schema: its id, version and text. */
     record Registered(int id, int version, String schema) {
@@ -94,8 +96,38 @@ final class RegistryClient {
         }
     }
 
+    /**
+     * Sends a request to the first registry URL that answers. Failures that pass (no URL reachable, or 50002
+     * timeout / 50003 forwarding / 50004 no writer while a distributed registry elects its writer) are retried for
+     * up to {@link #RETRY_FOR}; the registry's other answers are final.
+     */
     private JsonNode send(String method, String path, Object body) {
-        RuntimeException unreachable = null;
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        long backoff = 100;
+        while (true) {
+            try {
+                return sendOnce(method, path, body);
+            } catch (RegistryError e) {
+                if (!(e.status >= 500 && e.errorCode >= 50002 && e.errorCode <= 50004) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            } catch (Unreachable e) {
+                if (System.nanoTime() > deadline) {
+                    throw new DataException(e.getMessage(), e.getCause());
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DataException("Interrupted while calling the schema registry", e);
+            }
+            backoff = Math.min(backoff * 2, 2_000);
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, Object body) {
+        Unreachable unreachable = null;
         for (URI url : urls) {
             HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(30))
                     .header("Accept", CONTENT_TYPE);
@@ -109,21 +141,39 @@ final class RegistryClient {
                     request.header("Content-Type", CONTENT_TYPE);
                 }
                 HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-                JsonNode json = response.body() == null || response.body().isBlank()
-                        ? JSON.createObjectNode() : JSON.readTree(response.body());
+                JsonNode json = parse(response.body());
                 if (response.statusCode() >= 300) {
                     throw new RegistryError(response.statusCode(), json.path("error_code").asInt(response.statusCode()),
-                            json.path("message").asText(response.body()));
+                            json.path("message").asText("HTTP " + response.statusCode()));
                 }
                 return json;
             } catch (IOException e) {
-                unreachable = new DataException("Schema registry " + url + " cannot be reached: " + e.getMessage(), e);
+                unreachable = new Unreachable("Schema registry " + url + " cannot be reached: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DataException("Interrupted while calling the schema registry", e);
             }
         }
         throw unreachable;
+    }
+
+    /** The body as JSON; a body that is not JSON (a proxy's error page) as an empty object. */
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** No registry URL answered. */
+    private static final class Unreachable extends RuntimeException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static String encode(String subject) {

@@ -265,6 +265,21 @@ class AvroConverterIT {
     }
 
     @Test
+    void aRecordWaitsOutARegistryThatIsNotUpYet() throws Exception {
+        int port = io.sluice.runtime.testing.WorkerLauncher.freePort();
+        AvroConverter converter = new AvroConverter();
+        converter.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + port), false);
+        java.util.concurrent.CompletableFuture<byte[]> written = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> converter.fromConnectData("late", Schema.STRING_SCHEMA, "patient"));
+        try (TestRegistry late = TestRegistry.on(io.sluice.runtime.testing.KafkaTestBroker.uniqueTopic("_schemas"),
+                Map.of("schema.registry.listeners", "http://127.0.0.1:" + port))) {
+            byte[] bytes = written.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals("patient", converter.toConnectData("late", bytes).value());
+            assertEquals("[1]", late.get("/subjects/late-value/versions").raw());
+        }
+    }
+
+    @Test
     void bytesNotInTheWireFormatAreRefusedClearly() {
         DataException bad = assertThrows(DataException.class,
                 () -> converter(false, Map.of()).toConnectData("t", "plain text".getBytes(StandardCharsets.UTF_8)));
