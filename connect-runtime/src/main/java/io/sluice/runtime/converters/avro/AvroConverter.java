@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
@@ -31,11 +32,23 @@ public final class AvroConverter implements Converter {
     private RegistryClient registry;
     private boolean isKey;
     private SubjectNameStrategy strategy;
-    private Map<Schema, org.apache.avro.Schema> avroSchemas;
-    private final Map<Integer, Reading> readings = new ConcurrentHashMap<>();
+    private Map<Schema, Own> ownSchemas;
+    private volatile Writing lastWriting;
+    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private BinaryEncoder encoder;
+    private BinaryDecoder decoder;
 
-    /** What decoding an id needs: the writer's Avro schema and its Connect schema. */
-    private record Reading(org.apache.avro.Schema avro, Schema connect) {
+    /** A Connect schema's own Avro schema and its text (what is registered). */
+    private record Own(org.apache.avro.Schema avro, String text) {
+    }
+
+    /** What writing records of one schema to one topic needs: the id, the writer schema and its datum writer. */
+    private record Writing(String topic, Schema schema, int id, org.apache.avro.Schema writer,
+                           GenericDatumWriter<Object> datumWriter) {
+    }
+
+    /** What decoding an id in a topic needs: the writer's Avro schema, its Connect schema and a datum reader. */
+    private record Reading(org.apache.avro.Schema avro, Schema connect, GenericDatumReader<Object> datumReader) {
     }
 
     @Override
@@ -45,9 +58,9 @@ public final class AvroConverter implements Converter {
         this.strategy = config.strategy(isKey);
         this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext());
         int cacheSize = config.getInt(AvroConverterConfig.CACHE_SIZE);
-        this.avroSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        this.ownSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Schema, org.apache.avro.Schema> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Schema, Own> eldest) {
                 return size() > cacheSize;
             }
         });
@@ -68,37 +81,50 @@ public final class AvroConverter implements Converter {
                     + "converter that gives one, e.g. JsonConverter with schemas.enable=true");
         }
         try {
-            org.apache.avro.Schema own = avroSchemas.computeIfAbsent(schema, AvroSchemaMapper::toAvro);
-            String subject = strategy.subject(topic, isKey, own);
-            org.apache.avro.Schema writer = own;
-            int id;
-            if (config.getBoolean(AvroConverterConfig.USE_LATEST_VERSION)) {
-                RegistryClient.Registered latest = registry.latest(subject);
-                writer = new org.apache.avro.Schema.Parser().parse(latest.schema());
-                if (config.getBoolean(AvroConverterConfig.LATEST_COMPATIBILITY_STRICT)
-                        && !CompatibilityChecker.canRead(writer, own)) {
-                    throw new DataException("The latest version " + latest.version() + " of subject " + subject
-                            + " cannot stand in for the record's schema (latest.compatibility.strict=true)");
-                }
-                id = latest.id();
-            } else if (config.getBoolean(AvroConverterConfig.AUTO_REGISTER)) {
-                id = registry.register(subject, own.toString());
-            } else {
-                id = registry.idOf(subject, own.toString());
+            Writing writing = lastWriting;
+            if (writing == null || writing.schema() != schema || !writing.topic().equals(topic)) {
+                // records of one topic usually share one schema instance: found again without hashing it
+                writing = writing(topic, schema);
+                lastWriting = writing;
             }
-            return encode(id, writer, AvroValueMapper.toAvro(value, schema, writer));
+            return encode(writing, AvroValueMapper.toAvro(value, schema, writing.writer()));
         } catch (RuntimeException e) {
             throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + e.getMessage(), e);
         }
     }
 
-    private static byte[] encode(int id, org.apache.avro.Schema writer, Object avroValue) {
+    /** The id and writer schema for records of schema in topic: registered, looked up or the latest version. */
+    private Writing writing(String topic, Schema schema) {
+        Own own = ownSchemas.computeIfAbsent(schema, s -> {
+            org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s);
+            return new Own(avro, avro.toString());
+        });
+        String subject = strategy.subject(topic, isKey, own.avro());
+        if (config.getBoolean(AvroConverterConfig.USE_LATEST_VERSION)) {
+            RegistryClient.Registered latest = registry.latest(subject, config.getLong(AvroConverterConfig.LATEST_CACHE_TTL_SEC));
+            org.apache.avro.Schema writer = new org.apache.avro.Schema.Parser().parse(latest.schema());
+            if (config.getBoolean(AvroConverterConfig.LATEST_COMPATIBILITY_STRICT) && !CompatibilityChecker.canRead(writer, own.avro())) {
+                throw new DataException("The latest version " + latest.version() + " of subject " + subject
+                        + " cannot stand in for the record's schema (latest.compatibility.strict=true)");
+            }
+            return new Writing(topic, schema, latest.id(), writer, new GenericDatumWriter<>(writer));
+        }
+        int id = config.getBoolean(AvroConverterConfig.AUTO_REGISTER)
+                ? registry.register(subject, own.text()) : registry.idOf(subject, own.text());
+        return new Writing(topic, schema, id, own.avro(), new GenericDatumWriter<>(own.avro()));
+    }
+
+    private byte[] encode(Writing writing, Object avroValue) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         out.write(MAGIC);
-        out.write(ByteBuffer.allocate(4).putInt(id).array(), 0, 4);
+        int id = writing.id();
+        out.write(id >>> 24);
+        out.write(id >>> 16);
+        out.write(id >>> 8);
+        out.write(id);
         try {
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            new GenericDatumWriter<>(writer).write(avroValue, encoder);
+            encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
+            writing.datumWriter().write(avroValue, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new DataException("Cannot write the value as Avro: " + e.getMessage(), e);
@@ -118,9 +144,9 @@ public final class AvroConverter implements Converter {
                         + " is not in the schema registry's Avro wire format");
             }
             int id = buffer.getInt();
-            Reading reading = readings.computeIfAbsent(id, i -> reading(topic, i));
-            Object avroValue = new GenericDatumReader<>(reading.avro()).read(null,
-                    DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, null));
+            Reading reading = readings.computeIfAbsent(topic + "\u0000" + id, key -> reading(topic, id));
+            decoder = DecoderFactory.get().binaryDecoder(value, 5, value.length - 5, decoder);
+            Object avroValue = reading.datumReader().read(null, decoder);
             return new SchemaAndValue(reading.connect(), AvroValueMapper.toConnect(avroValue, reading.avro(), reading.connect()));
         } catch (IOException | RuntimeException e) {
             throw new DataException("Failed to deserialize Avro data from topic " + topic + ": " + e.getMessage(), e);
@@ -131,6 +157,6 @@ public final class AvroConverter implements Converter {
         org.apache.avro.Schema avro = new org.apache.avro.Schema.Parser().parse(registry.schemaById(id));
         Integer version = avro.getObjectProp(AvroSchemaMapper.CONNECT_VERSION) == null
                 ? registry.versionOf(strategy.subject(topic, isKey, avro), id) : null;
-        return new Reading(avro, AvroSchemaMapper.toConnect(avro, version));
+        return new Reading(avro, AvroSchemaMapper.toConnect(avro, version), new GenericDatumReader<>(avro));
     }
 }

@@ -20,6 +20,7 @@ final class AvroConverterConfig extends AbstractConfig {
     static final String AUTH_SOURCE = "basic.auth.credentials.source";
     static final String USER_INFO = "basic.auth.user.info";
     static final String CACHE_SIZE = "schemas.cache.config";
+    static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
     private static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
     static final ConfigDef CONFIG = new ConfigDef()
@@ -40,6 +41,9 @@ final class AvroConverterConfig extends AbstractConfig {
                     Importance.LOW, "Where HTTP Basic credentials come from: the URL's user info or basic.auth.user.info.")
             .define(USER_INFO, Type.PASSWORD, null, Importance.LOW,
                     "user:password for the registry, with basic.auth.credentials.source=USER_INFO.")
+            .define(LATEST_CACHE_TTL_SEC, Type.LONG, -1L, Importance.LOW,
+                    "With use.latest.version: how long the latest version is kept before it is asked for again; -1 "
+                            + "keeps it until the task restarts.")
             .define(CACHE_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How many Connect schemas the converter keeps converted.");
 

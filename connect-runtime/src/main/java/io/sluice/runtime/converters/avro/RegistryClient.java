@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
@@ -37,6 +38,7 @@ final class RegistryClient {
     private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<String, Integer> versionsBySubjectAndId = new ConcurrentHashMap<>();
+    private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
 
     /** @param userInfo "user:password" for HTTP Basic authentication, or null */
     RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl) {
@@ -70,10 +72,20 @@ final class RegistryClient {
                 key -> send("POST", "subjects/" + encode(subject), Map.of("schema", schema)).path("id").asInt());
     }
 
-    /** The subject's latest version (not cached: use.latest.version follows new versions). */
-    Registered latest(String subject) {
+    /** The subject's latest version, asked for again once ttlSeconds passed (never when negative). */
+    Registered latest(String subject, long ttlSeconds) {
+        long now = System.nanoTime();
+        Latest cached = latestBySubject.get(subject);
+        if (cached != null && (ttlSeconds < 0 || now - cached.fetchedAt() < TimeUnit.SECONDS.toNanos(ttlSeconds))) {
+            return cached.registered();
+        }
         JsonNode v = send("GET", "subjects/" + encode(subject) + "/versions/latest", null);
-        return new Registered(v.path("id").asInt(), v.path("version").asInt(), v.path("schema").asText());
+        Registered latest = new Registered(v.path("id").asInt(), v.path("version").asInt(), v.path("schema").asText());
+        latestBySubject.put(subject, new Latest(latest, now));
+        return latest;
+    }
+
+    private record Latest(Registered registered, long fetchedAt) {
     }
 
     /** The version of id's schema under subject, or null when the subject does not have it. */
