@@ -125,10 +125,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
                     + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
                     + "registry off", e);
         }
-        election.start(STORE_TIMEOUT);
+        election.start();
         store.guardWrites(election::requireWriter);
-        log.info("Schema registry listening at {} (schemas in topic {}; {})", urls(), topic,
-                election.isWriter() ? "writing to it" : "forwarding writes to the registry that writes to it");
+        log.info("Schema registry listening at {} (schemas in topic {})", urls(), topic);
     }
 
     /** The URL local clients use, e.g. http://localhost:8081/ (the first listener; a wildcard host as localhost). */

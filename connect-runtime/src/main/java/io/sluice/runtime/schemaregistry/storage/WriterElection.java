@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -41,7 +40,6 @@ public final class WriterElection implements AutoCloseable {
     private final String groupId;
     private final java.util.function.Supplier<URI> url;
     private volatile URI ownUrl;
-    private final CountDownLatch firstAssignment = new CountDownLatch(1);
     private volatile boolean writer;
     private volatile boolean running;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -58,8 +56,11 @@ public final class WriterElection implements AutoCloseable {
         this.url = url;
     }
 
-    /** Joins the group and waits (bounded) for its first assignment. */
-    public synchronized void start(Duration timeout) {
+    /**
+     * Joins the group in the background: the worker's start does not wait for the group's first rebalance (3 s on
+     * a broker with Kafka's default group.initial.rebalance.delay.ms); a write arriving before it waits for it.
+     */
+    public synchronized void start() {
         ownUrl = url.get();
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -77,13 +78,6 @@ public final class WriterElection implements AutoCloseable {
         thread = new Thread(this::run, "sluice-schema-registry-election");
         thread.setDaemon(true);
         thread.start();
-        try {
-            if (!firstAssignment.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                log.warn("The schema registry group {} gave no assignment within {}; writes wait for one", groupId, timeout);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private void run() {
@@ -106,8 +100,10 @@ public final class WriterElection implements AutoCloseable {
                     if (now && !writer) {
                         log.info("This schema registry ({}) writes to {} now", ownUrl, topic);
                     }
+                    if (!now && !writer) {
+                        log.info("This schema registry ({}) forwards writes to the one that writes to {}", ownUrl, topic);
+                    }
                     writer = now;
-                    firstAssignment.countDown();
                 }
             });
             while (running) {
