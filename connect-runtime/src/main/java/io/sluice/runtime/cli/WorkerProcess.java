@@ -93,6 +93,7 @@ public final class WorkerProcess implements AutoCloseable {
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
             rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,

@@ -53,6 +53,7 @@ public final class RestServer implements AutoCloseable {
     private volatile boolean started;
     private volatile ConnectMetrics metrics;
     private volatile TopicRecords topicRecords;
+    private volatile URI schemaRegistry;
 
     public RestServer(WorkerConfig config) {
         this.config = config;
@@ -134,6 +135,11 @@ public final class RestServer implements AutoCloseable {
     public void observability(ConnectMetrics metrics, TopicRecords topics) {
         this.metrics = metrics;
         this.topicRecords = topics;
+    }
+
+    /** The worker's own schema registry, which the console reads through /schema-registry/ (null: none). */
+    public void schemaRegistry(URI registry) {
+        this.schemaRegistry = registry;
     }
 
     /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
@@ -225,6 +231,9 @@ public final class RestServer implements AutoCloseable {
         }
         if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
             resources.register(new ConsoleResource());
+            if (schemaRegistry != null) {
+                resources.register(new SchemaRegistryProxy(schemaRegistry, ClientSsl.context(restConfig.httpsSslSettings())));
+            }
         }
     }
 

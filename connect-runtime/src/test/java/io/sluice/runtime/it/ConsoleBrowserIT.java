@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.HeadlessChromium;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,25 +18,18 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -47,9 +40,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * connector. Screenshots of each step are kept in target/console-screenshots.
  */
 class ConsoleBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
     @TempDir
     Path dir;
@@ -62,19 +52,7 @@ class ConsoleBrowserIT {
 
     @BeforeEach
     void browserAvailable() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            Path script = Path.of("..", ".ci", "install-chromium").toAbsolutePath().normalize();
-            Process install = new ProcessBuilder("bash", script.toString()).inheritIO().start();
-            boolean done = install.waitFor(15, TimeUnit.MINUTES);
-            if (!done || install.exitValue() != 0) {
-                String why = "Chromium and chromedriver are missing and " + script + " could not install them";
-                if (System.getenv("CI") != null) {
-                    throw new AssertionError(why);
-                }
-                Assumptions.abort(why);
-            }
-        }
-        Files.createDirectories(SCREENSHOTS);
+        HeadlessChromium.requireInstalled();
     }
 
     @AfterEach
@@ -260,18 +238,7 @@ class ConsoleBrowserIT {
     }
 
     private WebDriver chromium() throws IOException {
-        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(new File("target/console-screenshots/chromedriver.log"))
-                .build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start(dir);
     }
 
     private List<WebElement> rows() {
@@ -351,11 +318,6 @@ class ConsoleBrowserIT {
     }
 
     private void screenshot(String name) {
-        try {
-            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), png);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("Could not save screenshot " + name + ": " + e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 }

@@ -37,6 +37,7 @@ class SchemaRegistryWorkerIT {
     void aWorkerOnAnExternalClusterRunsNoRegistryUnlessAskedAndShowsItsMetricsWhenItDoes() {
         try (WorkerProcess worker = WorkerProcess.start(props())) {
             assertNull(worker.schemaRegistryUrl());
+            assertEquals(404, new RestClient(worker.restUrl()).get("/schema-registry/subjects").status());
         }
         Map<String, String> asked = props();
         asked.put("schema.registry.listeners", "http://127.0.0.1:0");
@@ -51,6 +52,15 @@ class SchemaRegistryWorkerIT {
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_writer 1"), metrics);
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_subjects 1"), metrics);
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_request_client_error_total 1"), metrics);
+            // the console reads the registry through the REST API, and can change nothing through it
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals("[\"m-value\"]", rest.get("/schema-registry/subjects").raw());
+            assertEquals(200, rest.get("/schema-registry/subjects/m-value/versions/1").status());
+            assertEquals(404, rest.get("/schema-registry/subjects/nothing/versions").status());
+            assertTrue(rest.post("/schema-registry/compatibility/subjects/m-value/versions/latest",
+                    Map.of("schema", "\"string\"")).body().path("is_compatible").asBoolean());
+            assertEquals(405, rest.post("/schema-registry/subjects/m-value/versions", Map.of("schema", "\"int\"")).status());
+            assertEquals(405, rest.delete("/schema-registry/subjects/m-value").status());
         }
     }
 

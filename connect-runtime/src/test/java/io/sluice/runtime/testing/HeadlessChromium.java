@@ -1,0 +1,70 @@
+package io.sluice.runtime.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * Debian's Chromium driven through chromedriver for the console's browser tests: installed by .ci/install-chromium
+ * when missing (the test is skipped outside CI if that fails), started headless, and screenshots kept.
+ */
+public final class HeadlessChromium {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
+
+    private HeadlessChromium() {
+    }
+
+    /** Installs Chromium and chromedriver when missing; aborts the test (fails it on CI) when that is impossible. */
+    public static void requireInstalled() throws IOException, InterruptedException {
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+            Path script = Path.of("..", ".ci", "install-chromium").toAbsolutePath().normalize();
+            Process install = new ProcessBuilder("bash", script.toString()).inheritIO().start();
+            boolean done = install.waitFor(15, TimeUnit.MINUTES);
+            if (!done || install.exitValue() != 0) {
+                String why = "Chromium and chromedriver are missing and " + script + " could not install them";
+                if (System.getenv("CI") != null) {
+                    throw new AssertionError(why);
+                }
+                Assumptions.abort(why);
+            }
+        }
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    /** A headless browser with its profile under dir. */
+    public static WebDriver start(Path dir) throws IOException {
+        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(new File("target/console-screenshots/chromedriver.log"))
+                .build();
+        return new ChromeDriver(service, options);
+    }
+
+    /** Saves what the browser shows as target/console-screenshots/name.png (best effort). */
+    public static void screenshot(WebDriver browser, String name) {
+        try {
+            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+            Files.write(SCREENSHOTS.resolve(name + ".png"), png);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Could not save screenshot " + name + ": " + e);
+        }
+    }
+}
