@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +30,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real headless Chromium (Debian's chromium and chromedriver, installed by
@@ -308,13 +306,7 @@ class ConsoleBrowserIT {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(RuntimeException.class)
-                    .withMessage(what).until(d -> condition.getAsBoolean());
-        } catch (RuntimeException e) {
-            screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
-            throw e;
-        }
+        HeadlessChromium.waitFor(browser, condition, what);
     }
 
     private void screenshot(String name) {

@@ -8,7 +8,6 @@ import io.sluice.runtime.testing.HeadlessChromium;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The console's Schemas page in a real headless Chromium: the worker's registry's subjects with their levels, two
@@ -93,12 +91,6 @@ class SchemaConsoleBrowserIT {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(RuntimeException.class)
-                    .withMessage(what).until(d -> condition.getAsBoolean());
-        } catch (RuntimeException e) {
-            HeadlessChromium.screenshot(browser, "failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
-            throw e;
-        }
+        HeadlessChromium.waitFor(browser, condition, what);
     }
 }

@@ -58,6 +58,17 @@ public final class HeadlessChromium {
         return new ChromeDriver(service, options);
     }
 
+    /** Waits up to a minute for condition (exceptions count as not yet); on time-out saves a screenshot and fails. */
+    public static void waitFor(WebDriver browser, java.util.function.BooleanSupplier condition, String what) {
+        try {
+            new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(60))
+                    .ignoring(RuntimeException.class).withMessage(what).until(d -> condition.getAsBoolean());
+        } catch (RuntimeException e) {
+            screenshot(browser, "failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
+            throw e;
+        }
+    }
+
     /** Saves what the browser shows as target/console-screenshots/name.png (best effort). */
     public static void screenshot(WebDriver browser, String name) {
         try {
