@@ -265,11 +265,17 @@ public final class SchemaRegistry {
         }
     }
 
-    /** The schema with this id (as registered under subject, when given); 40403 when there is none. */
+    /**
+     * The schema with this id; 40403 when there is none. The subject, when given, is a hint (Confluent's clients
+     * send the record's subject): its version is preferred, but the id is global and found in any subject.
+     */
     public SchemaVersion schemaById(int id, String subject) {
         if (subject != null && !subject.isEmpty()) {
-            return state().versionsWithId(id, true).stream().filter(v -> v.subject().equals(subject)).findFirst()
-                    .orElseThrow(() -> RegistryException.schemaNotFound(id));
+            Optional<SchemaVersion> inSubject = state().versionsWithId(id, true).stream()
+                    .filter(v -> v.subject().equals(subject)).findFirst();
+            if (inSubject.isPresent()) {
+                return inSubject.get();
+            }
         }
         return state().schemaById(id).orElseThrow(() -> RegistryException.schemaNotFound(id));
     }

@@ -200,6 +200,9 @@ class SchemaRegistryApiIT {
         assertEquals("[\"" + a + "\",\"" + b + "\"]", registry.get("/schemas/ids/" + id + "/subjects").raw());
         assertEquals("[{\"subject\":\"" + a + "\",\"version\":1},{\"subject\":\"" + b + "\",\"version\":1}]",
                 registry.get("/schemas/ids/" + id + "/versions").raw());
+        assertEquals(org.apache.avro.Schema.parse(only).toString(),
+                registry.get("/schemas/ids/" + id + "?subject=another-subject&fetchMaxId=false").body().path("schema").asText(),
+                "the subject is a hint, as Confluent's deserializers send it: ids are global");
         assertEquals("[\"AVRO\"]", registry.get("/schemas/types").raw());
         assertEquals("{}", registry.get("/").raw());
     }
