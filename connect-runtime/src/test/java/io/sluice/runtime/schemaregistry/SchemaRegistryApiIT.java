@@ -205,6 +205,7 @@ class SchemaRegistryApiIT {
                 "the subject is a hint, as Confluent's deserializers send it: ids are global");
         assertEquals("[\"AVRO\"]", registry.get("/schemas/types").raw());
         assertEquals("{}", registry.get("/").raw());
+        assertEquals("[\".\"]", registry.get("/contexts").raw());
     }
 
     @Test
