@@ -185,7 +185,7 @@ public final class WorkerConfig extends AbstractConfig {
                     "Listeners of the built-in Confluent-compatible Schema Registry, as http://host:port or "
                             + "https://host:port (TLS from the REST API's listeners.https.ssl.* keys); port 0 picks a "
                             + "free port. Unset: " + DEFAULT_SCHEMA_REGISTRY_LISTENER + " when the worker runs the "
-                            + "embedded broker, off otherwise. Empty: off.")
+                            + "embedded broker (skipped with a warning when that port is taken), off otherwise. Empty: off.")
             .define(SCHEMA_REGISTRY_TOPIC, Type.STRING, "_schemas", new ConfigDef.NonEmptyString(), Importance.LOW,
                     "Compacted single-partition topic holding the registry's schemas, in Confluent's format (an "
                             + "existing Confluent registry's topic is read as is).")

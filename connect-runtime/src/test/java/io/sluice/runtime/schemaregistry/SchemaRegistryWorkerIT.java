@@ -65,6 +65,39 @@ class SchemaRegistryWorkerIT {
     }
 
     @Test
+    void aZeroSetupWorkerWhose8081IsTakenStartsWithoutItsRegistry() throws Exception {
+        java.net.ServerSocket taken = null;
+        try {
+            taken = new java.net.ServerSocket(8081); // else someone else holds it: the same situation
+        } catch (java.io.IOException alreadyTaken) {
+            // fine
+        }
+        try (WorkerProcess worker = WorkerProcess.start(Map.of(
+                "embedded.kafka.dir", dir.resolve("kafka").toString(),
+                "embedded.kafka.port", "0",
+                "listeners", "http://127.0.0.1:0",
+                "plugin.path", dir.resolve("plugins").toString()))) {
+            assertNull(worker.schemaRegistryUrl(), "the default listener could not bind: no registry, a running worker");
+            assertEquals(200, new RestClient(worker.restUrl()).get("/connectors").status());
+        } finally {
+            if (taken != null) {
+                taken.close();
+            }
+        }
+    }
+
+    @Test
+    void anExplicitRegistryListenerThatIsTakenFailsTheStartWithAClearMessage() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Map<String, String> props = props();
+            props.put("schema.registry.listeners", "http://127.0.0.1:" + taken.getLocalPort());
+            RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+                    () -> WorkerProcess.start(props).close());
+            assertTrue(refused.getMessage().contains("schema.registry.listeners"), refused.getMessage());
+        }
+    }
+
+    @Test
     void theRegistryListenerDefaultsTo8081WithTheEmbeddedBrokerOnly() {
         assertEquals(List.of("http://:8081"), new WorkerConfig(Map.of()).schemaRegistryListeners());
         assertEquals(List.of(), new WorkerConfig(Map.of("bootstrap.servers", "k:9092")).schemaRegistryListeners());

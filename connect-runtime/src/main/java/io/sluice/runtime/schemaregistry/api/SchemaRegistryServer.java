@@ -80,12 +80,28 @@ public final class SchemaRegistryServer implements AutoCloseable {
             server.start();
         } catch (RuntimeException e) {
             server.close();
+            if (!config.originals().containsKey(WorkerConfig.SCHEMA_REGISTRY_LISTENERS) && bindFailure(e)) {
+                // the default listener only: a registry of the user's own may hold 8081; the worker runs without ours
+                log.warn("The built-in schema registry is off: {} is taken ({}); set {} to another port to run it",
+                        listeners, e.getCause() == null ? e.getMessage() : e.getCause().getMessage(),
+                        WorkerConfig.SCHEMA_REGISTRY_LISTENERS);
+                return null;
+            }
             throw e;
         }
         return server;
     }
 
     /** The API, behind the REST API's own authentication (rest.basic.auth.users.file) when it has one. */
+    private static boolean bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private ServletContextHandler context(RestConfig rest) {
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ResourceConfig resources = new ResourceConfig()
