@@ -49,7 +49,10 @@ class JdbcAvroPipelineIT {
             String url = worker.schemaRegistryUrl().toString();
             assertEquals(201, rest.createConnector("avro-source", avro(url, Map.of(
                     "connector.class", "io.sluice.jdbc.source.JdbcSourceConnector",
-                    "connection.url", db.url(),
+                    // no server-side prepared statements: once pgjdbc server-prepares the source's SELECT * (after
+                    // 5 polls), ALTER TABLE makes its next run fail with "cached plan must not change result type"
+                    // and the source task fails (a JDBC source defect, reported; not what this test is about)
+                    "connection.url", db.url() + "&prepareThreshold=0",
                     "mode", "incrementing",
                     "incrementing.column.name", "id",
                     "table.include.list", "public.src_orders",
