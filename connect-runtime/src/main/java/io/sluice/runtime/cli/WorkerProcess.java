@@ -15,6 +15,7 @@ import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.rest.TopicRecords;
+import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
 import io.sluice.runtime.storage.WorkerStores;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
@@ -45,6 +46,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final Herder herder;
     private final Plugins plugins;
+    private final SchemaRegistryServer schemaRegistry;
     private CompletableFuture<Void> scan;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
@@ -78,12 +80,20 @@ public final class WorkerProcess implements AutoCloseable {
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
             WorkerStores storage = own(WorkerStores.open(config, bootstrap));
+            // before any task starts: Avro converters register and fetch schemas there
+            this.schemaRegistry = SchemaRegistryServer.startIfEnabled(config, bootstrap);
+            if (schemaRegistry != null) {
+                own(schemaRegistry);
+            }
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
             worker.start();
+            if (schemaRegistry != null) {
+                schemaRegistry.registerMetrics(worker.metrics().registry());
+            }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
@@ -91,6 +101,7 @@ public final class WorkerProcess implements AutoCloseable {
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
             rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
@@ -185,6 +196,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public URI restUrl() {
         return restUrl;
+    }
+
+    /** The built-in schema registry's URL, or null when it is off. */
+    public URI schemaRegistryUrl() {
+        return schemaRegistry == null ? null : schemaRegistry.url();
     }
 
     public String bootstrapServers() {

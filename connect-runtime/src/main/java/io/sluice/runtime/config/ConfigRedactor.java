@@ -29,7 +29,9 @@ public final class ConfigRedactor {
     /** Whether a key's name alone marks it as secret. */
     public static boolean isSensitiveName(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
-        return lower.contains("password") || lower.contains("secret") || lower.contains("sasl.jaas.config");
+        // basic.auth.user.info: the schema registry clients' user:password (Avro converter keys carry a prefix)
+        return lower.contains("password") || lower.contains("secret") || lower.contains("sasl.jaas.config")
+                || lower.endsWith("basic.auth.user.info");
     }
 
     /** A copy of the config, sorted by key, with secrets hidden; {@code definition} may be null. */

@@ -57,6 +57,12 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
     public static final String INTER_WORKER_SIGNATURE_ALGORITHM = "inter.worker.signature.algorithm";
     public static final String INTER_WORKER_VERIFICATION_ALGORITHMS = "inter.worker.verification.algorithms";
+    public static final String SCHEMA_REGISTRY_LISTENERS = "schema.registry.listeners";
+    public static final String SCHEMA_REGISTRY_TOPIC = "schema.registry.topic";
+    public static final String SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR = "schema.registry.topic.replication.factor";
+    public static final String SCHEMA_REGISTRY_COMPATIBILITY_LEVEL = "schema.registry.compatibility.level";
+    /** Where the built-in schema registry listens when the worker runs the embedded broker and nothing else is set. */
+    public static final String DEFAULT_SCHEMA_REGISTRY_LISTENER = "http://:8081";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
     public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -177,7 +183,22 @@ public final class WorkerConfig extends AbstractConfig {
                     "Distributed mode: the MAC algorithm workers sign their requests to other workers with.")
             .define(INTER_WORKER_VERIFICATION_ALGORITHMS, Type.LIST, List.of("HmacSHA256"), Importance.LOW,
                     "Distributed mode: the MAC algorithms a worker accepts on requests from other workers; must "
-                            + "include inter.worker.signature.algorithm.");
+                            + "include inter.worker.signature.algorithm.")
+            // the built-in Confluent-compatible schema registry
+            .define(SCHEMA_REGISTRY_LISTENERS, Type.LIST, null, Importance.MEDIUM,
+                    "Listeners of the built-in Confluent-compatible Schema Registry, as http://host:port or "
+                            + "https://host:port (TLS from the REST API's listeners.https.ssl.* keys); port 0 picks a "
+                            + "free port. Unset: " + DEFAULT_SCHEMA_REGISTRY_LISTENER + " when the worker runs the "
+                            + "embedded broker (skipped with a warning when that port is taken), off otherwise. Empty: off.")
+            .define(SCHEMA_REGISTRY_TOPIC, Type.STRING, "_schemas", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Compacted single-partition topic holding the registry's schemas, in Confluent's format (an "
+                            + "existing Confluent registry's topic is read as is).")
+            .define(SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the schemas topic when the registry creates it; -1 takes the broker default.")
+            .define(SCHEMA_REGISTRY_COMPATIBILITY_LEVEL, Type.STRING, "BACKWARD",
+                    ConfigDef.CaseInsensitiveValidString.in("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
+                            "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"), Importance.LOW,
+                    "Compatibility level of subjects without their own, until PUT /config sets a global one.");
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);
@@ -196,6 +217,15 @@ public final class WorkerConfig extends AbstractConfig {
             return configured.toString().trim();
         }
         return HEADER_CONVERTER.equals(key) ? DEFAULT_HEADER_CONVERTER : DEFAULT_CONVERTER;
+    }
+
+    /** The schema registry's listeners: as configured, else the default one when the broker is embedded, else none. */
+    public List<String> schemaRegistryListeners() {
+        List<String> listeners = getList(SCHEMA_REGISTRY_LISTENERS);
+        if (listeners == null) {
+            return embeddedKafka() ? List.of(DEFAULT_SCHEMA_REGISTRY_LISTENER) : List.of();
+        }
+        return listeners.stream().filter(l -> !l.isBlank()).toList();
     }
 
     public boolean topicTrackingEnabled() {

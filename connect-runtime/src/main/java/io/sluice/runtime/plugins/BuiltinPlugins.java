@@ -12,6 +12,7 @@ import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.transforms.Cast;
 import io.sluice.runtime.converters.ApacheConverterNames;
 import io.sluice.runtime.converters.ByteArrayConverter;
+import io.sluice.runtime.converters.avro.AvroConverter;
 
 /**
  * The runtime's own plugins (location "classpath"): only the packages below are scanned, in the jar
@@ -46,9 +47,11 @@ final class BuiltinPlugins {
     private BuiltinPlugins() {
     }
 
-    /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
+    /** Apache's (and Confluent's Avro converter's) class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
-        return ApacheConverterNames.aliases();
+        Map<String, String> aliases = new HashMap<>(ApacheConverterNames.aliases());
+        aliases.put("io.confluent.connect.avro.AvroConverter", AvroConverter.class.getName());
+        return aliases;
     }
 
     /**

@@ -58,6 +58,7 @@ public final class RestServer implements AutoCloseable {
     private volatile boolean started;
     private volatile ConnectMetrics metrics;
     private volatile TopicRecords topicRecords;
+    private volatile URI schemaRegistry;
 
     public RestServer(WorkerConfig config) {
         JettyWireLogFilter.install();
@@ -145,6 +146,11 @@ public final class RestServer implements AutoCloseable {
         this.topicRecords = topics;
     }
 
+    /** The worker's own schema registry, which the console reads through /schema-registry/ (null: none). */
+    public void schemaRegistry(URI registry) {
+        this.schemaRegistry = registry;
+    }
+
     /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
     public void start(Herder herder, ServerInfo info) {
         start(herder, info, null);
@@ -181,7 +187,7 @@ public final class RestServer implements AutoCloseable {
         }
         String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
         if (usersFile != null && !usersFile.isBlank()) {
-            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM)));
+            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM), "REST API"));
         }
         List<String> extensionClasses = restConfig.getList(RestConfig.REST_EXTENSION_CLASSES);
         if (!extensionClasses.isEmpty()) {
@@ -235,6 +241,9 @@ public final class RestServer implements AutoCloseable {
         }
         if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
             resources.register(new ConsoleResource());
+            if (schemaRegistry != null) {
+                resources.register(new SchemaRegistryProxy(schemaRegistry, ClientSsl.context(restConfig.httpsSslSettings())));
+            }
         }
     }
 

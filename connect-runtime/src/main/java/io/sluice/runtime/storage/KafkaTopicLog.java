@@ -259,6 +259,9 @@ public final class KafkaTopicLog implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // readToEnd's end-offset lookup queues behind the reader's pending fetch on the broker connection: with
+        // Kafka's 500 ms long poll every write waited 300-500 ms to be read back; 100 ms keeps idle fetches rare
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName + "-consumer");
         return props;
     }

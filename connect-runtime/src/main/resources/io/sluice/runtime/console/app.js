@@ -360,6 +360,7 @@ async function render(first) {
     else if (section === 'new') content = await newConnectorView();
     else if (section === 'plugins') content = await pluginsView();
     else if (section === 'topics') content = await topicsView(params);
+    else if (section === 'schemas') content = await schemasView(parts);
     else content = [h('h1', {}, 'Not found')];
     if (key !== location.hash) return; // the user moved on while we waited
     if (content) view().replaceChildren(...[content].flat());

@@ -4,40 +4,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.HeadlessChromium;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web console in a real headless Chromium (Debian's chromium and chromedriver, installed by
@@ -46,9 +38,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * connector. Screenshots of each step are kept in target/console-screenshots.
  */
 class ConsoleBrowserIT {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final Path SCREENSHOTS = Path.of("target", "console-screenshots");
 
     @TempDir
     Path dir;
@@ -61,17 +50,7 @@ class ConsoleBrowserIT {
 
     @BeforeEach
     void browserAvailable() throws Exception {
-        // installing software is not a test's job: .ci/run installs the browser before the build, so CI always
-        // has it; a developer without it is told how to get it (and CI fails loudly if it is ever missing)
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            String why = "Chromium and chromedriver are missing (" + CHROMIUM + ", " + CHROMEDRIVER
-                    + "): run .ci/install-chromium (apt-get, as root) to include the console's browser test";
-            if (System.getenv("CI") != null) {
-                throw new AssertionError(why);
-            }
-            Assumptions.abort(why);
-        }
-        Files.createDirectories(SCREENSHOTS);
+        HeadlessChromium.requireInstalled();
     }
 
     @AfterEach
@@ -257,18 +236,7 @@ class ConsoleBrowserIT {
     }
 
     private WebDriver chromium() throws IOException {
-        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort()
-                .withLogFile(new File("target/console-screenshots/chromedriver.log"))
-                .build();
-        return new ChromeDriver(service, options);
+        return HeadlessChromium.start(dir);
     }
 
     private List<WebElement> rows() {
@@ -338,21 +306,10 @@ class ConsoleBrowserIT {
     }
 
     private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        try {
-            new WebDriverWait(browser, Duration.ofSeconds(60)).ignoring(RuntimeException.class)
-                    .withMessage(what).until(d -> condition.getAsBoolean());
-        } catch (RuntimeException e) {
-            screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
-            throw e;
-        }
+        HeadlessChromium.waitFor(browser, condition, what);
     }
 
     private void screenshot(String name) {
-        try {
-            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), png);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("Could not save screenshot " + name + ": " + e);
-        }
+        HeadlessChromium.screenshot(browser, name);
     }
 }

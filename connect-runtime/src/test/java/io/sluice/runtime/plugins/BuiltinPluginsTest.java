@@ -87,6 +87,15 @@ class BuiltinPluginsTest {
     }
 
     @Test
+    void confluentsAvroConverterClassNameResolvesToSluicesOwn() {
+        assertEquals("io.sluice.runtime.converters.avro.AvroConverter",
+                plugins.pluginClass("io.confluent.connect.avro.AvroConverter", Converter.class).getName());
+        assertEquals("io.sluice.runtime.converters.avro.AvroConverter",
+                plugins.pluginClass("AvroConverter", Converter.class).getName());
+        assertTrue(names(PluginType.CONVERTER).contains("io.sluice.runtime.converters.avro.AvroConverter"));
+    }
+
+    @Test
     void runtimePluginsHaveApacheAliases() {
         assertSame(JsonConverter.class, plugins.pluginClass("Json", Converter.class));
         assertSame(JsonConverter.class, plugins.pluginClass("JsonConverter", HeaderConverter.class));
