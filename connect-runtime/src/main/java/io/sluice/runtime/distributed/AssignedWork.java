@@ -202,6 +202,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     }
 
     @Override
+    public void onLoggerLevelUpdate(String namespace, String level) {
+        herder.loggers().set(namespace, org.apache.logging.log4j.Level.toLevel(level));
+        log.info("Log level of {} set to {} for the whole cluster", namespace, level);
+    }
+
+    @Override
     public void onTaskReconfigurationRequest(String connector) {
         herder.submit(() -> syncTaskConfigs(connector));
     }

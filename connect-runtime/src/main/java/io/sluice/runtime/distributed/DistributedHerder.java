@@ -202,6 +202,12 @@ public final class DistributedHerder extends AbstractHerder {
         return work.assignment() != null;
     }
 
+    /** Any worker may write it, as in Apache; each one, this one too, applies it when it reads it back. */
+    @Override
+    public void setClusterLoggerLevel(String namespace, String level) {
+        configStore.putLoggerLevel(namespace, level);
+    }
+
     @Override
     public void close() {
         running = false;

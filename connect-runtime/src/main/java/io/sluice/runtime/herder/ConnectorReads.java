@@ -62,7 +62,8 @@ final class ConnectorReads {
         ConnectorStatus status = statusStore.get(name);
         ConnectorStateInfo.ConnectorState connector = status == null
                 ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace());
+                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace(),
+                        status.version());
         List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
         for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
             tasks.add(taskState(new ConnectorTaskId(name, i)));
@@ -82,7 +83,8 @@ final class ConnectorReads {
         TaskStatus status = statusStore.get(id);
         return status == null
                 ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace());
+                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace(),
+                        status.version());
     }
 
     List<TaskInfo> taskConfigs(String name) {

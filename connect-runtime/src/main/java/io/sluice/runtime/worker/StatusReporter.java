@@ -23,6 +23,9 @@ final class StatusReporter {
     private final boolean trackTopics;
     private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
     private volatile ConnectMetrics metrics;
+    /** The plugin version of each connector and task made here, written with its statuses (KIP-891). */
+    private final java.util.Map<String, String> connectorVersions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<ConnectorTaskId, String> taskVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -53,6 +56,16 @@ final class StatusReporter {
         } catch (RuntimeException e) {
             log.warn("Could not record that task {} uses topic {}", id, topic, e);
         }
+    }
+
+    /** The version of the connector instance made here, for its statuses from now on. */
+    void version(String connector, String version) {
+        connectorVersions.put(connector, version);
+    }
+
+    /** The version of the task instance made here, for its statuses from now on. */
+    void version(ConnectorTaskId id, String version) {
+        taskVersions.put(id, version);
     }
 
     void connector(String connector, State state) {
@@ -131,7 +144,8 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
+            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt(),
+                    connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
         }
@@ -143,7 +157,7 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
+            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }

@@ -59,6 +59,7 @@ final class TaskFactory {
         OffsetStore offsetStore = null;
         try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
             Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
+            status.version(id, version(task));
             boolean sink = task instanceof SinkTask;
             Map<String, Object> admin = clients.admin(id, conn);
             errors = new ErrorHandler(id, conn, sink, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
@@ -93,6 +94,15 @@ final class TaskFactory {
             Utils.closeQuietly(errors, "error handler");
             Utils.closeQuietly(offsetStore, "offset store");
             throw e;
+        }
+    }
+
+    /** The task's version() as Apache records it with its statuses; "unknown" when the plugin fails to say. */
+    private static String version(Task task) {
+        try {
+            return task.version();
+        } catch (RuntimeException | LinkageError e) {
+            return "unknown";
         }
     }
 
