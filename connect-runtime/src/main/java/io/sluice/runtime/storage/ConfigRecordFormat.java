@@ -148,6 +148,15 @@ final class ConfigRecordFormat {
         return tasks.asInt();
     }
 
+    /** Whether a value is JSON at all; Apache's workers skip one that is not (as a converter error). */
+    static boolean isJson(byte[] value) {
+        try {
+            return JSON.readTree(value) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static JsonNode read(byte[] value) {
         try {
             return JSON.readTree(value);

@@ -161,6 +161,11 @@ public final class KafkaConfigStore implements ConfigStore {
     private void apply(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         byte[] value = record.value();
+        if (value != null && !ConfigRecordFormat.isJson(value)) {
+            // as Apache's workers: such a record does not count towards the config position they join with
+            log.error("Skipping config record {} at offset {}: its value is not JSON", key, record.offset());
+            return;
+        }
         Consumer<Listener> event = null;
         synchronized (lock) {
             offset = record.offset();
