@@ -148,8 +148,13 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
                             + "is reassigned to the others (Apache's default is 5 minutes).")
-            .define(CONNECT_PROTOCOL, Type.STRING, "sessioned",
-                    ConfigDef.CaseInsensitiveValidString.in("compatible", "sessioned"), Importance.LOW,
+            .define(CONNECT_PROTOCOL, Type.STRING, "sessioned", ConfigDef.LambdaValidator.with((name, value) -> {
+                if (!List.of("compatible", "sessioned").contains(String.valueOf(value).toLowerCase(java.util.Locale.ROOT))) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "Sluice joins Connect groups "
+                            + "on 'sessioned' or 'compatible'; an Apache cluster on 'eager' first moves to 'compatible' "
+                            + "(a rolling restart of its workers with connect.protocol=compatible, as Apache documents)");
+                }
+            }, () -> "[compatible, sessioned]"), Importance.LOW,
                     "Distributed mode: the newest of Apache's group protocols this worker also speaks, after Sluice's "
                             + "own, so it can join a group of Apache Kafka Connect workers (docs/distributed.md): "
                             + "'sessioned' (Apache's default, signed requests between workers) or 'compatible'. A "

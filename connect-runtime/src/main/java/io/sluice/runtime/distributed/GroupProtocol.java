@@ -51,15 +51,14 @@ enum GroupProtocol {
 
     /**
      * What a worker offers for connect.protocol (Apache's key): Sluice's own first, then Apache's from the
-     * named one down. Apache's eager protocol (stop everything at every rebalance) is not offered.
+     * named one down (WorkerConfig refuses other values). Apache's eager protocol (stop everything at every
+     * rebalance) is not offered.
      */
     static List<GroupProtocol> offered(String connectProtocol) {
         return switch (connectProtocol.toLowerCase(Locale.ROOT)) {
             case "sessioned" -> List.of(SLUICE, SESSIONED, COMPATIBLE);
             case "compatible" -> List.of(SLUICE, COMPATIBLE);
-            default -> throw new ConfigException("connect.protocol", connectProtocol, "Sluice joins Connect groups with "
-                    + "the 'sessioned' or 'compatible' protocol; an Apache cluster on 'eager' must first move to "
-                    + "'compatible' (a rolling restart of its workers with connect.protocol=compatible)");
+            default -> throw new ConfigException("connect.protocol", connectProtocol, "must be 'sessioned' or 'compatible'");
         };
     }
 }

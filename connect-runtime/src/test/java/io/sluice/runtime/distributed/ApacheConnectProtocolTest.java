@@ -115,8 +115,9 @@ class ApacheConnectProtocolTest {
         assertEquals(List.of(GroupProtocol.SLUICE, GroupProtocol.SESSIONED, GroupProtocol.COMPATIBLE),
                 GroupProtocol.offered("sessioned"));
         assertEquals(List.of(GroupProtocol.SLUICE, GroupProtocol.COMPATIBLE), GroupProtocol.offered("COMPATIBLE"));
-        ConfigException eager = assertThrows(ConfigException.class, () -> GroupProtocol.offered("eager"));
-        assertTrue(eager.getMessage().contains("compatible"), eager.getMessage());
+        ConfigException eager = assertThrows(ConfigException.class, () -> new io.sluice.runtime.config.WorkerConfig(
+                java.util.Map.of("connect.protocol", "eager")));
+        assertTrue(eager.getMessage().contains("first moves to 'compatible'"), eager.getMessage());
         assertEquals("sessioned", GroupProtocol.SESSIONED.protocolName());
         assertEquals("compatible", GroupProtocol.COMPATIBLE.protocolName());
         assertTrue(GroupProtocol.SESSIONED.signsRequests() && !GroupProtocol.COMPATIBLE.signsRequests());
