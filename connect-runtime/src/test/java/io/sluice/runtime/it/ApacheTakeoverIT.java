@@ -28,6 +28,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,13 @@ class ApacheTakeoverIT {
 
     @TempDir
     Path dir;
+
+    private final List<WorkerLauncher> launched = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() {
+        launched.forEach(WorkerLauncher::kill);
+    }
 
     @Test
     void sluiceTakesOverAnApacheClustersTopicsAndApacheTakesThemBack() throws Exception {
@@ -58,7 +66,9 @@ class ApacheTakeoverIT {
                 "plugin.path", pluginPath.toString(),
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "offset.flush.interval.ms", "1000"));
+                "offset.flush.interval.ms", "1000",
+                // plugins by their ServiceLoader manifests only: Apache's workers start without scanning classes
+                "plugin.discovery", "service_load"));
         for (String replication : List.of("config", "offset", "status")) {
             props.put(replication + ".storage.replication.factor", "-1");
         }
@@ -75,8 +85,8 @@ class ApacheTakeoverIT {
                         "file", dir.resolve("parked.txt").toString(), "topic", lines));
 
         // --- an Apache cluster: a source running, a sink paused after it consumed, a connector stopped
-        WorkerLauncher apache = WorkerLauncher.apache(Files.createDirectories(dir.resolve("apache-1")),
-                WorkerLauncher.freePort(), props);
+        WorkerLauncher apache = launched(WorkerLauncher.apache(Files.createDirectories(dir.resolve("apache-1")),
+                WorkerLauncher.freePort(), props));
         RestClient rest = apache.start();
         try {
             connectors.forEach((name, config) -> assertEquals(201, rest.createConnector(name, config).status()));
@@ -103,8 +113,8 @@ class ApacheTakeoverIT {
         produceOrders(orders, 100, 150);
 
         // --- Sluice takes over the same topics
-        WorkerLauncher sluice = new WorkerLauncher(Files.createDirectories(dir.resolve("sluice")),
-                WorkerLauncher.freePort(), props).distributed();
+        WorkerLauncher sluice = launched(new WorkerLauncher(Files.createDirectories(dir.resolve("sluice")),
+                WorkerLauncher.freePort(), props).distributed());
         RestClient sluiceRest = sluice.start();
         JsonNode sluiceView;
         try {
@@ -145,8 +155,8 @@ class ApacheTakeoverIT {
         produceOrders(orders, 150, 170);
 
         // --- and back: Apache takes over what Sluice wrote
-        WorkerLauncher apacheAgain = WorkerLauncher.apache(Files.createDirectories(dir.resolve("apache-2")),
-                WorkerLauncher.freePort(), props);
+        WorkerLauncher apacheAgain = launched(WorkerLauncher.apache(Files.createDirectories(dir.resolve("apache-2")),
+                WorkerLauncher.freePort(), props));
         RestClient again = apacheAgain.start();
         try {
             awaitStates(again, Map.of("lines-source", "RUNNING", "orders-sink", "PAUSED", "parked-source", "STOPPED"));
@@ -158,9 +168,14 @@ class ApacheTakeoverIT {
             assertEquals(orderValues(0, 170), sorted(Files.readAllLines(output)), "the sink went on from the offsets Sluice committed");
         } catch (AssertionError | RuntimeException e) {
             throw new AssertionError(e.getMessage() + "\n--- Apache worker:\n" + apacheAgain.tail(), e);
-        } finally {
-            apacheAgain.stop();
         }
+        apacheAgain.stop();
+    }
+
+    /** A worker this test kills when it ends, whatever happened. */
+    private WorkerLauncher launched(WorkerLauncher worker) {
+        launched.add(worker);
+        return worker;
     }
 
     /**
