@@ -68,6 +68,16 @@ final class StatusReporter {
         taskVersions.put(id, version);
     }
 
+    /** The connector stopped here for good (its last status written): its version is no longer needed. */
+    void forget(String connector) {
+        connectorVersions.remove(connector);
+    }
+
+    /** The task stopped here for good: its version is no longer needed. */
+    void forget(ConnectorTaskId id) {
+        taskVersions.remove(id);
+    }
+
     void connector(String connector, State state) {
         connector(connector, state, null);
     }

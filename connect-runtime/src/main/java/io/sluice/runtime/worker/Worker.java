@@ -246,6 +246,7 @@ public final class Worker implements AutoCloseable {
             log.info("Stopping connector {}", name);
             connector.shutdown(gracefulTimeoutMs());
         }
+        status.forget(name);
         connectMetrics.connectorRemoved(name);
     }
 
@@ -266,6 +267,7 @@ public final class Worker implements AutoCloseable {
             if (!runner.awaitStop(deadline - System.currentTimeMillis())) {
                 runner.cancel();
             }
+            status.forget(runner.id());
             connectMetrics.taskRemoved(runner.id().connector(), runner.id().task());
         }
     }

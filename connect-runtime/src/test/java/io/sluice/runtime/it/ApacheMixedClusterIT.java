@@ -97,6 +97,10 @@ class ApacheMixedClusterIT {
             for (RestClient any : List.of(s1, a1, a2)) {
                 assertEquals(taskOwners(s1), taskOwners(any), "every worker tells the same status");
             }
+            // a restart through an Apache worker of a task on the other: via the Sluice leader to the task's worker
+            int onOtherApache = taskOwners(s1).entrySet().stream().filter(e -> e.getValue().equals("apache-1"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            assertEquals(204, a2.post("/connectors/sequence/tasks/" + onOtherApache + "/restart", null).status());
             // a cluster-wide log level written by the Sluice worker is applied by the Apache workers
             assertEquals(204, s1.put("/admin/loggers/org.reflections?scope=cluster", Map.of("level", "WARN")).status());
             Await.until(() -> "WARN".equals(a1.get("/admin/loggers/org.reflections").body().path("level").asText()),
