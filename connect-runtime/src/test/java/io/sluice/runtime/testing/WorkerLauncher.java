@@ -113,7 +113,7 @@ public final class WorkerLauncher implements AutoCloseable {
             } catch (UncheckedIOException notYet) {
                 return false;
             }
-        }, Duration.ofSeconds(90), "worker REST API up");
+        }, Duration.ofSeconds(apache ? 150 : 90), "worker REST API up"); // Apache's start is slower under load
         return client;
     }
 
