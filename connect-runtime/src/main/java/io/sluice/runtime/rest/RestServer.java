@@ -183,7 +183,7 @@ public final class RestServer implements AutoCloseable {
         registerObservability(resources, herder, mapper);
         List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
-            resources.register(new LoggersResource());
+            resources.register(new LoggersResource(herder));
         }
         String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
         if (usersFile != null && !usersFile.isBlank()) {

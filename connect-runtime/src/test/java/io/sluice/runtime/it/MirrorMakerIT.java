@@ -211,10 +211,7 @@ class MirrorMakerIT {
                      "bootstrap.servers", source.bootstrapServers(), "acks", "all", "linger.ms", "5"),
                      new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            // a partition its broker does not lead yet answers NOT_LEADER, and the idempotent producer's retry
-            // of that first batch can then be refused for good (OUT_OF_ORDER_SEQUENCE_NUMBER): wait until the
-            // broker itself answers for every partition
-            Await.until(() -> servesEveryPartition(admin, topic, partitions), WAIT, "partitions of " + topic + " served");
+            KafkaTestBroker.awaitServed(admin, topic, partitions);
             List<Future<?>> acks = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i);
@@ -226,19 +223,6 @@ class MirrorMakerIT {
             }
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             throw new AssertionError("Cannot produce to the source cluster", e);
-        }
-    }
-
-    private static boolean servesEveryPartition(Admin admin, String topic, int partitions) {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        try {
-            admin.listOffsets(latest).all().get();
-            return true;
-        } catch (InterruptedException | java.util.concurrent.ExecutionException notYet) {
-            return false;
         }
     }
 
