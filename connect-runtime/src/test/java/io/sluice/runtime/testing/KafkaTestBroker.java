@@ -155,18 +155,26 @@ public final class KafkaTestBroker {
      * within timeout. Returns every record read (possibly more than expected).
      */
     public static List<ConsumerRecord<String, String>> consumeAll(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new StringDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout, new StringDeserializer());
+    }
+
+    /** Like {@link #consumeAll(String, int, Duration)}, from another cluster (e.g. a worker's embedded broker). */
+    public static List<ConsumerRecord<String, String>> consumeAll(String bootstrapServers, String topic,
+                                                                  int expectedCount, Duration timeout) {
+        return consumeAll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer());
     }
 
     /** Like {@link #consumeAll(String, int, Duration)}, with keys and values as the bytes the topic holds. */
     public static List<ConsumerRecord<byte[], byte[]>> consumeAllBytes(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     }
 
-    private static <T> List<ConsumerRecord<T, T>> consumeAll(String topic, int expectedCount, Duration timeout,
+    private static <T> List<ConsumerRecord<T, T>> consumeAll(String bootstrapServers, String topic, int expectedCount,
+                                                            Duration timeout,
                                                             org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<T, T>> records = new ArrayList<>();
         try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer)) {

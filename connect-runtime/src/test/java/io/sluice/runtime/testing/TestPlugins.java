@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** The third-party plugins the build fetched for tests (target/test-plugins), copies of them, and the example configs. */
+/** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
 public final class TestPlugins {
     private TestPlugins() {
     }
@@ -44,11 +44,6 @@ public final class TestPlugins {
     /** Jeremy Custenborder's Common Transforms 0.1.0.14 (SMTs) with its libraries. */
     public static Path commonTransformsDir() {
         return root().resolve("kafka-connect-transform-common");
-    }
-
-    /** The repository's example configs directory (config/), which tests run to keep them true. */
-    public static Path exampleConfigs() {
-        return Path.of(System.getProperty("sluice.config.dir", "../config")).toAbsolutePath();
     }
 
     /** Copies a plugin (jar or directory) into a plugin path directory. */
