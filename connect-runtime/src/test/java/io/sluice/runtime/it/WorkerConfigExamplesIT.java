@@ -71,7 +71,7 @@ class WorkerConfigExamplesIT {
                     "each line of test.txt a record of connect-test, a string with its schema (JsonConverter, "
                             + "schemas.enable=true as the worker config sets)");
             Await.until(() -> lines(dir.resolve("test.sink.txt")).equals(List.of("foo", "bar")), WAIT,
-                    "the sink writes the topic back into test.sink.txt; " + worker.tail());
+                    () -> "the sink writes the topic back into test.sink.txt; " + worker.tail());
             Files.write(dir.resolve("test.txt"), List.of("baz"), StandardOpenOption.APPEND);
             Await.until(() -> lines(dir.resolve("test.sink.txt")).equals(List.of("foo", "bar", "baz")), WAIT,
                     "a line appended to test.txt follows");
@@ -125,7 +125,7 @@ class WorkerConfigExamplesIT {
                     workers.add(status.path("tasks").path(0).path("worker_id").asText());
                 }
                 return workers.size() == 2;
-            }, WAIT, "two connectors and their tasks RUNNING, spread over both workers; "
+            }, WAIT, () -> "two connectors and their tasks RUNNING, spread over both workers; "
                     + one.get("/connectors?expand=status").raw());
             assertEquals(one.get("/connectors?expand=info").body(), two.get("/connectors?expand=info").body(),
                     "both workers know the same connectors");
@@ -142,7 +142,7 @@ class WorkerConfigExamplesIT {
                 return status != null && survivor.equals(status.path("connector").path("worker_id").asText())
                         && survivor.equals(status.path("tasks").path(0).path("worker_id").asText())
                         && "RUNNING".equals(status.path("tasks").path(0).path("state").asText());
-            }), WAIT, "everything runs on the remaining worker; " + two.get("/connectors?expand=status").raw());
+            }), WAIT, () -> "everything runs on the remaining worker; " + two.get("/connectors?expand=status").raw());
             produce(kafka, "orders", "o3");
             produce(kafka, "refunds", "r2");
             Await.until(() -> lines(dir.resolve("orders.txt")).equals(List.of("o1", "o2", "o3"))

@@ -178,12 +178,27 @@ public final class KafkaTestBroker {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<T, T>> records = new ArrayList<>();
         try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // a connector may not have created the topic yet
+            List<TopicPartition> partitions = List.of();
+            while (partitions.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Topic " + topic + " did not appear within " + timeout);
+                }
+                partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+                if (partitions.isEmpty()) {
+                    try {
+                        Thread.sleep(100); // polling for the topic until the deadline
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new AssertionError("Interrupted while waiting for topic " + topic, e);
+                    }
+                }
+            }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (records.size() < expectedCount) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("Expected " + expectedCount + " records in " + topic
