@@ -151,8 +151,9 @@ public final class S3SinkConfig extends AbstractConfig {
     }
 
     /**
-     * The rules across keys: avro and parquet need value schemas, which the connector's own value converter may be
-     * known not to give (the worker's default converter is not known here).
+     * The rules across keys: avro (but for avro.envelope, which also stores bytes and strings) and parquet need value
+     * schemas, which the connector's own value converter may be known not to give (the worker's default converter is
+     * not known here).
      */
     static void problems(Map<String, String> props, BiConsumer<String, String> report) {
         String format = RecordFormat.canonical(props.getOrDefault(FORMAT, "json"));
@@ -160,7 +161,8 @@ public final class S3SinkConfig extends AbstractConfig {
         boolean schemaless = converter.endsWith("StringConverter") || converter.endsWith("ByteArrayConverter")
                 || converter.endsWith("JsonConverter")
                 && "false".equalsIgnoreCase(props.getOrDefault("value.converter.schemas.enable", "true").trim());
-        if ((format.equals("avro") || format.equals("parquet")) && schemaless) {
+        boolean envelope = "true".equalsIgnoreCase(props.getOrDefault(AVRO_ENVELOPE, "false").trim());
+        if ((format.equals("avro") && !envelope || format.equals("parquet")) && schemaless) {
             report.accept(FORMAT, format + " needs value schemas, and value.converter=" + converter
                     + (converter.endsWith("JsonConverter") ? " with value.converter.schemas.enable=false" : "")
                     + " gives none: use JsonConverter with schemas.enable=true, or a converter of a schema registry");

@@ -102,6 +102,9 @@ class S3ConnectorValidationTest {
         assertEquals(1, errors(parquet, "format.class").size());
         avro.put("value.converter.schemas.enable", "true");
         assertEquals(List.of(), errors(avro, "format.class"));
+        avro.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        avro.put("avro.envelope", "true");
+        assertEquals(List.of(), errors(avro, "format.class"), "whole records of bytes are fine in the Avro envelope");
     }
 
     @Test
