@@ -1,10 +1,12 @@
 package io.sluice.file;
 
 import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -146,8 +148,10 @@ public final class FileSourceConfig extends AbstractConfig {
         } else if (FileDiscovery.isGlob(file)) {
             try {
                 FileSystems.getDefault().getPathMatcher("glob:" + Path.of(file).toAbsolutePath().normalize());
-            } catch (IllegalArgumentException e) {
-                report.accept(FILE, "not a valid glob: " + e.getMessage());
+            } catch (PatternSyntaxException e) {
+                report.accept(FILE, "not a valid glob: " + e.getDescription() + " near index " + e.getIndex());
+            } catch (InvalidPathException e) {
+                report.accept(FILE, "not a valid path: " + e.getReason());
             }
         }
         String finished = config.getString(FINISHED_PATH).trim();
