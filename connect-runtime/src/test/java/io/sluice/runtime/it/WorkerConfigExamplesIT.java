@@ -25,9 +25,11 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -41,14 +43,15 @@ import org.junit.jupiter.api.io.TempDir;
 class WorkerConfigExamplesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final List<String> INTERNAL_TOPICS =
+    private static final List<String> STANDALONE_TOPICS =
             List.of("connect-cluster-configs", "connect-cluster-offsets", "connect-cluster-status");
+    private static final List<String> DISTRIBUTED_TOPICS = List.of("connect-configs", "connect-offsets", "connect-status");
 
     @TempDir
     Path dir;
 
     @Test
-    void theReadmesFirstExampleStreamsTestTxtIntoConnectTestOnTheEmbeddedBrokerAndApachesFileSinkWritesItBack()
+    void theReadmesFirstExampleStreamsTestTxtThroughConnectTestAndTheDistributedExampleOnItsBrokerRunsNoneOfItsConnectorsAgain()
             throws Exception {
         // a clone after the build: config/, plugins/connect-file as the build installs it, the working directory
         // holding test.txt; the worker config names plugins/ and data/kafka relative to it, as shipped
@@ -77,12 +80,28 @@ class WorkerConfigExamplesIT {
                     "a line appended to test.txt follows");
 
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
-                assertTrue(admin.listTopics().names().get().containsAll(INTERNAL_TOPICS),
+                assertTrue(admin.listTopics().names().get().containsAll(STANDALONE_TOPICS),
                         "the internal topics are <group.id>-configs, -offsets, -status");
             }
             assertTrue(Files.exists(dir.resolve("data/kafka/meta.properties")), "the broker's data in embedded.kafka.dir");
             for (String name : List.of("local-file-source", "local-file-sink")) {
                 assertEquals("RUNNING", rest.taskState(name, 0), name);
+            }
+
+            // the distributed example started next, on the same machine: its localhost:9092 is this embedded broker
+            try (WorkerProcess distributed = distributedWorker(kafka, dir.resolve("plugins"))) {
+                RestClient cluster = new RestClient(distributed.restUrl());
+                Await.until(() -> cluster.get("/connectors").status() == 200, WAIT, "the cluster worker answers");
+                assertEquals("[]", cluster.get("/connectors").body().toString(),
+                        "a cluster of its own: the standalone worker's connectors are not run a second time");
+                Files.write(dir.resolve("test.txt"), List.of("qux"), StandardOpenOption.APPEND);
+                Await.until(() -> lines(dir.resolve("test.sink.txt")).size() == 4, WAIT, "the line follows");
+                try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka))) {
+                    TopicPartition connectTest = new TopicPartition("connect-test", 0);
+                    assertEquals(4, admin.listOffsets(Map.of(connectTest, OffsetSpec.latest())).all().get()
+                            .get(connectTest).offset(), "each line once in the topic");
+                }
+                assertEquals(List.of("foo", "bar", "baz", "qux"), lines(dir.resolve("test.sink.txt")), "once each");
             }
         }
     }
@@ -98,7 +117,7 @@ class WorkerConfigExamplesIT {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("orders", 1, (short) 1), new NewTopic("refunds", 1, (short) 1)))
                         .all().get();
-                for (String topic : INTERNAL_TOPICS) {
+                for (String topic : DISTRIBUTED_TOPICS) {
                     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
                     assertEquals("compact", admin.describeConfigs(List.of(resource)).all().get().get(resource)
                             .get("cleanup.policy").value(), topic + " is compacted");
@@ -153,8 +172,12 @@ class WorkerConfigExamplesIT {
 
     /** A worker of config/distributed.properties: its Kafka cluster, REST port and plugin path replaced. */
     private static WorkerProcess distributedWorker(EmbeddedKafkaBroker kafka, Path pluginPath) {
+        return distributedWorker(kafka.bootstrapServers(), pluginPath);
+    }
+
+    private static WorkerProcess distributedWorker(String kafka, Path pluginPath) {
         Map<String, String> config = ExampleConfig.worker("distributed.properties")
-                .replace("bootstrap.servers", "localhost:9092", kafka.bootstrapServers())
+                .replace("bootstrap.servers", "localhost:9092", kafka)
                 .replace("listeners", "http://0.0.0.0:8083", "http://127.0.0.1:0")
                 .replace("plugin.path", "plugins", pluginPath.toString())
                 .config();
