@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,7 @@ class FileExampleConfigsIT {
         create(example);
 
         List<ConsumerRecord<String, String>> first = KafkaTestBroker.consumeAll("app-logs", 7, WAIT);
-        Map<String, String> fileOfLine = new java.util.HashMap<>();
+        Map<String, String> fileOfLine = new HashMap<>();
         for (ConsumerRecord<String, String> record : first) {
             fileOfLine.put(payload(record.value()).asText(), header(record, "file.name"));
         }
