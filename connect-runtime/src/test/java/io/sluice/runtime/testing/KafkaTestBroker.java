@@ -182,19 +182,27 @@ public final class KafkaTestBroker {
      * within timeout. Returns every record read (possibly more than expected).
      */
     public static List<ConsumerRecord<String, String>> consumeAll(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new StringDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout, new StringDeserializer());
+    }
+
+    /** Like {@link #consumeAll(String, int, Duration)}, from another cluster (e.g. a worker's embedded broker). */
+    public static List<ConsumerRecord<String, String>> consumeAll(String bootstrapServers, String topic,
+                                                                  int expectedCount, Duration timeout) {
+        return consumeAll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer());
     }
 
     /** Like {@link #consumeAll(String, int, Duration)}, with keys and values as the bytes the topic holds. */
     public static List<ConsumerRecord<byte[], byte[]>> consumeAllBytes(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     }
 
-    private static <T> List<ConsumerRecord<T, T>> consumeAll(String topic, int expectedCount, Duration timeout,
+    private static <T> List<ConsumerRecord<T, T>> consumeAll(String bootstrapServers, String topic, int expectedCount,
+                                                            Duration timeout,
                                                             org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
         List<ConsumerRecord<T, T>> records = new ArrayList<>();
-        try (KafkaConsumer<T, T> consumer = consumerFromStart(topic, deserializer)) {
-            long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<T, T> consumer = consumerFromStart(bootstrapServers, topic, deserializer, deadline)) {
             while (records.size() < expectedCount) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("Expected " + expectedCount + " records in " + topic
@@ -226,13 +234,39 @@ public final class KafkaTestBroker {
     /** A consumer of every partition of the topic, positioned at the beginning; the caller closes it. */
     private static <T> KafkaConsumer<T, T> consumerFromStart(String topic,
                                                             org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
+        return consumerFromStart(bootstrapServers(), topic, deserializer, System.nanoTime() + CLIENT_TIMEOUT.toNanos());
+    }
+
+    /**
+     * A consumer of every partition of the topic on that cluster, positioned at the beginning, once the topic exists
+     * (a connector may not have created it yet; waits until the deadline); the caller closes it.
+     */
+    private static <T> KafkaConsumer<T, T> consumerFromStart(String bootstrapServers, String topic,
+                                                            org.apache.kafka.common.serialization.Deserializer<T> deserializer,
+                                                            long deadlineNanos) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer);
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
+        List<TopicPartition> partitions = List.of();
+        while (partitions.isEmpty()) {
+            if (System.nanoTime() > deadlineNanos) {
+                consumer.close();
+                throw new AssertionError("Topic " + topic + " did not appear in time");
+            }
+            partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                try {
+                    Thread.sleep(100); // polling for the topic until the deadline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    consumer.close();
+                    throw new AssertionError("Interrupted while waiting for topic " + topic, e);
+                }
+            }
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         return consumer;

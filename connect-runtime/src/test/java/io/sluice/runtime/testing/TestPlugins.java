@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** The third-party plugins the build fetched for tests (target/test-plugins), copies of them, and the example configs. */
+/** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
 public final class TestPlugins {
     private static boolean sequenceJarPacked;
 
@@ -82,11 +82,6 @@ public final class TestPlugins {
             throw new IllegalStateException(e);
         }
         return jar;
-    }
-
-    /** The repository's example configs directory (config/), which tests run to keep them true. */
-    public static Path exampleConfigs() {
-        return Path.of(System.getProperty("sluice.config.dir", "../config")).toAbsolutePath();
     }
 
     /** Copies a plugin (jar or directory) into a plugin path directory. */
