@@ -100,7 +100,9 @@ final class ConfigInfosRenderer {
             rendered = HIDDEN; // undefined keys named like secrets too: a validate answer may be logged or shared
         } else {
             String rawValue = raw.get(name);
-            rendered = rawValue != null && ConfigRedactor.hasPlaceholder(rawValue) ? rawValue : render(value.value(), type);
+            // a URL's embedded password too: validating a stored connector's config puts its stored secrets back
+            rendered = EmbeddedSecrets.mask(rawValue != null && ConfigRedactor.hasPlaceholder(rawValue) ? rawValue
+                    : render(value.value(), type));
         }
         List<String> recommended = new ArrayList<>();
         for (Object o : value.recommendedValues()) {
