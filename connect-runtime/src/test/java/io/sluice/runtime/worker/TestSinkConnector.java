@@ -39,6 +39,11 @@ public class TestSinkConnector extends SinkConnector {
         return OBSERVED.computeIfAbsent(connector, c -> new Observed());
     }
 
+    /** From now on the connector's tasks acknowledge in preCommit no offset above this (Long.MAX_VALUE: all). */
+    public static void acknowledgeBelow(String connector, long offset) {
+        observed(connector).acknowledgeBelow.set(offset);
+    }
+
     private Map<String, String> config;
 
     @Override
