@@ -109,16 +109,25 @@ public final class ConsoleBrowser implements AutoCloseable {
         return By.cssSelector("[data-action='" + action + "']");
     }
 
-    /** Types into the form field of a config key. */
+    /** Types into the form field of a config key (opening its group first, as a user would). */
     public void type(String key, String text) {
-        WebElement field = driver.findElement(field(key));
+        WebElement field = reveal(key);
         field.clear();
         field.sendKeys(text);
     }
 
     /** Chooses a value of a config key's select (booleans and enumerations), as a user picking an option. */
     public void choose(String key, String value) {
-        new org.openqa.selenium.support.ui.Select(driver.findElement(field(key))).selectByValue(value);
+        new org.openqa.selenium.support.ui.Select(reveal(key)).selectByValue(value);
+    }
+
+    /** The field of a config key, its collapsed group opened by a click on the group's heading. */
+    private WebElement reveal(String key) {
+        WebElement field = driver.findElement(field(key));
+        if (!field.isDisplayed()) {
+            ((WebElement) script("return arguments[0].closest('details').querySelector('summary')", field)).click();
+        }
+        return field;
     }
 
     public static By field(String key) {
