@@ -33,7 +33,13 @@
     let pending = null;
     const simpleName = opts.pluginClass.split('.').pop();
 
-    for (const def of await api('GET', `/connector-plugins/${enc(opts.pluginClass)}/config`)) defs.set(def.name, def);
+    // a connector whose plugin is gone still gets a form: every key under "Other keys", and the reason said
+    let unknownPlugin = null;
+    try {
+      for (const def of await api('GET', `/connector-plugins/${enc(opts.pluginClass)}/config`)) defs.set(def.name, def);
+    } catch (e) {
+      unknownPlugin = e.message;
+    }
 
     const body = h('div', {class: 'form-body'});
     const summary = h('div', {id: 'form-errors', class: 'form-errors', hidden: true});
@@ -65,7 +71,7 @@
 
     /** Takes the JSON view's edits; a [hidden] left where the user typed a secret keeps that secret. */
     function readJson() {
-      const text = document.getElementById('config-json').value;
+      const text = body.querySelector('#config-json').value;
       let parsed;
       try { parsed = JSON.parse(text); } catch (e) { throw new Error('The config is not valid JSON: ' + e.message); }
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('The config must be a JSON object of keys and values');
@@ -271,7 +277,8 @@
           fields.map(f => field(f.def))));
         first = false;
       }
-      body.replaceChildren(top(), ...sections, otherKeys());
+      body.replaceChildren(top(), unknownPlugin ? h('p', {class: 'notice'}, 'The plugin\'s settings are not known here: '
+        + unknownPlugin) : '', ...sections, otherKeys());
       const again = focusKey && document.getElementById(focusKey);
       if (again) {
         again.focus();

@@ -37,7 +37,8 @@
     const holder = h('div', {id: 'new-form'});
     let form = null;
     const load = async () => {
-      const name = form ? form.config().name : undefined;
+      let name;
+      try { name = form ? form.config().name : undefined; } catch (e) { name = undefined; } // unreadable JSON
       holder.replaceChildren(h('p', {class: 'muted'}, 'Loading the plugin\'s settings…'));
       try {
         form = await Sluice.configForm({pluginClass: select.value, mode: 'create', values: name ? {name} : {}});
