@@ -16,13 +16,15 @@ import org.apache.kafka.common.TopicPartition;
  * "written" counts records the sink reported as stored, not records handed to put(). Reads are noted once per
  * partition per poll as a segment (first offset, end offset, record count); an acknowledged offset takes the
  * segments below it. Offsets of one poll are usually consecutive, and then a segment is three numbers; a poll of a
- * compacted or transactional topic (gaps between offsets) keeps its offsets, so counts stay exact there too. A
- * partition holding more than {@link #MAX_SEGMENTS} segments (a sink that acknowledges nothing for a long time)
- * merges its oldest two, bounding the memory; an acknowledgement inside a merged segment with gaps is then counted
- * in proportion. Used by the task's thread only.
+ * compacted or transactional topic (gaps between offsets) keeps its offsets, so counts stay exact there too. Memory
+ * is bounded: a partition holding more than {@link #MAX_SEGMENTS} segments (a sink that acknowledges nothing for a
+ * long time) merges its oldest two, and the task keeps at most {@link #MAX_HELD_OFFSETS} offsets of polls with gaps;
+ * an acknowledgement inside a segment that could not keep its offsets is counted in proportion. Used by the task's
+ * thread only.
  */
 final class SinkAcknowledgements {
     static final int MAX_SEGMENTS = 1024;
+    static final int MAX_HELD_OFFSETS = 65_536;
 
     /** Records read from one partition in one poll (or merged polls): offsets first..end-1, count of them present. */
     private static final class Segment {
@@ -80,6 +82,8 @@ final class SinkAcknowledgements {
 
     private final Map<TopicPartition, Deque<Segment>> held = new HashMap<>();
     private long pending;
+    /** Offsets kept by segments with gaps, over every partition. */
+    private long heldOffsets;
 
     /** Records of one partition came back from a poll, in offset order. */
     void read(TopicPartition tp, List<? extends ConsumerRecord<?, ?>> records) {
@@ -89,14 +93,18 @@ final class SinkAcknowledgements {
         long first = records.get(0).offset();
         long last = records.get(records.size() - 1).offset();
         long[] offsets = null;
-        if (last - first + 1 != records.size()) {
+        boolean gaps = last - first + 1 != records.size();
+        if (gaps && heldOffsets + records.size() <= MAX_HELD_OFFSETS) {
             offsets = new long[records.size()];
             for (int i = 0; i < offsets.length; i++) {
                 offsets[i] = records.get(i).offset();
             }
+            heldOffsets += offsets.length;
         }
+        Segment segment = new Segment(first, last + 1, records.size(), offsets);
+        segment.approximate = gaps && offsets == null;
         Deque<Segment> segments = held.computeIfAbsent(tp, p -> new ArrayDeque<>());
-        segments.addLast(new Segment(first, last + 1, records.size(), offsets));
+        segments.addLast(segment);
         pending += records.size();
         if (segments.size() > MAX_SEGMENTS) {
             mergeOldest(segments);
@@ -117,12 +125,15 @@ final class SinkAcknowledgements {
             Segment head = segments.peekFirst();
             if (offset >= head.end) {
                 segments.pollFirst();
+                release(head);
                 taken += head.count;
                 continue;
             }
             if (offset > head.first) {
                 long below = head.countBelow(offset);
+                long kept = kept(head);
                 head.keepFrom(offset, below);
+                heldOffsets -= kept - kept(head);
                 taken += below;
             }
             break;
@@ -141,13 +152,16 @@ final class SinkAcknowledgements {
             Segment tail = segments.peekLast();
             if (tail.first >= offset) {
                 segments.pollLast();
+                release(tail);
                 pending -= tail.count;
                 continue;
             }
             if (tail.end > offset) {
                 long kept = tail.countBelow(offset);
+                long offsetsBefore = kept(tail);
                 pending -= tail.count - kept;
                 tail.keepBelow(offset, kept);
+                heldOffsets -= offsetsBefore - kept(tail);
             }
             break;
         }
@@ -160,6 +174,7 @@ final class SinkAcknowledgements {
             if (segments != null) {
                 for (Segment s : segments) {
                     pending -= s.count;
+                    release(s);
                 }
             }
         }
@@ -170,11 +185,26 @@ final class SinkAcknowledgements {
         return pending;
     }
 
-    private static void mergeOldest(Deque<Segment> segments) {
+    /** Offsets kept of polls with gaps, over every partition. */
+    long heldOffsets() {
+        return heldOffsets;
+    }
+
+    private static long kept(Segment s) {
+        return s.offsets == null ? 0 : s.offsets.length;
+    }
+
+    private void release(Segment s) {
+        heldOffsets -= kept(s);
+    }
+
+    private void mergeOldest(Deque<Segment> segments) {
         Iterator<Segment> it = segments.iterator();
         Segment a = it.next();
         Segment b = it.next();
         it.remove();
+        release(a);
+        release(b);
         boolean consecutive = a.offsets == null && b.offsets == null && !a.approximate && !b.approximate
                 && a.end == b.first;
         a.count += b.count;

@@ -10,9 +10,13 @@
   const STRUCTURAL = /^(transforms|predicates|(key|value|header)\.converter|(transforms|predicates)\.[^.]+\.type)$/;
   const TOP_KEYS = ['name', 'connector.class'];
 
-  /** Documentation as text: Kafka's docs carry HTML markup (<code>, <a>), which is never put into the page as HTML. */
+  /**
+   * Documentation as text: Kafka's docs carry some HTML markup (<code>, <a href>), which is never put into the page as
+   * HTML; other angle brackets are the doc's own words ("<topic>-<partition>.inprogress") and stay.
+   */
+  const MARKUP = /<\/?(a|b|br|code|div|em|i|li|ol|p|pre|span|strong|sub|sup|tt|ul)(\s[^<>]*)?\/?>/gi;
   function plainText(doc) {
-    return doc.replace(/<[^>]*>/g, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+    return doc.replace(MARKUP, '').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
       .replace(/&#39;/g, "'").replace(/&amp;/g, '&');
   }
 

@@ -90,6 +90,25 @@ class SinkAcknowledgementsTest {
     }
 
     @Test
+    void aTransactionalTopicThatIsNeverAcknowledgedKeepsABoundedNumberOfOffsets() {
+        long[] gapped = new long[500];
+        int polls = 400;
+        for (int i = 0; i < polls; i++) {
+            for (int j = 0; j < gapped.length; j++) {
+                gapped[j] = i * 1_000L + 2L * j; // a commit marker after every record
+            }
+            acks.read(i % 2 == 0 ? TP : OTHER, records(i % 2 == 0 ? TP : OTHER, gapped));
+        }
+        assertEquals(polls * 500L, acks.pending());
+        assertTrue(acks.heldOffsets() <= SinkAcknowledgements.MAX_HELD_OFFSETS, "held " + acks.heldOffsets());
+        acks.rewound(TP, 150_000);
+        acks.acknowledged(TP, Long.MAX_VALUE);
+        acks.forget(Set.of(OTHER));
+        assertEquals(0, acks.pending());
+        assertEquals(0, acks.heldOffsets(), "every kept offset released");
+    }
+
+    @Test
     void mergedPollsWithGapsAreCountedInProportionAndNeverBelowZero() {
         int polls = SinkAcknowledgements.MAX_SEGMENTS + 10;
         for (int i = 0; i < polls; i++) {
