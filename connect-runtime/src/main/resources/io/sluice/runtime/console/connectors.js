@@ -253,7 +253,8 @@
         figure('Records/s (5 s)', dash(live.recent), 'rate', 'Records written per second over the last 5 s'),
         figure('Records/s (1 min)', dash(live.rate), 'rate-1m', 'Records written per second over the last minute'),
         figure(sink ? 'Received' : 'Polled', dash(live.in), 'in-total',
-          sink ? 'Records read from Kafka' : 'Records polled from the source system'),
+          (sink ? 'Records read from Kafka' : 'Records polled from the source system')
+          + ' since the tasks first started here; records read again after a restart count again'),
         figure('Written', dash(live.written), 'out-total', sink
           ? 'Records the sink acknowledged as stored (their offsets returned by preCommit)' : 'Records Kafka acknowledged'),
         h('div', {class: 'figure' + (stalled(live) ? ' stalled' : ''), 'data-figure': 'pending',

@@ -21,6 +21,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -239,6 +241,16 @@ class ConsoleBrowserIT {
     @Test
     void aSinksWrittenAndPendingRecordsItsOffsetsAndItsDeadLetterQueue() throws Exception {
         startWorker();
+        // the page and every script it loads come from the worker, and only they may run in it
+        RestClient.Response page = rest.get("/console/");
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"));
+        Matcher scripts = Pattern.compile("<script src=\"([^\"]+)\"").matcher(page.raw());
+        while (scripts.find()) {
+            RestClient.Response script = rest.get("/console/" + scripts.group(1));
+            assertEquals(200, script.status(), scripts.group(1));
+            assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"), scripts.group(1));
+        }
+
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("held"), 1);
         String[] values = new String[100];
         for (int i = 0; i < values.length; i++) {
