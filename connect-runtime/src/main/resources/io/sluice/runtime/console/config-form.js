@@ -35,6 +35,7 @@
     let view = 'form';
     let validation = 0;
     let pending = null;
+    let drawnLayout = null;  // the fields the form view shows, as drawn: a validation that keeps them updates in place
     const simpleName = opts.pluginClass.split('.').pop();
 
     // a connector whose plugin is gone still gets a form: every key under "Other keys", and the reason said
@@ -127,7 +128,8 @@
         if (c.value) results.set(c.value.name, c.value);
       }
       if (showAllErrors) showAll = true;
-      render();
+      if (view === 'form' && layout() === drawnLayout) update();
+      else render();
       return answer;
     }
 
@@ -188,7 +190,12 @@
         control(def),
         secretKept ? h('div', {class: 'hint'}, 'The stored secret is kept unless you type a new one.') : null,
         def.documentation ? h('div', {class: 'doc'}, plainText(def.documentation)) : null,
-        errors.length ? h('ul', {class: 'field-errors'}, errors.map(e => h('li', {}, e))) : null);
+        errorList(key));
+    }
+
+    function errorList(key) {
+      const errors = errorsOf(key);
+      return errors.length ? h('ul', {class: 'field-errors'}, errors.map(e => h('li', {}, e))) : null;
     }
 
     function visible(def) {
@@ -223,7 +230,7 @@
           h('label', {}, h('code', {}, k)),
           h('input', {'data-key': k, value: values[k], class: 'width-LONG', oninput: e => { values[k] = e.target.value; }}),
           h('button', {'data-action': 'remove-key', onclick: () => { delete values[k]; render(); }}, 'Remove'),
-          errorsOf(k).length ? h('ul', {class: 'field-errors'}, errorsOf(k).map(e => h('li', {}, e))) : null)),
+          errorList(k))),
         h('div', {class: 'field add'}, newKey, newValue, h('button', {'data-action': 'add-key', onclick: () => {
           const k = newKey.value.trim();
           if (!k) return;
@@ -240,7 +247,7 @@
         onchange: () => { touched.add('name'); later(); }});
       return h('div', {class: 'field top', 'data-key': 'name'},
         h('label', {for: 'new-name'}, h('span', {class: 'display'}, 'Name'), h('span', {class: 'required'}, ' *')), name,
-        errorsOf('name').length ? h('ul', {class: 'field-errors'}, errorsOf('name').map(e => h('li', {}, e))) : null);
+        errorList('name'));
     }
 
     function drawSummary() {
@@ -255,34 +262,81 @@
         }}, k), ': ', e))));
     }
 
-    /** Draws the current view; the field with the focus keeps it (and its caret) across a redraw. */
+    /** Which fields the form view shows, in which groups. */
+    function layout() {
+      const shown = [...groups()].map(([g, fields]) => g + ':' + fields.map(f => f.def.name).join(','));
+      return shown.join('|') + '|other:' + Object.keys(values).filter(k => !defs.has(k) && !TOP_KEYS.includes(k)).join(',');
+    }
+
+    function groupSummary(group, fields) {
+      const hasErrors = fields.some(f => errorsOf(f.def.name).length);
+      const setCount = fields.filter(f => values[f.def.name] !== undefined).length;
+      return [group, ' ', h('span', {class: 'muted'},
+        `${fields.length} setting${fields.length === 1 ? '' : 's'}${setCount ? `, ${setCount} set` : ''}`),
+      hasErrors ? h('span', {class: 'badge-error'}, 'errors') : null];
+    }
+
+    /**
+     * After a validation that keeps the same fields: errors, recommendations and group headings change in place, so
+     * the field being typed in, an open list of choices and the groups the user opened stay as they are.
+     */
+    function update() {
+      drawSummary();
+      for (const el of body.querySelectorAll('.field[data-key]')) {
+        const key = el.dataset.key;
+        const errors = errorList(key);
+        el.classList.toggle('invalid', errors !== null);
+        const control = el.querySelector('input[data-key], select[data-key]');
+        if (control) control.setAttribute('aria-invalid', errors ? 'true' : 'false');
+        const old = el.querySelector('.field-errors');
+        if (old && errors) old.replaceWith(errors);
+        else if (old) old.remove();
+        else if (errors) el.append(errors);
+        const recommended = (results.get(key) || {}).recommended_values || [];
+        if (control && control.tagName === 'INPUT' && control.type === 'text' && recommended.length) {
+          let list = el.querySelector('datalist');
+          if (!list) {
+            list = h('datalist', {id: 'choices-' + key});
+            control.after(list);
+            control.setAttribute('list', list.id);
+          }
+          list.replaceChildren(...recommended.map(r => h('option', {value: r})));
+        }
+      }
+      for (const [group, fields] of groups()) {
+        const details = [...body.querySelectorAll('details.group')].find(d => d.dataset.group === group);
+        if (details) details.querySelector('summary').replaceChildren(...groupSummary(group, fields).filter(Boolean));
+      }
+    }
+
+    /** Draws the current view; the groups the user opened stay open, the field with the focus keeps it and its caret. */
     function render() {
       const active = document.activeElement;
       const focusKey = active && body.contains(active) ? active.id : null;
       const caret = focusKey && active.selectionStart !== undefined ? [active.selectionStart, active.selectionEnd] : null;
+      const wasOpen = new Map([...body.querySelectorAll('details.group')].map(d => [d.dataset.group, d.open]));
       drawSummary();
       if (view === 'json') {
         // the text is the user's while this view shows: drawn once, when switching to it
         if (!body.querySelector('#config-json')) {
           body.replaceChildren(h('textarea', {id: 'config-json', spellcheck: 'false'}, jsonText()));
         }
+        drawnLayout = null;
         return;
       }
       const sections = [];
       let first = true;
       for (const [group, fields] of groups()) {
         const hasErrors = fields.some(f => errorsOf(f.def.name).length);
-        const open = first || group === 'Common' || hasErrors
-          || fields.some(f => f.def.required || values[f.def.name] !== undefined);
-        const setCount = fields.filter(f => values[f.def.name] !== undefined).length;
+        const open = hasErrors || (wasOpen.has(group) ? wasOpen.get(group)
+          : first || group === 'Common' || fields.some(f => f.def.required || values[f.def.name] !== undefined));
         sections.push(h('details', {class: 'group', open, 'data-group': group},
-          h('summary', {}, group, ' ', h('span', {class: 'muted'}, `${fields.length} setting${fields.length === 1 ? '' : 's'}${setCount ? `, ${setCount} set` : ''}`),
-            hasErrors ? h('span', {class: 'badge-error'}, 'errors') : null),
-          fields.map(f => field(f.def))));
+          h('summary', {}, groupSummary(group, fields)), fields.map(f => field(f.def))));
         first = false;
       }
       body.replaceChildren(top(), unknownPlugin ? h('p', {class: 'notice'}, 'The plugin\'s settings are not known here: '
         + unknownPlugin) : '', ...sections, otherKeys());
+      drawnLayout = layout();
       const again = focusKey && document.getElementById(focusKey);
       if (again) {
         again.focus();

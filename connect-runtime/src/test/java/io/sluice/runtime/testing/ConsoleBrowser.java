@@ -93,10 +93,12 @@ public final class ConsoleBrowser implements AutoCloseable {
         }
     }
 
-    /** Clicks, retrying while the element is being replaced by a redraw. */
+    /** Clicks, retrying while the element is being replaced by a redraw; scrolled clear of the sticky toolbar first. */
     public void click(By selector) {
         waitFor(() -> {
-            driver.findElement(selector).click();
+            WebElement element = driver.findElement(selector);
+            script("arguments[0].scrollIntoView({block: 'center'})", element);
+            element.click();
             return true;
         }, "click " + selector);
     }
@@ -125,8 +127,11 @@ public final class ConsoleBrowser implements AutoCloseable {
     private WebElement reveal(String key) {
         WebElement field = driver.findElement(field(key));
         if (!field.isDisplayed()) {
-            ((WebElement) script("return arguments[0].closest('details').querySelector('summary')", field)).click();
+            WebElement heading = (WebElement) script("return arguments[0].closest('details').querySelector('summary')", field);
+            script("arguments[0].scrollIntoView({block: 'center'})", heading);
+            heading.click();
         }
+        script("arguments[0].scrollIntoView({block: 'center'})", field);
         return field;
     }
 

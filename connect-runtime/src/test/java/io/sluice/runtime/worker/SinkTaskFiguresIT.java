@@ -11,6 +11,7 @@ import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,15 +114,16 @@ class SinkTaskFiguresIT {
     }
 
     @Test
-    void theRecentRateAnswersWhetherRecordsStillMove() {
+    void theRecentRateAnswersWhetherRecordsStillMove() throws InterruptedException {
         String name = TestWorkers.uniqueName("recent");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("recent"), 1);
         startSink(name, topic);
-        KafkaTestBroker.produce(topic, values(2_000));
-        awaitLive(name, l -> l.written().total() == 2_000, "the burst written");
-        TaskLive during = live(name);
-        assertEquals(5, during.recentWindowSeconds());
-        assertTrue(during.in().perSecondRecent() > 0, "moving: " + during);
+        // an application writing for a few seconds: while it does, the last 5 s show records moving
+        Thread application = KafkaTestBroker.produceLive(topic, 3_000, 100, 100, i -> new SimpleEntry<>(null, "v" + i));
+        awaitLive(name, l -> l.in().perSecondRecent() > 0 && l.written().perSecondRecent() > 0, "moving over the last 5 s");
+        assertEquals(5, live(name).recentWindowSeconds());
+        application.join();
+        awaitLive(name, l -> l.written().total() == 3_000, "everything written");
 
         awaitLive(name, l -> l.in().perSecondRecent() == 0 && l.written().perSecondRecent() == 0,
                 "not moving any more over the last 5 s");
