@@ -145,9 +145,7 @@ final class SinkTaskRunner extends TaskRunner {
         if (rebalanceFailure != null) {
             throw rebalanceFailure;
         }
-        int count = records.count();
-        if (count > 0) {
-            metrics.read(count);
+        if (!records.isEmpty()) {
             positionsUnsettled = true;
         }
         applyTargetState();
@@ -160,6 +158,7 @@ final class SinkTaskRunner extends TaskRunner {
                 status.topicUsed(id, tp.topic());
             }
             List<ConsumerRecord<byte[], byte[]>> consumed = records.records(tp);
+            metrics.read(tp, consumed);
             for (ConsumerRecord<byte[], byte[]> record : consumed) {
                 SinkRecord converted = recordConverter.convert(record);
                 if (converted != null) {
@@ -183,7 +182,7 @@ final class SinkTaskRunner extends TaskRunner {
     private void samplePositions() {
         SinkTaskPositions.Lag lag = offsets.lag(consumer);
         positionsUnsettled = !lag.settled();
-        metrics.position(lag.behind(), lag.uncommitted());
+        metrics.lag(lag.behind());
     }
 
     private void deliver() {
@@ -211,6 +210,7 @@ final class SinkTaskRunner extends TaskRunner {
      */
     private void rewound(TopicPartition tp, long offset) {
         offsets.resetTo(tp, offset);
+        metrics.rewound(tp, offset);
         dropPending(List.of(tp));
         log.debug("{} rewound {} to offset {}", this, tp, offset);
     }
@@ -271,6 +271,7 @@ final class SinkTaskRunner extends TaskRunner {
         if (filtered.isEmpty()) {
             return;
         }
+        metrics.acknowledged(filtered);
         long started = System.nanoTime();
         try {
             try {
@@ -427,6 +428,7 @@ final class SinkTaskRunner extends TaskRunner {
 
         private void forget(Collection<TopicPartition> partitions) {
             offsets.forget(partitions);
+            metrics.partitionsLeft(partitions);
             SinkTaskRunner.this.partitions.forget(partitions);
             metrics.partitionCount(offsets.partitionCount());
         }
