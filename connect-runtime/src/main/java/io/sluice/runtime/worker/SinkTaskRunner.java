@@ -150,6 +150,11 @@ final class SinkTaskRunner extends TaskRunner {
         }
         applyTargetState();
         if (targetState() == TargetState.PAUSED) {
+            // paused while this poll ran: its records are handed back to the consumer, not dropped (the consumer's
+            // position is already past them, so dropping them would skip them for good after the resume)
+            for (TopicPartition tp : records.partitions()) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
             return;
         }
         // per partition, so the next offset to commit is recorded once per partition, not once per record
