@@ -14,6 +14,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.InternalSinkRecord;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -208,5 +213,64 @@ class WorkerSinkTaskIT {
         assertTrue(trace.contains("Tolerance exceeded in error handler: the key converter (key.converter="
                 + "org.apache.kafka.connect.json.JsonConverter) could not convert the key of record " + topic + "-0@0"), trace);
         assertTrue(!trace.split("\n")[0].contains("Streaming"), "Apache's class, not Sluice's subclass: " + trace);
+    }
+
+    @Test
+    void recordsAPollReturnedJustAsTheConnectorWasPausedAreDeliveredOnceAfterTheResume() throws Exception {
+        String name = TestWorkers.uniqueName("pausepoll");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pausepoll"), 1);
+        KafkaTestBroker.produce(topic, values(0, 20).toArray(String[]::new));
+        PauseInPoll.reset();
+        // the interceptor holds the poll that fetched the records until the pause is requested: the window is one poll
+        ConnectorTaskId id = startSink(name, topic,
+                Map.of("consumer.override.interceptor.classes", PauseInPoll.class.getName()));
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+        assertTrue(PauseInPoll.fetched.await(60, TimeUnit.SECONDS), "a poll fetched the records");
+        worker.setTargetState(name, TargetState.PAUSED);
+        PauseInPoll.pauseRequested.countDown();
+
+        Await.until(() -> statuses.state(id) == State.PAUSED, WAIT, "task paused");
+        assertEquals(0, observed.records.size(), "nothing put while paused");
+        worker.setTargetState(name, TargetState.STARTED);
+        Await.until(() -> observed.records.size() >= 20, WAIT, "the held records delivered after the resume");
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, new TopicPartition(topic, 0)) == 20, WAIT,
+                "offsets committed");
+        assertEquals(values(0, 20), valuesOf(observed.records), "every record once, in order");
+    }
+
+    /** Consumer interceptor that holds the first poll returning records until the test has paused the connector. */
+    public static final class PauseInPoll implements ConsumerInterceptor<byte[], byte[]> {
+        static volatile CountDownLatch fetched;
+        static volatile CountDownLatch pauseRequested;
+
+        static void reset() {
+            fetched = new CountDownLatch(1);
+            pauseRequested = new CountDownLatch(1);
+        }
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            if (!records.isEmpty() && fetched.getCount() > 0) {
+                fetched.countDown();
+                try {
+                    pauseRequested.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
     }
 }
