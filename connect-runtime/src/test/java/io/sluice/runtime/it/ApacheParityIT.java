@@ -122,8 +122,9 @@ class ApacheParityIT {
     }
 
     /**
-     * A recorded answer, with the one documented difference: Apache's offsets.storage.topic is "only applicable in
-     * distributed mode", Sluice's works in standalone mode too and says so.
+     * A recorded answer, with the two documented differences: Apache's offsets.storage.topic is "only applicable in
+     * distributed mode", Sluice's works in standalone mode too and says so; and Sluice's built-in Avro converter is
+     * recommended for key.converter and value.converter (Apache lists one only when Confluent's jar is installed).
      */
     private static JsonNode apache(String fixture) {
         String json = fixture(fixture, placeholders).toString().replace(
@@ -131,7 +132,17 @@ class ApacheParityIT {
                 "Honoured in standalone mode too; the worker's offsets topic keeps a copy and answers for partitions "
                         + "this topic has never written.");
         try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            for (JsonNode config : answer.path("configs")) {
+                JsonNode value = config.path("value");
+                String name = value.path("name").asText();
+                if ((name.equals("key.converter") || name.equals("value.converter"))
+                        && value.path("recommended_values").isArray()) {
+                    ((com.fasterxml.jackson.databind.node.ArrayNode) value.get("recommended_values"))
+                            .insert(0, "io.sluice.runtime.converters.avro.AvroConverter");
+                }
+            }
+            return answer;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
