@@ -218,6 +218,11 @@ class RestEndpointsIT {
                 "{\"offsets\": [{\"partition\": {}, \"offset\": null}]}", "Content-Type", "application/json");
         assertError(bad, 400);
         assertTrue(bad.body().path("message").asText().contains("kafka_topic"), bad.raw());
+        RestClient.Response negative = rest.patch("/connectors/sink-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("kafka_topic", topic, "kafka_partition", 0), "offset", Map.of("kafka_offset", -5)))));
+        assertError(negative, 400);
+        assertTrue(negative.body().path("message").asText().contains("must not be negative: kafka_offset is -5"),
+                negative.raw());
 
         RestClient.Response altered = rest.patch("/connectors/sink-offsets/offsets", Map.of("offsets", List.of(Map.of(
                 "partition", Map.of("kafka_topic", topic, "kafka_partition", 0), "offset", Map.of("kafka_offset", 1)))));
