@@ -183,6 +183,18 @@ class RestEndpointsIT {
 
         assertEquals(204, rest.put("/connectors/src-offsets/stop", Map.of()).status());
         Await.until(() -> "STOPPED".equals(rest.connectorState("src-offsets")), WAIT, "stopped");
+        // the connector's alterOffsets refuses what its task could not use: a 400 with the connector's own words
+        RestClient.Response notANumber = rest.patch("/connectors/src-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("filename", input.toString()), "offset", Map.of("position", "notanumber")))));
+        assertError(notANumber, 400);
+        assertEquals("Connector src-offsets refused these offsets: The value for the 'position' key in the offset is "
+                + "expected to be a Long value", notANumber.body().path("message").asText());
+        RestClient.Response nested = rest.patch("/connectors/src-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("filename", input.toString()), "offset", Map.of("position", List.of(1, 2))))));
+        assertError(nested, 400);
+        assertTrue(nested.body().path("message").asText().contains("'position' of the offset of partition"), nested.raw());
+        assertEquals(6, rest.get("/connectors/src-offsets/offsets").body().path("offsets").get(0)
+                .path("offset").path("position").asLong(), "a refused change writes nothing");
         RestClient.Response altered = rest.patch("/connectors/src-offsets/offsets", alter);
         assertEquals(200, altered.status(), altered.raw());
         assertEquals("The offsets for this connector have been altered successfully",
