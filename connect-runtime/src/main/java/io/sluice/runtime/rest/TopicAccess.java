@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.internals.Topic;
 
 /**
@@ -32,8 +33,16 @@ final class TopicAccess {
         this.herder = herder;
     }
 
-    /** Refuses, with a 403 saying which key decides, a topic that may not be touched over REST. */
+    /**
+     * Refuses a name Kafka would refuse (400: the broker's "invalid topic" would otherwise come back as a server
+     * error), then, with a 403 saying which key decides, a topic that may not be touched over REST.
+     */
     void check(String topic) {
+        try {
+            Topic.validate(topic);
+        } catch (InvalidTopicException e) {
+            throw HerderException.badRequest("Not a valid topic name: " + e.getMessage());
+        }
         if (internal(internalTopics(), topic)) {
             String what = Topic.isInternal(topic) ? "one of Kafka's internal topics"
                     : "an internal topic of this Connect cluster (connector configs with their secrets, offsets or statuses)";

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -170,6 +171,9 @@ public final class TopicRecords implements AutoCloseable {
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new HerderException(404, "Topic " + topic + " not found");
+            }
+            if (e.getCause() instanceof InvalidTopicException) {
+                throw HerderException.badRequest("Not a valid topic name: " + topic + " (" + rootMessage(e) + ")");
             }
             throw new HerderException(500, "Could not describe topic " + topic + ": " + rootMessage(e));
         } catch (TimeoutException e) {
