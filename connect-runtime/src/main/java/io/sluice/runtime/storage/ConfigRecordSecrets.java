@@ -23,7 +23,8 @@ public final class ConfigRecordSecrets {
     }
 
     /**
-     * The value with the secrets of each config in it replaced as {@code maskConfig} replaces them and a session key
+     * The value with the secrets of each config in it (whole values, or secrets inside values such as a URL's
+     * password) replaced as {@code maskConfig} replaces them and a session key
      * replaced by {@code mask}; the very same array when it holds no config or session key (or is not JSON).
      *
      * @param maskConfig a copy of a config with its secret values masked (the rules of SecretKeys)
@@ -41,9 +42,9 @@ public final class ConfigRecordSecrets {
         if (!(root instanceof ObjectNode object)) {
             return value;
         }
-        boolean changed = maskProperties(object, maskConfig, mask);
+        boolean changed = maskProperties(object, maskConfig);
         if (object.get(PAYLOAD) instanceof ObjectNode payload) {
-            changed |= maskProperties(payload, maskConfig, mask);
+            changed |= maskProperties(payload, maskConfig);
         }
         if (object.path(ConfigRecordFormat.SESSION_KEY_KEY).isTextual()
                 && object.path(ConfigRecordFormat.SESSION_KEY_ALGORITHM).isTextual()) {
@@ -60,7 +61,7 @@ public final class ConfigRecordSecrets {
         }
     }
 
-    private static boolean maskProperties(ObjectNode holder, UnaryOperator<Map<String, String>> maskConfig, String mask) {
+    private static boolean maskProperties(ObjectNode holder, UnaryOperator<Map<String, String>> maskConfig) {
         if (!(holder.get(ConfigRecordFormat.PROPERTIES) instanceof ObjectNode properties)) {
             return false;
         }
@@ -74,8 +75,9 @@ public final class ConfigRecordSecrets {
         });
         boolean changed = false;
         for (Map.Entry<String, String> e : maskConfig.apply(config).entrySet()) {
-            if (mask.equals(e.getValue()) && !mask.equals(config.get(e.getKey()))) {
-                properties.put(e.getKey(), mask);
+            // a whole value masked, or only the secret inside it (a JDBC URL's password parameter)
+            if (e.getValue() != null && !e.getValue().equals(config.get(e.getKey()))) {
+                properties.put(e.getKey(), e.getValue());
                 changed = true;
             }
         }

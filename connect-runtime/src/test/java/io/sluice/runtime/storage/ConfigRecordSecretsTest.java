@@ -40,6 +40,19 @@ class ConfigRecordSecretsTest {
     }
 
     @Test
+    void aPasswordInsideAStoredUrlIsMaskedInPlace() throws Exception {
+        byte[] written = ConfigRecordFormat.properties(Map.of("connector.class", "JdbcSource",
+                "connection.url", "jdbc:postgresql://db/app?user=app&password=hunter2",
+                "s3.endpoint", "http://key:hunter3@s3.local/"));
+        String shown = new String(ConfigRecordSecrets.masked(written, BY_NAME::mask, SecretKeys.MASK),
+                StandardCharsets.UTF_8);
+        JsonNode properties = JSON.readTree(shown).path("properties");
+        assertEquals("jdbc:postgresql://db/app?user=app&password=[hidden]", properties.path("connection.url").asText());
+        assertEquals("http://key:[hidden]@s3.local/", properties.path("s3.endpoint").asText());
+        assertFalse(shown.contains("hunter"), shown);
+    }
+
+    @Test
     void anOldWorkersSchemaEnvelopeAndNonStringValuesAreMaskedToo() throws Exception {
         JsonNode enveloped = maskedJson("{\"schema\": {\"type\": \"struct\"}, \"payload\": {\"properties\": "
                 + "{\"db.password\": \"hunter2\", \"name\": \"x\"}}}");
