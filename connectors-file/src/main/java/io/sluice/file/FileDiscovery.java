@@ -75,6 +75,14 @@ final class FileDiscovery {
         return single != null;
     }
 
+    /** Whether the inputs name this absolute, normalized path (whichever task's share it is in). */
+    boolean reads(Path path) {
+        if (single != null) {
+            return single.equals(path);
+        }
+        return matches(path) && (globMatcher != null || base.equals(path.getParent()));
+    }
+
     /** The existing files of this task, sorted by path. */
     List<Path> find() throws IOException {
         if (single != null) {

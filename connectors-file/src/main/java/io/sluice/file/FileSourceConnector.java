@@ -97,6 +97,18 @@ public final class FileSourceConnector extends SourceConnector {
         }
     }
 
+    /**
+     * Refuses offsets a task could not use (a partition other than {"path": ...} of a file this connector reads, an
+     * offset without a non-negative whole "position", keys it does not know), with a message saying which; null
+     * offsets (resets) are allowed for any partition. The offsets live only in Kafka, so they are wholly altered.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        FileDiscovery inputs = new FileDiscovery(new FileSourceConfig(connectorConfig), 0, 1);
+        offsets.forEach((partition, offset) -> FileSourceOffsets.checkAltered(partition, offset, inputs));
+        return true;
+    }
+
     @Override
     public ExactlyOnceSupport exactlyOnceSupport(Map<String, String> connectorConfig) {
         return ExactlyOnceSupport.SUPPORTED;

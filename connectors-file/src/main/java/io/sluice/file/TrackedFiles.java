@@ -189,15 +189,15 @@ final class TrackedFiles {
         for (Path path : paths) {
             partitions.add(partitionOf(path));
         }
-        Map<Map<String, Object>, Map<String, Object>> stored = offsets.offsets(partitions);
-        if (stored == null) {
-            stored = Map.of();
-        }
+        Map<Map<String, Object>, Map<String, Object>> found = offsets.offsets(partitions);
+        List<FileSourceOffsets.Stored> stored = new ArrayList<>(paths.size());
         Map<String, long[]> byFileKey = new HashMap<>();
-        for (Map<String, Object> offset : stored.values()) {
+        for (Map<String, Object> partition : partitions) {
+            FileSourceOffsets.Stored offset = found == null ? null : readable(partition, found.get(partition));
+            stored.add(offset);
             if (offset != null) {
-                FileHistory.forEach((String) offset.get(FileSourceTask.HISTORY), (k, p, l) -> remember(byFileKey, k, p, l));
-                remember(byFileKey, (String) offset.get(FileSourceTask.FILE_KEY), position(offset), line(offset));
+                FileHistory.forEach(offset.history(), (k, p, l) -> remember(byFileKey, k, p, l));
+                remember(byFileKey, offset.fileKey(), offset.position(), offset.line());
             }
         }
         for (int i = 0; i < paths.size(); i++) {
@@ -210,17 +210,15 @@ final class TrackedFiles {
             } catch (NoSuchFileException e) {
                 continue;
             }
-            Map<String, Object> offset = stored.get(partitions.get(i));
+            FileSourceOffsets.Stored offset = stored.get(i);
             String history = pathHistories.remove(path);
             if (history == null) {
-                history = offset == null ? "" : key.equals(offset.get(FileSourceTask.FILE_KEY))
-                        ? (String) offset.getOrDefault(FileSourceTask.HISTORY, "")
-                        : FileHistory.append((String) offset.getOrDefault(FileSourceTask.HISTORY, ""),
-                                String.valueOf(offset.get(FileSourceTask.FILE_KEY)), position(offset), line(offset));
+                history = offset == null ? "" : offset.isOf(key) ? offset.history()
+                        : FileHistory.append(offset.history(), offset.fileKey(), offset.position(), offset.line());
             }
             long[] at = null;
-            if (offset != null && key.equals(offset.get(FileSourceTask.FILE_KEY))) {
-                at = new long[] {position(offset), line(offset)};
+            if (offset != null && offset.isOf(key)) {
+                at = new long[] {offset.position(), offset.line()};
             } else if (!key.isEmpty()) {
                 at = byFileKey.get(key);
             }
@@ -245,12 +243,22 @@ final class TrackedFiles {
         }
     }
 
-    private static long position(Map<String, Object> offset) {
-        return ((Number) offset.get(FileSourceTask.POSITION)).longValue();
-    }
-
-    private static long line(Map<String, Object> offset) {
-        return ((Number) offset.getOrDefault(FileSourceTask.LINE, 0L)).longValue();
+    /**
+     * The stored offset of a partition, or null; an offset the task cannot use (stored by an older version, or
+     * written by hand) fails the task saying which and how to mend it, rather than being skipped (the file would be
+     * read again from its start) or failing on a cast.
+     */
+    private FileSourceOffsets.Stored readable(Map<String, Object> partition, Map<String, Object> offset) {
+        if (offset == null) {
+            return null;
+        }
+        try {
+            return FileSourceOffsets.read(partition, offset);
+        } catch (IllegalArgumentException e) {
+            throw new ConnectException("The stored offset " + offset + " of partition " + partition + " cannot be used: "
+                    + e.getMessage() + ". Stop the connector, then alter (PATCH) or reset (DELETE) its offsets at "
+                    + "/connectors/" + config.originalsStrings().getOrDefault("name", "{name}") + "/offsets");
+        }
     }
 
     private LineParser parserFor(Path path, long position) throws IOException {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,45 @@ class FileSourceConnectorTest {
         bytes.put("format", "csv");
         assertTrue(errorsOf(bytes, "encoding.errors").get(0).contains("format=text"));
         assertEquals(1, errorsOf(Map.of("topic", "t", "file", "a", "encoding.errors", "ignore"), "encoding.errors").size());
+    }
+
+    /** The connector's refusal of one partition and offset, as the worker's PATCH /offsets hands them over. */
+    private static String refusal(Map<String, String> config, Map<String, ?> partition, Map<String, ?> offset) {
+        Map<Map<String, ?>, Map<String, ?>> offsets = new java.util.HashMap<>();
+        offsets.put(partition, offset);
+        return assertThrows(ConnectException.class, () -> new FileSourceConnector().alterOffsets(config, offsets))
+                .getMessage();
+    }
+
+    @Test
+    void alteredOffsetsATaskCouldNotUseAreRefusedSayingWhatIsWrongAndResetsAreAllowed() {
+        Map<String, String> config = Map.of("topic", "t", "file", "/tmp/try1/h1.txt");
+        Map<String, String> partition = Map.of("path", "/tmp/try1/h1.txt");
+        assertEquals("The value for the 'position' key in the offset is expected to be a Long value (a byte position), "
+                + "not \"notanumber\"", refusal(config, partition, Map.of("position", "notanumber")));
+        assertTrue(refusal(config, partition, Map.of("pos", 0L)).startsWith(
+                "Offset objects should either be null or contain the key 'position'"));
+        assertEquals("The value for the 'position' key in the offset should be a non-negative value, not -10",
+                refusal(config, partition, Map.of("position", -10L)));
+        assertTrue(refusal(config, partition, Map.of("position", 2.5)).endsWith("not 2.5"));
+        assertTrue(refusal(config, partition, Map.of("position", 5L, "positon", 6L)).contains("'positon' is none of them"));
+        assertTrue(refusal(config, Map.of("filename", "/tmp/try1/h1.txt"), Map.of("position", 0L))
+                .contains("'filename' is the key of Apache's FileStreamSource"));
+        assertTrue(refusal(config, Map.of("path", "h1.txt"), Map.of("position", 0L)).contains("not a file this connector reads"));
+        assertTrue(refusal(config, Map.of("path", "/tmp/try1/other.txt"), Map.of("position", 0L))
+                .contains("not a file this connector reads"));
+
+        Map<Map<String, ?>, Map<String, ?>> fine = new java.util.HashMap<>();
+        fine.put(partition, Map.of("position", 5L, "line", 1L, "file.key", "(dev=1,ino=2)"));
+        fine.put(Map.of("filename", "/old/apache-era.txt"), null); // a reset may clean up any leftover
+        assertTrue(new FileSourceConnector().alterOffsets(config, fine), "the offsets live only in Kafka");
+        Map<String, String> glob = Map.of("topic", "t", "file", "/var/log/app.log*");
+        assertTrue(new FileSourceConnector().alterOffsets(glob,
+                Map.of(Map.of("path", "/var/log/app.log.1"), Map.of("position", 0L))));
+        Map<String, String> directory = Map.of("topic", "t", "input.path", "/in", "input.file.pattern", ".*\\.csv");
+        assertTrue(refusal(directory, Map.of("path", "/in/sub/a.csv"), Map.of("position", 0L)).contains("not a file"));
+        assertTrue(new FileSourceConnector().alterOffsets(directory, Map.of(Map.of("path", "/in/a.csv"),
+                Map.of("position", 0L))));
     }
 
     @Test

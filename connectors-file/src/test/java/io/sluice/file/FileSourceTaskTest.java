@@ -125,6 +125,33 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void aPositionSetWithoutAFileKeyIsWhereTheFileAtThatPathIsReadFrom() throws Exception {
+        Path file = Files.writeString(dir.resolve("a.txt"), "one\ntwo\nthree\n");
+        offsets.put(Map.of("path", file.toString()), Map.of("position", 4L)); // as PATCH /connectors/x/offsets sets it
+        start(Map.of("file", file.toString()));
+        assertEquals(List.of("two", "three"), values(pollFor(2)));
+    }
+
+    @Test
+    void aStoredOffsetOfTheWrongShapeFailsTheTaskNamingThePartitionAndTheValueNotWithACastOrANullPointer()
+            throws Exception {
+        Path file = Files.writeString(dir.resolve("a.txt"), "one\n");
+        Map<String, Object> partition = Map.of("path", file.toString());
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("position", "notanumber"), Map.of("pos", 0L),
+                Map.of("position", -10L), Map.of("position", 2.5), Map.of("position", 3L, "line", "x"),
+                Map.of("position", 3L, "file.key", 7L))) {
+            offsets.put(partition, bad);
+            start(Map.of("file", file.toString(), "name", "lines"));
+            ConnectException e = assertThrows(ConnectException.class, () -> task.poll(), bad.toString());
+            assertTrue(e.getMessage().startsWith("The stored offset " + bad + " of partition " + partition
+                    + " cannot be used: "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("alter (PATCH) or reset (DELETE) its offsets at /connectors/lines/offsets"),
+                    e.getMessage());
+            task.stop();
+        }
+    }
+
+    @Test
     void truncatedFileIsReadAgainAndReplacedFileFromItsStart() throws Exception {
         Path file = Files.writeString(dir.resolve("app.log"), "a1\na2\na3\n");
         start(Map.of("file", file.toString()));

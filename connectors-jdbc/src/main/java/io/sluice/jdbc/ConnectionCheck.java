@@ -110,8 +110,28 @@ public final class ConnectionCheck {
         return new ConnectException("Cannot use the database: " + DatabaseFailure.reason(e), e);
     }
 
+    /**
+     * A failed connection as a validation error: on the key it is blamed on, in the database's words. A refused
+     * password is also what PostgreSQL (with scram or md5) and MySQL answer for a user that does not exist, on
+     * purpose, so that a client cannot probe for users: the message says so rather than pretending to know which.
+     */
+    public static ConfigProblem problem(SQLException failure, AbstractConfig config) {
+        String key = keyFor(failure, config);
+        String message = "Cannot connect to the database: " + DatabaseFailure.reason(failure);
+        if (key.equals(ConnectionKeys.PASSWORD) && refusedPassword(failure)) {
+            message += " (the database answers so both for an incorrect password and for a user that does not exist: "
+                    + "check " + ConnectionKeys.USER + " too)";
+        }
+        return new ConfigProblem(key, message);
+    }
+
+    private static boolean refusedPassword(SQLException failure) {
+        String state = innermostState(failure);
+        return "28P01".equals(state) || innermostCode(failure) == 1045;
+    }
+
     /** The config key a failed connection is blamed on: the password, the user, or the URL (host, port, database). */
-    public static String keyFor(SQLException failure, AbstractConfig config) {
+    private static String keyFor(SQLException failure, AbstractConfig config) {
         String state = innermostState(failure);
         int code = innermostCode(failure);
         boolean hasPassword = config.getPassword(ConnectionKeys.PASSWORD) != null;

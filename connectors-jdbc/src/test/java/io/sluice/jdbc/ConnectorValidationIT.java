@@ -138,6 +138,22 @@ class ConnectorValidationIT {
     }
 
     @Test
+    void anUnknownUserOnAServerThatAsksForPasswordsIsToldAsTheDatabaseTellsIt() {
+        // the server asks this name for a password (scram-sha-256) and has no such role: it answers as for a wrong
+        // password, on purpose, so the error cannot honestly name only connection.user
+        db.passwordRole("validation_gone", "pw");
+        db.execute("DROP OWNED BY validation_gone", "DROP ROLE validation_gone");
+        for (Connector connector : List.of(new JdbcSinkConnector(), new JdbcSourceConnector())) {
+            Map<String, String> base = connector instanceof JdbcSinkConnector ? sink() : source();
+            Map<String, String> gone = new HashMap<>(base);
+            gone.put("connection.user", "validation_gone");
+            assertOnlyError(errors(connector, gone), "connection.password",
+                    "password authentication failed for user \"validation_gone\" (the database answers so both for an "
+                    + "incorrect password and for a user that does not exist: check connection.user too)");
+        }
+    }
+
+    @Test
     void sinkTablesThatAreMissingOrMayNotBeWrittenAreErrorsOnTheTableKey() {
         assertOnlyError(errors(new JdbcSinkConnector(), sink("topics", "nowhere")), "table.name.format",
                 "auto.create=true");

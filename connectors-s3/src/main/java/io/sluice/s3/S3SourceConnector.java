@@ -1,6 +1,7 @@
 package io.sluice.s3;
 
 import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.source.S3SourceOffsets;
 import io.sluice.s3.source.S3SourceTask;
 import io.sluice.s3.source.SourceUnit;
 import java.util.ArrayList;
@@ -143,6 +144,18 @@ public final class S3SourceConnector extends SourceConnector {
         }
         props = null;
         units = null;
+    }
+
+    /**
+     * Refuses offsets a task could not use (a unit this connector does not read, an object that is not the unit's,
+     * a position that is no non-negative whole number, keys it does not know), with a message saying which; null
+     * offsets (resets) are allowed for any partition. The offsets live only in Kafka, so they are wholly altered.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        S3SourceConfig config = new S3SourceConfig(connectorConfig);
+        offsets.forEach((partition, offset) -> S3SourceOffsets.checkAltered(config, partition, offset));
+        return true;
     }
 
     @Override

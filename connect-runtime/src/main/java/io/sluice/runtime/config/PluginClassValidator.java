@@ -1,6 +1,7 @@
 package io.sluice.runtime.config;
 
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.plugins.WrongPluginTypeException;
 import java.lang.reflect.Modifier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -43,6 +44,8 @@ public final class PluginClassValidator implements ConfigDef.Validator {
         }
         try {
             cls = plugins.pluginClass(value, base);
+        } catch (WrongPluginTypeException e) {
+            throw new ConfigException(name, value, e.getMessage());
         } catch (ConnectException e) {
             throw new ConfigException(name, value, "Class " + value + " could not be found.");
         }

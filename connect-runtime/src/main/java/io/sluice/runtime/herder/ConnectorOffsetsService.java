@@ -86,6 +86,8 @@ final class ConnectorOffsetsService {
             if (entry == null || entry.partition() == null) {
                 throw HerderException.badRequest("The partition for a source connector offset cannot be null or missing");
             }
+            requirePrimitiveValues("partition", entry.partition(), entry.partition());
+            requirePrimitiveValues("offset", entry.offset(), entry.partition());
             offsets.put(normalized(entry.partition()), normalized(entry.offset()));
         }
         boolean handled = sourceHook(name, config, offsets);
@@ -134,6 +136,23 @@ final class ConnectorOffsetsService {
             throw new ConnectException("Could not write the offsets of connector " + name + ": " + e.getMessage(), e);
         }
         log.info("Wrote {} source offset(s) of connector {}", offsets.size(), name);
+    }
+
+    /**
+     * Apache's rule for source partitions and offsets (OffsetUtils.validateFormat): flat maps of strings, numbers,
+     * booleans and nulls. A nested value would be stored, then handed to tasks that never wrote one.
+     */
+    private static void requirePrimitiveValues(String what, Map<String, Object> values, Map<String, Object> partition) {
+        if (values == null) {
+            return;
+        }
+        values.forEach((key, value) -> {
+            if (value instanceof Map<?, ?> || value instanceof List<?>) {
+                throw HerderException.badRequest("Source " + what + "s may hold only strings, numbers, booleans and "
+                        + "nulls, but '" + key + "' of the " + what + (what.equals("partition") ? " " : " of partition ")
+                        + partition + " holds " + value);
+            }
+        });
     }
 
     /**
@@ -268,10 +287,15 @@ final class ConnectorOffsetsService {
         } catch (UnsupportedOperationException e) {
             throw HerderException.badRequest("Connector " + name + " does not support altering its offsets: "
                     + e.getMessage());
+        } catch (ConnectException | IllegalArgumentException e) {
+            // the connector's way of refusing what the client sent: its message says what is wrong
+            log.info("Connector {} refused the offsets change: {}", name, e.getMessage());
+            throw HerderException.badRequest("Connector " + name + " refused these offsets: " + e.getMessage());
         } catch (RuntimeException e) {
-            log.warn("Connector {} refused the offsets change", name, e);
-            throw HerderException.badRequest("Failed to alter the offsets of connector " + name
-                    + " because its alterOffsets method threw an error: " + e.getMessage());
+            // a bug in the connector, not a refusal: its message would be a Java exception's, so the log keeps it
+            log.error("The alterOffsets method of connector {} failed", name, e);
+            throw new HerderException(500, "The alterOffsets method of connector " + name
+                    + " failed unexpectedly; the worker's log has the details");
         }
     }
 }

@@ -39,8 +39,12 @@ final class SinkOffsets {
                         + KAFKA_TOPIC + "' and '" + KAFKA_PARTITION + "'");
             }
             Long partitionNumber = integer(partition);
-            if (partitionNumber == null || partitionNumber < 0 || partitionNumber > Integer.MAX_VALUE) {
+            if (partitionNumber == null) {
                 throw HerderException.badRequest("Partition values for sink connectors need to be integers");
+            }
+            if (partitionNumber < 0 || partitionNumber > Integer.MAX_VALUE) {
+                throw HerderException.badRequest("Partition values for sink connectors must be from 0 to "
+                        + Integer.MAX_VALUE + ", not " + partitionNumber + " (topic " + topicName + ")");
             }
             TopicPartition tp = new TopicPartition(topicName, partitionNumber.intValue());
             if (entry.offset() == null) {
@@ -52,8 +56,12 @@ final class SinkOffsets {
                         + KAFKA_OFFSET + "'");
             }
             Long position = integer(entry.offset().get(KAFKA_OFFSET));
-            if (position == null || position < 0) {
+            if (position == null) {
                 throw HerderException.badRequest("Offset values for sink connectors need to be integers");
+            }
+            if (position < 0) {
+                throw HerderException.badRequest("Offset values for sink connectors must not be negative: "
+                        + KAFKA_OFFSET + " is " + position + " for " + tp + " (a null offset resets the partition instead)");
             }
             parsed.put(tp, position);
         }

@@ -127,22 +127,29 @@ public final class Plugins implements AutoCloseable {
      * Connector/Converter/Transformation suffix) to a plugin class of the given base type. When several
      * plugins hold the class, the newest version wins.
      *
-     * @throws ConnectException naming the class when no such plugin exists
+     * @throws ConnectException naming the class when no such plugin exists ({@link WrongPluginTypeException} when
+     *                          the name is a class of another kind)
      */
     public <T> Class<? extends T> pluginClass(String nameOrAlias, Class<T> base) {
         PluginRegistry.Entry entry = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), base);
         if (entry != null) {
             return entry.pluginClass().asSubclass(base);
         }
+        Class<?> found = null;
         try {
             // The runtime's class path is not scanned beyond the built-ins; a plugin class on it still resolves.
             String name = String.valueOf(nameOrAlias).trim();
-            Class<?> cls = Class.forName(APACHE_ALIASES.getOrDefault(name, name), false, runtimeLoader);
-            if (base.isAssignableFrom(cls)) {
-                return cls.asSubclass(base);
+            found = Class.forName(APACHE_ALIASES.getOrDefault(name, name), false, runtimeLoader);
+            if (base.isAssignableFrom(found)) {
+                return found.asSubclass(base);
             }
         } catch (ClassNotFoundException | LinkageError e) {
             log.debug("{} is not on the runtime class path: {}", nameOrAlias, e.toString());
+        }
+        PluginRegistry.Entry otherKind = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), Object.class);
+        if (otherKind != null || found != null) {
+            // a class that exists but is of another kind: "not found" would send the user looking for a missing jar
+            throw new WrongPluginTypeException(otherKind != null ? otherKind.pluginClass() : found, base);
         }
         // Apache's message lists every class it has; this one points to the listing instead, so an answer to a
         // mistyped name never dumps the worker's class names

@@ -35,9 +35,12 @@ public final class ObservabilityConfig extends AbstractConfig {
             .define(PEEK_ALLOW, Type.LIST, List.of(".*"), new Patterns(), Importance.MEDIUM,
                     "Topics that may be read (and, with rest.topics.produce.enable, written) over REST: Java regular "
                             + "expressions matched against the whole topic name. This worker's config, offsets and status "
-                            + "topics, every connector's offsets.storage.topic and Kafka's own internal topics hold "
-                            + "connector configs with their secrets and offsets: they are refused (403) unless an entry "
-                            + "of this list is exactly their name.")
+                            + "topics, every connector's offsets.storage.topic, topics named like any Connect cluster's "
+                            + "(*-configs, *-offsets, *-status, *_statuses, with '-', '_' or '.' before the word; "
+                            + "MirrorMaker 2's mm2-*.internal) and Kafka's own (__*) hold connector configs with their "
+                            + "secrets, offsets or statuses: they are refused (403) unless an entry of this list is "
+                            + "exactly their name. Whatever topic is read, a connector config in it is shown with its "
+                            + "secrets masked.")
             .define(PEEK_DENY, Type.LIST, List.of(), new Patterns(), Importance.MEDIUM,
                     "Topics refused over REST even when rest.topics.peek.allow lets them through (Java regular "
                             + "expressions matched against the whole name), e.g. another Connect cluster's internal "

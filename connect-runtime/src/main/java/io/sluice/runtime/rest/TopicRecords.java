@@ -6,13 +6,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.worker.RecordDecoder;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,15 +35,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.connect.data.SchemaAndValue;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.json.JsonConverterConfig;
-import org.apache.kafka.connect.storage.ConverterType;
 
 /**
  * Reads and writes topic records for the REST API and the console: the last N records or an
@@ -61,6 +55,7 @@ public final class TopicRecords implements AutoCloseable {
     private final String bootstrap;
     private final Plugins plugins;
     private final ConfigProviders providers;
+    private final SecretKeys secrets;
     private final ObservabilityConfig config;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
@@ -71,6 +66,7 @@ public final class TopicRecords implements AutoCloseable {
         this.bootstrap = bootstrapServers;
         this.plugins = plugins;
         this.providers = providers;
+        this.secrets = new SecretKeys(plugins);
         this.config = new ObservabilityConfig(worker.originals());
     }
 
@@ -140,14 +136,14 @@ public final class TopicRecords implements AutoCloseable {
                 consumer.seek(tp, from);
                 long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
                 long next = from;
-                JsonConverter json = decoder == null ? null : displayConverter();
+                PeekedRecords rendering = new PeekedRecords(format, decoder, secrets);
                 while (next < until && System.currentTimeMillis() < deadline) {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(tp)) {
                         if (r.offset() >= until) {
                             next = until;
                             break;
                         }
-                        records.add(record(r, format, decoder, json));
+                        records.add(rendering.render(r));
                         next = r.offset() + 1;
                     }
                     if (consumer.position(tp) >= until) {
@@ -171,88 +167,12 @@ public final class TopicRecords implements AutoCloseable {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 throw new HerderException(404, "Topic " + topic + " not found");
             }
+            if (e.getCause() instanceof InvalidTopicException) {
+                throw HerderException.badRequest("Not a valid topic name: " + topic + " (" + rootMessage(e) + ")");
+            }
             throw new HerderException(500, "Could not describe topic " + topic + ": " + rootMessage(e));
         } catch (TimeoutException e) {
             throw new HerderException(500, "Could not describe topic " + topic + ": timed out");
-        }
-    }
-
-    private ObjectNode record(ConsumerRecord<byte[], byte[]> r, String format, RecordDecoder decoder, JsonConverter json) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("offset", r.offset());
-        node.put("timestamp", r.timestamp());
-        node.put("timestamp_type", r.timestampType().name);
-        if (decoder == null) {
-            raw(node, "key", r.key(), format);
-            raw(node, "value", r.value(), format);
-        } else {
-            decoded(node, "key", r.key(), () -> decoder.key(r.topic(), r.headers(), r.key()), json, r.topic());
-            decoded(node, "value", r.value(), () -> decoder.value(r.topic(), r.headers(), r.value()), json, r.topic());
-        }
-        if (r.headers().toArray().length > 0) {
-            ArrayNode headers = node.putArray("headers");
-            for (Header h : r.headers()) {
-                ObjectNode header = headers.addObject().put("key", h.key());
-                raw(header, "value", h.value(), decoder == null ? format : "auto");
-            }
-        }
-        return node;
-    }
-
-    private static void raw(ObjectNode node, String field, byte[] bytes, String format) {
-        if (bytes == null) {
-            node.putNull(field);
-            return;
-        }
-        String utf8 = "base64".equals(format) ? null : utf8(bytes);
-        if (utf8 == null && "utf8".equals(format)) {
-            utf8 = new String(bytes, StandardCharsets.UTF_8);
-        }
-        if (utf8 != null) {
-            node.put(field, utf8);
-        } else {
-            node.put(field, Base64.getEncoder().encodeToString(bytes));
-            node.put(field + "_encoding", "base64");
-        }
-    }
-
-    private static void decoded(ObjectNode node, String field, byte[] bytes,
-                                java.util.function.Supplier<SchemaAndValue> decode, JsonConverter json, String topic) {
-        if (bytes == null) {
-            node.putNull(field);
-            return;
-        }
-        try {
-            SchemaAndValue data = decode.get();
-            byte[] rendered = json.fromConnectData(topic, data.schema(), data.value());
-            node.set(field, rendered == null ? JsonNodeFactory.instance.nullNode() : MAPPER.readTree(rendered));
-            if (data.schema() != null) {
-                node.put(field + "_schema", data.schema().name() != null ? data.schema().name()
-                        : data.schema().type().getName());
-            }
-        } catch (Exception e) {
-            raw(node, field, bytes, "auto");
-            node.put(field + "_error", rootMessage(e));
-        }
-    }
-
-    /** Connect data as plain JSON, for display. */
-    private static JsonConverter displayConverter() {
-        JsonConverter json = new JsonConverter();
-        json.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false",
-                JsonConverterConfig.TYPE_CONFIG, ConverterType.VALUE.getName(),
-                JsonConverterConfig.DECIMAL_FORMAT_CONFIG, "NUMERIC"));
-        return json;
-    }
-
-    private static String utf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 
@@ -385,7 +305,7 @@ public final class TopicRecords implements AutoCloseable {
         return producer;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable t = e;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -23,6 +23,11 @@ final class ConfigRecordFormat {
     static final String COMMIT_PREFIX = "commit-";
     static final String RESTART_PREFIX = "restart-connector-";
     static final String SESSION_KEY = "session-key";
+    /** The field of connector and task config values holding the config. */
+    static final String PROPERTIES = "properties";
+    /** The fields of the session key value: the key itself (base64), its algorithm. */
+    static final String SESSION_KEY_KEY = "key";
+    static final String SESSION_KEY_ALGORITHM = "algorithm";
     static final String TASK_COUNT_PREFIX = "tasks-fencing-";
     static final String LOGGER_PREFIX = "logger-cluster-";
 
@@ -43,7 +48,7 @@ final class ConfigRecordFormat {
 
     static byte[] properties(Map<String, String> config) {
         ObjectNode node = JSON.createObjectNode();
-        node.set("properties", JSON.valueToTree(config));
+        node.set(PROPERTIES, JSON.valueToTree(config));
         return write(node);
     }
 
@@ -78,19 +83,19 @@ final class ConfigRecordFormat {
     /** Apache's session key value: {"key": base64, "algorithm": ..., "creation-timestamp": ms}. */
     static byte[] sessionKey(SessionKey key) {
         ObjectNode node = JSON.createObjectNode();
-        node.put("key", java.util.Base64.getEncoder().encodeToString(key.key()));
-        node.put("algorithm", key.algorithm());
+        node.put(SESSION_KEY_KEY, java.util.Base64.getEncoder().encodeToString(key.key()));
+        node.put(SESSION_KEY_ALGORITHM, key.algorithm());
         node.put("creation-timestamp", key.creationTimestamp());
         return write(node);
     }
 
     static SessionKey parseSessionKey(byte[] value) {
         JsonNode node = read(value);
-        if (!node.hasNonNull("key") || !node.hasNonNull("algorithm")) {
+        if (!node.hasNonNull(SESSION_KEY_KEY) || !node.hasNonNull(SESSION_KEY_ALGORITHM)) {
             throw new IllegalArgumentException("Session key record needs \"key\" and \"algorithm\"");
         }
-        return new SessionKey(java.util.Base64.getDecoder().decode(node.get("key").asText()),
-                node.get("algorithm").asText(), node.path("creation-timestamp").asLong());
+        return new SessionKey(java.util.Base64.getDecoder().decode(node.get(SESSION_KEY_KEY).asText()),
+                node.get(SESSION_KEY_ALGORITHM).asText(), node.path("creation-timestamp").asLong());
     }
 
     /** Apache's task count record, written by its leader after fencing a connector's zombie tasks. */
@@ -124,7 +129,7 @@ final class ConfigRecordFormat {
     }
 
     static Map<String, String> parseProperties(byte[] value) {
-        JsonNode properties = read(value).get("properties");
+        JsonNode properties = read(value).get(PROPERTIES);
         if (properties == null || !properties.isObject()) {
             throw new IllegalArgumentException("Config record has no \"properties\" object");
         }

@@ -178,8 +178,7 @@ public final class TransformationChain<R extends ConnectRecord<R>> implements Au
         try {
             plugins.pluginClass(name, base);
         } catch (ConnectException e) {
-            throw new ConfigException(key, name, "Class " + name + " could not be found or is not a "
-                    + base.getSimpleName() + ": " + e.getMessage());
+            throw new ConfigException(key, name, e.getMessage());
         }
     }
 

@@ -111,6 +111,15 @@ class ConfigProvidersTest {
     }
 
     @Test
+    void aProviderClassThatIsNotAConfigProviderIsReportedAsSuchNotAsMissing() {
+        ConnectException e = assertThrows(ConnectException.class,
+                () -> new ConfigProviders(Map.of("config.providers", "p",
+                        "config.providers.p.class", "java.lang.String"), plugins));
+        assertTrue(e.getMessage().endsWith("Class java.lang.String does not implement the ConfigProvider interface"),
+                e.getMessage());
+    }
+
+    @Test
     void providersFromAWorkerConfigObject() throws Exception {
         Path secrets = Files.writeString(dir.resolve("w.properties"), "k=v\n");
         try (ConfigProviders providers = new ConfigProviders(new WorkerConfig(worker()), plugins)) {

@@ -235,6 +235,28 @@ class ConnectorConfigValidatorTest {
     }
 
     @Test
+    void aClassOfAnotherKindIsReportedAsNotImplementingThePluginInterfaceNotAsMissing() {
+        ConfigInfos infos = validator.validate(sink("transforms", "x,y", "transforms.x.type", "java.lang.String",
+                "transforms.y.type", "org.apache.kafka.connect.json.JsonConverter", "predicates", "p", "predicates.p.type", "java.lang.String",
+                "key.converter", "java.lang.String", "header.converter", "org.apache.kafka.connect.transforms.Filter"));
+        assertEquals(List.of("Invalid value java.lang.String for configuration transforms.x.type: "
+                + "Class java.lang.String does not implement the Transformation interface"), errors(infos, "transforms.x.type"));
+        assertTrue(errors(infos, "transforms.y.type").get(0).endsWith(
+                "Class org.apache.kafka.connect.json.JsonConverter does not implement the Transformation interface"),
+                errors(infos, "transforms.y.type").toString());
+        assertTrue(errors(infos, "predicates.p.type").get(0).endsWith(
+                "Class java.lang.String does not implement the Predicate interface"), errors(infos, "predicates.p.type").toString());
+        assertTrue(errors(infos, "key.converter").get(0).endsWith(
+                "Class java.lang.String does not implement the Converter interface"), errors(infos, "key.converter").toString());
+        assertTrue(errors(infos, "header.converter").get(0).endsWith("Class org.apache.kafka.connect.transforms.Filter "
+                + "does not implement the HeaderConverter interface"), errors(infos, "header.converter").toString());
+
+        ConfigInfos notAConnector = validator.validate(sink("connector.class", "org.apache.kafka.connect.json.JsonConverter"));
+        assertEquals(List.of("Class org.apache.kafka.connect.json.JsonConverter is not a connector: a connector class "
+                + "extends SourceConnector or SinkConnector"), errors(notAConnector, "connector.class"));
+    }
+
+    @Test
     void sourceTopicCreationKeysFollowTheDefaultGroup() {
         Map<String, String> config = new HashMap<>(Map.of("name", "src", "connector.class", TestSourceConnector.class.getName(),
                 "topic.creation.default.partitions", "3", "topic.creation.groups", "compacted",

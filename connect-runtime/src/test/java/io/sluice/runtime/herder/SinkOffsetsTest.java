@@ -47,6 +47,16 @@ class SinkOffsetsTest {
     }
 
     @Test
+    void aNegativeOffsetOrPartitionIsRefusedAsNegativeNotAsANonInteger() {
+        String offset = refusal(entry(Map.of("kafka_topic", "t", "kafka_partition", 0), Map.of("kafka_offset", -5)));
+        assertEquals("Offset values for sink connectors must not be negative: kafka_offset is -5 for t-0 "
+                + "(a null offset resets the partition instead)", offset);
+        String partition = refusal(entry(Map.of("kafka_topic", "t", "kafka_partition", -1), Map.of("kafka_offset", 5)));
+        assertTrue(partition.contains("must be from 0 to 2147483647, not -1"), partition);
+        assertTrue(!offset.contains("need to be integers") && !partition.contains("need to be integers"));
+    }
+
+    @Test
     void sourceOffsetsAreNormalizedToTheTypesTheStoreReadsBack() {
         assertEquals(Map.of("position", 7L, "nested", Map.of("f", 1.5d)),
                 ConnectorOffsetsService.normalized(Map.of("position", 7, "nested", Map.of("f", 1.5f))));

@@ -183,6 +183,18 @@ class RestEndpointsIT {
 
         assertEquals(204, rest.put("/connectors/src-offsets/stop", Map.of()).status());
         Await.until(() -> "STOPPED".equals(rest.connectorState("src-offsets")), WAIT, "stopped");
+        // the connector's alterOffsets refuses what its task could not use: a 400 with the connector's own words
+        RestClient.Response notANumber = rest.patch("/connectors/src-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("filename", input.toString()), "offset", Map.of("position", "notanumber")))));
+        assertError(notANumber, 400);
+        assertEquals("Connector src-offsets refused these offsets: The value for the 'position' key in the offset is "
+                + "expected to be a Long value", notANumber.body().path("message").asText());
+        RestClient.Response nested = rest.patch("/connectors/src-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("filename", input.toString()), "offset", Map.of("position", List.of(1, 2))))));
+        assertError(nested, 400);
+        assertTrue(nested.body().path("message").asText().contains("'position' of the offset of partition"), nested.raw());
+        assertEquals(6, rest.get("/connectors/src-offsets/offsets").body().path("offsets").get(0)
+                .path("offset").path("position").asLong(), "a refused change writes nothing");
         RestClient.Response altered = rest.patch("/connectors/src-offsets/offsets", alter);
         assertEquals(200, altered.status(), altered.raw());
         assertEquals("The offsets for this connector have been altered successfully",
@@ -218,6 +230,11 @@ class RestEndpointsIT {
                 "{\"offsets\": [{\"partition\": {}, \"offset\": null}]}", "Content-Type", "application/json");
         assertError(bad, 400);
         assertTrue(bad.body().path("message").asText().contains("kafka_topic"), bad.raw());
+        RestClient.Response negative = rest.patch("/connectors/sink-offsets/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("kafka_topic", topic, "kafka_partition", 0), "offset", Map.of("kafka_offset", -5)))));
+        assertError(negative, 400);
+        assertTrue(negative.body().path("message").asText().contains("must not be negative: kafka_offset is -5"),
+                negative.raw());
 
         RestClient.Response altered = rest.patch("/connectors/sink-offsets/offsets", Map.of("offsets", List.of(Map.of(
                 "partition", Map.of("kafka_topic", topic, "kafka_partition", 0), "offset", Map.of("kafka_offset", 1)))));

@@ -44,6 +44,9 @@ class RestFuzzIT {
     /** Connector names that exist nowhere, for every endpoint that takes one. */
     private static final List<String> HOSTILE_NAMES = List.of("no-such", "%2e%2e", "a%2Fb", "%00", "%C3%A9t%C3%A9",
             "name%20with%20spaces", "x".repeat(300), "%3Cscript%3E", "..%5C..", "%7B%7D", "-1", "null", "%25");
+    /** Topic names Kafka refuses or that exist nowhere, for peek and produce with a partition that could exist. */
+    private static final List<String> HOSTILE_TOPICS = List.of("a:b", "a*b", "%20", "..", ".", "a%2Fb", "%00",
+            "connect-cluster-configs%20", "t".repeat(300), "%C3%A9t%C3%A9", "a%20b", "%7B%7D", "a%22b", "no-such-topic");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -63,6 +66,7 @@ class RestFuzzIT {
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
                 "group.id", KafkaTestBroker.uniqueTopic("fuzz-cluster"),
                 "listeners", "http://127.0.0.1:0",
+                "rest.topics.produce.enable", "true",
                 "plugin.path", pluginPath.toString()));
         rest = new RestClient(worker.restUrl());
         assertEquals(201, rest.createConnector("existing", Map.of("connector.class", "FileStreamSink",
@@ -120,6 +124,11 @@ class RestFuzzIT {
             }
         }
         everyEndpoint(random);
+        for (String topic : HOSTILE_TOPICS) {
+            send("GET", "/topics/" + topic + "/partitions/0/records?count=1", null);
+            send("POST", "/topics/" + topic + "/records", "{\"records\": [{\"value\": \"v\"}]}",
+                    "Content-Type", "application/json");
+        }
         URI url = worker.restUrl();
         for (String raw : rawHttp()) {
             checkRaw(url, raw);

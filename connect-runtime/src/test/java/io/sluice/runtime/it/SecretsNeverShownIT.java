@@ -215,6 +215,70 @@ class SecretsNeverShownIT {
         }
     }
 
+    @Test
+    void aRenamedClustersConfigTopicIsRefusedByItsNameAndShowsNoSecretEvenWhenAllowedByName() {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"app\" password=\""
+                + RESOLVED + "\";";
+        String oldGroup;
+        try (WorkerProcess before = start(Map.of())) {
+            oldGroup = groupId;
+            RestClient rest = new RestClient(before.restUrl());
+            RestClient.Response created = rest.post("/connectors", Map.of("name", "orders-db", "initial_state", "STOPPED",
+                    "config", Map.of("connector.class", CredentialedSource.class.getName(), "topic", "orders",
+                            "db.credential", PASSWORD, "connection.password", NAMED,
+                            "producer.override.sasl.jaas.config", jaas)));
+            assertEquals(201, created.status(), created.raw());
+        }
+        // the same Kafka cluster, group.id renamed: the old cluster's topics now belong to "another" Connect cluster
+        try (WorkerProcess after = start(Map.of("rest.topics.peek.allow", ".*," + oldGroup + "-configs"))) {
+            RestClient rest = new RestClient(after.restUrl());
+            String listed = rest.get("/topics").raw();
+            for (String refused : List.of(oldGroup + "-offsets", oldGroup + "-status", "connect-configs",
+                    "docker-connect-offsets", "my_connect_statuses", "mm2-configs.east.internal", "__consumer_offsets")) {
+                RestClient.Response peek = rest.get("/topics/" + refused + "/partitions/0/records?count=100");
+                assertEquals(403, peek.status(), refused + ": " + peek.raw());
+                assertTrue(peek.body().path("message").asText().contains("list its exact name in rest.topics.peek.allow"),
+                        peek.raw());
+                assertFalse(listed.contains("\"" + refused + "\""), refused + " is listed: " + listed);
+            }
+            // allowed by its exact name, the old config topic is readable: its configs come with their secrets masked
+            for (String format : List.of("auto", "utf8", "base64")) {
+                RestClient.Response peek = rest.get("/topics/" + oldGroup + "-configs/partitions/0/records?count=100&format="
+                        + format);
+                assertEquals(200, peek.status(), peek.raw());
+                StringBuilder shown = new StringBuilder(peek.raw());
+                int masked = 0;
+                for (JsonNode record : peek.body().path("records")) {
+                    String value = record.path("value").asText();
+                    String text = record.path("value_encoding").asText().equals("base64")
+                            ? new String(java.util.Base64.getDecoder().decode(value), java.nio.charset.StandardCharsets.UTF_8)
+                            : value;
+                    shown.append(text);
+                    if (record.path("value_masked").asBoolean()) {
+                        masked++;
+                        JsonNode properties = readJson(text).path("properties");
+                        assertEquals("[hidden]", properties.path("db.credential").asText(), text);
+                        assertEquals("[hidden]", properties.path("connection.password").asText(), text);
+                        assertEquals("[hidden]", properties.path("producer.override.sasl.jaas.config").asText(), text);
+                        assertEquals("orders", properties.path("topic").asText(), "what is no secret is shown: " + text);
+                    }
+                }
+                assertEquals(1, masked, "the connector's config record, masked: " + peek.raw());
+                for (String secret : SECRETS) {
+                    assertFalse(shown.toString().contains(secret), format + ": a secret in a peek: " + shown);
+                }
+            }
+        }
+    }
+
+    private static JsonNode readJson(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + text, e);
+        }
+    }
+
     private String groupId;
 
     private WorkerProcess start(Map<String, String> extra) {

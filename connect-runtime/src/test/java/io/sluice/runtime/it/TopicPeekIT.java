@@ -167,6 +167,26 @@ class TopicPeekIT {
     }
 
     @Test
+    void aTopicNameKafkaRefusesIsABadRequestAndAMissingTopicIsNotFoundForPeekAndProduce() {
+        try (WorkerProcess worker = start(Map.of("rest.topics.produce.enable", "true"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            for (String name : List.of("a:b", "a*b", "%20", "..", "%2e", "connect-cluster-configs%20",
+                    "t".repeat(300))) {
+                RestClient.Response peek = rest.get("/topics/" + name + "/partitions/0/records");
+                assertEquals(400, peek.status(), name + ": " + peek.raw());
+                assertTrue(peek.body().path("message").asText().startsWith("Not a valid topic name: "), peek.raw());
+                RestClient.Response produce = rest.post("/topics/" + name + "/records",
+                        Map.of("records", List.of(Map.of("value", "v"))));
+                assertEquals(400, produce.status(), name + ": " + produce.raw());
+            }
+            String missing = KafkaTestBroker.uniqueTopic("never-created");
+            assertEquals(404, rest.get("/topics/" + missing + "/partitions/0/records").status());
+            assertEquals(404, rest.post("/topics/" + missing + "/records",
+                    Map.of("records", List.of(Map.of("value", "v")))).status());
+        }
+    }
+
+    @Test
     void aWorkerRefusesAPeekPatternThatIsNotARegularExpression() {
         org.apache.kafka.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
                 org.apache.kafka.common.config.ConfigException.class,

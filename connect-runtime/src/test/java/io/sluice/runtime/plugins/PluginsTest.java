@@ -147,6 +147,25 @@ class PluginsTest {
     }
 
     @Test
+    void aNameOfAnotherKindOfPluginOrClassIsNamedAsSuchRatherThanAsMissing() throws Exception {
+        acmePlugin(dir.resolve("plugins/acme"), "1.0");
+        try (Plugins registry = new Plugins(List.of(dir.resolve("plugins")), null)) {
+            registry.start();
+            WrongPluginTypeException alias = assertThrows(WrongPluginTypeException.class,
+                    () -> registry.pluginClass("JsonConverter", org.apache.kafka.connect.transforms.Transformation.class));
+            assertEquals("Class org.apache.kafka.connect.json.JsonConverter does not implement the Transformation "
+                    + "interface", alias.getMessage());
+            WrongPluginTypeException plugin = assertThrows(WrongPluginTypeException.class,
+                    () -> registry.pluginClass("AcmeSource", org.apache.kafka.connect.storage.Converter.class));
+            assertEquals("Class " + ACME + " does not implement the Converter interface", plugin.getMessage());
+            WrongPluginTypeException notAConnector = assertThrows(WrongPluginTypeException.class,
+                    () -> registry.pluginClass("java.lang.String", Connector.class));
+            assertEquals("Class java.lang.String is not a connector: a connector class extends SourceConnector or "
+                    + "SinkConnector", notAConnector.getMessage());
+        }
+    }
+
+    @Test
     void pluginsAreCreatedWithTheirOwnLoaderAsContextLoader() throws Exception {
         new TestPluginJars().source(HIDDEN, TestPluginJars.converter(HIDDEN)).writeJar(dir.resolve("plugins/c.jar"));
         try (Plugins registry = new Plugins(List.of(dir.resolve("plugins")), "only_scan")) {

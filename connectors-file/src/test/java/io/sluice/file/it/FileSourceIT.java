@@ -3,8 +3,10 @@ package io.sluice.file.it;
 import static io.sluice.file.it.FileConnectorsITSupport.lines;
 import static io.sluice.file.it.FileConnectorsITSupport.values;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
@@ -110,6 +112,74 @@ class FileSourceIT {
             assertExactly(lines(0, 8500), FileConnectorsITSupport.allValues(topic, 8500, Duration.ofSeconds(60),
                     Duration.ofSeconds(3)));
         }
+    }
+
+    @Test
+    void offsetsAlteredOverRestAreRefusedWhenTheTaskCouldNotUseThemAndAValidPositionIsWhereItResumes()
+            throws IOException {
+        Path input = dir.resolve("h1.txt");
+        Files.write(input, lines(0, 10));
+        long size = Files.size(input);
+        long fifthLineEnds = 5L * (lines(0, 1).get(0).length() + 1);
+        String topic = KafkaTestBroker.uniqueTopic("file-source-offsets");
+        KafkaTestBroker.createTopic(topic, 1);
+        String group = KafkaTestBroker.uniqueTopic("fs-offsets-cluster");
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
+                FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir), group))) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("lines", Map.of("connector.class", "io.sluice.file.FileSourceConnector",
+                    "file", input.toString(), "topic", topic)).status());
+            KafkaTestBroker.consumeAll(topic, 10, Duration.ofSeconds(60));
+            Await.until(() -> committedPosition(rest) == size, Duration.ofSeconds(30), "offset committed");
+            assertEquals(204, rest.put("/connectors/lines/stop", Map.of()).status());
+            Await.until(() -> "STOPPED".equals(rest.connectorState("lines")), Duration.ofSeconds(30), "stopped");
+
+            Map<String, Object> partition = Map.of("path", input.toString());
+            for (Map<String, ?> bad : List.<Map<String, ?>>of(
+                    Map.of("partition", partition, "offset", Map.of("position", "notanumber")),
+                    Map.of("partition", partition, "offset", Map.of("pos", 0)),
+                    Map.of("partition", partition, "offset", Map.of("position", -10)),
+                    Map.of("partition", partition, "offset", Map.of("position", 2.5)),
+                    Map.of("partition", Map.of("filename", input.toString()), "offset", Map.of("position", 0)))) {
+                RestClient.Response refused = rest.patch("/connectors/lines/offsets", Map.of("offsets", List.of(bad)));
+                assertEquals(400, refused.status(), bad + ": " + refused.raw());
+                assertEquals(400, refused.body().path("error_code").asInt(), refused.raw());
+                assertTrue(refused.body().path("message").asText().startsWith("Connector lines refused these offsets: "),
+                        refused.raw());
+            }
+            assertEquals(size, committedPosition(rest), "a refused change wrote nothing");
+
+            // a position without the file's key, as a user writes it: the task reads the file at the path from there
+            RestClient.Response altered = rest.patch("/connectors/lines/offsets", Map.of("offsets", List.of(Map.of(
+                    "partition", partition, "offset", Map.of("position", fifthLineEnds)))));
+            assertEquals(200, altered.status(), altered.raw());
+            assertEquals("The offsets for this connector have been altered successfully",
+                    altered.body().path("message").asText());
+            assertEquals(202, rest.put("/connectors/lines/resume", Map.of()).status());
+            List<String> expected = new ArrayList<>(lines(0, 10));
+            expected.addAll(lines(5, 10));
+            assertEquals(expected, FileConnectorsITSupport.allValues(topic, 15, Duration.ofSeconds(60),
+                    Duration.ofSeconds(2)), "lines 6 to 10 again, nothing else");
+
+            // an offset of the wrong shape stored anyway (by an older version, or written to the topic by hand)
+            Await.until(() -> committedPosition(rest) == size, Duration.ofSeconds(30), "offset committed");
+            assertEquals(204, rest.put("/connectors/lines/stop", Map.of()).status());
+            Await.until(() -> "STOPPED".equals(rest.connectorState("lines")), Duration.ofSeconds(30), "stopped");
+            KafkaTestBroker.produce(group + "-offsets", List.of(Map.entry(
+                    "[\"lines\",{\"path\":\"" + input + "\"}]", "{\"position\":\"notanumber\"}")));
+            assertEquals(202, rest.put("/connectors/lines/resume", Map.of()).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("lines", 0)), Duration.ofSeconds(60), "task failed");
+            String trace = rest.get("/connectors/lines/status").body().path("tasks").get(0).path("trace").asText();
+            assertTrue(trace.contains("The stored offset {position=notanumber} of partition {path=" + input
+                    + "} cannot be used: The value for the 'position' key in the offset is expected to be a Long value"),
+                    trace);
+            assertFalse(trace.contains("ClassCastException") || trace.contains("NullPointerException"), trace);
+        }
+    }
+
+    private static long committedPosition(RestClient rest) {
+        JsonNode offsets = rest.get("/connectors/lines/offsets").body().path("offsets");
+        return offsets.size() == 1 ? offsets.get(0).path("offset").path("position").asLong(-1) : -1;
     }
 
     private static void assertExactly(List<String> expected, List<String> values) {

@@ -3,7 +3,6 @@ package io.sluice.jdbc.sink;
 import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
-import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import io.sluice.jdbc.sink.JdbcSinkConfig.InsertMode;
@@ -35,8 +34,7 @@ final class SinkDatabaseCheck {
             connection.rollback();
             return problems;
         } catch (SQLException e) {
-            return List.of(new ConfigProblem(ConnectionCheck.keyFor(e, config),
-                    "Cannot connect to the database: " + DatabaseFailure.reason(e)));
+            return List.of(ConnectionCheck.problem(e, config));
         }
     }
 

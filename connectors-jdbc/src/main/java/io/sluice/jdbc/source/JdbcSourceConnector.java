@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /** Reads database tables (or one query) into topics (Confluent JDBC source compatible keys). */
@@ -87,6 +88,23 @@ public class JdbcSourceConnector extends SourceConnector {
                     JdbcSourceConfig config = new JdbcSourceConfig(connectorConfigs);
                     return SourceDatabaseCheck.problems(config, ConnectionKeys.dialect(config));
                 });
+    }
+
+    /**
+     * Refuses offsets a task could not use or would never look up (another partition shape, a table the connector
+     * does not read, values that are no whole numbers, keys the mode does not read), saying which; null offsets
+     * (resets) are allowed for any partition. The offsets live only in Kafka, so they are wholly altered.
+     */
+    @Override
+    public boolean alterOffsets(Map<String, String> connectorConfig, Map<Map<String, ?>, Map<String, ?>> offsets) {
+        JdbcSourceConfig config = new JdbcSourceConfig(connectorConfig);
+        offsets.forEach((partition, offset) -> {
+            String problem = OffsetChecks.alteredProblem(config, partition, offset);
+            if (problem != null) {
+                throw new ConnectException(problem + " (partition " + partition + ")");
+            }
+        });
+        return true;
     }
 
     @Override

@@ -78,6 +78,15 @@ public class JdbcSourceTask extends SourceTask {
         }
         Map<Map<String, String>, Map<String, Object>> offsets = OffsetKeys.stored(context.offsetStorageReader(),
                 partitions);
+        offsets.forEach((partition, offset) -> {
+            // an offset the querier could not read would be skipped, and the table read again from its first row
+            String problem = OffsetChecks.shapeProblem(offset);
+            if (problem != null) {
+                throw new ConnectException("The stored offset " + offset + " of partition " + partition
+                        + " cannot be used: " + problem + ". Stop the connector, then alter (PATCH) or reset (DELETE) "
+                        + "its offsets at /connectors/" + props.getOrDefault("name", "{name}") + "/offsets");
+            }
+        });
         for (int i = 0; i < tables.size(); i++) {
             queriers.add(new TableQuerier(config, dialect, tables.get(i), offsets.get(partitions.get(i)), zone));
         }

@@ -35,8 +35,7 @@ final class SourceDatabaseCheck {
             connection.rollback();
             return problems;
         } catch (SQLException e) {
-            return List.of(new ConfigProblem(ConnectionCheck.keyFor(e, config),
-                    "Cannot connect to the database: " + DatabaseFailure.reason(e)));
+            return List.of(ConnectionCheck.problem(e, config));
         }
     }
 

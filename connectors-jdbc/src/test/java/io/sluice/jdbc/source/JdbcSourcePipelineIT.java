@@ -1,6 +1,7 @@
 package io.sluice.jdbc.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.testing.PostgresDatabase;
@@ -77,6 +78,67 @@ class JdbcSourcePipelineIT {
                     first);
             db.execute("INSERT INTO flow.items (name, price) VALUES ('late', 1)");
             KafkaTestBroker.consumeAll(prefix + "items", 301, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void offsetsAlteredOverRestAreRefusedWhenTheTaskCouldNotUseThemSoNoTableIsSilentlyReadAgain() throws Exception {
+        db.execute("CREATE SCHEMA shop", "CREATE TABLE shop.customers (id serial primary key, name text)",
+                "INSERT INTO shop.customers (name) SELECT 'customer' || g FROM generate_series(1, 105) g");
+        String prefix = KafkaTestBroker.uniqueTopic("pg-offsets") + "-";
+        String topic = KafkaTestBroker.createTopic(prefix + "customers", 1);
+        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-offsets-cluster");
+        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("customers", TestWorkers.incrementingSource(db.url(), prefix,
+                    "schema.pattern", "shop")).status());
+            Await.until(() -> incrementing(rest) == 105, Duration.ofSeconds(60), "every row read and its offset committed");
+            stop(rest);
+
+            Map<String, String> partition = Map.of("protocol", "1", "table", "shop.customers");
+            RestClient.Response refused = rest.patch("/connectors/customers/offsets", Map.of("offsets", List.of(Map.of(
+                    "partition", partition, "offset", Map.of("incrementing", "abc")))));
+            assertEquals(400, refused.status(), refused.raw());
+            assertTrue(refused.body().path("message").asText().contains(
+                    "The value for the 'incrementing' key in the offset is expected to be a whole number, not \"abc\""),
+                    refused.raw());
+            assertEquals(105, incrementing(rest), "a refused change wrote nothing");
+
+            RestClient.Response altered = rest.patch("/connectors/customers/offsets", Map.of("offsets", List.of(Map.of(
+                    "partition", partition, "offset", Map.of("incrementing", 100)))));
+            assertEquals(200, altered.status(), altered.raw());
+            assertEquals(202, rest.put("/connectors/customers/resume", Map.of()).status());
+            Await.until(() -> incrementing(rest) == 105, Duration.ofSeconds(60), "rows after 100 read again");
+            assertEquals(110, endOffset(topic), "rows 101 to 105 again, and no other row");
+
+            // an offset of the wrong shape stored anyway (by an older version, or written to the topic by hand)
+            stop(rest);
+            KafkaTestBroker.produce(workerConfig.get("group.id") + "-offsets", List.of(Map.entry(
+                    "[\"customers\",{\"protocol\":\"1\",\"table\":\"shop.customers\"}]", "{\"incrementing\":\"abc\"}")));
+            assertEquals(202, rest.put("/connectors/customers/resume", Map.of()).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("customers", 0)), Duration.ofSeconds(60), "task failed");
+            String trace = rest.get("/connectors/customers/status").body().path("tasks").get(0).path("trace").asText();
+            assertTrue(trace.contains("The stored offset {incrementing=abc} of partition " + partition
+                    + " cannot be used: The value for the 'incrementing' key"), trace);
+            assertEquals(110, endOffset(topic), "the table was not read again");
+        }
+    }
+
+    private static void stop(RestClient rest) {
+        assertEquals(204, rest.put("/connectors/customers/stop", Map.of()).status());
+        Await.until(() -> "STOPPED".equals(rest.connectorState("customers")), Duration.ofSeconds(30), "stopped");
+    }
+
+    private static long incrementing(RestClient rest) {
+        var offsets = rest.get("/connectors/customers/offsets").body().path("offsets");
+        return offsets.size() == 1 ? offsets.get(0).path("offset").path("incrementing").asLong(-1) : -1;
+    }
+
+    private static long endOffset(String topic) throws Exception {
+        var tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        try (var admin = KafkaTestBroker.admin()) {
+            return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest())).partitionResult(tp)
+                    .get().offset();
         }
     }
 }

@@ -47,7 +47,6 @@ public final class S3SourceTask extends SourceTask {
     @Override
     public void start(Map<String, String> props) {
         config = new S3SourceConfig(props);
-        s3 = S3ConnectionConfig.client(config);
         names = new ObjectNames(config.getString(S3ConnectionConfig.TOPICS_DIR),
                 config.getInt(S3ConnectionConfig.ZERO_PAD_WIDTH));
         csv = config.csvSettings();
@@ -58,14 +57,30 @@ public final class S3SourceTask extends SourceTask {
         for (SourceUnit unit : units) {
             Map<String, Object> offset = offsets == null ? null : offsets.get(unit.sourcePartition());
             UnitReader reader = new UnitReader(unit);
-            if (offset != null && offset.get("object") instanceof String key) {
-                reader.resumeKey = key;
-                reader.resumePosition = ((Number) offset.getOrDefault("position", 0L)).longValue();
-                reader.last = itemOf(unit, key);
+            if (offset != null) {
+                S3SourceOffsets.Stored stored = readable(unit.sourcePartition(), offset, props);
+                reader.resumeKey = stored.object();
+                reader.resumePosition = stored.position();
+                reader.last = itemOf(unit, stored.object());
             }
             readers.add(reader);
         }
+        s3 = S3ConnectionConfig.client(config); // after the offsets, so a task failing on one leaves no client open
         log.info("S3 source task reading {} from s3://{}", config.units(), config.getString(S3ConnectionConfig.BUCKET));
+    }
+
+    /**
+     * A stored offset as the task uses it; one it cannot use (stored by an older version, or written by hand) fails
+     * the task saying which and how to mend it, rather than being skipped (the unit would be read again from its
+     * start) or failing on a cast.
+     */
+    private static S3SourceOffsets.Stored readable(Map<String, String> partition, Map<String, Object> offset,
+                                                   Map<String, String> props) {
+        try {
+            return S3SourceOffsets.read(partition, offset);
+        } catch (IllegalArgumentException e) {
+            throw S3SourceOffsets.unusable(partition, offset, e.getMessage(), props.getOrDefault("name", "{name}"));
+        }
     }
 
     private static Item itemOf(SourceUnit unit, String key) {
@@ -157,7 +172,8 @@ public final class S3SourceTask extends SourceTask {
                 if (current.key().equals(resumeKey) && position <= resumePosition) {
                     continue; // delivered before the restart
                 }
-                Map<String, Object> offset = Map.of("object", current.key(), "position", position);
+                Map<String, Object> offset = Map.of(S3SourceOffsets.OBJECT, current.key(),
+                        S3SourceOffsets.POSITION, position);
                 String topic = unit.prefix() != null ? config.getString(S3SourceConfig.TOPIC)
                         : mapping.getOrDefault(unit.topic(), unit.topic());
                 Integer partition = unit.prefix() != null ? null : current.partition();

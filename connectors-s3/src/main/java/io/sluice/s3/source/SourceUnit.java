@@ -33,18 +33,35 @@ public record SourceUnit(String topic, Integer partition, String prefix) {
     }
 
     public static SourceUnit decode(String s) {
+        SourceUnit unit = parse(s);
+        if (unit == null) {
+            throw new IllegalArgumentException("Not a unit of the S3 source: " + s);
+        }
+        return unit;
+    }
+
+    /** The unit an encoded form names, or null when it names none (a partition a user typed, say). */
+    static SourceUnit parse(String s) {
         if (s.startsWith(PREFIX)) {
             return ofPrefix(s.substring(PREFIX.length()));
         }
-        String rest = s.substring(TOPIC.length());
-        int colon = rest.lastIndexOf(':');
-        String p = rest.substring(colon + 1);
-        return ofTopic(rest.substring(0, colon), "*".equals(p) ? null : Integer.valueOf(p));
+        int colon = s.lastIndexOf(':');
+        if (!s.startsWith(TOPIC) || colon <= TOPIC.length()) {
+            return null;
+        }
+        String p = s.substring(colon + 1);
+        if ("*".equals(p)) {
+            return ofTopic(s.substring(TOPIC.length(), colon), null);
+        }
+        if (p.isEmpty() || p.length() > 9 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        return ofTopic(s.substring(TOPIC.length(), colon), Integer.valueOf(p));
     }
 
     /** The source partition of this unit's offsets. */
     public Map<String, String> sourcePartition() {
-        return Map.of("unit", encode());
+        return Map.of(S3SourceOffsets.UNIT, encode());
     }
 
     /** One object of the unit: its key and, for sink objects, its Kafka partition and first offset. */

@@ -2,6 +2,8 @@ package io.sluice.s3.source;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.s3.testing.S3TestServer;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
@@ -21,6 +24,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTaskContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
@@ -191,5 +195,36 @@ class S3SourceTaskTest {
         tail.forEach(r -> ns.add(((Struct) r.value()).get("n")));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), ns, "each datum once across the restart");
         assertEquals("even", ((Struct) tail.get(1).value()).getString("label"));
+    }
+
+    @Test
+    void anOffsetSetToAnObjectAndPositionStartsTheTaskRightAfterIt() throws Exception {
+        S3TestServer.put(bucket, "set/a.json", "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
+        S3TestServer.put(bucket, "set/b.json", "{\"n\":2}\n{\"n\":3}\n{\"n\":4}\n".getBytes(StandardCharsets.UTF_8));
+        S3TestServer.put(bucket, "set/c.json", "{\"n\":5}\n".getBytes(StandardCharsets.UTF_8));
+        committed.put(Map.of("unit", "prefix:set/"), Map.of("object", "set/b.json", "position", 1L));
+        S3SourceTask task = start(Map.of("s3.prefixes", "set/", "format.class", "json",
+                "sluice.s3.task.units", "prefix:set/"));
+        List<SourceRecord> read = drain(task);
+        task.stop();
+        assertEquals(List.of(Map.of("n", 3L), Map.of("n", 4L), Map.of("n", 5L)),
+                read.stream().map(SourceRecord::value).toList());
+    }
+
+    @Test
+    void aStoredOffsetOfTheWrongShapeFailsTheTaskNamingPartitionAndValueInsteadOfReadingTheUnitAgain() {
+        S3TestServer.put(bucket, "bad/a.json", "{\"n\":1}\n".getBytes(StandardCharsets.UTF_8));
+        Map<String, String> partition = Map.of("unit", "prefix:bad/");
+        Map<String, String> props = Map.of("name", "landing-files", "s3.prefixes", "bad/", "format.class", "json",
+                "sluice.s3.task.units", "prefix:bad/");
+        committed.put(partition, new TreeMap<>(Map.of("object", "bad/a.json", "position", "notanumber")));
+        String message = assertThrows(ConnectException.class, () -> start(props)).getMessage();
+        assertEquals("The stored offset {object=bad/a.json, position=notanumber} of partition {unit=prefix:bad/} "
+                + "cannot be used: The value for the 'position' key in the offset is expected to be a Long value (the "
+                + "records of the object already delivered), not \"notanumber\". Stop the connector, then alter (PATCH) "
+                + "or reset (DELETE) its offsets at /connectors/landing-files/offsets", message);
+        committed.put(partition, Map.of("pos", 0L));
+        assertTrue(assertThrows(ConnectException.class, () -> start(props)).getMessage()
+                .contains("cannot be used: Offset objects should either be null or contain the key 'object'"));
     }
 }
