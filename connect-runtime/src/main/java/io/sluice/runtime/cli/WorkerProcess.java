@@ -40,6 +40,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final Herder herder;
     private final Plugins plugins;
     private CompletableFuture<Void> scan;
+    private CompletableFuture<Void> restPrepared;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
@@ -69,29 +70,37 @@ public final class WorkerProcess implements AutoCloseable {
             this.restUrl = rest.bind();
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
-            WorkerStores storage = own(WorkerStores.open(config, bootstrap));
+            WorkerStores storage = own(WorkerStores.create(config, bootstrap));
+            ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
-            worker.start();
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
-                    : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
-            herder.start();
+                    : new StandaloneHerder(workerId, config, worker, storage.configs(), storage.statuses(), providers,
+                            plugins));
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
-            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
+            // the REST API (Jersey takes seconds to initialize) is built while the stores are read
+            restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins));
+            storage.start();
+            worker.start();
+            herder.start();
+            await(restPrepared);
+            rest.open();
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            try {
-                awaitScan();
-            } catch (RuntimeException scanFailure) {
-                e.addSuppressed(scanFailure);
+            for (CompletableFuture<Void> background : java.util.Arrays.asList(scan, restPrepared)) {
+                try {
+                    await(background);
+                } catch (RuntimeException backgroundFailure) {
+                    e.addSuppressed(backgroundFailure);
+                }
             }
             close();
             throw e;
@@ -99,11 +108,15 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private void awaitScan() {
-        if (scan == null) {
+        await(scan);
+    }
+
+    private static void await(CompletableFuture<Void> background) {
+        if (background == null) {
             return;
         }
         try {
-            scan.join();
+            background.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }

@@ -7,7 +7,6 @@ import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
 import io.sluice.runtime.herder.AbstractHerder;
 import io.sluice.runtime.herder.ConnectorOffsets;
 import io.sluice.runtime.herder.ConnectorStateInfo;
-import io.sluice.runtime.herder.ControlThread;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.herder.InternalRequestSignature;
 import io.sluice.runtime.herder.RequestTargetException;
@@ -49,6 +48,7 @@ public final class DistributedHerder extends AbstractHerder {
     private final AtomicReference<String> rejoinReason = new AtomicReference<>();
     private final SessionKeys keys;
     private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
+    private final long gracefulTimeoutMs;
     private volatile boolean running;
     /** When the leader rebalances to hand out the held-back work of departed workers; group thread only. */
     private long scheduledRejoinAtMs;
@@ -60,8 +60,9 @@ public final class DistributedHerder extends AbstractHerder {
     public DistributedHerder(String workerId, URI restUrl, WorkerConfig config, Map<String, Object> clientConfig,
                              javax.net.ssl.SSLContext interWorkerSsl, Worker worker, ConfigStore configStore,
                              StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
-        super(workerId, worker, configStore, statusStore, configProviders, plugins);
+        super(workerId, config, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
+        this.gracefulTimeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
         this.keys = new SessionKeys(config);
         WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
         this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
@@ -77,6 +78,7 @@ public final class DistributedHerder extends AbstractHerder {
 
     @Override
     public void start() {
+        holdStoredConnectorsPaused(configStore.snapshot());
         configStore.setListener(work);
         running = true;
         groupThread.start();
@@ -84,8 +86,12 @@ public final class DistributedHerder extends AbstractHerder {
     }
 
     /** A connector's own steps for {@link AssignedWork}, which lives beside the herder but not inside it. */
-    List<Map<String, String>> taskConfigsOf(String name, Map<String, String> rawConfig) {
-        return generateTaskConfigs(name, rawConfig);
+    TargetState targetOf(ClusterConfigState snapshot, String name) {
+        return effectiveTarget(snapshot, name);
+    }
+
+    void releaseHoldOf(String name) {
+        releaseHold(name);
     }
 
     void startTaskOf(ClusterConfigState snapshot, ConnectorTaskId id) {
@@ -133,10 +139,10 @@ public final class DistributedHerder extends AbstractHerder {
     @Override
     public void setTargetState(String name, TargetState state) {
         onLeader("change target states", () -> {
-            if (existing(name).targetState(name) != state) {
-                configStore.putTargetState(name, state);
-                log.info("Connector {} target state -> {}", name, state);
-            }
+            existing(name);
+            // written even when unchanged (as Apache does): a resume must reach workers holding it paused (start.paused)
+            configStore.putTargetState(name, state);
+            log.info("Connector {} target state -> {}", name, state);
             return null;
         });
     }
@@ -207,12 +213,12 @@ public final class DistributedHerder extends AbstractHerder {
         running = false;
         member.wakeup();
         try {
-            groupThread.join(ControlThread.REQUEST_TIMEOUT_MS);
+            groupThread.join(control.requestTimeoutMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         // stop the work before leaving the group, so no other worker starts it while it still runs here
-        control.close(work::stopAll);
+        control.close(() -> awaitStopped(work.stopAll(), gracefulTimeoutMs + 5_000));
         member.close();
     }
 
@@ -324,7 +330,10 @@ public final class DistributedHerder extends AbstractHerder {
 
         @Override
         public void onAssigned(Assignment assignment, String memberId, int generation) {
-            String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
+            java.util.concurrent.CompletableFuture<String> applied =
+                    control.call(() -> work.apply(assignment, memberId, generation));
+            // what this worker gave up must have stopped before it rejoins: the leader hands it out then
+            String rejoin = awaitApplied(applied);
             worker.metrics().rebalanceMetrics().rebalanceCompleted(generation, assignment.leaderUrl(),
                     ConnectProtocol.PROTOCOL_NAME);
             joined.countDown();
@@ -338,10 +347,18 @@ public final class DistributedHerder extends AbstractHerder {
 
         @Override
         public void onMembershipLost() {
-            control.call(() -> {
-                work.stopAll();
+            awaitStopped(control.call(work::stopAll), gracefulTimeoutMs + 5_000);
+        }
+
+        private String awaitApplied(java.util.concurrent.CompletableFuture<String> applied) {
+            try {
+                return applied.get(gracefulTimeoutMs + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return null;
-            });
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return "stopped revoked connectors and tasks";
+            }
         }
     }
 }

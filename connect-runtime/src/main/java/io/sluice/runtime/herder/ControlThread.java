@@ -13,16 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that changes what runs: herder operations queue here so they never interleave,
- * while reads (status, configs) stay lock-free on store snapshots.
+ * while reads (status, configs) stay lock-free on store snapshots. An operation decides and writes; it never
+ * waits for a connector or task (the worker starts and stops them in the background), so each takes about one
+ * round trip to Kafka.
  */
 public final class ControlThread {
     private static final Logger log = LoggerFactory.getLogger(ControlThread.class);
-    /** Apache's REST request timeout: a caller waits at most this long for its change. */
-    public static final long REQUEST_TIMEOUT_MS = 90_000;
 
     private final ExecutorService executor;
+    private final long requestTimeoutMs;
 
-    public ControlThread(String name) {
+    /** @param requestTimeoutMs how long a caller waits for its change (rest.request.timeout.ms) */
+    public ControlThread(String name, long requestTimeoutMs) {
+        this.requestTimeoutMs = requestTimeoutMs;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -30,9 +33,14 @@ public final class ControlThread {
         });
     }
 
+    /** How long a caller waits for its change. */
+    public long requestTimeoutMs() {
+        return requestTimeoutMs;
+    }
+
     /** Runs the operation on the control thread and waits for it; its exceptions reach the caller as they are. */
     public <T> T call(Callable<T> operation) {
-        return call(operation, REQUEST_TIMEOUT_MS);
+        return call(operation, requestTimeoutMs);
     }
 
     /** As {@link #call(Callable)}, waiting at most timeoutMs. */
@@ -47,7 +55,8 @@ public final class ControlThread {
             }
             throw new ConnectException(cause);
         } catch (TimeoutException e) {
-            throw new HerderException(500, "Request timed out after " + timeoutMs + " ms; it continues in the background");
+            throw new HerderException(500, "Request timed out after " + timeoutMs + " ms (rest.request.timeout.ms); "
+                    + "it continues in the background");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting for the herder", e);
@@ -73,7 +82,7 @@ public final class ControlThread {
         submit(last);
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            if (!executor.awaitTermination(requestTimeoutMs, TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -43,8 +43,9 @@ class WorkerSinkTaskIT {
         config.put("tasks.max", "1");
         config.put("topics", topic);
         config.putAll(extra);
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
-        Map<String, String> taskConfig = worker.connectorTaskConfigs(name, 1).get(0);
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        Map<String, String> taskConfig = made.next().get(0);
         assertEquals(topic, taskConfig.get("topics"));
         assertEquals(TestSinkConnector.TestSinkTask.class.getName(), taskConfig.get("task.class"));
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
@@ -96,7 +97,7 @@ class WorkerSinkTaskIT {
 
         KafkaTestBroker.produce(topic, "m100");
         Await.until(() -> observed.records.size() == 101, WAIT, "a later record delivered");
-        worker.stopTasks(List.of(id));
+        worker.stopTasks(List.of(id)).join();
         assertEquals(101, committedOffset("connect-" + name, tp), "offsets committed at stop");
         assertEquals(State.UNASSIGNED, statuses.state(id));
     }

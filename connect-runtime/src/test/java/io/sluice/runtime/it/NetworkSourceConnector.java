@@ -1,0 +1,41 @@
+package io.sluice.runtime.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.Map;
+import io.sluice.runtime.worker.TestSourceConnector;
+import org.apache.kafka.connect.errors.ConnectException;
+
+/**
+ * A source connector that, like a database source, connects to its system in start(): a TCP connection to
+ * host:port and a greeting line read from it. A closed port or an unknown host make start() throw with the
+ * network's own error at the root of the cause chain; a greeting "ERR message" makes it throw the server's
+ * refusal as a driver would (an SQLException under the connector's own); a server that accepts the connection
+ * but never answers makes start() block, as a hung database does. Once connected it runs as the worker tests'
+ * {@link TestSourceConnector}.
+ */
+public class NetworkSourceConnector extends TestSourceConnector {
+    @Override
+    public void start(Map<String, String> props) {
+        String host = props.get("host");
+        int port = Integer.parseInt(props.get("port"));
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host, port), 30_000);
+            String greeting = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            if (greeting != null && greeting.startsWith("ERR ")) {
+                throw new ConnectException("Could not connect to the database at " + host + ":" + port,
+                        new SQLException(greeting.substring(4), "28P01"));
+            }
+        } catch (IOException e) {
+            throw new ConnectException("Could not connect to the database at " + host + ":" + port,
+                    new IOException("The connection attempt failed", e));
+        }
+        super.start(props);
+    }
+}
