@@ -57,6 +57,47 @@ final class StartGate {
         }
     }
 
+    /** A blocking wait for a turn, for a thread of its own (a task's); another thread can call it off. */
+    Wait waiter() {
+        return new Wait();
+    }
+
+    /** See {@link #waiter()}. */
+    final class Wait {
+        private volatile boolean off;
+        private volatile CompletableFuture<Turn> pending;
+
+        /** Waits for a turn; null when called off (the task was stopped meanwhile). */
+        Turn take() throws InterruptedException {
+            if (off) {
+                return null;
+            }
+            CompletableFuture<Turn> turn = StartGate.this.take();
+            pending = turn;
+            if (off) {
+                turn.cancel(false);
+            }
+            try {
+                return turn.get();
+            } catch (java.util.concurrent.CancellationException calledOff) {
+                return null;
+            } catch (java.util.concurrent.ExecutionException impossible) {
+                throw new IllegalStateException(impossible.getCause());
+            } finally {
+                pending = null;
+            }
+        }
+
+        /** Ends any wait, now and later: the waiter gets no turn. */
+        void callOff() {
+            off = true;
+            CompletableFuture<Turn> turn = pending;
+            if (turn != null) {
+                turn.cancel(false);
+            }
+        }
+    }
+
     /** One start() in progress. */
     final class Turn {
         private boolean ended;
@@ -67,8 +108,8 @@ final class StartGate {
          * the next start and stuck hears where the thread is, while the start goes on.
          */
         synchronized void watch(String what, Thread thread, Consumer<Throwable> stuck) {
-            if (ended) {
-                return;
+            if (ended || watch != null) {
+                return; // watched since the turn's first step (building the task, say)
             }
             watch = timer.schedule(() -> {
                 synchronized (this) {

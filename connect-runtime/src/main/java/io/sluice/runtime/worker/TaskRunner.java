@@ -23,8 +23,7 @@ abstract class TaskRunner implements Runnable {
     private volatile TargetState target;
     private volatile boolean stopping;
     private volatile boolean cancelled;
-    private volatile StartGate gate;
-    private volatile java.util.concurrent.CompletableFuture<StartGate.Turn> awaitedTurn;
+    private volatile StartGate.Wait startWait;
 
     TaskRunner(ConnectorTaskId id, ClassLoader loader, StatusReporter status, TargetState initial) {
         this.id = id;
@@ -39,23 +38,41 @@ abstract class TaskRunner implements Runnable {
 
     /** The gate whose turn the task waits for before its start(); without one it starts at once. */
     void startGate(StartGate gate) {
-        this.gate = gate;
+        this.startWait = gate.waiter();
+        if (stopping) {
+            startWait.callOff();
+        }
     }
 
     /** Runs the task on the calling thread (its slot's) until it stops or fails. */
     @Override
     public final void run() {
+        run(null);
+    }
+
+    /**
+     * Runs the task on the calling thread (its slot's) until it stops or fails, starting it with turn, the turn
+     * its slot took to build it, if the task is not to wait paused first (then it gives the turn back and takes
+     * another once resumed).
+     */
+    final void run(StartGate.Turn built) {
         thread = Thread.currentThread();
         try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
             boolean failed = false;
             boolean started = false;
-            StartGate.Turn turn = null;
+            StartGate.Turn turn = built;
             try {
                 if (target == TargetState.PAUSED) {
+                    if (turn != null) {
+                        turn.end();
+                        turn = null;
+                    }
                     status.task(id, State.PAUSED);
                     awaitUnpaused(Long.MAX_VALUE);
                 }
-                turn = awaitTurn();
+                if (turn == null) {
+                    turn = awaitTurn();
+                }
                 if (!stopping) {
                     started = true;
                     if (turn != null) {
@@ -94,24 +111,8 @@ abstract class TaskRunner implements Runnable {
 
     /** Waits for this task's turn to start; null without a gate or when the task was stopped meanwhile. */
     private StartGate.Turn awaitTurn() throws InterruptedException {
-        StartGate current = gate;
-        if (current == null || stopping) {
-            return null;
-        }
-        java.util.concurrent.CompletableFuture<StartGate.Turn> turn = current.take();
-        awaitedTurn = turn;
-        if (stopping) {
-            turn.cancel(false);
-        }
-        try {
-            return turn.get();
-        } catch (java.util.concurrent.CancellationException stopped) {
-            return null;
-        } catch (java.util.concurrent.ExecutionException impossible) {
-            throw new IllegalStateException(impossible.getCause());
-        } finally {
-            awaitedTurn = null;
-        }
+        StartGate.Wait wait = startWait;
+        return wait == null || stopping ? null : wait.take();
     }
 
     /** Creates clients and plugin instances, calls the task's initialize and start. */
@@ -157,9 +158,9 @@ abstract class TaskRunner implements Runnable {
             return;
         }
         stopping = true;
-        java.util.concurrent.CompletableFuture<StartGate.Turn> turn = awaitedTurn;
-        if (turn != null) {
-            turn.cancel(false);
+        StartGate.Wait wait = startWait;
+        if (wait != null) {
+            wait.callOff();
         }
         synchronized (pauseMonitor) {
             pauseMonitor.notifyAll();

@@ -20,6 +20,7 @@ final class TaskSlot {
     private final ConnectorTaskId id;
     private final List<Map<String, String>> configs;
     private final StatusReporter status;
+    private final StartGate.Wait startWait;
     private final Thread thread;
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private volatile TargetState target;
@@ -34,11 +35,13 @@ final class TaskSlot {
      * @param build    builds the task's runner; a throw fails the task
      */
     TaskSlot(ConnectorTaskId id, List<Map<String, String>> configs, TargetState target, StatusReporter status,
-             CompletableFuture<Void> previous, long previousWaitMs, Supplier<TaskRunner> build, Runnable onEnded) {
+             StartGate gate, CompletableFuture<Void> previous, long previousWaitMs, Supplier<TaskRunner> build,
+             Runnable onEnded) {
         this.id = id;
         this.configs = configs;
         this.target = target;
         this.status = status;
+        this.startWait = gate.waiter();
         this.thread = new Thread(() -> {
             try {
                 run(previous, previousWaitMs, build);
@@ -85,13 +88,24 @@ final class TaskSlot {
                 return; // cancelled before it began
             }
         }
-        if (stopping) {
+        StartGate.Turn turn;
+        try {
+            turn = startWait.take(); // building a task (its converters, its clients) takes a turn too
+        } catch (InterruptedException e) {
+            return;
+        }
+        if (turn == null || stopping) {
+            if (turn != null) {
+                turn.end();
+            }
             return;
         }
         TaskRunner built;
         try {
+            turn.watch("Task " + id, Thread.currentThread(), stuck -> status.taskStuck(id, stuck));
             built = build.get();
         } catch (Throwable t) {
+            turn.end();
             status.taskFailed(id, t);
             return;
         }
@@ -107,7 +121,7 @@ final class TaskSlot {
                 built.cancel();
             }
         }
-        built.run();
+        built.run(turn);
     }
 
     /** Pauses or resumes the task. */
@@ -122,6 +136,7 @@ final class TaskSlot {
     /** Asks the task to stop, quietly when it is being deleted (it reports nothing more); returns at once. */
     synchronized CompletableFuture<Void> stop(boolean quietly) {
         stopping = true;
+        startWait.callOff();
         if (quietly) {
             status.silence();
         }

@@ -136,11 +136,10 @@ public final class Worker implements AutoCloseable {
         if (connectors.putIfAbsent(name, connector) != null) {
             throw new ConnectException("Connector " + name + " is already running on this worker");
         }
-        log.info("Starting connector {} in target state {}", name, target);
-        connector.start(endingConnectors.get(name), () -> buildConnector(name, config));
+        connector.start(endingConnectors.get(name), () -> buildConnector(name, config, target));
     }
 
-    private WorkerConnector.Parts buildConnector(String name, Map<String, String> config) {
+    private WorkerConnector.Parts buildConnector(String name, Map<String, String> config, TargetState target) {
         boolean counted = false;
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
@@ -150,7 +149,7 @@ public final class Worker implements AutoCloseable {
             counted = true;
             Map<String, String> resolved = configProviders.resolve(config);
             OffsetStore store = instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null;
-            log.info("Building connector {} ({})", name, cls.getName());
+            log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
             return new WorkerConnector.Parts(instance, resolved, store, pluginMetrics(Map.of("connector", name)));
         } catch (RuntimeException | Error e) {
             if (!counted) {
@@ -188,7 +187,7 @@ public final class Worker implements AutoCloseable {
         }
         StatusReporter runStatus = status.forRun();
         TaskSlot[] self = new TaskSlot[1];
-        TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus,
+        TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,
                 endingTasks.get(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
                 () -> taskEnded(self[0]));
         self[0] = slot;

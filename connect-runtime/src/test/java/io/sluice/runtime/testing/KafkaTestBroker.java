@@ -125,12 +125,15 @@ public final class KafkaTestBroker {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            // the topic may not exist yet: connectors (and the topics they create) start after their create answered
+            Await.until(() -> !consumer.partitionsFor(topic, CLIENT_TIMEOUT).isEmpty(), timeout,
+                    "topic " + topic + " exists");
             List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
                     .map(p -> new TopicPartition(topic, p.partition()))
                     .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
             while (records.size() < expectedCount) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("Expected " + expectedCount + " records in " + topic
