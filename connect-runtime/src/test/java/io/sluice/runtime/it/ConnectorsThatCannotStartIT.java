@@ -156,12 +156,7 @@ class ConnectorsThatCannotStartIT {
     private Map<String, String> workerProps() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        return Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("cannot-start"),
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+        return WorkerLauncher.workerProps(pluginPath, KafkaTestBroker.uniqueTopic("cannot-start"),
                 "offset.flush.interval.ms", "500");
     }
 

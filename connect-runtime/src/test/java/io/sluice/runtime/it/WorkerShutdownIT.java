@@ -31,13 +31,8 @@ class WorkerShutdownIT {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("shutdown"), 1);
-        Map<String, String> props = Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("shutdown-cluster"),
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                // no periodic commit: the offsets found after the restart are the ones committed at the stop
+        // no periodic commit: the offsets found after the restart are the ones committed at the stop
+        Map<String, String> props = WorkerLauncher.workerProps(pluginPath, KafkaTestBroker.uniqueTopic("shutdown-cluster"),
                 "offset.flush.interval.ms", "3600000");
         List<Path> inputs = new ArrayList<>();
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), props)) {

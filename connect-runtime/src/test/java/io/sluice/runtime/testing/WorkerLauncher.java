@@ -87,6 +87,23 @@ public final class WorkerLauncher implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Worker properties for a worker on the shared test broker: its own cluster (group.id and internal topics),
+     * the plugin path, string converters, and any extra key/value pairs.
+     */
+    public static Map<String, String> workerProps(Path pluginPath, String group, String... extra) {
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", group,
+                "plugin.path", pluginPath.toString(),
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        return props;
+    }
+
     /** A port nothing listens on right now. */
     public static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
