@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every record of one topic, from the beginning, on a background thread that hands each to a
  * callback, and writes records to it. The base of the config, offset and status stores.
+ *
+ * <p>"Read to" waits are never signalled to the reader: a waiter names the positions it needs (the end offsets,
+ * asked of Kafka by an admin client on the caller's thread, or the offsets of records just written) and the
+ * reader completes it once it has applied everything before them. Waking the reader's consumer instead cost
+ * up to a fetch wait (500 ms) on about every other write, while the record it waited for sat in the consumer.
  */
 public final class KafkaTopicLog implements AutoCloseable {
 
@@ -40,9 +48,14 @@ public final class KafkaTopicLog implements AutoCloseable {
     private final Map<String, Object> clientConfig;
     private final Consumer<ConsumerRecord<byte[], byte[]>> applier;
     private final String threadName;
-    private final ConcurrentLinkedQueue<CompletableFuture<Void>> readToEndRequests = new ConcurrentLinkedQueue<>();
+    /** Where the reader is: the next offset to apply, by partition; guarded by itself. */
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    /** Waiters for positions the reader has not reached yet; guarded by applied. */
+    private final List<Waiter> waiters = new ArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
+    private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile List<TopicPartition> partitions = List.of();
     private volatile Thread reader;
     private volatile boolean running;
 
@@ -71,9 +84,15 @@ public final class KafkaTopicLog implements AutoCloseable {
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("Topic " + topic + " does not exist");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            synchronized (applied) {
+                for (TopicPartition tp : partitions) {
+                    applied.put(tp, consumer.position(tp, CLIENT_TIMEOUT)); // an empty topic is read at once
+                }
+            }
+            admin = Admin.create(adminConfig());
         } catch (RuntimeException e) {
             closeClients();
             throw e;
@@ -103,21 +122,81 @@ public final class KafkaTopicLog implements AutoCloseable {
 
     /** Completes once every record up to the topic's end at the time of the call was applied. */
     public CompletableFuture<Void> readToEndAsync() {
+        if (Thread.currentThread() == reader) {
+            return readTo(Map.of()); // refused: see readTo
+        }
+        Admin current = admin;
+        if (!running || current == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Reader of topic " + topic + " is not running"));
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
         CompletableFuture<Void> done = new CompletableFuture<>();
+        current.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().whenComplete((ends, error) -> {
+            if (error != null) {
+                done.completeExceptionally(error);
+                return;
+            }
+            Map<TopicPartition, Long> positions = new HashMap<>();
+            ends.forEach((tp, info) -> positions.put(tp, info.offset()));
+            readTo(positions).whenComplete((v, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(null);
+                }
+            });
+        });
+        return done;
+    }
+
+    /** Completes once the reader has applied every record before the given positions (partition to next offset). */
+    public CompletableFuture<Void> readTo(Map<TopicPartition, Long> positions) {
         if (Thread.currentThread() == reader) {
             // the reader would wait for itself: callbacks must not block on the store
-            done.completeExceptionally(new IllegalStateException(
+            return CompletableFuture.failedFuture(new IllegalStateException(
                     "Cannot wait for topic " + topic + " from its own reader thread (a store callback)"));
-            return done;
         }
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (!running || current == null) {
-            done.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " is not running"));
-            return done;
+        Waiter waiter = new Waiter(Map.copyOf(positions), new CompletableFuture<>());
+        synchronized (applied) {
+            if (!running) {
+                return CompletableFuture.failedFuture(new IllegalStateException("Reader of topic " + topic + " is not running"));
+            }
+            if (!waiter.reachedBy(applied)) {
+                waiters.add(waiter);
+                return waiter.done();
+            }
         }
-        readToEndRequests.add(done);
-        current.wakeup();
-        return done;
+        waiter.done().complete(null);
+        return waiter.done();
+    }
+
+    /** Sends records in order; the future completes, once Kafka acknowledged them all, with the positions after them. */
+    public CompletableFuture<Map<TopicPartition, Long>> sendAll(List<Map.Entry<byte[], byte[]>> records) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (Map.Entry<byte[], byte[]> record : records) {
+            acks.add(send(record.getKey(), record.getValue()));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            Map<TopicPartition, Long> after = new HashMap<>();
+            for (CompletableFuture<RecordMetadata> ack : acks) {
+                RecordMetadata metadata = ack.join();
+                after.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset() + 1, Math::max);
+            }
+            return after;
+        });
+    }
+
+    /** A wait for the reader to reach positions. */
+    private record Waiter(Map<TopicPartition, Long> positions, CompletableFuture<Void> done) {
+        boolean reachedBy(Map<TopicPartition, Long> applied) {
+            for (Map.Entry<TopicPartition, Long> position : positions.entrySet()) {
+                if (applied.getOrDefault(position.getKey(), -1L) < position.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Sends a record (null value = tombstone); the future completes when Kafka acknowledged it. */
@@ -136,15 +215,6 @@ public final class KafkaTopicLog implements AutoCloseable {
             }
         });
         return acked;
-    }
-
-    /** Sends records in order; the future completes when Kafka acknowledged all of them. */
-    public CompletableFuture<Void> sendAll(List<Map.Entry<byte[], byte[]>> records) {
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
-        for (Map.Entry<byte[], byte[]> record : records) {
-            acks.add(send(record.getKey(), record.getValue()));
-        }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     public String topic() {
@@ -172,56 +242,56 @@ public final class KafkaTopicLog implements AutoCloseable {
             reader = null;
         }
         closeClients();
-        CompletableFuture<Void> pending;
-        while ((pending = readToEndRequests.poll()) != null) {
-            pending.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " was closed"));
-        }
+        failWaiters(new IllegalStateException("Reader of topic " + topic + " was closed"));
     }
 
     private void readLoop() {
-        List<CompletableFuture<Void>> waiting = new ArrayList<>();
-        Map<TopicPartition, Long> target = null;
         while (running) {
             try {
-                CompletableFuture<Void> request;
-                while ((request = readToEndRequests.poll()) != null) {
-                    waiting.add(request);
-                    target = null;
-                }
-                if (!waiting.isEmpty() && target == null) {
-                    // one end-offset lookup serves every request that arrived before it
-                    target = consumer.endOffsets(consumer.assignment(), CLIENT_TIMEOUT);
-                }
-                if (target != null && reached(target)) {
-                    waiting.forEach(f -> f.complete(null));
-                    waiting.clear();
-                    target = null;
-                    continue;
-                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     apply(record);
                 }
+                advance();
             } catch (WakeupException e) {
-                // a new readToEnd request or close(): loop around
+                // close(): the loop looks at running
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 log.warn("Kafka did not answer while reading topic {}; retrying", topic, e);
             } catch (RuntimeException e) {
                 log.error("Reading topic {} failed; stopping its reader", topic, e);
                 running = false;
-                waiting.forEach(f -> f.completeExceptionally(e));
+                failWaiters(e);
                 return;
             }
         }
-        waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " was closed")));
     }
 
-    private boolean reached(Map<TopicPartition, Long> endOffsets) {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
-            if (consumer.position(end.getKey(), CLIENT_TIMEOUT) < end.getValue()) {
-                return false;
+    /** Notes the reader's positions after what it applied, and completes the waiters they satisfy. */
+    private void advance() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            positions.put(tp, consumer.position(tp, CLIENT_TIMEOUT));
+        }
+        List<Waiter> reached = new ArrayList<>();
+        synchronized (applied) {
+            applied.putAll(positions);
+            for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter waiter = it.next();
+                if (waiter.reachedBy(applied)) {
+                    reached.add(waiter);
+                    it.remove();
+                }
             }
         }
-        return true;
+        reached.forEach(w -> w.done().complete(null));
+    }
+
+    private void failWaiters(RuntimeException error) {
+        List<Waiter> failed;
+        synchronized (applied) {
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        failed.forEach(w -> w.done().completeExceptionally(error));
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -252,7 +322,19 @@ public final class KafkaTopicLog implements AutoCloseable {
         return props;
     }
 
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.keySet().removeIf(key -> key.startsWith("producer.") || key.startsWith("consumer."));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-admin");
+        return props;
+    }
+
     private void closeClients() {
+        if (admin != null) {
+            admin.close(CLIENT_TIMEOUT);
+            admin = null;
+        }
         if (producer != null) {
             producer.close(CLIENT_TIMEOUT);
             producer = null;

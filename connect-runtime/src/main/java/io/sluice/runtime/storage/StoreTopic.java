@@ -62,7 +62,8 @@ final class StoreTopic implements AutoCloseable {
 
     /** Writes records; completes once Kafka acknowledged them and the store has read them back. */
     CompletableFuture<Void> write(List<Map.Entry<byte[], byte[]>> records) {
-        return log.sendAll(records).thenCompose(acked -> log.readToEndAsync());
+        // the reader applies the records it was sent: their own positions say when, no look-up of the end needed
+        return log.sendAll(records).thenCompose(log::readTo);
     }
 
     /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
