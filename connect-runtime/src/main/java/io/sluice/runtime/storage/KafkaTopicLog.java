@@ -308,6 +308,8 @@ public final class KafkaTopicLog implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a store write is one small batch that someone waits for: Kafka 4's default linger (5 ms) only delays it
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
         return props;
     }
