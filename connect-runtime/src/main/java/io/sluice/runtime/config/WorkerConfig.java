@@ -39,6 +39,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String START_PARALLELISM = "start.parallelism";
     public static final String START_PAUSED = "start.paused";
     public static final String REST_REQUEST_TIMEOUT_MS = "rest.request.timeout.ms";
+    public static final String SINK_STATIC_MEMBERSHIP_ENABLE = "sink.static.membership.enable";
     public static final String CONFIG_PROVIDERS = "config.providers";
     public static final String CONNECTOR_CLIENT_POLICY = "connector.client.config.override.policy";
     public static final String TOPIC_CREATION_ENABLE = "topic.creation.enable";
@@ -135,6 +136,15 @@ public final class WorkerConfig extends AbstractConfig {
                             + "not started), whatever their stored target state, until each is resumed with PUT "
                             + "/connectors/NAME/resume. Nothing is written: without the flag, the next start runs "
                             + "them as stored. Set by bin/connect --paused.")
+            .define(SINK_STATIC_MEMBERSHIP_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether each sink task's consumer is a static member of its group (group.instance.id "
+                            + "connect-<connector>-<task>): after a restart or a move to another worker the task "
+                            + "rejoins as the same member and has its partitions back at once, instead of after the "
+                            + "consumer's session.timeout.ms (45 s). The trade-off: a task that vanishes without a "
+                            + "stop (its worker killed and never back) keeps its partitions for that session timeout "
+                            + "unless its successor rejoins; a task removed on purpose (connector deleted, fewer "
+                            + "tasks) leaves at once. A connector's consumer.override.group.instance.id is taken as "
+                            + "the prefix of its tasks' ids.")
             .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
                     "How long a REST request waits for the worker to make its change before it answers 500 "
                             + "(the change still happens). Changes never wait for a connector to start or stop, so "

@@ -168,7 +168,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             worker.taskIds(connector).forEach(startedWith::remove);
             appliedTargets.remove(connector);
             pendingTaskConfigs.remove(connector);
-            worker.removeConnector(connector);
+            worker.removeConnector(connector, Map.of()); // deleted: its tasks here still know their config
             rebalance.accept("connector " + connector + " was deleted");
         });
     }
@@ -253,7 +253,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         for (ConnectorTaskId task : worker.taskIds(connector)) {
             boolean assigned = current != null && current.tasks().contains(task);
             List<Map<String, String>> configs = configsOf(snapshot, task);
-            if (!assigned || configs == null) {
+            if (configs == null) {
+                startedWith.remove(task);
+                // the task no longer exists: its sink member leaves its group
+                worker.retireTasks(snapshot.contains(connector) ? snapshot.connectorConfigs().get(connector) : Map.of(),
+                        List.of(task));
+            } else if (!assigned) {
                 stopTasks(List.of(task));
             } else if (!configs.equals(startedWith.get(task))) {
                 stopTasks(List.of(task));

@@ -78,8 +78,8 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
     @Override
     public void deleteConnector(String name) {
         control.call(() -> {
-            existing(name);
-            worker.removeConnector(name);
+            ClusterConfigState snapshot = existing(name);
+            worker.removeConnector(name, snapshot.connectorConfigs().get(name));
             releaseHold(name);
             removeConnector(name);
             return null;
@@ -223,7 +223,12 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
             return; // superseded: deleted, paused, stopped or restarted since it made them
         }
         if (!taskConfigs.equals(snapshot.taskConfigs(name))) {
-            worker.stopTasks(worker.taskIds(name));
+            worker.stopTasks(worker.taskIds(name).stream().filter(id -> id.task() < taskConfigs.size()).toList());
+            List<ConnectorTaskId> gone = new ArrayList<>();
+            for (int i = taskConfigs.size(); i < snapshot.taskConfigs(name).size(); i++) {
+                gone.add(new ConnectorTaskId(name, i));
+            }
+            worker.retireTasks(snapshot.connectorConfigs().get(name), gone);
             worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
                     taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);

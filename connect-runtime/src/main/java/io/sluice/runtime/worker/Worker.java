@@ -271,10 +271,12 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Stops a connector being deleted and its tasks, quietly: none of them reports a status any more, so the
-     * deleted connector's status, once removed, stays removed.
+     * deleted connector's status, once removed, stays removed; its sink tasks leave their consumer group.
+     *
+     * @param connectorConfig its config, or an empty map when it is gone already (its tasks here still know it)
      */
-    public CompletableFuture<Void> removeConnector(String name) {
-        CompletableFuture<Void> tasksStopped = stopTasks(taskIds(name), true);
+    public CompletableFuture<Void> removeConnector(String name, Map<String, String> connectorConfig) {
+        CompletableFuture<Void> tasksStopped = stopTasks(taskIds(name), true, connectorConfig);
         return CompletableFuture.allOf(tasksStopped, stopConnector(name, true));
     }
 
@@ -299,18 +301,44 @@ public final class Worker implements AutoCloseable {
      * running after task.shutdown.graceful.timeout.ms are cancelled (they commit and report nothing more).
      */
     public CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids) {
-        return stopTasks(ids, false);
+        return stopTasks(ids, false, null);
     }
 
-    private CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids, boolean quietly) {
+    /**
+     * Stops tasks that no longer exist (fewer task configs than before) of a connector with this config, as
+     * {@link #stopTasks}; once a sink task stopped (whether it ran here or was stopped already), its static member
+     * also leaves its consumer group, so its partitions go to the remaining tasks at once instead of after the
+     * member's session timeout.
+     */
+    public CompletableFuture<Void> retireTasks(Map<String, String> connectorConfig, Collection<ConnectorTaskId> ids) {
+        return stopTasks(ids, false, connectorConfig);
+    }
+
+    /**
+     * Stops tasks; retiring is null, or the config of their connector when they no longer exist, so that sink
+     * tasks' static members leave their group once stopped (a task running here says its own config).
+     */
+    private CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids, boolean quietly,
+                                              Map<String, String> retiring) {
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        List<Map<String, Object>> leaving = new ArrayList<>();
         for (ConnectorTaskId id : ids) {
             TaskSlot slot = tasks.remove(id);
+            Map<String, String> connectorConfig = slot != null ? slot.configs().get(0) : retiring;
             if (slot != null) {
                 stopping.add(stop(slot, quietly));
+            } else if (endingTasks.containsKey(id)) {
+                stopping.add(endingTasks.get(id)); // stopped a moment ago: its consumer may still be closing
+            }
+            if (retiring != null && connectorConfig != null && "sink".equals(connectorType(connectorConfig))) {
+                leaving.add(clients.consumer(id, connectorConfig));
             }
         }
-        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> stopped = CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+        if (!leaving.isEmpty()) {
+            stopped.thenRunAsync(() -> StaticMembers.leave(leaving, gracefulTimeoutMs()), connectorThreads);
+        }
+        return stopped;
     }
 
     private CompletableFuture<Void> stop(TaskSlot slot, boolean quietly) {
