@@ -52,6 +52,10 @@ public final class KafkaTopicLog implements AutoCloseable {
     private final Map<TopicPartition, Long> applied = new HashMap<>();
     /** Waiters for positions the reader has not reached yet; guarded by applied. */
     private final List<Waiter> waiters = new ArrayList<>();
+    /** Guards lookingUpEnd and nextEndLookup: end look-ups, one at a time, shared by the calls that wait for one. */
+    private final Object endLookups = new Object();
+    private boolean lookingUpEnd;
+    private CompletableFuture<Void> nextEndLookup;
     private KafkaProducer<byte[], byte[]> producer;
     private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -120,34 +124,72 @@ public final class KafkaTopicLog implements AutoCloseable {
         }
     }
 
-    /** Completes once every record up to the topic's end at the time of the call was applied. */
+    /**
+     * Completes once every record up to the topic's end at the time of the call was applied. Calls made while an
+     * end look-up is under way share the next one (it starts after them): a thousand reads at once cost two
+     * look-ups, not a thousand.
+     */
     public CompletableFuture<Void> readToEndAsync() {
         if (Thread.currentThread() == reader) {
             return readTo(Map.of()); // refused: see readTo
         }
-        Admin current = admin;
-        if (!running || current == null) {
+        if (!running || admin == null) {
             return CompletableFuture.failedFuture(new IllegalStateException("Reader of topic " + topic + " is not running"));
+        }
+        synchronized (endLookups) {
+            if (lookingUpEnd) {
+                if (nextEndLookup == null) {
+                    nextEndLookup = new CompletableFuture<>();
+                }
+                return nextEndLookup;
+            }
+            lookingUpEnd = true;
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lookUpEnd(done);
+        return done;
+    }
+
+    /** Asks Kafka for the end offsets, then waits for the reader to reach them; then serves the calls that queued. */
+    private void lookUpEnd(CompletableFuture<Void> done) {
+        Admin current = admin;
+        if (current == null) {
+            endLookedUp(done, null, new IllegalStateException("Reader of topic " + topic + " is not running"));
+            return;
         }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        current.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().whenComplete((ends, error) -> {
-            if (error != null) {
-                done.completeExceptionally(error);
-                return;
+        current.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .whenComplete((ends, error) -> {
+                    Map<TopicPartition, Long> positions = new HashMap<>();
+                    if (ends != null) {
+                        ends.forEach((tp, info) -> positions.put(tp, info.offset()));
+                    }
+                    endLookedUp(done, positions, error);
+                });
+    }
+
+    private void endLookedUp(CompletableFuture<Void> done, Map<TopicPartition, Long> positions, Throwable error) {
+        CompletableFuture<Void> queued;
+        synchronized (endLookups) {
+            queued = nextEndLookup;
+            nextEndLookup = null;
+            lookingUpEnd = queued != null;
+        }
+        if (queued != null) {
+            lookUpEnd(queued); // those who called during this look-up need one that began after them
+        }
+        if (error != null) {
+            done.completeExceptionally(error);
+            return;
+        }
+        readTo(positions).whenComplete((v, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(null);
             }
-            Map<TopicPartition, Long> positions = new HashMap<>();
-            ends.forEach((tp, info) -> positions.put(tp, info.offset()));
-            readTo(positions).whenComplete((v, e) -> {
-                if (e != null) {
-                    done.completeExceptionally(e);
-                } else {
-                    done.complete(null);
-                }
-            });
         });
-        return done;
     }
 
     /** Completes once the reader has applied every record before the given positions (partition to next offset). */

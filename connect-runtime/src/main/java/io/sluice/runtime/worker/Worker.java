@@ -20,7 +20,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -76,9 +75,11 @@ public final class Worker implements AutoCloseable {
     private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
     private final Map<ConnectorTaskId, TaskSlot> tasks = new ConcurrentHashMap<>();
     /** Runs that were asked to stop and have not ended yet: the next run of the same name waits for them. */
-    private final Map<String, CompletableFuture<Void>> endingConnectors = new ConcurrentHashMap<>();
-    private final Map<ConnectorTaskId, CompletableFuture<Void>> endingTasks = new ConcurrentHashMap<>();
+    private final RunEndings<String> endingConnectors;
+    private final RunEndings<ConnectorTaskId> endingTasks;
     private final TaskRestarts restarts;
+    /** "source" or "sink" by connector.class as configured, once found. */
+    private final Map<String, String> connectorTypes = new ConcurrentHashMap<>();
     private volatile int generation;
     private volatile boolean closed;
 
@@ -97,6 +98,8 @@ public final class Worker implements AutoCloseable {
         this.committer.setRemoveOnCancelPolicy(true);
         this.timer = new ScheduledThreadPoolExecutor(1, named("sluice-worker-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
+        this.endingConnectors = new RunEndings<>(timer, gracefulTimeoutMs());
+        this.endingTasks = new RunEndings<>(timer, gracefulTimeoutMs());
         AtomicInteger threadCount = new AtomicInteger();
         this.connectorThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "sluice-connector-pool-" + threadCount.incrementAndGet()));
@@ -136,7 +139,7 @@ public final class Worker implements AutoCloseable {
         if (connectors.putIfAbsent(name, connector) != null) {
             throw new ConnectException("Connector " + name + " is already running on this worker");
         }
-        connector.start(endingConnectors.get(name), () -> buildConnector(name, config, target));
+        connector.start(endingConnectors.previous(name), () -> buildConnector(name, config, target));
     }
 
     private WorkerConnector.Parts buildConnector(String name, Map<String, String> config, TargetState target) {
@@ -188,7 +191,7 @@ public final class Worker implements AutoCloseable {
         StatusReporter runStatus = status.forRun();
         TaskSlot[] self = new TaskSlot[1];
         TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,
-                endingTasks.get(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
+                endingTasks.previous(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
                 () -> taskEnded(self[0]));
         self[0] = slot;
         if (tasks.putIfAbsent(id, slot) != null) {
@@ -286,8 +289,7 @@ public final class Worker implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         log.info("Stopping connector {}", name);
-        CompletableFuture<Void> stopped = within(connector.stop(quietly), connector::abandon);
-        handOver(endingConnectors, name, stopped);
+        CompletableFuture<Void> stopped = endingConnectors.stopping(name, connector.stop(quietly), connector::abandon);
         stopped.thenRun(() -> {
             if (!connectors.containsKey(name)) {
                 connectMetrics.connectorRemoved(name);
@@ -327,8 +329,8 @@ public final class Worker implements AutoCloseable {
             Map<String, String> connectorConfig = slot != null ? slot.configs().get(0) : retiring;
             if (slot != null) {
                 stopping.add(stop(slot, quietly));
-            } else if (endingTasks.containsKey(id)) {
-                stopping.add(endingTasks.get(id)); // stopped a moment ago: its consumer may still be closing
+            } else if (endingTasks.previous(id) != null) {
+                stopping.add(endingTasks.previous(id)); // stopped a moment ago: its consumer may still be closing
             }
             if (retiring != null && connectorConfig != null && "sink".equals(connectorType(connectorConfig))) {
                 leaving.add(clients.consumer(id, connectorConfig));
@@ -343,31 +345,7 @@ public final class Worker implements AutoCloseable {
 
     private CompletableFuture<Void> stop(TaskSlot slot, boolean quietly) {
         log.info("Stopping task {}", slot.id());
-        CompletableFuture<Void> stopped = within(slot.stop(quietly), slot::cancel);
-        handOver(endingTasks, slot.id(), stopped);
-        return stopped;
-    }
-
-    /** A future that completes when ended does, or after the graceful timeout, when giveUp runs first. */
-    private CompletableFuture<Void> within(CompletableFuture<Void> ended, Runnable giveUp) {
-        CompletableFuture<Void> bounded = new CompletableFuture<>();
-        ScheduledFuture<?> deadline = timer.schedule(() -> {
-            if (!ended.isDone()) {
-                giveUp.run();
-            }
-            bounded.complete(null);
-        }, gracefulTimeoutMs(), TimeUnit.MILLISECONDS);
-        ended.whenComplete((v, e) -> {
-            deadline.cancel(false);
-            bounded.complete(null);
-        });
-        return bounded;
-    }
-
-    /** Remembers a run that is ending, so the next run of the same name waits for it; forgotten once it ended. */
-    private static <K> void handOver(Map<K, CompletableFuture<Void>> ending, K key, CompletableFuture<Void> stopped) {
-        ending.put(key, stopped);
-        stopped.whenComplete((v, e) -> ending.remove(key, stopped));
+        return endingTasks.stopping(slot.id(), slot.stop(quietly), slot::cancel);
     }
 
     public Set<String> connectorNames() {
@@ -439,18 +417,23 @@ public final class Worker implements AutoCloseable {
 
     /** "source" or "sink" for a connector config's connector.class; "unknown" if it can't be loaded. */
     public String connectorType(Map<String, String> connectorConfig) {
+        String className = connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS);
+        String known = className == null ? null : connectorTypes.get(className);
+        if (known != null) {
+            return known; // every status read asks: a thousand connectors' statuses need no thousand look-ups
+        }
         try {
-            Class<? extends Connector> cls = plugins.pluginClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
-            if (SourceConnector.class.isAssignableFrom(cls)) {
-                return "source";
-            }
-            if (SinkConnector.class.isAssignableFrom(cls)) {
-                return "sink";
+            Class<? extends Connector> cls = plugins.pluginClass(className, Connector.class);
+            String type = SourceConnector.class.isAssignableFrom(cls) ? "source"
+                    : SinkConnector.class.isAssignableFrom(cls) ? "sink" : null;
+            if (type != null) {
+                connectorTypes.put(className, type);
+                return type;
             }
         } catch (RuntimeException e) {
             log.debug("Cannot load connector class of config", e);
         }
-        return "unknown";
+        return "unknown"; // not remembered: the plugin may be installed later
     }
 
     /**

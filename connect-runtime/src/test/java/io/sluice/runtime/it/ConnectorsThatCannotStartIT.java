@@ -83,9 +83,9 @@ class ConnectorsThatCannotStartIT {
                     trace(again, "wrong-password"));
             assertTrue(trace(again, "wrong-password").contains("which caused org.apache.kafka.connect.errors."
                     + "ConnectException: Could not connect to the database at 127.0.0.1"), "the whole chain, root first");
-            String metrics = again.get("/metrics").raw();
-            assertTrue(metrics.contains("kafka_connect_connector_metrics_failure_cause{connector=\"unknown-host\","
-                    + "failure_cause=\"java.net.UnknownHostException: db.invalid\"} 1"), "JMX and /metrics name the root cause");
+            Await.until(() -> again.get("/metrics").raw().contains("kafka_connect_connector_metrics_failure_cause{"
+                    + "connector=\"unknown-host\",failure_cause=\"java.net.UnknownHostException: db.invalid\"} 1"),
+                    Duration.ofSeconds(5), "JMX and /metrics name the root cause");
             String hung = trace(again, "hung");
             assertTrue(hung.contains("did not return from start() within 10000 ms (start.timeout.ms)"), hung);
             assertTrue(hung.contains(NetworkSourceConnector.class.getName() + ".start(NetworkSourceConnector.java"),

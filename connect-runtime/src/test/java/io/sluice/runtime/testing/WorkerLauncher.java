@@ -125,6 +125,43 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** The worker JVM's threads right now (Linux: /proc). */
+    public int threadCount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no thread count for process " + process.pid());
+    }
+
+    /** The bytes of the worker's heap still in use after a full collection (jcmd GC.class_histogram collects first). */
+    public long liveHeapBytes() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            histogram.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (String line : out.split("\\R")) {
+                if (line.startsWith("Total")) {
+                    String[] fields = line.trim().split("\\s+");
+                    return Long.parseLong(fields[fields.length - 1]);
+                }
+            }
+            throw new IllegalStateException("no heap histogram total in: " + out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The exit code of the stopped worker JVM: 143 after a clean stop on SIGTERM, 137 after SIGKILL. */
     public int exitCode() {
         return process.exitValue();
