@@ -40,6 +40,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final Herder herder;
     private final Plugins plugins;
     private CompletableFuture<Void> scan;
+    private CompletableFuture<Void> storesStarted;
     private CompletableFuture<Void> restPrepared;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
@@ -71,7 +72,8 @@ public final class WorkerProcess implements AutoCloseable {
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
             WorkerStores storage = own(WorkerStores.create(config, bootstrap));
-            ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
+            // the stores' round trips to Kafka need no plugins: they run while the plugin path is scanned
+            storesStarted = runOnOwnThread("sluice-stores-start", storage::start);
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
@@ -84,9 +86,10 @@ public final class WorkerProcess implements AutoCloseable {
                     : new StandaloneHerder(workerId, config, worker, storage.configs(), storage.statuses(), providers,
                             plugins));
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins));
-            storage.start();
+            await(storesStarted);
             worker.start();
             herder.start();
             await(restPrepared);
@@ -95,7 +98,7 @@ public final class WorkerProcess implements AutoCloseable {
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            for (CompletableFuture<Void> background : java.util.Arrays.asList(scan, restPrepared)) {
+            for (CompletableFuture<Void> background : java.util.Arrays.asList(scan, storesStarted, restPrepared)) {
                 try {
                     await(background);
                 } catch (RuntimeException backgroundFailure) {

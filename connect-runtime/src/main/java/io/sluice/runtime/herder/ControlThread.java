@@ -1,10 +1,10 @@
 package io.sluice.runtime.herder;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -45,7 +45,14 @@ public final class ControlThread {
 
     /** As {@link #call(Callable)}, waiting at most timeoutMs. */
     public <T> T call(Callable<T> operation, long timeoutMs) {
-        Future<T> future = executor.submit(operation);
+        CompletableFuture<T> future = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                future.complete(operation.call());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -55,8 +62,16 @@ public final class ControlThread {
             }
             throw new ConnectException(cause);
         } catch (TimeoutException e) {
+            // nobody hears the outcome any more: the log does
+            future.whenComplete((result, error) -> {
+                if (error != null) {
+                    log.warn("A change whose request timed out failed after all: {}", error.getMessage());
+                } else {
+                    log.info("A change whose request timed out was made after all");
+                }
+            });
             throw new HerderException(500, "Request timed out after " + timeoutMs + " ms (rest.request.timeout.ms); "
-                    + "it continues in the background");
+                    + "the change may still be made: check before trying again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting for the herder", e);

@@ -81,7 +81,7 @@ public final class KafkaTopicLog implements AutoCloseable {
         if (running) {
             return;
         }
-        producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(producerConfig(timeout), new ByteArraySerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, CLIENT_TIMEOUT);
@@ -346,12 +346,14 @@ public final class KafkaTopicLog implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> producerConfig() {
+    /** @param timeout how long a send may block for want of metadata (Kafka unreachable), not the client's 60 s */
+    private Map<String, Object> producerConfig(Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // a store write is one small batch that someone waits for: Kafka 4's default linger (5 ms) only delays it
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
         return props;
     }

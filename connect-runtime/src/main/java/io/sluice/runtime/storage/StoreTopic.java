@@ -68,7 +68,16 @@ final class StoreTopic implements AutoCloseable {
 
     /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
     void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
-        StoreWrites.await(write(records), timeout, what + " in topic " + topic.name());
+        long began = System.nanoTime();
+        CompletableFuture<Void> written;
+        try {
+            written = write(records); // blocks while the producer waits for metadata, Kafka being unreachable
+        } catch (org.apache.kafka.common.KafkaException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - began);
+        StoreWrites.await(written, left.isNegative() ? Duration.ZERO : left, timeout,
+                what + " in topic " + topic.name());
     }
 
     /** Sends one record without waiting for it to be read back. */

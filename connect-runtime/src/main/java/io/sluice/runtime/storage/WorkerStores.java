@@ -3,7 +3,9 @@ package io.sluice.runtime.storage;
 import io.sluice.runtime.config.WorkerConfig;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerStores.class);
 
-    /** Runs each store's start on its own short-lived thread. */
+    /** Runs each store's start (and close) on its own short-lived thread. */
     private static final Executor STARTER = task -> {
         Thread t = new Thread(task, "sluice-store-start");
         t.setDaemon(true);
@@ -33,6 +35,7 @@ public final class WorkerStores implements AutoCloseable {
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
     private String clusterId;
+    private ConnectException unreachable;
 
     private WorkerStores(WorkerConfig config, String bootstrapServers) {
         this.config = config;
@@ -107,24 +110,34 @@ public final class WorkerStores implements AutoCloseable {
 
     /** The id of the Kafka cluster the stores live in; the first call asks Kafka (a "Cannot reach Kafka" error). */
     public synchronized String clusterId() {
+        if (unreachable != null) {
+            throw unreachable; // asked once already, in vain: not another 30 s
+        }
         if (clusterId == null) {
             try (Admin admin = Admin.create(clients)) {
                 clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                throw new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+                throw unreachable;
             }
         }
         return clusterId;
     }
 
+    /** Closes the three stores at once: each closes its Kafka clients, round trips that need not wait for each other. */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                log.warn("Failed to close a store", e);
-            }
+            AutoCloseable store = opened.pop();
+            closing.add(CompletableFuture.runAsync(() -> {
+                try {
+                    store.close();
+                } catch (Exception e) {
+                    log.warn("Failed to close a store", e);
+                }
+            }, STARTER));
         }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
     }
 }
