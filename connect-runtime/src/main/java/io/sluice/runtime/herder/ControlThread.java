@@ -78,15 +78,20 @@ public final class ControlThread {
         }
     }
 
-    /** Queues an operation nobody waits for; failures are logged. */
+    /** Queues an operation nobody waits for; failures are logged; once the thread is closing, it is dropped. */
     public void submit(Runnable operation) {
-        executor.execute(() -> {
-            try {
-                operation.run();
-            } catch (RuntimeException e) {
-                log.error("Herder operation failed", e);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    operation.run();
+                } catch (RuntimeException e) {
+                    log.error("Herder operation failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the herder is stopping: what a connector hands over now (its task configs) no longer matters
+            log.debug("Herder is stopping; dropped an operation");
+        }
     }
 
     /** Runs a last operation, then stops the thread; bounded. */

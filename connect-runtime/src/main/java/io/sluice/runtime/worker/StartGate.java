@@ -18,13 +18,16 @@ final class StartGate {
     private final int parallelism;
     private final long timeoutMs;
     private final ScheduledExecutorService timer;
+    private final java.util.concurrent.Executor reporter;
     private final ArrayDeque<CompletableFuture<Turn>> waiting = new ArrayDeque<>();
     private int taken;
 
-    StartGate(int parallelism, long timeoutMs, ScheduledExecutorService timer) {
+    /** @param reporter where stuck reports are written: a status write may wait for Kafka, the timer must not */
+    StartGate(int parallelism, long timeoutMs, ScheduledExecutorService timer, java.util.concurrent.Executor reporter) {
         this.parallelism = parallelism;
         this.timeoutMs = timeoutMs;
         this.timer = timer;
+        this.reporter = reporter;
     }
 
     /** Completes with a turn once fewer than start.parallelism starts run; cancel it to leave the queue. */
@@ -111,7 +114,7 @@ final class StartGate {
             if (ended || watch != null) {
                 return; // watched since the turn's first step (building the task, say)
             }
-            watch = timer.schedule(() -> {
+            watch = timer.schedule(() -> reporter.execute(() -> {
                 synchronized (this) {
                     if (ended) {
                         return;
@@ -119,7 +122,7 @@ final class StartGate {
                     end();
                     stuck.accept(stuckAt(what, thread));
                 }
-            }, timeoutMs, TimeUnit.MILLISECONDS);
+            }), timeoutMs, TimeUnit.MILLISECONDS);
         }
 
         /**

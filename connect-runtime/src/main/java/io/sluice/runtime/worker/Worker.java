@@ -104,7 +104,7 @@ public final class Worker implements AutoCloseable {
         this.connectorThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "sluice-connector-pool-" + threadCount.incrementAndGet()));
         this.startGate = new StartGate(config.getInt(WorkerConfig.START_PARALLELISM),
-                config.getLong(WorkerConfig.START_TIMEOUT_MS), timer);
+                config.getLong(WorkerConfig.START_TIMEOUT_MS), timer, connectorThreads);
         this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, clients, committer,
                 connectMetrics);
         this.restarts = new TaskRestarts(config, status, this::restartFailedTask);
