@@ -147,8 +147,9 @@ public final class WorkerConfig extends AbstractConfig {
                             + "the prefix of its tasks' ids.")
             .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
                     "How long a REST request waits for the worker to make its change before it answers 500 "
-                            + "(the change still happens). Changes never wait for a connector to start or stop, so "
-                            + "only an unreachable Kafka makes them this slow.")
+                            + "(the change may still be made; its outcome is logged). Changes never wait for a "
+                            + "connector or task to start or stop, and a write Kafka cannot take fails after 30 s, so "
+                            + "this is a last resort.")
             .define(CONFIG_PROVIDERS, Type.LIST, List.of(), Importance.LOW,
                     "Names of config providers; each is configured with config.providers.<name>.class and "
                             + "config.providers.<name>.param.*.")

@@ -300,25 +300,25 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             pendingTaskConfigs.remove(connector);
             return;
         }
-        pendingTaskConfigs.put(connector, wanted);
+        pendingTaskConfigs.remove(connector); // pending again only if this attempt fails: no second send meanwhile
         if (isLeader()) {
             try {
                 worker.fenceRemovedTasks(connector, snapshot.connectorConfigs().get(connector),
                         snapshot.taskConfigs(connector).size(), wanted.size());
                 configStore.putTaskConfigs(connector, wanted);
-                pendingTaskConfigs.remove(connector, wanted);
                 log.info("Stored {} task config(s) of connector {}", wanted.size(), connector);
             } catch (RuntimeException e) {
+                pendingTaskConfigs.put(connector, wanted);
                 log.warn("Could not store the task configs of connector {}; retrying: {}", connector, e.getMessage());
             }
             return;
         }
         sendToLeader(connector, wanted).whenComplete((sent, error) -> {
             if (error != null) {
+                pendingTaskConfigs.putIfAbsent(connector, wanted);
                 log.warn("Could not send the task configs of connector {} to the leader; retrying: {}", connector,
                         error.getMessage());
             } else {
-                pendingTaskConfigs.remove(connector, wanted);
                 log.info("Sent {} task config(s) of connector {} to the leader", wanted.size(), connector);
             }
         });

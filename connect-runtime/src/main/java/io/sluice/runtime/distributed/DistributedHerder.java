@@ -196,6 +196,9 @@ public final class DistributedHerder extends AbstractHerder {
             keys.verify(signature, configStore.sessionKey());
             existing(name);
             ClusterConfigState snapshot = configStore.snapshot();
+            if (taskConfigs.equals(snapshot.taskConfigs(name))) {
+                return null; // sent again after a retry: writing it again would restart the tasks for nothing
+            }
             worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
                     taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);
