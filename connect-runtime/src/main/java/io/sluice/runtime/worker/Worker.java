@@ -216,7 +216,10 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** A task's thread ended: its metrics go, unless a newer run of the task already has its own. */
+    /**
+     * A task's thread ended, or it was stopped: its metrics go, unless it still stands (it failed by itself: its
+     * FAILED metrics stay until it is stopped) or a newer run of the task already has its own.
+     */
     private void taskEnded(TaskSlot slot) {
         TaskSlot current = tasks.get(slot.id());
         if (current == slot) {
@@ -345,7 +348,9 @@ public final class Worker implements AutoCloseable {
 
     private CompletableFuture<Void> stop(TaskSlot slot, boolean quietly) {
         log.info("Stopping task {}", slot.id());
-        return endingTasks.stopping(slot.id(), slot.stop(quietly), slot::cancel);
+        CompletableFuture<Void> stopped = endingTasks.stopping(slot.id(), slot.stop(quietly), slot::cancel);
+        stopped.thenRun(() -> taskEnded(slot)); // a task that had failed ended long ago: its metrics go now
+        return stopped;
     }
 
     public Set<String> connectorNames() {

@@ -158,6 +158,20 @@ class WorkerSourceTaskIT {
     }
 
     @Test
+    void aFailedTaskKeepsItsMetricsUntilItIsStopped() {
+        String name = TestWorkers.uniqueName("failed-metrics");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("failed-metrics"), 1);
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("fail.on.poll", "true")));
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed");
+        Await.until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("sluice-task-" + name + "-0")), WAIT, "the failed task's thread ended");
+        assertNotNull(worker.metrics().task(name, 0), "a failed task still shows its FAILED metrics");
+
+        worker.stopTasks(List.of(id)).join();
+        Await.until(() -> worker.metrics().task(name, 0) == null, WAIT, "the stopped task's metrics are gone");
+    }
+
+    @Test
     void moreTaskConfigsThanTasksMaxFailTheConnector() {
         String name = TestWorkers.uniqueName("toomany");
         Map<String, String> config = sourceConfig(name, "unused", Map.of("generate.tasks", "3"));
