@@ -1,6 +1,5 @@
 package io.sluice.file;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.data.Field;
@@ -20,6 +19,7 @@ final class CsvLineParser implements LineParser {
     private final boolean headerRow;
     private final Schema declared;
     private final String keyField;
+    private final boolean replaceInvalid;
     private final List<String> cells = new ArrayList<>();
     private final StringBuilder cell = new StringBuilder();
     private Schema schema;
@@ -27,7 +27,9 @@ final class CsvLineParser implements LineParser {
     private int[] columnOfField;
     private boolean headerSeen;
 
-    CsvLineParser(char separator, char quote, boolean headerRow, Schema declared, String keyField) {
+    CsvLineParser(char separator, char quote, boolean headerRow, Schema declared, String keyField,
+                  boolean replaceInvalid) {
+        this.replaceInvalid = replaceInvalid;
         this.separator = separator;
         this.quote = quote;
         this.headerRow = headerRow;
@@ -51,7 +53,7 @@ final class CsvLineParser implements LineParser {
 
     @Override
     public boolean parse(byte[] buf, int off, int len, ParsedLine out) {
-        String line = new String(buf, off, len, StandardCharsets.UTF_8);
+        String line = Utf8Text.decode(buf, off, len, replaceInvalid, out);
         if (needsHeader()) {
             header(line);
             return false;

@@ -32,8 +32,13 @@ final class DurableWrites {
 
     /** Renames atomically and makes the rename survive a crash. */
     static void rename(Path from, Path to) throws IOException {
-        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        move(from, to);
         syncDirectory(to.getParent());
+    }
+
+    /** Renames atomically; durable only once the directory is synced. On failure nothing moved. */
+    static void move(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** fsyncs a directory, so the names created or renamed in it are durable. */

@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes records into files (one stream per topic partition, or one per task in connector mode), buffered,
  * fsynced only when offsets are about to be committed; rewinds the consumer to just after what the files
- * durably hold whenever partitions are opened.
+ * durably hold whenever partitions are opened. After a failed write, rotation or commit (a full disk, a
+ * directory that refuses writes) it writes and commits nothing more: what is in memory is no longer known to
+ * match the files, so the task fails and its restart recovers from what the files durably hold.
  */
 public final class FileSinkTask extends SinkTask {
 
@@ -24,6 +26,8 @@ public final class FileSinkTask extends SinkTask {
 
     private Path dir;
     private SinkFiles files;
+    /** The first failed file operation; once set, put and preCommit refuse to go on. */
+    private IOException failure;
 
     @Override
     public String version() {
@@ -69,6 +73,7 @@ public final class FileSinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        checkUsable();
         long now = System.currentTimeMillis();
         try {
             for (SinkRecord record : records) {
@@ -76,19 +81,38 @@ public final class FileSinkTask extends SinkTask {
             }
             files.afterPut(now);
         } catch (IOException e) {
-            throw new ConnectException("Cannot write to " + dir + ": " + e.getMessage(), e);
+            throw failed("Cannot write to " + dir, e);
         }
     }
 
+    /**
+     * Makes every record put durable, then returns the offered offsets: each record before them is now fsynced in
+     * the files, or was skipped as already durable, or never reached put (a transformation dropped it). Throws
+     * instead when a file operation failed, now or earlier, so no offset past what the files hold is committed.
+     */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        checkUsable();
         try {
             files.commit(System.currentTimeMillis());
         } catch (IOException e) {
-            throw new ConnectException("Cannot make the files in " + dir + " durable: " + e.getMessage(), e);
+            throw failed("Cannot make the files in " + dir + " durable", e);
         }
-        // every record put is durable now, so the offered offsets are safe to commit
         return offsets;
+    }
+
+    private ConnectException failed(String what, IOException e) {
+        failure = e;
+        return new ConnectException(what + ": " + e.getMessage() + "; fix the directory (space, permissions) and "
+                + "restart the task: it resumes from what the files durably hold", e);
+    }
+
+    private void checkUsable() {
+        if (failure != null) {
+            throw new ConnectException("The files in " + dir + " take no more records after an earlier failure ("
+                    + failure.getMessage() + "); fix the directory and restart the task: it resumes from what the "
+                    + "files durably hold", failure);
+        }
     }
 
     @Override

@@ -1,13 +1,21 @@
 package io.sluice.file;
 
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 
 /**
  * The file source's configuration: which files, how to read them, how lines become records and what
@@ -35,6 +43,7 @@ public final class FileSourceConfig extends AbstractConfig {
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String FINISHED_PATH = "finished.path";
     public static final String FINISHED_IDLE_MS = "finished.idle.ms";
+    public static final String ENCODING_ERRORS = "encoding.errors";
 
     /** Task-only keys the connector adds so each task knows its share of the files. */
     static final String TASK_INDEX = "task.index";
@@ -45,6 +54,9 @@ public final class FileSourceConfig extends AbstractConfig {
 
     /** What happens to a file after all its records are committed and it stopped growing. */
     public enum CleanupPolicy { NONE, MOVE, DELETE }
+
+    /** What a line that is not valid UTF-8 becomes: an error, text with U+FFFD, or (text format) its bytes. */
+    public enum EncodingErrors { FAIL, REPLACE, KEEP }
 
     private static final String INPUT = "Input";
     private static final String RECORDS = "Records";
@@ -94,6 +106,14 @@ public final class FileSourceConfig extends AbstractConfig {
             .define(FILE_HEADERS, Type.BOOLEAN, false, Importance.LOW,
                     "Add the headers file.name and file.line (1-based) to every record.",
                     RECORDS, 7, Width.SHORT, "File headers")
+            .define(ENCODING_ERRORS, Type.STRING, "fail", ConfigDef.CaseInsensitiveValidString.in("fail", "replace", "keep"),
+                    Importance.MEDIUM, "Lines are read as UTF-8. What a line that is not valid UTF-8 becomes: fail: a "
+                            + "malformed line, handled by errors.tolerance (the task fails naming file, line and byte, "
+                            + "or the line goes to the dead letter queue); replace: the line with U+FFFD in place of "
+                            + "the invalid bytes (logged once per file); keep (format=text only): every line's value "
+                            + "is its bytes, unchanged (a BYTES schema): use it with value.converter="
+                            + "org.apache.kafka.connect.converters.ByteArrayConverter so the topic holds the file's bytes.",
+                    RECORDS, 8, Width.SHORT, "Invalid UTF-8")
             .define(CSV_HEADER, Type.BOOLEAN, true, Importance.MEDIUM,
                     "The first line of each file names the columns.", CSV, 1, Width.SHORT, "Header row")
             .define(CSV_SEPARATOR, Type.STRING, ",", new SingleCharValidator(), Importance.MEDIUM,
@@ -112,13 +132,80 @@ public final class FileSourceConfig extends AbstractConfig {
 
     public FileSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        if (file().isEmpty() == inputPath().isEmpty()) {
-            throw new ConfigException("Set exactly one of '" + FILE + "' (a file or glob) and '" + INPUT_PATH
-                    + "' (a directory)");
+        problems(this, props, (key, message) -> {
+            throw new ConfigException(key, props.get(key), message);
+        });
+    }
+
+    /**
+     * The rules across keys, each reported on the key to change: validation lists them all, the constructor (at
+     * connector and task start) throws the first, so a config that validates also starts.
+     */
+    static void problems(AbstractConfig config, Map<String, String> props, BiConsumer<String, String> report) {
+        String file = config.getString(FILE).trim();
+        String dir = config.getString(INPUT_PATH).trim();
+        boolean oneInput = file.isEmpty() != dir.isEmpty();
+        if (!oneInput) {
+            report.accept(FILE, "Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
+        } else if (FileDiscovery.isGlob(file)) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + Path.of(file).toAbsolutePath().normalize());
+            } catch (PatternSyntaxException e) {
+                report.accept(FILE, "not a valid glob: " + e.getDescription() + " near index " + e.getIndex());
+            } catch (InvalidPathException e) {
+                report.accept(FILE, "not a valid path: " + e.getReason());
+            }
         }
-        if (cleanupPolicy() == CleanupPolicy.MOVE && getString(FINISHED_PATH).isEmpty()) {
-            throw new ConfigException(FINISHED_PATH, "", "cleanup.policy=MOVE needs a directory to move files to");
+        String finished = config.getString(FINISHED_PATH).trim();
+        if (finished.isEmpty() && cleanupPolicy(config) == CleanupPolicy.MOVE) {
+            report.accept(FINISHED_PATH, "cleanup.policy=MOVE needs a directory to move files to");
+        } else if (!finished.isEmpty() && oneInput && FileDiscovery.inputDirectory(file, dir)
+                .startsWith(Path.of(finished).toAbsolutePath().normalize())) {
+            // files under finished.path are never read, so that moved files are not read again
+            report.accept(FINISHED_PATH, "holds the files to read (" + (file.isEmpty() ? INPUT_PATH : FILE)
+                    + "), which would then never be read; name a directory outside them, e.g. beside them");
         }
+        String keepProblem = keepProblem(props);
+        if (keepProblem != null) {
+            report.accept(ENCODING_ERRORS, keepProblem);
+        }
+        String keyField = config.getString(KEY_FIELD).trim();
+        String spec = config.getString(VALUE_SCHEMA);
+        if (!keyField.isEmpty() && !spec.isBlank() && !"text".equalsIgnoreCase(config.getString(FORMAT))) {
+            Schema declared = SchemaSpec.parse(spec);
+            if (declared.field(keyField) == null) {
+                report.accept(KEY_FIELD, "'" + keyField + "' is not a field of value.schema ("
+                        + declared.fields().stream().map(Field::name).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        if ("csv".equalsIgnoreCase(config.getString(FORMAT))
+                && config.getString(CSV_SEPARATOR).equals(config.getString(CSV_QUOTE))) {
+            report.accept(CSV_QUOTE, "must differ from csv.separator.char");
+        }
+    }
+
+    /**
+     * Why encoding.errors=keep cannot work with these settings, or null: it needs format=text and a value converter
+     * that writes bytes (StringConverter would write the text of a Java array reference instead).
+     */
+    static String keepProblem(Map<String, String> props) {
+        if (!"keep".equalsIgnoreCase(props.getOrDefault(ENCODING_ERRORS, "").trim())) {
+            return null;
+        }
+        if (!"text".equalsIgnoreCase(props.getOrDefault(FORMAT, "text").trim())) {
+            return "keep applies to format=text only; json and csv lines must be text";
+        }
+        String converter = props.getOrDefault("value.converter", "").trim();
+        if (converter.isEmpty() || converter.endsWith("StringConverter")) {
+            return "keep passes each line's bytes unchanged: set value.converter="
+                    + "org.apache.kafka.connect.converters.ByteArrayConverter on the connector (the topic then holds "
+                    + "the file's bytes), or another converter that writes bytes";
+        }
+        return null;
+    }
+
+    public EncodingErrors encodingErrors() {
+        return EncodingErrors.valueOf(getString(ENCODING_ERRORS).toUpperCase(Locale.ROOT));
     }
 
     public String file() {
@@ -142,7 +229,11 @@ public final class FileSourceConfig extends AbstractConfig {
     }
 
     public CleanupPolicy cleanupPolicy() {
-        return CleanupPolicy.valueOf(getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
+        return cleanupPolicy(this);
+    }
+
+    private static CleanupPolicy cleanupPolicy(AbstractConfig config) {
+        return CleanupPolicy.valueOf(config.getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
     }
 
     public char csvSeparator() {

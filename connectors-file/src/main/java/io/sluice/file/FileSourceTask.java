@@ -105,9 +105,13 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
 
     @Override
     public void line(TailedFile file, byte[] buf, int off, int len, long nextPosition, long lineNumber) {
+        parsed.replacedInvalidBytes = false;
         try {
             if (!file.parser.parse(buf, off, len, parsed)) {
                 return;
+            }
+            if (parsed.replacedInvalidBytes) {
+                replaced(file, lineNumber);
             }
         } catch (IllegalArgumentException | DataException e) {
             SourceRecord dlq = malformed.handle(file, buf, off, len, file.position(), offset(file, nextPosition, lineNumber),
@@ -127,6 +131,17 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
         batch.add(new SourceRecord(file.partition, offset(file, nextPosition, lineNumber), topic, null,
                 parsed.keySchema, parsed.key, parsed.valueSchema, parsed.value, null, headers));
         file.emitted++;
+    }
+
+    /** encoding.errors=replace altered a line: said once per file at WARN, so it is never silent nor per line. */
+    private static void replaced(TailedFile file, long lineNumber) {
+        if (file.replacedLines++ == 0) {
+            log.warn("Line {} of {} is not valid UTF-8: read with U+FFFD in place of the invalid bytes "
+                    + "(encoding.errors=replace); later such lines of this file are logged at DEBUG only", lineNumber, file.path);
+        } else {
+            log.debug("Line {} of {} is not valid UTF-8: read with U+FFFD ({} such lines so far)", lineNumber, file.path,
+                    file.replacedLines);
+        }
     }
 
     private static Map<String, Object> offset(TailedFile file, long nextPosition, long lineNumber) {

@@ -24,8 +24,10 @@ final class JsonLineParser implements LineParser {
     private final Schema declared;
     private final boolean infer;
     private final String keyField;
+    private final boolean replaceInvalid;
 
-    JsonLineParser(Schema declared, boolean infer, String keyField) {
+    JsonLineParser(Schema declared, boolean infer, String keyField, boolean replaceInvalid) {
+        this.replaceInvalid = replaceInvalid;
         this.declared = declared;
         this.infer = infer;
         this.keyField = keyField == null || keyField.isEmpty() ? null : keyField;
@@ -33,14 +35,7 @@ final class JsonLineParser implements LineParser {
 
     @Override
     public boolean parse(byte[] buf, int off, int len, ParsedLine out) {
-        JsonNode node;
-        try {
-            node = MAPPER.readTree(buf, off, len);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new IllegalArgumentException("unreadable JSON: " + e.getMessage());
-        }
+        JsonNode node = read(buf, off, len, out);
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("expected a JSON object, got "
                     + (node == null ? "an empty line" : node.getNodeType().name().toLowerCase()));
@@ -62,6 +57,28 @@ final class JsonLineParser implements LineParser {
             out.set(null, keyField == null ? null : plain(node.get(keyField)), null, value);
         }
         return true;
+    }
+
+    /**
+     * The line's bytes are checked first (Jackson decodes UTF-8 itself and lets some invalid sequences through, such
+     * as overlong ones): a line that is not UTF-8 is reported as such, as in the other formats, or with
+     * encoding.errors=replace read from its text with U+FFFD.
+     */
+    private JsonNode read(byte[] buf, int off, int len, ParsedLine out) {
+        int invalid = Utf8Text.firstInvalid(buf, off, len);
+        try {
+            if (invalid < 0) {
+                return MAPPER.readTree(buf, off, len);
+            }
+            if (!replaceInvalid) {
+                throw new Utf8Text.InvalidUtf8Exception(invalid, buf[off + invalid]);
+            }
+            return MAPPER.readTree(Utf8Text.decode(buf, off, len, true, out));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable JSON: " + e.getMessage());
+        }
     }
 
     private static Struct toStruct(JsonNode node, Schema schema) {

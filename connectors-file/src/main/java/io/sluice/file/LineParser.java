@@ -1,6 +1,5 @@
 package io.sluice.file;
 
-import java.nio.charset.StandardCharsets;
 import org.apache.kafka.connect.data.Schema;
 
 /** Turns one line of a file (bytes without the line terminator) into a record key and value. */
@@ -19,6 +18,8 @@ interface LineParser {
         Object key;
         Schema valueSchema;
         Object value;
+        /** Set when encoding.errors=replace put U+FFFD in place of bytes that are not UTF-8; reset per line. */
+        boolean replacedInvalidBytes;
 
         void set(Schema keySchema, Object key, Schema valueSchema, Object value) {
             this.keySchema = keySchema;
@@ -28,9 +29,21 @@ interface LineParser {
         }
     }
 
-    /** The line as a string: what Apache's FileStreamSource produces. */
-    LineParser TEXT = (buf, off, len, out) -> {
-        out.set(null, null, Schema.STRING_SCHEMA, new String(buf, off, len, StandardCharsets.UTF_8));
-        return true;
-    };
+    /**
+     * format=text: the line as a string, what Apache's FileStreamSource produces (bytes that are not UTF-8 are an
+     * error, or U+FFFD with encoding.errors=replace); with encoding.errors=keep the line's bytes as they are.
+     */
+    static LineParser text(FileSourceConfig.EncodingErrors encodingErrors) {
+        if (encodingErrors == FileSourceConfig.EncodingErrors.KEEP) {
+            return (buf, off, len, out) -> {
+                out.set(null, null, Schema.BYTES_SCHEMA, java.util.Arrays.copyOfRange(buf, off, off + len));
+                return true;
+            };
+        }
+        boolean replace = encodingErrors == FileSourceConfig.EncodingErrors.REPLACE;
+        return (buf, off, len, out) -> {
+            out.set(null, null, Schema.STRING_SCHEMA, Utf8Text.decode(buf, off, len, replace, out));
+            return true;
+        };
+    }
 }

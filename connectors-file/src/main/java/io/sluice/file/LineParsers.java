@@ -12,11 +12,13 @@ final class LineParsers {
         String spec = config.getString(FileSourceConfig.VALUE_SCHEMA);
         Schema declared = spec.isBlank() ? null : SchemaSpec.parse(spec);
         String keyField = config.getString(FileSourceConfig.KEY_FIELD).trim();
+        boolean replace = config.encodingErrors() == FileSourceConfig.EncodingErrors.REPLACE;
         return switch (config.format()) {
-            case TEXT -> LineParser.TEXT;
-            case JSON -> new JsonLineParser(declared, config.getBoolean(FileSourceConfig.SCHEMA_INFERENCE), keyField);
+            case TEXT -> LineParser.text(config.encodingErrors());
+            case JSON -> new JsonLineParser(declared, config.getBoolean(FileSourceConfig.SCHEMA_INFERENCE), keyField,
+                    replace);
             case CSV -> new CsvLineParser(config.csvSeparator(), config.csvQuote(),
-                    config.getBoolean(FileSourceConfig.CSV_HEADER), declared, keyField);
+                    config.getBoolean(FileSourceConfig.CSV_HEADER), declared, keyField, replace);
         };
     }
 }

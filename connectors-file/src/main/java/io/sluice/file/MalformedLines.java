@@ -2,6 +2,7 @@ package io.sluice.file;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.connect.data.Schema;
@@ -33,8 +34,12 @@ final class MalformedLines {
     static final String HEADER_FILE = PREFIX + "file.name";
     static final String HEADER_LINE = PREFIX + "file.line";
     static final String HEADER_POSITION = PREFIX + "file.position";
+    /** For a line that is not UTF-8 and a value converter that takes text: the line's exact bytes, base64. */
+    static final String HEADER_BYTES = PREFIX + "file.line.base64";
 
     private static final Logger log = LoggerFactory.getLogger(MalformedLines.class);
+    /** A file of bad lines must not flood the log: one WARN a minute at most, the rest at DEBUG, counted. */
+    private static final long LOG_INTERVAL_MS = 60_000;
 
     private final String format;
     private final String topic;
@@ -43,6 +48,8 @@ final class MalformedLines {
     private final boolean rawBytes;
     private final String connector;
     private final String task;
+    private long lastLoggedMs = Long.MIN_VALUE;
+    private long notLogged;
 
     MalformedLines(Map<String, String> props, FileSourceConfig config) {
         this.format = config.format().name().toLowerCase(Locale.ROOT);
@@ -60,6 +67,19 @@ final class MalformedLines {
         return !tolerateAll ? "fail the task" : dlqTopic.isEmpty() ? "are logged and skipped" : "go to topic " + dlqTopic;
     }
 
+    private void logTolerated(String message, String action) {
+        long now = System.currentTimeMillis();
+        if (lastLoggedMs != Long.MIN_VALUE && now - lastLoggedMs < LOG_INTERVAL_MS) {
+            notLogged++;
+            log.debug("{}; {}", message, action);
+            return;
+        }
+        log.warn("{}; {}{} (at most one such line a minute is logged at WARN)", message, action,
+                notLogged == 0 ? "" : "; " + notLogged + " more malformed lines since the last such message");
+        lastLoggedMs = now;
+        notLogged = 0;
+    }
+
     /**
      * Handles one malformed line: returns the record for the dead letter queue, or null when it is only logged;
      * throws when errors are not tolerated.
@@ -72,21 +92,26 @@ final class MalformedLines {
             throw new ConnectException(message, error);
         }
         if (dlqTopic.isEmpty()) {
-            log.error("{}; skipping it (errors.tolerance=all, no {})", message, DLQ_TOPIC);
+            logTolerated(message, "skipping it (errors.tolerance=all, no " + DLQ_TOPIC + ")");
             return null;
         }
-        log.warn("{}; sending it to the dead letter queue {}", message, dlqTopic);
+        logTolerated(message, "sending it to the dead letter queue " + dlqTopic);
         ConnectHeaders headers = new ConnectHeaders();
         headers.addString(HEADER_TOPIC, topic);
         headers.addString(HEADER_CONNECTOR, connector);
         headers.addString(HEADER_TASK, task);
         headers.addString(HEADER_STAGE, "TASK_POLL");
-        headers.addString(HEADER_CLASS, file.parser.getClass().getName());
+        // as Apache's TASK_POLL stage: the task that polled (a parser may be a generated lambda class)
+        headers.addString(HEADER_CLASS, FileSourceTask.class.getName());
         headers.addString(HEADER_EXCEPTION, error.getClass().getName());
         headers.addString(HEADER_MESSAGE, message);
         headers.addString(HEADER_FILE, file.path.toString());
         headers.addString(HEADER_LINE, Long.toString(lineNumber));
         headers.addString(HEADER_POSITION, Long.toString(lineStart));
+        if (!rawBytes && error instanceof Utf8Text.InvalidUtf8Exception) {
+            // as text the value shows U+FFFD where the invalid bytes were; the header keeps them
+            headers.addString(HEADER_BYTES, Base64.getEncoder().encodeToString(Arrays.copyOfRange(buf, off, off + len)));
+        }
         Object value = rawBytes ? Arrays.copyOfRange(buf, off, off + len) : new String(buf, off, len, StandardCharsets.UTF_8);
         return new SourceRecord(file.partition, offset, dlqTopic, null, null, null,
                 rawBytes ? Schema.BYTES_SCHEMA : Schema.STRING_SCHEMA, value, null, headers);

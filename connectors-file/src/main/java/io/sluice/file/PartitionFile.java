@@ -134,16 +134,24 @@ final class PartitionFile implements Closeable {
         return next;
     }
 
-    /** fsyncs the open file and renames it, atomically, to its final name. */
+    /**
+     * fsyncs the open file and renames it, atomically, to its final name. The file stays open until the rename
+     * succeeded: if it fails, this object still describes the open file truthfully (a later commit checkpoints
+     * it, a restart cuts it back to its checkpoint) instead of forgetting the records it holds.
+     */
     private void rotate() throws IOException {
         out.force();
-        out.close();
-        out = null;
         Path target = dir.resolve(String.format("%s-%020d-%020d%s", prefix, start, next - 1, encoder.extension()));
-        DurableWrites.rename(inProgress, target);
-        dirty = false;
+        DurableWrites.move(inProgress, target);
+        try {
+            out.close();
+        } finally {
+            out = null; // the file has its final name now: nothing may be appended to it
+            dirty = false;
+        }
         log.debug("{}: rotated {} records into {}", tp, count, target.getFileName());
         count = 0;
+        DurableWrites.syncDirectory(dir);
     }
 
     private long[] readCheckpoint() throws IOException {

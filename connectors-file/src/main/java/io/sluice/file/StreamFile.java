@@ -186,18 +186,24 @@ final class StreamFile implements SinkFiles {
 
     /**
      * fsyncs the open file, records in the checkpoint that it is being rotated (so a crash before the rename
-     * completes it on recovery), renames it to its final name, then checkpoints the next, empty file.
+     * completes it on recovery), renames it to its final name, then checkpoints the next, empty file. The file
+     * stays open until the rename succeeded: if it fails, the stream still describes it truthfully (a later write
+     * appends to it and a later commit checkpoints it as open again) instead of starting an empty file over it.
      */
     private void rotate() throws IOException {
         out.force();
         writeCheckpoint(true);
-        out.close();
-        out = null;
         Path target = finished(seq);
-        DurableWrites.rename(inProgress, target);
+        DurableWrites.move(inProgress, target);
+        try {
+            out.close();
+        } finally {
+            out = null; // the file has its final name now: nothing may be appended to it
+        }
         log.debug("{}: rotated {} records into {}", name, count, target.getFileName());
         seq++;
         count = 0;
+        DurableWrites.syncDirectory(dir);
         durable = new StreamCheckpoint(seq, 0, 0, false, durable.next());
         DurableWrites.replace(checkpoint, durable.format());
     }

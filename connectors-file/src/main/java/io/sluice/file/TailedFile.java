@@ -49,6 +49,8 @@ final class TailedFile implements Closeable {
     long emitted;
     /** The line parser of this file (CSV parsers keep the file's header). */
     LineParser parser;
+    /** Lines read with U+FFFD in place of invalid bytes (encoding.errors=replace); only the task thread touches it. */
+    long replacedLines;
     final AtomicLong committed = new AtomicLong();
     private final FileChannel channel;
     /** The most bytes one read asks for (read.buffer.bytes), unless a longer line needs more. */

@@ -1,11 +1,13 @@
 package io.sluice.file;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -217,6 +219,88 @@ class FileSourceTaskTest {
                 "the DLQ record carries the line's offset, so the line is not read again once it is acknowledged");
     }
 
+    /**
+     * "ok", a line with the byte 0xFF in it (not UTF-8), a line holding U+FFFD itself, "after"; for json each as
+     * the value of a field v.
+     */
+    private Path withInvalidUtf8(String name, boolean json) throws IOException {
+        byte[] invalid = {'a', (byte) 0xff, 'b'};
+        byte[] realReplacementChar = "x\uFFFDy".getBytes(StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (byte[] line : List.of("ok".getBytes(StandardCharsets.UTF_8), invalid, realReplacementChar,
+                "after".getBytes(StandardCharsets.UTF_8))) {
+            bytes.write(json ? "{\"v\":\"".getBytes(StandardCharsets.UTF_8) : new byte[0]);
+            bytes.write(line);
+            bytes.write(json ? "\"}".getBytes(StandardCharsets.UTF_8) : new byte[0]);
+            bytes.write('\n');
+        }
+        return Files.write(dir.resolve(name), bytes.toByteArray());
+    }
+
+    @Test
+    void aLineThatIsNotUtf8FailsTheTaskNamingFileLineAndByteInsteadOfBeingAlteredSilently() throws Exception {
+        for (String format : List.of("text", "csv", "json")) {
+            Path file = withInvalidUtf8("bad." + format, format.equals("json"));
+            start(Map.of("file", file.toString(), "format", format, "csv.first.row.as.header", "false"));
+            ConnectException e = assertThrows(ConnectException.class, () -> pollFor(4), format);
+            int at = format.equals("json") ? 7 : 1; // after {"v":"
+            assertTrue(e.getMessage().contains("line 2 of file " + file)
+                    && e.getMessage().contains("not valid UTF-8 at byte " + at + " of the line"), e.getMessage());
+            task.stop();
+        }
+    }
+
+    @Test
+    void aLineThatIsNotUtf8GoesToTheDeadLetterQueueWithItsExactBytesAndTheOtherLinesFlow() throws Exception {
+        Path file = withInvalidUtf8("bad.txt", false);
+        start(Map.of("file", file.toString(), "errors.tolerance", "all", "errors.deadletterqueue.topic.name", "bad-lines"));
+        List<SourceRecord> records = pollFor(4);
+        assertEquals(List.of("t", "bad-lines", "t", "t"), records.stream().map(SourceRecord::topic).toList());
+        assertEquals(List.of("ok", "x\uFFFDy", "after"), values(List.of(records.get(0), records.get(2), records.get(3))),
+                "a U+FFFD the file holds is text like any other");
+        SourceRecord dlq = records.get(1);
+        assertEquals("2", dlq.headers().lastWithName("__connect.errors.file.line").value());
+        assertEquals("3", dlq.headers().lastWithName("__connect.errors.file.position").value());
+        assertEquals(file.toString(), dlq.headers().lastWithName("__connect.errors.file.name").value());
+        assertEquals(FileSourceTask.class.getName(), dlq.headers().lastWithName("__connect.errors.class.name").value(),
+                "the task that polled, as in Apache's TASK_POLL stage; not a parser's generated class name");
+        assertEquals(java.util.Base64.getEncoder().encodeToString(new byte[] {'a', (byte) 0xff, 'b'}),
+                dlq.headers().lastWithName("__connect.errors.file.line.base64").value());
+        task.stop();
+
+        offsets.clear(); // read the file again, now into a topic of bytes
+        start(Map.of("file", file.toString(), "errors.tolerance", "all", "errors.deadletterqueue.topic.name", "bad-lines",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
+        assertArrayEquals(new byte[] {'a', (byte) 0xff, 'b'}, (byte[]) pollFor(4).get(1).value(),
+                "a bytes converter gets the line itself");
+    }
+
+    @Test
+    void encodingErrorsReplaceReadsTheLineWithReplacementCharacters() throws Exception {
+        Path file = withInvalidUtf8("bad.txt", false);
+        start(Map.of("file", file.toString(), "encoding.errors", "replace"));
+        assertEquals(List.of("ok", "a\uFFFDb", "x\uFFFDy", "after"), values(pollFor(4)));
+        task.stop();
+        Path json = withInvalidUtf8("bad.json", true);
+        start(Map.of("file", json.toString(), "format", "json", "encoding.errors", "replace"));
+        assertEquals(List.of("{v=ok}", "{v=a\uFFFDb}", "{v=x\uFFFDy}", "{v=after}"), values(pollFor(4)));
+    }
+
+    @Test
+    void encodingErrorsKeepPassesEveryLinesBytesUnchanged() throws Exception {
+        Path file = withInvalidUtf8("bad.txt", false);
+        start(Map.of("file", file.toString(), "encoding.errors", "keep",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
+        List<SourceRecord> records = pollFor(4);
+        java.io.ByteArrayOutputStream joined = new java.io.ByteArrayOutputStream();
+        for (SourceRecord r : records) {
+            assertEquals(org.apache.kafka.connect.data.Schema.BYTES_SCHEMA, r.valueSchema());
+            joined.write((byte[]) r.value());
+            joined.write('\n');
+        }
+        assertArrayEquals(Files.readAllBytes(file), joined.toByteArray());
+    }
+
     @Test
     void csvResumedPastTheHeaderStillKnowsTheColumns() throws Exception {
         Path file = Files.writeString(dir.resolve("p.csv"), "id,name\n1,pen\n");
@@ -251,6 +335,34 @@ class FileSourceTaskTest {
         }
         assertFalse(Files.exists(in.resolve("first.csv")));
         assertTrue(Files.exists(in.resolve("ignored.txt")));
+    }
+
+    @Test
+    void aFinishedFileThatCannotBeMovedFailsTheTaskSayingSoAndIsNotReadAgainOnceMended() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path done = Files.writeString(dir.resolve("done"), "a file where the directory should be");
+        Files.writeString(in.resolve("first.csv"), "x\n1\n");
+        Map<String, String> config = Map.of("input.path", in.toString(), "format", "csv", "cleanup.policy", "MOVE",
+                "finished.path", done.toString(), "finished.idle.ms", "0");
+        start(config);
+        assertEquals(1, pollFor(1).size());
+        ConnectException failure = assertThrows(ConnectException.class, () -> {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                task.poll();
+            }
+        });
+        assertTrue(failure.getMessage().startsWith("Cannot move finished file " + in.resolve("first.csv") + " to "
+                + done + " (every record of it is committed): "), failure.getMessage());
+
+        task.stop();
+        Files.delete(done);
+        start(config);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(done.resolve("first.csv"))) {
+            assertTrue(System.nanoTime() < deadline, "moved once the directory can hold it");
+            assertEquals(null, task.poll(), "its records are not read again");
+        }
     }
 
     @Test

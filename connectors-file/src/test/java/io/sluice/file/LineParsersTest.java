@@ -24,7 +24,7 @@ class LineParsersTest {
 
     @Test
     void jsonWithoutSchemaIsASchemalessMapAndTheKeyFieldBecomesTheKey() {
-        assertTrue(parse(new JsonLineParser(null, false, "id"), "{\"id\":7,\"tags\":[\"a\"],\"p\":1.5,\"ok\":true}"));
+        assertTrue(parse(new JsonLineParser(null, false, "id", false), "{\"id\":7,\"tags\":[\"a\"],\"p\":1.5,\"ok\":true}"));
         assertNull(out.valueSchema);
         assertEquals(Map.of("id", 7L, "tags", List.of("a"), "p", 1.5, "ok", true), out.value);
         assertEquals(7L, out.key);
@@ -33,7 +33,7 @@ class LineParsersTest {
     @Test
     void jsonWithDeclaredSchemaIsATypedStruct() {
         Schema schema = SchemaSpec.parse("id:int32,name:string,price:float64?");
-        parse(new JsonLineParser(schema, false, "name"), "{\"id\":\"12\",\"name\":\"pen\"}");
+        parse(new JsonLineParser(schema, false, "name", false), "{\"id\":\"12\",\"name\":\"pen\"}");
         Struct value = (Struct) out.value;
         assertEquals(12, value.getInt32("id"));
         assertNull(value.get("price"));
@@ -43,7 +43,7 @@ class LineParsersTest {
 
     @Test
     void jsonSchemaIsInferredFromValueTypes() {
-        parse(new JsonLineParser(null, true, ""), "{\"n\":1,\"x\":2.5,\"s\":\"t\",\"o\":{\"b\":false}}");
+        parse(new JsonLineParser(null, true, "", false), "{\"n\":1,\"x\":2.5,\"s\":\"t\",\"o\":{\"b\":false}}");
         Struct value = (Struct) out.value;
         assertEquals(Schema.Type.INT64, value.schema().field("n").schema().type());
         assertEquals(Schema.Type.FLOAT64, value.schema().field("x").schema().type());
@@ -52,15 +52,15 @@ class LineParsersTest {
 
     @Test
     void malformedJsonAndMissingRequiredFieldsAreErrors() {
-        assertThrows(IllegalArgumentException.class, () -> parse(new JsonLineParser(null, false, ""), "{\"a\":"));
-        assertThrows(IllegalArgumentException.class, () -> parse(new JsonLineParser(null, false, ""), "[1,2]"));
+        assertThrows(IllegalArgumentException.class, () -> parse(new JsonLineParser(null, false, "", false), "{\"a\":"));
+        assertThrows(IllegalArgumentException.class, () -> parse(new JsonLineParser(null, false, "", false), "[1,2]"));
         assertThrows(IllegalArgumentException.class,
-                () -> parse(new JsonLineParser(SchemaSpec.parse("id:int64"), false, ""), "{\"x\":1}"));
+                () -> parse(new JsonLineParser(SchemaSpec.parse("id:int64"), false, "", false), "{\"x\":1}"));
     }
 
     @Test
     void csvHeaderNamesColumnsAndDeclaredSchemaTypesThem() {
-        CsvLineParser parser = new CsvLineParser(';', '"', true, SchemaSpec.parse("id:int64,name:string,ok:boolean?"), "id");
+        CsvLineParser parser = new CsvLineParser(';', '"', true, SchemaSpec.parse("id:int64,name:string,ok:boolean?"), "id", false);
         assertFalse(parse(parser, "name;id;ok"), "the header row yields no record");
         assertTrue(parse(parser, "\"Smith; \"\"J\"\"\";42;true"));
         Struct value = (Struct) out.value;
@@ -74,7 +74,7 @@ class LineParsersTest {
 
     @Test
     void csvWithoutSchemaIsOptionalStringsNamedByTheHeader() {
-        CsvLineParser parser = new CsvLineParser(',', '"', true, null, "");
+        CsvLineParser parser = new CsvLineParser(',', '"', true, null, "", false);
         parse(parser, "a,b");
         parse(parser, "1,");
         Struct value = (Struct) out.value;
@@ -84,7 +84,7 @@ class LineParsersTest {
 
     @Test
     void csvBadNumberAndUnterminatedQuoteAreErrors() {
-        CsvLineParser parser = new CsvLineParser(',', '"', false, SchemaSpec.parse("id:int64,name:string"), "");
+        CsvLineParser parser = new CsvLineParser(',', '"', false, SchemaSpec.parse("id:int64,name:string"), "", false);
         assertThrows(IllegalArgumentException.class, () -> parse(parser, "x,y"));
         assertThrows(IllegalArgumentException.class, () -> parse(parser, "1,\"open"));
     }

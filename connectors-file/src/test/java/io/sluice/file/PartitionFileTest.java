@@ -2,6 +2,7 @@ package io.sluice.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -75,6 +76,24 @@ class PartitionFileTest {
         }
         assertEquals(lines(100, 112), all.subList(0, 12), "redelivered records are not written twice");
         assertEquals(12, all.size());
+    }
+
+    @Test
+    void aRotationWhoseRenameFailsKeepsItsRecordsInTheOpenFileAndNeverClaimsMoreThanTheFilesHold() throws IOException {
+        PartitionFile f = file(4);
+        f.recover();
+        // something in the way of the finished file's name makes the rename fail, as an immutable directory would
+        Path blocker = Files.createDirectories(dir.resolve("orders-3-00000000000000000100-00000000000000000103.txt"));
+        Files.writeString(blocker.resolve("x"), "x");
+        write(f, 100, 103);
+        assertThrows(IOException.class, () -> f.write(record(103), 0));
+
+        long claimed = f.commit();
+        f.close();
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        assertEquals(claimed, file(4).recover(), "what commit called durable is what a restart finds");
+        assertEquals(lines(100, 104), Files.readAllLines(dir.resolve("orders-3.inprogress")));
     }
 
     private List<String> names() throws IOException {

@@ -2,6 +2,7 @@ package io.sluice.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -113,6 +114,23 @@ class StreamFileTest {
         assertEquals(List.of("sink-0-0000000000.txt", "sink-0-0000000001.txt"), names());
         assertEquals(List.of("0:7", "0:8"), Files.readAllLines(dir.resolve("sink-0-0000000001.txt")));
         assertEquals(Map.of(A, 9L), reopened.open(List.of(A)));
+    }
+
+    @Test
+    void aRotationWhoseRenameFailsNeverStartsAnEmptyFileOverTheOpenOne() throws IOException {
+        StreamFile s = stream(0, Map.of("flush.size", "3"));
+        s.open(List.of(A));
+        Path blocker = Files.createDirectories(dir.resolve("sink-0-0000000000.txt"));
+        Files.writeString(blocker.resolve("x"), "x");
+        write(s, A, 0, 2);
+        assertThrows(IOException.class, () -> s.write(record(A, 2), 0));
+
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        write(s, A, 3, 4); // the rotation is tried again, with the record appended
+        s.commit(0);
+        assertEquals(List.of("0:0", "0:1", "0:2", "0:3"), Files.readAllLines(dir.resolve("sink-0-0000000000.txt")));
+        assertEquals(Map.of(A, 4L), stream(1, Map.of()).open(List.of(A)));
     }
 
     @Test

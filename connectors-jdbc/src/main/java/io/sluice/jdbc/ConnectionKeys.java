@@ -20,6 +20,8 @@ public final class ConnectionKeys {
     public static final String DIALECT = "dialect.name";
     public static final String TIMEZONE = "db.timezone";
     public static final String POOL_SIZE = "connection.pool.size";
+    public static final String CONNECTION_ATTEMPTS = "connection.attempts";
+    public static final String CONNECTION_BACKOFF_MS = "connection.backoff.ms";
 
     private ConnectionKeys() {
     }
@@ -48,7 +50,15 @@ public final class ConnectionKeys {
                         "Time zone of TIMESTAMP (without time zone) columns and of the database session.",
                         GROUP, ++order, Width.SHORT, "DB time zone")
                 .define(POOL_SIZE, Type.INT, 2, ConfigDef.Range.atLeast(1), Importance.LOW,
-                        "Maximum pooled connections per task.", GROUP, ++order, Width.SHORT, "Pool size");
+                        "Maximum pooled connections per task.", GROUP, ++order, Width.SHORT, "Pool size")
+                .define(CONNECTION_ATTEMPTS, Type.INT, 3, ConfigDef.Range.atLeast(1), Importance.LOW,
+                        "Tries to reach the database when a connector or task starts, before it fails with the "
+                                + "database's reason (a wrong password, host or database fails at the first).",
+                        GROUP, ++order, Width.SHORT, "Connection attempts")
+                .define(CONNECTION_BACKOFF_MS, Type.LONG, 3_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
+                        "Wait between the start-up connection attempts (Confluent's default is 10000; a shorter "
+                                + "one shows a wrong port in the status within seconds).",
+                        GROUP, ++order, Width.SHORT, "Connection backoff (ms)");
     }
 
     public static DatabaseDialect dialect(AbstractConfig config) {

@@ -2,12 +2,10 @@ package io.sluice.jdbc;
 
 /** The version the JDBC connectors report. */
 public final class Versions {
-    public static final String VERSION = orDefault(Versions.class.getPackage().getImplementationVersion());
+    /** The project version, from the plugin jar's manifest, as every built-in plugin reports it. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            Versions.class.getPackage().getImplementationVersion(), "undefined");
 
     private Versions() {
-    }
-
-    private static String orDefault(String v) {
-        return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 }

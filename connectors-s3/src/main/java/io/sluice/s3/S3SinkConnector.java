@@ -16,7 +16,9 @@ import org.apache.kafka.connect.sink.SinkConnector;
 /** Archives topics to S3 objects exactly once: see README for the layout and the guarantees. */
 public final class S3SinkConnector extends SinkConnector {
 
-    public static final String VERSION = "0.1.0";
+    /** The project version, from the plugin jar's manifest, as every built-in plugin reports it. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            S3SinkConnector.class.getPackage().getImplementationVersion(), "undefined");
 
     private Map<String, String> props;
 
@@ -60,10 +62,14 @@ public final class S3SinkConnector extends SinkConnector {
         return S3SinkConfig.CONFIG_DEF;
     }
 
-    /** Per-key checks, then the partitioner's settings, then whether the bucket answers. */
+    /** Per-key checks, then the rules across keys and the partitioner's settings, then whether the bucket answers. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        S3SinkConfig.problems(connectorConfigs, (key, message) -> addError(result, key, message));
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }

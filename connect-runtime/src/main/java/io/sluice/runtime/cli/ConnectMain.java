@@ -56,6 +56,11 @@ public final class ConnectMain {
         WorkerProcess worker;
         try {
             worker = WorkerProcess.start(workerConfig, distributed);
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            // a mistake in the worker config: the one line says what to change, a stack trace would bury it
+            log.debug("Worker failed to start", e);
+            fail(args[0] + ": " + e.getMessage());
+            return;
         } catch (KafkaException | IllegalArgumentException e) {
             log.error("Worker failed to start", e);
             fail(workerFile + ": " + e.getMessage());

@@ -3,21 +3,26 @@ package io.sluice.runtime.cli;
 import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.config.WorkerKeys;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.distributed.DistributedHerder;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.rest.TopicRecords;
+import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
 import io.sluice.runtime.storage.WorkerStores;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.config.ConfigException;
@@ -30,7 +35,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    public static final String VERSION = "0.1.0";
+    /** The project version, from the runtime jar's manifest, as the built-in plugins report theirs. */
+    public static final String VERSION = java.util.Objects.requireNonNullElse(
+            WorkerProcess.class.getPackage().getImplementationVersion(), "undefined");
     /** The Connect REST API version Sluice implements, reported by GET / like Apache's worker. */
     public static final String CONNECT_API_VERSION = "4.3.1";
 
@@ -39,12 +46,16 @@ public final class WorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final Herder herder;
     private final Plugins plugins;
+    private SchemaRegistryServer schemaRegistry;
     private CompletableFuture<Void> scan;
     private CompletableFuture<Void> storesStarted;
     private CompletableFuture<Void> restPrepared;
+    private CompletableFuture<SchemaRegistryServer> registryStarted;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
+        new WorkerKeys(List.of(WorkerConfig.CONFIG, RestConfig.CONFIG, ObservabilityConfig.CONFIG), ConnectMetrics.KEYS)
+                .warnings(config.originals()).forEach(log::warn);
         if (distributed) {
             requireDistributedSettings(config);
         }
@@ -58,8 +69,8 @@ public final class WorkerProcess implements AutoCloseable {
             if (config.embeddedKafka()) {
                 EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
                         Path.of(config.getString(WorkerConfig.EMBEDDED_KAFKA_DIR)),
-                        config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT)));
-                broker.start();
+                        config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT), config.getInt(WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT)));
+                startEmbedded(broker);
                 bootstrap = broker.bootstrapServers();
                 log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, broker.dataDir());
             } else {
@@ -74,11 +85,19 @@ public final class WorkerProcess implements AutoCloseable {
             WorkerStores storage = own(WorkerStores.create(config, bootstrap));
             // the stores' round trips to Kafka need no plugins: they run while the plugin path is scanned
             storesStarted = runOnOwnThread("sluice-stores-start", storage::start);
+            // the schema registry reads its own topic: it starts beside the stores and the plugin scan
+            registryStarted = supplyOnOwnThread("sluice-schema-registry-start",
+                    () -> SchemaRegistryServer.startIfEnabled(config, bootstrap));
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
+            // before any task starts: Avro converters register and fetch schemas there
+            this.schemaRegistry = await(registryStarted);
+            if (schemaRegistry != null) {
+                own(schemaRegistry).registerMetrics(worker.metrics().registry());
+            }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
@@ -86,6 +105,7 @@ public final class WorkerProcess implements AutoCloseable {
                     : new StandaloneHerder(workerId, config, worker, storage.configs(), storage.statuses(), providers,
                             plugins));
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
             ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins));
@@ -98,9 +118,12 @@ public final class WorkerProcess implements AutoCloseable {
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            for (CompletableFuture<Void> background : java.util.Arrays.asList(scan, storesStarted, restPrepared)) {
+            for (CompletableFuture<?> background : java.util.Arrays.asList(scan, storesStarted, restPrepared,
+                    registryStarted)) {
                 try {
-                    await(background);
+                    if (await(background) instanceof SchemaRegistryServer registry && registry != schemaRegistry) {
+                        own(registry); // started, but not owned yet: closed with the rest
+                    }
                 } catch (RuntimeException backgroundFailure) {
                     e.addSuppressed(backgroundFailure);
                 }
@@ -110,27 +133,44 @@ public final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /** Starts the embedded broker; a port another process holds is a mistake in the worker config, named by its key. */
+    private static void startEmbedded(EmbeddedKafkaBroker broker) {
+        try {
+            broker.start();
+        } catch (EmbeddedKafkaBroker.PortInUse e) {
+            String key = e.controller() ? WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT : WorkerConfig.EMBEDDED_KAFKA_PORT;
+            throw new ConfigException(key, e.port(), "the port is already in use by another process; set " + key
+                    + " to a free port, or to 0 to pick one");
+        }
+    }
+
     private void awaitScan() {
         await(scan);
     }
 
-    private static void await(CompletableFuture<Void> background) {
+    private static <T> T await(CompletableFuture<T> background) {
         if (background == null) {
-            return;
+            return null;
         }
         try {
-            background.join();
+            return background.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
 
     private static CompletableFuture<Void> runOnOwnThread(String name, Runnable task) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        return supplyOnOwnThread(name, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private static <T> CompletableFuture<T> supplyOnOwnThread(String name, java.util.function.Supplier<T> task) {
+        CompletableFuture<T> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                task.run();
-                done.complete(null);
+                done.complete(task.get());
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }
@@ -182,6 +222,11 @@ public final class WorkerProcess implements AutoCloseable {
 
     public URI restUrl() {
         return restUrl;
+    }
+
+    /** The built-in schema registry's URL, or null when it is off. */
+    public URI schemaRegistryUrl() {
+        return schemaRegistry == null ? null : schemaRegistry.url();
     }
 
     public String bootstrapServers() {

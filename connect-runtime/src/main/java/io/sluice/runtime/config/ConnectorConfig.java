@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.storage.Converter;
 import org.apache.kafka.connect.storage.HeaderConverter;
 
@@ -93,13 +94,63 @@ public class ConnectorConfig extends AbstractConfig {
         super(ConnectorConfigEnricher.enrich(plugins, definition, props, true), props, false);
     }
 
+    /**
+     * The defaults Apache shows for a connector's version and converters: the connector class's version, the
+     * worker's converters (a connector's own converter when it names one decides the version) and their versions.
+     * {@link #NONE} where no connector config is at hand (GET /connector-plugins/{plugin}/config).
+     */
+    public record Defaults(String connectorVersion, String keyConverter, String keyConverterVersion, String valueConverter,
+                           String valueConverterVersion, String headerConverter, String headerConverterVersion) {
+        public static final Defaults NONE = new Defaults(null, null, null, null, null, null, null);
+
+        /** Only the connector's version, as Apache's plugin config listing has it. */
+        public static Defaults of(Plugins plugins, String connectorClass) {
+            return new Defaults(latest(plugins, connectorClass, Connector.class), null, null, null, null, null, null);
+        }
+
+        /** The defaults of one connector config on a worker with the given default converters. */
+        public static Defaults of(Plugins plugins, Map<String, String> props, WorkerConfig worker) {
+            String connectorClass = props.get(CONNECTOR_CLASS);
+            if (connectorClass == null || connectorClass.isBlank() || plugins == null) {
+                return NONE;
+            }
+            return new Defaults(latest(plugins, connectorClass, Connector.class),
+                    plugins.listedName(worker.converter(KEY_CONVERTER), Converter.class),
+                    converterVersion(plugins, props, KEY_CONVERTER, worker.converter(KEY_CONVERTER), Converter.class),
+                    plugins.listedName(worker.converter(VALUE_CONVERTER), Converter.class),
+                    converterVersion(plugins, props, VALUE_CONVERTER, worker.converter(VALUE_CONVERTER), Converter.class),
+                    plugins.listedName(worker.converter(HEADER_CONVERTER), HeaderConverter.class),
+                    converterVersion(plugins, props, HEADER_CONVERTER, worker.converter(HEADER_CONVERTER),
+                            HeaderConverter.class));
+        }
+
+        private static String converterVersion(Plugins plugins, Map<String, String> props, String key, String worker,
+                                               Class<?> base) {
+            String own = props.get(key);
+            return latest(plugins, own == null || own.isBlank() ? worker : own, base);
+        }
+
+        private static String latest(Plugins plugins, String className, Class<?> base) {
+            List<String> versions = plugins == null ? List.of() : plugins.versions(className, base);
+            return versions.isEmpty() ? null : versions.get(0);
+        }
+    }
+
     /** The common keys, with converter names checked only for being present (no plugin registry). */
     public static ConfigDef configDef() {
         return configDef(null);
     }
 
-    /** The common keys; converter names are resolved through the given plugins (aliases accepted). */
+    /** The common keys without defaults for versions and converters; names are resolved through the plugins. */
     public static ConfigDef configDef(Plugins plugins) {
+        return configDef(plugins, Defaults.NONE);
+    }
+
+    /**
+     * The common keys as Apache defines them, with the given defaults for the connector's version and converters;
+     * converter names are resolved through the plugins (aliases accepted).
+     */
+    public static ConfigDef configDef(Plugins plugins, Defaults defaults) {
         int order = 0;
         int errorOrder = 0;
         return new ConfigDef()
@@ -114,8 +165,9 @@ public class ConnectorConfig extends AbstractConfig {
                                 + "full name,  or use \"FileStreamSink\" or \"FileStreamSinkConnector\" to make the "
                                 + "configuration a bit shorter",
                         COMMON_GROUP, ++order, Width.LONG, "Connector class")
-                .define(CONNECTOR_VERSION, Type.STRING, null, Importance.MEDIUM, "Version of the connector.",
-                        COMMON_GROUP, ++order, Width.MEDIUM, "Connector version")
+                .define(CONNECTOR_VERSION, Type.STRING, defaults.connectorVersion(), Importance.MEDIUM,
+                        "Version of the connector.", COMMON_GROUP, ++order, Width.MEDIUM, "Connector version", List.of(),
+                        versionRecommender(plugins, CONNECTOR_CLASS, defaults.connectorVersion(), Connector.class))
                 .define(TASKS_MAX, Type.INT, TASKS_MAX_DEFAULT, ConfigDef.Range.atLeast(1), Importance.HIGH,
                         "Maximum number of tasks to use for this connector.", COMMON_GROUP, ++order, Width.SHORT,
                         "Tasks max")
@@ -127,22 +179,27 @@ public class ConnectorConfig extends AbstractConfig {
                                 + "tasks, and existing sets of tasks that exceed the tasks.max property will be allowed "
                                 + "to run. This property is deprecated and will be removed in an upcoming major release.",
                         COMMON_GROUP, ++order, Width.SHORT, "Enforce tasks max")
-                .define(KEY_CONVERTER, Type.STRING, null, new PluginClassValidator(plugins, Converter.class),
+                .define(KEY_CONVERTER, Type.STRING, defaults.keyConverter(), new PluginClassValidator(plugins, Converter.class),
                         Importance.LOW, KEY_CONVERTER_DOC, COMMON_GROUP, ++order, Width.SHORT, "Key converter class",
                         List.of(), pluginRecommender(plugins, PluginType.CONVERTER))
-                .define(KEY_CONVERTER_VERSION, Type.STRING, null, Importance.LOW, "Version of the key converter.",
-                        COMMON_GROUP, ++order, Width.SHORT, "Key converter version")
-                .define(VALUE_CONVERTER, Type.STRING, null, new PluginClassValidator(plugins, Converter.class),
-                        Importance.LOW, VALUE_CONVERTER_DOC, COMMON_GROUP, ++order, Width.SHORT,
-                        "Value converter class", List.of(), pluginRecommender(plugins, PluginType.CONVERTER))
-                .define(VALUE_CONVERTER_VERSION, Type.STRING, null, Importance.LOW, "Version of the value converter.",
-                        COMMON_GROUP, ++order, Width.SHORT, "Value converter version")
-                .define(HEADER_CONVERTER, Type.STRING, null, new PluginClassValidator(plugins, HeaderConverter.class),
-                        Importance.LOW, HEADER_CONVERTER_DOC, COMMON_GROUP, ++order, Width.SHORT,
-                        "Header converter class", List.of(), pluginRecommender(plugins, PluginType.HEADER_CONVERTER))
-                .define(HEADER_CONVERTER_VERSION, Type.STRING, null, Importance.LOW,
+                .define(KEY_CONVERTER_VERSION, Type.STRING, defaults.keyConverterVersion(), Importance.LOW,
+                        "Version of the key converter.", COMMON_GROUP, ++order, Width.SHORT, "Key converter version",
+                        List.of(), versionRecommender(plugins, KEY_CONVERTER, defaults.keyConverter(), Converter.class))
+                .define(VALUE_CONVERTER, Type.STRING, defaults.valueConverter(),
+                        new PluginClassValidator(plugins, Converter.class), Importance.LOW, VALUE_CONVERTER_DOC,
+                        COMMON_GROUP, ++order, Width.SHORT, "Value converter class", List.of(),
+                        pluginRecommender(plugins, PluginType.CONVERTER))
+                .define(VALUE_CONVERTER_VERSION, Type.STRING, defaults.valueConverterVersion(), Importance.LOW,
+                        "Version of the value converter.", COMMON_GROUP, ++order, Width.SHORT, "Value converter version",
+                        List.of(), versionRecommender(plugins, VALUE_CONVERTER, defaults.valueConverter(), Converter.class))
+                .define(HEADER_CONVERTER, Type.STRING, defaults.headerConverter(),
+                        new PluginClassValidator(plugins, HeaderConverter.class), Importance.LOW, HEADER_CONVERTER_DOC,
+                        COMMON_GROUP, ++order, Width.SHORT, "Header converter class", List.of(),
+                        pluginRecommender(plugins, PluginType.HEADER_CONVERTER))
+                .define(HEADER_CONVERTER_VERSION, Type.STRING, defaults.headerConverterVersion(), Importance.LOW,
                         "Version of the header converter.", COMMON_GROUP, ++order, Width.SHORT,
-                        "Header converter version")
+                        "Header converter version", List.of(),
+                        versionRecommender(plugins, HEADER_CONVERTER, defaults.headerConverter(), HeaderConverter.class))
                 .define(TRANSFORMS, Type.LIST, List.of(), uniqueAliases("transformation"), Importance.LOW,
                         "Aliases for the transformations to be applied to records.", TRANSFORMS_GROUP, ++order,
                         Width.LONG, "Transforms")
@@ -198,15 +255,30 @@ public class ConnectorConfig extends AbstractConfig {
                 () -> "unique " + kind + " aliases"));
     }
 
-    /** Recommends the class names of every known plugin of a kind. */
+    /** Recommends the class names of every known plugin of a kind, sorted, under the names they are listed by. */
     static ConfigDef.Recommender pluginRecommender(Plugins plugins, PluginType type) {
+        return recommender(parsed -> plugins == null ? List.of()
+                : plugins.plugins(type).stream().map(PluginDesc::className).distinct().map(c -> (Object) c).toList());
+    }
+
+    /**
+     * Recommends the installed versions of the plugin that {@code classKey} names in the config (or, when it names
+     * none, {@code fallbackClass}), as Apache's plugin version recommenders do.
+     */
+    static ConfigDef.Recommender versionRecommender(Plugins plugins, String classKey, String fallbackClass, Class<?> base) {
+        return recommender(parsed -> {
+            Object named = parsed.get(classKey);
+            String className = named == null || named.toString().isBlank() ? fallbackClass : named.toString();
+            return plugins == null || className == null ? List.of()
+                    : plugins.versions(className, base).stream().map(v -> (Object) v).toList();
+        });
+    }
+
+    private static ConfigDef.Recommender recommender(java.util.function.Function<Map<String, Object>, List<Object>> values) {
         return new ConfigDef.Recommender() {
             @Override
             public List<Object> validValues(String name, Map<String, Object> parsedConfig) {
-                if (plugins == null) {
-                    return List.of();
-                }
-                return plugins.plugins(type).stream().map(PluginDesc::className).distinct().map(c -> (Object) c).toList();
+                return values.apply(parsedConfig);
             }
 
             @Override

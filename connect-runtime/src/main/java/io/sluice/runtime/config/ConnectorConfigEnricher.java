@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Adds to a connector's ConfigDef the keys of each configured transformation and predicate alias
- * ({@code transforms.<alias>.type}, {@code .predicate}, {@code .negate} and the plugin's own
+ * ({@code transforms.<alias>.type}, {@code .plugin.version}, {@code .predicate}, {@code .negate} and the plugin's own
  * {@code config()} keys under its prefix), as Apache's ConnectorConfig.enrich does.
  */
 public final class ConnectorConfigEnricher {
@@ -29,6 +29,8 @@ public final class ConnectorConfigEnricher {
 
     public static final String PREDICATE = "predicate";
     public static final String NEGATE = "negate";
+    /** Apache 4.x's key of the version a transformation or predicate alias asks for. */
+    public static final String VERSION = "plugin.version";
 
     private ConnectorConfigEnricher() {
     }
@@ -76,9 +78,16 @@ public final class ConnectorConfigEnricher {
                     "Class for the '" + alias + "' " + lowerKind + ".", group, 0, Width.LONG,
                     kind.base().getSimpleName() + " type for " + alias, List.of(),
                     ConnectorConfig.pluginRecommender(plugins, kind.type()));
-            ConfigDef own = pluginConfigDef(plugins, kind, typeKey, props.get(typeKey), requireFullConfig);
+            String versionKey = prefix + VERSION;
+            String className = props.get(typeKey);
+            List<String> versions = plugins == null || className == null ? List.of() : plugins.versions(className, kind.base());
+            def.define(versionKey, Type.STRING, versions.isEmpty() ? null : versions.get(0), Importance.HIGH,
+                    "Version of the '" + alias + "' " + lowerKind + ".", group, 1, Width.LONG,
+                    kind.base().getSimpleName() + " version for " + alias, List.of(),
+                    ConnectorConfig.versionRecommender(plugins, typeKey, null, kind.base()));
+            ConfigDef own = pluginConfigDef(plugins, kind, typeKey, className, requireFullConfig);
             if (own != null) {
-                def.embed(prefix, group, 1, own);
+                def.embed(prefix, group, 2, own);
             }
         }
     }

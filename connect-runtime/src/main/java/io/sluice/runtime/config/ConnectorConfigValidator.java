@@ -39,6 +39,8 @@ public final class ConnectorConfigValidator {
     private final boolean exactlyOnceSource;
     /** The worker's config and status topics: no connector may keep its offsets there. */
     private final Set<String> workerStateTopics;
+    /** The worker, whose converters are the defaults of a connector's; null for none. */
+    private final WorkerConfig worker;
 
     /** A validator that checks configs as given (placeholders are validated unresolved). */
     public ConnectorConfigValidator(Plugins plugins) {
@@ -56,6 +58,13 @@ public final class ConnectorConfigValidator {
     /** As above, and refuses an {@code offsets.storage.topic} naming one of the worker's config and status topics. */
     public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
                                     Set<String> workerStateTopics) {
+        this(plugins, providers, exactlyOnceSource, workerStateTopics, null);
+    }
+
+    /** As above, on a worker whose converters are shown as the defaults of a connector's, as Apache shows them. */
+    public ConnectorConfigValidator(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
+                                    Set<String> workerStateTopics, WorkerConfig worker) {
+        this.worker = worker;
         this.plugins = plugins;
         this.resolver = providers == null ? Function.identity() : providers::resolve;
         this.exactlyOnceSource = exactlyOnceSource;
@@ -77,8 +86,12 @@ public final class ConnectorConfigValidator {
         }
         String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connector == null) {
-            if (connType == null || connType.isBlank()) {
-                return frameworkOnly(rawConfig, props, null);
+            if (connType == null) {
+                return frameworkOnly(rawConfig, props, null); // reported as missing
+            }
+            if (connType.isBlank()) {
+                return frameworkOnly(rawConfig, props, "Name a connector class or alias; GET /connector-plugins lists "
+                        + "the installed ones");
             }
             try {
                 connector = Plugins.newInstance(plugins.pluginClass(connType.trim(), Connector.class));
@@ -94,7 +107,10 @@ public final class ConnectorConfigValidator {
     private ConfigInfos validateWithConnector(Map<String, String> raw, Map<String, String> props, Connector connector,
                                               String connType) {
         boolean source = connector instanceof SourceConnector;
-        ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props) : SinkConnectorConfig.configDef(plugins);
+        ConnectorConfig.Defaults defaults = worker == null ? ConnectorConfig.Defaults.NONE
+                : ConnectorConfig.Defaults.of(plugins, props, worker);
+        ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props, defaults)
+                : SinkConnectorConfig.configDef(plugins, defaults);
         ConfigDef enriched = ConnectorConfigEnricher.enrich(plugins, base, props, false);
         Map<String, ConfigValue> validated = validateAll(enriched, props);
         if (!source) {
@@ -122,7 +138,7 @@ public final class ConnectorConfigValidator {
             }
         } catch (RuntimeException | LinkageError e) {
             log.warn("Connector {} failed to validate its config", connector.getClass().getName(), e);
-            connectorError = "Failed to validate the connector configuration: " + e;
+            connectorError = "The connector failed to validate its configuration: " + reason(e);
         }
         if (connectorError != null) {
             errorOn(values, ConnectorConfig.CONNECTOR_CLASS, connType).addErrorMessage(connectorError);
@@ -222,7 +238,7 @@ public final class ConnectorConfigValidator {
             return ConfigInfosRenderer.prefixed(def.configKeys(), values, prefix, raw);
         } catch (RuntimeException | LinkageError e) {
             log.warn("Validating the config of {} failed", className, e);
-            classValue.addErrorMessage("Failed to perform config validation for " + converterType + " converter: " + e);
+            classValue.addErrorMessage("The " + converterType + " converter failed to validate its configuration: " + reason(e));
             return null;
         } finally {
             if (converter instanceof AutoCloseable closeable) {
@@ -233,6 +249,12 @@ public final class ConnectorConfigValidator {
                 }
             }
         }
+    }
+
+    /** What a plugin's failure says, without its exception class: the worker's log has the whole trace. */
+    private static String reason(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? "it failed without saying why (the worker's log has the trace)" : message;
     }
 
     private static void addNullValuedErrors(Map<String, String> props, Map<String, ConfigValue> validated) {

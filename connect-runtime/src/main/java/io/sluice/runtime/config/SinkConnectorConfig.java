@@ -23,7 +23,12 @@ public final class SinkConnectorConfig extends ConnectorConfig {
     }
 
     public static ConfigDef configDef(Plugins plugins) {
-        return ConnectorConfig.configDef(plugins)
+        return configDef(plugins, Defaults.NONE);
+    }
+
+    /** The common and sink keys, with Apache's defaults for the connector's version and converters. */
+    public static ConfigDef configDef(Plugins plugins, Defaults defaults) {
+        return ConnectorConfig.configDef(plugins, defaults)
                 .define(TOPICS, Type.LIST, "", Importance.HIGH, "List of topics to consume, separated by commas",
                         COMMON_GROUP, 4, Width.LONG, "Topics")
                 .define(TOPICS_REGEX, Type.STRING, "", new RegexValidator(), Importance.HIGH,

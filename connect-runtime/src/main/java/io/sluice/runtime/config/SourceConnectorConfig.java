@@ -35,6 +35,9 @@ public final class SourceConnectorConfig extends ConnectorConfig {
     static final String TOPIC_CREATION_GROUP = "Topic Creation";
     static final String EXACTLY_ONCE_SUPPORT_GROUP = "Exactly Once Support";
     static final String OFFSETS_TOPIC_GROUP = "offsets.topic";
+    /** Where Sluice's documentation of offsets.storage.topic departs from Apache's ("Only applicable in distributed mode"). */
+    static final String OFFSETS_TOPIC_IN_STANDALONE = "Honoured in standalone mode too; the worker's offsets topic keeps "
+            + "a copy and answers for partitions this topic has never written.";
 
     public SourceConnectorConfig(Plugins plugins, Map<String, String> props) {
         super(plugins, enrichedConfigDef(plugins, props), withoutDefaultGroupRegexes(props));
@@ -42,9 +45,14 @@ public final class SourceConnectorConfig extends ConnectorConfig {
 
     /** The common keys plus the source keys (without per-group topic creation keys). */
     public static ConfigDef configDef(Plugins plugins) {
+        return configDef(plugins, Defaults.NONE);
+    }
+
+    /** The same, with Apache's defaults for the connector's version and converters. */
+    public static ConfigDef configDef(Plugins plugins, Defaults defaults) {
         ConfigDef.Validator atLeastZero = ConfigDef.Range.atLeast(0);
         int order = 0;
-        return ConnectorConfig.configDef(plugins)
+        return ConnectorConfig.configDef(plugins, defaults)
                 .define(TOPIC_CREATION_GROUPS, Type.LIST, List.of(), ConfigDef.CompositeValidator.of(
                                 new ConfigDef.NonNullValidator(), ConfigDef.LambdaValidator.with((name, value) -> {
                                     List<?> groups = (List<?>) value;
@@ -93,8 +101,7 @@ public final class SourceConnectorConfig extends ConnectorConfig {
                                 + "will be created if it does not already exist on the Kafka cluster targeted by this "
                                 + "connector (which may be different from the one used for the worker's global offsets "
                                 + "topic if the bootstrap.servers property of the connector's producer has been "
-                                + "overridden from the worker's). The worker's offsets topic keeps a copy and answers "
-                                + "for partitions this topic has never written.",
+                                + "overridden from the worker's). " + OFFSETS_TOPIC_IN_STANDALONE,
                         OFFSETS_TOPIC_GROUP, 1, Width.LONG, "Offsets topic");
     }
 
@@ -103,7 +110,12 @@ public final class SourceConnectorConfig extends ConnectorConfig {
      * default group's keys (replication factor and partitions required) and each listed group's keys.
      */
     public static ConfigDef enrichedConfigDef(Plugins plugins, Map<String, String> props) {
-        ConfigDef def = configDef(plugins);
+        return enrichedConfigDef(plugins, props, Defaults.NONE);
+    }
+
+    /** The same, with Apache's defaults for the connector's version and converters. */
+    public static ConfigDef enrichedConfigDef(Plugins plugins, Map<String, String> props, Defaults connectorDefaults) {
+        ConfigDef def = configDef(plugins, connectorDefaults);
         if (!usesTopicCreation(props)) {
             return def;
         }

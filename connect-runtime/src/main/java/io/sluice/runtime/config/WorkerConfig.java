@@ -47,10 +47,12 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPIC_TRACKING_ENABLE = "topic.tracking.enable";
     public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
+    public static final String EMBEDDED_KAFKA_CONTROLLER_PORT = "embedded.kafka.controller.port";
     public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
     public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String CONNECT_PROTOCOL = "connect.protocol";
     public static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
     public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
     public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
@@ -61,6 +63,12 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
     public static final String INTER_WORKER_SIGNATURE_ALGORITHM = "inter.worker.signature.algorithm";
     public static final String INTER_WORKER_VERIFICATION_ALGORITHMS = "inter.worker.verification.algorithms";
+    public static final String SCHEMA_REGISTRY_LISTENERS = "schema.registry.listeners";
+    public static final String SCHEMA_REGISTRY_TOPIC = "schema.registry.topic";
+    public static final String SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR = "schema.registry.topic.replication.factor";
+    public static final String SCHEMA_REGISTRY_COMPATIBILITY_LEVEL = "schema.registry.compatibility.level";
+    /** Where the built-in schema registry listens when the worker runs the embedded broker and nothing else is set. */
+    public static final String DEFAULT_SCHEMA_REGISTRY_LISTENER = "http://:8081";
 
     public static final String DEFAULT_GROUP_ID = "connect-cluster";
     public static final String DEFAULT_CONVERTER = "org.apache.kafka.connect.json.JsonConverter";
@@ -167,6 +175,9 @@ public final class WorkerConfig extends AbstractConfig {
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
                     "Port of the embedded broker; 0 picks a free port.")
+            .define(EMBEDDED_KAFKA_CONTROLLER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
+                    "Port of the embedded broker's KRaft controller, on 127.0.0.1 (used only without bootstrap.servers); "
+                            + "0 picks a free port at each start.")
             .define(SESSION_TIMEOUT_MS, Type.INT, 6_000, Range.atLeast(1), Importance.HIGH,
                     "Distributed mode: how long a worker may miss heartbeats before the group drops it and its "
                             + "connectors and tasks are reassigned (Apache: 10 s; 6 s is the broker's minimum and "
@@ -181,6 +192,17 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
                             + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(CONNECT_PROTOCOL, Type.STRING, "sessioned", ConfigDef.LambdaValidator.with((name, value) -> {
+                if (!List.of("compatible", "sessioned").contains(String.valueOf(value).toLowerCase(java.util.Locale.ROOT))) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "Sluice joins Connect groups "
+                            + "on 'sessioned' or 'compatible'; an Apache cluster on 'eager' first moves to 'compatible' "
+                            + "(a rolling restart of its workers with connect.protocol=compatible, as Apache documents)");
+                }
+            }, () -> "[compatible, sessioned]"), Importance.LOW,
+                    "Distributed mode: the newest of Apache's group protocols this worker also speaks, after Sluice's "
+                            + "own, so it can join a group of Apache Kafka Connect workers (docs/distributed.md): "
+                            + "'sessioned' (Apache's default, signed requests between workers) or 'compatible'. A "
+                            + "group of Sluice workers only runs Sluice's protocol.")
             .define(EXACTLY_ONCE_SOURCE_SUPPORT, Type.STRING, "disabled",
                     ConfigDef.CaseInsensitiveValidString.in("disabled", "preparing", "enabled"), Importance.HIGH,
                     "KIP-618: 'enabled' writes each source task's records and offsets in Kafka transactions (one "
@@ -207,10 +229,49 @@ public final class WorkerConfig extends AbstractConfig {
                     "Distributed mode: the MAC algorithm workers sign their requests to other workers with.")
             .define(INTER_WORKER_VERIFICATION_ALGORITHMS, Type.LIST, List.of("HmacSHA256"), Importance.LOW,
                     "Distributed mode: the MAC algorithms a worker accepts on requests from other workers; must "
-                            + "include inter.worker.signature.algorithm.");
+                            + "include inter.worker.signature.algorithm.")
+            // the built-in Confluent-compatible schema registry
+            .define(SCHEMA_REGISTRY_LISTENERS, Type.LIST, null, Importance.MEDIUM,
+                    "Listeners of the built-in Confluent-compatible Schema Registry, as http://host:port or "
+                            + "https://host:port (TLS from the REST API's listeners.https.ssl.* keys); port 0 picks a "
+                            + "free port. Unset: " + DEFAULT_SCHEMA_REGISTRY_LISTENER + " when the worker runs the "
+                            + "embedded broker (skipped with a warning when that port is taken), off otherwise. Empty: off.")
+            .define(SCHEMA_REGISTRY_TOPIC, Type.STRING, "_schemas", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Compacted single-partition topic holding the registry's schemas, in Confluent's format (an "
+                            + "existing Confluent registry's topic is read as is).")
+            .define(SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor of the schemas topic when the registry creates it; -1 takes the broker default.")
+            .define(SCHEMA_REGISTRY_COMPATIBILITY_LEVEL, Type.STRING, "BACKWARD",
+                    ConfigDef.CaseInsensitiveValidString.in("NONE", "BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD",
+                            "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"), Importance.LOW,
+                    "Compatibility level of subjects without their own, until PUT /config sets a global one.");
 
     public WorkerConfig(Map<String, String> props) {
         super(CONFIG, props, false);
+    }
+
+    /**
+     * The worker's converter for key.converter, value.converter or header.converter: the class name or alias
+     * configured, or the default. It is what a connector that names none of its own uses.
+     */
+    public String converter(String key) {
+        Object configured = originals().get(key);
+        if (configured instanceof Class<?> cls) {
+            return cls.getName();
+        }
+        if (configured != null && !configured.toString().isBlank()) {
+            return configured.toString().trim();
+        }
+        return HEADER_CONVERTER.equals(key) ? DEFAULT_HEADER_CONVERTER : DEFAULT_CONVERTER;
+    }
+
+    /** The schema registry's listeners: as configured, else the default one when the broker is embedded, else none. */
+    public List<String> schemaRegistryListeners() {
+        List<String> listeners = getList(SCHEMA_REGISTRY_LISTENERS);
+        if (listeners == null) {
+            return embeddedKafka() ? List.of(DEFAULT_SCHEMA_REGISTRY_LISTENER) : List.of();
+        }
+        return listeners.stream().filter(l -> !l.isBlank()).toList();
     }
 
     public boolean topicTrackingEnabled() {

@@ -47,6 +47,11 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private final Map<String, List<Map<String, String>>> pendingTaskConfigs = new ConcurrentHashMap<>();
     /** The target state each local connector was last started or moved into; control thread only. */
     private final Map<String, TargetState> appliedTargets = new HashMap<>();
+    /**
+     * The connectors this worker has seen in the config topic; control thread only. A config for one not
+     * seen before is a new connector, which needs a rebalance to get an owner (Apache's rule).
+     */
+    private final Set<String> known = new java.util.HashSet<>();
     /** The connector and task config each local task was started with; control thread only. */
     private final Map<ConnectorTaskId, List<Map<String, String>>> startedWith = new HashMap<>();
     private volatile Assignment assignment;
@@ -87,6 +92,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             configStore.readToEnd();
         }
         ClusterConfigState snapshot = configStore.snapshot();
+        known.addAll(snapshot.connectorConfigs().keySet());
         List<ConnectorTaskId> revokedTasks = worker.taskIds().stream().filter(t -> !next.tasks().contains(t)).toList();
         List<String> revokedConnectors = worker.connectorNames().stream()
                 .filter(c -> !next.connectors().contains(c)).toList();
@@ -146,13 +152,14 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     public void onConnectorConfigUpdate(String connector) {
         herder.submit(() -> {
             Assignment current = assignment;
+            boolean created = known.add(connector);
             if (worker.connectorNames().contains(connector)) {
                 // a new config reaches the connector and this worker's tasks by restarting them
                 stopConnector(connector);
                 ClusterConfigState snapshot = configStore.snapshot();
                 startConnector(snapshot, connector);
                 restartLocalTasks(connector, snapshot);
-            } else if (current == null || current.ownerUrl(connector) == null) {
+            } else if (current == null || created) {
                 rebalance.accept("connector " + connector + " was created");
             } else {
                 restartLocalTasks(connector, configStore.snapshot());
@@ -163,6 +170,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     @Override
     public void onConnectorConfigRemove(String connector) {
         herder.submit(() -> {
+            known.remove(connector);
             herder.releaseHoldOf(connector);
             // quietly: the leader removes the deleted connector's status, which no late stop may write again
             worker.taskIds(connector).forEach(startedWith::remove);
@@ -225,6 +233,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
                 storeTaskConfigs(connector, taskConfigs);
             }
         });
+    }
+
+    @Override
+    public void onLoggerLevelUpdate(String namespace, String level) {
+        herder.loggers().set(namespace, org.apache.logging.log4j.Level.toLevel(level));
+        log.info("Log level of {} set to {} for the whole cluster", namespace, level);
     }
 
     // --- on the control thread ---
@@ -324,17 +338,21 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         });
     }
 
-    /** Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's. */
+    /**
+     * Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's
+     * (unsigned under Apache's 'compatible' protocol, whose leaders neither write keys nor check signatures).
+     */
     private CompletableFuture<Void> sendToLeader(String connector, List<Map<String, String>> taskConfigs) {
         SessionKey key = configStore.sessionKey();
+        boolean signed = herder.groupProtocol().signsRequests();
         Assignment current = assignment;
-        if (key == null || current == null || current.leaderUrl() == null) {
-            return CompletableFuture.failedFuture(new ConnectException(key == null
-                    ? "the leader has not written a session key yet" : "the cluster has no leader right now"));
+        if ((key == null && signed) || current == null || current.leaderUrl() == null) {
+            return CompletableFuture.failedFuture(new ConnectException(current == null || current.leaderUrl() == null
+                    ? "the cluster has no leader right now" : "the leader has not written a session key yet"));
         }
         byte[] body = WorkerClient.json(taskConfigs);
         return workerClient.post(URI.create(current.leaderUrl()), "/connectors/" + connector + "/tasks", body,
-                keys.signatureHeaders(key, body));
+                key == null ? Map.of() : keys.signatureHeaders(key, body));
     }
 
     private void restart(ConfigStore.RestartRequest request) {

@@ -11,6 +11,7 @@ import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public abstract class AbstractHerder implements Herder {
     protected final Plugins plugins;
     /** Where changes to what runs on this worker happen, one at a time. */
     protected final ControlThread control;
+    protected final LoggerLevels loggers = new LoggerLevels();
     private final boolean startPaused;
     /** Safe start (start.paused): stored connectors this worker runs paused until they are resumed. */
     private final Set<String> heldPaused = ConcurrentHashMap.newKeySet();
@@ -57,8 +59,7 @@ public abstract class AbstractHerder implements Herder {
         this.statusStore = statusStore;
         this.configProviders = configProviders;
         this.plugins = plugins;
-        this.validation = new ConnectorValidation(plugins, configProviders, worker.exactlyOnceSource(),
-                worker.stateTopics());
+        this.validation = new ConnectorValidation(plugins, configProviders, worker.config());
         this.offsets = new ConnectorOffsetsService(worker, plugins, configProviders);
         this.pluginConfigs = new PluginConfigs(plugins);
         this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
@@ -66,6 +67,17 @@ public abstract class AbstractHerder implements Herder {
 
     /** Whether the herder finished starting (and, in a cluster, joined it). */
     protected abstract boolean ready();
+
+    @Override
+    public LoggerLevels loggers() {
+        return loggers;
+    }
+
+    /** Standalone: this worker is the cluster. */
+    @Override
+    public void setClusterLoggerLevel(String namespace, String level) {
+        loggers.set(namespace, org.apache.logging.log4j.Level.toLevel(level));
+    }
 
     @Override
     public boolean healthy(long timeoutMs) {
@@ -152,7 +164,17 @@ public abstract class AbstractHerder implements Herder {
 
     @Override
     public ConfigInfos validateConnectorConfig(Map<String, String> config) {
+        checkSize(config);
         return validation.validate(config);
+    }
+
+    /** A 413 for a config larger than the config store takes, before anything is validated or written. */
+    private static void checkSize(Map<String, String> config) {
+        int bytes = ConfigStore.recordBytes(config);
+        if (bytes > ConfigStore.MAX_CONFIG_BYTES) {
+            throw new HerderException(413, "The connector configuration is " + bytes + " bytes; a configuration may "
+                    + "hold at most " + ConfigStore.MAX_CONFIG_BYTES + " bytes (16 MiB)");
+        }
     }
 
     @Override
@@ -198,6 +220,7 @@ public abstract class AbstractHerder implements Herder {
         Map<String, String> withName = new HashMap<>(config);
         withName.values().removeIf(Objects::isNull);
         withName.put(ConnectorConfig.NAME, name);
+        checkSize(withName);
         validation.validateOrThrow(withName);
         return Map.copyOf(withName);
     }
@@ -242,6 +265,24 @@ public abstract class AbstractHerder implements Herder {
     protected TargetState effectiveTarget(ClusterConfigState snapshot, String name) {
         TargetState stored = snapshot.targetState(name);
         return stored == TargetState.STARTED && heldPaused.contains(name) ? TargetState.PAUSED : stored;
+    }
+
+    /**
+     * Apache's answer to a restart: the stored states, taken before anything restarts, with RESTARTING for the
+     * connector and tasks the request restarts; a 404 when a restart with tasks or of failed ones finds no status.
+     */
+    protected ConnectorStateInfo restartPlan(String name, boolean includeTasks, boolean onlyFailed) {
+        ConnectorStateInfo current = reads.connectorStatus(name);
+        if ((includeTasks || onlyFailed) && statusStore.get(name) == null) {
+            throw new HerderException(404, "Status for connector " + name + " not found");
+        }
+        String failed = State.FAILED.name();
+        ConnectorStateInfo.ConnectorState connector = !onlyFailed || failed.equals(current.connector().state())
+                ? current.connector().withState(State.RESTARTING.name()) : current.connector();
+        List<ConnectorStateInfo.TaskState> tasks = current.tasks().stream()
+                .map(t -> includeTasks && (!onlyFailed || failed.equals(t.state())) ? t.withState(State.RESTARTING.name()) : t)
+                .toList();
+        return new ConnectorStateInfo(name, connector, tasks, current.type());
     }
 
     /** Offsets change only while nothing of the connector runs (Apache's check and wording). */

@@ -61,8 +61,9 @@ final class ConnectorReads {
         ClusterConfigState snapshot = existing(name);
         ConnectorStatus status = statusStore.get(name);
         ConnectorStateInfo.ConnectorState connector = status == null
-                ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace());
+                ? new ConnectorStateInfo.ConnectorState(State.UNASSIGNED.name(), workerId, null, null)
+                : new ConnectorStateInfo.ConnectorState(status.state().name(), status.workerId(), status.trace(),
+                        status.version());
         List<ConnectorStateInfo.TaskState> tasks = new ArrayList<>();
         for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
             tasks.add(taskState(new ConnectorTaskId(name, i)));
@@ -81,8 +82,9 @@ final class ConnectorReads {
     private ConnectorStateInfo.TaskState taskState(ConnectorTaskId id) {
         TaskStatus status = statusStore.get(id);
         return status == null
-                ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null)
-                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace());
+                ? new ConnectorStateInfo.TaskState(id.task(), State.UNASSIGNED.name(), workerId, null, null)
+                : new ConnectorStateInfo.TaskState(id.task(), status.state().name(), status.workerId(), status.trace(),
+                        status.version());
     }
 
     List<TaskInfo> taskConfigs(String name) {

@@ -7,13 +7,43 @@ import java.util.List;
 /** The status of a connector and its tasks, in the shape of Apache's GET /connectors/{name}/status. */
 public record ConnectorStateInfo(String name, ConnectorState connector, List<TaskState> tasks, String type) {
 
-    /** The connector's own state; trace only when FAILED. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ConnectorState(String state, @JsonProperty("worker_id") String workerId, String trace) {
+    /** The connector's own state; trace only when FAILED; version as the connector reports it (Apache 4.x). */
+    public record ConnectorState(String state, @JsonProperty("worker_id") String workerId,
+                                 @JsonInclude(JsonInclude.Include.NON_NULL) String trace,
+                                 @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UndefinedVersion.class)
+                                 String version) {
+
+        /** The same state under another name (RESTARTING in a restart's answer). */
+        public ConnectorState withState(String newState) {
+            return new ConnectorState(newState, workerId, trace, version);
+        }
     }
 
-    /** One task's state; trace only when FAILED. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TaskState(int id, String state, @JsonProperty("worker_id") String workerId, String trace) {
+    /** One task's state; trace only when FAILED; version as the task reports it (Apache 4.x). */
+    public record TaskState(int id, String state, @JsonProperty("worker_id") String workerId,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String trace,
+                            @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UndefinedVersion.class)
+                            String version) {
+
+        /** The same state under another name (RESTARTING in a restart's answer). */
+        public TaskState withState(String newState) {
+            return new TaskState(id, newState, workerId, trace, version);
+        }
+    }
+
+    /**
+     * Apache's rule for the version field: shown, as null too, except when it is "undefined". Jackson calls equals
+     * with each value; an equal one is left out.
+     */
+    static final class UndefinedVersion {
+        @Override
+        public boolean equals(Object value) {
+            return "undefined".equals(value);
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.sluice.runtime.herder;
 import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfigValidator;
+import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.Map;
 import java.util.Set;
@@ -11,9 +12,9 @@ import java.util.Set;
 public final class ConnectorValidation {
     private final ConnectorConfigValidator validator;
 
-    public ConnectorValidation(Plugins plugins, ConfigProviders providers, boolean exactlyOnceSource,
-                               Set<String> workerStateTopics) {
-        this.validator = new ConnectorConfigValidator(plugins, providers, exactlyOnceSource, workerStateTopics);
+    public ConnectorValidation(Plugins plugins, ConfigProviders providers, WorkerConfig worker) {
+        this.validator = new ConnectorConfigValidator(plugins, providers, worker.exactlyOnceSource(),
+                Set.of(worker.configTopic(), worker.statusTopic()), worker);
     }
 
     /** Apache's validate answer: every framework and connector key with its errors. */

@@ -1,20 +1,22 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigInfos.ConfigKeyInfo;
-import io.sluice.runtime.plugins.LoaderSwap;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SinkConnectorConfig;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
-import org.apache.kafka.connect.storage.Converter;
-import org.apache.kafka.connect.storage.HeaderConverter;
-import org.apache.kafka.connect.transforms.Transformation;
-import org.apache.kafka.connect.transforms.predicates.Predicate;
 
-/** GET /connector-plugins/{plugin}/config: a plugin's own config keys, found by class name, simple name or alias. */
+/**
+ * GET /connector-plugins/{plugin}/config: a plugin's config definitions, found by class name, simple name or alias;
+ * for connectors followed by the framework's (name, class, tasks, converters, transforms, errors, and the sink's or
+ * source's own), as Apache lists them.
+ */
 final class PluginConfigs {
     private final Plugins plugins;
 
@@ -24,51 +26,32 @@ final class PluginConfigs {
 
     List<ConfigKeyInfo> configKeys(String pluginName) {
         Class<?> cls;
+        PluginType type;
         try {
             cls = plugins.pluginClass(pluginName, Object.class);
-            PluginType.of(cls);
+            type = PluginType.of(cls);
         } catch (ConnectException | IllegalArgumentException e) {
             throw new HerderException(404, "Unknown plugin " + pluginName + ".");
         }
-        ConfigDef def;
-        try (LoaderSwap swap = LoaderSwap.to(cls.getClassLoader())) {
-            Object plugin = Plugins.newInstance(cls);
-            if (plugin instanceof Connector c) {
-                def = c.config();
-            } else if (plugin instanceof Converter c) {
-                def = c.config();
-            } else if (plugin instanceof HeaderConverter c) {
-                def = c.config();
-            } else if (plugin instanceof Transformation<?> t) {
-                def = t.config();
-            } else if (plugin instanceof Predicate<?> p) {
-                def = p.config();
-            } else {
-                throw HerderException.badRequest("Invalid plugin type " + PluginType.of(cls).restName()
-                        + ". Valid types are sink, source, converter, header_converter, transformation, predicate.");
-            }
-        } catch (HerderException e) {
-            throw e;
+        if (type == PluginType.CONFIG_PROVIDER || type == PluginType.REST_EXTENSION) {
+            throw HerderException.badRequest("Invalid plugin type " + type.restName()
+                    + ". Valid types are sink, source, converter, header_converter, transformation, predicate.");
+        }
+        ConfigDef own;
+        try {
+            own = Plugins.configDef(Plugins.newInstance(cls));
         } catch (RuntimeException | LinkageError e) {
             throw new ConnectException("Plugin " + pluginName + " failed to describe its config: " + e, e);
         }
-        List<ConfigKeyInfo> keys = new ArrayList<>();
-        if (def != null) {
-            for (ConfigDef.ConfigKey key : def.configKeys().values()) {
-                keys.add(render(key));
-            }
+        // Apache's order: the plugin's own definitions, then the framework's a connector has, unless the plugin
+        // defines a key of the same name itself
+        Map<String, ConfigDef.ConfigKey> keys = new LinkedHashMap<>(own == null ? Map.of() : own.configKeys());
+        ConnectorConfig.Defaults defaults = ConnectorConfig.Defaults.of(plugins, pluginName);
+        ConfigDef framework = type == PluginType.SOURCE ? SourceConnectorConfig.configDef(plugins, defaults)
+                : type == PluginType.SINK ? SinkConnectorConfig.configDef(plugins, defaults) : null;
+        if (framework != null) {
+            framework.configKeys().forEach(keys::putIfAbsent);
         }
-        return keys;
-    }
-
-    private static ConfigKeyInfo render(ConfigDef.ConfigKey key) {
-        boolean required = ConfigDef.NO_DEFAULT_VALUE.equals(key.defaultValue);
-        String defaultValue = null;
-        if (!required && key.defaultValue != null) {
-            defaultValue = key.type == ConfigDef.Type.PASSWORD ? "[hidden]" : ConfigDef.convertToString(key.defaultValue, key.type);
-        }
-        return new ConfigKeyInfo(key.name, key.type.name(), required, defaultValue, key.importance.name(),
-                key.documentation, key.group, key.orderInGroup, key.width.name(), key.displayName,
-                key.dependents == null ? List.of() : key.dependents);
+        return keys.values().stream().map(ConfigKeyInfo::of).toList();
     }
 }

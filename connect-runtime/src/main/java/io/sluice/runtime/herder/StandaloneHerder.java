@@ -114,26 +114,21 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
 
     @Override
     public ConnectorStateInfo restartConnector(String name, boolean includeTasks, boolean onlyFailed) {
-        control.call(() -> {
+        return control.call(() -> {
             ClusterConfigState snapshot = existing(name);
-            ConnectorStatus status = statusStore.get(name);
-            boolean restartConnector = !onlyFailed || status == null || status.state() == State.FAILED;
+            ConnectorStateInfo plan = restartPlan(name, includeTasks, onlyFailed);
+            boolean restartConnector = State.RESTARTING.name().equals(plan.connector().state());
             List<ConnectorTaskId> tasks = new ArrayList<>();
-            if (includeTasks) {
-                for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
-                    ConnectorTaskId id = new ConnectorTaskId(name, i);
-                    TaskStatus taskStatus = statusStore.get(id);
-                    if (!onlyFailed || taskStatus == null || taskStatus.state() == State.FAILED) {
-                        tasks.add(id);
-                    }
-                }
-            }
             if (restartConnector) {
-                statusStore.put(new ConnectorStatus(name, State.RESTARTING, null, workerId, 0));
+                statusStore.put(new ConnectorStatus(name, State.RESTARTING, null, workerId, 0, plan.connector().version()));
                 worker.stopConnector(name);
             }
-            for (ConnectorTaskId id : tasks) {
-                statusStore.put(new TaskStatus(id, State.RESTARTING, null, workerId, 0));
+            for (ConnectorStateInfo.TaskState task : plan.tasks()) {
+                if (State.RESTARTING.name().equals(task.state())) {
+                    ConnectorTaskId id = new ConnectorTaskId(name, task.id());
+                    tasks.add(id);
+                    statusStore.put(new TaskStatus(id, State.RESTARTING, null, workerId, 0, task.version()));
+                }
             }
             worker.stopTasks(tasks);
             if (restartConnector) {
@@ -144,9 +139,8 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
             for (ConnectorTaskId id : tasks) {
                 startTask(configStore.snapshot(), id);
             }
-            return null;
+            return plan;
         });
-        return connectorStatus(name);
     }
 
     @Override

@@ -21,6 +21,7 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -42,16 +43,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private final Path dataDir;
     private final int requestedPort;
+    private final int requestedControllerPort;
     private KafkaRaftServer server;
     private int port = -1;
     private boolean closed;
 
+    /** A broker on the given port (0: a free one) with its controller on a free port. */
     public EmbeddedKafkaBroker(Path dataDir, int port) {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("Embedded Kafka port must be between 0 and 65535, was " + port);
+        this(dataDir, port, 0);
+    }
+
+    /** A broker and its KRaft controller on the given ports; 0 picks a free one. */
+    public EmbeddedKafkaBroker(Path dataDir, int port, int controllerPort) {
+        for (int p : new int[] {port, controllerPort}) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("Embedded Kafka port must be between 0 and 65535, was " + p);
+            }
         }
         this.dataDir = dataDir.toAbsolutePath();
         this.requestedPort = port;
+        this.requestedControllerPort = controllerPort;
+    }
+
+    /** A port the broker was asked to listen on is taken by another process. */
+    public static final class PortInUse extends KafkaException {
+        private final int port;
+        private final boolean controller;
+
+        PortInUse(int port, boolean controller, Throwable cause) {
+            super("port " + port + " is already in use", cause);
+            this.port = port;
+            this.controller = controller;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        /** Whether it is the KRaft controller's port rather than the broker's. */
+        public boolean controller() {
+            return controller;
+        }
     }
 
     /** Formats the data dir if new, starts the broker and returns once it answers requests. */
@@ -70,7 +102,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             int brokerPort = requestedPort == 0 ? freePort() : requestedPort;
-            int controllerPort = freePort();
+            int controllerPort = requestedControllerPort == 0 ? freePort() : requestedControllerPort;
+            refuseTakenPorts(brokerPort, controllerPort, null);
             Properties properties = serverProperties(brokerPort, controllerPort);
             formatIfNew(properties);
             KafkaConfig config = KafkaConfig.fromProps(properties, false);
@@ -83,6 +116,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (RuntimeException e) {
                 shutdown(candidate);
                 lastFailure = e;
+                if (causedByBind(e)) {
+                    refuseTakenPorts(brokerPort, controllerPort, e); // taken meanwhile: say which
+                }
                 if (!causedByBind(e) || (requestedPort != 0 && attempt > 1)) {
                     break;
                 }
@@ -232,6 +268,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             log.debug("Cannot delete {}", file, e);
+        }
+    }
+
+    /** A {@link PortInUse} for the first of the requested (not picked) ports that another process holds. */
+    private void refuseTakenPorts(int brokerPort, int controllerPort, Throwable cause) {
+        if (requestedPort != 0 && !bindable(brokerPort)) {
+            throw new PortInUse(brokerPort, false, cause);
+        }
+        if (requestedControllerPort != 0 && !bindable(controllerPort)) {
+            throw new PortInUse(controllerPort, true, cause);
+        }
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(HOST), port));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -58,9 +59,24 @@ public final class TopicAdmin implements AutoCloseable {
      * @throws IllegalStateException when the topic exists with another cleanup policy
      */
     public void ensureCompactedTopic(String topic, int partitions, short replicationFactor) {
-        NewTopic spec = newTopic(topic, partitions, replicationFactor)
-                .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-        createTopicsIfMissing(List.of(spec));
+        ensureCompactedTopic(topic, partitions, replicationFactor, 0);
+    }
+
+    /**
+     * The same, for a topic that must take records of maxMessageBytes (when above 0): created with that
+     * max.message.bytes, or raised to it on a topic that exists with less (e.g. one an Apache worker created with the
+     * broker's 1 MiB default). When it can't be raised (no ALTER_CONFIGS permission), larger records are refused by
+     * Kafka, and the worker says so now.
+     */
+    public void ensureCompactedTopic(String topic, int partitions, short replicationFactor, int maxMessageBytes) {
+        Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        if (maxMessageBytes > 0) {
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
+        }
+        createTopicsIfMissing(List.of(newTopic(topic, partitions, replicationFactor).configs(configs)));
+        if (maxMessageBytes > 0) {
+            ensureMaxMessageBytes(topic, maxMessageBytes);
+        }
         String policy = cleanupPolicy(topic);
         if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
             throw new IllegalStateException("Topic '" + topic + "' must have cleanup.policy=compact to hold Connect state, "
@@ -115,13 +131,39 @@ public final class TopicAdmin implements AutoCloseable {
 
     /** The topic's effective cleanup.policy. */
     public String cleanupPolicy(String topic) {
+        return topicConfig(topic, TopicConfig.CLEANUP_POLICY_CONFIG);
+    }
+
+    private void ensureMaxMessageBytes(String topic, int required) {
+        String current = topicConfig(topic, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        if (current != null && Long.parseLong(current) >= required) {
+            return;
+        }
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        AlterConfigOp raise = new AlterConfigOp(new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                Integer.toString(required)), AlterConfigOp.OpType.SET);
+        try {
+            await(admin.incrementalAlterConfigs(Map.of(resource, List.of(raise))).all(),
+                    "raise max.message.bytes of topic " + topic);
+            log.info("Raised max.message.bytes of topic {} from {} to {} for the records it holds", topic, current,
+                    required);
+        } catch (TopicOperationException e) {
+            log.warn("Topic {} takes records of at most {} bytes and its max.message.bytes could not be raised to {} ({}); "
+                    + "larger records will be refused. Raise it with kafka-configs.sh --alter "
+                    + "--entity-type topics --entity-name {} --add-config max.message.bytes={}", topic, current, required,
+                    e.getMessage(), topic, required);
+        }
+    }
+
+    /** The effective value of one of the topic's configs. */
+    public String topicConfig(String topic, String key) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 Config config = await(admin.describeConfigs(List.of(resource)).values().get(resource),
                         "describe configs of topic " + topic);
-                ConfigEntry entry = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                ConfigEntry entry = config.get(key);
                 return entry == null ? null : entry.value();
             } catch (TopicOperationException e) {
                 // a topic just created is known to the controller before the broker's metadata has it

@@ -24,11 +24,15 @@ public final class ConnectMetrics implements AutoCloseable {
     public static final String NUM_SAMPLES = "metrics.num.samples";
     /** Sluice: register MBeans in the platform MBean server (default true). */
     public static final String JMX_ENABLE = "metrics.jmx.enable";
+    /** Every worker key the metrics read. */
+    public static final List<String> KEYS = List.of(SAMPLE_WINDOW_MS, NUM_SAMPLES, JMX_ENABLE, ProgressLog.INTERVAL_MS);
 
     private final MetricsRegistry registry;
     private final MetricGroup workerGroup;
     private final Map<String, ConnectorEntry> connectors = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, TaskMetrics>> tasks = new ConcurrentHashMap<>();
+    /** The totals of tasks that stopped here, "connector/task", continued when the task starts here again. */
+    private final Map<String, TaskTotals> stoppedTotals = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, State>> taskStates = new ConcurrentHashMap<>();
     private final Map<String, MetricGroup> connectorTaskCounts = new ConcurrentHashMap<>();
     private final Set<String> pendingConnectors = ConcurrentHashMap.newKeySet();
@@ -157,7 +161,11 @@ public final class ConnectMetrics implements AutoCloseable {
         String connector = metrics.connector();
         taskAttempts.increment();
         pendingTasks.add(connector + "/" + metrics.task());
-        TaskMetrics previous = tasks.computeIfAbsent(connector, c -> new ConcurrentHashMap<>()).put(metrics.task(), metrics);
+        Map<Integer, TaskMetrics> byTask = tasks.computeIfAbsent(connector, c -> new ConcurrentHashMap<>());
+        TaskMetrics previous = byTask.get(metrics.task());
+        TaskTotals earlier = stoppedTotals.remove(connector + "/" + metrics.task());
+        metrics.continueFrom(previous != null ? previous.totals() : earlier);
+        byTask.put(metrics.task(), metrics);
         if (previous != null) {
             previous.close();
         }
@@ -180,6 +188,7 @@ public final class ConnectMetrics implements AutoCloseable {
         if (byTask != null) {
             TaskMetrics metrics = byTask.remove(task);
             if (metrics != null) {
+                stoppedTotals.put(connector + "/" + task, metrics.totals());
                 metrics.close();
             }
         }

@@ -10,7 +10,9 @@ import org.apache.kafka.common.config.provider.FileConfigProvider;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.storage.StringConverter;
 import org.apache.kafka.connect.transforms.Cast;
+import io.sluice.runtime.converters.ApacheConverterNames;
 import io.sluice.runtime.converters.ByteArrayConverter;
+import io.sluice.runtime.converters.avro.AvroConverter;
 
 /**
  * The runtime's own plugins (location "classpath"): only the packages below are scanned, in the jar
@@ -42,20 +44,23 @@ final class BuiltinPlugins {
             new Source(FileConfigProvider.class, "org.apache.kafka.common.config.provider."),
             new Source(ByteArrayConverter.class, "io.sluice.runtime.converters."));
 
-    /** Apache ships these converters in connect-runtime; Sluice has its own, under the same simple names. */
-    private static final List<String> APACHE_CONVERTERS = List.of("ByteArrayConverter", "IntegerConverter",
-            "LongConverter", "FloatConverter", "DoubleConverter", "ShortConverter", "BooleanConverter");
-
     private BuiltinPlugins() {
     }
 
-    /** Apache's class names mapped to Sluice's, so existing configs work unchanged. */
+    /** Apache's (and Confluent's Avro converter's) class names mapped to Sluice's, so existing configs work unchanged. */
     static Map<String, String> apacheAliases() {
-        Map<String, String> aliases = new HashMap<>();
-        String ours = ByteArrayConverter.class.getPackageName() + ".";
-        for (String simpleName : APACHE_CONVERTERS) {
-            aliases.put("org.apache.kafka.connect.converters." + simpleName, ours + simpleName);
-        }
+        Map<String, String> aliases = new HashMap<>(ApacheConverterNames.aliases());
+        aliases.put("io.confluent.connect.avro.AvroConverter", AvroConverter.class.getName());
         return aliases;
+    }
+
+    /**
+     * Sluice's converter classes mapped to the Apache class names they stand in for: the names they are listed,
+     * recommended and reported under, so Sluice's own classes never show.
+     */
+    static Map<String, String> apacheNames() {
+        Map<String, String> names = new HashMap<>();
+        ApacheConverterNames.aliases().forEach((apache, ours) -> names.put(ours, apache));
+        return names;
     }
 }

@@ -1,7 +1,7 @@
 package io.sluice.runtime.plugins;
 
 /**
- * One discovered plugin class: its name, kind, version and where it was found
+ * One discovered plugin class: its name (Apache's for the runtime's stand-ins of Apache classes), kind, version and where it was found
  * ("classpath" for the runtime's own).
  */
 public record PluginDesc(String className, PluginType type, String version, String location) {

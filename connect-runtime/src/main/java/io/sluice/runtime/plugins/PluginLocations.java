@@ -27,6 +27,22 @@ final class PluginLocations {
     private PluginLocations() {
     }
 
+    /**
+     * Warns, once at start, about plugin.path entries that can hold no plugin: a missing entry is most often a typo
+     * (Apache logs it as an error and ignores it; here it is watched, so plugins copied there later are loaded).
+     */
+    static void warnAboutMissingEntries(List<Path> pluginPath) {
+        for (Path entry : pluginPath) {
+            Path abs = entry.toAbsolutePath().normalize();
+            if (!Files.exists(abs)) {
+                log.warn("plugin.path entry {} does not exist: no plugins are loaded from it until it is created "
+                        + "(the worker watches it)", abs);
+            } else if (!Files.isDirectory(abs) && !isArchive(abs)) {
+                log.warn("plugin.path entry {} is neither a directory nor a jar or zip: no plugins are loaded from it", abs);
+            }
+        }
+    }
+
     /** The plugin locations currently on the plugin path, in a stable order. */
     static List<Path> of(List<Path> pluginPath) {
         List<Path> locations = new ArrayList<>();

@@ -43,7 +43,7 @@ final class PluginRegistry {
     private final Map<String, String> fixedAliases;
     private volatile Snapshot snapshot = new Snapshot(Map.of(), Map.of(), Map.of());
 
-    /** @param fixedAliases names that always resolve to another class name (e.g. Apache's converters to ours) */
+    /** @param fixedAliases names that always resolve to another registered name (e.g. our converters' to Apache's) */
     PluginRegistry(Map<String, String> fixedAliases) {
         this.fixedAliases = Map.copyOf(fixedAliases);
     }
@@ -94,16 +94,21 @@ final class PluginRegistry {
         return found;
     }
 
-    /** The class names of every registered plugin of base's kind, for error messages. */
-    Set<String> classNamesOf(Class<?> base) {
-        Set<String> names = new TreeSet<>();
-        for (List<Entry> entries : snapshot.byClassName().values()) {
-            Entry newest = newestOfBase(entries, base);
-            if (newest != null) {
-                names.add(newest.desc().className());
-            }
+    /** The versions of the plugin a full name or alias names (newest first), or none when it is not registered. */
+    List<String> versions(String nameOrAlias, Class<?> base) {
+        Entry newest = resolve(nameOrAlias, base);
+        if (newest == null) {
+            return List.of();
         }
-        return names;
+        return snapshot.byClassName().get(newest.desc().className()).stream()
+                .filter(e -> base.isAssignableFrom(e.pluginClass()))
+                .map(e -> e.desc().version()).distinct().toList();
+    }
+
+    /** The name a class is registered under (Apache's for our stand-ins), or null when it is not registered. */
+    String registeredName(String nameOrAlias, Class<?> base) {
+        Entry entry = resolve(nameOrAlias, base);
+        return entry == null ? null : entry.desc().className();
     }
 
     private static Entry newestOfBase(List<Entry> entries, Class<?> base) {

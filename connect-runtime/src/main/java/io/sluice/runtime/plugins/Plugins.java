@@ -12,7 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
+import org.apache.kafka.connect.transforms.Transformation;
+import org.apache.kafka.connect.transforms.predicates.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +47,10 @@ public final class Plugins implements AutoCloseable {
     private final ClassLoader runtimeLoader = Plugins.class.getClassLoader();
     private final PluginScanner scanner;
     private static final Map<String, String> APACHE_ALIASES = BuiltinPlugins.apacheAliases();
+    private static final Map<String, String> APACHE_NAMES = BuiltinPlugins.apacheNames();
 
-    private final PluginRegistry registry = new PluginRegistry(APACHE_ALIASES);
+    /** Sluice's converters are registered under Apache's names; their own class names stay resolvable. */
+    private final PluginRegistry registry = new PluginRegistry(APACHE_NAMES);
     private final Map<PluginClassLoader, Boolean> loaders = new ConcurrentHashMap<>();
     private final Duration pollInterval;
     private PluginPathWatcher watcher;
@@ -76,6 +84,7 @@ public final class Plugins implements AutoCloseable {
         started = true;
         long begin = System.nanoTime();
         registerBuiltins();
+        PluginLocations.warnAboutMissingEntries(pluginPath);
         Map<Path, String> attempted = new HashMap<>();
         List<Path> locations = PluginLocations.of(pluginPath);
         for (Path location : locations) {
@@ -135,10 +144,26 @@ public final class Plugins implements AutoCloseable {
         } catch (ClassNotFoundException | LinkageError e) {
             log.debug("{} is not on the runtime class path: {}", nameOrAlias, e.toString());
         }
-        String kind = base.getSimpleName();
-        throw new ConnectException("Failed to find any class that implements " + kind + " and which name matches "
-                + nameOrAlias + ", available " + kind.toLowerCase(java.util.Locale.ROOT) + "s are: "
-                + String.join(", ", registry.classNamesOf(base)));
+        // Apache's message lists every class it has; this one points to the listing instead, so an answer to a
+        // mistyped name never dumps the worker's class names
+        String kind = base.getSimpleName().replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        throw new ConnectException("No " + kind + " plugin named '" + nameOrAlias + "' is installed; GET "
+                + (Connector.class.isAssignableFrom(base) ? "/connector-plugins" : "/connector-plugins?connectorsOnly=false")
+                + " lists the installed ones");
+    }
+
+    /** The versions installed of the plugin a class name or alias names, newest first; none when it is not registered. */
+    public List<String> versions(String nameOrAlias, Class<?> base) {
+        return nameOrAlias == null ? List.of() : registry.versions(nameOrAlias.trim(), base);
+    }
+
+    /**
+     * The class name a plugin is listed under: its full name (Apache's for the runtime's stand-ins of Apache's
+     * converters), or the name as given when no plugin has it.
+     */
+    public String listedName(String nameOrAlias, Class<?> base) {
+        String registered = nameOrAlias == null ? null : registry.registeredName(nameOrAlias.trim(), base);
+        return registered != null ? registered : nameOrAlias;
     }
 
     /** Instantiates a plugin by name or alias, with its own loader as the thread context loader. */
@@ -154,6 +179,28 @@ public final class Plugins implements AutoCloseable {
         } catch (ReflectiveOperationException | LinkageError e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new ConnectException("Could not instantiate " + cls.getName() + ": " + cause, cause);
+        }
+    }
+
+    /**
+     * The config definition a plugin instance declares (connector, converter, header converter, transformation or
+     * predicate), asked with its own loader as the thread context loader; null for kinds that declare none
+     * (config providers, REST extensions) and for plugins whose config() returns null.
+     */
+    public static ConfigDef configDef(Object plugin) {
+        try (LoaderSwap swap = LoaderSwap.to(plugin.getClass().getClassLoader())) {
+            if (plugin instanceof Connector c) {
+                return c.config();
+            } else if (plugin instanceof Converter c) {
+                return c.config();
+            } else if (plugin instanceof HeaderConverter c) {
+                return c.config();
+            } else if (plugin instanceof Transformation<?> t) {
+                return t.config();
+            } else if (plugin instanceof Predicate<?> p) {
+                return p.config();
+            }
+            return null;
         }
     }
 
@@ -262,7 +309,9 @@ public final class Plugins implements AutoCloseable {
     private static PluginRegistry.Entry entry(PluginScanner.Found found, String location, Map<Class<?>, String> versions) {
         Class<?> cls = found.pluginClass();
         String version = versions.computeIfAbsent(cls, PluginVersions::versionOf);
-        PluginDesc desc = new PluginDesc(cls.getName(), found.type(), version, location);
+        String name = PluginRegistry.CLASSPATH.equals(location) ? APACHE_NAMES.getOrDefault(cls.getName(), cls.getName())
+                : cls.getName();
+        PluginDesc desc = new PluginDesc(name, found.type(), version, location);
         return new PluginRegistry.Entry(desc, cls);
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION)
-final class BasicAuthFilter implements ContainerRequestFilter {
+public final class BasicAuthFilter implements ContainerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(BasicAuthFilter.class);
 
     /** Apache's internal request: a worker hands the leader task configs, proven by its signature instead. */
@@ -43,7 +43,8 @@ final class BasicAuthFilter implements ContainerRequestFilter {
         this.challenge = "Basic realm=\"" + realm.replace("\"", "") + "\"";
     }
 
-    static BasicAuthFilter fromFile(String file, String realm) {
+    /** The filter for the users in file (user=password lines); what is protected is named in the log line. */
+    public static BasicAuthFilter fromFile(String file, String realm, String what) {
         Properties props = new Properties();
         try (InputStream in = Files.newInputStream(Path.of(file))) {
             props.load(in);
@@ -55,7 +56,7 @@ final class BasicAuthFilter implements ContainerRequestFilter {
         }
         Map<String, String> users = new HashMap<>();
         props.stringPropertyNames().forEach(user -> users.put(user, props.getProperty(user)));
-        log.info("REST API requires HTTP Basic authentication ({} user(s))", users.size());
+        log.info("{} requires HTTP Basic authentication ({} user(s))", what, users.size());
         return new BasicAuthFilter(users, realm);
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.herder.ConnectorInfo;
 import io.sluice.runtime.herder.ConnectorStateInfo;
 import io.sluice.runtime.herder.Herder;
@@ -33,7 +34,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** /connectors: Apache Kafka Connect's connector resource, same paths, codes and bodies. */
+/**
+ * /connectors: Apache Kafka Connect's connector resource, same paths, codes and bodies, except that the secrets of a
+ * stored config are masked wherever it is shown ({@link SecretKeys}); GET /connectors/{name}/config shows them as
+ * Apache does unless rest.config.redact is set.
+ */
 @Path("/connectors")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
@@ -41,9 +46,17 @@ public final class ConnectorsResource {
     private static final ObjectReader TASK_CONFIGS = new ObjectMapper()
             .readerFor(new TypeReference<List<Map<String, String>>>() { });
     private final Herder herder;
+    private final SecretKeys secrets;
+    private final boolean redactConfig;
 
-    public ConnectorsResource(Herder herder) {
+    /**
+     * @param secrets      which config values are secrets
+     * @param redactConfig whether GET /connectors/{name}/config masks them too (rest.config.redact)
+     */
+    public ConnectorsResource(Herder herder, SecretKeys secrets, boolean redactConfig) {
         this.herder = herder;
+        this.secrets = secrets;
+        this.redactConfig = redactConfig;
     }
 
     @GET
@@ -58,8 +71,8 @@ public final class ConnectorsResource {
                 for (String e : expand) {
                     switch (e) {
                         case "status" -> entry.put("status", herder.connectorStatus(name));
-                        case "info" -> entry.put("info", herder.connectorInfo(name));
-                        default -> throw HerderException.badRequest("Unknown expand value " + e + "; use status or info");
+                        case "info" -> entry.put("info", masked(herder.connectorInfo(name)));
+                        default -> { } // Apache ignores values it does not know
                     }
                 }
             } catch (HerderException gone) {
@@ -90,19 +103,20 @@ public final class ConnectorsResource {
         TargetState initial = parseInitialState(request.initialState());
         Herder.Created created = herder.putConnectorConfig(name, config, false, initial);
         URI location = UriBuilder.fromPath("/connectors/{name}").build(name);
-        return Response.created(location).entity(created.info()).build();
+        return Response.created(location).entity(masked(created.info())).build();
     }
 
     @GET
     @Path("/{connector}")
     public ConnectorInfo getConnector(@PathParam("connector") String connector) {
-        return herder.connectorInfo(connector);
+        return masked(herder.connectorInfo(connector));
     }
 
     @GET
     @Path("/{connector}/config")
     public Map<String, String> getConnectorConfig(@PathParam("connector") String connector) {
-        return herder.connectorConfig(connector);
+        Map<String, String> config = herder.connectorConfig(connector);
+        return redactConfig ? secrets.mask(config) : config;
     }
 
     @PUT
@@ -112,12 +126,13 @@ public final class ConnectorsResource {
             throw HerderException.badRequest("Request body must be the connector config as a JSON object");
         }
         checkName(connector, config);
-        Herder.Created result = herder.putConnectorConfig(connector, config, true, null);
+        Herder.Created result = herder.putConnectorConfig(connector, secrets.unmask(config, storedOrNull(herder, connector)),
+                true, null);
         if (result.created()) {
             return Response.created(UriBuilder.fromPath("/connectors/{name}").build(connector))
-                    .entity(result.info()).build();
+                    .entity(masked(result.info())).build();
         }
-        return Response.ok(result.info()).build();
+        return Response.ok(masked(result.info())).build();
     }
 
     @PATCH
@@ -131,15 +146,17 @@ public final class ConnectorsResource {
             throw HerderException.badRequest("Connector name configuration (" + name
                     + ") doesn't match connector name in the URL (" + connector + ")");
         }
-        return herder.patchConnectorConfig(connector, patch);
+        return masked(herder.patchConnectorConfig(connector, secrets.unmask(patch, storedOrNull(herder, connector))));
     }
 
     /** Removed from Apache's API in 4.0, kept because older clients (kcctl) still call it. */
     @GET
     @Path("/{connector}/tasks-config")
     public Map<String, Map<String, String>> getTasksConfig(@PathParam("connector") String connector) {
+        Map<String, String> connectorConfig = herder.connectorConfig(connector);
         Map<String, Map<String, String>> result = new LinkedHashMap<>();
-        herder.tasksConfig(connector).forEach((id, config) -> result.put(id.connector() + "-" + id.task(), config));
+        herder.tasksConfig(connector).forEach((id, config) ->
+                result.put(id.connector() + "-" + id.task(), secrets.maskWith(config, connectorConfig)));
         return result;
     }
 
@@ -152,7 +169,9 @@ public final class ConnectorsResource {
     @GET
     @Path("/{connector}/tasks")
     public List<TaskInfo> getTaskConfigs(@PathParam("connector") String connector) {
-        return herder.taskConfigs(connector);
+        Map<String, String> connectorConfig = herder.connectorConfig(connector);
+        return herder.taskConfigs(connector).stream()
+                .map(t -> new TaskInfo(t.id(), secrets.maskWith(t.config(), connectorConfig))).toList();
     }
 
     /** Apache's internal endpoint: a worker running the connector hands its task configs to the leader. */
@@ -228,6 +247,22 @@ public final class ConnectorsResource {
     public Response deleteConnector(@PathParam("connector") String connector) {
         herder.deleteConnector(connector);
         return Response.noContent().build();
+    }
+
+    private ConnectorInfo masked(ConnectorInfo info) {
+        return new ConnectorInfo(info.name(), secrets.mask(info.config()), info.tasks(), info.type());
+    }
+
+    /** The stored config, to put back secrets a client sends masked; null for a new connector. */
+    static Map<String, String> storedOrNull(Herder herder, String connector) {
+        try {
+            return herder.connectorConfig(connector);
+        } catch (HerderException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     private static void checkName(String name, Map<String, String> config) {

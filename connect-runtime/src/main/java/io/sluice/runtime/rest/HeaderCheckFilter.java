@@ -6,17 +6,30 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
 
-/** Refuses an unparsable Content-Type with a JSON 415 before Jersey, which would answer a bare 400, sees it. */
+/**
+ * Refuses an unparsable Content-Type with a JSON 415 before Jersey, which would answer a bare 400, sees it; an empty
+ * Content-Type header (sent as "Content-Type:") counts as none, so the request gets the answer it would get without.
+ */
 final class HeaderCheckFilter implements Filter {
+    private static final String CONTENT_TYPE = "Content-Type";
+
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        String contentType = ((HttpServletRequest) request).getHeader("Content-Type");
-        if (contentType != null && !contentType.isBlank()) {
+        HttpServletRequest http = (HttpServletRequest) request;
+        String contentType = http.getHeader(CONTENT_TYPE);
+        if (contentType != null && contentType.isBlank()) {
+            chain.doFilter(new WithoutContentType(http), response);
+            return;
+        }
+        if (contentType != null) {
             try {
                 MediaType.valueOf(contentType);
             } catch (IllegalArgumentException e) {
@@ -28,5 +41,33 @@ final class HeaderCheckFilter implements Filter {
             }
         }
         chain.doFilter(request, response);
+    }
+
+    /** The request as if it had no Content-Type header. */
+    private static final class WithoutContentType extends HttpServletRequestWrapper {
+        WithoutContentType(HttpServletRequest request) {
+            super(request);
+        }
+
+        @Override
+        public String getContentType() {
+            return null;
+        }
+
+        @Override
+        public String getHeader(String name) {
+            return CONTENT_TYPE.equalsIgnoreCase(name) ? null : super.getHeader(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaders(String name) {
+            return CONTENT_TYPE.equalsIgnoreCase(name) ? Collections.emptyEnumeration() : super.getHeaders(name);
+        }
+
+        @Override
+        public Enumeration<String> getHeaderNames() {
+            return Collections.enumeration(Collections.list(super.getHeaderNames()).stream()
+                    .filter(n -> !CONTENT_TYPE.equalsIgnoreCase(n)).toList());
+        }
     }
 }

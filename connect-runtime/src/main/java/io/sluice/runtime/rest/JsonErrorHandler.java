@@ -17,10 +17,10 @@ import org.eclipse.jetty.util.Callback;
  * Errors Jetty answers itself (malformed requests, oversized headers, ambiguous URIs) in Apache's JSON
  * error shape too, never as an HTML page and never with a stack trace.
  */
-final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
+public final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandler {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    JsonErrorHandler() {
+    public JsonErrorHandler() {
         setShowStacks(false);
         setShowCauses(false);
     }
@@ -43,8 +43,8 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
     }
 
     /** The same, for errors raised inside the servlet context (sendError, ambiguous URIs). */
-    static final class ForServlets extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
-        ForServlets() {
+    public static final class ForServlets extends org.eclipse.jetty.ee10.servlet.ErrorHandler {
+        public ForServlets() {
             setShowStacks(false);
             setShowCauses(false);
         }
@@ -76,6 +76,11 @@ final class JsonErrorHandler extends org.eclipse.jetty.server.handler.ErrorHandl
 
     static byte[] body(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        if (code == HttpStatus.PAYLOAD_TOO_LARGE_413) {
+            // Jetty's own words are "Request body is too large: 17825931>17825792"
+            text = "Request body is too large: a request may carry at most " + RestServer.MAX_REQUEST_BYTES
+                    + " bytes, a connector configuration at most 16 MiB";
+        }
         try {
             return JSON.writeValueAsBytes(new ErrorMessage(code, "HTTP " + code + " " + text));
         } catch (JsonProcessingException e) {

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * answers with its response, as Apache does: the first hop may be forwarded once more (?forward=true),
  * the second not (?forward=false), and a request that can't be forwarded any further is a 409.
  */
-final class RequestForwarder implements ExceptionMapper<RequestTargetException> {
+public final class RequestForwarder implements ExceptionMapper<RequestTargetException> {
     private static final Logger log = LoggerFactory.getLogger(RequestForwarder.class);
     private static final String BODY = RequestForwarder.class.getName() + ".body";
     private static final List<String> PASSED_HEADERS = List.of("Content-Type", "Accept", "Authorization",
@@ -34,17 +34,29 @@ final class RequestForwarder implements ExceptionMapper<RequestTargetException> 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
     private final HttpClient http;
+    private final int unreachableStatus;
+    private final int unreachableCode;
 
     @Context
     private HttpServletRequest request;
 
     /** Forwards over TLS with the given context when the target is an https:// worker. */
     RequestForwarder(javax.net.ssl.SSLContext ssl) {
+        this(ssl, 409, 409);
+    }
+
+    /**
+     * A forwarder whose "cannot be forwarded (further)" answers carry this status and error code (the schema
+     * registry's are Confluent's 500/50003: its clients read 409 as an incompatible schema).
+     */
+    public RequestForwarder(javax.net.ssl.SSLContext ssl, int unreachableStatus, int unreachableCode) {
         this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+        this.unreachableStatus = unreachableStatus;
+        this.unreachableCode = unreachableCode;
     }
 
     /** Keeps the body of every change so it can be sent on if the herder refuses it here. */
-    static final class BodyKeeper implements ContainerRequestFilter {
+    public static final class BodyKeeper implements ContainerRequestFilter {
         @Override
         public void filter(ContainerRequestContext context) throws IOException {
             if (!context.getMethod().equals("GET") && context.hasEntity()) {
@@ -59,8 +71,8 @@ final class RequestForwarder implements ExceptionMapper<RequestTargetException> 
     public Response toResponse(RequestTargetException e) {
         String forward = request.getParameter("forward");
         if ("false".equalsIgnoreCase(forward)) {
-            return error(409, "Cannot complete request because of a conflicting operation (e.g. worker rebalance): "
-                    + e.getMessage());
+            return error(unreachableStatus, unreachableCode, "Cannot complete request because of a conflicting "
+                    + "operation (e.g. worker rebalance): " + e.getMessage());
         }
         URI target = target(e.targetUrl(), forward == null ? "true" : "false");
         Object body = request.getAttribute(BODY);
@@ -84,11 +96,11 @@ final class RequestForwarder implements ExceptionMapper<RequestTargetException> 
             response.headers().firstValue("Location").ifPresent(location -> answer.header("Location", location));
             return answer.build();
         } catch (IOException failure) {
-            return error(409, "Could not reach worker " + e.targetUrl() + " to complete the request (the cluster may "
-                    + "be rebalancing); try again shortly: " + failure.getMessage());
+            return error(unreachableStatus, unreachableCode, "Could not reach worker " + e.targetUrl()
+                    + " to complete the request (the cluster may be rebalancing); try again shortly: " + failure.getMessage());
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
-            return error(503, "Interrupted while forwarding the request to " + e.targetUrl());
+            return error(503, 503, "Interrupted while forwarding the request to " + e.targetUrl());
         }
     }
 
@@ -109,8 +121,8 @@ final class RequestForwarder implements ExceptionMapper<RequestTargetException> 
         return URI.create(root + request.getRequestURI() + "?" + query);
     }
 
-    private static Response error(int status, String message) {
-        return Response.status(status).entity(new ErrorMessage(status, message)).type(MediaType.APPLICATION_JSON_TYPE)
+    private static Response error(int status, int code, String message) {
+        return Response.status(status).entity(new ErrorMessage(code, message)).type(MediaType.APPLICATION_JSON_TYPE)
                 .build();
     }
 }

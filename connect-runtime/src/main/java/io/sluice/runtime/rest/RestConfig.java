@@ -10,7 +10,7 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The REST server's worker keys beyond listeners: Apache's admin.listeners, listeners.https.ssl.*,
- * rest.extension.classes and topic tracking, plus Sluice's built-in basic authentication.
+ * rest.extension.classes and topic tracking, plus Sluice's built-in basic authentication and config redaction.
  */
 public final class RestConfig extends AbstractConfig {
     public static final String ADMIN_LISTENERS = "admin.listeners";
@@ -18,6 +18,7 @@ public final class RestConfig extends AbstractConfig {
     public static final String HTTPS_PREFIX = "listeners.https.";
     public static final String BASIC_AUTH_USERS_FILE = "rest.basic.auth.users.file";
     public static final String BASIC_AUTH_REALM = "rest.basic.auth.realm";
+    public static final String CONFIG_REDACT = "rest.config.redact";
 
     public static final ConfigDef CONFIG = new ConfigDef()
             .define(ADMIN_LISTENERS, Type.LIST, null, Importance.LOW,
@@ -32,7 +33,14 @@ public final class RestConfig extends AbstractConfig {
                             + "Apache's basic-auth credentials file). When set, every request needs HTTP Basic credentials "
                             + "from this file; others get 401 with WWW-Authenticate.")
             .define(BASIC_AUTH_REALM, Type.STRING, "Sluice", Importance.LOW,
-                    "The realm named in the WWW-Authenticate header of a 401.");
+                    "The realm named in the WWW-Authenticate header of a 401.")
+            .define(CONFIG_REDACT, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether GET /connectors/{name}/config masks secret values (PASSWORD keys of the connector's, its "
+                            + "converters' and transformations' definitions, and keys named like secrets) as [hidden]. "
+                            + "Off by default: Apache returns them there verbatim and tools that copy a config from one "
+                            + "cluster to another rely on it. Every other answer that shows a stored connector or task "
+                            + "config (GET /connectors/{name}, ?expand=info, /tasks, the answers to creates and updates) "
+                            + "masks them always; a masked value sent back in a PUT or PATCH keeps the stored secret.");
 
     public RestConfig(Map<?, ?> workerProps) {
         super(CONFIG, workerProps, false);

@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import org.apache.kafka.common.config.ConfigException;
+import org.eclipse.jetty.http.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,8 +15,19 @@ import org.slf4j.LoggerFactory;
 public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
     private static final Logger log = LoggerFactory.getLogger(RestExceptionMapper.class);
 
+    /** Jetty's own refusal while the body was read (e.g. 413, a body over the size limit), or null. */
+    private static HttpException jettyRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HttpException http && http.getCode() >= 400 && http.getCode() < 500) {
+                return http;
+            }
+        }
+        return null;
+    }
+
     @Override
     public Response toResponse(Throwable e) {
+        HttpException refusal = jettyRefusal(e);
         int status;
         String message;
         if (e instanceof HerderException he) {
@@ -26,11 +38,14 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
             message = wae.getMessage();
             if (wae.getCause() instanceof JsonProcessingException jpe) {
                 status = 400;
-                message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+                message = JsonBodyErrors.describe(jpe);
             }
         } else if (e instanceof JsonProcessingException jpe) {
             status = 400;
-            message = "Malformed JSON request body: " + jpe.getOriginalMessage();
+            message = JsonBodyErrors.describe(jpe);
+        } else if (refusal != null) {
+            status = refusal.getCode();
+            message = refusal.getReason();
         } else if (e instanceof java.io.IOException || e.getCause() instanceof java.io.IOException) {
             status = 400;
             message = "Could not read the request: the connection ended or the body was malformed";

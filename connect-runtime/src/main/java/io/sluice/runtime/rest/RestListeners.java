@@ -15,7 +15,7 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** Turns Apache's listener URLs (http://host:port, https://host:port) into Jetty connectors, TLS configured from ssl.* keys. */
-final class RestListeners {
+public final class RestListeners {
     static final int DEFAULT_PORT = 8083;
 
     private RestListeners() {
@@ -37,7 +37,7 @@ final class RestListeners {
         return uri;
     }
 
-    static List<ServerConnector> create(Server server, String configKey, List<String> listeners, Map<String, Object> ssl,
+    public static List<ServerConnector> create(Server server, String configKey, List<String> listeners, Map<String, Object> ssl,
                                         String name) {
         List<ServerConnector> connectors = new ArrayList<>();
         for (String listener : listeners) {
@@ -72,7 +72,7 @@ final class RestListeners {
         return connectors;
     }
 
-    static boolean isHttps(ServerConnector connector) {
+    public static boolean isHttps(ServerConnector connector) {
         return connector.getConnectionFactory(SslConnectionFactory.class) != null;
     }
 

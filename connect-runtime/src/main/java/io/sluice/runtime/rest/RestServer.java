@@ -3,10 +3,12 @@ package io.sluice.runtime.rest;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.config.ClientSsl;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ConfigStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.ws.rs.ext.ContextResolver;
 import java.net.InetAddress;
@@ -26,6 +28,7 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.SizeLimitHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.glassfish.jersey.jackson.JacksonFeature;
@@ -42,6 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RestServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RestServer.class);
+    /** The largest request body: a connector config of the most the config store takes, and room for its wrapper. */
+    static final long MAX_REQUEST_BYTES = ConfigStore.MAX_CONFIG_BYTES + 1024 * 1024;
 
     private final WorkerConfig config;
     private final RestConfig restConfig;
@@ -54,8 +59,10 @@ public final class RestServer implements AutoCloseable {
     private volatile ServletContextHandler prepared;
     private volatile ConnectMetrics metrics;
     private volatile TopicRecords topicRecords;
+    private volatile URI schemaRegistry;
 
     public RestServer(WorkerConfig config) {
+        JettyWireLogFilter.install();
         this.config = config;
         this.restConfig = new RestConfig(config.originals());
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -76,7 +83,10 @@ public final class RestServer implements AutoCloseable {
                 : RestListeners.create(server, RestConfig.ADMIN_LISTENERS, admin, restConfig.httpsSslSettings(), "admin");
         connectors.forEach(server::addConnector);
         adminConnectors.forEach(server::addConnector);
-        server.setHandler(root);
+        // a body larger than any config the store takes is refused (413) before it is read into memory
+        SizeLimitHandler limit = new SizeLimitHandler(MAX_REQUEST_BYTES, -1);
+        limit.setHandler(root);
+        server.setHandler(limit);
         server.setStopTimeout(5_000);
     }
 
@@ -137,6 +147,11 @@ public final class RestServer implements AutoCloseable {
         this.topicRecords = topics;
     }
 
+    /** The worker's own schema registry, which the console reads through /schema-registry/ (null: none). */
+    public void schemaRegistry(URI registry) {
+        this.schemaRegistry = registry;
+    }
+
     /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
     public void start(Herder herder, ServerInfo info) {
         start(herder, info, null);
@@ -158,6 +173,7 @@ public final class RestServer implements AutoCloseable {
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        SecretKeys secrets = new SecretKeys(plugins);
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
@@ -168,21 +184,21 @@ public final class RestServer implements AutoCloseable {
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
-                .register(new ConnectorsResource(herder))
+                .register(new ConnectorsResource(herder, secrets, restConfig.getBoolean(RestConfig.CONFIG_REDACT)))
                 .register(new ConnectorOffsetsResource(herder))
                 .register(new ConnectorTopicsResource(herder, config.getBoolean(WorkerConfig.TOPIC_TRACKING_ENABLE),
                         config.getBoolean(WorkerConfig.TOPIC_TRACKING_ALLOW_RESET)))
-                .register(new ConnectorPluginsResource(herder))
+                .register(new ConnectorPluginsResource(herder, secrets))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         registerObservability(resources, herder, mapper);
         List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
-            resources.register(new LoggersResource());
+            resources.register(new LoggersResource(herder));
         }
         String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
         if (usersFile != null && !usersFile.isBlank()) {
-            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM)));
+            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM), "REST API"));
         }
         List<String> extensionClasses = restConfig.getList(RestConfig.REST_EXTENSION_CLASSES);
         if (!extensionClasses.isEmpty()) {
@@ -242,10 +258,13 @@ public final class RestServer implements AutoCloseable {
             }
         }
         if (topicRecords != null) {
-            resources.register(new TopicsResource(herder, topicRecords));
+            resources.register(new TopicsResource(herder, topicRecords, new TopicAccess(observability, config, herder)));
         }
         if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
             resources.register(new ConsoleResource());
+            if (schemaRegistry != null) {
+                resources.register(new SchemaRegistryProxy(schemaRegistry, ClientSsl.context(restConfig.httpsSslSettings())));
+            }
         }
     }
 

@@ -257,14 +257,10 @@ public final class TopicRecords implements AutoCloseable {
     }
 
     /**
-     * Writes records: {"format": "utf8"|"base64"|"json", "records": [{"key", "value", "partition", "headers": {k: v}}]};
+     * Writes records (callers check {@link #checkProduce} first): {"format": "utf8"|"base64"|"json", "records": [{"key", "value", "partition", "headers": {k: v}}]};
      * answers the partition and offset of each, in order.
      */
     public ObjectNode produce(String topic, JsonNode body) {
-        if (!config.getBoolean(ObservabilityConfig.PRODUCE_ENABLE)) {
-            throw new HerderException(403, "Producing over REST is disabled; set "
-                    + ObservabilityConfig.PRODUCE_ENABLE + "=true in the worker config to allow it");
-        }
         if (body == null || !body.isObject() || !body.path("records").isArray()) {
             throw HerderException.badRequest("Body must be {\"format\": \"utf8\"|\"base64\"|\"json\", \"records\": "
                     + "[{\"key\": ..., \"value\": ..., \"partition\": n, \"headers\": {...}}]}");
@@ -321,6 +317,14 @@ public final class TopicRecords implements AutoCloseable {
             throw new HerderException(500, "Could not produce to " + topic + ": " + rootMessage(e));
         }
         return out;
+    }
+
+    /** Refuses with a 403 when producing over REST is off (the default). */
+    void checkProduce() {
+        if (!config.getBoolean(ObservabilityConfig.PRODUCE_ENABLE)) {
+            throw new HerderException(403, "Producing over REST is disabled; set "
+                    + ObservabilityConfig.PRODUCE_ENABLE + "=true in the worker config to allow it");
+        }
     }
 
     private static byte[] bytes(JsonNode node, String format) {

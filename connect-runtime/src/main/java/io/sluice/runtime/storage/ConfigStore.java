@@ -8,6 +8,17 @@ import java.util.Map;
  * acknowledged by Kafka and read back into the snapshot, so a write followed by snapshot() sees it.
  */
 public interface ConfigStore extends AutoCloseable {
+    /**
+     * The largest connector config the store takes, as its record's JSON value (16 MiB): the config topic and its
+     * producer are made for records this size, far above Kafka's default 1 MiB, so any config Apache's standalone
+     * worker accepts in practice fits.
+     */
+    int MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+    /** The size of a connector or task config's record value, to hold against {@link #MAX_CONFIG_BYTES}. */
+    static int recordBytes(Map<String, String> config) {
+        return ConfigRecordFormat.properties(config).length;
+    }
 
     /** Receives every change read from the store, including this worker's own writes. */
     interface Listener {
@@ -25,6 +36,10 @@ public interface ConfigStore extends AutoCloseable {
 
         /** The leader wrote a new session key for signing requests between workers. */
         default void onSessionKeyUpdate(SessionKey key) {
+        }
+
+        /** A worker set a log level for the whole cluster (KIP-976); only levels set after this worker started. */
+        default void onLoggerLevelUpdate(String namespace, String level) {
         }
     }
 
@@ -58,6 +73,9 @@ public interface ConfigStore extends AutoCloseable {
 
     /** Records a restart request that every worker reads and acts on for what it runs. */
     void putRestartRequest(RestartRequest request);
+
+    /** Records a log level for a logger namespace that every worker applies (KIP-976 scope=cluster). */
+    void putLoggerLevel(String namespace, String level);
 
     @Override
     void close();

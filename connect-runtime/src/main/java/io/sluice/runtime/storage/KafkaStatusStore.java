@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connector and task status in a compacted topic, in Apache Kafka Connect's record format: keys
- * status-connector-NAME and status-task-NAME-N, values {"state","trace","worker_id","generation"}; topics
+ * status-connector-NAME and status-task-NAME-N, values {"state","trace","worker_id","generation","version"}; topics
  * in use (KIP-558) under status-topic-TOPIC:connector-NAME, values {"topic":{"name","connector","task","discoverTimestamp"}}.
  */
 public final class KafkaStatusStore implements StatusStore {
@@ -53,12 +53,14 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void put(ConnectorStatus status) {
-        write(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(), status.generation()));
+        write(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(),
+                status.generation(), status.version()));
     }
 
     @Override
     public void put(TaskStatus status) {
-        write(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation()));
+        write(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation(),
+                status.version()));
     }
 
     @Override
@@ -80,15 +82,8 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void put(TopicStatus status) {
-        ObjectNode used = JSON.createObjectNode();
-        used.put("name", status.topic());
-        used.put("connector", status.connector());
-        used.put("task", status.task());
-        used.put("discoverTimestamp", status.discoverTimestamp());
-        ObjectNode value = JSON.createObjectNode();
-        value.set("topic", used);
         String key = topicKey(status.topic(), status.connector());
-        topic.send(bytes(key), value.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((acked, error) -> {
+        topic.send(bytes(key), topicValue(status)).whenComplete((acked, error) -> {
             if (error != null) {
                 log.warn("Could not record that connector {} uses topic {}", status.connector(), status.topic(), error);
             }
@@ -108,6 +103,18 @@ public final class KafkaStatusStore implements StatusStore {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(topic.topic(), connector)), null));
         }
         topic.writeAndWait(tombstones, "reset the topics of connector " + connector);
+    }
+
+    /** {"topic": {"name", "connector", "task", "discoverTimestamp"}} (KIP-558). */
+    static byte[] topicValue(TopicStatus status) {
+        ObjectNode used = JSON.createObjectNode();
+        used.put("name", status.topic());
+        used.put("connector", status.connector());
+        used.put("task", status.task());
+        used.put("discoverTimestamp", status.discoverTimestamp());
+        ObjectNode value = JSON.createObjectNode();
+        value.set("topic", used);
+        return value.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String topicKey(String topic, String connector) {
@@ -145,7 +152,8 @@ public final class KafkaStatusStore implements StatusStore {
                 connectors.remove(connector);
             } else {
                 connectors.put(connector, new ConnectorStatus(connector, State.valueOf(value.path("state").asText()),
-                        text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt()));
+                        text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt(),
+                        text(value, "version")));
             }
         } else if (key.startsWith(TASK_PREFIX)) {
             ConnectorTaskId id = parseTaskId(key.substring(TASK_PREFIX.length()));
@@ -163,7 +171,8 @@ public final class KafkaStatusStore implements StatusStore {
             } else {
                 tasks.computeIfAbsent(id.connector(), c -> new ConcurrentHashMap<>())
                         .put(id.task(), new TaskStatus(id, State.valueOf(value.path("state").asText()),
-                                text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt()));
+                                text(value, "trace"), text(value, "worker_id"), value.path("generation").asInt(),
+                                text(value, "version")));
             }
         } else if (key.startsWith(TOPIC_PREFIX)) {
             applyTopic(key, record.value());
@@ -211,12 +220,14 @@ public final class KafkaStatusStore implements StatusStore {
         }
     }
 
-    private static byte[] value(State state, String trace, String workerId, int generation) {
+    /** {"state", "trace", "worker_id", "generation", "version"}: a connector's or task's status. */
+    static byte[] value(State state, String trace, String workerId, int generation, String version) {
         ObjectNode node = JSON.createObjectNode();
         node.put("state", state.name());
         node.put("trace", trace);
         node.put("worker_id", workerId);
         node.put("generation", generation);
+        node.put("version", version);
         try {
             return JSON.writeValueAsBytes(node);
         } catch (JsonProcessingException e) {

@@ -56,6 +56,7 @@ public final class KafkaTopicLog implements AutoCloseable {
     private final Object endLookups = new Object();
     private boolean lookingUpEnd;
     private CompletableFuture<Void> nextEndLookup;
+    private final int maxRecordBytes;
     private KafkaProducer<byte[], byte[]> producer;
     private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -70,6 +71,13 @@ public final class KafkaTopicLog implements AutoCloseable {
      */
     public KafkaTopicLog(String topic, Map<String, Object> clientConfig,
                          Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName) {
+        this(topic, clientConfig, applier, threadName, 0);
+    }
+
+    /** The same, with a producer for records up to maxRecordBytes (0: the producer's default, 1 MiB). */
+    public KafkaTopicLog(String topic, Map<String, Object> clientConfig,
+                         Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName, int maxRecordBytes) {
+        this.maxRecordBytes = maxRecordBytes;
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
         this.applier = applier;
@@ -355,6 +363,9 @@ public final class KafkaTopicLog implements AutoCloseable {
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
+        if (maxRecordBytes > 0) {
+            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
+        }
         return props;
     }
 

@@ -13,26 +13,26 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * A store's compacted topic and its log: created if missing and read to the end on start, and
  * written so that a write returns only once Kafka acknowledged it and the store has read it back.
  */
-final class StoreTopic implements AutoCloseable {
+public final class StoreTopic implements AutoCloseable {
     private final CompactedTopic topic;
     private final Map<String, Object> clientConfig;
     private final Duration timeout;
     private final KafkaTopicLog log;
     private volatile boolean started;
 
-    StoreTopic(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout,
+    public StoreTopic(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout,
                Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
         this.timeout = timeout;
-        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread);
+        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread, topic.maxMessageBytes());
     }
 
     /**
      * Creates the topic if missing, lets {@code checkPartitions} refuse its partition count, then
      * reads it to the end. Returns false when it had already started.
      */
-    synchronized boolean start(IntConsumer checkPartitions) {
+    public synchronized boolean start(IntConsumer checkPartitions) {
         if (started) {
             return false;
         }
@@ -43,7 +43,7 @@ final class StoreTopic implements AutoCloseable {
     }
 
     /** Whether the initial read is done: records applied after it are live changes. */
-    boolean started() {
+    public boolean started() {
         return started;
     }
 
@@ -56,7 +56,7 @@ final class StoreTopic implements AutoCloseable {
     }
 
     /** Returns once every record written before the call has been applied. */
-    void readToEnd() {
+    public void readToEnd() {
         log.readToEnd(timeout);
     }
 
@@ -67,7 +67,7 @@ final class StoreTopic implements AutoCloseable {
     }
 
     /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
-    void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
+    public void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
         long began = System.nanoTime();
         CompletableFuture<Void> written;
         try {

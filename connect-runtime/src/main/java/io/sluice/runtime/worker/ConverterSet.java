@@ -62,14 +62,7 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header) impl
         if (own != null && !own.isBlank()) {
             return own.trim();
         }
-        Object configured = worker.originals().get(key);
-        if (configured instanceof Class<?> cls) {
-            return cls.getName();
-        }
-        if (configured != null && !configured.toString().isBlank()) {
-            return configured.toString().trim();
-        }
-        return WorkerConfig.HEADER_CONVERTER.equals(key) ? WorkerConfig.DEFAULT_HEADER_CONVERTER : WorkerConfig.DEFAULT_CONVERTER;
+        return worker.converter(key);
     }
 
     /** Sub-settings come from where the class came from: the connector's when it names a converter. */

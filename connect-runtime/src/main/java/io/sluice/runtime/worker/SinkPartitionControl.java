@@ -14,8 +14,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * Which of a sink task's partitions the consumer fetches: three reasons to pause overlap (the connector is
  * PAUSED, put() asked for a redelivery, the task paused partitions through its context) and resuming must
- * lift only the reasons that ended; seeks the task asked for wait here until the task thread applies them.
- * Used on the task's thread only.
+ * lift only the reasons that ended; seeks the task asked for wait here until the task thread applies them:
+ * right after open() (inside the rebalance callback, before the poll that assigned the partitions returns any
+ * record), and otherwise before the next poll. Used on the task's thread only.
  */
 final class SinkPartitionControl {
     private final Supplier<KafkaConsumer<byte[], byte[]>> consumer;
@@ -87,7 +88,13 @@ final class SinkPartitionControl {
         }
     }
 
-    /** SinkTaskContext.offset: applied on the next loop iteration. */
+    /** SinkTaskContext.assignment. */
+    Set<TopicPartition> assignment() {
+        KafkaConsumer<byte[], byte[]> c = consumer.get();
+        return c == null ? Set.of() : Set.copyOf(c.assignment());
+    }
+
+    /** SinkTaskContext.offset: applied after open() returns, or else before the next poll. */
     void requestSeek(Map<TopicPartition, Long> offsets) {
         seeks.putAll(offsets);
     }

@@ -7,8 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.header.ConnectHeaders;
-import org.apache.kafka.connect.runtime.InternalSinkRecord;
-import org.apache.kafka.connect.runtime.errors.ProcessingContext;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /** Turns a consumed record into the SinkRecord a sink task sees: key, value and header converters, then the SMTs. */
@@ -42,11 +40,7 @@ final class SinkRecordConverter {
         if (headers == null) {
             return null;
         }
-        Long timestamp = consumed.timestamp() == ConsumerRecord.NO_TIMESTAMP ? null : consumed.timestamp();
-        SinkRecord record = new InternalSinkRecord(new ProcessingContext<>(consumed), topic, consumed.partition(),
-                key.schema(), key.value(), value.schema(), value.value(), consumed.offset(), timestamp,
-                consumed.timestampType(), headers);
-        return transforms.apply(record, errors, ctx);
+        return transforms.apply(new ConsumedSinkRecord(consumed, key, value, headers), errors, ctx);
     }
 
     private ConnectHeaders headers(ConsumerRecord<byte[], byte[]> consumed) {

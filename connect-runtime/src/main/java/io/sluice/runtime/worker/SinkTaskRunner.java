@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one sink task: consume, convert, transform, put; consumer offsets (the next offset to read)
- * are committed after preCommit every offset.flush.interval.ms, on request, on revocation and at stop.
+ * are committed after preCommit every offset.flush.interval.ms, on request, on revocation and at a clean
+ * stop. A task that failed commits nothing more: only what a successful preCommit returned is ever committed,
+ * so a sink whose put, flush or preCommit broke resumes from its last good position after a restart.
  */
 final class SinkTaskRunner extends TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
@@ -55,8 +57,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Setup setup;
     private final WorkerSinkTaskContext context;
     private final SinkRecordConverter recordConverter;
-    private final Map<TopicPartition, OffsetAndMetadata> currentOffsets = new HashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> lastCommitted = new HashMap<>();
+    private final SinkTaskPositions offsets = new SinkTaskPositions(this);
     private final List<SinkRecord> batch = new ArrayList<>();
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
     private final Set<String> usedTopics = new HashSet<>();
@@ -67,6 +68,8 @@ final class SinkTaskRunner extends TaskRunner {
     private long nextCommit;
     private volatile boolean commitRequested;
     private RuntimeException rebalanceFailure;
+    /** Set once close() begins: the revocation the consumer's own close() triggers must not commit or close again. */
+    private boolean closing;
     private final SinkTaskMetrics metrics;
     private long nextPositionSample;
     /** True while the last lag sample may be stale: records arrived since, or a partition was behind or unknown. */
@@ -82,10 +85,10 @@ final class SinkTaskRunner extends TaskRunner {
         this.transforms = transforms;
         this.errors = errors;
         this.setup = setup;
-        this.context = new WorkerSinkTaskContext(this, taskConfig, errors, converters, setup.metrics());
+        this.partitions = new SinkPartitionControl(() -> consumer, () -> targetState() == TargetState.PAUSED);
+        this.context = new WorkerSinkTaskContext(this, partitions, taskConfig, errors, converters, setup.metrics());
         this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
         this.metrics = setup.taskMetrics();
-        this.partitions = new SinkPartitionControl(() -> consumer, () -> targetState() == TargetState.PAUSED);
     }
 
     @Override
@@ -119,13 +122,10 @@ final class SinkTaskRunner extends TaskRunner {
         long now = System.currentTimeMillis();
         if (commitRequested || now >= nextCommit) {
             commitRequested = false;
-            commitOffsets(null);
+            commitOffsets(null, false);
             nextCommit = now + setup.flushIntervalMs();
         }
-        partitions.applySeeks((tp, offset) -> {
-            currentOffsets.put(tp, new OffsetAndMetadata(offset));
-            log.debug("{} rewound {} to offset {}", this, tp, offset);
-        });
+        partitions.applySeeks(this::rewound);
         applyTargetState();
         long timeout = Math.max(0, nextCommit - now);
         if (retryTimeoutMs > 0) {
@@ -145,13 +145,16 @@ final class SinkTaskRunner extends TaskRunner {
         if (rebalanceFailure != null) {
             throw rebalanceFailure;
         }
-        int count = records.count();
-        if (count > 0) {
-            metrics.read(count);
+        if (!records.isEmpty()) {
             positionsUnsettled = true;
         }
         applyTargetState();
         if (targetState() == TargetState.PAUSED) {
+            // paused while this poll ran: its records are handed back to the consumer, not dropped (the consumer's
+            // position is already past them, so dropping them would skip them for good after the resume)
+            for (TopicPartition tp : records.partitions()) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
             return;
         }
         // per partition, so the next offset to commit is recorded once per partition, not once per record
@@ -160,6 +163,7 @@ final class SinkTaskRunner extends TaskRunner {
                 status.topicUsed(id, tp.topic());
             }
             List<ConsumerRecord<byte[], byte[]>> consumed = records.records(tp);
+            metrics.read(tp, consumed);
             for (ConsumerRecord<byte[], byte[]> record : consumed) {
                 SinkRecord converted = recordConverter.convert(record);
                 if (converted != null) {
@@ -181,34 +185,9 @@ final class SinkTaskRunner extends TaskRunner {
      * within a second even when no record arrives.
      */
     private void samplePositions() {
-        boolean settled = true;
-        Map<String, Long> lag = new HashMap<>();
-        long uncommitted = 0;
-        for (TopicPartition tp : consumer.assignment()) {
-            OffsetAndMetadata delivered = currentOffsets.get(tp);
-            if (delivered == null) {
-                continue;
-            }
-            OffsetAndMetadata committed = lastCommitted.get(tp);
-            if (committed != null) {
-                uncommitted += Math.max(0, delivered.offset() - committed.offset());
-            }
-            java.util.OptionalLong behindPosition = consumer.currentLag(tp);
-            if (behindPosition.isEmpty()) {
-                settled = false;
-                continue;
-            }
-            try {
-                long end = consumer.position(tp, Duration.ZERO) + behindPosition.getAsLong();
-                long behind = Math.max(0, end - delivered.offset());
-                lag.put(tp.topic() + "-" + tp.partition(), behind);
-                settled &= behind == 0;
-            } catch (RuntimeException positionUnknown) {
-                settled = false; // no position yet: the partition shows up at the next sample
-            }
-        }
-        positionsUnsettled = !settled;
-        metrics.position(lag, uncommitted);
+        SinkTaskPositions.Lag lag = offsets.lag(consumer);
+        positionsUnsettled = !lag.settled();
+        metrics.lag(lag.behind());
     }
 
     private void deliver() {
@@ -218,7 +197,7 @@ final class SinkTaskRunner extends TaskRunner {
             if (!batch.isEmpty()) {
                 metrics.put(batch.size(), System.nanoTime() - start);
             }
-            currentOffsets.putAll(batchOffsets);
+            offsets.put(batchOffsets);
             batch.clear();
             batchOffsets.clear();
             partitions.endRedelivery();
@@ -227,6 +206,24 @@ final class SinkTaskRunner extends TaskRunner {
             partitions.pauseForRedelivery();
         } catch (RuntimeException e) {
             throw new ConnectException("Exiting sink task " + id + " due to unrecoverable exception in put()", e);
+        }
+    }
+
+    /**
+     * The consumer was sought to offset for tp (the task asked, or a failed preCommit rewound it): records of tp
+     * waiting for redelivery are dropped, never put, since the consumer reads them again from offset.
+     */
+    private void rewound(TopicPartition tp, long offset) {
+        offsets.resetTo(tp, offset);
+        metrics.rewound(tp, offset);
+        dropPending(List.of(tp));
+        log.debug("{} rewound {} to offset {}", this, tp, offset);
+    }
+
+    /** Forgets the converted records of partitions that will be read again (rewound) or are no longer ours. */
+    private void dropPending(Collection<TopicPartition> tps) {
+        if (batchOffsets.keySet().removeAll(tps)) {
+            batch.removeIf(r -> tps.contains(new TopicPartition(r.originalTopic(), r.originalKafkaPartition())));
         }
     }
 
@@ -241,15 +238,16 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
-    /** Asks preCommit which offsets are safe, then commits them; scope null means every assigned partition. */
-    private void commitOffsets(Collection<TopicPartition> scope) {
+    /**
+     * Asks preCommit which offsets are safe, then commits those (of offered partitions, no further than what was
+     * put); scope null means every assigned partition. atClose: the partitions are being closed, so a preCommit
+     * failure commits nothing and rewinds nothing.
+     */
+    private void commitOffsets(Collection<TopicPartition> scope, boolean atClose) {
         context.awaitErrantReports();
         errors.flush(); // records sent to the dead letter queue must be durable before their offsets are
 
-        Map<TopicPartition, OffsetAndMetadata> offered = new HashMap<>(currentOffsets);
-        if (scope != null) {
-            offered.keySet().retainAll(scope);
-        }
+        Map<TopicPartition, OffsetAndMetadata> offered = offsets.offered(scope);
         if (offered.isEmpty()) {
             return;
         }
@@ -257,12 +255,16 @@ final class SinkTaskRunner extends TaskRunner {
         try {
             toCommit = task.preCommit(offered);
         } catch (Throwable t) {
+            if (atClose) {
+                log.warn("{} preCommit/flush threw while closing {}; committing nothing for them", this, offered.keySet(), t);
+                return;
+            }
             log.error("{} preCommit/flush threw; rewinding to the last committed offsets", this, t);
             for (TopicPartition tp : offered.keySet()) {
-                OffsetAndMetadata last = lastCommitted.get(tp);
+                OffsetAndMetadata last = offsets.committed(tp);
                 if (last != null) {
                     consumer.seek(tp, last.offset());
-                    currentOffsets.put(tp, last);
+                    rewound(tp, last.offset());
                 }
             }
             return;
@@ -270,16 +272,11 @@ final class SinkTaskRunner extends TaskRunner {
         if (toCommit == null || toCommit.isEmpty()) {
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> filtered = new HashMap<>();
-        Set<TopicPartition> assigned = consumer.assignment();
-        toCommit.forEach((tp, o) -> {
-            if (o != null && assigned.contains(tp) && !o.equals(lastCommitted.get(tp))) {
-                filtered.put(tp, o);
-            }
-        });
+        Map<TopicPartition, OffsetAndMetadata> filtered = offsets.committable(toCommit, offered);
         if (filtered.isEmpty()) {
             return;
         }
+        metrics.acknowledged(filtered);
         long started = System.nanoTime();
         try {
             try {
@@ -287,7 +284,7 @@ final class SinkTaskRunner extends TaskRunner {
             } catch (WakeupException e) {
                 consumer.commitSync(filtered, Duration.ofMillis(setup.flushTimeoutMs()));
             }
-            lastCommitted.putAll(filtered);
+            offsets.committed(filtered);
             metrics.commit((System.nanoTime() - started) / 1_000_000L, true);
             metrics.commitCompleted();
             log.debug("{} committed offsets {}", this, filtered);
@@ -299,12 +296,16 @@ final class SinkTaskRunner extends TaskRunner {
 
     @Override
     protected void close(boolean started, boolean failed) {
+        closing = true;
         if (consumer != null) {
             if (started && !isCancelled()) {
+                if (failed) {
+                    // what put, flush or preCommit left behind is not known to be stored: resume from the last commit
+                    log.info("{} failed: committing no further offsets; its partitions stay at their last commit {}",
+                            this, offsets);
+                }
                 try {
-                    Set<TopicPartition> assigned = new HashSet<>(consumer.assignment());
-                    commitOffsets(null);
-                    task.close(assigned);
+                    closePartitions(new HashSet<>(consumer.assignment()), !failed);
                 } catch (Throwable t) {
                     log.warn("{} failed to commit or close partitions at stop", this, t);
                 }
@@ -345,33 +346,32 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
-    // SinkTaskContext requests; the task calls them from its own thread (put, open, preCommit).
-
-    void requestSeek(Map<TopicPartition, Long> offsets) {
-        partitions.requestSeek(offsets);
-    }
+    // SinkTaskContext requests the partition control does not take itself; the task calls them from its thread.
 
     void retryTimeout(long timeoutMs) {
         retryTimeoutMs = timeoutMs;
-    }
-
-    Set<TopicPartition> assignment() {
-        return consumer == null ? Set.of() : Set.copyOf(consumer.assignment());
-    }
-
-    void pausePartitions(Set<TopicPartition> paused) {
-        partitions.pause(paused);
-    }
-
-    void resumePartitions(Set<TopicPartition> resumed) {
-        partitions.resume(resumed);
     }
 
     void requestCommit() {
         commitRequested = true;
     }
 
-    /** Opens assigned partitions in the task, commits and closes revoked ones. */
+    /** Commits the partitions' offsets (when commit) and closes them in the task, even if the commit threw. */
+    private void closePartitions(Collection<TopicPartition> tps, boolean commit) {
+        try {
+            if (commit) {
+                commitOffsets(tps, true);
+            }
+        } finally {
+            task.close(tps);
+        }
+    }
+
+    /**
+     * Opens assigned partitions in the task and applies the rewinds it asked for there, commits and closes revoked
+     * ones. Does nothing once the runner is closing: close() already committed (or, after a failure, did not) and
+     * closed every partition before the consumer's close revokes them.
+     */
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -379,14 +379,13 @@ final class SinkTaskRunner extends TaskRunner {
                 return;
             }
             for (TopicPartition tp : partitions) {
-                OffsetAndMetadata position = new OffsetAndMetadata(consumer.position(tp));
-                currentOffsets.put(tp, position);
-                lastCommitted.put(tp, position);
+                offsets.resetTo(tp, consumer.position(tp));
             }
             SinkTaskRunner.this.partitions.onAssigned(partitions);
-            metrics.partitionCount(currentOffsets.size());
+            metrics.partitionCount(offsets.partitionCount());
             try {
                 task.open(partitions);
+                applyRequestedRewinds();
             } catch (RuntimeException e) {
                 rebalanceFailure = new ConnectException("open() of sink task " + id + " failed", e);
             }
@@ -394,38 +393,49 @@ final class SinkTaskRunner extends TaskRunner {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty() || rebalanceFailure != null) {
+            if (partitions.isEmpty() || rebalanceFailure != null || closing) {
                 return;
             }
-            batch.removeIf(r -> partitions.contains(new TopicPartition(r.originalTopic(), r.originalKafkaPartition())));
-            batchOffsets.keySet().removeAll(partitions);
+            dropPending(partitions);
             try {
-                commitOffsets(partitions);
-                task.close(partitions);
+                closePartitions(partitions, true);
             } catch (RuntimeException e) {
                 rebalanceFailure = new ConnectException("Closing revoked partitions of sink task " + id + " failed", e);
             }
             forget(partitions);
+            applyRequestedRewinds();
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty()) {
+            if (partitions.isEmpty() || closing) {
                 return;
             }
+            dropPending(partitions);
             try {
                 task.close(partitions);
             } catch (RuntimeException e) {
                 log.warn("{} close() of lost partitions threw", SinkTaskRunner.this, e);
             }
             forget(partitions);
+            applyRequestedRewinds();
+        }
+
+        /**
+         * Applies the rewinds the task asked for in open(), or in close() for the partitions it keeps (the file
+         * sink's one-file stream cuts uncommitted records of every partition), inside the callback as Apache does for
+         * open(): the poll running it then returns records from the rewound positions only (the consumer discards
+         * what it fetched from the old ones).
+         */
+        private void applyRequestedRewinds() {
+            SinkTaskRunner.this.partitions.applySeeks(SinkTaskRunner.this::rewound);
         }
 
         private void forget(Collection<TopicPartition> partitions) {
-            currentOffsets.keySet().removeAll(partitions);
-            lastCommitted.keySet().removeAll(partitions);
+            offsets.forget(partitions);
+            metrics.partitionsLeft(partitions);
             SinkTaskRunner.this.partitions.forget(partitions);
-            metrics.partitionCount(currentOffsets.size());
+            metrics.partitionCount(offsets.partitionCount());
         }
     }
 }

@@ -7,15 +7,18 @@ import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.storage.TopicStatus;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes this worker's connector and task state changes to the StatusStore; a store failure is logged, never
- * thrown. Each run of a connector or task reports through its own {@link #forRun() view}, which the worker
- * silences when it gives up on that run (deleted, replaced, or past its stop timeout): whatever the run does
- * later, it can no longer overwrite the status of the connector's next run, or resurrect a deleted one.
+ * Writes this worker's connector and task state changes to the StatusStore, each with the version its instance
+ * reports (Apache 4.x's status "version"); a store failure is logged, never thrown. Each run of a connector or
+ * task reports through its own {@link #forRun() view}, which the worker silences when it gives up on that run
+ * (deleted, replaced, or past its stop timeout): whatever the run does later, it can no longer overwrite the
+ * status of the connector's next run, or resurrect a deleted one.
  */
 final class StatusReporter {
     private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -28,6 +31,9 @@ final class StatusReporter {
     private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
     private volatile ConnectMetrics metrics;
     private volatile boolean silenced;
+    /** The versions of the instances running here, shared by every run's view. */
+    private final Map<String, String> connectorVersions;
+    private final Map<ConnectorTaskId, String> taskVersions;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -39,6 +45,8 @@ final class StatusReporter {
         this.generation = generation;
         this.trackTopics = trackTopics;
         this.shared = null;
+        this.connectorVersions = new ConcurrentHashMap<>();
+        this.taskVersions = new ConcurrentHashMap<>();
     }
 
     private StatusReporter(StatusReporter shared) {
@@ -47,6 +55,8 @@ final class StatusReporter {
         this.generation = shared.generation;
         this.trackTopics = shared.trackTopics;
         this.shared = shared;
+        this.connectorVersions = shared.connectorVersions;
+        this.taskVersions = shared.taskVersions;
     }
 
     /** A view for one run of a connector or task, silenced on its own. */
@@ -57,6 +67,24 @@ final class StatusReporter {
     /** From now on this run reports nothing: its status belongs to whoever runs the connector or task next. */
     void silence() {
         silenced = true;
+    }
+
+    /** The version of the connector instance starting here, written with its statuses from now on. */
+    void connectorVersion(String connector, String version) {
+        putOrRemove(connectorVersions, connector, version);
+    }
+
+    /** The version of the task instance starting here, written with its statuses from now on. */
+    void taskVersion(ConnectorTaskId id, String version) {
+        putOrRemove(taskVersions, id, version);
+    }
+
+    private static <K> void putOrRemove(Map<K, String> versions, K key, String version) {
+        if (version == null) {
+            versions.remove(key);
+        } else {
+            versions.put(key, version);
+        }
     }
 
     /** The metrics told of every connector and task state change (status and task counts by state). */
@@ -163,6 +191,7 @@ final class StatusReporter {
         } else if (m != null && !silenced) {
             m.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
         }
+        taskVersions.remove(id);
     }
 
     /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
@@ -174,6 +203,7 @@ final class StatusReporter {
         } else if (m != null && !silenced) {
             m.connectorState(connector, State.UNASSIGNED);
         }
+        connectorVersions.remove(connector);
     }
 
     /** The task's status as the store has it now, or null. */
@@ -202,7 +232,8 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt()));
+            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt(),
+                    connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
         }
@@ -217,7 +248,7 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt()));
+            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }

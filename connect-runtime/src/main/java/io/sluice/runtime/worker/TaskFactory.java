@@ -58,6 +58,7 @@ final class TaskFactory {
         OffsetStore offsetStore = null;
         try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
             Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
+            status.taskVersion(id, versionOf(task));
             boolean sink = task instanceof SinkTask;
             Map<String, Object> admin = clients.admin(id, conn);
             errors = new ErrorHandler(id, conn, sink, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
@@ -92,6 +93,15 @@ final class TaskFactory {
             Utils.closeQuietly(errors, "error handler");
             Utils.closeQuietly(offsetStore, "offset store");
             throw e;
+        }
+    }
+
+    /** What the task says its version is (plugin code: it may fail), or null. */
+    private static String versionOf(Task task) {
+        try {
+            return task.version();
+        } catch (RuntimeException | LinkageError e) {
+            return null; // the status then shows no version, as Apache's does for a task that cannot tell
         }
     }
 

@@ -147,9 +147,11 @@ public final class Worker implements AutoCloseable {
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
             Connector instance = Plugins.newInstance(cls);
+            String version = connectorVersion(instance);
             connectMetrics.connectorStarting(name, SourceConnector.class.isAssignableFrom(cls) ? "source" : "sink",
-                    cls.getName(), connectorVersion(instance));
+                    cls.getName(), version);
             counted = true;
+            status.connectorVersion(name, version);
             Map<String, String> resolved = configProviders.resolve(config);
             OffsetStore store = instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null;
             log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
@@ -367,9 +369,9 @@ public final class Worker implements AutoCloseable {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The worker's config and status topics, which no connector may use as its offsets topic. */
-    public Set<String> stateTopics() {
-        return Set.copyOf(List.of(config.configTopic(), config.statusTopic()));
+    /** The worker's config. */
+    public WorkerConfig config() {
+        return config;
     }
 
     /** Whether source tasks write records and offsets in transactions (exactly.once.source.support=enabled). */

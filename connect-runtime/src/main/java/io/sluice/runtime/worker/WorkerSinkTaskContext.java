@@ -22,11 +22,12 @@ import org.apache.kafka.connect.sink.SinkRecord;
 import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
- * The SinkTaskContext a sink task sees: its requests (seek, retry timeout, pause/resume, commit) are
- * recorded here and applied by the {@link SinkTaskRunner} on the task thread.
+ * The SinkTaskContext a sink task sees: its requests (seek, pause/resume to the {@link SinkPartitionControl}; retry
+ * timeout and commit to the {@link SinkTaskRunner}) are recorded and applied on the task thread.
  */
 final class WorkerSinkTaskContext implements SinkTaskContext {
     private final SinkTaskRunner runner;
+    private final SinkPartitionControl partitions;
     private final Map<String, String> taskConfig;
     private final ErrorHandler errors;
     private final ConverterSet converters;
@@ -34,9 +35,10 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
     private final Queue<Future<Void>> errantReports = new ConcurrentLinkedQueue<>();
     private final ErrantRecordReporter reporter = this::report;
 
-    WorkerSinkTaskContext(SinkTaskRunner runner, Map<String, String> taskConfig, ErrorHandler errors,
-                          ConverterSet converters, PluginMetrics metrics) {
+    WorkerSinkTaskContext(SinkTaskRunner runner, SinkPartitionControl partitions, Map<String, String> taskConfig,
+                          ErrorHandler errors, ConverterSet converters, PluginMetrics metrics) {
         this.runner = runner;
+        this.partitions = partitions;
         this.taskConfig = taskConfig;
         this.errors = errors;
         this.converters = converters;
@@ -50,12 +52,12 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
 
     @Override
     public void offset(Map<TopicPartition, Long> offsets) {
-        runner.requestSeek(offsets);
+        partitions.requestSeek(offsets);
     }
 
     @Override
     public void offset(TopicPartition tp, long offset) {
-        runner.requestSeek(Map.of(tp, offset));
+        partitions.requestSeek(Map.of(tp, offset));
     }
 
     @Override
@@ -65,17 +67,17 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
 
     @Override
     public Set<TopicPartition> assignment() {
-        return runner.assignment();
+        return partitions.assignment();
     }
 
     @Override
     public void pause(TopicPartition... partitions) {
-        runner.pausePartitions(new HashSet<>(Arrays.asList(partitions)));
+        this.partitions.pause(new HashSet<>(Arrays.asList(partitions)));
     }
 
     @Override
     public void resume(TopicPartition... partitions) {
-        runner.resumePartitions(new HashSet<>(Arrays.asList(partitions)));
+        this.partitions.resume(new HashSet<>(Arrays.asList(partitions)));
     }
 
     @Override

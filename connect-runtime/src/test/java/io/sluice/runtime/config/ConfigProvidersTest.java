@@ -160,6 +160,7 @@ class ConfigProvidersTest {
             assertEquals("[hidden]", redacted.get(key), key);
         }
         assertFalse(ConfigRedactor.toLogString(raw, def).contains("${file"));
+        assertTrue(ConfigRedactor.isSensitiveName("value.converter.basic.auth.user.info"), "a registry's user:password");
         assertTrue(ConfigRedactor.hasPlaceholder("x${env:HOME}y"));
         assertFalse(ConfigRedactor.hasPlaceholder("${notaplaceholder}"));
     }

@@ -147,6 +147,11 @@ class DistributedClusterIT {
         List<Integer> logLengths = launchers.stream().map(l -> l.logText().length()).toList();
         RestClient.Response restart = workers.get(2).post("/connectors/sink-2/restart?includeTasks=true", Map.of());
         assertEquals(202, restart.status(), restart.raw());
+        // Apache's answer, from the leader: what restarts is RESTARTING, each state with its version
+        assertEquals("RESTARTING", restart.body().path("connector").path("state").asText(), restart.raw());
+        assertEquals(2, restart.body().path("tasks").size(), restart.raw());
+        restart.body().path("tasks").forEach(t -> assertEquals("RESTARTING", t.path("state").asText(), restart.raw()));
+        assertTrue(restart.body().path("tasks").get(0).has("version"), restart.raw());
         await(() -> {
             int restarted = 0;
             for (int i = 0; i < launchers.size(); i++) {

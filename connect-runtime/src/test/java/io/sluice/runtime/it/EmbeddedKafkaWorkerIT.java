@@ -15,7 +15,10 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Without bootstrap.servers a worker runs its own broker, reachable by any Kafka client, whose data outlives the worker. */
+/**
+ * Without bootstrap.servers a worker runs its own broker, reachable by any Kafka client, whose data outlives the
+ * worker, and its own schema registry beside it.
+ */
 class EmbeddedKafkaWorkerIT {
 
     @TempDir
@@ -28,16 +31,20 @@ class EmbeddedKafkaWorkerIT {
                 "embedded.kafka.dir", dir.resolve("kafka").toString(),
                 "embedded.kafka.port", "0",
                 "listeners", "http://127.0.0.1:0",
+                // on by default with the embedded broker; a free port rather than 8081 so tests can run side by side
+                "schema.registry.listeners", "http://127.0.0.1:0",
                 "plugin.path", dir.resolve("plugins").toString());
         try (WorkerProcess worker = WorkerProcess.start(props)) {
             RestClient rest = new RestClient(worker.restUrl());
             RestClient.Response created = rest.post("/connectors", Map.of("name", "kept", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", "io.sluice.runtime.worker.TestSourceConnector")));
             assertEquals(201, created.status(), created.raw());
+            RestClient registry = new RestClient(worker.schemaRegistryUrl());
+            assertEquals(200, registry.post("/subjects/kept-value/versions", Map.of("schema", "\"string\"")).status());
             try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", worker.bootstrapServers()))) {
                 Set<String> topics = admin.listTopics().names().get();
                 assertTrue(topics.containsAll(Set.of("connect-cluster-configs", "connect-cluster-offsets",
-                        "connect-cluster-status")), topics.toString());
+                        "connect-cluster-status", "_schemas")), topics.toString());
             }
         }
         try (WorkerProcess restarted = WorkerProcess.start(props)) {
@@ -45,6 +52,7 @@ class EmbeddedKafkaWorkerIT {
             // connectors start in the background: the restored target state shows once it is applied
             Await.until(() -> "STOPPED".equals(rest.connectorState("kept")), Duration.ofSeconds(30), "STOPPED again");
             assertEquals("kept", rest.get("/connectors/kept").body().path("name").asText());
+            assertEquals("[1]", new RestClient(restarted.schemaRegistryUrl()).get("/subjects/kept-value/versions").raw());
         }
         Await.until(() -> leftOver(before).isEmpty(), Duration.ofSeconds(30),
                 "a closed worker leaves no thread behind: " + leftOver(before));

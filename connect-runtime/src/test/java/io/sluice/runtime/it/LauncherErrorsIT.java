@@ -3,17 +3,25 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bin/connect's main refuses bad files before starting anything, with one line naming the file and key. */
+/**
+ * bin/connect's main refuses bad files and ports in use with one line naming the file and key, and warns about keys
+ * and plugin.path entries that can't be what was meant.
+ */
 class LauncherErrorsIT {
 
     @TempDir
@@ -69,5 +77,38 @@ class LauncherErrorsIT {
         Run run = launch(worker.toString(), connector.toString());
         assertEquals(1, run.exitCode());
         assertTrue(run.stderr().contains("nameless.properties") && run.stderr().contains("name"), run.stderr());
+    }
+
+    @Test
+    void anEmbeddedBrokerPortInUseEndsInOneLineNamingItsKey() throws Exception {
+        for (String key : List.of("embedded.kafka.port", "embedded.kafka.controller.port")) {
+            try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                Path worker = Files.writeString(dir.resolve(key + ".properties"), "embedded.kafka.dir="
+                        + dir.resolve("kafka-" + key) + "\nlisteners=http://127.0.0.1:0\nplugin.path=" + dir
+                        + "\nembedded.kafka.port=0\n" + key + "=" + taken.getLocalPort() + "\n");
+                Run run = launch(worker.toString());
+                assertEquals(1, run.exitCode(), run.stderr());
+                assertEquals(1, run.stderr().lines().count(), run.stderr());
+                assertTrue(run.stderr().startsWith("sluice: ") && run.stderr().contains(key)
+                        && run.stderr().contains(Integer.toString(taken.getLocalPort()))
+                        && run.stderr().contains("already in use"), run.stderr());
+            }
+        }
+    }
+
+    @Test
+    void aTypoedKeyAndAMissingPluginPathEntryAreWarnedAboutAndTheWorkerStarts() throws Exception {
+        Path missing = dir.resolve("no-such-plugins");
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", KafkaTestBroker.uniqueTopic("launcher-warnings"),
+                "plugin.path", dir + "," + missing,
+                "offset.flush.intervall.ms", "5000"))) {
+            worker.start();
+            String log = worker.logText();
+            assertTrue(log.contains("WARN The configuration 'offset.flush.intervall.ms' was supplied but isn't a known "
+                    + "config. Did you mean 'offset.flush.interval.ms'?"), log);
+            assertTrue(log.contains("WARN plugin.path entry " + missing + " does not exist"), log);
+        }
     }
 }

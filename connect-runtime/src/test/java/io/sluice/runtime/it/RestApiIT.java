@@ -152,6 +152,37 @@ class RestApiIT {
     }
 
     @Test
+    void anEmptyConnectorClassIsRefusedAndNothingIsCreated() {
+        RestClient.Response empty = rest.post("/connectors", Map.of("name", "empty-class", "config",
+                Map.of("connector.class", "", "topics", "t")));
+        assertError(empty, 400);
+        assertTrue(empty.body().path("message").asText().contains("connector.class: Name a connector class"), empty.raw());
+        assertError(rest.put("/connectors/empty-class/config", Map.of("connector.class", "  ", "topics", "t")), 400);
+        assertError(rest.get("/connectors/empty-class"), 404);
+    }
+
+    @Test
+    void unknownExpandValuesAreIgnoredAsApacheDoes() {
+        assertEquals(201, rest.createConnector("expanded", sinkConfig("expanded.txt")).status());
+        RestClient.Response bogus = rest.get("/connectors?expand=bogus");
+        assertEquals(200, bogus.status(), bogus.raw());
+        assertEquals(0, bogus.body().path("expanded").size(), "nothing to expand: {\"expanded\":{}} " + bogus.raw());
+        RestClient.Response mixed = rest.get("/connectors?expand=bogus&expand=status");
+        assertEquals(200, mixed.status(), mixed.raw());
+        assertTrue(mixed.body().path("expanded").has("status"), mixed.raw());
+        assertEquals(204, rest.delete("/connectors/expanded").status());
+    }
+
+    @Test
+    void anEmptyContentTypeHeaderCountsAsNone() {
+        // "Content-Type:" with nothing after it: a read works, a body is refused as having no type, in JSON
+        assertEquals(200, rest.request("GET", "/connectors", null, "Content-Type", "").status());
+        RestClient.Response post = rest.request("POST", "/connectors", "{\"name\":\"e\",\"config\":{}}",
+                "Content-Type", "");
+        assertError(post, 415);
+    }
+
+    @Test
     void invalidConfigIsRefusedWithEveryErrorNamedByField() {
         RestClient.Response refused = rest.createConnector("invalid", Map.of(
                 "connector.class", "FileStreamSink", "tasks.max", "zero"));

@@ -29,13 +29,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Hundreds of malformed requests (bodies, paths, parameters, headers, huge and deeply nested JSON, wrong
- * types, broken HTTP): none gets a 5xx, a stack trace or a secret back, and every error is Apache's JSON shape.
+ * Over a thousand malformed requests to every endpoint (bodies, paths, parameters, headers, huge and deeply nested
+ * JSON, wrong types, hostile names, broken HTTP): none gets a 5xx, a stack trace, a secret or a Java type name back,
+ * every error is Apache's JSON shape, and the worker's connectors are as they were.
  */
 class RestFuzzIT {
     private static final String SECRET = "Sluice-Fuzz-Secret-9f8e7d";
     private static final String SECRET_CONNECTOR = "io.sluice.runtime.config.TestSinkConnector";
     private static final Pattern STACK_TRACE = Pattern.compile("\\tat |Caused by:|\\n\\s+at [a-z]");
+    /** A Java type in an answer: a package-qualified class, an exception class, or Jackson's token names. */
+    private static final Pattern JAVA_TYPE = Pattern.compile("\\b(?:java|javax|jakarta|sun|com\\.fasterxml|org\\.apache"
+            + "|org\\.eclipse|org\\.glassfish|io\\.sluice)\\.[A-Za-z_$][\\w$.<>,]*|\\b[A-Z]\\w*(?:Exception|Error)\\b"
+            + "|JsonToken|\\$[A-Z]\\w+\\b");
+    /** Connector names that exist nowhere, for every endpoint that takes one. */
+    private static final List<String> HOSTILE_NAMES = List.of("no-such", "%2e%2e", "a%2Fb", "%00", "%C3%A9t%C3%A9",
+            "name%20with%20spaces", "x".repeat(300), "%3Cscript%3E", "..%5C..", "%7B%7D", "-1", "null", "%25");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -44,6 +52,8 @@ class RestFuzzIT {
     private static RestClient rest;
     private final List<String> problems = new ArrayList<>();
     private int sent;
+    /** The connectors as the last accepted change left them. */
+    private String state;
 
     @BeforeAll
     static void startWorker() {
@@ -66,7 +76,8 @@ class RestFuzzIT {
     }
 
     @Test
-    void malformedRequestsGetJsonClientErrorsWithoutTracesOrSecrets() {
+    void malformedRequestsGetJsonClientErrorsWithoutTracesSecretsOrJavaTypesAndChangeNothing() {
+        state = state();
         Random random = new Random(20261125L);
         List<String> bodies = malformedBodies(random);
         List<String[]> targets = List.of(
@@ -108,14 +119,51 @@ class RestFuzzIT {
                 send(target[0], target[1], body, headers);
             }
         }
+        everyEndpoint(random);
         URI url = worker.restUrl();
         for (String raw : rawHttp()) {
             checkRaw(url, raw);
         }
-        assertTrue(sent >= 500, "sent only " + sent + " requests");
+        assertTrue(sent >= 1000, "sent only " + sent + " requests");
         assertTrue(problems.isEmpty(), problems.size() + " of " + sent + " requests misbehaved:\n"
                 + String.join("\n", problems.subList(0, Math.min(40, problems.size()))));
         assertEquals(200, rest.get("/connectors").status(), "the worker still serves");
+    }
+
+    /** Every path and method the worker's OpenAPI document lists, with hostile names and malformed bodies. */
+    private void everyEndpoint(Random random) {
+        JsonNode paths = rest.get("/openapi.json").body().path("paths");
+        List<String> bodies = List.of("{", "[1]", "{\"a\": {\"b\": []}}", "null", "\"x\"", "{\"level\": 7}",
+                "{\"offsets\": [{}]}", "{\"records\": 5}", "{\"name\": 1}");
+        for (var it = paths.fields(); it.hasNext(); ) {
+            var path = it.next();
+            for (var methods = path.getValue().fieldNames(); methods.hasNext(); ) {
+                String method = methods.next().toUpperCase(java.util.Locale.ROOT);
+                if (!List.of("GET", "PUT", "POST", "PATCH", "DELETE").contains(method)) {
+                    continue;
+                }
+                for (String name : HOSTILE_NAMES) {
+                    String concrete = path.getKey().replace("{connector}", name).replace("{task}", random.nextBoolean() ? "x" : "-7")
+                            .replace("{plugin}", name).replace("{logger}", name).replace("{topic}", name)
+                            .replace("{partition}", random.nextBoolean() ? "NaN" : "99999999999");
+                    if (method.equals("GET") || method.equals("DELETE")) {
+                        send(method, concrete, null);
+                    } else {
+                        send(method, concrete, bodies.get(random.nextInt(bodies.size())), "Content-Type", "application/json");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The connectors, their configs and target states: what no malformed request may change. */
+    private static String state() {
+        JsonNode all = rest.get("/connectors?expand=info&expand=status").body();
+        StringBuilder state = new StringBuilder();
+        all.fields().forEachRemaining(c -> state.append(c.getKey()).append(' ')
+                .append(c.getValue().path("info").path("config")).append(' ')
+                .append(c.getValue().path("status").path("connector").path("state").asText()).append('\n'));
+        return state.toString();
     }
 
     private void send(String method, String path, String body, String... headers) {
@@ -135,6 +183,14 @@ class RestFuzzIT {
             return;
         }
         check(response, request, body);
+        if (!method.equals("GET")) {
+            // a refused request changes nothing; an accepted one (a PATCH of valid keys) may
+            String now = state();
+            if (response.status() >= 400 && !now.equals(state)) {
+                problems.add("refused but changed the connectors: " + abbreviate(request) + " body=" + abbreviate(body));
+            }
+            state = now;
+        }
     }
 
     /**
@@ -165,6 +221,16 @@ class RestFuzzIT {
         }
         if (raw.contains(SECRET) && (response.status() >= 400 || request.contains("/validate"))) {
             problems.add("secret echoed: " + what);
+        }
+        if (response.status() >= 400) {
+            java.util.regex.Matcher type = JAVA_TYPE.matcher(raw);
+            while (type.find()) {
+                // a name the request itself carried is an echo (e.g. an unknown class name), not the worker's own
+                if (!(request + " " + body).contains(type.group())) {
+                    problems.add("Java type " + type.group() + ": " + what);
+                    break;
+                }
+            }
         }
         if (response.status() >= 400 && !request.startsWith("HEAD")) {
             JsonNode error = response.body();

@@ -1,6 +1,7 @@
 package io.sluice.runtime.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -128,6 +129,49 @@ class TopicPeekIT {
             assertEquals(404, rest.get("/topics/" + topic + "/partitions/0/records?connector=nope").status());
             assertEquals(400, rest.post("/topics/" + topic + "/records", Map.of("records", "x")).status());
         }
+    }
+
+    @Test
+    void internalTopicsAreRefusedUnlessAllowedByTheirExactNameAndTheDenyListWins() {
+        String open = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-open"), 1);
+        String denied = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-private"), 1);
+        String group = KafkaTestBroker.uniqueTopic("peek-policy");
+        try (WorkerProcess worker = start(Map.of("group.id", group, "rest.topics.produce.enable", "true",
+                "rest.topics.peek.allow", ".*," + group + "-status", "rest.topics.peek.deny", ".*-private-.*"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            // ".*" does not open the topics that hold configs and offsets; the exact name opens the status topic
+            for (String internal : List.of(group + "-configs", group + "-offsets")) {
+                RestClient.Response peek = rest.get("/topics/" + internal + "/partitions/0/records");
+                assertEquals(403, peek.status(), peek.raw());
+                assertTrue(peek.body().path("message").asText().contains("internal topic"), peek.raw());
+                RestClient.Response write = rest.post("/topics/" + internal + "/records",
+                        Map.of("records", List.of(Map.of("value", "forged"))));
+                assertEquals(403, write.status(), "no forged config or offset record: " + write.raw());
+            }
+            assertEquals(200, rest.get("/topics/" + group + "-status/partitions/0/records").status());
+            RestClient.Response kafkas = rest.get("/topics/__consumer_offsets/partitions/0/records");
+            assertEquals(403, kafkas.status(), kafkas.raw());
+            assertTrue(kafkas.body().path("message").asText().contains("one of Kafka's internal topics"), kafkas.raw());
+            RestClient.Response deniedPeek = rest.get("/topics/" + denied + "/partitions/0/records");
+            assertEquals(403, deniedPeek.status(), deniedPeek.raw());
+            assertTrue(deniedPeek.body().path("message").asText().contains("rest.topics.peek.deny"), deniedPeek.raw());
+            assertEquals(200, rest.get("/topics/" + open + "/partitions/0/records").status());
+
+            String listed = rest.get("/topics").raw();
+            assertTrue(listed.contains("\"" + open + "\""), listed);
+            assertTrue(listed.contains("\"" + group + "-status\""), listed);
+            for (String hidden : List.of(group + "-configs", group + "-offsets", denied)) {
+                assertFalse(listed.contains("\"" + hidden + "\""), hidden + " is listed: " + listed);
+            }
+        }
+    }
+
+    @Test
+    void aWorkerRefusesAPeekPatternThatIsNotARegularExpression() {
+        org.apache.kafka.common.config.ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.kafka.common.config.ConfigException.class,
+                () -> start(Map.of("rest.topics.peek.deny", "orders-(")).close());
+        assertTrue(e.getMessage().contains("rest.topics.peek.deny"), e.getMessage());
     }
 
     private WorkerProcess start(Map<String, String> extra) {

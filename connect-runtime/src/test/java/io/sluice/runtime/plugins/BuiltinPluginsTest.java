@@ -39,15 +39,23 @@ class BuiltinPluginsTest {
     }
 
     @Test
-    void runtimeConvertersAreListedFromTheClassPath() {
+    void runtimeConvertersAreListedFromTheClassPathUnderApachesNames() {
         Set<String> converters = names(PluginType.CONVERTER);
         for (String name : List.of("org.apache.kafka.connect.json.JsonConverter",
-                "org.apache.kafka.connect.storage.StringConverter", "io.sluice.runtime.converters.ByteArrayConverter",
-                "io.sluice.runtime.converters.IntegerConverter", "io.sluice.runtime.converters.LongConverter",
-                "io.sluice.runtime.converters.FloatConverter", "io.sluice.runtime.converters.DoubleConverter",
-                "io.sluice.runtime.converters.ShortConverter", "io.sluice.runtime.converters.BooleanConverter")) {
+                "org.apache.kafka.connect.storage.StringConverter", "org.apache.kafka.connect.converters.ByteArrayConverter",
+                "org.apache.kafka.connect.converters.IntegerConverter", "org.apache.kafka.connect.converters.LongConverter",
+                "org.apache.kafka.connect.converters.FloatConverter", "org.apache.kafka.connect.converters.DoubleConverter",
+                "org.apache.kafka.connect.converters.ShortConverter", "org.apache.kafka.connect.converters.BooleanConverter")) {
             assertTrue(converters.contains(name), name + " in " + converters);
         }
+        // Sluice's classes that stand in for Apache's are never listed under their own names, still resolvable by
+        // them; a converter Apache has no counterpart for (Avro) is listed under Sluice's name
+        Set<String> standIns = BuiltinPlugins.apacheNames().keySet();
+        assertTrue(converters.stream().noneMatch(standIns::contains), converters.toString());
+        assertTrue(converters.contains("io.sluice.runtime.converters.avro.AvroConverter"), converters.toString());
+        assertTrue(names(PluginType.HEADER_CONVERTER).stream().noneMatch(standIns::contains));
+        assertEquals("io.sluice.runtime.converters.IntegerConverter",
+                plugins.pluginClass("io.sluice.runtime.converters.IntegerConverter", Converter.class).getName());
         assertTrue(names(PluginType.HEADER_CONVERTER).contains(SimpleHeaderConverter.class.getName()));
         // Substituted for Apache's JsonConverter by the runtime, never listed or named on its own.
         assertFalse(converters.contains("io.sluice.runtime.converters.StreamingJsonConverter"), converters.toString());
@@ -79,6 +87,15 @@ class BuiltinPluginsTest {
             assertEquals("io.sluice.runtime.converters." + simple, cls.getName());
             assertSame(cls, plugins.pluginClass(simple, HeaderConverter.class));
         }
+    }
+
+    @Test
+    void confluentsAvroConverterClassNameResolvesToSluicesOwn() {
+        assertEquals("io.sluice.runtime.converters.avro.AvroConverter",
+                plugins.pluginClass("io.confluent.connect.avro.AvroConverter", Converter.class).getName());
+        assertEquals("io.sluice.runtime.converters.avro.AvroConverter",
+                plugins.pluginClass("AvroConverter", Converter.class).getName());
+        assertTrue(names(PluginType.CONVERTER).contains("io.sluice.runtime.converters.avro.AvroConverter"));
     }
 
     @Test

@@ -12,10 +12,15 @@ import java.util.Collections;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.provider.ConfigProvider;
+import org.apache.kafka.connect.mirror.ReplicationPolicy;
+import org.apache.kafka.connect.runtime.ConnectorConfig;
+import org.apache.kafka.connect.runtime.InternalSinkRecord;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.transforms.Cast;
 import org.apache.kafka.connect.transforms.Transformation;
 import org.apache.kafka.connect.transforms.predicates.Predicate;
+import org.apache.kafka.connect.util.KafkaBasedLog;
+import org.apache.kafka.connect.util.TopicAdmin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -78,6 +83,26 @@ class PluginIsolationTest {
             // Classes the plugin does not bundle still come from the runtime.
             assertSame(PluginIsolationTest.class, loader.loadClass(PluginIsolationTest.class.getName()));
         }
+    }
+
+    @Test
+    void pluginsFindApacheRuntimeClassesInTheRuntimeEvenWhenTheyBundleTheirOwn() throws Exception {
+        Path plugin = dir.resolve("plugin");
+        new TestPluginJars().source("io.sluice.testprobe.Probe", "package io.sluice.testprobe;\n"
+                        + "public final class Probe { public static String origin() { return \"plugin\"; } }\n")
+                .writeJar(plugin.resolve("own.jar"));
+        // as a plugin built against Apache's runtime (MirrorMaker 2, ...) may: its own copy of connect-runtime
+        Path apacheRuntime = TestPluginJars.codeSourceOf(ConnectorConfig.class);
+        Files.copy(apacheRuntime, plugin.resolve("bundled-" + apacheRuntime.getFileName()));
+        try (PluginClassLoader loader = new PluginClassLoader(plugin, urls(PluginLocations.classPath(plugin)),
+                PluginIsolationTest.class.getClassLoader())) {
+            for (Class<?> apache : List.of(ConnectorConfig.class, InternalSinkRecord.class, KafkaBasedLog.class,
+                    TopicAdmin.class, ReplicationPolicy.class)) {
+                assertSame(apache, loader.loadClass(apache.getName()), apache.getName());
+            }
+        }
+        // the sink records Sluice hands to tasks are Apache's own type, not a look-alike of the same name
+        assertEquals(apacheRuntime, TestPluginJars.codeSourceOf(InternalSinkRecord.class));
     }
 
     @Test

@@ -17,10 +17,10 @@ class BasicAuthFilterTest {
     @Test
     void aMissingOrEmptyUsersFileStopsTheWorkerWithTheKeyNamed() throws Exception {
         ConfigException missing = assertThrows(ConfigException.class,
-                () -> BasicAuthFilter.fromFile(dir.resolve("none.properties").toString(), "Sluice"));
+                () -> BasicAuthFilter.fromFile(dir.resolve("none.properties").toString(), "Sluice", "REST API"));
         assertTrue(missing.getMessage().contains(RestConfig.BASIC_AUTH_USERS_FILE), missing.getMessage());
         Path empty = Files.writeString(dir.resolve("empty.properties"), "# nobody\n");
-        assertThrows(ConfigException.class, () -> BasicAuthFilter.fromFile(empty.toString(), "Sluice"));
+        assertThrows(ConfigException.class, () -> BasicAuthFilter.fromFile(empty.toString(), "Sluice", "REST API"));
     }
 
     @Test

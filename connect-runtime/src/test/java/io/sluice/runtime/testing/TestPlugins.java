@@ -9,6 +9,8 @@ import java.util.stream.Stream;
 
 /** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
 public final class TestPlugins {
+    private static boolean sequenceJarPacked;
+
     private TestPlugins() {
     }
 
@@ -29,6 +31,57 @@ public final class TestPlugins {
     /** Debezium's JDBC sink plugin directory (its 39 jars). */
     public static Path debeziumJdbcDir() {
         return root().resolve("debezium-connector-jdbc");
+    }
+
+    /** Apache's MirrorMaker 2 connectors: connect-mirror and connect-mirror-client 4.3.1 jars. */
+    public static Path connectMirrorDir() {
+        return root().resolve("connect-mirror");
+    }
+
+    /** Apache Camel's timer source connector 0.7.2 as packaged for Kafka Connect (52 jars). */
+    public static Path camelTimerDir() {
+        return root().resolve("camel").resolve("camel-timer-kafka-connector");
+    }
+
+    /** Jeremy Custenborder's Common Transforms 0.1.0.14 (SMTs) with its libraries. */
+    public static Path commonTransformsDir() {
+        return root().resolve("kafka-connect-transform-common");
+    }
+
+    /**
+     * The test-only {@link io.sluice.testplugins.sequence.SequenceSourceConnector} as a plugin jar with its
+     * ServiceLoader manifest, packed from this build's test classes once per JVM, for Sluice and Apache workers.
+     */
+    public static synchronized Path sequenceSourceJar() {
+        Path jar = root().resolve("sequence-source").resolve("sequence-source.jar");
+        if (sequenceJarPacked) {
+            return jar;
+        }
+        Class<?> connector = io.sluice.testplugins.sequence.SequenceSourceConnector.class;
+        try {
+            Path classes = Path.of(connector.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path pkg = classes.resolve(connector.getPackageName().replace('.', '/'));
+            Files.createDirectories(jar.getParent());
+            Path partial = jar.resolveSibling(jar.getFileName() + ".partial");
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(partial));
+                 Stream<Path> files = Files.list(pkg)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+                out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
+                out.write((connector.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+            Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            sequenceJarPacked = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return jar;
     }
 
     /** Copies a plugin (jar or directory) into a plugin path directory. */

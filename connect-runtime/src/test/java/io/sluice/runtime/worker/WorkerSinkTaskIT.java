@@ -14,8 +14,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerInterceptor;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.runtime.InternalSinkRecord;
@@ -28,13 +30,16 @@ class WorkerSinkTaskIT {
 
     private final MemoryOffsetStore offsets = new MemoryOffsetStore();
     private final MemoryStatusStore statuses = new MemoryStatusStore();
-    private final Worker worker = TestWorkers.worker(offsets, statuses);
+    private Worker worker = TestWorkers.worker(offsets, statuses);
 
     @AfterEach
     void closeWorker() {
         worker.close();
         assertEquals(List.of(), TestWorkers.workerThreads(), "threads left behind");
     }
+
+    private final Map<String, Map<String, String>> configs = new HashMap<>();
+    private final Map<ConnectorTaskId, Map<String, String>> taskConfigs = new HashMap<>();
 
     private ConnectorTaskId startSink(String name, String topic, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>();
@@ -49,8 +54,20 @@ class WorkerSinkTaskIT {
         assertEquals(topic, taskConfig.get("topics"));
         assertEquals(TestSinkConnector.TestSinkTask.class.getName(), taskConfig.get("task.class"));
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
+        configs.put(name, config);
+        taskConfigs.put(id, taskConfig);
         worker.startTask(id, config, taskConfig, TargetState.STARTED);
         return id;
+    }
+
+    /** What POST /connectors/{name}/tasks/0/restart does on this worker: stop the task, start it again. */
+    private void restartTask(ConnectorTaskId id) {
+        worker.stopTasks(List.of(id));
+        worker.startTask(id, configs.get(id.connector()), taskConfigs.get(id), TargetState.STARTED);
+    }
+
+    private static List<String> valuesOf(List<SinkRecord> records) {
+        return records.stream().map(r -> (String) r.value()).toList();
     }
 
     private static List<String> values(int from, int to) {
@@ -61,18 +78,8 @@ class WorkerSinkTaskIT {
         return out;
     }
 
-    private static long committedOffset(String group, TopicPartition tp) {
-        try (Admin admin = KafkaTestBroker.admin()) {
-            OffsetAndMetadata o = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS).get(tp);
-            return o == null ? -1 : o.offset();
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
     @Test
-    void sinkTaskReceivesEveryRecordInOrderAndCommitsItsGroupOffsets() {
+    void sinkTaskReceivesEveryRecordInOrderCommitsItsGroupOffsetsAndClosesEachPartitionOnceAtStop() {
         String name = TestWorkers.uniqueName("sink");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("sink"), 1);
         KafkaTestBroker.produce(topic, values(0, 100).toArray(String[]::new));
@@ -93,13 +100,15 @@ class WorkerSinkTaskIT {
         assertTrue(last.timestamp() != null && last.timestamp() > 0);
         assertEquals(State.RUNNING, statuses.state(id));
         TopicPartition tp = new TopicPartition(topic, 0);
-        Await.until(() -> committedOffset("connect-" + name, tp) == 100, WAIT, "group offset committed after the last record");
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, tp) == 100, WAIT, "group offset committed after the last record");
 
         KafkaTestBroker.produce(topic, "m100");
         Await.until(() -> observed.records.size() == 101, WAIT, "a later record delivered");
         worker.stopTasks(List.of(id)).join();
-        assertEquals(101, committedOffset("connect-" + name, tp), "offsets committed at stop");
+        assertEquals(101, KafkaTestBroker.committedOffset("connect-" + name, tp), "offsets committed at stop");
         assertEquals(State.UNASSIGNED, statuses.state(id));
+        assertEquals(List.of(tp), observed.closed, "each partition closed once at stop, not again by the consumer's close");
+        assertEquals(List.of(), observed.outOfOrder);
     }
 
     @Test
@@ -148,6 +157,122 @@ class WorkerSinkTaskIT {
         String trace = statuses.get(id).trace();
         assertTrue(trace.contains("put failed on purpose"), trace);
         assertTrue(trace.contains("\tat "), "a full stack trace");
-        assertEquals(-1, committedOffset("connect-" + name, new TopicPartition(topic, 0)), "nothing committed for the failed record");
+        assertEquals(-1, KafkaTestBroker.committedOffset("connect-" + name, new TopicPartition(topic, 0)), "nothing committed for the failed record");
+    }
+
+    @Test
+    void aRewindRequestedInOpenTakesEffectBeforeTheFirstRecordOfThePartitionIsDelivered() {
+        String name = TestWorkers.uniqueName("seekopen");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("seekopen"), 1);
+        KafkaTestBroker.produce(topic, values(0, 100).toArray(String[]::new));
+        // a poll long enough to join the group and fetch in one call, as under a default commit interval
+        worker.close();
+        worker = TestWorkers.worker(offsets, statuses, Map.of("offset.flush.interval.ms", "3000"));
+
+        startSink(name, topic, Map.of("seek.in.open", "40"));
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+        TopicPartition tp = new TopicPartition(topic, 0);
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, tp) == 100, WAIT, "every record put and committed");
+
+        assertEquals(40, observed.records.get(0).kafkaOffset(), "the first record delivered is at the requested offset");
+        assertEquals(values(40, 100), valuesOf(observed.records), "nothing before the rewind, nothing twice");
+    }
+
+    @Test
+    void aSinkWhosePutFailedGetsEveryRecordAfterItsTaskIsRestarted() {
+        String name = TestWorkers.uniqueName("putfails");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("putfails"), 1);
+        KafkaTestBroker.produce(topic, values(0, 100).toArray(String[]::new));
+        TopicPartition tp = new TopicPartition(topic, 0);
+        String group = "connect-" + name;
+
+        // puts of 10 records kept only when flushed; the put that would pass 35 records throws and loses the rest
+        ConnectorTaskId id = startSink(name, topic, Map.of("store.on.flush", "true", "fail.on.put.after", "35",
+                "consumer.override.max.poll.records", "10"));
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed on its put");
+        long committed = KafkaTestBroker.committedOffset(group, tp);
+        assertTrue(committed <= observed.records.size(),
+                "committed " + committed + " but only " + observed.records.size() + " records were stored");
+
+        restartTask(id);
+        Await.until(() -> KafkaTestBroker.committedOffset(group, tp) == 100, WAIT, "every record committed after the restart");
+        assertEquals(new java.util.HashSet<>(values(0, 100)), new java.util.HashSet<>(valuesOf(observed.records)),
+                "no record missing");
+        assertEquals(State.RUNNING, statuses.state(id));
+    }
+
+    @Test
+    void aRecordItsKeyConverterCannotReadFailsTheTaskNamingTheKeyConverterAndItsApacheClass() {
+        String name = TestWorkers.uniqueName("keyfails");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("keyfails"), 1);
+        // plain text keys, read with JsonConverter's default schemas.enable=true: what the CSV pair met
+        KafkaTestBroker.produce(topic, List.of(Map.entry("not json", "{\"id\":1}")));
+        ConnectorTaskId id = startSink(name, topic, Map.of("key.converter", "org.apache.kafka.connect.json.JsonConverter"));
+
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed");
+        String trace = statuses.get(id).trace();
+        assertTrue(trace.contains("Tolerance exceeded in error handler: the key converter (key.converter="
+                + "org.apache.kafka.connect.json.JsonConverter) could not convert the key of record " + topic + "-0@0"), trace);
+        assertTrue(!trace.split("\n")[0].contains("Streaming"), "Apache's class, not Sluice's subclass: " + trace);
+    }
+
+    @Test
+    void recordsAPollReturnedJustAsTheConnectorWasPausedAreDeliveredOnceAfterTheResume() throws Exception {
+        String name = TestWorkers.uniqueName("pausepoll");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pausepoll"), 1);
+        KafkaTestBroker.produce(topic, values(0, 20).toArray(String[]::new));
+        PauseInPoll.reset();
+        // the interceptor holds the poll that fetched the records until the pause is requested: the window is one poll
+        ConnectorTaskId id = startSink(name, topic,
+                Map.of("consumer.override.interceptor.classes", PauseInPoll.class.getName()));
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+        assertTrue(PauseInPoll.fetched.await(60, TimeUnit.SECONDS), "a poll fetched the records");
+        worker.setTargetState(name, TargetState.PAUSED);
+        PauseInPoll.pauseRequested.countDown();
+
+        Await.until(() -> statuses.state(id) == State.PAUSED, WAIT, "task paused");
+        assertEquals(0, observed.records.size(), "nothing put while paused");
+        worker.setTargetState(name, TargetState.STARTED);
+        Await.until(() -> observed.records.size() >= 20, WAIT, "the held records delivered after the resume");
+        Await.until(() -> KafkaTestBroker.committedOffset("connect-" + name, new TopicPartition(topic, 0)) == 20, WAIT,
+                "offsets committed");
+        assertEquals(values(0, 20), valuesOf(observed.records), "every record once, in order");
+    }
+
+    /** Consumer interceptor that holds the first poll returning records until the test has paused the connector. */
+    public static final class PauseInPoll implements ConsumerInterceptor<byte[], byte[]> {
+        static volatile CountDownLatch fetched;
+        static volatile CountDownLatch pauseRequested;
+
+        static void reset() {
+            fetched = new CountDownLatch(1);
+            pauseRequested = new CountDownLatch(1);
+        }
+
+        @Override
+        public ConsumerRecords<byte[], byte[]> onConsume(ConsumerRecords<byte[], byte[]> records) {
+            if (!records.isEmpty() && fetched.getCount() > 0) {
+                fetched.countDown();
+                try {
+                    pauseRequested.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return records;
+        }
+
+        @Override
+        public void onCommit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+        }
     }
 }

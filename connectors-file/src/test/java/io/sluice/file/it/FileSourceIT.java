@@ -149,6 +149,67 @@ class FileSourceIT {
         }
     }
 
+    @Test
+    void linesThatAreNotUtf8FailTheTaskGoToTheDeadLetterQueueOrKeepTheirBytesAsTheUserChooses() throws IOException {
+        // as the user met it: 1,000 lines, every tenth holding a Latin-1 'é' (the byte 0xE9), which is not UTF-8
+        List<byte[]> lines = new ArrayList<>();
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < 1000; i++) {
+            byte[] line = (i % 10 == 3 ? "caf\u00e9 " + i : "line " + i).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            lines.add(line);
+            content.writeBytes(line);
+            content.write('\n');
+        }
+        Path input = Files.write(dir.resolve("latin1.txt"), content.toByteArray());
+        String tolerantTopic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("fs-utf8-tolerant"), 1);
+        String dlq = KafkaTestBroker.uniqueTopic("fs-utf8-dlq");
+        String rawTopic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("fs-utf8-raw"), 1);
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-utf8-cluster")) {
+            RestClient rest = worker.start();
+            Map<String, String> source = Map.of("connector.class", "io.sluice.file.FileSourceConnector",
+                    "file", input.toString());
+
+            assertEquals(201, rest.createConnector("strict", with(source, "topic",
+                    KafkaTestBroker.uniqueTopic("fs-utf8-strict"))).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "strict task failed");
+            String trace = rest.get("/connectors/strict/status").body().get("tasks").get(0).get("trace").asText();
+            assertTrue(trace.contains("line 4 of file " + input) && trace.contains("not valid UTF-8 at byte 3"), trace);
+
+            assertEquals(201, rest.createConnector("tolerant", with(source, "topic", tolerantTopic,
+                    "errors.tolerance", "all", "errors.deadletterqueue.topic.name", dlq)).status());
+            List<String> good = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                if (i % 10 != 3) {
+                    good.add("line " + i);
+                }
+            }
+            assertEquals(good, values(KafkaTestBroker.consumeAll(tolerantTopic, 900, Duration.ofSeconds(60))),
+                    "the other lines flow, unaltered");
+            List<ConsumerRecord<String, String>> dead = KafkaTestBroker.consumeAll(dlq, 100, Duration.ofSeconds(60));
+            assertEquals(100, dead.size());
+            assertEquals("14", header(dead.get(1), "__connect.errors.file.line"));
+            assertEquals(input.toString(), header(dead.get(1), "__connect.errors.file.name"));
+            assertEquals(java.util.Base64.getEncoder().encodeToString(lines.get(13)),
+                    header(dead.get(1), "__connect.errors.file.line.base64"), "the exact bytes of the line");
+
+            assertEquals(201, rest.createConnector("raw", with(source, "topic", rawTopic, "encoding.errors", "keep",
+                    "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter")).status());
+            List<ConsumerRecord<byte[], byte[]>> raw = KafkaTestBroker.consumeAllBytes(rawTopic, 1000, Duration.ofSeconds(60));
+            assertEquals(1000, raw.size());
+            for (int i = 0; i < 1000; i++) {
+                assertTrue(java.util.Arrays.equals(lines.get(i), raw.get(i).value()), "line " + (i + 1) + " as in the file");
+            }
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String... keyValues) {
+        Map<String, String> config = new java.util.HashMap<>(base);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
     private static String header(ConsumerRecord<String, String> record, String name) {
         return new String(record.headers().lastHeader(name).value(), java.nio.charset.StandardCharsets.UTF_8);
     }

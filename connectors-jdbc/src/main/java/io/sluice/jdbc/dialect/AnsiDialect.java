@@ -164,6 +164,11 @@ public class AnsiDialect implements DatabaseDialect {
     }
 
     @Override
+    public Optional<String> dropNotNullSql(TableId table, ColumnDefinition column) {
+        return Optional.of("ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(column.name()) + " DROP NOT NULL");
+    }
+
+    @Override
     public String sqlType(Schema schema, boolean key) {
         String logical = schema.name();
         if (Decimal.LOGICAL_NAME.equals(logical)) {
@@ -219,9 +224,11 @@ public class AnsiDialect implements DatabaseDialect {
                         && !schema.equals(rs.getString("TABLE_SCHEM")))) {
                     continue;
                 }
+                boolean hasDefault = rs.getString("COLUMN_DEF") != null
+                        || "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"));
                 ordered.put(rs.getInt("ORDINAL_POSITION"), new ColumnDefinition(rs.getString("COLUMN_NAME"),
                         rs.getString("TYPE_NAME"), rs.getInt("DATA_TYPE"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls));
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, hasDefault));
             }
         }
         if (ordered.isEmpty()) {

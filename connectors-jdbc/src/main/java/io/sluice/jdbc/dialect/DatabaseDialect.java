@@ -1,13 +1,16 @@
 package io.sluice.jdbc.dialect;
 
 import io.sluice.jdbc.TableId;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.data.Schema;
 
 /**
@@ -31,6 +34,11 @@ public interface DatabaseDialect {
     /** Driver properties the dialect needs for correct or fast behaviour. */
     Map<String, String> driverProperties();
 
+    /** Driver properties bounding how long connecting and logging in may take; empty when the driver has none. */
+    default Map<String, String> connectTimeoutProperties(int seconds) {
+        return Map.of();
+    }
+
     /** The JDBC driver class, so the pool loads it from the plugin's class loader; null lets DriverManager decide. */
     String driverClassName();
 
@@ -52,8 +60,25 @@ public interface DatabaseDialect {
         return Optional.empty();
     }
 
+    /**
+     * A statement letting an existing column hold NULL, for auto.evolve when records stop carrying it (the source
+     * dropped or renamed it); empty when the dialect cannot say it without the column's full definition.
+     */
+    default Optional<String> dropNotNullSql(TableId table, ColumnDefinition column) {
+        return Optional.empty();
+    }
+
     /** The column type auto-create uses for values of this schema. */
     String sqlType(Schema schema, boolean key);
+
+    /**
+     * Which of these table privileges (INSERT, UPDATE, DELETE, SELECT) the connected user lacks on an existing
+     * table; empty also when the dialect cannot tell (the first write then says so).
+     */
+    default Set<String> missingPrivileges(Connection connection, TableId table,
+                                                    Set<String> privileges) throws SQLException {
+        return Set.of();
+    }
 
     /** Describes the table, or empty if it does not exist. */
     Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException;
@@ -90,15 +115,31 @@ public interface DatabaseDialect {
 
     /** The error as a message that names what the database blamed (table, column, detail) where it says so. */
     default String describeError(SQLException e) {
-        StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
-        SQLException next = e.getNextException();
-        if (next != null && next.getMessage() != null && !next.getMessage().equals(e.getMessage())) {
+        SQLException subject = e;
+        if (e instanceof BatchUpdateException && e.getNextException() != null
+                && e.getNextException().getMessage() != null) {
+            // a batch's own message repeats the statement with every value bound (pgjdbc: "Batch entry 0 INSERT
+            // INTO ... VALUES (...),(...) was aborted"), a whole batch of rows in a log line or DLQ header;
+            // the database's error is the next exception
+            subject = e.getNextException();
+        }
+        StringBuilder sb = new StringBuilder(String.valueOf(subject.getMessage()));
+        SQLException next = subject.getNextException();
+        if (next != null && next.getMessage() != null && !next.getMessage().equals(subject.getMessage())) {
             sb.append(" (").append(next.getMessage()).append(')');
         }
-        if (e.getSQLState() != null) {
-            sb.append(" [SQLState ").append(e.getSQLState()).append(']');
+        if (subject.getSQLState() != null) {
+            sb.append(" [SQLState ").append(subject.getSQLState()).append(']');
         }
         return sb.toString();
+    }
+
+    /**
+     * Prepares a source's poll query, run again and again while the table may change under it (ALTER TABLE):
+     * the statement streams its rows forward only, and is never a plan the server keeps between executions.
+     */
+    default PreparedStatement prepareQuery(Connection connection, String sql) throws SQLException {
+        return connection.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
     }
 
     /** The database's current time, for timestamp upper bounds (the database's clock, not ours). */

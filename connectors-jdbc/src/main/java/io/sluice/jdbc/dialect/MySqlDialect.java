@@ -51,6 +51,18 @@ public class MySqlDialect extends AnsiDialect {
     }
 
     @Override
+    public Map<String, String> connectTimeoutProperties(int seconds) {
+        // both MySQL Connector/J and MariaDB's driver take milliseconds
+        return Map.of("connectTimeout", String.valueOf(seconds * 1000L));
+    }
+
+    /** MySQL spells it MODIFY COLUMN with the whole definition (length, charset), which a description lacks. */
+    @Override
+    public Optional<String> dropNotNullSql(TableId table, ColumnDefinition column) {
+        return Optional.empty();
+    }
+
+    @Override
     public String upsertSql(TableId table, List<SinkColumn> columns) {
         StringJoiner set = new StringJoiner(", ");
         List<SinkColumn> nonKeys = nonKeys(columns);

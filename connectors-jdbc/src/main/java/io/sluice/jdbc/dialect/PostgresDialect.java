@@ -3,20 +3,23 @@ package io.sluice.jdbc.dialect;
 import io.sluice.jdbc.TableId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.StringJoiner;
+import java.util.TreeSet;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.PGConnection;
+import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -48,8 +51,44 @@ public class PostgresDialect extends AnsiDialect {
     }
 
     @Override
+    public Map<String, String> connectTimeoutProperties(int seconds) {
+        // without loginTimeout a server that accepts the socket but never answers would hold the connect forever
+        return Map.of("connectTimeout", String.valueOf(seconds), "loginTimeout", String.valueOf(seconds));
+    }
+
+    @Override
     public String driverClassName() {
         return "org.postgresql.Driver";
+    }
+
+    /**
+     * pgjdbc turns a statement run five times into a server-side prepared statement, whose plan fixes the result
+     * columns: after an ALTER TABLE, SELECT * then fails with "cached plan must not change result type". A poll
+     * query runs once per poll and streams many rows, so parsing it each time costs nothing that matters.
+     */
+    @Override
+    public PreparedStatement prepareQuery(Connection connection, String sql) throws SQLException {
+        PreparedStatement statement = super.prepareQuery(connection, sql);
+        statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+        return statement;
+    }
+
+    @Override
+    public Set<String> missingPrivileges(Connection connection, TableId table, Set<String> privileges)
+            throws SQLException {
+        Set<String> missing = new TreeSet<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT has_table_privilege(?, ?)")) {
+            for (String privilege : privileges) {
+                ps.setString(1, quote(table));
+                ps.setString(2, privilege);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && !rs.getBoolean(1)) {
+                        missing.add(privilege);
+                    }
+                }
+            }
+        }
+        return missing;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.TaskThreads;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,11 +25,8 @@ final class BackgroundWrite implements AutoCloseable {
 
     BackgroundWrite(String connector, long retryBackoffMs) {
         this.retryBackoffMs = retryBackoffMs;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sluice-jdbc-writer-" + connector);
-            t.setDaemon(true);
-            return t;
-        });
+        // created on the task thread: the writer logs as the task, [connector|task-n]
+        this.thread = Executors.newSingleThreadExecutor(TaskThreads.named("sluice-jdbc-writer-" + connector));
     }
 
     /** Starts a write after the one in flight ended (its failure is thrown instead). */

@@ -1,6 +1,8 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionKeys;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +42,8 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = define();
 
     public JdbcSinkConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props);
+        // not logged ("values: ..."): a connection.url may carry the database password, which only PASSWORD keys hide
+        super(CONFIG_DEF, props, false);
     }
 
     private static ConfigDef define() {
@@ -115,5 +118,28 @@ public final class JdbcSinkConfig extends AbstractConfig {
 
     public List<String> fieldsWhitelist() {
         return getList(FIELDS_WHITELIST);
+    }
+
+    /** Rules across keys (Confluent's sink checks the same): validation reports them, start refuses them. */
+    public List<ConfigProblem> problems() {
+        List<ConfigProblem> problems = new ArrayList<>();
+        PrimaryKeyMode pkMode = pkMode();
+        String pk = pkMode.name().toLowerCase(Locale.ROOT);
+        if (getBoolean(DELETE_ENABLED) && pkMode != PrimaryKeyMode.RECORD_KEY) {
+            String message = "delete.enabled=true needs pk.mode=record_key (a tombstone has only its key to say which "
+                    + "row to delete), not " + pk;
+            problems.add(new ConfigProblem(DELETE_ENABLED, message));
+            problems.add(new ConfigProblem(PK_MODE, message));
+        }
+        InsertMode insertMode = insertMode();
+        if (insertMode != InsertMode.INSERT && pkMode == PrimaryKeyMode.NONE) {
+            problems.add(new ConfigProblem(PK_MODE, "insert.mode=" + insertMode.name().toLowerCase(Locale.ROOT)
+                    + " finds rows by their primary key: set pk.mode to record_key, record_value or kafka"));
+        }
+        if (pkMode == PrimaryKeyMode.KAFKA && !pkFields().isEmpty() && pkFields().size() != 3) {
+            problems.add(new ConfigProblem(PK_FIELDS, "pk.mode=kafka takes three names (the topic, partition and "
+                    + "offset columns) or none for __connect_topic, __connect_partition, __connect_offset"));
+        }
+        return problems;
     }
 }

@@ -1,9 +1,12 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.ConfigProblem;
+import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -15,7 +18,7 @@ public class JdbcSinkConnector extends SinkConnector {
     @Override
     public void start(Map<String, String> props) {
         // fail fast on bad keys, at start rather than in every task
-        new JdbcSinkConfig(props);
+        ConfigProblem.throwFirst(new JdbcSinkConfig(props).problems());
         this.props = Map.copyOf(props);
     }
 
@@ -40,6 +43,22 @@ public class JdbcSinkConnector extends SinkConnector {
     @Override
     public ConfigDef config() {
         return JdbcSinkConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Each key, then the rules across keys (pk.mode with delete.enabled and insert.mode...), then the database
+     * itself: connects (one try, short timeouts) and reports a refused password, user, host, port or database on the
+     * key at fault, and the tables of the listed topics that are missing (without auto.create) or may not be written.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return ConfigProblem.validateInSteps(super.validate(connectorConfigs),
+                () -> new JdbcSinkConfig(connectorConfigs).problems(),
+                () -> {
+                    JdbcSinkConfig config = new JdbcSinkConfig(connectorConfigs);
+                    return SinkDatabaseCheck.problems(config, ConnectionKeys.dialect(config),
+                            connectorConfigs.get(SinkConnector.TOPICS_CONFIG));
+                });
     }
 
     @Override

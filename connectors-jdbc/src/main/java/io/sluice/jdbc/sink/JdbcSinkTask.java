@@ -1,21 +1,17 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.ConfigProblem;
+import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.SQLRecoverableException;
-import java.sql.SQLTransientException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -45,19 +41,12 @@ public class JdbcSinkTask extends SinkTask {
     /** Puts smaller than this are written at once: too small to be a consumer catching up. */
     private static final int MIN_BUFFERED_PUT = 100;
 
-    private JdbcSinkConfig config;
-    private DatabaseDialect dialect;
     private ConnectionPool pool;
-    private TableManager tables;
     private RowExtractor extractor;
-    private BatchWriter writer;
-    private ErrantRecordReporter reporter;
-    private int retriesLeft;
+    private TransactionWriter transactions;
     private int batchSize;
     /** Rows put but not yet written; their offsets are not committed before they are. */
     private final List<SinkRow> pending = new ArrayList<>();
-    /** Filled by the task thread and the writer thread. */
-    private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
     private long oldestPendingNanos;
     private long lingerNanos;
     /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
@@ -67,26 +56,27 @@ public class JdbcSinkTask extends SinkTask {
 
     @Override
     public void start(Map<String, String> props) {
-        config = new JdbcSinkConfig(props);
-        dialect = ConnectionKeys.dialect(config);
+        JdbcSinkConfig config = new JdbcSinkConfig(props);
+        ConfigProblem.throwFirst(config.problems());
+        DatabaseDialect dialect = ConnectionKeys.dialect(config);
         extractor = new RowExtractor(config);
-        tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
+        TableManager tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
                 config.getBoolean(JdbcSinkConfig.AUTO_EVOLVE));
-        writer = new BatchWriter(dialect, tables, config.insertMode(), config.getInt(JdbcSinkConfig.BATCH_SIZE));
+        BatchWriter writer = new BatchWriter(dialect, tables, config.insertMode(),
+                config.getInt(JdbcSinkConfig.BATCH_SIZE));
+        // a wrong password, host or database fails the task now, with the database's words in its trace
+        ConnectionCheck.failFast(config, dialect);
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "sink"), dialect);
-        retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
+        transactions = new TransactionWriter(pool, writer, tables, dialect, errantRecordReporter(),
+                config.getInt(JdbcSinkConfig.MAX_RETRIES), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS),
+                context::timeout);
         batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
         pending.clear();
         deferredFailure = null;
-        reporter = errantRecordReporter();
         long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
         lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
-        String threadName = "sluice-jdbc-linger-" + props.getOrDefault("name", "sink");
-        linger = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, threadName);
-            t.setDaemon(true);
-            return t;
-        });
+        linger = Executors.newSingleThreadScheduledExecutor(TaskThreads.named("sluice-jdbc-linger-"
+                + props.getOrDefault("name", "sink")));
         background = new BackgroundWrite(props.getOrDefault("name", "sink"), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
         long period = Math.max(10, lingerMs / 2);
         linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);
@@ -102,11 +92,36 @@ public class JdbcSinkTask extends SinkTask {
         }
     }
 
+    /**
+     * Buffers the records' rows and writes them when a batch is full or the consumer caught up. Any failure but a
+     * retriable one is final: the rows still buffered are dropped and preCommit reports no offset from then on,
+     * so nothing past the failure is committed whatever the worker does next.
+     */
     @Override
     public synchronized void put(Collection<SinkRecord> records) {
         if (deferredFailure != null) {
             throw deferredFailure;
         }
+        try {
+            buffer(records);
+        } catch (RetriableException e) {
+            throw e;
+        } catch (ConnectException e) {
+            failed(e);
+            throw e;
+        } catch (RuntimeException e) {
+            ConnectException failure = new ConnectException("Writing records failed: " + e, e);
+            failed(failure);
+            throw failure;
+        }
+    }
+
+    private void failed(ConnectException e) {
+        deferredFailure = e;
+        pending.clear();
+    }
+
+    private void buffer(Collection<SinkRecord> records) {
         int before = pending.size();
         if (before == 0) {
             oldestPendingNanos = System.nanoTime();
@@ -118,7 +133,7 @@ public class JdbcSinkTask extends SinkTask {
                     pending.add(row);
                 }
             } catch (ConnectException e) {
-                reportOrThrow(record, e);
+                transactions.reportOrThrow(record, e);
             }
         }
         // a put of a hundred records or more means the consumer has a backlog (puts vary in size with the
@@ -145,7 +160,7 @@ public class JdbcSinkTask extends SinkTask {
     private void writeInBackground() {
         List<SinkRow> batch = new ArrayList<>(pending);
         pending.clear();
-        background.start(() -> write(batch, false));
+        background.start(() -> transactions.write(batch, false));
     }
 
     /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
@@ -153,15 +168,16 @@ public class JdbcSinkTask extends SinkTask {
         try {
             background.await();
         } catch (ConnectException e) {
-            deferredFailure = e;
+            failed(e);
             throw e;
         }
     }
 
     /**
-     * Writes the buffered rows before their offsets are committed. A failure cannot fail the task
-     * from here (the worker rewinds to the last committed offsets instead), so the rows are dropped
-     * to be delivered again, nothing is committed, and a lasting failure fails the next put.
+     * Writes the buffered rows, then reports the offsets handed over: every row before them is committed in the
+     * database (or reported as errant) by then. A failure cannot fail the task from here, so it commits nothing:
+     * a transient one keeps the rows buffered for the next put or commit to write (no rewind needed, so no row
+     * is lost or doubled), a lasting one fails the task at its next put.
      */
     @Override
     public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
@@ -173,12 +189,15 @@ public class JdbcSinkTask extends SinkTask {
             flush(currentOffsets);
             return currentOffsets;
         } catch (RetriableException e) {
-            pending.clear();
-            throw e;
+            log.warn("Writing buffered rows before the offset commit failed; they stay buffered: {}", e.getMessage());
+            return Map.of();
         } catch (ConnectException e) {
-            pending.clear();
-            deferredFailure = e;
+            failed(e);
             log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+            return Map.of();
+        } catch (RuntimeException e) {
+            failed(new ConnectException("Writing buffered rows failed: " + e, e));
+            log.error("Writing buffered rows failed; the task fails at its next put", e);
             return Map.of();
         }
     }
@@ -189,7 +208,7 @@ public class JdbcSinkTask extends SinkTask {
         if (!pending.isEmpty()) {
             writePending(true);
         }
-        awaitReports();
+        transactions.awaitReports();
     }
 
     /** On the linger thread: rows buffered longer than batch.linger.ms are written without waiting for a put. */
@@ -201,14 +220,12 @@ public class JdbcSinkTask extends SinkTask {
             awaitBackground();
             writeInBackground();
         } catch (ConnectException e) {
-            // the worker may still commit offsets for these rows: never again, and the next put fails
-            pending.clear();
-            deferredFailure = e;
+            // no offset is committed for these rows from now on, and the next put fails
+            failed(e);
             log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
         } catch (RuntimeException e) {
             log.error("Unexpected failure writing buffered rows", e);
-            pending.clear();
-            deferredFailure = new ConnectException("Writing buffered rows failed", e);
+            failed(new ConnectException("Writing buffered rows failed", e));
         }
     }
 
@@ -217,130 +234,8 @@ public class JdbcSinkTask extends SinkTask {
      * intact. Off the task thread no retry backoff is asked of the worker.
      */
     private void writePending(boolean onTaskThread) {
-        write(pending, onTaskThread);
+        transactions.write(pending, onTaskThread);
         pending.clear();
-    }
-
-    private void write(List<SinkRow> rows, boolean onTaskThread) {
-        try (Connection connection = pool.connection()) {
-            // one statement is a transaction of its own: autocommit saves the COMMIT round trip
-            boolean single = writer.isSingleStatement(rows);
-            try {
-                if (single) {
-                    connection.setAutoCommit(true);
-                }
-                writer.write(connection, rows);
-                if (single) {
-                    connection.setAutoCommit(false);
-                } else {
-                    connection.commit();
-                }
-                retriesLeft = config.getInt(JdbcSinkConfig.MAX_RETRIES);
-                log.debug("Wrote {} rows", rows.size());
-            } catch (SQLException | ConnectException e) {
-                if (single) {
-                    restoreTransactions(connection);
-                }
-                rollback(connection);
-                handleFailure(connection, rows, e, onTaskThread);
-            }
-        } catch (SQLException e) {
-            retryOrFail(e, "Could not get a database connection: " + e.getMessage(), onTaskThread);
-        }
-    }
-
-    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
-        if (e instanceof SQLException sql && isTransient(sql)) {
-            retryOrFail(sql, "Transient database error: " + dialect.describeError(sql), onTaskThread);
-        }
-        if (reporter == null) {
-            throw failure(rows, e);
-        }
-        // find the rows that do not fit, one transaction each, and report only those
-        for (SinkRow row : rows) {
-            try {
-                writer.write(connection, List.of(row));
-                connection.commit();
-            } catch (SQLException | ConnectException single) {
-                rollback(connection);
-                reportOrThrow(row.record(), failure(List.of(row), single));
-            }
-        }
-    }
-
-    private ConnectException failure(List<SinkRow> rows, Exception e) {
-        if (e instanceof ConnectException ce) {
-            return ce;
-        }
-        SinkRow first = rows.get(0);
-        String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
-                + first.describeRecord();
-        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: "
-                + dialect.describeError((SQLException) e), e);
-    }
-
-    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
-        if (retriesLeft-- > 0) {
-            log.warn("{}; retrying ({} retries left)", message, retriesLeft);
-            if (onTaskThread) {
-                context.timeout(config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
-            }
-            throw new RetriableException(message, e);
-        }
-        throw new ConnectException(message + " (max.retries exhausted)", e);
-    }
-
-    private static boolean isTransient(SQLException e) {
-        String state = e.getSQLState();
-        return e instanceof SQLTransientException || e instanceof SQLRecoverableException
-                || (state != null && (state.startsWith("08") || state.equals("40001") || state.equals("40P01")
-                || state.equals("57P01")));
-    }
-
-    private void reportOrThrow(SinkRecord record, ConnectException e) {
-        if (reporter == null) {
-            throw e;
-        }
-        log.warn("Reporting record {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
-                record.kafkaOffset(), e.getMessage());
-        reports.add(reporter.report(record, e));
-    }
-
-    /** Errant records must be stored before the offsets past them are committed. */
-    private void awaitReports() {
-        List<Future<Void>> started;
-        synchronized (reports) {
-            started = new ArrayList<>(reports);
-        }
-        try {
-            for (Future<Void> report : started) {
-                report.get();
-            }
-        } catch (ExecutionException e) {
-            throw new ConnectException("Reporting an errant record failed", e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while reporting errant records", e);
-        } finally {
-            reports.removeAll(started);
-        }
-    }
-
-    private static void restoreTransactions(Connection connection) {
-        try {
-            connection.setAutoCommit(false);
-        } catch (SQLException e) {
-            log.warn("Could not turn autocommit off again: {}", e.getMessage());
-        }
-    }
-
-    private void rollback(Connection connection) {
-        tables.forget();
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            log.warn("Rollback failed: {}", e.getMessage());
-        }
     }
 
     @Override

@@ -48,12 +48,6 @@ final class RowExtractor {
         this.whitelist = new HashSet<>(config.fieldsWhitelist());
         this.deleteEnabled = config.getBoolean(JdbcSinkConfig.DELETE_ENABLED);
         this.tableFormat = config.getString(JdbcSinkConfig.TABLE_NAME_FORMAT);
-        if (deleteEnabled && pkMode != PrimaryKeyMode.RECORD_KEY) {
-            throw new ConnectException("delete.enabled=true needs pk.mode=record_key (it is " + pkMode + ")");
-        }
-        if (pkMode == PrimaryKeyMode.KAFKA && !pkFields.isEmpty() && pkFields.size() != 3) {
-            throw new ConnectException("pk.mode=kafka takes three pk.fields (topic, partition, offset columns)");
-        }
     }
 
     TableId table(SinkRecord record) {
@@ -147,9 +141,15 @@ final class RowExtractor {
                 keys.add(new SinkColumn(names.get(2), Schema.INT64_SCHEMA, true));
             }
             case RECORD_KEY -> {
+                if (record.key() == null) {
+                    throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key: give "
+                            + "records a key where they are produced (e.g. the ValueToKey transform on the source) or "
+                            + "take the key from the value with pk.mode=record_value");
+                }
                 if (keySchema == null) {
                     throw new ConnectException("pk.mode=record_key needs a key schema; " + describe(record)
-                            + " has none (enable schemas in the key converter)");
+                            + " has a key without one (enable schemas in the key converter, e.g. JsonConverter "
+                            + "with key.converter.schemas.enable=true)");
                 }
                 if (keySchema.type() == Schema.Type.STRUCT) {
                     keys.addAll(structKeys(keySchema, "key", record));

@@ -10,16 +10,18 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Knows the destination tables: describes them once, creates missing ones (auto.create), adds and
- * widens columns (auto.evolve). DDL runs in the caller's transaction, so a rollback undoes it and
+ * widens columns and lets columns the records no longer carry hold NULL (auto.evolve). DDL runs in the caller's transaction, so a rollback undoes it and
  * {@link #forget()} drops what was learnt.
  */
 final class TableManager {
@@ -71,12 +73,24 @@ final class TableManager {
             throws SQLException {
         List<SinkColumn> missing = new ArrayList<>();
         List<String> changes = new ArrayList<>();
+        Set<String> written = new HashSet<>();
         for (SinkColumn column : shape.columns()) {
+            written.add(column.name());
             ColumnDefinition existing = definition.columns().get(column.name());
             if (existing == null) {
                 missing.add(column);
             } else if (autoEvolve) {
                 dialect.widenColumnSql(table, existing, column.schema()).ifPresent(changes::add);
+            }
+        }
+        if (autoEvolve && shape.columns().size() > shape.keyCount()) {
+            // records no longer carry a NOT NULL column (the source dropped or renamed it): let it hold NULL,
+            // or every record would be refused; a delete's key-only shape says nothing about the other columns
+            for (ColumnDefinition existing : definition.columns().values()) {
+                if (!existing.nullable() && !existing.hasDefault() && !written.contains(existing.name())
+                        && !definition.primaryKey().contains(existing.name())) {
+                    dialect.dropNotNullSql(table, existing).ifPresent(changes::add);
+                }
             }
         }
         if (missing.isEmpty() && changes.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.sluice.jdbc.source;
 
+import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.TableId;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final String SCHEMA_PATTERN = "schema.pattern";
     public static final String TABLE_TYPES = "table.types";
     public static final String TABLE_POLL_INTERVAL_MS = "table.poll.interval.ms";
+    public static final String QUERY_RETRY_ATTEMPTS = "query.retry.attempts";
     /** Set by the connector for each task: the tables it reads. */
     public static final String TASK_TABLES = "tables";
 
@@ -54,7 +56,8 @@ public final class JdbcSourceConfig extends AbstractConfig {
     public static final ConfigDef CONFIG_DEF = define();
 
     public JdbcSourceConfig(Map<String, String> props) {
-        super(CONFIG_DEF, props);
+        // not logged ("values: ..."): a connection.url may carry the database password, which only PASSWORD keys hide
+        super(CONFIG_DEF, props, false);
     }
 
     private static ConfigDef define() {
@@ -115,6 +118,12 @@ public final class JdbcSourceConfig extends AbstractConfig {
                 .define(BATCH_MAX_ROWS, Type.INT, 100, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Rows per poll and JDBC fetch size: the result set streams, never held whole.",
                         CONNECTOR_GROUP, ++c, Width.SHORT, "Max rows per batch")
+                .define(QUERY_RETRY_ATTEMPTS, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
+                        "How many times in a row a query failing because the database is away (refused or lost "
+                                + "connection, failover, shutdown) is retried, with a backoff growing from 1 s to "
+                                + "30 s, before the task fails; -1 retries until the database is back. Errors a "
+                                + "retry cannot mend (authentication, permissions, missing columns) fail at once.",
+                        CONNECTOR_GROUP, ++c, Width.SHORT, "Query retry attempts")
                 .define(TASK_TABLES, Type.STRING, "", Importance.LOW, "Internal: the tables of one task.");
     }
 
@@ -144,5 +153,29 @@ public final class JdbcSourceConfig extends AbstractConfig {
 
     public List<TableId> taskTables() {
         return TableId.parseList(getString(TASK_TABLES));
+    }
+
+    /** Rules across keys: validation reports them, start refuses them. */
+    public List<ConfigProblem> problems() {
+        List<ConfigProblem> problems = new ArrayList<>();
+        Mode mode = mode();
+        String name = getString(MODE).toLowerCase(Locale.ROOT);
+        boolean incrementing = mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING;
+        boolean timestamp = mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING;
+        if (incrementing && getString(INCREMENTING_COLUMN).isBlank()) {
+            problems.add(new ConfigProblem(INCREMENTING_COLUMN, "mode=" + name
+                    + " needs the name of a strictly increasing integer column"));
+        }
+        if (timestamp && getList(TIMESTAMP_COLUMNS).isEmpty()) {
+            problems.add(new ConfigProblem(TIMESTAMP_COLUMNS, "mode=" + name + " needs a timestamp column"));
+        }
+        if (!query().isEmpty() && !includes().isEmpty()) {
+            problems.add(new ConfigProblem(QUERY, "Use either query or a table list (" + TABLE_INCLUDE_LIST + ", "
+                    + TABLE_WHITELIST + "), not both"));
+        }
+        if (!query().isEmpty() && getString(TOPIC_PREFIX).isEmpty()) {
+            problems.add(new ConfigProblem(TOPIC_PREFIX, "With a query, topic.prefix is the whole topic name"));
+        }
+        return problems;
     }
 }

@@ -1,62 +1,36 @@
 package io.sluice.jdbc.source;
 
+import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionKeys;
-import io.sluice.jdbc.ConnectionPool;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
-import io.sluice.jdbc.source.JdbcSourceConfig.Mode;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.connect.connector.Task;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
 
 /** Reads database tables (or one query) into topics (Confluent JDBC source compatible keys). */
 public class JdbcSourceConnector extends SourceConnector {
     private Map<String, String> props;
     private JdbcSourceConfig config;
-    private ConnectionPool pool;
     private TableMonitor monitor;
 
     @Override
     public void start(Map<String, String> props) {
         this.props = Map.copyOf(props);
         config = new JdbcSourceConfig(props);
-        checkMode(config);
+        ConfigProblem.throwFirst(config.problems());
         if (!config.query().isEmpty()) {
             return;
         }
         DatabaseDialect dialect = ConnectionKeys.dialect(config);
-        pool = new ConnectionPool(props.getOrDefault("name", "source") + "-tables", config.getString(ConnectionKeys.URL),
-                config.getString(ConnectionKeys.USER), config.getPassword(ConnectionKeys.PASSWORD), dialect, 1);
-        monitor = new TableMonitor(dialect, pool, config, context);
-        try {
-            monitor.start(props.getOrDefault("name", "source"));
-        } catch (SQLException e) {
-            stop();
-            throw new ConnectException("Cannot list tables: " + e.getMessage(), e);
-        }
-    }
-
-    static void checkMode(JdbcSourceConfig config) {
-        Mode mode = config.mode();
-        boolean incrementing = mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING;
-        boolean timestamp = mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING;
-        if (incrementing && config.getString(JdbcSourceConfig.INCREMENTING_COLUMN).isBlank()) {
-            throw new ConfigException(JdbcSourceConfig.INCREMENTING_COLUMN, "", "mode " + mode + " needs it");
-        }
-        if (timestamp && config.getList(JdbcSourceConfig.TIMESTAMP_COLUMNS).isEmpty()) {
-            throw new ConfigException(JdbcSourceConfig.TIMESTAMP_COLUMNS, "", "mode " + mode + " needs it");
-        }
-        if (!config.query().isEmpty() && !config.includes().isEmpty()) {
-            throw new ConfigException(JdbcSourceConfig.QUERY, config.query(), "use either query or a table include list");
-        }
+        monitor = new TableMonitor(dialect, config, context);
+        monitor.start(props.getOrDefault("name", "source"));
     }
 
     @Override
@@ -93,15 +67,26 @@ public class JdbcSourceConnector extends SourceConnector {
             monitor.close();
             monitor = null;
         }
-        if (pool != null) {
-            pool.close();
-            pool = null;
-        }
     }
 
     @Override
     public ConfigDef config() {
         return JdbcSourceConfig.CONFIG_DEF;
+    }
+
+    /**
+     * Each key, then the rules across keys, then the database itself: connects (one try, short timeouts) and reports
+     * a refused password, user, host, port or database on the key at fault, and included tables that do not exist,
+     * cannot be read, or lack the mode's columns on the key naming them.
+     */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        return ConfigProblem.validateInSteps(super.validate(connectorConfigs),
+                () -> new JdbcSourceConfig(connectorConfigs).problems(),
+                () -> {
+                    JdbcSourceConfig config = new JdbcSourceConfig(connectorConfigs);
+                    return SourceDatabaseCheck.problems(config, ConnectionKeys.dialect(config));
+                });
     }
 
     @Override

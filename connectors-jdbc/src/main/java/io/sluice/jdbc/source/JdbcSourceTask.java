@@ -1,8 +1,11 @@
 package io.sluice.jdbc.source;
 
+import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
@@ -10,6 +13,7 @@ import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +29,6 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Polls its tables in turn: the table due first is queried and its result set read in batches of
@@ -38,6 +41,8 @@ import org.slf4j.MDC;
  */
 public class JdbcSourceTask extends SourceTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSourceTask.class);
+    private static final long MIN_RETRY_BACKOFF_MS = 1_000;
+    private static final long MAX_RETRY_BACKOFF_MS = 30_000;
 
     private JdbcSourceConfig config;
     private volatile ConnectionPool pool;
@@ -49,6 +54,9 @@ public class JdbcSourceTask extends SourceTask {
     private ExecutorService reader;
     /** The next batch being read ahead, or null. */
     private Future<List<SourceRecord>> ahead;
+    private int maxRetries;
+    /** Consecutive failed reads, on the reader thread. */
+    private int failuresInARow;
 
     @Override
     public void start(Map<String, String> props) {
@@ -57,46 +65,29 @@ public class JdbcSourceTask extends SourceTask {
         ZoneId zone = ZoneId.of(config.getString(ConnectionKeys.TIMEZONE));
         pollIntervalMs = config.getInt(JdbcSourceConfig.POLL_INTERVAL_MS);
         batchMaxRows = config.getInt(JdbcSourceConfig.BATCH_MAX_ROWS);
+        maxRetries = config.getInt(JdbcSourceConfig.QUERY_RETRY_ATTEMPTS);
+        failuresInARow = 0;
         stopped = new CountDownLatch(1);
         queriers.clear();
-        if (!config.query().isEmpty()) {
-            Map<String, Object> offset = storedOffset(TableQuerier.partition(null, config.query()));
-            queriers.add(new TableQuerier(config, dialect, null, offset, zone));
-        } else {
-            List<TableId> tables = config.taskTables();
-            List<Map<String, String>> partitions = tables.stream().map(t -> TableQuerier.partition(t, null)).toList();
-            Map<Map<String, String>, Map<String, Object>> offsets = context.offsetStorageReader().offsets(partitions);
-            for (TableId table : tables) {
-                queriers.add(new TableQuerier(config, dialect, table, offsets.get(TableQuerier.partition(table, null)),
-                        zone));
-            }
+        // a wrong password, host or database fails the task now, with the database's words in its trace
+        ConnectionCheck.failFast(config, dialect);
+        List<TableId> tables = config.query().isEmpty() ? config.taskTables() : Collections.singletonList(null);
+        List<Map<String, String>> partitions = new ArrayList<>(tables.size());
+        for (TableId table : tables) {
+            partitions.add(OffsetKeys.partition(table, config.query()));
+        }
+        Map<Map<String, String>, Map<String, Object>> offsets = OffsetKeys.stored(context.offsetStorageReader(),
+                partitions);
+        for (int i = 0; i < tables.size(); i++) {
+            queriers.add(new TableQuerier(config, dialect, tables.get(i), offsets.get(partitions.get(i)), zone));
         }
         pool = ConnectionKeys.pool(config, props.getOrDefault("name", "source"), dialect);
-        reader = readerThread(props.getOrDefault("name", "source"));
+        // the reader logs in the task's context and loads with the plugin's class loader, as the task thread does
+        reader = Executors.newSingleThreadExecutor(TaskThreads.named("sluice-jdbc-reader-"
+                + props.getOrDefault("name", "source")));
         ahead = null;
         log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
                 config.mode());
-    }
-
-    private Map<String, Object> storedOffset(Map<String, String> partition) {
-        return context.offsetStorageReader().offset(partition);
-    }
-
-    /** The reader runs in the task's logging context and with the plugin's class loader, as the task thread does. */
-    private static ExecutorService readerThread(String connector) {
-        Map<String, String> mdc = MDC.getCopyOfContextMap();
-        ClassLoader loader = JdbcSourceTask.class.getClassLoader();
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(() -> {
-                if (mdc != null) {
-                    MDC.setContextMap(mdc);
-                }
-                r.run();
-            }, "sluice-jdbc-reader-" + connector);
-            t.setContextClassLoader(loader);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     @Override
@@ -155,17 +146,53 @@ public class JdbcSourceTask extends SourceTask {
             }
             try {
                 List<SourceRecord> records = next.poll(connection(), pollIntervalMs);
+                failuresInARow = 0;
                 if (!records.isEmpty()) {
                     return records;
                 }
             } catch (SQLException e) {
-                next.close(null);
                 discardConnection();
-                throw new ConnectException("Reading " + (next.table() == null ? "the query" : "table " + next.table())
-                        + " failed: " + e.getMessage(), e);
+                retryLaterOrFail(next, e);
             }
         }
         return null;
+    }
+
+    /**
+     * A database that is away (refused, lost connection, failover...) is queried again after a growing backoff,
+     * from the offset of the last batch returned, up to query.retry.attempts times in a row; an error retrying
+     * cannot mend (permissions, a renamed column, bad SQL...) fails the task with the database's own words.
+     */
+    private void retryLaterOrFail(TableQuerier querier, SQLException e) {
+        String what = querier.table() == null ? "the query" : "table " + querier.table();
+        String reason = DatabaseFailure.reason(e);
+        if (querier.table() != null && isUndefinedTable(e)) {
+            // listed when the task was configured, gone now: the connector's table monitor reconfigures the tasks
+            log.warn("Table {} no longer exists ({}); waiting for the connector to notice", querier.table(), reason);
+            querier.retryAt(System.currentTimeMillis() + MAX_RETRY_BACKOFF_MS);
+            return;
+        }
+        if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT) {
+            throw new ConnectException("Reading " + what + " failed: " + reason, e);
+        }
+        failuresInARow++;
+        if (maxRetries >= 0 && failuresInARow > maxRetries) {
+            throw new ConnectException("Reading " + what + " failed " + failuresInARow + " times in a row ("
+                    + JdbcSourceConfig.QUERY_RETRY_ATTEMPTS + "=" + maxRetries + "): " + reason, e);
+        }
+        long backoff = Math.min(MAX_RETRY_BACKOFF_MS, MIN_RETRY_BACKOFF_MS << Math.min(failuresInARow - 1, 10));
+        log.warn("Reading {} failed ({}); retrying in {} ms (attempt {})", what, reason, backoff, failuresInARow);
+        querier.retryAt(System.currentTimeMillis() + backoff);
+    }
+
+    private static boolean isUndefinedTable(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("42P01".equals(sql.getSQLState())
+                    || "42S02".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Connection connection() throws SQLException {

@@ -24,12 +24,9 @@ import org.apache.kafka.connect.source.SourceRecord;
 /**
  * Reads one table (or the custom query) in its mode: builds the incremental query from the last
  * offset, streams the result set with a bounded fetch size across polls, and tracks the offset.
- * Offsets have Confluent's shape: {incrementing, timestamp, timestamp_nanos}.
+ * Offsets have Confluent's shape and key order (see {@link OffsetKeys}).
  */
 final class TableQuerier {
-    static final String INCREMENTING = "incrementing";
-    static final String TIMESTAMP = "timestamp";
-    static final String TIMESTAMP_NANOS = "timestamp_nanos";
     private static final int MIN_FETCH_SIZE = 1000;
 
     private final DatabaseDialect dialect;
@@ -72,30 +69,19 @@ final class TableQuerier {
         this.topic = table == null ? prefix : prefix + table.table();
         this.numericMapping = config.numericMapping();
         this.zone = zone;
-        this.partition = partition(table, query);
+        this.partition = OffsetKeys.partition(table, query);
         Long initial = config.getLong(JdbcSourceConfig.TIMESTAMP_INITIAL);
         if (initial != null) {
             lastTimestamp = initial == -1 ? Instant.now() : Instant.ofEpochMilli(initial);
         }
-        if (storedOffset != null) {
-            Object inc = storedOffset.get(INCREMENTING);
-            if (inc instanceof Number n) {
-                lastIncrementing = n.longValue();
-            }
-            Object ts = storedOffset.get(TIMESTAMP);
-            if (ts instanceof Number ms) {
-                Object nanos = storedOffset.get(TIMESTAMP_NANOS);
-                lastTimestamp = Instant.ofEpochMilli(ms.longValue());
-                if (nanos instanceof Number ns) {
-                    lastTimestamp = Instant.ofEpochSecond(lastTimestamp.getEpochSecond(), ns.longValue());
-                }
-            }
+        Long storedIncrementing = OffsetKeys.incrementingOf(storedOffset);
+        if (storedIncrementing != null) {
+            lastIncrementing = storedIncrementing;
         }
-    }
-
-    /** The source partition: {protocol: 1, table: schema.table} for tables, {query: text} for a query. */
-    static Map<String, String> partition(TableId table, String query) {
-        return table == null ? Map.of("query", query) : Map.of("protocol", "1", "table", table.toString());
+        Instant storedTimestamp = OffsetKeys.timestampOf(storedOffset);
+        if (storedTimestamp != null) {
+            lastTimestamp = storedTimestamp;
+        }
     }
 
     long nextRunMillis() {
@@ -110,21 +96,40 @@ final class TableQuerier {
         return table;
     }
 
-    /** Up to batch.max.rows records; an empty list once the current query is exhausted (it then waits a poll interval). */
+    /**
+     * Up to batch.max.rows records; an empty list once the current query is exhausted (it then waits a poll
+     * interval). A failure ends the query and puts the offset back where the last returned batch ended, so a
+     * retry reads the rows of the failed batch again instead of skipping them.
+     */
     List<SourceRecord> poll(Connection connection, long pollIntervalMs) throws SQLException {
-        if (resultSet == null) {
-            start(connection);
+        long incrementingBefore = lastIncrementing;
+        Instant timestampBefore = lastTimestamp;
+        try {
+            if (resultSet == null) {
+                start(connection);
+            }
+            List<SourceRecord> records = new ArrayList<>(batchMaxRows);
+            while (records.size() < batchMaxRows && resultSet.next()) {
+                Struct value = mapper.read(resultSet);
+                records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(),
+                        value));
+            }
+            if (records.size() < batchMaxRows) {
+                close(connection);
+                nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
+            }
+            return records;
+        } catch (SQLException | RuntimeException e) {
+            lastIncrementing = incrementingBefore;
+            lastTimestamp = timestampBefore;
+            close(null);
+            throw e;
         }
-        List<SourceRecord> records = new ArrayList<>(batchMaxRows);
-        while (records.size() < batchMaxRows && resultSet.next()) {
-            Struct value = mapper.read(resultSet);
-            records.add(new SourceRecord(partition, advanceOffset(), topic, null, null, null, value.schema(), value));
-        }
-        if (records.size() < batchMaxRows) {
-            close(connection);
-            nextRunMillis = System.currentTimeMillis() + pollIntervalMs;
-        }
-        return records;
+    }
+
+    /** After a failure: the next query no earlier than this. */
+    void retryAt(long millis) {
+        nextRunMillis = millis;
     }
 
     private void start(Connection connection) throws SQLException {
@@ -132,7 +137,8 @@ final class TableQuerier {
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
             upperBound = dialect.currentTimestamp(connection).minusMillis(delayMs);
         }
-        statement = connection.prepareStatement(sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+        // the table may have been altered since the last query: a fresh statement, and a mapper from its columns
+        statement = dialect.prepareQuery(connection, sql());
         // with autocommit off the driver streams rows in fetch-size chunks instead of reading the whole table
         statement.setFetchSize(fetchSize);
         int p = 1;
@@ -187,26 +193,22 @@ final class TableQuerier {
         return j.toString();
     }
 
-    /** The offset after the current row; immutable maps, because one is made per record. */
+    /** The offset after the current row, in the canonical key order. */
     private Map<String, Object> advanceOffset() throws SQLException {
         Long incrementing = null;
         if (mode == Mode.INCREMENTING || mode == Mode.TIMESTAMP_INCREMENTING) {
             lastIncrementing = resultSet.getLong(incrementingIndex);
             incrementing = lastIncrementing;
         }
+        Instant timestamp = null;
         if (mode == Mode.TIMESTAMP || mode == Mode.TIMESTAMP_INCREMENTING) {
             Instant ts = readTimestamp();
             if (ts != null) {
                 lastTimestamp = ts;
             }
-            if (lastTimestamp != null) {
-                Long ms = lastTimestamp.toEpochMilli();
-                Long nanos = (long) lastTimestamp.getNano();
-                return incrementing == null ? Map.of(TIMESTAMP, ms, TIMESTAMP_NANOS, nanos)
-                        : Map.of(INCREMENTING, incrementing, TIMESTAMP, ms, TIMESTAMP_NANOS, nanos);
-            }
+            timestamp = lastTimestamp;
         }
-        return incrementing == null ? Map.of() : Map.of(INCREMENTING, incrementing);
+        return OffsetKeys.offset(incrementing, timestamp);
     }
 
     private Instant readTimestamp() throws SQLException {

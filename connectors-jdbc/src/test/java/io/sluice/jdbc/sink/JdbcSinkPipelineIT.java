@@ -3,11 +3,11 @@ package io.sluice.jdbc.sink;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
-import io.sluice.runtime.testing.TestPlugins;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,12 +29,6 @@ class JdbcSinkPipelineIT {
 
     @TempDir
     Path dir;
-
-    static Path pluginPath(Path dir) {
-        Path pluginPath = dir.resolve("plugins");
-        TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), pluginPath);
-        return pluginPath;
-    }
 
     static String key(long id) {
         return "{\"schema\":{\"type\":\"struct\",\"name\":\"Key\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"}]},"
@@ -74,12 +68,7 @@ class JdbcSinkPipelineIT {
         KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>(key(1), value(1, "first", 1)),
                 new SimpleEntry<>(key(2), value(2, "second", 2)), new SimpleEntry<>(key(1), value(1, "again", 3)),
                 new SimpleEntry<>(key(3), value(3, "third", 4)), new SimpleEntry<>(key(2), null)));
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "500"))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-cluster")) {
             RestClient rest = new RestClient(worker.restUrl());
             assertEquals(201, rest.createConnector("jdbc-sink", sinkConfig(topic, db.url())).status());
             String table = "sink_" + topic;
@@ -103,7 +92,7 @@ class JdbcSinkPipelineIT {
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), Map.of(
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
                 "group.id", KafkaTestBroker.uniqueTopic("jdbc-crash-cluster"),
-                "plugin.path", pluginPath(dir).toString(),
+                "plugin.path", TestWorkers.pluginPath(dir).toString(),
                 "offset.flush.interval.ms", "1000"))) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("jdbc-crash", config).status());

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.StubSinkContext;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.time.Duration;
@@ -150,9 +150,30 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void autoEvolveLetsANotNullColumnTheRecordsNoLongerCarryHoldNull() {
+        db.execute("CREATE TABLE narrowing (id bigint primary key, name text NOT NULL, "
+                + "created timestamptz NOT NULL DEFAULT now())");
+        Schema v1 = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("name", Schema.STRING_SCHEMA).build();
+        Schema v2 = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("title", Schema.STRING_SCHEMA).build();
+        JdbcSinkTask task = task("auto.evolve", "true", "insert.mode", "upsert", "pk.mode", "record_value",
+                "pk.fields", "id");
+        task.put(List.of(record("narrowing", null, null, v1, new Struct(v1).put("id", 1L).put("name", "n"))));
+        // the source renamed name to title: records carry title, and no name any more
+        task.put(List.of(record("narrowing", null, null, v2, new Struct(v2).put("id", 2L).put("title", "t"))));
+        assertEquals(List.of(java.util.Arrays.asList(1L, "n", null), java.util.Arrays.asList(2L, null, "t")),
+                db.query("SELECT id, name, title FROM narrowing ORDER BY id"));
+        assertEquals(List.of(List.of("created", "NO"), List.of("id", "NO"), List.of("name", "YES")),
+                db.query("SELECT column_name::text, is_nullable::text FROM information_schema.columns "
+                        + "WHERE table_name='narrowing' AND column_name IN ('id', 'name', 'created') ORDER BY 1"),
+                "only the column left out without a default was relaxed; the key and the defaulted column keep NOT NULL");
+    }
+
+    @Test
     void recordsThatDoNotFitGoToTheErrantReporterAndTheRestAreWritten() {
         db.execute("CREATE TABLE strict (id bigint primary key, name text NOT NULL, amount numeric(4,2))");
-        RecordingSinkContext context = new RecordingSinkContext(true);
+        StubSinkContext context = new StubSinkContext(true);
         task(context, "insert.mode", "upsert", "pk.mode", "record_key").put(List.of(
                 keyed("strict", 1, "fine", "1.00"), keyed("strict", 2, null, null),
                 keyed("strict", 3, "too big", "123456.00"), keyed("strict", 4, "fine too", null)));
@@ -165,7 +186,7 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     @Test
     void aCopyThatFailsMidStreamReportsTheBadRecordAndTheConnectionWritesOnAfterwards() {
         db.execute("CREATE TABLE copied (id bigint, name text, amount numeric(4,2))");
-        RecordingSinkContext context = new RecordingSinkContext(true);
+        StubSinkContext context = new StubSinkContext(true);
         JdbcSinkTask task = task(context, "insert.mode", "insert", "connection.pool.size", "1");
         // enough rows to stream several buffers before the server sees the bad one
         String longName = "x".repeat(200);
@@ -260,6 +281,64 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         ConnectException e = assertThrows(ConnectException.class, () -> task.put(keyedRange("pipelined_failure", 2000, 1)));
         assertTrue(e.getMessage().contains("pipelined_failure"), e.getMessage());
         assertEquals(0L, db.scalar("SELECT count(*) FROM pipelined_failure"));
+    }
+
+    @Test
+    void aDatabaseRefusingConnectionsAtCommitTimeKeepsTheRowsBufferedUntilItTakesThem() {
+        db.passwordRole("sink_limited", "pw");
+        db.execute("CREATE TABLE refused_later (id bigint primary key, name text, amount numeric(10,2))",
+                "GRANT SELECT, INSERT, UPDATE ON refused_later TO sink_limited");
+        JdbcSinkTask task = task("connection.url", db.bareUrl(), "connection.user", "sink_limited",
+                "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key",
+                "batch.linger.ms", "600000");
+        TopicPartition tp = new TopicPartition("refused_later", 0);
+        task.put(keyedRange("refused_later", 0, 300));
+        // the role may not open a connection for now: "too many connections for role" (53300), a transient refusal
+        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT 0");
+        assertEquals(Map.of(), task.preCommit(Map.of(tp, new OffsetAndMetadata(300))),
+                "nothing written, so nothing committed; the worker need not rewind");
+        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT -1");
+        Map<TopicPartition, OffsetAndMetadata> offered = Map.of(tp, new OffsetAndMetadata(300));
+        assertEquals(offered, task.preCommit(offered), "the rows kept buffered are written at the next commit");
+        assertEquals(300L, db.scalar("SELECT count(*) FROM refused_later"));
+    }
+
+    @Test
+    void aRefusedBatchIsDescribedByTheDatabasesErrorNotByItsStatementWithEveryRowsValues() {
+        db.execute("CREATE TABLE checked (id bigint primary key, name text, amount numeric(10,2) CHECK (amount < 100))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        List<SinkRecord> batch = new ArrayList<>();
+        for (long id = 0; id < 50; id++) {
+            batch.add(keyed("checked", id, "private-" + id, id == 42 ? "500.00" : "1.00"));
+        }
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(batch));
+        assertTrue(e.getMessage().contains("violates check constraint"), e.getMessage());
+        assertTrue(!e.getMessage().contains("private-0") && !e.getMessage().contains("Batch entry"),
+                "the message (logged, and a DLQ header) names the refused row, not the batch's statement with every "
+                        + "other row's values: " + e.getMessage());
+    }
+
+    @Test
+    void aTaskWhosePutFailedReportsNoOffsetForCommitAnyMore() {
+        db.execute("CREATE TABLE failed_put (id bigint primary key, name text, amount numeric(4,2))");
+        JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "record_key");
+        task.put(keyedRange("failed_put", 0, 10));
+        assertThrows(ConnectException.class, () -> task.put(List.of(keyed("failed_put", 99, "too big", "123456.00"))));
+        assertEquals(Map.of(), task.preCommit(Map.of(new TopicPartition("failed_put", 0), new OffsetAndMetadata(11))),
+                "a worker closing the failed task asks for offsets: it gets none past the last commit");
+    }
+
+    @Test
+    void aPermissionRefusedFailsTheTaskInsteadOfSendingEveryRecordToTheDeadLetterQueue() {
+        db.passwordRole("sink_revoked", "pw");
+        db.execute("CREATE TABLE revoked (id bigint primary key, name text, amount numeric(10,2))",
+                "GRANT SELECT, UPDATE ON revoked TO sink_revoked");
+        StubSinkContext tolerant = new StubSinkContext(true);
+        JdbcSinkTask task = task(tolerant, "connection.url", db.bareUrl(), "connection.user", "sink_revoked",
+                "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key");
+        ConnectException e = assertThrows(ConnectException.class, () -> task.put(keyedRange("revoked", 0, 20)));
+        assertTrue(e.getMessage().contains("permission denied"), e.getMessage());
+        assertEquals(List.of(), tolerant.errant, "the records are not at fault: none is reported as errant");
     }
 
     @Test

@@ -3,21 +3,19 @@ package io.sluice.jdbc.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.TableId;
-import io.sluice.jdbc.sink.JdbcSinkPipelineITSupport;
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.kafka.connect.connector.ConnectorContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,23 +33,9 @@ class JdbcSourcePipelineIT {
     void connectorSpreadsIncludedTablesOverTasksAndNoticesNewTables() {
         db.execute("CREATE SCHEMA spread", "CREATE TABLE spread.a (id int)", "CREATE TABLE spread.b (id int)",
                 "CREATE TABLE spread.c (id int)", "CREATE TABLE spread.skip_me (id int)");
-        AtomicInteger reconfigurations = new AtomicInteger();
+        RecordingConnectorContext context = new RecordingConnectorContext();
         JdbcSourceConnector connector = new JdbcSourceConnector();
-        connector.initialize(new ConnectorContext() {
-            @Override
-            public void requestTaskReconfiguration() {
-                reconfigurations.incrementAndGet();
-            }
-
-            @Override
-            public void raiseError(Exception e) {
-            }
-
-            @Override
-            public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
+        connector.initialize(context);
         connector.start(Map.of("connection.url", db.url(), "topic.prefix", "p-", "schema.pattern", "spread",
                 "table.exclude.list", "skip_me", "table.poll.interval.ms", "100"));
         try {
@@ -64,7 +48,7 @@ class JdbcSourcePipelineIT {
             assertEquals(3, connector.taskConfigs(5).size(), "no more tasks than tables");
 
             db.execute("CREATE TABLE spread.\"new, \"\"odd\"\" table\" (id int)");
-            Await.until(() -> reconfigurations.get() > 0, Duration.ofSeconds(30), "new table noticed");
+            Await.until(() -> context.reconfigurations.get() > 0, Duration.ofSeconds(30), "new table noticed");
             Set<TableId> now = new HashSet<>();
             connector.taskConfigs(1).forEach(c -> now.addAll(TableId.parseList(c.get("tables"))));
             assertEquals(4, now.size());
@@ -80,24 +64,11 @@ class JdbcSourcePipelineIT {
                 "INSERT INTO flow.items (name, price) SELECT 'item' || g, g * 1.5 FROM generate_series(1, 300) g");
         String prefix = KafkaTestBroker.uniqueTopic("pg") + "-";
         KafkaTestBroker.createTopic(prefix + "items", 1);
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-source-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", JdbcSinkPipelineITSupport.pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "500"))) {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-source-cluster")) {
             RestClient rest = new RestClient(worker.restUrl());
-            Map<String, String> config = new HashMap<>();
-            config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
-            config.put("connection.url", db.url());
-            config.put("mode", "incrementing");
-            config.put("incrementing.column.name", "id");
-            config.put("schema.pattern", "flow");
-            config.put("topic.prefix", prefix);
-            config.put("poll.interval.ms", "200");
-            config.put("batch.max.rows", "50");
-            config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
-            config.put("value.converter.schemas.enable", "true");
+            Map<String, String> config = TestWorkers.incrementingSource(db.url(), prefix, "schema.pattern", "flow",
+                    "batch.max.rows", "50", "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                    "value.converter.schemas.enable", "true");
             assertEquals(201, rest.createConnector("jdbc-source", config).status());
             var records = KafkaTestBroker.consumeAll(prefix + "items", 300, Duration.ofSeconds(60));
             assertEquals(300, records.size());

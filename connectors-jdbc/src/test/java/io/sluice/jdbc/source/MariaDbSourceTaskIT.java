@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.testing.MariaDbDatabase;
+import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import java.math.BigDecimal;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -91,20 +90,7 @@ class MariaDbSourceTaskIT extends SourceTaskHarness {
         db.execute("CREATE TABLE found_a (id int PRIMARY KEY)", "CREATE TABLE found_b (id int PRIMARY KEY)",
                 "CREATE TABLE skipped (id int)", "INSERT INTO found_b VALUES (1), (2)");
         JdbcSourceConnector connector = new JdbcSourceConnector();
-        connector.initialize(new ConnectorContext() {
-            @Override
-            public void requestTaskReconfiguration() {
-            }
-
-            @Override
-            public void raiseError(Exception e) {
-            }
-
-            @Override
-            public PluginMetrics pluginMetrics() {
-                return null;
-            }
-        });
+        connector.initialize(new RecordingConnectorContext());
         connector.start(Map.of("connection.url", db.url(), "topic.prefix", "m-",
                 "table.include.list", "found_a,found_b"));
         List<Map<String, String>> configs;

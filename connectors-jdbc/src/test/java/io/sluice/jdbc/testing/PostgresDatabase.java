@@ -1,8 +1,11 @@
 package io.sluice.jdbc.testing;
 
+import io.sluice.runtime.testing.Await;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -53,5 +56,44 @@ public final class PostgresDatabase extends TestDatabase {
     @Override
     public String url() {
         return server.getJdbcUrl("postgres", name());
+    }
+
+    /** This class's database's URL without credentials, for configs that give connection.user and .password. */
+    public String bareUrl() {
+        return "jdbc:postgresql://localhost:" + server.getPort() + "/" + name();
+    }
+
+    /**
+     * A login role that must give its password (the test server trusts everyone else), owning nothing: tests
+     * grant what it may do. Its password can be changed later with {@code ALTER ROLE}.
+     */
+    public synchronized void passwordRole(String role, String password) {
+        execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                + "CREATE ROLE " + role + " LOGIN; END IF; END $$",
+                "ALTER ROLE " + role + " PASSWORD '" + password + "'",
+                "GRANT ALL ON SCHEMA public TO " + role);
+        try {
+            Path hba = Path.of((String) scalar("SHOW hba_file"));
+            String rules = Files.readString(hba);
+            String line = "host all " + role + " 127.0.0.1/32 scram-sha-256\nhost all " + role
+                    + " ::1/128 scram-sha-256\n";
+            if (!rules.contains(line)) {
+                // first matching line wins: ahead of the server's trust-everyone lines
+                Files.writeString(hba, line + rules);
+                execute("SELECT pg_reload_conf()");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Await.until(() -> refusesWrongPassword(role), java.time.Duration.ofSeconds(10),
+                "the server asks " + role + " for its password");
+    }
+
+    private boolean refusesWrongPassword(String role) {
+        try (Connection c = DriverManager.getConnection(bareUrl(), role, "certainly-wrong")) {
+            return false;
+        } catch (SQLException refused) {
+            return true;
+        }
     }
 }

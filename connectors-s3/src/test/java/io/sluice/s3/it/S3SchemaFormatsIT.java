@@ -97,6 +97,48 @@ class S3SchemaFormatsIT {
         assertEquals(RECORDS, readParquet(bucket, "pq-zstd/", ".zstd.parquet"));
     }
 
+    @Test
+    void avroRecordsReadThroughTheRegistryBecomeAvroAndParquetObjects() throws Exception {
+        String bucket = S3TestServer.newBucket();
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-topic"), 1);
+        Map<String, String> workerProps = withListeners(S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
+                KafkaTestBroker.uniqueTopic("s3-avro-cluster"), S3Plugin.install(dir)));
+        workerProps.put("schema.registry.listeners", "http://127.0.0.1:0");
+        workerProps.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
+        try (WorkerProcess worker = WorkerProcess.start(workerProps)) {
+            String registry = worker.schemaRegistryUrl().toString();
+            RestClient rest = new RestClient(worker.restUrl());
+            // V2 adds a required field: this subject lets every change through
+            assertEquals(200, new RestClient(worker.schemaRegistryUrl()).put("/config/" + topic + "-value",
+                    Map.of("compatibility", "NONE")).status());
+            io.sluice.runtime.converters.avro.AvroConverter avro = new io.sluice.runtime.converters.avro.AvroConverter();
+            avro.configure(Map.of("schema.registry.url", registry), false);
+            try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                    Map.<String, Object>of("bootstrap.servers", KafkaTestBroker.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                for (long id = 0; id < RECORDS; id++) {
+                    Struct order = SchemaRecords.order(id, SWITCH);
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, null,
+                            avro.fromConnectData(topic, order.schema(), order))).get();
+                }
+            }
+            for (String format : List.of("avro", "parquet")) {
+                Map<String, String> config = new HashMap<>(sink(bucket, topic, Map.of("topics.dir", "from-avro-" + format,
+                        "format.class", format, "flush.size", "1000", "rotate.schedule.interval.ms", "2000")));
+                config.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+                config.put("value.converter.schema.registry.url", registry);
+                assertEquals(201, rest.createConnector("from-avro-" + format, config).status());
+            }
+            for (String prefix : List.of("from-avro-avro/", "from-avro-parquet/")) {
+                Await.until(() -> S3SinkIT.storedCount(bucket, prefix) == RECORDS, Duration.ofSeconds(90),
+                        prefix + " objects stored: " + S3TestServer.keys(bucket) + " " + rest.get("/connectors?expand=status").raw());
+            }
+        }
+        assertEquals(RECORDS, readAvro(bucket, "from-avro-avro/", ".avro"));
+        assertEquals(RECORDS, readParquet(bucket, "from-avro-parquet/", ".parquet"));
+    }
+
     /** Checks every Avro object under prefix and returns how many records they hold. */
     private static int readAvro(String bucket, String prefix, String extension) {
         Set<Long> ids = new HashSet<>();

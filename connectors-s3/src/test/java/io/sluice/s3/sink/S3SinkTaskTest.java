@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.s3.testing.S3TestServer;
-import io.sluice.s3.testing.StubSinkContext;
+import io.sluice.runtime.testing.StubSinkContext;
 import io.sluice.runtime.testing.Await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

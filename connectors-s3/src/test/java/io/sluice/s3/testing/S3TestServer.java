@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,10 +44,24 @@ public final class S3TestServer {
 
     /** Starts another in-memory server with the same credentials, e.g. to stop it under a running connector. */
     public static S3Proxy startProxy() {
+        return start(BlobStores.create("transient", new Properties()), 0);
+    }
+
+    /**
+     * Starts a server with the same credentials on port, keeping its objects in directory: stopped and started again
+     * on the same port and directory, it is the same store coming back.
+     */
+    public static S3Proxy startProxy(int port, Path directory) {
+        Properties props = new Properties();
+        props.setProperty("jclouds.filesystem.basedir", directory.toString());
+        return start(BlobStores.create("filesystem", props), port);
+    }
+
+    private static S3Proxy start(org.gaul.s3proxy.blobstore.BlobStore store, int port) {
         try {
             S3Proxy started = S3Proxy.builder()
-                    .blobStore(BlobStores.create("transient", new Properties()))
-                    .endpoint(URI.create("http://127.0.0.1:0"))
+                    .blobStore(store)
+                    .endpoint(URI.create("http://127.0.0.1:" + port))
                     .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                     .build();
             started.start();

@@ -179,7 +179,7 @@ final class DeadLetterQueueReporter implements AutoCloseable {
         headers.add(HEADER_CONNECTOR_NAME, utf8(failure.task().connector()));
         headers.add(HEADER_TASK_ID, utf8(String.valueOf(failure.task().task())));
         headers.add(HEADER_STAGE, utf8(failure.stage().name()));
-        headers.add(HEADER_EXECUTING_CLASS, utf8(failure.executingClass().getName()));
+        headers.add(HEADER_EXECUTING_CLASS, utf8(failure.className()));
         Throwable error = failure.error();
         if (error != null) {
             headers.add(HEADER_EXCEPTION, utf8(error.getClass().getName()));

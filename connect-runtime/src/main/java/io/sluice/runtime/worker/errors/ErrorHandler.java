@@ -35,6 +35,8 @@ public final class ErrorHandler implements AutoCloseable {
     private final ConnectorTaskId task;
     private final ErrorsConfig config;
     private final LogErrorReporter logReporter;
+    /** Without errors.log.enable, tolerated failures are still told, summarised rather than one line per record. */
+    private final ToleratedErrorLog toleratedLog;
     private final DeadLetterQueueReporter dlq;
     private final RetryClock clock;
     private final Backoff backoff;
@@ -67,6 +69,8 @@ public final class ErrorHandler implements AutoCloseable {
         this.task = task;
         this.config = config;
         this.logReporter = config.logEnabled() ? new LogErrorReporter(config.logIncludeMessages()) : null;
+        this.toleratedLog = config.logEnabled() ? null : new ToleratedErrorLog(dlq == null ? "skipped"
+                : "sent to the dead letter queue " + config.dlqTopic() + ", the failure in its headers");
         this.dlq = dlq;
         this.clock = clock;
         this.backoff = backoff;
@@ -130,11 +134,12 @@ public final class ErrorHandler implements AutoCloseable {
             dlq.checkHealthy();
         }
         metrics.failure();
-        CompletableFuture<Void> reported = report(new Failure(task, stage, executingClass, record, error, 1));
+        Failure failure = new Failure(task, stage, executingClass, record, error, 1);
+        CompletableFuture<Void> reported = report(failure);
         if (config.tolerance() == ToleranceType.NONE) {
-            throw new ConnectException("Tolerance exceeded in error handler", error);
+            throw new ConnectException("Tolerance exceeded in error handler: " + failure.describe(), error);
         }
-        metrics.skipped();
+        skipped(failure);
         return reported;
     }
 
@@ -200,17 +205,25 @@ public final class ErrorHandler implements AutoCloseable {
     private <T> T fail(Failure failure, boolean retriesExhausted) {
         report(failure);
         Throwable error = failure.error();
+        // Apache's opening words (scripts look for them), then what failed, on which record and why
         if (!retriesExhausted && !isTolerable(failure.stage())) {
-            throw new ConnectException("Unhandled exception in error handler", error);
+            throw new ConnectException("Unhandled exception in error handler: " + failure.describe(), error);
         }
         if (config.tolerance() == ToleranceType.NONE) {
-            throw new ConnectException(retriesExhausted
-                    ? "Exceeded deadline & tolerance for retriable exception"
-                    : "Tolerance exceeded in error handler", error);
+            throw new ConnectException((retriesExhausted
+                    ? "Exceeded deadline & tolerance for retriable exception: "
+                    : "Tolerance exceeded in error handler: ") + failure.describe(), error);
         }
+        skipped(failure);
+        return null;
+    }
+
+    private void skipped(Failure failure) {
         log.trace("{} skipping a record that failed in {}", task, failure.stage());
         metrics.skipped();
-        return null;
+        if (toleratedLog != null) {
+            toleratedLog.tolerated(failure, clock.milliseconds());
+        }
     }
 
     private CompletableFuture<Void> report(Failure failure) {

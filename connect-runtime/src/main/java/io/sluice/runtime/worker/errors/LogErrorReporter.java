@@ -34,7 +34,7 @@ final class LogErrorReporter {
         StringBuilder sb = new StringBuilder(256)
                 .append("Error encountered in task ").append(failure.task())
                 .append(". Executing stage '").append(failure.stage())
-                .append("' with class '").append(failure.executingClass().getName()).append('\'');
+                .append("' with class '").append(failure.className()).append('\'');
         if (failure.attempts() > 1) {
             sb.append(" after ").append(failure.attempts()).append(" attempts");
         }

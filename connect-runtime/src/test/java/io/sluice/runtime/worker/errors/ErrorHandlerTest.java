@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +27,11 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.transforms.InsertField;
 import org.junit.jupiter.api.Test;
 
@@ -173,7 +178,8 @@ class ErrorHandlerTest {
         ErrorHandler errors = handler(Map.of("errors.tolerance", "none"));
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TRANSFORMATION,
                 InsertField.class, RecordContext.of(CONSUMED), Flaky.always(cause)));
-        assertEquals("Tolerance exceeded in error handler", e.getMessage());
+        assertEquals("Tolerance exceeded in error handler: the transformation " + InsertField.class.getName()
+                + " failed on record orders-3@42: bad field", e.getMessage());
         assertSame(cause, e.getCause());
     }
 
@@ -182,7 +188,59 @@ class ErrorHandlerTest {
         ErrorHandler errors = handler(Map.of("errors.tolerance", "all"));
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TASK_PUT,
                 Object.class, RecordContext.of(CONSUMED), Flaky.always(new IllegalStateException("boom"))));
-        assertEquals("Unhandled exception in error handler", e.getMessage());
+        assertEquals("Unhandled exception in error handler: the sink task (java.lang.Object) failed on record "
+                + "orders-3@42: boom", e.getMessage());
+    }
+
+    @Test
+    void aConverterFailureNamesTheStageItsConfigKeyAndApachesClassNotSluicesSubclass() {
+        ErrorHandler errors = handler(Map.of());
+        ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
+                StreamingJsonConverter.class, RecordContext.of(CONSUMED), Flaky.always(new DataException(
+                        "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields"))));
+        assertEquals("Tolerance exceeded in error handler: the key converter (key.converter="
+                + "org.apache.kafka.connect.json.JsonConverter) could not convert the key of record orders-3@42: "
+                + "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields", e.getMessage());
+        ConnectException header = assertThrows(ConnectException.class, () -> errors.execute(Stage.HEADER_CONVERTER,
+                io.sluice.runtime.converters.LongConverter.class, RecordContext.of(CONSUMED),
+                Flaky.always(new DataException("not a long"))));
+        assertTrue(header.getMessage().contains("the header converter (header.converter="
+                + "org.apache.kafka.connect.converters.LongConverter) could not convert the headers of"), header.getMessage());
+    }
+
+    @Test
+    void aNullKeyIsToldApartFromAKeyWithoutASchema() {
+        ErrorHandler errors = handler(Map.of());
+        SourceRecord nullKey = new SourceRecord(Map.of(), Map.of(), "rows", null, null, Schema.STRING_SCHEMA, "v");
+        ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
+                Object.class, RecordContext.of(nullKey), Flaky.always(new DataException("a schema is required"))));
+        assertTrue(e.getMessage().contains("the key of a record for topic rows (the key is null): a schema is required"),
+                e.getMessage());
+        SourceRecord schemaless = new SourceRecord(Map.of(), Map.of(), "rows", null, Map.of("id", 1), Schema.STRING_SCHEMA, "v");
+        ConnectException e2 = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
+                Object.class, RecordContext.of(schemaless), Flaky.always(new DataException("a schema is required"))));
+        assertTrue(e2.getMessage().contains("(the key has no schema)"), e2.getMessage());
+        ConsumerRecord<byte[], byte[]> tombstone = new ConsumerRecord<>("orders", 0, 7L, "k".getBytes(StandardCharsets.UTF_8), null);
+        ConnectException e3 = assertThrows(ConnectException.class, () -> errors.execute(Stage.VALUE_CONVERTER,
+                Object.class, RecordContext.of(tombstone), Flaky.always(new DataException("no value"))));
+        assertTrue(e3.getMessage().contains("record orders-0@7 (the value is null: a tombstone)"), e3.getMessage());
+    }
+
+    @Test
+    void toleratedFailuresAreLoggedOnceAndThenAtMostOnceAMinuteNotPerRecord() {
+        ErrorHandler errors = handler(Map.of("errors.tolerance", "all"));
+        try (LogCapture log = LogCapture.open()) {
+            for (int i = 0; i < 50_000; i++) {
+                errors.execute(Stage.VALUE_CONVERTER, StreamingJsonConverter.class, RecordContext.of(CONSUMED),
+                        Flaky.always(new DataException("not JSON")));
+                clock.now += 2; // 50,000 failures over 100 s
+            }
+            List<String> told = log.linesWith("tolerated");
+            assertEquals(2, told.size(), "the first at once, then one summary a minute: " + told);
+            assertTrue(told.get(0).startsWith("WARN") && told.get(0).contains("the value converter (value.converter="
+                    + "org.apache.kafka.connect.json.JsonConverter)") && told.get(0).contains("skipped"), told.get(0));
+            assertTrue(told.get(1).contains("tolerated 30000 more failures in the last 60 s"), told.get(1));
+        }
     }
 
     @Test

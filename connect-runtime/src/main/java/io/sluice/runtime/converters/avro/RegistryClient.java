@@ -1,0 +1,206 @@
+package io.sluice.runtime.converters.avro;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.DataException;
+
+/**
+ * A client of any Confluent-compatible schema registry (Sluice's own, Confluent's, Karapace, Apicurio's ccompat
+ * API), with the caches a converter needs: schemas by id, ids by subject and schema, versions by subject and id.
+ * Several URLs are tried in turn when one cannot be reached.
+ */
+final class RegistryClient {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    /** How long passing failures are retried: a distributed registry elects a new writer within about 10 s. */
+    private static final Duration RETRY_FOR = Duration.ofSeconds(30);
+
+    /** A registered schema: its id, version and text. */
+    record Registered(int id, int version, String schema) {
+    }
+
+    private final List<URI> urls;
+    private final String authorization;
+    private final HttpClient http;
+    private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
+    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    private final Map<String, Integer> versionsBySubjectAndId = new ConcurrentHashMap<>();
+    private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
+
+    /** @param userInfo "user:password" for HTTP Basic authentication, or null */
+    RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl) {
+        if (urls.isEmpty()) {
+            throw new org.apache.kafka.common.config.ConfigException("schema.registry.url", "",
+                    "the Avro converter needs the schema registry's URL (the worker's own: http://localhost:8081)");
+        }
+        this.urls = urls.stream().map(u -> URI.create(u.endsWith("/") ? u : u + "/")).toList();
+        this.authorization = userInfo == null || userInfo.isEmpty() ? null
+                : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).sslContext(ssl).build();
+    }
+
+    /** The schema text of an id. */
+    String schemaById(int id) {
+        return schemasById.computeIfAbsent(id, i -> send("GET", "schemas/ids/" + i, null).path("schema").asText());
+    }
+
+    /** Registers schema under subject (or finds it registered) and returns its id. */
+    int register(String subject, String schema) {
+        return idsBySubjectAndSchema.computeIfAbsent(subject + "\u0000" + schema, key -> {
+            int id = send("POST", "subjects/" + encode(subject) + "/versions", Map.of("schema", schema)).path("id").asInt();
+            schemasById.putIfAbsent(id, schema);
+            return id;
+        });
+    }
+
+    /** The id of schema under subject, without registering it (auto.register.schemas=false). */
+    int idOf(String subject, String schema) {
+        return idsBySubjectAndSchema.computeIfAbsent(subject + "\u0000" + schema,
+                key -> send("POST", "subjects/" + encode(subject), Map.of("schema", schema)).path("id").asInt());
+    }
+
+    /** The subject's latest version, asked for again once ttlSeconds passed (never when negative). */
+    Registered latest(String subject, long ttlSeconds) {
+        long now = System.nanoTime();
+        Latest cached = latestBySubject.get(subject);
+        if (cached != null && (ttlSeconds < 0 || now - cached.fetchedAt() < TimeUnit.SECONDS.toNanos(ttlSeconds))) {
+            return cached.registered();
+        }
+        JsonNode v = send("GET", "subjects/" + encode(subject) + "/versions/latest", null);
+        Registered latest = new Registered(v.path("id").asInt(), v.path("version").asInt(), v.path("schema").asText());
+        latestBySubject.put(subject, new Latest(latest, now));
+        return latest;
+    }
+
+    private record Latest(Registered registered, long fetchedAt) {
+    }
+
+    /** The version of id's schema under subject, or null when the subject does not have it. */
+    Integer versionOf(String subject, int id) {
+        String key = subject + "\u0000" + id;
+        Integer known = versionsBySubjectAndId.get(key);
+        if (known != null) {
+            return known;
+        }
+        try {
+            int version = send("POST", "subjects/" + encode(subject) + "?deleted=true",
+                    Map.of("schema", schemaById(id))).path("version").asInt();
+            versionsBySubjectAndId.put(key, version);
+            return version;
+        } catch (RegistryError e) {
+            if (e.status == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Sends a request to the first registry URL that answers. Failures that pass (no URL reachable, or 50002
+     * timeout / 50003 forwarding / 50004 no writer while a distributed registry elects its writer) are retried for
+     * up to {@link #RETRY_FOR}; the registry's other answers are final.
+     */
+    private JsonNode send(String method, String path, Object body) {
+        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
+        long backoff = 100;
+        while (true) {
+            try {
+                return sendOnce(method, path, body);
+            } catch (RegistryError e) {
+                if (!(e.status >= 500 && e.errorCode >= 50002 && e.errorCode <= 50004) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+            } catch (Unreachable e) {
+                if (System.nanoTime() > deadline) {
+                    throw new DataException(e.getMessage(), e.getCause());
+                }
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DataException("Interrupted while calling the schema registry", e);
+            }
+            backoff = Math.min(backoff * 2, 2_000);
+        }
+    }
+
+    private JsonNode sendOnce(String method, String path, Object body) {
+        Unreachable unreachable = null;
+        for (URI url : urls) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(url.resolve(path)).timeout(Duration.ofSeconds(30))
+                    .header("Accept", CONTENT_TYPE);
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            try {
+                request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+                if (body != null) {
+                    request.header("Content-Type", CONTENT_TYPE);
+                }
+                HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                JsonNode json = parse(response.body());
+                if (response.statusCode() >= 300) {
+                    throw new RegistryError(response.statusCode(), json.path("error_code").asInt(response.statusCode()),
+                            json.path("message").asText("HTTP " + response.statusCode()));
+                }
+                return json;
+            } catch (IOException e) {
+                unreachable = new Unreachable("Schema registry " + url + " cannot be reached: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DataException("Interrupted while calling the schema registry", e);
+            }
+        }
+        throw unreachable;
+    }
+
+    /** The body as JSON; a body that is not JSON (a proxy's error page) as an empty object. */
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    /** No registry URL answered. */
+    private static final class Unreachable extends RuntimeException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private static String encode(String subject) {
+        return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A registry's error answer: HTTP status, Confluent error code and message. */
+    static final class RegistryError extends DataException {
+        final int status;
+        final int errorCode;
+
+        RegistryError(int status, int errorCode, String message) {
+            super(message + "; error code: " + errorCode);
+            this.status = status;
+            this.errorCode = errorCode;
+        }
+    }
+}

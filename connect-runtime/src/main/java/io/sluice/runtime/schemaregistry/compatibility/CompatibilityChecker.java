@@ -1,0 +1,99 @@
+package io.sluice.runtime.schemaregistry.compatibility;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+
+/**
+ * Decides whether a new Avro schema may follow earlier versions under a compatibility level, by Avro's schema
+ * resolution rules (a reader schema can read a writer's data when every field it lacks in the writer has a
+ * default, types are equal or promotable, enum symbols and union branches are covered, names or aliases match).
+ * BACKWARD: the new schema reads data of the earlier ones; FORWARD: the earlier ones read the new schema's data;
+ * FULL: both; transitive levels check every earlier version, the others only the latest.
+ */
+public final class CompatibilityChecker {
+
+    private CompatibilityChecker() {
+    }
+
+    /** An earlier version the new schema is checked against. */
+    public record Earlier(int version, Schema schema) {
+    }
+
+    /**
+     * Why candidate cannot follow the earlier versions (oldest first) under level, in Confluent's verbose message
+     * shape; empty when it can.
+     */
+    public static List<String> check(CompatibilityLevel level, Schema candidate, List<Earlier> earlier) {
+        List<String> messages = new ArrayList<>();
+        if (level == CompatibilityLevel.NONE || earlier.isEmpty()) {
+            return messages;
+        }
+        List<Earlier> checked = new ArrayList<>(level.transitive ? earlier : earlier.subList(earlier.size() - 1, earlier.size()));
+        java.util.Collections.reverse(checked); // newest first, as Confluent reports
+        for (Earlier old : checked) {
+            List<String> found = new ArrayList<>();
+            if (level.backward) {
+                found.addAll(describe(candidate, old.schema(), "new", "old"));
+            }
+            if (level.forward) {
+                found.addAll(describe(old.schema(), candidate, "old", "new"));
+            }
+            if (!found.isEmpty()) {
+                messages.addAll(found);
+                messages.add("{oldSchemaVersion: " + old.version() + "}");
+                messages.add("{oldSchema: '" + old.schema() + "'}");
+                messages.add("{compatibility: '" + level.name() + "'}");
+                break; // as Confluent: the first incompatible version is reported
+            }
+        }
+        return messages;
+    }
+
+    /** Whether the reader schema can read what the writer schema wrote (no messages). */
+    public static boolean canRead(Schema reader, Schema writer) {
+        return describe(reader, writer, "reader", "writer").isEmpty();
+    }
+
+    private static List<String> describe(Schema reader, Schema writer, String readerName, String writerName) {
+        SchemaCompatibility.SchemaPairCompatibility pair;
+        try {
+            pair = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
+        } catch (RuntimeException e) {
+            return List.of("{errorType:'UNEXPECTED', description:'The " + readerName + " schema could not be checked "
+                    + "against the " + writerName + " schema: " + e.getMessage() + "'}");
+        }
+        if (pair.getType() == SchemaCompatibilityType.COMPATIBLE) {
+            return List.of();
+        }
+        List<String> messages = new ArrayList<>();
+        for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
+            messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
+                    + description(incompatibility, readerName, writerName) + "', additionalInfo:'"
+                    + incompatibility.getMessage() + "'}");
+        }
+        return messages;
+    }
+
+    private static String description(Incompatibility i, String reader, String writer) {
+        String at = " at path '" + i.getLocation() + "'";
+        return switch (i.getType()) {
+            case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "'" + at + " in the " + reader
+                    + " schema has no default value and is missing in the " + writer + " schema";
+            case NAME_MISMATCH -> "The name of the type" + at + " in the " + reader + " schema does not match the "
+                    + writer + " schema (" + i.getMessage() + ")";
+            case FIXED_SIZE_MISMATCH -> "The size of the fixed type" + at + " in the " + reader
+                    + " schema does not match the " + writer + " schema (" + i.getMessage() + ")";
+            case MISSING_ENUM_SYMBOLS -> "The " + reader + " schema is missing enum symbols " + i.getMessage() + at
+                    + " that the " + writer + " schema has, and has no enum default";
+            case MISSING_UNION_BRANCH -> "The " + reader + " schema is missing a type inside a union field" + at
+                    + " that the " + writer + " schema has (" + i.getMessage() + ")";
+            case TYPE_MISMATCH -> "The type" + at + " of the " + writer + " schema cannot be read as the type of the "
+                    + reader + " schema (" + i.getMessage() + ")";
+            default -> i.getType() + at + ": " + i.getMessage();
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package io.sluice.jdbc.sink;
+
+import io.sluice.jdbc.ConnectionCheck;
+import io.sluice.jdbc.ConnectionPool;
+import io.sluice.jdbc.DatabaseFailure;
+import io.sluice.jdbc.dialect.DatabaseDialect;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.errors.RetriableException;
+import org.apache.kafka.connect.sink.ErrantRecordReporter;
+import org.apache.kafka.connect.sink.SinkRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a batch of rows as one transaction on a pooled connection, and decides what a failure means: a database
+ * that is away is retried (max.retries, as a RetriableException); one that refuses the configuration
+ * (authentication, permission, a missing table) fails the task, since every record would fail alike; what the
+ * database refused in the records themselves fails the task, or with an errant record reporter, the rows are
+ * written one by one and only those that do not fit are reported. Used by the task thread and the writer thread,
+ * one write at a time.
+ */
+final class TransactionWriter {
+    private static final Logger log = LoggerFactory.getLogger(TransactionWriter.class);
+
+    private final ConnectionPool pool;
+    private final BatchWriter writer;
+    private final TableManager tables;
+    private final DatabaseDialect dialect;
+    private final ErrantRecordReporter reporter;
+    private final int maxRetries;
+    private final long retryBackoffMs;
+    /** Asks the worker to wait before redelivering (SinkTaskContext.timeout), on the task thread only. */
+    private final LongConsumer backoff;
+    private volatile int retriesLeft;
+    /** Filled by the task thread and the writer thread. */
+    private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
+
+    TransactionWriter(ConnectionPool pool, BatchWriter writer, TableManager tables, DatabaseDialect dialect,
+                      ErrantRecordReporter reporter, int maxRetries, long retryBackoffMs, LongConsumer backoff) {
+        this.pool = pool;
+        this.writer = writer;
+        this.tables = tables;
+        this.dialect = dialect;
+        this.reporter = reporter;
+        this.maxRetries = maxRetries;
+        this.retryBackoffMs = retryBackoffMs;
+        this.backoff = backoff;
+        this.retriesLeft = maxRetries;
+    }
+
+    /** Writes and commits the rows, or throws: RetriableException to try again later, ConnectException to fail. */
+    void write(List<SinkRow> rows, boolean onTaskThread) {
+        try (Connection connection = pool.connection()) {
+            // one statement is a transaction of its own: autocommit saves the COMMIT round trip
+            boolean single = writer.isSingleStatement(rows);
+            try {
+                if (single) {
+                    connection.setAutoCommit(true);
+                }
+                writer.write(connection, rows);
+                if (single) {
+                    connection.setAutoCommit(false);
+                } else {
+                    connection.commit();
+                }
+                retriesLeft = maxRetries;
+                log.debug("Wrote {} rows", rows.size());
+            } catch (SQLException | ConnectException e) {
+                if (single) {
+                    restoreTransactions(connection);
+                }
+                rollback(connection);
+                handleFailure(connection, rows, e, onTaskThread);
+            }
+        } catch (SQLException e) {
+            // no connection: the database is away (retried) or refuses this configuration (the task fails now)
+            if (DatabaseFailure.of(e) == DatabaseFailure.ACCESS) {
+                throw ConnectionCheck.unusable(e);
+            }
+            retryOrFail(e, "Cannot reach the database: " + DatabaseFailure.reason(e), onTaskThread);
+        }
+    }
+
+    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
+        DatabaseFailure kind = kindOf(e);
+        if (kind == DatabaseFailure.TRANSIENT) {
+            retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e),
+                    onTaskThread);
+        }
+        if (reporter == null || kind == DatabaseFailure.ACCESS) {
+            throw failure(rows, e);
+        }
+        // find the rows that do not fit, one transaction each, and report only those
+        for (SinkRow row : rows) {
+            try {
+                writer.write(connection, List.of(row));
+                connection.commit();
+            } catch (SQLException | ConnectException single) {
+                rollback(connection);
+                if (kindOf(single) != DatabaseFailure.DATA) {
+                    handleFailure(connection, List.of(row), single, onTaskThread);
+                }
+                reportOrThrow(row.record(), failure(List.of(row), single));
+            }
+        }
+    }
+
+    private static DatabaseFailure kindOf(Exception e) {
+        return e instanceof SQLException sql ? DatabaseFailure.of(sql) : DatabaseFailure.DATA;
+    }
+
+    private ConnectException failure(List<SinkRow> rows, Exception e) {
+        if (e instanceof ConnectException ce) {
+            return ce;
+        }
+        SinkRow first = rows.get(0);
+        String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
+                + first.describeRecord();
+        SQLException sql = (SQLException) e;
+        String reason = DatabaseFailure.of(sql) == DatabaseFailure.ACCESS ? DatabaseFailure.reason(sql)
+                : dialect.describeError(sql);
+        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason, e);
+    }
+
+    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
+        int left = retriesLeft--;
+        if (left > 0) {
+            log.warn("{}; retrying ({} retries left)", message, left - 1);
+            if (onTaskThread) {
+                backoff.accept(retryBackoffMs);
+            }
+            throw new RetriableException(message, e);
+        }
+        throw new ConnectException(message + " (max.retries exhausted)", e);
+    }
+
+    /** A record that does not fit: to the errant record reporter when there is one, else the task's failure. */
+    void reportOrThrow(SinkRecord record, ConnectException e) {
+        if (reporter == null) {
+            throw e;
+        }
+        log.warn("Reporting record {}-{}@{} as errant: {}", record.topic(), record.kafkaPartition(),
+                record.kafkaOffset(), e.getMessage());
+        reports.add(reporter.report(record, e));
+    }
+
+    /** Errant records must be stored before the offsets past them are committed. */
+    void awaitReports() {
+        List<Future<Void>> started;
+        synchronized (reports) {
+            started = new ArrayList<>(reports);
+        }
+        try {
+            for (Future<Void> report : started) {
+                report.get();
+            }
+        } catch (ExecutionException e) {
+            throw new ConnectException("Reporting an errant record failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while reporting errant records", e);
+        } finally {
+            reports.removeAll(started);
+        }
+    }
+
+    private static void restoreTransactions(Connection connection) {
+        try {
+            connection.setAutoCommit(false);
+        } catch (SQLException e) {
+            log.warn("Could not turn autocommit off again: {}", e.getMessage());
+        }
+    }
+
+    private void rollback(Connection connection) {
+        tables.forget();
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.warn("Rollback failed: {}", e.getMessage());
+        }
+    }
+}

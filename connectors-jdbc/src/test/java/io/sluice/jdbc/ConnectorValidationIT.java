@@ -1,0 +1,187 @@
+package io.sluice.jdbc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.jdbc.sink.JdbcSinkConnector;
+import io.sluice.jdbc.source.JdbcSourceConnector;
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.WorkerLauncher;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigValue;
+import org.apache.kafka.connect.connector.Connector;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Validation of both JDBC connectors answers what would otherwise fail at task start, on the key at fault: rules
+ * across keys, and what the database says when validation connects (credentials, host, port, database, tables,
+ * permissions, columns).
+ */
+class ConnectorValidationIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("validation");
+
+    private static final String ROLE = "validation_user";
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void tables() {
+        db.passwordRole(ROLE, "right");
+        db.execute("CREATE TABLE orders (id bigint primary key, name text)",
+                "CREATE TABLE secrets (id bigint primary key, name text)",
+                "CREATE TABLE readonly_sink (id bigint primary key, name text)",
+                "GRANT SELECT ON orders TO " + ROLE, "GRANT SELECT, INSERT, UPDATE, DELETE ON orders TO " + ROLE,
+                "GRANT SELECT ON readonly_sink TO " + ROLE);
+    }
+
+    private static Map<String, String> connection(String... keyValues) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "validated");
+        config.put("connection.url", db.bareUrl());
+        config.put("connection.user", ROLE);
+        config.put("connection.password", "right");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    private static Map<String, String> sink(String... keyValues) {
+        Map<String, String> config = connection("topics", "orders", "insert.mode", "upsert", "pk.mode", "record_key");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    private static Map<String, String> source(String... keyValues) {
+        Map<String, String> config = connection("topic.prefix", "v-", "table.include.list", "public.orders",
+                "mode", "incrementing", "incrementing.column.name", "id");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    /** The errors per key, only for keys with errors. */
+    private static Map<String, List<String>> errors(Connector connector, Map<String, String> config) {
+        Config result = connector.validate(config);
+        Map<String, List<String>> errors = new TreeMap<>();
+        for (ConfigValue value : result.configValues()) {
+            if (!value.errorMessages().isEmpty()) {
+                errors.put(value.name(), value.errorMessages());
+            }
+        }
+        return errors;
+    }
+
+    private static void assertOnlyError(Map<String, List<String>> errors, String key, String words) {
+        assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors: " + errors);
+        assertTrue(errors.get(key).get(0).contains(words), errors.get(key).get(0));
+        assertFalse(errors.toString().contains("right") || errors.toString().contains("wrong"), "no password in " + errors);
+    }
+
+    @Test
+    void validConfigurationsOfBothConnectorsHaveNoErrors() {
+        assertEquals(Map.of(), errors(new JdbcSinkConnector(), sink()));
+        assertEquals(Map.of(), errors(new JdbcSourceConnector(), source()));
+        assertEquals(Map.of(), errors(new JdbcSinkConnector(), sink("topics", "brand_new", "auto.create", "true")));
+    }
+
+    @Test
+    void sinkRulesAcrossKeysAreErrorsOnTheKeysInvolved() {
+        Map<String, List<String>> deletes = errors(new JdbcSinkConnector(),
+                sink("pk.mode", "record_value", "delete.enabled", "true"));
+        assertEquals(List.of("delete.enabled", "pk.mode"), List.copyOf(deletes.keySet()));
+        assertTrue(deletes.get("pk.mode").get(0).contains("pk.mode=record_key"), deletes.toString());
+        assertOnlyError(errors(new JdbcSinkConnector(), sink("pk.mode", "none")), "pk.mode", "primary key");
+        assertOnlyError(errors(new JdbcSinkConnector(), sink("pk.mode", "kafka", "pk.fields", "a,b")), "pk.fields",
+                "three names");
+    }
+
+    @Test
+    void credentialsHostPortAndDatabaseProblemsAreReportedOnTheKeyAtFault() {
+        for (Connector connector : List.of(new JdbcSinkConnector(), new JdbcSourceConnector())) {
+            Map<String, String> base = connector instanceof JdbcSinkConnector ? sink() : source();
+            Map<String, String> wrongPassword = new HashMap<>(base);
+            wrongPassword.put("connection.password", "wrong");
+            assertOnlyError(errors(connector, wrongPassword), "connection.password", "password authentication failed");
+            Map<String, String> unknownUser = new HashMap<>(base);
+            unknownUser.put("connection.user", "nobody_here");
+            assertOnlyError(errors(connector, unknownUser), "connection.user", "nobody_here");
+            Map<String, String> unknownHost = new HashMap<>(base);
+            unknownHost.put("connection.url", "jdbc:postgresql://no-such-host.invalid/" + db.name());
+            assertOnlyError(errors(connector, unknownHost), "connection.url", "no-such-host.invalid");
+            Map<String, String> closedPort = new HashMap<>(base);
+            closedPort.put("connection.url", "jdbc:postgresql://127.0.0.1:" + WorkerLauncher.freePort() + "/x");
+            assertOnlyError(errors(connector, closedPort), "connection.url", "refused");
+            Map<String, String> noDatabase = new HashMap<>(base);
+            noDatabase.put("connection.url", db.bareUrl() + "_missing");
+            assertOnlyError(errors(connector, noDatabase), "connection.url", "does not exist");
+        }
+    }
+
+    @Test
+    void sinkTablesThatAreMissingOrMayNotBeWrittenAreErrorsOnTheTableKey() {
+        assertOnlyError(errors(new JdbcSinkConnector(), sink("topics", "nowhere")), "table.name.format",
+                "auto.create=true");
+        assertOnlyError(errors(new JdbcSinkConnector(), sink("topics", "readonly_sink")), "table.name.format",
+                "may not INSERT, UPDATE");
+    }
+
+    @Test
+    void sourceRulesTablesPermissionsAndColumnsAreErrorsOnTheKeysNamingThem() {
+        assertOnlyError(errors(new JdbcSourceConnector(), source("incrementing.column.name", "")),
+                "incrementing.column.name", "mode=incrementing");
+        assertOnlyError(errors(new JdbcSourceConnector(), source("table.include.list", "public.ordres")),
+                "table.include.list", "public.ordres does not exist");
+        assertOnlyError(errors(new JdbcSourceConnector(), source("table.include.list", "",
+                "table.whitelist", "orders,nothere")), "table.whitelist", "nothere does not exist");
+        assertOnlyError(errors(new JdbcSourceConnector(), source("table.include.list", "public.secrets")),
+                "table.include.list", "may not read table public.secrets");
+        assertOnlyError(errors(new JdbcSourceConnector(), source("incrementing.column.name", "seq")),
+                "incrementing.column.name", "\"seq\" is not in table public.orders");
+        assertOnlyError(errors(new JdbcSourceConnector(), source("table.include.list", "",
+                "query", "SELECT id FROM orderz")), "query", "orderz");
+    }
+
+    @Test
+    void theWorkersValidateEndpointAndCreateAnswerTheWrongPasswordOnItsKeyWithoutTheSecret() {
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-validation")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            Map<String, String> config = sink("connection.password", "s3cr3t-wrong");
+            config.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
+            RestClient.Response validation = rest.put("/connector-plugins/JdbcSinkConnector/config/validate", config);
+            assertEquals(200, validation.status(), validation.raw());
+            assertEquals(1, validation.body().get("error_count").asInt(), validation.raw());
+            for (JsonNode field : validation.body().get("configs")) {
+                if (field.get("value").get("errors").size() > 0) {
+                    assertEquals("connection.password", field.get("value").get("name").asText());
+                    assertTrue(field.get("value").get("errors").get(0).asText()
+                            .contains("password authentication failed"), validation.raw());
+                }
+            }
+            assertFalse(validation.raw().contains("s3cr3t-wrong"), "the password is never echoed");
+            RestClient.Response create = rest.createConnector("validated", config);
+            assertEquals(400, create.status(), create.raw());
+            assertTrue(create.raw().contains("password authentication failed") && !create.raw().contains("s3cr3t"),
+                    create.raw());
+        }
+    }
+}

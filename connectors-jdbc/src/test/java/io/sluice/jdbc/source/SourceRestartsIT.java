@@ -1,0 +1,213 @@
+package io.sluice.jdbc.source;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.jdbc.testing.Topics;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.WorkerLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JDBC source across worker restarts, as a user runs it: real worker processes stopped with SIGTERM or
+ * killed with SIGKILL while a table is loaded, and an offsets topic written by an earlier version (whose partition
+ * key order differed between JVMs). Every row arrives; a clean stop re-reads nothing; a kill re-reads at most the
+ * rows sent within the last offset flush interval, whose offsets were not committed yet.
+ */
+class SourceRestartsIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("restarts");
+
+    private static final int ROWS = 100_000;
+    private static final int CHUNK = 1_000;
+    private static final long FLUSH_MS = 1_000;
+    /** A commit starts every FLUSH_MS and takes its own time, longer on a loaded machine. */
+    private static final long COMMIT_SLACK_MS = 2_000;
+    private static final Pattern ID = Pattern.compile("\"id\":(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    /** One record of the topic as the test reads it back. */
+    private record Emitted(long offset, long timestamp, long id) {
+    }
+
+    private enum Stop { SIGTERM, SIGKILL }
+
+    @Test
+    void aSourceRestartedFiveTimesDuringAndAfterALoadReReadsNothingAfterACleanStopAndOneFlushIntervalAfterAKill()
+            throws IOException {
+        db.execute("CREATE TABLE load (id bigserial primary key, payload text NOT NULL)");
+        String prefix = KafkaTestBroker.uniqueTopic("restarts") + "-";
+        String topic = KafkaTestBroker.createTopic(prefix + "load", 1);
+        Map<String, String> config = connector(prefix);
+        config.put("table.include.list", "public.load");
+        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-restarts");
+        workerConfig.remove("listeners");
+        workerConfig.put("offset.flush.interval.ms", String.valueOf(FLUSH_MS));
+        AtomicInteger chunks = new AtomicInteger();
+        AtomicInteger target = new AtomicInteger();
+        ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor();
+        List<Stop> stops = List.of(Stop.SIGTERM, Stop.SIGKILL, Stop.SIGTERM, Stop.SIGKILL, Stop.SIGTERM);
+        List<Long> stoppedAt = new ArrayList<>();
+        List<Long> lastSentAt = new ArrayList<>();
+        try (WorkerLauncher worker = new WorkerLauncher(Files.createDirectories(dir.resolve("worker")),
+                WorkerLauncher.freePort(), workerConfig)) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("restarted-source", config).status());
+            // a chunk of 1,000 rows every 250 ms up to the target: the first three stops each come while a quarter
+            // of the load is being written and read, the last two after the whole load was read
+            loader.scheduleAtFixedRate(() -> {
+                if (chunks.get() < target.get()) {
+                    db.execute("INSERT INTO load (payload) SELECT 'row ' || g FROM generate_series(1, " + CHUNK + ") g");
+                    chunks.incrementAndGet();
+                }
+            }, 0, 250, TimeUnit.MILLISECONDS);
+            for (int i = 0; i < stops.size(); i++) {
+                long before = Topics.recordsIn(topic);
+                String when = "before stop " + (i + 1) + "; worker log: ";
+                if (i < 3) {
+                    target.set((i + 1) * ROWS / CHUNK / 4);
+                    Await.until(() -> Topics.recordsIn(topic) >= before + 5 * CHUNK, Duration.ofSeconds(120),
+                            "rows flowing " + when + worker.tail());
+                } else {
+                    target.set(ROWS / CHUNK);
+                    Await.until(() -> chunks.get() == ROWS / CHUNK && Topics.recordsIn(topic) >= ROWS
+                            && distinctIds(read(topic)) == ROWS, Duration.ofSeconds(180),
+                            "the whole load read " + when + worker.tail());
+                }
+                if (stops.get(i) == Stop.SIGTERM) {
+                    worker.stop();
+                } else {
+                    worker.kill();
+                }
+                List<Emitted> sent = read(topic);
+                stoppedAt.add((long) sent.size());
+                lastSentAt.add(sent.isEmpty() ? 0 : sent.get(sent.size() - 1).timestamp());
+                worker.start();
+            }
+            Await.until(() -> Topics.recordsIn(topic) >= ROWS && distinctIds(read(topic)) == ROWS,
+                    Duration.ofSeconds(180), "every row arrives");
+            assertEquals("RUNNING", rest.taskState("restarted-source", 0));
+        } finally {
+            loader.shutdownNow();
+        }
+
+        List<Emitted> all = read(topic);
+        assertEquals(ROWS, distinctIds(all));
+        assertEquals(1, all.stream().mapToLong(Emitted::id).min().orElseThrow());
+        assertEquals(ROWS, all.stream().mapToLong(Emitted::id).max().orElseThrow(), "no row missing");
+        for (int i = 0; i < stops.size(); i++) {
+            int end = (int) (long) stoppedAt.get(i);
+            int nextEnd = i + 1 < stops.size() ? (int) (long) stoppedAt.get(i + 1) : all.size();
+            Map<Long, Emitted> earlier = new HashMap<>();
+            all.subList(0, end).forEach(e -> earlier.putIfAbsent(e.id(), e));
+            List<Emitted> again = all.subList(end, nextEnd).stream().filter(e -> earlier.containsKey(e.id())).toList();
+            System.out.println("restart " + (i + 1) + " after " + stops.get(i) + " at offset " + end + ": "
+                    + again.size() + " rows sent again");
+            if (stops.get(i) == Stop.SIGTERM) {
+                assertEquals(List.of(), again, "a clean stop committed every offset: nothing is read twice");
+            } else {
+                long last = lastSentAt.get(i);
+                for (Emitted repeated : again) {
+                    long age = last - earlier.get(repeated.id()).timestamp();
+                    assertTrue(age <= FLUSH_MS + COMMIT_SLACK_MS, "row " + repeated.id() + " was first sent " + age
+                            + " ms before the kill: its offset should have been committed");
+                }
+            }
+        }
+    }
+
+    @Test
+    void anOffsetStoredUnderTheOldKeyOrderIsResumedWithoutReadingTheTableAgain() {
+        db.execute("CREATE TABLE resume (id bigserial primary key, payload text)",
+                "INSERT INTO resume (payload) SELECT 'row ' || g FROM generate_series(1, 1000) g");
+        String prefix = KafkaTestBroker.uniqueTopic("resume") + "-";
+        String topic = KafkaTestBroker.createTopic(prefix + "resume", 1);
+        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-resume");
+        // a first start creates the worker's topics, as the earlier version's worker had
+        WorkerProcess.start(workerConfig).close();
+        // what an earlier version wrote after reading rows 1..600 in a JVM whose Map.of put "table" first
+        KafkaTestBroker.produce(workerConfig.get("group.id") + "-offsets", List.of(new SimpleEntry<>(
+                "[\"old-order-source\",{\"table\":\"public.resume\",\"protocol\":\"1\"}]", "{\"incrementing\":600}")));
+        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+            Map<String, String> config = connector(prefix);
+            config.put("table.include.list", "public.resume");
+            assertEquals(201, new RestClient(worker.restUrl()).createConnector("old-order-source", config).status());
+            Await.until(() -> read(topic).stream().anyMatch(e -> e.id() == 1000), Duration.ofSeconds(60),
+                    "the last row arrives");
+            List<Emitted> emitted = read(topic);
+            assertEquals(601, emitted.get(0).id(), "resumed after the stored offset");
+            assertEquals(400, emitted.size(), "rows 601..1000, each once");
+        }
+    }
+
+    private static Map<String, String> connector(String prefix) {
+        return TestWorkers.incrementingSource(db.url(), prefix, "batch.max.rows", "500",
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter.schemas.enable", "false");
+    }
+
+    private static long distinctIds(List<Emitted> emitted) {
+        Set<Long> ids = new HashSet<>();
+        emitted.forEach(e -> ids.add(e.id()));
+        return ids.size();
+    }
+
+    /** Every record of the single-partition topic, in offset order. */
+    private static List<Emitted> read(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaTestBroker.bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        List<Emitted> emitted = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            while (consumer.position(tp) < end) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    Matcher m = ID.matcher(r.value());
+                    if (!m.find()) {
+                        throw new AssertionError("no id in " + r.value());
+                    }
+                    emitted.add(new Emitted(r.offset(), r.timestamp(), Long.parseLong(m.group(1))));
+                }
+            }
+        }
+        return emitted;
+    }
+}

@@ -1,0 +1,62 @@
+package io.sluice.jdbc.testing;
+
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.TestPlugins;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** Workers for this module's pipeline tests: on the test broker, with this module installed as a plugin. */
+public final class TestWorkers {
+    private TestWorkers() {
+    }
+
+    /** A plugin path under dir holding this module as the build installed it. */
+    public static Path pluginPath(Path dir) {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), pluginPath);
+        return pluginPath;
+    }
+
+    /** Drops the MariaDB driver into the JDBC plugin's directory of pluginPath, as its README tells users to. */
+    public static void installMariaDbDriver(Path pluginPath) {
+        try {
+            TestPlugins.install(Path.of(org.mariadb.jdbc.Driver.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI()), pluginPath.resolve("connectors-jdbc"));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The worker settings every pipeline test uses: its own group, a free REST port, fast offset commits. */
+    public static Map<String, String> config(Path dir, String group) {
+        Map<String, String> config = new HashMap<>();
+        config.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+        config.put("group.id", KafkaTestBroker.uniqueTopic(group));
+        config.put("listeners", "http://127.0.0.1:0");
+        config.put("plugin.path", pluginPath(dir).toString());
+        config.put("offset.flush.interval.ms", "500");
+        return config;
+    }
+
+    /** A JDBC source reading by an incrementing "id" column every 100 ms into topics named prefix + table. */
+    public static Map<String, String> incrementingSource(String url, String topicPrefix, String... keyValues) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.sluice.jdbc.source.JdbcSourceConnector");
+        config.put("connection.url", url);
+        config.put("mode", "incrementing");
+        config.put("incrementing.column.name", "id");
+        config.put("topic.prefix", topicPrefix);
+        config.put("poll.interval.ms", "100");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    /** A worker in this JVM with those settings. */
+    public static WorkerProcess start(Path dir, String group) {
+        return WorkerProcess.start(config(dir, group));
+    }
+}
