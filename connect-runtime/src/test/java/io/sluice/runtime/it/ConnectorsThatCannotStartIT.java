@@ -12,6 +12,7 @@ import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +114,41 @@ class ConnectorsThatCannotStartIT {
     }
 
     @Test
+    void restartOfAFailedConnectorAndItsTasksEndsWithEachRunningOrFailedWithItsCause() throws Exception {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("db-source"), 1);
+        StandIn database = server(0, "OK\n");
+        Map<String, String> config = Map.of("connector.class", NetworkSourceConnector.class.getName(),
+                "host", "127.0.0.1", "port", Integer.toString(database.port()), "topic", topic, "tasks.max", "1");
+
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), workerProps())) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("db-source", config).status());
+            Await.until(() -> "RUNNING".equals(rest.taskState("db-source", 0)), Duration.ofSeconds(30), "running");
+            worker.stop();
+
+            database.shutdown().close(); // the worker restarts while its database is down
+            RestClient again = worker.start();
+            Await.until(() -> failed(again, "db-source") && "FAILED".equals(again.taskState("db-source", 0)),
+                    Duration.ofSeconds(30), "connector and stored task FAILED; log:\n" + worker.tail());
+
+            String restart = "/connectors/db-source/restart?includeTasks=true&onlyFailed=true";
+            assertEquals(202, again.post(restart, Map.of()).status());
+            Await.until(() -> failed(again, "db-source") && "FAILED".equals(again.taskState("db-source", 0)),
+                    Duration.ofSeconds(30), "still down: both FAILED again; log:\n" + worker.tail());
+            assertTrue(trace(again, "db-source").startsWith("Root cause: java.net.ConnectException: Connection refused"),
+                    trace(again, "db-source"));
+            assertTrue(taskTrace(again, "db-source").startsWith("Root cause: java.net.ConnectException: Connection refused"),
+                    taskTrace(again, "db-source"));
+
+            server(database.port(), "OK\n"); // the database is back
+            assertEquals(202, again.post(restart, Map.of()).status());
+            Await.until(() -> "RUNNING".equals(again.connectorState("db-source"))
+                            && "RUNNING".equals(again.taskState("db-source", 0)), Duration.ofSeconds(30),
+                    "connector and task RUNNING after the restart; log:\n" + worker.tail());
+        }
+    }
+
+    @Test
     void safeStartRunsEveryStoredConnectorPausedUntilItIsResumed() throws Exception {
         Path input = dir.resolve("input.txt");
         Files.write(input, WorkerRestartIT.lines(0, 10));
@@ -173,13 +209,28 @@ class ConnectorsThatCannotStartIT {
         return "FAILED".equals(rest.connectorState(name));
     }
 
+    private static String taskTrace(RestClient rest, String name) {
+        return rest.get("/connectors/" + name + "/status").body().path("tasks").path(0).path("trace").asText();
+    }
+
     private static String trace(RestClient rest, String name) {
         return rest.get("/connectors/" + name + "/status").body().path("connector").path("trace").asText();
     }
 
     /** A server on a free port that answers each connection with greeting, or accepts and never answers (null). */
     private int server(String greeting) throws IOException {
-        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        return server(0, greeting).port();
+    }
+
+    /** A stand-in database: the port it listens on, and its shutdown (also done after the test). */
+    private record StandIn(int port, AutoCloseable shutdown) {
+    }
+
+    /** A server on port (0: a free one) that answers each connection with greeting, or never answers (null). */
+    private StandIn server(int port, String greeting) throws IOException {
+        ServerSocket server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         List<Socket> accepted = new CopyOnWriteArrayList<>();
         Thread acceptor = new Thread(() -> {
             while (!server.isClosed()) {
@@ -198,12 +249,13 @@ class ConnectorsThatCannotStartIT {
         }, "test-database-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
-        servers.add(() -> {
+        AutoCloseable shutdown = () -> {
             server.close();
             for (Socket socket : accepted) {
                 socket.close();
             }
-        });
-        return server.getLocalPort();
+        };
+        servers.add(shutdown);
+        return new StandIn(server.getLocalPort(), shutdown);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Map;
 import io.sluice.runtime.worker.TestSourceConnector;
+import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
@@ -22,6 +23,25 @@ import org.apache.kafka.connect.errors.ConnectException;
 public class NetworkSourceConnector extends TestSourceConnector {
     @Override
     public void start(Map<String, String> props) {
+        connect(props);
+        super.start(props);
+    }
+
+    @Override
+    public Class<? extends Task> taskClass() {
+        return NetworkSourceTask.class;
+    }
+
+    /** Its task connects in start() too, as a database source's task does, and then runs as the test task. */
+    public static class NetworkSourceTask extends TestSourceTask {
+        @Override
+        public void start(Map<String, String> props) {
+            connect(props);
+            super.start(props);
+        }
+    }
+
+    private static void connect(Map<String, String> props) {
         String host = props.get("host");
         int port = Integer.parseInt(props.get("port"));
         try (Socket socket = new Socket()) {
@@ -36,6 +56,5 @@ public class NetworkSourceConnector extends TestSourceConnector {
             throw new ConnectException("Could not connect to the database at " + host + ":" + port,
                     new IOException("The connection attempt failed", e));
         }
-        super.start(props);
     }
 }
