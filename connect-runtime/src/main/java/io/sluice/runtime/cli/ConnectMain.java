@@ -6,7 +6,6 @@ import io.sluice.runtime.config.ConnectorConfigFile;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.config.WorkerConfigFile;
 import io.sluice.runtime.plugins.Plugins;
-import io.sluice.runtime.storage.TargetState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,7 +74,7 @@ public final class ConnectMain {
 
         for (ConnectorConfigFile file : connectors) {
             try {
-                worker.herder().putConnectorConfig(file.name(), file.config(), true, TargetState.STARTED);
+                worker.herder().putStartupConnectorConfig(file.name(), file.config());
             } catch (KafkaException e) {
                 fail(file.file() + ": connector " + file.name() + " could not be created: " + e.getMessage());
                 return;

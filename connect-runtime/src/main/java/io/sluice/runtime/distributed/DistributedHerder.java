@@ -121,7 +121,11 @@ public final class DistributedHerder extends AbstractHerder {
     public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
                                       TargetState initialState) {
         leaderOnly("create or update connectors");
-        Map<String, String> valid = validated(name, config);
+        return putValid(name, validated(name, config), allowReplace, initialState);
+    }
+
+    @Override
+    protected Created putValid(String name, Map<String, String> valid, boolean allowReplace, TargetState initialState) {
         return onLeader("create or update connectors", () -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);

@@ -217,13 +217,43 @@ public abstract class AbstractHerder implements Herder {
 
     /** The config to store for a create or update: named, without null values, and valid (or a 400). */
     protected Map<String, String> validated(String name, Map<String, String> config) {
+        Map<String, String> withName = withName(name, config);
+        checkSize(withName);
+        validation.validateOrThrow(withName);
+        return withName;
+    }
+
+    private static Map<String, String> withName(String name, Map<String, String> config) {
         Map<String, String> withName = new HashMap<>(config);
         withName.values().removeIf(Objects::isNull);
         withName.put(ConnectorConfig.NAME, name);
-        checkSize(withName);
-        validation.validateOrThrow(withName);
         return Map.copyOf(withName);
     }
+
+    @Override
+    public Created putStartupConnectorConfig(String name, Map<String, String> config) {
+        Map<String, String> withName = withName(name, config);
+        ClusterConfigState snapshot = configStore.snapshot();
+        if (snapshot.contains(name) && withName.equals(snapshot.connectorConfigs().get(name))) {
+            log.info("Connector {} from its start-up file is unchanged; it runs as stored", name);
+            return null;
+        }
+        try {
+            return putConnectorConfig(name, config, true, TargetState.STARTED);
+        } catch (HerderException refused) {
+            if (refused.status() != 400 || !validation.validInItself(withName)) {
+                throw refused;
+            }
+            log.warn("Connector {} from its start-up file is put although its own checks refuse it ({}); it shows "
+                    + "FAILED with the cause until its systems answer", name, refused.getMessage());
+            checkSize(withName);
+            return putValid(name, withName, true, TargetState.STARTED);
+        }
+    }
+
+    /** Creates or updates a connector whose config was validated (or, at start-up, is valid in itself). */
+    protected abstract Created putValid(String name, Map<String, String> valid, boolean allowReplace,
+                                        TargetState initialState);
 
     /** The target state of a connector being put: its stored one, or the requested initial state of a new one. */
     protected static TargetState targetFor(ClusterConfigState snapshot, String name, TargetState initialState) {

@@ -57,7 +57,11 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
     @Override
     public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
                                       TargetState initialState) {
-        Map<String, String> valid = validated(name, config);
+        return putValid(name, validated(name, config), allowReplace, initialState);
+    }
+
+    @Override
+    protected Created putValid(String name, Map<String, String> valid, boolean allowReplace, TargetState initialState) {
         return control.call(() -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);

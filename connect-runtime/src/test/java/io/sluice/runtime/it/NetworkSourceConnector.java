@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.Map;
 import io.sluice.runtime.worker.TestSourceConnector;
+import org.apache.kafka.common.config.Config;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 
@@ -18,13 +20,39 @@ import org.apache.kafka.connect.errors.ConnectException;
  * network's own error at the root of the cause chain; a greeting "ERR message" makes it throw the server's
  * refusal as a driver would (an SQLException under the connector's own); a server that accepts the connection
  * but never answers makes start() block, as a hung database does. Once connected it runs as the worker tests'
- * {@link TestSourceConnector}.
+ * {@link TestSourceConnector}. With validate.connects=true its validate() connects too and reports a failure on
+ * host, as the JDBC connectors' validation does; host and port are required either way.
  */
 public class NetworkSourceConnector extends TestSourceConnector {
     @Override
     public void start(Map<String, String> props) {
         connect(props);
         super.start(props);
+    }
+
+    @Override
+    public ConfigDef config() {
+        return new ConfigDef()
+                .define("host", ConfigDef.Type.STRING, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Importance.HIGH, "host")
+                .define("port", ConfigDef.Type.INT, ConfigDef.NO_DEFAULT_VALUE, ConfigDef.Range.between(1, 65535),
+                        ConfigDef.Importance.HIGH, "port")
+                .define("validate.connects", ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+                        "whether validate() connects");
+    }
+
+    @Override
+    public Config validate(Map<String, String> props) {
+        Config config = super.validate(props);
+        boolean valid = config.configValues().stream().allMatch(v -> v.errorMessages().isEmpty());
+        if (valid && Boolean.parseBoolean(props.get("validate.connects"))) {
+            try {
+                connect(props);
+            } catch (ConnectException e) {
+                config.configValues().stream().filter(v -> v.name().equals("host")).findFirst()
+                        .ifPresent(host -> host.addErrorMessage(e.getMessage() + ": " + e.getCause().getCause()));
+            }
+        }
+        return config;
     }
 
     @Override
