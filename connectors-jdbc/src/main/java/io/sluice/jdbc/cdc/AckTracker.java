@@ -29,7 +29,19 @@ final class AckTracker {
     private final ArrayDeque<Txn> inOrder = new ArrayDeque<>();
     /** A position the stream reached with no transaction open: everything committed before it was received. */
     private volatile long receivedBetween = Lsn.NONE;
+    /** While the snapshot's last record is not acknowledged, nothing is confirmed (a restart reads it all again). */
+    private volatile boolean snapshotPending;
     private long confirmed = Lsn.NONE;
+
+    /** A snapshot starts: nothing is confirmed until its last record was acknowledged. */
+    void snapshotStarted() {
+        snapshotPending = true;
+    }
+
+    /** The snapshot had no record to wait for (every table was empty). */
+    void snapshotAcknowledged() {
+        snapshotPending = false;
+    }
 
     /** The stream read a transaction's BEGIN (again, after a reconnect: then its entry goes on). */
     Txn begin(long commitLsn) {
@@ -65,6 +77,10 @@ final class AckTracker {
 
     /** Kafka acknowledged the record with this offset (commitRecord). */
     void acknowledged(Map<String, ?> offset) {
+        if (snapshotPending && offset != null && Boolean.TRUE.equals(offset.get(CdcOffsets.LAST_SNAPSHOT_RECORD))) {
+            snapshotPending = false;
+            return;
+        }
         if (offset == null || !(offset.get(CdcOffsets.SEQ) instanceof Long seq) || seq == CdcOffsets.WHOLE_TRANSACTION
                 || !(offset.get(CdcOffsets.LSN) instanceof Long lsn)) {
             return; // snapshot and heartbeat records: no transaction waits for them
@@ -77,6 +93,9 @@ final class AckTracker {
 
     /** The position that may be confirmed now; never goes back. Called by one thread at a time. */
     synchronized long confirmable() {
+        if (snapshotPending) {
+            return confirmed;
+        }
         long between = receivedBetween; // read first: a transaction registered later commits after it
         boolean drained;
         synchronized (inOrder) {

@@ -63,7 +63,7 @@ final class Capture {
             if (plan.snapshot) {
                 metrics.snapshotRunning(true);
                 snapshot = new InitialSnapshot(sessions, schemas, events, queue, slot.getSnapshotName(), start,
-                        metrics);
+                        metrics, tracker);
                 try {
                     snapshot.run(plan.tables, name);
                 } finally {

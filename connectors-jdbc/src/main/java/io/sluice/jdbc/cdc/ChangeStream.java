@@ -157,6 +157,7 @@ final class ChangeStream {
             return;
         }
         List<SourceRecord> batch = changes.take();
+        log.debug("Queueing {} records (stream at {})", batch.size(), stream.getLastReceiveLSN());
         queue.put(batch, () -> {
             // the worker is behind: keep the walsender from timing out (wal_sender_timeout) while waiting
             confirmIfAsked();

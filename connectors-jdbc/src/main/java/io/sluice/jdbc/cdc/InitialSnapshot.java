@@ -41,13 +41,14 @@ final class InitialSnapshot {
     private final long consistentPoint;
     private final int batchSize;
     private final CdcMetrics metrics;
+    private final AckTracker tracker;
     private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final List<SourceRecord> heldBack = new ArrayList<>();
     private final Map<String, Object> offset;
     private volatile boolean stopped;
 
     InitialSnapshot(CdcSessions sessions, TableSchemas schemas, EventRecords events, RecordQueue queue,
-                    String snapshotName, long consistentPoint, CdcMetrics metrics) {
+                    String snapshotName, long consistentPoint, CdcMetrics metrics, AckTracker tracker) {
         this.sessions = sessions;
         this.schemas = schemas;
         this.events = events;
@@ -56,12 +57,14 @@ final class InitialSnapshot {
         this.consistentPoint = consistentPoint;
         this.batchSize = sessions.config().getInt(CdcConfig.MAX_BATCH_SIZE);
         this.metrics = metrics;
+        this.tracker = tracker;
         this.offset = CdcOffsets.snapshot(consistentPoint, false);
     }
 
     /** Reads every table; returns when all their records are queued (or the snapshot was stopped). */
     void run(List<TableId> tables, String name) throws Exception {
         long started = System.nanoTime();
+        tracker.snapshotStarted();
         int threads = Math.max(1, Math.min(sessions.config().getInt(CdcConfig.SNAPSHOT_THREADS), tables.size()));
         log.info("Snapshot of {} tables at LSN {} with {} thread(s)", tables.size(), Lsn.format(consistentPoint),
                 threads);
@@ -91,7 +94,9 @@ final class InitialSnapshot {
             return;
         }
         List<SourceRecord> last = new ArrayList<>(heldBack);
-        if (!last.isEmpty()) {
+        if (last.isEmpty()) {
+            tracker.snapshotAcknowledged(); // no record to wait for
+        } else {
             last.set(last.size() - 1, markLast(last.get(last.size() - 1)));
             queue.put(last, null);
         }
@@ -208,7 +213,4 @@ final class InitialSnapshot {
                 record.keySchema(), record.key(), record.valueSchema(), value, record.timestamp(), record.headers());
     }
 
-    static ConnectException failure(TableId table, SQLException e) {
-        return new ConnectException("Snapshot of table " + table + " failed: " + e.getMessage(), e);
-    }
 }

@@ -44,8 +44,8 @@ class CdcReplicaIT {
         try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-load")); load) {
             RestClient rest = new RestClient(worker.restUrl());
             load.start(10_000, 5);
-            assertEquals(201, rest.createConnector("load-cdc", cdcConfig(prefix, schema)).status());
-            assertEquals(201, rest.createConnector("load-replica", sinkConfig(prefix, schema, load)).status());
+            assertEquals(201, rest.createConnector("load-cdc", cdcConfig(source.url(), prefix, schema)).status());
+            assertEquals(201, rest.createConnector("load-replica", sinkConfig(replica.url(), prefix, schema, load)).status());
             load.awaitDone();
             for (String table : load.tableNames()) {
                 Await.until(() -> Replica.same(source, replica, schema, table), Duration.ofSeconds(180),
@@ -55,10 +55,11 @@ class CdcReplicaIT {
         }
     }
 
-    static Map<String, String> cdcConfig(String prefix, String schema) {
+    /** The CDC source of the replica tests: flat rows of the schema's tables, every operation. */
+    static Map<String, String> cdcConfig(String url, String prefix, String schema) {
         Map<String, String> cdc = new HashMap<>();
         cdc.put("connector.class", "io.sluice.jdbc.cdc.PostgresCdcConnector");
-        cdc.put("connection.url", source.url());
+        cdc.put("connection.url", url);
         cdc.put("topic.prefix", prefix);
         cdc.put("schema.include.list", schema);
         cdc.put("slot.name", prefix.toLowerCase());
@@ -69,10 +70,11 @@ class CdcReplicaIT {
         return cdc;
     }
 
-    static Map<String, String> sinkConfig(String prefix, String schema, SourceLoad load) {
+    /** The JDBC sink keeping the replica: upserts, deletes and truncates of the load's tables, by record key. */
+    static Map<String, String> sinkConfig(String url, String prefix, String schema, SourceLoad load) {
         Map<String, String> sink = new HashMap<>();
         sink.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
-        sink.put("connection.url", replica.url());
+        sink.put("connection.url", url);
         sink.put("topics", load.tableNames().stream().map(t -> prefix + "." + schema + "." + t)
                 .collect(Collectors.joining(",")));
         sink.put("insert.mode", "upsert");

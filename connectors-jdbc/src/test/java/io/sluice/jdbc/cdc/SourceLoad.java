@@ -13,14 +13,17 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A source database under load for replica tests: tables {@code t0..tN} of {@code (id bigint PRIMARY KEY, a int,
  * b text, c numeric(12,2), d timestamptz)} filled with rows, and a writer thread running transactions of inserts,
- * updates and deletes on them, each transaction also inserting its number into {@code ledger}, and noting after its
- * commit a WAL position at or past the commit's end (so a test can tell which transactions a slot position covers).
+ * updates and deletes on them, each transaction also inserting {@link #LEDGER_ROWS} rows into {@code ledger} (ids
+ * {@code number * 100 + i}), and noting after its commit a WAL position at or past the commit's end (so a test can
+ * tell which transactions a slot position covers, and check that all their ledger rows arrived).
  */
 final class SourceLoad implements AutoCloseable {
     /** A committed writer transaction: its number (the ledger row) and a WAL position at or past its commit. */
     record Committed(long number, long lsnAfter) {
     }
 
+    /** Ledger rows each transaction inserts. */
+    static final int LEDGER_ROWS = 4;
     static final String DDL = "(id bigint PRIMARY KEY, a int NOT NULL, b text, c numeric(12,2), d timestamptz)";
 
     private final PostgresDatabase db;
@@ -67,6 +70,11 @@ final class SourceLoad implements AutoCloseable {
 
     /** Starts the writer: count changes (a ledger insert each transaction counts too), perTransaction at a time. */
     void start(int count, int perTransaction) {
+        start(count, perTransaction, 0);
+    }
+
+    /** Like {@link #start(int, int)}, resting pauseMillis between transactions (a steady trickle of changes). */
+    void start(int count, int perTransaction, long pauseMillis) {
         thread = new Thread(() -> {
             Random random = new Random(42);
             long next = 1;
@@ -74,7 +82,9 @@ final class SourceLoad implements AutoCloseable {
                 long nextId = rowsPerTable + 1L;
                 while (!stopped && changes.get() < count) {
                     c.setAutoCommit(false);
-                    s.execute("INSERT INTO " + schema + ".ledger VALUES (" + next + ", now())");
+                    for (int i = 0; i < LEDGER_ROWS; i++) {
+                        s.execute("INSERT INTO " + schema + ".ledger VALUES (" + (next * 100 + i) + ", now())");
+                    }
                     for (int i = 1; i < perTransaction; i++) {
                         String table = schema + ".t" + random.nextInt(tables);
                         long id = 1 + random.nextInt(rowsPerTable);
@@ -96,9 +106,14 @@ final class SourceLoad implements AutoCloseable {
                     }
                     next++;
                     changes.addAndGet(perTransaction);
+                    if (pauseMillis > 0) {
+                        Thread.sleep(pauseMillis); // pacing the load, not waiting for anything
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }, "source-load");
         thread.start();
@@ -114,7 +129,12 @@ final class SourceLoad implements AutoCloseable {
         }
     }
 
-    /** Waits for the writer to finish its changes; rethrows what failed it. */
+    /** Stops the writer after its current transaction. */
+    void stop() {
+        stopped = true;
+    }
+
+    /** Waits for the writer to finish its changes (or to stop); rethrows what failed it. */
     void awaitDone() throws InterruptedException {
         thread.join();
         if (failure != null) {
