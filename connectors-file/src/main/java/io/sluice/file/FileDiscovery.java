@@ -57,6 +57,15 @@ final class FileDiscovery {
         }
     }
 
+    /** The directory the files of file (a file or glob) or inputPath are found in, absolute. */
+    static Path inputDirectory(String file, String inputPath) {
+        if (file.isEmpty()) {
+            return Path.of(inputPath).toAbsolutePath().normalize();
+        }
+        Path path = Path.of(file).toAbsolutePath().normalize();
+        return isGlob(file) ? globBase(path) : path.getParent();
+    }
+
     static boolean isGlob(String file) {
         return file.indexOf('*') >= 0 || file.indexOf('?') >= 0 || file.indexOf('[') >= 0 || file.indexOf('{') >= 0;
     }

@@ -1,12 +1,16 @@
 package io.sluice.file;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The file sink's configuration: where files go, how records are written and when a file is rotated.
@@ -71,6 +75,40 @@ public final class FileSinkConfig extends AbstractConfig {
 
     public FileSinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
+        problems(this, (key, message) -> {
+            throw new ConfigException(key, props.get(key), message);
+        });
+    }
+
+    /** The rules across keys, as the source's: validation lists them, the constructor throws the first. */
+    static void problems(AbstractConfig config, BiConsumer<String, String> report) {
+        String prefix = config.getString(OUTPUT_FILE_PREFIX).trim();
+        if (prefix.indexOf('/') >= 0 || prefix.indexOf('\\') >= 0) {
+            report.accept(OUTPUT_FILE_PREFIX, "is a file name prefix, not a path: put the directory in output.path");
+        }
+    }
+
+    /**
+     * What keeps the output directory from holding the files, as seen from here, or null: it is a file, may not be
+     * written, or cannot be created where its nearest existing parent may not be written.
+     */
+    static String outputDirectoryProblem(Path dir) {
+        Path existing = dir.toAbsolutePath().normalize();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return null;
+        }
+        if (!Files.isDirectory(existing)) {
+            return existing.equals(dir.toAbsolutePath().normalize()) ? dir + " is a file, not a directory"
+                    : dir + " cannot be created: " + existing + " is a file";
+        }
+        if (!Files.isWritable(existing)) {
+            return existing.equals(dir.toAbsolutePath().normalize()) ? dir + " may not be written by this worker"
+                    : dir + " cannot be created: this worker may not write " + existing;
+        }
+        return null;
     }
 
     public OutputMode outputMode() {

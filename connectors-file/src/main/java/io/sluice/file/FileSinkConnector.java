@@ -1,9 +1,12 @@
 package io.sluice.file;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -52,5 +55,21 @@ public final class FileSinkConnector extends SinkConnector {
     @Override
     public ConfigDef config() {
         return FileSinkConfig.CONFIG_DEF;
+    }
+
+    /** Each key, then the rules across keys, then whether output.path can hold the files (checked here). */
+    @Override
+    public Config validate(Map<String, String> connectorConfigs) {
+        Config result = super.validate(connectorConfigs);
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        AbstractConfig config = new AbstractConfig(FileSinkConfig.CONFIG_DEF, connectorConfigs, false);
+        FileSinkConfig.problems(config, (key, message) -> FileSourceConnector.addError(result, key, message));
+        String problem = FileSinkConfig.outputDirectoryProblem(Path.of(config.getString(FileSinkConfig.OUTPUT_PATH)));
+        if (problem != null) {
+            FileSourceConnector.addError(result, FileSinkConfig.OUTPUT_PATH, problem);
+        }
+        return result;
     }
 }

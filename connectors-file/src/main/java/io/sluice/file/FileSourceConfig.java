@@ -1,13 +1,21 @@
 package io.sluice.file;
 
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
 
 /**
  * The file source's configuration: which files, how to read them, how lines become records and what
@@ -122,16 +130,55 @@ public final class FileSourceConfig extends AbstractConfig {
 
     public FileSourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        if (file().isEmpty() == inputPath().isEmpty()) {
-            throw new ConfigException("Set exactly one of '" + FILE + "' (a file or glob) and '" + INPUT_PATH
-                    + "' (a directory)");
+        problems(this, props, (key, message) -> {
+            throw new ConfigException(key, props.get(key), message);
+        });
+    }
+
+    /**
+     * The rules across keys, each reported on the key to change: validation lists them all, the constructor (at
+     * connector and task start) throws the first, so a config that validates also starts.
+     */
+    static void problems(AbstractConfig config, Map<String, String> props, BiConsumer<String, String> report) {
+        String file = config.getString(FILE).trim();
+        String dir = config.getString(INPUT_PATH).trim();
+        boolean oneInput = file.isEmpty() != dir.isEmpty();
+        if (!oneInput) {
+            report.accept(FILE, "Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
+        } else if (FileDiscovery.isGlob(file)) {
+            try {
+                FileSystems.getDefault().getPathMatcher("glob:" + Path.of(file).toAbsolutePath().normalize());
+            } catch (PatternSyntaxException e) {
+                report.accept(FILE, "not a valid glob: " + e.getDescription() + " near index " + e.getIndex());
+            } catch (InvalidPathException e) {
+                report.accept(FILE, "not a valid path: " + e.getReason());
+            }
         }
-        if (cleanupPolicy() == CleanupPolicy.MOVE && getString(FINISHED_PATH).isEmpty()) {
-            throw new ConfigException(FINISHED_PATH, "", "cleanup.policy=MOVE needs a directory to move files to");
+        String finished = config.getString(FINISHED_PATH).trim();
+        if (finished.isEmpty() && cleanupPolicy(config) == CleanupPolicy.MOVE) {
+            report.accept(FINISHED_PATH, "cleanup.policy=MOVE needs a directory to move files to");
+        } else if (!finished.isEmpty() && oneInput && FileDiscovery.inputDirectory(file, dir)
+                .startsWith(Path.of(finished).toAbsolutePath().normalize())) {
+            // files under finished.path are never read, so that moved files are not read again
+            report.accept(FINISHED_PATH, "holds the files to read (" + (file.isEmpty() ? INPUT_PATH : FILE)
+                    + "), which would then never be read; name a directory outside them, e.g. beside them");
         }
         String keepProblem = keepProblem(props);
         if (keepProblem != null) {
-            throw new ConfigException(ENCODING_ERRORS, getString(ENCODING_ERRORS), keepProblem);
+            report.accept(ENCODING_ERRORS, keepProblem);
+        }
+        String keyField = config.getString(KEY_FIELD).trim();
+        String spec = config.getString(VALUE_SCHEMA);
+        if (!keyField.isEmpty() && !spec.isBlank() && !"text".equalsIgnoreCase(config.getString(FORMAT))) {
+            Schema declared = SchemaSpec.parse(spec);
+            if (declared.field(keyField) == null) {
+                report.accept(KEY_FIELD, "'" + keyField + "' is not a field of value.schema ("
+                        + declared.fields().stream().map(Field::name).collect(Collectors.joining(", ")) + ")");
+            }
+        }
+        if ("csv".equalsIgnoreCase(config.getString(FORMAT))
+                && config.getString(CSV_SEPARATOR).equals(config.getString(CSV_QUOTE))) {
+            report.accept(CSV_QUOTE, "must differ from csv.separator.char");
         }
     }
 
@@ -180,7 +227,11 @@ public final class FileSourceConfig extends AbstractConfig {
     }
 
     public CleanupPolicy cleanupPolicy() {
-        return CleanupPolicy.valueOf(getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
+        return cleanupPolicy(this);
+    }
+
+    private static CleanupPolicy cleanupPolicy(AbstractConfig config) {
+        return CleanupPolicy.valueOf(config.getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
     }
 
     public char csvSeparator() {

@@ -1,9 +1,12 @@
 package io.sluice.file;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigValue;
@@ -64,23 +67,29 @@ public final class FileSourceConnector extends SourceConnector {
         return FileSourceConfig.CONFIG_DEF;
     }
 
+    /**
+     * Each key, then the rules across keys, then what the file system says here: an input directory or a finished
+     * directory that is a file.
+     */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
-        String file = connectorConfigs.getOrDefault(FileSourceConfig.FILE, "").trim();
-        String dir = connectorConfigs.getOrDefault(FileSourceConfig.INPUT_PATH, "").trim();
-        // the cross-key rules a ConfigDef cannot express, each reported on the key users set first
-        if (file.isEmpty() == dir.isEmpty()) {
-            addError(result, FileSourceConfig.FILE, "Set exactly one of 'file' (a file or glob) and 'input.path' (a directory)");
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
         }
-        String keepProblem = FileSourceConfig.keepProblem(connectorConfigs);
-        if (keepProblem != null) {
-            addError(result, FileSourceConfig.ENCODING_ERRORS, keepProblem);
+        AbstractConfig config = new AbstractConfig(FileSourceConfig.CONFIG_DEF, connectorConfigs, false);
+        FileSourceConfig.problems(config, connectorConfigs, (key, message) -> addError(result, key, message));
+        for (String key : List.of(FileSourceConfig.INPUT_PATH, FileSourceConfig.FINISHED_PATH)) {
+            String dir = config.getString(key).trim();
+            if (!dir.isEmpty() && Files.exists(Path.of(dir)) && !Files.isDirectory(Path.of(dir))) {
+                addError(result, key, dir + " is a file, not a directory"
+                        + (key.equals(FileSourceConfig.INPUT_PATH) ? "; to read one file, set 'file' instead" : ""));
+            }
         }
         return result;
     }
 
-    private static void addError(Config result, String key, String message) {
+    static void addError(Config result, String key, String message) {
         for (ConfigValue value : result.configValues()) {
             if (value.name().equals(key)) {
                 value.addErrorMessage(message);

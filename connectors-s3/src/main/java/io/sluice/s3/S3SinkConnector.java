@@ -62,10 +62,14 @@ public final class S3SinkConnector extends SinkConnector {
         return S3SinkConfig.CONFIG_DEF;
     }
 
-    /** Per-key checks, then the partitioner's settings, then whether the bucket answers. */
+    /** Per-key checks, then the rules across keys and the partitioner's settings, then whether the bucket answers. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
+            return result;
+        }
+        S3SinkConfig.problems(connectorConfigs, (key, message) -> addError(result, key, message));
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }

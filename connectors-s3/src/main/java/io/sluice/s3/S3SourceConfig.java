@@ -5,6 +5,7 @@ import io.sluice.s3.source.CsvSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -38,17 +39,38 @@ public final class S3SourceConfig extends AbstractConfig {
 
     public S3SourceConfig(Map<String, String> props) {
         super(CONFIG_DEF, props);
-        boolean restore = !getList(TOPICS).isEmpty();
-        boolean prefixes = !getList(PREFIXES).isEmpty();
+        problems(this, (key, message) -> {
+            throw new ConfigException(key, props.get(key), message);
+        });
+    }
+
+    /**
+     * The rules across keys, each reported on the key to change: validation lists them all, the constructor (at
+     * connector and task start) throws the first.
+     */
+    static void problems(AbstractConfig config, BiConsumer<String, String> report) {
+        List<String> topics = config.getList(TOPICS);
+        boolean restore = !topics.isEmpty();
+        boolean prefixes = !config.getList(PREFIXES).isEmpty();
         if (restore == prefixes) {
-            throw new ConfigException(TOPICS, getList(TOPICS), "Set exactly one of " + TOPICS
-                    + " (restore topics the S3 sink wrote) and " + PREFIXES + " (read arbitrary prefixes)");
+            report.accept(TOPICS, "Set exactly one of " + TOPICS + " (restore topics the S3 sink wrote) and " + PREFIXES
+                    + " (read arbitrary prefixes)");
         }
-        if (prefixes && getString(TOPIC).isBlank()) {
-            throw new ConfigException(TOPIC, "", TOPIC + " is required with " + PREFIXES);
+        if (prefixes && config.getString(TOPIC).isBlank()) {
+            report.accept(TOPIC, TOPIC + " is required with " + PREFIXES);
         }
-        topicMapping();
-        csvSettings();
+        for (String pair : config.getList(TOPIC_MAPPING)) {
+            String[] parts = pair.split(":", 2);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                report.accept(TOPIC_MAPPING, "Expected source:target, got '" + pair + "'");
+            } else if (restore && !topics.contains(parts[0].trim())) {
+                // a typo here would restore the records into the topic they came from
+                report.accept(TOPIC_MAPPING, "'" + parts[0].trim() + "' is not one of topics " + topics);
+            }
+        }
+        if (config.getString(CSV_SEPARATOR).replace("\\t", "\t").length() != 1) {
+            report.accept(CSV_SEPARATOR, "Expected one character (\\t for a tab)");
+        }
     }
 
     private static ConfigDef define() {
@@ -102,9 +124,6 @@ public final class S3SourceConfig extends AbstractConfig {
         Map<String, String> mapping = new HashMap<>();
         for (String pair : getList(TOPIC_MAPPING)) {
             String[] parts = pair.split(":", 2);
-            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-                throw new ConfigException(TOPIC_MAPPING, pair, "Expected source:target");
-            }
             mapping.put(parts[0].trim(), parts[1].trim());
         }
         return mapping;
@@ -121,11 +140,7 @@ public final class S3SourceConfig extends AbstractConfig {
 
     /** How csv objects are read. */
     public CsvSettings csvSettings() {
-        String sep = getString(CSV_SEPARATOR).replace("\\t", "\t");
-        if (sep.length() != 1) {
-            throw new ConfigException(CSV_SEPARATOR, getString(CSV_SEPARATOR), "Expected one character");
-        }
-        return new CsvSettings(sep.charAt(0), getBoolean(CSV_HEADER));
+        return new CsvSettings(getString(CSV_SEPARATOR).replace("\\t", "\t").charAt(0), getBoolean(CSV_HEADER));
     }
 
     public List<String> units() {

@@ -12,9 +12,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -150,21 +150,20 @@ public final class S3SourceConnector extends SourceConnector {
         return S3SourceConfig.CONFIG_DEF;
     }
 
-    /** Per-key checks, then the cross-key ones (topics or prefixes, topic mapping). */
+    /** Per-key checks, then the rules across keys, each on its key, then whether the bucket answers. */
     @Override
     public Config validate(Map<String, String> connectorConfigs) {
         Config result = super.validate(connectorConfigs);
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
-        S3SourceConfig config;
-        try {
-            config = new S3SourceConfig(connectorConfigs);
-        } catch (ConfigException e) {
-            S3SinkConnector.addError(result, S3SourceConfig.TOPICS, e.getMessage());
+        S3SourceConfig.problems(new AbstractConfig(S3SourceConfig.CONFIG_DEF, connectorConfigs, false),
+                (key, message) -> S3SinkConnector.addError(result, key, message));
+        if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
-        BucketCheck.problem(config).ifPresent(p -> S3SinkConnector.addError(result, p.getKey(), p.getValue()));
+        BucketCheck.problem(new S3SourceConfig(connectorConfigs))
+                .ifPresent(p -> S3SinkConnector.addError(result, p.getKey(), p.getValue()));
         return result;
     }
 }

@@ -46,7 +46,10 @@ public record ConfigInfos(
             @JsonProperty("value") ConfigValueInfo value) {
     }
 
-    /** A key's definition as Apache renders it (type, importance and width as enum names). */
+    /**
+     * A key's definition as Apache renders it (type, importance and width as enum names), plus, as a Sluice
+     * addition, the values its validator accepts when it names them (absent otherwise), for forms to offer.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record ConfigKeyInfo(
             @JsonProperty("name") String name,
@@ -59,10 +62,12 @@ public record ConfigInfos(
             @JsonProperty("order_in_group") int orderInGroup,
             @JsonProperty("width") String width,
             @JsonProperty("display_name") String displayName,
-            @JsonProperty("dependents") List<String> dependents) {
+            @JsonProperty("dependents") List<String> dependents,
+            @JsonProperty("valid_values") @JsonInclude(JsonInclude.Include.NON_NULL) List<String> validValues) {
 
         public ConfigKeyInfo {
             dependents = List.copyOf(dependents);
+            validValues = validValues == null ? null : List.copyOf(validValues);
         }
 
         /** A definition as Apache renders it (plugin class keys as CLASS, passwords' defaults hidden). */

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.config.ConfigDef;
@@ -90,7 +91,35 @@ final class ConfigInfosRenderer {
         String type = ConnectorConfigEnricher.isPluginClassKey(key) ? Type.CLASS.name() : key.type.name();
         return new ConfigKeyInfo(prefix + key.name, type, required, defaultValue, key.importance.name(),
                 key.documentation, key.group, key.orderInGroup, key.width.name(), key.displayName,
-                key.dependents == null ? List.of() : key.dependents.stream().map(d -> prefix + d).toList());
+                key.dependents == null ? List.of() : key.dependents.stream().map(d -> prefix + d).toList(),
+                validValues(key.validator, defaultValue));
+    }
+
+    /**
+     * The values Kafka's enumerating validators accept (ValidString, CaseInsensitiveValidString, ValidList), read
+     * from their description ("[none, all]"), which is all they show of them; null for any other validator. A
+     * case-insensitive validator keeps its values upper-cased and unordered: they are given in the default's case,
+     * sorted.
+     */
+    static List<String> validValues(ConfigDef.Validator validator, String defaultValue) {
+        if (!(validator instanceof ConfigDef.ValidString || validator instanceof ConfigDef.ValidList
+                || validator instanceof ConfigDef.CaseInsensitiveValidString)) {
+            return null;
+        }
+        String text = validator.toString();
+        int open = text.indexOf('[');
+        int close = text.lastIndexOf(']');
+        if (open < 0 || close < open) {
+            return null;
+        }
+        List<String> values = new ArrayList<>(List.of(text.substring(open + 1, close).split(", ", -1)));
+        if (validator instanceof ConfigDef.CaseInsensitiveValidString) {
+            boolean upper = defaultValue != null && !defaultValue.isEmpty()
+                    && defaultValue.equals(defaultValue.toUpperCase(Locale.ROOT));
+            values.replaceAll(v -> upper ? v : v.toLowerCase(Locale.ROOT));
+            values.sort(null);
+        }
+        return values;
     }
 
     private static ConfigValueInfo value(ConfigValue value, Type type, String name, Map<String, String> raw) {
@@ -100,7 +129,9 @@ final class ConfigInfosRenderer {
             rendered = HIDDEN; // undefined keys named like secrets too: a validate answer may be logged or shared
         } else {
             String rawValue = raw.get(name);
-            rendered = rawValue != null && ConfigRedactor.hasPlaceholder(rawValue) ? rawValue : render(value.value(), type);
+            // a URL's embedded password too: validating a stored connector's config puts its stored secrets back
+            rendered = EmbeddedSecrets.mask(rawValue != null && ConfigRedactor.hasPlaceholder(rawValue) ? rawValue
+                    : render(value.value(), type));
         }
         List<String> recommended = new ArrayList<>();
         for (Object o : value.recommendedValues()) {

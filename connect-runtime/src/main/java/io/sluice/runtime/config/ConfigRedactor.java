@@ -10,7 +10,8 @@ import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 
 /**
  * Makes a config safe to log or show: PASSWORD keys (per a ConfigDef when known), keys whose name
- * says they hold a secret, and values that came from a config provider placeholder become "[hidden]".
+ * says they hold a secret, and values that came from a config provider placeholder become "[hidden]";
+ * a secret embedded in another value (a JDBC URL's password) is hidden in place.
  */
 public final class ConfigRedactor {
     public static final String HIDDEN = ConfigInfosRenderer.HIDDEN;
@@ -50,7 +51,7 @@ public final class ConfigRedactor {
             String rawValue = raw.get(key);
             boolean hidden = isSensitiveName(key) || isPassword(definition, key)
                     || hasPlaceholder(rawValue) || hasPlaceholder(e.getValue());
-            result.put(key, hidden && e.getValue() != null ? HIDDEN : e.getValue());
+            result.put(key, hidden && e.getValue() != null ? HIDDEN : EmbeddedSecrets.mask(e.getValue()));
         }
         return result;
     }

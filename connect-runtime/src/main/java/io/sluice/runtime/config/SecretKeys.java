@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * are masked: a key is secret when a definition that applies to the config types it PASSWORD (the connector's own,
  * its converters', transformations' and predicates' under their prefixes, the Kafka clients' under
  * producer/consumer/admin.override.), or, when no definition knows it, when its name says so
- * ({@link ConfigRedactor#isSensitiveName}). A config provider placeholder is shown as it is: it names where the
- * secret lives, not the secret.
+ * ({@link ConfigRedactor#isSensitiveName}). Other values have the secrets embedded in them masked (a JDBC URL's
+ * password parameter or user:password@, {@link EmbeddedSecrets}). A config provider placeholder is shown as it
+ * is: it names where the secret lives, not the secret.
  */
 public final class SecretKeys {
     private static final Logger log = LoggerFactory.getLogger(SecretKeys.class);
@@ -72,23 +73,29 @@ public final class SecretKeys {
         Definitions definitions = new Definitions(connectorConfig);
         Map<String, String> masked = new LinkedHashMap<>();
         values.forEach((key, value) -> masked.put(key, value != null && !ConfigRedactor.hasPlaceholder(value)
-                && definitions.isSecret(key) ? MASK : value));
+                && definitions.isSecret(key) ? MASK : EmbeddedSecrets.mask(value)));
         return masked;
     }
 
     /**
      * The submitted config with each secret sent back masked (a client that read the masked config and saves it
-     * again) replaced by the stored value, so a round trip through a masked view never overwrites a secret.
+     * again) replaced by the stored value, and each masked part of a value by the stored value's embedded secret,
+     * so a round trip through a masked view never overwrites a secret.
      */
     public Map<String, String> unmask(Map<String, String> submitted, Map<String, String> stored) {
-        if (stored == null || !submitted.containsValue(MASK)) {
+        if (stored == null || submitted.values().stream().noneMatch(v -> v != null && v.contains(MASK))) {
             return submitted;
         }
         Definitions definitions = new Definitions(stored);
         Map<String, String> result = new LinkedHashMap<>(submitted);
         submitted.forEach((key, value) -> {
-            if (MASK.equals(value) && stored.containsKey(key) && definitions.isSecret(key)) {
+            if (value == null || !stored.containsKey(key)) {
+                return;
+            }
+            if (MASK.equals(value) && definitions.isSecret(key)) {
                 result.put(key, stored.get(key));
+            } else {
+                result.put(key, EmbeddedSecrets.restore(value, stored.get(key)));
             }
         });
         return result;

@@ -47,6 +47,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
     public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
     public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
+    public static final String CONNECT_PROTOCOL = "connect.protocol";
     public static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
     public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
     public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
@@ -157,6 +158,17 @@ public final class WorkerConfig extends AbstractConfig {
                     Importance.MEDIUM,
                     "Distributed mode: how long the work of a departed worker waits for it to come back before it "
                             + "is reassigned to the others (Apache's default is 5 minutes).")
+            .define(CONNECT_PROTOCOL, Type.STRING, "sessioned", ConfigDef.LambdaValidator.with((name, value) -> {
+                if (!List.of("compatible", "sessioned").contains(String.valueOf(value).toLowerCase(java.util.Locale.ROOT))) {
+                    throw new org.apache.kafka.common.config.ConfigException(name, value, "Sluice joins Connect groups "
+                            + "on 'sessioned' or 'compatible'; an Apache cluster on 'eager' first moves to 'compatible' "
+                            + "(a rolling restart of its workers with connect.protocol=compatible, as Apache documents)");
+                }
+            }, () -> "[compatible, sessioned]"), Importance.LOW,
+                    "Distributed mode: the newest of Apache's group protocols this worker also speaks, after Sluice's "
+                            + "own, so it can join a group of Apache Kafka Connect workers (docs/distributed.md): "
+                            + "'sessioned' (Apache's default, signed requests between workers) or 'compatible'. A "
+                            + "group of Sluice workers only runs Sluice's protocol.")
             .define(EXACTLY_ONCE_SOURCE_SUPPORT, Type.STRING, "disabled",
                     ConfigDef.CaseInsensitiveValidString.in("disabled", "preparing", "enabled"), Importance.HIGH,
                     "KIP-618: 'enabled' writes each source task's records and offsets in Kafka transactions (one "

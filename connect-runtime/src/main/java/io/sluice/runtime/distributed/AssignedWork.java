@@ -44,6 +44,11 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private final Set<String> pendingTaskConfigs = ConcurrentHashMap.newKeySet();
     /** The target state each local connector was last started or moved into; control thread only. */
     private final Map<String, TargetState> appliedTargets = new HashMap<>();
+    /**
+     * The connectors this worker has seen in the config topic; control thread only. A config for one not
+     * seen before is a new connector, which needs a rebalance to get an owner (Apache's rule).
+     */
+    private final Set<String> known = new java.util.HashSet<>();
     /** The connector and task config each local task was started with; control thread only. */
     private final Map<ConnectorTaskId, List<Map<String, String>>> startedWith = new HashMap<>();
     private volatile Assignment assignment;
@@ -83,6 +88,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
             configStore.readToEnd();
         }
         ClusterConfigState snapshot = configStore.snapshot();
+        known.addAll(snapshot.connectorConfigs().keySet());
         List<ConnectorTaskId> revokedTasks = worker.taskIds().stream().filter(t -> !next.tasks().contains(t)).toList();
         List<String> revokedConnectors = worker.connectorNames().stream()
                 .filter(c -> !next.connectors().contains(c)).toList();
@@ -137,13 +143,14 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     public void onConnectorConfigUpdate(String connector) {
         herder.submit(() -> {
             Assignment current = assignment;
+            boolean created = known.add(connector);
             if (worker.connectorNames().contains(connector)) {
                 // a new config reaches the connector and this worker's tasks by restarting them
                 stopConnector(connector);
                 ClusterConfigState snapshot = configStore.snapshot();
                 startConnector(snapshot, connector);
                 restartLocalTasks(connector, snapshot);
-            } else if (current == null || current.ownerUrl(connector) == null) {
+            } else if (current == null || created) {
                 rebalance.accept("connector " + connector + " was created");
             } else {
                 restartLocalTasks(connector, configStore.snapshot());
@@ -154,6 +161,7 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     @Override
     public void onConnectorConfigRemove(String connector) {
         herder.submit(() -> {
+            known.remove(connector);
             stopTasks(worker.taskIds(connector));
             stopConnector(connector);
             rebalance.accept("connector " + connector + " was deleted");
@@ -199,6 +207,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     @Override
     public void onRestartRequest(ConfigStore.RestartRequest request) {
         herder.submit(() -> restart(request));
+    }
+
+    @Override
+    public void onLoggerLevelUpdate(String namespace, String level) {
+        herder.loggers().set(namespace, org.apache.logging.log4j.Level.toLevel(level));
+        log.info("Log level of {} set to {} for the whole cluster", namespace, level);
     }
 
     @Override
@@ -305,15 +319,19 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         }
     }
 
-    /** Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's. */
+    /**
+     * Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's
+     * (unsigned under Apache's 'compatible' protocol, whose leaders neither write keys nor check signatures).
+     */
     private void sendToLeader(String connector, List<Map<String, String>> taskConfigs) {
         SessionKey key = configStore.sessionKey();
-        if (key == null) {
+        boolean signed = herder.groupProtocol().signsRequests();
+        if (key == null && signed) {
             throw new ConnectException("the leader has not written a session key yet");
         }
         byte[] body = WorkerClient.json(taskConfigs);
         workerClient.post(URI.create(assignment.leaderUrl()), "/connectors/" + connector + "/tasks", body,
-                keys.signatureHeaders(key, body));
+                key == null ? Map.of() : keys.signatureHeaders(key, body));
     }
 
     private void restart(ConfigStore.RestartRequest request) {

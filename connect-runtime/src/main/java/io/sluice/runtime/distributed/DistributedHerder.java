@@ -50,6 +50,8 @@ public final class DistributedHerder extends AbstractHerder {
     private final SessionKeys keys;
     private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
     private volatile boolean running;
+    /** The group protocol of the last rebalance: Sluice's, or Apache's when Apache workers are members. */
+    private volatile GroupProtocol protocol = GroupProtocol.SLUICE;
     /** When the leader rebalances to hand out the held-back work of departed workers; group thread only. */
     private long scheduledRejoinAtMs;
 
@@ -68,9 +70,10 @@ public final class DistributedHerder extends AbstractHerder {
         GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
                 config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
                 config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
-                config.getInt(WorkerConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS));
+                config.getInt(WorkerConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS),
+                GroupProtocol.offered(config.getString(WorkerConfig.CONNECT_PROTOCOL)));
         this.member = new GroupMember(settings, clientConfig, "sluice-worker-" + workerId, this::memberMetadata,
-                this::latestConfig, new Rebalances());
+                work::assignment, this::latestConfig, new Rebalances());
         this.groupThread = new Thread(this::runGroup, "sluice-group-member");
         groupThread.setDaemon(true);
     }
@@ -94,6 +97,11 @@ public final class DistributedHerder extends AbstractHerder {
 
     void submit(Runnable change) {
         control.submit(change);
+    }
+
+    /** The group protocol the cluster runs now. */
+    GroupProtocol groupProtocol() {
+        return protocol;
     }
 
     // --- requests ---
@@ -161,6 +169,10 @@ public final class DistributedHerder extends AbstractHerder {
         }
         Assignment assignment = work.assignment();
         String owner = assignment == null ? null : assignment.ownerUrl(id);
+        if (owner == null && assignment != null && !work.isLeader() && assignment.leaderUrl() != null) {
+            // under Apache's protocols only the leader knows who runs what; it sends the request on
+            throw new RequestTargetException(URI.create(assignment.leaderUrl()), "The leader knows which worker runs task " + id);
+        }
         if (owner == null) {
             throw new HerderException(409, "Task " + id + " is not assigned to any worker right now (a rebalance is "
                     + "in progress); try again shortly");
@@ -187,7 +199,9 @@ public final class DistributedHerder extends AbstractHerder {
     @Override
     public void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
         onLeader("write task configs", () -> {
-            keys.verify(signature, configStore.sessionKey());
+            if (protocol.signsRequests()) {
+                keys.verify(signature, configStore.sessionKey()); // Apache's 'compatible' protocol signs nothing
+            }
             existing(name);
             ClusterConfigState snapshot = configStore.snapshot();
             worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
@@ -200,6 +214,12 @@ public final class DistributedHerder extends AbstractHerder {
     @Override
     protected boolean ready() {
         return work.assignment() != null;
+    }
+
+    /** Any worker may write it, as in Apache; each one, this one too, applies it when it reads it back. */
+    @Override
+    public void setClusterLoggerLevel(String namespace, String level) {
+        configStore.putLoggerLevel(namespace, level);
     }
 
     @Override
@@ -323,17 +343,30 @@ public final class DistributedHerder extends AbstractHerder {
         }
 
         @Override
-        public void onAssigned(Assignment assignment, String memberId, int generation) {
+        public void onAssigned(Assignment assignment, String memberId, int generation, GroupProtocol selected) {
+            if (selected != protocol) {
+                log.info("The Connect group now runs the {} protocol{}", selected.protocolName(), selected.apache()
+                        ? " (Apache Kafka Connect workers are members)" : " (every member is a Sluice worker)");
+                protocol = selected;
+            }
             String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
             worker.metrics().rebalanceMetrics().rebalanceCompleted(generation, assignment.leaderUrl(),
-                    ConnectProtocol.PROTOCOL_NAME);
+                    selected.protocolName());
             joined.countDown();
             if (rejoin != null) {
                 requestRebalance(rejoin);
             }
+            // Sluice's leader alone rebalances for held-back work; under Apache's protocols every member does
             boolean leader = assignment.leaderId().equals(memberId);
-            scheduledRejoinAtMs = leader && assignment.delayMs() > 0
+            scheduledRejoinAtMs = (leader || selected.apache()) && assignment.delayMs() > 0
                     ? System.currentTimeMillis() + assignment.delayMs() : 0;
+        }
+
+        @Override
+        public void onAssignmentFailed(long configOffset) {
+            log.warn("The leader could not assign work from the config topic (a member had read to offset {}); "
+                    + "reading on and rejoining", configOffset);
+            configStore.readToEnd();
         }
 
         @Override

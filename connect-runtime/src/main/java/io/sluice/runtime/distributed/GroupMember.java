@@ -29,9 +29,9 @@ import org.apache.kafka.common.utils.Utils;
  * {@link WorkerCoordinator} on it. Kafka's own client code does the protocol; this class only wires it.
  */
 final class GroupMember implements AutoCloseable {
-    /** The group settings taken from the worker config. */
+    /** The group settings taken from the worker config, with the protocols offered (most preferred first). */
     record Settings(String groupId, int sessionTimeoutMs, int heartbeatIntervalMs, int rebalanceTimeoutMs,
-                    long maxDelayMs) {
+                    long maxDelayMs, java.util.List<GroupProtocol> protocols) {
     }
 
     private final Metrics metrics = new Metrics();
@@ -39,8 +39,8 @@ final class GroupMember implements AutoCloseable {
     private final WorkerCoordinator coordinator;
 
     GroupMember(Settings settings, Map<String, Object> clientConfig, String clientId,
-                Supplier<MemberMetadata> metadata, Supplier<ClusterConfigState> latestConfig,
-                WorkerCoordinator.RebalanceListener listener) {
+                Supplier<MemberMetadata> metadata, Supplier<ConnectProtocol.Assignment> current,
+                Supplier<ClusterConfigState> latestConfig, WorkerCoordinator.RebalanceListener listener) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, settings.groupId());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
@@ -74,8 +74,8 @@ final class GroupMember implements AutoCloseable {
             GroupRebalanceConfig rebalance = new GroupRebalanceConfig(settings.sessionTimeoutMs(),
                     settings.rebalanceTimeoutMs(), settings.heartbeatIntervalMs(), settings.groupId(), Optional.empty(),
                     null, retryBackoffMs, retryBackoffMaxMs);
-            this.coordinator = new WorkerCoordinator(rebalance, logContext, client, metrics, time, metadata,
-                    latestConfig, listener, settings.maxDelayMs());
+            this.coordinator = new WorkerCoordinator(rebalance, logContext, client, metrics, time, metadata, current,
+                    settings.protocols(), latestConfig, listener, settings.maxDelayMs());
         } catch (RuntimeException e) {
             metrics.close();
             throw new KafkaException("Could not create the Connect group member: " + e.getMessage(), e);

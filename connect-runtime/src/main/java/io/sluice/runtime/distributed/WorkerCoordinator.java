@@ -2,6 +2,7 @@ package io.sluice.runtime.distributed;
 
 import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
 import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
+import io.sluice.runtime.distributed.ConnectProtocol.WorkerShare;
 import io.sluice.runtime.storage.ClusterConfigState;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -21,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This worker's side of Kafka's group protocol for the Connect cluster: joins with its metadata, computes
- * the assignment when elected leader, and hands each assignment to the herder. Runs on the herder's group
- * thread only; Kafka's heartbeat thread keeps the membership alive while the herder applies a change.
+ * This worker's side of Kafka's group protocol for the Connect cluster: joins offering Sluice's protocol and
+ * Apache's ({@link GroupProtocol}), computes the assignment when elected leader, and hands each assignment to
+ * the herder in Sluice's terms whichever protocol the group runs. Runs on the herder's group thread only;
+ * Kafka's heartbeat thread keeps the membership alive while the herder applies a change.
  */
 final class WorkerCoordinator extends AbstractCoordinator {
     private static final Logger log = LoggerFactory.getLogger(WorkerCoordinator.class);
@@ -34,13 +36,21 @@ final class WorkerCoordinator extends AbstractCoordinator {
         void onRebalanceStarted();
 
         /** This worker's assignment for the generation: it runs exactly this from now on. */
-        void onAssigned(Assignment assignment, String memberId, int generation);
+        void onAssigned(Assignment assignment, String memberId, int generation, GroupProtocol protocol);
+
+        /**
+         * The leader could not assign (under Apache's protocols: it had not read the config topic as far as
+         * some member, configOffset): this worker keeps what it runs, reads on and rejoins.
+         */
+        void onAssignmentFailed(long configOffset);
 
         /** The group dropped this worker (e.g. it missed heartbeats): its work may run elsewhere already. */
         void onMembershipLost();
     }
 
     private final Supplier<MemberMetadata> metadata;
+    private final Supplier<Assignment> current;
+    private final List<GroupProtocol> offered;
     private final Supplier<ClusterConfigState> latestConfig;
     private final RebalanceListener listener;
     private final IncrementalAssignor assignor;
@@ -49,12 +59,21 @@ final class WorkerCoordinator extends AbstractCoordinator {
     private boolean hasAssignment;
     /** Since when the group coordinator has been out of reach; -1 while it answers. */
     private long coordinatorLostSinceMs = -1;
+    /** Every worker's share as this worker last assigned them as leader: its view of who runs what. */
+    private List<WorkerShare> ledCluster = List.of();
 
+    /**
+     * @param current  this worker's current assignment (null before its first): Apache's protocols report it
+     * @param offered  the protocols this worker offers, most preferred first
+     */
     WorkerCoordinator(GroupRebalanceConfig config, LogContext logContext, ConsumerNetworkClient client, Metrics metrics,
-                      Time time, Supplier<MemberMetadata> metadata, Supplier<ClusterConfigState> latestConfig,
+                      Time time, Supplier<MemberMetadata> metadata, Supplier<Assignment> current,
+                      List<GroupProtocol> offered, Supplier<ClusterConfigState> latestConfig,
                       RebalanceListener listener, long maxDelayMs) {
         super(config, logContext, client, metrics, "connect", time);
         this.metadata = metadata;
+        this.current = current;
+        this.offered = List.copyOf(offered);
         this.latestConfig = latestConfig;
         this.listener = listener;
         this.assignor = new IncrementalAssignor(maxDelayMs);
@@ -69,13 +88,18 @@ final class WorkerCoordinator extends AbstractCoordinator {
 
     @Override
     protected JoinGroupRequestData.JoinGroupRequestProtocolCollection metadata() {
-        ByteBuffer bytes = ConnectProtocol.serialize(metadata.get());
-        byte[] array = new byte[bytes.remaining()];
-        bytes.get(array);
+        MemberMetadata self = metadata.get();
         JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
                 new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-        protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
-                .setName(ConnectProtocol.PROTOCOL_NAME).setMetadata(array));
+        for (GroupProtocol protocol : offered) {
+            ByteBuffer bytes = protocol.apache()
+                    ? ApacheConnectProtocol.metadata(self, current.get(), protocol == GroupProtocol.SESSIONED)
+                    : ConnectProtocol.serialize(self);
+            byte[] array = new byte[bytes.remaining()];
+            bytes.get(array);
+            protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol()
+                    .setName(protocol.protocolName()).setMetadata(array));
+        }
         return protocols;
     }
 
@@ -92,28 +116,57 @@ final class WorkerCoordinator extends AbstractCoordinator {
     }
 
     @Override
-    protected Map<String, ByteBuffer> onLeaderElected(String leaderId, String protocol,
+    protected Map<String, ByteBuffer> onLeaderElected(String leaderId, String protocolName,
                                                       List<JoinGroupResponseData.JoinGroupResponseMember> members,
                                                       boolean skipAssignment) {
+        GroupProtocol protocol = GroupProtocol.named(protocolName);
+        boolean sessioned = protocol == GroupProtocol.SESSIONED;
         Map<String, MemberMetadata> metadataByMember = new HashMap<>();
         for (JoinGroupResponseData.JoinGroupResponseMember member : members) {
-            metadataByMember.put(member.memberId(),
-                    ConnectProtocol.deserialize(ByteBuffer.wrap(member.metadata()), MemberMetadata.class));
+            ByteBuffer bytes = ByteBuffer.wrap(member.metadata());
+            metadataByMember.put(member.memberId(), protocol.apache() ? ApacheConnectProtocol.parseMetadata(bytes)
+                    : ConnectProtocol.deserialize(bytes, MemberMetadata.class));
         }
-        Map<String, Assignment> assignments = assignor.assign(leaderId, metadataByMember, latestConfig.get(),
-                time.milliseconds());
-        log.info("Leader {} assigned the work of {} worker(s): {}", leaderId, members.size(),
-                assignments.values().stream().findFirst().map(Assignment::cluster).orElse(List.of()));
+        ClusterConfigState config = latestConfig.get();
+        long furthest = metadataByMember.values().stream().mapToLong(MemberMetadata::configOffset).max().orElse(-1);
         Map<String, ByteBuffer> result = new HashMap<>();
-        assignments.forEach((member, assignment) -> result.put(member, ConnectProtocol.serialize(assignment)));
+        if (protocol.apache() && config.offset() < furthest) {
+            // Apache's rule: assign only from a config at least as recent as every member's
+            log.warn("Leader {} has read the config topic to offset {} but a member to {}; asking all to read on "
+                    + "and rejoin", leaderId, config.offset(), furthest);
+            String leaderUrl = metadataByMember.get(leaderId).url();
+            metadataByMember.keySet().forEach(member -> result.put(member,
+                    ApacheConnectProtocol.configMismatch(leaderId, leaderUrl, furthest, sessioned)));
+            return skipAssignment ? Map.of() : result;
+        }
+        Map<String, Assignment> assignments = assignor.assign(leaderId, metadataByMember, config, time.milliseconds());
+        ledCluster = assignments.values().stream().findFirst().map(Assignment::cluster).orElse(List.of());
+        log.info("Leader {} assigned the work of {} worker(s) ({} protocol): {}", leaderId, members.size(),
+                protocolName, ledCluster);
+        assignments.forEach((member, assignment) -> result.put(member, protocol.apache()
+                ? ApacheConnectProtocol.assignment(assignment, metadataByMember.get(member), sessioned)
+                : ConnectProtocol.serialize(assignment)));
         return skipAssignment ? Map.of() : result;
     }
 
     @Override
-    protected void onJoinComplete(int generation, String memberId, String protocol, ByteBuffer assignment) {
-        Assignment parsed = ConnectProtocol.deserialize(assignment, Assignment.class);
+    protected void onJoinComplete(int generation, String memberId, String protocolName, ByteBuffer assignment) {
+        GroupProtocol protocol = GroupProtocol.named(protocolName);
+        Assignment parsed;
+        if (protocol.apache()) {
+            ApacheConnectProtocol.Received received = ApacheConnectProtocol.parseAssignment(assignment);
+            if (received.failed()) {
+                listener.onAssignmentFailed(received.configOffset());
+                requestRejoin("the leader could not assign from the config it had read");
+                return;
+            }
+            // only the leader knows every share under Apache's protocols; the others ask it (REST forwarding)
+            parsed = received.resolve(current.get(), memberId.equals(received.leaderId()) ? ledCluster : List.of());
+        } else {
+            parsed = ConnectProtocol.deserialize(assignment, Assignment.class);
+        }
         hasAssignment = true;
-        listener.onAssigned(parsed, memberId, generation);
+        listener.onAssigned(parsed, memberId, generation, protocol);
     }
 
     /**

@@ -38,6 +38,7 @@ public abstract class AbstractHerder implements Herder {
     protected final Plugins plugins;
     /** Where changes to what runs on this worker happen, one at a time. */
     protected final ControlThread control = new ControlThread("sluice-herder");
+    protected final LoggerLevels loggers = new LoggerLevels();
     private final ConnectorValidation validation;
     private final ConnectorOffsetsService offsets;
     private final PluginConfigs pluginConfigs;
@@ -59,6 +60,17 @@ public abstract class AbstractHerder implements Herder {
 
     /** Whether the herder finished starting (and, in a cluster, joined it). */
     protected abstract boolean ready();
+
+    @Override
+    public LoggerLevels loggers() {
+        return loggers;
+    }
+
+    /** Standalone: this worker is the cluster. */
+    @Override
+    public void setClusterLoggerLevel(String namespace, String level) {
+        loggers.set(namespace, org.apache.logging.log4j.Level.toLevel(level));
+    }
 
     @Override
     public boolean healthy(long timeoutMs) {

@@ -101,6 +101,15 @@ public interface Herder extends AutoCloseable {
     /** Whether the herder finished starting and its control thread answers within the timeout (KIP-1017). */
     boolean healthy(long timeoutMs);
 
+    /** This worker's log levels (KIP-495). */
+    LoggerLevels loggers();
+
+    /**
+     * Sets the level of a logger namespace on every worker of the cluster (KIP-976 scope=cluster), through
+     * the config topic in distributed mode; a standalone worker is the whole cluster.
+     */
+    void setClusterLoggerLevel(String namespace, String level);
+
     @Override
     void close();
 }

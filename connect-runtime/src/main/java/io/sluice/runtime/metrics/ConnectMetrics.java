@@ -31,6 +31,8 @@ public final class ConnectMetrics implements AutoCloseable {
     private final MetricGroup workerGroup;
     private final Map<String, ConnectorEntry> connectors = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, TaskMetrics>> tasks = new ConcurrentHashMap<>();
+    /** The totals of tasks that stopped here, "connector/task", continued when the task starts here again. */
+    private final Map<String, TaskTotals> stoppedTotals = new ConcurrentHashMap<>();
     private final Map<String, Map<Integer, State>> taskStates = new ConcurrentHashMap<>();
     private final Map<String, MetricGroup> connectorTaskCounts = new ConcurrentHashMap<>();
     private final Set<String> pendingConnectors = ConcurrentHashMap.newKeySet();
@@ -138,7 +140,11 @@ public final class ConnectMetrics implements AutoCloseable {
         String connector = metrics.connector();
         taskAttempts.increment();
         pendingTasks.add(connector + "/" + metrics.task());
-        TaskMetrics previous = tasks.computeIfAbsent(connector, c -> new ConcurrentHashMap<>()).put(metrics.task(), metrics);
+        Map<Integer, TaskMetrics> byTask = tasks.computeIfAbsent(connector, c -> new ConcurrentHashMap<>());
+        TaskMetrics previous = byTask.get(metrics.task());
+        TaskTotals earlier = stoppedTotals.remove(connector + "/" + metrics.task());
+        metrics.continueFrom(previous != null ? previous.totals() : earlier);
+        byTask.put(metrics.task(), metrics);
         if (previous != null) {
             previous.close();
         }
@@ -161,6 +167,7 @@ public final class ConnectMetrics implements AutoCloseable {
         if (byTask != null) {
             TaskMetrics metrics = byTask.remove(task);
             if (metrics != null) {
+                stoppedTotals.put(connector + "/" + task, metrics.totals());
                 metrics.close();
             }
         }

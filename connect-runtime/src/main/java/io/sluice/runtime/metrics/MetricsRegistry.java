@@ -27,6 +27,8 @@ public final class MetricsRegistry implements AutoCloseable {
     static final String JMX_DOMAIN = "kafka.connect";
     /** The history every rate keeps covers at least this (the REST status' "last minute"). */
     public static final long LIVE_WINDOW_MS = 60_000L;
+    /** The short window of the REST status and the console: long enough to smooth a second's jitter, short enough to see a burst. */
+    public static final long RECENT_WINDOW_MS = 5_000L;
     static final long SAMPLE_INTERVAL_MS = 1_000L;
 
     private final long windowMs;

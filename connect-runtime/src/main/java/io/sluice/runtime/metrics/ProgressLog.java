@@ -6,9 +6,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * One INFO line per connector that moved records, at most once per interval (a minute by
- * default): records moved by its tasks on this worker since the last line, the rate, and the
- * total since the tasks started. Runs on the metrics sampler thread, with the connector in the MDC.
+ * One INFO line per connector that wrote records, at most once per interval (a minute by
+ * default): records written by its tasks on this worker since the last line (acknowledged by Kafka for
+ * sources, by preCommit for sinks), the rate, and the totals since the tasks started. Runs on the metrics
+ * sampler thread, with the connector in the MDC.
  */
 final class ProgressLog {
     /** Sluice worker key: how often the progress line is written; 0 turns it off. */
@@ -37,13 +38,15 @@ final class ProgressLog {
             long moved = 0;
             long total = 0;
             long in = 0;
+            long pending = 0;
             String type = null;
             for (TaskMetrics task : metrics.tasks(connector)) {
-                long out = task.recordsOut();
-                moved += Math.max(0, out - task.loggedOut);
-                task.loggedOut = out;
-                total += out;
+                long written = task.recordsWritten();
+                moved += Math.max(0, written - task.loggedOut);
+                task.loggedOut = written;
+                total += written;
                 in += task.recordsIn();
+                pending += task.pending();
                 type = task.type();
             }
             if (moved == 0) {
@@ -52,9 +55,12 @@ final class ProgressLog {
             String previous = MDC.get(MDC_KEY);
             MDC.put(MDC_KEY, "[" + connector + "|worker] ");
             try {
-                log.info(String.format(Locale.ROOT, "Connector %s %s %,d records in the last %.0f s (%,.1f records/s); "
-                                + "%,d in and %,d out since its tasks started", connector,
-                        "sink".equals(type) ? "delivered" : "wrote", moved, seconds, moved / seconds, in, total));
+                String totals = "sink".equals(type)
+                        ? String.format(Locale.ROOT, "%,d read and %,d written since its tasks started, %,d pending",
+                                in, total, pending)
+                        : String.format(Locale.ROOT, "%,d in and %,d out since its tasks started", in, total);
+                log.info(String.format(Locale.ROOT, "Connector %s wrote %,d records in the last %.0f s (%,.1f records/s); %s",
+                        connector, moved, seconds, moved / seconds, totals));
             } finally {
                 if (previous == null) {
                     MDC.remove(MDC_KEY);

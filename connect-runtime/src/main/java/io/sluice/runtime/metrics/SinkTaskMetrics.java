@@ -1,20 +1,33 @@
 package io.sluice.runtime.metrics;
 
+import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
-/** Apache's sink-task-metrics of one sink task; every writer here is the task's own thread. */
+/**
+ * Apache's sink-task-metrics of one sink task, plus what the sink acknowledged as written: records whose offsets
+ * its preCommit returned (sink-record-written-*), as opposed to records handed to put() (Apache's
+ * sink-record-send-*); sink-record-active-count is the records read and not acknowledged yet. Every writer here is
+ * the task's own thread.
+ */
 public final class SinkTaskMetrics extends TaskMetrics {
     private final MetricGroup group;
     private final Counter read = new Counter();
     private final Counter sent = new Counter();
+    private final Counter written = new Counter();
+    private final SinkAcknowledgements acknowledgements = new SinkAcknowledgements();
     private final Counter commitCompletions = new Counter();
     private final Counter commitSkips = new Counter();
     private final Counter commitSeq = new Counter();
     private final Counter partitions = new Counter();
     private final Rate readRate;
     private final Rate sendRate;
+    private final Rate writtenRate;
     private final Stat putTime;
     private volatile Map<String, Long> lag = Map.of();
     private volatile long active;
@@ -34,6 +47,13 @@ public final class SinkTaskMetrics extends TaskMetrics {
         group.counter("sink-record-send-total", "The total number of records output from the transformations and "
                 + "sent/put to this task belonging to the named sink connector in this worker, since the task was "
                 + "last restarted.", sent::get);
+        writtenRate = group.rate("sink-record-written-rate", "Sluice: the average per-second number of records this "
+                + "task acknowledged as written: their offsets were returned by the task's preCommit. Records dropped "
+                + "by transformations or skipped as tolerated errors count once their offsets are acknowledged.",
+                written::get);
+        group.counter("sink-record-written-total", "Sluice: the total number of records this task acknowledged as "
+                + "written (their offsets were returned by the task's preCommit), since the task was last restarted.",
+                written::get);
         group.gauge("sink-record-lag-max", "The maximum lag in terms of number of records that the sink task is behind "
                 + "the consumer's position for any topic partitions.", this::maxLag);
         group.gauge("partition-count", "The number of topic partitions assigned to this task belonging to the named "
@@ -58,9 +78,35 @@ public final class SinkTaskMetrics extends TaskMetrics {
                 + "committed/flushed/acknowledged by the sink task.", () -> active);
     }
 
-    /** Records came back from the consumer (task thread). */
-    public void read(int records) {
-        read.add(records);
+    /** Records of one partition came back from the consumer, in offset order (task thread). */
+    public void read(TopicPartition tp, List<? extends ConsumerRecord<?, ?>> records) {
+        read.add(records.size());
+        acknowledgements.read(tp, records);
+        active = acknowledgements.pending();
+    }
+
+    /** The task's preCommit reported these offsets as done: the records below them are written (task thread). */
+    public void acknowledged(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        long taken = 0;
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : offsets.entrySet()) {
+            if (e.getValue() != null) {
+                taken += acknowledgements.acknowledged(e.getKey(), e.getValue().offset());
+            }
+        }
+        written.add(taken);
+        active = acknowledgements.pending();
+    }
+
+    /** The consumer of tp was sought back to offset: what was read from there on will be read again (task thread). */
+    public void rewound(TopicPartition tp, long offset) {
+        acknowledgements.rewound(tp, offset);
+        active = acknowledgements.pending();
+    }
+
+    /** Partitions left the task (revoked or lost) with what it held of them unacknowledged (task thread). */
+    public void partitionsLeft(Collection<TopicPartition> tps) {
+        acknowledgements.forget(tps);
+        active = acknowledgements.pending();
     }
 
     /** put() took a batch (task thread). */
@@ -80,13 +126,9 @@ public final class SinkTaskMetrics extends TaskMetrics {
         partitions.set(count);
     }
 
-    /**
-     * The task thread's latest view of its partitions: records behind each partition's end, and
-     * records delivered but not committed. Replaces the previous view whole.
-     */
-    public void position(Map<String, Long> lagByPartition, long uncommitted) {
+    /** The task thread's latest view of how far behind each partition's end it is; replaces the previous view whole. */
+    public void lag(Map<String, Long> lagByPartition) {
         this.lag = Collections.unmodifiableMap(new TreeMap<>(lagByPartition));
-        this.active = uncommitted;
     }
 
     private double maxLag() {
@@ -113,8 +155,23 @@ public final class SinkTaskMetrics extends TaskMetrics {
     }
 
     @Override
+    long recordsWritten() {
+        return written.get();
+    }
+
+    @Override
+    long pending() {
+        return active;
+    }
+
+    @Override
     Rate inRate() {
         return readRate;
+    }
+
+    @Override
+    Rate writtenRate() {
+        return writtenRate;
     }
 
     @Override

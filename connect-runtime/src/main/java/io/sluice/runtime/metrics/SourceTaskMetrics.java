@@ -65,6 +65,17 @@ public final class SourceTaskMetrics extends TaskMetrics {
         return written.get();
     }
 
+    /** A source's records out are acknowledged by Kafka: they are its written ones. */
+    @Override
+    long recordsWritten() {
+        return written.get();
+    }
+
+    @Override
+    long pending() {
+        return active.getAsLong();
+    }
+
     @Override
     Rate inRate() {
         return pollRate;

@@ -25,8 +25,10 @@ public abstract class TaskMetrics implements AutoCloseable {
     private long stateSince;
     private long runningMs;
     private long pausedMs;
-    /** Records out at the last progress line (only the sampler thread touches it). */
+    /** Records written at the last progress line (only the sampler thread touches it). */
     long loggedOut;
+    /** What earlier runs of this task on this worker counted. */
+    private volatile TaskTotals earlier = TaskTotals.NONE;
 
     TaskMetrics(MetricsRegistry registry, String connector, int task) {
         this.registry = registry;
@@ -79,15 +81,26 @@ public abstract class TaskMetrics implements AutoCloseable {
         batchSize.record(size);
     }
 
-    /** Records in: polled from the source system, or read from Kafka by a sink. */
+    /** Records in since this run started: polled from the source system, or read from Kafka by a sink. */
     public abstract long recordsIn();
 
-    /** Records out: written to Kafka by a source, or handed to a sink's put(). */
+    /** Records out since this run started: written to Kafka by a source, or handed to a sink's put(). */
     public abstract long recordsOut();
+
+    /** Records written since this run started: acknowledged by Kafka (sources) or by the sink's preCommit. */
+    abstract long recordsWritten();
+
+    /** Records not done yet: a sink's read and not acknowledged, a source's sent and not acknowledged by Kafka. */
+    abstract long pending();
 
     abstract Rate inRate();
 
     abstract Rate outRate();
+
+    /** The rate of records written, for sinks; null for sources (theirs is the out rate). */
+    Rate writtenRate() {
+        return null;
+    }
 
     abstract String type();
 
@@ -96,13 +109,30 @@ public abstract class TaskMetrics implements AutoCloseable {
         return null;
     }
 
-    /** The figures shown in the REST status and the console, over the last minute. */
+    /** This run's counts added to those of earlier runs of the task on this worker. */
+    final TaskTotals totals() {
+        return earlier.plus(new TaskTotals(recordsIn(), recordsOut(), recordsWritten()));
+    }
+
+    /** Continues the totals of an earlier run of this task (set before the task counts anything). */
+    final void continueFrom(TaskTotals totals) {
+        earlier = totals == null ? TaskTotals.NONE : totals;
+    }
+
+    /** The figures shown in the REST status and the console: rates over the last minute and the last seconds. */
     public final TaskLive live() {
         long now = registry.now();
-        long window = MetricsRegistry.LIVE_WINDOW_MS;
-        return new TaskLive(type(), (int) (window / 1000), round(inRate().perSecond(now, window)),
-                round(outRate().perSecond(now, window)), recordsIn(), recordsOut(), errors.errors(),
-                errors.lastErrorTime(), lag());
+        TaskTotals totals = totals();
+        Rate written = writtenRate();
+        return new TaskLive(type(), (int) (MetricsRegistry.LIVE_WINDOW_MS / 1000),
+                (int) (MetricsRegistry.RECENT_WINDOW_MS / 1000), flow(inRate(), totals.in(), now),
+                flow(outRate(), totals.out(), now), written == null ? null : flow(written, totals.written(), now),
+                pending(), errors.errors(), errors.lastErrorTime(), lag());
+    }
+
+    private static TaskLive.Flow flow(Rate rate, long total, long now) {
+        return new TaskLive.Flow(round(rate.perSecond(now, MetricsRegistry.LIVE_WINDOW_MS)),
+                round(rate.perSecond(now, MetricsRegistry.RECENT_WINDOW_MS)), total);
     }
 
     synchronized void state(State next) {

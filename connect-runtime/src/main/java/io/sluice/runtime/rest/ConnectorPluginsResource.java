@@ -2,6 +2,7 @@ package io.sluice.runtime.rest;
 
 import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.plugins.PluginDesc;
@@ -21,15 +22,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** /connector-plugins: what is installed, and config validation for a connector class. */
+/**
+ * /connector-plugins: what is installed, and config validation for a connector class. A config that names a stored
+ * connector of the same class and sends its secrets back masked (an edit in the console) is validated with the
+ * stored secrets, which the answer shows masked.
+ */
 @Path("/connector-plugins")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class ConnectorPluginsResource {
     private final Herder herder;
+    private final SecretKeys secrets;
 
-    public ConnectorPluginsResource(Herder herder) {
+    public ConnectorPluginsResource(Herder herder, SecretKeys secrets) {
         this.herder = herder;
+        this.secrets = secrets;
     }
 
     @GET
@@ -62,7 +69,18 @@ public final class ConnectorPluginsResource {
             throw HerderException.badRequest("Included connector type " + declared
                     + " does not match request type " + pluginName);
         }
-        return herder.validateConnectorConfig(withClass);
+        return herder.validateConnectorConfig(withStoredSecrets(withClass));
+    }
+
+    private Map<String, String> withStoredSecrets(Map<String, String> config) {
+        String name = config.get(ConnectorConfig.NAME);
+        Map<String, String> stored = name == null || name.isBlank() ? null
+                : ConnectorsResource.storedOrNull(herder, name);
+        if (stored == null || !String.valueOf(stored.get(ConnectorConfig.CONNECTOR_CLASS))
+                .equals(config.get(ConnectorConfig.CONNECTOR_CLASS))) {
+            return config;
+        }
+        return secrets.unmask(config, stored);
     }
 
     private boolean sameConnector(String declared, String pluginName) {

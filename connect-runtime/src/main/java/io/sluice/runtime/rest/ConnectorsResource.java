@@ -126,7 +126,7 @@ public final class ConnectorsResource {
             throw HerderException.badRequest("Request body must be the connector config as a JSON object");
         }
         checkName(connector, config);
-        Herder.Created result = herder.putConnectorConfig(connector, secrets.unmask(config, storedOrNull(connector)),
+        Herder.Created result = herder.putConnectorConfig(connector, secrets.unmask(config, storedOrNull(herder, connector)),
                 true, null);
         if (result.created()) {
             return Response.created(UriBuilder.fromPath("/connectors/{name}").build(connector))
@@ -146,7 +146,7 @@ public final class ConnectorsResource {
             throw HerderException.badRequest("Connector name configuration (" + name
                     + ") doesn't match connector name in the URL (" + connector + ")");
         }
-        return masked(herder.patchConnectorConfig(connector, secrets.unmask(patch, storedOrNull(connector))));
+        return masked(herder.patchConnectorConfig(connector, secrets.unmask(patch, storedOrNull(herder, connector))));
     }
 
     /** Removed from Apache's API in 4.0, kept because older clients (kcctl) still call it. */
@@ -254,7 +254,7 @@ public final class ConnectorsResource {
     }
 
     /** The stored config, to put back secrets a client sends masked; null for a new connector. */
-    private Map<String, String> storedOrNull(String connector) {
+    static Map<String, String> storedOrNull(Herder herder, String connector) {
         try {
             return herder.connectorConfig(connector);
         } catch (HerderException e) {

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * The web console: plain HTML, JavaScript and CSS from the runtime jar
- * ({@code io/sluice/runtime/console/}), served at {@code /console/}. The page only calls the REST API.
+ * ({@code io/sluice/runtime/console/}, one script per page, listed in index.html), served at {@code /console/}.
+ * The page only calls the REST API.
  */
 @Path("/console")
 public final class ConsoleResource {
@@ -55,8 +56,11 @@ public final class ConsoleResource {
         } catch (IOException e) {
             return notFound(file);
         }
+        // only the console's own files may run or style the page: a value shown in it can never become script
         return Response.ok(bytes).type(type).header("Cache-Control", "no-cache")
-                .header("X-Content-Type-Options", "nosniff").build();
+                .header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+                .build();
     }
 
     private static Response notFound(String file) {

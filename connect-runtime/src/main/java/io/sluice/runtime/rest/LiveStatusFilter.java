@@ -15,9 +15,10 @@ import java.util.Map;
 
 /**
  * Adds a "live" object to every task of a status answer (GET /connectors/{name}/status,
- * /tasks/{id}/status, ?expand=status) for the tasks running on this worker: records per second in
- * and out over the last minute, totals, errors, the last error's time and, for sinks, the lag of
- * each partition. Apache's fields are left exactly as they are; clients that don't know "live" ignore it.
+ * /tasks/{id}/status, ?expand=status) for the tasks running on this worker: records per second in,
+ * out and (sinks) written over the last minute and the last 5 seconds, totals since the task first started on
+ * this worker, records pending, errors, the last error's time and, for sinks, the lag of each partition. Apache's
+ * fields are left exactly as they are; clients that don't know "live" ignore it.
  */
 final class LiveStatusFilter implements ContainerResponseFilter {
     static final String FIELD = "live";
@@ -82,10 +83,13 @@ final class LiveStatusFilter implements ContainerResponseFilter {
         ObjectNode out = mapper.createObjectNode();
         out.put("type", live.type());
         out.put("window_seconds", live.windowSeconds());
-        out.put("records_in_per_second", live.inPerSecond());
-        out.put("records_out_per_second", live.outPerSecond());
-        out.put("records_in_total", live.inTotal());
-        out.put("records_out_total", live.outTotal());
+        out.put("recent_window_seconds", live.recentWindowSeconds());
+        flow(out, "in", live.in());
+        flow(out, "out", live.out());
+        if (live.written() != null) {
+            flow(out, "written", live.written());
+        }
+        out.put("records_pending", live.pending());
         out.put("errors_total", live.errors());
         if (live.lastErrorTime() > 0) {
             out.put("last_error_time", Instant.ofEpochMilli(live.lastErrorTime()).toString());
@@ -100,5 +104,12 @@ final class LiveStatusFilter implements ContainerResponseFilter {
             out.put("lag_total", total);
         }
         return out;
+    }
+
+    /** records_{name}_per_second (the window), _per_second_recent (the last seconds) and _total. */
+    private static void flow(ObjectNode out, String name, TaskLive.Flow flow) {
+        out.put("records_" + name + "_per_second", flow.perSecond());
+        out.put("records_" + name + "_per_second_recent", flow.perSecondRecent());
+        out.put("records_" + name + "_total", flow.total());
     }
 }

@@ -1,6 +1,8 @@
 package io.sluice.runtime.rest;
 
+import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
+import io.sluice.runtime.herder.LoggerLevels;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -13,20 +15,24 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.logging.log4j.Level;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** /admin/loggers: the worker's log levels, changed at runtime (KIP-495, KIP-976 scopes). */
+/** /admin/loggers: the worker's log levels, changed at runtime on this worker or the whole cluster (KIP-495, KIP-976). */
 @Path("/admin/loggers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public final class LoggersResource {
     private static final Logger log = LoggerFactory.getLogger(LoggersResource.class);
-    private static final Set<String> LEVELS = Set.of("OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL");
 
-    private final LoggerLevels levels = new LoggerLevels();
+    private final Herder herder;
+    private final LoggerLevels levels;
+
+    public LoggersResource(Herder herder) {
+        this.herder = herder;
+        this.levels = herder.loggers();
+    }
 
     @GET
     public Map<String, LoggerLevels.LoggerLevel> listLoggers() {
@@ -52,15 +58,17 @@ public final class LoggersResource {
             throw HerderException.badRequest("Desired 'level' parameter was not specified in the request.");
         }
         String upper = levelName.trim().toUpperCase(Locale.ROOT);
-        if (!LEVELS.contains(upper)) {
+        if (!LoggerLevels.LEVELS.contains(upper)) {
             throw HerderException.badRequest("Invalid log level '" + levelName + "'.");
+        }
+        if ("cluster".equalsIgnoreCase(scope)) {
+            // every worker applies it when it reads it back (a standalone worker at once); Apache answers 204
+            herder.setClusterLoggerLevel(namespace, upper);
+            log.info("Log level of {} set to {} on every worker of the cluster", namespace, upper);
+            return Response.noContent().build();
         }
         var affected = levels.set(namespace, Level.toLevel(upper));
         log.info("Log level of {} set to {} ({} logger(s))", namespace, upper, affected.size());
-        if ("cluster".equalsIgnoreCase(scope)) {
-            // a standalone worker is the whole cluster; Apache answers a cluster-scoped change with 204
-            return Response.noContent().build();
-        }
         return Response.ok(affected).build();
     }
 }

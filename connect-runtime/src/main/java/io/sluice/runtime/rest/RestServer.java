@@ -162,6 +162,7 @@ public final class RestServer implements AutoCloseable {
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
                 .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        SecretKeys secrets = new SecretKeys(plugins);
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
@@ -172,18 +173,17 @@ public final class RestServer implements AutoCloseable {
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
-                .register(new ConnectorsResource(herder, new SecretKeys(plugins),
-                        restConfig.getBoolean(RestConfig.CONFIG_REDACT)))
+                .register(new ConnectorsResource(herder, secrets, restConfig.getBoolean(RestConfig.CONFIG_REDACT)))
                 .register(new ConnectorOffsetsResource(herder))
                 .register(new ConnectorTopicsResource(herder, config.getBoolean(WorkerConfig.TOPIC_TRACKING_ENABLE),
                         config.getBoolean(WorkerConfig.TOPIC_TRACKING_ALLOW_RESET)))
-                .register(new ConnectorPluginsResource(herder))
+                .register(new ConnectorPluginsResource(herder, secrets))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         registerObservability(resources, herder, mapper);
         List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
-            resources.register(new LoggersResource());
+            resources.register(new LoggersResource(herder));
         }
         String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
         if (usersFile != null && !usersFile.isBlank()) {

@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * Apache Kafka Connect's config topic record format: connector-NAME {"properties":{...}},
- * target-state-NAME {"state":..,"state.v2":..}, task-NAME-N {"properties":{...}} and
- * commit-NAME {"tasks":N}; a null value deletes.
+ * target-state-NAME {"state":..,"state.v2":..}, task-NAME-N {"properties":{...}}, commit-NAME {"tasks":N},
+ * restart-connector-NAME, session-key, tasks-fencing-NAME {"task-count":N} (exactly-once zombie fencing) and
+ * logger-cluster-NAMESPACE {"level":..} (KIP-976); a null value deletes.
  */
 final class ConfigRecordFormat {
 
@@ -22,6 +23,8 @@ final class ConfigRecordFormat {
     static final String COMMIT_PREFIX = "commit-";
     static final String RESTART_PREFIX = "restart-connector-";
     static final String SESSION_KEY = "session-key";
+    static final String TASK_COUNT_PREFIX = "tasks-fencing-";
+    static final String LOGGER_PREFIX = "logger-cluster-";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() {
@@ -90,6 +93,36 @@ final class ConfigRecordFormat {
                 node.get("algorithm").asText(), node.path("creation-timestamp").asLong());
     }
 
+    /** Apache's task count record, written by its leader after fencing a connector's zombie tasks. */
+    static byte[] taskCount(int tasks) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("task-count", tasks);
+        return write(node);
+    }
+
+    static int parseTaskCount(byte[] value) {
+        JsonNode count = read(value).get("task-count");
+        if (count == null || !count.canConvertToInt()) {
+            throw new IllegalArgumentException("Task count record has no \"task-count\"");
+        }
+        return count.asInt();
+    }
+
+    /** A cluster-wide log level (KIP-976): {"level": "DEBUG"}. */
+    static byte[] loggerLevel(String level) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("level", level);
+        return write(node);
+    }
+
+    static String parseLoggerLevel(byte[] value) {
+        JsonNode level = read(value).get("level");
+        if (level == null || !level.isTextual()) {
+            throw new IllegalArgumentException("Logger level record has no \"level\"");
+        }
+        return level.asText();
+    }
+
     static Map<String, String> parseProperties(byte[] value) {
         JsonNode properties = read(value).get("properties");
         if (properties == null || !properties.isObject()) {
@@ -113,6 +146,15 @@ final class ConfigRecordFormat {
             throw new IllegalArgumentException("Task commit record has no \"tasks\" count");
         }
         return tasks.asInt();
+    }
+
+    /** Whether a value is JSON at all; Apache's workers skip one that is not (as a converter error). */
+    static boolean isJson(byte[] value) {
+        try {
+            return JSON.readTree(value) != null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static JsonNode read(byte[] value) {

@@ -37,6 +37,10 @@ public interface ConfigStore extends AutoCloseable {
         /** The leader wrote a new session key for signing requests between workers. */
         default void onSessionKeyUpdate(SessionKey key) {
         }
+
+        /** A worker set a log level for the whole cluster (KIP-976); only levels set after this worker started. */
+        default void onLoggerLevelUpdate(String namespace, String level) {
+        }
     }
 
     /** A request to restart a connector and, when includeTasks, its tasks (only failed ones when onlyFailed). */
@@ -69,6 +73,9 @@ public interface ConfigStore extends AutoCloseable {
 
     /** Records a restart request that every worker reads and acts on for what it runs. */
     void putRestartRequest(RestartRequest request);
+
+    /** Records a log level for a logger namespace that every worker applies (KIP-976 scope=cluster). */
+    void putLoggerLevel(String namespace, String level);
 
     @Override
     void close();

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connector configs, target states and task configs in a single-partition compacted topic, in
- * Apache Kafka Connect's record format. A set of task configs becomes visible only when its
+ * Apache Kafka Connect's record format ({@link ConfigRecordFormat}), with Apache's session keys,
+ * restart requests and cluster log levels. A set of task configs becomes visible only when its
  * commit record is read, so readers never see half of a set.
  */
 public final class KafkaConfigStore implements ConfigStore {
@@ -146,6 +147,12 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public void putLoggerLevel(String namespace, String level) {
+        write(List.of(entry(ConfigRecordFormat.key(ConfigRecordFormat.LOGGER_PREFIX, namespace),
+                ConfigRecordFormat.loggerLevel(level))), "set the cluster's log level of " + namespace);
+    }
+
+    @Override
     public void close() {
         topic.close();
     }
@@ -157,6 +164,11 @@ public final class KafkaConfigStore implements ConfigStore {
     private void apply(ConsumerRecord<byte[], byte[]> record) {
         String key = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         byte[] value = record.value();
+        if (value != null && !ConfigRecordFormat.isJson(value)) {
+            // as Apache's workers: such a record does not count towards the config position they join with
+            log.error("Skipping config record {} at offset {}: its value is not JSON", key, record.offset());
+            return;
+        }
         Consumer<Listener> event = null;
         synchronized (lock) {
             offset = record.offset();
@@ -172,9 +184,16 @@ public final class KafkaConfigStore implements ConfigStore {
                 event = applyRestart(key.substring(ConfigRecordFormat.RESTART_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.COMMIT_PREFIX)) {
                 event = applyCommit(key.substring(ConfigRecordFormat.COMMIT_PREFIX.length()), value);
+            } else if (key.startsWith(ConfigRecordFormat.LOGGER_PREFIX)) {
+                event = applyLoggerLevel(key.substring(ConfigRecordFormat.LOGGER_PREFIX.length()), value);
+            } else if (key.startsWith(ConfigRecordFormat.TASK_COUNT_PREFIX)) {
+                // an Apache leader fenced the connector's zombie tasks (exactly-once source); Sluice fences each
+                // task's producer through its transactional id instead, so the count is only checked and logged
+                log.debug("Apache fenced the tasks of connector {} ({} task(s))",
+                        key.substring(ConfigRecordFormat.TASK_COUNT_PREFIX.length()),
+                        value == null ? "none" : ConfigRecordFormat.parseTaskCount(value));
             } else {
-                // Apache also writes task counts and fencing records; they are not ours
-                log.debug("Ignoring config record {}", key);
+                log.warn("Ignoring config record with unknown key {}", key);
             }
         }
         Listener current = listener;
@@ -210,6 +229,15 @@ public final class KafkaConfigStore implements ConfigStore {
             log.warn("Ignoring a malformed session key record: {}", e.getMessage());
             return null;
         }
+    }
+
+    /** A cluster log level is an event too: those set before this worker started are history (as in Apache). */
+    private Consumer<Listener> applyLoggerLevel(String namespace, byte[] value) {
+        if (value == null) {
+            return null;
+        }
+        String level = ConfigRecordFormat.parseLoggerLevel(value);
+        return l -> l.onLoggerLevelUpdate(namespace, level);
     }
 
     /** A restart is an event, not state: one read during the initial catch-up is history and is dropped. */

@@ -82,15 +82,8 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void put(TopicStatus status) {
-        ObjectNode used = JSON.createObjectNode();
-        used.put("name", status.topic());
-        used.put("connector", status.connector());
-        used.put("task", status.task());
-        used.put("discoverTimestamp", status.discoverTimestamp());
-        ObjectNode value = JSON.createObjectNode();
-        value.set("topic", used);
         String key = topicKey(status.topic(), status.connector());
-        topic.send(bytes(key), value.toString().getBytes(StandardCharsets.UTF_8)).whenComplete((acked, error) -> {
+        topic.send(bytes(key), topicValue(status)).whenComplete((acked, error) -> {
             if (error != null) {
                 log.warn("Could not record that connector {} uses topic {}", status.connector(), status.topic(), error);
             }
@@ -110,6 +103,18 @@ public final class KafkaStatusStore implements StatusStore {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(topic.topic(), connector)), null));
         }
         topic.writeAndWait(tombstones, "reset the topics of connector " + connector);
+    }
+
+    /** {"topic": {"name", "connector", "task", "discoverTimestamp"}} (KIP-558). */
+    static byte[] topicValue(TopicStatus status) {
+        ObjectNode used = JSON.createObjectNode();
+        used.put("name", status.topic());
+        used.put("connector", status.connector());
+        used.put("task", status.task());
+        used.put("discoverTimestamp", status.discoverTimestamp());
+        ObjectNode value = JSON.createObjectNode();
+        value.set("topic", used);
+        return value.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     static String topicKey(String topic, String connector) {
@@ -215,7 +220,8 @@ public final class KafkaStatusStore implements StatusStore {
         }
     }
 
-    private static byte[] value(State state, String trace, String workerId, int generation, String version) {
+    /** {"state", "trace", "worker_id", "generation", "version"}: a connector's or task's status. */
+    static byte[] value(State state, String trace, String workerId, int generation, String version) {
         ObjectNode node = JSON.createObjectNode();
         node.put("state", state.name());
         node.put("trace", trace);

@@ -95,8 +95,8 @@ final class SinkTaskPositions {
         committed.putAll(offsets);
     }
 
-    /** How far put() is behind each partition's end, and how many records were put but not committed. */
-    record Lag(Map<String, Long> behind, long uncommitted, boolean settled) {
+    /** How far put() is behind each partition's end. */
+    record Lag(Map<String, Long> behind, boolean settled) {
     }
 
     /**
@@ -106,15 +106,10 @@ final class SinkTaskPositions {
     Lag lag(Consumer<?, ?> consumer) {
         boolean settled = true;
         Map<String, Long> behind = new HashMap<>();
-        long uncommitted = 0;
         for (TopicPartition tp : consumer.assignment()) {
             OffsetAndMetadata delivered = put.get(tp);
             if (delivered == null) {
                 continue;
-            }
-            OffsetAndMetadata last = committed.get(tp);
-            if (last != null) {
-                uncommitted += Math.max(0, delivered.offset() - last.offset());
             }
             OptionalLong behindPosition = consumer.currentLag(tp);
             if (behindPosition.isEmpty()) {
@@ -130,7 +125,7 @@ final class SinkTaskPositions {
                 settled = false; // no position yet: the partition shows up at the next sample
             }
         }
-        return new Lag(behind, uncommitted, settled);
+        return new Lag(behind, settled);
     }
 
     /** The last committed offset of each partition, e.g. {orders-0=8000}. */

@@ -145,13 +145,16 @@ final class SinkTaskRunner extends TaskRunner {
         if (rebalanceFailure != null) {
             throw rebalanceFailure;
         }
-        int count = records.count();
-        if (count > 0) {
-            metrics.read(count);
+        if (!records.isEmpty()) {
             positionsUnsettled = true;
         }
         applyTargetState();
         if (targetState() == TargetState.PAUSED) {
+            // paused while this poll ran: its records are handed back to the consumer, not dropped (the consumer's
+            // position is already past them, so dropping them would skip them for good after the resume)
+            for (TopicPartition tp : records.partitions()) {
+                consumer.seek(tp, records.records(tp).get(0).offset());
+            }
             return;
         }
         // per partition, so the next offset to commit is recorded once per partition, not once per record
@@ -160,6 +163,7 @@ final class SinkTaskRunner extends TaskRunner {
                 status.topicUsed(id, tp.topic());
             }
             List<ConsumerRecord<byte[], byte[]>> consumed = records.records(tp);
+            metrics.read(tp, consumed);
             for (ConsumerRecord<byte[], byte[]> record : consumed) {
                 SinkRecord converted = recordConverter.convert(record);
                 if (converted != null) {
@@ -183,7 +187,7 @@ final class SinkTaskRunner extends TaskRunner {
     private void samplePositions() {
         SinkTaskPositions.Lag lag = offsets.lag(consumer);
         positionsUnsettled = !lag.settled();
-        metrics.position(lag.behind(), lag.uncommitted());
+        metrics.lag(lag.behind());
     }
 
     private void deliver() {
@@ -211,6 +215,7 @@ final class SinkTaskRunner extends TaskRunner {
      */
     private void rewound(TopicPartition tp, long offset) {
         offsets.resetTo(tp, offset);
+        metrics.rewound(tp, offset);
         dropPending(List.of(tp));
         log.debug("{} rewound {} to offset {}", this, tp, offset);
     }
@@ -271,6 +276,7 @@ final class SinkTaskRunner extends TaskRunner {
         if (filtered.isEmpty()) {
             return;
         }
+        metrics.acknowledged(filtered);
         long started = System.nanoTime();
         try {
             try {
@@ -427,6 +433,7 @@ final class SinkTaskRunner extends TaskRunner {
 
         private void forget(Collection<TopicPartition> partitions) {
             offsets.forget(partitions);
+            metrics.partitionsLeft(partitions);
             SinkTaskRunner.this.partitions.forget(partitions);
             metrics.partitionCount(offsets.partitionCount());
         }

@@ -114,10 +114,11 @@ public final class Worker implements AutoCloseable {
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
             Connector instance = Plugins.newInstance(cls);
+            String version = connectorVersion(instance);
             connectMetrics.connectorStarting(name, SourceConnector.class.isAssignableFrom(cls) ? "source" : "sink",
-                    cls.getName(), connectorVersion(instance));
+                    cls.getName(), version);
             counted = true;
-            status.connectorVersion(name, connectorVersion(instance));
+            status.connectorVersion(name, version);
             Map<String, String> resolved = configProviders.resolve(config);
             WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events,
                     instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null,

@@ -1,11 +1,12 @@
 // Sluice console: the worker's schema registry (read through /schema-registry/): subjects, versions side by side,
-// compatibility levels, and a compatibility check of a pasted schema. Uses h(), api(), enc() from app.js.
+// compatibility levels, and a compatibility check of a pasted schema.
 'use strict';
 
+(() => {
+const {h, api, enc} = Sluice;
 const SR = '/schema-registry';
 
-async function schemasView(parts) {
-  if (parts[1]) return subjectView(decodeURIComponent(parts[1]));
+async function schemasView() {
   let subjects;
   try {
     subjects = await api('GET', SR + '/subjects');
@@ -107,3 +108,9 @@ function sideBySide(a, b) {
       h('td', {class: kind === 'del' ? 'del' : ''}, h('pre', {}, l)),
       h('td', {class: kind === 'add' ? 'add' : ''}, h('pre', {}, r))))));
 }
+
+Sluice.page({
+  id: 'schemas', nav: 'Schemas',
+  mount: async ctx => ctx.parts[0] ? subjectView(ctx.parts[0]) : schemasView([])
+});
+})();

@@ -53,6 +53,22 @@ class ConnectorConfigValidatorTest {
     }
 
     @Test
+    void definitionsNameTheValuesAnEnumeratingValidatorAcceptsForFormsToOffer() {
+        ConfigInfos infos = validator.validate(sink());
+        assertEquals(List.of("none", "all"), infos.config("errors.tolerance").definition().validValues());
+        assertEquals(List.of("none", "restart"), infos.config("config.action.reload").definition().validValues());
+        assertNull(infos.config("tasks.max").definition().validValues(), "a range names no values");
+        assertNull(infos.config("topics").definition().validValues());
+        // Kafka keeps a case-insensitive validator's values upper-cased in a set: given in the default's case, sorted
+        assertEquals(List.of("fail", "keep", "replace"), ConfigInfosRenderer.validValues(
+                org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString.in("fail", "replace", "keep"), "fail"));
+        assertEquals(List.of("DELETE", "MOVE", "NONE"), ConfigInfosRenderer.validValues(
+                org.apache.kafka.common.config.ConfigDef.CaseInsensitiveValidString.in("NONE", "MOVE", "DELETE"), "NONE"));
+        assertEquals(List.of("", "postgresql"), ConfigInfosRenderer.validValues(
+                org.apache.kafka.common.config.ConfigDef.ValidString.in("", "postgresql"), ""));
+    }
+
+    @Test
     void missingRequiredKeysAreReportedOnThemselves() {
         Map<String, String> config = sink();
         config.remove("name");

@@ -52,6 +52,49 @@ class SecretKeysTest {
     }
 
     @Test
+    void aPasswordInsideAUrlIsMaskedInPlaceAndTheRestOfTheUrlShown() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("connection.url", "jdbc:postgresql://db:5432/shop?user=app&password=s3cr3t&ssl=true");
+        config.put("source.url", "jdbc:mysql://app:pa55@db:3306/shop");
+        config.put("mssql.url", "jdbc:sqlserver://db;user=app;Password=x!y;encrypt=true");
+        config.put("provided.url", "jdbc:postgresql://db/shop?password=${file:/etc/db.properties:password}");
+        config.put("plain.url", "jdbc:postgresql://db:5432/shop?user=app");
+
+        Map<String, String> masked = secrets.mask(config);
+
+        assertEquals("jdbc:postgresql://db:5432/shop?user=app&password=[hidden]&ssl=true", masked.get("connection.url"));
+        assertEquals("jdbc:mysql://app:[hidden]@db:3306/shop", masked.get("source.url"));
+        assertEquals("jdbc:sqlserver://db;user=app;Password=[hidden];encrypt=true", masked.get("mssql.url"));
+        assertEquals(config.get("provided.url"), masked.get("provided.url"), "a placeholder names the secret");
+        assertEquals(config.get("plain.url"), masked.get("plain.url"));
+        assertEquals(masked, secrets.mask(masked), "masking a masked config changes nothing");
+    }
+
+    @Test
+    void aUrlSentBackWithItsPasswordMaskedKeepsTheStoredPasswordEvenWhenTheRestChanged() {
+        Map<String, String> stored = Map.of(
+                "connection.url", "jdbc:postgresql://db:5432/shop?user=app&password=s3cr3t",
+                "source.url", "jdbc:mysql://app:pa55@db:3306/shop");
+        Map<String, String> submitted = Map.of(
+                "connection.url", "jdbc:postgresql://db2:5432/shop?user=app&password=[hidden]&ssl=true",
+                "source.url", "jdbc:mysql://app:n3w@db:3306/shop");
+
+        Map<String, String> result = secrets.unmask(submitted, stored);
+
+        assertEquals("jdbc:postgresql://db2:5432/shop?user=app&password=s3cr3t&ssl=true", result.get("connection.url"));
+        assertEquals("jdbc:mysql://app:n3w@db:3306/shop", result.get("source.url"), "a new password is taken as sent");
+        Map<String, String> noneStored = Map.of("connection.url", "jdbc:postgresql://db/x?password=[hidden]");
+        assertEquals(noneStored, secrets.unmask(noneStored, Map.of("connection.url", "jdbc:postgresql://db/x")),
+                "nothing stored to put back: taken as sent");
+    }
+
+    @Test
+    void loggedConfigsHideAUrlsPasswordToo() {
+        assertEquals("{connection.url=jdbc:postgresql://db/shop?password=[hidden]}", ConfigRedactor.toLogString(
+                Map.of("connection.url", "jdbc:postgresql://db/shop?password=s3cr3t"), null));
+    }
+
+    @Test
     void taskConfigsAreMaskedWithTheirConnectorsDefinitions() {
         Map<String, String> connector = Map.of("connector.class", TestSinkConnector.class.getName());
         Map<String, String> task = Map.of(TestSinkConnector.SECRET, "s", "task.class", "x", "db.secret.key", "k");

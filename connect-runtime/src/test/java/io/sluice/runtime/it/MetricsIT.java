@@ -68,6 +68,9 @@ class MetricsIT {
             Await.until(() -> number(sink, "sink-record-send-total") == lines, Duration.ofSeconds(30),
                     "sink-record-send-total reaches " + lines);
             assertEquals(lines, number(sink, "sink-record-read-total"));
+            Await.until(() -> number(sink, "sink-record-written-total") == lines, Duration.ofSeconds(30),
+                    "sink-record-written-total reaches " + lines + " once preCommit acknowledged them");
+            assertEquals(0, number(sink, "sink-record-active-count"));
             assertEquals(2, number(sink, "partition-count"));
             assertTrue(number(source, "source-record-poll-rate") > 0, "poll rate");
             assertTrue(number(source, "source-record-write-rate") > 0, "write rate");
@@ -104,6 +107,8 @@ class MetricsIT {
                     "connector=\"metrics-src\",task=\"0\""));
             assertEquals(lines, sample(text, "kafka_connect_sink_task_metrics_sink_record_send_total",
                     "connector=\"metrics-sink\",task=\"0\""));
+            assertEquals(lines, sample(text, "kafka_connect_sink_task_metrics_sink_record_written_total",
+                    "connector=\"metrics-sink\",task=\"0\""));
             assertEquals(2, sample(text, "kafka_connect_connect_worker_metrics_connector_count", null));
             assertTrue(text.contains("# TYPE kafka_connect_source_task_metrics_source_record_poll_total counter"), text);
             assertTrue(text.contains("kafka_connect_connector_metrics_status{connector=\"metrics-src\",status=\"running\"} 1"));
@@ -121,9 +126,15 @@ class MetricsIT {
             JsonNode live = sinkTask.path("live");
             assertEquals("sink", live.path("type").asText());
             assertEquals(60, live.path("window_seconds").asInt());
+            assertEquals(5, live.path("recent_window_seconds").asInt());
             assertEquals(lines, live.path("records_in_total").asLong());
             assertEquals(lines, live.path("records_out_total").asLong());
+            assertEquals(lines, live.path("records_written_total").asLong());
+            assertEquals(0, live.path("records_pending").asLong(-1), live.toString());
             assertTrue(live.path("records_in_per_second").asDouble() > 0, live.toString());
+            assertTrue(live.path("records_written_per_second").asDouble() > 0, live.toString());
+            assertTrue(live.has("records_in_per_second_recent") && live.has("records_written_per_second_recent"),
+                    live.toString());
             assertEquals(2, live.path("lag").size(), live.toString());
             assertTrue(live.path("lag").has(topic + "-0") && live.path("lag").has(topic + "-1"), live.toString());
             assertTrue(!live.has("last_error_time"));
@@ -131,6 +142,8 @@ class MetricsIT {
             assertEquals("source", sourceLive.path("type").asText());
             assertEquals(lines, sourceLive.path("records_out_total").asLong());
             assertTrue(!sourceLive.has("lag"));
+            assertTrue(!sourceLive.has("records_written_total"), "a source's out is what Kafka acknowledged");
+            assertEquals(0, sourceLive.path("records_pending").asLong(-1), sourceLive.toString());
             JsonNode one = rest.get("/connectors/metrics-src/tasks/0/status").body();
             assertEquals(lines, one.path("live").path("records_in_total").asLong(), one.toString());
             JsonNode expanded = rest.get("/connectors?expand=status").body();

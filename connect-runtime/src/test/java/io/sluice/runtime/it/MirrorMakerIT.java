@@ -5,14 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
@@ -82,7 +79,7 @@ class MirrorMakerIT {
 
         List<String> connectorFiles = new ArrayList<>();
         for (String example : EXAMPLES) {
-            connectorFiles.add(writeProperties(dir.resolve(example), example(example, Map.of())).toString());
+            connectorFiles.add(example(example).writeTo(dir).toString());
         }
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), workerProps())) {
             worker.start(connectorFiles.toArray(String[]::new));
@@ -135,9 +132,16 @@ class MirrorMakerIT {
                 workers.add(worker);
                 rests.add(worker.start());
             }
-            Map<String, String> filters = Map.of("topics", topic, "groups", group);
             for (int i = 0; i < EXAMPLES.size(); i++) {
-                Map<String, String> config = example(EXAMPLES.get(i), filters);
+                // the filters narrowed to this test's topic and group: the shared test broker holds others
+                ExampleConfig example = example(EXAMPLES.get(i));
+                if (example.get("topics") != null) {
+                    example.replace("topics", ".*", topic);
+                }
+                if (example.get("groups") != null) {
+                    example.replace("groups", ".*", group);
+                }
+                Map<String, String> config = example.config();
                 RestClient.Response created = rests.get(i % 2).createConnector(config.get("name"), config);
                 assertEquals(201, created.status(), created.raw());
             }
@@ -179,29 +183,11 @@ class MirrorMakerIT {
                 "offset.flush.interval.ms", "1000"));
     }
 
-    /** An example config from config/, pointed at the two test clusters, with some keys replaced. */
-    private static Map<String, String> example(String file, Map<String, String> overrides) {
-        Properties props = new Properties();
-        try (Reader in = Files.newBufferedReader(TestPlugins.exampleConfigs().resolve(file), StandardCharsets.UTF_8)) {
-            props.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, String> config = new TreeMap<>();
-        props.stringPropertyNames().forEach(k -> config.put(k, props.getProperty(k)));
-        assertEquals("localhost:19092", config.put("source.cluster.bootstrap.servers", source.bootstrapServers()));
-        assertEquals("localhost:9092", config.put("target.cluster.bootstrap.servers", KafkaTestBroker.bootstrapServers()));
-        config.putAll(overrides);
-        return config;
-    }
-
-    private static Path writeProperties(Path file, Map<String, String> config) throws IOException {
-        Properties props = new Properties();
-        props.putAll(config);
-        try (Writer out = Files.newBufferedWriter(file)) {
-            props.store(out, null);
-        }
-        return file;
+    /** An example config from config/, pointed at the two test clusters. */
+    private static ExampleConfig example(String file) {
+        return ExampleConfig.connector(file)
+                .replace("source.cluster.bootstrap.servers", "localhost:19092", source.bootstrapServers())
+                .replace("target.cluster.bootstrap.servers", "localhost:9092", KafkaTestBroker.bootstrapServers());
     }
 
     /** Record i goes to partition i % partitions, keyed "k<i>", valued "v<i>", with header seq=i. */
@@ -211,10 +197,7 @@ class MirrorMakerIT {
                      "bootstrap.servers", source.bootstrapServers(), "acks", "all", "linger.ms", "5"),
                      new StringSerializer(), new StringSerializer())) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
-            // a partition its broker does not lead yet answers NOT_LEADER, and the idempotent producer's retry
-            // of that first batch can then be refused for good (OUT_OF_ORDER_SEQUENCE_NUMBER): wait until the
-            // broker itself answers for every partition
-            Await.until(() -> servesEveryPartition(admin, topic, partitions), WAIT, "partitions of " + topic + " served");
+            KafkaTestBroker.awaitServed(admin, topic, partitions);
             List<Future<?>> acks = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 ProducerRecord<String, String> record = new ProducerRecord<>(topic, i % partitions, "k" + i, "v" + i);
@@ -226,19 +209,6 @@ class MirrorMakerIT {
             }
         } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
             throw new AssertionError("Cannot produce to the source cluster", e);
-        }
-    }
-
-    private static boolean servesEveryPartition(Admin admin, String topic, int partitions) {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-        }
-        try {
-            admin.listOffsets(latest).all().get();
-            return true;
-        } catch (InterruptedException | java.util.concurrent.ExecutionException notYet) {
-            return false;
         }
     }
 

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.HeadlessChromium;
+import io.sluice.runtime.testing.ConsoleBrowser;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import java.nio.file.Path;
@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebDriver;
 
 /**
  * The console's Schemas page in a real headless Chromium: the worker's registry's subjects with their levels, two
@@ -30,17 +29,17 @@ class SchemaConsoleBrowserIT {
     Path dir;
 
     private WorkerProcess worker;
-    private WebDriver browser;
+    private ConsoleBrowser browser;
 
     @BeforeEach
-    void browserAvailable() throws Exception {
-        HeadlessChromium.requireInstalled();
+    void browserAvailable() {
+        ConsoleBrowser.assumeAvailable();
     }
 
     @AfterEach
     void tearDown() {
         if (browser != null) {
-            browser.quit();
+            browser.close();
         }
         if (worker != null) {
             worker.close();
@@ -61,36 +60,35 @@ class SchemaConsoleBrowserIT {
         assertEquals(200, registry.post("/subjects/orders-value/versions", Map.of("schema", V2)).status());
         assertEquals(200, registry.put("/config/orders-value", Map.of("compatibility", "FULL")).status());
 
-        browser = HeadlessChromium.start(dir);
-        browser.get(worker.restUrl().resolve("/console/#/schemas").toString());
-        waitFor(() -> !browser.findElements(By.cssSelector("#subjects tr[data-subject='orders-value']")).isEmpty(),
-                "subjects listed");
-        String row = browser.findElement(By.cssSelector("#subjects tr[data-subject='orders-value']")).getText();
+        browser = new ConsoleBrowser(worker.restUrl().toString(), dir.resolve("chromium-profile"));
+        browser.open("#/schemas");
+        By subject = By.cssSelector("#subjects tr[data-subject='orders-value']");
+        browser.waitFor(() -> !browser.all(subject).isEmpty(), "subjects listed");
+        String row = browser.text(subject);
         assertTrue(row.contains("FULL") && row.contains("2"), row);
-        HeadlessChromium.screenshot(browser, "11-schemas");
+        browser.screenshot("11-schemas");
 
-        browser.findElement(By.cssSelector("#subjects tr[data-subject='orders-value'] a")).click();
-        waitFor(() -> !browser.findElements(By.cssSelector("table.diff td.add")).isEmpty(), "versions side by side");
-        String added = browser.findElements(By.cssSelector("table.diff td.add")).stream().map(e -> e.getText())
-                .reduce("", String::concat);
-        assertTrue(added.contains("note"), added);
-        assertEquals("FULL", browser.findElement(By.id("subject-level")).getText());
-        HeadlessChromium.screenshot(browser, "12-schema-versions");
+        browser.click(By.cssSelector("#subjects tr[data-subject='orders-value'] a"));
+        By added = By.cssSelector("table.diff td.add");
+        browser.waitFor(() -> !browser.all(added).isEmpty(), "versions side by side");
+        String addedText = browser.all(added).stream().map(e -> e.getText()).reduce("", String::concat);
+        assertTrue(addedText.contains("note"), addedText);
+        assertEquals("FULL", browser.text(By.id("subject-level")));
+        browser.screenshot("12-schema-versions");
 
         // FULL: a required field without a default cannot be read from version 2's records
-        browser.findElement(By.id("compat-schema")).sendKeys(V2.replace("]}", ",{\"name\":\"qty\",\"type\":\"int\"}]}"));
-        browser.findElement(By.cssSelector("button[data-action='check-compatibility']")).click();
-        waitFor(() -> browser.findElement(By.id("compat-result")).getText().contains("Not compatible"), "refused");
-        assertTrue(browser.findElement(By.id("compat-result")).getText().contains("READER_FIELD_MISSING_DEFAULT_VALUE"));
-        HeadlessChromium.screenshot(browser, "13-schema-check");
+        By pasted = By.id("compat-schema");
+        By result = By.id("compat-result");
+        browser.driver().findElement(pasted).sendKeys(V2.replace("]}", ",{\"name\":\"qty\",\"type\":\"int\"}]}"));
+        browser.clickButton("check-compatibility");
+        browser.waitFor(() -> browser.text(result).contains("Not compatible"), "refused");
+        assertTrue(browser.text(result).contains("READER_FIELD_MISSING_DEFAULT_VALUE"), browser.text(result));
+        browser.screenshot("13-schema-check");
 
-        browser.findElement(By.id("compat-schema")).clear();
-        browser.findElement(By.id("compat-schema")).sendKeys(V2.replace("]}", ",{\"name\":\"qty\",\"type\":\"int\",\"default\":0}]}"));
-        browser.findElement(By.cssSelector("button[data-action='check-compatibility']")).click();
-        waitFor(() -> browser.findElement(By.id("compat-result")).getText().startsWith("Compatible"), "accepted");
-    }
-
-    private void waitFor(java.util.function.BooleanSupplier condition, String what) {
-        HeadlessChromium.waitFor(browser, condition, what);
+        browser.driver().findElement(pasted).clear();
+        browser.driver().findElement(pasted)
+                .sendKeys(V2.replace("]}", ",{\"name\":\"qty\",\"type\":\"int\",\"default\":0}]}"));
+        browser.clickButton("check-compatibility");
+        browser.waitFor(() -> browser.text(result).startsWith("Compatible"), "accepted");
     }
 }

@@ -24,7 +24,9 @@ import java.util.Map;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigValue;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LoggerContext;
 import org.junit.jupiter.api.Test;
@@ -41,20 +43,37 @@ class SecretsNeverShownIT {
     private static final String PASSWORD = "never-show-me-zebrafinch";
     private static final String NAMED = "never-show-me-quokkamoon";
     private static final String RESOLVED = "never-show-me-wombatjazz";
+    private static final String IN_URL = "never-show-me-narwhalpie";
+    private static final String URL = "jdbc:postgresql://db.example:5432/shop?user=app&password=" + IN_URL + "&ssl=true";
     /** What must never be shown, not even cut short (a log line may show a buffer's head or tail). */
-    private static final List<String> SECRETS = List.of("zebrafinch", "quokkamoon", "wombatjazz");
+    private static final List<String> SECRETS = List.of("zebrafinch", "quokkamoon", "wombatjazz", "narwhalpie");
     private static final MBeanServer JMX = ManagementFactory.getPlatformMBeanServer();
 
     @TempDir
     Path dir;
 
-    /** A source whose definition types db.credential and api.token PASSWORD: neither name says so. */
+    /**
+     * A source whose definition types db.credential and api.token PASSWORD: neither name says so; its
+     * connection.url is a STRING that may hold a password, which validation refuses to find masked.
+     */
     public static class CredentialedSource extends TestSourceConnector {
         @Override
         public ConfigDef config() {
             return new ConfigDef()
                     .define("db.credential", ConfigDef.Type.PASSWORD, ConfigDef.Importance.HIGH, "Database credential.")
-                    .define("api.token", ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.HIGH, "API token.");
+                    .define("api.token", ConfigDef.Type.PASSWORD, null, ConfigDef.Importance.HIGH, "API token.")
+                    .define("connection.url", ConfigDef.Type.STRING, null, ConfigDef.Importance.HIGH, "Database URL.");
+        }
+
+        @Override
+        public Config validate(Map<String, String> props) {
+            Config config = super.validate(props);
+            for (ConfigValue value : config.configValues()) {
+                if (value.name().equals("connection.url") && String.valueOf(props.get("connection.url")).contains("[hidden]")) {
+                    value.addErrorMessage("the password in the URL arrived masked");
+                }
+            }
+            return config;
         }
     }
 
@@ -71,7 +90,8 @@ class SecretsNeverShownIT {
             Map<String, String> config = Map.of(
                     "connector.class", CredentialedSource.class.getName(), "topic", topic, "count", "50",
                     "db.credential", PASSWORD, "connection.password", NAMED,
-                    "api.token", "${file:" + secrets + ":token}", "offsets.storage.topic", offsetsTopic);
+                    "api.token", "${file:" + secrets + ":token}", "offsets.storage.topic", offsetsTopic,
+                    "connection.url", URL);
             RestClient.Response created = rest.createConnector("holder", config);
             assertEquals(201, created.status(), created.raw());
             answers.add(created);
@@ -92,6 +112,8 @@ class SecretsNeverShownIT {
             assertEquals("[hidden]", shown.path("db.credential").asText(), "a PASSWORD value is masked");
             assertEquals("[hidden]", shown.path("connection.password").asText(), "a value named like a secret is masked");
             assertEquals(config.get("api.token"), shown.path("api.token").asText(), "a placeholder is shown as stored");
+            assertEquals(URL.replace(IN_URL, "[hidden]"), shown.path("connection.url").asText(),
+                    "a URL is shown with its password masked");
 
             // a client that saves the masked config back keeps the secrets; a PATCH shows only what it may
             Map<String, String> roundTrip = new HashMap<>();
@@ -110,6 +132,20 @@ class SecretsNeverShownIT {
             RestClient.Response verbatim = rest.get("/connectors/holder/config");
             assertEquals(PASSWORD, verbatim.body().path("db.credential").asText(), "the stored secret survived the round trip");
             assertEquals(NAMED, verbatim.body().path("connection.password").asText());
+            assertEquals(URL, verbatim.body().path("connection.url").asText(), "the URL's password survived too");
+
+            // validating the masked config of a stored connector (an edit in the console) uses its stored secrets
+            Map<String, String> maskedEdit = new HashMap<>(roundTrip);
+            maskedEdit.put("name", "holder");
+            RestClient.Response edited = rest.put("/connector-plugins/" + CredentialedSource.class.getName()
+                    + "/config/validate", maskedEdit);
+            answers.add(edited);
+            assertEquals(0, edited.body().path("error_count").asInt(), edited.raw());
+            assertTrue(edited.raw().contains(URL.replace(IN_URL, "[hidden]")), edited.raw());
+            maskedEdit.put("name", "not-stored");
+            RestClient.Response fresh = rest.put("/connector-plugins/" + CredentialedSource.class.getName()
+                    + "/config/validate", maskedEdit);
+            assertEquals(1, fresh.body().path("error_count").asInt(), "no stored connector, nothing put back: " + fresh.raw());
             assertFalse(verbatim.raw().contains(RESOLVED), "placeholders are stored and shown unresolved");
 
             // refusals, validation and restarts

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.storage.State;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class MetricsRegistryTest {
@@ -24,6 +28,63 @@ class MetricsRegistryTest {
         Rate young = new Rate(total::get, 62, 120_000);
         total.addAndGet(50);
         assertEquals(50.0, young.perSecond(120_100, 60_000), 0.01);
+    }
+
+    @Test
+    void theRecentRateShowsABurstThatTheMinuteAverageSpreadsOut() {
+        AtomicLong total = new AtomicLong();
+        Rate rate = new Rate(total::get, 62, 0);
+        for (int s = 1; s <= 60; s++) {
+            total.addAndGet(s > 55 ? 25_000 : 0); // idle for 55 s, then 25,000 records/s
+            rate.sample(s * 1000L);
+        }
+        assertEquals(25_000.0, rate.perSecond(60_000, MetricsRegistry.RECENT_WINDOW_MS), 0.01);
+        assertEquals(125_000 / 60.0, rate.perSecond(60_000, MetricsRegistry.LIVE_WINDOW_MS), 0.01);
+        for (int s = 61; s <= 66; s++) {
+            rate.sample(s * 1000L); // stopped
+        }
+        assertEquals(0.0, rate.perSecond(66_000, MetricsRegistry.RECENT_WINDOW_MS), 0.01, "not moving any more");
+        assertTrue(rate.perSecond(66_000, MetricsRegistry.LIVE_WINDOW_MS) > 2_000, "the minute still remembers");
+    }
+
+    @Test
+    void aRestartedTaskKeepsCountingInItsLiveTotalsWhileApachesTotalsStartAgain() {
+        try (ConnectMetrics metrics = new ConnectMetrics(Map.of(ConnectMetrics.JMX_ENABLE, "false"), () -> 1, () -> 1)) {
+            SinkTaskMetrics first = metrics.sinkTask("s", 0);
+            TopicPartition tp = new TopicPartition("t", 0);
+            first.read(tp, records(tp, 0, 100));
+            first.put(100, 1_000_000);
+            first.acknowledged(Map.of(tp, new OffsetAndMetadata(60)));
+            metrics.taskRemoved("s", 0); // a restart through the REST API: stopped, then started again
+
+            SinkTaskMetrics second = metrics.sinkTask("s", 0);
+            second.read(tp, records(tp, 60, 90));
+            second.acknowledged(Map.of(tp, new OffsetAndMetadata(70)));
+            TaskLive live = second.live();
+            assertEquals(130, live.in().total());
+            assertEquals(100, live.out().total());
+            assertEquals(70, live.written().total());
+            assertEquals(20, live.pending(), "what this run read and did not get acknowledged");
+            MetricGroup sink = metrics.registry().groups().stream()
+                    .filter(g -> g.type().equals("sink-task-metrics")).findFirst().orElseThrow();
+            assertEquals(30.0, sink.value(sink.metrics().get("sink-record-read-total")), "Apache's: since the restart");
+            assertEquals(10.0, sink.value(sink.metrics().get("sink-record-written-total")));
+            assertEquals(20.0, sink.value(sink.metrics().get("sink-record-active-count")));
+
+            // an automatic restart replaces the task's metrics without removing them first
+            SinkTaskMetrics third = metrics.sinkTask("s", 0);
+            assertEquals(130, third.live().in().total());
+            assertEquals(0, third.live().pending());
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> records(
+            TopicPartition tp, long from, long to) {
+        List<ConsumerRecord<byte[], byte[]>> list = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            list.add(new ConsumerRecord<>(tp.topic(), tp.partition(), o, null, null));
+        }
+        return list;
     }
 
     @Test
@@ -75,8 +136,8 @@ class MetricsRegistryTest {
             a.poll(10, 2_000_000);
             a.written();
             TaskLive live = a.live();
-            assertEquals(10, live.inTotal());
-            assertEquals(1, live.outTotal());
+            assertEquals(10, live.in().total());
+            assertEquals(1, live.out().total());
             assertEquals("source", live.type());
             MetricGroup worker = metrics.registry().groups().stream()
                     .filter(g -> g.type().equals("connect-worker-metrics") && g.tags().isEmpty()).findFirst().orElseThrow();

@@ -149,6 +149,25 @@ class KafkaConfigStoreIT {
                 + "\"creation-timestamp\":42}"), records::toString);
     }
 
+    /**
+     * Apache's workers count only config records they can read as JSON towards their config position (the
+     * offset every worker reports when it joins and every assignment names); a Sluice worker counting a
+     * malformed last record one further than them would make an Apache member rejoin for ever.
+     */
+    @Test
+    void aRecordThatIsNotJsonIsSkippedWithoutCountingTowardsTheConfigPosition() {
+        try (KafkaConfigStore store = newStore()) {
+            store.putConnectorConfig("src", CONFIG, null);
+            long position = store.snapshot().offset();
+            KafkaTestBroker.produce(topic, List.of(Map.entry("connector-broken", "not json")));
+            store.readToEnd();
+            assertEquals(position, store.snapshot().offset());
+            assertEquals(java.util.Set.of("src"), store.snapshot().connectorConfigs().keySet());
+            store.putTargetState("src", TargetState.PAUSED);
+            assertEquals(position + 2, store.snapshot().offset(), "the next readable record counts again");
+        }
+    }
+
     @Test
     void aConfigTopicWithSeveralPartitionsIsRefused() {
         KafkaTestBroker.createTopic(topic, 3);

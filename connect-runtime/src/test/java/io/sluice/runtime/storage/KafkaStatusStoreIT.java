@@ -74,6 +74,9 @@ class KafkaStatusStoreIT {
             store.put(new ConnectorStatus("c", State.RUNNING, null, "w1:8083", 3, "4.3.1"));
             store.put(new TaskStatus(new ConnectorTaskId("c", 0), State.RUNNING, null, "w1:8083", 3));
         }
+        try (KafkaStatusStore reopened = newStore()) {
+            assertEquals("4.3.1", reopened.get("c").version(), "the plugin version written with the status (KIP-891)");
+        }
 
         Map<String, String> records = KafkaTestBroker.consumeAll(topic, 2, Duration.ofSeconds(30)).stream()
                 .collect(Collectors.toMap(ConsumerRecord::key, ConsumerRecord::value));
@@ -84,9 +87,6 @@ class KafkaStatusStoreIT {
                 + "\"version\":\"4.3.1\"}", records.get("status-connector-c"));
         assertEquals("{\"state\":\"RUNNING\",\"trace\":null,\"worker_id\":\"w1:8083\",\"generation\":3,"
                 + "\"version\":null}", records.get("status-task-c-0"));
-        try (KafkaStatusStore reopened = newStore()) {
-            assertEquals("4.3.1", reopened.get("c").version(), "the version is read back");
-        }
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,15 +67,40 @@ public final class KafkaTestBroker {
         return prefix + "-" + TOPIC_SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Creates a topic with replication factor 1 and waits until it exists. */
+    /** Creates a topic with replication factor 1 and waits until the broker serves every partition of it. */
     public static String createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all()
                     .get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitServed(admin, name, partitions);
         } catch (InterruptedException | ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Cannot create topic " + name, e);
         }
         return name;
+    }
+
+    /**
+     * Waits until the broker behind admin leads every partition of a topic it just created. Before that, a
+     * producer's first batch can be answered NOT_LEADER_OR_FOLLOWER while a later one is already taken, and the
+     * idempotent producer's retry of the first is then refused for good (OUT_OF_ORDER_SEQUENCE_NUMBER).
+     */
+    public static void awaitServed(Admin admin, String topic, int partitions) {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        // ListOffsets is answered by the partition's leader only, as a produce request is
+        Await.until(() -> {
+            try {
+                admin.listOffsets(latest).all().get(CLIENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException | TimeoutException notYet) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }, CLIENT_TIMEOUT, "partitions of " + topic + " served by their leader");
     }
 
     /** An Admin client on the shared broker; the caller closes it. */
@@ -155,27 +182,27 @@ public final class KafkaTestBroker {
      * within timeout. Returns every record read (possibly more than expected).
      */
     public static List<ConsumerRecord<String, String>> consumeAll(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new StringDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout, new StringDeserializer());
+    }
+
+    /** Like {@link #consumeAll(String, int, Duration)}, from another cluster (e.g. a worker's embedded broker). */
+    public static List<ConsumerRecord<String, String>> consumeAll(String bootstrapServers, String topic,
+                                                                  int expectedCount, Duration timeout) {
+        return consumeAll(bootstrapServers, topic, expectedCount, timeout, new StringDeserializer());
     }
 
     /** Like {@link #consumeAll(String, int, Duration)}, with keys and values as the bytes the topic holds. */
     public static List<ConsumerRecord<byte[], byte[]>> consumeAllBytes(String topic, int expectedCount, Duration timeout) {
-        return consumeAll(topic, expectedCount, timeout, new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        return consumeAll(bootstrapServers(), topic, expectedCount, timeout,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     }
 
-    private static <T> List<ConsumerRecord<T, T>> consumeAll(String topic, int expectedCount, Duration timeout,
+    private static <T> List<ConsumerRecord<T, T>> consumeAll(String bootstrapServers, String topic, int expectedCount,
+                                                            Duration timeout,
                                                             org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         List<ConsumerRecord<T, T>> records = new ArrayList<>();
-        try (KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<T, T> consumer = consumerFromStart(bootstrapServers, topic, deserializer, deadline)) {
             while (records.size() < expectedCount) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("Expected " + expectedCount + " records in " + topic
@@ -185,6 +212,64 @@ public final class KafkaTestBroker {
             }
         }
         return records;
+    }
+
+    /** Every record in the topic now, from the beginning to the end each partition has at the time of the call. */
+    public static List<ConsumerRecord<String, String>> consumeToEnd(String topic) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = consumerFromStart(topic, new StringDeserializer())) {
+            List<TopicPartition> partitions = List.copyOf(consumer.assignment());
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, CLIENT_TIMEOUT);
+            long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, CLIENT_TIMEOUT) < ends.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("Could not read " + topic + " to its end " + ends + " within " + CLIENT_TIMEOUT);
+                }
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+        }
+        return records;
+    }
+
+    /** A consumer of every partition of the topic, positioned at the beginning; the caller closes it. */
+    private static <T> KafkaConsumer<T, T> consumerFromStart(String topic,
+                                                            org.apache.kafka.common.serialization.Deserializer<T> deserializer) {
+        return consumerFromStart(bootstrapServers(), topic, deserializer, System.nanoTime() + CLIENT_TIMEOUT.toNanos());
+    }
+
+    /**
+     * A consumer of every partition of the topic on that cluster, positioned at the beginning, once the topic exists
+     * (a connector may not have created it yet; waits until the deadline); the caller closes it.
+     */
+    private static <T> KafkaConsumer<T, T> consumerFromStart(String bootstrapServers, String topic,
+                                                            org.apache.kafka.common.serialization.Deserializer<T> deserializer,
+                                                            long deadlineNanos) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<T, T> consumer = new KafkaConsumer<>(props, deserializer, deserializer);
+        List<TopicPartition> partitions = List.of();
+        while (partitions.isEmpty()) {
+            if (System.nanoTime() > deadlineNanos) {
+                consumer.close();
+                throw new AssertionError("Topic " + topic + " did not appear in time");
+            }
+            partitions = consumer.partitionsFor(topic, CLIENT_TIMEOUT).stream()
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
+            if (partitions.isEmpty()) {
+                try {
+                    Thread.sleep(100); // polling for the topic until the deadline
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    consumer.close();
+                    throw new AssertionError("Interrupted while waiting for topic " + topic, e);
+                }
+            }
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
     }
 
     private static synchronized void shutdown() {

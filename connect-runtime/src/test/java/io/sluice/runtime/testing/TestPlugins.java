@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.stream.Stream;
 
-/** The third-party plugins the build fetched for tests (target/test-plugins), copies of them, and the example configs. */
+/** The third-party plugins the build fetched for tests (target/test-plugins), and copies of them. */
 public final class TestPlugins {
+    private static boolean sequenceJarPacked;
+
     private TestPlugins() {
     }
 
@@ -46,9 +48,40 @@ public final class TestPlugins {
         return root().resolve("kafka-connect-transform-common");
     }
 
-    /** The repository's example configs directory (config/), which tests run to keep them true. */
-    public static Path exampleConfigs() {
-        return Path.of(System.getProperty("sluice.config.dir", "../config")).toAbsolutePath();
+    /**
+     * The test-only {@link io.sluice.testplugins.sequence.SequenceSourceConnector} as a plugin jar with its
+     * ServiceLoader manifest, packed from this build's test classes once per JVM, for Sluice and Apache workers.
+     */
+    public static synchronized Path sequenceSourceJar() {
+        Path jar = root().resolve("sequence-source").resolve("sequence-source.jar");
+        if (sequenceJarPacked) {
+            return jar;
+        }
+        Class<?> connector = io.sluice.testplugins.sequence.SequenceSourceConnector.class;
+        try {
+            Path classes = Path.of(connector.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path pkg = classes.resolve(connector.getPackageName().replace('.', '/'));
+            Files.createDirectories(jar.getParent());
+            Path partial = jar.resolveSibling(jar.getFileName() + ".partial");
+            try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(partial));
+                 Stream<Path> files = Files.list(pkg)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(file).toString().replace('\\', '/')));
+                    out.write(Files.readAllBytes(file));
+                    out.closeEntry();
+                }
+                out.putNextEntry(new java.util.jar.JarEntry("META-INF/services/org.apache.kafka.connect.source.SourceConnector"));
+                out.write((connector.getName() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.closeEntry();
+            }
+            Files.move(partial, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            sequenceJarPacked = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return jar;
     }
 
     /** Copies a plugin (jar or directory) into a plugin path directory. */

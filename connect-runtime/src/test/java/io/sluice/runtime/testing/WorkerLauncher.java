@@ -13,7 +13,8 @@ import java.util.Properties;
 
 /**
  * Runs a Sluice worker as a separate JVM (bin/connect's main class on the test class path), so
- * tests can stop it gracefully or kill it with SIGKILL and start it again on the same state.
+ * tests can stop it gracefully or kill it with SIGKILL and start it again on the same state; or, for
+ * migration tests, an Apache Kafka Connect 4.3.1 distributed worker from its Maven Central jars.
  */
 public final class WorkerLauncher implements AutoCloseable {
     private final Path workDir;
@@ -23,6 +24,7 @@ public final class WorkerLauncher implements AutoCloseable {
     private final int restPort;
     private final String maxHeap;
     private boolean distributed;
+    private boolean apache;
 
     public WorkerLauncher(Path workDir, int restPort, Map<String, String> workerProps) {
         this(workDir, restPort, "512m", workerProps);
@@ -48,6 +50,28 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /**
+     * An Apache Kafka Connect 4.3.1 distributed worker (Apache's ConnectDistributed with connect-runtime,
+     * connect-json, connect-transforms and a Log4j 2 binding, as the build copied them to target/apache-connect)
+     * with the given worker config, logging at INFO (clients at WARN) to worker.log.
+     */
+    public static WorkerLauncher apache(Path workDir, int restPort, Map<String, String> workerProps) {
+        WorkerLauncher launcher = new WorkerLauncher(workDir, restPort, "512m", workerProps);
+        launcher.apache = true;
+        launcher.distributed = true;
+        try {
+            Files.writeString(workDir.resolve("log4j2.properties"), String.join("\n",
+                    "appender.out.type=Console", "appender.out.name=out", "appender.out.layout.type=PatternLayout",
+                    "appender.out.layout.pattern=[%d] %p %m (%c{1})%n", "rootLogger.level=INFO",
+                    "rootLogger.appenderRef.out.ref=out", "logger.clients.name=org.apache.kafka.clients",
+                    "logger.clients.level=WARN", "logger.common.name=org.apache.kafka.common", "logger.common.level=WARN",
+                    "logger.reflections.name=org.reflections", "logger.reflections.level=ERROR", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return launcher;
+    }
+
     /** Makes the worker join the cluster named by its group.id (bin/connect --distributed). */
     public WorkerLauncher distributed() {
         this.distributed = true;
@@ -58,9 +82,14 @@ public final class WorkerLauncher implements AutoCloseable {
     public RestClient start(String... connectorFiles) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"),
-                "io.sluice.runtime.cli.ConnectMain"));
-        if (distributed) {
+                "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError"));
+        if (apache) {
+            command.addAll(List.of("-Dlog4j2.configurationFile=" + workDir.resolve("log4j2.properties"),
+                    "-cp", apacheConnectLibs().resolve("*").toString(), "org.apache.kafka.connect.cli.ConnectDistributed"));
+        } else {
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sluice.runtime.cli.ConnectMain"));
+        }
+        if (distributed && !apache) {
             command.add("--distributed");
         }
         command.add(workerConfig.toString());
@@ -79,12 +108,22 @@ public final class WorkerLauncher implements AutoCloseable {
                 throw new AssertionError("Worker exited with " + process.exitValue() + "; log: " + tail());
             }
             try {
-                return client.get("/").status() == 200;
+                // Apache's REST server answers before its herder has joined the group; /health waits for that
+                return client.get(apache ? "/health" : "/").status() == 200;
             } catch (UncheckedIOException notYet) {
                 return false;
             }
-        }, Duration.ofSeconds(90), "worker REST API up");
+        }, Duration.ofSeconds(apache ? 150 : 90), "worker REST API up"); // Apache's start is slower under load
         return client;
+    }
+
+    private static Path apacheConnectLibs() {
+        Path libs = Path.of(System.getProperty("sluice.test.apache", "target/apache-connect")).toAbsolutePath();
+        if (!Files.isDirectory(libs)) {
+            throw new IllegalStateException("No Apache Kafka Connect jars in " + libs + "; run the build's "
+                    + "generate-test-resources phase (mvn verify does)");
+        }
+        return libs;
     }
 
     /** A port nothing listens on right now. */

