@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Capture {
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
+    private static final long SLOT_RELEASE_WAIT_MS = 5_000;
 
     private final CdcConfig config;
     private final CdcSessions sessions;
@@ -87,7 +88,9 @@ final class Capture {
                 : new IncrementalSnapshot(config, schemas, events, sessions, stored.incremental());
         stream = new ChangeStream(config, sessions, changes, events, queue, tracker, metrics, incremental);
         if (stopped) {
-            replicationConnection.close();
+            if (replicationConnection != null) {
+                replicationConnection.close();
+            }
             return;
         }
         stream.run(replicationConnection, start);
@@ -186,6 +189,36 @@ final class Capture {
         ChangeStream s = stream;
         if (s != null) {
             s.confirm(lsn);
+        }
+    }
+
+    /**
+     * slot.drop.on.stop, after the capture thread ended: drops the slot so the server keeps no WAL for it, waiting
+     * briefly for the walsender of the closed stream to let go of it. A failure is logged, not thrown: the task is
+     * stopping either way.
+     */
+    void dropSlotAfterStop() {
+        try (Connection connection = sessions.plain()) {
+            long until = System.currentTimeMillis() + SLOT_RELEASE_WAIT_MS;
+            Replication.SlotState slot = replication.slot(connection);
+            while (slot != null && slot.active() && System.currentTimeMillis() < until) {
+                Thread.sleep(100); // the server ends the walsender shortly after the stream's connection closed
+                slot = replication.slot(connection);
+            }
+            if (slot == null) {
+                return;
+            }
+            if (slot.active()) {
+                log.warn("Replication slot {} is still in use by another connection: not dropped (slot.drop.on.stop)",
+                        config.slotName());
+                return;
+            }
+            replication.dropSlot(connection);
+        } catch (SQLException e) {
+            log.warn("Dropping replication slot {} at stop (slot.drop.on.stop) failed: {}", config.slotName(),
+                    DatabaseFailure.reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

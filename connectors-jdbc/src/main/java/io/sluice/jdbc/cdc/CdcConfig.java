@@ -80,6 +80,7 @@ public final class CdcConfig extends AbstractConfig {
     public static final String SLOT_RETRY_DELAY_MS = "slot.retry.delay.ms";
     public static final String SLOT_LAG_WARNING_BYTES = "slot.lag.warning.bytes";
     public static final String DROP_ON_RESET = "slot.drop.on.offsets.reset";
+    public static final String DROP_ON_STOP = "slot.drop.on.stop";
     public static final String MAX_RETRIES = "errors.max.retries";
     public static final String RETRY_WAIT_MS = "retriable.restart.connector.wait.ms";
     public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
@@ -212,10 +213,15 @@ public final class CdcConfig extends AbstractConfig {
                 .define(SLOT_RETRY_DELAY_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Wait between those attempts.", SLOT, ++r, Width.SHORT, "Slot retry delay (ms)")
                 .define(DROP_ON_RESET, Type.BOOLEAN, true, Importance.MEDIUM,
-                        "Drop the slot, and the publication when publication.autocreate.mode created it, when the "
-                                + "connector's offsets are reset (DELETE /connectors/{name}/offsets, or DELETE "
-                                + "/connectors/{name}?reset_offsets=true).", SLOT, ++r, Width.SHORT,
-                        "Drop slot on offsets reset")
+                        "Drop the slot, and the publication unless publication.autocreate.mode=disabled, when the "
+                                + "connector's offsets are reset (PUT /connectors/{name}/stop, then DELETE "
+                                + "/connectors/{name}/offsets): the way to remove a connector without leaving its slot "
+                                + "holding WAL.", SLOT, ++r, Width.SHORT, "Drop slot on offsets reset")
+                .define(DROP_ON_STOP, Type.BOOLEAN, false, Importance.LOW,
+                        "Drop the slot whenever the task stops (Debezium's key): a stop for a restart or a "
+                                + "rebalance drops it too, and the next start then needs snapshot.mode=when_needed "
+                                + "(the changes meanwhile are not kept). For tests and development.", SLOT, ++r,
+                        Width.SHORT, "Drop slot on stop")
                 .define(MAX_RETRIES, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
                         "Times in a row the stream reconnects after the database went away before the task fails; "
                                 + "-1: until it is back.", SLOT, ++r, Width.SHORT, "Reconnect attempts")

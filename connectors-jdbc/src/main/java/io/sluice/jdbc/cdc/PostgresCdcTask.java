@@ -32,6 +32,7 @@ public class PostgresCdcTask extends SourceTask {
     private Thread thread;
     private SlotMonitor monitor;
     private long pollMs;
+    private boolean dropSlotOnStop;
 
     @Override
     public void start(Map<String, String> props) {
@@ -41,6 +42,7 @@ public class PostgresCdcTask extends SourceTask {
         // a wrong password, host or database fails the task now, with the database's words in its trace
         String database = ConnectionCheck.atStart(config, dialect, Connection::getCatalog);
         pollMs = config.getLong(CdcConfig.POLL_INTERVAL_MS);
+        dropSlotOnStop = config.getBoolean(CdcConfig.DROP_ON_STOP);
         queue = new RecordQueue(config.getInt(CdcConfig.MAX_QUEUE_SIZE), config.getInt(CdcConfig.MAX_BATCH_SIZE));
         tracker = new AckTracker();
         CdcMetrics metrics = new CdcMetrics();
@@ -111,6 +113,9 @@ public class PostgresCdcTask extends SourceTask {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (dropSlotOnStop && capture != null && (thread == null || !thread.isAlive())) {
+            capture.dropSlotAfterStop();
         }
     }
 

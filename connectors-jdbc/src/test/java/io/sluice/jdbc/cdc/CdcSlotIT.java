@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The replication slot as an operator sees it, through a real worker: its lag and WAL status in GET /metrics (the
  * task's plugin metrics, also in JMX), still there after a task restart; heartbeats that let it advance while the
  * captured tables are quiet and the rest of the database is not; a slot dropped under the connector fails the task
- * with a cause that says so; and the REST path that drops slot and publication before a connector is deleted.
+ * with a cause that says so; the REST path that drops slot and publication before a connector is deleted, and
+ * slot.drop.on.stop, which drops the slot whenever the task stops (a delete too).
  */
 class CdcSlotIT {
 
@@ -160,6 +161,18 @@ class CdcSlotIT {
             assertEquals(0L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'slot_delete'"));
             assertEquals(204, rest.delete("/connectors/slot-delete").status());
             assertFalse(rest.get("/connectors").raw().contains("slot-delete"));
+        }
+    }
+
+    @Test
+    void withSlotDropOnStopDeletingTheConnectorDropsItsSlot() {
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-drop-on-stop"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-stop", cdc("slot-stop", "slot.drop.on.stop", "true"))
+                    .status());
+            Await.until(() -> confirmedFlush("slot_stop") > 0, Duration.ofSeconds(60), "the slot created");
+            assertEquals(204, rest.delete("/connectors/slot-stop").status());
+            Await.until(() -> confirmedFlush("slot_stop") == -1, Duration.ofSeconds(30), "the slot dropped");
         }
     }
 }
