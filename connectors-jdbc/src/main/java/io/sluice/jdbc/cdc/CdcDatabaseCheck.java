@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * What validation learns from the database for the CDC source, each answer on the key a user would change: the
@@ -133,15 +134,25 @@ final class CdcDatabaseCheck {
                 problems.add(new ConfigProblem(CdcConfig.PUBLICATION_AUTOCREATE, "CREATE PUBLICATION ... FOR ALL "
                         + "TABLES needs a superuser: use filtered, or create the publication as a superuser"));
             } else if (!superuser) {
+                List<TableId> notOwned = new ArrayList<>();
                 for (TableId table : missing) {
                     Object owns = scalar(connection, "SELECT pg_has_role(c.relowner, 'USAGE') FROM pg_catalog.pg_class c "
                             + "WHERE c.oid = '" + table.quotedText().replace("'", "''") + "'::regclass");
                     if (!Boolean.TRUE.equals(owns)) {
-                        problems.add(new ConfigProblem(CdcConfig.PUBLICATION_AUTOCREATE, "Table " + table + " is not "
-                                + "in publication " + config.publicationName() + " and only its owner can add it: "
-                                + "ALTER PUBLICATION " + Replication.quote(config.publicationName()) + " ADD TABLE "
-                                + table.quotedText() + " as its owner"));
+                        notOwned.add(table);
                     }
+                }
+                if (!notOwned.isEmpty()) {
+                    // only a table's owner (or a superuser) may publish it: the statement to run as them
+                    String names = notOwned.stream().map(TableId::quotedText).collect(Collectors.joining(", "));
+                    String publication = Replication.quote(config.publicationName());
+                    problems.add(new ConfigProblem(CdcConfig.PUBLICATION_AUTOCREATE, state == null
+                            ? "Publication " + config.publicationName() + " does not exist and this user may not "
+                                    + "create it: only the owner of " + notOwned + " can publish them. Run as the "
+                                    + "owner or a superuser: CREATE PUBLICATION " + publication + " FOR TABLE " + names
+                            : "Publication " + config.publicationName() + " lacks " + notOwned + " and only their "
+                                    + "owner can add them: ALTER PUBLICATION " + publication + " ADD TABLE " + names
+                                    + " as the owner or a superuser"));
                 }
             }
         }

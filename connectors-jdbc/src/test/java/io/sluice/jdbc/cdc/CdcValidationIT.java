@@ -72,7 +72,13 @@ class CdcValidationIT {
                 "connection.password", "right", "publication.name", "orders_by_dba",
                 "publication.autocreate.mode", "disabled")));
         assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
-                "connection.password", "right")), "publication.autocreate.mode", "only its owner can add it");
+                "connection.password", "right")), "publication.autocreate.mode",
+                "may not create it: only the owner of [public.orders] can publish them. Run as the owner or a "
+                        + "superuser: CREATE PUBLICATION \"sluice_publication\" FOR TABLE \"public\".\"orders\"");
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "publication.name", "other_tables_only")),
+                "publication.autocreate.mode", "lacks [public.orders] and only their owner can add them: ALTER "
+                        + "PUBLICATION \"other_tables_only\" ADD TABLE \"public\".\"orders\"");
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_validation_unused'"));
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'sluice_publication'"));
     }
