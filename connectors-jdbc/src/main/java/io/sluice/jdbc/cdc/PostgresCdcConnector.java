@@ -98,7 +98,8 @@ public class PostgresCdcConnector extends SourceConnector {
             }
         } catch (java.sql.SQLException e) {
             throw new ConnectException("Resetting the offsets drops replication slot " + config.slotName()
-                    + ", which failed: " + io.sluice.jdbc.DatabaseFailure.reason(e), e);
+                    + " (and publication " + config.publicationName() + " if this user owns it), which failed: "
+                    + io.sluice.jdbc.DatabaseFailure.reason(e), e);
         }
         log.info("Offsets reset: slot {} dropped; the next start takes a new snapshot (snapshot.mode={})",
                 config.slotName(), config.snapshotMode().name().toLowerCase());

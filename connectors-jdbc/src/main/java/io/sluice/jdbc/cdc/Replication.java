@@ -156,8 +156,27 @@ final class Replication {
         return true;
     }
 
+    /**
+     * Drops the publication when this user owns it; one a DBA created for it (another owner) is left in place: it
+     * holds no WAL, and DROP would fail with "must be owner".
+     */
     boolean dropPublication(Connection connection) throws SQLException {
-        if (publication(connection) == null) {
+        Boolean owned = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_has_role(pubowner, 'USAGE') FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            ps.setString(1, config.publicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    owned = rs.getBoolean(1);
+                }
+            }
+        }
+        if (owned == null) {
+            return false;
+        }
+        if (!owned) {
+            log.info("Publication {} belongs to another role: left in place (its owner may drop it)",
+                    config.publicationName());
             return false;
         }
         try (Statement s = connection.createStatement()) {

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * task's plugin metrics, also in JMX), still there after a task restart; heartbeats that let it advance while the
  * captured tables are quiet and the rest of the database is not; a slot dropped under the connector fails the task
  * with a cause that says so; the REST path that drops slot and publication before a connector is deleted, and
- * slot.drop.on.stop, which drops the slot whenever the task stops (a delete too).
+ * slot.drop.on.stop, which drops the slot whenever the task stops (a delete too). A reset by a user that does not
+ * own the publication drops the slot and leaves the publication (it failed half-way, the slot gone, the offsets not).
  */
 class CdcSlotIT {
 
@@ -174,5 +175,22 @@ class CdcSlotIT {
             assertEquals(204, rest.delete("/connectors/slot-stop").status());
             Await.until(() -> confirmedFlush("slot_stop") == -1, Duration.ofSeconds(30), "the slot dropped");
         }
+    }
+
+    @Test
+    void resettingTheOffsetsDropsTheSlotButLeavesAPublicationADbaCreatedForTheConnector() {
+        db.passwordRole("cdc_slot_user", "pw");
+        db.execute("ALTER ROLE cdc_slot_user WITH REPLICATION", "GRANT SELECT ON quiet.items TO cdc_slot_user",
+                "CREATE PUBLICATION dba_made FOR TABLE quiet.items",
+                "SELECT pg_create_logical_replication_slot('slot_dba', 'pgoutput')");
+        Map<String, String> config = cdc("slot-dba", "connection.url", db.bareUrl(), "connection.user", "cdc_slot_user",
+                "connection.password", "pw", "publication.name", "dba_made");
+        Map<String, Object> partition = Map.of("server", config.get("topic.prefix"));
+        java.util.Map<Map<String, ?>, Map<String, ?>> reset = new HashMap<>();
+        reset.put(partition, null);
+        assertTrue(new PostgresCdcConnector().alterOffsets(config, reset));
+        assertEquals(-1L, confirmedFlush("slot_dba"), "the slot is dropped");
+        assertEquals(1L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'dba_made'"),
+                "a publication the connector's user does not own stays (DROP would fail: must be owner)");
     }
 }
