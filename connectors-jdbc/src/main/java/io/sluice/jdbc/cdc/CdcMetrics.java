@@ -9,7 +9,7 @@ import org.apache.kafka.common.metrics.PluginMetrics;
 
 /**
  * The task's figures, registered as the task's plugin metrics (KIP-877: JMX {@code kafka.connect:type=plugins,
- * connector=...,task=...}, Sluice's GET /metrics and the live part of the task's status): the slot's lag in bytes
+ * connector=...,task=...}, and Sluice's GET /metrics as {@code kafka_connect_plugins_*}): the slot's lag in bytes
  * of WAL it holds back, its WAL status, how far behind the source the last streamed change is, and the snapshot's
  * progress. Written by the task's threads with plain volatile stores; read when the metrics are.
  */
