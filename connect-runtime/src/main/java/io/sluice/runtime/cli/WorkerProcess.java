@@ -1,14 +1,14 @@
 package io.sluice.runtime.cli;
 
-import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.config.WorkerKeys;
-import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.distributed.DistributedHerder;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
+import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;

@@ -1,4 +1,4 @@
-package io.sluice.runtime.config;
+package io.sluice.runtime.kafka;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +16,8 @@ import org.apache.kafka.common.config.types.Password;
 /**
  * The TLS side of a worker's requests to other workers, from the same ssl.* settings as its HTTPS listener
  * (as Apache's REST client): its trust store decides which workers it trusts, its key store is its client
- * certificate. Without either, the JVM's defaults.
+ * certificate. Without either, the JVM's defaults. It sits in the bottom room, beside the Kafka plumbing whose
+ * ssl.* conventions it reads, because the Avro converter's registry client uses it as well as REST and the workers.
  */
 public final class ClientSsl {
     private ClientSsl() {
