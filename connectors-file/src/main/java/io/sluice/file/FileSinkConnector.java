@@ -21,7 +21,7 @@ public final class FileSinkConnector extends SinkConnector {
 
     @Override
     public String version() {
-        return FileSourceConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

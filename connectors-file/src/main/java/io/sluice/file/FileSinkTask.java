@@ -31,7 +31,7 @@ public final class FileSinkTask extends SinkTask {
 
     @Override
     public String version() {
-        return FileSourceConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -20,15 +20,12 @@ import org.apache.kafka.connect.source.SourceConnector;
  */
 public final class FileSourceConnector extends SourceConnector {
 
-    /** The project version, from the plugin jar's manifest, as every built-in plugin reports it. */
-    static final String VERSION = java.util.Objects.requireNonNullElse(
-            FileSourceConnector.class.getPackage().getImplementationVersion(), "undefined");
     private Map<String, String> props;
     private boolean singleFile;
 
     @Override
     public String version() {
-        return VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -49,7 +49,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
 
     @Override
     public String version() {
-        return FileSourceConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

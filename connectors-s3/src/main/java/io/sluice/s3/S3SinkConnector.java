@@ -16,15 +16,11 @@ import org.apache.kafka.connect.sink.SinkConnector;
 /** Archives topics to S3 objects exactly once: see README for the layout and the guarantees. */
 public final class S3SinkConnector extends SinkConnector {
 
-    /** The project version, from the plugin jar's manifest, as every built-in plugin reports it. */
-    public static final String VERSION = java.util.Objects.requireNonNullElse(
-            S3SinkConnector.class.getPackage().getImplementationVersion(), "undefined");
-
     private Map<String, String> props;
 
     @Override
     public String version() {
-        return VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -40,7 +40,7 @@ public final class S3SourceConnector extends SourceConnector {
 
     @Override
     public String version() {
-        return S3SinkConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -35,11 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    /** The project version, from the runtime jar's manifest, as the built-in plugins report theirs. */
-    public static final String VERSION = java.util.Objects.requireNonNullElse(
-            WorkerProcess.class.getPackage().getImplementationVersion(), "undefined");
-    /** The Connect REST API version Sluice implements, reported by GET / like Apache's worker. */
-    public static final String CONNECT_API_VERSION = "4.3.1";
 
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final String bootstrapServers;
@@ -102,7 +97,8 @@ public final class WorkerProcess implements AutoCloseable {
             herder.start();
             rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
             rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
-            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
+            rest.start(herder, new ServerInfo(Versions.CONNECT_API_VERSION, "sluice-" + Versions.VERSION, storage.clusterId(),
+                    Versions.VERSION), plugins);
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
