@@ -1,9 +1,7 @@
 package io.sluice.s3.sink;
 
 import io.sluice.s3.S3ConnectionConfig;
-import io.sluice.s3.S3SinkConfig;
 import io.sluice.s3.Versions;
-import io.sluice.s3.partition.Partitioner;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;

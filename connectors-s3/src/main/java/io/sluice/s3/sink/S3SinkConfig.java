@@ -1,16 +1,17 @@
-package io.sluice.s3;
+package io.sluice.s3.sink;
 
+import io.sluice.s3.ChoiceValidator;
+import io.sluice.s3.S3ConnectionConfig;
 import io.sluice.s3.format.RecordFormat;
-import io.sluice.s3.partition.Partitioner;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Every key of the S3 sink, with Confluent's names where Confluent's S3 sink has one. */
@@ -170,7 +171,9 @@ public final class S3SinkConfig extends AbstractConfig {
     }
 
     public RecordFormat format() {
-        return RecordFormat.create(this);
+        return RecordFormat.create(getString(FORMAT), new RecordFormat.Options(byteArraySeparator(),
+                getString(AVRO_CODEC), getBoolean(AVRO_ENVELOPE), getString(PARQUET_CODEC),
+                getInt(PARQUET_ROW_GROUP_BYTES)));
     }
 
     /** The bytes format's separator with escapes resolved; empty means a newline. */

@@ -1,4 +1,4 @@
-package io.sluice.s3.partition;
+package io.sluice.s3.sink;
 
 import java.time.Instant;
 import java.time.LocalDateTime;

@@ -1,16 +1,17 @@
-package io.sluice.s3;
+package io.sluice.s3.source;
 
+import io.sluice.s3.ChoiceValidator;
+import io.sluice.s3.S3ConnectionConfig;
 import io.sluice.s3.format.RecordFormat;
-import io.sluice.s3.source.CsvSettings;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.Width;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Keys of the S3 source: the shared connection keys, what to read (sink topics or prefixes) and how. */

@@ -1,4 +1,4 @@
-package io.sluice.s3.partition;
+package io.sluice.s3.sink;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.sluice.s3.sink;
+package io.sluice.s3;
 
 import java.util.Optional;
 import java.util.regex.Matcher;

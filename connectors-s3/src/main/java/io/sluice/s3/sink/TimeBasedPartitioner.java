@@ -1,6 +1,5 @@
-package io.sluice.s3.partition;
+package io.sluice.s3.sink;
 
-import io.sluice.s3.S3SinkConfig;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -1,6 +1,5 @@
-package io.sluice.s3.partition;
+package io.sluice.s3.sink;
 
-import io.sluice.s3.S3SinkConfig;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.connect.sink.SinkRecord;

@@ -1,6 +1,5 @@
-package io.sluice.s3.partition;
+package io.sluice.s3.sink;
 
-import io.sluice.s3.S3SinkConfig;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.connect.errors.DataException;

@@ -1,7 +1,8 @@
-package io.sluice.s3;
+package io.sluice.s3.sink;
 
-import io.sluice.s3.partition.Partitioner;
-import io.sluice.s3.sink.S3SinkTask;
+import io.sluice.s3.BucketCheck;
+import io.sluice.s3.ConfigErrors;
+import io.sluice.s3.Versions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ public final class S3SinkConnector extends SinkConnector {
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
-        S3SinkConfig.problems(connectorConfigs, (key, message) -> addError(result, key, message));
+        S3SinkConfig.problems(connectorConfigs, (key, message) -> ConfigErrors.add(result, key, message));
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
@@ -73,19 +74,10 @@ public final class S3SinkConnector extends SinkConnector {
         try {
             Partitioner.create(config);
         } catch (IllegalArgumentException | ConfigException e) {
-            addError(result, S3SinkConfig.PARTITIONER, e.getMessage());
+            ConfigErrors.add(result, S3SinkConfig.PARTITIONER, e.getMessage());
             return result;
         }
-        BucketCheck.problem(config).ifPresent(p -> addError(result, p.getKey(), p.getValue()));
+        BucketCheck.problem(config).ifPresent(p -> ConfigErrors.add(result, p.getKey(), p.getValue()));
         return result;
-    }
-
-    static void addError(Config config, String key, String message) {
-        for (ConfigValue value : config.configValues()) {
-            if (value.name().equals(key)) {
-                value.addErrorMessage(message);
-                return;
-            }
-        }
     }
 }

@@ -1,8 +1,10 @@
-package io.sluice.s3;
+package io.sluice.s3.source;
 
-import io.sluice.s3.sink.ObjectNames;
-import io.sluice.s3.source.S3SourceTask;
-import io.sluice.s3.source.SourceUnit;
+import io.sluice.s3.BucketCheck;
+import io.sluice.s3.ConfigErrors;
+import io.sluice.s3.ObjectNames;
+import io.sluice.s3.S3ConnectionConfig;
+import io.sluice.s3.Versions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -158,12 +160,12 @@ public final class S3SourceConnector extends SourceConnector {
             return result;
         }
         S3SourceConfig.problems(new AbstractConfig(S3SourceConfig.CONFIG_DEF, connectorConfigs, false),
-                (key, message) -> S3SinkConnector.addError(result, key, message));
+                (key, message) -> ConfigErrors.add(result, key, message));
         if (result.configValues().stream().anyMatch(v -> !v.errorMessages().isEmpty())) {
             return result;
         }
         BucketCheck.problem(new S3SourceConfig(connectorConfigs))
-                .ifPresent(p -> S3SinkConnector.addError(result, p.getKey(), p.getValue()));
+                .ifPresent(p -> ConfigErrors.add(result, p.getKey(), p.getValue()));
         return result;
     }
 }
