@@ -71,6 +71,8 @@ final class BuiltinPlugins {
      */
     static Map<String, String> movedConnectors() {
         return Map.of(
+                "io.sluice.file.FileSinkConnector", "io.sluice.file.sink.FileSinkConnector",
+                "io.sluice.file.FileSourceConnector", "io.sluice.file.source.FileSourceConnector",
                 "io.sluice.s3.S3SinkConnector", "io.sluice.s3.sink.S3SinkConnector",
                 "io.sluice.s3.S3SourceConnector", "io.sluice.s3.source.S3SourceConnector");
     }
