@@ -99,7 +99,11 @@ class FileSinkFaultsIT {
 
                 List<String> expected = FileConnectorsITSupport.allValues(topic, TOTAL, Duration.ofSeconds(60),
                         Duration.ofSeconds(1));
-                assertEquals(expected, linesInOffsetOrder(shipped, out), "every record once, in order, nothing else");
+                List<String> written = linesInOffsetOrder(shipped, out);
+                int firstDifference = java.util.stream.IntStream.range(0, Math.min(expected.size(), written.size()))
+                        .filter(i -> !expected.get(i).equals(written.get(i))).findFirst().orElse(-1);
+                assertTrue(expected.equals(written), "every record once, in order, nothing else: " + written.size()
+                        + " lines for " + expected.size() + " records, first difference at line " + firstDifference);
             }
         } finally {
             sh("umount", out.toString());
