@@ -78,12 +78,19 @@ public final class ConnectorConfigValidator {
 
     /** Validates a config against the given connector instance (or, when null, one loaded from connector.class). */
     public ConfigInfos validate(Map<String, String> rawConfig, Connector connector) {
+        SecretKeys secretKeys = new SecretKeys(plugins);
         Map<String, String> props;
         try {
             props = resolver.apply(rawConfig);
         } catch (ConnectException e) {
-            return frameworkOnly(rawConfig, rawConfig, e.getMessage());
+            return frameworkOnly(rawConfig, rawConfig, e.getMessage())
+                    .withErrors(secretKeys.secretValues(rawConfig, rawConfig)::redact);
         }
+        // a plugin's message may quote the config it refuses (a driver's "Unable to parse URL ...password=...")
+        return validateResolved(rawConfig, props, connector).withErrors(secretKeys.secretValues(rawConfig, props)::redact);
+    }
+
+    private ConfigInfos validateResolved(Map<String, String> rawConfig, Map<String, String> props, Connector connector) {
         String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connector == null) {
             if (connType == null) {

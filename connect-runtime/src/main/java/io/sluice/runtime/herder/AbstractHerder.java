@@ -3,6 +3,7 @@ package io.sluice.runtime.herder;
 import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.plugins.PluginDesc;
 import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
@@ -236,8 +237,10 @@ public abstract class AbstractHerder implements Herder {
             int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
             generated = worker.connectorTaskConfigs(name, maxTasks);
         } catch (RuntimeException e) {
-            log.error("Connector {} failed to generate task configs", name, e);
-            statusStore.put(new ConnectorStatus(name, State.FAILED, Traces.of(e), workerId, 0));
+            String trace = new SecretKeys(plugins).secretValues(rawConfig, configProviders)
+                    .redact(Traces.of(e));
+            log.error("Connector {} failed to generate task configs\n{}", name, trace);
+            statusStore.put(new ConnectorStatus(name, State.FAILED, trace, workerId, 0));
             return null;
         }
         return TaskConfigs.withPlaceholders(generated, rawConfig, configProviders.resolve(rawConfig));

@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.SecretValues;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
@@ -30,6 +31,7 @@ final class StatusReporter {
     private volatile ConnectMetrics metrics;
     private final Map<String, String> connectorVersions = new ConcurrentHashMap<>();
     private final Map<ConnectorTaskId, String> taskVersions = new ConcurrentHashMap<>();
+    private final Map<String, SecretValues> secrets = new ConcurrentHashMap<>();
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -84,9 +86,15 @@ final class StatusReporter {
         connector(connector, state, null);
     }
 
+    /** The secrets of a connector's config, hidden in every trace and failure log of it from now on. */
+    void connectorSecrets(String connector, SecretValues values) {
+        secrets.merge(connector, values, SecretValues::and);
+    }
+
     void connectorFailed(String connector, Throwable error) {
-        log.error("{}Connector {} failed", PluginScope.connectorContext(connector), connector, error);
-        connector(connector, State.FAILED, trace(error));
+        String trace = hideSecrets(connector, trace(error));
+        log.error("{}Connector {} failed\n{}", PluginScope.connectorContext(connector), connector, trace);
+        connector(connector, State.FAILED, trace);
     }
 
     void task(ConnectorTaskId id, State state) {
@@ -94,8 +102,9 @@ final class StatusReporter {
     }
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
-        log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
-        String trace = trace(error);
+        String trace = hideSecrets(id.connector(), trace(error));
+        log.error("{}Task {} failed; it will not recover until restarted\n{}",
+                PluginScope.taskContext(id.connector(), id.task()), id, trace);
         task(id, State.FAILED, trace);
         onTaskFailure.accept(id, trace);
     }
@@ -158,7 +167,7 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt(),
+            store.put(new ConnectorStatus(connector, state, hideSecrets(connector, trace), workerId, generation.getAsInt(),
                     connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
@@ -171,10 +180,15 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt(), taskVersions.get(id)));
+            store.put(new TaskStatus(id, state, hideSecrets(id.connector(), trace), workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }
+    }
+
+    /** A trace leaves the worker in statuses (REST, console, JMX, the status topic) and logs: never a secret. */
+    private String hideSecrets(String connector, String trace) {
+        return secrets.getOrDefault(connector, SecretValues.NONE).redact(trace);
     }
 
     /** The full stack trace, as Apache's status API shows it. */

@@ -2,6 +2,7 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
@@ -51,6 +52,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Plugins plugins;
     private final ConfigProviders configProviders;
+    private final SecretKeys secretKeys;
     private final SourceOffsetStores offsets;
     private final StatusReporter status;
     private final TaskClientConfigs clients;
@@ -72,6 +74,7 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.plugins = plugins;
         this.configProviders = configProviders;
+        this.secretKeys = new SecretKeys(plugins);
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
         this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
         this.status.metrics(connectMetrics);
@@ -111,6 +114,7 @@ public final class Worker implements AutoCloseable {
             throw new ConnectException("Connector " + name + " is already running on this worker");
         }
         boolean counted = false;
+        hideSecretsOf(name, config);
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
             Connector instance = Plugins.newInstance(cls);
@@ -132,6 +136,11 @@ public final class Worker implements AutoCloseable {
             }
             status.connectorFailed(name, t);
         }
+    }
+
+    /** Tells the status reporter a config's secrets, so no trace or failure log of the connector shows them. */
+    private void hideSecretsOf(String connector, Map<String, String> config) {
+        status.connectorSecrets(connector, secretKeys.secretValues(config, configProviders));
     }
 
     private static String connectorVersion(Connector connector) {
@@ -182,6 +191,8 @@ public final class Worker implements AutoCloseable {
             throw new ConnectException("Task " + id + " is already running on this worker");
         }
         taskSpecs.put(id, List.of(connectorConfig, taskConfig));
+        hideSecretsOf(id.connector(), connectorConfig);
+        hideSecretsOf(id.connector(), taskConfig);
         try {
             TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target,
                     pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
