@@ -1,5 +1,7 @@
 package io.sluice.runtime.config;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -38,6 +40,13 @@ public final class SecretValues {
         List<String> all = new ArrayList<>(values);
         all.addAll(other.values);
         return new SecretValues(all);
+    }
+
+    /** The full stack trace of an error, as Apache's status API shows it, with these secrets hidden. */
+    public String trace(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        return redact(out.toString());
     }
 
     /** The text with every occurrence of a secret replaced by [hidden]; null stays null. */

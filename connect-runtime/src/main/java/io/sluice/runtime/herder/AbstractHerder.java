@@ -237,8 +237,7 @@ public abstract class AbstractHerder implements Herder {
             int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
             generated = worker.connectorTaskConfigs(name, maxTasks);
         } catch (RuntimeException e) {
-            String trace = new SecretKeys(plugins).secretValues(rawConfig, configProviders)
-                    .redact(Traces.of(e));
+            String trace = new SecretKeys(plugins).secretValues(rawConfig, configProviders).trace(e);
             log.error("Connector {} failed to generate task configs\n{}", name, trace);
             statusStore.put(new ConnectorStatus(name, State.FAILED, trace, workerId, 0));
             return null;

@@ -8,8 +8,6 @@ import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.storage.TopicStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
@@ -92,7 +90,7 @@ final class StatusReporter {
     }
 
     void connectorFailed(String connector, Throwable error) {
-        String trace = hideSecrets(connector, trace(error));
+        String trace = secretsOf(connector).trace(error);
         log.error("{}Connector {} failed\n{}", PluginScope.connectorContext(connector), connector, trace);
         connector(connector, State.FAILED, trace);
     }
@@ -102,7 +100,7 @@ final class StatusReporter {
     }
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
-        String trace = hideSecrets(id.connector(), trace(error));
+        String trace = secretsOf(id.connector()).trace(error);
         log.error("{}Task {} failed; it will not recover until restarted\n{}",
                 PluginScope.taskContext(id.connector(), id.task()), id, trace);
         task(id, State.FAILED, trace);
@@ -167,7 +165,7 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, hideSecrets(connector, trace), workerId, generation.getAsInt(),
+            store.put(new ConnectorStatus(connector, state, secretsOf(connector).redact(trace), workerId, generation.getAsInt(),
                     connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
@@ -180,21 +178,14 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, hideSecrets(id.connector(), trace), workerId, generation.getAsInt(), taskVersions.get(id)));
+            store.put(new TaskStatus(id, state, secretsOf(id.connector()).redact(trace), workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }
     }
 
     /** A trace leaves the worker in statuses (REST, console, JMX, the status topic) and logs: never a secret. */
-    private String hideSecrets(String connector, String trace) {
-        return secrets.getOrDefault(connector, SecretValues.NONE).redact(trace);
-    }
-
-    /** The full stack trace, as Apache's status API shows it. */
-    static String trace(Throwable error) {
-        StringWriter out = new StringWriter();
-        error.printStackTrace(new PrintWriter(out));
-        return out.toString();
+    private SecretValues secretsOf(String connector) {
+        return secrets.getOrDefault(connector, SecretValues.NONE);
     }
 }
