@@ -119,7 +119,7 @@ public final class ConnectionCheck {
 
     /** The failure as the connector's or task's own: the database's words first, the driver's exception as cause. */
     public static ConnectException unusable(Throwable e) {
-        return new ConnectException("Cannot use the database: " + DatabaseFailure.reason(e), e);
+        return new ConnectException("Cannot use the database: " + DatabaseFailure.reason(e), DatabaseFailure.shown(e));
     }
 
     /**

@@ -6,6 +6,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a database error means for the connector, from its SQLState (standard classes, PostgreSQL's
@@ -118,7 +121,47 @@ public enum DatabaseFailure {
         }
         Throwable chosen = driver != null ? driver : network != null ? network : failure;
         String message = chosen.getMessage();
-        return message == null ? chosen.getClass().getSimpleName() : message;
+        return message == null ? chosen.getClass().getSimpleName() : withoutUrlParameters(message);
+    }
+
+    /** A JDBC URL, up to where its parameters (user, password, ...) begin. */
+    private static final Pattern JDBC_URL = Pattern.compile("(jdbc:[^\\s?;'\"]*)([?;][^\\s'\"]*)?");
+    /** The user:password@ of a URL's authority. */
+    private static final Pattern USER_INFO = Pattern.compile("//[^/\\s@]*@");
+
+    /**
+     * The message with each JDBC URL cut before its parameters and stripped of user info: a driver quotes the URL it
+     * cannot parse (pgjdbc: "Unable to parse URL jdbc:postgresql://h:x/db?user=u&password=p"), and the connector
+     * must not pass on the credentials in it. The host, port and database stay, as they are what to correct.
+     */
+    static String withoutUrlParameters(String message) {
+        if (!message.contains("jdbc:")) {
+            return message;
+        }
+        return JDBC_URL.matcher(message).replaceAll(m -> Matcher.quoteReplacement(
+                USER_INFO.matcher(m.group(1)).replaceFirst("//") + (m.group(2) == null ? "" : "?...")));
+    }
+
+    /** pgjdbc's batch message: the statement with every bound value, between "Batch entry N" and "was aborted". */
+    private static final Pattern BATCH_STATEMENT = Pattern.compile("(Batch entry \\d+) .*? (was aborted)", Pattern.DOTALL);
+
+    /**
+     * The failure to attach as the cause of the connector's own exception, which the task's status trace and the
+     * failure log print whole: a {@link BatchUpdateException}'s message repeats the statement with every row of
+     * the batch bound into it (tens of kilobytes of table rows), so it is replaced by the database's error (the
+     * batch's next exception: SQLState, server message, table), or by its own message without the statement.
+     */
+    public static Throwable shown(Throwable failure) {
+        if (!(failure instanceof BatchUpdateException batch)) {
+            return failure;
+        }
+        SQLException next = batch.getNextException();
+        if (next != null) {
+            return next;
+        }
+        String message = batch.getMessage() == null ? null
+                : BATCH_STATEMENT.matcher(batch.getMessage()).replaceAll("$1 $2");
+        return new SQLException(message, batch.getSQLState(), batch.getErrorCode());
     }
 
     /** The failure and its causes and chained SQLExceptions, outermost first, each once. */

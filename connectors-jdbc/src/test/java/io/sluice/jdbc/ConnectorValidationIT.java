@@ -181,4 +181,28 @@ class ConnectorValidationIT {
                     create.raw());
         }
     }
+
+    @Test
+    void anUnparsableUrlIsReportedWithoutThePasswordItHoldsByValidateAndCreateOfBothConnectors() {
+        String url = "jdbc:postgresql://127.0.0.1:notaport/shop?user=spyurl&password=LeakA_1q";
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-validation-url")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            for (Map<String, String> config : List.of(source("mode", "bulk"), sink())) {
+                config.put("connection.url", url);
+                config.remove("connection.password");
+                boolean isSource = config.containsKey("topic.prefix");
+                config.put("connector.class", isSource ? "io.sluice.jdbc.source.JdbcSourceConnector"
+                        : "io.sluice.jdbc.sink.JdbcSinkConnector");
+                RestClient.Response validation = rest.put("/connector-plugins/"
+                        + (isSource ? "JdbcSourceConnector" : "JdbcSinkConnector") + "/config/validate", config);
+                assertEquals(200, validation.status(), validation.raw());
+                assertTrue(validation.raw().contains("Unable to parse URL jdbc:postgresql://127.0.0.1:notaport/shop"),
+                        validation.raw());
+                assertFalse(validation.raw().contains("LeakA_1q"), "the URL's password is never echoed: " + validation.raw());
+                RestClient.Response create = rest.createConnector("validated", config);
+                assertEquals(400, create.status(), create.raw());
+                assertTrue(create.raw().contains("Unable to parse URL") && !create.raw().contains("LeakA_1q"), create.raw());
+            }
+        }
+    }
 }

@@ -62,4 +62,30 @@ class DatabaseFailureTest {
         assertEquals(DatabaseFailure.DATA, DatabaseFailure.of(new SQLException("You have an error in your SQL", "42000",
                 1064)));
     }
+
+    @Test
+    void aUrlTheDriverCannotParseIsToldWithoutItsCredentials() {
+        SQLException e = new SQLException(
+                "Unable to parse URL jdbc:postgresql://spy:Info-Pw@127.0.0.1:notaport/shop?user=spyurl&password=LeakA_1q");
+        assertEquals("Unable to parse URL jdbc:postgresql://127.0.0.1:notaport/shop?...", DatabaseFailure.reason(e));
+    }
+
+    @Test
+    void aRefusedBatchIsShownAsTheDatabasesErrorWithoutTheRowsOfItsStatement() {
+        java.sql.BatchUpdateException batch = new java.sql.BatchUpdateException("Batch entry 0 INSERT INTO \"orders\" "
+                + "(\"id\",\"name\") VALUES (('110001'::int8), ('Secret Customer')) was aborted: ERROR: permission "
+                + "denied for table orders  Call getNextException to see other errors in the batch.", "42501", 0,
+                new int[0]);
+        SQLException server = new SQLException("ERROR: permission denied for table orders", "42501");
+        batch.setNextException(server);
+        assertEquals(server, DatabaseFailure.shown(batch));
+
+        java.sql.BatchUpdateException alone = new java.sql.BatchUpdateException("Batch entry 3 INSERT INTO \"orders\" "
+                + "VALUES (('110001'::int8)) was aborted: ERROR: permission denied", "42501", 0, new int[0]);
+        Throwable shown = DatabaseFailure.shown(alone);
+        assertEquals("Batch entry 3 was aborted: ERROR: permission denied", shown.getMessage());
+        assertEquals("42501", ((SQLException) shown).getSQLState());
+        SQLException plain = new SQLException("ERROR: duplicate key");
+        assertEquals(plain, DatabaseFailure.shown(plain));
+    }
 }

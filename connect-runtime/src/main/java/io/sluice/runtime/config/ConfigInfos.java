@@ -3,6 +3,7 @@ package io.sluice.runtime.config;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The answer to a connector config validation, shaped exactly like Apache Kafka Connect's
@@ -25,6 +26,16 @@ public record ConfigInfos(
                 .filter(c -> c.value() != null)
                 .flatMap(c -> c.value().errors().stream())
                 .toList();
+    }
+
+    /** The same answer with every error message passed through {@code rewrite} (e.g. to hide secrets). */
+    public ConfigInfos withErrors(UnaryOperator<String> rewrite) {
+        List<ConfigInfo> rewritten = configs.stream().map(c -> {
+            ConfigValueInfo v = c.value();
+            return v == null || v.errors().isEmpty() ? c : new ConfigInfo(c.definition(), new ConfigValueInfo(v.name(),
+                    v.value(), v.recommendedValues(), v.errors().stream().map(rewrite).toList(), v.visible()));
+        }).toList();
+        return new ConfigInfos(name, errorCount, groups, rewritten);
     }
 
     /** The entry for one key, or null. */

@@ -91,12 +91,21 @@ public final class ConnectorConfigValidator {
     }
 
     private ConfigInfos validate(Map<String, String> rawConfig, Connector connector, boolean live) {
+        SecretKeys secretKeys = new SecretKeys(plugins);
         Map<String, String> props;
         try {
             props = resolver.apply(rawConfig);
         } catch (ConnectException e) {
-            return frameworkOnly(rawConfig, rawConfig, e.getMessage());
+            return frameworkOnly(rawConfig, rawConfig, e.getMessage())
+                    .withErrors(secretKeys.secretValues(rawConfig, rawConfig)::redact);
         }
+        // a plugin's message may quote the config it refuses (a driver's "Unable to parse URL ...password=...")
+        SecretValues secrets = secretKeys.secretValues(rawConfig, props);
+        return validateResolved(rawConfig, props, connector, live, secrets).withErrors(secrets::redact);
+    }
+
+    private ConfigInfos validateResolved(Map<String, String> rawConfig, Map<String, String> props, Connector connector,
+                                         boolean live, SecretValues secrets) {
         String connType = props.get(ConnectorConfig.CONNECTOR_CLASS);
         if (connector == null) {
             if (connType == null) {
@@ -113,12 +122,12 @@ public final class ConnectorConfigValidator {
             }
         }
         try (LoaderSwap swap = LoaderSwap.to(connector.getClass().getClassLoader())) {
-            return validateWithConnector(rawConfig, props, connector, connType, live);
+            return validateWithConnector(rawConfig, props, connector, connType, live, secrets);
         }
     }
 
     private ConfigInfos validateWithConnector(Map<String, String> raw, Map<String, String> props, Connector connector,
-                                              String connType, boolean live) {
+                                              String connType, boolean live, SecretValues secrets) {
         boolean source = connector instanceof SourceConnector;
         ConnectorConfig.Defaults defaults = worker == null ? ConnectorConfig.Defaults.NONE
                 : ConnectorConfig.Defaults.of(plugins, props, worker);
@@ -150,7 +159,7 @@ public final class ConnectorConfigValidator {
                 }
             }
         } catch (RuntimeException | LinkageError e) {
-            log.warn("Connector {} failed to validate its config", connector.getClass().getName(), e);
+            log.warn("Connector {} failed to validate its config\n{}", connector.getClass().getName(), secrets.trace(e));
             connectorError = "The connector failed to validate its configuration: " + reason(e);
         }
         if (connectorError != null) {
@@ -166,11 +175,11 @@ public final class ConnectorConfigValidator {
         }
         ConfigInfos connectorInfos = ConfigInfosRenderer.render(connType, keys, values, new ArrayList<>(groups), raw);
         ConfigInfos header = validateConverter(raw, props, validated, ConnectorConfig.HEADER_CONVERTER,
-                HeaderConverter.class, h -> ((HeaderConverter) h).config(), "header");
+                HeaderConverter.class, h -> ((HeaderConverter) h).config(), "header", secrets);
         ConfigInfos key = validateConverter(raw, props, validated, ConnectorConfig.KEY_CONVERTER,
-                Converter.class, c -> ((Converter) c).config(), "key");
+                Converter.class, c -> ((Converter) c).config(), "key", secrets);
         ConfigInfos value = validateConverter(raw, props, validated, ConnectorConfig.VALUE_CONVERTER,
-                Converter.class, c -> ((Converter) c).config(), "value");
+                Converter.class, c -> ((Converter) c).config(), "value", secrets);
         return ConfigInfosRenderer.merge(connType, connectorInfos, header, key, value);
     }
 
@@ -220,7 +229,8 @@ public final class ConnectorConfigValidator {
 
     private ConfigInfos validateConverter(Map<String, String> raw, Map<String, String> props,
                                           Map<String, ConfigValue> validated, String property, Class<?> base,
-                                          Function<Object, ConfigDef> configOf, String converterType) {
+                                          Function<Object, ConfigDef> configOf, String converterType,
+                                          SecretValues secrets) {
         String className = props.get(property);
         ConfigValue classValue = validated.get(property);
         if (className == null || className.isBlank() || classValue == null || !classValue.errorMessages().isEmpty()) {
@@ -250,7 +260,7 @@ public final class ConnectorConfigValidator {
             List<ConfigValue> values = def.validate(converterConfig);
             return ConfigInfosRenderer.prefixed(def.configKeys(), values, prefix, raw);
         } catch (RuntimeException | LinkageError e) {
-            log.warn("Validating the config of {} failed", className, e);
+            log.warn("Validating the config of {} failed\n{}", className, secrets.trace(e));
             classValue.addErrorMessage("The " + converterType + " converter failed to validate its configuration: " + reason(e));
             return null;
         } finally {

@@ -1,8 +1,10 @@
 package io.sluice.runtime.config;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -35,6 +37,23 @@ final class EmbeddedSecrets {
         }
         String masked = PARAMETER.matcher(value).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + HIDDEN));
         return USER_INFO.matcher(masked).replaceAll(m -> Matcher.quoteReplacement(m.group(1) + HIDDEN) + "@");
+    }
+
+    /** The secrets embedded in a value (none for null), as {@link #mask} finds them. */
+    static List<String> find(String value) {
+        List<String> found = new ArrayList<>();
+        if (value == null) {
+            return found;
+        }
+        Matcher p = PARAMETER.matcher(value);
+        while (p.find()) {
+            found.add(p.group(3));
+        }
+        Matcher u = USER_INFO.matcher(value);
+        while (u.find()) {
+            found.add(u.group(2));
+        }
+        return found;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sluice.runtime.config;
 
 import io.sluice.runtime.plugins.Plugins;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,37 @@ public final class SecretKeys {
         values.forEach((key, value) -> masked.put(key, value != null && !ConfigRedactor.hasPlaceholder(value)
                 && definitions.isSecret(key) ? MASK : EmbeddedSecrets.mask(value)));
         return masked;
+    }
+
+    /**
+     * The secrets of a connector config, to hide in text shown about the connector: the values of its secret keys,
+     * the secrets embedded in its other values, and every value a config provider placeholder of {@code raw}
+     * resolved to in {@code resolved} (either map may be the other).
+     */
+    public SecretValues secretValues(Map<String, String> raw, Map<String, String> resolved) {
+        Definitions definitions = new Definitions(resolved);
+        List<String> found = new ArrayList<>();
+        resolved.forEach((key, value) -> {
+            if (value == null || ConfigRedactor.hasPlaceholder(value)) {
+                return; // an unresolved placeholder names where the secret lives, not the secret
+            }
+            if (definitions.isSecret(key) || ConfigRedactor.hasPlaceholder(raw.get(key))) {
+                found.add(value);
+            }
+            found.addAll(EmbeddedSecrets.find(value));
+        });
+        return new SecretValues(found);
+    }
+
+    /** As above, placeholders resolved by {@code providers}; a config that does not resolve counts as it is. */
+    public SecretValues secretValues(Map<String, String> raw, ConfigProviders providers) {
+        Map<String, String> resolved = raw;
+        try {
+            resolved = providers == null ? raw : providers.resolve(raw);
+        } catch (RuntimeException e) {
+            // whoever uses the config fails on it and says why; its raw values are still judged
+        }
+        return secretValues(raw, resolved);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.SecretValues;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
@@ -34,6 +35,8 @@ final class StatusReporter {
     /** The versions of the instances running here, shared by every run's view. */
     private final Map<String, String> connectorVersions;
     private final Map<ConnectorTaskId, String> taskVersions;
+    /** The secrets of each connector's config, hidden in every trace and failure log of it; shared by every run's view. */
+    private final Map<String, SecretValues> secrets;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -47,6 +50,7 @@ final class StatusReporter {
         this.shared = null;
         this.connectorVersions = new ConcurrentHashMap<>();
         this.taskVersions = new ConcurrentHashMap<>();
+        this.secrets = new ConcurrentHashMap<>();
     }
 
     private StatusReporter(StatusReporter shared) {
@@ -57,6 +61,7 @@ final class StatusReporter {
         this.shared = shared;
         this.connectorVersions = shared.connectorVersions;
         this.taskVersions = shared.taskVersions;
+        this.secrets = shared.secrets;
     }
 
     /** A view for one run of a connector or task, silenced on its own. */
@@ -115,27 +120,34 @@ final class StatusReporter {
         connector(connector, state, null);
     }
 
+    /** The secrets of a connector's config, hidden in every trace and failure log of it from now on. */
+    void connectorSecrets(String connector, SecretValues values) {
+        secrets.merge(connector, values, SecretValues::and);
+    }
+
     void connectorFailed(String connector, Throwable error) {
         if (silenced) {
-            log.warn("{}Connector {} failed after it was stopped", PluginScope.connectorContext(connector), connector, error);
+            log.warn("{}Connector {} failed after it was stopped\n{}", PluginScope.connectorContext(connector), connector,
+                    secretsOf(connector).redact(FailureTrace.of(error)));
             return;
         }
-        log.error("{}Connector {} failed", PluginScope.connectorContext(connector), connector, error);
+        String trace = secretsOf(connector).redact(FailureTrace.of(error));
+        log.error("{}Connector {} failed\n{}", PluginScope.connectorContext(connector), connector, trace);
         connectMetricsFailure(connector, error);
-        connector(connector, State.FAILED, FailureTrace.of(error));
+        connector(connector, State.FAILED, trace);
     }
 
     /** A connector still in start() after start.timeout.ms: FAILED with where it is stuck, while it goes on. */
     void connectorStuck(String connector, Throwable stuck) {
-        log.warn("{}{}", PluginScope.connectorContext(connector), stuck.getMessage());
+        log.warn("{}{}", PluginScope.connectorContext(connector), secretsOf(connector).redact(stuck.getMessage()));
         connectMetricsFailure(connector, stuck);
-        connector(connector, State.FAILED, FailureTrace.of(stuck));
+        connector(connector, State.FAILED, secretsOf(connector).redact(FailureTrace.of(stuck)));
     }
 
     private void connectMetricsFailure(String connector, Throwable error) {
         ConnectMetrics m = metrics();
         if (m != null && !silenced) {
-            m.connectorFailure(connector, FailureTrace.rootCause(error));
+            m.connectorFailure(connector, secretsOf(connector).redact(FailureTrace.rootCause(error)));
         }
     }
 
@@ -145,11 +157,13 @@ final class StatusReporter {
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
         if (silenced) {
-            log.warn("{}Task {} failed after it was stopped", PluginScope.taskContext(id.connector(), id.task()), id, error);
+            log.warn("{}Task {} failed after it was stopped\n{}", PluginScope.taskContext(id.connector(), id.task()), id,
+                    secretsOf(id.connector()).redact(FailureTrace.of(error)));
             return;
         }
-        log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
-        String trace = FailureTrace.of(error);
+        String trace = secretsOf(id.connector()).redact(FailureTrace.of(error));
+        log.error("{}Task {} failed; it will not recover until restarted\n{}",
+                PluginScope.taskContext(id.connector(), id.task()), id, trace);
         taskMetricsFailure(id, error);
         task(id, State.FAILED, trace);
         (shared == null ? onTaskFailure : shared.onTaskFailure).accept(id, trace);
@@ -159,13 +173,13 @@ final class StatusReporter {
     void taskStuck(ConnectorTaskId id, Throwable stuck) {
         log.warn("{}{}", PluginScope.taskContext(id.connector(), id.task()), stuck.getMessage());
         taskMetricsFailure(id, stuck);
-        task(id, State.FAILED, FailureTrace.of(stuck));
+        task(id, State.FAILED, secretsOf(id.connector()).redact(FailureTrace.of(stuck)));
     }
 
     private void taskMetricsFailure(ConnectorTaskId id, Throwable error) {
         ConnectMetrics m = metrics();
         if (m != null && !silenced) {
-            m.taskFailure(id.connector(), id.task(), FailureTrace.rootCause(error));
+            m.taskFailure(id.connector(), id.task(), secretsOf(id.connector()).redact(FailureTrace.rootCause(error)));
         }
     }
 
@@ -232,7 +246,7 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         try {
-            store.put(new ConnectorStatus(connector, state, trace, workerId, generation.getAsInt(),
+            store.put(new ConnectorStatus(connector, state, secretsOf(connector).redact(trace), workerId, generation.getAsInt(),
                     connectorVersions.get(connector)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of connector {}", state, connector, e);
@@ -248,9 +262,14 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         try {
-            store.put(new TaskStatus(id, state, trace, workerId, generation.getAsInt(), taskVersions.get(id)));
+            store.put(new TaskStatus(id, state, secretsOf(id.connector()).redact(trace), workerId, generation.getAsInt(), taskVersions.get(id)));
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }
+    }
+
+    /** A trace leaves the worker in statuses (REST, console, JMX, the status topic) and logs: never a secret. */
+    private SecretValues secretsOf(String connector) {
+        return secrets.getOrDefault(connector, SecretValues.NONE);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.metrics.PluginMetricsReporter;
@@ -64,6 +65,7 @@ public final class Worker implements AutoCloseable {
     private final WorkerConfig config;
     private final Plugins plugins;
     private final ConfigProviders configProviders;
+    private final SecretKeys secretKeys;
     private final SourceOffsetStores offsets;
     private final StatusReporter status;
     private final TaskClientConfigs clients;
@@ -94,6 +96,7 @@ public final class Worker implements AutoCloseable {
         this.config = config;
         this.plugins = plugins;
         this.configProviders = configProviders;
+        this.secretKeys = new SecretKeys(plugins);
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
         this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
         this.status.metrics(connectMetrics);
@@ -151,6 +154,7 @@ public final class Worker implements AutoCloseable {
 
     private WorkerConnector.Parts buildConnector(String name, Map<String, String> config, TargetState target) {
         boolean counted = false;
+        hideSecretsOf(name, config);
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
             Connector instance = Plugins.newInstance(cls);
@@ -169,6 +173,11 @@ public final class Worker implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /** Tells the status reporter a config's secrets, so no trace or failure log of the connector shows them. */
+    private void hideSecretsOf(String connector, Map<String, String> config) {
+        status.connectorSecrets(connector, secretKeys.secretValues(config, configProviders));
     }
 
     private static String connectorVersion(Connector connector) {
@@ -197,6 +206,8 @@ public final class Worker implements AutoCloseable {
         if (tasks.containsKey(id)) {
             throw new ConnectException("Task " + id + " is already running on this worker");
         }
+        hideSecretsOf(id.connector(), connectorConfig);
+        hideSecretsOf(id.connector(), taskConfig);
         StatusReporter runStatus = status.forRun();
         TaskSlot[] self = new TaskSlot[1];
         TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,

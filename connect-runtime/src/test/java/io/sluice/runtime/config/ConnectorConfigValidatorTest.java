@@ -43,6 +43,30 @@ class ConnectorConfigValidatorTest {
     }
 
     @Test
+    void aPluginsValidationErrorThatQuotesTheConfigShowsNoneOfItsSecrets() {
+        String url = "jdbc:postgresql://127.0.0.1:notaport/shop?user=spy&password=LeakA_1q";
+        Map<String, String> config = sink("connection.url", url, "connection.password", "Whole-Secret-9",
+                "consumer.override.sasl.jaas.config", "org.Module required password=\"Jaas-Secret-7\";");
+        TestSinkConnector echoing = new TestSinkConnector() {
+            @Override
+            public org.apache.kafka.common.config.Config validate(Map<String, String> props) {
+                org.apache.kafka.common.config.Config result = super.validate(props);
+                result.configValues().add(new org.apache.kafka.common.config.ConfigValue("connection.url", url,
+                        List.of(), List.of("Unable to parse URL " + props.get("connection.url") + " as "
+                        + props.get("connection.password") + " with " + props.get("consumer.override.sasl.jaas.config"))));
+                return result;
+            }
+        };
+
+        ConfigInfos infos = validator.validate(config, echoing);
+        String error = errors(infos, "connection.url").get(0);
+        assertEquals("Unable to parse URL jdbc:postgresql://127.0.0.1:notaport/shop?user=spy&password=[hidden] as "
+                + "[hidden] with [hidden]", error);
+        String summary = ConnectorConfigValidator.summary(infos);
+        assertTrue(summary.contains("password=[hidden]") && !summary.contains("LeakA_1q"), summary);
+    }
+
+    @Test
     void validSinkConfigHasNoErrorsAndNamesTheConnectorClass() {
         ConfigInfos infos = validator.validate(sink());
         assertEquals(0, infos.errorCount(), () -> infos.allErrors().toString());

@@ -15,9 +15,18 @@ final class FileOutput implements Closeable {
     private int used;
     private long size;
 
-    /** Opens path for appending after its first `keep` bytes (anything beyond is cut off). */
+    /**
+     * Opens path for appending after its first `keep` bytes (anything beyond is cut off). A file shorter than
+     * `keep` is refused: extending it would fill the gap with NUL bytes where records were said to be.
+     */
     FileOutput(Path path, long keep, int bufferBytes) throws IOException {
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        if (channel.size() < keep) {
+            long size = channel.size();
+            channel.close();
+            throw new IOException(path + " holds " + size + " bytes, fewer than the " + keep
+                    + " its checkpoint says are durable: it was changed or replaced outside the sink");
+        }
         if (channel.size() > keep) {
             channel.truncate(keep);
         }

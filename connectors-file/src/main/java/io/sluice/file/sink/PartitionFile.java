@@ -2,7 +2,6 @@ package io.sluice.file.sink;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -15,9 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The files of one topic partition, written exactly once. Finished files are named by the first and
- * last offset they hold; the open file has a checkpoint (first offset, next offset, record count, durable
- * length) written after each fsync. On open, the bytes past the checkpoint are cut off and the next
- * offset to consume is derived from the files alone, so a crash never loses nor repeats a record.
+ * last offset they hold; the checkpoint (see {@link PartitionCheckpoint}) is written after each fsync and around
+ * each rotation, so it always says which file it describes. On open, the bytes past the checkpoint are cut off
+ * and the next offset to consume is taken from it, so a crash never loses nor repeats a record.
  */
 final class PartitionFile implements Closeable {
 
@@ -39,6 +38,8 @@ final class PartitionFile implements Closeable {
     private long next = -1;
     private long count;
     private boolean dirty;
+    /** The last checkpoint written: a new open file may be created only once it says that none is open. */
+    private PartitionCheckpoint durable = PartitionCheckpoint.none(-1);
 
     PartitionFile(Path dir, TopicPartition tp, RecordEncoder encoder, int bufferBytes,
                   long maxRecords, long maxBytes, long maxAgeMs) {
@@ -56,9 +57,61 @@ final class PartitionFile implements Closeable {
 
     /**
      * Restores the durable state from the files: returns the offset after the last durably written record,
-     * or -1 when nothing of this partition was written yet.
+     * or -1 when nothing of this partition was written yet. The checkpoint alone says which records are durable
+     * and whether the open file holds any of them, so finished files may have been shipped away meanwhile.
      */
     long recover() throws IOException {
+        PartitionCheckpoint cp = PartitionCheckpoint.read(checkpoint);
+        if (cp == null || cp.state() == PartitionCheckpoint.State.LEGACY) {
+            cp = fromLegacy(cp);
+        }
+        switch (cp.state()) {
+            case OPEN -> {
+                if (Files.exists(inProgress)) {
+                    out = new FileOutput(inProgress, cp.length(), bufferBytes);
+                    start = cp.start();
+                    next = cp.next();
+                    count = cp.records();
+                    openedAtMs = System.currentTimeMillis();
+                    durable = cp;
+                    log.info("{}: resuming {} (offsets {} to {}, {} durable bytes kept)", tp, inProgress, start,
+                            next - 1, cp.length());
+                    return next;
+                }
+                // removed by hand: its records are written again from the topic, into a new file
+                log.warn("{}: {} is missing; writing its records again from offset {}", tp, inProgress, cp.start());
+                next = cp.start();
+            }
+            case ROTATING -> {
+                if (Files.exists(inProgress)) {
+                    // the crash came between the checkpoint and the rename: the file is complete up to its length
+                    new FileOutput(inProgress, cp.length(), bufferBytes).close();
+                    Path target = finished(cp.start(), cp.next() - 1);
+                    DurableWrites.rename(inProgress, target);
+                    log.info("{}: completed the interrupted rotation into {}", tp, target.getFileName());
+                }
+                next = cp.next();
+            }
+            default -> {
+                if (Files.deleteIfExists(inProgress)) {
+                    log.info("{}: discarded {}: nothing in it was committed", tp, inProgress);
+                }
+                next = cp.next();
+            }
+        }
+        if (!PartitionCheckpoint.none(next).equals(cp)) {
+            checkpoint(PartitionCheckpoint.none(next)); // before any new open file can take the name
+        } else {
+            durable = cp;
+        }
+        return next;
+    }
+
+    /**
+     * Reads what an earlier version left: its checkpoint (written only at commits) describes the open file only if
+     * no finished file already covers its first offset; without one the finished files' names give the offset.
+     */
+    private PartitionCheckpoint fromLegacy(PartitionCheckpoint cp) throws IOException {
         long finishedNext = -1;
         Pattern finished = Pattern.compile(Pattern.quote(prefix) + "-(\\d{20})-(\\d{20})" + Pattern.quote(encoder.extension()));
         try (Stream<Path> files = Files.list(dir)) {
@@ -69,23 +122,10 @@ final class PartitionFile implements Closeable {
                 }
             }
         }
-        long[] cp = readCheckpoint();
-        // a checkpoint is the open file's only if no finished file already covers its first offset
-        boolean valid = cp != null && cp[0] >= finishedNext && Files.exists(inProgress);
-        if (valid) {
-            start = cp[0];
-            next = cp[1];
-            count = cp[2];
-            out = new FileOutput(inProgress, cp[3], bufferBytes);
-            openedAtMs = System.currentTimeMillis();
-            log.info("{}: resuming {} at offset {} ({} durable bytes kept)", tp, inProgress, next, cp[3]);
-        } else {
-            if (Files.deleteIfExists(inProgress)) {
-                log.info("{}: discarded {}: nothing in it was committed", tp, inProgress);
-            }
-            next = finishedNext;
+        if (cp != null && cp.start() >= finishedNext && Files.exists(inProgress)) {
+            return new PartitionCheckpoint(PartitionCheckpoint.State.OPEN, cp.start(), cp.next(), cp.records(), cp.length());
         }
-        return next;
+        return PartitionCheckpoint.none(finishedNext);
     }
 
     /** Appends a record; records before the durable position (redelivered) are skipped. */
@@ -95,6 +135,10 @@ final class PartitionFile implements Closeable {
             return;
         }
         if (out == null) {
+            if (durable.state() != PartitionCheckpoint.State.NONE) {
+                // the last rotation could not record its end: do it before a new file takes the open file's name
+                checkpoint(PartitionCheckpoint.none(next));
+            }
             out = new FileOutput(inProgress, 0, bufferBytes);
             encoder.header(record, out);
             start = offset;
@@ -128,20 +172,23 @@ final class PartitionFile implements Closeable {
     long commit() throws IOException {
         if (out != null && dirty) {
             out.force();
-            writeCheckpoint();
+            writeCheckpoint(PartitionCheckpoint.State.OPEN);
             dirty = false;
         }
         return next;
     }
 
     /**
-     * fsyncs the open file and renames it, atomically, to its final name. The file stays open until the rename
-     * succeeded: if it fails, this object still describes the open file truthfully (a later commit checkpoints
-     * it, a restart cuts it back to its checkpoint) instead of forgetting the records it holds.
+     * fsyncs the open file, records in the checkpoint that it is being rotated (so a restart completes a rename a
+     * crash interrupted, and never takes a later file for this one), renames it atomically to its final name, then
+     * checkpoints that no file is open. The file stays open until the rename succeeded: if it fails, this object
+     * still describes the open file truthfully (a later commit checkpoints it as open again) instead of forgetting
+     * the records it holds.
      */
     private void rotate() throws IOException {
         out.force();
-        Path target = dir.resolve(String.format("%s-%020d-%020d%s", prefix, start, next - 1, encoder.extension()));
+        writeCheckpoint(PartitionCheckpoint.State.ROTATING);
+        Path target = finished(start, next - 1);
         DurableWrites.move(inProgress, target);
         try {
             out.close();
@@ -152,26 +199,20 @@ final class PartitionFile implements Closeable {
         log.debug("{}: rotated {} records into {}", tp, count, target.getFileName());
         count = 0;
         DurableWrites.syncDirectory(dir);
+        checkpoint(PartitionCheckpoint.none(next));
     }
 
-    private long[] readCheckpoint() throws IOException {
-        if (!Files.exists(checkpoint)) {
-            return null;
-        }
-        String[] parts = Files.readString(checkpoint, StandardCharsets.US_ASCII).trim().split(" ");
-        if (parts.length != 4) {
-            log.warn("{}: ignoring unreadable checkpoint {}", tp, checkpoint);
-            return null;
-        }
-        long[] values = new long[4];
-        for (int i = 0; i < 4; i++) {
-            values[i] = Long.parseLong(parts[i]);
-        }
-        return values;
+    private Path finished(long first, long last) {
+        return dir.resolve(String.format("%s-%020d-%020d%s", prefix, first, last, encoder.extension()));
     }
 
-    private void writeCheckpoint() throws IOException {
-        DurableWrites.replace(checkpoint, start + " " + next + " " + count + " " + out.size() + "\n");
+    private void writeCheckpoint(PartitionCheckpoint.State state) throws IOException {
+        checkpoint(new PartitionCheckpoint(state, start, next, count, out.size()));
+    }
+
+    private void checkpoint(PartitionCheckpoint cp) throws IOException {
+        DurableWrites.replace(checkpoint, cp.format());
+        durable = cp;
     }
 
     /** Closes the open file without committing: what was not committed is cut off when it is next opened. */

@@ -65,6 +65,79 @@ class FileSinkFaultsIT {
     }
 
     /**
+     * The tester's story: the disk fills up, the operator ships the finished files away (they are final) to free
+     * space and restarts the task, as often as it fails. The checkpoint still described a file finished since, so
+     * the restart took the new open file for it, padded it with NUL bytes and wrote records again.
+     */
+    @Test
+    void aSinkRestartedAfterADiskFullFailureWhoseFinishedFilesWereShippedAwayWritesEveryRecordOnceInOrder()
+            throws Exception {
+        assumeRoot();
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path shipped = Files.createDirectories(dir.resolve("shipped"));
+        sh("mount", "-t", "tmpfs", "-o", "size=5m", "tmpfs", out.toString());
+        String connector = "shipping-sink";
+        try {
+            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic(connector), 1);
+            try (WorkerLauncher worker = worker(connector)) {
+                RestClient rest = worker.start();
+                Thread producer = runSink(rest, connector, topic, out, 250);
+                int[] restarts = {0};
+                try {
+                    Await.until(() -> {
+                        if ("FAILED".equals(rest.taskState(connector, 0))) {
+                            shipFinishedFiles(out, shipped);
+                            assertEquals(204, rest.post("/connectors/" + connector + "/tasks/0/restart", null).status());
+                            restarts[0]++;
+                        }
+                        return KafkaTestBroker.committedOffset("connect-" + connector, new TopicPartition(topic, 0)) == TOTAL;
+                    }, Duration.ofMinutes(5), () -> "every record committed; log:\n" + worker.tail());
+                } finally {
+                    producer.join(TimeUnit.MINUTES.toMillis(2));
+                }
+                assertTrue(restarts[0] > 0, "the disk filled up at least once");
+
+                List<String> expected = FileConnectorsITSupport.allValues(topic, TOTAL, Duration.ofSeconds(60),
+                        Duration.ofSeconds(1));
+                List<String> written = linesInOffsetOrder(shipped, out);
+                int firstDifference = java.util.stream.IntStream.range(0, Math.min(expected.size(), written.size()))
+                        .filter(i -> !expected.get(i).equals(written.get(i))).findFirst().orElse(-1);
+                assertTrue(expected.equals(written), "every record once, in order, nothing else: " + written.size()
+                        + " lines for " + expected.size() + " records, first difference at line " + firstDifference);
+            }
+        } finally {
+            sh("umount", out.toString());
+        }
+    }
+
+    private static void shipFinishedFiles(Path out, Path shipped) {
+        for (Path p : FileSinkIT.finishedFiles(out)) {
+            try {
+                Files.move(p, shipped.resolve(p.getFileName()));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    /** The lines of the data files of both directories, finished files by their offsets, the open file last. */
+    private static List<String> linesInOffsetOrder(Path... dirs) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (Path d : dirs) {
+            try (var list = Files.list(d)) {
+                list.filter(p -> p.getFileName().toString().endsWith(".txt")
+                        || p.getFileName().toString().endsWith(".inprogress")).forEach(files::add);
+            }
+        }
+        files.sort(java.util.Comparator.comparing(p -> p.getFileName().toString())); // '-' sorts before '.inprogress'
+        List<String> lines = new ArrayList<>();
+        for (Path p : files) {
+            lines.addAll(Files.readAllLines(p));
+        }
+        return lines;
+    }
+
+    /**
      * Runs the sink (flush.size=1000) while 30,000 records are produced, breaks the directory once some files
      * rotated (or lets the records break it), waits for the task to fail, mends the directory, restarts the task
      * and compares the files with the topic.
@@ -72,24 +145,9 @@ class FileSinkFaultsIT {
     private void faultThenRestart(String connector, Path out, int valueBytes, DirCommand breakIt, DirCommand mend)
             throws Exception {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic(connector), 1);
-        Map<String, String> workerProps = FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                KafkaTestBroker.uniqueTopic(connector + "-cluster"));
-        // config/standalone.properties' commit interval: the first poll after a restart then returns records
-        workerProps.put("offset.flush.interval.ms", "10000");
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), workerProps)) {
+        try (WorkerLauncher worker = worker(connector)) {
             RestClient rest = worker.start();
-            Map<String, String> props = new HashMap<>();
-            props.put("connector.class", "io.sluice.file.sink.FileSinkConnector");
-            props.put("topics", topic);
-            props.put("output.path", out.toString());
-            props.put("flush.size", "1000");
-            assertEquals(201, rest.createConnector(connector, props).status());
-            Await.until(() -> "RUNNING".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60), "sink running");
-
-            Thread producer = KafkaTestBroker.produceLive(topic, TOTAL, 500, 100, i -> {
-                String value = "record-" + i + "-";
-                return Map.entry("k" + i, value + "x".repeat(Math.max(0, valueBytes - value.length())));
-            });
+            Thread producer = runSink(rest, connector, topic, out, valueBytes);
             try {
                 // break it while a file is in progress, so the failing step is that file's rotation (its rename)
                 Await.until(() -> FileSinkIT.finishedFiles(out).size() >= 3 && inProgressBytes(out) > 0,
@@ -118,6 +176,29 @@ class FileSinkFaultsIT {
             assertEquals(expected.size(), written.size(), "the files hold as many lines as the topic has records");
             assertEquals(expected, written, "every record exactly once");
         }
+    }
+
+    private WorkerLauncher worker(String connector) {
+        Map<String, String> workerProps = FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
+                KafkaTestBroker.uniqueTopic(connector + "-cluster"));
+        // config/standalone.properties' commit interval: the first poll after a restart then returns records
+        workerProps.put("offset.flush.interval.ms", "10000");
+        return new WorkerLauncher(dir, WorkerLauncher.freePort(), workerProps);
+    }
+
+    /** Creates the sink (flush.size=1000), waits for it to run, then starts producing 30,000 records into topic. */
+    private static Thread runSink(RestClient rest, String connector, String topic, Path out, int valueBytes) {
+        Map<String, String> props = new HashMap<>();
+        props.put("connector.class", "io.sluice.file.sink.FileSinkConnector");
+        props.put("topics", topic);
+        props.put("output.path", out.toString());
+        props.put("flush.size", "1000");
+        assertEquals(201, rest.createConnector(connector, props).status());
+        Await.until(() -> "RUNNING".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60), "sink running");
+        return KafkaTestBroker.produceLive(topic, TOTAL, 500, 100, i -> {
+            String value = "record-" + i + "-";
+            return Map.entry("k" + i, value + "x".repeat(Math.max(0, valueBytes - value.length())));
+        });
     }
 
     private static long inProgressBytes(Path out) {

@@ -125,9 +125,9 @@ final class TransactionWriter {
         String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
                 + first.describeRecord();
         SQLException sql = (SQLException) e;
-        String reason = DatabaseFailure.of(sql) == DatabaseFailure.ACCESS ? DatabaseFailure.reason(sql)
-                : dialect.describeError(sql);
-        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason, e);
+        String reason = dialect.describeError(sql); // the database's words, its SQLState, never the batch's rows
+        return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason,
+                DatabaseFailure.shown(e));
     }
 
     private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
@@ -137,9 +137,9 @@ final class TransactionWriter {
             if (onTaskThread) {
                 backoff.accept(retryBackoffMs);
             }
-            throw new RetriableException(message, e);
+            throw new RetriableException(message, DatabaseFailure.shown(e));
         }
-        throw new ConnectException(message + " (max.retries exhausted)", e);
+        throw new ConnectException(message + " (max.retries exhausted)", DatabaseFailure.shown(e));
     }
 
     /** A record that does not fit: to the errant record reporter when there is one, else the task's failure. */

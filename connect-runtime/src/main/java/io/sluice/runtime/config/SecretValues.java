@@ -1,0 +1,63 @@
+package io.sluice.runtime.config;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The secret values of one connector's config (found by {@link SecretKeys#secretValues}), to hide in any text the
+ * runtime shows about that connector (validation errors, status traces, failure logs): a plugin's message may
+ * quote its config, e.g. a driver's "Unable to parse URL jdbc:...?password=...".
+ */
+public final class SecretValues {
+    public static final SecretValues NONE = new SecretValues(List.of());
+
+    /** Longest first, so a secret that contains another is hidden whole. */
+    private final List<String> values;
+
+    SecretValues(Collection<String> values) {
+        Set<String> distinct = new LinkedHashSet<>();
+        for (String v : values) {
+            if (v != null && !v.isBlank() && !ConfigRedactor.HIDDEN.equals(v)) {
+                distinct.add(v);
+            }
+        }
+        List<String> sorted = new ArrayList<>(distinct);
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
+        this.values = List.copyOf(sorted);
+    }
+
+    /** These secrets and the other's. */
+    public SecretValues and(SecretValues other) {
+        if (other.values.isEmpty()) {
+            return this;
+        }
+        List<String> all = new ArrayList<>(values);
+        all.addAll(other.values);
+        return new SecretValues(all);
+    }
+
+    /** The full stack trace of an error, as Apache's status API shows it, with these secrets hidden. */
+    public String trace(Throwable error) {
+        StringWriter out = new StringWriter();
+        error.printStackTrace(new PrintWriter(out));
+        return redact(out.toString());
+    }
+
+    /** The text with every occurrence of a secret replaced by [hidden]; null stays null. */
+    public String redact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String result = text;
+        for (String secret : values) {
+            result = result.replace(secret, ConfigRedactor.HIDDEN);
+        }
+        return result;
+    }
+}
