@@ -89,7 +89,7 @@ public final class AvroConverter implements Converter {
             }
             return encode(writing, AvroValueMapper.toAvro(value, schema, writing.writer()));
         } catch (RuntimeException e) {
-            throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + e.getMessage(), e);
+            throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + reason(e), e);
         }
     }
 
@@ -127,7 +127,7 @@ public final class AvroConverter implements Converter {
             writing.datumWriter().write(avroValue, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new DataException("Cannot write the value as Avro: " + e.getMessage(), e);
+            throw new DataException("Cannot write the value as Avro: " + reason(e), e);
         }
         return out.toByteArray();
     }
@@ -149,7 +149,7 @@ public final class AvroConverter implements Converter {
             Object avroValue = reading.datumReader().read(null, decoder);
             return new SchemaAndValue(reading.connect(), AvroValueMapper.toConnect(avroValue, reading.avro(), reading.connect()));
         } catch (IOException | RuntimeException e) {
-            throw new DataException("Failed to deserialize Avro data from topic " + topic + ": " + e.getMessage(), e);
+            throw new DataException("Failed to deserialize Avro data from topic " + topic + ": " + reason(e), e);
         }
     }
 
@@ -158,5 +158,43 @@ public final class AvroConverter implements Converter {
         Integer version = avro.getObjectProp(AvroSchemaMapper.CONNECT_VERSION) == null
                 ? registry.versionOf(strategy.subject(topic, isKey, avro), id) : null;
         return new Reading(avro, AvroSchemaMapper.toConnect(avro, version), new GenericDatumReader<>(avro));
+    }
+
+    /**
+     * Why e happened, in words: its message or its causes' first one; for the JDK's exceptions that carry none
+     * (a cut-off record's EOFException, HttpClient's refused connection) what they mean, never "null".
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String meaning = meaning(t);
+            if (meaning != null) {
+                return meaning;
+            }
+        }
+        return "no reason given (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static String meaning(Throwable t) {
+        if (t instanceof java.io.EOFException) {
+            return "the data ends before the Avro value does (a cut-off record, or not written with this schema)";
+        }
+        if (t instanceof java.net.http.HttpConnectTimeoutException) {
+            return "connecting timed out";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host";
+        }
+        return t instanceof java.nio.channels.ClosedChannelException ? "the connection was closed" : null;
     }
 }
