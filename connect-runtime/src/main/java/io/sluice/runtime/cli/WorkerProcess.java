@@ -86,21 +86,23 @@ public final class WorkerProcess implements AutoCloseable {
                 own(schemaRegistry);
             }
             awaitScan();
+            // from here on the worker's converters default to its own registry (schema.registry.url unset)
+            WorkerConfig running = schemaRegistry == null ? config : config.withOwnSchemaRegistry(schemaRegistry.url());
 
-            ConfigProviders providers = own(new ConfigProviders(config, plugins));
-            Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
+            ConfigProviders providers = own(new ConfigProviders(running, plugins));
+            Worker worker = own(new Worker(workerId, running, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
             worker.start();
             if (schemaRegistry != null) {
                 schemaRegistry.registerMetrics(worker.metrics().registry());
             }
             this.herder = own(distributed
-                    ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
+                    ? new DistributedHerder(workerId, restUrl, running, running.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
-            rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            rest.observability(worker.metrics(), new TopicRecords(running, bootstrap, plugins, providers));
             rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
             rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",

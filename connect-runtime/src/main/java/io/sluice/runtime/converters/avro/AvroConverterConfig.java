@@ -24,8 +24,10 @@ final class AvroConverterConfig extends AbstractConfig {
     private static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
     static final ConfigDef CONFIG = new ConfigDef()
-            .define(URL, Type.LIST, List.of(), Importance.HIGH,
-                    "URLs of the schema registry (the worker's built-in one answers on http://localhost:8081).")
+            // required as in Confluent's converter; a worker that runs its own registry gives that one's URL
+            .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, AvroConverterConfig::ensureRegistryUrls, Importance.HIGH,
+                    "URLs of the schema registry, comma-separated (http:// or https://, tried in turn). Required, "
+                            + "except on a worker that runs its own registry (schema.registry.listeners): that one.")
             .define(AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Register the schema of written records when the subject does not have it yet.")
             .define(USE_LATEST_VERSION, Type.BOOLEAN, false, Importance.LOW,
@@ -46,6 +48,40 @@ final class AvroConverterConfig extends AbstractConfig {
                             + "keeps it until the task restarts.")
             .define(CACHE_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How many Connect schemas the converter keeps converted.");
+
+    /**
+     * The registry URLs must be absolute http(s) URLs: caught when the connector config is validated, not when a
+     * task first calls the registry.
+     */
+    private static void ensureRegistryUrls(String name, Object value) {
+        List<?> urls = (List<?>) value;
+        if (urls == null) {
+            return; // missing: ConfigDef reports the required key
+        }
+        if (urls.isEmpty()) {
+            throw new ConfigException(name, "", "the Avro converter needs the URL of a schema registry, e.g. "
+                    + "http://registry:8081");
+        }
+        for (Object url : urls) {
+            String text = String.valueOf(url);
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(text);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    || uri.getHost() == null) {
+                throw new ConfigException(name, redacted(text), "each URL must be http://host:port or "
+                        + "https://host:port" + (text.contains("://") ? "" : " (the scheme is missing: http://" + redacted(text) + "?)"));
+            }
+        }
+    }
+
+    /** A URL as it may be shown: the password of its user info hidden. */
+    private static String redacted(String url) {
+        return url.replaceFirst("(://[^/@:]*):[^/@]*@", "$1:[hidden]@");
+    }
 
     AvroConverterConfig(Map<String, ?> props) {
         super(CONFIG, props, false);
