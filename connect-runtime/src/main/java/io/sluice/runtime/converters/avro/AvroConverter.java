@@ -26,6 +26,7 @@ import io.sluice.runtime.schemaregistry.compatibility.CompatibilityChecker;
  * (an alias of this class) work unchanged, and records written by either converter are read by the other.
  */
 public final class AvroConverter implements Converter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AvroConverter.class);
     private static final byte MAGIC = 0;
 
     private AvroConverterConfig config;
@@ -54,6 +55,7 @@ public final class AvroConverter implements Converter {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = new AvroConverterConfig(configs);
+        ConfluentOnlyKeys.warnIgnored(configs, log, isKey);
         this.isKey = isKey;
         this.strategy = config.strategy(isKey);
         this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext());
@@ -96,7 +98,7 @@ public final class AvroConverter implements Converter {
     /** The id and writer schema for records of schema in topic: registered, looked up or the latest version. */
     private Writing writing(String topic, Schema schema) {
         Own own = ownSchemas.computeIfAbsent(schema, s -> {
-            org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s);
+            org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s, config.getBoolean(AvroConverterConfig.SCRUB_INVALID_NAMES));
             return new Own(avro, avro.toString());
         });
         String subject = strategy.subject(topic, isKey, own.avro());
