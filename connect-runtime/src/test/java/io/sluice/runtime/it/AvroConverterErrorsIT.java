@@ -164,6 +164,19 @@ class AvroConverterErrorsIT {
         assertFalse(trace.contains("value.converter=io.sluice"), trace);
     }
 
+    @Test
+    void aConfluentBearerTokenTheConverterRefusesIsNeverEchoedByValidation() {
+        startWorker(true);
+        Map<String, String> config = avroSink("orders", dir.resolve("out.txt"));
+        config.put("value.converter.bearer.auth.token", "s3cr3t-token");
+        config.put("value.converter.enhanced.avro.schema.support", "true");
+        RestClient.Response answer = validate(config);
+        assertEquals(2, answer.body().path("error_count").asInt(), answer.raw());
+        assertTrue(errorsOf(answer.body(), "value.converter.bearer.auth.token").contains("use basic.auth.*"), answer.raw());
+        assertTrue(errorsOf(answer.body(), "value.converter.enhanced.avro.schema.support").contains("remove it or set false"));
+        assertFalse(answer.raw().contains("s3cr3t-token"), "the token is a secret: " + answer.raw());
+    }
+
     private RestClient.Response validate(Map<String, String> config) {
         Map<String, String> named = new HashMap<>(config);
         named.put("name", "orders-file");

@@ -7,6 +7,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 import org.slf4j.Logger;
 
 /**
@@ -47,6 +48,7 @@ final class ConfluentOnlyKeys {
             new Refused("bearer.auth.token", null, "bearer authentication is not supported: use basic.auth.*"),
             new Refused("bearer.auth.issuer.endpoint.url", null, "bearer authentication is not supported: use basic.auth.*"),
             new Refused("bearer.auth.custom.provider.class", null, "bearer authentication is not supported: use basic.auth.*"),
+            new Refused("bearer.auth.client.secret", null, "bearer authentication is not supported: use basic.auth.*"),
             new Refused("proxy.host", null, "the registry is called directly, without a proxy"),
             new Refused("proxy.port", null, "the registry is called directly, without a proxy"));
 
@@ -65,11 +67,13 @@ final class ConfluentOnlyKeys {
     /** Defines the refused keys, each with a validator that accepts only Confluent's default. */
     static ConfigDef define(ConfigDef def) {
         for (Refused key : REFUSED) {
-            def.define(key.name(), Type.STRING, null, (name, value) -> {
-                if (value != null && !value.toString().isBlank()
-                        && !value.toString().trim().equalsIgnoreCase(Objects.toString(key.confluentDefault(), ""))) {
-                    throw new ConfigException(name, value, "Confluent's converter key " + name + " is not supported "
-                            + "by Sluice's Avro converter (" + key.why() + ")"
+            // a token or secret is a password: hidden wherever the config is shown, and never put in the message
+            boolean secret = key.name().endsWith(".token") || key.name().endsWith(".secret");
+            def.define(key.name(), secret ? Type.PASSWORD : Type.STRING, null, (name, value) -> {
+                String text = value instanceof Password p ? p.value() : Objects.toString(value, "");
+                if (!text.isBlank() && !text.trim().equalsIgnoreCase(Objects.toString(key.confluentDefault(), ""))) {
+                    throw new ConfigException("Confluent's converter key " + name + " is not supported by Sluice's "
+                            + "Avro converter (" + key.why() + ")"
                             + (key.confluentDefault() == null ? "; remove it" : "; remove it or set " + key.confluentDefault()));
                 }
             }, Importance.LOW, "Confluent's key, not supported: " + key.why() + ". Only "
