@@ -84,22 +84,24 @@ public final class WorkerProcess implements AutoCloseable {
             registryStarted = supplyOnOwnThread("sluice-schema-registry-start",
                     () -> SchemaRegistryServer.startIfEnabled(config, bootstrap));
             awaitScan();
-
-            ConfigProviders providers = own(new ConfigProviders(config, plugins));
-            Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
-                    storage.offsets(), storage.statuses()));
             // before any task starts: Avro converters register and fetch schemas there
             this.schemaRegistry = await(registryStarted);
+            // from here on the worker's converters default to its own registry (schema.registry.url unset)
+            WorkerConfig running = schemaRegistry == null ? config : config.withOwnSchemaRegistry(schemaRegistry.url());
+
+            ConfigProviders providers = own(new ConfigProviders(running, plugins));
+            Worker worker = own(new Worker(workerId, running, bootstrap, plugins, providers,
+                    storage.offsets(), storage.statuses()));
             if (schemaRegistry != null) {
                 own(schemaRegistry).registerMetrics(worker.metrics().registry());
             }
             this.herder = own(distributed
-                    ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
+                    ? new DistributedHerder(workerId, restUrl, running, running.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
-                    : new StandaloneHerder(workerId, config, worker, storage.configs(), storage.statuses(), providers,
+                    : new StandaloneHerder(workerId, running, worker, storage.configs(), storage.statuses(), providers,
                             plugins));
-            rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
+            rest.observability(worker.metrics(), new TopicRecords(running, bootstrap, plugins, providers));
             rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
             ServerInfo info = new ServerInfo(Versions.CONNECT_API_VERSION, "sluice-" + Versions.VERSION, storage.clusterId(),
                     Versions.VERSION);

@@ -256,6 +256,9 @@ public final class ConnectorConfigValidator {
                     converterConfig.put(k.substring(prefix.length()), v);
                 }
             });
+            if (worker != null && base == Converter.class) {
+                worker.converterDefaults().forEach(converterConfig::putIfAbsent); // as the task will get them
+            }
             converterConfig.putIfAbsent("converter.type", converterType);
             List<ConfigValue> values = def.validate(converterConfig);
             return ConfigInfosRenderer.prefixed(def.configKeys(), values, prefix, raw);

@@ -246,8 +246,29 @@ public final class WorkerConfig extends AbstractConfig {
                             "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"), Importance.LOW,
                     "Compatibility level of subjects without their own, until PUT /config sets a global one.");
 
+    /** The URL of the schema registry this worker runs, or null: what its converters use when they name none. */
+    private final java.net.URI ownSchemaRegistry;
+
     public WorkerConfig(Map<String, String> props) {
+        this(props, null);
+    }
+
+    private WorkerConfig(Map<?, ?> props, java.net.URI ownSchemaRegistry) {
         super(CONFIG, props, false);
+        this.ownSchemaRegistry = ownSchemaRegistry;
+    }
+
+    /** This config on a worker whose own schema registry answers at url (known once its listener is bound). */
+    public WorkerConfig withOwnSchemaRegistry(java.net.URI url) {
+        return new WorkerConfig(originals(), url);
+    }
+
+    /**
+     * Settings a key or value converter gets unless it sets them itself: on a worker that runs a schema registry,
+     * its URL as {@code schema.registry.url}, so an Avro converter needs no URL there (the zero-setup start).
+     */
+    public Map<String, String> converterDefaults() {
+        return ownSchemaRegistry == null ? Map.of() : Map.of("schema.registry.url", ownSchemaRegistry.toString());
     }
 
     /**

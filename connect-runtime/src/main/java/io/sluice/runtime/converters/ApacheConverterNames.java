@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Sluice's converters that stand in for Apache's, by Apache's class names: configs that name Apache's classes get
- * ours, and errors name the class users configured, never Sluice's internal one.
+ * ours (errors name the class as configured: see the worker's ConverterSet).
  */
 public final class ApacheConverterNames {
 
@@ -26,16 +26,5 @@ public final class ApacheConverterNames {
             aliases.put(APACHE_PACKAGE + simpleName, OURS + simpleName);
         }
         return aliases;
-    }
-
-    /** The name users know a class by: Apache's for the stand-ins (the streaming JsonConverter included). */
-    public static String of(Class<?> cls) {
-        if (cls == StreamingJsonConverter.class) {
-            return org.apache.kafka.connect.json.JsonConverter.class.getName();
-        }
-        if (cls.getName().startsWith(OURS) && REPLACED.contains(cls.getSimpleName())) {
-            return APACHE_PACKAGE + cls.getSimpleName();
-        }
-        return cls.getName();
     }
 }

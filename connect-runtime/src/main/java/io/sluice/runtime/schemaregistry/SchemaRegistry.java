@@ -44,6 +44,23 @@ public final class SchemaRegistry {
         return state().subjects(deleted).stream().filter(s -> prefix == null || s.startsWith(prefix)).toList();
     }
 
+    /**
+     * Every version of the subjects starting with prefix, by subject then version (GET /schemas); soft-deleted ones
+     * only with deleted; latestOnly: each subject's latest of those.
+     */
+    public List<SchemaVersion> schemas(String prefix, boolean deleted, boolean latestOnly) {
+        List<SchemaVersion> schemas = new ArrayList<>();
+        for (String subject : subjects(prefix, deleted)) {
+            List<SchemaVersion> versions = state().versions(subject, deleted);
+            if (latestOnly && !versions.isEmpty()) {
+                schemas.add(versions.get(versions.size() - 1));
+            } else {
+                schemas.addAll(versions);
+            }
+        }
+        return schemas;
+    }
+
     /** A subject's version numbers; 40401 when it has none. */
     public List<Integer> versions(String subject, boolean deleted) {
         List<Integer> versions = state().versions(subject, deleted).stream().map(SchemaVersion::version).toList();

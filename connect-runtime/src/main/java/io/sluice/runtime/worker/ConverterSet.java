@@ -13,9 +13,12 @@ import org.apache.kafka.connect.storage.HeaderConverter;
 
 /**
  * A task's key, value and header converters: the connector config's own ({@code key.converter}
- * with its {@code key.converter.*} settings) or else the worker's, instantiated through Plugins.
+ * with its {@code key.converter.*} settings) or else the worker's, instantiated through Plugins; each with the
+ * class name it was configured by (an alias such as io.confluent.connect.avro.AvroConverter stays as written),
+ * which is how failures name it.
  */
-record ConverterSet(Converter key, Converter value, HeaderConverter header) implements AutoCloseable {
+record ConverterSet(Converter key, Converter value, HeaderConverter header,
+                    String keyName, String valueName, String headerName) implements AutoCloseable {
 
     private static final String TYPE = "converter.type";
 
@@ -29,13 +32,15 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header) impl
         try (LoaderSwap swap = LoaderSwap.to(header.getClass().getClassLoader())) {
             header.configure(headerProps);
         }
-        return new ConverterSet(key, value, header);
+        return new ConverterSet(key, value, header, className(WorkerConfig.KEY_CONVERTER, connectorConfig, worker),
+                className(WorkerConfig.VALUE_CONVERTER, connectorConfig, worker), headerClass);
     }
 
     private static Converter converter(String key, Map<String, String> connectorConfig, WorkerConfig worker,
                                        Plugins plugins, boolean isKey) {
         Converter converter = streamingIfApacheJson(plugins.newPlugin(className(key, connectorConfig, worker), Converter.class));
         Map<String, Object> props = settings(key, connectorConfig, worker);
+        worker.converterDefaults().forEach(props::putIfAbsent);
         props.put(TYPE, isKey ? "key" : "value");
         try (LoaderSwap swap = LoaderSwap.to(converter.getClass().getClassLoader())) {
             converter.configure(props, isKey);

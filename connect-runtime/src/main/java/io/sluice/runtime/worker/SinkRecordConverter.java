@@ -25,17 +25,17 @@ final class SinkRecordConverter {
     SinkRecord convert(ConsumerRecord<byte[], byte[]> consumed) {
         RecordContext ctx = RecordContext.of(consumed);
         String topic = consumed.topic();
-        SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), ctx,
+        SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.keyName(), ctx,
                 () -> converters.key().toConnectData(topic, consumed.headers(), consumed.key()));
         if (key == null) {
             return null;
         }
-        SchemaAndValue value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), ctx,
+        SchemaAndValue value = errors.execute(Stage.VALUE_CONVERTER, converters.valueName(), ctx,
                 () -> converters.value().toConnectData(topic, consumed.headers(), consumed.value()));
         if (value == null) {
             return null;
         }
-        ConnectHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), ctx,
+        ConnectHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.headerName(), ctx,
                 () -> headers(consumed));
         if (headers == null) {
             return null;

@@ -50,17 +50,17 @@ final class SourceRecordConverter {
 
     private ProducerRecord<byte[], byte[]> convertUnderPolicy(SourceRecord record, RecordContext context) {
         String topic = record.topic();
-        RecordHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.header().getClass(), context,
+        RecordHeaders headers = errors.execute(Stage.HEADER_CONVERTER, converters.headerName(), context,
                 () -> headers(record));
         if (headers == null) {
             return null;
         }
-        byte[][] key = errors.execute(Stage.KEY_CONVERTER, converters.key().getClass(), context,
+        byte[][] key = errors.execute(Stage.KEY_CONVERTER, converters.keyName(), context,
                 () -> new byte[][] {converters.key().fromConnectData(topic, headers, record.keySchema(), record.key())});
         if (key == null) {
             return null;
         }
-        byte[][] value = errors.execute(Stage.VALUE_CONVERTER, converters.value().getClass(), context,
+        byte[][] value = errors.execute(Stage.VALUE_CONVERTER, converters.valueName(), context,
                 () -> new byte[][] {converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value())});
         if (value == null) {
             return null;

@@ -235,7 +235,7 @@ final class SourceTaskRunner extends TaskRunner {
             return true;
         } catch (RuntimeException e) {
             // not sent: the error policy retries, tolerates or fails it
-            return errors.execute(Stage.KAFKA_PRODUCE, producer.getClass(), RecordContext.of(original),
+            return errors.execute(Stage.KAFKA_PRODUCE, producer.getClass().getName(), RecordContext.of(original),
                     () -> producer.send(out, onAck)) != null;
         }
     }

@@ -45,7 +45,7 @@ final class TransformationStage<R extends ConnectRecord<R>> implements Callable<
     R apply(R record, ErrorHandler errors, RecordContext context) {
         input = record;
         try {
-            return errors.execute(Stage.TRANSFORMATION, transformationClass, context, this);
+            return errors.execute(Stage.TRANSFORMATION, transformationClass.getName(), context, this);
         } finally {
             input = null;
         }

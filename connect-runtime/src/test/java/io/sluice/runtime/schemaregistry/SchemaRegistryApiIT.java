@@ -343,4 +343,34 @@ class SchemaRegistryApiIT {
         assertEquals(200, octet.status(), octet.raw());
         assertError(registry.request("GET", "/no/such/path", null), 404, 404);
     }
+
+    @Test
+    void getSchemasListsEveryVersionBySubjectFilteredDeletedLatestOnlyAndPagedAsConfluentDoes() {
+        String prefix = "listed-" + SUBJECTS.incrementAndGet() + "-";
+        int v1 = registry.registerOk(prefix + "a", USER_V1);
+        int v2 = registry.registerOk(prefix + "a", USER_V2);
+        int other = registry.registerOk(prefix + "b", "\"string\"");
+        registry.registerOk(prefix + "c", "\"long\"");
+        assertEquals("1", registry.delete("/subjects/" + prefix + "c/versions/1").raw(), "c's only version soft-deleted");
+        Response all = registry.get("/schemas?subjectPrefix=" + prefix);
+        assertEquals(200, all.status(), all.raw());
+        assertEquals(List.of(prefix + "a/1/" + v1, prefix + "a/2/" + v2, prefix + "b/1/" + other), listed(all));
+        JsonNode first = all.body().get(0);
+        assertEquals(USER_V1, first.path("schema").asText());
+        assertFalse(first.has("schemaType"), "AVRO is left out, as Confluent does: " + first);
+        assertEquals(4, listed(registry.get("/schemas?subjectPrefix=" + prefix + "&deleted=true")).size());
+        assertEquals(List.of(prefix + "a/2/" + v2, prefix + "b/1/" + other),
+                listed(registry.get("/schemas?subjectPrefix=" + prefix + "&latestOnly=true")));
+        assertEquals(List.of(prefix + "a/2/" + v2),
+                listed(registry.get("/schemas?subjectPrefix=" + prefix + "&offset=1&limit=1")));
+        assertEquals(List.of(prefix + "b/1/" + other),
+                listed(registry.get("/schemas?subjectPrefix=" + prefix + "&offset=2&limit=0")));
+        assertEquals("[]", registry.get("/schemas?subjectPrefix=nothing-starts-like-this").raw());
+    }
+
+    private static List<String> listed(Response r) {
+        List<String> out = new java.util.ArrayList<>();
+        r.body().forEach(v -> out.add(v.path("subject").asText() + "/" + v.path("version").asInt() + "/" + v.path("id").asInt()));
+        return out;
+    }
 }

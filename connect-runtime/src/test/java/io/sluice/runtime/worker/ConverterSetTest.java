@@ -63,4 +63,18 @@ class ConverterSetTest {
                     new String(converters.key().fromConnectData("t", Schema.STRING_SCHEMA, "x"), StandardCharsets.UTF_8));
         }
     }
+
+    @Test
+    void failuresNameEachConverterAsTheConfigNamesItNotTheClassThatStandsInForIt() {
+        WorkerConfig worker = new WorkerConfig(Map.of("key.converter", "org.apache.kafka.connect.converters.LongConverter"));
+        Map<String, String> connector = Map.of(
+                "value.converter", "io.confluent.connect.avro.AvroConverter",
+                "value.converter.schema.registry.url", "http://127.0.0.1:1");
+        try (ConverterSet converters = ConverterSet.create(connector, worker, plugins)) {
+            assertEquals("org.apache.kafka.connect.converters.LongConverter", converters.keyName());
+            assertEquals("io.confluent.connect.avro.AvroConverter", converters.valueName());
+            assertEquals(io.sluice.runtime.converters.avro.AvroConverter.class, converters.value().getClass());
+            assertEquals("org.apache.kafka.connect.storage.SimpleHeaderConverter", converters.headerName());
+        }
+    }
 }

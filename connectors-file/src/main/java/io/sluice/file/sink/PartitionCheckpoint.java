@@ -1,4 +1,4 @@
-package io.sluice.file;
+package io.sluice.file.sink;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -26,6 +26,7 @@ import io.sluice.runtime.schemaregistry.compatibility.CompatibilityChecker;
  * (an alias of this class) work unchanged, and records written by either converter are read by the other.
  */
 public final class AvroConverter implements Converter {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(AvroConverter.class);
     private static final byte MAGIC = 0;
 
     private AvroConverterConfig config;
@@ -54,6 +55,7 @@ public final class AvroConverter implements Converter {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = new AvroConverterConfig(configs);
+        ConfluentOnlyKeys.warnIgnored(configs, log, isKey);
         this.isKey = isKey;
         this.strategy = config.strategy(isKey);
         this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext());
@@ -89,14 +91,14 @@ public final class AvroConverter implements Converter {
             }
             return encode(writing, AvroValueMapper.toAvro(value, schema, writing.writer()));
         } catch (RuntimeException e) {
-            throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + e.getMessage(), e);
+            throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + reason(e), e);
         }
     }
 
     /** The id and writer schema for records of schema in topic: registered, looked up or the latest version. */
     private Writing writing(String topic, Schema schema) {
         Own own = ownSchemas.computeIfAbsent(schema, s -> {
-            org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s);
+            org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s, config.getBoolean(AvroConverterConfig.SCRUB_INVALID_NAMES));
             return new Own(avro, avro.toString());
         });
         String subject = strategy.subject(topic, isKey, own.avro());
@@ -127,7 +129,7 @@ public final class AvroConverter implements Converter {
             writing.datumWriter().write(avroValue, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new DataException("Cannot write the value as Avro: " + e.getMessage(), e);
+            throw new DataException("Cannot write the value as Avro: " + reason(e), e);
         }
         return out.toByteArray();
     }
@@ -149,7 +151,7 @@ public final class AvroConverter implements Converter {
             Object avroValue = reading.datumReader().read(null, decoder);
             return new SchemaAndValue(reading.connect(), AvroValueMapper.toConnect(avroValue, reading.avro(), reading.connect()));
         } catch (IOException | RuntimeException e) {
-            throw new DataException("Failed to deserialize Avro data from topic " + topic + ": " + e.getMessage(), e);
+            throw new DataException("Failed to deserialize Avro data from topic " + topic + ": " + reason(e), e);
         }
     }
 
@@ -158,5 +160,43 @@ public final class AvroConverter implements Converter {
         Integer version = avro.getObjectProp(AvroSchemaMapper.CONNECT_VERSION) == null
                 ? registry.versionOf(strategy.subject(topic, isKey, avro), id) : null;
         return new Reading(avro, AvroSchemaMapper.toConnect(avro, version), new GenericDatumReader<>(avro));
+    }
+
+    /**
+     * Why e happened, in words: its message or its causes' first one; for the JDK's exceptions that carry none
+     * (a cut-off record's EOFException, HttpClient's refused connection) what they mean, never "null".
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String meaning = meaning(t);
+            if (meaning != null) {
+                return meaning;
+            }
+        }
+        return "no reason given (" + e.getClass().getSimpleName() + ")";
+    }
+
+    private static String meaning(Throwable t) {
+        if (t instanceof java.io.EOFException) {
+            return "the data ends before the Avro value does (a cut-off record, or not written with this schema)";
+        }
+        if (t instanceof java.net.http.HttpConnectTimeoutException) {
+            return "connecting timed out";
+        }
+        if (t instanceof java.net.http.HttpTimeoutException) {
+            return "no answer in time";
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof java.net.UnknownHostException || t instanceof java.nio.channels.UnresolvedAddressException) {
+            return "unknown host";
+        }
+        return t instanceof java.nio.channels.ClosedChannelException ? "the connection was closed" : null;
     }
 }

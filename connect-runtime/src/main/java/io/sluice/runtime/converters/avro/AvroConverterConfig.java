@@ -19,13 +19,18 @@ final class AvroConverterConfig extends AbstractConfig {
     static final String VALUE_SUBJECT_STRATEGY = "value.subject.name.strategy";
     static final String AUTH_SOURCE = "basic.auth.credentials.source";
     static final String USER_INFO = "basic.auth.user.info";
+    /** Confluent's older name of basic.auth.user.info, still accepted by its converter. */
+    static final String OLD_USER_INFO = "schema.registry.basic.auth.user.info";
     static final String CACHE_SIZE = "schemas.cache.config";
     static final String LATEST_CACHE_TTL_SEC = "latest.cache.ttl.sec";
+    static final String SCRUB_INVALID_NAMES = "scrub.invalid.names";
     private static final String TOPIC_NAME_STRATEGY = "io.confluent.kafka.serializers.subject.TopicNameStrategy";
 
-    static final ConfigDef CONFIG = new ConfigDef()
-            .define(URL, Type.LIST, List.of(), Importance.HIGH,
-                    "URLs of the schema registry (the worker's built-in one answers on http://localhost:8081).")
+    static final ConfigDef CONFIG = ConfluentOnlyKeys.define(new ConfigDef())
+            // required as in Confluent's converter; a worker that runs its own registry gives that one's URL
+            .define(URL, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, AvroConverterConfig::ensureRegistryUrls, Importance.HIGH,
+                    "URLs of the schema registry, comma-separated (http:// or https://, tried in turn). Required, "
+                            + "except on a worker that runs its own registry (schema.registry.listeners): that one.")
             .define(AUTO_REGISTER, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Register the schema of written records when the subject does not have it yet.")
             .define(USE_LATEST_VERSION, Type.BOOLEAN, false, Importance.LOW,
@@ -41,11 +46,50 @@ final class AvroConverterConfig extends AbstractConfig {
                     Importance.LOW, "Where HTTP Basic credentials come from: the URL's user info or basic.auth.user.info.")
             .define(USER_INFO, Type.PASSWORD, null, Importance.LOW,
                     "user:password for the registry, with basic.auth.credentials.source=USER_INFO.")
+            .define(OLD_USER_INFO, Type.PASSWORD, null, Importance.LOW,
+                    "Confluent's former name of basic.auth.user.info, used when that is unset.")
             .define(LATEST_CACHE_TTL_SEC, Type.LONG, -1L, Importance.LOW,
                     "With use.latest.version: how long the latest version is kept before it is asked for again; -1 "
                             + "keeps it until the task restarts.")
+            .define(SCRUB_INVALID_NAMES, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Replace characters Avro names cannot hold (field unit-price is written as unit_price), as "
+                            + "Confluent's converter does; false: such a name fails the record.")
             .define(CACHE_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
                     "How many Connect schemas the converter keeps converted.");
+
+    /**
+     * The registry URLs must be absolute http(s) URLs: caught when the connector config is validated, not when a
+     * task first calls the registry.
+     */
+    private static void ensureRegistryUrls(String name, Object value) {
+        List<?> urls = (List<?>) value;
+        if (urls == null) {
+            return; // missing: ConfigDef reports the required key
+        }
+        if (urls.isEmpty()) {
+            throw new ConfigException(name, "", "the Avro converter needs the URL of a schema registry, e.g. "
+                    + "http://registry:8081");
+        }
+        for (Object url : urls) {
+            String text = String.valueOf(url);
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(text);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
+                    || uri.getHost() == null) {
+                throw new ConfigException(name, redacted(text), "each URL must be http://host:port or "
+                        + "https://host:port" + (text.contains("://") ? "" : " (the scheme is missing: http://" + redacted(text) + "?)"));
+            }
+        }
+    }
+
+    /** A URL as it may be shown: the password of its user info hidden. */
+    private static String redacted(String url) {
+        return url.replaceFirst("(://[^/@:]*):[^/@]*@", "$1:[hidden]@");
+    }
 
     AvroConverterConfig(Map<String, ?> props) {
         super(CONFIG, props, false);
@@ -75,7 +119,7 @@ final class AvroConverterConfig extends AbstractConfig {
     /** user:password for Basic authentication, or null. */
     String userInfo() {
         if (getString(AUTH_SOURCE).equalsIgnoreCase("USER_INFO")) {
-            Password info = getPassword(USER_INFO);
+            Password info = getPassword(USER_INFO) != null ? getPassword(USER_INFO) : getPassword(OLD_USER_INFO);
             if (info == null || info.value().isEmpty()) {
                 throw new ConfigException(USER_INFO, "[hidden]", "basic.auth.credentials.source=USER_INFO needs user:password");
             }

@@ -43,9 +43,14 @@ final class AvroSchemaMapper {
     private AvroSchemaMapper() {
     }
 
-    /** The Avro schema Confluent's converter registers for a Connect schema. */
+    /** The Avro schema Confluent's converter registers for a Connect schema (names as they are). */
     static org.apache.avro.Schema toAvro(Schema schema) {
-        return new ToAvro().convert(schema, false);
+        return toAvro(schema, false);
+    }
+
+    /** As above; with scrubInvalidNames, names Avro refuses are scrubbed as Confluent's scrub.invalid.names does. */
+    static org.apache.avro.Schema toAvro(Schema schema, boolean scrubInvalidNames) {
+        return new ToAvro(scrubInvalidNames).convert(schema, false);
     }
 
     /** The Connect schema of an Avro schema (a registered writer schema); version when it has no connect.version. */
@@ -60,8 +65,13 @@ final class AvroSchemaMapper {
     /** One Connect → Avro conversion: names of unnamed structs and map entries count up within it. */
     private static final class ToAvro {
         private final Map<String, org.apache.avro.Schema> named = new HashMap<>();
+        private final boolean scrub;
         private int defaults;
         private int entries;
+
+        ToAvro(boolean scrub) {
+            this.scrub = scrub;
+        }
 
         org.apache.avro.Schema convert(Schema schema, boolean forField) {
             org.apache.avro.Schema base = base(schema);
@@ -194,7 +204,7 @@ final class AvroSchemaMapper {
             if (known != null) {
                 return known;
             }
-            String[] parts = splitName(fullName);
+            String[] parts = splitName(scrub ? scrubFullName(fullName) : fullName);
             org.apache.avro.Schema record = org.apache.avro.Schema.createRecord(parts[1], schema.doc(), parts[0], false);
             named.put(fullName, record);
             List<org.apache.avro.Schema.Field> fields = new ArrayList<>();
@@ -203,9 +213,16 @@ final class AvroSchemaMapper {
                 org.apache.avro.Schema type = convert(fs, true);
                 Object defaultValue = fs.defaultValue() != null ? AvroValueMapper.defaultJson(fs, fs.defaultValue())
                         : fs.isOptional() ? JsonProperties.NULL_VALUE : null;
-                fields.add(defaultValue == null
-                        ? new org.apache.avro.Schema.Field(field.name(), type, fs.doc())
-                        : new org.apache.avro.Schema.Field(field.name(), type, fs.doc(), toAvroDefault(defaultValue)));
+                String name = scrub ? scrub(field.name()) : field.name();
+                try {
+                    fields.add(defaultValue == null
+                            ? new org.apache.avro.Schema.Field(name, type, fs.doc())
+                            : new org.apache.avro.Schema.Field(name, type, fs.doc(), toAvroDefault(defaultValue)));
+                } catch (org.apache.avro.SchemaParseException e) {
+                    throw new DataException("Field name '" + field.name() + "' of " + fullName + " is no valid Avro "
+                            + "name (letters, digits and _, not starting with a digit): set scrub.invalid.names=true "
+                            + "to have such names replaced, as Confluent's converter does", e);
+                }
             }
             record.setFields(fields);
             return record;
@@ -222,6 +239,42 @@ final class AvroSchemaMapper {
         String simple = dot < 0 ? fullName : fullName.substring(dot + 1);
         String namespace = dot < 0 ? null : fullName.substring(0, dot);
         return new String[] {namespace, clean(simple)};
+    }
+
+    /**
+     * A name Avro accepts, as Confluent's scrub.invalid.names makes it (so both converters register the same schema):
+     * a valid name as is; else URL-encoded, prefixed with x when it starts with a digit, every character other than
+     * a letter, digit or _ replaced by _ ("unit-price" becomes "unit_price", "1st" "x1st").
+     */
+    static String scrub(String name) {
+        if (name == null || name.isEmpty() || isValidName(name)) {
+            return name;
+        }
+        String encoded = java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8);
+        if (Character.isDigit(encoded.charAt(0))) {
+            encoded = "x" + encoded;
+        }
+        return encoded.replaceAll("[^A-Za-z0-9_]", "_");
+    }
+
+    /** Without a regular expression or allocation: records of scrubbed schemas look their fields up by it. */
+    private static boolean isValidName(String name) {
+        if (Character.isDigit(name.charAt(0))) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Each dot-separated part of a full name scrubbed. */
+    private static String scrubFullName(String fullName) {
+        return java.util.Arrays.stream(fullName.split("\\.", -1)).map(AvroSchemaMapper::scrub)
+                .collect(java.util.stream.Collectors.joining("."));
     }
 
     private static String clean(String name) {

@@ -105,7 +105,7 @@ final class AvroValueMapper {
                 Struct struct = (Struct) value;
                 GenericData.Record record = new GenericData.Record(avro);
                 for (org.apache.avro.Schema.Field f : avro.getFields()) {
-                    Field connectField = struct.schema().field(f.name());
+                    Field connectField = connectField(struct.schema(), f.name());
                     if (connectField == null) {
                         if (!f.hasDefaultValue()) {
                             throw new DataException("Field " + f.name() + " of the Avro schema has no value and no default");
@@ -120,6 +120,20 @@ final class AvroValueMapper {
             default:
                 throw new DataException("Cannot write a " + avro.getType() + " Avro value");
         }
+    }
+
+    /** The Connect field written to Avro field name: by name, else by its scrubbed name (scrub.invalid.names). */
+    private static Field connectField(Schema struct, String avroName) {
+        Field field = struct.field(avroName);
+        if (field != null) {
+            return field;
+        }
+        for (Field f : struct.fields()) {
+            if (avroName.equals(AvroSchemaMapper.scrub(f.name()))) {
+                return f;
+            }
+        }
+        return null;
     }
 
     private static Object arrayToAvro(Object value, Schema schema, org.apache.avro.Schema avro) {

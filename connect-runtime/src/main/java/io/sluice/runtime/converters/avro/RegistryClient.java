@@ -42,10 +42,6 @@ final class RegistryClient {
 
     /** @param userInfo "user:password" for HTTP Basic authentication, or null */
     RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl) {
-        if (urls.isEmpty()) {
-            throw new org.apache.kafka.common.config.ConfigException("schema.registry.url", "",
-                    "the Avro converter needs the schema registry's URL (the worker's own: http://localhost:8081)");
-        }
         this.urls = urls.stream().map(u -> URI.create(u.endsWith("/") ? u : u + "/")).toList();
         this.authorization = userInfo == null || userInfo.isEmpty() ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
@@ -160,7 +156,7 @@ final class RegistryClient {
                 }
                 return json;
             } catch (IOException e) {
-                unreachable = new Unreachable("Schema registry " + url + " cannot be reached: " + e.getMessage(), e);
+                unreachable = new Unreachable("Schema registry " + url + " cannot be reached: " + AvroConverter.reason(e), e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DataException("Interrupted while calling the schema registry", e);

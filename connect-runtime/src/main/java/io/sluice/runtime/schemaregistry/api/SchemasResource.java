@@ -2,6 +2,7 @@ package io.sluice.runtime.schemaregistry.api;
 
 import io.sluice.runtime.schemaregistry.SchemaRegistry;
 import io.sluice.runtime.schemaregistry.SchemaVersion;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
 
-/** /schemas: schemas by global id (text, subjects, versions) and the schema types served. */
+/** /schemas: every subject's versions, schemas by global id (text, subjects, versions) and the schema types served. */
 @Path("/schemas")
 @Produces({RegistryMediaTypes.V1_JSON, RegistryMediaTypes.JSON, MediaType.APPLICATION_JSON})
 public final class SchemasResource {
@@ -19,6 +20,20 @@ public final class SchemasResource {
 
     public SchemasResource(SchemaRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * Confluent's list of schemas: versions of the subjects with subjectPrefix, by subject and version, from offset
+     * (none skipped when negative), at most limit of them (all when limit is not positive).
+     */
+    @GET
+    public List<Map<String, Object>> schemas(@QueryParam("subjectPrefix") String prefix,
+                                             @QueryParam("deleted") boolean deleted,
+                                             @QueryParam("latestOnly") boolean latestOnly,
+                                             @QueryParam("offset") @DefaultValue("0") int offset,
+                                             @QueryParam("limit") @DefaultValue("-1") int limit) {
+        return registry.schemas(prefix, deleted, latestOnly).stream().skip(Math.max(0, offset))
+                .limit(limit > 0 ? limit : Long.MAX_VALUE).map(RegistryBodies::version).toList();
     }
 
     @GET

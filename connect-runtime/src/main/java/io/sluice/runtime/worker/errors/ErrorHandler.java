@@ -86,7 +86,7 @@ public final class ErrorHandler implements AutoCloseable {
      * errors.retry.timeout. Returns the operation's result, or null when it failed and the failure
      * was tolerated (and reported). Throws a ConnectException when the failure is not tolerated.
      */
-    public <T> T execute(Stage stage, Class<?> executingClass, RecordContext record, Callable<T> op) {
+    public <T> T execute(Stage stage, String executingClass, RecordContext record, Callable<T> op) {
         if (dlq != null) {
             dlq.checkHealthy();
         }
@@ -109,7 +109,7 @@ public final class ErrorHandler implements AutoCloseable {
                 }
                 metrics.retry();
                 log.debug("{} retrying {} with {} after a retriable error (attempt {}): {}",
-                        task, stage, executingClass.getName(), attempt, e.toString());
+                        task, stage, executingClass, attempt, e.toString());
             }
         }
     }
@@ -120,7 +120,7 @@ public final class ErrorHandler implements AutoCloseable {
      * when errors.tolerance is none.
      */
     public Future<Void> reportErrant(ConsumerRecord<byte[], byte[]> original, Throwable error) {
-        return executeFailed(Stage.TASK_PUT, SinkTask.class, RecordContext.of(original), error);
+        return executeFailed(Stage.TASK_PUT, SinkTask.class.getName(), RecordContext.of(original), error);
     }
 
     /**
@@ -129,7 +129,7 @@ public final class ErrorHandler implements AutoCloseable {
      *
      * @throws ConnectException when errors.tolerance is none, or an earlier DLQ write failed
      */
-    public Future<Void> executeFailed(Stage stage, Class<?> executingClass, RecordContext record, Throwable error) {
+    public Future<Void> executeFailed(Stage stage, String executingClass, RecordContext record, Throwable error) {
         if (dlq != null) {
             dlq.checkHealthy();
         }

@@ -1,19 +1,17 @@
 package io.sluice.runtime.worker.errors;
 
-import io.sluice.runtime.converters.ApacheConverterNames;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.source.SourceRecord;
 
-/** One failed operation, as the reporters (log, dead letter queue) and the task's failure message describe it. */
-record Failure(ConnectorTaskId task, Stage stage, Class<?> executingClass, RecordContext record,
+/**
+ * One failed operation, as the reporters (log, dead letter queue) and the task's failure message describe it.
+ * className is the executing class as users configured it (a converter by the name in its config: Apache's or
+ * Confluent's for Sluice's stand-ins, never an internal class).
+ */
+record Failure(ConnectorTaskId task, Stage stage, String className, RecordContext record,
                Throwable error, int attempts) {
-
-    /** The executing class as users configure it: Apache's name for Sluice's stand-ins, never an internal subclass. */
-    String className() {
-        return ApacheConverterNames.of(executingClass);
-    }
 
     /**
      * What failed, on which record and why, in words a user can act on: the stage (which converter, with its config

@@ -288,4 +288,73 @@ class AvroConverterIT {
                 () -> converter(false, Map.of()).toConnectData("t", new byte[] {0, 0, 0x7f, 0, 1, 2}));
         assertTrue(unknownId.getMessage().contains("40403"), unknownId.getMessage());
     }
+
+    static final Schema PRICED = SchemaBuilder.struct().name("io.example.Priced")
+            .field("id", Schema.INT64_SCHEMA).field("unit-price", Schema.FLOAT64_SCHEMA).field("1st", Schema.STRING_SCHEMA)
+            .build();
+
+    @Test
+    void withScrubInvalidNamesFieldNamesAvroRefusesAreWrittenAsConfluentScrubsThem() throws Exception {
+        String topic = "priced-" + System.nanoTime();
+        Struct priced = new Struct(PRICED).put("id", 1L).put("unit-price", 2.5).put("1st", "a");
+        byte[] bytes = converter(false, Map.of("scrub.invalid.names", "true")).fromConnectData(topic, PRICED, priced);
+        int id = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        org.apache.avro.Schema registered = new org.apache.avro.Schema.Parser()
+                .parse(registry.get("/schemas/ids/" + id + "/schema").raw());
+        assertEquals(List.of("id", "unit_price", "x1st"), registered.getFields().stream().map(f -> f.name()).toList());
+        GenericRecord record = (GenericRecord) new GenericDatumReader<>(registered).read(null,
+                DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertEquals(2.5, record.get("unit_price"));
+        assertEquals("a", record.get("x1st").toString());
+    }
+
+    @Test
+    void withoutScrubInvalidNamesAnInvalidFieldNameFailsNamingTheFieldAndTheKeyToSet() {
+        String topic = "priced-" + System.nanoTime();
+        Struct priced = new Struct(PRICED).put("id", 1L).put("unit-price", 2.5).put("1st", "a");
+        DataException e = assertThrows(DataException.class,
+                () -> converter(false, Map.of()).fromConnectData(topic, PRICED, priced));
+        assertTrue(e.getMessage().contains("Field name 'unit-price' of io.example.Priced is no valid Avro name"), e.getMessage());
+        assertTrue(e.getMessage().contains("scrub.invalid.names=true"), e.getMessage());
+    }
+
+    @Test
+    void aRegistryThatCannotBeReachedIsReportedWithItsCauseNotNull() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        AvroConverter converter = new AvroConverter();
+        converter.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + closedPort), false);
+        DataException e = assertThrows(DataException.class,
+                () -> converter.toConnectData("orders-avro", new byte[] {0, 0, 0, 0, 102, 2}));
+        assertTrue(e.getMessage().endsWith("Schema registry http://127.0.0.1:" + closedPort
+                + "/ cannot be reached: connection refused"), e.getMessage());
+    }
+
+    @Test
+    void aRegistryUrlWithoutSchemeIsRefusedInWordsNotWithAUriException() {
+        org.apache.kafka.common.config.ConfigException e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new AvroConverter().configure(Map.of("schema.registry.url", "127.0.0.1:20381"), false));
+        assertTrue(e.getMessage().contains("the scheme is missing: http://127.0.0.1:20381?"), e.getMessage());
+    }
+
+    @Test
+    void confluentKeysSluiceDoesNotImplementAreRefusedUnlessSetToConfluentsDefault() {
+        org.apache.kafka.common.config.ConfigException e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> converter(false, Map.of("enhanced.avro.schema.support", "true")));
+        assertTrue(e.getMessage().contains("Confluent's converter key enhanced.avro.schema.support is not supported"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("remove it or set false"), e.getMessage());
+        org.apache.kafka.common.config.ConfigException bearer = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> converter(false, Map.of("bearer.auth.token", "secret-token")));
+        assertTrue(bearer.getMessage().contains("use basic.auth.*"), bearer.getMessage());
+        // Confluent's defaults, written out, and keys without effect are accepted
+        String topic = "defaults-" + System.nanoTime();
+        AvroConverter converter = converter(false, Map.of("connect.meta.data", "true",
+                "enhanced.avro.schema.support", "false", "max.schemas.per.subject", "10"));
+        Object back = converter.toConnectData(topic, converter.fromConnectData(topic, ADDRESS,
+                new Struct(ADDRESS).put("city", "Oslo"))).value();
+        assertEquals("Oslo", ((Struct) back).getString("city"));
+    }
 }

@@ -34,7 +34,7 @@ class DeadLetterQueueReporterTest {
     @Test
     void contextHeadersCarryApacheNamesAndUtf8Values() {
         IllegalStateException error = new IllegalStateException("no such field: id");
-        Failure failure = new Failure(TASK, Stage.TRANSFORMATION, Filter.class,
+        Failure failure = new Failure(TASK, Stage.TRANSFORMATION, Filter.class.getName(),
                 RecordContext.of(consumed(123L)), error, 1);
         ProducerRecord<byte[], byte[]> record = DeadLetterQueueReporter.toDlqRecord("dlq", failure, true);
 
@@ -60,7 +60,7 @@ class DeadLetterQueueReporterTest {
 
     @Test
     void missingExceptionMessageIsANullHeaderValue() {
-        Failure failure = new Failure(TASK, Stage.TASK_PUT, Object.class, RecordContext.of(consumed(1L)),
+        Failure failure = new Failure(TASK, Stage.TASK_PUT, Object.class.getName(), RecordContext.of(consumed(1L)),
                 new NullPointerException(), 1);
         ProducerRecord<byte[], byte[]> record = DeadLetterQueueReporter.toDlqRecord("dlq", failure, true);
         assertNull(record.headers().lastHeader("__connect.errors.exception.message").value());
@@ -68,7 +68,7 @@ class DeadLetterQueueReporterTest {
 
     @Test
     void withoutContextHeadersOnlyTheOriginalHeadersAreSent() {
-        Failure failure = new Failure(TASK, Stage.TASK_PUT, Object.class, RecordContext.of(consumed(-1L)),
+        Failure failure = new Failure(TASK, Stage.TASK_PUT, Object.class.getName(), RecordContext.of(consumed(-1L)),
                 new RuntimeException("x"), 1);
         ProducerRecord<byte[], byte[]> record = DeadLetterQueueReporter.toDlqRecord("dlq", failure, false);
         assertEquals(1, record.headers().toArray().length);

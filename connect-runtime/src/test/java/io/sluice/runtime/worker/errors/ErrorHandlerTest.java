@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
@@ -87,7 +86,7 @@ class ErrorHandlerTest {
     @Test
     void successfulOperationRunsOnceWithoutReadingTheClockOrSleeping() {
         Flaky op = new Flaky();
-        assertEquals("ok", handler(Map.of()).execute(Stage.TRANSFORMATION, InsertField.class, RecordContext.of(CONSUMED), op));
+        assertEquals("ok", handler(Map.of()).execute(Stage.TRANSFORMATION, InsertField.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(1, op.calls.get());
         assertTrue(clock.sleeps.isEmpty());
     }
@@ -96,7 +95,7 @@ class ErrorHandlerTest {
     void retriableFailuresAreRetriedWithExponentialBackoffUntilTheyPass() {
         Flaky op = new Flaky(new RetriableException("1"), new RetriableException("2"), new RetriableException("3"));
         ErrorHandler errors = handler(Map.of("errors.retry.timeout", "10000"));
-        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(4, op.calls.get());
         assertEquals(List.of(300L, 600L, 1200L), clock.sleeps);
     }
@@ -107,7 +106,7 @@ class ErrorHandlerTest {
         Flaky op = Flaky.always(cause);
         ErrorHandler errors = handler(Map.of("errors.retry.timeout", "1000"));
         ConnectException e = assertThrows(ConnectException.class,
-                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+                () -> errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertSame(cause, e.getCause());
         assertEquals(List.of(300L, 600L, 100L), clock.sleeps, "the last delay is cut to the deadline");
         assertEquals(4, op.calls.get());
@@ -117,7 +116,7 @@ class ErrorHandlerTest {
     void retriesStopAtTheRetryTimeoutAndSkipTheRecordWhenToleranceIsAll() {
         Flaky op = Flaky.always(new RetriableException("db down"));
         ErrorHandler errors = handler(Map.of("errors.retry.timeout", "1000", "errors.tolerance", "all"));
-        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class, RecordContext.of(CONSUMED), op));
+        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(4, op.calls.get());
     }
 
@@ -126,7 +125,7 @@ class ErrorHandlerTest {
         Flaky op = Flaky.always(new RetriableException("db down"));
         ErrorHandler errors = handler(Map.of());
         assertThrows(ConnectException.class,
-                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+                () -> errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(1, op.calls.get());
         assertTrue(clock.sleeps.isEmpty());
     }
@@ -137,7 +136,7 @@ class ErrorHandlerTest {
         java.util.Arrays.fill(failures, new RetriableException("busy"));
         Flaky op = new Flaky(failures);
         ErrorHandler errors = handler(Map.of("errors.retry.timeout", "-1", "errors.retry.delay.max.ms", "1000"));
-        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertEquals("ok", errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(List.of(300L, 600L, 500L, 500L, 500L, 500L), clock.sleeps);
     }
 
@@ -150,7 +149,7 @@ class ErrorHandlerTest {
                 errors.triggerStop();
             }
         };
-        assertNull(errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+        assertNull(errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(50, op.calls.get());
     }
 
@@ -160,7 +159,7 @@ class ErrorHandlerTest {
         errors.triggerStop();
         Flaky op = Flaky.always(new RetriableException("db down"));
         assertThrows(ConnectException.class,
-                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), op));
+                () -> errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(1, op.calls.get());
     }
 
@@ -168,7 +167,7 @@ class ErrorHandlerTest {
     void nonRetriableTransformationFailureIsSkippedWithToleranceAll() {
         Flaky op = Flaky.always(new IllegalArgumentException("bad field"));
         ErrorHandler errors = handler(Map.of("errors.tolerance", "all", "errors.retry.timeout", "5000"));
-        assertNull(errors.execute(Stage.TRANSFORMATION, InsertField.class, RecordContext.of(CONSUMED), op));
+        assertNull(errors.execute(Stage.TRANSFORMATION, InsertField.class.getName(), RecordContext.of(CONSUMED), op));
         assertEquals(1, op.calls.get(), "non-retriable failures are not retried");
     }
 
@@ -177,7 +176,7 @@ class ErrorHandlerTest {
         IllegalArgumentException cause = new IllegalArgumentException("bad field");
         ErrorHandler errors = handler(Map.of("errors.tolerance", "none"));
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TRANSFORMATION,
-                InsertField.class, RecordContext.of(CONSUMED), Flaky.always(cause)));
+                InsertField.class.getName(), RecordContext.of(CONSUMED), Flaky.always(cause)));
         assertEquals("Tolerance exceeded in error handler: the transformation " + InsertField.class.getName()
                 + " failed on record orders-3@42: bad field", e.getMessage());
         assertSame(cause, e.getCause());
@@ -187,22 +186,22 @@ class ErrorHandlerTest {
     void nonRetriableFailureOfTheTaskItselfIsNeverToleratedAsInApache() {
         ErrorHandler errors = handler(Map.of("errors.tolerance", "all"));
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.TASK_PUT,
-                Object.class, RecordContext.of(CONSUMED), Flaky.always(new IllegalStateException("boom"))));
+                Object.class.getName(), RecordContext.of(CONSUMED), Flaky.always(new IllegalStateException("boom"))));
         assertEquals("Unhandled exception in error handler: the sink task (java.lang.Object) failed on record "
                 + "orders-3@42: boom", e.getMessage());
     }
 
     @Test
-    void aConverterFailureNamesTheStageItsConfigKeyAndApachesClassNotSluicesSubclass() {
+    void aConverterFailureNamesTheStageItsConfigKeyAndTheClassAsConfigured() {
         ErrorHandler errors = handler(Map.of());
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
-                StreamingJsonConverter.class, RecordContext.of(CONSUMED), Flaky.always(new DataException(
+                org.apache.kafka.connect.json.JsonConverter.class.getName(), RecordContext.of(CONSUMED), Flaky.always(new DataException(
                         "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields"))));
         assertEquals("Tolerance exceeded in error handler: the key converter (key.converter="
                 + "org.apache.kafka.connect.json.JsonConverter) could not convert the key of record orders-3@42: "
                 + "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields", e.getMessage());
         ConnectException header = assertThrows(ConnectException.class, () -> errors.execute(Stage.HEADER_CONVERTER,
-                io.sluice.runtime.converters.LongConverter.class, RecordContext.of(CONSUMED),
+                "org.apache.kafka.connect.converters.LongConverter", RecordContext.of(CONSUMED),
                 Flaky.always(new DataException("not a long"))));
         assertTrue(header.getMessage().contains("the header converter (header.converter="
                 + "org.apache.kafka.connect.converters.LongConverter) could not convert the headers of"), header.getMessage());
@@ -213,16 +212,16 @@ class ErrorHandlerTest {
         ErrorHandler errors = handler(Map.of());
         SourceRecord nullKey = new SourceRecord(Map.of(), Map.of(), "rows", null, null, Schema.STRING_SCHEMA, "v");
         ConnectException e = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
-                Object.class, RecordContext.of(nullKey), Flaky.always(new DataException("a schema is required"))));
+                Object.class.getName(), RecordContext.of(nullKey), Flaky.always(new DataException("a schema is required"))));
         assertTrue(e.getMessage().contains("the key of a record for topic rows (the key is null): a schema is required"),
                 e.getMessage());
         SourceRecord schemaless = new SourceRecord(Map.of(), Map.of(), "rows", null, Map.of("id", 1), Schema.STRING_SCHEMA, "v");
         ConnectException e2 = assertThrows(ConnectException.class, () -> errors.execute(Stage.KEY_CONVERTER,
-                Object.class, RecordContext.of(schemaless), Flaky.always(new DataException("a schema is required"))));
+                Object.class.getName(), RecordContext.of(schemaless), Flaky.always(new DataException("a schema is required"))));
         assertTrue(e2.getMessage().contains("(the key has no schema)"), e2.getMessage());
         ConsumerRecord<byte[], byte[]> tombstone = new ConsumerRecord<>("orders", 0, 7L, "k".getBytes(StandardCharsets.UTF_8), null);
         ConnectException e3 = assertThrows(ConnectException.class, () -> errors.execute(Stage.VALUE_CONVERTER,
-                Object.class, RecordContext.of(tombstone), Flaky.always(new DataException("no value"))));
+                Object.class.getName(), RecordContext.of(tombstone), Flaky.always(new DataException("no value"))));
         assertTrue(e3.getMessage().contains("record orders-0@7 (the value is null: a tombstone)"), e3.getMessage());
     }
 
@@ -231,7 +230,7 @@ class ErrorHandlerTest {
         ErrorHandler errors = handler(Map.of("errors.tolerance", "all"));
         try (LogCapture log = LogCapture.open()) {
             for (int i = 0; i < 50_000; i++) {
-                errors.execute(Stage.VALUE_CONVERTER, StreamingJsonConverter.class, RecordContext.of(CONSUMED),
+                errors.execute(Stage.VALUE_CONVERTER, org.apache.kafka.connect.json.JsonConverter.class.getName(), RecordContext.of(CONSUMED),
                         Flaky.always(new DataException("not JSON")));
                 clock.now += 2; // 50,000 failures over 100 s
             }
@@ -247,11 +246,11 @@ class ErrorHandlerTest {
     void clientRetriableErrorsAreRetriedOnlyForProducerSends() {
         ErrorHandler errors = handler(Map.of("errors.retry.timeout", "10000"));
         Flaky produce = new Flaky(new TimeoutException("no leader"));
-        assertEquals("ok", errors.execute(Stage.KAFKA_PRODUCE, Object.class, RecordContext.of(CONSUMED), produce));
+        assertEquals("ok", errors.execute(Stage.KAFKA_PRODUCE, Object.class.getName(), RecordContext.of(CONSUMED), produce));
         assertEquals(2, produce.calls.get());
         Flaky put = new Flaky(new TimeoutException("no leader"));
         assertThrows(ConnectException.class,
-                () -> errors.execute(Stage.TASK_PUT, Object.class, RecordContext.of(CONSUMED), put));
+                () -> errors.execute(Stage.TASK_PUT, Object.class.getName(), RecordContext.of(CONSUMED), put));
         assertEquals(1, put.calls.get());
     }
 
@@ -274,7 +273,7 @@ class ErrorHandlerTest {
         MockProducer<byte[], byte[]> producer = mockProducer(true);
         ErrorHandler errors = handler(Map.of("errors.tolerance", "all"),
                 new DeadLetterQueueReporter(producer, "orders-dlq", false));
-        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class, RecordContext.of(CONSUMED),
+        assertNull(errors.execute(Stage.VALUE_CONVERTER, Object.class.getName(), RecordContext.of(CONSUMED),
                 Flaky.always(new RuntimeException("not json"))));
         ProducerRecord<byte[], byte[]> sent = producer.history().get(0);
         assertEquals("orders-dlq", sent.topic());
@@ -305,7 +304,7 @@ class ErrorHandlerTest {
         ExecutionException failed = assertThrows(ExecutionException.class, () -> reported.get(1, TimeUnit.SECONDS));
         assertTrue(failed.getCause() instanceof RecordTooLargeException);
         ConnectException next = assertThrows(ConnectException.class,
-                () -> errors.execute(Stage.TRANSFORMATION, Object.class, RecordContext.of(CONSUMED), () -> "ok"));
+                () -> errors.execute(Stage.TRANSFORMATION, Object.class.getName(), RecordContext.of(CONSUMED), () -> "ok"));
         assertTrue(next.getCause() instanceof RecordTooLargeException);
         assertThrows(ConnectException.class, () -> errors.reportErrant(CONSUMED, new RuntimeException("x")));
         assertThrows(ConnectException.class, errors::flush);
@@ -323,7 +322,7 @@ class ErrorHandlerTest {
 
     @Test
     void logLineNamesTaskStageClassAndCoordinatesButNotTheDataByDefault() {
-        Failure failure = new Failure(TASK, Stage.TRANSFORMATION, InsertField.Value.class, RecordContext.of(CONSUMED),
+        Failure failure = new Failure(TASK, Stage.TRANSFORMATION, InsertField.Value.class.getName(), RecordContext.of(CONSUMED),
                 new RuntimeException("x"), 1);
         String line = new LogErrorReporter(false).message(failure);
         assertTrue(line.contains("orders-sink-2"), line);
