@@ -14,9 +14,9 @@ import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
-import io.sluice.runtime.rest.TopicRecords;
 import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
 import io.sluice.runtime.storage.WorkerStores;
+import io.sluice.runtime.topics.TopicService;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -100,9 +100,9 @@ public final class WorkerProcess implements AutoCloseable {
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
             herder.start();
-            rest.observability(worker.metrics(), new TopicRecords(config, bootstrap, plugins, providers));
-            rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
-            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins);
+            TopicService topics = own(new TopicService(config, bootstrap, plugins, providers, herder));
+            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins,
+                    new RestServer.Observability(worker.metrics(), topics, schemaRegistry == null ? null : schemaRegistry.url()));
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);

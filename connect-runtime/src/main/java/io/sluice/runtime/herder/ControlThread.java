@@ -47,7 +47,7 @@ public final class ControlThread {
             }
             throw new ConnectException(cause);
         } catch (TimeoutException e) {
-            throw new HerderException(500, "Request timed out after " + timeoutMs + " ms; it continues in the background");
+            throw new HerderException.Failed("Request timed out after " + timeoutMs + " ms; it continues in the background");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting for the herder", e);
