@@ -80,7 +80,9 @@ public final class FileSourceConfig extends AbstractConfig {
                     "How long a poll waits when no file has new data.",
                     INPUT, 5, Width.SHORT, "Poll interval")
             .define(READ_BUFFER_BYTES, Type.INT, 1 << 20, ConfigDef.Range.atLeast(1024), Importance.LOW,
-                    "Size of the read buffer per open file; it grows for a longer line.",
+                    "The most bytes one read of an open file takes. Each file's buffer starts at 8 KiB, doubles "
+                            + "up to this while the file has more to read (beyond it only for a longer line) and "
+                            + "shrinks back to 8 KiB once the file is read to its end.",
                     INPUT, 6, Width.SHORT, "Read buffer")
             .define(TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "The topic records are written to.", RECORDS, 1, Width.MEDIUM, "Topic")

@@ -17,6 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * One file being read line by line from a byte position, with large positional reads into a reused
  * buffer: lines are handed out as slices of that buffer, and the position after each line is its offset.
  * Only complete lines (ending in \n) are handed out, so a line still being written is read once finished.
+ *
+ * <p>The buffer is sized by need: it starts at {@link #INITIAL_BUFFER} bytes, doubles while reads fill it (up to
+ * read.buffer.bytes, or beyond for a longer line), and shrinks back once the file is read to its end. A
+ * thousand files tailed at their end then hold 8 KiB each, not a thousand times read.buffer.bytes.
  */
 final class TailedFile implements Closeable {
 
@@ -25,6 +29,8 @@ final class TailedFile implements Closeable {
         void line(TailedFile file, byte[] buf, int off, int len, long nextPosition, long lineNumber);
     }
 
+    /** The buffer of a file with nothing to read. */
+    static final int INITIAL_BUFFER = 8 * 1024;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
 
@@ -47,7 +53,10 @@ final class TailedFile implements Closeable {
     long replacedLines;
     final AtomicLong committed = new AtomicLong();
     private final FileChannel channel;
+    /** The most bytes one read asks for (read.buffer.bytes), unless a longer line needs more. */
+    private final int readBytes;
     private byte[] buf;
+    private boolean lastReadFull;
     private int start;
     private int limit;
     private int scanFrom;
@@ -64,7 +73,8 @@ final class TailedFile implements Closeable {
         this.partition = partition;
         this.fileName = path.getFileName().toString();
         this.channel = FileChannel.open(path, StandardOpenOption.READ);
-        this.buf = new byte[bufferBytes];
+        this.readBytes = bufferBytes;
+        this.buf = new byte[Math.min(bufferBytes, INITIAL_BUFFER)];
         this.position = position;
         this.readPosition = position;
         this.lineNumber = lineNumber;
@@ -84,6 +94,11 @@ final class TailedFile implements Closeable {
 
     long lineNumber() {
         return lineNumber;
+    }
+
+    /** The bytes its buffer holds now (the memory the file costs while open). */
+    int bufferSize() {
+        return buf.length;
     }
 
     /** True when the last read found no more data. */
@@ -172,15 +187,25 @@ final class TailedFile implements Closeable {
             limit = remaining;
             start = 0;
         }
-        if (limit == buf.length) {
-            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        if (limit == buf.length || (lastReadFull && buf.length < readBytes)) {
+            // a line longer than the buffer, or a file with more to read than the last read took
+            buf = java.util.Arrays.copyOf(buf, limit == buf.length ? buf.length * 2 : Math.min(readBytes, buf.length * 2));
         }
-        int read = channel.read(ByteBuffer.wrap(buf, limit, buf.length - limit), readPosition);
+        int free = buf.length - limit;
+        int read = channel.read(ByteBuffer.wrap(buf, limit, free), readPosition);
         if (read <= 0) {
             atEnd = true;
+            lastReadFull = false;
+            if (start == limit && buf.length > INITIAL_BUFFER) {
+                buf = new byte[INITIAL_BUFFER]; // read to its end: an idle file keeps a small buffer
+                start = 0;
+                limit = 0;
+                scanFrom = 0;
+            }
             return false;
         }
         atEnd = false;
+        lastReadFull = read == free;
         limit += read;
         readPosition += read;
         return true;

@@ -1,12 +1,68 @@
 package io.sluice.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TailedFileTest {
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aFileReadToItsEndHoldsOnlyASmallBufferWhateverItsSizeAndReadsWhatIsAppendedLater() throws IOException {
+        Path file = dir.resolve("big.txt");
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 40_000; i++) {
+            lines.add("line " + i + " " + "x".repeat(i % 150)); // about 3 MiB
+        }
+        Files.write(file, lines);
+        try (TailedFile tailed = new TailedFile(file, "key", Map.of(), 0, 0, MIB)) {
+            assertEquals(TailedFile.INITIAL_BUFFER, tailed.bufferSize(), "a file starts with a small buffer");
+            List<String> read = readAll(tailed);
+            assertEquals(lines, read);
+            assertEquals(Files.size(file), tailed.position());
+            assertTrue(tailed.bufferSize() <= TailedFile.INITIAL_BUFFER,
+                    "read to its end, it gave its large buffer back: " + tailed.bufferSize());
+
+            Files.write(file, List.of("appended 1", "appended 2"), StandardOpenOption.APPEND);
+            assertEquals(List.of("appended 1", "appended 2"), readAll(tailed));
+        }
+    }
+
+    @Test
+    void aLineLongerThanReadBufferBytesIsReadWholeBetweenShortOnes() throws IOException {
+        Path file = dir.resolve("long.txt");
+        String longLine = "y".repeat(3 * MIB + 17);
+        List<String> lines = List.of("first", longLine, "last");
+        Files.write(file, lines);
+        try (TailedFile tailed = new TailedFile(file, "key", Map.of(), 0, 0, 64 * 1024)) {
+            assertEquals(lines, readAll(tailed));
+            assertEquals(Files.size(file), tailed.position());
+            assertTrue(tailed.bufferSize() <= TailedFile.INITIAL_BUFFER, "shrunk back: " + tailed.bufferSize());
+        }
+    }
+
+    private static List<String> readAll(TailedFile tailed) throws IOException {
+        List<String> read = new ArrayList<>();
+        while (tailed.read(1_000, (f, buf, off, len, next, number) ->
+                read.add(new String(buf, off, len, StandardCharsets.UTF_8))) > 0) {
+            // until a read finds no complete line
+        }
+        return read;
+    }
 
     @Test
     void newlineSearchFindsTheFirstNewlineAtEveryPositionAndAroundLookalikeBytes() {

@@ -34,7 +34,7 @@ public final class Bench {
         Files.createDirectories(layout.logs());
         List<Scenario> scenarios = List.of(new FrameworkScenario(), new FileConnectorsScenario(),
                 new JdbcSinkScenario(), new JdbcSourceScenario(), new S3SinkScenario(), new StartupScenario(),
-                new BrokerCeilingScenario());
+                new BrokerCeilingScenario(), new ConnectorChangesScenario());
         Report report = new Report();
         long t0 = System.nanoTime();
         log("options %s; logs in %s", options.asMap(), layout.logs());

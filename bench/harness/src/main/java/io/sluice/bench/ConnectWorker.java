@@ -19,14 +19,18 @@ public final class ConnectWorker implements AutoCloseable {
     private final ConnectRuntime runtime;
     private final ManagedProcess process;
     private final Rest rest;
+    private final Path dir;
+    private final int port;
     private final List<String> connectors = new ArrayList<>();
     private long rootReadyNanos = -1;
     private long connectorsReadyNanos = -1;
 
-    private ConnectWorker(ConnectRuntime runtime, ManagedProcess process, Rest rest) {
+    private ConnectWorker(ConnectRuntime runtime, ManagedProcess process, Path dir, int port) {
         this.runtime = runtime;
         this.process = process;
-        this.rest = rest;
+        this.dir = dir;
+        this.port = port;
+        this.rest = new Rest("http://127.0.0.1:" + port);
     }
 
     /**
@@ -65,7 +69,7 @@ public final class ConnectWorker implements AutoCloseable {
         ManagedProcess process = ManagedProcess.start(id,
                 ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(), List.of(config.toString())),
                 layout.logs().resolve(id + ".log"), Map.of());
-        ConnectWorker worker = new ConnectWorker(runtime, process, new Rest("http://127.0.0.1:" + port));
+        ConnectWorker worker = new ConnectWorker(runtime, process, dir, port);
         try {
             worker.awaitReady(TimeUnit.SECONDS.toNanos(120));
         } catch (Exception e) {
@@ -111,6 +115,16 @@ public final class ConnectWorker implements AutoCloseable {
 
     public Rest rest() {
         return rest;
+    }
+
+    /** The worker's REST port on 127.0.0.1. */
+    public int port() {
+        return port;
+    }
+
+    /** The worker's own directory (its config, and files its connectors may write). */
+    public Path dir() {
+        return dir;
     }
 
     /** Seconds from launch until GET / answered 200. */

@@ -6,7 +6,6 @@ import io.sluice.runtime.config.ConnectorConfigFile;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.config.WorkerConfigFile;
 import io.sluice.runtime.plugins.Plugins;
-import io.sluice.runtime.storage.TargetState;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,24 +23,29 @@ public final class ConnectMain {
     }
 
     public static void main(String[] args) {
-        boolean distributed = args.length > 0 && args[0].equals("--distributed");
-        if (distributed) {
-            args = java.util.Arrays.copyOfRange(args, 1, args.length);
-        }
-        if (args.length < 1 || args[0].equals("-h") || args[0].equals("--help") || (distributed && args.length > 1)) {
-            System.err.println("Usage: bin/connect WORKER_CONFIG [CONNECTOR_CONFIG ...]");
-            System.err.println("       bin/connect --distributed WORKER_CONFIG");
+        List<String> rest = new ArrayList<>(List.of(args));
+        boolean distributed = rest.remove("--distributed");
+        boolean paused = rest.remove("--paused");
+        if (rest.isEmpty() || rest.get(0).equals("-h") || rest.get(0).equals("--help") || rest.get(0).startsWith("--")
+                || (distributed && rest.size() > 1)) {
+            System.err.println("Usage: bin/connect [--paused] WORKER_CONFIG [CONNECTOR_CONFIG ...]");
+            System.err.println("       bin/connect --distributed [--paused] WORKER_CONFIG");
             System.err.println("  CONNECTOR_CONFIG: .properties, or .json as {\"name\":..,\"config\":{..}} or a flat object");
             System.err.println("  --distributed: join the cluster named by group.id; create connectors through the REST API");
+            System.err.println("  --paused: safe start: stored connectors run paused until resumed (start.paused=true)");
             System.exit(2);
         }
-        Path workerFile = Path.of(args[0]);
+        Path workerFile = Path.of(rest.get(0));
         WorkerConfig workerConfig;
         List<ConnectorConfigFile> connectors = new ArrayList<>();
         try {
-            workerConfig = WorkerConfigFile.toWorkerConfig(workerFile, resolvePlaceholders(WorkerConfigFile.load(workerFile)));
-            for (int i = 1; i < args.length; i++) {
-                connectors.add(ConnectorConfigFile.load(Path.of(args[i])));
+            Map<String, String> workerProps = new java.util.HashMap<>(resolvePlaceholders(WorkerConfigFile.load(workerFile)));
+            if (paused) {
+                workerProps.put(WorkerConfig.START_PAUSED, "true");
+            }
+            workerConfig = WorkerConfigFile.toWorkerConfig(workerFile, workerProps);
+            for (int i = 1; i < rest.size(); i++) {
+                connectors.add(ConnectorConfigFile.load(Path.of(rest.get(i))));
             }
         } catch (KafkaException | IllegalArgumentException e) {
             fail(e.getMessage());
@@ -58,7 +62,7 @@ public final class ConnectMain {
             return;
         } catch (KafkaException | IllegalArgumentException e) {
             log.error("Worker failed to start", e);
-            fail(args[0] + ": " + e.getMessage());
+            fail(workerFile + ": " + e.getMessage());
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
@@ -70,7 +74,7 @@ public final class ConnectMain {
 
         for (ConnectorConfigFile file : connectors) {
             try {
-                worker.herder().putConnectorConfig(file.name(), file.config(), true, TargetState.STARTED);
+                worker.herder().putStartupConnectorConfig(file.name(), file.config());
             } catch (KafkaException e) {
                 fail(file.file() + ": connector " + file.name() + " could not be created: " + e.getMessage());
                 return;

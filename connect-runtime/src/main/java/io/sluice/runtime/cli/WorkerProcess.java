@@ -46,8 +46,11 @@ public final class WorkerProcess implements AutoCloseable {
     private final URI restUrl;
     private final Herder herder;
     private final Plugins plugins;
-    private final SchemaRegistryServer schemaRegistry;
+    private SchemaRegistryServer schemaRegistry;
     private CompletableFuture<Void> scan;
+    private CompletableFuture<Void> storesStarted;
+    private CompletableFuture<Void> restPrepared;
+    private CompletableFuture<SchemaRegistryServer> registryStarted;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
@@ -79,38 +82,52 @@ public final class WorkerProcess implements AutoCloseable {
             this.restUrl = rest.bind();
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
-            WorkerStores storage = own(WorkerStores.open(config, bootstrap));
-            // before any task starts: Avro converters register and fetch schemas there
-            this.schemaRegistry = SchemaRegistryServer.startIfEnabled(config, bootstrap);
-            if (schemaRegistry != null) {
-                own(schemaRegistry);
-            }
+            WorkerStores storage = own(WorkerStores.create(config, bootstrap));
+            // the stores' round trips to Kafka need no plugins: they run while the plugin path is scanned
+            storesStarted = runOnOwnThread("sluice-stores-start", storage::start);
+            // the schema registry reads its own topic: it starts beside the stores and the plugin scan
+            registryStarted = supplyOnOwnThread("sluice-schema-registry-start",
+                    () -> SchemaRegistryServer.startIfEnabled(config, bootstrap));
             awaitScan();
 
             ConfigProviders providers = own(new ConfigProviders(config, plugins));
             Worker worker = own(new Worker(workerId, config, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
-            worker.start();
+            // before any task starts: Avro converters register and fetch schemas there
+            this.schemaRegistry = await(registryStarted);
             if (schemaRegistry != null) {
-                schemaRegistry.registerMetrics(worker.metrics().registry());
+                own(schemaRegistry).registerMetrics(worker.metrics().registry());
             }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, config, config.clientConfig(null, bootstrap),
                             ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
-                    : new StandaloneHerder(workerId, worker, storage.configs(), storage.statuses(), providers, plugins));
-            herder.start();
+                    : new StandaloneHerder(workerId, config, worker, storage.configs(), storage.statuses(), providers,
+                            plugins));
             TopicService topics = own(new TopicService(config, bootstrap, plugins, providers, herder));
-            rest.start(herder, new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION), plugins,
-                    new RestServer.Observability(worker.metrics(), topics, schemaRegistry == null ? null : schemaRegistry.url()));
+            RestServer.Observability observability = new RestServer.Observability(worker.metrics(), topics,
+                    schemaRegistry == null ? null : schemaRegistry.url());
+            ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
+            // the REST API (Jersey takes seconds to initialize) is built while the stores are read
+            restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
+            await(storesStarted);
+            worker.start();
+            herder.start();
+            await(restPrepared);
+            rest.open();
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            try {
-                awaitScan();
-            } catch (RuntimeException scanFailure) {
-                e.addSuppressed(scanFailure);
+            for (CompletableFuture<?> background : java.util.Arrays.asList(scan, storesStarted, restPrepared,
+                    registryStarted)) {
+                try {
+                    if (await(background) instanceof SchemaRegistryServer registry && registry != schemaRegistry) {
+                        own(registry); // started, but not owned yet: closed with the rest
+                    }
+                } catch (RuntimeException backgroundFailure) {
+                    e.addSuppressed(backgroundFailure);
+                }
             }
             close();
             throw e;
@@ -129,22 +146,32 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private void awaitScan() {
-        if (scan == null) {
-            return;
+        await(scan);
+    }
+
+    private static <T> T await(CompletableFuture<T> background) {
+        if (background == null) {
+            return null;
         }
         try {
-            scan.join();
+            return background.join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
         }
     }
 
     private static CompletableFuture<Void> runOnOwnThread(String name, Runnable task) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+        return supplyOnOwnThread(name, () -> {
+            task.run();
+            return null;
+        });
+    }
+
+    private static <T> CompletableFuture<T> supplyOnOwnThread(String name, java.util.function.Supplier<T> task) {
+        CompletableFuture<T> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                task.run();
-                done.complete(null);
+                done.complete(task.get());
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }

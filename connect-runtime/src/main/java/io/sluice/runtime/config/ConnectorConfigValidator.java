@@ -78,6 +78,19 @@ public final class ConnectorConfigValidator {
 
     /** Validates a config against the given connector instance (or, when null, one loaded from connector.class). */
     public ConfigInfos validate(Map<String, String> rawConfig, Connector connector) {
+        return validate(rawConfig, connector, true);
+    }
+
+    /**
+     * Validates a config against its definitions only: the framework's and the connector's ConfigDef (required keys,
+     * types, validators), without the connector's own validate(), which may reach its system (a database, a bucket).
+     * What fails here is wrong in itself, whether or not that system answers.
+     */
+    public ConfigInfos validateDefinitions(Map<String, String> rawConfig) {
+        return validate(rawConfig, null, false);
+    }
+
+    private ConfigInfos validate(Map<String, String> rawConfig, Connector connector, boolean live) {
         Map<String, String> props;
         try {
             props = resolver.apply(rawConfig);
@@ -100,12 +113,12 @@ public final class ConnectorConfigValidator {
             }
         }
         try (LoaderSwap swap = LoaderSwap.to(connector.getClass().getClassLoader())) {
-            return validateWithConnector(rawConfig, props, connector, connType);
+            return validateWithConnector(rawConfig, props, connector, connType, live);
         }
     }
 
     private ConfigInfos validateWithConnector(Map<String, String> raw, Map<String, String> props, Connector connector,
-                                              String connType) {
+                                              String connType, boolean live) {
         boolean source = connector instanceof SourceConnector;
         ConnectorConfig.Defaults defaults = worker == null ? ConnectorConfig.Defaults.NONE
                 : ConnectorConfig.Defaults.of(plugins, props, worker);
@@ -127,7 +140,7 @@ public final class ConnectorConfigValidator {
             if (own == null) {
                 connectorError = connector.getClass().getName() + ".config() must return a ConfigDef that is not null.";
             } else {
-                Config config = connector.validate(props);
+                Config config = live ? connector.validate(props) : new Config(own.validate(props));
                 if (config == null) {
                     connectorError = connector.getClass().getName() + ".validate() must return a Config that is not null.";
                 } else {

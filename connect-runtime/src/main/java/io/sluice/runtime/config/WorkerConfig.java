@@ -35,6 +35,11 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String OFFSET_FLUSH_INTERVAL_MS = "offset.flush.interval.ms";
     public static final String OFFSET_FLUSH_TIMEOUT_MS = "offset.flush.timeout.ms";
     public static final String TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS = "task.shutdown.graceful.timeout.ms";
+    public static final String START_TIMEOUT_MS = "start.timeout.ms";
+    public static final String START_PARALLELISM = "start.parallelism";
+    public static final String START_PAUSED = "start.paused";
+    public static final String REST_REQUEST_TIMEOUT_MS = "rest.request.timeout.ms";
+    public static final String SINK_STATIC_MEMBERSHIP_ENABLE = "sink.static.membership.enable";
     public static final String CONFIG_PROVIDERS = "config.providers";
     public static final String CONNECTOR_CLIENT_POLICY = "connector.client.config.override.policy";
     public static final String TOPIC_CREATION_ENABLE = "topic.creation.enable";
@@ -123,7 +128,36 @@ public final class WorkerConfig extends AbstractConfig {
             .define(OFFSET_FLUSH_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
                     "How long an offset flush may wait for its write before it is retried at the next interval.")
             .define(TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
-                    "How long tasks get to stop before the worker moves on.")
+                    "How long connectors and tasks get to stop before the worker gives up on them and moves on (they "
+                            + "stop all at once, so a worker stops within about this long however many it runs).")
+            .define(START_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "How long a connector's or task's start() may run before its status turns FAILED with a trace "
+                            + "of where it is stuck (a database or host that does not answer, say). It keeps "
+                            + "starting in the background: RUNNING if start() returns, FAILED with its own error if "
+                            + "it throws. Nothing else waits for it: the worker, its REST API and other connectors "
+                            + "run meanwhile, and it can be deleted, stopped or reconfigured.")
+            .define(START_PARALLELISM, Type.INT, 16, Range.atLeast(1), Importance.LOW,
+                    "How many connector and task start()s run at once; the rest wait their turn. A start() "
+                            + "longer than start.timeout.ms gives its turn to the next.")
+            .define(START_PAUSED, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Safe start: the connectors stored when the worker starts run PAUSED (tasks paused, connector "
+                            + "not started), whatever their stored target state, until each is resumed with PUT "
+                            + "/connectors/NAME/resume. Nothing is written: without the flag, the next start runs "
+                            + "them as stored. Set by bin/connect --paused.")
+            .define(SINK_STATIC_MEMBERSHIP_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether each sink task's consumer is a static member of its group (group.instance.id "
+                            + "connect-<connector>-<task>): after a restart or a move to another worker the task "
+                            + "rejoins as the same member and has its partitions back at once, instead of after the "
+                            + "consumer's session.timeout.ms (45 s). The trade-off: a task that vanishes without a "
+                            + "stop (its worker killed and never back) keeps its partitions for that session timeout "
+                            + "unless its successor rejoins; a task removed on purpose (connector deleted, fewer "
+                            + "tasks) leaves at once. A connector's consumer.override.group.instance.id is taken as "
+                            + "the prefix of its tasks' ids.")
+            .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
+                    "How long a REST request waits for the worker to make its change before it answers 500 "
+                            + "(the change may still be made; its outcome is logged). Changes never wait for a "
+                            + "connector or task to start or stop, and a write Kafka cannot take fails after 30 s, so "
+                            + "this is a last resort.")
             .define(CONFIG_PROVIDERS, Type.LIST, List.of(), Importance.LOW,
                     "Names of config providers; each is configured with config.providers.<name>.class and "
                             + "config.providers.<name>.param.*.")

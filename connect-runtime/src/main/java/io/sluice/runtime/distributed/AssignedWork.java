@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -28,7 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The connectors and tasks assigned to this worker, kept running as the config topic changes: starts and
  * stops them on new assignments, restarts them on config, target state and restart records, and sends the
- * task configs of its connectors to the leader. Every change runs on the herder's control thread.
+ * task configs of its connectors to the leader. Every change runs on the herder's control thread and only asks
+ * the worker, which starts and stops in the background; a started connector's task configs come back through
+ * {@link #onTaskConfigs}.
  */
 final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private static final Logger log = LoggerFactory.getLogger(AssignedWork.class);
@@ -40,8 +43,8 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     private final WorkerClient workerClient;
     private final SessionKeys keys;
     private final Consumer<String> rebalance;
-    /** Connectors whose task configs could not be sent to the leader yet. */
-    private final Set<String> pendingTaskConfigs = ConcurrentHashMap.newKeySet();
+    /** Task configs of connectors running here that the leader has not stored yet, by connector. */
+    private final Map<String, List<Map<String, String>>> pendingTaskConfigs = new ConcurrentHashMap<>();
     /** The target state each local connector was last started or moved into; control thread only. */
     private final Map<String, TargetState> appliedTargets = new HashMap<>();
     /**
@@ -76,11 +79,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     }
 
     /**
-     * Runs exactly what the assignment names. Returns why another rebalance is due, or null: when this
-     * worker stopped something (the leader can hand it out once it knows), or when the config changed
-     * after the leader assigned (a request to rejoin made during the rebalance is lost with it).
+     * Runs exactly what the assignment names. Completes, once what it stopped has stopped, with why another
+     * rebalance is due, or null: when this worker stopped something (the leader can hand it out once it knows),
+     * or when the config changed after the leader assigned (a request to rejoin made during the rebalance is
+     * lost with it).
      */
-    String apply(Assignment next, String member, int generation) {
+    CompletableFuture<String> apply(Assignment next, String member, int generation) {
         this.memberId = member;
         this.assignment = next;
         worker.setGeneration(generation);
@@ -92,8 +96,9 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         List<ConnectorTaskId> revokedTasks = worker.taskIds().stream().filter(t -> !next.tasks().contains(t)).toList();
         List<String> revokedConnectors = worker.connectorNames().stream()
                 .filter(c -> !next.connectors().contains(c)).toList();
-        stopTasks(revokedTasks);
-        revokedConnectors.forEach(this::stopConnector);
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        stopping.add(stopTasks(revokedTasks));
+        revokedConnectors.forEach(c -> stopping.add(stopConnector(c)));
         for (String connector : new TreeSet<>(next.connectors())) {
             if (!worker.connectorNames().contains(connector) && snapshot.contains(connector)) {
                 startConnector(snapshot, connector);
@@ -105,16 +110,17 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
                 startTask(snapshot, task);
             }
         }
-        log.info("Generation {} ({}): this worker runs connectors {} and tasks {}; stopped {} and {}", generation,
+        log.info("Generation {} ({}): this worker runs connectors {} and tasks {}; stops {} and {}", generation,
                 isLeader() ? "leader" : "leader " + next.leaderUrl(), next.connectors(), next.tasks(),
                 revokedConnectors, revokedTasks);
+        String rejoin = null;
         if (!revokedTasks.isEmpty() || !revokedConnectors.isEmpty()) {
-            return "stopped revoked connectors and tasks";
+            rejoin = "stopped revoked connectors and tasks";
+        } else if (configStore.snapshot().offset() > next.configOffset()) {
+            rejoin = "the config topic moved on after the leader assigned at offset " + next.configOffset();
         }
-        if (configStore.snapshot().offset() > next.configOffset()) {
-            return "the config topic moved on after the leader assigned at offset " + next.configOffset();
-        }
-        return null;
+        String reason = rejoin;
+        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).thenApply(stopped -> reason);
     }
 
     void restartTask(ConnectorTaskId id) {
@@ -123,17 +129,20 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         startTask(configStore.snapshot(), id);
     }
 
-    /** Stops everything this worker runs: it is leaving, or no longer counted as a member. */
-    void stopAll() {
-        stopTasks(worker.taskIds());
-        new ArrayList<>(worker.connectorNames()).forEach(this::stopConnector);
+    /** Stops everything this worker runs: it is leaving, or no longer counted as a member. Completes when done. */
+    CompletableFuture<Void> stopAll() {
         assignment = null;
+        pendingTaskConfigs.clear();
+        startedWith.clear();
+        appliedTargets.clear();
+        return worker.stopAll();
     }
 
     /** From the group thread: tries again to send the task configs the leader did not take. */
     void retryPending() {
         if (!pendingTaskConfigs.isEmpty()) {
-            herder.submit(() -> new ArrayList<>(pendingTaskConfigs).forEach(this::syncTaskConfigs));
+            herder.submit(() -> new ArrayList<>(pendingTaskConfigs.entrySet())
+                    .forEach(pending -> storeTaskConfigs(pending.getKey(), pending.getValue())));
         }
     }
 
@@ -162,8 +171,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     public void onConnectorConfigRemove(String connector) {
         herder.submit(() -> {
             known.remove(connector);
-            stopTasks(worker.taskIds(connector));
-            stopConnector(connector);
+            herder.releaseHoldOf(connector);
+            // quietly: the leader removes the deleted connector's status, which no late stop may write again
+            worker.taskIds(connector).forEach(startedWith::remove);
+            appliedTargets.remove(connector);
+            pendingTaskConfigs.remove(connector);
+            worker.removeConnector(connector, Map.of()); // deleted: its tasks here still know their config
             rebalance.accept("connector " + connector + " was deleted");
         });
     }
@@ -172,7 +185,10 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     public void onTargetStateChange(String connector) {
         herder.submit(() -> {
             ClusterConfigState snapshot = configStore.snapshot();
-            TargetState target = snapshot.targetState(connector);
+            if (snapshot.targetState(connector) == TargetState.STARTED) {
+                herder.releaseHoldOf(connector); // a resume, written again, also ends the safe start's hold
+            }
+            TargetState target = herder.targetOf(snapshot, connector);
             if (!worker.connectorNames().contains(connector)) {
                 worker.setTargetState(connector, target); // this worker's tasks of a connector running elsewhere
                 return;
@@ -182,16 +198,14 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
                 return;
             }
             if (target == TargetState.STOPPED || previous == TargetState.STOPPED) {
-                // a stopped connector is registered but not running: it starts (or stops) afresh
+                // a stopped connector is registered but not running: it starts (or stops) as a fresh run
                 stopTasks(worker.taskIds(connector));
                 stopConnector(connector);
                 startConnector(snapshot, connector);
             } else {
+                // a resumed connector makes its task configs again; they come back through onTaskConfigs
                 worker.setTargetState(connector, target);
                 appliedTargets.put(connector, target);
-                if (target == TargetState.STARTED) {
-                    syncTaskConfigs(connector); // one created paused has not made task configs yet
-                }
             }
         });
     }
@@ -209,29 +223,39 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         herder.submit(() -> restart(request));
     }
 
+    /** From a connector's thread: the task configs a run of a connector running here made. */
+    @Override
+    public void onTaskConfigs(String connector, long run, List<Map<String, String>> taskConfigs) {
+        herder.submit(() -> {
+            ClusterConfigState snapshot = configStore.snapshot();
+            if (worker.isCurrentRun(connector, run) && snapshot.contains(connector)
+                    && herder.targetOf(snapshot, connector) == TargetState.STARTED) {
+                storeTaskConfigs(connector, taskConfigs);
+            }
+        });
+    }
+
     @Override
     public void onLoggerLevelUpdate(String namespace, String level) {
         herder.loggers().set(namespace, org.apache.logging.log4j.Level.toLevel(level));
         log.info("Log level of {} set to {} for the whole cluster", namespace, level);
     }
 
-    @Override
-    public void onTaskReconfigurationRequest(String connector) {
-        herder.submit(() -> syncTaskConfigs(connector));
-    }
-
     // --- on the control thread ---
 
     private void startConnector(ClusterConfigState snapshot, String connector) {
-        TargetState target = snapshot.targetState(connector);
+        TargetState target = herder.targetOf(snapshot, connector);
         worker.startConnector(connector, snapshot.connectorConfigs().get(connector), target, this);
         appliedTargets.put(connector, target);
-        syncTaskConfigs(connector);
+        if (target == TargetState.STOPPED) {
+            storeTaskConfigs(connector, List.of()); // a stopped connector has no tasks (Apache's semantics)
+        }
     }
 
-    private void stopConnector(String connector) {
-        worker.stopConnector(connector);
+    private CompletableFuture<Void> stopConnector(String connector) {
         appliedTargets.remove(connector);
+        pendingTaskConfigs.remove(connector);
+        return worker.stopConnector(connector);
     }
 
     /**
@@ -243,7 +267,12 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         for (ConnectorTaskId task : worker.taskIds(connector)) {
             boolean assigned = current != null && current.tasks().contains(task);
             List<Map<String, String>> configs = configsOf(snapshot, task);
-            if (!assigned || configs == null) {
+            if (configs == null) {
+                startedWith.remove(task);
+                // the task no longer exists: its sink member leaves its group
+                worker.retireTasks(snapshot.contains(connector) ? snapshot.connectorConfigs().get(connector) : Map.of(),
+                        List.of(task));
+            } else if (!assigned) {
                 stopTasks(List.of(task));
             } else if (!configs.equals(startedWith.get(task))) {
                 stopTasks(List.of(task));
@@ -260,9 +289,9 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         }
     }
 
-    private void stopTasks(java.util.Collection<ConnectorTaskId> tasks) {
-        worker.stopTasks(tasks);
+    private CompletableFuture<Void> stopTasks(java.util.Collection<ConnectorTaskId> tasks) {
         tasks.forEach(startedWith::remove);
+        return worker.stopTasks(tasks);
     }
 
     /** The connector config and the task's config in the snapshot, or null when the task does not exist. */
@@ -275,62 +304,54 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     }
 
     /**
-     * Makes the stored task configs of a connector running here match what it wants: none when STOPPED,
-     * fresh ones from the connector when STARTED; the leader stores them.
+     * Makes the stored task configs of a connector running here what it wants: the leader stores them itself,
+     * another worker sends them to the leader (in the background; a failed send is retried from the group thread).
      */
-    private void syncTaskConfigs(String connector) {
+    private void storeTaskConfigs(String connector, List<Map<String, String>> wanted) {
         ClusterConfigState snapshot = configStore.snapshot();
-        if (!worker.connectorNames().contains(connector) || !snapshot.contains(connector)) {
+        if (!worker.connectorNames().contains(connector) || !snapshot.contains(connector)
+                || wanted.equals(snapshot.taskConfigs(connector))) {
             pendingTaskConfigs.remove(connector);
             return;
         }
-        TargetState target = snapshot.targetState(connector);
-        List<Map<String, String>> wanted;
-        if (target == TargetState.STOPPED) {
-            wanted = List.of(); // a stopped connector has no tasks (Apache's semantics)
-        } else if (target == TargetState.STARTED) {
-            wanted = herder.taskConfigsOf(connector, snapshot.connectorConfigs().get(connector));
-            if (wanted == null) {
-                pendingTaskConfigs.remove(connector);
-                return;
-            }
-        } else {
-            pendingTaskConfigs.remove(connector);
-            return; // a paused connector can't make task configs; its stored tasks run paused
-        }
-        if (wanted.equals(snapshot.taskConfigs(connector))) {
-            pendingTaskConfigs.remove(connector);
-            return;
-        }
-        try {
-            if (isLeader()) {
+        pendingTaskConfigs.remove(connector); // pending again only if this attempt fails: no second send meanwhile
+        if (isLeader()) {
+            try {
                 worker.fenceRemovedTasks(connector, snapshot.connectorConfigs().get(connector),
                         snapshot.taskConfigs(connector).size(), wanted.size());
                 configStore.putTaskConfigs(connector, wanted);
-            } else {
-                sendToLeader(connector, wanted);
+                log.info("Stored {} task config(s) of connector {}", wanted.size(), connector);
+            } catch (RuntimeException e) {
+                pendingTaskConfigs.put(connector, wanted);
+                log.warn("Could not store the task configs of connector {}; retrying: {}", connector, e.getMessage());
             }
-            pendingTaskConfigs.remove(connector);
-            log.info("Sent {} task config(s) of connector {} to the leader", wanted.size(), connector);
-        } catch (RuntimeException e) {
-            log.warn("Could not send the task configs of connector {} to the leader; retrying: {}", connector,
-                    e.getMessage());
-            pendingTaskConfigs.add(connector);
+            return;
         }
+        sendToLeader(connector, wanted).whenComplete((sent, error) -> {
+            if (error != null) {
+                pendingTaskConfigs.putIfAbsent(connector, wanted);
+                log.warn("Could not send the task configs of connector {} to the leader; retrying: {}", connector,
+                        error.getMessage());
+            } else {
+                log.info("Sent {} task config(s) of connector {} to the leader", wanted.size(), connector);
+            }
+        });
     }
 
     /**
      * Apache's internal request, signed with the cluster's session key so the leader can tell it is a worker's
      * (unsigned under Apache's 'compatible' protocol, whose leaders neither write keys nor check signatures).
      */
-    private void sendToLeader(String connector, List<Map<String, String>> taskConfigs) {
+    private CompletableFuture<Void> sendToLeader(String connector, List<Map<String, String>> taskConfigs) {
         SessionKey key = configStore.sessionKey();
         boolean signed = herder.groupProtocol().signsRequests();
-        if (key == null && signed) {
-            throw new ConnectException("the leader has not written a session key yet");
+        Assignment current = assignment;
+        if ((key == null && signed) || current == null || current.leaderUrl() == null) {
+            return CompletableFuture.failedFuture(new ConnectException(current == null || current.leaderUrl() == null
+                    ? "the cluster has no leader right now" : "the leader has not written a session key yet"));
         }
         byte[] body = WorkerClient.json(taskConfigs);
-        workerClient.post(URI.create(assignment.leaderUrl()), "/connectors/" + connector + "/tasks", body,
+        return workerClient.post(URI.create(current.leaderUrl()), "/connectors/" + connector + "/tasks", body,
                 key == null ? Map.of() : keys.signatureHeaders(key, body));
     }
 

@@ -7,7 +7,6 @@ import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
 import io.sluice.runtime.herder.AbstractHerder;
 import io.sluice.runtime.herder.ConnectorOffsets;
 import io.sluice.runtime.herder.ConnectorStateInfo;
-import io.sluice.runtime.herder.ControlThread;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.herder.InternalRequestSignature;
 import io.sluice.runtime.herder.RequestTargetException;
@@ -49,6 +48,7 @@ public final class DistributedHerder extends AbstractHerder {
     private final AtomicReference<String> rejoinReason = new AtomicReference<>();
     private final SessionKeys keys;
     private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
+    private final long gracefulTimeoutMs;
     private volatile boolean running;
     /** The group protocol of the last rebalance: Sluice's, or Apache's when Apache workers are members. */
     private volatile GroupProtocol protocol = GroupProtocol.SLUICE;
@@ -62,8 +62,9 @@ public final class DistributedHerder extends AbstractHerder {
     public DistributedHerder(String workerId, URI restUrl, WorkerConfig config, Map<String, Object> clientConfig,
                              javax.net.ssl.SSLContext interWorkerSsl, Worker worker, ConfigStore configStore,
                              StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
-        super(workerId, worker, configStore, statusStore, configProviders, plugins);
+        super(workerId, config, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
+        this.gracefulTimeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
         this.keys = new SessionKeys(config);
         WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
         this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
@@ -80,6 +81,7 @@ public final class DistributedHerder extends AbstractHerder {
 
     @Override
     public void start() {
+        holdStoredConnectorsPaused(configStore.snapshot());
         configStore.setListener(work);
         running = true;
         groupThread.start();
@@ -87,8 +89,12 @@ public final class DistributedHerder extends AbstractHerder {
     }
 
     /** A connector's own steps for {@link AssignedWork}, which lives beside the herder but not inside it. */
-    List<Map<String, String>> taskConfigsOf(String name, Map<String, String> rawConfig) {
-        return generateTaskConfigs(name, rawConfig);
+    TargetState targetOf(ClusterConfigState snapshot, String name) {
+        return effectiveTarget(snapshot, name);
+    }
+
+    void releaseHoldOf(String name) {
+        releaseHold(name);
     }
 
     void startTaskOf(ClusterConfigState snapshot, ConnectorTaskId id) {
@@ -115,7 +121,11 @@ public final class DistributedHerder extends AbstractHerder {
     public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
                                       TargetState initialState) {
         leaderOnly("create or update connectors");
-        Map<String, String> valid = validated(name, config);
+        return putValid(name, validated(name, config), allowReplace, initialState);
+    }
+
+    @Override
+    protected Created putValid(String name, Map<String, String> valid, boolean allowReplace, TargetState initialState) {
         return onLeader("create or update connectors", () -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);
@@ -141,10 +151,10 @@ public final class DistributedHerder extends AbstractHerder {
     @Override
     public void setTargetState(String name, TargetState state) {
         onLeader("change target states", () -> {
-            if (existing(name).targetState(name) != state) {
-                configStore.putTargetState(name, state);
-                log.info("Connector {} target state -> {}", name, state);
-            }
+            existing(name);
+            // written even when unchanged (as Apache does): a resume must reach workers holding it paused (start.paused)
+            configStore.putTargetState(name, state);
+            log.info("Connector {} target state -> {}", name, state);
             return null;
         });
     }
@@ -204,6 +214,9 @@ public final class DistributedHerder extends AbstractHerder {
             }
             existing(name);
             ClusterConfigState snapshot = configStore.snapshot();
+            if (taskConfigs.equals(snapshot.taskConfigs(name))) {
+                return null; // sent again after a retry: writing it again would restart the tasks for nothing
+            }
             worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
                     taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);
@@ -227,12 +240,12 @@ public final class DistributedHerder extends AbstractHerder {
         running = false;
         member.wakeup();
         try {
-            groupThread.join(ControlThread.REQUEST_TIMEOUT_MS);
+            groupThread.join(control.requestTimeoutMs());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         // stop the work before leaving the group, so no other worker starts it while it still runs here
-        control.close(work::stopAll);
+        control.close(() -> awaitStopped(work.stopAll(), gracefulTimeoutMs + 5_000));
         member.close();
     }
 
@@ -349,7 +362,10 @@ public final class DistributedHerder extends AbstractHerder {
                         ? " (Apache Kafka Connect workers are members)" : " (every member is a Sluice worker)");
                 protocol = selected;
             }
-            String rejoin = control.call(() -> work.apply(assignment, memberId, generation));
+            java.util.concurrent.CompletableFuture<String> applied =
+                    control.call(() -> work.apply(assignment, memberId, generation));
+            // what this worker gave up must have stopped before it rejoins: the leader hands it out then
+            String rejoin = awaitApplied(applied);
             worker.metrics().rebalanceMetrics().rebalanceCompleted(generation, assignment.leaderUrl(),
                     selected.protocolName());
             joined.countDown();
@@ -371,10 +387,18 @@ public final class DistributedHerder extends AbstractHerder {
 
         @Override
         public void onMembershipLost() {
-            control.call(() -> {
-                work.stopAll();
+            awaitStopped(control.call(work::stopAll), gracefulTimeoutMs + 5_000);
+        }
+
+        private String awaitApplied(java.util.concurrent.CompletableFuture<String> applied) {
+            try {
+                return applied.get(gracefulTimeoutMs + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return null;
-            });
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return "stopped revoked connectors and tasks";
+            }
         }
     }
 }

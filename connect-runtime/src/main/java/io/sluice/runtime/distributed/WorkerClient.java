@@ -2,13 +2,13 @@ package io.sluice.runtime.distributed;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /** Requests one worker makes to another's REST API (task configs to the leader), as JSON over HTTP(S). */
@@ -34,29 +34,32 @@ final class WorkerClient {
 
     /**
      * POSTs a JSON body with the given headers to path (unencoded) on the worker at baseUrl, marked as
-     * already forwarded so the receiver does not pass it on again; fails unless the answer is 2xx.
+     * already forwarded so the receiver does not pass it on again, without waiting for the answer: the future
+     * fails unless the answer is 2xx.
      */
-    void post(URI baseUrl, String path, byte[] json, Map<String, String> headers) {
+    CompletableFuture<Void> post(URI baseUrl, String path, byte[] json, Map<String, String> headers) {
         URI target;
         try {
             target = new URI(baseUrl.getScheme(), baseUrl.getAuthority(), path, "forward=false", null);
         } catch (java.net.URISyntaxException e) {
-            throw new ConnectException("Bad path " + path + " for " + baseUrl, e);
+            return CompletableFuture.failedFuture(new ConnectException("Bad path " + path + " for " + baseUrl, e));
         }
         HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout)
                 .header("Content-Type", "application/json");
         headers.forEach(builder::header);
         HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofByteArray(json)).build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new ConnectException("POST " + target + " answered " + response.statusCode() + ": " + response.body());
-            }
-        } catch (IOException e) {
-            throw new ConnectException("POST " + target + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while calling " + target, e);
-        }
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .handle((response, error) -> {
+                    if (error != null) {
+                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                                ? error.getCause() : error;
+                        throw new ConnectException("POST " + target + " failed: " + cause.getMessage(), cause);
+                    }
+                    if (response.statusCode() / 100 != 2) {
+                        throw new ConnectException("POST " + target + " answered " + response.statusCode() + ": "
+                                + response.body());
+                    }
+                    return null;
+                });
     }
 }

@@ -3,15 +3,15 @@ package io.sluice.runtime.herder;
 import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.plugins.PluginDesc;
 import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
-import io.sluice.runtime.storage.ConnectorStatus;
 import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,15 +39,20 @@ public abstract class AbstractHerder implements Herder {
     protected final ConfigProviders configProviders;
     protected final Plugins plugins;
     /** Where changes to what runs on this worker happen, one at a time. */
-    protected final ControlThread control = new ControlThread("sluice-herder");
+    protected final ControlThread control;
     protected final LoggerLevels loggers = new LoggerLevels();
+    private final boolean startPaused;
+    /** Safe start (start.paused): stored connectors this worker runs paused until they are resumed. */
+    private final Set<String> heldPaused = ConcurrentHashMap.newKeySet();
     private final ConnectorValidation validation;
     private final ConnectorOffsetsService offsets;
     private final PluginConfigs pluginConfigs;
     private final ConnectorReads reads;
 
-    protected AbstractHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
-                             ConfigProviders configProviders, Plugins plugins) {
+    protected AbstractHerder(String workerId, WorkerConfig config, Worker worker, ConfigStore configStore,
+                             StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
+        this.control = new ControlThread("sluice-herder", config.getLong(WorkerConfig.REST_REQUEST_TIMEOUT_MS));
+        this.startPaused = config.getBoolean(WorkerConfig.START_PAUSED);
         this.workerId = workerId;
         this.worker = worker;
         this.configStore = configStore;
@@ -210,13 +217,43 @@ public abstract class AbstractHerder implements Herder {
 
     /** The config to store for a create or update: named, without null values, and valid (or a 400). */
     protected Map<String, String> validated(String name, Map<String, String> config) {
+        Map<String, String> withName = withName(name, config);
+        checkSize(withName);
+        validation.validateOrThrow(withName);
+        return withName;
+    }
+
+    private static Map<String, String> withName(String name, Map<String, String> config) {
         Map<String, String> withName = new HashMap<>(config);
         withName.values().removeIf(Objects::isNull);
         withName.put(ConnectorConfig.NAME, name);
-        checkSize(withName);
-        validation.validateOrThrow(withName);
         return Map.copyOf(withName);
     }
+
+    @Override
+    public Created putStartupConnectorConfig(String name, Map<String, String> config) {
+        Map<String, String> withName = withName(name, config);
+        ClusterConfigState snapshot = configStore.snapshot();
+        if (snapshot.contains(name) && withName.equals(snapshot.connectorConfigs().get(name))) {
+            log.info("Connector {} from its start-up file is unchanged; it runs as stored", name);
+            return null;
+        }
+        try {
+            return putConnectorConfig(name, config, true, TargetState.STARTED);
+        } catch (HerderException.BadRequest refused) {
+            if (!validation.validInItself(withName)) {
+                throw refused;
+            }
+            log.warn("Connector {} from its start-up file is put although its own checks refuse it ({}); it shows "
+                    + "FAILED with the cause until its systems answer", name, refused.getMessage());
+            checkSize(withName);
+            return putValid(name, withName, true, TargetState.STARTED);
+        }
+    }
+
+    /** Creates or updates a connector whose config was validated (or, at start-up, is valid in itself). */
+    protected abstract Created putValid(String name, Map<String, String> valid, boolean allowReplace,
+                                        TargetState initialState);
 
     /** The target state of a connector being put: its stored one, or the requested initial state of a new one. */
     protected static TargetState targetFor(ClusterConfigState snapshot, String name, TargetState initialState) {
@@ -227,20 +264,37 @@ public abstract class AbstractHerder implements Herder {
     }
 
     /**
-     * Asks the running connector for its task configs, placeholders put back as submitted; null (and a
-     * FAILED connector status) when the connector fails to produce them.
+     * Safe start: with start.paused, every connector stored now that would run is held paused on this worker
+     * until it is resumed. Nothing is written, so the next start without the flag runs them as stored.
      */
-    protected List<Map<String, String>> generateTaskConfigs(String name, Map<String, String> rawConfig) {
-        List<Map<String, String>> generated;
-        try {
-            int maxTasks = Integer.parseInt(rawConfig.getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
-            generated = worker.connectorTaskConfigs(name, maxTasks);
-        } catch (RuntimeException e) {
-            log.error("Connector {} failed to generate task configs", name, e);
-            statusStore.put(new ConnectorStatus(name, State.FAILED, Traces.of(e), workerId, 0));
-            return null;
+    protected void holdStoredConnectorsPaused(ClusterConfigState snapshot) {
+        if (!startPaused) {
+            return;
         }
-        return TaskConfigs.withPlaceholders(generated, rawConfig, configProviders.resolve(rawConfig));
+        for (String name : snapshot.connectorConfigs().keySet()) {
+            if (snapshot.targetState(name) == TargetState.STARTED) {
+                heldPaused.add(name);
+            }
+        }
+        if (!heldPaused.isEmpty()) {
+            log.warn("Safe start (start.paused): {} connector(s) run paused until resumed with PUT "
+                    + "/connectors/NAME/resume: {}", heldPaused.size(), new java.util.TreeSet<>(heldPaused));
+        }
+    }
+
+    /** Lets a connector held paused by the safe start run as stored; true if it was held. */
+    protected boolean releaseHold(String name) {
+        boolean held = heldPaused.remove(name);
+        if (held) {
+            log.info("Connector {} is no longer held paused by the safe start", name);
+        }
+        return held;
+    }
+
+    /** The state a connector runs in here: its stored target state, or PAUSED while the safe start holds it. */
+    protected TargetState effectiveTarget(ClusterConfigState snapshot, String name) {
+        TargetState stored = snapshot.targetState(name);
+        return stored == TargetState.STARTED && heldPaused.contains(name) ? TargetState.PAUSED : stored;
     }
 
     /**
@@ -288,12 +342,23 @@ public abstract class AbstractHerder implements Herder {
         log.info("Deleted connector {}", name);
     }
 
-    /** Starts task id with its stored config, if the snapshot still has it. */
+    /** Starts task id with its stored config, if the snapshot still has it; in the background. */
     protected void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
         List<Map<String, String>> configs = snapshot.taskConfigs(id.connector());
         if (id.task() < configs.size()) {
             worker.startTask(id, snapshot.connectorConfigs().get(id.connector()), configs.get(id.task()),
-                    snapshot.targetState(id.connector()));
+                    effectiveTarget(snapshot, id.connector()));
+        }
+    }
+
+    /** Waits, at most the graceful timeout and a little more, for stops the worker does in the background. */
+    protected static void awaitStopped(java.util.concurrent.CompletableFuture<Void> stopped, long timeoutMs) {
+        try {
+            stopped.get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            log.warn("Connectors and tasks did not all stop within {} ms", timeoutMs);
         }
     }
 }

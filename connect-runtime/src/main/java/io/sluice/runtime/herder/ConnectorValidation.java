@@ -23,6 +23,11 @@ public final class ConnectorValidation {
     }
 
     /** Throws a 400 HerderException listing every error, as Apache's herder words it, when the config is invalid. */
+    /** Whether a config passes its definitions (required keys, types, validators), its systems not asked. */
+    public boolean validInItself(Map<String, String> config) {
+        return validator.validateDefinitions(config).errorCount() == 0;
+    }
+
     public void validateOrThrow(Map<String, String> config) {
         ConfigInfos infos = validate(config);
         if (infos.errorCount() > 0) {

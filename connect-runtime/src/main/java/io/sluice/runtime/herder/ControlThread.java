@@ -1,10 +1,10 @@
 package io.sluice.runtime.herder;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -13,16 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one thread that changes what runs: herder operations queue here so they never interleave,
- * while reads (status, configs) stay lock-free on store snapshots.
+ * while reads (status, configs) stay lock-free on store snapshots. An operation decides and writes; it never
+ * waits for a connector or task (the worker starts and stops them in the background), so each takes about one
+ * round trip to Kafka.
  */
 public final class ControlThread {
     private static final Logger log = LoggerFactory.getLogger(ControlThread.class);
-    /** Apache's REST request timeout: a caller waits at most this long for its change. */
-    public static final long REQUEST_TIMEOUT_MS = 90_000;
 
     private final ExecutorService executor;
+    private final long requestTimeoutMs;
 
-    public ControlThread(String name) {
+    /** @param requestTimeoutMs how long a caller waits for its change (rest.request.timeout.ms) */
+    public ControlThread(String name, long requestTimeoutMs) {
+        this.requestTimeoutMs = requestTimeoutMs;
         this.executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -30,14 +33,26 @@ public final class ControlThread {
         });
     }
 
+    /** How long a caller waits for its change. */
+    public long requestTimeoutMs() {
+        return requestTimeoutMs;
+    }
+
     /** Runs the operation on the control thread and waits for it; its exceptions reach the caller as they are. */
     public <T> T call(Callable<T> operation) {
-        return call(operation, REQUEST_TIMEOUT_MS);
+        return call(operation, requestTimeoutMs);
     }
 
     /** As {@link #call(Callable)}, waiting at most timeoutMs. */
     public <T> T call(Callable<T> operation, long timeoutMs) {
-        Future<T> future = executor.submit(operation);
+        CompletableFuture<T> future = new CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                future.complete(operation.call());
+            } catch (Throwable t) {
+                future.completeExceptionally(t);
+            }
+        });
         try {
             return future.get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -47,22 +62,36 @@ public final class ControlThread {
             }
             throw new ConnectException(cause);
         } catch (TimeoutException e) {
-            throw new HerderException.Failed("Request timed out after " + timeoutMs + " ms; it continues in the background");
+            // nobody hears the outcome any more: the log does
+            future.whenComplete((result, error) -> {
+                if (error != null) {
+                    log.warn("A change whose request timed out failed after all: {}", error.getMessage());
+                } else {
+                    log.info("A change whose request timed out was made after all");
+                }
+            });
+            throw new HerderException.Failed("Request timed out after " + timeoutMs + " ms (rest.request.timeout.ms); "
+                    + "the change may still be made: check before trying again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("Interrupted while waiting for the herder", e);
         }
     }
 
-    /** Queues an operation nobody waits for; failures are logged. */
+    /** Queues an operation nobody waits for; failures are logged; once the thread is closing, it is dropped. */
     public void submit(Runnable operation) {
-        executor.execute(() -> {
-            try {
-                operation.run();
-            } catch (RuntimeException e) {
-                log.error("Herder operation failed", e);
-            }
-        });
+        try {
+            executor.execute(() -> {
+                try {
+                    operation.run();
+                } catch (RuntimeException e) {
+                    log.error("Herder operation failed", e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // the herder is stopping: what a connector hands over now (its task configs) no longer matters
+            log.debug("Herder is stopping; dropped an operation");
+        }
     }
 
     /** Runs a last operation, then stops the thread; bounded. */
@@ -73,7 +102,7 @@ public final class ControlThread {
         submit(last);
         executor.shutdown();
         try {
-            if (!executor.awaitTermination(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
+            if (!executor.awaitTermination(requestTimeoutMs, TimeUnit.MILLISECONDS)) {
                 executor.shutdownNow();
             }
         } catch (InterruptedException e) {

@@ -40,6 +40,15 @@ public interface Herder extends AutoCloseable {
      */
     Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace, TargetState initialState);
 
+    /**
+     * A connector config from a file named at start-up (bin/connect WORKER_CONFIG CONNECTOR_CONFIG...). One unchanged
+     * from the stored config is left as it is (null), not validated again: its systems may be down. Another is
+     * created or updated; when only the connector's live checks refuse it (its system unreachable) it is put all the
+     * same, so that it runs and shows FAILED with the cause, as Apache's standalone worker would run it. A config
+     * wrong in itself (a required key missing, a bad value) is refused with the validation errors.
+     */
+    Created putStartupConnectorConfig(String name, Map<String, String> config);
+
     void deleteConnector(String name);
 
     ConnectorStateInfo connectorStatus(String name);

@@ -1,6 +1,7 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
@@ -21,35 +22,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The herder of a cluster of one worker: every change is written to the config store first, then
- * applied to the local worker. Changes run one at a time on the control thread.
+ * The herder of a cluster of one worker: every change is written to the config store first, then applied to
+ * the local worker. Changes run one at a time on the control thread and never wait for a connector or task:
+ * the worker starts and stops them in the background, and a started connector's task configs come back here
+ * ({@link #onTaskConfigs}) to be stored and run.
  */
 public final class StandaloneHerder extends AbstractHerder implements ConnectorEvents {
     private static final Logger log = LoggerFactory.getLogger(StandaloneHerder.class);
 
+    private final long gracefulTimeoutMs;
     private volatile boolean started;
 
-    public StandaloneHerder(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore,
-                            ConfigProviders configProviders, Plugins plugins) {
-        super(workerId, worker, configStore, statusStore, configProviders, plugins);
+    public StandaloneHerder(String workerId, WorkerConfig config, Worker worker, ConfigStore configStore,
+                            StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
+        super(workerId, config, worker, configStore, statusStore, configProviders, plugins);
+        this.gracefulTimeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
     }
 
+    /** Starts every stored connector and its stored tasks in the background; returns without waiting for them. */
     @Override
     public void start() {
-        control.call(() -> {
-            for (String name : new TreeSet<>(configStore.snapshot().connectorConfigs().keySet())) {
-                startConnectorAndTasks(name);
+        int count = control.call(() -> {
+            ClusterConfigState snapshot = configStore.snapshot();
+            holdStoredConnectorsPaused(snapshot);
+            for (String name : new TreeSet<>(snapshot.connectorConfigs().keySet())) {
+                startConnectorAndTasks(name, true);
             }
-            return null;
+            return snapshot.connectorConfigs().size();
         });
         started = true;
-        log.info("Herder started with {} connector(s)", configStore.snapshot().connectorConfigs().size());
+        log.info("Herder started; {} connector(s) start in the background", count);
     }
 
     @Override
     public Created putConnectorConfig(String name, Map<String, String> config, boolean allowReplace,
                                       TargetState initialState) {
-        Map<String, String> valid = validated(name, config);
+        return putValid(name, validated(name, config), allowReplace, initialState);
+    }
+
+    @Override
+    protected Created putValid(String name, Map<String, String> valid, boolean allowReplace, TargetState initialState) {
         return control.call(() -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);
@@ -62,7 +74,7 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
             }
             configStore.putConnectorConfig(name, valid, target);
             log.info("{} connector {}", exists ? "Updated" : "Created", name);
-            startConnectorAndTasks(name);
+            startConnectorAndTasks(name, false);
             return new Created(!exists, info(configStore.snapshot(), name));
         });
     }
@@ -70,8 +82,9 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
     @Override
     public void deleteConnector(String name) {
         control.call(() -> {
-            existing(name);
-            stopConnectorAndTasks(name);
+            ClusterConfigState snapshot = existing(name);
+            worker.removeConnector(name, snapshot.connectorConfigs().get(name));
+            releaseHold(name);
             removeConnector(name);
             return null;
         });
@@ -81,24 +94,23 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
     public void setTargetState(String name, TargetState state) {
         control.call(() -> {
             ClusterConfigState snapshot = existing(name);
-            TargetState previous = snapshot.targetState(name);
+            TargetState previous = effectiveTarget(snapshot, name);
+            boolean wasHeld = state == TargetState.STARTED && releaseHold(name);
+            if (snapshot.targetState(name) != state) {
+                configStore.putTargetState(name, state);
+            }
             if (previous == state) {
                 return null;
             }
-            configStore.putTargetState(name, state);
-            log.info("Connector {} target state {} -> {}", name, previous, state);
-            if (state == TargetState.STOPPED) {
+            log.info("Connector {} target state {} -> {}{}", name, previous, state, wasHeld ? " (safe start)" : "");
+            if (state == TargetState.STOPPED || previous == TargetState.STOPPED) {
+                // a stopped connector is registered but not running: it stops (or starts) as a fresh run, so a
+                // connector stuck in start() is given up after the graceful timeout rather than waited for
                 stopConnectorAndTasks(name);
-                startConnectorAndTasks(name);
-            } else if (previous == TargetState.STOPPED) {
-                // a stopped connector is registered with the worker but not running: start it afresh
-                stopConnectorAndTasks(name);
-                startConnectorAndTasks(name);
+                startConnectorAndTasks(name, false);
             } else {
+                // a resumed connector makes its task configs again; they come back through onTaskConfigs
                 worker.setTargetState(name, state);
-                if (state == TargetState.STARTED) {
-                    reconfigureTasks(name); // a connector created paused has had no chance to make task configs
-                }
             }
             return null;
         });
@@ -124,7 +136,9 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
             }
             worker.stopTasks(tasks);
             if (restartConnector) {
-                worker.startConnector(name, snapshot.connectorConfigs().get(name), snapshot.targetState(name), this);
+                // the new run begins once the old one has stopped (or was given up)
+                worker.startConnector(name, snapshot.connectorConfigs().get(name), effectiveTarget(snapshot, name),
+                        this);
             }
             for (ConnectorTaskId id : tasks) {
                 startTask(configStore.snapshot(), id);
@@ -162,33 +176,28 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
         return started;
     }
 
+    /** From a connector's thread: its task configs are stored (when they changed) and run, on the control thread. */
     @Override
-    public void onTaskReconfigurationRequest(String connector) {
-        control.submit(() -> {
-            ClusterConfigState snapshot = configStore.snapshot();
-            if (snapshot.contains(connector) && snapshot.targetState(connector) != TargetState.STOPPED) {
-                reconfigureTasks(connector);
-            }
-        });
+    public void onTaskConfigs(String connector, long run, List<Map<String, String>> taskConfigs) {
+        control.submit(() -> applyTaskConfigs(connector, run, taskConfigs));
     }
 
     @Override
     public void close() {
-        control.close(() -> {
-            for (String name : worker.connectorNames()) {
-                worker.stopTasks(worker.taskIds(name));
-            }
-            for (String name : worker.connectorNames()) {
-                worker.stopConnector(name);
-            }
-        });
+        control.close(() -> awaitStopped(worker.stopAll(), gracefulTimeoutMs + 5_000));
     }
 
     // --- on the control thread ---
 
-    private void startConnectorAndTasks(String name) {
+    /**
+     * Starts a connector in its target state, in the background. A stopped connector has no tasks; a paused
+     * one can't make task configs, so its stored tasks start paused; at start-up the stored tasks of a running
+     * connector start at once too (they are what it made last), so a sink is back at work without waiting for
+     * its connector. Otherwise a running connector's tasks start when its task configs come back.
+     */
+    private void startConnectorAndTasks(String name, boolean startStoredTasks) {
         ClusterConfigState snapshot = configStore.snapshot();
-        TargetState target = snapshot.targetState(name);
+        TargetState target = effectiveTarget(snapshot, name);
         worker.startConnector(name, snapshot.connectorConfigs().get(name), target, this);
         if (target == TargetState.STOPPED) {
             // a stopped connector has no tasks (Apache's semantics), so they need no resources
@@ -197,28 +206,27 @@ public final class StandaloneHerder extends AbstractHerder implements ConnectorE
             }
             return;
         }
-        if (target == TargetState.PAUSED) {
-            // a paused connector is not running, so it can't regenerate task configs: its stored tasks start paused
+        if (target == TargetState.PAUSED || startStoredTasks) {
             for (int i = 0; i < snapshot.taskConfigs(name).size(); i++) {
                 startTask(snapshot, new ConnectorTaskId(name, i));
             }
-            return;
         }
-        reconfigureTasks(name);
     }
 
-    private void reconfigureTasks(String name) {
-        if (!worker.connectorNames().contains(name)) {
-            log.info("Connector {} is not running; its tasks are not (re)configured", name);
-            return;
-        }
+    /** Stores the task configs a current run of a running connector made, if they changed, and runs them. */
+    private void applyTaskConfigs(String name, long run, List<Map<String, String>> taskConfigs) {
         ClusterConfigState snapshot = configStore.snapshot();
-        List<Map<String, String>> taskConfigs = generateTaskConfigs(name, snapshot.connectorConfigs().get(name));
-        if (taskConfigs == null) {
-            return;
+        if (!worker.isCurrentRun(name, run) || !snapshot.contains(name)
+                || effectiveTarget(snapshot, name) != TargetState.STARTED) {
+            return; // superseded: deleted, paused, stopped or restarted since it made them
         }
         if (!taskConfigs.equals(snapshot.taskConfigs(name))) {
-            worker.stopTasks(worker.taskIds(name));
+            worker.stopTasks(worker.taskIds(name).stream().filter(id -> id.task() < taskConfigs.size()).toList());
+            List<ConnectorTaskId> gone = new ArrayList<>();
+            for (int i = taskConfigs.size(); i < snapshot.taskConfigs(name).size(); i++) {
+                gone.add(new ConnectorTaskId(name, i));
+            }
+            worker.retireTasks(snapshot.connectorConfigs().get(name), gone);
             worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
                     taskConfigs.size());
             configStore.putTaskConfigs(name, taskConfigs);

@@ -47,6 +47,7 @@ public final class ConnectMetrics implements AutoCloseable {
 
     private static final class ConnectorEntry {
         volatile State state = State.UNASSIGNED;
+        volatile String failureCause;
         MetricGroup group;
     }
 
@@ -102,7 +103,8 @@ public final class ConnectMetrics implements AutoCloseable {
                 .info("connector-version", "The version of the connector class, as reported by the connector.",
                         () -> version)
                 .info("status", "The status of the connector. One of 'unassigned', 'running', 'paused', 'stopped', "
-                        + "'failed', or 'restarting'.", () -> entry.state.name().toLowerCase(Locale.ROOT));
+                        + "'failed', or 'restarting'.", () -> entry.state.name().toLowerCase(Locale.ROOT))
+                .info(TaskMetrics.FAILURE_CAUSE, TaskMetrics.FAILURE_CAUSE_DOC, () -> entry.failureCause);
         connectors.put(name, entry);
         registry.register(entry.group);
     }
@@ -119,12 +121,31 @@ public final class ConnectMetrics implements AutoCloseable {
         ConnectorEntry entry = connectors.get(name);
         if (entry != null) {
             entry.state = state;
+            if (state != State.FAILED) {
+                entry.failureCause = null;
+            }
         }
         if (state == State.UNASSIGNED) {
             return;
         }
         if (pendingConnectors.remove(name)) {
             (state == State.FAILED ? connectorFailures : connectorSuccesses).increment();
+        }
+    }
+
+    /** The root cause of a connector's failure, told just before its FAILED state (JMX and GET /metrics show it). */
+    public void connectorFailure(String name, String rootCause) {
+        ConnectorEntry entry = connectors.get(name);
+        if (entry != null) {
+            entry.failureCause = rootCause;
+        }
+    }
+
+    /** The root cause of a task's failure, told just before its FAILED state. */
+    public void taskFailure(String connector, int task, String rootCause) {
+        TaskMetrics metrics = task(connector, task);
+        if (metrics != null) {
+            metrics.failure(rootCause);
         }
     }
 

@@ -31,11 +31,32 @@ public final class MetricGroup {
     private final Map<String, String> tags;
     private final Map<String, Metric> metrics = new LinkedHashMap<>();
     private final List<Sampled> sampled = new ArrayList<>();
+    /** The tags as text, built once: the order of groups in GET /metrics, and their labels there. */
+    private final String tagText;
+    private volatile String[] linePrefixes;
 
     MetricGroup(MetricsRegistry registry, String type, Map<String, String> tags) {
         this.registry = registry;
         this.type = type;
         this.tags = Collections.unmodifiableMap(new LinkedHashMap<>(tags));
+        this.tagText = this.tags.toString();
+    }
+
+    /** The tags as text ({connector=a, task=0}), for ordering groups. */
+    String tagText() {
+        return tagText;
+    }
+
+    /** How each attribute's Prometheus line starts, in attribute order; built once, the group being complete. */
+    String[] linePrefixes() {
+        String[] prefixes = linePrefixes;
+        if (prefixes == null || prefixes.length != metrics.size()) {
+            String labels = PrometheusText.labels(tags);
+            prefixes = metrics.values().stream().map(m -> PrometheusText.linePrefix(type, m, labels))
+                    .toArray(String[]::new);
+            linePrefixes = prefixes;
+        }
+        return prefixes;
     }
 
     public String type() {

@@ -38,6 +38,11 @@ public final class MetricsRegistry implements AutoCloseable {
     private final Map<MetricGroup, ObjectName> registered = new ConcurrentHashMap<>();
     private final List<LongConsumer> tickListeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService sampler;
+    private final Object rendering = new Object();
+    /** The Prometheus text of the last rendering, when it was rendered, and when it was last asked for. */
+    private volatile byte[] text;
+    private volatile long textAtMs;
+    private volatile long textAskedAtMs = Long.MIN_VALUE / 2;
 
     /**
      * @param windowMs the window of rates, averages and maxima shown by JMX and Prometheus
@@ -128,6 +133,32 @@ public final class MetricsRegistry implements AutoCloseable {
         return new ArrayList<>(registered.keySet());
     }
 
+    /**
+     * Every group's metrics as Prometheus text (UTF-8), at most about a second old. While someone reads it (a scrape in the
+     * last minute) the sampler thread renders it after each second's sampling, so a read only copies it out: with a
+     * thousand connectors the text has tens of thousands of lines, and a scrape must not wait for them.
+     */
+    public byte[] prometheusText() {
+        long now = now();
+        textAskedAtMs = now;
+        byte[] current = text;
+        if (current != null && now - textAtMs <= SAMPLE_INTERVAL_MS + SAMPLE_INTERVAL_MS / 2) {
+            return current;
+        }
+        return render(now);
+    }
+
+    private byte[] render(long now) {
+        synchronized (rendering) {
+            if (text == null || now - textAtMs > SAMPLE_INTERVAL_MS / 2) {
+                // encoded once, here: a read then writes the bytes as they are
+                text = PrometheusText.render(groups()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                textAtMs = now;
+            }
+            return text;
+        }
+    }
+
     /** Runs on the sampler thread once a second, after the groups were sampled. */
     public void onTick(LongConsumer listener) {
         tickListeners.add(listener);
@@ -143,6 +174,11 @@ public final class MetricsRegistry implements AutoCloseable {
             }
             for (LongConsumer listener : tickListeners) {
                 listener.accept(now);
+            }
+            if (now - textAskedAtMs < LIVE_WINDOW_MS) {
+                render(now);
+            } else {
+                text = null; // nobody reads it: no need to keep tens of thousands of lines
             }
         } catch (Throwable t) {
             log.warn("Metrics sampling failed", t);

@@ -1,7 +1,7 @@
 package io.sluice.runtime.metrics;
 
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,55 +19,75 @@ public final class PrometheusText {
     private PrometheusText() {
     }
 
-    private record Sample(Map<String, String> labels, String infoLabel, Object value) {
-    }
-
+    /** One family of samples: its HELP and TYPE lines, then its samples' lines as they are rendered. */
     private static final class Family {
-        final String doc;
-        final MetricGroup.Kind kind;
-        final String attribute;
-        final List<Sample> samples = new ArrayList<>();
+        final StringBuilder text = new StringBuilder(256);
 
-        Family(String doc, MetricGroup.Kind kind, String attribute) {
-            this.doc = doc;
-            this.kind = kind;
-            this.attribute = attribute;
+        Family(String name, String doc, MetricGroup.Kind kind) {
+            text.append("# HELP ").append(name).append(' ').append(escapeHelp(doc)).append('\n')
+                    .append("# TYPE ").append(name).append(' ')
+                    .append(kind == MetricGroup.Kind.COUNTER ? "counter" : "gauge").append('\n');
         }
     }
 
+    /**
+     * The text of every group's metrics. What a line starts with (name and labels) is built once per group and
+     * attribute ({@link MetricGroup#linePrefixes()}), not per rendering: a worker with a thousand connectors has
+     * tens of thousands of lines, and a scrape only appends their values.
+     */
     public static String render(List<MetricGroup> groups) {
         Map<String, Family> families = new TreeMap<>();
-        groups.sort(Comparator.comparing(g -> g.tags().toString()));
+        Map<String, Family> byAttribute = new HashMap<>();
+        groups.sort(Comparator.comparing(MetricGroup::tagText));
+        int size = 0;
         for (MetricGroup group : groups) {
+            String[] prefixes = group.linePrefixes();
+            int i = 0;
             for (MetricGroup.Metric m : group.metrics().values()) {
-                String name = name(group.type(), m.name());
-                Family family = families.computeIfAbsent(name, n -> new Family(m.doc(), m.kind(), m.name()));
-                family.samples.add(new Sample(group.tags(), m.kind() == MetricGroup.Kind.INFO ? m.name() : null,
-                        group.value(m)));
+                String prefix = prefixes[i++];
+                Family family = byAttribute.computeIfAbsent(group.type() + '\u0000' + m.name(),
+                        key -> families.computeIfAbsent(name(group.type(), m.name()), n -> new Family(n, m.doc(), m.kind())));
+                Object value = group.value(m);
+                if (m.kind() == MetricGroup.Kind.INFO) {
+                    if (value != null) {
+                        family.text.append(prefix).append(escapeLabel(String.valueOf(value))).append("\"} 1\n");
+                    }
+                } else {
+                    family.text.append(prefix).append(number(value)).append('\n');
+                }
             }
         }
-        StringBuilder out = new StringBuilder(16 * 1024);
-        families.forEach((name, family) -> {
-            out.append("# HELP ").append(name).append(' ').append(escapeHelp(family.doc)).append('\n');
-            out.append("# TYPE ").append(name).append(' ')
-                    .append(family.kind == MetricGroup.Kind.COUNTER ? "counter" : "gauge").append('\n');
-            for (Sample s : family.samples) {
-                if (s.infoLabel() != null && s.value() == null) {
-                    continue;
-                }
-                out.append(name);
-                StringBuilder labels = new StringBuilder();
-                s.labels().forEach((k, v) -> label(labels, k, v));
-                if (s.infoLabel() != null) {
-                    label(labels, sanitize(s.infoLabel()), String.valueOf(s.value()));
-                }
-                if (labels.length() > 0) {
-                    out.append('{').append(labels).append('}');
-                }
-                out.append(' ').append(s.infoLabel() != null ? "1" : number(s.value())).append('\n');
-            }
-        });
+        for (Family family : families.values()) {
+            size += family.text.length();
+        }
+        StringBuilder out = new StringBuilder(size);
+        families.values().forEach(family -> out.append(family.text));
         return out.toString();
+    }
+
+    /**
+     * What every line of an attribute of a group starts with: {@code name{labels} } for a number, and for a
+     * string {@code name{labels,attribute="} (its value and {@code "} 1} follow).
+     */
+    static String linePrefix(String type, MetricGroup.Metric metric, String labels) {
+        StringBuilder prefix = new StringBuilder(name(type, metric.name()));
+        if (metric.kind() == MetricGroup.Kind.INFO) {
+            prefix.append('{').append(labels).append(labels.isEmpty() ? "" : ",").append(sanitize(metric.name()))
+                    .append("=\"");
+        } else {
+            if (!labels.isEmpty()) {
+                prefix.append('{').append(labels).append('}');
+            }
+            prefix.append(' ');
+        }
+        return prefix.toString();
+    }
+
+    /** Tags as Prometheus labels: connector="a",task="0". */
+    static String labels(Map<String, String> tags) {
+        StringBuilder labels = new StringBuilder();
+        tags.forEach((k, v) -> label(labels, k, v));
+        return labels.toString();
     }
 
     static String name(String group, String attribute) {

@@ -10,6 +10,10 @@ import java.util.Locale;
  * threads the methods name and read by JMX, Prometheus and REST; rates are computed on read.
  */
 public abstract class TaskMetrics implements AutoCloseable {
+    /** Sluice's attribute beside Apache's status: the root cause of a FAILED connector or task, else absent. */
+    static final String FAILURE_CAUSE = "failure-cause";
+    static final String FAILURE_CAUSE_DOC = "The root cause of the failure, first line of the status trace's cause "
+            + "chain; absent unless the status is 'failed'.";
     protected final MetricsRegistry registry;
     private final String connector;
     private final int task;
@@ -22,6 +26,7 @@ public abstract class TaskMetrics implements AutoCloseable {
     private final Stat batchSize;
     private final long created;
     private State state = State.UNASSIGNED;
+    private volatile String failureCause;
     private long stateSince;
     private long runningMs;
     private long pausedMs;
@@ -40,6 +45,7 @@ public abstract class TaskMetrics implements AutoCloseable {
         taskGroup = registry.group("connector-task-metrics", "connector", connector, "task", id);
         taskGroup.info("status", "The status of the connector task. One of 'unassigned', 'running', 'paused', 'failed', "
                 + "or 'restarting'.", () -> state().name().toLowerCase(Locale.ROOT))
+                .info(FAILURE_CAUSE, FAILURE_CAUSE_DOC, () -> failureCause)
                 .gauge("running-ratio", "The fraction of time this task has spent in the running state.",
                         () -> ratio(State.RUNNING))
                 .gauge("pause-ratio", "The fraction of time this task has spent in the pause state.",
@@ -135,10 +141,18 @@ public abstract class TaskMetrics implements AutoCloseable {
                 round(rate.perSecond(now, MetricsRegistry.RECENT_WINDOW_MS)), total);
     }
 
+    /** The root cause of a failure, reported just before the FAILED state. */
+    void failure(String rootCause) {
+        failureCause = rootCause;
+    }
+
     synchronized void state(State next) {
         long now = registry.now();
         account(now);
         state = next;
+        if (next != State.FAILED) {
+            failureCause = null;
+        }
         if (next == State.FAILED) {
             errors.errorTime(now);
         }

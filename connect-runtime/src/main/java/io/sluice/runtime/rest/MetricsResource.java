@@ -7,7 +7,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
-/** GET /metrics: the worker's metrics (the same meters as its JMX MBeans) in Prometheus text format. */
+/**
+ * GET /metrics: the worker's metrics (the same meters as its JMX MBeans) in Prometheus text format, at most about a
+ * second old (see {@link MetricsRegistry#prometheusText()}).
+ */
 @Path("/metrics")
 public final class MetricsResource {
     private final MetricsRegistry registry;
@@ -19,7 +22,7 @@ public final class MetricsResource {
     @GET
     @Produces({"text/plain", "*/*"})
     public Response metrics() {
-        return Response.ok(PrometheusText.render(registry.groups()))
+        return Response.ok(registry.prometheusText())
                 .type(PrometheusText.CONTENT_TYPE)
                 .header("Cache-Control", "no-store")
                 .build();

@@ -57,6 +57,7 @@ public final class RestServer implements AutoCloseable {
     private final Handler.Wrapper root = new Handler.Wrapper(true, new StartingHandler());
     private final RestExtensions extensions = new RestExtensions();
     private volatile boolean started;
+    private volatile ServletContextHandler prepared;
 
     /**
      * What the observability endpoints serve, each null when absent: GET /metrics and the "live" field of task
@@ -148,11 +149,19 @@ public final class RestServer implements AutoCloseable {
         start(herder, info, null, Observability.NONE);
     }
 
-    /**
-     * Starts serving the REST API over the given herder, with the rest.extension.classes found in plugins and the
-     * observability endpoints over what the worker gives them.
-     */
+    /** Starts serving the REST API over the given herder, with the rest.extension.classes found in plugins. */
     public void start(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
+        prepare(herder, info, plugins, observability);
+        open();
+    }
+
+    /**
+     * Builds and starts the REST API over the given herder, with the rest.extension.classes found in plugins and the
+     * observability endpoints over what the worker gives them, without serving it yet: the slow part of starting
+     * the REST server (Jersey's initialization), which can run while the worker's stores are read. {@link #open}
+     * then serves it at once.
+     */
+    public void prepare(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
         // Jersey logs through java.util.logging, to stderr; its registration notices are noise
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
@@ -206,15 +215,25 @@ public final class RestServer implements AutoCloseable {
                     EnumSet.of(DispatcherType.REQUEST));
         }
         context.addFilter(new FilterHolder(new HeaderCheckFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-        context.addServlet(new ServletHolder(new ServletContainer(resources)), "/*");
+        ServletHolder api = new ServletHolder(new ServletContainer(resources));
+        api.setInitOrder(0); // Jersey initializes while the context starts, not on the first request
+        context.addServlet(api, "/*");
         try {
-            root.setHandler(context);
-            if (!context.isStarted()) {
-                context.start();
-            }
+            // started before it replaces the "starting" handler: a half-started context would answer 404
+            context.setServer(server);
+            context.start();
+            prepared = context;
         } catch (Exception e) {
             throw new ConnectException("Could not start the REST server: " + e, e);
         }
+    }
+
+    /** Serves the API {@link #prepare} built, in place of the 503 "starting" answers. */
+    public void open() {
+        if (prepared == null) {
+            throw new IllegalStateException("The REST API was not prepared");
+        }
+        root.setHandler(prepared);
         started = true;
         List<String> urls = new ArrayList<>();
         for (ServerConnector c : connectors) {
@@ -271,6 +290,10 @@ public final class RestServer implements AutoCloseable {
         try {
             if (server.isStarted() || server.isStarting()) {
                 server.stop();
+            }
+            ServletContextHandler context = prepared;
+            if (context != null && !started && context.isStarted()) {
+                context.stop(); // prepared but never served: not part of the server's handlers yet
             }
         } catch (Exception e) {
             log.warn("REST server did not stop cleanly", e);

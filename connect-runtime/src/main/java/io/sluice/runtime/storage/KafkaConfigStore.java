@@ -34,6 +34,8 @@ public final class KafkaConfigStore implements ConfigStore {
     private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
     private long offset = -1;
     private SessionKey sessionKey;
+    /** The snapshot of the state above, or null when a record changed it since it was built. */
+    private volatile ClusterConfigState snapshot;
     private volatile Listener listener;
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
@@ -64,22 +66,34 @@ public final class KafkaConfigStore implements ConfigStore {
         this.listener = listener;
     }
 
+    /**
+     * The state as of the last record read. Built once per change and shared: reads (REST status of a thousand
+     * connectors, each looking up its config) cost nothing, however often they come.
+     */
     @Override
     public ClusterConfigState snapshot() {
+        ClusterConfigState current = snapshot;
+        if (current != null) {
+            return current;
+        }
         synchronized (lock) {
-            Map<String, TargetState> states = new HashMap<>();
-            Map<String, List<Map<String, String>>> tasks = new HashMap<>();
-            for (String connector : connectorConfigs.keySet()) {
-                TargetState state = targetStates.get(connector);
-                if (state != null) {
-                    states.put(connector, state);
+            if (snapshot == null) {
+                Map<String, TargetState> states = new HashMap<>();
+                Map<String, List<Map<String, String>>> tasks = new HashMap<>();
+                for (String connector : connectorConfigs.keySet()) {
+                    TargetState state = targetStates.get(connector);
+                    if (state != null) {
+                        states.put(connector, state);
+                    }
+                    List<Map<String, String>> committed = taskConfigs.get(connector);
+                    if (committed != null) {
+                        tasks.put(connector, committed);
+                    }
                 }
-                List<Map<String, String>> committed = taskConfigs.get(connector);
-                if (committed != null) {
-                    tasks.put(connector, committed);
-                }
+                snapshot = new ClusterConfigState(offset, Map.copyOf(connectorConfigs), Map.copyOf(states),
+                        Map.copyOf(tasks));
             }
-            return new ClusterConfigState(offset, Map.copyOf(connectorConfigs), Map.copyOf(states), Map.copyOf(tasks));
+            return snapshot;
         }
     }
 
@@ -172,6 +186,7 @@ public final class KafkaConfigStore implements ConfigStore {
         Consumer<Listener> event = null;
         synchronized (lock) {
             offset = record.offset();
+            snapshot = null;
             if (key.startsWith(ConfigRecordFormat.CONNECTOR_PREFIX)) {
                 event = applyConnector(key.substring(ConfigRecordFormat.CONNECTOR_PREFIX.length()), value);
             } else if (key.startsWith(ConfigRecordFormat.TARGET_STATE_PREFIX)) {

@@ -6,11 +6,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,6 +21,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,6 +32,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads every record of one topic, from the beginning, on a background thread that hands each to a
  * callback, and writes records to it. The base of the config, offset and status stores.
+ *
+ * <p>"Read to" waits are never signalled to the reader: a waiter names the positions it needs (the end offsets,
+ * asked of Kafka by an admin client on the caller's thread, or the offsets of records just written) and the
+ * reader completes it once it has applied everything before them. Waking the reader's consumer instead cost
+ * up to a fetch wait (500 ms) on about every other write, while the record it waited for sat in the consumer.
  */
 public final class KafkaTopicLog implements AutoCloseable {
 
@@ -40,10 +48,19 @@ public final class KafkaTopicLog implements AutoCloseable {
     private final Map<String, Object> clientConfig;
     private final Consumer<ConsumerRecord<byte[], byte[]>> applier;
     private final String threadName;
+    /** Where the reader is: the next offset to apply, by partition; guarded by itself. */
+    private final Map<TopicPartition, Long> applied = new HashMap<>();
+    /** Waiters for positions the reader has not reached yet; guarded by applied. */
+    private final List<Waiter> waiters = new ArrayList<>();
+    /** Guards lookingUpEnd and nextEndLookup: end look-ups, one at a time, shared by the calls that wait for one. */
+    private final Object endLookups = new Object();
+    private boolean lookingUpEnd;
+    private CompletableFuture<Void> nextEndLookup;
     private final int maxRecordBytes;
-    private final ConcurrentLinkedQueue<CompletableFuture<Void>> readToEndRequests = new ConcurrentLinkedQueue<>();
     private KafkaProducer<byte[], byte[]> producer;
+    private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile List<TopicPartition> partitions = List.of();
     private volatile Thread reader;
     private volatile boolean running;
 
@@ -72,16 +89,22 @@ public final class KafkaTopicLog implements AutoCloseable {
         if (running) {
             return;
         }
-        producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(producerConfig(timeout), new ByteArraySerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, CLIENT_TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException("Topic " + topic + " does not exist");
             }
-            List<TopicPartition> partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            partitions = infos.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+            synchronized (applied) {
+                for (TopicPartition tp : partitions) {
+                    applied.put(tp, consumer.position(tp, CLIENT_TIMEOUT)); // an empty topic is read at once
+                }
+            }
+            admin = Admin.create(adminConfig());
         } catch (RuntimeException e) {
             closeClients();
             throw e;
@@ -109,23 +132,121 @@ public final class KafkaTopicLog implements AutoCloseable {
         }
     }
 
-    /** Completes once every record up to the topic's end at the time of the call was applied. */
+    /**
+     * Completes once every record up to the topic's end at the time of the call was applied. Calls made while an
+     * end look-up is under way share the next one (it starts after them): a thousand reads at once cost two
+     * look-ups, not a thousand.
+     */
     public CompletableFuture<Void> readToEndAsync() {
+        if (Thread.currentThread() == reader) {
+            return readTo(Map.of()); // refused: see readTo
+        }
+        if (!running || admin == null) {
+            return CompletableFuture.failedFuture(new IllegalStateException("Reader of topic " + topic + " is not running"));
+        }
+        synchronized (endLookups) {
+            if (lookingUpEnd) {
+                if (nextEndLookup == null) {
+                    nextEndLookup = new CompletableFuture<>();
+                }
+                return nextEndLookup;
+            }
+            lookingUpEnd = true;
+        }
         CompletableFuture<Void> done = new CompletableFuture<>();
+        lookUpEnd(done);
+        return done;
+    }
+
+    /** Asks Kafka for the end offsets, then waits for the reader to reach them; then serves the calls that queued. */
+    private void lookUpEnd(CompletableFuture<Void> done) {
+        Admin current = admin;
+        if (current == null) {
+            endLookedUp(done, null, new IllegalStateException("Reader of topic " + topic + " is not running"));
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        current.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all()
+                .whenComplete((ends, error) -> {
+                    Map<TopicPartition, Long> positions = new HashMap<>();
+                    if (ends != null) {
+                        ends.forEach((tp, info) -> positions.put(tp, info.offset()));
+                    }
+                    endLookedUp(done, positions, error);
+                });
+    }
+
+    private void endLookedUp(CompletableFuture<Void> done, Map<TopicPartition, Long> positions, Throwable error) {
+        CompletableFuture<Void> queued;
+        synchronized (endLookups) {
+            queued = nextEndLookup;
+            nextEndLookup = null;
+            lookingUpEnd = queued != null;
+        }
+        if (queued != null) {
+            lookUpEnd(queued); // those who called during this look-up need one that began after them
+        }
+        if (error != null) {
+            done.completeExceptionally(error);
+            return;
+        }
+        readTo(positions).whenComplete((v, e) -> {
+            if (e != null) {
+                done.completeExceptionally(e);
+            } else {
+                done.complete(null);
+            }
+        });
+    }
+
+    /** Completes once the reader has applied every record before the given positions (partition to next offset). */
+    public CompletableFuture<Void> readTo(Map<TopicPartition, Long> positions) {
         if (Thread.currentThread() == reader) {
             // the reader would wait for itself: callbacks must not block on the store
-            done.completeExceptionally(new IllegalStateException(
+            return CompletableFuture.failedFuture(new IllegalStateException(
                     "Cannot wait for topic " + topic + " from its own reader thread (a store callback)"));
-            return done;
         }
-        KafkaConsumer<byte[], byte[]> current = consumer;
-        if (!running || current == null) {
-            done.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " is not running"));
-            return done;
+        Waiter waiter = new Waiter(Map.copyOf(positions), new CompletableFuture<>());
+        synchronized (applied) {
+            if (!running) {
+                return CompletableFuture.failedFuture(new IllegalStateException("Reader of topic " + topic + " is not running"));
+            }
+            if (!waiter.reachedBy(applied)) {
+                waiters.add(waiter);
+                return waiter.done();
+            }
         }
-        readToEndRequests.add(done);
-        current.wakeup();
-        return done;
+        waiter.done().complete(null);
+        return waiter.done();
+    }
+
+    /** Sends records in order; the future completes, once Kafka acknowledged them all, with the positions after them. */
+    public CompletableFuture<Map<TopicPartition, Long>> sendAll(List<Map.Entry<byte[], byte[]>> records) {
+        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (Map.Entry<byte[], byte[]> record : records) {
+            acks.add(send(record.getKey(), record.getValue()));
+        }
+        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(all -> {
+            Map<TopicPartition, Long> after = new HashMap<>();
+            for (CompletableFuture<RecordMetadata> ack : acks) {
+                RecordMetadata metadata = ack.join();
+                after.merge(new TopicPartition(metadata.topic(), metadata.partition()), metadata.offset() + 1, Math::max);
+            }
+            return after;
+        });
+    }
+
+    /** A wait for the reader to reach positions. */
+    private record Waiter(Map<TopicPartition, Long> positions, CompletableFuture<Void> done) {
+        boolean reachedBy(Map<TopicPartition, Long> applied) {
+            for (Map.Entry<TopicPartition, Long> position : positions.entrySet()) {
+                if (applied.getOrDefault(position.getKey(), -1L) < position.getValue()) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Sends a record (null value = tombstone); the future completes when Kafka acknowledged it. */
@@ -144,15 +265,6 @@ public final class KafkaTopicLog implements AutoCloseable {
             }
         });
         return acked;
-    }
-
-    /** Sends records in order; the future completes when Kafka acknowledged all of them. */
-    public CompletableFuture<Void> sendAll(List<Map.Entry<byte[], byte[]>> records) {
-        List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
-        for (Map.Entry<byte[], byte[]> record : records) {
-            acks.add(send(record.getKey(), record.getValue()));
-        }
-        return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new));
     }
 
     public String topic() {
@@ -180,56 +292,56 @@ public final class KafkaTopicLog implements AutoCloseable {
             reader = null;
         }
         closeClients();
-        CompletableFuture<Void> pending;
-        while ((pending = readToEndRequests.poll()) != null) {
-            pending.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " was closed"));
-        }
+        failWaiters(new IllegalStateException("Reader of topic " + topic + " was closed"));
     }
 
     private void readLoop() {
-        List<CompletableFuture<Void>> waiting = new ArrayList<>();
-        Map<TopicPartition, Long> target = null;
         while (running) {
             try {
-                CompletableFuture<Void> request;
-                while ((request = readToEndRequests.poll()) != null) {
-                    waiting.add(request);
-                    target = null;
-                }
-                if (!waiting.isEmpty() && target == null) {
-                    // one end-offset lookup serves every request that arrived before it
-                    target = consumer.endOffsets(consumer.assignment(), CLIENT_TIMEOUT);
-                }
-                if (target != null && reached(target)) {
-                    waiting.forEach(f -> f.complete(null));
-                    waiting.clear();
-                    target = null;
-                    continue;
-                }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL_TIMEOUT)) {
                     apply(record);
                 }
+                advance();
             } catch (WakeupException e) {
-                // a new readToEnd request or close(): loop around
+                // close(): the loop looks at running
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
                 log.warn("Kafka did not answer while reading topic {}; retrying", topic, e);
             } catch (RuntimeException e) {
                 log.error("Reading topic {} failed; stopping its reader", topic, e);
                 running = false;
-                waiting.forEach(f -> f.completeExceptionally(e));
+                failWaiters(e);
                 return;
             }
         }
-        waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("Reader of topic " + topic + " was closed")));
     }
 
-    private boolean reached(Map<TopicPartition, Long> endOffsets) {
-        for (Map.Entry<TopicPartition, Long> end : endOffsets.entrySet()) {
-            if (consumer.position(end.getKey(), CLIENT_TIMEOUT) < end.getValue()) {
-                return false;
+    /** Notes the reader's positions after what it applied, and completes the waiters they satisfy. */
+    private void advance() {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            positions.put(tp, consumer.position(tp, CLIENT_TIMEOUT));
+        }
+        List<Waiter> reached = new ArrayList<>();
+        synchronized (applied) {
+            applied.putAll(positions);
+            for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+                Waiter waiter = it.next();
+                if (waiter.reachedBy(applied)) {
+                    reached.add(waiter);
+                    it.remove();
+                }
             }
         }
-        return true;
+        reached.forEach(w -> w.done().complete(null));
+    }
+
+    private void failWaiters(RuntimeException error) {
+        List<Waiter> failed;
+        synchronized (applied) {
+            failed = new ArrayList<>(waiters);
+            waiters.clear();
+        }
+        failed.forEach(w -> w.done().completeExceptionally(error));
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {
@@ -242,10 +354,14 @@ public final class KafkaTopicLog implements AutoCloseable {
         }
     }
 
-    private Map<String, Object> producerConfig() {
+    /** @param timeout how long a send may block for want of metadata (Kafka unreachable), not the client's 60 s */
+    private Map<String, Object> producerConfig(Duration timeout) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        // a store write is one small batch that someone waits for: Kafka 4's default linger (5 ms) only delays it
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
         if (maxRecordBytes > 0) {
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
@@ -259,14 +375,23 @@ public final class KafkaTopicLog implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // readToEnd's end-offset lookup queues behind the reader's pending fetch on the broker connection: with
-        // Kafka's 500 ms long poll every write waited 300-500 ms to be read back; 100 ms keeps idle fetches rare
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName + "-consumer");
         return props;
     }
 
+    private Map<String, Object> adminConfig() {
+        Map<String, Object> props = new HashMap<>(clientConfig);
+        props.keySet().removeIf(key -> key.startsWith("producer.") || key.startsWith("consumer."));
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-admin");
+        return props;
+    }
+
     private void closeClients() {
+        if (admin != null) {
+            admin.close(CLIENT_TIMEOUT);
+            admin = null;
+        }
         if (producer != null) {
             producer.close(CLIENT_TIMEOUT);
             producer = null;

@@ -62,12 +62,22 @@ public final class StoreTopic implements AutoCloseable {
 
     /** Writes records; completes once Kafka acknowledged them and the store has read them back. */
     CompletableFuture<Void> write(List<Map.Entry<byte[], byte[]>> records) {
-        return log.sendAll(records).thenCompose(acked -> log.readToEndAsync());
+        // the reader applies the records it was sent: their own positions say when, no look-up of the end needed
+        return log.sendAll(records).thenCompose(log::readTo);
     }
 
     /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
     public void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
-        StoreWrites.await(write(records), timeout, what + " in topic " + topic.name());
+        long began = System.nanoTime();
+        CompletableFuture<Void> written;
+        try {
+            written = write(records); // blocks while the producer waits for metadata, Kafka being unreachable
+        } catch (org.apache.kafka.common.KafkaException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        Duration left = timeout.minusNanos(System.nanoTime() - began);
+        StoreWrites.await(written, left.isNegative() ? Duration.ZERO : left, timeout,
+                what + " in topic " + topic.name());
     }
 
     /** Sends one record without waiting for it to be read back. */

@@ -3,7 +3,9 @@ package io.sluice.runtime.storage;
 import io.sluice.runtime.config.WorkerConfig;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerStores implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerStores.class);
 
-    /** Runs each store's start on its own short-lived thread. */
+    /** Runs each store's start (and close) on its own short-lived thread. */
     private static final Executor STARTER = task -> {
         Thread t = new Thread(task, "sluice-store-start");
         t.setDaemon(true);
@@ -26,32 +28,41 @@ public final class WorkerStores implements AutoCloseable {
     };
 
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final WorkerConfig config;
+    private final String bootstrapServers;
+    private final Map<String, Object> clients;
     private final KafkaConfigStore configs;
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
-    private final String clusterId;
+    private String clusterId;
+    private ConnectException unreachable;
 
     private WorkerStores(WorkerConfig config, String bootstrapServers) {
-        Map<String, Object> clients = config.clientConfig(null, bootstrapServers);
-        try {
-            try (Admin admin = Admin.create(clients)) {
-                this.clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
-            }
-            this.configs = open(new KafkaConfigStore(clients, config.configTopic(), 1,
-                    config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR)));
-            this.offsets = open(new KafkaOffsetStore(clients, config.offsetTopic(),
-                    config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
-                    config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)));
-            this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
-                    config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
-                    config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
-            startTogether(configs, offsets, statuses);
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.clients = config.clientConfig(null, bootstrapServers);
+        this.configs = open(new KafkaConfigStore(clients, config.configTopic(), 1,
+                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR)));
+        this.offsets = open(new KafkaOffsetStore(clients, config.offsetTopic(),
+                config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
+                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)));
+        this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
+                config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
+                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
+    }
+
+    /**
+     * The worker's stores, not yet reading: what needs them can be built (and the REST API prepared) while
+     * {@link #start()} makes its round trips to Kafka.
+     */
+    public static WorkerStores create(WorkerConfig config, String bootstrapServers) {
+        return new WorkerStores(config, bootstrapServers);
+    }
+
+    /** Reaches Kafka, creates missing topics and reads every store to its end; imports an Apache offset file once. */
+    public void start() {
+        clusterId();
+        startTogether(configs, offsets, statuses);
         log.info("State read from {}, {} and {} (Kafka cluster {})", config.configTopic(), config.offsetTopic(),
                 config.statusTopic(), clusterId);
         String offsetFile = config.getString(WorkerConfig.OFFSET_STORAGE_FILE_FILENAME);
@@ -80,11 +91,6 @@ public final class WorkerStores implements AutoCloseable {
         }
     }
 
-    /** Opens, creating missing topics, and reads every store to its end; imports an Apache offset file once. */
-    public static WorkerStores open(WorkerConfig config, String bootstrapServers) {
-        return new WorkerStores(config, bootstrapServers);
-    }
-
     private <T extends AutoCloseable> T open(T store) {
         opened.push(store);
         return store;
@@ -102,19 +108,36 @@ public final class WorkerStores implements AutoCloseable {
         return statuses;
     }
 
-    /** The id of the Kafka cluster the stores live in. */
-    public String clusterId() {
+    /** The id of the Kafka cluster the stores live in; the first call asks Kafka (a "Cannot reach Kafka" error). */
+    public synchronized String clusterId() {
+        if (unreachable != null) {
+            throw unreachable; // asked once already, in vain: not another 30 s
+        }
+        if (clusterId == null) {
+            try (Admin admin = Admin.create(clients)) {
+                clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+                throw unreachable;
+            }
+        }
         return clusterId;
     }
 
+    /** Closes the three stores at once: each closes its Kafka clients, round trips that need not wait for each other. */
     @Override
     public void close() {
+        List<CompletableFuture<Void>> closing = new ArrayList<>();
         while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                log.warn("Failed to close a store", e);
-            }
+            AutoCloseable store = opened.pop();
+            closing.add(CompletableFuture.runAsync(() -> {
+                try {
+                    store.close();
+                } catch (Exception e) {
+                    log.warn("Failed to close a store", e);
+                }
+            }, STARTER));
         }
+        CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
     }
 }

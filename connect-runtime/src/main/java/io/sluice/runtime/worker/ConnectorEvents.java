@@ -1,8 +1,15 @@
 package io.sluice.runtime.worker;
 
-/** What a running connector asks of the herder that owns it. */
+import java.util.List;
+import java.util.Map;
+
+/** What a running connector hands to the herder that owns it. */
 public interface ConnectorEvents {
 
-    /** The connector called {@code ConnectorContext.requestTaskReconfiguration()}. */
-    void onTaskReconfigurationRequest(String connector);
+    /**
+     * A run of the connector made its task configs: after it started or resumed, or because it asked for a
+     * reconfiguration. Called on the connector's own thread, so it must not block; run tells this run from
+     * later ones ({@link Worker#isCurrentRun}), whose configs supersede these.
+     */
+    void onTaskConfigs(String connector, long run, List<Map<String, String>> taskConfigs);
 }

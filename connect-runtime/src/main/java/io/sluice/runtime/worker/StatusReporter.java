@@ -7,8 +7,6 @@ import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.storage.TopicStatus;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
@@ -17,7 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes this worker's connector and task state changes to the StatusStore, each with the version its instance
- * reports (Apache 4.x's status "version"); a store failure is logged, never thrown.
+ * reports (Apache 4.x's status "version"); a store failure is logged, never thrown. Each run of a connector or
+ * task reports through its own {@link #forRun() view}, which the worker silences when it gives up on that run
+ * (deleted, replaced, or past its stop timeout): whatever the run does later, it can no longer overwrite the
+ * status of the connector's next run, or resurrect a deleted one.
  */
 final class StatusReporter {
     private static final Logger log = LoggerFactory.getLogger(StatusReporter.class);
@@ -26,10 +27,13 @@ final class StatusReporter {
     private final StatusStore store;
     private final IntSupplier generation;
     private final boolean trackTopics;
+    private final StatusReporter shared;
     private volatile java.util.function.BiConsumer<ConnectorTaskId, String> onTaskFailure = (id, trace) -> { };
     private volatile ConnectMetrics metrics;
-    private final Map<String, String> connectorVersions = new ConcurrentHashMap<>();
-    private final Map<ConnectorTaskId, String> taskVersions = new ConcurrentHashMap<>();
+    private volatile boolean silenced;
+    /** The versions of the instances running here, shared by every run's view. */
+    private final Map<String, String> connectorVersions;
+    private final Map<ConnectorTaskId, String> taskVersions;
 
     StatusReporter(String workerId, StatusStore store, IntSupplier generation) {
         this(workerId, store, generation, true);
@@ -40,6 +44,29 @@ final class StatusReporter {
         this.store = store;
         this.generation = generation;
         this.trackTopics = trackTopics;
+        this.shared = null;
+        this.connectorVersions = new ConcurrentHashMap<>();
+        this.taskVersions = new ConcurrentHashMap<>();
+    }
+
+    private StatusReporter(StatusReporter shared) {
+        this.workerId = shared.workerId;
+        this.store = shared.store;
+        this.generation = shared.generation;
+        this.trackTopics = shared.trackTopics;
+        this.shared = shared;
+        this.connectorVersions = shared.connectorVersions;
+        this.taskVersions = shared.taskVersions;
+    }
+
+    /** A view for one run of a connector or task, silenced on its own. */
+    StatusReporter forRun() {
+        return new StatusReporter(this);
+    }
+
+    /** From now on this run reports nothing: its status belongs to whoever runs the connector or task next. */
+    void silence() {
+        silenced = true;
     }
 
     /** The version of the connector instance starting here, written with its statuses from now on. */
@@ -65,6 +92,10 @@ final class StatusReporter {
         this.metrics = metrics;
     }
 
+    private ConnectMetrics metrics() {
+        return shared == null ? metrics : shared.metrics;
+    }
+
     /**
      * Records that a task used a topic (KIP-558, topic.tracking.enable). Callers report each topic once
      * per task run; the write is asynchronous, so this is safe on a producer's I/O thread.
@@ -85,8 +116,27 @@ final class StatusReporter {
     }
 
     void connectorFailed(String connector, Throwable error) {
+        if (silenced) {
+            log.warn("{}Connector {} failed after it was stopped", PluginScope.connectorContext(connector), connector, error);
+            return;
+        }
         log.error("{}Connector {} failed", PluginScope.connectorContext(connector), connector, error);
-        connector(connector, State.FAILED, trace(error));
+        connectMetricsFailure(connector, error);
+        connector(connector, State.FAILED, FailureTrace.of(error));
+    }
+
+    /** A connector still in start() after start.timeout.ms: FAILED with where it is stuck, while it goes on. */
+    void connectorStuck(String connector, Throwable stuck) {
+        log.warn("{}{}", PluginScope.connectorContext(connector), stuck.getMessage());
+        connectMetricsFailure(connector, stuck);
+        connector(connector, State.FAILED, FailureTrace.of(stuck));
+    }
+
+    private void connectMetricsFailure(String connector, Throwable error) {
+        ConnectMetrics m = metrics();
+        if (m != null && !silenced) {
+            m.connectorFailure(connector, FailureTrace.rootCause(error));
+        }
     }
 
     void task(ConnectorTaskId id, State state) {
@@ -94,10 +144,29 @@ final class StatusReporter {
     }
 
     void taskFailed(ConnectorTaskId id, Throwable error) {
+        if (silenced) {
+            log.warn("{}Task {} failed after it was stopped", PluginScope.taskContext(id.connector(), id.task()), id, error);
+            return;
+        }
         log.error("{}Task {} failed; it will not recover until restarted", PluginScope.taskContext(id.connector(), id.task()), id, error);
-        String trace = trace(error);
+        String trace = FailureTrace.of(error);
+        taskMetricsFailure(id, error);
         task(id, State.FAILED, trace);
-        onTaskFailure.accept(id, trace);
+        (shared == null ? onTaskFailure : shared.onTaskFailure).accept(id, trace);
+    }
+
+    /** A task still in start() after start.timeout.ms: FAILED with where it is stuck, while it goes on. */
+    void taskStuck(ConnectorTaskId id, Throwable stuck) {
+        log.warn("{}{}", PluginScope.taskContext(id.connector(), id.task()), stuck.getMessage());
+        taskMetricsFailure(id, stuck);
+        task(id, State.FAILED, FailureTrace.of(stuck));
+    }
+
+    private void taskMetricsFailure(ConnectorTaskId id, Throwable error) {
+        ConnectMetrics m = metrics();
+        if (m != null && !silenced) {
+            m.taskFailure(id.connector(), id.task(), FailureTrace.rootCause(error));
+        }
     }
 
     /** Rewrites a failed task's status with a note (e.g. when it restarts) before its trace. */
@@ -116,10 +185,11 @@ final class StatusReporter {
      */
     void taskStopped(ConnectorTaskId id) {
         TaskStatus current = currentOrNull(() -> store.get(id));
+        ConnectMetrics m = metrics();
         if (current == null || mayOverwrite(current.workerId(), current.generation())) {
             task(id, State.UNASSIGNED, null);
-        } else if (metrics != null) {
-            metrics.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
+        } else if (m != null && !silenced) {
+            m.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
         }
         taskVersions.remove(id);
     }
@@ -127,10 +197,11 @@ final class StatusReporter {
     /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
     void connectorStopped(String connector) {
         ConnectorStatus current = currentOrNull(() -> store.get(connector));
+        ConnectMetrics m = metrics();
         if (current == null || mayOverwrite(current.workerId(), current.generation())) {
             connector(connector, State.UNASSIGNED, null);
-        } else if (metrics != null) {
-            metrics.connectorState(connector, State.UNASSIGNED);
+        } else if (m != null && !silenced) {
+            m.connectorState(connector, State.UNASSIGNED);
         }
         connectorVersions.remove(connector);
     }
@@ -153,7 +224,10 @@ final class StatusReporter {
     }
 
     private void connector(String connector, State state, String trace) {
-        ConnectMetrics m = metrics;
+        if (silenced) {
+            return;
+        }
+        ConnectMetrics m = metrics();
         if (m != null) {
             m.connectorState(connector, state);
         }
@@ -166,7 +240,10 @@ final class StatusReporter {
     }
 
     private void task(ConnectorTaskId id, State state, String trace) {
-        ConnectMetrics m = metrics;
+        if (silenced) {
+            return;
+        }
+        ConnectMetrics m = metrics();
         if (m != null) {
             m.taskState(id.connector(), id.task(), state);
         }
@@ -175,12 +252,5 @@ final class StatusReporter {
         } catch (RuntimeException e) {
             log.warn("Could not write status {} of task {}", state, id, e);
         }
-    }
-
-    /** The full stack trace, as Apache's status API shows it. */
-    static String trace(Throwable error) {
-        StringWriter out = new StringWriter();
-        error.printStackTrace(new PrintWriter(out));
-        return out.toString();
     }
 }

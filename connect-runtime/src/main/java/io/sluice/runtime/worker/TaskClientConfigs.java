@@ -79,7 +79,19 @@ final class TaskClientConfigs {
         return worker.groupId() + "-" + id.connector() + "-" + id.task();
     }
 
-    /** Consumer of a sink task: group connect-&lt;name&gt;, manual commits, byte[] deserializers. */
+    /**
+     * The static member id of a sink task's consumer (KIP-345): the task's next run, on this worker after a
+     * restart or on another after a rebalance, rejoins as the same member and gets its partitions back at once,
+     * instead of waiting for the previous member's session timeout.
+     */
+    static String staticMemberId(ConnectorTaskId id) {
+        return "connect-" + id.connector() + "-" + id.task();
+    }
+
+    /**
+     * Consumer of a sink task: group connect-&lt;name&gt;, static member connect-&lt;name&gt;-&lt;task&gt;
+     * (sink.static.membership.enable), manual commits, byte[] deserializers.
+     */
     Map<String, Object> consumer(ConnectorTaskId id, Map<String, String> connectorConfig) {
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "connect-" + id.connector());
@@ -92,6 +104,15 @@ final class TaskClientConfigs {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
         props.putAll(worker.clientConfig("consumer.", bootstrapServers));
         props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.CONSUMER_PREFIX));
+        Object instance = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (instance != null && !instance.toString().isBlank()) {
+            // one configured id for every task of the connector: each task's member needs its own
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.toString().trim() + "-" + id.task());
+        } else if (worker.getBoolean(WorkerConfig.SINK_STATIC_MEMBERSHIP_ENABLE)) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, staticMemberId(id));
+        } else {
+            props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

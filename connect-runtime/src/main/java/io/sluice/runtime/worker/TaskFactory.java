@@ -30,26 +30,25 @@ final class TaskFactory {
     private final WorkerConfig worker;
     private final Plugins plugins;
     private final SourceOffsetStores offsets;
-    private final StatusReporter status;
     private final TaskClientConfigs clients;
     private final ScheduledExecutorService committer;
     private final ConfigProviders providers;
     private final ConnectMetrics connectMetrics;
 
-    TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, SourceOffsetStores offsets, StatusReporter status,
+    TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, SourceOffsetStores offsets,
                 TaskClientConfigs clients, ScheduledExecutorService committer, ConnectMetrics connectMetrics) {
         this.connectMetrics = connectMetrics;
         this.worker = worker;
         this.providers = providers;
         this.plugins = plugins;
         this.offsets = offsets;
-        this.status = status;
         this.clients = clients;
         this.committer = committer;
     }
 
+    /** @param status the view of the status reporter this run of the task reports through */
     TaskRunner create(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                      TargetState target, PluginMetrics metrics) {
+                      TargetState target, StatusReporter status, PluginMetrics metrics) {
         Map<String, String> conn = providers.resolve(connectorConfig);
         Map<String, String> own = providers.resolve(taskConfig);
         Class<? extends Connector> connectorClass = plugins.pluginClass(conn.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);

@@ -7,59 +7,96 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle shared by source and sink tasks: one named thread per task, start in the target
- * state, report every state change, and stop (or, past the graceful timeout, cancel) on request.
+ * The lifecycle shared by source and sink tasks, run on the task's own thread ({@link TaskSlot}): start in the
+ * target state when its turn at the {@link StartGate} comes, report every state change, and stop (or, past
+ * the graceful timeout, cancel) on request.
  */
 abstract class TaskRunner implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
 
     protected final ConnectorTaskId id;
     protected final ClassLoader loader;
+    /** This run's own view of the status reporter: silenced when the run is given up. */
     protected final StatusReporter status;
-    private final Thread thread;
+    private volatile Thread thread;
     private final Object pauseMonitor = new Object();
     private volatile TargetState target;
     private volatile boolean stopping;
     private volatile boolean cancelled;
+    private volatile StartGate.Wait startWait;
 
     TaskRunner(ConnectorTaskId id, ClassLoader loader, StatusReporter status, TargetState initial) {
         this.id = id;
         this.loader = loader;
         this.status = status;
         this.target = initial;
-        this.thread = new Thread(this, "sluice-task-" + id.connector() + "-" + id.task());
     }
 
     ConnectorTaskId id() {
         return id;
     }
 
-    void start() {
-        thread.start();
+    /** The gate whose turn the task waits for before its start(); without one it starts at once. */
+    void startGate(StartGate gate) {
+        this.startWait = gate.waiter();
+        if (stopping) {
+            startWait.callOff();
+        }
     }
 
+    /** Runs the task on the calling thread (its slot's) until it stops or fails. */
     @Override
     public final void run() {
+        run(null);
+    }
+
+    /**
+     * Runs the task on the calling thread (its slot's) until it stops or fails, starting it with turn, the turn
+     * its slot took to build it, if the task is not to wait paused first (then it gives the turn back and takes
+     * another once resumed).
+     */
+    final void run(StartGate.Turn built) {
+        thread = Thread.currentThread();
         try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
             boolean failed = false;
             boolean started = false;
+            StartGate.Turn turn = built;
             try {
                 if (target == TargetState.PAUSED) {
+                    if (turn != null) {
+                        turn.end();
+                        turn = null;
+                    }
                     status.task(id, State.PAUSED);
                     awaitUnpaused(Long.MAX_VALUE);
                 }
+                if (turn == null) {
+                    turn = awaitTurn();
+                }
                 if (!stopping) {
                     started = true;
+                    if (turn != null) {
+                        turn.watch("Task " + id, thread, stuck -> status.taskStuck(id, stuck));
+                    }
                     initializeAndStart();
+                    if (turn != null) {
+                        turn.end(); // after a stuck report, if any: RUNNING must come after it
+                    }
                     status.task(id, target == TargetState.PAUSED ? State.PAUSED : State.RUNNING);
                     execute();
                 }
             } catch (Throwable t) {
                 failed = true;
+                if (turn != null) {
+                    turn.end();
+                }
                 if (!cancelled) {
                     status.taskFailed(id, t);
                 }
             } finally {
+                if (turn != null) {
+                    turn.end();
+                }
                 try {
                     close(started, failed);
                 } catch (Throwable t) {
@@ -70,6 +107,12 @@ abstract class TaskRunner implements Runnable {
                 }
             }
         }
+    }
+
+    /** Waits for this task's turn to start; null without a gate or when the task was stopped meanwhile. */
+    private StartGate.Turn awaitTurn() throws InterruptedException {
+        StartGate.Wait wait = startWait;
+        return wait == null || stopping ? null : wait.take();
     }
 
     /** Creates clients and plugin instances, calls the task's initialize and start. */
@@ -115,27 +158,25 @@ abstract class TaskRunner implements Runnable {
             return;
         }
         stopping = true;
+        StartGate.Wait wait = startWait;
+        if (wait != null) {
+            wait.callOff();
+        }
         synchronized (pauseMonitor) {
             pauseMonitor.notifyAll();
         }
         onStopRequested();
     }
 
-    /** Waits for the task thread to end; true if it did within the time. */
-    final boolean awaitStop(long timeoutMs) {
-        try {
-            thread.join(Math.max(1, timeoutMs));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return !thread.isAlive();
-    }
-
     /** Gives up on a task that did not stop in time: no further status or offsets from it, and its thread is interrupted. */
     final void cancel() {
         cancelled = true;
+        status.silence();
         log.warn("{} did not stop within the graceful shutdown timeout; cancelling it", this);
-        thread.interrupt();
+        Thread running = thread;
+        if (running != null) {
+            running.interrupt();
+        }
     }
 
     /** Blocks while the target is PAUSED, at most maxWaitMs; true when it is no longer paused. */

@@ -13,16 +13,19 @@ import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.storage.TaskStatus;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -37,9 +40,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs connectors and tasks on this worker: instantiates them through their plugin loader,
- * resolves config placeholders at start, drives source and sink task loops, and reports every
- * state change to the status store.
+ * Runs connectors and tasks on this worker: instantiates them through their plugin loader, resolves config
+ * placeholders at start, drives source and sink task loops, and reports every state change to the status store.
+ *
+ * <p>Nothing here waits for a plugin on the caller's thread: starting, pausing and stopping a connector or task
+ * is asked and returns at once (a stop's future says when it is done). Each connector's calls run in order on
+ * threads of a shared pool, each task on its own thread; at most start.parallelism start()s run at once, and a
+ * start() longer than start.timeout.ms is reported with where it is stuck. A connector or task started again
+ * under the same name begins once its previous run here has ended, or was given up after
+ * task.shutdown.graceful.timeout.ms.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -58,11 +67,19 @@ public final class Worker implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final ConnectMetrics connectMetrics;
     private final ScheduledThreadPoolExecutor committer;
+    /** Stop deadlines and start watches. */
+    private final ScheduledThreadPoolExecutor timer;
+    /** The threads connectors' calls run on, one connector at a time each ({@link SerialExecutor}). */
+    private final ThreadPoolExecutor connectorThreads;
+    private final StartGate startGate;
     private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
-    private final Map<ConnectorTaskId, TaskRunner> tasks = new ConcurrentHashMap<>();
-    /** The configs each task was started with, so an automatic restart can start it again. */
-    private final Map<ConnectorTaskId, List<Map<String, String>>> taskSpecs = new ConcurrentHashMap<>();
+    private final Map<ConnectorTaskId, TaskSlot> tasks = new ConcurrentHashMap<>();
+    /** Runs that were asked to stop and have not ended yet: the next run of the same name waits for them. */
+    private final RunEndings<String> endingConnectors;
+    private final RunEndings<ConnectorTaskId> endingTasks;
     private final TaskRestarts restarts;
+    /** "source" or "sink" by connector.class as configured, once found. */
+    private final Map<String, String> connectorTypes = new ConcurrentHashMap<>();
     private volatile int generation;
     private volatile boolean closed;
 
@@ -79,7 +96,16 @@ public final class Worker implements AutoCloseable {
         this.offsets = new SourceOffsetStores(config, workerOffsets, clients);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
         this.committer.setRemoveOnCancelPolicy(true);
-        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, status, clients, committer,
+        this.timer = new ScheduledThreadPoolExecutor(1, named("sluice-worker-timer"));
+        this.timer.setRemoveOnCancelPolicy(true);
+        this.endingConnectors = new RunEndings<>(timer, gracefulTimeoutMs());
+        this.endingTasks = new RunEndings<>(timer, gracefulTimeoutMs());
+        AtomicInteger threadCount = new AtomicInteger();
+        this.connectorThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "sluice-connector-pool-" + threadCount.incrementAndGet()));
+        this.startGate = new StartGate(config.getInt(WorkerConfig.START_PARALLELISM),
+                config.getLong(WorkerConfig.START_TIMEOUT_MS), timer, connectorThreads);
+        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, clients, committer,
                 connectMetrics);
         this.restarts = new TaskRestarts(config, status, this::restartFailedTask);
         status.onTaskFailure(restarts::failed);
@@ -100,16 +126,23 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Starts (or, when the target is STOPPED, only registers) a connector. Failures become a
-     * FAILED status with the trace; this method does not throw for plugin failures.
+     * Starts (or, when the target is STOPPED, only registers) a connector, in the background: it is built and
+     * started on its own thread once its previous run here ended and its turn comes. Failures become a FAILED
+     * status with the connector's own error; a started connector hands its task configs to events.
      */
     public void startConnector(String name, Map<String, String> config, TargetState target, ConnectorEvents events) {
         if (closed) {
             throw new ConnectException("Worker is closed");
         }
-        if (connectors.containsKey(name)) {
+        WorkerConnector connector = new WorkerConnector(name, config, target, status.forRun(), events, startGate,
+                new SerialExecutor(connectorThreads, "sluice-connector-" + name));
+        if (connectors.putIfAbsent(name, connector) != null) {
             throw new ConnectException("Connector " + name + " is already running on this worker");
         }
+        connector.start(endingConnectors.previous(name), () -> buildConnector(name, config, target));
+    }
+
+    private WorkerConnector.Parts buildConnector(String name, Map<String, String> config, TargetState target) {
         boolean counted = false;
         try {
             Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
@@ -120,17 +153,14 @@ public final class Worker implements AutoCloseable {
             counted = true;
             status.connectorVersion(name, version);
             Map<String, String> resolved = configProviders.resolve(config);
-            WorkerConnector connector = new WorkerConnector(name, instance, config, resolved, status, events,
-                    instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null,
-                    pluginMetrics(Map.of("connector", name)));
-            connectors.put(name, connector);
+            OffsetStore store = instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null;
             log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
-            connector.start(target);
-        } catch (Throwable t) {
+            return new WorkerConnector.Parts(instance, resolved, store, pluginMetrics(Map.of("connector", name)));
+        } catch (RuntimeException | Error e) {
             if (!counted) {
                 connectMetrics.connectorStarting(name, "unknown", config.get(ConnectorConfig.CONNECTOR_CLASS), "unknown");
             }
-            status.connectorFailed(name, t);
+            throw e;
         }
     }
 
@@ -142,37 +172,16 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Asks a running connector for at most maxTasks task configs (tasks.max enforced as Apache does). */
-    public List<Map<String, String>> connectorTaskConfigs(String name, int maxTasks) {
-        WorkerConnector connector = connectors.get(name);
-        if (connector == null) {
-            throw new ConnectException("Connector " + name + " is not running on this worker");
-        }
-        Map<String, String> original = connector.originalConfig();
-        List<Map<String, String>> generated;
-        try {
-            generated = TaskConfigLimit.check(name, original, connector.taskConfigs(maxTasks), maxTasks);
-        } catch (TaskConfigLimit.TooManyTasksException e) {
-            connector.fail(e);
-            throw e;
-        } catch (WorkerConnector.WrappedFailure e) {
-            throw e.getCause() instanceof RuntimeException re ? re : e;
-        }
-        String taskClass = connector.taskClass().getName();
-        List<Map<String, String>> result = new ArrayList<>(generated.size());
-        for (Map<String, String> taskConfig : generated) {
-            Map<String, String> copy = new HashMap<>(taskConfig);
-            copy.put(TASK_CLASS, taskClass);
-            if (!connector.isSource()) {
-                putIfPresent(copy, original, ConnectorConfig.TOPICS);
-                putIfPresent(copy, original, ConnectorConfig.TOPICS_REGEX);
-            }
-            result.add(Map.copyOf(copy));
-        }
-        return result;
+    /** Whether run is the connector's current run on this worker (its task configs may still be applied). */
+    public boolean isCurrentRun(String connector, long run) {
+        WorkerConnector current = connectors.get(connector);
+        return current != null && current.run() == run;
     }
 
-    /** Starts a task; failures become a FAILED task status. */
+    /**
+     * Starts a task in the background, on its own thread, once its previous run here ended; failures become a
+     * FAILED task status.
+     */
     public void startTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
                           TargetState target) {
         if (closed) {
@@ -181,22 +190,45 @@ public final class Worker implements AutoCloseable {
         if (tasks.containsKey(id)) {
             throw new ConnectException("Task " + id + " is already running on this worker");
         }
-        taskSpecs.put(id, List.of(connectorConfig, taskConfig));
+        StatusReporter runStatus = status.forRun();
+        TaskSlot[] self = new TaskSlot[1];
+        TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,
+                endingTasks.previous(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
+                () -> taskEnded(self[0]));
+        self[0] = slot;
+        if (tasks.putIfAbsent(id, slot) != null) {
+            throw new ConnectException("Task " + id + " is already running on this worker");
+        }
+        log.info("Starting task {} in target state {}", id, target);
+        slot.start();
+    }
+
+    private TaskRunner buildTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
+                                 TargetState target, StatusReporter runStatus) {
         try {
-            TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target,
+            TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target, runStatus,
                     pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
-            tasks.put(id, runner);
-            log.info("Starting task {} in target state {}", id, target);
-            runner.start();
-        } catch (Throwable t) {
-            boolean built = connectMetrics.task(id.connector(), id.task()) != null;
-            if (!built) {
+            runner.startGate(startGate);
+            return runner;
+        } catch (RuntimeException | Error e) {
+            if (connectMetrics.task(id.connector(), id.task()) == null) {
                 connectMetrics.taskStartFailed();
             }
-            status.taskFailed(id, t);
-            if (built && !tasks.containsKey(id)) {
-                connectMetrics.taskRemoved(id.connector(), id.task());
-            }
+            throw e;
+        }
+    }
+
+    /**
+     * A task's thread ended, or it was stopped: its metrics go, unless it still stands (it failed by itself: its
+     * FAILED metrics stay until it is stopped) or a newer run of the task already has its own.
+     */
+    private void taskEnded(TaskSlot slot) {
+        TaskSlot current = tasks.get(slot.id());
+        if (current == slot) {
+            return; // it ended by itself (failed): its FAILED metrics stay until it is stopped
+        }
+        if (current == null || !current.built()) {
+            connectMetrics.taskRemoved(slot.id().connector(), slot.id().task());
         }
     }
 
@@ -205,24 +237,22 @@ public final class Worker implements AutoCloseable {
      * replaced meanwhile (then whoever did that decided what runs) or it is not FAILED here any more.
      */
     private void restartFailedTask(ConnectorTaskId id) {
-        TaskRunner failed = tasks.get(id);
-        List<Map<String, String>> spec = taskSpecs.get(id);
+        TaskSlot failed = tasks.get(id);
         TaskStatus current = status.current(id);
-        if (closed || failed == null || spec == null || current == null || current.state() != State.FAILED || !workerId.equals(current.workerId())
-                || !tasks.remove(id, failed)) {
+        if (closed || failed == null || current == null || current.state() != State.FAILED
+                || !workerId.equals(current.workerId()) || !tasks.remove(id, failed)) {
             return;
         }
-        failed.stop();
-        failed.awaitStop(gracefulTimeoutMs());
+        stop(failed, false);
         log.info("Restarting failed task {} automatically", id);
         try {
-            startTask(id, spec.get(0), spec.get(1), failed.targetState());
+            startTask(id, failed.configs().get(0), failed.configs().get(1), failed.targetState());
         } catch (ConnectException alreadyStarted) {
             log.debug("Task {} was started meanwhile; leaving it", id, alreadyStarted);
         }
     }
 
-    /** Pauses or resumes a connector and its running tasks. */
+    /** Pauses, resumes or stops a connector and its tasks on this worker, in the background. */
     public void setTargetState(String connector, TargetState state) {
         WorkerConnector wc = connectors.get(connector);
         if (wc != null) {
@@ -232,42 +262,97 @@ public final class Worker implements AutoCloseable {
             stopTasks(taskIds(connector));
             return;
         }
-        for (TaskRunner runner : tasks.values()) {
-            if (runner.id().connector().equals(connector)) {
-                runner.transitionTo(state);
+        for (TaskSlot slot : tasks.values()) {
+            if (slot.id().connector().equals(connector)) {
+                slot.transitionTo(state);
             }
         }
     }
 
-    /** Stops a connector and waits for it, at most task.shutdown.graceful.timeout.ms. */
-    public void stopConnector(String name) {
+    /**
+     * Stops a connector (not its tasks) in the background. The future completes once it stopped, or once
+     * task.shutdown.graceful.timeout.ms passed (then it is given up: it reports nothing more).
+     */
+    public CompletableFuture<Void> stopConnector(String name) {
+        return stopConnector(name, false);
+    }
+
+    /**
+     * Stops a connector being deleted and its tasks, quietly: none of them reports a status any more, so the
+     * deleted connector's status, once removed, stays removed; its sink tasks leave their consumer group.
+     *
+     * @param connectorConfig its config, or an empty map when it is gone already (its tasks here still know it)
+     */
+    public CompletableFuture<Void> removeConnector(String name, Map<String, String> connectorConfig) {
+        CompletableFuture<Void> tasksStopped = stopTasks(taskIds(name), true, connectorConfig);
+        return CompletableFuture.allOf(tasksStopped, stopConnector(name, true));
+    }
+
+    private CompletableFuture<Void> stopConnector(String name, boolean quietly) {
         WorkerConnector connector = connectors.remove(name);
-        if (connector != null) {
-            log.info("Stopping connector {}", name);
-            connector.shutdown(gracefulTimeoutMs());
+        if (connector == null) {
+            return CompletableFuture.completedFuture(null);
         }
-        connectMetrics.connectorRemoved(name);
+        log.info("Stopping connector {}", name);
+        CompletableFuture<Void> stopped = endingConnectors.stopping(name, connector.stop(quietly), connector::abandon);
+        stopped.thenRun(() -> {
+            if (!connectors.containsKey(name)) {
+                connectMetrics.connectorRemoved(name);
+            }
+        });
+        return stopped;
     }
 
-    /** Stops tasks and waits for them, at most task.shutdown.graceful.timeout.ms in all. */
-    public void stopTasks(Collection<ConnectorTaskId> ids) {
-        List<TaskRunner> stopping = new ArrayList<>();
+    /**
+     * Stops tasks in the background, all at once. The future completes once all have stopped; those still
+     * running after task.shutdown.graceful.timeout.ms are cancelled (they commit and report nothing more).
+     */
+    public CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids) {
+        return stopTasks(ids, false, null);
+    }
+
+    /**
+     * Stops tasks that no longer exist (fewer task configs than before) of a connector with this config, as
+     * {@link #stopTasks}; once a sink task stopped (whether it ran here or was stopped already), its static member
+     * also leaves its consumer group, so its partitions go to the remaining tasks at once instead of after the
+     * member's session timeout.
+     */
+    public CompletableFuture<Void> retireTasks(Map<String, String> connectorConfig, Collection<ConnectorTaskId> ids) {
+        return stopTasks(ids, false, connectorConfig);
+    }
+
+    /**
+     * Stops tasks; retiring is null, or the config of their connector when they no longer exist, so that sink
+     * tasks' static members leave their group once stopped (a task running here says its own config).
+     */
+    private CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids, boolean quietly,
+                                              Map<String, String> retiring) {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        List<Map<String, Object>> leaving = new ArrayList<>();
         for (ConnectorTaskId id : ids) {
-            TaskRunner runner = tasks.remove(id);
-            taskSpecs.remove(id);
-            if (runner != null) {
-                log.info("Stopping task {}", id);
-                runner.stop();
-                stopping.add(runner);
+            TaskSlot slot = tasks.remove(id);
+            Map<String, String> connectorConfig = slot != null ? slot.configs().get(0) : retiring;
+            if (slot != null) {
+                stopping.add(stop(slot, quietly));
+            } else if (endingTasks.previous(id) != null) {
+                stopping.add(endingTasks.previous(id)); // stopped a moment ago: its consumer may still be closing
+            }
+            if (retiring != null && connectorConfig != null && "sink".equals(connectorType(connectorConfig))) {
+                leaving.add(clients.consumer(id, connectorConfig));
             }
         }
-        long deadline = System.currentTimeMillis() + gracefulTimeoutMs();
-        for (TaskRunner runner : stopping) {
-            if (!runner.awaitStop(deadline - System.currentTimeMillis())) {
-                runner.cancel();
-            }
-            connectMetrics.taskRemoved(runner.id().connector(), runner.id().task());
+        CompletableFuture<Void> stopped = CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+        if (!leaving.isEmpty()) {
+            stopped.thenRunAsync(() -> StaticMembers.leave(leaving, gracefulTimeoutMs()), connectorThreads);
         }
+        return stopped;
+    }
+
+    private CompletableFuture<Void> stop(TaskSlot slot, boolean quietly) {
+        log.info("Stopping task {}", slot.id());
+        CompletableFuture<Void> stopped = endingTasks.stopping(slot.id(), slot.stop(quietly), slot::cancel);
+        stopped.thenRun(() -> taskEnded(slot)); // a task that had failed ended long ago: its metrics go now
+        return stopped;
     }
 
     public Set<String> connectorNames() {
@@ -339,20 +424,39 @@ public final class Worker implements AutoCloseable {
 
     /** "source" or "sink" for a connector config's connector.class; "unknown" if it can't be loaded. */
     public String connectorType(Map<String, String> connectorConfig) {
+        String className = connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS);
+        String known = className == null ? null : connectorTypes.get(className);
+        if (known != null) {
+            return known; // every status read asks: a thousand connectors' statuses need no thousand look-ups
+        }
         try {
-            Class<? extends Connector> cls = plugins.pluginClass(connectorConfig.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
-            if (SourceConnector.class.isAssignableFrom(cls)) {
-                return "source";
-            }
-            if (SinkConnector.class.isAssignableFrom(cls)) {
-                return "sink";
+            Class<? extends Connector> cls = plugins.pluginClass(className, Connector.class);
+            String type = SourceConnector.class.isAssignableFrom(cls) ? "source"
+                    : SinkConnector.class.isAssignableFrom(cls) ? "sink" : null;
+            if (type != null) {
+                connectorTypes.put(className, type);
+                return type;
             }
         } catch (RuntimeException e) {
             log.debug("Cannot load connector class of config", e);
         }
-        return "unknown";
+        return "unknown"; // not remembered: the plugin may be installed later
     }
 
+    /**
+     * Stops every connector and task on this worker, all at once. The future completes once all have
+     * stopped, within task.shutdown.graceful.timeout.ms (those still running then are given up).
+     */
+    public CompletableFuture<Void> stopAll() {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        stopping.add(stopTasks(new ArrayList<>(tasks.keySet())));
+        for (String name : new ArrayList<>(connectors.keySet())) {
+            stopping.add(stopConnector(name));
+        }
+        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+    }
+
+    /** Stops every connector and task at once and waits for them, at most task.shutdown.graceful.timeout.ms. */
     @Override
     public void close() {
         if (closed) {
@@ -360,11 +464,23 @@ public final class Worker implements AutoCloseable {
         }
         closed = true;
         restarts.close();
-        stopTasks(new ArrayList<>(tasks.keySet()));
-        for (String name : new ArrayList<>(connectors.keySet())) {
-            stopConnector(name);
+        long began = System.currentTimeMillis();
+        int taskCount = tasks.size();
+        int connectorCount = connectors.size();
+        try {
+            // each stop is bounded by the graceful timeout already; the margin covers the timer itself
+            stopAll().get(gracefulTimeoutMs() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Not every connector and task stopped in time", e);
         }
+        log.info("Stopped {} task(s) and {} connector(s) in {} ms", taskCount, connectorCount,
+                System.currentTimeMillis() - began);
         committer.shutdownNow();
+        timer.shutdownNow();
+        // idle connector threads end now; one still in the call of a connector given up on is not waited for
+        connectorThreads.shutdownNow();
         try {
             committer.awaitTermination(gracefulTimeoutMs(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -384,10 +500,13 @@ public final class Worker implements AutoCloseable {
         return new PluginMetricsImpl(metrics, tags);
     }
 
-    private static void putIfPresent(Map<String, String> into, Map<String, String> from, String key) {
-        String value = from.get(key);
-        if (value != null) {
-            into.put(key, value);
-        }
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> daemon(r, name);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
     }
 }

@@ -1,22 +1,21 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.connector.ConnectorContext;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnectorContext;
 import org.apache.kafka.connect.source.SourceConnector;
 import org.apache.kafka.connect.source.SourceConnectorContext;
@@ -25,47 +24,66 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connector instance on this worker. Every call into the connector runs on its own named thread
- * ({@code sluice-connector-<name>}) so that a connector that hangs in stop() cannot hold the worker.
- * A paused or stopped connector is a stopped Connector instance, as in Apache Kafka Connect.
+ * One run of a connector on this worker. Every call into the connector (building it, start, stop, taskConfigs)
+ * happens in order on its {@link SerialExecutor}, never on the caller's thread: the herder asks for a start, a
+ * pause or a stop and goes on at once, and a connector that hangs in start() or stop() holds nobody but itself.
+ * A started connector hands the task configs it made to its {@link ConnectorEvents}. A paused or stopped
+ * connector is a stopped Connector instance, as in Apache Kafka Connect.
  */
 final class WorkerConnector {
     private static final Logger log = LoggerFactory.getLogger(WorkerConnector.class);
+    private static final AtomicLong RUNS = new AtomicLong();
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private enum Phase { INIT, STARTED, PAUSED, STOPPED, FAILED }
+    /** The connector instance and what it runs with, built on its own thread when its turn to start comes. */
+    record Parts(Connector connector, Map<String, String> config, OffsetStore offsets, PluginMetrics metrics) {
+    }
+
+    private enum Phase { INIT, STARTED, PAUSED, STOPPED, FAILED, ENDED }
 
     private final String name;
-    private final Connector connector;
-    private final Map<String, String> config;
+    private final long run = RUNS.incrementAndGet();
     private final Map<String, String> originalConfig;
     private final StatusReporter status;
-    private final ExecutorService thread;
-    private final ConnectorContext context;
-    /** A source connector's offsets, closed with the connector; null for a sink. */
-    private final OffsetStore offsets;
+    private final ConnectorEvents events;
+    private final StartGate gate;
+    private final SerialExecutor calls;
+    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private volatile TargetState target;
     private volatile Phase phase = Phase.INIT;
+    private volatile boolean stopping;
+    /** The thread inside a call into the connector right now, interrupted if the connector is given up. */
+    private volatile Thread calling;
+    /** The turn at the start gate this connector waits for, if it waits; a stop cancels it. */
+    private volatile CompletableFuture<StartGate.Turn> awaitedTurn;
+    // set once, on the connector's thread, when it is built
+    private volatile Parts parts;
+    private volatile boolean source;
+    private Class<?> taskClass;
 
-    WorkerConnector(String name, Connector connector, Map<String, String> originalConfig,
-                    Map<String, String> resolvedConfig, StatusReporter status,
-                    ConnectorEvents events, OffsetStore offsets, PluginMetrics metrics) {
+    /** @param status this run's own view of the status reporter, silenced when the run is given up */
+    WorkerConnector(String name, Map<String, String> originalConfig, TargetState target, StatusReporter status,
+                    ConnectorEvents events, StartGate gate, SerialExecutor calls) {
         this.name = name;
-        this.connector = connector;
-        this.config = resolvedConfig;
         this.originalConfig = Map.copyOf(originalConfig);
+        this.target = target;
         this.status = status;
-        this.thread = Executors.newSingleThreadExecutor(r -> new Thread(r, "sluice-connector-" + name));
-        this.offsets = offsets;
-        this.context = connector instanceof SourceConnector
-                ? new SourceContext(events, new StoreOffsetReader(name, offsets), metrics)
-                : new SinkContext(events, metrics);
+        this.events = events;
+        this.gate = gate;
+        this.calls = calls;
+    }
+
+    /** Identifies this run among all runs of connectors named alike, past and future. */
+    long run() {
+        return run;
     }
 
     boolean isSource() {
-        return connector instanceof SourceConnector;
+        return source;
     }
 
-    Connector connector() {
-        return connector;
+    TargetState targetState() {
+        return target;
     }
 
     /** The connector config as submitted, placeholders unresolved (safe to copy into stored task configs). */
@@ -73,40 +91,148 @@ final class WorkerConnector {
         return originalConfig;
     }
 
-    /** The connector's task class, asked on the connector's thread. */
-    Class<?> taskClass() {
-        return call(connector::taskClass, Long.MAX_VALUE);
+    /** Completes when this run has ended: stopped, or given up. */
+    CompletableFuture<Void> ended() {
+        return ended;
     }
 
-    /** Initializes the connector and brings it to the target state; failures become a FAILED status. */
-    void start(TargetState target) {
-        callQuietly(() -> {
-            connector.initialize(context);
-            return null;
-        });
-        if (phase != Phase.FAILED) {
-            transitionTo(target);
+    /**
+     * Builds the connector once the previous run of the same name here ended and its turn comes
+     * (start.parallelism), initializes it and brings it to its target state; failures become a FAILED status
+     * with the connector's own error.
+     */
+    void start(CompletableFuture<Void> previousRun, Supplier<Parts> build) {
+        if (previousRun != null) {
+            calls.submit(() -> previousRun); // ended, or given up after the graceful timeout
+        }
+        calls.submit(() -> whenItsTurn(turn -> {
+            Parts built = plugin(build::get);
+            parts = built;
+            source = built.connector() instanceof SourceConnector;
+            Connector connector = built.connector();
+            ConnectorContext context = source
+                    ? new SourceContext(new StoreOffsetReader(name, built.offsets()), built.metrics())
+                    : new SinkContext(built.metrics());
+            plugin(() -> {
+                connector.initialize(context);
+                return null;
+            });
+            converge(turn);
+        }));
+    }
+
+    /** Starts, pauses or stops the connector instance (asynchronously); a FAILED connector stays FAILED. */
+    void transitionTo(TargetState next) {
+        target = next;
+        if (next == TargetState.STARTED) {
+            calls.submit(() -> whenItsTurn(this::converge));
+        } else {
+            calls.execute(() -> converge(null));
         }
     }
 
-    /** Starts, pauses or stops the connector instance; failures become a FAILED status. */
-    void transitionTo(TargetState target) {
-        callQuietly(() -> {
+    /** Asks a running connector for its task configs again (asynchronously); they reach the ConnectorEvents. */
+    void requestTaskConfigs() {
+        calls.execute(this::makeTaskConfigs);
+    }
+
+    /** Marks the connector FAILED (raiseError, a failed call, too many task configs). */
+    void fail(Throwable error) {
+        phase = Phase.FAILED;
+        status.connectorFailed(name, error);
+    }
+
+    /**
+     * Stops the connector instance after any call already queued, and releases what it holds. Quietly: it
+     * reports nothing any more (it is being deleted). The future completes once it has stopped.
+     */
+    CompletableFuture<Void> stop(boolean quietly) {
+        stopping = true;
+        if (quietly) {
+            status.silence();
+        }
+        CompletableFuture<StartGate.Turn> turn = awaitedTurn;
+        if (turn != null) {
+            turn.cancel(false); // leaves the queue at once, so the stop below need not wait for a turn
+        }
+        calls.execute(this::end);
+        return ended;
+    }
+
+    /**
+     * Gives up on a connector that did not stop in time: it reports nothing more, the thread stuck in its call
+     * is interrupted, and whatever it does once it comes back it does unseen.
+     */
+    void abandon() {
+        status.silence();
+        Thread thread = calling;
+        if (thread != null) {
+            log.warn("{}Connector {} did not stop in time; interrupting it", PluginScope.connectorContext(name), name);
+            thread.interrupt();
+        }
+    }
+
+    // --- on the connector's own thread (its SerialExecutor) ---
+
+    /** Takes a turn at the start gate, then runs step with it on the connector's thread; ends the turn after. */
+    private CompletionStage<?> whenItsTurn(java.util.function.Consumer<StartGate.Turn> step) {
+        if (stopping || phase == Phase.FAILED) {
+            return DONE;
+        }
+        CompletableFuture<StartGate.Turn> turn = gate.take();
+        awaitedTurn = turn;
+        if (stopping) {
+            turn.cancel(false);
+        }
+        return turn.thenAcceptAsync(t -> {
+            awaitedTurn = null;
+            try {
+                if (!stopping && phase != Phase.FAILED) {
+                    t.watch("Connector " + name, Thread.currentThread(), stuck -> status.connectorStuck(name, stuck));
+                    step.accept(t);
+                }
+            } catch (Throwable error) {
+                t.end();
+                fail(error);
+            } finally {
+                t.end();
+            }
+        }, calls.asStepThread()).exceptionally(cancelled -> null);
+    }
+
+    /** Brings the built connector to its target state; turn is ended once a start() returned. */
+    private void converge(StartGate.Turn turn) {
+        Parts built = parts;
+        if (built == null || stopping || phase == Phase.FAILED || phase == Phase.ENDED) {
+            return;
+        }
+        try {
             switch (target) {
                 case STARTED -> {
                     if (phase != Phase.STARTED) {
-                        connector.start(config);
+                        plugin(() -> {
+                            built.connector().start(built.config());
+                            return null;
+                        });
+                        if (turn != null) {
+                            turn.end(); // after a stuck report, if any: RUNNING must come after it
+                        }
                         phase = Phase.STARTED;
                         log.info("Connector {} started", name); // the MDC carries [name|worker]
                         status.connector(name, State.RUNNING);
                     }
+                    makeTaskConfigs();
                 }
                 case PAUSED -> suspend(Phase.PAUSED, State.PAUSED);
                 case STOPPED -> suspend(Phase.STOPPED, State.STOPPED);
                 default -> throw new IllegalArgumentException(String.valueOf(target));
             }
-            return null;
-        });
+        } catch (Throwable error) {
+            if (turn != null) {
+                turn.end();
+            }
+            fail(error);
+        }
     }
 
     private void suspend(Phase next, State reported) {
@@ -114,112 +240,106 @@ final class WorkerConnector {
             return;
         }
         if (phase == Phase.STARTED) {
-            connector.stop();
+            plugin(() -> {
+                parts.connector().stop();
+                return null;
+            });
         }
         phase = next;
         status.connector(name, reported);
     }
 
-    /** The connector's task configs; throws when the connector is not running. */
-    List<Map<String, String>> taskConfigs(int maxTasks) {
-        return call(() -> {
-            if (phase != Phase.STARTED) {
-                throw new ConnectException("Connector " + name + " is not running (" + phase + "); it has no task configs");
-            }
-            return connector.taskConfigs(maxTasks);
-        }, Long.MAX_VALUE);
-    }
-
-    /** Marks the connector FAILED (raiseError, too many tasks, ...). */
-    void fail(Throwable error) {
-        phase = Phase.FAILED;
-        status.connectorFailed(name, error);
-    }
-
-    /** Stops the connector instance within the timeout and releases its thread; idempotent. */
-    void shutdown(long timeoutMs) {
-        if (thread.isShutdown()) {
+    /** Asks the started connector for its task configs and hands them to the events; a throw fails the connector. */
+    private void makeTaskConfigs() {
+        Parts built = parts;
+        if (phase != Phase.STARTED || stopping || built == null) {
             return;
         }
-        long deadline = System.currentTimeMillis() + timeoutMs;
         try {
-            call(() -> {
-                if (phase == Phase.STARTED) {
-                    connector.stop();
+            Connector connector = built.connector();
+            int maxTasks = Integer.parseInt(built.config().getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
+            List<Map<String, String>> generated = TaskConfigLimit.check(name, originalConfig,
+                    plugin(() -> connector.taskConfigs(maxTasks)), maxTasks);
+            if (taskClass == null) {
+                taskClass = plugin(connector::taskClass);
+            }
+            List<Map<String, String>> result = new ArrayList<>(generated.size());
+            for (Map<String, String> taskConfig : generated) {
+                Map<String, String> copy = new HashMap<>(taskConfig);
+                copy.put(Worker.TASK_CLASS, taskClass.getName());
+                if (!source) {
+                    putIfPresent(copy, ConnectorConfig.TOPICS);
+                    putIfPresent(copy, ConnectorConfig.TOPICS_REGEX);
                 }
-                if (phase != Phase.FAILED) {
-                    status.connectorStopped(name);
-                }
-                phase = Phase.STOPPED;
-                return null;
-            }, timeoutMs);
+                result.add(Map.copyOf(copy));
+            }
+            List<Map<String, String>> stored = TaskConfigs.withPlaceholders(result, originalConfig, built.config());
+            if (!stopping && phase == Phase.STARTED) {
+                events.onTaskConfigs(name, run, stored);
+            }
+        } catch (Throwable error) {
+            fail(error);
+        }
+    }
+
+    private void end() {
+        try {
+            if (phase == Phase.STARTED) {
+                plugin(() -> {
+                    parts.connector().stop();
+                    return null;
+                });
+            }
+        } catch (Throwable t) {
+            log.warn("{}Connector {} did not stop cleanly", PluginScope.connectorContext(name), name, t);
+        }
+        if (phase != Phase.FAILED) {
+            status.connectorStopped(name);
+        }
+        phase = Phase.ENDED;
+        Parts built = parts;
+        if (built != null) {
+            Utils.closeQuietly(built.offsets(), "offset store");
+        }
+        ended.complete(null);
+    }
+
+    /** Runs a call into the connector in its scope (its class loader, [name|worker] in the MDC). */
+    private <T> T plugin(java.util.concurrent.Callable<T> call) {
+        Parts built = parts;
+        ClassLoader loader = built == null ? Thread.currentThread().getContextClassLoader()
+                : built.connector().getClass().getClassLoader();
+        calling = Thread.currentThread();
+        try (PluginScope scope = PluginScope.connector(loader, name)) {
+            return call.call();
         } catch (RuntimeException e) {
-            log.warn("{}Connector {} did not stop cleanly", PluginScope.connectorContext(name), name, e);
-        }
-        thread.shutdown();
-        try {
-            if (!thread.awaitTermination(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS)) {
-                log.warn("Connector {} did not stop within {} ms; interrupting it", name, timeoutMs);
-                thread.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            thread.shutdownNow();
-        }
-        Utils.closeQuietly(offsets, "offset store");
-    }
-
-    private void callQuietly(Callable<Void> op) {
-        try {
-            call(op, Long.MAX_VALUE);
-        } catch (RuntimeException e) {
-            fail(e instanceof WrappedFailure w ? w.getCause() : e);
+            throw e;
+        } catch (Exception e) {
+            throw new org.apache.kafka.connect.errors.ConnectException(e);
+        } finally {
+            calling = null;
+            Thread.interrupted(); // an interrupt meant for this call must not reach the next connector's
         }
     }
 
-    private <T> T call(Callable<T> op, long timeoutMs) {
-        ClassLoader loader = connector.getClass().getClassLoader();
-        Future<T> future = thread.submit(() -> {
-            try (PluginScope scope = PluginScope.connector(loader, name)) {
-                return op.call();
-            }
-        });
-        try {
-            return timeoutMs == Long.MAX_VALUE ? future.get() : future.get(timeoutMs, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConnectException ce) {
-                throw new WrappedFailure(ce);
-            }
-            throw new WrappedFailure(cause);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while calling connector " + name, e);
-        } catch (TimeoutException e) {
-            throw new ConnectException("Connector " + name + " did not answer within " + timeoutMs + " ms", e);
-        }
-    }
-
-    /** Carries a connector's own exception to the caller; getCause() is what the connector threw. */
-    static final class WrappedFailure extends ConnectException {
-        WrappedFailure(Throwable cause) {
-            super(cause.getMessage(), cause);
+    private void putIfPresent(Map<String, String> into, String key) {
+        String value = originalConfig.get(key);
+        if (value != null) {
+            into.put(key, value);
         }
     }
 
     private abstract class BaseContext implements ConnectorContext {
-        private final ConnectorEvents events;
         private final PluginMetrics metrics;
 
-        BaseContext(ConnectorEvents events, PluginMetrics metrics) {
-            this.events = events;
+        BaseContext(PluginMetrics metrics) {
             this.metrics = metrics;
         }
 
         @Override
         public void requestTaskReconfiguration() {
-            if (phase == Phase.STARTED && events != null) {
-                events.onTaskReconfigurationRequest(name);
+            if (phase == Phase.STARTED && !stopping) {
+                requestTaskConfigs();
             }
         }
 
@@ -237,8 +357,8 @@ final class WorkerConnector {
     private final class SourceContext extends BaseContext implements SourceConnectorContext {
         private final OffsetStorageReader reader;
 
-        SourceContext(ConnectorEvents events, OffsetStorageReader reader, PluginMetrics metrics) {
-            super(events, metrics);
+        SourceContext(OffsetStorageReader reader, PluginMetrics metrics) {
+            super(metrics);
             this.reader = reader;
         }
 
@@ -249,8 +369,8 @@ final class WorkerConnector {
     }
 
     private final class SinkContext extends BaseContext implements SinkConnectorContext {
-        SinkContext(ConnectorEvents events, PluginMetrics metrics) {
-            super(events, metrics);
+        SinkContext(PluginMetrics metrics) {
+            super(metrics);
         }
     }
 }

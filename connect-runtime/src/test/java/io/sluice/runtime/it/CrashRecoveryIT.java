@@ -1,7 +1,9 @@
 package io.sluice.runtime.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
@@ -20,7 +22,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worker killed with SIGKILL mid-run loses nothing: after a restart every line reaches the topic. */
+/**
+ * A worker killed with SIGKILL mid-run loses nothing: after a restart every line reaches the topic, and its sinks
+ * have their partitions back at once.
+ */
 class CrashRecoveryIT {
 
     @TempDir
@@ -54,6 +59,43 @@ class CrashRecoveryIT {
             worker.start();
             Set<String> seen = distinctValues(topic, total, Duration.ofSeconds(120));
             assertEquals(new HashSet<>(lines), seen, "every line is in the topic after the crash");
+        }
+    }
+
+    @Test
+    void killedWorkersSinkWritesAgainWithinTenSecondsOfTheRestart() throws IOException {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        Path output = dir.resolve("sink.txt");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("crash-sink"), 2);
+        KafkaTestBroker.produce(topic, WorkerRestartIT.lines(0, 100).toArray(String[]::new));
+
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), WorkerLauncher.workerProps(
+                pluginPath, KafkaTestBroker.uniqueTopic("crash-sink-cluster"), "offset.flush.interval.ms", "200"))) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("sink", Map.of(
+                    "connector.class", "FileStreamSink", "file", output.toString(), "topics", topic)).status());
+            Await.until(() -> lineCount(output) >= 100, Duration.ofSeconds(60), "the first 100 records written");
+            worker.kill();
+
+            KafkaTestBroker.produce(topic, WorkerRestartIT.lines(100, 150).toArray(String[]::new));
+            worker.start();
+            long ready = System.nanoTime();
+            // the dead run's consumer is still a member of the group until its session timeout (45 s); the new
+            // run rejoins as the same static member and is given the partitions at once
+            Await.until(() -> lineCount(output) >= 150, Duration.ofSeconds(10),
+                    "the sink writes again within 10 s of the worker being ready; log:\n" + worker.tail());
+            assertTrue(new HashSet<>(Files.readAllLines(output)).containsAll(WorkerRestartIT.lines(0, 150)));
+            System.out.printf("sink wrote again %d ms after the restarted worker was ready%n",
+                    (System.nanoTime() - ready) / 1_000_000);
+        }
+    }
+
+    private static long lineCount(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 

@@ -49,7 +49,8 @@ class EmbeddedKafkaWorkerIT {
         }
         try (WorkerProcess restarted = WorkerProcess.start(props)) {
             RestClient rest = new RestClient(restarted.restUrl());
-            assertEquals("STOPPED", rest.connectorState("kept"));
+            // connectors start in the background: the restored target state shows once it is applied
+            Await.until(() -> "STOPPED".equals(rest.connectorState("kept")), Duration.ofSeconds(30), "STOPPED again");
             assertEquals("kept", rest.get("/connectors/kept").body().path("name").asText());
             assertEquals("[1]", new RestClient(restarted.schemaRegistryUrl()).get("/subjects/kept-value/versions").raw());
         }

@@ -103,6 +103,9 @@ class RestApiIT {
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter")).status());
 
         assertEquals(placeholder, rest.get("/connectors/with-secret/config").body().path("file").asText());
+        // as in Apache, the connector makes its task configs once it started, after the create answered
+        Await.until(() -> rest.get("/connectors/with-secret/tasks").body().size() == 1, Duration.ofSeconds(30),
+                "task configs made");
         assertEquals(placeholder, rest.get("/connectors/with-secret/tasks").body().get(0)
                 .path("config").path("file").asText(), "task configs keep the placeholder too");
         KafkaTestBroker.produce(topic, "resolved");

@@ -117,6 +117,23 @@ public final class WorkerLauncher implements AutoCloseable {
         return client;
     }
 
+    /**
+     * Worker properties for a worker on the shared test broker: its own cluster (group.id and internal topics),
+     * the plugin path, string converters, and any extra key/value pairs.
+     */
+    public static Map<String, String> workerProps(Path pluginPath, String group, String... extra) {
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", group,
+                "plugin.path", pluginPath.toString(),
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            props.put(extra[i], extra[i + 1]);
+        }
+        return props;
+    }
+
     private static Path apacheConnectLibs() {
         Path libs = Path.of(System.getProperty("sluice.test.apache", "target/apache-connect")).toAbsolutePath();
         if (!Files.isDirectory(libs)) {
@@ -144,6 +161,43 @@ public final class WorkerLauncher implements AutoCloseable {
         if (process != null && process.isAlive()) {
             process.destroy();
             waitForExit();
+        }
+    }
+
+    /** The worker JVM's threads right now (Linux: /proc). */
+    public int threadCount() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Integer.parseInt(line.substring("Threads:".length()).trim());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no thread count for process " + process.pid());
+    }
+
+    /** The bytes of the worker's heap still in use after a full collection (jcmd GC.class_histogram collects first). */
+    public long liveHeapBytes() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
+                    .redirectErrorStream(true).start();
+            String out = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            histogram.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            for (String line : out.split("\\R")) {
+                if (line.startsWith("Total")) {
+                    String[] fields = line.trim().split("\\s+");
+                    return Long.parseLong(fields[fields.length - 1]);
+                }
+            }
+            throw new IllegalStateException("no heap histogram total in: " + out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

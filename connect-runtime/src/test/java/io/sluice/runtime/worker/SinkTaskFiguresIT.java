@@ -30,6 +30,8 @@ class SinkTaskFiguresIT {
 
     private final Worker worker = TestWorkers.worker(new MemoryOffsetStore(), new MemoryStatusStore());
     private final Map<String, String> config = new HashMap<>();
+    /** The task config the connector made, which a restart of the task reuses. */
+    private Map<String, String> taskConfig;
 
     @AfterEach
     void closeWorker() {
@@ -39,9 +41,11 @@ class SinkTaskFiguresIT {
     private ConnectorTaskId startSink(String name, String topic) {
         config.putAll(Map.of("name", name, "connector.class", TestSinkConnector.class.getName(), "tasks.max", "1",
                 "topics", topic));
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        taskConfig = made.next().get(0);
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
-        worker.startTask(id, config, worker.connectorTaskConfigs(name, 1).get(0), TargetState.STARTED);
+        worker.startTask(id, config, taskConfig, TargetState.STARTED);
         return id;
     }
 
@@ -106,7 +110,7 @@ class SinkTaskFiguresIT {
         awaitLive(name, l -> l.written().total() == 50, "the first 50 written");
 
         worker.stopTasks(List.of(id)); // what POST /connectors/{name}/tasks/0/restart does on this worker
-        worker.startTask(id, config, worker.connectorTaskConfigs(name, 1).get(0), TargetState.STARTED);
+        worker.startTask(id, config, taskConfig, TargetState.STARTED);
         KafkaTestBroker.produce(topic, values(30));
         awaitLive(name, l -> l.in().total() == 80 && l.written().total() == 80 && l.out().total() == 80,
                 "the totals continue after the restart");

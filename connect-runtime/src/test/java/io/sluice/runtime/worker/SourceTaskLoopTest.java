@@ -54,12 +54,13 @@ class SourceTaskLoopTest {
     private final ScriptedTask task = new ScriptedTask();
     private MockProducer<byte[], byte[]> producer;
     private SourceTaskRunner runner;
+    /** The thread the task runs on, as a worker's task slot runs it. */
+    private Thread thread;
 
     @AfterEach
     void stopEverything() {
         if (runner != null) {
-            runner.stop();
-            assertTrue(runner.awaitStop(WAIT.toMillis()), "task thread ended");
+            stop();
         }
         committer.shutdownNow();
         connectMetrics.close();
@@ -104,7 +105,7 @@ class SourceTaskLoopTest {
         producer.errorNext(new RecordTooLargeException("too large"));
 
         Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed on the producer's error");
-        Await.until(() -> runner.awaitStop(1), WAIT, "task thread ended");
+        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
         assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
     }
 
@@ -173,13 +174,14 @@ class SourceTaskLoopTest {
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
                 Map.of(), ConverterSet.create(Map.of(), worker, plugins), TransformationChain.create(Map.of(), plugins),
                 errors, setup);
-        runner.start();
+        thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
+        thread.start();
         Await.until(() -> statuses.state(ID) == State.RUNNING, WAIT, "task running");
     }
 
     private void stop() {
         runner.stop();
-        assertTrue(runner.awaitStop(WAIT.toMillis()), "task thread ended");
+        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
         runner = null;
     }
 

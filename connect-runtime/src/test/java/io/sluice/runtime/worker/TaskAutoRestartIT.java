@@ -84,9 +84,10 @@ class TaskAutoRestartIT {
         Map<String, String> config = new HashMap<>(Map.of("name", name, "tasks.max", "1", "topic", topic,
                 "connector.class", TestSourceConnector.class.getName()));
         config.putAll(extra);
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(name, config, TargetState.STARTED, made);
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
-        worker.startTask(id, config, worker.connectorTaskConfigs(name, 1).get(0), TargetState.STARTED);
+        worker.startTask(id, config, made.next().get(0), TargetState.STARTED);
         return id;
     }
 }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Builds workers on the shared test broker with in-memory offset and status stores. */
@@ -39,6 +40,35 @@ final class TestWorkers {
                 new ConfigProviders(config, plugins), offsets, statuses);
         worker.start();
         return worker;
+    }
+
+    /** Collects the task configs a connector hands over, for tests that start its tasks themselves. */
+    static final class MadeTaskConfigs implements ConnectorEvents {
+        private final LinkedBlockingQueue<List<Map<String, String>>> made = new LinkedBlockingQueue<>();
+
+        @Override
+        public void onTaskConfigs(String connector, long run, List<Map<String, String>> taskConfigs) {
+            made.add(taskConfigs);
+        }
+
+        /** The next task configs the connector makes, waiting for them up to 60 s. */
+        List<Map<String, String>> next() {
+            try {
+                List<Map<String, String>> next = made.poll(60, TimeUnit.SECONDS);
+                if (next == null) {
+                    throw new AssertionError("The connector made no task configs within 60 s");
+                }
+                return next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Whether the connector made task configs that were not taken with next() yet. */
+        boolean any() {
+            return !made.isEmpty();
+        }
     }
 
     static String uniqueName(String prefix) {

@@ -65,8 +65,9 @@ class WorkerKafkaStoresIT {
     }
 
     private static void run(Worker worker, ConnectorTaskId id, Map<String, String> config) {
-        worker.startConnector(id.connector(), config, TargetState.STARTED, c -> { });
-        worker.startTask(id, config, worker.connectorTaskConfigs(id.connector(), 1).get(0), TargetState.STARTED);
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(id.connector(), config, TargetState.STARTED, made);
+        worker.startTask(id, config, made.next().get(0), TargetState.STARTED);
     }
 
     @Test

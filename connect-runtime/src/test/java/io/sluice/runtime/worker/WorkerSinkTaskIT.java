@@ -39,6 +39,7 @@ class WorkerSinkTaskIT {
     }
 
     private final Map<String, Map<String, String>> configs = new HashMap<>();
+    private final Map<ConnectorTaskId, Map<String, String>> taskConfigs = new HashMap<>();
 
     private ConnectorTaskId startSink(String name, String topic, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>();
@@ -47,12 +48,14 @@ class WorkerSinkTaskIT {
         config.put("tasks.max", "1");
         config.put("topics", topic);
         config.putAll(extra);
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
-        Map<String, String> taskConfig = worker.connectorTaskConfigs(name, 1).get(0);
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        Map<String, String> taskConfig = made.next().get(0);
         assertEquals(topic, taskConfig.get("topics"));
         assertEquals(TestSinkConnector.TestSinkTask.class.getName(), taskConfig.get("task.class"));
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
         configs.put(name, config);
+        taskConfigs.put(id, taskConfig);
         worker.startTask(id, config, taskConfig, TargetState.STARTED);
         return id;
     }
@@ -60,8 +63,7 @@ class WorkerSinkTaskIT {
     /** What POST /connectors/{name}/tasks/0/restart does on this worker: stop the task, start it again. */
     private void restartTask(ConnectorTaskId id) {
         worker.stopTasks(List.of(id));
-        worker.startTask(id, configs.get(id.connector()), worker.connectorTaskConfigs(id.connector(), 1).get(0),
-                TargetState.STARTED);
+        worker.startTask(id, configs.get(id.connector()), taskConfigs.get(id), TargetState.STARTED);
     }
 
     private static List<String> valuesOf(List<SinkRecord> records) {
@@ -102,7 +104,7 @@ class WorkerSinkTaskIT {
 
         KafkaTestBroker.produce(topic, "m100");
         Await.until(() -> observed.records.size() == 101, WAIT, "a later record delivered");
-        worker.stopTasks(List.of(id));
+        worker.stopTasks(List.of(id)).join();
         assertEquals(101, KafkaTestBroker.committedOffset("connect-" + name, tp), "offsets committed at stop");
         assertEquals(State.UNASSIGNED, statuses.state(id));
         assertEquals(List.of(tp), observed.closed, "each partition closed once at stop, not again by the consumer's close");

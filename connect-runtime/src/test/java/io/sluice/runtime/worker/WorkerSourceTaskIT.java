@@ -1,8 +1,8 @@
 package io.sluice.runtime.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.storage.ConnectorTaskId;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +44,11 @@ class WorkerSourceTaskIT {
         return config;
     }
 
+    private final TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+
     private ConnectorTaskId startSource(String name, Map<String, String> config) {
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
-        List<Map<String, String>> taskConfigs = worker.connectorTaskConfigs(name, 1);
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        List<Map<String, String>> taskConfigs = made.next();
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
         worker.startTask(id, config, taskConfigs.get(0), TargetState.STARTED);
         return id;
@@ -91,7 +92,7 @@ class WorkerSourceTaskIT {
         assertEquals("[" + name + "|task-0] ", observed.mdcOfCommitRecord);
         assertEquals(observed.contextLoaderOfPoll, observed.contextLoaderOfCommitRecord);
 
-        worker.stopTasks(List.of(id));
+        worker.stopTasks(List.of(id)).join();
         assertEquals(State.UNASSIGNED, statuses.state(id));
         assertTrue(worker.taskIds(name).isEmpty());
     }
@@ -138,8 +139,11 @@ class WorkerSourceTaskIT {
         Await.until(() -> Map.of("n", 4L).equals(committedOffset(name)), WAIT, "first run's offsets committed");
         worker.stopTasks(List.of(id));
 
+        // started at once: the new run begins by itself once the stopping one has ended
         Map<String, String> config = sourceConfig(name, topic, Map.of("count", "10"));
-        Map<String, String> taskConfig = new HashMap<>(worker.connectorTaskConfigs(name, 1).get(0));
+        worker.stopConnector(name);
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        Map<String, String> taskConfig = new HashMap<>(made.next().get(0));
         taskConfig.put("count", "10");
         worker.startTask(id, config, taskConfig, TargetState.STARTED);
         Await.until(() -> Map.of("n", 9L).equals(committedOffset(name)), WAIT, "second run's offsets committed");
@@ -183,34 +187,49 @@ class WorkerSourceTaskIT {
         assertTrue(status.trace().contains("IllegalStateException: poll failed on purpose"), status.trace());
         assertTrue(status.trace().contains("\tat "), "a full stack trace");
 
-        worker.stopTasks(List.of(id));
+        worker.stopTasks(List.of(id)).join();
         assertEquals(State.FAILED, statuses.state(id), "a stopped failed task stays FAILED");
+    }
+
+    @Test
+    void aFailedTaskKeepsItsMetricsUntilItIsStopped() {
+        String name = TestWorkers.uniqueName("failed-metrics");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("failed-metrics"), 1);
+        ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("fail.on.poll", "true")));
+        Await.until(() -> statuses.state(id) == State.FAILED, WAIT, "task failed");
+        Await.until(() -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals("sluice-task-" + name + "-0")), WAIT, "the failed task's thread ended");
+        assertNotNull(worker.metrics().task(name, 0), "a failed task still shows its FAILED metrics");
+
+        worker.stopTasks(List.of(id)).join();
+        Await.until(() -> worker.metrics().task(name, 0) == null, WAIT, "the stopped task's metrics are gone");
     }
 
     @Test
     void moreTaskConfigsThanTasksMaxFailTheConnector() {
         String name = TestWorkers.uniqueName("toomany");
         Map<String, String> config = sourceConfig(name, "unused", Map.of("generate.tasks", "3"));
-        worker.startConnector(name, config, TargetState.STARTED, c -> { });
+        config.put("tasks.max", "2");
+        worker.startConnector(name, config, TargetState.STARTED, made);
 
-        assertThrows(ConnectException.class, () -> worker.connectorTaskConfigs(name, 2));
-        assertEquals(State.FAILED, statuses.state(name));
+        Await.until(() -> statuses.state(name) == State.FAILED, WAIT, "connector failed");
         assertTrue(statuses.get(name).trace().contains("tasks.max.enforce"));
+        assertFalse(made.any(), "no task configs handed over");
     }
 
     @Test
     void connectorWithTargetStoppedIsRegisteredButNotStarted() {
         String name = TestWorkers.uniqueName("stopped");
-        worker.startConnector(name, sourceConfig(name, "unused", Map.of()), TargetState.STOPPED, c -> { });
+        worker.startConnector(name, sourceConfig(name, "unused", Map.of()), TargetState.STOPPED, made);
 
-        assertEquals(State.STOPPED, statuses.state(name));
+        Await.until(() -> statuses.state(name) == State.STOPPED, WAIT, "connector registered as STOPPED");
         assertTrue(worker.connectorNames().contains(name));
-        assertThrows(ConnectException.class, () -> worker.connectorTaskConfigs(name, 1));
+        assertFalse(made.any(), "a stopped connector makes no task configs");
 
         worker.setTargetState(name, TargetState.STARTED);
+        assertEquals(1, made.next().size());
         assertEquals(State.RUNNING, statuses.state(name));
-        assertEquals(1, worker.connectorTaskConfigs(name, 1).size());
-        worker.stopConnector(name);
+        worker.stopConnector(name).join();
         assertEquals(State.UNASSIGNED, statuses.state(name));
     }
 

@@ -1,4 +1,4 @@
-package io.sluice.runtime.herder;
+package io.sluice.runtime.worker;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,0 +1,132 @@
+package io.sluice.file.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.WorkerLauncher;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * One worker carries hundreds of small connectors: half Sluice's file source, half Apache's FileStreamSource,
+ * each reading its own small file. None fails, status and metrics answer quickly, and deleting them gives their
+ * threads and memory back.
+ */
+class ManyConnectorsIT {
+    private static final int LINES = 3;
+    private static final int TOPICS = 10;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aThousandFileSourcesRunOnTheDefaultHeapAnswerFastAndGiveTheirThreadsAndMemoryBackWhenDeleted()
+            throws Exception {
+        runMany(1_000, "2g", true); // bin/connect's default heap
+    }
+
+    @Test
+    void twoHundredFileSourcesRunOnAHalfGigabyteHeap() throws Exception {
+        runMany(200, "512m", false);
+    }
+
+    private void runMany(int count, String heap, boolean deleteAfter) throws Exception {
+        Path pluginPath = FileConnectorsITSupport.pluginPath(dir);
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        String prefix = KafkaTestBroker.uniqueTopic("many");
+        List<String> topics = new ArrayList<>();
+        for (int t = 0; t < TOPICS; t++) {
+            topics.add(KafkaTestBroker.createTopic(prefix + "-" + t, 1));
+        }
+        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), heap,
+                FileConnectorsITSupport.workerProps(pluginPath, KafkaTestBroker.uniqueTopic("many-cluster")))) {
+            RestClient rest = worker.start();
+            int idleThreads = worker.threadCount();
+            long idleHeap = worker.liveHeapBytes();
+            for (int i = 0; i < count; i++) {
+                Path input = dir.resolve("input-" + i + ".txt");
+                Files.write(input, FileConnectorsITSupport.lines(i * LINES, (i + 1) * LINES));
+                RestClient.Response created = rest.createConnector("source-" + i, Map.of("connector.class",
+                        i % 2 == 0 ? "io.sluice.file.FileSourceConnector" : "FileStreamSource",
+                        "file", input.toString(), "topic", topics.get(i % TOPICS)));
+                assertEquals(201, created.status(), created.raw());
+            }
+            Await.until(() -> states(rest).getOrDefault("task RUNNING", 0) == count, Duration.ofMinutes(5),
+                    "every connector's task RUNNING; log:\n" + worker.tail());
+            Map<String, Integer> states = states(rest);
+            assertEquals(Map.of("connector RUNNING", count, "task RUNNING", count), states, "none FAILED");
+            int records = 0;
+            for (String topic : topics) {
+                records += FileConnectorsITSupport.allValues(topic, count / TOPICS * LINES, Duration.ofMinutes(3),
+                        Duration.ofSeconds(2)).size();
+            }
+            assertEquals(count * LINES, records, "every line of every file in its topic");
+
+            int busyThreads = worker.threadCount();
+            long busyHeap = worker.liveHeapBytes();
+            long statusP99 = p99(rest, "/connectors?expand=status");
+            long metricsP99 = p99(rest, "/metrics");
+            System.out.printf("%d connectors on -Xmx%s: threads %d -> %d (%.2f per connector), live heap %d -> %d MiB "
+                            + "(%.0f KiB per connector), GET expand=status p99 %d ms, GET /metrics p99 %d ms%n", count, heap,
+                    idleThreads, busyThreads, (busyThreads - idleThreads) / (double) count, idleHeap >> 20, busyHeap >> 20,
+                    (busyHeap - idleHeap) / 1024.0 / count, statusP99, metricsP99);
+            assertTrue(statusP99 < 200, "GET /connectors?expand=status p99 " + statusP99 + " ms");
+            assertTrue(metricsP99 < 200, "GET /metrics p99 " + metricsP99 + " ms");
+
+            if (deleteAfter) {
+                for (int i = 0; i < count; i++) {
+                    assertEquals(204, rest.delete("/connectors/source-" + i).status());
+                }
+                // the connector threads' pool lets its idle threads go after 30 s
+                Await.until(() -> worker.threadCount() <= idleThreads + 10, Duration.ofSeconds(90),
+                        "threads given back: " + worker.threadCount() + " of " + busyThreads + " (idle " + idleThreads + ")");
+                long afterHeap = worker.liveHeapBytes();
+                System.out.printf("after deleting them: threads %d, live heap %d MiB%n", worker.threadCount(), afterHeap >> 20);
+                assertTrue(afterHeap < idleHeap + (busyHeap - idleHeap) / 10,
+                        "memory given back: " + (afterHeap >> 20) + " MiB live, idle " + (idleHeap >> 20) + " MiB, with "
+                                + count + " connectors " + (busyHeap >> 20) + " MiB");
+            }
+        }
+    }
+
+    /** Connector and task states over all connectors, e.g. {"connector RUNNING": 1000, "task RUNNING": 1000}. */
+    private static Map<String, Integer> states(RestClient rest) {
+        Map<String, Integer> states = new TreeMap<>();
+        for (JsonNode connector : rest.get("/connectors?expand=status").body()) {
+            JsonNode status = connector.path("status");
+            states.merge("connector " + status.path("connector").path("state").asText(), 1, Integer::sum);
+            for (JsonNode task : status.path("tasks")) {
+                states.merge("task " + task.path("state").asText(), 1, Integer::sum);
+            }
+        }
+        return states;
+    }
+
+    /** The 99th percentile of 100 GETs' answer times, in ms, after 20 that warm the worker's code paths up. */
+    private static long p99(RestClient rest, String path) {
+        for (int i = 0; i < 20; i++) {
+            assertEquals(200, rest.get(path).status());
+        }
+        long[] ms = new long[100];
+        for (int i = 0; i < ms.length; i++) {
+            long began = System.nanoTime();
+            assertEquals(200, rest.get(path).status());
+            ms[i] = (System.nanoTime() - began) / 1_000_000;
+        }
+        Arrays.sort(ms);
+        return ms[98];
+    }
+}
