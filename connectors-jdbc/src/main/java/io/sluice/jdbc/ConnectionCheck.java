@@ -4,6 +4,7 @@ import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -26,24 +27,7 @@ public final class ConnectionCheck {
 
     /** Opens a connection as the pool would (same driver, properties and session setup); the caller closes it. */
     public static Connection open(AbstractConfig config, DatabaseDialect dialect) throws SQLException {
-        String url = config.getString(ConnectionKeys.URL);
-        Driver driver = ConnectionPool.driver(url, dialect);
-        Properties props = new Properties();
-        props.putAll(dialect.driverProperties());
-        props.putAll(dialect.connectTimeoutProperties(ConnectionPool.CONNECT_TIMEOUT_SECONDS));
-        String user = config.getString(ConnectionKeys.USER);
-        Password password = config.getPassword(ConnectionKeys.PASSWORD);
-        if (user != null) {
-            props.setProperty("user", user);
-        }
-        if (password != null) {
-            props.setProperty("password", password.value());
-        }
-        Connection connection = driver.connect(url, props);
-        if (connection == null) {
-            throw new SQLException("No JDBC driver accepts this connection.url; put the database's driver in "
-                    + "plugins/connectors-jdbc/", "08001");
-        }
+        Connection connection = openBare(config, dialect, Map.of());
         try {
             String initSql = dialect.sessionInitSql();
             if (initSql != null) {
@@ -57,6 +41,34 @@ public final class ConnectionCheck {
             connection.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens a connection with the pool's driver, properties and timeouts plus extra driver properties (a
+     * replication connection's), in autocommit and without the dialect's session setup; the caller closes it.
+     */
+    public static Connection openBare(AbstractConfig config, DatabaseDialect dialect, Map<String, String> extra)
+            throws SQLException {
+        String url = config.getString(ConnectionKeys.URL);
+        Driver driver = ConnectionPool.driver(url, dialect);
+        Properties props = new Properties();
+        props.putAll(dialect.driverProperties());
+        props.putAll(dialect.connectTimeoutProperties(ConnectionPool.CONNECT_TIMEOUT_SECONDS));
+        props.putAll(extra);
+        String user = config.getString(ConnectionKeys.USER);
+        Password password = config.getPassword(ConnectionKeys.PASSWORD);
+        if (user != null) {
+            props.setProperty("user", user);
+        }
+        if (password != null) {
+            props.setProperty("password", password.value());
+        }
+        Connection connection = driver.connect(url, props);
+        if (connection == null) {
+            throw new SQLException("No JDBC driver accepts this connection.url; put the database's driver in "
+                    + "plugins/connectors-jdbc/", "08001");
+        }
+        return connection;
     }
 
     /** Work done on a connection of its own. */

@@ -1,5 +1,7 @@
 package io.sluice.jdbc;
 
+import static io.sluice.jdbc.testing.ValidationErrors.assertOnlyError;
+import static io.sluice.jdbc.testing.ValidationErrors.errors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,9 +18,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.apache.kafka.common.config.Config;
-import org.apache.kafka.common.config.ConfigValue;
 import org.apache.kafka.connect.connector.Connector;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,24 +76,6 @@ class ConnectorValidationIT {
             config.put(keyValues[i], keyValues[i + 1]);
         }
         return config;
-    }
-
-    /** The errors per key, only for keys with errors. */
-    private static Map<String, List<String>> errors(Connector connector, Map<String, String> config) {
-        Config result = connector.validate(config);
-        Map<String, List<String>> errors = new TreeMap<>();
-        for (ConfigValue value : result.configValues()) {
-            if (!value.errorMessages().isEmpty()) {
-                errors.put(value.name(), value.errorMessages());
-            }
-        }
-        return errors;
-    }
-
-    private static void assertOnlyError(Map<String, List<String>> errors, String key, String words) {
-        assertEquals(List.of(key), List.copyOf(errors.keySet()), "errors: " + errors);
-        assertTrue(errors.get(key).get(0).contains(words), errors.get(key).get(0));
-        assertFalse(errors.toString().contains("right") || errors.toString().contains("wrong"), "no password in " + errors);
     }
 
     @Test

@@ -10,7 +10,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Checks, within a few seconds, that the bucket exists and the credentials may use it. */
-final class BucketCheck {
+public final class BucketCheck {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -18,7 +18,7 @@ final class BucketCheck {
     }
 
     /** The config key at fault and what is wrong, or empty when the bucket answers. */
-    static Optional<Map.Entry<String, String>> problem(AbstractConfig config) {
+    public static Optional<Map.Entry<String, String>> problem(AbstractConfig config) {
         String bucket = config.getString(S3ConnectionConfig.BUCKET);
         try (S3Client s3 = S3ConnectionConfig.client(config, TIMEOUT, 0)) {
             s3.headBucket(b -> b.bucket(bucket));

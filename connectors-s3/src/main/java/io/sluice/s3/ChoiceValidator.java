@@ -5,10 +5,10 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /** Accepts one of a fixed list of names (case-insensitive), listing them when the value is not one. */
-final class ChoiceValidator implements ConfigDef.Validator {
+public final class ChoiceValidator implements ConfigDef.Validator {
     private final List<String> choices;
 
-    ChoiceValidator(List<String> choices) {
+    public ChoiceValidator(List<String> choices) {
         this.choices = choices;
     }
 

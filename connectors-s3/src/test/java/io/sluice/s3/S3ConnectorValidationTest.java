@@ -3,6 +3,8 @@ package io.sluice.s3;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.s3.sink.S3SinkConnector;
+import io.sluice.s3.source.S3SourceConnector;
 import io.sluice.s3.testing.S3TestServer;
 import java.time.Duration;
 import java.util.HashMap;

@@ -34,7 +34,7 @@ public final class Bench {
         Files.createDirectories(layout.logs());
         List<Scenario> scenarios = List.of(new FrameworkScenario(), new FileConnectorsScenario(),
                 new JdbcSinkScenario(), new JdbcSourceScenario(), new S3SinkScenario(), new StartupScenario(),
-                new BrokerCeilingScenario(), new ConnectorChangesScenario());
+                new BrokerCeilingScenario(), new ConnectorChangesScenario(), new CdcSourceScenario());
         Report report = new Report();
         long t0 = System.nanoTime();
         log("options %s; logs in %s", options.asMap(), layout.logs());
@@ -46,7 +46,7 @@ public final class Bench {
                     if (!options.runs(scenario.id())) {
                         continue;
                     }
-                    if (scenario.id().compareTo("4") > 0) {
+                    if (scenario.id().compareTo("4") > 0 && !scenario.id().equals("9")) {
                         ctx.stopPostgres();
                     }
                     log("scenario %s", scenario.label());

@@ -121,40 +121,13 @@ public final class JdbcSinkScenario implements Scenario {
     }
 
     /**
-     * On one worker: a warm-up with the first config, then each config's measured repetitions,
-     * each into a fresh table with a fresh connector (so a fresh consumer group reading the topic from the start).
+     * Each config's repetitions on one worker of the runtime, each into a fresh table with a fresh connector (so a
+     * fresh consumer group reading the topic from the start).
      */
     private static Map<String, Side> runSinks(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
             Map<String, SinkConfig> configs) {
-        Map<String, Side> sides = new LinkedHashMap<>();
-        configs.keySet().forEach(k -> sides.put(k, new Side()));
-        if (configs.isEmpty()) {
-            return sides;
-        }
-        String missing = runtime.missing(ctx.layout());
-        if (missing != null) {
-            sides.values().forEach(s -> s.fail(missing));
-            return sides;
-        }
-        try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), plugins)) {
-            String first = configs.keySet().iterator().next();
-            once(ctx, worker, first, configs.get(first), "warmup");
-            for (var entry : configs.entrySet()) {
-                for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
-                    try {
-                        sides.get(entry.getKey()).add(once(ctx, worker, entry.getKey(), entry.getValue(), "r" + rep));
-                    } catch (Exception e) {
-                        Bench.log("  %s %s failed: %s", runtime.label(), entry.getKey(), e.getMessage());
-                        sides.get(entry.getKey()).fail(runtime.label() + " " + entry.getKey() + ": " + e.getMessage());
-                        break;
-                    }
-                }
-            }
-        } catch (Exception e) {
-            Bench.log("  %s JDBC sinks failed: %s", runtime.label(), e.getMessage());
-            sides.values().forEach(s -> s.fail(runtime.label() + ": " + e.getMessage()));
-        }
-        return sides;
+        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Side::new, Side::add,
+                Side::fail, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
     }
 
     private static double once(BenchContext ctx, ConnectWorker worker, String kind, SinkConfig config, String rep)

@@ -32,6 +32,10 @@ public final class Postgres implements AutoCloseable {
                 .setPort(Layout.freePort())
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("max_connections", "100")
+                // scenario 9's CDC sources read logical replication slots
+                .setServerConfig("wal_level", "logical")
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20")
                 .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
                         layout.logs().resolve("postgres.log").toFile()))
                 .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(
@@ -42,6 +46,10 @@ public final class Postgres implements AutoCloseable {
 
     public String url() {
         return "jdbc:postgresql://127.0.0.1:" + server.getPort() + "/postgres";
+    }
+
+    public int port() {
+        return server.getPort();
     }
 
     public Connection connect() throws SQLException {
@@ -60,6 +68,39 @@ public final class Postgres implements AutoCloseable {
     public void dropTable(String table) throws SQLException {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + table);
+        }
+    }
+
+    /**
+     * Drops a CDC run's slot, once its walsender let go of it (at most 30 s: the connector may still be stopping),
+     * and its publication, when they are still there.
+     */
+    public void dropReplication(String slot, String publication) throws Exception {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (true) {
+                boolean active;
+                try (ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '"
+                        + slot + "'")) {
+                    if (!rs.next()) {
+                        break;
+                    }
+                    active = rs.getBoolean(1);
+                }
+                if (!active) {
+                    try {
+                        s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+                        break;
+                    } catch (SQLException takenOrGone) {
+                        // the connector dropped it meanwhile, or took it again: look again
+                    }
+                }
+                if (System.nanoTime() > until) {
+                    throw new IllegalStateException("replication slot " + slot + " is still in use");
+                }
+                Thread.sleep(200);
+            }
+            s.execute("DROP PUBLICATION IF EXISTS " + publication);
         }
     }
 

@@ -1,14 +1,14 @@
 package io.sluice.runtime.cli;
 
-import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.config.WorkerKeys;
-import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.distributed.DistributedHerder;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
+import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
+import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;
@@ -35,11 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
-    /** The project version, from the runtime jar's manifest, as the built-in plugins report theirs. */
-    public static final String VERSION = java.util.Objects.requireNonNullElse(
-            WorkerProcess.class.getPackage().getImplementationVersion(), "undefined");
-    /** The Connect REST API version Sluice implements, reported by GET / like Apache's worker. */
-    public static final String CONNECT_API_VERSION = "4.3.1";
 
     private final Deque<AutoCloseable> owned = new ArrayDeque<>();
     private final String bootstrapServers;
@@ -107,7 +102,8 @@ public final class WorkerProcess implements AutoCloseable {
             TopicService topics = own(new TopicService(config, bootstrap, plugins, providers, herder));
             RestServer.Observability observability = new RestServer.Observability(worker.metrics(), topics,
                     schemaRegistry == null ? null : schemaRegistry.url());
-            ServerInfo info = new ServerInfo(CONNECT_API_VERSION, "sluice-" + VERSION, storage.clusterId(), VERSION);
+            ServerInfo info = new ServerInfo(Versions.CONNECT_API_VERSION, "sluice-" + Versions.VERSION, storage.clusterId(),
+                    Versions.VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
             await(storesStarted);

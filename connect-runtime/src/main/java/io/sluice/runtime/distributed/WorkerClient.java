@@ -26,7 +26,7 @@ final class WorkerClient {
     private final HttpClient http;
     private final Duration timeout;
 
-    /** A client trusting (and, with client auth, presenting) what ssl says; see {@link io.sluice.runtime.config.ClientSsl}. */
+    /** A client trusting (and, with client auth, presenting) what ssl says; see {@link io.sluice.runtime.kafka.ClientSsl}. */
     WorkerClient(Duration timeout, javax.net.ssl.SSLContext ssl) {
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();

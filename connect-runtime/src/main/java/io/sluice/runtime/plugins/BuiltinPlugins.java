@@ -63,4 +63,24 @@ final class BuiltinPlugins {
         ApacheConverterNames.aliases().forEach((apache, ours) -> names.put(ours, apache));
         return names;
     }
+
+    /**
+     * The names built-in connectors had before they moved into their module's source/ or sink/ package (one
+     * layout for every connector module), mapped to their names now: stored configs and files naming them keep
+     * working.
+     */
+    static Map<String, String> movedConnectors() {
+        return Map.of(
+                "io.sluice.file.FileSinkConnector", "io.sluice.file.sink.FileSinkConnector",
+                "io.sluice.file.FileSourceConnector", "io.sluice.file.source.FileSourceConnector",
+                "io.sluice.s3.S3SinkConnector", "io.sluice.s3.sink.S3SinkConnector",
+                "io.sluice.s3.S3SourceConnector", "io.sluice.s3.source.S3SourceConnector");
+    }
+
+    /** The names the registry resolves to another registered name: Sluice's converters and moved connectors. */
+    static Map<String, String> fixedAliases() {
+        Map<String, String> aliases = new HashMap<>(apacheNames());
+        aliases.putAll(movedConnectors());
+        return aliases;
+    }
 }

@@ -50,7 +50,7 @@ public final class Plugins implements AutoCloseable {
     private static final Map<String, String> APACHE_NAMES = BuiltinPlugins.apacheNames();
 
     /** Sluice's converters are registered under Apache's names; their own class names stay resolvable. */
-    private final PluginRegistry registry = new PluginRegistry(APACHE_NAMES);
+    private final PluginRegistry registry = new PluginRegistry(BuiltinPlugins.fixedAliases());
     private final Map<PluginClassLoader, Boolean> loaders = new ConcurrentHashMap<>();
     private final Duration pollInterval;
     private PluginPathWatcher watcher;

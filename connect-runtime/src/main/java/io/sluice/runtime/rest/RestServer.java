@@ -2,10 +2,10 @@ package io.sluice.runtime.rest;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
+import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.topics.TopicService;

@@ -4,6 +4,7 @@ import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
+import io.sluice.runtime.metrics.PluginMetricsReporter;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
@@ -29,9 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -64,7 +68,8 @@ public final class Worker implements AutoCloseable {
     private final StatusReporter status;
     private final TaskClientConfigs clients;
     private final TaskFactory taskFactory;
-    private final Metrics metrics = new Metrics();
+    /** The plugins' metrics (KIP-877), shown with the worker's through {@link PluginMetricsReporter}. */
+    private final Metrics metrics;
     private final ConnectMetrics connectMetrics;
     private final ScheduledThreadPoolExecutor committer;
     /** Stop deadlines and start watches. */
@@ -92,6 +97,8 @@ public final class Worker implements AutoCloseable {
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
         this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
         this.status.metrics(connectMetrics);
+        this.metrics = new Metrics(new MetricConfig(), List.of(new PluginMetricsReporter(connectMetrics.registry())),
+                Time.SYSTEM);
         this.clients = new TaskClientConfigs(config, bootstrapServers);
         this.offsets = new SourceOffsetStores(config, workerOffsets, clients);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
@@ -229,6 +236,7 @@ public final class Worker implements AutoCloseable {
         }
         if (current == null || !current.built()) {
             connectMetrics.taskRemoved(slot.id().connector(), slot.id().task());
+            dropPluginMetrics(Map.of("connector", slot.id().connector(), "task", Integer.toString(slot.id().task())));
         }
     }
 
@@ -298,6 +306,7 @@ public final class Worker implements AutoCloseable {
         stopped.thenRun(() -> {
             if (!connectors.containsKey(name)) {
                 connectMetrics.connectorRemoved(name);
+                dropPluginMetrics(Map.of("connector", name));
             }
         });
         return stopped;
@@ -496,7 +505,9 @@ public final class Worker implements AutoCloseable {
         return config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
     }
 
+    /** A plugin's metrics; what an earlier instance with the same tags left (a failed start) is dropped first. */
     private PluginMetrics pluginMetrics(Map<String, String> tags) {
+        dropPluginMetrics(tags);
         return new PluginMetricsImpl(metrics, tags);
     }
 
@@ -508,5 +519,17 @@ public final class Worker implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /**
+     * Removes a stopped connector's or task's plugin metrics, as Apache closes its PluginMetrics: left behind they
+     * would show a stopped task's figures and make the next start's identical metric names fail.
+     */
+    private void dropPluginMetrics(Map<String, String> tags) {
+        for (MetricName name : new ArrayList<>(metrics.metrics().keySet())) {
+            if (name.group().equals("plugins") && name.tags().equals(tags)) {
+                metrics.removeMetric(name);
+            }
+        }
     }
 }

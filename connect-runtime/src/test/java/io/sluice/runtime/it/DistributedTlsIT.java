@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.config.ClientSsl;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;

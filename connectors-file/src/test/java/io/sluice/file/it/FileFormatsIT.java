@@ -40,7 +40,7 @@ class FileFormatsIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "formats-cluster")) {
             RestClient rest = worker.start();
             Map<String, String> source = new HashMap<>(Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector", "topic", topic,
+                    "connector.class", "io.sluice.file.source.FileSourceConnector", "topic", topic,
                     "input.path", landing.toString(), "input.file.pattern", ".*\\.csv", "format", "csv",
                     "value.schema", "id:int64,item:string,price:float64", "key.field", "id",
                     "cleanup.policy", "MOVE", "finished.path", done.toString()));
@@ -67,7 +67,7 @@ class FileFormatsIT {
 
             for (String format : List.of("json", "csv", "csv-header")) {
                 Map<String, String> sink = new HashMap<>(Map.of(
-                        "connector.class", "io.sluice.file.FileSinkConnector", "topics", topic,
+                        "connector.class", "io.sluice.file.sink.FileSinkConnector", "topics", topic,
                         "output.path", dir.resolve("out-" + format).toString(), "format", format.startsWith("csv") ? "csv" : format));
                 sink.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");
                 sink.put("value.converter.schemas.enable", "true"); // structs keep their column order

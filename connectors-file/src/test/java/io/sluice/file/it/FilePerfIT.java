@@ -52,13 +52,13 @@ class FilePerfIT {
             for (int round = 0; round < 2; round++) {
                 if (!mode.equals("pipeline")) {
                     source(rest, "apache-src-" + round, Map.of("connector.class", "FileStreamSource", "file", input.toString()), n);
-                    source(rest, "sluice-src-" + round, Map.of("connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString()), n);
+                    source(rest, "sluice-src-" + round, Map.of("connector.class", "io.sluice.file.source.FileSourceConnector", "file", input.toString()), n);
                 }
                 if (!mode.equals("source")) {
                     pipeline(rest, "apache-pipe-" + round, Map.of("connector.class", "FileStreamSource", "file", input.toString()),
                             "FileStreamSink", "file", dir.resolve("apache-out-" + round + ".txt"), inputBytes);
-                    pipeline(rest, "sluice-pipe-" + round, Map.of("connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString()),
-                            "io.sluice.file.FileSinkConnector", "output.path", dir.resolve("sluice-out-" + round), inputBytes);
+                    pipeline(rest, "sluice-pipe-" + round, Map.of("connector.class", "io.sluice.file.source.FileSourceConnector", "file", input.toString()),
+                            "io.sluice.file.sink.FileSinkConnector", "output.path", dir.resolve("sluice-out-" + round), inputBytes);
                 }
             }
         }

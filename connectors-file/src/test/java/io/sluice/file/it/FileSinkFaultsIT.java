@@ -79,7 +79,7 @@ class FileSinkFaultsIT {
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), workerProps)) {
             RestClient rest = worker.start();
             Map<String, String> props = new HashMap<>();
-            props.put("connector.class", "io.sluice.file.FileSinkConnector");
+            props.put("connector.class", "io.sluice.file.sink.FileSinkConnector");
             props.put("topics", topic);
             props.put("output.path", out.toString());
             props.put("flush.size", "1000");

@@ -68,7 +68,7 @@ class FileSinkIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, connector + "-cluster")) {
             RestClient rest = worker.start();
             Map<String, String> props = new HashMap<>(config);
-            props.put("connector.class", "io.sluice.file.FileSinkConnector");
+            props.put("connector.class", "io.sluice.file.sink.FileSinkConnector");
             props.put("topics", topic);
             props.put("output.path", out.toString());
             // the killed worker's group member is dropped after this, not Kafka's default 45 s

@@ -40,7 +40,7 @@ class FileSourceIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector",
+                    "connector.class", "io.sluice.file.source.FileSourceConnector",
                     "file", input.toString(), "topic", topic, "batch.size", "3000")).status());
             assertEquals(lines(0, 20_000), values(KafkaTestBroker.consumeAll(topic, 20_000, Duration.ofSeconds(60))));
 
@@ -67,7 +67,7 @@ class FileSourceIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-kill-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector",
+                    "connector.class", "io.sluice.file.source.FileSourceConnector",
                     "file", input.toString(), "topic", topic, "batch.size", "2000")).status());
             KafkaTestBroker.consumeAll(topic, 10_000, Duration.ofSeconds(60));
             worker.kill();
@@ -93,7 +93,7 @@ class FileSourceIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-rotation-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector", "file", logs + "/app.log*",
+                    "connector.class", "io.sluice.file.source.FileSourceConnector", "file", logs + "/app.log*",
                     "topic", topic, "input.scan.interval.ms", "200")).status());
             KafkaTestBroker.consumeAll(topic, 5000, Duration.ofSeconds(60));
 
@@ -197,7 +197,7 @@ class FileSourceIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-dlq-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("tolerant", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString(),
+                    "connector.class", "io.sluice.file.source.FileSourceConnector", "file", input.toString(),
                     "topic", topic, "format", "json", "value.converter", "org.apache.kafka.connect.json.JsonConverter",
                     "value.converter.schemas.enable", "false", "errors.tolerance", "all",
                     "errors.deadletterqueue.topic.name", dlq)).status());
@@ -211,7 +211,7 @@ class FileSourceIT {
             assertTrue(header(dead.get(0), "__connect.errors.exception.message").contains("line 2 of file " + input));
 
             assertEquals(201, rest.createConnector("strict", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString(),
+                    "connector.class", "io.sluice.file.source.FileSourceConnector", "file", input.toString(),
                     "topic", KafkaTestBroker.uniqueTopic("file-source-strict"), "format", "json")).status());
             Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "strict task failed");
             String trace = rest.get("/connectors/strict/status").body().get("tasks").get(0).get("trace").asText();
@@ -236,7 +236,7 @@ class FileSourceIT {
         String rawTopic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("fs-utf8-raw"), 1);
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-utf8-cluster")) {
             RestClient rest = worker.start();
-            Map<String, String> source = Map.of("connector.class", "io.sluice.file.FileSourceConnector",
+            Map<String, String> source = Map.of("connector.class", "io.sluice.file.source.FileSourceConnector",
                     "file", input.toString());
 
             assertEquals(201, rest.createConnector("strict", with(source, "topic",
@@ -302,7 +302,7 @@ class FileSourceIT {
         try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-glob-cluster")) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("source", Map.of(
-                    "connector.class", "io.sluice.file.FileSourceConnector", "tasks.max", "2",
+                    "connector.class", "io.sluice.file.source.FileSourceConnector", "tasks.max", "2",
                     "file", logs + "/*.log", "topic", topic)).status());
             List<String> values = FileConnectorsITSupport.allValues(topic, 4000, Duration.ofSeconds(60),
                     Duration.ofSeconds(2));

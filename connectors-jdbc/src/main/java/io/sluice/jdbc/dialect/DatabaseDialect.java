@@ -51,6 +51,11 @@ public interface DatabaseDialect {
 
     String deleteSql(TableId table, List<SinkColumn> keyColumns);
 
+    /** Removes every row of the table (a CDC source's truncate event). */
+    default String truncateSql(TableId table) {
+        return "TRUNCATE TABLE " + quote(table);
+    }
+
     String createTableSql(TableId table, List<SinkColumn> columns);
 
     List<String> addColumnsSql(TableId table, List<SinkColumn> columns);

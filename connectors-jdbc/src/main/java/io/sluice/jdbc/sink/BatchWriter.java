@@ -9,6 +9,7 @@ import io.sluice.jdbc.sink.JdbcSinkConfig.InsertMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.HashSet;
@@ -45,7 +46,7 @@ final class BatchWriter {
         }
         SinkRow first = rows.get(0);
         for (SinkRow row : rows) {
-            if (row.delete() || row.shape() != first.shape() || !row.table().equals(first.table())) {
+            if (row.kind() != SinkRow.Kind.WRITE || row.shape() != first.shape() || !row.table().equals(first.table())) {
                 return false;
             }
         }
@@ -63,6 +64,24 @@ final class BatchWriter {
     }
 
     private void writeTable(Connection connection, TableId table, List<SinkRow> rows) throws SQLException {
+        int truncate = -1;
+        for (int i = 0; i < rows.size(); i++) {
+            if (rows.get(i).truncate()) {
+                truncate = i;
+            }
+        }
+        if (truncate >= 0) {
+            // what came before the last truncate would be removed by it: only the truncate and what follows count
+            if (tables.exists(connection, table)) {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute(dialect.truncateSql(table));
+                }
+            }
+            rows = rows.subList(truncate + 1, rows.size());
+            if (rows.isEmpty()) {
+                return;
+            }
+        }
         int start = 0;
         RowShape shape = null;
         for (int i = 0; i < rows.size(); i++) {

@@ -25,6 +25,7 @@ public final class JdbcSinkConfig extends AbstractConfig {
     public static final String PK_MODE = "pk.mode";
     public static final String PK_FIELDS = "pk.fields";
     public static final String DELETE_ENABLED = "delete.enabled";
+    public static final String TRUNCATE_ENABLED = "truncate.enabled";
     public static final String AUTO_CREATE = "auto.create";
     public static final String AUTO_EVOLVE = "auto.evolve";
     public static final String TABLE_NAME_FORMAT = "table.name.format";
@@ -65,8 +66,12 @@ public final class JdbcSinkConfig extends AbstractConfig {
                         "Longest time rows stay buffered when no further records arrive.",
                         WRITES, ++w, Width.SHORT, "Batch linger (ms)")
                 .define(DELETE_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
-                        "Delete the row when a record's value is null (a tombstone). Needs pk.mode=record_key.",
+                        "Delete the row when a record's value is null (a tombstone) or its __op header is d (a CDC "
+                                + "source's flat delete). Needs pk.mode=record_key.",
                         WRITES, ++w, Width.SHORT, "Enable deletes")
+                .define(TRUNCATE_ENABLED, Type.BOOLEAN, false, Importance.MEDIUM,
+                        "Truncate the table when a record's __op header is t (a CDC source's truncate event; "
+                                + "Debezium's JDBC sink key).", WRITES, ++w, Width.SHORT, "Enable truncates")
                 .define(TABLE_NAME_FORMAT, Type.STRING, "${topic}", new ConfigDef.NonEmptyString(),
                         Importance.MEDIUM, "Destination table name; ${topic} is replaced by the record's topic. "
                                 + "A dot separates schema and table unless quoted (\"a.b\").",

@@ -14,18 +14,27 @@ import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.header.Header;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/** Turns sink records into rows according to pk.mode, pk.fields, fields.whitelist and delete.enabled. */
+/**
+ * Turns sink records into rows according to pk.mode, pk.fields, fields.whitelist, delete.enabled and
+ * truncate.enabled. A record's {@code __op} header (a CDC source's flat rows, ExtractNewRecordState with
+ * add.headers=op) says what it is: {@code d} a delete by key and {@code t} a truncate of its table, when those are
+ * enabled; any other operation, or none, writes the value.
+ */
 final class RowExtractor {
     private static final List<String> KAFKA_PK_DEFAULT = List.of("__connect_topic", "__connect_partition",
             "__connect_offset");
     private static final String KEY_DEFAULT = "__connect_key";
+    /** The operation header of CDC flat rows and of Debezium's ExtractNewRecordState with add.headers=op. */
+    static final String OP_HEADER = "__op";
 
     private final PrimaryKeyMode pkMode;
     private final List<String> pkFields;
     private final Set<String> whitelist;
     private final boolean deleteEnabled;
+    private final boolean truncateEnabled;
     private final String tableFormat;
     private final Map<ShapeKey, RowShape> shapes = new HashMap<>();
 
@@ -47,6 +56,7 @@ final class RowExtractor {
         this.pkFields = config.pkFields();
         this.whitelist = new HashSet<>(config.fieldsWhitelist());
         this.deleteEnabled = config.getBoolean(JdbcSinkConfig.DELETE_ENABLED);
+        this.truncateEnabled = config.getBoolean(JdbcSinkConfig.TRUNCATE_ENABLED);
         this.tableFormat = config.getString(JdbcSinkConfig.TABLE_NAME_FORMAT);
     }
 
@@ -54,15 +64,21 @@ final class RowExtractor {
         return TableId.parse(tableFormat.replace("${topic}", record.topic()));
     }
 
-    /** The row for this record, or null if it is a tombstone to skip. */
+    /** The row for this record, or null if it is a tombstone (or a truncate) to skip. */
     SinkRow extract(SinkRecord record) {
         TableId table = table(record);
-        if (record.value() == null) {
+        String op = operation(record);
+        if (op != null && op.equals("t")) {
+            return truncateEnabled ? new SinkRow(table, TRUNCATE_SHAPE, new Object[0], SinkRow.Kind.TRUNCATE, record)
+                    : null;
+        }
+        if (record.value() == null || deleteEnabled && "d".equals(op)) {
             if (!deleteEnabled) {
                 return null;
             }
             RowShape shape = shape(record.keySchema(), null, record);
-            return new SinkRow(table, shape, keyValues(record, shape, new Object[shape.keyCount()]), true, record);
+            return new SinkRow(table, shape, keyValues(record, shape, new Object[shape.keyCount()]),
+                    SinkRow.Kind.DELETE, record);
         }
         if (record.valueSchema() == null || record.valueSchema().type() != Schema.Type.STRUCT
                 || !(record.value() instanceof Struct)) {
@@ -77,7 +93,19 @@ final class RowExtractor {
         for (int i = shape.keyCount(); i < values.length; i++) {
             values[i] = read(value, fields[i]);
         }
-        return new SinkRow(table, shape, values, false, record);
+        return new SinkRow(table, shape, values, SinkRow.Kind.WRITE, record);
+    }
+
+    private static final RowShape TRUNCATE_SHAPE = new RowShape(List.of(), 0, new Field[0]);
+
+    /** The {@code __op} header's value (c, r, u, d, t), or null when the record has none. */
+    static String operation(SinkRecord record) {
+        Header header = record.headers().lastWithName(OP_HEADER);
+        if (header == null || header.value() == null) {
+            return null;
+        }
+        Object v = header.value();
+        return v instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : v.toString();
     }
 
     /** The field's value by index when the struct has the schema the shape was built from, else by name. */

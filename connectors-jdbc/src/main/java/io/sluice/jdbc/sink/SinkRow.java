@@ -6,8 +6,19 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/** One record turned into a row: its table, shape, values in shape order, or a delete by key. */
-record SinkRow(TableId table, RowShape shape, Object[] values, boolean delete, SinkRecord record) {
+/** One record turned into a row: its table, shape, values in shape order; or a delete by key, or a truncate. */
+record SinkRow(TableId table, RowShape shape, Object[] values, Kind kind, SinkRecord record) {
+
+    /** What the row does to its table. */
+    enum Kind { WRITE, DELETE, TRUNCATE }
+
+    boolean delete() {
+        return kind == Kind.DELETE;
+    }
+
+    boolean truncate() {
+        return kind == Kind.TRUNCATE;
+    }
 
     /** The key, comparable for equality (bytes compared by content): the value itself for a one-column key. */
     Object key() {

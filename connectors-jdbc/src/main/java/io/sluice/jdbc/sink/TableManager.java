@@ -44,6 +44,11 @@ final class TableManager {
         return known.containsKey(table) && checkedShapes.get(table) == shape;
     }
 
+    /** Whether the table exists (known, or found by describing it). */
+    boolean exists(Connection connection, TableId table) throws SQLException {
+        return known.containsKey(table) || describe(connection, table).isPresent();
+    }
+
     /** The table, made fit for rows of this shape if the configuration allows it. */
     TableDefinition ensure(Connection connection, TableId table, RowShape shape) throws SQLException {
         TableDefinition definition = known.get(table);

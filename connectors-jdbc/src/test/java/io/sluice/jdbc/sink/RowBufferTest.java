@@ -15,7 +15,7 @@ class RowBufferTest {
     private static List<SinkRow> rows(int count) {
         List<SinkRow> rows = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            rows.add(new SinkRow(null, null, null, false, null));
+            rows.add(new SinkRow(null, null, null, SinkRow.Kind.WRITE, null));
         }
         return rows;
     }

@@ -39,6 +39,10 @@ public final class PostgresDatabase extends TestDatabase {
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
+                    // logical replication for the CDC source (slots are per server: tests name their own)
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "40")
+                    .setServerConfig("max_wal_senders", "40")
                     .start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,5 @@
 package io.sluice.s3.format;
 
-import io.sluice.s3.S3SinkConfig;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -33,18 +32,21 @@ public interface RecordFormat {
     /** A writer appending records to out; closing the writer finishes the format but not out. */
     RecordWriter open(OutputStream out) throws IOException;
 
-    /** The format config names. */
-    static RecordFormat create(S3SinkConfig config) {
-        String name = config.getString(S3SinkConfig.FORMAT).trim();
+    /** The settings the formats take from a sink's config; each format reads its own. */
+    record Options(String byteArraySeparator, String avroCodec, boolean avroEnvelope, String parquetCodec,
+                   int parquetRowGroupBytes) {
+    }
+
+    /** The format a name or Confluent class name names, with its settings from options. */
+    static RecordFormat create(String name, Options options) {
         return switch (canonical(name)) {
             case "json" -> new JsonLinesFormat();
-            case "bytes" -> new ByteArrayFormat(config.byteArraySeparator());
+            case "bytes" -> new ByteArrayFormat(options.byteArraySeparator());
             case "envelope" -> new EnvelopeFormat();
-            case "avro" -> new AvroFormat(config.getString(S3SinkConfig.AVRO_CODEC).toLowerCase(Locale.ROOT),
-                    config.getBoolean(S3SinkConfig.AVRO_ENVELOPE));
-            case "parquet" -> new ParquetFormat(config.getString(S3SinkConfig.PARQUET_CODEC).toLowerCase(Locale.ROOT),
-                    config.getInt(S3SinkConfig.PARQUET_ROW_GROUP_BYTES));
-            default -> throw new IllegalArgumentException("Unknown format " + name);
+            case "avro" -> new AvroFormat(options.avroCodec().toLowerCase(Locale.ROOT), options.avroEnvelope());
+            case "parquet" -> new ParquetFormat(options.parquetCodec().toLowerCase(Locale.ROOT),
+                    options.parquetRowGroupBytes());
+            default -> throw new IllegalArgumentException("Unknown format " + name.trim());
         };
     }
 

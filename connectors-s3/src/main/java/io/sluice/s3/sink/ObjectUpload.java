@@ -1,6 +1,5 @@
 package io.sluice.s3.sink;
 
-import io.sluice.s3.S3SinkConfig;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;

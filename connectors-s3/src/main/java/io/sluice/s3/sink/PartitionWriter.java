@@ -1,10 +1,9 @@
 package io.sluice.s3.sink;
 
-import io.sluice.s3.S3SinkConfig;
+import io.sluice.s3.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames;
+import io.sluice.s3.S3ConnectionConfig;
 import io.sluice.s3.format.RecordFormat;
-import io.sluice.s3.partition.Partitioner;
-import io.sluice.s3.partition.TimeBuckets;
-import io.sluice.s3.sink.ObjectNames.StoredObject;
 import java.io.IOException;
 import java.time.ZoneId;
 import java.util.ArrayDeque;

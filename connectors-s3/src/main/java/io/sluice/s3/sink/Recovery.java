@@ -1,7 +1,7 @@
 package io.sluice.s3.sink;
 
-import io.sluice.s3.partition.Partitioner;
-import io.sluice.s3.sink.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;

@@ -1,9 +1,7 @@
 package io.sluice.s3.sink;
 
 import io.sluice.s3.S3ConnectionConfig;
-import io.sluice.s3.S3SinkConfig;
-import io.sluice.s3.S3SinkConnector;
-import io.sluice.s3.partition.Partitioner;
+import io.sluice.s3.Versions;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -38,7 +36,7 @@ public final class S3SinkTask extends SinkTask {
 
     @Override
     public String version() {
-        return S3SinkConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.sluice.s3.source;
 
-import io.sluice.s3.S3SourceConfig;
-import io.sluice.s3.sink.ObjectNames;
-import io.sluice.s3.sink.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames;
+import io.sluice.s3.ObjectNames.StoredObject;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;

@@ -1,9 +1,8 @@
 package io.sluice.s3.source;
 
+import io.sluice.s3.ObjectNames;
 import io.sluice.s3.S3ConnectionConfig;
-import io.sluice.s3.S3SinkConnector;
-import io.sluice.s3.S3SourceConfig;
-import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.Versions;
 import io.sluice.s3.source.SourceUnit.Item;
 import java.io.IOException;
 import java.util.ArrayDeque;
@@ -41,7 +40,7 @@ public final class S3SourceTask extends SourceTask {
 
     @Override
     public String version() {
-        return S3SinkConnector.VERSION;
+        return Versions.VERSION;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package io.sluice.s3.source;
 
-import io.sluice.s3.sink.ObjectNames;
-import io.sluice.s3.sink.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames;
+import io.sluice.s3.ObjectNames.StoredObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

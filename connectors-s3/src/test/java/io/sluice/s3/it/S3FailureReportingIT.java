@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 class S3FailureReportingIT {
 
-    private static final String SINK = "io.sluice.s3.S3SinkConnector";
-    private static final String SOURCE = "io.sluice.s3.S3SourceConnector";
+    private static final String SINK = "io.sluice.s3.sink.S3SinkConnector";
+    private static final String SOURCE = "io.sluice.s3.source.S3SourceConnector";
 
     @TempDir
     Path dir;

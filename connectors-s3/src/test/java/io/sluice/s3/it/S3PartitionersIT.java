@@ -9,7 +9,7 @@ import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
-import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.ObjectNames;
 import io.sluice.s3.testing.OldRecordTopics;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
@@ -71,7 +71,7 @@ class S3PartitionersIT {
 
     private static Map<String, String> sink(String bucket, String topic, String dir, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        config.put("connector.class", "io.sluice.s3.S3SinkConnector");
+        config.put("connector.class", "io.sluice.s3.sink.S3SinkConnector");
         config.put("topics", topic);
         config.put("topics.dir", dir);
         config.put("value.converter", "org.apache.kafka.connect.json.JsonConverter");

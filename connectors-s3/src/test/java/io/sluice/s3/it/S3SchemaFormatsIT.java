@@ -8,8 +8,8 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.s3.format.AvroToConnect;
-import io.sluice.s3.sink.ObjectNames;
-import io.sluice.s3.sink.ObjectNames.StoredObject;
+import io.sluice.s3.ObjectNames;
+import io.sluice.s3.ObjectNames.StoredObject;
 import io.sluice.s3.format.ParquetCodecs;
 import io.sluice.s3.testing.BytesInputFile;
 import io.sluice.s3.testing.S3Plugin;
@@ -53,7 +53,7 @@ class S3SchemaFormatsIT {
 
     private static Map<String, String> sink(String bucket, String topic, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        config.put("connector.class", "io.sluice.s3.S3SinkConnector");
+        config.put("connector.class", "io.sluice.s3.sink.S3SinkConnector");
         config.put("topics", topic);
         config.put("value.converter", SchemaRecords.CONVERTER);
         config.put("value.converter.schemas.enable", "true");

@@ -9,7 +9,7 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.s3.format.ParquetCodecs;
-import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.ObjectNames;
 import io.sluice.s3.testing.BytesInputFile;
 import io.sluice.s3.testing.ExampleWorker;
 import io.sluice.s3.testing.S3TestServer;

@@ -51,7 +51,7 @@ class S3SinkIT {
 
     private static Map<String, String> sink(String bucket, String topic, Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        config.put("connector.class", "io.sluice.s3.S3SinkConnector");
+        config.put("connector.class", "io.sluice.s3.sink.S3SinkConnector");
         config.put("topics", topic);
         config.putAll(extra);
         return config;

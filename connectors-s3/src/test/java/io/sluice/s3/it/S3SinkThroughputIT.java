@@ -40,7 +40,7 @@ class S3SinkThroughputIT {
         }
         String bucket = S3TestServer.newBucket();
         Map<String, String> config = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        config.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", topic,
+        config.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", topic,
                 "flush.size", "50000", "format.class", "bytes",
                 "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
         Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),

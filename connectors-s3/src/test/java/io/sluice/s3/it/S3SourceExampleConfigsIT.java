@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
-import io.sluice.s3.sink.ObjectNames;
+import io.sluice.s3.ObjectNames;
 import io.sluice.s3.testing.ExampleWorker;
 import io.sluice.s3.testing.S3TestServer;
 import io.sluice.s3.testing.SchemaRecords;

@@ -57,12 +57,12 @@ class S3SourceRoundTripIT {
         Map<String, String> bytes = BYTES;
 
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", original,
                 "topics.dir", "backup", "format.class", "envelope", "s3.compression.type", "gzip",
                 "flush.size", "40", "rotate.schedule.interval.ms", "1000"));
         sink.putAll(bytes);
         Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+        source.putAll(Map.of("connector.class", "io.sluice.s3.source.S3SourceConnector", "topics", original,
                 "topic.mapping", original + ":" + restored, "topics.dir", "backup", "format.class", "envelope",
                 "tasks.max", "2", "s3.poll.interval.ms", "500", "batch.max.records", "50"));
         source.putAll(bytes);
@@ -97,12 +97,12 @@ class S3SourceRoundTripIT {
                 KafkaTestBroker.uniqueTopic("s3-avenv-cluster"), S3Plugin.install(dir));
         props.put("listeners", "http://127.0.0.1:0");
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", original,
                 "format.class", "avro", "avro.envelope", "true", "avro.codec", "deflate", "flush.size", "30",
                 "rotate.schedule.interval.ms", "1000"));
         sink.putAll(BYTES);
         Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+        source.putAll(Map.of("connector.class", "io.sluice.s3.source.S3SourceConnector", "topics", original,
                 "topic.mapping", original + ":" + restored, "format.class", "avro", "s3.poll.interval.ms", "500"));
         source.putAll(BYTES);
 
@@ -128,12 +128,12 @@ class S3SourceRoundTripIT {
         Map<String, String> json = Map.of("value.converter", SchemaRecords.CONVERTER,
                 "value.converter.schemas.enable", "true");
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        sink.putAll(Map.of("connector.class", "io.sluice.s3.S3SinkConnector", "topics", original,
+        sink.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", original,
                 "format.class", "avro", "avro.codec", "zstandard", "flush.size", "40",
                 "rotate.schedule.interval.ms", "1000"));
         sink.putAll(json);
         Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
-        source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "topics", original,
+        source.putAll(Map.of("connector.class", "io.sluice.s3.source.S3SourceConnector", "topics", original,
                 "topic.mapping", original + ":" + restored, "format.class", "avro", "tasks.max", "2",
                 "s3.poll.interval.ms", "500"));
         source.putAll(json);

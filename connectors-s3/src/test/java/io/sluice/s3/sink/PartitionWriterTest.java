@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.testing.Await;
 import io.sluice.s3.S3ConnectionConfig;
-import io.sluice.s3.S3SinkConfig;
-import io.sluice.s3.partition.Partitioner;
 import io.sluice.s3.testing.S3TestServer;
 import java.time.Duration;
 import java.util.HashMap;

@@ -3,9 +3,9 @@ package io.sluice.runtime.converters.avro;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
-import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
@@ -69,7 +69,7 @@ final class AvroConverterConfig extends AbstractConfig {
                 ssl.put(k, v instanceof Password p ? p.value() : v);
             }
         });
-        return io.sluice.runtime.config.ClientSsl.context(ssl);
+        return io.sluice.runtime.kafka.ClientSsl.context(ssl);
     }
 
     /** user:password for Basic authentication, or null. */

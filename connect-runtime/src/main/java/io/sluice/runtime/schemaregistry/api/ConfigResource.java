@@ -72,7 +72,8 @@ public final class ConfigResource {
         if (level == null && normalize == null) {
             throw io.sluice.runtime.schemaregistry.RegistryException.invalidCompatibilityLevel();
         }
-        CompatibilityLevel parsed = level == null ? null : CompatibilityLevel.parse(level);
+        CompatibilityLevel parsed = level == null ? null : CompatibilityLevel.named(level)
+                .orElseThrow(io.sluice.runtime.schemaregistry.RegistryException::invalidCompatibilityLevel);
         settings.setConfig(subject, parsed, normalize);
         return body(new ConfigValue(parsed, normalize), "compatibility");
     }

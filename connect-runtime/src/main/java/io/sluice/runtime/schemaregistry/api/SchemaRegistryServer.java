@@ -1,16 +1,17 @@
 package io.sluice.runtime.schemaregistry.api;
 
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
 import io.sluice.runtime.rest.RequestForwarder;
-import io.sluice.runtime.config.ClientSsl;
-import io.sluice.runtime.schemaregistry.storage.WriterElection;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestListeners;
+import io.sluice.runtime.schemaregistry.RegistryException;
 import io.sluice.runtime.schemaregistry.SchemaRegistry;
 import io.sluice.runtime.schemaregistry.compatibility.CompatibilityLevel;
 import io.sluice.runtime.schemaregistry.storage.SchemaStore;
+import io.sluice.runtime.schemaregistry.storage.WriterElection;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -50,7 +51,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         this.store = new SchemaStore(config.clientConfig(null, bootstrapServers), topic,
                 config.getShort(WorkerConfig.SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR), STORE_TIMEOUT);
         this.registry = new SchemaRegistry(store,
-                CompatibilityLevel.parse(config.getString(WorkerConfig.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL)));
+                CompatibilityLevel.named(config.getString(WorkerConfig.SCHEMA_REGISTRY_COMPATIBILITY_LEVEL))
+                        .orElseThrow(RegistryException::invalidCompatibilityLevel));
         QueuedThreadPool threads = new QueuedThreadPool(32, 2);
         threads.setName("sluice-schema-registry");
         threads.setDaemon(true);

@@ -1,7 +1,7 @@
 package io.sluice.runtime.schemaregistry.compatibility;
 
-import io.sluice.runtime.schemaregistry.RegistryException;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Confluent's compatibility levels: which earlier versions a new schema is checked against (the latest one, or
@@ -30,15 +30,15 @@ public enum CompatibilityLevel {
         this.transitive = transitive;
     }
 
-    /** The level named (case-insensitive), or 42203 invalid compatibility level. */
-    public static CompatibilityLevel parse(String name) {
+    /** The level named (case-insensitive); empty for any other name, which the registry answers with 42203. */
+    public static Optional<CompatibilityLevel> named(String name) {
         if (name != null) {
             for (CompatibilityLevel level : values()) {
                 if (level.name().equals(name.trim().toUpperCase(Locale.ROOT))) {
-                    return level;
+                    return Optional.of(level);
                 }
             }
         }
-        throw RegistryException.invalidCompatibilityLevel();
+        return Optional.empty();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.runtime.schemaregistry.Mode;
+import io.sluice.runtime.schemaregistry.RegistryException;
 import io.sluice.runtime.schemaregistry.SchemaReference;
 import io.sluice.runtime.schemaregistry.SchemaVersion;
 import io.sluice.runtime.schemaregistry.compatibility.CompatibilityLevel;
@@ -85,7 +86,8 @@ public final class RegistryRecordFormat {
                     value == null ? null : readSchema(value, subject, key.path("version").asInt()));
             case "CONFIG" -> new RegistryRecord.Config(subject, value == null ? null : new RegistryRecord.ConfigValue(
                     value.hasNonNull("compatibilityLevel")
-                            ? CompatibilityLevel.parse(value.get("compatibilityLevel").asText()) : null,
+                            ? CompatibilityLevel.named(value.get("compatibilityLevel").asText())
+                                    .orElseThrow(RegistryException::invalidCompatibilityLevel) : null,
                     value.hasNonNull("normalize") ? value.get("normalize").asBoolean() : null));
             case "MODE" -> new RegistryRecord.ModeSetting(subject,
                     value == null || !value.hasNonNull("mode") ? null : Mode.parse(value.get("mode").asText()));

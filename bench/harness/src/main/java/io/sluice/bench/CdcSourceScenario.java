@@ -1,0 +1,212 @@
+package io.sluice.bench;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.sluice.bench.Row.Better;
+
+/**
+ * Scenario 8: PostgreSQL change data capture. Sluice's CDC source and Debezium's PostgreSQL connector 3.6.1 in
+ * Sluice, Debezium's in Apache, on the same table: the snapshot's rows/s (from the first record in the topic to the
+ * last, as scenario 4), then a burst of single-row UPDATEs in transactions of 100 and the rate at which their
+ * change events reach the topic, and the lag from the burst's last commit to its last event. Both sources emit
+ * Debezium's envelope; each run has its own slot, publication and topic, and drops the slot when deleted.
+ */
+public final class CdcSourceScenario implements Scenario {
+
+    static final String LABEL = "9 postgres cdc";
+    private static final String TABLE = "s8_rows";
+    private static final int PER_TRANSACTION = 100;
+
+    /** One run's figures. */
+    private record Run(double snapshotRowsPerSecond, double changesPerSecond, double lagSeconds) {
+    }
+
+    /** The three sides' runs, filled as they go. */
+    private static final class Sides {
+        final Side snapshot = new Side();
+        final Side changes = new Side();
+        final Side lag = new Side();
+
+        void add(Run run) {
+            snapshot.add(run.snapshotRowsPerSecond());
+            changes.add(run.changesPerSecond());
+            lag.add(run.lagSeconds());
+        }
+
+        void fail(String reason) {
+            snapshot.fail(reason);
+            changes.fail(reason);
+            lag.fail(reason);
+        }
+    }
+
+    /** A source connector config for one run (its slot, publication and topic prefix named by {@code id}). */
+    private interface SourceConfig {
+        Map<String, String> config(String id) throws Exception;
+    }
+
+    @Override
+    public String id() {
+        return "9";
+    }
+
+    @Override
+    public String label() {
+        return LABEL;
+    }
+
+    @Override
+    public void run(BenchContext ctx) throws Exception {
+        int n = ctx.options().jdbcRows();
+        Postgres pg = ctx.postgres();
+        pg.createTable(TABLE);
+        pg.copyRows(TABLE, n);
+        Map<String, SourceConfig> inApache = new LinkedHashMap<>();
+        Map<String, SourceConfig> inSluice = new LinkedHashMap<>();
+        inApache.put("debezium", id -> debezium(pg, id));
+        inSluice.put("debezium", id -> debezium(pg, id));
+        String missing = null;
+        SluiceConnectors connectors = new SluiceConnectors(ctx.layout());
+        try {
+            connectors.config("cdc.source", vars(pg, "check"));
+            inSluice.put("sluice", id -> connectors.config("cdc.source", vars(pg, id)));
+        } catch (SluiceConnectors.MissingPlugin e) {
+            missing = e.getMessage();
+            Bench.log("  Sluice CDC source not run: %s", missing);
+        }
+        Map<String, Sides> apache = runSources(ctx, ConnectRuntime.APACHE, List.of(ctx.layout().thirdPartyPlugins()),
+                inApache);
+        Map<String, Sides> sluice = runSources(ctx, ConnectRuntime.SLUICE,
+                List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()), inSluice);
+        Sides ours = sluice.get("sluice");
+        if (ours == null) {
+            ours = new Sides();
+            ours.fail(missing);
+        }
+        Sides theirs = apache.get("debezium");
+        Report report = ctx.report();
+        report.add(new Row(LABEL, "snapshot: Sluice CDC source vs Debezium PostgreSQL (Apache)", "rows/s",
+                Better.HIGHER, ours.snapshot, "Apache", theirs.snapshot));
+        report.add(new Row(LABEL, "streamed UPDATEs: Sluice CDC source vs Debezium (Apache)", "changes/s",
+                Better.HIGHER, ours.changes, "Apache", theirs.changes));
+        report.add(new Row(LABEL, "lag, last commit to last event: Sluice vs Debezium (Apache)", "s",
+                Better.LOWER, ours.lag, "Apache", theirs.lag));
+        report.add(new Row(LABEL, "Debezium PostgreSQL snapshot, same plugin on both", "rows/s", Better.HIGHER,
+                sluice.get("debezium").snapshot, "Apache", theirs.snapshot));
+        report.add(new Row(LABEL, "Debezium PostgreSQL streamed UPDATEs, same plugin on both", "changes/s",
+                Better.HIGHER, sluice.get("debezium").changes, "Apache", theirs.changes));
+    }
+
+    private static Map<String, String> vars(Postgres pg, String id) {
+        return Map.of("url", pg.url(), "user", Postgres.USER, "password", Postgres.PASSWORD, "table", "public." + TABLE,
+                "prefix", id, "slot", id);
+    }
+
+    private static Map<String, String> debezium(Postgres pg, String id) {
+        Map<String, String> c = new LinkedHashMap<>();
+        c.put("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
+        c.put("tasks.max", "1");
+        c.put("database.hostname", "127.0.0.1");
+        c.put("database.port", String.valueOf(pg.port()));
+        c.put("database.user", Postgres.USER);
+        c.put("database.password", Postgres.PASSWORD);
+        c.put("database.dbname", "postgres");
+        c.put("topic.prefix", id);
+        c.put("plugin.name", "pgoutput");
+        c.put("slot.name", id);
+        c.put("publication.name", id);
+        c.put("publication.autocreate.mode", "filtered");
+        c.put("table.include.list", "public." + TABLE);
+        c.put("snapshot.mode", "initial");
+        c.put("slot.drop.on.stop", "true");
+        return c;
+    }
+
+    /** Each config's repetitions on one worker of the runtime. */
+    private static Map<String, Sides> runSources(BenchContext ctx, ConnectRuntime runtime, List<java.nio.file.Path> plugins,
+                                                 Map<String, SourceConfig> configs) {
+        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Sides::new, Sides::add,
+                Sides::fail, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
+    }
+
+    private static Run once(BenchContext ctx, ConnectWorker worker, String kind, SourceConfig config, String rep)
+            throws Exception {
+        Postgres pg = ctx.postgres();
+        int n = ctx.options().jdbcRows();
+        int changes = Math.max(PER_TRANSACTION, n / 10 / PER_TRANSACTION * PER_TRANSACTION);
+        String id = ("s8_" + worker.runtime().name() + "_" + kind + "_" + rep).toLowerCase();
+        String name = id.replace('_', '-');
+        String topic = id + ".public." + TABLE;
+        ctx.broker().createTopic(topic);
+        long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
+        long t0 = System.nanoTime();
+        worker.createConnector(name, config.config(id));
+        try {
+            long[] first = new long[2];
+            waitFor(ctx, worker, name, topic, n, t0, timeout, first);
+            long snapshotDone = System.nanoTime();
+            double snapshotRate = first[0] == 0 || first[1] >= n ? n / ((snapshotDone - t0) / 1e9)
+                    : (n - first[1]) / ((snapshotDone - first[0]) / 1e9);
+            long t1 = System.nanoTime();
+            long lastCommit = update(pg, changes);
+            waitFor(ctx, worker, name, topic, (long) n + changes, t1, timeout, new long[2]);
+            long done = System.nanoTime();
+            Run run = new Run(snapshotRate, changes / ((done - t1) / 1e9), (done - lastCommit) / 1e9);
+            Bench.log("  %s %s %s: snapshot %.0f rows/s; %,d UPDATEs streamed at %.0f changes/s, %.2f s after the "
+                            + "last commit", worker.runtime().label(), kind, rep, run.snapshotRowsPerSecond(), changes,
+                    run.changesPerSecond(), run.lagSeconds());
+            return run;
+        } finally {
+            worker.deleteConnectors();
+            pg.dropReplication(id, id);
+            ctx.broker().deleteTopics(List.of(topic));
+        }
+    }
+
+    /** Waits until the topic holds {@code records}; {@code first} gets when and at which count records first showed. */
+    private static void waitFor(BenchContext ctx, ConnectWorker worker, String name, String topic, long records,
+                                long t0, long timeout, long[] first) throws Exception {
+        long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
+        long end;
+        while ((end = ctx.broker().endOffset(topic)) < records) {
+            long now = System.nanoTime();
+            if (first[0] == 0 && end > 0) {
+                first[0] = now;
+                first[1] = end;
+            }
+            if (now >= nextHealth) {
+                worker.checkHealthy(List.of(name));
+                nextHealth = now + TimeUnit.SECONDS.toNanos(1);
+            }
+            if (now - t0 > timeout) {
+                throw new IllegalStateException("timed out: " + end + "/" + records + " records; "
+                        + worker.rest().status(name));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** UPDATEs rows 0..changes-1 one by one, PER_TRANSACTION to a transaction; returns the last commit's nanoTime. */
+    private static long update(Postgres pg, int changes) throws Exception {
+        try (Connection c = pg.connect();
+             PreparedStatement ps = c.prepareStatement("UPDATE " + TABLE + " SET amount = amount + 1 WHERE id = ?")) {
+            c.setAutoCommit(false);
+            long committed = 0;
+            for (int i = 0; i < changes; i++) {
+                ps.setLong(1, i);
+                ps.addBatch();
+                if ((i + 1) % PER_TRANSACTION == 0) {
+                    ps.executeBatch();
+                    c.commit();
+                    committed = System.nanoTime();
+                }
+            }
+            return committed;
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.sluice.jdbc.cdc;
+
+import io.sluice.jdbc.DatabaseFailure;
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.cdc.CdcConfig.SnapshotMode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the task's capture thread does, start to end: makes sure of the publication, decides from the stored offset
+ * and the slot whether the tables must be snapshotted, and if so creates the slot afresh (its exported snapshot and
+ * consistent point make the seam between snapshot and stream exact), reads the snapshot, then streams from the slot.
+ */
+final class Capture {
+    private static final Logger log = LoggerFactory.getLogger(Capture.class);
+    private static final long SLOT_RELEASE_WAIT_MS = 5_000;
+
+    private final CdcConfig config;
+    private final CdcSessions sessions;
+    private final Replication replication;
+    private final TableSchemas schemas;
+    private final EventRecords events;
+    private final RecordQueue queue;
+    private final AckTracker tracker;
+    private final CdcMetrics metrics;
+    private final CdcOffsets.Stored stored;
+    private final String name;
+    private volatile InitialSnapshot snapshot;
+    private volatile ChangeStream stream;
+    private volatile boolean stopped;
+
+    Capture(CdcConfig config, CdcSessions sessions, TableSchemas schemas, EventRecords events, RecordQueue queue,
+            AckTracker tracker, CdcMetrics metrics, CdcOffsets.Stored stored, String name) {
+        this.config = config;
+        this.sessions = sessions;
+        this.replication = new Replication(config);
+        this.schemas = schemas;
+        this.events = events;
+        this.queue = queue;
+        this.tracker = tracker;
+        this.metrics = metrics;
+        this.stored = stored;
+        this.name = name;
+    }
+
+    void run() throws Exception {
+        Plan plan = plan();
+        if (stopped) {
+            return;
+        }
+        Connection replicationConnection = null;
+        long start = plan.startLsn;
+        CdcOffsets.Stored resume = stored;
+        if (plan.snapshot || plan.createSlot) {
+            replicationConnection = sessions.replication();
+            ReplicationSlotInfo slot = replication.createSlot(replicationConnection);
+            start = slot.getConsistentPoint().asLong();
+            resume = new CdcOffsets.Stored(false, true, start, -1, stored.incremental());
+            if (plan.snapshot) {
+                metrics.snapshotRunning(true);
+                snapshot = new InitialSnapshot(sessions, schemas, events, queue, slot.getSnapshotName(), start,
+                        metrics, tracker);
+                try {
+                    snapshot.run(plan.tables, name);
+                } finally {
+                    metrics.snapshotRunning(false);
+                }
+                if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
+                    replicationConnection.close();
+                    log.info("Snapshot done; snapshot.mode=initial_only: not streaming changes");
+                    while (!stopped) {
+                        Thread.sleep(200);
+                    }
+                    return;
+                }
+            }
+        }
+        if (stopped) {
+            return;
+        }
+        ChangeEvents changes = new ChangeEvents(config, schemas, events, tracker, metrics, resume);
+        IncrementalSnapshot incremental = config.getString(CdcConfig.SIGNAL_TABLE).isBlank() ? null
+                : new IncrementalSnapshot(config, schemas, events, sessions, stored.incremental());
+        stream = new ChangeStream(config, sessions, changes, events, queue, tracker, metrics, incremental);
+        if (stopped) {
+            if (replicationConnection != null) {
+                replicationConnection.close();
+            }
+            return;
+        }
+        stream.run(replicationConnection, start);
+    }
+
+    /** What start-up found: the tables, whether to snapshot, whether the slot must be created, where to stream from. */
+    private record Plan(List<TableId> tables, boolean snapshot, boolean createSlot, long startLsn) {
+    }
+
+    private Plan plan() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = sessions.plain()) {
+                return plan(connection);
+            } catch (SQLException e) {
+                int max = config.getInt(CdcConfig.MAX_RETRIES);
+                if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT || max >= 0 && attempt > max) {
+                    throw new ConnectException("Preparing change data capture failed: " + DatabaseFailure.reason(e), e);
+                }
+                long wait = config.getLong(CdcConfig.RETRY_WAIT_MS);
+                log.warn("Preparing change data capture failed ({}); trying again in {} ms", DatabaseFailure.reason(e),
+                        wait);
+                Thread.sleep(wait);
+            }
+        }
+    }
+
+    private Plan plan(Connection connection) throws Exception {
+        List<TableId> tables = Catalog.tables(connection, config.tableFilter());
+        replication.ensurePublication(connection, tables);
+        Replication.SlotState slot = replication.slot(connection);
+        if (slot != null && !"pgoutput".equals(slot.plugin())) {
+            throw new ConnectException("Replication slot " + config.slotName() + " decodes with " + slot.plugin()
+                    + ", not pgoutput: name another slot.name, or drop that slot");
+        }
+        if (slot != null && !connection.getCatalog().equals(slot.database())) {
+            throw new ConnectException("Replication slot " + config.slotName() + " belongs to database "
+                    + slot.database() + ", not " + connection.getCatalog() + ": slot names are per server, choose "
+                    + "another slot.name");
+        }
+        SnapshotMode mode = config.snapshotMode();
+        boolean slotUsable = slot != null && !slot.lost();
+        boolean snapshot = switch (mode) {
+            case INITIAL, INITIAL_ONLY -> !stored.snapshotCompleted();
+            case WHEN_NEEDED -> !stored.snapshotCompleted() || !slotUsable;
+            case NO_DATA -> false;
+        };
+        if (snapshot) {
+            log.info("Snapshot needed ({}): {}", mode.name().toLowerCase(java.util.Locale.ROOT),
+                    !stored.exists() ? "no stored offset" : stored.snapshotting() ? "the last snapshot did not finish"
+                            : "the slot is " + (slot == null ? "missing" : "lost"));
+            if (slot != null) {
+                // only a slot created now exports a snapshot that matches its starting point
+                dropSlotWhenFree(connection);
+            }
+            return new Plan(tables, true, true, Lsn.NONE);
+        }
+        if (slot == null || slot.lost()) {
+            if (stored.exists()) {
+                throw new ConnectException("Replication slot " + config.slotName() + " is " + (slot == null
+                        ? "missing" : "lost (invalidated: it fell behind more than max_slot_wal_keep_size)")
+                        + ", so the changes since offset LSN " + Lsn.format(stored.lsn()) + " cannot be read. "
+                        + "Use snapshot.mode=when_needed to read the tables again, or reset the connector's offsets");
+            }
+            if (slot != null) {
+                dropSlotWhenFree(connection);
+            }
+            return new Plan(tables, false, true, Lsn.NONE);
+        }
+        log.info("Resuming from slot {} (confirmed {}), offset LSN {}", config.slotName(),
+                Lsn.format(slot.confirmedFlush()), Lsn.format(stored.lsn()));
+        return new Plan(tables, false, false, stored.lsn());
+    }
+
+    /** A slot still held by a previous instance's connection is waited for (slot.max.retries). */
+    private void dropSlotWhenFree(Connection connection) throws Exception {
+        int retries = config.getInt(CdcConfig.SLOT_MAX_RETRIES);
+        for (int attempt = 0; ; attempt++) {
+            Replication.SlotState slot = replication.slot(connection);
+            if (slot == null) {
+                return;
+            }
+            if (!slot.active()) {
+                replication.dropSlot(connection);
+                return;
+            }
+            if (attempt >= retries || stopped) {
+                throw new ConnectException("Replication slot " + config.slotName() + " is in use by another "
+                        + "connection: stop whatever reads it, or choose another slot.name");
+            }
+            log.warn("Replication slot {} is in use by another connection; waiting", config.slotName());
+            Thread.sleep(config.getLong(CdcConfig.SLOT_RETRY_DELAY_MS));
+        }
+    }
+
+    void confirm(long lsn) {
+        ChangeStream s = stream;
+        if (s != null) {
+            s.confirm(lsn);
+        }
+    }
+
+    /**
+     * slot.drop.on.stop, after the capture thread ended: drops the slot so the server keeps no WAL for it, waiting
+     * briefly for the walsender of the closed stream to let go of it. A failure is logged, not thrown: the task is
+     * stopping either way.
+     */
+    void dropSlotAfterStop() {
+        try (Connection connection = sessions.plain()) {
+            long until = System.currentTimeMillis() + SLOT_RELEASE_WAIT_MS;
+            Replication.SlotState slot = replication.slot(connection);
+            while (slot != null && slot.active() && System.currentTimeMillis() < until) {
+                Thread.sleep(100); // the server ends the walsender shortly after the stream's connection closed
+                slot = replication.slot(connection);
+            }
+            if (slot == null) {
+                return;
+            }
+            if (slot.active()) {
+                log.warn("Replication slot {} is still in use by another connection: not dropped (slot.drop.on.stop)",
+                        config.slotName());
+                return;
+            }
+            replication.dropSlot(connection);
+        } catch (SQLException e) {
+            log.warn("Dropping replication slot {} at stop (slot.drop.on.stop) failed: {}", config.slotName(),
+                    DatabaseFailure.reason(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    void stop() {
+        stopped = true;
+        InitialSnapshot s = snapshot;
+        if (s != null) {
+            s.stop();
+        }
+        ChangeStream c = stream;
+        if (c != null) {
+            c.stop();
+        }
+    }
+}

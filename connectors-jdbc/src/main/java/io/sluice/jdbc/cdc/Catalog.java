@@ -1,0 +1,102 @@
+package io.sluice.jdbc.cdc;
+
+import io.sluice.jdbc.TableId;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What PostgreSQL's catalog says about tables: which ordinary tables exist, and for one table its columns in order
+ * (type, modifier, NOT NULL; generated columns left out, as pgoutput leaves them out), its key (the primary key, else
+ * the replica identity index) and its replica identity setting.
+ */
+final class Catalog {
+    /** A table as the catalog describes it. */
+    record TableInfo(int oid, TableId id, List<TableSchema.Column> columns, List<String> keyColumns,
+                     char replicaIdentity) {
+    }
+
+    private static final String COLUMNS = "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull FROM pg_catalog.pg_attribute a "
+            + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum";
+    private static final String KEY = "SELECT a.attname FROM pg_catalog.pg_index i "
+            + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+            + "WHERE i.indrelid = ? AND i.%s ORDER BY array_position(i.indkey::int2[], a.attnum)";
+
+    private Catalog() {
+    }
+
+    /** Ordinary tables outside PostgreSQL's own schemas that the filter accepts, by schema and name. */
+    static List<TableId> tables(Connection connection, CdcTableFilter filter) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname, c.relname FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' ORDER BY 1, 2"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                TableId id = new TableId(rs.getString(1), rs.getString(2));
+                if (filter.accepts(id)) {
+                    tables.add(id);
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** The table, or null when it does not exist. */
+    static TableInfo describe(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT c.oid FROM pg_catalog.pg_class c "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = ? AND c.relname = ?")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.table());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? describe(connection, (int) rs.getLong(1)) : null;
+            }
+        }
+    }
+
+    /** The table with this OID, or null when it no longer exists. */
+    static TableInfo describe(Connection connection, int oid) throws SQLException {
+        TableId id;
+        char identity;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT n.nspname, c.relname, c.relreplident "
+                + "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ?")) {
+            ps.setLong(1, Integer.toUnsignedLong(oid));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                id = new TableId(rs.getString(1), rs.getString(2));
+                identity = rs.getString(3).charAt(0);
+            }
+        }
+        List<TableSchema.Column> columns = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(COLUMNS)) {
+            ps.setLong(1, Integer.toUnsignedLong(oid));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    columns.add(new TableSchema.Column(rs.getString(1), (int) rs.getLong(2), rs.getInt(3),
+                            rs.getBoolean(4)));
+                }
+            }
+        }
+        List<String> key = keyColumns(connection, oid, "indisprimary");
+        if (key.isEmpty()) {
+            key = keyColumns(connection, oid, "indisreplident");
+        }
+        return new TableInfo(oid, id, List.copyOf(columns), key, identity);
+    }
+
+    private static List<String> keyColumns(Connection connection, int oid, String kind) throws SQLException {
+        List<String> key = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(String.format(KEY, kind))) {
+            ps.setLong(1, Integer.toUnsignedLong(oid));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    key.add(rs.getString(1));
+                }
+            }
+        }
+        return List.copyOf(key);
+    }
+}

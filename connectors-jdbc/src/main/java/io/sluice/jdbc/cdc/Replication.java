@@ -1,0 +1,198 @@
+package io.sluice.jdbc.cdc;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.cdc.CdcConfig.PublicationMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The server-side objects of capture: the publication pgoutput reads and the logical replication slot. */
+final class Replication {
+    private static final Logger log = LoggerFactory.getLogger(Replication.class);
+
+    /** A slot as pg_replication_slots shows it. */
+    record SlotState(String plugin, String database, boolean active, long confirmedFlush, long restart,
+                     String walStatus, long currentLsn) {
+        boolean lost() {
+            return "lost".equals(walStatus);
+        }
+    }
+
+    /** A publication: whether it publishes every table, and which tables it names. */
+    record PublicationState(boolean allTables, Set<TableId> tables) {
+        boolean covers(TableId table) {
+            return allTables || tables.contains(table);
+        }
+    }
+
+    private final CdcConfig config;
+
+    Replication(CdcConfig config) {
+        this.config = config;
+    }
+
+    /** The slot, or null when it does not exist. */
+    SlotState slot(Connection connection) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT plugin, database, active, confirmed_flush_lsn, "
+                + "restart_lsn, wal_status, pg_current_wal_lsn() FROM pg_catalog.pg_replication_slots "
+                + "WHERE slot_name = ?")) {
+            ps.setString(1, config.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                return new SlotState(rs.getString(1), rs.getString(2), rs.getBoolean(3), lsn(rs.getString(4)),
+                        lsn(rs.getString(5)), rs.getString(6), lsn(rs.getString(7)));
+            }
+        }
+    }
+
+    private static long lsn(String text) {
+        return text == null ? Lsn.NONE : Lsn.parse(text);
+    }
+
+    /** The publication, or null when it does not exist. */
+    PublicationState publication(Connection connection) throws SQLException {
+        Boolean all = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT puballtables FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            ps.setString(1, config.publicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    all = rs.getBoolean(1);
+                }
+            }
+        }
+        if (all == null) {
+            return null;
+        }
+        Set<TableId> tables = new HashSet<>();
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_catalog.pg_publication_tables WHERE pubname = ?")) {
+            ps.setString(1, config.publicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tables.add(new TableId(rs.getString(1), rs.getString(2)));
+                }
+            }
+        }
+        return new PublicationState(all, tables);
+    }
+
+    /**
+     * Makes the publication cover the tables (and the signal table): created when missing, captured tables it lacks
+     * added (publication.autocreate.mode=filtered); with disabled, a missing publication or table fails.
+     */
+    void ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
+        List<TableId> wanted = new ArrayList<>(tables);
+        String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
+        if (!signal.isEmpty() && !wanted.contains(TableId.parse(signal))) {
+            wanted.add(TableId.parse(signal));
+        }
+        PublicationMode mode = config.publicationMode();
+        PublicationState state = publication(connection);
+        String name = quote(config.publicationName());
+        List<TableId> missing = new ArrayList<>();
+        for (TableId t : wanted) {
+            if (state == null || !state.covers(t)) {
+                missing.add(t);
+            }
+        }
+        if (state != null && missing.isEmpty()) {
+            return;
+        }
+        if (mode == PublicationMode.DISABLED) {
+            throw new ConnectException(state == null ? "Publication " + config.publicationName() + " does not exist "
+                    + "and publication.autocreate.mode=disabled: create it (CREATE PUBLICATION " + name
+                    + " FOR TABLE ...)" : "Publication " + config.publicationName() + " lacks the captured tables "
+                    + missing + " and publication.autocreate.mode=disabled: add them (ALTER PUBLICATION " + name
+                    + " ADD TABLE ...)");
+        }
+        try (Statement s = connection.createStatement()) {
+            if (state == null && mode == PublicationMode.ALL_TABLES) {
+                s.execute("CREATE PUBLICATION " + name + " FOR ALL TABLES");
+                log.info("Created publication {} for all tables", config.publicationName());
+            } else if (state == null) {
+                s.execute("CREATE PUBLICATION " + name + (missing.isEmpty() ? "" : " FOR TABLE " + list(missing)));
+                log.info("Created publication {} for {}", config.publicationName(), missing);
+            } else {
+                s.execute("ALTER PUBLICATION " + name + " ADD TABLE " + list(missing));
+                log.info("Added {} to publication {}", missing, config.publicationName());
+            }
+        }
+    }
+
+    /** Creates the slot on a replication connection; its exported snapshot lives while that connection idles. */
+    ReplicationSlotInfo createSlot(Connection replication) throws SQLException {
+        ReplicationSlotInfo info = replication.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+                .logical().withSlotName(config.slotName()).withOutputPlugin("pgoutput").make();
+        log.info("Created replication slot {} at LSN {} (snapshot {})", config.slotName(),
+                info.getConsistentPoint().asString(), info.getSnapshotName());
+        return info;
+    }
+
+    /** Drops the slot when it exists; false when it did not. */
+    boolean dropSlot(Connection connection) throws SQLException {
+        if (slot(connection) == null) {
+            return false;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT pg_drop_replication_slot(?)")) {
+            ps.setString(1, config.slotName());
+            ps.execute();
+        }
+        log.info("Dropped replication slot {}", config.slotName());
+        return true;
+    }
+
+    /**
+     * Drops the publication when this user owns it; one a DBA created for it (another owner) is left in place: it
+     * holds no WAL, and DROP would fail with "must be owner".
+     */
+    boolean dropPublication(Connection connection) throws SQLException {
+        Boolean owned = null;
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT pg_has_role(pubowner, 'USAGE') FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+            ps.setString(1, config.publicationName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    owned = rs.getBoolean(1);
+                }
+            }
+        }
+        if (owned == null) {
+            return false;
+        }
+        if (!owned) {
+            log.info("Publication {} belongs to another role: left in place (its owner may drop it)",
+                    config.publicationName());
+            return false;
+        }
+        try (Statement s = connection.createStatement()) {
+            s.execute("DROP PUBLICATION " + quote(config.publicationName()));
+        }
+        log.info("Dropped publication {}", config.publicationName());
+        return true;
+    }
+
+    private static String list(List<TableId> tables) {
+        StringJoiner out = new StringJoiner(", ");
+        tables.forEach(t -> out.add(t.quotedText()));
+        return out.toString();
+    }
+
+    static String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}

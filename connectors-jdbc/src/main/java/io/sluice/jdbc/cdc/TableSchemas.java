@@ -1,0 +1,161 @@
+package io.sluice.jdbc.cdc;
+
+import io.sluice.jdbc.TableId;
+import io.sluice.jdbc.cdc.ColumnTypes.ColumnType;
+import io.sluice.jdbc.cdc.PgTypes.PgType;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds and keeps the schemas of captured tables: from the catalog for the snapshot, from relation messages while
+ * streaming (the relation message gives the columns as the stream sees them; the catalog adds NOT NULL, the key and
+ * enum labels). A table whose columns did not change keeps its schema objects, so converters recognise them.
+ */
+final class TableSchemas {
+    private static final Logger log = LoggerFactory.getLogger(TableSchemas.class);
+
+    private final CdcConfig config;
+    private final CdcTableFilter filter;
+    private final ColumnTypes columnTypes;
+    private final PgTypes types;
+    private final SchemaNames names;
+    private final EventRecords events;
+    /** Schemas by the description they were built from, so an unchanged table gets the same objects back. */
+    private final Map<Description, TableSchema> built = new ConcurrentHashMap<>();
+    /** Relations of the stream by OID; null values (absent keys) for relations not captured. */
+    private final Map<Integer, TableSchema> byRelation = new HashMap<>();
+    private final Map<Integer, Boolean> ignored = new HashMap<>();
+    /** The stream's latest schema of each table. */
+    private final Map<TableId, TableSchema> byTable = new ConcurrentHashMap<>();
+    /** Read from the stream though not captured: its rows are signals, never emitted. */
+    private final TableId signalTable;
+
+    private record Description(TableId table, List<TableSchema.Column> columns, List<String> key,
+                               List<List<String>> enumLabels) {
+    }
+
+    TableSchemas(CdcConfig config, PgTypes types, EventRecords events) {
+        this.config = config;
+        this.filter = config.tableFilter();
+        this.columnTypes = new ColumnTypes(config);
+        this.types = types;
+        this.names = new SchemaNames(config.getString(CdcConfig.NAME_ADJUSTMENT).equalsIgnoreCase("avro"));
+        this.events = events;
+        String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
+        this.signalTable = signal.isEmpty() ? null : TableId.parse(signal);
+    }
+
+    SchemaNames names() {
+        return names;
+    }
+
+    boolean captures(TableId table) {
+        return filter.accepts(table);
+    }
+
+    /** The schema of a table as the catalog describes it (in the caller's snapshot, when there is one). */
+    TableSchema of(Connection connection, Catalog.TableInfo info) throws SQLException {
+        return build(connection, info.id(), info.columns(), info.keyColumns());
+    }
+
+    private TableSchema build(Connection connection, TableId table, List<TableSchema.Column> columns,
+                              List<String> key) throws SQLException {
+        List<ColumnType> mapped = new ArrayList<>(columns.size());
+        List<List<String>> labels = new ArrayList<>(columns.size());
+        for (TableSchema.Column column : columns) {
+            PgType type = types.resolve(connection, column.typeOid());
+            PgType element = type.isArray() ? types.resolve(connection, type.elementOid()) : null;
+            int typmod = column.typeModifier() < 0 && type.oid() != column.typeOid() ? type.baseTypeModifier()
+                    : column.typeModifier();
+            mapped.add(columnTypes.of(type, typmod, element));
+            labels.add(element != null ? element.enumLabels() : type.enumLabels());
+        }
+        Description description = new Description(table, List.copyOf(columns), List.copyOf(key), labels);
+        return built.computeIfAbsent(description, d -> new TableSchema(table,
+                SchemaNames.topic(config.getString(CdcConfig.TOPIC_DELIMITER), config.topicPrefix(), table.schema(),
+                        table.table()), columns, mapped, key, names, events.sourceSchema(),
+                config.getString(CdcConfig.UNAVAILABLE_PLACEHOLDER)));
+    }
+
+    /**
+     * A relation message: the stream's description of a table from now on. Its columns come from the message; NOT
+     * NULL and the key from the catalog now (columns the catalog no longer knows are nullable). Enum labels are read
+     * again, since a relation message may follow ALTER TYPE ... ADD VALUE.
+     */
+    void relation(Connection catalog, PgOutput.Relation relation) throws SQLException {
+        TableId table = new TableId(relation.schema(), relation.table());
+        if (!filter.accepts(table) && !table.equals(signalTable)) {
+            byRelation.remove(relation.oid());
+            ignored.put(relation.oid(), Boolean.TRUE);
+            return;
+        }
+        ignored.remove(relation.oid());
+        for (PgOutput.RelationColumn c : relation.columns()) {
+            PgType type = types.resolve(catalog, c.typeOid());
+            PgType element = type.isArray() ? types.resolve(catalog, type.elementOid()) : type;
+            if (element.typtype() == 'e') {
+                types.reload(catalog); // labels may have been added (ALTER TYPE ... ADD VALUE)
+                break;
+            }
+        }
+        Catalog.TableInfo info = Catalog.describe(catalog, relation.oid());
+        Map<String, Boolean> notNull = new HashMap<>();
+        List<String> key = new ArrayList<>();
+        if (info != null) {
+            info.columns().forEach(c -> notNull.put(c.name(), c.notNull()));
+            key.addAll(info.keyColumns());
+        }
+        List<TableSchema.Column> columns = new ArrayList<>(relation.columns().size());
+        List<String> names = new ArrayList<>();
+        for (PgOutput.RelationColumn c : relation.columns()) {
+            columns.add(new TableSchema.Column(c.name(), c.typeOid(), c.typeModifier(),
+                    notNull.getOrDefault(c.name(), false)));
+            names.add(c.name());
+        }
+        // a key column the stream does not have (dropped since) cannot key its records
+        if (!names.containsAll(key)) {
+            key.clear();
+        }
+        TableSchema previous = byRelation.get(relation.oid());
+        TableSchema schema = build(catalog, table, columns, key);
+        if (previous != null && previous != schema) {
+            log.info("Table {} changed: its records carry the new schema from now on ({} columns)", table,
+                    columns.size());
+        }
+        byRelation.put(relation.oid(), schema);
+        byTable.put(table, schema);
+    }
+
+    /** The stream's latest schema of a table; null before the stream saw a change of it. */
+    TableSchema current(TableId table) {
+        return byTable.get(table);
+    }
+
+    /** The stream's schema of a relation; null when it is not captured. */
+    TableSchema forRelation(int oid) {
+        TableSchema schema = byRelation.get(oid);
+        if (schema == null && !ignored.containsKey(oid)) {
+            throw new IllegalStateException("A change of relation " + oid + " arrived before its relation message");
+        }
+        return schema;
+    }
+
+    /** Forgets the stream's relations: after a reconnect the server sends relation messages again. */
+    void forgetRelations() {
+        byRelation.clear();
+        ignored.clear();
+    }
+
+    @Override
+    public String toString() {
+        return Objects.toString(byRelation.keySet());
+    }
+}

@@ -1,0 +1,196 @@
+package io.sluice.jdbc.cdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.jdbc.testing.Topics;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The replication slot as an operator sees it, through a real worker: its lag and WAL status in GET /metrics (the
+ * task's plugin metrics, also in JMX), still there after a task restart; heartbeats that let it advance while the
+ * captured tables are quiet and the rest of the database is not; a slot dropped under the connector fails the task
+ * with a cause that says so; the REST path that drops slot and publication before a connector is deleted, and
+ * slot.drop.on.stop, which drops the slot whenever the task stops (a delete too). A reset by a user that does not
+ * own the publication drops the slot and leaves the publication (it failed half-way, the slot gone, the offsets not).
+ */
+class CdcSlotIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("cdcslot");
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void tables() {
+        db.execute("CREATE SCHEMA quiet", "CREATE TABLE quiet.items (id int PRIMARY KEY, name text)",
+                "INSERT INTO quiet.items SELECT g, 'i' || g FROM generate_series(1, 100) g",
+                "CREATE TABLE quiet.heartbeat (id int PRIMARY KEY, beat timestamptz)",
+                "CREATE SCHEMA busy", "CREATE TABLE busy.log (id bigserial PRIMARY KEY, payload text)");
+    }
+
+    private static Map<String, String> cdc(String name, String... keyValues) {
+        Map<String, String> config = new HashMap<>();
+        config.put("connector.class", "io.sluice.jdbc.cdc.PostgresCdcConnector");
+        config.put("connection.url", db.url());
+        config.put("topic.prefix", KafkaTestBroker.uniqueTopic(name).replace('-', '_'));
+        config.put("schema.include.list", "quiet");
+        config.put("slot.name", name.replace('-', '_'));
+        config.put("publication.name", name.replace('-', '_'));
+        config.put("status.update.interval.ms", "500");
+        config.put("retriable.restart.connector.wait.ms", "500");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    private static long confirmedFlush(String slot) {
+        Object lsn = db.scalar("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
+        return lsn == null ? -1 : Lsn.parse(String.valueOf(lsn));
+    }
+
+    private static long currentWal() {
+        return Lsn.parse(String.valueOf(db.scalar("SELECT pg_current_wal_lsn()")));
+    }
+
+    /** The value of one of the connector's task metrics in GET /metrics, or null when it is not shown. */
+    private static Double metric(RestClient rest, String connector, String name) {
+        String text = rest.get("/metrics").raw();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("kafka_connect_plugins_" + name + "{") && line.contains("connector=\"" + connector + "\"")
+                    && line.contains("task=\"0\"")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void slotLagIsInTheMetricsAndHeartbeatsLetTheSlotAdvanceWhileTheCapturedTablesAreQuiet() {
+        Map<String, String> config = cdc("slot-heartbeat", "heartbeat.interval.ms", "300",
+                "heartbeat.action.query", "INSERT INTO quiet.heartbeat VALUES (1, now()) "
+                        + "ON CONFLICT (id) DO UPDATE SET beat = excluded.beat");
+        String heartbeatTopic = "__debezium-heartbeat." + config.get("topic.prefix");
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-heartbeat"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-heartbeat", config).status());
+            Await.until(() -> Topics.recordsIn(config.get("topic.prefix") + ".quiet.items") == 100,
+                    Duration.ofSeconds(60), "the snapshot of quiet.items");
+            Await.until(() -> metric(rest, "slot-heartbeat", "slot_lag_bytes") != null
+                            && metric(rest, "slot-heartbeat", "slot_lag_bytes") >= 0, Duration.ofSeconds(30),
+                    "the slot's lag measured and in GET /metrics: " + rest.get("/metrics").raw());
+            Await.until(() -> Topics.recordsIn(heartbeatTopic) > 0, Duration.ofSeconds(30),
+                    "heartbeat records on " + heartbeatTopic);
+
+            // WAL that concerns no captured table: only keepalives and the heartbeat query's writes reach the slot
+            db.execute("INSERT INTO busy.log (payload) SELECT repeat('x', 200) FROM generate_series(1, 20000)");
+            long written = currentWal();
+            Await.until(() -> confirmedFlush("slot_heartbeat") >= written, Duration.ofSeconds(60),
+                    "the slot confirmed past the other tables' WAL (at " + Lsn.format(confirmedFlush("slot_heartbeat"))
+                            + ", WAL written to " + Lsn.format(written) + ")");
+            Await.until(() -> {
+                Double lag = metric(rest, "slot-heartbeat", "slot_lag_bytes");
+                return lag != null && lag < 1_000_000;
+            }, Duration.ofSeconds(30), "the lag the metrics show comes back down");
+
+            assertEquals(204, rest.post("/connectors/slot-heartbeat/tasks/0/restart", Map.of()).status());
+            Await.until(() -> "RUNNING".equals(rest.taskState("slot-heartbeat", 0))
+                            && metric(rest, "slot-heartbeat", "streaming") != null
+                            && metric(rest, "slot-heartbeat", "streaming") == 1.0, Duration.ofSeconds(60),
+                    "the restarted task streams and shows its metrics again: " + rest.get(
+                            "/connectors/slot-heartbeat/status").raw());
+        }
+    }
+
+    @Test
+    void aSlotDroppedUnderTheConnectorFailsTheTaskWithACauseThatSaysSo() {
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-dropped"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-dropped", cdc("slot-dropped")).status());
+            Await.until(() -> confirmedFlush("slot_dropped") > 0 && metric(rest, "slot-dropped", "streaming") != null
+                    && metric(rest, "slot-dropped", "streaming") == 1.0, Duration.ofSeconds(60), "streaming");
+            // the walsender holds the slot: end it, then drop the slot before the connector reconnects
+            Await.until(() -> {
+                db.execute("SELECT pg_terminate_backend(active_pid) FROM pg_replication_slots "
+                        + "WHERE slot_name = 'slot_dropped' AND active_pid IS NOT NULL");
+                try {
+                    db.execute("SELECT pg_drop_replication_slot('slot_dropped')");
+                    return true;
+                } catch (RuntimeException stillActive) {
+                    return false;
+                }
+            }, Duration.ofSeconds(30), "the slot dropped");
+            Await.until(() -> "FAILED".equals(rest.taskState("slot-dropped", 0)), Duration.ofSeconds(60),
+                    "the task fails");
+            String trace = rest.get("/connectors/slot-dropped/status").body().path("tasks").get(0).path("trace")
+                    .asText();
+            assertTrue(trace.contains("Replication slot slot_dropped no longer exists")
+                    && trace.contains("snapshot.mode=when_needed"), trace);
+        }
+    }
+
+    @Test
+    void stoppingAndResettingTheOffsetsDropsSlotAndPublicationSoTheConnectorCanBeDeletedWithoutLeavingThem() {
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-delete"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-delete", cdc("slot-delete")).status());
+            Await.until(() -> confirmedFlush("slot_delete") > 0, Duration.ofSeconds(60), "the slot created");
+            assertEquals(1L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'slot_delete'"));
+
+            assertEquals(204, rest.put("/connectors/slot-delete/stop", Map.of()).status());
+            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-delete")), Duration.ofSeconds(30),
+                    "the connector stopped");
+            RestClient.Response reset = rest.delete("/connectors/slot-delete/offsets");
+            assertEquals(200, reset.status(), reset.raw());
+            assertEquals(-1L, confirmedFlush("slot_delete"), "the slot is dropped");
+            assertEquals(0L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'slot_delete'"));
+            assertEquals(204, rest.delete("/connectors/slot-delete").status());
+            assertFalse(rest.get("/connectors").raw().contains("slot-delete"));
+        }
+    }
+
+    @Test
+    void withSlotDropOnStopDeletingTheConnectorDropsItsSlot() {
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-drop-on-stop"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-stop", cdc("slot-stop", "slot.drop.on.stop", "true"))
+                    .status());
+            Await.until(() -> confirmedFlush("slot_stop") > 0, Duration.ofSeconds(60), "the slot created");
+            assertEquals(204, rest.delete("/connectors/slot-stop").status());
+            Await.until(() -> confirmedFlush("slot_stop") == -1, Duration.ofSeconds(30), "the slot dropped");
+        }
+    }
+
+    @Test
+    void resettingTheOffsetsDropsTheSlotButLeavesAPublicationADbaCreatedForTheConnector() {
+        db.passwordRole("cdc_slot_user", "pw");
+        db.execute("ALTER ROLE cdc_slot_user WITH REPLICATION", "GRANT SELECT ON quiet.items TO cdc_slot_user",
+                "CREATE PUBLICATION dba_made FOR TABLE quiet.items",
+                "SELECT pg_create_logical_replication_slot('slot_dba', 'pgoutput')");
+        Map<String, String> config = cdc("slot-dba", "connection.url", db.bareUrl(), "connection.user", "cdc_slot_user",
+                "connection.password", "pw", "publication.name", "dba_made");
+        Map<String, Object> partition = Map.of("server", config.get("topic.prefix"));
+        java.util.Map<Map<String, ?>, Map<String, ?>> reset = new HashMap<>();
+        reset.put(partition, null);
+        assertTrue(new PostgresCdcConnector().alterOffsets(config, reset));
+        assertEquals(-1L, confirmedFlush("slot_dba"), "the slot is dropped");
+        assertEquals(1L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'dba_made'"),
+                "a publication the connector's user does not own stays (DROP would fail: must be owner)");
+    }
+}

@@ -1,0 +1,134 @@
+package io.sluice.jdbc.cdc;
+
+import static io.sluice.jdbc.testing.ValidationErrors.assertOnlyError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.ValidationErrors;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Validation of the CDC source connects and answers, on the key a user would change, what would otherwise fail the
+ * task: the credentials, the REPLICATION attribute, SELECT on the tables, tables that match nothing or
+ * have no key, a publication that is missing or lacks tables, a slot that decodes with another plugin, the signal
+ * table. Nothing it checks is created: validation leaves the database as it found it.
+ */
+class CdcValidationIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("cdcvalidation");
+
+    private static final String PLAIN = "cdc_plain_user";
+    private static final String REPLICATOR = "cdc_replicator";
+    private static final String FOREIGN_SLOT = "cdc_validation_test_decoding";
+
+    @BeforeAll
+    static void database() {
+        db.passwordRole(PLAIN, "right");
+        db.passwordRole(REPLICATOR, "right");
+        db.execute("ALTER ROLE " + REPLICATOR + " WITH REPLICATION",
+                "CREATE TABLE orders (id bigint PRIMARY KEY, name text)",
+                "CREATE TABLE unkeyed (name text)",
+                "CREATE TABLE hidden (id bigint PRIMARY KEY)",
+                "GRANT SELECT ON orders, unkeyed TO " + PLAIN + ", " + REPLICATOR,
+                "CREATE PUBLICATION other_tables_only FOR TABLE hidden",
+                "CREATE PUBLICATION orders_by_dba FOR TABLE orders",
+                "SELECT pg_create_logical_replication_slot('" + FOREIGN_SLOT + "', 'test_decoding')");
+    }
+
+    @AfterAll
+    static void dropSlot() {
+        db.execute("SELECT pg_drop_replication_slot('" + FOREIGN_SLOT + "')");
+    }
+
+    private static Map<String, String> config(String... keyValues) {
+        Map<String, String> config = new HashMap<>();
+        config.put("name", "cdc-validated");
+        config.put("connection.url", db.url());
+        config.put("topic.prefix", "validated");
+        config.put("table.include.list", "public.orders");
+        config.put("slot.name", "cdc_validation_unused");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            config.put(keyValues[i], keyValues[i + 1]);
+        }
+        return config;
+    }
+
+    private static Map<String, List<String>> errors(Map<String, String> config) {
+        return ValidationErrors.errors(new PostgresCdcConnector(), config);
+    }
+
+    @Test
+    void aReplicationUserWithATableThatHasAKeyValidatesWithoutErrorsAndCreatesNothing() {
+        assertEquals(Map.of(), errors(config()));
+        // a user that owns no table cannot add one to a publication: a DBA created it
+        assertEquals(Map.of(), errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "publication.name", "orders_by_dba",
+                "publication.autocreate.mode", "disabled")));
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right")), "publication.autocreate.mode",
+                "may not create it: only the owner of [public.orders] can publish them. Run as the owner or a "
+                        + "superuser: CREATE PUBLICATION \"sluice_publication\" FOR TABLE \"public\".\"orders\"");
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "publication.name", "other_tables_only")),
+                "publication.autocreate.mode", "lacks [public.orders] and only their owner can add them: ALTER "
+                        + "PUBLICATION \"other_tables_only\" ADD TABLE \"public\".\"orders\"");
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_validation_unused'"));
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'sluice_publication'"));
+    }
+
+    @Test
+    void wrongPasswordIsReportedOnThePasswordWithoutEchoingIt() {
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "wrong")), "connection.password", "password authentication failed");
+    }
+
+    @Test
+    void aUserWithoutTheReplicationAttributeIsToldHowToGrantIt() {
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", PLAIN,
+                "connection.password", "right")), "connection.user", "WITH REPLICATION");
+    }
+
+    @Test
+    void aTableTheUserMayNotReadIsAnErrorOnTheUser() {
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "table.include.list", "public.hidden",
+                "publication.name", "other_tables_only", "publication.autocreate.mode", "disabled")),
+                "connection.user", "GRANT SELECT ON");
+    }
+
+    @Test
+    void includeListsThatMatchNothingOrATableWithoutKeyAreErrorsOnTheList() {
+        assertOnlyError(errors(config("table.include.list", "public.ordres")), "table.include.list",
+                "No table matches 'public.ordres'");
+        assertOnlyError(errors(config("table.include.list", "public.unkeyed")), "table.include.list",
+                "REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void aPublicationThatMustExistButIsMissingOrLacksTablesIsReportedOnThePublicationKeys() {
+        assertOnlyError(errors(config("publication.autocreate.mode", "disabled", "publication.name", "nowhere_pub")),
+                "publication.autocreate.mode", "does not exist");
+        assertOnlyError(errors(config("publication.autocreate.mode", "disabled", "publication.name",
+                "other_tables_only")), "publication.name", "lacks the captured tables [public.orders]");
+    }
+
+    @Test
+    void aSlotDecodingWithAnotherPluginIsAnErrorOnTheSlotName() {
+        assertOnlyError(errors(config("slot.name", FOREIGN_SLOT)), "slot.name", "decodes with test_decoding");
+    }
+
+    @Test
+    void aMissingSignalTableIsAnErrorOnItsKeyWithTheStatementThatCreatesIt() {
+        assertOnlyError(errors(config("signal.data.collection", "public.dbz_signal")), "signal.data.collection",
+                "CREATE TABLE public.dbz_signal");
+        assertOnlyError(errors(config("signal.data.collection", "dbz_signal")), "signal.data.collection",
+                "with its schema");
+    }
+}
