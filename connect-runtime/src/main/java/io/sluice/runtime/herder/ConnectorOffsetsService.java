@@ -204,6 +204,7 @@ final class ConnectorOffsetsService {
 
     private void writeSinkPositions(String name, Map<String, String> config, Map<TopicPartition, Long> positions) {
         String group = worker.sinkConsumerGroup(name, config);
+        worker.leaveStoppedSinkGroup(name, config);
         Map<TopicPartition, OffsetAndMetadata> altered = new HashMap<>();
         Set<TopicPartition> removed = new HashSet<>();
         positions.forEach((tp, position) -> {
@@ -234,6 +235,7 @@ final class ConnectorOffsetsService {
 
     private void deleteGroup(String name, Map<String, String> config) {
         String group = worker.sinkConsumerGroup(name, config);
+        worker.leaveStoppedSinkGroup(name, config);
         try (Admin admin = Admin.create(worker.connectorAdminConfig(name, config))) {
             admin.deleteConsumerGroups(Set.of(group)).all().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

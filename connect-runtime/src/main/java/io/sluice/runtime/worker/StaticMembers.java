@@ -53,6 +53,31 @@ final class StaticMembers {
         });
     }
 
+    /**
+     * Removes from the consumer's group every static member whose id is the prefix followed by a task number (the
+     * members a connector's tasks left, however many it had); best effort, bounded by timeoutMs.
+     */
+    static void leaveAllNamed(Map<String, Object> consumer, String prefix, long timeoutMs) {
+        Map<String, Object> connection = connection(consumer);
+        String group = String.valueOf(connection.remove(ConsumerConfig.GROUP_ID_CONFIG));
+        try (Admin admin = Admin.create(connection)) {
+            List<MemberToRemove> members = admin.describeConsumerGroups(List.of(group)).all()
+                    .get(timeoutMs, TimeUnit.MILLISECONDS).get(group).members().stream()
+                    .map(m -> m.groupInstanceId().orElse(null))
+                    .filter(id -> id != null && id.startsWith(prefix) && id.substring(prefix.length()).matches("\\d+"))
+                    .map(MemberToRemove::new).toList();
+            if (!members.isEmpty()) {
+                admin.removeMembersFromConsumerGroup(group, new RemoveMembersFromConsumerGroupOptions(members)).all()
+                        .get(timeoutMs, TimeUnit.MILLISECONDS);
+                log.info("Static members {} of stopped tasks left consumer group {}", members.size(), group);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("Could not remove the static members of consumer group {}: {}", group, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The consumer's group and how it reaches its cluster (bootstrap, security), which an admin client needs too. */
     private static Map<String, Object> connection(Map<String, Object> consumer) {
         Map<String, Object> connection = new HashMap<>();

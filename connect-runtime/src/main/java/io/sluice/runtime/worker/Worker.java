@@ -425,6 +425,20 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes every static member a stopped sink connector's tasks left out of its consumer group (a static member
+     * does not leave when its consumer closes), so its offsets can be altered or reset at once instead of after
+     * the members' session timeout. Only members named as this connector's tasks are removed.
+     */
+    public void leaveStoppedSinkGroup(String connector, Map<String, String> connectorConfig) {
+        Map<String, Object> consumer = clients.consumer(new ConnectorTaskId(connector, 0), connectorConfig);
+        Object first = consumer.get(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        if (first != null) {
+            String id = first.toString();
+            StaticMembers.leaveAllNamed(consumer, id.substring(0, id.length() - 1), gracefulTimeoutMs());
+        }
+    }
+
     /** The consumer group of a sink connector's tasks: connect-NAME unless consumer.override.group.id says otherwise. */
     public String sinkConsumerGroup(String connector, Map<String, String> connectorConfig) {
         return String.valueOf(clients.consumer(new ConnectorTaskId(connector, 0), connectorConfig)
