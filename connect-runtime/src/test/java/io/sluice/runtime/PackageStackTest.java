@@ -22,6 +22,8 @@ class PackageStackTest {
     static final List<List<String>> STACK = List.of(
             List.of("cli.."),
             List.of("rest..", "distributed..", "schemaregistry.api.."),
+            // topic peek/produce for the REST API and the console: reads connector configs through the herder
+            List.of("topics.."),
             // the schema registry's core is a control plane of its own, beside the herder (it forwards writes as
             // the herder does); its compatibility rules are pure schema logic the Avro converter uses too
             List.of("herder..", "schemaregistry", "schemaregistry.storage.."),

@@ -14,9 +14,9 @@ import io.sluice.runtime.rest.ObservabilityConfig;
 import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
-import io.sluice.runtime.rest.TopicRecords;
 import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
 import io.sluice.runtime.storage.WorkerStores;
+import io.sluice.runtime.topics.TopicService;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
 import java.nio.file.Path;
@@ -101,12 +101,13 @@ public final class WorkerProcess implements AutoCloseable {
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, running, worker, storage.configs(), storage.statuses(), providers,
                             plugins));
-            rest.observability(worker.metrics(), new TopicRecords(running, bootstrap, plugins, providers));
-            rest.schemaRegistry(schemaRegistry == null ? null : schemaRegistry.url());
+            TopicService topics = own(new TopicService(running, bootstrap, plugins, providers, herder));
+            RestServer.Observability observability = new RestServer.Observability(worker.metrics(), topics,
+                    schemaRegistry == null ? null : schemaRegistry.url());
             ServerInfo info = new ServerInfo(Versions.CONNECT_API_VERSION, "sluice-" + Versions.VERSION, storage.clusterId(),
                     Versions.VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
-            restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins));
+            restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
             await(storesStarted);
             worker.start();
             herder.start();

@@ -184,7 +184,7 @@ public final class DistributedHerder extends AbstractHerder {
             throw new RequestTargetException(URI.create(assignment.leaderUrl()), "The leader knows which worker runs task " + id);
         }
         if (owner == null) {
-            throw new HerderException(409, "Task " + id + " is not assigned to any worker right now (a rebalance is "
+            throw new HerderException.Conflict("Task " + id + " is not assigned to any worker right now (a rebalance is "
                     + "in progress); try again shortly");
         }
         if (!URI.create(owner).equals(restUrl)) {
@@ -262,16 +262,16 @@ public final class DistributedHerder extends AbstractHerder {
     private void leaderOnly(String what) {
         try {
             if (!joined.await(JOIN_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                throw new HerderException(409, "This worker has not joined the cluster yet; try again shortly");
+                throw new HerderException.Conflict("This worker has not joined the cluster yet; try again shortly");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HerderException(503, "Interrupted while waiting to join the cluster");
+            throw new HerderException.Unavailable("Interrupted while waiting to join the cluster");
         }
         Assignment assignment = work.assignment();
         if (!work.isLeader()) {
             if (assignment == null || assignment.leaderUrl() == null) {
-                throw new HerderException(409, "The cluster has no leader right now (a rebalance is in progress); "
+                throw new HerderException.Conflict("The cluster has no leader right now (a rebalance is in progress); "
                         + "try again shortly");
             }
             throw new RequestTargetException(URI.create(assignment.leaderUrl()), "Only the leader can " + what);

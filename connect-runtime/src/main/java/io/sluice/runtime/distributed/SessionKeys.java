@@ -81,7 +81,7 @@ final class SessionKeys {
                     + signature.algorithm() + "; it accepts " + verificationAlgorithms);
         }
         if (!signature.isValid(key)) {
-            throw new HerderException(403, "Internal request contained invalid signature");
+            throw new HerderException.Forbidden("Internal request contained invalid signature");
         }
     }
 }

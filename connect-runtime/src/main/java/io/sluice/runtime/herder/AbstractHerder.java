@@ -172,7 +172,7 @@ public abstract class AbstractHerder implements Herder {
     private static void checkSize(Map<String, String> config) {
         int bytes = ConfigStore.recordBytes(config);
         if (bytes > ConfigStore.MAX_CONFIG_BYTES) {
-            throw new HerderException(413, "The connector configuration is " + bytes + " bytes; a configuration may "
+            throw new HerderException.TooLarge("The connector configuration is " + bytes + " bytes; a configuration may "
                     + "hold at most " + ConfigStore.MAX_CONFIG_BYTES + " bytes (16 MiB)");
         }
     }
@@ -240,8 +240,8 @@ public abstract class AbstractHerder implements Herder {
         }
         try {
             return putConnectorConfig(name, config, true, TargetState.STARTED);
-        } catch (HerderException refused) {
-            if (refused.status() != 400 || !validation.validInItself(withName)) {
+        } catch (HerderException.BadRequest refused) {
+            if (!validation.validInItself(withName)) {
                 throw refused;
             }
             log.warn("Connector {} from its start-up file is put although its own checks refuse it ({}); it shows "
@@ -304,7 +304,7 @@ public abstract class AbstractHerder implements Herder {
     protected ConnectorStateInfo restartPlan(String name, boolean includeTasks, boolean onlyFailed) {
         ConnectorStateInfo current = reads.connectorStatus(name);
         if ((includeTasks || onlyFailed) && statusStore.get(name) == null) {
-            throw new HerderException(404, "Status for connector " + name + " not found");
+            throw new HerderException.NotFound("Status for connector " + name + " not found");
         }
         String failed = State.FAILED.name();
         ConnectorStateInfo.ConnectorState connector = !onlyFailed || failed.equals(current.connector().state())

@@ -254,7 +254,7 @@ final class ConnectorOffsetsService {
         }
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
         if (cause instanceof GroupNotEmptyException) {
-            return new HerderException(409, "Could not " + what + " connector " + name + ": its consumer group "
+            return new HerderException.Conflict("Could not " + what + " connector " + name + ": its consumer group "
                     + group + " still has active members; stop every consumer of the group and try again");
         }
         return new ConnectException("Could not " + what + " connector " + name + " (consumer group " + group + "): "
@@ -296,7 +296,7 @@ final class ConnectorOffsetsService {
         } catch (RuntimeException e) {
             // a bug in the connector, not a refusal: its message would be a Java exception's, so the log keeps it
             log.error("The alterOffsets method of connector {} failed", name, e);
-            throw new HerderException(500, "The alterOffsets method of connector " + name
+            throw new HerderException.Failed("The alterOffsets method of connector " + name
                     + " failed unexpectedly; the worker's log has the details");
         }
     }

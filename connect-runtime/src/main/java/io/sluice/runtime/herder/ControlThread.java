@@ -70,7 +70,7 @@ public final class ControlThread {
                     log.info("A change whose request timed out was made after all");
                 }
             });
-            throw new HerderException(500, "Request timed out after " + timeoutMs + " ms (rest.request.timeout.ms); "
+            throw new HerderException.Failed("Request timed out after " + timeoutMs + " ms (rest.request.timeout.ms); "
                     + "the change may still be made: check before trying again");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -103,7 +103,7 @@ public interface Herder extends AutoCloseable {
      * a single worker makes its own and refuses this.
      */
     default void putTaskConfigs(String name, List<Map<String, String>> taskConfigs, InternalRequestSignature signature) {
-        throw new HerderException(400, "This worker is not part of a distributed cluster; its connectors write their "
+        throw new HerderException.BadRequest("This worker is not part of a distributed cluster; its connectors write their "
                 + "own task configs");
     }
 

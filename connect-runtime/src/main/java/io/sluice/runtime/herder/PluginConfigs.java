@@ -31,7 +31,7 @@ final class PluginConfigs {
             cls = plugins.pluginClass(pluginName, Object.class);
             type = PluginType.of(cls);
         } catch (ConnectException | IllegalArgumentException e) {
-            throw new HerderException(404, "Unknown plugin " + pluginName + ".");
+            throw new HerderException.NotFound("Unknown plugin " + pluginName + ".");
         }
         if (type == PluginType.CONFIG_PROVIDER || type == PluginType.REST_EXTENSION) {
             throw HerderException.badRequest("Invalid plugin type " + type.restName()

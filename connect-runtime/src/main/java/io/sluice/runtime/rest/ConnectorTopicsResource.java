@@ -29,7 +29,7 @@ public final class ConnectorTopicsResource {
     @GET
     public Map<String, Map<String, Collection<String>>> getTopics(@PathParam("connector") String connector) {
         if (!trackingEnabled) {
-            throw new HerderException(403, "Topic tracking is disabled.");
+            throw new HerderException.Forbidden("Topic tracking is disabled.");
         }
         return Map.of(connector, Map.of("topics", herder.connectorActiveTopics(connector)));
     }
@@ -38,10 +38,10 @@ public final class ConnectorTopicsResource {
     @Path("/reset")
     public Response resetTopics(@PathParam("connector") String connector) {
         if (!trackingEnabled) {
-            throw new HerderException(403, "Topic tracking is disabled.");
+            throw new HerderException.Forbidden("Topic tracking is disabled.");
         }
         if (!resetAllowed) {
-            throw new HerderException(403, "Topic tracking reset is disabled.");
+            throw new HerderException.Forbidden("Topic tracking reset is disabled.");
         }
         herder.resetConnectorActiveTopics(connector);
         return Response.accepted().build();

@@ -75,10 +75,7 @@ public final class ConnectorsResource {
                         default -> { } // Apache ignores values it does not know
                     }
                 }
-            } catch (HerderException gone) {
-                if (gone.status() != 404) {
-                    throw gone;
-                }
+            } catch (HerderException.NotFound gone) {
                 continue; // deleted while listing
             }
             expanded.put(name, entry);
@@ -257,11 +254,8 @@ public final class ConnectorsResource {
     static Map<String, String> storedOrNull(Herder herder, String connector) {
         try {
             return herder.connectorConfig(connector);
-        } catch (HerderException e) {
-            if (e.status() == 404) {
-                return null;
-            }
-            throw e;
+        } catch (HerderException.NotFound e) {
+            return null;
         }
     }
 

@@ -44,7 +44,7 @@ public final class LoggersResource {
     public LoggerLevels.LoggerLevel getLogger(@PathParam("logger") String name) {
         LoggerLevels.LoggerLevel level = levels.level(name);
         if (level == null) {
-            throw new HerderException(404, "Logger " + name + " not found.");
+            throw new HerderException.NotFound("Logger " + name + " not found.");
         }
         return level;
     }

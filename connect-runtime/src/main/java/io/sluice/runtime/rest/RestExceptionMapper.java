@@ -25,13 +25,31 @@ public final class RestExceptionMapper implements ExceptionMapper<Throwable> {
         return null;
     }
 
+    /** The HTTP status Apache's REST API answers each kind of refusal with. */
+    static int status(HerderException refusal) {
+        if (refusal instanceof HerderException.BadRequest) {
+            return 400;
+        } else if (refusal instanceof HerderException.Forbidden) {
+            return 403;
+        } else if (refusal instanceof HerderException.NotFound) {
+            return 404;
+        } else if (refusal instanceof HerderException.AlreadyExists || refusal instanceof HerderException.Conflict) {
+            return 409;
+        } else if (refusal instanceof HerderException.TooLarge) {
+            return 413;
+        } else if (refusal instanceof HerderException.Unavailable) {
+            return 503;
+        }
+        return 500;
+    }
+
     @Override
     public Response toResponse(Throwable e) {
         HttpException refusal = jettyRefusal(e);
         int status;
         String message;
         if (e instanceof HerderException he) {
-            status = he.status();
+            status = status(he);
             message = he.getMessage();
         } else if (e instanceof WebApplicationException wae) {
             status = wae.getResponse().getStatus();

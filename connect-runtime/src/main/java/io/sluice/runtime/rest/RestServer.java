@@ -8,6 +8,7 @@ import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.topics.TopicService;
 import io.sluice.runtime.storage.ConfigStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -57,9 +58,14 @@ public final class RestServer implements AutoCloseable {
     private final RestExtensions extensions = new RestExtensions();
     private volatile boolean started;
     private volatile ServletContextHandler prepared;
-    private volatile ConnectMetrics metrics;
-    private volatile TopicRecords topicRecords;
-    private volatile URI schemaRegistry;
+
+    /**
+     * What the observability endpoints serve, each null when absent: GET /metrics and the "live" field of task
+     * statuses from the worker's metrics, topic peek/produce, and the console's view of the worker's schema registry.
+     */
+    public record Observability(ConnectMetrics metrics, TopicService topics, URI schemaRegistry) {
+        public static final Observability NONE = new Observability(null, null, null);
+    }
 
     public RestServer(WorkerConfig config) {
         JettyWireLogFilter.install();
@@ -138,37 +144,24 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Adds the observability endpoints to the API {@link #start} installs: GET /metrics and the "live" field of
-     * task statuses from the worker's metrics, topic peek/produce, and the web console. Closes topics with the server.
-     */
-    public void observability(ConnectMetrics metrics, TopicRecords topics) {
-        this.metrics = metrics;
-        this.topicRecords = topics;
-    }
-
-    /** The worker's own schema registry, which the console reads through /schema-registry/ (null: none). */
-    public void schemaRegistry(URI registry) {
-        this.schemaRegistry = registry;
-    }
-
     /** Starts serving the REST API over the given herder (no REST extensions: they need the plugins). */
     public void start(Herder herder, ServerInfo info) {
-        start(herder, info, null);
+        start(herder, info, null, Observability.NONE);
     }
 
     /** Starts serving the REST API over the given herder, with the rest.extension.classes found in plugins. */
-    public void start(Herder herder, ServerInfo info, Plugins plugins) {
-        prepare(herder, info, plugins);
+    public void start(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
+        prepare(herder, info, plugins, observability);
         open();
     }
 
     /**
-     * Builds and starts the REST API over the given herder, with the rest.extension.classes found in plugins,
-     * without serving it yet: the slow part of starting the REST server (Jersey's initialization), which can run
-     * while the worker's stores are read. {@link #open} then serves it at once.
+     * Builds and starts the REST API over the given herder, with the rest.extension.classes found in plugins and the
+     * observability endpoints over what the worker gives them, without serving it yet: the slow part of starting
+     * the REST server (Jersey's initialization), which can run while the worker's stores are read. {@link #open}
+     * then serves it at once.
      */
-    public void prepare(Herder herder, ServerInfo info, Plugins plugins) {
+    public void prepare(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
         // Jersey logs through java.util.logging, to stderr; its registration notices are noise
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
@@ -191,7 +184,7 @@ public final class RestServer implements AutoCloseable {
                 .register(new ConnectorPluginsResource(herder, secrets))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
-        registerObservability(resources, herder, mapper);
+        registerObservability(resources, observability, mapper);
         List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
             resources.register(new LoggersResource(herder));
@@ -249,21 +242,22 @@ public final class RestServer implements AutoCloseable {
         log.info("REST server listening at {}, advertising URL {}", urls, advertisedUrl());
     }
 
-    private void registerObservability(ResourceConfig resources, Herder herder, ObjectMapper mapper) {
+    private void registerObservability(ResourceConfig resources, Observability served, ObjectMapper mapper) {
         ObservabilityConfig observability = new ObservabilityConfig(config.originals());
-        if (metrics != null) {
-            resources.register(new LiveStatusFilter(metrics, mapper));
+        if (served.metrics() != null) {
+            resources.register(new LiveStatusFilter(served.metrics(), mapper));
             if (observability.getBoolean(ObservabilityConfig.METRICS_ENABLE)) {
-                resources.register(new MetricsResource(metrics.registry()));
+                resources.register(new MetricsResource(served.metrics().registry()));
             }
         }
-        if (topicRecords != null) {
-            resources.register(new TopicsResource(herder, topicRecords, new TopicAccess(observability, config, herder)));
+        if (served.topics() != null) {
+            resources.register(new TopicsResource(served.topics()));
         }
         if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
             resources.register(new ConsoleResource());
-            if (schemaRegistry != null) {
-                resources.register(new SchemaRegistryProxy(schemaRegistry, ClientSsl.context(restConfig.httpsSslSettings())));
+            if (served.schemaRegistry() != null) {
+                resources.register(new SchemaRegistryProxy(served.schemaRegistry(),
+                        ClientSsl.context(restConfig.httpsSslSettings())));
             }
         }
     }
@@ -309,10 +303,6 @@ public final class RestServer implements AutoCloseable {
         }
         adminConnectors.forEach(ServerConnector::close);
         extensions.close();
-        TopicRecords topics = topicRecords;
-        if (topics != null) {
-            topics.close();
-        }
         started = false;
     }
 }

@@ -10,17 +10,13 @@ import io.sluice.runtime.worker.errors.RecordContext;
 import io.sluice.runtime.worker.errors.Stage;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Callback;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -37,17 +33,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one source task: poll, transform, convert, send; offsets become committable once Kafka
- * acknowledged the record and every earlier one of its source partition, and are written every
- * offset.flush.interval.ms (on the worker's committer thread, so pause or a slow poll do not hold them back) and at stop.
+ * Runs one source task: poll, transform, convert, send; how offsets become durable (flushed periodically
+ * once acknowledged, or in transactions with the records) is the {@link SourceCommits} the task was built with.
  */
 final class SourceTaskRunner extends TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(SourceTaskRunner.class);
 
     /** What a source task runner needs besides its plugin instances. */
-    record Setup(OffsetStore offsets, Map<String, Object> producerConfig, Map<String, Object> adminConfig,
-                 TopicCreation topicCreation, ScheduledExecutorService committer, long flushIntervalMs, long flushTimeoutMs,
-                 PluginMetrics metrics, SourceTaskMetrics taskMetrics, SourceTransactions.Boundary transactions) {
+    record Setup(OffsetStore offsets, Supplier<Producer<byte[], byte[]>> producer, Map<String, Object> adminConfig,
+                 TopicCreation topicCreation, long flushTimeoutMs, PluginMetrics metrics, SourceTaskMetrics taskMetrics,
+                 SourceCommits commits) {
     }
 
     private final SourceTask task;
@@ -58,21 +53,17 @@ final class SourceTaskRunner extends TaskRunner {
     private final ErrorHandler errors;
     private final Setup setup;
     private final SubmittedOffsets submitted = new SubmittedOffsets();
-    private final Map<Map<String, Object>, Map<String, Object>> unwritten = new HashMap<>();
     private final AtomicReference<Throwable> sendFailure = new AtomicReference<>();
     private final Set<String> usedTopics = ConcurrentHashMap.newKeySet();
     private final boolean overridesCommitRecord;
     private final String scopeContext;
     /** The producer I/O thread already adopted into this task's scope (a send failing at once calls back on the task thread instead: it just adopts again). */
     private volatile Thread scopedIoThread;
-    private final Object commitLock = new Object();
     private final SourceTaskMetrics metrics;
     private Producer<byte[], byte[]> producer;
+    private final SourceCommits commits;
     private SourceTopicCreator topics;
-    private ScheduledFuture<?> commitSchedule;
     private boolean reportedPaused;
-    /** Exactly-once source: null unless the worker enables it. */
-    private SourceTransactions transactions;
 
     SourceTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SourceTask task,
                      Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SourceRecord> transforms,
@@ -88,15 +79,30 @@ final class SourceTaskRunner extends TaskRunner {
         this.overridesCommitRecord = declaresCommitRecord(task.getClass());
         this.scopeContext = PluginScope.taskContext(id.connector(), id.task());
         this.metrics = setup.taskMetrics();
+        this.commits = setup.commits();
         metrics.activeCount(submitted::unackedCount);
     }
 
     @Override
     protected void initializeAndStart() {
-        producer = new KafkaProducer<>(setup.producerConfig());
-        if (setup.transactions() != null) {
-            transactions = new SourceTransactions(producer, setup.offsets(), id.connector(), setup.transactions());
-        }
+        producer = setup.producer().get();
+        commits.start(new SourceCommits.Task(toString(), id, loader, producer, setup.offsets(), submitted, metrics,
+                new SourceCommits.Sender() {
+                    @Override
+                    public void send(List<SourceRecord> batch) {
+                        SourceTaskRunner.this.send(batch);
+                    }
+
+                    @Override
+                    public void throwIfFailed() {
+                        throwIfSendFailed();
+                    }
+
+                    @Override
+                    public boolean failed() {
+                        return sendFailure.get() != null;
+                    }
+                }, this::commitTask));
         if (setup.topicCreation() != null) {
             topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
         }
@@ -119,24 +125,18 @@ final class SourceTaskRunner extends TaskRunner {
 
             @Override
             public TransactionContext transactionContext() {
-                return transactions == null ? null : transactions.context();
+                return commits.transactionContext();
             }
         });
         task.start(taskConfig);
-        log.info("{} started{}", this, setup.transactions() == null ? "" : " (exactly once: records and offsets in transactions)");
-        if (setup.transactions() == null) {
-            commitSchedule = setup.committer().scheduleAtFixedRate(this::scheduledCommit,
-                    setup.flushIntervalMs(), setup.flushIntervalMs(), TimeUnit.MILLISECONDS);
-        }
+        log.info("{} started{}", this, commits.description());
     }
 
     @Override
     protected void execute() {
         while (!isStopping()) {
             if (targetState() == TargetState.PAUSED) {
-                if (transactions != null && transactions.commitsOnStop()) {
-                    commitTransaction();
-                }
+                commits.beforePause();
                 if (!reportedPaused) {
                     reportedPaused = true;
                     status.task(id, State.PAUSED);
@@ -150,34 +150,15 @@ final class SourceTaskRunner extends TaskRunner {
             }
             throwIfSendFailed();
             List<SourceRecord> batch = poll();
-            if (transactions == null) {
-                if (batch != null && !batch.isEmpty()) {
-                    send(batch);
-                }
-                continue;
-            }
             if (batch != null && !batch.isEmpty()) {
-                transactions.send(batch, this::send, this::commitTransaction);
+                commits.send(batch);
             }
-            SourceTransactions.Request request = transactions.takeBatchRequest();
-            if (request == SourceTransactions.Request.ABORT) {
-                transactions.abortOnRequest();
-            } else if (request == SourceTransactions.Request.COMMIT || transactions.due()) {
-                commitTransaction();
-            }
+            commits.afterPoll();
         }
     }
 
-    /**
-     * Adds the offsets of the transaction's records to it and commits: a consumer reading committed data
-     * sees the records exactly when the offsets say they were delivered. Then the task's commit().
-     */
-    private void commitTransaction() {
-        if (transactions == null || !transactions.open()) {
-            return;
-        }
-        transactions.commit();
-        throwIfSendFailed();
+    /** The task's commit(), after its offsets are durable; a throw is the task's problem, not the commit's. */
+    private void commitTask() {
         try {
             task.commit();
         } catch (Throwable t) {
@@ -286,65 +267,9 @@ final class SourceTaskRunner extends TaskRunner {
         }
     }
 
-    private void scheduledCommit() {
-        try (PluginScope scope = PluginScope.task(loader, id.connector(), id.task())) {
-            commitOffsets();
-        } catch (Throwable t) {
-            log.error("{} offset commit failed; will retry at the next interval", this, t);
-        }
-    }
-
-    /** Writes the offsets of acknowledged records, then calls the task's commit(). */
-    void commitOffsets() {
-        synchronized (commitLock) {
-            unwritten.putAll(submitted.committableOffsets());
-            if (!unwritten.isEmpty()) {
-                Map<Map<String, Object>, Map<String, Object>> toWrite = new HashMap<>(unwritten);
-                long started = System.nanoTime();
-                try {
-                    setup.offsets().write(id.connector(), toWrite).get(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS);
-                    metrics.commit((System.nanoTime() - started) / 1_000_000L, true);
-                    toWrite.forEach(unwritten::remove);
-                    log.debug("{} committed offsets of {} source partitions", this, toWrite.size());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    log.warn("{} interrupted while writing offsets", this);
-                    return;
-                } catch (Exception e) {
-                    metrics.commit((System.nanoTime() - started) / 1_000_000L, false);
-                    log.error("{} failed to write offsets within {} ms; will retry", this, setup.flushTimeoutMs(), e);
-                    return;
-                }
-            }
-            try {
-                task.commit();
-            } catch (Throwable t) {
-                log.error("{} commit() threw", this, t);
-            }
-        }
-    }
-
     @Override
     protected void close(boolean started, boolean failed) {
-        if (commitSchedule != null) {
-            commitSchedule.cancel(false);
-        }
-        if (transactions != null) {
-            closeTransaction(started && !failed && !isCancelled() && transactions.commitsOnStop());
-        }
-        try {
-            if (started && producer != null && !isCancelled() && setup.transactions() == null) {
-                // after a failed send, the failed record is never acked: waiting for it would only delay the stop
-                boolean wait = sendFailure.get() == null;
-                if (wait && !submitted.awaitAllAcked(setup.flushTimeoutMs(), TimeUnit.MILLISECONDS)) {
-                    log.warn("{} stopping with {} records not acknowledged; their offsets are not committed",
-                            this, submitted.unackedCount());
-                }
-                commitOffsets();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        commits.close(started, !failed && !isCancelled(), isCancelled());
         if (started) {
             try {
                 task.stop();
@@ -361,23 +286,6 @@ final class SourceTaskRunner extends TaskRunner {
         Utils.closeQuietly(errors, "error handler");
         Utils.closeQuietly(setup.offsets(), "offset store");
         log.info("{} stopped", this);
-    }
-
-    /**
-     * A stopping task commits what it polled; a failed or cancelled one aborts, so neither its records nor
-     * its offsets count. Offsets never go outside a transaction: an acknowledged record of an aborted
-     * transaction is not delivered.
-     */
-    private void closeTransaction(boolean commit) {
-        try {
-            if (commit) {
-                commitTransaction();
-            } else {
-                transactions.abort();
-            }
-        } catch (RuntimeException e) {
-            log.warn("{} could not {} its open transaction; it is aborted", this, commit ? "commit" : "abort", e);
-        }
     }
 
     @Override

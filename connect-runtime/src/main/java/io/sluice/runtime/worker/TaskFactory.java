@@ -11,6 +11,7 @@ import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.connect.connector.Connector;
@@ -69,12 +70,15 @@ final class TaskFactory {
                 TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
                 chain = transforms;
                 TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
-                SourceTransactions.Boundary transactions = SourceTransactions.of(worker, conn);
+                // the commit strategy and the producer it needs are chosen here, once: the task loop never asks
+                SourceTransactions.Boundary boundary = SourceTransactions.of(worker, conn);
+                SourceCommits commits = boundary == null
+                        ? new OffsetFlushCommits(committer, interval, timeout) : new SourceTransactions(boundary);
+                Map<String, Object> producer = boundary == null
+                        ? clients.producer(id, conn) : clients.transactionalProducer(id, conn);
                 offsetStore = offsets.forConnector(id.connector(), conn);
-                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, transactions == null
-                        ? clients.producer(id, conn) : clients.transactionalProducer(id, conn), admin,
-                        creation, committer, interval, timeout, metrics,
-                        connectMetrics.sourceTask(id.connector(), id.task()), transactions);
+                SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, () -> new KafkaProducer<>(producer),
+                        admin, creation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
                 errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }

@@ -30,25 +30,24 @@ class SessionKeysTest {
         SessionKey key = keys.generate(0);
         Map<String, String> headers = keys.signatureHeaders(key, body);
         byte[] changed = "[{\"task.class\":\"Evil\"}]".getBytes(StandardCharsets.UTF_8);
-        assertEquals(403, assertThrows(HerderException.class,
-                () -> keys.verify(received(changed, headers), key)).status());
-        assertEquals(403, assertThrows(HerderException.class,
-                () -> keys.verify(received(body, headers), keys.generate(1))).status());
-        assertEquals(403, assertThrows(HerderException.class,
-                () -> keys.verify(received(body, headers), null)).status(), "no key yet: nothing verifies");
+        assertThrows(HerderException.Forbidden.class,
+                () -> keys.verify(received(changed, headers), key));
+        assertThrows(HerderException.Forbidden.class,
+                () -> keys.verify(received(body, headers), keys.generate(1)));
+        assertThrows(HerderException.Forbidden.class,
+                () -> keys.verify(received(body, headers), null), "no key yet: nothing verifies");
     }
 
     @Test
     void anUnsignedRequestOrAnUnacceptedAlgorithmIsABadRequest() {
         SessionKey key = keys.generate(0);
-        HerderException unsigned = assertThrows(HerderException.class, () -> keys.verify(null, key));
-        assertEquals(400, unsigned.status());
+        HerderException unsigned = assertThrows(HerderException.BadRequest.class, () -> keys.verify(null, key));
         assertEquals("Internal request missing required signature", unsigned.getMessage());
         InternalRequestSignature sha1 = InternalRequestSignature.fromHeaders(body,
                 InternalRequestSignature.sign(key, "HmacSHA1", body), "HmacSHA1");
-        assertEquals(400, assertThrows(HerderException.class, () -> keys.verify(sha1, key)).status());
-        assertEquals(400, assertThrows(HerderException.class,
-                () -> InternalRequestSignature.fromHeaders(body, "not base64!", "HmacSHA256")).status());
+        assertThrows(HerderException.BadRequest.class, () -> keys.verify(sha1, key));
+        assertThrows(HerderException.BadRequest.class,
+                () -> InternalRequestSignature.fromHeaders(body, "not base64!", "HmacSHA256"));
     }
 
     @Test

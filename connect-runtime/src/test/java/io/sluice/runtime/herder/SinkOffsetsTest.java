@@ -18,8 +18,8 @@ class SinkOffsetsTest {
     }
 
     private static String refusal(ConnectorOffsets.ConnectorOffset entry) {
-        HerderException e = assertThrows(HerderException.class, () -> SinkOffsets.parse(Collections.singletonList(entry)));
-        assertEquals(400, e.status());
+        HerderException e = assertThrows(HerderException.BadRequest.class,
+                () -> SinkOffsets.parse(Collections.singletonList(entry)));
         return e.getMessage();
     }
 

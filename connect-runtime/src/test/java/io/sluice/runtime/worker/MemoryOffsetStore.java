@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.storage.OffsetStore;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,24 @@ final class MemoryOffsetStore implements OffsetStore {
         offsets.computeIfAbsent(connector, c -> new ConcurrentHashMap<>()).putAll(written);
         writes.add(Map.copyOf(written));
         return CompletableFuture.completedFuture(null);
+    }
+
+    /** Offsets taken into a producer's transaction land on this topic, as their partition's and offset's text. */
+    @Override
+    public String transactionalTopic() {
+        return "memory-offsets";
+    }
+
+    @Override
+    public List<Map.Entry<byte[], byte[]>> records(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
+        return offsets.entrySet().stream().map(e -> Map.entry(e.getKey().toString().getBytes(StandardCharsets.UTF_8),
+                e.getValue().toString().getBytes(StandardCharsets.UTF_8))).toList();
+    }
+
+    @Override
+    public void transactionCommitted(String connector, Map<Map<String, Object>, Map<String, Object>> committed) {
+        offsets.computeIfAbsent(connector, c -> new ConcurrentHashMap<>()).putAll(committed);
+        writes.add(Map.copyOf(committed));
     }
 
     @Override

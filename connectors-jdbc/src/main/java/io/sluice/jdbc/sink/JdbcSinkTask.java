@@ -4,15 +4,12 @@ import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
-import io.sluice.jdbc.TaskThreads;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -31,28 +28,16 @@ import org.slf4j.LoggerFactory;
  * errors are retried (max.retries); records that do not fit go to the errant record reporter when
  * errors.tolerance allows it, otherwise the task fails with a message naming record, table and column.
  *
- * <p>While the consumer is behind, a full batch is written on a writer thread as the next one is
- * gathered (decoding the next records overlaps the database's work on the last ones): at most one
- * batch is in flight, batches are written in order, and preCommit waits for it. Such a batch's
- * transient errors are retried on the writer thread; a lasting failure fails the next put.
+ * <p>The {@link RowBuffer} decides when rows are written, the {@link SinkWriter} writes them on its thread (while
+ * the consumer is behind, a full batch is written as the next one is gathered, so decoding overlaps the database's
+ * work) and holds the one failure state this task reads: once writing failed, nothing more is written or committed.
  */
 public class JdbcSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSinkTask.class);
-    /** Puts smaller than this are written at once: too small to be a consumer catching up. */
-    private static final int MIN_BUFFERED_PUT = 100;
 
-    private ConnectionPool pool;
     private RowExtractor extractor;
-    private TransactionWriter transactions;
-    private int batchSize;
-    /** Rows put but not yet written; their offsets are not committed before they are. */
-    private final List<SinkRow> pending = new ArrayList<>();
-    private long oldestPendingNanos;
-    private long lingerNanos;
-    /** Writes rows left buffered when no put comes (the consumer waits in poll): bounds their latency. */
-    private ScheduledExecutorService linger;
-    private BackgroundWrite background;
-    private ConnectException deferredFailure;
+    private RowBuffer buffer;
+    private SinkWriter writer;
 
     @Override
     public void start(Map<String, String> props) {
@@ -62,24 +47,18 @@ public class JdbcSinkTask extends SinkTask {
         extractor = new RowExtractor(config);
         TableManager tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
                 config.getBoolean(JdbcSinkConfig.AUTO_EVOLVE));
-        BatchWriter writer = new BatchWriter(dialect, tables, config.insertMode(),
+        BatchWriter statements = new BatchWriter(dialect, tables, config.insertMode(),
                 config.getInt(JdbcSinkConfig.BATCH_SIZE));
         // a wrong password, host or database fails the task now, with the database's words in its trace
         ConnectionCheck.failFast(config, dialect);
-        pool = ConnectionKeys.pool(config, props.getOrDefault("name", "sink"), dialect);
-        transactions = new TransactionWriter(pool, writer, tables, dialect, errantRecordReporter(),
-                config.getInt(JdbcSinkConfig.MAX_RETRIES), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS),
-                context::timeout);
-        batchSize = config.getInt(JdbcSinkConfig.BATCH_SIZE);
-        pending.clear();
-        deferredFailure = null;
+        String name = props.getOrDefault("name", "sink");
+        ConnectionPool pool = ConnectionKeys.pool(config, name, dialect);
+        TransactionWriter transactions = new TransactionWriter(pool, statements, tables, dialect, errantRecordReporter(),
+                config.getInt(JdbcSinkConfig.MAX_RETRIES));
         long lingerMs = config.getLong(JdbcSinkConfig.BATCH_LINGER_MS);
-        lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMs);
-        linger = Executors.newSingleThreadScheduledExecutor(TaskThreads.named("sluice-jdbc-linger-"
-                + props.getOrDefault("name", "sink")));
-        background = new BackgroundWrite(props.getOrDefault("name", "sink"), config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS));
-        long period = Math.max(10, lingerMs / 2);
-        linger.scheduleWithFixedDelay(this::writeLingering, period, period, TimeUnit.MILLISECONDS);
+        buffer = new RowBuffer(config.getInt(JdbcSinkConfig.BATCH_SIZE), TimeUnit.MILLISECONDS.toNanos(lingerMs));
+        writer = new SinkWriter(name, pool, transactions, buffer,
+                config.getInt(JdbcSinkConfig.RETRY_BACKOFF_MS), lingerMs, context::timeout);
         log.info("JDBC sink task started ({} dialect, insert.mode={}, pk.mode={})", dialect.name(),
                 config.insertMode(), config.pkMode());
     }
@@ -98,78 +77,51 @@ public class JdbcSinkTask extends SinkTask {
      * so nothing past the failure is committed whatever the worker does next.
      */
     @Override
-    public synchronized void put(Collection<SinkRecord> records) {
-        if (deferredFailure != null) {
-            throw deferredFailure;
+    public void put(Collection<SinkRecord> records) {
+        ConnectException failure = writer.failure();
+        if (failure != null) {
+            throw failure;
         }
         try {
-            buffer(records);
+            handOver(records);
         } catch (RetriableException e) {
             throw e;
         } catch (ConnectException e) {
-            failed(e);
+            writer.fail(e);
             throw e;
         } catch (RuntimeException e) {
-            ConnectException failure = new ConnectException("Writing records failed: " + e, e);
-            failed(failure);
-            throw failure;
+            ConnectException wrapped = new ConnectException("Writing records failed: " + e, e);
+            writer.fail(wrapped);
+            throw wrapped;
         }
     }
 
-    private void failed(ConnectException e) {
-        deferredFailure = e;
-        pending.clear();
-    }
-
-    private void buffer(Collection<SinkRecord> records) {
-        int before = pending.size();
-        if (before == 0) {
-            oldestPendingNanos = System.nanoTime();
-        }
+    private void handOver(Collection<SinkRecord> records) {
+        List<SinkRow> rows = new ArrayList<>(records.size());
         for (SinkRecord record : records) {
             try {
                 SinkRow row = extractor.extract(record);
                 if (row != null) {
-                    pending.add(row);
+                    rows.add(row);
                 }
             } catch (ConnectException e) {
-                transactions.reportOrThrow(record, e);
+                writer.reportOrThrow(record, e);
             }
         }
-        // a put of a hundred records or more means the consumer has a backlog (puts vary in size with the
-        // fetches that fill them): gather rows into batch.size transactions written on the writer thread; a
-        // smaller or empty put means it caught up, so write now, on this thread, for latency
-        boolean consumerBehind = records.size() >= MIN_BUFFERED_PUT;
-        if (pending.isEmpty() || (consumerBehind && pending.size() < batchSize)) {
-            return;
-        }
-        awaitBackground();
-        if (consumerBehind) {
-            writeInBackground();
-            return;
-        }
-        try {
-            writePending(true);
-        } catch (RetriableException e) {
-            // the worker delivers this put's records again: keep only those of earlier puts
-            pending.subList(before, pending.size()).clear();
-            throw e;
-        }
-    }
-
-    private void writeInBackground() {
-        List<SinkRow> batch = new ArrayList<>(pending);
-        pending.clear();
-        background.start(() -> transactions.write(batch, false));
-    }
-
-    /** Waits for the batch on the writer thread; its failure becomes the task's (thrown, and kept for later calls). */
-    private void awaitBackground() {
-        try {
-            background.await();
-        } catch (ConnectException e) {
-            failed(e);
-            throw e;
+        buffer.add(rows);
+        switch (buffer.decide(records.size())) {
+            case KEEP -> { }
+            case WRITE_BEHIND -> writer.writeBehind(buffer.take());
+            case WRITE_NOW -> {
+                List<SinkRow> batch = buffer.take();
+                try {
+                    writer.writeNow(batch);
+                } catch (RetriableException e) {
+                    // the worker delivers this put's records again: keep only those of earlier puts
+                    buffer.putBack(batch.subList(0, Math.max(0, batch.size() - rows.size())));
+                    throw e;
+                }
+            }
         }
     }
 
@@ -180,9 +132,8 @@ public class JdbcSinkTask extends SinkTask {
      * is lost or doubled), a lasting one fails the task at its next put.
      */
     @Override
-    public synchronized Map<TopicPartition, OffsetAndMetadata> preCommit(
-            Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        if (deferredFailure != null) {
+    public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        if (writer.failure() != null) {
             return Map.of();
         }
         try {
@@ -192,82 +143,40 @@ public class JdbcSinkTask extends SinkTask {
             log.warn("Writing buffered rows before the offset commit failed; they stay buffered: {}", e.getMessage());
             return Map.of();
         } catch (ConnectException e) {
-            failed(e);
+            writer.fail(e);
             log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
             return Map.of();
         } catch (RuntimeException e) {
-            failed(new ConnectException("Writing buffered rows failed: " + e, e));
+            writer.fail(new ConnectException("Writing buffered rows failed: " + e, e));
             log.error("Writing buffered rows failed; the task fails at its next put", e);
             return Map.of();
         }
     }
 
+    /** Writes every buffered row in one transaction; throws with the rows still buffered. */
     @Override
-    public synchronized void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        awaitBackground();
-        if (!pending.isEmpty()) {
-            writePending(true);
-        }
-        transactions.awaitReports();
-    }
-
-    /** On the linger thread: rows buffered longer than batch.linger.ms are written without waiting for a put. */
-    private synchronized void writeLingering() {
-        if (deferredFailure != null || pending.isEmpty() || System.nanoTime() - oldestPendingNanos < lingerNanos) {
-            return;
-        }
+    public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
+        writer.awaitBehind();
+        List<SinkRow> batch = buffer.take();
         try {
-            awaitBackground();
-            writeInBackground();
-        } catch (ConnectException e) {
-            // no offset is committed for these rows from now on, and the next put fails
-            failed(e);
-            log.error("Writing buffered rows failed; the task fails at its next put: {}", e.getMessage());
+            writer.writeNow(batch);
         } catch (RuntimeException e) {
-            log.error("Unexpected failure writing buffered rows", e);
-            failed(new ConnectException("Writing buffered rows failed", e));
+            buffer.putBack(batch);
+            throw e;
         }
-    }
-
-    /**
-     * Writes every buffered row in one transaction and empties the buffer; throws with the buffer
-     * intact. Off the task thread no retry backoff is asked of the worker.
-     */
-    private void writePending(boolean onTaskThread) {
-        transactions.write(pending, onTaskThread);
-        pending.clear();
+        writer.awaitReports();
     }
 
     @Override
     public void stop() {
-        if (linger != null) {
-            linger.shutdownNow();
-            try {
-                if (!linger.awaitTermination(30, TimeUnit.SECONDS)) {
-                    log.warn("The linger thread did not end within 30 s");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            linger = null;
-        }
-        if (background != null) {
+        if (writer != null) {
             // a batch in flight finishes (its offsets were never committed either way); then the pool closes
-            background.close();
+            writer.close();
+            writer = null;
         }
-        synchronized (this) {
-            stopNow();
-        }
-    }
-
-    private void stopNow() {
-        if (!pending.isEmpty()) {
-            log.debug("Stopping with {} unwritten rows; their offsets were not committed", pending.size());
-            pending.clear();
-        }
-        if (pool != null) {
-            pool.close();
-            pool = null;
+        if (buffer != null && buffer.size() > 0) {
+            log.debug("Stopping with {} unwritten rows; their offsets were not committed", buffer.size());
+            buffer.clear();
         }
     }
 

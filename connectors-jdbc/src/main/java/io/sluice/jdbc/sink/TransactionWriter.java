@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.function.LongConsumer;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -24,8 +23,7 @@ import org.slf4j.LoggerFactory;
  * that is away is retried (max.retries, as a RetriableException); one that refuses the configuration
  * (authentication, permission, a missing table) fails the task, since every record would fail alike; what the
  * database refused in the records themselves fails the task, or with an errant record reporter, the rows are
- * written one by one and only those that do not fit are reported. Used by the task thread and the writer thread,
- * one write at a time.
+ * written one by one and only those that do not fit are reported. Used on the writer thread, one write at a time.
  */
 final class TransactionWriter {
     private static final Logger log = LoggerFactory.getLogger(TransactionWriter.class);
@@ -36,28 +34,23 @@ final class TransactionWriter {
     private final DatabaseDialect dialect;
     private final ErrantRecordReporter reporter;
     private final int maxRetries;
-    private final long retryBackoffMs;
-    /** Asks the worker to wait before redelivering (SinkTaskContext.timeout), on the task thread only. */
-    private final LongConsumer backoff;
     private volatile int retriesLeft;
-    /** Filled by the task thread and the writer thread. */
+    /** Filled by the task thread (records that do not convert) and the writer thread (rows the database refused). */
     private final List<Future<Void>> reports = Collections.synchronizedList(new ArrayList<>());
 
     TransactionWriter(ConnectionPool pool, BatchWriter writer, TableManager tables, DatabaseDialect dialect,
-                      ErrantRecordReporter reporter, int maxRetries, long retryBackoffMs, LongConsumer backoff) {
+                      ErrantRecordReporter reporter, int maxRetries) {
         this.pool = pool;
         this.writer = writer;
         this.tables = tables;
         this.dialect = dialect;
         this.reporter = reporter;
         this.maxRetries = maxRetries;
-        this.retryBackoffMs = retryBackoffMs;
-        this.backoff = backoff;
         this.retriesLeft = maxRetries;
     }
 
     /** Writes and commits the rows, or throws: RetriableException to try again later, ConnectException to fail. */
-    void write(List<SinkRow> rows, boolean onTaskThread) {
+    void write(List<SinkRow> rows) {
         try (Connection connection = pool.connection()) {
             // one statement is a transaction of its own: autocommit saves the COMMIT round trip
             boolean single = writer.isSingleStatement(rows);
@@ -78,22 +71,21 @@ final class TransactionWriter {
                     restoreTransactions(connection);
                 }
                 rollback(connection);
-                handleFailure(connection, rows, e, onTaskThread);
+                handleFailure(connection, rows, e);
             }
         } catch (SQLException e) {
             // no connection: the database is away (retried) or refuses this configuration (the task fails now)
             if (DatabaseFailure.of(e) == DatabaseFailure.ACCESS) {
                 throw ConnectionCheck.unusable(e);
             }
-            retryOrFail(e, "Cannot reach the database: " + DatabaseFailure.reason(e), onTaskThread);
+            retryOrFail(e, "Cannot reach the database: " + DatabaseFailure.reason(e));
         }
     }
 
-    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e, boolean onTaskThread) {
+    private void handleFailure(Connection connection, List<SinkRow> rows, Exception e) {
         DatabaseFailure kind = kindOf(e);
         if (kind == DatabaseFailure.TRANSIENT) {
-            retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e),
-                    onTaskThread);
+            retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e));
         }
         if (reporter == null || kind == DatabaseFailure.ACCESS) {
             throw failure(rows, e);
@@ -106,7 +98,7 @@ final class TransactionWriter {
             } catch (SQLException | ConnectException single) {
                 rollback(connection);
                 if (kindOf(single) != DatabaseFailure.DATA) {
-                    handleFailure(connection, List.of(row), single, onTaskThread);
+                    handleFailure(connection, List.of(row), single);
                 }
                 reportOrThrow(row.record(), failure(List.of(row), single));
             }
@@ -130,13 +122,10 @@ final class TransactionWriter {
                 DatabaseFailure.shown(e));
     }
 
-    private void retryOrFail(SQLException e, String message, boolean onTaskThread) {
+    private void retryOrFail(SQLException e, String message) {
         int left = retriesLeft--;
         if (left > 0) {
             log.warn("{}; retrying ({} retries left)", message, left - 1);
-            if (onTaskThread) {
-                backoff.accept(retryBackoffMs);
-            }
             throw new RetriableException(message, DatabaseFailure.shown(e));
         }
         throw new ConnectException(message + " (max.retries exhausted)", DatabaseFailure.shown(e));

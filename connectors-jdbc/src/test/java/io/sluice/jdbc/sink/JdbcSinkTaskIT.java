@@ -243,7 +243,28 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         JdbcSinkTask task = task("insert.mode", "insert", "batch.linger.ms", "50");
         task.put(keyedRange("lingering", 0, 500));
         Await.until(() -> Long.valueOf(500L).equals(countIfExists("lingering")), Duration.ofSeconds(30),
-                "the linger thread writes the buffered rows");
+                "the writer thread writes the lingering rows");
+    }
+
+    @Test
+    void aStoppedTaskLeavesNoWriterThreadBehind() {
+        JdbcSinkTask task = new JdbcSinkTask();
+        task.initialize(new StubSinkContext());
+        task.start(Map.of("connection.url", db.url(), "auto.create", "true", "insert.mode", "insert",
+                "name", "thread-check", "batch.linger.ms", "50"));
+        task.put(keyedRange("thread_check", 0, 500));
+        Await.until(() -> Long.valueOf(500L).equals(countIfExists("thread_check")), Duration.ofSeconds(30),
+                "the writer thread writes the lingering rows");
+        assertTrue(writerThreadAlive(), "the writer thread runs while the task does");
+
+        task.stop();
+
+        assertTrue(!writerThreadAlive(), "stop() ends the writer thread");
+    }
+
+    private static boolean writerThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("sluice-jdbc-writer-thread-check") && t.isAlive());
     }
 
     private static Object countIfExists(String table) {

@@ -1,4 +1,4 @@
-package io.sluice.runtime.rest;
+package io.sluice.runtime.topics;
 
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
@@ -34,11 +34,11 @@ final class TopicAccess {
     private final Set<String> workerTopics;
     private final Herder herder;
 
-    TopicAccess(ObservabilityConfig config, WorkerConfig worker, Herder herder) {
-        List<String> allowed = config.getList(ObservabilityConfig.PEEK_ALLOW);
+    TopicAccess(TopicsConfig config, WorkerConfig worker, Herder herder) {
+        List<String> allowed = config.getList(TopicsConfig.PEEK_ALLOW);
         this.allow = allowed.stream().map(Pattern::compile).toList();
         this.allowedByName = Set.copyOf(allowed);
-        this.deny = config.getList(ObservabilityConfig.PEEK_DENY).stream().map(Pattern::compile).toList();
+        this.deny = config.getList(TopicsConfig.PEEK_DENY).stream().map(Pattern::compile).toList();
         this.workerTopics = Set.of(worker.configTopic(), worker.offsetTopic(), worker.statusTopic());
         this.herder = herder;
     }
@@ -60,12 +60,12 @@ final class TopicAccess {
                     ? "an internal topic of this Connect cluster (connector configs with their secrets, offsets or statuses)"
                     : "named like an internal topic of a Connect cluster (*-configs, *-offsets, *-status, MirrorMaker 2's "
                     + "mm2-*.internal), which hold connector configs with their secrets, offsets or statuses,";
-            throw new HerderException(403, "Topic " + topic + " is " + what + " and may not be read or written over REST; "
-                    + "to allow it, list its exact name in " + ObservabilityConfig.PEEK_ALLOW);
+            throw new HerderException.Forbidden("Topic " + topic + " is " + what + " and may not be read or written over REST; "
+                    + "to allow it, list its exact name in " + TopicsConfig.PEEK_ALLOW);
         }
         if (!allowed(topic)) {
-            throw new HerderException(403, "Topic " + topic + " may not be read or written over REST here ("
-                    + ObservabilityConfig.PEEK_ALLOW + ", " + ObservabilityConfig.PEEK_DENY + ")");
+            throw new HerderException.Forbidden("Topic " + topic + " may not be read or written over REST here ("
+                    + TopicsConfig.PEEK_ALLOW + ", " + TopicsConfig.PEEK_DENY + ")");
         }
     }
 
@@ -84,7 +84,7 @@ final class TopicAccess {
                 if (offsets != null && !offsets.isBlank()) {
                     topics.add(offsets.trim());
                 }
-            } catch (HerderException deletedMeanwhile) {
+            } catch (HerderException.NotFound deletedMeanwhile) {
                 // a connector deleted while listing has no topic to protect any more
             }
         }

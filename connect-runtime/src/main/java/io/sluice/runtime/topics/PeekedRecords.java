@@ -1,4 +1,4 @@
-package io.sluice.runtime.rest;
+package io.sluice.runtime.topics;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -109,7 +109,7 @@ final class PeekedRecords {
             return shown != rendered;
         } catch (Exception e) {
             raw(node, field, bytes, "auto");
-            node.put(field + "_error", TopicRecords.rootMessage(e));
+            node.put(field + "_error", TopicService.rootMessage(e));
             return false;
         }
     }

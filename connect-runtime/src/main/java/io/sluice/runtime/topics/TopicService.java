@@ -1,4 +1,4 @@
-package io.sluice.runtime.rest;
+package io.sluice.runtime.topics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.SecretKeys;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.worker.RecordDecoder;
@@ -42,12 +43,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * Reads and writes topic records for the REST API and the console: the last N records or an
- * offset range of one partition, shown as UTF-8 text, base64 or decoded with a connector's
- * converters; and records written to a topic. Clients use the worker's admin./consumer./producer.
- * settings, so they reach the cluster exactly as the worker's own clients do.
+ * Reads and writes topic records for the REST API and the console: the topics that may be read, the last N
+ * records or an offset range of one partition, shown as UTF-8 text, base64 or decoded with a connector's
+ * converters; and records written to a topic. Only where rest.topics.* allow it and for the topics
+ * {@link TopicAccess} lets through: never, by default, the internal topics that hold connector secrets.
+ * Clients use the worker's admin./consumer./producer. settings, so they reach the cluster exactly as the
+ * worker's own clients do; they are created on first use and closed with the service.
  */
-public final class TopicRecords implements AutoCloseable {
+public final class TopicService implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -56,26 +59,39 @@ public final class TopicRecords implements AutoCloseable {
     private final Plugins plugins;
     private final ConfigProviders providers;
     private final SecretKeys secrets;
-    private final ObservabilityConfig config;
+    private final TopicsConfig config;
+    private final Herder herder;
+    private final TopicAccess access;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
     private boolean closed;
 
-    public TopicRecords(WorkerConfig worker, String bootstrapServers, Plugins plugins, ConfigProviders providers) {
+    public TopicService(WorkerConfig worker, String bootstrapServers, Plugins plugins, ConfigProviders providers,
+                        Herder herder) {
         this.worker = worker;
         this.bootstrap = bootstrapServers;
         this.plugins = plugins;
         this.providers = providers;
         this.secrets = new SecretKeys(plugins);
-        this.config = new ObservabilityConfig(worker.originals());
+        this.config = new TopicsConfig(worker.originals());
+        this.herder = herder;
+        this.access = new TopicAccess(config, worker, herder);
     }
 
-    ObservabilityConfig config() {
-        return config;
+    /** The names and partition counts of the topics that may be read here, by name. */
+    public ArrayNode readableTopics() {
+        checkPeek();
+        Set<String> internal = access.internalTopics();
+        ArrayNode readable = JsonNodeFactory.instance.arrayNode();
+        topics().forEach(t -> {
+            if (access.permits(internal, t.path("name").asText())) {
+                readable.add(t);
+            }
+        });
+        return readable;
     }
 
-    /** Topic names and partition counts, internal topics last. */
-    public ArrayNode topics() {
+    private ArrayNode topics() {
         Admin a = admin();
         try {
             Set<String> names = a.listTopics(new org.apache.kafka.clients.admin.ListTopicsOptions().listInternal(false))
@@ -88,23 +104,31 @@ public final class TopicRecords implements AutoCloseable {
             return out;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HerderException(500, "Interrupted while listing topics");
+            throw new HerderException.Failed("Interrupted while listing topics");
         } catch (ExecutionException | TimeoutException e) {
-            throw new HerderException(500, "Could not list topics: " + rootMessage(e));
+            throw new HerderException.Failed("Could not list topics: " + rootMessage(e));
         }
     }
 
     /**
      * Records of one partition: from offset (inclusive) when given, else the last count records.
      *
-     * @param format    utf8, base64 or auto (text when the bytes are valid UTF-8, else base64); ignored with a decoder
-     * @param decoder   the connector's converters, or null for raw bytes
+     * @param format    utf8, base64 or auto (text when the bytes are valid UTF-8, else base64); ignored with a connector
+     * @param connector the connector whose converters decode the records, or null for raw bytes
      */
-    public ObjectNode peek(String topic, int partition, Long offset, int count, String format, String connector,
-                           Map<String, String> connectorConfig) {
-        int max = config.getInt(ObservabilityConfig.PEEK_MAX_RECORDS);
+    public ObjectNode peek(String topic, int partition, Long offset, int count, String format, String connector) {
+        checkPeek();
+        access.check(topic);
+        if (!List.of("auto", "utf8", "base64").contains(format)) {
+            throw HerderException.badRequest("format must be auto, utf8 or base64 (or name a connector with connector=NAME)");
+        }
+        Map<String, String> connectorConfig = null;
+        if (connector != null && !connector.isBlank()) {
+            connectorConfig = herder.connectorConfig(connector);
+        }
+        int max = config.getInt(TopicsConfig.PEEK_MAX_RECORDS);
         if (count < 1 || count > max) {
-            throw HerderException.badRequest("count must be between 1 and " + max + " (" + ObservabilityConfig.PEEK_MAX_RECORDS + ")");
+            throw HerderException.badRequest("count must be between 1 and " + max + " (" + TopicsConfig.PEEK_MAX_RECORDS + ")");
         }
         if (offset != null && offset < 0) {
             throw HerderException.badRequest("offset must not be negative");
@@ -115,7 +139,7 @@ public final class TopicRecords implements AutoCloseable {
                      : RecordDecoder.forConnector(providers.resolve(connectorConfig), worker, plugins)) {
             int partitions = partitionCount(topic);
             if (partition < 0 || partition >= partitions) {
-                throw new HerderException(404, "Topic " + topic + " has no partition " + partition
+                throw new HerderException.NotFound("Topic " + topic + " has no partition " + partition
                         + " (it has " + partitions + ")");
             }
             List<TopicPartition> one = List.of(tp);
@@ -162,25 +186,27 @@ public final class TopicRecords implements AutoCloseable {
                     .get(topic).partitions().size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HerderException(500, "Interrupted while describing " + topic);
+            throw new HerderException.Failed("Interrupted while describing " + topic);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new HerderException(404, "Topic " + topic + " not found");
+                throw new HerderException.NotFound("Topic " + topic + " not found");
             }
             if (e.getCause() instanceof InvalidTopicException) {
                 throw HerderException.badRequest("Not a valid topic name: " + topic + " (" + rootMessage(e) + ")");
             }
-            throw new HerderException(500, "Could not describe topic " + topic + ": " + rootMessage(e));
+            throw new HerderException.Failed("Could not describe topic " + topic + ": " + rootMessage(e));
         } catch (TimeoutException e) {
-            throw new HerderException(500, "Could not describe topic " + topic + ": timed out");
+            throw new HerderException.Failed("Could not describe topic " + topic + ": timed out");
         }
     }
 
     /**
-     * Writes records (callers check {@link #checkProduce} first): {"format": "utf8"|"base64"|"json", "records": [{"key", "value", "partition", "headers": {k: v}}]};
+     * Writes records, where producing over REST is on: {"format": "utf8"|"base64"|"json", "records": [{"key", "value", "partition", "headers": {k: v}}]};
      * answers the partition and offset of each, in order.
      */
     public ObjectNode produce(String topic, JsonNode body) {
+        checkProduce();
+        access.check(topic);
         if (body == null || !body.isObject() || !body.path("records").isArray()) {
             throw HerderException.badRequest("Body must be {\"format\": \"utf8\"|\"base64\"|\"json\", \"records\": "
                     + "[{\"key\": ..., \"value\": ..., \"partition\": n, \"headers\": {...}}]}");
@@ -229,21 +255,27 @@ public final class TopicRecords implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HerderException(500, "Interrupted while producing");
+            throw new HerderException.Failed("Interrupted while producing");
         } catch (ExecutionException | TimeoutException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                throw new HerderException(404, "Topic " + topic + " or its partition not found");
+                throw new HerderException.NotFound("Topic " + topic + " or its partition not found");
             }
-            throw new HerderException(500, "Could not produce to " + topic + ": " + rootMessage(e));
+            throw new HerderException.Failed("Could not produce to " + topic + ": " + rootMessage(e));
         }
         return out;
     }
 
-    /** Refuses with a 403 when producing over REST is off (the default). */
-    void checkProduce() {
-        if (!config.getBoolean(ObservabilityConfig.PRODUCE_ENABLE)) {
-            throw new HerderException(403, "Producing over REST is disabled; set "
-                    + ObservabilityConfig.PRODUCE_ENABLE + "=true in the worker config to allow it");
+    private void checkPeek() {
+        if (!config.getBoolean(TopicsConfig.PEEK_ENABLE)) {
+            throw new HerderException.Forbidden("Reading topics over REST is disabled (" + TopicsConfig.PEEK_ENABLE + "=false)");
+        }
+    }
+
+    /** Producing over REST is off by default. */
+    private void checkProduce() {
+        if (!config.getBoolean(TopicsConfig.PRODUCE_ENABLE)) {
+            throw new HerderException.Forbidden("Producing over REST is disabled; set "
+                    + TopicsConfig.PRODUCE_ENABLE + "=true in the worker config to allow it");
         }
     }
 
@@ -277,7 +309,7 @@ public final class TopicRecords implements AutoCloseable {
 
     private synchronized Admin admin() {
         if (closed) {
-            throw new HerderException(503, "Worker is stopping");
+            throw new HerderException.Unavailable("Worker is stopping");
         }
         if (admin == null) {
             Map<String, Object> props = new HashMap<>(worker.clientConfig("admin.", bootstrap));
@@ -289,7 +321,7 @@ public final class TopicRecords implements AutoCloseable {
 
     private synchronized KafkaProducer<byte[], byte[]> producer() {
         if (closed) {
-            throw new HerderException(503, "Worker is stopping");
+            throw new HerderException.Unavailable("Worker is stopping");
         }
         if (producer == null) {
             Map<String, Object> props = new HashMap<>(worker.clientConfig("producer.", bootstrap));

@@ -1,0 +1,230 @@
+package io.sluice.runtime.worker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.metrics.ConnectMetrics;
+import io.sluice.runtime.plugins.Plugins;
+import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.storage.State;
+import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.worker.errors.ErrorHandler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.apache.kafka.connect.source.SourceTask;
+import org.apache.kafka.connect.source.SourceTaskContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source task loop with each commit strategy, against the runtime's real runner, converters and error
+ * handler and a MockProducer: what an offset commit or a transaction holds, decided without a broker.
+ */
+class SourceTaskLoopTest {
+    private static final ConnectorTaskId ID = new ConnectorTaskId("orders-source", 0);
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final Map<String, Object> PARTITION = Map.of("file", "orders.csv");
+
+    private final Plugins plugins = new Plugins(List.of(), "only_scan");
+    private final WorkerConfig worker = new WorkerConfig(Map.of(
+            "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+    private final MemoryOffsetStore offsets = new MemoryOffsetStore();
+    private final MemoryStatusStore statuses = new MemoryStatusStore();
+    private final ConnectMetrics connectMetrics = new ConnectMetrics(Map.of(ConnectMetrics.JMX_ENABLE, "false"), () -> 1, () -> 1);
+    private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
+    private final ScriptedTask task = new ScriptedTask();
+    private MockProducer<byte[], byte[]> producer;
+    private SourceTaskRunner runner;
+    /** The thread the task runs on, as a worker's task slot runs it. */
+    private Thread thread;
+
+    @AfterEach
+    void stopEverything() {
+        if (runner != null) {
+            stop();
+        }
+        committer.shutdownNow();
+        connectMetrics.close();
+    }
+
+    @Test
+    void stoppingTaskWritesTheOffsetOfEveryAcknowledgedRecord() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        task.script.add(List.of(record(1), record(2), record(3)));
+        Await.until(() -> producer.history().size() == 3, WAIT, "three records sent");
+
+        stop();
+
+        assertEquals(Map.of(PARTITION, Map.of("line", 3L)), offsets.offsets(ID.connector()));
+        assertTrue(task.commits.get() >= 1, "the task's commit() followed the offset write");
+        assertEquals(State.UNASSIGNED, statuses.state(ID));
+    }
+
+    @Test
+    void unacknowledgedRecordHoldsBackItsPartitionsOffset() {
+        OffsetFlushCommits commits = new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000);
+        start(false, commits);
+        task.script.add(List.of(record(1), record(2)));
+        Await.until(() -> producer.history().size() == 2, WAIT, "two records sent");
+
+        producer.completeNext();
+        commits.commit();
+        assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
+
+        producer.completeNext();
+        commits.commit();
+        assertEquals(Map.of(PARTITION, Map.of("line", 2L)), offsets.offsets(ID.connector()));
+    }
+
+    @Test
+    void failedSendFailsTheTaskYetKeepsTheOffsetsKafkaAcknowledged() {
+        start(false, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        task.script.add(List.of(record(1), record(2)));
+        Await.until(() -> producer.history().size() == 2, WAIT, "two records sent");
+
+        producer.completeNext();
+        producer.errorNext(new RecordTooLargeException("too large"));
+
+        Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed on the producer's error");
+        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
+    }
+
+    @Test
+    void exactlyOnceCommitsEachPollsRecordsWithTheirOffsetsInOneTransaction() {
+        start(true, new SourceTransactions(new SourceTransactions.Boundary(0, false)));
+        task.script.add(List.of(record(1), record(2)));
+
+        Await.until(() -> producer.commitCount() == 1, WAIT, "the poll's transaction committed");
+        List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+        assertEquals(List.of("orders", "orders", "memory-offsets"), sent.stream().map(ProducerRecord::topic).toList(),
+                "the records, then their offset, in the same transaction");
+        assertEquals(Map.of(PARTITION, Map.of("line", 2L)), offsets.offsets(ID.connector()));
+        Await.until(() -> task.commits.get() == 1, WAIT, "the task's commit() followed the transaction");
+    }
+
+    @Test
+    void exactlyOnceTaskAbortingATransactionLosesItsRecordsAndOffsetsButNotTheNextOnes() {
+        start(true, new SourceTransactions(new SourceTransactions.Boundary(Long.MAX_VALUE, true)));
+        SourceRecord doomed = record(1);
+        task.beforePoll = context -> context.transactionContext().abortTransaction(doomed);
+        task.script.add(List.of(doomed));
+        Await.until(producer::transactionAborted, WAIT, "the task's abort reached the producer");
+        assertTrue(offsets.offsets(ID.connector()).isEmpty(), "no offset of an aborted record");
+
+        SourceRecord kept = record(2);
+        task.beforePoll = context -> context.transactionContext().commitTransaction(kept);
+        task.script.add(List.of(kept));
+        Await.until(() -> producer.commitCount() == 1, WAIT, "the task's commit reached the producer");
+        assertEquals(Map.of(PARTITION, Map.of("line", 2L)), offsets.offsets(ID.connector()));
+        assertEquals(List.of("orders", "memory-offsets"), producer.history().stream().map(ProducerRecord::topic).toList());
+    }
+
+    @Test
+    void exactlyOnceTaskThatFailsAbortsItsOpenTransaction() {
+        start(true, new SourceTransactions(new SourceTransactions.Boundary(Long.MAX_VALUE, true)));
+        task.script.add(List.of(record(1)));
+        Await.until(() -> producer.uncommittedRecords().size() == 1, WAIT, "record sent in an open transaction");
+
+        task.failNextPoll = true;
+        Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed");
+        Await.until(producer::transactionAborted, WAIT, "its open transaction aborted");
+        assertEquals(0, producer.commitCount());
+        assertTrue(offsets.offsets(ID.connector()).isEmpty(), "no offset outside a committed transaction");
+    }
+
+    @Test
+    void pausedExactlyOnceTaskCommitsItsOpenTransactionBeforeWaiting() {
+        start(true, new SourceTransactions(new SourceTransactions.Boundary(Long.MAX_VALUE / 4, false)));
+        task.script.add(List.of(record(1)));
+        Await.until(() -> producer.uncommittedRecords().size() == 1, WAIT, "record sent in an open transaction");
+        assertFalse(producer.transactionCommitted());
+
+        runner.transitionTo(TargetState.PAUSED);
+
+        Await.until(() -> producer.commitCount() == 1, WAIT, "transaction committed on pause");
+        Await.until(() -> statuses.state(ID) == State.PAUSED, WAIT, "task paused");
+        assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
+    }
+
+    private void start(boolean autoComplete, SourceCommits commits) {
+        producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+        ErrorHandler errors = new ErrorHandler(ID, Map.of(), false, Map.of(), Map.of());
+        SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, 5_000,
+                null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
+        runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
+                Map.of(), ConverterSet.create(Map.of(), worker, plugins), TransformationChain.create(Map.of(), plugins),
+                errors, setup);
+        thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
+        thread.start();
+        Await.until(() -> statuses.state(ID) == State.RUNNING, WAIT, "task running");
+    }
+
+    private void stop() {
+        runner.stop();
+        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        runner = null;
+    }
+
+    private static SourceRecord record(long line) {
+        return new SourceRecord(PARTITION, Map.of("line", line), "orders", null, Schema.STRING_SCHEMA, "k" + line,
+                Schema.STRING_SCHEMA, "v" + line);
+    }
+
+    /** A source task that returns the batches a test queues, and can be made to throw or act on its context. */
+    static final class ScriptedTask extends SourceTask {
+        final BlockingQueue<List<SourceRecord>> script = new LinkedBlockingQueue<>();
+        final AtomicInteger commits = new AtomicInteger();
+        volatile Consumer<SourceTaskContext> beforePoll = c -> { };
+        volatile boolean failNextPoll;
+
+        @Override
+        public void start(Map<String, String> props) {
+        }
+
+        @Override
+        public List<SourceRecord> poll() throws InterruptedException {
+            if (failNextPoll) {
+                throw new IllegalStateException("source went away");
+            }
+            List<SourceRecord> batch = script.poll(10, TimeUnit.MILLISECONDS);
+            if (batch != null) {
+                beforePoll.accept(context);
+            }
+            return batch == null ? null : new ArrayList<>(batch);
+        }
+
+        @Override
+        public void commit() {
+            commits.incrementAndGet();
+        }
+
+        @Override
+        public void stop() {
+        }
+
+        @Override
+        public String version() {
+            return "1";
+        }
+    }
+}
