@@ -30,19 +30,29 @@ final class ConfluentJavaScriptClient {
         this.registryUrl = registryUrl;
     }
 
-    /** Skips (or under CI fails) the calling tests when node or npm is missing; installs the client once. */
-    static void install() {
-        if (!onPath("node") || !onPath("npm")) {
+    /** Whether node and npm are on PATH. */
+    static boolean available() {
+        return onPath("node") && onPath("npm");
+    }
+
+    /** Skips the calling test when node or npm is missing, or fails it under CI=true. */
+    static void assumeAvailable() {
+        if (!available()) {
             String why = "node and npm are missing: install Node.js 18+ (Debian: apt-get install nodejs npm, as "
-                    + ".ci/run does) to include the interop tests with Confluent's JavaScript client";
+                    + ".ci/install-node does) to include the interop tests with Confluent's JavaScript client";
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError(why);
             }
             Assumptions.abort(why);
         }
+    }
+
+    /** Installs the client into target/confluent-client with npm, unless the same lock file is installed there. */
+    static void install() {
         try {
             Files.createDirectories(HOME);
             boolean current = Files.isDirectory(HOME.resolve("node_modules/@confluentinc/schemaregistry"))
+                    && Files.exists(HOME.resolve("package-lock.json"))
                     && Arrays.equals(Files.readAllBytes(SOURCES.resolve("package-lock.json")),
                             Files.readAllBytes(HOME.resolve("package-lock.json")));
             for (String file : FILES) {
