@@ -41,6 +41,12 @@ public final class ConnectWorker implements AutoCloseable {
      */
     public static ConnectWorker start(ConnectRuntime runtime, Layout layout, KafkaBroker broker,
             List<Path> pluginDirs) throws Exception {
+        return start(runtime, layout, broker, pluginDirs, Map.of());
+    }
+
+    /** As {@link #start(ConnectRuntime, Layout, KafkaBroker, List)}, with more worker config (e.g. a registry). */
+    public static ConnectWorker start(ConnectRuntime runtime, Layout layout, KafkaBroker broker,
+            List<Path> pluginDirs, Map<String, String> extraConfig) throws Exception {
         String id = runtime.name().toLowerCase() + "-" + SEQUENCE.incrementAndGet();
         Path dir = layout.work().resolve("workers").resolve(id);
         Files.createDirectories(dir);
@@ -55,6 +61,7 @@ public final class ConnectWorker implements AutoCloseable {
         props.setProperty("offset.storage.file.filename", dir.resolve("offsets").toString());
         // a fresh cluster per start: nothing replays connectors of an earlier start
         props.setProperty("group.id", "bench-" + id + "-" + System.currentTimeMillis());
+        props.putAll(extraConfig);
         Path config = dir.resolve("worker.properties");
         try (var out = Files.newBufferedWriter(config)) {
             props.store(out, "sluice bench worker");

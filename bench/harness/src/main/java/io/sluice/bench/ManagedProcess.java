@@ -99,6 +99,21 @@ public final class ManagedProcess implements AutoCloseable {
         return procStatusKb("VmRSS:") * 1024;
     }
 
+    /**
+     * CPU time the process has used so far, user + system, in seconds (/proc/PID/stat utime and stime, in clock
+     * ticks of 1/100 s: Linux's USER_HZ on every architecture the JDK runs on), or NaN when the process is gone.
+     */
+    public double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // the command name in parentheses may hold spaces: fields are counted after its closing one
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** Peak resident set size since start, in bytes (VmHWM), or -1 when the process is gone. */
     public long peakRssBytes() {
         return procStatusKb("VmHWM:") * 1024;

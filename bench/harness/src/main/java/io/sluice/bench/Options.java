@@ -11,10 +11,10 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
     public static final String USAGE = """
             usage: bench/run [--quick] [--only N[,N...]] [--reps N] [--lines N] [--jdbc-rows N]
               --quick        1 measured repetition, 100,000 lines/records (development)
-              --only 1,6     run only these scenarios (1-9)
+              --only 1,6     run only these scenarios (1-10)
               --reps N       measured repetitions after the warm-up (default 3)
               --lines N      lines/records for scenarios 1, 2, 5 and 7 (default 1,000,000)
-              --jdbc-rows N  rows for scenarios 3, 4 and 8 (default 500,000 to stay under 30 min; --quick 100,000)
+              --jdbc-rows N  rows for scenarios 3, 4, 9 and 10 (default 500,000 to stay under 30 min; --quick 100,000)
               --no-debezium  scenario 3 without Debezium's runs (development: Sluice's sink vs COPY only)
             """;
 
@@ -30,7 +30,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
                 case "--quick" -> quick = true;
                 case "--only" -> {
                     for (String s : value(args, ++i).split(",")) {
-                        if (!s.matches("[1-9]")) {
+                        if (!s.matches("[1-9]|10")) {
                             throw new IllegalArgumentException("unknown scenario " + s + "\n" + USAGE);
                         }
                         only.add(s);

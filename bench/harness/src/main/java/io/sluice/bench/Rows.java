@@ -34,8 +34,13 @@ public final class Rows {
 
     /** The record value as JsonConverter (schemas.enable=true) reads it. */
     public static String valueJson(int i) {
+        return "{\"schema\":" + VALUE_SCHEMA + ",\"payload\":" + payloadJson(i) + "}";
+    }
+
+    /** The row as a plain JSON object (the payload of {@link #valueJson}; a line of scenario 10's input file). */
+    public static String payloadJson(int i) {
         Row r = row(i);
-        return String.format(Locale.ROOT, "{\"schema\":%s,\"payload\":{\"id\":%d,\"name\":\"%s\",\"amount\":%s,"
-                + "\"created\":%d,\"note\":\"%s\"}}", VALUE_SCHEMA, r.id(), r.name(), r.amount(), r.created(), r.note());
+        return String.format(Locale.ROOT, "{\"id\":%d,\"name\":\"%s\",\"amount\":%s,\"created\":%d,\"note\":\"%s\"}",
+                r.id(), r.name(), r.amount(), r.created(), r.note());
     }
 }

@@ -14,11 +14,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,8 +58,8 @@ class FileAvroPipelineIT {
             assertEquals(201, rest.createConnector(sink.remove("name"), sink).status());
 
             Files.writeString(landing.resolve("day1.csv"), "id,item,price,note\n1,apple,1.5,\n2,pear,2.25,ripe\n");
-            Await.until(() -> lines(out).size() == 2, Duration.ofSeconds(60), "2 rows written; log:\n" + launcher.tail());
-            JsonNode apple = parse(lines(out).get(0));
+            Await.until(() -> FileConnectorsITSupport.sinkLines(out).size() == 2, Duration.ofSeconds(60), "2 rows written; log:\n" + launcher.tail());
+            JsonNode apple = parse(FileConnectorsITSupport.sinkLines(out).get(0));
             assertEquals("apple", apple.path("item").asText());
             assertEquals(1.5, apple.path("price").asDouble());
             assertEquals("[1]", schemas.get("/subjects/orders-avro-value/versions").raw());
@@ -70,8 +68,8 @@ class FileAvroPipelineIT {
             source.put("value.schema", "id:int64,item:string,price:float64,note:string?,qty:int32?");
             assertEquals(200, rest.put("/connectors/file-source-orders-avro/config", source).status());
             Files.writeString(landing.resolve("day2.csv"), "id,item,price,note,qty\n3,plum,0.75,,12\n");
-            Await.until(() -> lines(out).size() == 3, Duration.ofSeconds(60), "3 rows written; log:\n" + launcher.tail());
-            assertEquals(12, parse(lines(out).get(2)).path("qty").asInt());
+            Await.until(() -> FileConnectorsITSupport.sinkLines(out).size() == 3, Duration.ofSeconds(60), "3 rows written; log:\n" + launcher.tail());
+            assertEquals(12, parse(FileConnectorsITSupport.sinkLines(out).get(2)).path("qty").asInt());
             assertEquals("[1,2]", schemas.get("/subjects/orders-avro-value/versions").raw());
 
             // a required column: the new schema cannot read version 2's records, so the registry refuses it
@@ -84,7 +82,7 @@ class FileAvroPipelineIT {
                     .path("trace").asText();
             assertTrue(trace.contains("incompatible") && trace.contains("409"), trace);
             assertEquals("[1,2]", schemas.get("/subjects/orders-avro-value/versions").raw());
-            assertEquals(3, lines(out).size(), "the refused row reached no one");
+            assertEquals(3, FileConnectorsITSupport.sinkLines(out).size(), "the refused row reached no one");
         }
     }
 
@@ -102,21 +100,5 @@ class FileAvroPipelineIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Every line of every data file the sink wrote (not its checkpoints), in file order. */
-    private static List<String> lines(Path out) {
-        List<String> lines = new ArrayList<>();
-        if (!Files.isDirectory(out)) {
-            return lines;
-        }
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path p : files.filter(f -> !f.getFileName().toString().endsWith(".checkpoint")).sorted().toList()) {
-                lines.addAll(Files.readAllLines(p));
-            }
-        } catch (IOException e) {
-            return List.of(); // a file rotated while listed: the next poll sees it under its new name
-        }
-        return lines;
     }
 }

@@ -3,12 +3,15 @@ package io.sluice.file.it;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.TestPlugins;
 import io.sluice.runtime.testing.WorkerLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -80,5 +83,21 @@ final class FileConnectorsITSupport {
             }
         }
         throw new AssertionError("Expected at least " + atLeast + " values in " + topic + ", got " + values.size());
+    }
+
+    /** Every line of every data file the sink wrote (not its checkpoints), in file order. */
+    static List<String> sinkLines(Path out) {
+        List<String> lines = new ArrayList<>();
+        if (!Files.isDirectory(out)) {
+            return lines;
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path p : files.filter(f -> !f.getFileName().toString().endsWith(".checkpoint")).sorted().toList()) {
+                lines.addAll(Files.readAllLines(p));
+            }
+        } catch (IOException e) {
+            return List.of(); // a file rotated while listed: the next poll sees it under its new name
+        }
+        return lines;
     }
 }
