@@ -50,6 +50,12 @@ public final class ConnectorOffsetStore implements OffsetStore {
         return result;
     }
 
+    @Override
+    public void readToEnd() {
+        worker.readToEnd();
+        own.readToEnd();
+    }
+
     /** Completes with the write to the connector's own topic; the copy to the worker's topic is best effort. */
     @Override
     public CompletableFuture<Void> write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {

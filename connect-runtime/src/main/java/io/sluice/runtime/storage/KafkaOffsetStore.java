@@ -69,6 +69,11 @@ public final class KafkaOffsetStore implements OffsetStore {
         return result;
     }
 
+    @Override
+    public void readToEnd() {
+        topic.readToEnd();
+    }
+
     /** Completes once Kafka acknowledged every write and the store has read them back. */
     @Override
     public CompletableFuture<Void> write(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {

@@ -36,6 +36,14 @@ public interface OffsetStore extends AutoCloseable {
         throw new UnsupportedOperationException("This offset store cannot take offsets in a producer's transaction");
     }
 
+    /**
+     * Applies every offset committed before the call, by this worker or another writer (a task's producer
+     * transaction is read back by the store's own reader, a moment later): what a task about to start reads must
+     * not be older than its last commit, or it re-sends records already delivered. As Apache's store does before a get.
+     */
+    default void readToEnd() {
+    }
+
     /** Offsets a producer's transaction just committed to {@link #transactionalTopic}, for a store that keeps a copy elsewhere. */
     default void transactionCommitted(String connector, Map<Map<String, Object>, Map<String, Object>> offsets) {
     }

@@ -155,6 +155,11 @@ final class SourceOffsetStores implements AutoCloseable {
         }
 
         @Override
+        public void readToEnd() {
+            store.readToEnd();
+        }
+
+        @Override
         public String transactionalTopic() {
             return store.transactionalTopic();
         }

@@ -106,6 +106,14 @@ final class SourceTaskRunner extends TaskRunner {
         if (setup.topicCreation() != null) {
             topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
         }
+        try {
+            // a restart right after a commit (a transaction's offsets are read back a moment later) must not
+            // resume from the one before it
+            setup.offsets().readToEnd();
+        } catch (RuntimeException e) {
+            log.warn("{} could not read its offsets topic to the end; it starts from the offsets read so far: {}",
+                    this, e.getMessage());
+        }
         OffsetStorageReader reader = new StoreOffsetReader(id.connector(), setup.offsets());
         task.initialize(new SourceTaskContext() {
             @Override

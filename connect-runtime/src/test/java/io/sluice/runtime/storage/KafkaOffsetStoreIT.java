@@ -98,4 +98,50 @@ class KafkaOffsetStoreIT {
             assertTrue(store.offsets("nobody").isEmpty());
         }
     }
+
+    @Test
+    void offsetsAProducersTransactionJustCommittedAreWhatATaskStartingNowReads() throws Exception {
+        try (KafkaOffsetStore store = newStore()) {
+            Map<String, Object> partition = Map.of("file", "/data/in.txt");
+            Map<String, Object> props = new HashMap<>(KafkaTestBroker.clientConfig());
+            props.put("transactional.id", "offsets-" + topic);
+            props.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            props.put("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                         new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+                producer.initTransactions();
+                for (int position = 1; position <= 50; position++) {
+                    producer.beginTransaction();
+                    org.apache.kafka.clients.producer.RecordMetadata sent = null;
+                    for (Map.Entry<byte[], byte[]> record : store.records("tx-source", Map.of(partition, Map.of("position", position)))) {
+                        sent = producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(store.transactionalTopic(),
+                                record.getKey(), record.getValue())).get();
+                    }
+                    producer.commitTransaction();
+                    awaitCommitted(sent);
+                    // what a task restarted right after this commit reads (as SourceTaskRunner does before start)
+                    store.readToEnd();
+                    Map<String, Object> read = store.offsets("tx-source", Set.of(partition)).get(partition);
+                    assertEquals(position, read == null ? -1 : ((Number) read.get("position")).intValue(),
+                            "after commit " + position);
+                }
+            }
+        }
+    }
+
+    /** Waits until the transaction's markers reached the record's partition (commitTransaction returns before). */
+    private static void awaitCommitted(org.apache.kafka.clients.producer.RecordMetadata sent) throws Exception {
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(sent.topic(), sent.partition());
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(KafkaTestBroker.clientConfig())) {
+            io.sluice.runtime.testing.Await.until(() -> {
+                try {
+                    return admin.listOffsets(Map.of(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()),
+                            new org.apache.kafka.clients.admin.ListOffsetsOptions(org.apache.kafka.common.IsolationLevel.READ_COMMITTED))
+                            .partitionResult(tp).get().offset() > sent.offset();
+                } catch (Exception e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(10), "transaction committed on " + tp);
+        }
+    }
 }
