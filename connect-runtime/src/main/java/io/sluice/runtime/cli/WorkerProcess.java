@@ -124,7 +124,9 @@ public final class WorkerProcess implements AutoCloseable {
                         own(registry); // started, but not owned yet: closed with the rest
                     }
                 } catch (RuntimeException backgroundFailure) {
-                    e.addSuppressed(backgroundFailure);
+                    if (backgroundFailure != e) { // the failure start-up is ending with came from this one
+                        e.addSuppressed(backgroundFailure);
+                    }
                 }
             }
             close();
