@@ -56,7 +56,8 @@ class FileConnectorNamesIT {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(out)) {
-            return files.filter(Files::isRegularFile).sorted().flatMap(f -> {
+            // finished files only: the partition's .checkpoint and .inprogress files are the sink's own state
+            return files.filter(f -> f.getFileName().toString().endsWith(".txt")).sorted().flatMap(f -> {
                 try {
                     return Files.readAllLines(f).stream();
                 } catch (IOException e) {
