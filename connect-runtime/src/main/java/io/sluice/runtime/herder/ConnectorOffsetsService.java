@@ -75,6 +75,7 @@ final class ConnectorOffsetsService {
         if (request == null || request.offsets() == null || request.offsets().isEmpty()) {
             throw HerderException.badRequest("Partitions / offsets need to be provided for an alter offsets request");
         }
+        worker.awaitStopped(name);
         if (isSink(config)) {
             Map<TopicPartition, Long> positions = SinkOffsets.parse(request.offsets());
             boolean handled = sinkHook(name, config, positions);
@@ -97,6 +98,7 @@ final class ConnectorOffsetsService {
 
     /** Resets every offset of the connector. Returns Apache's message. */
     String reset(String name, Map<String, String> config) {
+        worker.awaitStopped(name);
         if (isSink(config)) {
             Map<TopicPartition, Long> positions = new HashMap<>();
             sinkPositions(name, config).keySet().forEach(tp -> positions.put(tp, null));

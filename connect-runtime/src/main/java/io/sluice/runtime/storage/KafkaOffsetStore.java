@@ -94,11 +94,33 @@ public final class KafkaOffsetStore implements OffsetStore {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>(offsets.size());
         try {
             offsets.forEach((partition, offset) ->
-                    records.add(new AbstractMap.SimpleEntry<>(format.key(connector, partition), format.value(offset))));
+                    records.add(new AbstractMap.SimpleEntry<>(storedKey(connector, partition), format.value(offset))));
         } catch (RuntimeException e) {
             throw new StoreException("Cannot serialize offsets of connector " + connector + ": " + e.getMessage(), e);
         }
         return records;
+    }
+
+    /**
+     * The key a partition's offset goes under: the one already stored for an equal partition whose fields were
+     * serialized in another order (an offset altered over REST with its fields in the order the user typed them),
+     * so the partition keeps one offset and the connector's lookup finds the new one; else the partition's own.
+     */
+    private byte[] storedKey(String connector, Map<String, Object> partition) {
+        byte[] key = format.key(connector, partition);
+        Map<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>> known = offsets.get(connector);
+        if (known == null || known.containsKey(ByteBuffer.wrap(key))) {
+            return key;
+        }
+        for (Map.Entry<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>> stored : known.entrySet()) {
+            if (partition.equals(stored.getValue().getKey())) {
+                ByteBuffer existing = stored.getKey().duplicate();
+                byte[] bytes = new byte[existing.remaining()];
+                existing.get(bytes);
+                return bytes;
+            }
+        }
+        return key;
     }
 
     /** Writes already-serialized offset records; completes once acknowledged and read back. */

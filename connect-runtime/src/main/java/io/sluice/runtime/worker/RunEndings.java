@@ -43,6 +43,11 @@ final class RunEndings<K> {
         return bounded;
     }
 
+    /** The stopping runs whose keys match, each bounded by the graceful timeout. */
+    java.util.List<CompletableFuture<Void>> stopping(java.util.function.Predicate<K> keys) {
+        return ending.entrySet().stream().filter(e -> keys.test(e.getKey())).map(Map.Entry::getValue).toList();
+    }
+
     /** The stopping run under key, which the next run waits for; null when none is stopping. */
     CompletableFuture<Void> previous(K key) {
         return ending.get(key);

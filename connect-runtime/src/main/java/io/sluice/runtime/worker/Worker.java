@@ -450,6 +450,24 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the connector and its tasks that this worker is stopping have ended, at most their graceful
+     * timeout: a stopped connector's offsets are changed only after its tasks' last commits (which would overwrite
+     * them) and once they let go of their systems (a replication slot a stopping task still reads).
+     */
+    public void awaitStopped(String connector) {
+        List<CompletableFuture<Void>> ending = new ArrayList<>(endingTasks.stopping(id -> id.connector().equals(connector)));
+        ending.addAll(endingConnectors.stopping(connector::equals));
+        try {
+            CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+                    .get(gracefulTimeoutMs() + 1_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.warn("Connector {} or one of its tasks had not stopped in time: {}", connector, e.toString());
+        }
+    }
+
     /** The consumer group of a sink connector's tasks: connect-NAME unless consumer.override.group.id says otherwise. */
     public String sinkConsumerGroup(String connector, Map<String, String> connectorConfig) {
         return String.valueOf(clients.consumer(new ConnectorTaskId(connector, 0), connectorConfig)
