@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
+import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +29,9 @@ class KafkaOutageIT {
         try (WorkerProcess worker = WorkerProcess.start(props)) {
             RestClient rest = new RestClient(worker.restUrl());
             assertEquals(201, rest.createConnector("before", source()).status());
+            // its task configs are written on the herder's thread: Kafka going away before that would keep the
+            // thread on that write for the store's timeout and the change below would wait behind it
+            Await.until(() -> "RUNNING".equals(rest.taskState("before", 0)), Duration.ofSeconds(30), "before ran");
             broker.close();
 
             long began = System.nanoTime();
