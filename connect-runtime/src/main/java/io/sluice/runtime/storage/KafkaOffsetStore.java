@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Source offsets in a compacted topic, in Apache Kafka Connect's record format. Lookups go by the
- * serialized key, as Apache's do, so number types in partition maps do not matter.
+ * serialized key, as Apache's do, so number types in partition maps do not matter; a partition whose fields
+ * come in another order than stored (a {@code Map.of} in a new JVM, an offset typed over REST) is found through
+ * its canonical key, the fields sorted, so it keeps one offset instead of starting over.
  */
 public final class KafkaOffsetStore implements OffsetStore {
 
@@ -31,6 +33,8 @@ public final class KafkaOffsetStore implements OffsetStore {
             new ConcurrentHashMap<>();
     private final Set<String> importedSources = ConcurrentHashMap.newKeySet();
     private final Set<ByteBuffer> keys = ConcurrentHashMap.newKeySet();
+    /** canonical key (fields sorted) -> the serialized key stored for that partition */
+    private final Map<ByteBuffer, ByteBuffer> storedKeys = new ConcurrentHashMap<>();
 
     public KafkaOffsetStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
         this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
@@ -53,6 +57,10 @@ public final class KafkaOffsetStore implements OffsetStore {
         Map<Map<String, Object>, Map<String, Object>> result = new HashMap<>();
         for (Map<String, Object> partition : partitions) {
             Map.Entry<Map<String, Object>, Map<String, Object>> entry = known.get(ByteBuffer.wrap(format.key(connector, partition)));
+            if (entry == null && !known.isEmpty()) {
+                ByteBuffer stored = storedKeys.get(canonicalKey(connector, partition));
+                entry = stored == null ? null : known.get(stored);
+            }
             if (entry != null) {
                 result.put(partition, entry.getValue());
             }
@@ -108,19 +116,35 @@ public final class KafkaOffsetStore implements OffsetStore {
      */
     private byte[] storedKey(String connector, Map<String, Object> partition) {
         byte[] key = format.key(connector, partition);
-        Map<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>> known = offsets.get(connector);
-        if (known == null || known.containsKey(ByteBuffer.wrap(key))) {
+        if (keys.contains(ByteBuffer.wrap(key))) {
             return key;
         }
-        for (Map.Entry<ByteBuffer, Map.Entry<Map<String, Object>, Map<String, Object>>> stored : known.entrySet()) {
-            if (partition.equals(stored.getValue().getKey())) {
-                ByteBuffer existing = stored.getKey().duplicate();
-                byte[] bytes = new byte[existing.remaining()];
-                existing.get(bytes);
-                return bytes;
-            }
+        ByteBuffer stored = storedKeys.get(canonicalKey(connector, partition));
+        if (stored == null) {
+            return key;
         }
-        return key;
+        ByteBuffer existing = stored.duplicate();
+        byte[] bytes = new byte[existing.remaining()];
+        existing.get(bytes);
+        return bytes;
+    }
+
+    /** The partition's key with the fields of every map in it sorted: equal for equal partitions in any order. */
+    private ByteBuffer canonicalKey(String connector, Map<String, Object> partition) {
+        return ByteBuffer.wrap(format.key(connector, sortedFields(partition)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T sortedFields(T value) {
+        if (value instanceof Map<?, ?> map) {
+            java.util.TreeMap<String, Object> sorted = new java.util.TreeMap<>();
+            map.forEach((k, v) -> sorted.put(String.valueOf(k), sortedFields(v)));
+            return (T) sorted;
+        }
+        if (value instanceof List<?> list) {
+            return (T) list.stream().map(KafkaOffsetStore::sortedFields).toList();
+        }
+        return value;
     }
 
     /** Writes already-serialized offset records; completes once acknowledged and read back. */
@@ -162,8 +186,11 @@ public final class KafkaOffsetStore implements OffsetStore {
         }
         ByteBuffer rawKey = ByteBuffer.wrap(record.key());
         Map<String, Object> offset = format.parseValue(record.value());
+        Map<String, Object> partition = key.partition() == null ? Map.of() : key.partition();
+        ByteBuffer canonical = canonicalKey(key.connector(), partition);
         if (offset == null) {
             keys.remove(rawKey);
+            storedKeys.remove(canonical, rawKey);
             Map<ByteBuffer, ?> connectorOffsets = offsets.get(key.connector());
             if (connectorOffsets != null) {
                 connectorOffsets.remove(rawKey);
@@ -171,7 +198,7 @@ public final class KafkaOffsetStore implements OffsetStore {
             return;
         }
         keys.add(rawKey);
-        Map<String, Object> partition = key.partition() == null ? Map.of() : key.partition();
+        storedKeys.put(canonical, rawKey);
         offsets.computeIfAbsent(key.connector(), c -> new ConcurrentHashMap<>())
                 .put(rawKey, new AbstractMap.SimpleImmutableEntry<>(partition, offset));
     }
