@@ -42,6 +42,12 @@ public final class SecretValues {
         return new SecretValues(all);
     }
 
+    /** Hides these values in every log line of this process from now on, whoever logs them. */
+    public SecretValues hideInLogs() {
+        SecretsInLogs.hide(values);
+        return this;
+    }
+
     /** The full stack trace of an error, as Apache's status API shows it, with these secrets hidden. */
     public String trace(Throwable error) {
         StringWriter out = new StringWriter();

@@ -122,7 +122,7 @@ final class StatusReporter {
 
     /** The secrets of a connector's config, hidden in every trace and failure log of it from now on. */
     void connectorSecrets(String connector, SecretValues values) {
-        secrets.merge(connector, values, SecretValues::and);
+        secrets.merge(connector, values.hideInLogs(), SecretValues::and);
     }
 
     void connectorFailed(String connector, Throwable error) {
