@@ -55,7 +55,8 @@ class FileConnectorNamesIT {
         if (!Files.isDirectory(out)) {
             return List.of();
         }
-        try (Stream<Path> files = Files.walk(out)) {
+        // list, not walk: walk reads each entry's attributes, and a checkpoint's .tmp renamed away meanwhile throws
+        try (Stream<Path> files = Files.list(out)) {
             // finished files only: the partition's .checkpoint and .inprogress files are the sink's own state
             return files.filter(f -> f.getFileName().toString().endsWith(".txt")).sorted().flatMap(f -> {
                 try {

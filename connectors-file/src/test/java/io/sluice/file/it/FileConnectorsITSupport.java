@@ -92,7 +92,8 @@ final class FileConnectorsITSupport {
             return lines;
         }
         try (Stream<Path> files = Files.list(out)) {
-            for (Path p : files.filter(f -> !f.getFileName().toString().endsWith(".checkpoint")).sorted().toList()) {
+            // not the checkpoints, nor a checkpoint's .tmp while it is being replaced
+            for (Path p : files.filter(f -> !f.getFileName().toString().contains(".checkpoint")).sorted().toList()) {
                 lines.addAll(Files.readAllLines(p));
             }
         } catch (IOException e) {
