@@ -83,8 +83,9 @@ class ManyConnectorsIT {
                             + "(%.0f KiB per connector), GET expand=status p99 %d ms, GET /metrics p99 %d ms%n", count, heap,
                     idleThreads, busyThreads, (busyThreads - idleThreads) / (double) count, idleHeap >> 20, busyHeap >> 20,
                     (busyHeap - idleHeap) / 1024.0 / count, statusP99, metricsP99);
-            assertTrue(statusP99 < 200, "GET /connectors?expand=status p99 " + statusP99 + " ms");
-            assertTrue(metricsP99 < 200, "GET /metrics p99 " + metricsP99 + " ms");
+            long bound = answerBoundMs();
+            assertTrue(statusP99 < bound, "GET /connectors?expand=status p99 " + statusP99 + " ms (bound " + bound + " ms)");
+            assertTrue(metricsP99 < bound, "GET /metrics p99 " + metricsP99 + " ms (bound " + bound + " ms)");
 
             if (deleteAfter) {
                 for (int i = 0; i < count; i++) {
@@ -113,6 +114,22 @@ class ManyConnectorsIT {
             }
         }
         return states;
+    }
+
+    /**
+     * 200 ms on a machine with a core free per runnable thread; more where other processes queue for the cores
+     * (a shared build machine at load 30 stretched it to 0.9 s), since an answer's wall time grows with the run
+     * queue. The fault this guards against took seconds (8.7 s at 200 connectors) and is still caught.
+     */
+    private static long answerBoundMs() {
+        double load;
+        try {
+            load = Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (java.io.IOException | RuntimeException e) {
+            load = 0;
+        }
+        double perCore = load / Runtime.getRuntime().availableProcessors();
+        return Math.round(200 * Math.max(1.0, perCore));
     }
 
     /** The 99th percentile of 100 GETs' answer times, in ms, after 20 that warm the worker's code paths up. */
