@@ -47,10 +47,10 @@ final class TaskFactory {
     }
 
     /** @param status the view of the status reporter this run of the task reports through */
-    TaskRunner create(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                      TargetState target, StatusReporter status, PluginMetrics metrics) {
-        Map<String, String> conn = providers.resolve(connectorConfig);
-        Map<String, String> own = providers.resolve(taskConfig);
+    TaskRunner create(TaskSpec spec, TargetState target, StatusReporter status, PluginMetrics metrics) {
+        ConnectorTaskId id = spec.id();
+        Map<String, String> conn = providers.resolve(spec.connectorConfig());
+        Map<String, String> own = providers.resolve(spec.taskConfig());
         Class<? extends Connector> connectorClass = plugins.pluginClass(conn.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
         ClassLoader loader = connectorClass.getClassLoader();
         ConverterSet converters = null;

@@ -198,21 +198,20 @@ public final class Worker implements AutoCloseable {
      * Starts a task in the background, on its own thread, once its previous run here ended; failures become a
      * FAILED task status.
      */
-    public void startTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                          TargetState target) {
+    public void startTask(TaskSpec spec, TargetState target) {
+        ConnectorTaskId id = spec.id();
         if (closed) {
             throw new ConnectException("Worker is closed");
         }
         if (tasks.containsKey(id)) {
             throw new ConnectException("Task " + id + " is already running on this worker");
         }
-        hideSecretsOf(id.connector(), connectorConfig);
-        hideSecretsOf(id.connector(), taskConfig);
+        hideSecretsOf(id.connector(), spec.connectorConfig());
+        hideSecretsOf(id.connector(), spec.taskConfig());
         StatusReporter runStatus = status.forRun();
         TaskSlot[] self = new TaskSlot[1];
-        TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,
-                endingTasks.previous(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
-                () -> taskEnded(self[0]));
+        TaskSlot slot = new TaskSlot(spec, target, runStatus, startGate, endingTasks.previous(id), gracefulTimeoutMs(),
+                () -> buildTask(spec, target, runStatus), () -> taskEnded(self[0]));
         self[0] = slot;
         if (tasks.putIfAbsent(id, slot) != null) {
             throw new ConnectException("Task " + id + " is already running on this worker");
@@ -221,10 +220,10 @@ public final class Worker implements AutoCloseable {
         slot.start();
     }
 
-    private TaskRunner buildTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                                 TargetState target, StatusReporter runStatus) {
+    private TaskRunner buildTask(TaskSpec spec, TargetState target, StatusReporter runStatus) {
+        ConnectorTaskId id = spec.id();
         try {
-            TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target, runStatus,
+            TaskRunner runner = taskFactory.create(spec, target, runStatus,
                     pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
             runner.startGate(startGate);
             return runner;
@@ -265,7 +264,7 @@ public final class Worker implements AutoCloseable {
         stop(failed, false);
         log.info("Restarting failed task {} automatically", id);
         try {
-            startTask(id, failed.configs().get(0), failed.configs().get(1), failed.targetState());
+            startTask(failed.spec(), failed.targetState());
         } catch (ConnectException alreadyStarted) {
             log.debug("Task {} was started meanwhile; leaving it", id, alreadyStarted);
         }
@@ -351,7 +350,7 @@ public final class Worker implements AutoCloseable {
         List<Map<String, Object>> leaving = new ArrayList<>();
         for (ConnectorTaskId id : ids) {
             TaskSlot slot = tasks.remove(id);
-            Map<String, String> connectorConfig = slot != null ? slot.configs().get(0) : retiring;
+            Map<String, String> connectorConfig = slot != null ? slot.spec().connectorConfig() : retiring;
             if (slot != null) {
                 stopping.add(stop(slot, quietly));
             } else if (endingTasks.previous(id) != null) {
