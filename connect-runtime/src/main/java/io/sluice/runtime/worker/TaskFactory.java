@@ -2,6 +2,8 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SinkConnectorConfig;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
@@ -61,13 +63,15 @@ final class TaskFactory {
             Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
             status.taskVersion(id, versionOf(task));
             boolean sink = task instanceof SinkTask;
+            // parsed once, by the keys' one definition; every part of the task reads its settings from here
+            ConnectorConfig typed = sink ? new SinkConnectorConfig(plugins, conn) : new SourceConnectorConfig(plugins, conn);
             Map<String, Object> admin = clients.admin(id, conn);
-            errors = new ErrorHandler(id, conn, sink, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
+            errors = new ErrorHandler(id, typed, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
             converters = ConverterSet.create(conn, worker, plugins);
             long interval = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
             long timeout = worker.getLong(WorkerConfig.OFFSET_FLUSH_TIMEOUT_MS);
             if (task instanceof SourceTask sourceTask) {
-                TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
+                TransformationChain<SourceRecord> transforms = TransformationChain.create(typed, plugins);
                 chain = transforms;
                 TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
                 // the commit strategy and the producer it needs are chosen here, once: the task loop never asks
@@ -83,7 +87,7 @@ final class TaskFactory {
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }
             if (task instanceof SinkTask sinkTask) {
-                TransformationChain<SinkRecord> transforms = TransformationChain.create(conn, plugins);
+                TransformationChain<SinkRecord> transforms = TransformationChain.create(typed, plugins);
                 chain = transforms;
                 SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(clients.consumer(id, conn), interval, timeout, metrics,
                         connectMetrics.sinkTask(id.connector(), id.task()));
