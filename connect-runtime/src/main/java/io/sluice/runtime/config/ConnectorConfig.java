@@ -5,7 +5,6 @@ import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -97,6 +96,16 @@ public class ConnectorConfig extends AbstractConfig {
      */
     public ConnectorConfig(Plugins plugins, ConfigDef definition, Map<String, String> props) {
         super(ConnectorConfigEnricher.enrich(plugins, definition, props, false), props, false);
+    }
+
+    /**
+     * The typed config of a sink connector, or of a source connector (its topic.creation.* keys parsed only on a worker
+     * that creates topics), which is what every part of a running connector or task reads its settings from.
+     *
+     * @throws ConfigException naming the first key that is wrong
+     */
+    public static ConnectorConfig parse(Plugins plugins, Map<String, String> props, boolean sink, boolean topicCreation) {
+        return sink ? new SinkConnectorConfig(plugins, props) : new SourceConnectorConfig(plugins, props, topicCreation);
     }
 
     /**
@@ -293,14 +302,6 @@ public class ConnectorConfig extends AbstractConfig {
         };
     }
 
-    public String connectorName() {
-        return getString(NAME);
-    }
-
-    public String connectorClass() {
-        return getString(CONNECTOR_CLASS);
-    }
-
     public int tasksMax() {
         return getInt(TASKS_MAX);
     }
@@ -328,10 +329,6 @@ public class ConnectorConfig extends AbstractConfig {
 
     public List<String> predicateAliases() {
         return getList(PREDICATES);
-    }
-
-    public String configReloadAction() {
-        return getString(CONFIG_RELOAD_ACTION).toLowerCase(Locale.ROOT);
     }
 
     public long errorRetryTimeout() {

@@ -135,16 +135,6 @@ public final class SinkConnectorConfig extends ConnectorConfig {
         return result;
     }
 
-    public List<String> topics() {
-        return getList(TOPICS).stream().filter(t -> !t.isEmpty()).distinct().toList();
-    }
-
-    /** The topics.regex, or null when topics are listed instead. */
-    public String topicsRegex() {
-        String regex = getString(TOPICS_REGEX);
-        return isBlank(regex) ? null : regex;
-    }
-
     public String dlqTopicName() {
         return getString(DLQ_TOPIC_NAME).trim();
     }
@@ -155,11 +145,6 @@ public final class SinkConnectorConfig extends ConnectorConfig {
 
     public boolean isDlqContextHeadersEnabled() {
         return getBoolean(DLQ_CONTEXT_HEADERS_ENABLE);
-    }
-
-    /** Whether tasks get an errant record reporter (a DLQ or error logging is configured). */
-    public boolean enableErrantRecordReporter() {
-        return !dlqTopicName().isEmpty() || enableErrorLog();
     }
 
     private static void addError(Map<String, ConfigValue> validated, String name, String value, String message) {

@@ -2,7 +2,6 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
-import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
@@ -64,23 +63,24 @@ final class TaskFactory {
             status.taskVersion(id, versionOf(task));
             boolean sink = task instanceof SinkTask;
             // parsed once, by the keys' one definition; every part of the task reads its settings from here
-            ConnectorConfig typed = sink ? new SinkConnectorConfig(plugins, conn) : new SourceConnectorConfig(plugins, conn);
+            boolean topicCreation = worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE);
+            ConnectorConfig typed = ConnectorConfig.parse(plugins, conn, sink, topicCreation);
             Map<String, Object> admin = clients.admin(id, conn);
             errors = new ErrorHandler(id, typed, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
-            converters = ConverterSet.create(conn, worker, plugins);
+            converters = ConverterSet.create(typed, worker, plugins);
             long interval = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
             long timeout = worker.getLong(WorkerConfig.OFFSET_FLUSH_TIMEOUT_MS);
-            if (task instanceof SourceTask sourceTask) {
+            if (task instanceof SourceTask sourceTask && typed instanceof SourceConnectorConfig source) {
                 TransformationChain<SourceRecord> transforms = TransformationChain.create(typed, plugins);
                 chain = transforms;
-                TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
+                TopicCreation creation = TopicCreation.of(source, topicCreation).orElse(null);
                 // the commit strategy and the producer it needs are chosen here, once: the task loop never asks
-                SourceTransactions.Boundary boundary = SourceTransactions.of(worker, conn);
+                SourceTransactions.Boundary boundary = SourceTransactions.of(worker, source);
                 SourceCommits commits = boundary == null
                         ? new OffsetFlushCommits(committer, interval, timeout) : new SourceTransactions(boundary);
                 Map<String, Object> producer = boundary == null
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn);
-                offsetStore = offsets.forConnector(id.connector(), conn);
+                offsetStore = offsets.forConnector(id.connector(), source);
                 SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, () -> new KafkaProducer<>(producer),
                         admin, creation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
                 errors.metrics(setup.taskMetrics().errors());

@@ -3,6 +3,7 @@ package io.sluice.runtime.worker;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.SecretKeys;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.metrics.PluginMetricsReporter;
@@ -164,9 +165,11 @@ public final class Worker implements AutoCloseable {
             counted = true;
             status.connectorVersion(name, version);
             Map<String, String> resolved = configProviders.resolve(config);
-            OffsetStore store = instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null;
+            ConnectorConfig typed = ConnectorConfig.parse(plugins, resolved, !(instance instanceof SourceConnector),
+                    topicCreation());
+            OffsetStore store = typed instanceof SourceConnectorConfig source ? offsets.forConnector(name, source) : null;
             log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
-            return new WorkerConnector.Parts(instance, resolved, store, pluginMetrics(Map.of("connector", name)));
+            return new WorkerConnector.Parts(instance, resolved, typed, store, pluginMetrics(Map.of("connector", name)));
         } catch (RuntimeException | Error e) {
             if (!counted) {
                 connectMetrics.connectorStarting(name, "unknown", config.get(ConnectorConfig.CONNECTOR_CLASS), "unknown");
@@ -403,7 +406,8 @@ public final class Worker implements AutoCloseable {
      * (KIP-618). Close it when done; the worker's store stays open.
      */
     public OffsetStore offsetStore(String connector, Map<String, String> connectorConfig) {
-        return offsets.forConnector(connector, configProviders.resolve(connectorConfig));
+        return offsets.forConnector(connector,
+                new SourceConnectorConfig(plugins, configProviders.resolve(connectorConfig), topicCreation()));
     }
 
     /** Admin client settings for managing a connector's offsets: the worker's and the connector's admin overrides. */
@@ -541,6 +545,11 @@ public final class Worker implements AutoCloseable {
         metrics.close();
         connectMetrics.close();
         log.info("Worker {} stopped", workerId);
+    }
+
+    /** Whether this worker creates source connectors' topics (topic.creation.enable), so parses their rules. */
+    private boolean topicCreation() {
+        return config.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE);
     }
 
     private long gracefulTimeoutMs() {

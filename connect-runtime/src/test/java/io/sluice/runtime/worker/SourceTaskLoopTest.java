@@ -175,7 +175,7 @@ class SourceTaskLoopTest {
         SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, 5_000,
                 null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
-                Map.of(), ConverterSet.create(Map.of(), worker, plugins), TransformationChain.create(config, plugins),
+                Map.of(), ConverterSet.create(config, worker, plugins), TransformationChain.create(config, plugins),
                 errors, setup);
         thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
         thread.start();
