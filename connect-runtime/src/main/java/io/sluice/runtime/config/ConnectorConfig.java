@@ -5,7 +5,6 @@ import io.sluice.runtime.plugins.PluginType;
 import io.sluice.runtime.plugins.Plugins;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -84,14 +83,29 @@ public class ConnectorConfig extends AbstractConfig {
             + "SimpleHeaderConverter is used to serialize header values to strings and deserialize them by inferring "
             + "the schemas.";
 
-    /** A parsed connector config over the common keys and the keys of its transforms and predicates. */
+    /** A parsed connector config over the common keys and the runtime's keys of its transforms and predicates. */
     public ConnectorConfig(Plugins plugins, Map<String, String> props) {
         this(plugins, configDef(plugins), props);
     }
 
-    /** A parsed config over the given definition, enriched with its transforms' and predicates' keys. */
+    /**
+     * A parsed config over the given definition, enriched with its transforms' and predicates' runtime keys (type,
+     * version, predicate, negate; each plugin checks its own keys when configured).
+     *
+     * @throws ConfigException naming the first key that is wrong
+     */
     public ConnectorConfig(Plugins plugins, ConfigDef definition, Map<String, String> props) {
-        super(ConnectorConfigEnricher.enrich(plugins, definition, props, true), props, false);
+        super(ConnectorConfigEnricher.enrich(plugins, definition, props, false), props, false);
+    }
+
+    /**
+     * The typed config of a sink connector, or of a source connector (its topic.creation.* keys parsed only on a worker
+     * that creates topics), which is what every part of a running connector or task reads its settings from.
+     *
+     * @throws ConfigException naming the first key that is wrong
+     */
+    public static ConnectorConfig parse(Plugins plugins, Map<String, String> props, boolean sink, boolean topicCreation) {
+        return sink ? new SinkConnectorConfig(plugins, props) : new SourceConnectorConfig(plugins, props, topicCreation);
     }
 
     /**
@@ -215,11 +229,11 @@ public class ConnectorConfig extends AbstractConfig {
                                 + "properties.The restart may actually be scheduled in the future if the external "
                                 + "configuration provider indicates that a configuration value will expire in the future.",
                         COMMON_GROUP, ++order, Width.MEDIUM, "Reload Action")
-                .define(ERRORS_RETRY_TIMEOUT, Type.LONG, 0L, Importance.MEDIUM,
+                .define(ERRORS_RETRY_TIMEOUT, Type.LONG, 0L, ConfigDef.Range.atLeast(-1), Importance.MEDIUM,
                         "The maximum duration in milliseconds that a failed operation will be reattempted. The default "
                                 + "is 0, which means no retries will be attempted. Use -1 for infinite retries.",
                         ERROR_GROUP, ++errorOrder, Width.MEDIUM, "Retry Timeout for Errors")
-                .define(ERRORS_RETRY_DELAY_MAX_MS, Type.LONG, 60000L, Importance.MEDIUM,
+                .define(ERRORS_RETRY_DELAY_MAX_MS, Type.LONG, 60000L, ConfigDef.Range.atLeast(0), Importance.MEDIUM,
                         "The maximum duration in milliseconds between consecutive retry attempts. Jitter will be added "
                                 + "to the delay once this limit is reached to prevent thundering herd issues.",
                         ERROR_GROUP, ++errorOrder, Width.MEDIUM, "Maximum Delay Between Retries for Errors")
@@ -288,14 +302,6 @@ public class ConnectorConfig extends AbstractConfig {
         };
     }
 
-    public String connectorName() {
-        return getString(NAME);
-    }
-
-    public String connectorClass() {
-        return getString(CONNECTOR_CLASS);
-    }
-
     public int tasksMax() {
         return getInt(TASKS_MAX);
     }
@@ -323,10 +329,6 @@ public class ConnectorConfig extends AbstractConfig {
 
     public List<String> predicateAliases() {
         return getList(PREDICATES);
-    }
-
-    public String configReloadAction() {
-        return getString(CONFIG_RELOAD_ACTION).toLowerCase(Locale.ROOT);
     }
 
     public long errorRetryTimeout() {

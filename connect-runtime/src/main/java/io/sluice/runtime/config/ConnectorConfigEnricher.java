@@ -36,15 +36,17 @@ public final class ConnectorConfigEnricher {
     }
 
     /**
-     * A copy of {@code base} enriched with the alias keys found in {@code props}. With
-     * {@code requireFullConfig}, an alias whose type can't be loaded throws; without it (validation),
-     * the alias only gets its type key, whose validator then reports the problem.
+     * A copy of {@code base} enriched with the alias keys found in {@code props}. With {@code pluginKeys}
+     * (validation), each alias also gets its plugin's own keys, so that they are validated and listed; an alias whose
+     * type can't be loaded then gets only its type key, whose validator reports the problem. Without (a running task),
+     * an alias gets only the runtime's keys (type, version, predicate, negate): its plugin checks its own keys when it
+     * is configured, naming the alias's prefix.
      */
-    public static ConfigDef enrich(Plugins plugins, ConfigDef base, Map<String, String> props, boolean requireFullConfig) {
+    public static ConfigDef enrich(Plugins plugins, ConfigDef base, Map<String, String> props, boolean pluginKeys) {
         ConfigDef def = new ConfigDef(base);
-        enrichAliases(def, plugins, props, requireFullConfig, new Kind<>("Transformation", ConnectorConfig.TRANSFORMS,
+        enrichAliases(def, plugins, props, pluginKeys, new Kind<>("Transformation", ConnectorConfig.TRANSFORMS,
                 ConnectorConfig.TRANSFORMS_GROUP, Transformation.class, PluginType.TRANSFORMATION, Transformation::config));
-        enrichAliases(def, plugins, props, requireFullConfig, new Kind<>("Predicate", ConnectorConfig.PREDICATES,
+        enrichAliases(def, plugins, props, pluginKeys, new Kind<>("Predicate", ConnectorConfig.PREDICATES,
                 ConnectorConfig.PREDICATES_GROUP, Predicate.class, PluginType.PREDICATE, Predicate::config));
         return def;
     }
@@ -57,7 +59,7 @@ public final class ConnectorConfigEnricher {
     }
 
     private static <T> void enrichAliases(ConfigDef def, Plugins plugins, Map<String, String> props,
-                                          boolean requireFullConfig, Kind<T> kind) {
+                                          boolean pluginKeys, Kind<T> kind) {
         Object parsed;
         try {
             parsed = ConfigDef.parseType(kind.listKey(), props.get(kind.listKey()), Type.LIST);
@@ -85,16 +87,16 @@ public final class ConnectorConfigEnricher {
                     "Version of the '" + alias + "' " + lowerKind + ".", group, 1, Width.LONG,
                     kind.base().getSimpleName() + " version for " + alias, List.of(),
                     ConnectorConfig.versionRecommender(plugins, typeKey, null, kind.base()));
-            ConfigDef own = pluginConfigDef(plugins, kind, typeKey, className, requireFullConfig);
+            ConfigDef own = pluginConfigDef(plugins, kind, typeKey, className, pluginKeys);
             if (own != null) {
                 def.embed(prefix, group, 2, own);
             }
         }
     }
 
-    /** The alias's implicit keys plus the plugin's own config(); null when the plugin can't be loaded and that's allowed. */
+    /** The alias's implicit keys, with pluginKeys also the plugin's own config(); null when the plugin can't be loaded. */
     private static <T> ConfigDef pluginConfigDef(Plugins plugins, Kind<T> kind, String typeKey, String className,
-                                                 boolean requireFullConfig) {
+                                                 boolean pluginKeys) {
         ConfigDef result = new ConfigDef();
         if (kind.isTransformation()) {
             result.define(PREDICATE, Type.STRING, null, Importance.MEDIUM,
@@ -102,13 +104,13 @@ public final class ConnectorConfigEnricher {
             result.define(NEGATE, Type.BOOLEAN, false, Importance.MEDIUM,
                     "Whether the configured predicate should be negated.");
         }
+        if (!pluginKeys) {
+            return result; // the type key's validator still checks the plugin loads and yields a config
+        }
         ConfigDef own;
         try {
             own = configOf(plugins, kind, typeKey, className);
         } catch (ConfigException e) {
-            if (requireFullConfig) {
-                throw e;
-            }
             return null;
         }
         for (ConfigDef.ConfigKey key : own.configKeys().values()) {

@@ -133,7 +133,7 @@ public final class ConnectorConfigValidator {
                 : ConnectorConfig.Defaults.of(plugins, props, worker);
         ConfigDef base = source ? SourceConnectorConfig.enrichedConfigDef(plugins, props, defaults)
                 : SinkConnectorConfig.configDef(plugins, defaults);
-        ConfigDef enriched = ConnectorConfigEnricher.enrich(plugins, base, props, false);
+        ConfigDef enriched = ConnectorConfigEnricher.enrich(plugins, base, props, true);
         Map<String, ConfigValue> validated = validateAll(enriched, props);
         if (!source) {
             SinkConnectorConfig.validate(props, validated);
@@ -206,7 +206,7 @@ public final class ConnectorConfigValidator {
 
     /** The framework keys alone, with an optional error on connector.class (connector unknown or unloadable). */
     private ConfigInfos frameworkOnly(Map<String, String> raw, Map<String, String> props, String classError) {
-        ConfigDef def = ConnectorConfigEnricher.enrich(plugins, ConnectorConfig.configDef(plugins), props, false);
+        ConfigDef def = ConnectorConfigEnricher.enrich(plugins, ConnectorConfig.configDef(plugins), props, true);
         Map<String, ConfigValue> validated = validateAll(def, props);
         addNullValuedErrors(props, validated);
         List<ConfigValue> values = new ArrayList<>(validated.values());

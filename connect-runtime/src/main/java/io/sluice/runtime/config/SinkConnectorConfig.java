@@ -18,8 +18,15 @@ public final class SinkConnectorConfig extends ConnectorConfig {
 
     public static final short DLQ_TOPIC_REPLICATION_FACTOR_DEFAULT = 3;
 
+    /**
+     * A sink connector's parsed config, its cross-key rules checked too (one of topics and topics.regex, the dead
+     * letter queue neither listed nor matched).
+     *
+     * @throws ConfigException naming the first key that is wrong
+     */
     public SinkConnectorConfig(Plugins plugins, Map<String, String> props) {
         super(plugins, configDef(plugins), props);
+        validate(props);
     }
 
     public static ConfigDef configDef(Plugins plugins) {
@@ -42,7 +49,13 @@ public final class SinkConnectorConfig extends ConnectorConfig {
                                 + "The topic name is blank by default, which means that no messages are to be recorded "
                                 + "in the DLQ.",
                         ERROR_GROUP, 6, Width.MEDIUM, "Dead Letter Queue Topic Name")
-                .define(DLQ_TOPIC_REPLICATION_FACTOR, Type.SHORT, DLQ_TOPIC_REPLICATION_FACTOR_DEFAULT, Importance.MEDIUM,
+                .define(DLQ_TOPIC_REPLICATION_FACTOR, Type.SHORT, DLQ_TOPIC_REPLICATION_FACTOR_DEFAULT,
+                        ConfigDef.LambdaValidator.with((name, value) -> {
+                            short rf = (Short) value;
+                            if (rf == 0 || rf < -1) {
+                                throw new ConfigException(name, value, "Must be -1 (the broker's default) or at least 1");
+                            }
+                        }, () -> "-1 or at least 1"), Importance.MEDIUM,
                         "Replication factor used to create the dead letter queue topic when it doesn't already exist.",
                         ERROR_GROUP, 7, Width.MEDIUM, "Dead Letter Queue Topic Replication Factor")
                 .define(DLQ_CONTEXT_HEADERS_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
@@ -122,16 +135,6 @@ public final class SinkConnectorConfig extends ConnectorConfig {
         return result;
     }
 
-    public List<String> topics() {
-        return getList(TOPICS).stream().filter(t -> !t.isEmpty()).distinct().toList();
-    }
-
-    /** The topics.regex, or null when topics are listed instead. */
-    public String topicsRegex() {
-        String regex = getString(TOPICS_REGEX);
-        return isBlank(regex) ? null : regex;
-    }
-
     public String dlqTopicName() {
         return getString(DLQ_TOPIC_NAME).trim();
     }
@@ -142,11 +145,6 @@ public final class SinkConnectorConfig extends ConnectorConfig {
 
     public boolean isDlqContextHeadersEnabled() {
         return getBoolean(DLQ_CONTEXT_HEADERS_ENABLE);
-    }
-
-    /** Whether tasks get an errant record reporter (a DLQ or error logging is configured). */
-    public boolean enableErrantRecordReporter() {
-        return !dlqTopicName().isEmpty() || enableErrorLog();
     }
 
     private static void addError(Map<String, ConfigValue> validated, String name, String value, String message) {

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -39,8 +38,18 @@ public final class SourceConnectorConfig extends ConnectorConfig {
     static final String OFFSETS_TOPIC_IN_STANDALONE = "Honoured in standalone mode too; the worker's offsets topic keeps "
             + "a copy and answers for partitions this topic has never written.";
 
+    /** A source connector's parsed config, its topic creation groups included when it sets any. */
     public SourceConnectorConfig(Plugins plugins, Map<String, String> props) {
-        super(plugins, enrichedConfigDef(plugins, props), withoutDefaultGroupRegexes(props));
+        this(plugins, props, true);
+    }
+
+    /**
+     * A source connector's parsed config on a worker that does or does not create topics (topic.creation.enable): as
+     * in Apache, a worker that creates none neither parses nor requires the connector's topic.creation.* keys.
+     */
+    public SourceConnectorConfig(Plugins plugins, Map<String, String> props, boolean topicCreation) {
+        super(plugins, topicCreation ? enrichedConfigDef(plugins, props) : configDef(plugins),
+                withoutDefaultGroupRegexes(props));
     }
 
     /** The common keys plus the source keys (without per-group topic creation keys). */
@@ -196,14 +205,11 @@ public final class SourceConnectorConfig extends ConnectorConfig {
     }
 
     /** Topic configs for a group (every key under its prefix but include/exclude/replication/partitions). */
-    public Map<String, Object> topicCreationOtherConfigs(String group) {
-        Map<String, Object> result = new HashMap<>(originalsWithPrefix(TOPIC_CREATION_PREFIX + group + "."));
+    public Map<String, String> topicCreationOtherConfigs(String group) {
+        Map<String, String> result = new HashMap<>();
+        originalsWithPrefix(TOPIC_CREATION_PREFIX + group + ".").forEach((k, v) -> result.put(k, String.valueOf(v)));
         result.keySet().removeAll(List.of(INCLUDE, EXCLUDE, REPLICATION_FACTOR, PARTITIONS));
         return result;
-    }
-
-    public String exactlyOnceSupport() {
-        return getString(EXACTLY_ONCE_SUPPORT).trim().toLowerCase(Locale.ROOT);
     }
 
     public TransactionBoundary transactionBoundary() {

@@ -11,12 +11,14 @@ import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.worker.ConnectorEvents;
+import io.sluice.runtime.worker.TaskSpec;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -52,8 +54,8 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
      * seen before is a new connector, which needs a rebalance to get an owner (Apache's rule).
      */
     private final Set<String> known = new java.util.HashSet<>();
-    /** The connector and task config each local task was started with; control thread only. */
-    private final Map<ConnectorTaskId, List<Map<String, String>>> startedWith = new HashMap<>();
+    /** The spec each local task was started with; control thread only. */
+    private final Map<ConnectorTaskId, TaskSpec> startedWith = new HashMap<>();
     private volatile Assignment assignment;
     private volatile String memberId;
 
@@ -266,15 +268,15 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
         Assignment current = assignment;
         for (ConnectorTaskId task : worker.taskIds(connector)) {
             boolean assigned = current != null && current.tasks().contains(task);
-            List<Map<String, String>> configs = configsOf(snapshot, task);
-            if (configs == null) {
+            Optional<TaskSpec> spec = TaskSpec.in(snapshot, task);
+            if (spec.isEmpty()) {
                 startedWith.remove(task);
                 // the task no longer exists: its sink member leaves its group
                 worker.retireTasks(snapshot.contains(connector) ? snapshot.connectorConfigs().get(connector) : Map.of(),
                         List.of(task));
             } else if (!assigned) {
                 stopTasks(List.of(task));
-            } else if (!configs.equals(startedWith.get(task))) {
+            } else if (!spec.get().equals(startedWith.get(task))) {
                 stopTasks(List.of(task));
                 startTask(snapshot, task);
             }
@@ -282,25 +284,15 @@ final class AssignedWork implements ConfigStore.Listener, ConnectorEvents {
     }
 
     private void startTask(ClusterConfigState snapshot, ConnectorTaskId task) {
-        List<Map<String, String>> configs = configsOf(snapshot, task);
-        if (configs != null) {
-            startedWith.put(task, configs);
+        TaskSpec.in(snapshot, task).ifPresent(spec -> {
+            startedWith.put(task, spec);
             herder.startTaskOf(snapshot, task);
-        }
+        });
     }
 
     private CompletableFuture<Void> stopTasks(java.util.Collection<ConnectorTaskId> tasks) {
         tasks.forEach(startedWith::remove);
         return worker.stopTasks(tasks);
-    }
-
-    /** The connector config and the task's config in the snapshot, or null when the task does not exist. */
-    private static List<Map<String, String>> configsOf(ClusterConfigState snapshot, ConnectorTaskId task) {
-        List<Map<String, String>> taskConfigs = snapshot.taskConfigs(task.connector());
-        if (!snapshot.contains(task.connector()) || task.task() >= taskConfigs.size()) {
-            return null;
-        }
-        return List.of(snapshot.connectorConfigs().get(task.connector()), taskConfigs.get(task.task()));
     }
 
     /**

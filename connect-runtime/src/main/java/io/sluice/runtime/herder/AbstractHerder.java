@@ -13,6 +13,7 @@ import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.worker.TaskSpec;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -344,11 +345,7 @@ public abstract class AbstractHerder implements Herder {
 
     /** Starts task id with its stored config, if the snapshot still has it; in the background. */
     protected void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
-        List<Map<String, String>> configs = snapshot.taskConfigs(id.connector());
-        if (id.task() < configs.size()) {
-            worker.startTask(id, snapshot.connectorConfigs().get(id.connector()), configs.get(id.task()),
-                    effectiveTarget(snapshot, id.connector()));
-        }
+        TaskSpec.in(snapshot, id).ifPresent(spec -> worker.startTask(spec, effectiveTarget(snapshot, id.connector())));
     }
 
     /** Waits, at most the graceful timeout and a little more, for stops the worker does in the background. */

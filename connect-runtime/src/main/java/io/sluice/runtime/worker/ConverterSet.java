@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.plugins.LoaderSwap;
@@ -22,7 +23,7 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header,
 
     private static final String TYPE = "converter.type";
 
-    static ConverterSet create(Map<String, String> connectorConfig, WorkerConfig worker, Plugins plugins) {
+    static ConverterSet create(ConnectorConfig connectorConfig, WorkerConfig worker, Plugins plugins) {
         Converter key = converter(WorkerConfig.KEY_CONVERTER, connectorConfig, worker, plugins, true);
         Converter value = converter(WorkerConfig.VALUE_CONVERTER, connectorConfig, worker, plugins, false);
         String headerClass = className(WorkerConfig.HEADER_CONVERTER, connectorConfig, worker);
@@ -36,7 +37,7 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header,
                 className(WorkerConfig.VALUE_CONVERTER, connectorConfig, worker), headerClass);
     }
 
-    private static Converter converter(String key, Map<String, String> connectorConfig, WorkerConfig worker,
+    private static Converter converter(String key, ConnectorConfig connectorConfig, WorkerConfig worker,
                                        Plugins plugins, boolean isKey) {
         Converter converter = streamingIfApacheJson(plugins.newPlugin(className(key, connectorConfig, worker), Converter.class));
         Map<String, Object> props = settings(key, connectorConfig, worker);
@@ -62,29 +63,25 @@ record ConverterSet(Converter key, Converter value, HeaderConverter header,
     }
 
     /** The connector's class name when it sets one, else the worker's (by name, so aliases survive). */
-    private static String className(String key, Map<String, String> connectorConfig, WorkerConfig worker) {
-        String own = connectorConfig.get(key);
-        if (own != null && !own.isBlank()) {
-            return own.trim();
-        }
-        return worker.converter(key);
+    private static String className(String key, ConnectorConfig connectorConfig, WorkerConfig worker) {
+        String own = own(key, connectorConfig);
+        return own != null ? own : worker.converter(key);
+    }
+
+    /** The converter class the connector names itself (its converter keys are the worker's key names), or null. */
+    private static String own(String key, ConnectorConfig connectorConfig) {
+        return switch (key) {
+            case WorkerConfig.KEY_CONVERTER -> connectorConfig.keyConverter();
+            case WorkerConfig.VALUE_CONVERTER -> connectorConfig.valueConverter();
+            default -> connectorConfig.headerConverter();
+        };
     }
 
     /** Sub-settings come from where the class came from: the connector's when it names a converter. */
-    private static Map<String, Object> settings(String key, Map<String, String> connectorConfig, WorkerConfig worker) {
+    private static Map<String, Object> settings(String key, ConnectorConfig connectorConfig, WorkerConfig worker) {
         String prefix = key + ".";
-        Map<String, Object> props = new HashMap<>();
-        String own = connectorConfig.get(key);
-        if (own != null && !own.isBlank()) {
-            connectorConfig.forEach((k, v) -> {
-                if (k.startsWith(prefix)) {
-                    props.put(k.substring(prefix.length()), v);
-                }
-            });
-        } else {
-            props.putAll(worker.originalsWithPrefix(prefix));
-        }
-        return props;
+        return new HashMap<>(own(key, connectorConfig) != null ? connectorConfig.originalsWithPrefix(prefix)
+                : worker.originalsWithPrefix(prefix));
     }
 
     @Override

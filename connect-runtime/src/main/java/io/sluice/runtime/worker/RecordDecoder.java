@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.plugins.LoaderSwap;
 import io.sluice.runtime.plugins.Plugins;
@@ -19,10 +20,15 @@ public final class RecordDecoder implements AutoCloseable {
         this.converters = converters;
     }
 
-    /** The converters of a connector config whose placeholders were already resolved. */
+    /**
+     * The converters of a connector config whose placeholders were already resolved.
+     *
+     * @throws org.apache.kafka.common.config.ConfigException naming a key of the connector config that is wrong
+     */
     public static RecordDecoder forConnector(Map<String, String> resolvedConnectorConfig, WorkerConfig worker,
                                              Plugins plugins) {
-        return new RecordDecoder(ConverterSet.create(resolvedConnectorConfig, worker, plugins));
+        return new RecordDecoder(ConverterSet.create(new ConnectorConfig(plugins, resolvedConnectorConfig), worker,
+                plugins));
     }
 
     public SchemaAndValue key(String topic, Headers headers, byte[] bytes) {

@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.metrics.SinkTaskMetrics;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.State;
@@ -8,7 +9,6 @@ import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -94,12 +94,12 @@ final class SinkTaskRunner extends TaskRunner {
     @Override
     protected void initializeAndStart() {
         consumer = new KafkaConsumer<>(setup.consumerConfig());
-        String topics = taskConfig.getOrDefault(ConnectorConfig.TOPICS, "").trim();
+        // the task config's own topics (the worker copies the connector's in), read as the connector config is
+        List<String> topics = SinkConnectorConfig.parseTopics(taskConfig.get(ConnectorConfig.TOPICS));
         String regex = taskConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").trim();
         Listener listener = new Listener();
         if (!topics.isEmpty()) {
-            List<String> list = Arrays.stream(topics.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-            consumer.subscribe(list, listener);
+            consumer.subscribe(topics, listener);
         } else if (!regex.isEmpty()) {
             consumer.subscribe(Pattern.compile(regex), listener);
         } else {

@@ -53,16 +53,15 @@ final class SourceOffsetStores implements AutoCloseable {
 
     /**
      * The store of the connector's offsets; close it when done (closing the worker's store through it does nothing).
-     * {@code config} is the connector's resolved config.
+     * {@code config} is the connector's parsed resolved config.
      */
-    OffsetStore forConnector(String connector, Map<String, String> config) {
-        String named = config.get(SourceConnectorConfig.OFFSETS_STORAGE_TOPIC);
-        String topic = named != null && !named.isBlank() ? named.trim()
-                : worker.exactlyOnceSource() ? worker.offsetTopic() : null;
+    OffsetStore forConnector(String connector, SourceConnectorConfig config) {
+        String named = config.offsetsTopic();
+        String topic = named != null ? named : worker.exactlyOnceSource() ? worker.offsetTopic() : null;
         if (topic == null) {
             return unclosable(workerStore);
         }
-        Map<String, Object> client = connection(connector, config);
+        Map<String, Object> client = connection(connector, config.originalsStrings());
         if (topic.equals(worker.offsetTopic()) && servers(client).equals(servers(clients.bootstrapServers()))) {
             return unclosable(workerStore);
         }

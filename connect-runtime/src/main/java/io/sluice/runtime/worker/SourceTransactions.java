@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.TransactionContext;
 import org.slf4j.Logger;
@@ -60,23 +59,19 @@ final class SourceTransactions implements SourceCommits {
     }
 
     /** The connector's transaction boundary, or null when the worker does not enable exactly-once source. */
-    static Boundary of(WorkerConfig worker, Map<String, String> connectorConfig) {
+    static Boundary of(WorkerConfig worker, SourceConnectorConfig connectorConfig) {
         if (!worker.exactlyOnceSource()) {
             return null;
         }
-        String boundary = connectorConfig.getOrDefault(SourceConnectorConfig.TRANSACTION_BOUNDARY, "poll").trim();
-        if (boundary.equalsIgnoreCase("poll")) {
-            return new Boundary(0, false);
-        }
-        if (boundary.equalsIgnoreCase("interval")) {
-            String interval = connectorConfig.get(SourceConnectorConfig.TRANSACTION_BOUNDARY_INTERVAL_MS);
-            return new Boundary(interval == null ? worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS)
-                    : Long.parseLong(interval.trim()), false);
-        }
-        if (boundary.equalsIgnoreCase("connector")) {
-            return new Boundary(Long.MAX_VALUE, true);
-        }
-        throw new ConnectException("transaction.boundary=" + boundary + " is not one of poll, interval, connector");
+        return switch (connectorConfig.transactionBoundary()) {
+            case POLL -> new Boundary(0, false);
+            case INTERVAL -> {
+                Long interval = connectorConfig.transactionBoundaryInterval();
+                yield new Boundary(interval == null ? worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS) : interval,
+                        false);
+            }
+            case CONNECTOR -> new Boundary(Long.MAX_VALUE, true);
+        };
     }
 
     /** The context a task defining its own boundaries uses; null for the other boundaries (as Apache). */

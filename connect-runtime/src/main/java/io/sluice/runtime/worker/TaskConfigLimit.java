@@ -1,6 +1,5 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.config.ConnectorConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +15,11 @@ final class TaskConfigLimit {
     }
 
     /**
-     * Returns the task configs when there are at most maxTasks; with more, fails unless the connector
-     * config sets tasks.max.enforce=false, in which case it warns and keeps them all (deprecated in Apache).
+     * Returns the task configs when there are at most maxTasks; with more, fails when enforce (tasks.max.enforce),
+     * else warns and keeps them all (deprecated in Apache).
      */
-    static List<Map<String, String>> check(String connector, Map<String, String> connectorConfig,
-                                           List<Map<String, String>> taskConfigs, int maxTasks) {
+    static List<Map<String, String>> check(String connector, boolean enforce, List<Map<String, String>> taskConfigs,
+                                           int maxTasks) {
         if (taskConfigs == null) {
             throw new ConnectException("Connector " + connector + " returned null task configs");
         }
@@ -31,8 +30,7 @@ final class TaskConfigLimit {
         if (copy.size() <= maxTasks) {
             return copy;
         }
-        String enforce = connectorConfig.getOrDefault(ConnectorConfig.TASKS_MAX_ENFORCE, "true");
-        if (Boolean.parseBoolean(enforce.trim())) {
+        if (enforce) {
             throw new TooManyTasksException(connector, copy.size(), maxTasks);
         }
         log.warn("Connector {} generated {} task configs, more than tasks.max={}; keeping them all because "

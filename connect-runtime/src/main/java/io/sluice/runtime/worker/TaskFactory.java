@@ -2,6 +2,7 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
@@ -47,10 +48,10 @@ final class TaskFactory {
     }
 
     /** @param status the view of the status reporter this run of the task reports through */
-    TaskRunner create(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                      TargetState target, StatusReporter status, PluginMetrics metrics) {
-        Map<String, String> conn = providers.resolve(connectorConfig);
-        Map<String, String> own = providers.resolve(taskConfig);
+    TaskRunner create(TaskSpec spec, TargetState target, StatusReporter status, PluginMetrics metrics) {
+        ConnectorTaskId id = spec.id();
+        Map<String, String> conn = providers.resolve(spec.connectorConfig());
+        Map<String, String> own = providers.resolve(spec.taskConfig());
         Class<? extends Connector> connectorClass = plugins.pluginClass(conn.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
         ClassLoader loader = connectorClass.getClassLoader();
         ConverterSet converters = null;
@@ -61,29 +62,32 @@ final class TaskFactory {
             Task task = Plugins.newInstance(taskClass(connectorClass, own, loader));
             status.taskVersion(id, versionOf(task));
             boolean sink = task instanceof SinkTask;
+            // parsed once, by the keys' one definition; every part of the task reads its settings from here
+            boolean topicCreation = worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE);
+            ConnectorConfig typed = ConnectorConfig.parse(plugins, conn, sink, topicCreation);
             Map<String, Object> admin = clients.admin(id, conn);
-            errors = new ErrorHandler(id, conn, sink, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
-            converters = ConverterSet.create(conn, worker, plugins);
+            errors = new ErrorHandler(id, typed, sink ? clients.dlqProducer(id, conn) : Map.of(), admin);
+            converters = ConverterSet.create(typed, worker, plugins);
             long interval = worker.getLong(WorkerConfig.OFFSET_FLUSH_INTERVAL_MS);
             long timeout = worker.getLong(WorkerConfig.OFFSET_FLUSH_TIMEOUT_MS);
-            if (task instanceof SourceTask sourceTask) {
-                TransformationChain<SourceRecord> transforms = TransformationChain.create(conn, plugins);
+            if (task instanceof SourceTask sourceTask && typed instanceof SourceConnectorConfig source) {
+                TransformationChain<SourceRecord> transforms = TransformationChain.create(typed, plugins);
                 chain = transforms;
-                TopicCreation creation = TopicCreation.of(conn, worker.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE)).orElse(null);
+                TopicCreation creation = TopicCreation.of(source, topicCreation).orElse(null);
                 // the commit strategy and the producer it needs are chosen here, once: the task loop never asks
-                SourceTransactions.Boundary boundary = SourceTransactions.of(worker, conn);
+                SourceTransactions.Boundary boundary = SourceTransactions.of(worker, source);
                 SourceCommits commits = boundary == null
                         ? new OffsetFlushCommits(committer, interval, timeout) : new SourceTransactions(boundary);
                 Map<String, Object> producer = boundary == null
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn);
-                offsetStore = offsets.forConnector(id.connector(), conn);
+                offsetStore = offsets.forConnector(id.connector(), source);
                 SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, () -> new KafkaProducer<>(producer),
                         admin, creation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
                 errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }
             if (task instanceof SinkTask sinkTask) {
-                TransformationChain<SinkRecord> transforms = TransformationChain.create(conn, plugins);
+                TransformationChain<SinkRecord> transforms = TransformationChain.create(typed, plugins);
                 chain = transforms;
                 SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(clients.consumer(id, conn), interval, timeout, metrics,
                         connectMetrics.sinkTask(id.connector(), id.task()));

@@ -2,8 +2,6 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.TargetState;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +16,7 @@ import java.util.function.Supplier;
  */
 final class TaskSlot {
     private final ConnectorTaskId id;
-    private final List<Map<String, String>> configs;
+    private final TaskSpec spec;
     private final StatusReporter status;
     private final StartGate.Wait startWait;
     private final Thread thread;
@@ -29,16 +27,15 @@ final class TaskSlot {
     private volatile boolean cancelled;
 
     /**
-     * @param configs  the connector config and the task config it runs with (an automatic restart reuses them)
+     * @param spec     the configs it runs with (an automatic restart reuses them)
      * @param status   this run's own view of the status reporter
      * @param previous completes when the task's previous run ended; waited for at most previousWaitMs
      * @param build    builds the task's runner; a throw fails the task
      */
-    TaskSlot(ConnectorTaskId id, List<Map<String, String>> configs, TargetState target, StatusReporter status,
-             StartGate gate, CompletableFuture<Void> previous, long previousWaitMs, Supplier<TaskRunner> build,
-             Runnable onEnded) {
-        this.id = id;
-        this.configs = configs;
+    TaskSlot(TaskSpec spec, TargetState target, StatusReporter status, StartGate gate, CompletableFuture<Void> previous,
+             long previousWaitMs, Supplier<TaskRunner> build, Runnable onEnded) {
+        this.id = spec.id();
+        this.spec = spec;
         this.target = target;
         this.status = status;
         this.startWait = gate.waiter();
@@ -60,8 +57,8 @@ final class TaskSlot {
         return id;
     }
 
-    List<Map<String, String>> configs() {
-        return configs;
+    TaskSpec spec() {
+        return spec;
     }
 
     TargetState targetState() {

@@ -1,6 +1,6 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.NewTopic;
  * each with include/exclude regex lists, and the {@code default} group that matches every topic.
  */
 final class TopicCreation {
-    static final String DEFAULT_GROUP = "default";
 
     /** One group's topic settings. */
     record Group(String name, List<Pattern> include, List<Pattern> exclude, int partitions, short replicationFactor,
@@ -41,23 +40,18 @@ final class TopicCreation {
 
     /**
      * The connector's rules, or empty when the worker disables topic creation or the connector sets no
-     * {@code topic.creation.default.replication.factor} and {@code .partitions}.
+     * {@code topic.creation.*} key (with any, its config requires the default group's replication factor and
+     * partitions).
      */
-    static Optional<TopicCreation> of(Map<String, String> config, boolean workerEnabled) {
-        String defaultPrefix = ConnectorConfig.TOPIC_CREATION_PREFIX + DEFAULT_GROUP + ".";
-        if (!workerEnabled || !config.containsKey(defaultPrefix + "replication.factor")
-                || !config.containsKey(defaultPrefix + "partitions")) {
+    static Optional<TopicCreation> of(SourceConnectorConfig config, boolean workerEnabled) {
+        if (!workerEnabled || !config.usesTopicCreation()) {
             return Optional.empty();
         }
         List<Group> groups = new ArrayList<>();
-        String names = config.getOrDefault(ConnectorConfig.TOPIC_CREATION_GROUPS, "");
-        for (String name : names.split(",")) {
-            name = name.trim();
-            if (!name.isEmpty() && !DEFAULT_GROUP.equals(name)) {
-                groups.add(group(name, config, config));
-            }
+        for (String name : config.topicCreationGroups()) {
+            groups.add(group(name, config));
         }
-        groups.add(group(DEFAULT_GROUP, config, config));
+        groups.add(group(SourceConnectorConfig.DEFAULT_GROUP, config));
         return Optional.of(new TopicCreation(List.copyOf(groups)));
     }
 
@@ -75,44 +69,21 @@ final class TopicCreation {
         return groups;
     }
 
-    private static Group group(String name, Map<String, String> config, Map<String, String> defaults) {
-        String prefix = ConnectorConfig.TOPIC_CREATION_PREFIX + name + ".";
-        String defaultPrefix = ConnectorConfig.TOPIC_CREATION_PREFIX + DEFAULT_GROUP + ".";
+    private static Group group(String name, SourceConnectorConfig config) {
+        boolean isDefault = SourceConnectorConfig.DEFAULT_GROUP.equals(name);
         Map<String, String> topicConfigs = new HashMap<>();
         // A named group inherits the default group's topic configs, then sets its own.
-        if (!DEFAULT_GROUP.equals(name)) {
-            collect(defaults, defaultPrefix, topicConfigs);
+        if (!isDefault) {
+            topicConfigs.putAll(config.topicCreationOtherConfigs(SourceConnectorConfig.DEFAULT_GROUP));
         }
-        collect(config, prefix, topicConfigs);
-        String partitions = config.getOrDefault(prefix + "partitions", defaults.get(defaultPrefix + "partitions"));
-        String replication = config.getOrDefault(prefix + "replication.factor", defaults.get(defaultPrefix + "replication.factor"));
-        List<Pattern> include = DEFAULT_GROUP.equals(name) ? List.of(Pattern.compile(".*")) : patterns(config.get(prefix + "include"));
-        List<Pattern> exclude = DEFAULT_GROUP.equals(name) ? List.of() : patterns(config.get(prefix + "exclude"));
-        return new Group(name, include, exclude, Integer.parseInt(partitions.trim()), Short.parseShort(replication.trim()),
-                Map.copyOf(topicConfigs));
+        topicConfigs.putAll(config.topicCreationOtherConfigs(name));
+        List<Pattern> include = isDefault ? List.of(Pattern.compile(".*")) : patterns(config.topicCreationInclude(name));
+        List<Pattern> exclude = isDefault ? List.of() : patterns(config.topicCreationExclude(name));
+        return new Group(name, include, exclude, config.topicCreationPartitions(name),
+                config.topicCreationReplicationFactor(name), Map.copyOf(topicConfigs));
     }
 
-    private static void collect(Map<String, String> config, String prefix, Map<String, String> into) {
-        config.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                String key = k.substring(prefix.length());
-                if (!key.equals("include") && !key.equals("exclude") && !key.equals("partitions")
-                        && !key.equals("replication.factor")) {
-                    into.put(key, v);
-                }
-            }
-        });
-    }
-
-    private static List<Pattern> patterns(String list) {
-        List<Pattern> out = new ArrayList<>();
-        if (list != null) {
-            for (String p : list.split(",")) {
-                if (!p.isBlank()) {
-                    out.add(Pattern.compile(p.trim()));
-                }
-            }
-        }
-        return out;
+    private static List<Pattern> patterns(List<String> regexes) {
+        return regexes.stream().filter(p -> !p.isBlank()).map(Pattern::compile).toList();
     }
 }

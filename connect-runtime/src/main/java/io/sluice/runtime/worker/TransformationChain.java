@@ -1,13 +1,12 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.ConnectorConfigEnricher;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import io.sluice.runtime.worker.errors.RecordContext;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.config.ConfigException;
@@ -29,11 +28,7 @@ import org.slf4j.LoggerFactory;
  * chain belongs to one task and is applied on that task's thread only.
  */
 public final class TransformationChain<R extends ConnectRecord<R>> implements AutoCloseable {
-
-    static final String TYPE = "type";
-    static final String PREDICATE = "predicate";
-    static final String NEGATE = "negate";
-
+    private static final String TYPE = "type";
     private static final Logger log = LoggerFactory.getLogger(TransformationChain.class);
 
     private final TransformationStage<R>[] stages;
@@ -43,19 +38,18 @@ public final class TransformationChain<R extends ConnectRecord<R>> implements Au
         this.stages = stages;
     }
 
-    /** Builds and configures every transformation and predicate; throws ConfigException naming the bad alias. */
-    public static <R extends ConnectRecord<R>> TransformationChain<R> create(Map<String, String> connectorConfig,
-                                                                             Plugins plugins) {
-        List<String> transformAliases = aliases(connectorConfig, ConnectorConfig.TRANSFORMS);
-        List<String> predicateAliases = aliases(connectorConfig, ConnectorConfig.PREDICATES);
-        for (String alias : predicateAliases) {
-            String typeKey = ConnectorConfig.PREDICATES + "." + alias + "." + TYPE;
-            resolveClass(plugins, typeKey, required(connectorConfig, typeKey), Predicate.class);
-        }
+    /**
+     * Builds and configures every transformation and predicate the typed connector config names (its definition,
+     * enriched with each alias's keys, has already checked their types load); throws ConfigException naming the
+     * bad alias.
+     */
+    public static <R extends ConnectRecord<R>> TransformationChain<R> create(ConnectorConfig config, Plugins plugins) {
+        List<String> transformAliases = config.transformAliases();
+        List<String> predicateAliases = config.predicateAliases();
         List<TransformationStage<R>> built = new ArrayList<>(transformAliases.size());
         try {
             for (String alias : transformAliases) {
-                built.add(buildStage(connectorConfig, plugins, alias, predicateAliases));
+                built.add(buildStage(config, plugins, alias, predicateAliases));
             }
         } catch (RuntimeException e) {
             built.forEach(TransformationStage::close);
@@ -106,35 +100,32 @@ public final class TransformationChain<R extends ConnectRecord<R>> implements Au
     }
 
     private static <R extends ConnectRecord<R>> TransformationStage<R> buildStage(
-            Map<String, String> config, Plugins plugins, String alias, List<String> predicateAliases) {
-        String prefix = ConnectorConfig.TRANSFORMS + "." + alias + ".";
-        String typeKey = prefix + TYPE;
-        String type = required(config, typeKey);
-        resolveClass(plugins, typeKey, type, Transformation.class);
-
-        String predicateKey = prefix + PREDICATE;
-        String predicateAlias = trimmedOrNull(config.get(predicateKey));
+            ConnectorConfig config, Plugins plugins, String alias, List<String> predicateAliases) {
+        String prefix = ConnectorConfig.TRANSFORMS_PREFIX + alias + ".";
+        String predicateKey = prefix + ConnectorConfigEnricher.PREDICATE;
+        String predicateAlias = config.getString(predicateKey);
+        predicateAlias = predicateAlias == null || predicateAlias.isBlank() ? null : predicateAlias;
         if (predicateAlias != null && !predicateAliases.contains(predicateAlias)) {
             throw new ConfigException(predicateKey, predicateAlias,
                     "The predicate '" + predicateAlias + "' is not listed in '" + ConnectorConfig.PREDICATES + "'");
         }
-        String negateKey = prefix + NEGATE;
-        boolean negate = parseBoolean(negateKey, config.get(negateKey));
+        boolean negate = config.getBoolean(prefix + ConnectorConfigEnricher.NEGATE);
 
-        Map<String, Object> transformConfig = subConfig(config, prefix);
-        transformConfig.remove(PREDICATE);
-        transformConfig.remove(NEGATE);
+        // the plugin gets its own keys as given (type included, as Apache passes it), not the implicit ones
+        Map<String, Object> transformConfig = config.originalsWithPrefix(prefix);
+        transformConfig.remove(ConnectorConfigEnricher.PREDICATE);
+        transformConfig.remove(ConnectorConfigEnricher.NEGATE);
 
         @SuppressWarnings("unchecked")
-        Transformation<R> transformation = plugins.newPlugin(type, Transformation.class);
+        Transformation<R> transformation = plugins.newPlugin(config.getString(prefix + TYPE), Transformation.class);
         configure(prefix, transformation, () -> transformation.configure(transformConfig));
         Predicate<R> predicate = null;
         if (predicateAlias != null) {
-            String predicatePrefix = ConnectorConfig.PREDICATES + "." + predicateAlias + ".";
+            String predicatePrefix = ConnectorConfig.PREDICATES_PREFIX + predicateAlias + ".";
             try {
                 @SuppressWarnings("unchecked")
-                Predicate<R> p = plugins.newPlugin(config.get(predicatePrefix + TYPE).trim(), Predicate.class);
-                Map<String, Object> predicateConfig = subConfig(config, predicatePrefix);
+                Predicate<R> p = plugins.newPlugin(config.getString(predicatePrefix + TYPE), Predicate.class);
+                Map<String, Object> predicateConfig = config.originalsWithPrefix(predicatePrefix);
                 configure(predicatePrefix, p, () -> p.configure(predicateConfig));
                 predicate = p;
             } catch (RuntimeException e) {
@@ -144,73 +135,6 @@ public final class TransformationChain<R extends ConnectRecord<R>> implements Au
             }
         }
         return new TransformationStage<>(alias, transformation, predicate, negate);
-    }
-
-    /** The trimmed, non-empty aliases of a list key; Apache rejects duplicates. */
-    private static List<String> aliases(Map<String, String> config, String key) {
-        String value = config.get(key);
-        List<String> aliases = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return aliases;
-        }
-        for (String part : value.split(",")) {
-            String alias = part.trim();
-            if (alias.isEmpty()) {
-                continue;
-            }
-            if (aliases.contains(alias)) {
-                throw new ConfigException(key, value, "Duplicate alias provided.");
-            }
-            aliases.add(alias);
-        }
-        return aliases;
-    }
-
-    private static String required(Map<String, String> config, String key) {
-        String value = trimmedOrNull(config.get(key));
-        if (value == null) {
-            throw new ConfigException("Missing required configuration \"" + key + "\" which has no default value.");
-        }
-        return value;
-    }
-
-    private static void resolveClass(Plugins plugins, String key, String name, Class<?> base) {
-        try {
-            plugins.pluginClass(name, base);
-        } catch (ConnectException e) {
-            throw new ConfigException(key, name, e.getMessage());
-        }
-    }
-
-    private static boolean parseBoolean(String key, String value) {
-        String trimmed = trimmedOrNull(value);
-        if (trimmed == null) {
-            return false;
-        }
-        return switch (trimmed.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new ConfigException(key, value, "Expected value to be either true or false");
-        };
-    }
-
-    private static String trimmedOrNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        return trimmed.isEmpty() ? null : trimmed;
-    }
-
-    /** Every key under the prefix, the prefix stripped (type included, as Apache passes it). */
-    private static Map<String, Object> subConfig(Map<String, String> config, String prefix) {
-        Map<String, Object> sub = new HashMap<>();
-        for (Map.Entry<String, String> entry : config.entrySet()) {
-            if (entry.getKey().startsWith(prefix)) {
-                sub.put(entry.getKey().substring(prefix.length()), entry.getValue());
-            }
-        }
-        return sub;
     }
 
     /** Runs a plugin's configure with its loader; a failure becomes a ConfigException naming the prefix. */

@@ -3,22 +3,19 @@ package io.sluice.runtime.worker;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.SecretKeys;
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
-import io.sluice.runtime.metrics.PluginMetricsReporter;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.storage.StatusStore;
-import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TargetState;
-import io.sluice.runtime.storage.TaskStatus;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -28,15 +25,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.MetricConfig;
-import org.apache.kafka.common.metrics.Metrics;
-import org.apache.kafka.common.metrics.PluginMetrics;
-import org.apache.kafka.common.metrics.internals.PluginMetricsImpl;
-import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -54,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * start() longer than start.timeout.ms is reported with where it is stuck. A connector or task started again
  * under the same name begins once its previous run here has ended, or was given up after
  * task.shutdown.graceful.timeout.ms.
+ *
+ * <p>The connectors' lifecycle is {@link ConnectorRuns}', the tasks' {@link TaskRuns}'; this class owns the threads,
+ * clients and stores they share and answers the herder's questions about connectors' clients and offsets.
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -69,22 +62,15 @@ public final class Worker implements AutoCloseable {
     private final SourceOffsetStores offsets;
     private final StatusReporter status;
     private final TaskClientConfigs clients;
-    private final TaskFactory taskFactory;
-    /** The plugins' metrics (KIP-877), shown with the worker's through {@link PluginMetricsReporter}. */
-    private final Metrics metrics;
+    private final PluginMetricGroups pluginMetrics;
     private final ConnectMetrics connectMetrics;
     private final ScheduledThreadPoolExecutor committer;
     /** Stop deadlines and start watches. */
     private final ScheduledThreadPoolExecutor timer;
     /** The threads connectors' calls run on, one connector at a time each ({@link SerialExecutor}). */
     private final ThreadPoolExecutor connectorThreads;
-    private final StartGate startGate;
-    private final Map<String, WorkerConnector> connectors = new ConcurrentHashMap<>();
-    private final Map<ConnectorTaskId, TaskSlot> tasks = new ConcurrentHashMap<>();
-    /** Runs that were asked to stop and have not ended yet: the next run of the same name waits for them. */
-    private final RunEndings<String> endingConnectors;
-    private final RunEndings<ConnectorTaskId> endingTasks;
-    private final TaskRestarts restarts;
+    private final ConnectorRuns connectors;
+    private final TaskRuns tasks;
     /** "source" or "sink" by connector.class as configured, once found. */
     private final Map<String, String> connectorTypes = new ConcurrentHashMap<>();
     private volatile int generation;
@@ -98,27 +84,37 @@ public final class Worker implements AutoCloseable {
         this.configProviders = configProviders;
         this.secretKeys = new SecretKeys(plugins);
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
-        this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
+        this.connectMetrics = new ConnectMetrics(config.originals(), this::connectorCount, this::taskCount);
         this.status.metrics(connectMetrics);
-        this.metrics = new Metrics(new MetricConfig(), List.of(new PluginMetricsReporter(connectMetrics.registry())),
-                Time.SYSTEM);
+        this.pluginMetrics = new PluginMetricGroups(connectMetrics);
         this.clients = new TaskClientConfigs(config, bootstrapServers);
         this.offsets = new SourceOffsetStores(config, workerOffsets, clients);
         this.committer = new ScheduledThreadPoolExecutor(1, r -> new Thread(r, "sluice-source-offset-committer"));
         this.committer.setRemoveOnCancelPolicy(true);
         this.timer = new ScheduledThreadPoolExecutor(1, named("sluice-worker-timer"));
         this.timer.setRemoveOnCancelPolicy(true);
-        this.endingConnectors = new RunEndings<>(timer, gracefulTimeoutMs());
-        this.endingTasks = new RunEndings<>(timer, gracefulTimeoutMs());
         AtomicInteger threadCount = new AtomicInteger();
         this.connectorThreads = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), r -> daemon(r, "sluice-connector-pool-" + threadCount.incrementAndGet()));
-        this.startGate = new StartGate(config.getInt(WorkerConfig.START_PARALLELISM),
+        StartGate startGate = new StartGate(config.getInt(WorkerConfig.START_PARALLELISM),
                 config.getLong(WorkerConfig.START_TIMEOUT_MS), timer, connectorThreads);
-        this.taskFactory = new TaskFactory(config, plugins, configProviders, offsets, clients, committer,
+        this.connectors = new ConnectorRuns(new ConnectorRuns.Context(plugins, configProviders, offsets, status,
+                connectMetrics, pluginMetrics, startGate, connectorThreads, this::hideSecretsOf, this::topicCreation),
+                new RunEndings<>(timer, gracefulTimeoutMs()));
+        TaskFactory taskFactory = new TaskFactory(config, plugins, configProviders, offsets, clients, committer,
                 connectMetrics);
-        this.restarts = new TaskRestarts(config, status, this::restartFailedTask);
-        status.onTaskFailure(restarts::failed);
+        this.tasks = new TaskRuns(config, new TaskRuns.Context(workerId, taskFactory, status, connectMetrics,
+                pluginMetrics, startGate, clients, connectorThreads, gracefulTimeoutMs(), this::hideSecretsOf,
+                this::connectorType), new RunEndings<>(timer, gracefulTimeoutMs()));
+    }
+
+    // the metrics are made before the runs they count, so a gauge read that early counts none
+    private int connectorCount() {
+        return connectors == null ? 0 : connectors.size();
+    }
+
+    private int taskCount() {
+        return tasks == null ? 0 : tasks.size();
     }
 
     /** This worker's metrics (JMX, GET /metrics, the live figures of the REST status). */
@@ -144,35 +140,7 @@ public final class Worker implements AutoCloseable {
         if (closed) {
             throw new ConnectException("Worker is closed");
         }
-        WorkerConnector connector = new WorkerConnector(name, config, target, status.forRun(), events, startGate,
-                new SerialExecutor(connectorThreads, "sluice-connector-" + name));
-        if (connectors.putIfAbsent(name, connector) != null) {
-            throw new ConnectException("Connector " + name + " is already running on this worker");
-        }
-        connector.start(endingConnectors.previous(name), () -> buildConnector(name, config, target));
-    }
-
-    private WorkerConnector.Parts buildConnector(String name, Map<String, String> config, TargetState target) {
-        boolean counted = false;
-        hideSecretsOf(name, config);
-        try {
-            Class<? extends Connector> cls = plugins.pluginClass(config.get(ConnectorConfig.CONNECTOR_CLASS), Connector.class);
-            Connector instance = Plugins.newInstance(cls);
-            String version = connectorVersion(instance);
-            connectMetrics.connectorStarting(name, SourceConnector.class.isAssignableFrom(cls) ? "source" : "sink",
-                    cls.getName(), version);
-            counted = true;
-            status.connectorVersion(name, version);
-            Map<String, String> resolved = configProviders.resolve(config);
-            OffsetStore store = instance instanceof SourceConnector ? offsets.forConnector(name, resolved) : null;
-            log.info("Starting connector {} ({}) in target state {}", name, cls.getName(), target);
-            return new WorkerConnector.Parts(instance, resolved, store, pluginMetrics(Map.of("connector", name)));
-        } catch (RuntimeException | Error e) {
-            if (!counted) {
-                connectMetrics.connectorStarting(name, "unknown", config.get(ConnectorConfig.CONNECTOR_CLASS), "unknown");
-            }
-            throw e;
-        }
+        connectors.start(name, config, target, events);
     }
 
     /** Tells the status reporter a config's secrets, so no trace or failure log of the connector shows them. */
@@ -180,112 +148,30 @@ public final class Worker implements AutoCloseable {
         status.connectorSecrets(connector, secretKeys.secretValues(config, configProviders));
     }
 
-    private static String connectorVersion(Connector connector) {
-        try {
-            return connector.version();
-        } catch (Throwable t) {
-            return "unknown";
-        }
-    }
-
     /** Whether run is the connector's current run on this worker (its task configs may still be applied). */
     public boolean isCurrentRun(String connector, long run) {
-        WorkerConnector current = connectors.get(connector);
-        return current != null && current.run() == run;
+        return connectors.isCurrentRun(connector, run);
     }
 
     /**
      * Starts a task in the background, on its own thread, once its previous run here ended; failures become a
      * FAILED task status.
      */
-    public void startTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                          TargetState target) {
+    public void startTask(TaskSpec spec, TargetState target) {
         if (closed) {
             throw new ConnectException("Worker is closed");
         }
-        if (tasks.containsKey(id)) {
-            throw new ConnectException("Task " + id + " is already running on this worker");
-        }
-        hideSecretsOf(id.connector(), connectorConfig);
-        hideSecretsOf(id.connector(), taskConfig);
-        StatusReporter runStatus = status.forRun();
-        TaskSlot[] self = new TaskSlot[1];
-        TaskSlot slot = new TaskSlot(id, List.of(connectorConfig, taskConfig), target, runStatus, startGate,
-                endingTasks.previous(id), gracefulTimeoutMs(), () -> buildTask(id, connectorConfig, taskConfig, target, runStatus),
-                () -> taskEnded(self[0]));
-        self[0] = slot;
-        if (tasks.putIfAbsent(id, slot) != null) {
-            throw new ConnectException("Task " + id + " is already running on this worker");
-        }
-        log.info("Starting task {} in target state {}", id, target);
-        slot.start();
-    }
-
-    private TaskRunner buildTask(ConnectorTaskId id, Map<String, String> connectorConfig, Map<String, String> taskConfig,
-                                 TargetState target, StatusReporter runStatus) {
-        try {
-            TaskRunner runner = taskFactory.create(id, connectorConfig, taskConfig, target, runStatus,
-                    pluginMetrics(Map.of("connector", id.connector(), "task", Integer.toString(id.task()))));
-            runner.startGate(startGate);
-            return runner;
-        } catch (RuntimeException | Error e) {
-            if (connectMetrics.task(id.connector(), id.task()) == null) {
-                connectMetrics.taskStartFailed();
-            }
-            throw e;
-        }
-    }
-
-    /**
-     * A task's thread ended, or it was stopped: its metrics go, unless it still stands (it failed by itself: its
-     * FAILED metrics stay until it is stopped) or a newer run of the task already has its own.
-     */
-    private void taskEnded(TaskSlot slot) {
-        TaskSlot current = tasks.get(slot.id());
-        if (current == slot) {
-            return; // it ended by itself (failed): its FAILED metrics stay until it is stopped
-        }
-        if (current == null || !current.built()) {
-            connectMetrics.taskRemoved(slot.id().connector(), slot.id().task());
-            dropPluginMetrics(Map.of("connector", slot.id().connector(), "task", Integer.toString(slot.id().task())));
-        }
-    }
-
-    /**
-     * An automatic restart: starts the task again with the configs it had, unless it was stopped or
-     * replaced meanwhile (then whoever did that decided what runs) or it is not FAILED here any more.
-     */
-    private void restartFailedTask(ConnectorTaskId id) {
-        TaskSlot failed = tasks.get(id);
-        TaskStatus current = status.current(id);
-        if (closed || failed == null || current == null || current.state() != State.FAILED
-                || !workerId.equals(current.workerId()) || !tasks.remove(id, failed)) {
-            return;
-        }
-        stop(failed, false);
-        log.info("Restarting failed task {} automatically", id);
-        try {
-            startTask(id, failed.configs().get(0), failed.configs().get(1), failed.targetState());
-        } catch (ConnectException alreadyStarted) {
-            log.debug("Task {} was started meanwhile; leaving it", id, alreadyStarted);
-        }
+        tasks.start(spec, target);
     }
 
     /** Pauses, resumes or stops a connector and its tasks on this worker, in the background. */
     public void setTargetState(String connector, TargetState state) {
-        WorkerConnector wc = connectors.get(connector);
-        if (wc != null) {
-            wc.transitionTo(state);
-        }
+        connectors.transitionTo(connector, state);
         if (state == TargetState.STOPPED) {
             stopTasks(taskIds(connector));
             return;
         }
-        for (TaskSlot slot : tasks.values()) {
-            if (slot.id().connector().equals(connector)) {
-                slot.transitionTo(state);
-            }
-        }
+        tasks.transitionTo(connector, state);
     }
 
     /**
@@ -293,7 +179,7 @@ public final class Worker implements AutoCloseable {
      * task.shutdown.graceful.timeout.ms passed (then it is given up: it reports nothing more).
      */
     public CompletableFuture<Void> stopConnector(String name) {
-        return stopConnector(name, false);
+        return connectors.stop(name, false);
     }
 
     /**
@@ -303,24 +189,8 @@ public final class Worker implements AutoCloseable {
      * @param connectorConfig its config, or an empty map when it is gone already (its tasks here still know it)
      */
     public CompletableFuture<Void> removeConnector(String name, Map<String, String> connectorConfig) {
-        CompletableFuture<Void> tasksStopped = stopTasks(taskIds(name), true, connectorConfig);
-        return CompletableFuture.allOf(tasksStopped, stopConnector(name, true));
-    }
-
-    private CompletableFuture<Void> stopConnector(String name, boolean quietly) {
-        WorkerConnector connector = connectors.remove(name);
-        if (connector == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        log.info("Stopping connector {}", name);
-        CompletableFuture<Void> stopped = endingConnectors.stopping(name, connector.stop(quietly), connector::abandon);
-        stopped.thenRun(() -> {
-            if (!connectors.containsKey(name)) {
-                connectMetrics.connectorRemoved(name);
-                dropPluginMetrics(Map.of("connector", name));
-            }
-        });
-        return stopped;
+        CompletableFuture<Void> tasksStopped = tasks.stop(taskIds(name), true, connectorConfig);
+        return CompletableFuture.allOf(tasksStopped, connectors.stop(name, true));
     }
 
     /**
@@ -328,7 +198,7 @@ public final class Worker implements AutoCloseable {
      * running after task.shutdown.graceful.timeout.ms are cancelled (they commit and report nothing more).
      */
     public CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids) {
-        return stopTasks(ids, false, null);
+        return tasks.stop(ids, false, null);
     }
 
     /**
@@ -338,55 +208,20 @@ public final class Worker implements AutoCloseable {
      * member's session timeout.
      */
     public CompletableFuture<Void> retireTasks(Map<String, String> connectorConfig, Collection<ConnectorTaskId> ids) {
-        return stopTasks(ids, false, connectorConfig);
-    }
-
-    /**
-     * Stops tasks; retiring is null, or the config of their connector when they no longer exist, so that sink
-     * tasks' static members leave their group once stopped (a task running here says its own config).
-     */
-    private CompletableFuture<Void> stopTasks(Collection<ConnectorTaskId> ids, boolean quietly,
-                                              Map<String, String> retiring) {
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        List<Map<String, Object>> leaving = new ArrayList<>();
-        for (ConnectorTaskId id : ids) {
-            TaskSlot slot = tasks.remove(id);
-            Map<String, String> connectorConfig = slot != null ? slot.configs().get(0) : retiring;
-            if (slot != null) {
-                stopping.add(stop(slot, quietly));
-            } else if (endingTasks.previous(id) != null) {
-                stopping.add(endingTasks.previous(id)); // stopped a moment ago: its consumer may still be closing
-            }
-            if (retiring != null && connectorConfig != null && "sink".equals(connectorType(connectorConfig))) {
-                leaving.add(clients.consumer(id, connectorConfig));
-            }
-        }
-        CompletableFuture<Void> stopped = CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
-        if (!leaving.isEmpty()) {
-            stopped.thenRunAsync(() -> StaticMembers.leave(leaving, gracefulTimeoutMs()), connectorThreads);
-        }
-        return stopped;
-    }
-
-    private CompletableFuture<Void> stop(TaskSlot slot, boolean quietly) {
-        log.info("Stopping task {}", slot.id());
-        CompletableFuture<Void> stopped = endingTasks.stopping(slot.id(), slot.stop(quietly), slot::cancel);
-        stopped.thenRun(() -> taskEnded(slot)); // a task that had failed ended long ago: its metrics go now
-        return stopped;
+        return tasks.stop(ids, false, connectorConfig);
     }
 
     public Set<String> connectorNames() {
-        return new TreeSet<>(connectors.keySet());
+        return connectors.names();
     }
 
     /** Every task running on this worker. */
     public Set<ConnectorTaskId> taskIds() {
-        return new TreeSet<>(tasks.keySet());
+        return tasks.ids();
     }
 
     public Set<ConnectorTaskId> taskIds(String connector) {
-        return tasks.keySet().stream().filter(id -> id.connector().equals(connector))
-                .collect(Collectors.toCollection(TreeSet::new));
+        return tasks.ids(connector);
     }
 
     /** The worker's config. */
@@ -404,7 +239,8 @@ public final class Worker implements AutoCloseable {
      * (KIP-618). Close it when done; the worker's store stays open.
      */
     public OffsetStore offsetStore(String connector, Map<String, String> connectorConfig) {
-        return offsets.forConnector(connector, configProviders.resolve(connectorConfig));
+        return offsets.forConnector(connector,
+                new SourceConnectorConfig(plugins, configProviders.resolve(connectorConfig), topicCreation()));
     }
 
     /** Admin client settings for managing a connector's offsets: the worker's and the connector's admin overrides. */
@@ -456,8 +292,8 @@ public final class Worker implements AutoCloseable {
      * them) and once they let go of their systems (a replication slot a stopping task still reads).
      */
     public void awaitStopped(String connector) {
-        List<CompletableFuture<Void>> ending = new ArrayList<>(endingTasks.stopping(id -> id.connector().equals(connector)));
-        ending.addAll(endingConnectors.stopping(connector::equals));
+        List<CompletableFuture<Void>> ending = new ArrayList<>(tasks.ending(connector));
+        ending.addAll(connectors.ending(connector));
         try {
             CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
                     .get(gracefulTimeoutMs() + 1_000, TimeUnit.MILLISECONDS);
@@ -500,12 +336,7 @@ public final class Worker implements AutoCloseable {
      * stopped, within task.shutdown.graceful.timeout.ms (those still running then are given up).
      */
     public CompletableFuture<Void> stopAll() {
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        stopping.add(stopTasks(new ArrayList<>(tasks.keySet())));
-        for (String name : new ArrayList<>(connectors.keySet())) {
-            stopping.add(stopConnector(name));
-        }
-        return CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new));
+        return CompletableFuture.allOf(stopTasks(tasks.ids()), connectors.stopAll());
     }
 
     /** Stops every connector and task at once and waits for them, at most task.shutdown.graceful.timeout.ms. */
@@ -515,7 +346,7 @@ public final class Worker implements AutoCloseable {
             return;
         }
         closed = true;
-        restarts.close();
+        tasks.close();
         long began = System.currentTimeMillis();
         int taskCount = tasks.size();
         int connectorCount = connectors.size();
@@ -539,19 +370,18 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         offsets.close();
-        metrics.close();
+        pluginMetrics.close();
         connectMetrics.close();
         log.info("Worker {} stopped", workerId);
     }
 
-    private long gracefulTimeoutMs() {
-        return config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
+    /** Whether this worker creates source connectors' topics (topic.creation.enable), so parses their rules. */
+    private boolean topicCreation() {
+        return config.getBoolean(WorkerConfig.TOPIC_CREATION_ENABLE);
     }
 
-    /** A plugin's metrics; what an earlier instance with the same tags left (a failed start) is dropped first. */
-    private PluginMetrics pluginMetrics(Map<String, String> tags) {
-        dropPluginMetrics(tags);
-        return new PluginMetricsImpl(metrics, tags);
+    private long gracefulTimeoutMs() {
+        return config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
     }
 
     private static java.util.concurrent.ThreadFactory named(String name) {
@@ -562,17 +392,5 @@ public final class Worker implements AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
-    }
-
-    /**
-     * Removes a stopped connector's or task's plugin metrics, as Apache closes its PluginMetrics: left behind they
-     * would show a stopped task's figures and make the next start's identical metric names fail.
-     */
-    private void dropPluginMetrics(Map<String, String> tags) {
-        for (MetricName name : new ArrayList<>(metrics.metrics().keySet())) {
-            if (name.group().equals("plugins") && name.tags().equals(tags)) {
-                metrics.removeMetric(name);
-            }
-        }
     }
 }

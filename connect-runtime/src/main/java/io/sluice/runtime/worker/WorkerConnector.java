@@ -35,8 +35,12 @@ final class WorkerConnector {
     private static final AtomicLong RUNS = new AtomicLong();
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    /** The connector instance and what it runs with, built on its own thread when its turn to start comes. */
-    record Parts(Connector connector, Map<String, String> config, OffsetStore offsets, PluginMetrics metrics) {
+    /**
+     * The connector instance and what it runs with, built on its own thread when its turn to start comes: config is
+     * the resolved config the connector is given, typed the same parsed as the runtime reads it.
+     */
+    record Parts(Connector connector, Map<String, String> config, ConnectorConfig typed, OffsetStore offsets,
+                 PluginMetrics metrics) {
     }
 
     private enum Phase { INIT, STARTED, PAUSED, STOPPED, FAILED, ENDED }
@@ -257,8 +261,8 @@ final class WorkerConnector {
         }
         try {
             Connector connector = built.connector();
-            int maxTasks = Integer.parseInt(built.config().getOrDefault(ConnectorConfig.TASKS_MAX, "1").trim());
-            List<Map<String, String>> generated = TaskConfigLimit.check(name, originalConfig,
+            int maxTasks = built.typed().tasksMax();
+            List<Map<String, String>> generated = TaskConfigLimit.check(name, built.typed().enforceTasksMax(),
                     plugin(() -> connector.taskConfigs(maxTasks)), maxTasks);
             if (taskClass == null) {
                 taskClass = plugin(connector::taskClass);

@@ -43,6 +43,21 @@ class ConnectorConfigValidatorTest {
     }
 
     @Test
+    void errorSettingsATaskCouldNotRunWithAreRejectedOnTheirKeyBeforeTheConnectorIsCreated() {
+        ConfigInfos infos = validator.validate(sink("errors.retry.delay.max.ms", "-1", "errors.retry.timeout", "-2",
+                "errors.deadletterqueue.topic.replication.factor", "0"));
+        assertEquals(List.of("Invalid value -1 for configuration errors.retry.delay.max.ms: Value must be at least 0"),
+                errors(infos, "errors.retry.delay.max.ms"));
+        assertEquals(List.of("Invalid value -2 for configuration errors.retry.timeout: Value must be at least -1"),
+                errors(infos, "errors.retry.timeout"));
+        assertEquals(List.of("Invalid value 0 for configuration errors.deadletterqueue.topic.replication.factor: "
+                + "Must be -1 (the broker's default) or at least 1"),
+                errors(infos, "errors.deadletterqueue.topic.replication.factor"));
+        assertEquals(List.of(), errors(validator.validate(sink("errors.retry.timeout", "-1")), "errors.retry.timeout"),
+                "-1 retries for ever");
+    }
+
+    @Test
     void aPluginsValidationErrorThatQuotesTheConfigShowsNoneOfItsSecrets() {
         String url = "jdbc:postgresql://127.0.0.1:notaport/shop?user=spy&password=LeakA_1q";
         Map<String, String> config = sink("connection.url", url, "connection.password", "Whole-Secret-9",

@@ -45,7 +45,7 @@ class SinkTaskFiguresIT {
         worker.startConnector(name, config, TargetState.STARTED, made);
         taskConfig = made.next().get(0);
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
-        worker.startTask(id, config, taskConfig, TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
         return id;
     }
 
@@ -110,7 +110,7 @@ class SinkTaskFiguresIT {
         awaitLive(name, l -> l.written().total() == 50, "the first 50 written");
 
         worker.stopTasks(List.of(id)); // what POST /connectors/{name}/tasks/0/restart does on this worker
-        worker.startTask(id, config, taskConfig, TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
         KafkaTestBroker.produce(topic, values(30));
         awaitLive(name, l -> l.in().total() == 80 && l.written().total() == 80 && l.out().total() == 80,
                 "the totals continue after the restart");

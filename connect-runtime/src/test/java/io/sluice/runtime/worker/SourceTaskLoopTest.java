@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
@@ -168,11 +169,13 @@ class SourceTaskLoopTest {
 
     private void start(boolean autoComplete, SourceCommits commits) {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
-        ErrorHandler errors = new ErrorHandler(ID, Map.of(), false, Map.of(), Map.of());
+        SourceConnectorConfig config = new SourceConnectorConfig(plugins, Map.of("name", ID.connector(),
+                "connector.class", "LinesSource"));
+        ErrorHandler errors = new ErrorHandler(ID, config, Map.of(), Map.of());
         SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, 5_000,
                 null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
-                Map.of(), ConverterSet.create(Map.of(), worker, plugins), TransformationChain.create(Map.of(), plugins),
+                Map.of(), ConverterSet.create(config, worker, plugins), TransformationChain.create(config, plugins),
                 errors, setup);
         thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
         thread.start();

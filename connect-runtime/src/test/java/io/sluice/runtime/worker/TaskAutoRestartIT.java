@@ -87,7 +87,7 @@ class TaskAutoRestartIT {
         TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
         worker.startConnector(name, config, TargetState.STARTED, made);
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
-        worker.startTask(id, config, made.next().get(0), TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, made.next().get(0)), TargetState.STARTED);
         return id;
     }
 }

@@ -14,25 +14,25 @@ class TaskConfigLimitTest {
 
     @Test
     void configsWithinTasksMaxAreKept() {
-        assertEquals(THREE, TaskConfigLimit.check("c", Map.of(), THREE, 3));
+        assertEquals(THREE, TaskConfigLimit.check("c", true, THREE, 3));
     }
 
     @Test
     void moreConfigsThanTasksMaxFailByDefault() {
         TaskConfigLimit.TooManyTasksException e = assertThrows(TaskConfigLimit.TooManyTasksException.class,
-                () -> TaskConfigLimit.check("c", Map.of(), THREE, 2));
+                () -> TaskConfigLimit.check("c", true, THREE, 2));
         assertTrue(e.getMessage().contains("generated 3 tasks"), e.getMessage());
         assertTrue(e.getMessage().contains("tasks.max.enforce"), e.getMessage());
     }
 
     @Test
     void moreConfigsThanTasksMaxAreKeptWhenEnforcementIsOff() {
-        assertEquals(THREE, TaskConfigLimit.check("c", Map.of("tasks.max.enforce", "false"), THREE, 2));
+        assertEquals(THREE, TaskConfigLimit.check("c", false, THREE, 2));
     }
 
     @Test
     void explicitEnforcementFails() {
         assertThrows(TaskConfigLimit.TooManyTasksException.class,
-                () -> TaskConfigLimit.check("c", Map.of("tasks.max.enforce", "true"), THREE, 1));
+                () -> TaskConfigLimit.check("c", true, THREE, 1));
     }
 }

@@ -1,9 +1,16 @@
 package io.sluice.runtime.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.SourceConnectorConfig;
+import io.sluice.runtime.plugins.Plugins;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +27,34 @@ class TopicCreationTest {
             "topic.creation.big.include", "state-.*, big-.*",
             "topic.creation.big.partitions", "12");
 
+    private final Plugins plugins = new Plugins(List.of(), "only_scan");
+
+    private Optional<TopicCreation> rules(Map<String, String> topicCreation, boolean workerEnabled) {
+        Map<String, String> props = new HashMap<>(topicCreation);
+        props.put("name", "states");
+        props.put("connector.class", "StatesSource");
+        return TopicCreation.of(new SourceConnectorConfig(plugins, props, workerEnabled), workerEnabled);
+    }
+
     @Test
-    void topicCreationNeedsWorkerEnablementAndDefaultGroupSettings() {
-        assertTrue(TopicCreation.of(CONFIG, false).isEmpty());
-        assertTrue(TopicCreation.of(Map.of("topic.creation.default.partitions", "1"), true).isEmpty());
-        assertTrue(TopicCreation.of(CONFIG, true).isPresent());
+    void topicCreationNeedsWorkerEnablementAndTheConnectorsRules() {
+        assertTrue(rules(CONFIG, false).isEmpty());
+        assertTrue(rules(Map.of(), true).isEmpty());
+        assertTrue(rules(CONFIG, true).isPresent());
+    }
+
+    @Test
+    void aDefaultGroupWithoutReplicationFactorFailsTheTaskOnlyOnAWorkerThatCreatesTopics() {
+        Map<String, String> partial = Map.of("topic.creation.default.partitions", "1");
+        ConfigException e = assertThrows(ConfigException.class, () -> rules(partial, true));
+        assertEquals("Missing required configuration \"topic.creation.default.replication.factor\" which has no default "
+                + "value.", e.getMessage());
+        assertTrue(rules(partial, false).isEmpty());
     }
 
     @Test
     void theFirstMatchingGroupWinsAndInheritsTheDefaults() {
-        TopicCreation rules = TopicCreation.of(CONFIG, true).orElseThrow();
+        TopicCreation rules = rules(CONFIG, true).orElseThrow();
         NewTopic state = rules.newTopic("state-1");
         assertEquals(3, state.numPartitions());
         assertEquals("compact", state.configs().get("cleanup.policy"));
@@ -41,7 +66,7 @@ class TopicCreationTest {
 
     @Test
     void excludedOrUnmatchedTopicsFallBackToTheDefaultGroup() {
-        TopicCreation rules = TopicCreation.of(CONFIG, true).orElseThrow();
+        TopicCreation rules = rules(CONFIG, true).orElseThrow();
         assertEquals(12, rules.newTopic("state-skip").numPartitions());
         NewTopic other = rules.newTopic("orders");
         assertEquals(3, other.numPartitions());

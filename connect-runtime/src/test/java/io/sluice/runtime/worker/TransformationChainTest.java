@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.worker.errors.ErrorHandler;
@@ -44,16 +45,18 @@ class TransformationChainTest {
     }
 
     private static ErrorHandler errors(String tolerance) {
-        return new ErrorHandler(TASK, Map.of("errors.tolerance", tolerance), false, Map.of(), Map.of());
+        return new ErrorHandler(TASK, new SourceConnectorConfig(null, Map.of("name", TASK.connector(),
+                "connector.class", "OrdersSource", "errors.tolerance", tolerance)), Map.of(), Map.of());
     }
 
     private TransformationChain<SourceRecord> chain(String... keyValues) {
         Map<String, String> config = new HashMap<>();
         config.put("name", "orders-source");
+        config.put("connector.class", "OrdersSource");
         for (int i = 0; i < keyValues.length; i += 2) {
             config.put(keyValues[i], keyValues[i + 1]);
         }
-        chain = TransformationChain.create(config, plugins);
+        chain = TransformationChain.create(new SourceConnectorConfig(plugins, config), plugins);
         return chain;
     }
 
@@ -195,11 +198,13 @@ class TransformationChainTest {
 
     @Test
     void closeClosesEveryTransformationOnce() {
-        LoaderSpy.CLOSED.set(0);
-        TransformationChain<SourceRecord> c = chain(
-                "transforms", "a,b",
+        SourceConnectorConfig config = new SourceConnectorConfig(plugins, Map.of("name", "orders-source",
+                "connector.class", "OrdersSource", "transforms", "a,b",
                 "transforms.a.type", LoaderSpy.class.getName(),
-                "transforms.b.type", LoaderSpy.class.getName());
+                "transforms.b.type", LoaderSpy.class.getName()));
+        LoaderSpy.CLOSED.set(0); // the config's type check made and closed an instance of each to read its config()
+        TransformationChain<SourceRecord> c = TransformationChain.create(config, plugins);
+        chain = c;
         c.close();
         c.close();
         assertEquals(2, LoaderSpy.CLOSED.get());

@@ -67,7 +67,7 @@ class WorkerKafkaStoresIT {
     private static void run(Worker worker, ConnectorTaskId id, Map<String, String> config) {
         TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
         worker.startConnector(id.connector(), config, TargetState.STARTED, made);
-        worker.startTask(id, config, made.next().get(0), TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, made.next().get(0)), TargetState.STARTED);
     }
 
     @Test

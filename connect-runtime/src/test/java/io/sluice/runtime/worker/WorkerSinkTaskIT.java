@@ -56,14 +56,14 @@ class WorkerSinkTaskIT {
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
         configs.put(name, config);
         taskConfigs.put(id, taskConfig);
-        worker.startTask(id, config, taskConfig, TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
         return id;
     }
 
     /** What POST /connectors/{name}/tasks/0/restart does on this worker: stop the task, start it again. */
     private void restartTask(ConnectorTaskId id) {
         worker.stopTasks(List.of(id));
-        worker.startTask(id, configs.get(id.connector()), taskConfigs.get(id), TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, configs.get(id.connector()), taskConfigs.get(id)), TargetState.STARTED);
     }
 
     private static List<String> valuesOf(List<SinkRecord> records) {

@@ -50,7 +50,7 @@ class WorkerSourceTaskIT {
         worker.startConnector(name, config, TargetState.STARTED, made);
         List<Map<String, String>> taskConfigs = made.next();
         ConnectorTaskId id = new ConnectorTaskId(name, 0);
-        worker.startTask(id, config, taskConfigs.get(0), TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, taskConfigs.get(0)), TargetState.STARTED);
         return id;
     }
 
@@ -145,7 +145,7 @@ class WorkerSourceTaskIT {
         worker.startConnector(name, config, TargetState.STARTED, made);
         Map<String, String> taskConfig = new HashMap<>(made.next().get(0));
         taskConfig.put("count", "10");
-        worker.startTask(id, config, taskConfig, TargetState.STARTED);
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
         Await.until(() -> Map.of("n", 9L).equals(committedOffset(name)), WAIT, "second run's offsets committed");
 
         assertEquals(Map.of("n", 4L), TestSourceConnector.observed(name).startOffset);

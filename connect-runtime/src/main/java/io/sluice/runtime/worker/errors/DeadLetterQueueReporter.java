@@ -1,5 +1,7 @@
 package io.sluice.runtime.worker.errors;
 
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,9 +23,12 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
@@ -63,15 +68,26 @@ final class DeadLetterQueueReporter implements AutoCloseable {
         this.contextHeaders = contextHeaders;
     }
 
+    /** The topic failed records go to. */
+    String topic() {
+        return topic;
+    }
+
     /** Creates the DLQ topic when missing, then the producer that writes to it. */
-    static DeadLetterQueueReporter open(ConnectorTaskId task, ErrorsConfig config,
+    static DeadLetterQueueReporter open(ConnectorTaskId task, SinkConnectorConfig config,
                                         Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
-        ensureTopic(config.dlqTopic(), config.dlqReplicationFactor(), adminConfig);
+        String topic = config.dlqTopicName();
+        try {
+            Topic.validate(topic); // the connector config's rules do not say what Kafka accepts as a name
+        } catch (InvalidTopicException e) {
+            throw new ConfigException(ConnectorConfig.DLQ_TOPIC_NAME, topic, e.getMessage());
+        }
+        ensureTopic(topic, config.dlqTopicReplicationFactor(), adminConfig);
         Map<String, Object> props = new HashMap<>(producerConfig);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "connector-dlq-producer-" + task);
-        return new DeadLetterQueueReporter(new KafkaProducer<>(props), config.dlqTopic(), config.dlqContextHeaders());
+        return new DeadLetterQueueReporter(new KafkaProducer<>(props), topic, config.isDlqContextHeadersEnabled());
     }
 
     /**

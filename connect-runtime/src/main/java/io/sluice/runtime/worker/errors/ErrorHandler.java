@@ -2,7 +2,8 @@ package io.sluice.runtime.worker.errors;
 
 import io.sluice.runtime.metrics.ErrorMetrics;
 import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.worker.errors.ErrorsConfig.ToleranceType;
+import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.SinkConnectorConfig;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,7 +34,9 @@ public final class ErrorHandler implements AutoCloseable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final ConnectorTaskId task;
-    private final ErrorsConfig config;
+    /** errors.retry.timeout, errors.tolerance: read on every failing record, so kept at hand. */
+    private final long retryTimeoutMs;
+    private final boolean toleratesAll;
     private final LogErrorReporter logReporter;
     /** Without errors.log.enable, tolerated failures are still told, summarised rather than one line per record. */
     private final ToleratedErrorLog toleratedLog;
@@ -45,32 +48,29 @@ public final class ErrorHandler implements AutoCloseable {
     private volatile ErrorMetrics metrics = new ErrorMetrics();
 
     /**
+     * @param config         the task's connector config; a sink's names its dead letter queue
      * @param producerConfig client config for the DLQ producer (bootstrap.servers included), used
      *                       only by sinks with errors.deadletterqueue.topic.name
      * @param adminConfig    client config to create the DLQ topic when missing
-     * @throws org.apache.kafka.common.config.ConfigException naming the key of a bad error setting
+     * @throws org.apache.kafka.common.config.ConfigException when the dead letter queue topic's name is not legal
      * @throws ConnectException when the dead letter queue topic can't be created
      */
-    public ErrorHandler(ConnectorTaskId task, Map<String, String> connectorConfig, boolean sink,
-                        Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
-        this(task, ErrorsConfig.parse(connectorConfig, sink), sink, producerConfig, adminConfig);
-    }
-
-    private ErrorHandler(ConnectorTaskId task, ErrorsConfig config, boolean sink,
-                         Map<String, Object> producerConfig, Map<String, Object> adminConfig) {
-        this(task, config, sink && config.dlqEnabled()
-                        ? DeadLetterQueueReporter.open(task, config, producerConfig, adminConfig) : null,
-                RetryClock.system(), Backoff.withRandomJitter(config.retryDelayMaxMs()));
+    public ErrorHandler(ConnectorTaskId task, ConnectorConfig config, Map<String, Object> producerConfig,
+                        Map<String, Object> adminConfig) {
+        this(task, config, config instanceof SinkConnectorConfig sink && !sink.dlqTopicName().isEmpty()
+                        ? DeadLetterQueueReporter.open(task, sink, producerConfig, adminConfig) : null,
+                RetryClock.system(), Backoff.withRandomJitter(config.errorMaxDelayInMillis()));
     }
 
     /** For tests: a given DLQ (or none), clock and backoff. */
-    ErrorHandler(ConnectorTaskId task, ErrorsConfig config, DeadLetterQueueReporter dlq, RetryClock clock,
+    ErrorHandler(ConnectorTaskId task, ConnectorConfig config, DeadLetterQueueReporter dlq, RetryClock clock,
                  Backoff backoff) {
         this.task = task;
-        this.config = config;
-        this.logReporter = config.logEnabled() ? new LogErrorReporter(config.logIncludeMessages()) : null;
-        this.toleratedLog = config.logEnabled() ? null : new ToleratedErrorLog(dlq == null ? "skipped"
-                : "sent to the dead letter queue " + config.dlqTopic() + ", the failure in its headers");
+        this.retryTimeoutMs = config.errorRetryTimeout();
+        this.toleratesAll = config.toleratesAllErrors();
+        this.logReporter = config.enableErrorLog() ? new LogErrorReporter(config.includeRecordDetailsInErrorLog()) : null;
+        this.toleratedLog = config.enableErrorLog() ? null : new ToleratedErrorLog(dlq == null ? "skipped"
+                : "sent to the dead letter queue " + dlq.topic() + ", the failure in its headers");
         this.dlq = dlq;
         this.clock = clock;
         this.backoff = backoff;
@@ -90,7 +90,7 @@ public final class ErrorHandler implements AutoCloseable {
         if (dlq != null) {
             dlq.checkHealthy();
         }
-        long retryTimeout = config.retryTimeoutMs();
+        long retryTimeout = retryTimeoutMs;
         // the clock is read only when retries are possible, to keep the per-record path lean
         long deadline = retryTimeout == 0 ? Long.MIN_VALUE
                 : retryTimeout < 0 ? Long.MAX_VALUE : clock.milliseconds() + retryTimeout;
@@ -136,7 +136,7 @@ public final class ErrorHandler implements AutoCloseable {
         metrics.failure();
         Failure failure = new Failure(task, stage, executingClass, record, error, 1);
         CompletableFuture<Void> reported = report(failure);
-        if (config.tolerance() == ToleranceType.NONE) {
+        if (!toleratesAll) {
             throw new ConnectException("Tolerance exceeded in error handler: " + failure.describe(), error);
         }
         skipped(failure);
@@ -145,12 +145,7 @@ public final class ErrorHandler implements AutoCloseable {
 
     /** Whether errors.tolerance=all. */
     public boolean toleratesAll() {
-        return config.tolerance() == ToleranceType.ALL;
-    }
-
-    /** The parsed error settings, e.g. for whether a sink task gets an ErrantRecordReporter. */
-    public ErrorsConfig config() {
-        return config;
+        return toleratesAll;
     }
 
     /**
@@ -209,7 +204,7 @@ public final class ErrorHandler implements AutoCloseable {
         if (!retriesExhausted && !isTolerable(failure.stage())) {
             throw new ConnectException("Unhandled exception in error handler: " + failure.describe(), error);
         }
-        if (config.tolerance() == ToleranceType.NONE) {
+        if (!toleratesAll) {
             throw new ConnectException((retriesExhausted
                     ? "Exceeded deadline & tolerance for retriable exception: "
                     : "Tolerance exceeded in error handler: ") + failure.describe(), error);

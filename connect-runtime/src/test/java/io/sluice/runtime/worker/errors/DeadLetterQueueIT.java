@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.worker.TransformationChain;
@@ -44,6 +45,7 @@ class DeadLetterQueueIT {
     private static Map<String, String> sinkConfig(String topic, String dlq) {
         Map<String, String> config = new HashMap<>();
         config.put("name", "orders-sink");
+        config.put("connector.class", "OrdersSink");
         config.put("topics", topic);
         config.put("errors.tolerance", "all");
         config.put("errors.log.enable", "true");
@@ -63,9 +65,11 @@ class DeadLetterQueueIT {
         config.put("transforms.rename.renames", "id:order_id");
 
         ConnectorTaskId task = new ConnectorTaskId("orders-sink", 3);
-        try (ErrorHandler errors = new ErrorHandler(task, config, true, KafkaTestBroker.clientConfig(),
+        Plugins plugins = new Plugins(List.of(), "only_scan");
+        SinkConnectorConfig typed = new SinkConnectorConfig(plugins, config);
+        try (ErrorHandler errors = new ErrorHandler(task, typed, KafkaTestBroker.clientConfig(),
                 KafkaTestBroker.clientConfig());
-             TransformationChain<SinkRecord> chain = TransformationChain.create(config, new Plugins(List.of(), "only_scan"))) {
+             TransformationChain<SinkRecord> chain = TransformationChain.create(typed, plugins)) {
             // a schemaless ReplaceField needs a map; the converted value here is a plain string
             SinkRecord converted = new SinkRecord(topic, original.partition(), null, null, null, "not a map",
                     original.offset());
@@ -105,8 +109,8 @@ class DeadLetterQueueIT {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("payments"), 1);
         String dlq = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("payments-dlq"), 1);
         ConsumerRecord<byte[], byte[]> original = produceAndReadBack(topic);
-        try (ErrorHandler errors = new ErrorHandler(new ConnectorTaskId("payments-sink", 0), sinkConfig(topic, dlq),
-                true, KafkaTestBroker.clientConfig(), KafkaTestBroker.clientConfig())) {
+        try (ErrorHandler errors = new ErrorHandler(new ConnectorTaskId("payments-sink", 0),
+                new SinkConnectorConfig(null, sinkConfig(topic, dlq)), KafkaTestBroker.clientConfig(), KafkaTestBroker.clientConfig())) {
             Future<Void> reported = errors.reportErrant(original, new IllegalArgumentException("amount < 0"));
             reported.get(30, TimeUnit.SECONDS);
             assertEquals(1L, endOffset(dlq), "acknowledged means already readable");
