@@ -44,7 +44,10 @@ public final class ConnectWorker implements AutoCloseable {
         return start(runtime, layout, broker, pluginDirs, Map.of());
     }
 
-    /** As {@link #start(ConnectRuntime, Layout, KafkaBroker, List)}, with more worker config (e.g. a registry). */
+    /**
+     * As {@link #start(ConnectRuntime, Layout, KafkaBroker, List)}, with more worker config (e.g. a registry); with
+     * no broker, a Sluice worker runs its embedded one (data under {@code embedded.kafka.dir} of the extra config).
+     */
     public static ConnectWorker start(ConnectRuntime runtime, Layout layout, KafkaBroker broker,
             List<Path> pluginDirs, Map<String, String> extraConfig) throws Exception {
         String id = runtime.name().toLowerCase() + "-" + SEQUENCE.incrementAndGet();
@@ -52,7 +55,9 @@ public final class ConnectWorker implements AutoCloseable {
         Files.createDirectories(dir);
         int port = Layout.freePort();
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", broker.bootstrap());
+        if (broker != null) {
+            props.setProperty("bootstrap.servers", broker.bootstrap());
+        }
         props.setProperty("listeners", "http://127.0.0.1:" + port);
         props.setProperty("plugin.path", pluginDirs.stream().map(Path::toString).collect(Collectors.joining(",")));
         props.setProperty("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -68,6 +73,7 @@ public final class ConnectWorker implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(ConnectRuntime.HEAP_OPTIONS);
         jvm.add("-Dlog4j2.configurationFile=" + layout.log4jConfig());
+        jvm.add(WorkerCost.gcLogOption(dir.resolve("gc.log")));
         // profiling hook for development, per runtime (BENCH_JVM_OPTS_SLUICE=-XX:StartFlightRecording=...)
         String extra = System.getenv("BENCH_JVM_OPTS_" + runtime.name());
         if (extra != null && !extra.isBlank()) {
@@ -132,6 +138,11 @@ public final class ConnectWorker implements AutoCloseable {
     /** The worker's own directory (its config, and files its connectors may write). */
     public Path dir() {
         return dir;
+    }
+
+    /** Starts metering what the worker spends (CPU, GC, allocation) until the meter is stopped. */
+    public WorkerCost.Meter meter() {
+        return WorkerCost.start(process, dir.resolve("gc.log"));
     }
 
     /** Seconds from launch until GET / answered 200. */
