@@ -79,9 +79,14 @@ public final class ConnectWorker implements AutoCloseable {
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
-        ManagedProcess process = ManagedProcess.start(id,
-                ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(), List.of(config.toString())),
-                layout.logs().resolve(id + ".log"), Map.of());
+        ManagedProcess process = runtime == ConnectRuntime.SLUICE
+                // as a user starts it: bin/connect, with its class-data-sharing archive, and the same JVM options
+                ? ManagedProcess.start(id, List.of(layout.repo().resolve("bin/connect").toString(), config.toString()),
+                        layout.logs().resolve(id + ".log"), Map.of(
+                                "SLUICE_HEAP_OPTS", String.join(" ", jvm.subList(0, ConnectRuntime.HEAP_OPTIONS.size())),
+                                "SLUICE_OPTS", String.join(" ", jvm.subList(ConnectRuntime.HEAP_OPTIONS.size(), jvm.size()))))
+                : ManagedProcess.start(id, ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(),
+                        List.of(config.toString())), layout.logs().resolve(id + ".log"), Map.of());
         ConnectWorker worker = new ConnectWorker(runtime, process, dir, port);
         try {
             worker.awaitReady(TimeUnit.SECONDS.toNanos(120));
