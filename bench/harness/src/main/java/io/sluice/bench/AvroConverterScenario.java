@@ -180,7 +180,7 @@ public final class AvroConverterScenario implements Scenario {
     private static double[] measure(ConnectWorker worker, String name, int n, LongSupplier progress,
             Map<String, String> config) throws Exception {
         long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
-        double cpu0 = worker.process().cpuSeconds();
+        WorkerCost.Meter meter = worker.meter();
         long t0 = System.nanoTime();
         worker.createConnector(name, config);
         long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
@@ -197,7 +197,7 @@ public final class AvroConverterScenario implements Scenario {
             Thread.sleep(50);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double cpu = worker.process().cpuSeconds() - cpu0;
+        double cpu = meter.stop().cpuSeconds();
         worker.deleteConnectors();
         return new double[] {n / seconds, cpu / n * 1e6};
     }

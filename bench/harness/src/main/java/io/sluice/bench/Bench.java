@@ -67,9 +67,9 @@ public final class Bench {
             report.failed("broker", e.getMessage());
         }
         report.printTable(System.out);
-        Path json = report.writeJson(layout.results(), options.asMap());
-        log("done in %.0f s; results in %s and %s", (System.nanoTime() - t0) / 1e9, json,
-                layout.results().resolve("latest.json"));
+        Path json = report.writeJson(layout.results(), options.asMap(), options.full());
+        log("done in %.0f s; results in %s%s", (System.nanoTime() - t0) / 1e9, json,
+                options.full() ? " and " + layout.results().resolve("latest.json") : " (a partial run: latest.json kept)");
         System.out.flush();
         ManagedProcess.stopAll();
         System.exit(report.anyFailed() ? 1 : 0);

@@ -10,7 +10,10 @@ import java.util.regex.Pattern;
 
 import io.sluice.bench.Row.Better;
 
-/** Scenario 7: the broker's own limit for 100-byte records (kafka-tools ProducerPerformance), the ceiling. */
+/**
+ * Scenario 7: the broker's own limit (kafka-tools ProducerPerformance, 3M+ records a run so producer and broker are
+ * warm) for 100-byte records and for the JDBC scenarios' record size: the ceilings each source's rate is a share of.
+ */
 public final class BrokerCeilingScenario implements Scenario {
 
     static final String LABEL = "7 broker ceiling";
@@ -26,23 +29,67 @@ public final class BrokerCeilingScenario implements Scenario {
         return LABEL;
     }
 
+    /** Records per ProducerPerformance run: enough for a warm producer and broker, whatever --lines says. */
+    static long ceilingRecords(Options options) {
+        return Math.max(options.quick() ? 300_000 : 3_000_000, options.lines());
+    }
+
+    /** The bytes of one record of scenarios 3, 4 and 10 on the topic: its JSON-with-schema key and value. */
+    static int jdbcRecordSize() {
+        return Rows.keyJson(0).length() + Rows.valueJson(0).length();
+    }
+
     @Override
     public void run(BenchContext ctx) throws Exception {
-        Side defaults = measure(ctx, "default", List.of());
-        Side tuned = measure(ctx, "tuned", List.of("batch.size=262144", "linger.ms=5", "compression.type=lz4"));
         Report report = ctx.report();
+        Side defaults = measure(ctx, "default", 100, List.of());
+        Side tuned = measure(ctx, "tuned", 100, TUNED);
         report.add(new Row(LABEL, "ProducerPerformance acks=all, defaults", "records/s", Better.HIGHER,
                 null, "ceiling", defaults));
         report.add(new Row(LABEL, "ProducerPerformance acks=all, 256k batch lz4", "records/s", Better.HIGHER,
                 null, "ceiling", tuned));
-        FilePipeline.Result sluice = ctx.get("s1.sluice");
-        FilePipeline.Result apache = ctx.get("s1.apache");
-        if (sluice != null && apache != null && defaults.ok()) {
+        FilePipeline.Result s1Sluice = ctx.get("s1.sluice");
+        FilePipeline.Result s1Apache = ctx.get("s1.apache");
+        FilePipeline.Result s2Sluice = ctx.get("s2.sluice");
+        if (s1Sluice != null && s1Apache != null && defaults.ok()) {
             report.add(new Row(LABEL, "scenario 1 source rate as % of default ceiling", "%", Better.HIGHER,
-                    percent(sluice.sourceRate(), defaults.median()), "Apache",
-                    percent(apache.sourceRate(), defaults.median())));
+                    percent(s1Sluice.sourceRate(), defaults.median()), "Apache",
+                    percent(s1Apache.sourceRate(), defaults.median())));
+        }
+        if (s1Sluice != null && s1Apache != null && tuned.ok()) {
+            report.add(new Row(LABEL, "scenario 1 source rate as % of tuned ceiling (100 B)", "%", Better.HIGHER,
+                    percent(s1Sluice.sourceRate(), tuned.median()), "Apache",
+                    percent(s1Apache.sourceRate(), tuned.median())));
+        }
+        if (s2Sluice != null && s1Apache != null && tuned.ok()) {
+            report.add(new Row(LABEL, "scenario 2 source rate as % of tuned ceiling (100 B)", "%", Better.HIGHER,
+                    percent(s2Sluice.sourceRate(), tuned.median()), "Apache",
+                    percent(s1Apache.sourceRate(), tuned.median())));
+        }
+        if (!List.of("3", "4", "9", "10").stream().anyMatch(ctx.options()::runs)) {
+            return;
+        }
+        int size = jdbcRecordSize();
+        Side jdbcDefaults = measure(ctx, "default-" + size + "b", size, List.of());
+        Side jdbcTuned = measure(ctx, "tuned-" + size + "b", size, TUNED);
+        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records, defaults", "records/s", Better.HIGHER,
+                null, "ceiling", jdbcDefaults));
+        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records, 256k batch lz4", "records/s",
+                Better.HIGHER, null, "ceiling", jdbcTuned));
+        Side jdbcSource = ctx.get("s4.sluice");
+        Side fetch = ctx.get("s4.fetch");
+        if (jdbcSource != null && jdbcTuned.ok()) {
+            report.add(new Row(LABEL, "scenario 4 JDBC source as % of tuned ceiling (" + size + " B)", "%",
+                    Better.HIGHER, percent(jdbcSource, jdbcTuned.median()), null, null));
+            if (fetch != null && fetch.ok()) {
+                double bound = Math.min(fetch.median(), jdbcTuned.median());
+                report.target("JDBC source >= 80% of min(bare fetch, producer ceiling for its record size)", 0.8,
+                        Better.HIGHER, jdbcSource.ok() ? jdbcSource.median() / bound : Double.NaN);
+            }
         }
     }
+
+    private static final List<String> TUNED = List.of("batch.size=262144", "linger.ms=5", "compression.type=lz4");
 
     private static Side percent(Side rate, double ceiling) {
         if (!rate.ok()) {
@@ -53,35 +100,42 @@ public final class BrokerCeilingScenario implements Scenario {
         return out;
     }
 
-    private static Side measure(BenchContext ctx, String tag, List<String> extraProps) throws Exception {
+    private static Side measure(BenchContext ctx, String tag, int recordSize, List<String> extraProps)
+            throws Exception {
         Side side = new Side();
-        int runs = ctx.options().repetitions() + 1;
-        for (int rep = 0; rep < runs; rep++) {
-            String topic = "bench-s7-" + tag + "-" + rep;
-            ctx.broker().createTopic(topic);
-            List<String> args = new ArrayList<>(List.of("--topic", topic,
-                    "--num-records", Integer.toString(ctx.options().lines()), "--record-size", "100",
-                    "--throughput", "-1", "--producer-props", "bootstrap.servers=" + ctx.broker().bootstrap(),
-                    "acks=all"));
-            args.addAll(extraProps);
-            String name = "producer-perf-" + tag + "-" + rep;
-            ManagedProcess perf = ManagedProcess.start(name,
-                    ManagedProcess.java(List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + ctx.layout().log4jConfig()),
-                            Layout.jarsIn(ctx.layout().kafkaLib()), "org.apache.kafka.tools.ProducerPerformance", args),
-                    ctx.layout().logs().resolve(name + ".log"), Map.of());
-            int rc = perf.waitFor(Duration.ofMinutes(5));
-            ctx.broker().deleteTopics(List.of(topic));
-            if (rc != 0) {
-                side.fail("ProducerPerformance exited " + rc + ": " + perf.logTail(5));
-                return side;
+        try {
+            Warmup.untilSteady(side, i -> once(ctx, tag + "-w" + i, recordSize, extraProps));
+            for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
+                side.add(once(ctx, tag + "-" + rep, recordSize, extraProps));
             }
-            double rate = parse(Files.readString(perf.log()));
-            Bench.log("  ProducerPerformance %s %s: %.0f records/s", tag, rep == 0 ? "warm-up" : "run " + rep, rate);
-            if (rep > 0) {
-                side.add(rate);
-            }
+        } catch (IllegalStateException e) {
+            side.fail(e.getMessage());
         }
         return side;
+    }
+
+    private static double once(BenchContext ctx, String run, int recordSize, List<String> extraProps)
+            throws Exception {
+        String topic = "bench-s7-" + run;
+        ctx.broker().createTopic(topic);
+        List<String> args = new ArrayList<>(List.of("--topic", topic,
+                "--num-records", Long.toString(ceilingRecords(ctx.options())),
+                "--record-size", Integer.toString(recordSize),
+                "--throughput", "-1", "--producer-props", "bootstrap.servers=" + ctx.broker().bootstrap(), "acks=all"));
+        args.addAll(extraProps);
+        String name = "producer-perf-" + run;
+        ManagedProcess perf = ManagedProcess.start(name,
+                ManagedProcess.java(List.of("-Xmx512m", "-Dlog4j2.configurationFile=" + ctx.layout().log4jConfig()),
+                        Layout.jarsIn(ctx.layout().kafkaLib()), "org.apache.kafka.tools.ProducerPerformance", args),
+                ctx.layout().logs().resolve(name + ".log"), Map.of());
+        int rc = perf.waitFor(Duration.ofMinutes(10));
+        ctx.broker().deleteTopics(List.of(topic));
+        if (rc != 0) {
+            throw new IllegalStateException("ProducerPerformance exited " + rc + ": " + perf.logTail(5));
+        }
+        double rate = parse(Files.readString(perf.log()));
+        Bench.log("  ProducerPerformance %s (%d B): %.0f records/s", run, recordSize, rate);
+        return rate;
     }
 
     private static double parse(String output) {

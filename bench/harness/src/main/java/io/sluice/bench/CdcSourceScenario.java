@@ -130,8 +130,9 @@ public final class CdcSourceScenario implements Scenario {
     /** Each config's repetitions on one worker of the runtime. */
     private static Map<String, Sides> runSources(BenchContext ctx, ConnectRuntime runtime, List<java.nio.file.Path> plugins,
                                                  Map<String, SourceConfig> configs) {
-        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Sides::new, Sides::add,
-                Sides::fail, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
+        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Sides::new,
+                (sides, run) -> sides.snapshot.warmedUp(run.snapshotRowsPerSecond()), Sides::add, Sides::fail,
+                Run::snapshotRowsPerSecond, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
     }
 
     private static Run once(BenchContext ctx, ConnectWorker worker, String kind, SourceConfig config, String rep)

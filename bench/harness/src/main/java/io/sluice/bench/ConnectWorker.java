@@ -44,7 +44,10 @@ public final class ConnectWorker implements AutoCloseable {
         return start(runtime, layout, broker, pluginDirs, Map.of());
     }
 
-    /** As {@link #start(ConnectRuntime, Layout, KafkaBroker, List)}, with more worker config (e.g. a registry). */
+    /**
+     * As {@link #start(ConnectRuntime, Layout, KafkaBroker, List)}, with more worker config (e.g. a registry); with
+     * no broker, a Sluice worker runs its embedded one (data under {@code embedded.kafka.dir} of the extra config).
+     */
     public static ConnectWorker start(ConnectRuntime runtime, Layout layout, KafkaBroker broker,
             List<Path> pluginDirs, Map<String, String> extraConfig) throws Exception {
         String id = runtime.name().toLowerCase() + "-" + SEQUENCE.incrementAndGet();
@@ -52,7 +55,9 @@ public final class ConnectWorker implements AutoCloseable {
         Files.createDirectories(dir);
         int port = Layout.freePort();
         Properties props = new Properties();
-        props.setProperty("bootstrap.servers", broker.bootstrap());
+        if (broker != null) {
+            props.setProperty("bootstrap.servers", broker.bootstrap());
+        }
         props.setProperty("listeners", "http://127.0.0.1:" + port);
         props.setProperty("plugin.path", pluginDirs.stream().map(Path::toString).collect(Collectors.joining(",")));
         props.setProperty("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -68,14 +73,20 @@ public final class ConnectWorker implements AutoCloseable {
         }
         List<String> jvm = new ArrayList<>(ConnectRuntime.HEAP_OPTIONS);
         jvm.add("-Dlog4j2.configurationFile=" + layout.log4jConfig());
+        jvm.add(WorkerCost.gcLogOption(dir.resolve("gc.log")));
         // profiling hook for development, per runtime (BENCH_JVM_OPTS_SLUICE=-XX:StartFlightRecording=...)
         String extra = System.getenv("BENCH_JVM_OPTS_" + runtime.name());
         if (extra != null && !extra.isBlank()) {
             jvm.addAll(List.of(extra.trim().split("\\s+")));
         }
-        ManagedProcess process = ManagedProcess.start(id,
-                ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(), List.of(config.toString())),
-                layout.logs().resolve(id + ".log"), Map.of());
+        ManagedProcess process = runtime == ConnectRuntime.SLUICE
+                // as a user starts it: bin/connect, with its class-data-sharing archive, and the same JVM options
+                ? ManagedProcess.start(id, List.of(layout.repo().resolve("bin/connect").toString(), config.toString()),
+                        layout.logs().resolve(id + ".log"), Map.of(
+                                "SLUICE_HEAP_OPTS", String.join(" ", jvm.subList(0, ConnectRuntime.HEAP_OPTIONS.size())),
+                                "SLUICE_OPTS", String.join(" ", jvm.subList(ConnectRuntime.HEAP_OPTIONS.size(), jvm.size()))))
+                : ManagedProcess.start(id, ManagedProcess.java(jvm, runtime.classpath(layout), runtime.mainClass(),
+                        List.of(config.toString())), layout.logs().resolve(id + ".log"), Map.of());
         ConnectWorker worker = new ConnectWorker(runtime, process, dir, port);
         try {
             worker.awaitReady(TimeUnit.SECONDS.toNanos(120));
@@ -132,6 +143,11 @@ public final class ConnectWorker implements AutoCloseable {
     /** The worker's own directory (its config, and files its connectors may write). */
     public Path dir() {
         return dir;
+    }
+
+    /** Starts metering what the worker spends (CPU, GC, allocation) until the meter is stopped. */
+    public WorkerCost.Meter meter() {
+        return WorkerCost.start(process, dir.resolve("gc.log"));
     }
 
     /** Seconds from launch until GET / answered 200. */

@@ -46,10 +46,14 @@ public final class FileConnectorsScenario implements Scenario {
             Bench.log("  Sluice side not run: %s", e.getMessage());
             sluice = FilePipeline.Result.failed(e.getMessage());
         }
+        ctx.put("s2.sluice", sluice);
         FilePipeline.Result apache = FrameworkScenario.apacheFileStream(ctx);
         ctx.report().add(new Row(LABEL, "source records/s (ours vs FileStreamSource)", "records/s", Better.HIGHER,
                 sluice.sourceRate(), "Apache", apache.sourceRate()));
         ctx.report().add(new Row(LABEL, "file -> topic -> file, end to end", "s", Better.LOWER,
                 sluice.endToEnd(), "Apache", apache.endToEnd()));
+        Row cpu = FilePipeline.costRows(ctx, LABEL, "Sluice's file pair vs Apache's FileStream pair", sluice, apache);
+        ctx.report().target("CPU: Sluice's own file pair, worker CPU-s per 1M records vs Apache's FileStream pair",
+                1.0 / 3, cpu);
     }
 }

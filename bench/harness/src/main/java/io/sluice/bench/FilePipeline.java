@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a file source → topic → file sink pipeline on one runtime: one worker, a warm-up and
- * the measured repetitions, each with a fresh topic, fresh connector names and a fresh sink file.
+ * Runs a file source → topic → file sink pipeline on one runtime: one worker, warm-up runs until steady
+ * ({@link Warmup}) and the measured repetitions, each with a fresh topic, fresh connector names and a fresh sink file;
+ * the end-to-end side carries each repetition's worker cost.
  */
 public final class FilePipeline {
 
@@ -37,18 +38,21 @@ public final class FilePipeline {
         }
         Result result = new Result(new Side(), new Side(), new Side());
         try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), pluginDirs)) {
-            int runs = ctx.options().repetitions() + 1;
-            for (int rep = 0; rep < runs; rep++) {
-                boolean warmup = rep == 0;
-                Bench.log("  %s %s %s", runtime.label(), tag, warmup ? "warm-up" : "run " + rep);
-                Measured m = once(ctx, worker, tag + "-" + runtime.name().toLowerCase() + "-" + rep, connectors);
-                Bench.log("    source %.0f records/s, end to end %.2f s, peak RSS %.0f MiB",
-                        m.rate, m.seconds, m.rssMiB);
-                if (!warmup) {
-                    result.sourceRate().add(m.rate);
-                    result.endToEnd().add(m.seconds);
-                    result.peakRss().add(m.rssMiB);
-                }
+            String prefix = tag + "-" + runtime.name().toLowerCase() + "-";
+            Warmup.untilSteady(result.endToEnd(), i -> {
+                Bench.log("  %s %s warm-up %d", runtime.label(), tag, i + 1);
+                Measured m = once(ctx, worker, prefix + "w" + i, connectors);
+                m.log(ctx.options().lines());
+                result.sourceRate().warmedUp(m.rate);
+                return m.seconds;
+            });
+            for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
+                Bench.log("  %s %s run %d", runtime.label(), tag, rep);
+                Measured m = once(ctx, worker, prefix + rep, connectors);
+                m.log(ctx.options().lines());
+                result.sourceRate().add(m.rate);
+                result.endToEnd().add(m.seconds, m.cost);
+                result.peakRss().add(m.rssMiB);
             }
         } catch (Exception e) {
             Bench.log("  %s %s failed: %s", runtime.label(), tag, e.getMessage());
@@ -58,6 +62,23 @@ public final class FilePipeline {
             result.peakRss().fail(why);
         }
         return result;
+    }
+
+    /**
+     * Adds the worker-cost rows of a pipeline (CPU-seconds per 1M records, GC seconds, bytes allocated per record, all
+     * per end-to-end run) for Sluice against Apache; returns the CPU row.
+     */
+    static Row costRows(BenchContext ctx, String label, String what, Result sluice, Result apache) {
+        long records = ctx.options().lines();
+        Row cpu = new Row(label, "worker CPU-s per 1M records: " + what, "CPU-s", Row.Better.LOWER,
+                sluice.endToEnd().cpuPerMillion(records), "Apache", apache.endToEnd().cpuPerMillion(records));
+        ctx.report().add(cpu);
+        ctx.report().add(new Row(label, "worker GC seconds per run: " + what, "s", Row.Better.LOWER,
+                sluice.endToEnd().gcSeconds(), "Apache", apache.endToEnd().gcSeconds()));
+        ctx.report().add(new Row(label, "worker bytes allocated per record: " + what, "bytes", Row.Better.LOWER,
+                sluice.endToEnd().allocatedPerRecord(records), "Apache",
+                apache.endToEnd().allocatedPerRecord(records)));
+        return cpu;
     }
 
     /**
@@ -94,7 +115,12 @@ public final class FilePipeline {
         }
     }
 
-    private record Measured(double rate, double seconds, double rssMiB) {
+    private record Measured(double rate, double seconds, double rssMiB, WorkerCost cost) {
+        void log(long records) {
+            Bench.log("    source %.0f records/s, end to end %.2f s, peak RSS %.0f MiB; worker %.2f CPU-s per 1M records,"
+                    + " GC %.2f s, %.0f bytes allocated per record", rate, seconds, rssMiB,
+                    cost.cpuSeconds() * 1e6 / records, cost.gcSeconds(), cost.allocatedBytes() / records);
+        }
     }
 
     private static Measured once(BenchContext ctx, ConnectWorker worker, String name, Connectors connectors)
@@ -113,12 +139,14 @@ public final class FilePipeline {
         Map<String, String> sourceConfig = connectors.source(input, topic);
         Map<String, String> sinkConfig = connectors.sink(output, topic);
         long timeout = TimeUnit.SECONDS.toNanos(60 + records / 5_000);
+        WorkerCost.Meter meter = worker.meter();
         long t0 = System.nanoTime();
         worker.createConnector(source, sourceConfig);
         worker.createConnector(sink, sinkConfig);
         long sourceDone = -1;
         long sinkDone = -1;
         long peakRss = 0;
+        WorkerCost cost;
         long nextSample = 0;
         long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
         try {
@@ -148,6 +176,7 @@ public final class FilePipeline {
                 Thread.sleep(20);
             }
             peakRss = Math.max(peakRss, worker.process().rssBytes());
+            cost = meter.stop();
         } finally {
             worker.deleteConnectors();
             broker.deleteTopics(List.of(topic));
@@ -157,6 +186,6 @@ public final class FilePipeline {
         if (written != bytes) {
             throw new IllegalStateException("sink file has " + written + " bytes, expected " + bytes);
         }
-        return new Measured(records / ((sourceDone - t0) / 1e9), (sinkDone - t0) / 1e9, peakRss / 1048576.0);
+        return new Measured(records / ((sourceDone - t0) / 1e9), (sinkDone - t0) / 1e9, peakRss / 1048576.0, cost);
     }
 }

@@ -47,8 +47,12 @@ public final class FrameworkScenario implements Scenario {
                 sluice.sourceRate(), "Apache", apache.sourceRate()));
         report.add(new Row(LABEL, "file -> topic -> file, end to end", "s", Better.LOWER,
                 sluice.endToEnd(), "Apache", apache.endToEnd()));
-        report.add(new Row(StartupScenario.LABEL, "RSS peak under load (scenario 1)", "MiB", Better.LOWER,
-                sluice.peakRss(), "Apache", apache.peakRss()));
+        Row peak = new Row(StartupScenario.LABEL, "RSS peak under load (scenario 1)", "MiB", Better.LOWER,
+                sluice.peakRss(), "Apache", apache.peakRss());
+        report.add(peak);
+        report.target("Memory: peak RSS under scenario 1 at most half of Apache's", 0.5, peak);
+        Row cpu = FilePipeline.costRows(ctx, LABEL, "FileStreamSource -> topic -> FileStreamSink", sluice, apache);
+        report.target("CPU: Apache's connect-file pair, Sluice's worker CPU-s per 1M records vs Apache's", 0.5, cpu);
     }
 
     /** Apache's pair on Apache's runtime; scenario 2 compares against the same figures, so they run once. */

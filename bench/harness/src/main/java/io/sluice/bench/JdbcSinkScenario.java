@@ -35,15 +35,10 @@ public final class JdbcSinkScenario implements Scenario {
         ctx.broker().produce(TOPIC, n, Rows::keyJson, Rows::valueJson);
 
         Side copy = new Side();
-        for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
-            pg.createTable("s3_copy");
-            double seconds = pg.copyRows("s3_copy", n);
-            Bench.log("  COPY %s: %.0f rows/s", rep == 0 ? "warm-up" : "run " + rep, n / seconds);
-            if (rep > 0) {
-                copy.add(n / seconds);
-            }
+        Warmup.untilSteady(copy, i -> copyOnce(pg, n, "warm-up " + (i + 1)));
+        for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
+            copy.add(copyOnce(pg, n, "run " + rep));
         }
-        pg.dropTable("s3_copy");
 
         SluiceConnectors sluiceConnectors = new SluiceConnectors(ctx.layout());
         boolean debezium = ctx.options().debezium();
@@ -86,10 +81,29 @@ public final class JdbcSinkScenario implements Scenario {
                 ourInsert, "Apache", apache.get("debezium-insert")));
         report.add(new Row(LABEL, "upsert: Sluice JDBC sink vs Debezium (Apache)", "rows/s", Better.HIGHER,
                 ourUpsert, "Apache", apache.get("debezium-upsert")));
-        report.add(new Row(LABEL, "insert: Sluice JDBC sink vs COPY", "rows/s", Better.HIGHER,
-                ourInsert, "COPY", copy));
+        Row vsCopy = new Row(LABEL, "insert: Sluice JDBC sink vs COPY", "rows/s", Better.HIGHER, ourInsert, "COPY", copy);
+        report.add(vsCopy);
+        report.target("JDBC sink insert, JSON with schemas, end to end from the topic, vs COPY of the same rows", 0.5,
+                vsCopy);
+        Side theirInsert = apache.get("debezium-insert");
+        report.add(new Row(LABEL, "insert: worker CPU-s per 1M rows, Sluice JDBC sink vs Debezium (Apache)", "CPU-s",
+                Better.LOWER, ourInsert.cpuPerMillion(n), "Apache", theirInsert.cpuPerMillion(n)));
+        report.add(new Row(LABEL, "upsert: worker CPU-s per 1M rows, Sluice JDBC sink vs Debezium (Apache)", "CPU-s",
+                Better.LOWER, ourUpsert.cpuPerMillion(n), "Apache", apache.get("debezium-upsert").cpuPerMillion(n)));
+        report.add(new Row(LABEL, "insert: worker GC seconds per run, Sluice JDBC sink vs Debezium (Apache)", "s",
+                Better.LOWER, ourInsert.gcSeconds(), "Apache", theirInsert.gcSeconds()));
+        report.add(new Row(LABEL, "insert: worker bytes allocated per row, Sluice JDBC sink vs Debezium (Apache)",
+                "bytes", Better.LOWER, ourInsert.allocatedPerRecord(n), "Apache", theirInsert.allocatedPerRecord(n)));
         report.add(new Row(LABEL, "Debezium JDBC sink insert, same plugin on both", "rows/s", Better.HIGHER,
                 sluice.get("debezium-insert"), "Apache", apache.get("debezium-insert")));
+    }
+
+    private static double copyOnce(Postgres pg, int n, String run) throws Exception {
+        pg.createTable("s3_copy");
+        double rate = n / pg.copyRows("s3_copy", n);
+        Bench.log("  COPY %s: %.0f rows/s", run, rate);
+        pg.dropTable("s3_copy");
+        return rate;
     }
 
     /** A sink connector config for one repetition writing into {@code table}. */
@@ -126,11 +140,16 @@ public final class JdbcSinkScenario implements Scenario {
      */
     private static Map<String, Side> runSinks(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
             Map<String, SinkConfig> configs) {
-        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Side::new, Side::add,
-                Side::fail, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
+        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Side::new,
+                (side, run) -> side.warmedUp(run.rate()), (side, run) -> side.add(run.rate(), run.cost()), Side::fail,
+                Run::rate, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
     }
 
-    private static double once(BenchContext ctx, ConnectWorker worker, String kind, SinkConfig config, String rep)
+    /** One connector run: rows/s from its creation to the last row, and what it cost the worker. */
+    private record Run(double rate, WorkerCost cost) {
+    }
+
+    private static Run once(BenchContext ctx, ConnectWorker worker, String kind, SinkConfig config, String rep)
             throws Exception {
         Postgres pg = ctx.postgres();
         int n = ctx.options().jdbcRows();
@@ -138,6 +157,7 @@ public final class JdbcSinkScenario implements Scenario {
         String table = name.replace('-', '_');
         pg.createTable(table);
         long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
+        WorkerCost.Meter meter = worker.meter();
         long t0 = System.nanoTime();
         worker.createConnector(name, config.config(table));
         try {
@@ -160,10 +180,13 @@ public final class JdbcSinkScenario implements Scenario {
                 Thread.sleep(100);
             }
             long done = System.nanoTime();
+            WorkerCost cost = meter.stop();
             double rate = n / ((done - t0) / 1e9);
-            Bench.log("  %s %s %s: %.0f rows/s (first rows after %.2f s, all after %.2f s)", worker.runtime().label(),
-                    kind, rep, rate, firstRows < 0 ? Double.NaN : (firstRows - t0) / 1e9, (done - t0) / 1e9);
-            return rate;
+            Bench.log("  %s %s %s: %.0f rows/s (first rows after %.2f s, all after %.2f s); worker %.2f CPU-s per 1M rows,"
+                    + " GC %.2f s, %.0f bytes allocated per row", worker.runtime().label(), kind, rep, rate,
+                    firstRows < 0 ? Double.NaN : (firstRows - t0) / 1e9, (done - t0) / 1e9,
+                    cost.cpuSeconds() * 1e6 / n, cost.gcSeconds(), cost.allocatedBytes() / n);
+            return new Run(rate, cost);
         } finally {
             worker.deleteConnectors();
             pg.dropTable(table);

@@ -11,7 +11,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
     public static final String USAGE = """
             usage: bench/run [--quick] [--only N[,N...]] [--reps N] [--lines N] [--jdbc-rows N]
               --quick        1 measured repetition, 100,000 lines/records (development)
-              --only 1,6     run only these scenarios (1-10)
+              --only 1,6     run only these scenarios (1-10); results/latest.json is left as it is
               --reps N       measured repetitions after the warm-up (default 3)
               --lines N      lines/records for scenarios 1, 2, 5 and 7 (default 1,000,000)
               --jdbc-rows N  rows for scenarios 3, 4, 9 and 10 (default 500,000 to stay under 30 min; --quick 100,000)
@@ -62,11 +62,17 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         return only.isEmpty() || only.contains(scenario);
     }
 
+    /** Every scenario at full size: only such a run replaces results/latest.json. */
+    public boolean full() {
+        return only.isEmpty() && !quick;
+    }
+
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("quick", quick);
         m.put("repetitions", repetitions);
-        m.put("warmup_runs", 1);
+        m.put("warmup_runs", Warmup.MAX_RUNS);
+        m.put("warmup_rule", "until two consecutive runs agree within 10%, at most warmup_runs runs");
         m.put("lines", lines);
         m.put("jdbc_rows", jdbcRows);
         m.put("only", only);

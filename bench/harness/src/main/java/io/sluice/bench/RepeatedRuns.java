@@ -6,10 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
 
 /**
- * How scenarios 3 and 8 measure connectors on one runtime: one worker, a warm-up run of the first connector (not
- * counted), then each connector's measured repetitions; a failed repetition ends that connector's runs, a worker
+ * How scenarios 3 and 9 measure connectors on one runtime: one worker; per connector, warm-up runs until steady
+ * ({@link Warmup}, not counted), then its measured repetitions; a failed run ends that connector's runs, a worker
  * that cannot start fails them all.
  */
 final class RepeatedRuns {
@@ -23,12 +24,14 @@ final class RepeatedRuns {
     }
 
     /**
-     * Runs each key's repetitions; returns per key what {@code newResults} made, given each figure ({@code add}) or
-     * failure ({@code fail}).
+     * Runs each key's warm-ups and repetitions; returns per key what {@code newResults} made, given each warm-up run
+     * ({@code warmedUp}), measured run ({@code add}) or failure ({@code fail}); {@code figure} is the number whose
+     * agreement ends the warm-up.
      */
     static <T, S> Map<String, S> onOneWorker(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
-                                             List<String> keys, Supplier<S> newResults, BiConsumer<S, T> add,
-                                             BiConsumer<S, String> fail, Once<T> once) {
+                                             List<String> keys, Supplier<S> newResults, BiConsumer<S, T> warmedUp,
+                                             BiConsumer<S, T> add, BiConsumer<S, String> fail,
+                                             ToDoubleFunction<T> figure, Once<T> once) {
         Map<String, S> results = new LinkedHashMap<>();
         keys.forEach(k -> results.put(k, newResults.get()));
         if (keys.isEmpty()) {
@@ -40,8 +43,18 @@ final class RepeatedRuns {
             return results;
         }
         try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), plugins)) {
-            once.run(worker, keys.get(0), "warmup");
             for (String key : keys) {
+                try {
+                    Warmup.untilSteady(new Side(), i -> {
+                        T result = once.run(worker, key, "warmup" + i);
+                        warmedUp.accept(results.get(key), result);
+                        return figure.applyAsDouble(result);
+                    });
+                } catch (Exception e) {
+                    Bench.log("  %s %s warm-up failed: %s", runtime.label(), key, e.getMessage());
+                    fail.accept(results.get(key), runtime.label() + " " + key + ": " + e.getMessage());
+                    continue;
+                }
                 for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
                     try {
                         add.accept(results.get(key), once.run(worker, key, "r" + rep));

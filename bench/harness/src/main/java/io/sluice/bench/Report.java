@@ -21,6 +21,18 @@ public final class Report {
 
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, String> failures = new LinkedHashMap<>();
+    private final List<Target> targets = new ArrayList<>();
+
+    /** One goal of the current performance issue, with the measured ratio it is judged by (NaN: not measured). */
+    public record Target(String goal, double threshold, Row.Better better, double measured) {
+        /** Null when there is no figure to judge. */
+        public Boolean met() {
+            if (Double.isNaN(measured)) {
+                return null;
+            }
+            return better == Row.Better.HIGHER ? measured >= threshold : measured <= threshold;
+        }
+    }
     private final Instant started = Instant.now();
 
     public synchronized void add(Row row) {
@@ -34,6 +46,16 @@ public final class Report {
         }
     }
 
+    /** A target row: the ratio measured for {@code goal} must be at least (HIGHER) or at most (LOWER) the threshold. */
+    public synchronized void target(String goal, double threshold, Row.Better better, double measured) {
+        targets.add(new Target(goal, threshold, better, measured));
+    }
+
+    /** As {@link #target(String, double, Row.Better, double)}, judged by a row's ratio. */
+    public void target(String goal, double threshold, Row row) {
+        target(goal, threshold, row.better(), row.ratio());
+    }
+
     /** A scenario that could not run at all. */
     public synchronized void failed(String scenario, String reason) {
         failures.put(scenario, reason);
@@ -44,10 +66,10 @@ public final class Report {
     }
 
     public void printTable(PrintStream out) {
-        String format = "%-22s %-46s %14s %14s %-10s %9s  %-12s %s%n";
+        String format = "%-22s %-86s %14s %14s %-10s %9s  %-12s %s%n";
         out.println();
         out.printf(format, "scenario", "metric", "Sluice", "Apache/ref", "ref", "S/A", "unit", "better");
-        out.println("-".repeat(150));
+        out.println("-".repeat(190));
         List<Row> sorted = new ArrayList<>(rows);
         sorted.sort(java.util.Comparator.comparing(Row::scenario));
         for (Row row : sorted) {
@@ -55,6 +77,17 @@ public final class Report {
                     row.otherLabel() == null ? "" : row.otherLabel(),
                     Double.isNaN(row.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f", row.ratio()),
                     row.unit(), row.better().name().toLowerCase(Locale.ROOT));
+        }
+        if (!targets.isEmpty()) {
+            out.println();
+            out.printf("%-86s %8s %9s  %s%n", "target", "goal", "measured", "met");
+            out.println("-".repeat(115));
+            for (Target t : targets) {
+                out.printf("%-86s %8s %9s  %s%n", t.goal(), (t.better() == Row.Better.HIGHER ? ">= " : "<= ")
+                        + String.format(Locale.ROOT, "%.2f", t.threshold()),
+                        Double.isNaN(t.measured()) ? "-" : String.format(Locale.ROOT, "%.2f", t.measured()),
+                        t.met() == null ? "not measured" : t.met() ? "yes" : "NO");
+            }
         }
         if (!failures.isEmpty()) {
             out.println();
@@ -80,8 +113,11 @@ public final class Report {
         return line.length() > 200 ? line.substring(0, 200) + "..." : line;
     }
 
-    /** Writes results/<timestamp>.json and results/latest.json; returns the timestamped file. */
-    public Path writeJson(Path dir, Map<String, Object> options) throws IOException {
+    /**
+     * Writes results/<timestamp>.json and, for a full run only ({@code full}: every scenario, full size), also
+     * results/latest.json, which the README's table comes from; returns the timestamped file.
+     */
+    public Path writeJson(Path dir, Map<String, Object> options, boolean full) throws IOException {
         Files.createDirectories(dir);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("started", started.toString());
@@ -102,12 +138,25 @@ public final class Report {
             out.add(r);
         }
         doc.put("rows", out);
+        List<Map<String, Object>> goals = new ArrayList<>();
+        for (Target t : targets) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("goal", t.goal());
+            g.put("threshold", t.threshold());
+            g.put("better", t.better().name().toLowerCase(Locale.ROOT));
+            g.put("measured", Double.isNaN(t.measured()) ? null : t.measured());
+            g.put("met", t.met());
+            goals.add(g);
+        }
+        doc.put("targets", goals);
         doc.put("failures", failures);
         String name = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(started);
         Path file = dir.resolve(name + ".json");
         var writer = Rest.JSON.writer().with(SerializationFeature.INDENT_OUTPUT);
         writer.writeValue(file.toFile(), doc);
-        writer.writeValue(dir.resolve("latest.json").toFile(), doc);
+        if (full) {
+            writer.writeValue(dir.resolve("latest.json").toFile(), doc);
+        }
         return file;
     }
 
@@ -119,6 +168,12 @@ public final class Report {
         m.put("median", side.ok() ? side.median() : null);
         m.put("samples", side.values());
         m.put("error", side.error());
+        m.put("warmup_samples", side.warmup());
+        if (!side.costs().isEmpty()) {
+            m.put("worker_cpu_seconds", side.costs().stream().map(WorkerCost::cpuSeconds).toList());
+            m.put("worker_gc_seconds", side.costs().stream().map(WorkerCost::gcSeconds).toList());
+            m.put("worker_allocated_bytes", side.costs().stream().map(WorkerCost::allocatedBytes).toList());
+        }
         return m;
     }
 

@@ -29,8 +29,49 @@ public final class StartupScenario implements Scenario {
         report.add(new Row(LABEL, "launch -> GET / answers 200", "s", Better.LOWER, sluice[0], "Apache", apache[0]));
         report.add(new Row(LABEL, "launch -> GET /connectors answers 200", "s", Better.LOWER,
                 sluice[1], "Apache", apache[1]));
-        report.add(new Row(LABEL, "RSS idle (" + SETTLE_SECONDS + " s after REST ready)", "MiB", Better.LOWER,
-                sluice[2], "Apache", apache[2]));
+        Row idle = new Row(LABEL, "RSS idle (" + SETTLE_SECONDS + " s after REST ready)", "MiB", Better.LOWER,
+                sluice[2], "Apache", apache[2]);
+        report.add(idle);
+        Side embedded = embedded(ctx);
+        report.add(new Row(LABEL, "launch -> GET /connectors, embedded broker, existing data dir", "s", Better.LOWER,
+                embedded, null, null));
+        report.target("Start-up: launch -> REST ready with an external broker, seconds", 1.0, Better.LOWER,
+                sluice[1].ok() ? sluice[1].median() : Double.NaN);
+        report.target("Start-up: launch -> REST ready with the embedded broker on an existing data dir, seconds", 3.0,
+                Better.LOWER, embedded.ok() ? embedded.median() : Double.NaN);
+        report.target("Memory: idle RSS at most a third of Apache's", 1.0 / 3, idle);
+    }
+
+    /**
+     * Sluice alone (Apache has no embedded broker): starts with its embedded broker on one data directory, the first
+     * start formatting it (not counted), the next ones finding it: what `bin/connect config/standalone.properties`
+     * costs from the second start on.
+     */
+    private static Side embedded(BenchContext ctx) throws Exception {
+        String missing = ConnectRuntime.SLUICE.missing(ctx.layout());
+        if (missing != null) {
+            return Side.failed(missing);
+        }
+        java.nio.file.Path data = ctx.layout().work().resolve("embedded-kafka");
+        Side side = new Side();
+        try {
+            java.util.Map<String, String> config = java.util.Map.of("embedded.kafka.dir", data.toString(),
+                    "embedded.kafka.port", "0", "schema.registry.listeners", "http://127.0.0.1:0");
+            for (int rep = 0; rep <= ctx.options().repetitions(); rep++) {
+                try (ConnectWorker worker = ConnectWorker.start(ConnectRuntime.SLUICE, ctx.layout(), null,
+                        List.of(ctx.layout().thirdPartyPlugins()), config)) {
+                    Bench.log("  Sluice embedded-broker start %d%s: GET /connectors %.2f s", rep,
+                            rep == 0 ? " (formats the data dir, not counted)" : "", worker.secondsToConnectors());
+                    if (rep > 0) {
+                        side.add(worker.secondsToConnectors());
+                    }
+                }
+            }
+        } catch (Exception e) {
+            Bench.log("  Sluice embedded-broker start failed: %s", e.getMessage());
+            side.fail("Sluice: " + e.getMessage());
+        }
+        return side;
     }
 
     private static Side[] measure(BenchContext ctx, ConnectRuntime runtime) throws InterruptedException {

@@ -42,7 +42,6 @@ public final class WorkerProcess implements AutoCloseable {
     private final Herder herder;
     private final Plugins plugins;
     private SchemaRegistryServer schemaRegistry;
-    private CompletableFuture<Void> scan;
     private CompletableFuture<Void> storesStarted;
     private CompletableFuture<Void> restPrepared;
     private CompletableFuture<SchemaRegistryServer> registryStarted;
@@ -57,8 +56,9 @@ public final class WorkerProcess implements AutoCloseable {
         try {
             this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
                     config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
-            // scanning the plugin path needs nothing from Kafka: it runs while the broker and stores start
-            scan = runOnOwnThread("sluice-plugin-scan", plugins::start);
+            // scanning the plugin path needs nothing from Kafka and REST needs no plugin to answer: it runs while the
+            // broker, the stores and REST start, and whatever needs a plugin waits for it
+            plugins.startInBackground();
 
             String bootstrap;
             if (config.embeddedKafka()) {
@@ -83,7 +83,9 @@ public final class WorkerProcess implements AutoCloseable {
             // the schema registry reads its own topic: it starts beside the stores and the plugin scan
             registryStarted = supplyOnOwnThread("sluice-schema-registry-start",
                     () -> SchemaRegistryServer.startIfEnabled(config, bootstrap));
-            awaitScan();
+            if ("hybrid_fail".equalsIgnoreCase(config.getString(WorkerConfig.PLUGIN_DISCOVERY))) {
+                plugins.awaitScan(); // a plugin without manifests fails the start, as in Apache
+            }
             // before any task starts: Avro converters register and fetch schemas there
             this.schemaRegistry = await(registryStarted);
             // from here on the worker's converters default to its own registry (schema.registry.url unset)
@@ -104,8 +106,9 @@ public final class WorkerProcess implements AutoCloseable {
             TopicService topics = own(new TopicService(running, bootstrap, plugins, providers, herder));
             RestServer.Observability observability = new RestServer.Observability(worker.metrics(), topics,
                     schemaRegistry == null ? null : schemaRegistry.url());
-            ServerInfo info = new ServerInfo(Versions.CONNECT_API_VERSION, "sluice-" + Versions.VERSION, storage.clusterId(),
-                    Versions.VERSION);
+            // asked when GET / is: the cluster id comes from the stores' start, which REST does not wait for here
+            java.util.function.Supplier<ServerInfo> info = () -> new ServerInfo(Versions.CONNECT_API_VERSION,
+                    "sluice-" + Versions.VERSION, storage.clusterId(), Versions.VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
             await(storesStarted);
@@ -117,7 +120,7 @@ public final class WorkerProcess implements AutoCloseable {
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            for (CompletableFuture<?> background : java.util.Arrays.asList(scan, storesStarted, restPrepared,
+            for (CompletableFuture<?> background : java.util.Arrays.asList(storesStarted, restPrepared,
                     registryStarted)) {
                 try {
                     if (await(background) instanceof SchemaRegistryServer registry && registry != schemaRegistry) {
@@ -143,10 +146,6 @@ public final class WorkerProcess implements AutoCloseable {
             throw new ConfigException(key, e.port(), "the port is already in use by another process; set " + key
                     + " to a free port, or to 0 to pick one");
         }
-    }
-
-    private void awaitScan() {
-        await(scan);
     }
 
     private static <T> T await(CompletableFuture<T> background) {

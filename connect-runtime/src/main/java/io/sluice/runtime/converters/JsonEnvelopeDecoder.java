@@ -32,6 +32,16 @@ import org.apache.kafka.connect.json.JsonConverter;
  * value for value; anything it is not sure of throws {@link Declined} so Apache's code decides instead.
  */
 final class JsonEnvelopeDecoder {
+    /**
+     * A JSON float as Apache reads it (BigDecimal.doubleValue() of its exact node) without a BigDecimal per value, a
+     * sink's rows being full of doubles: Jackson's parse rounds as correctly. Zero is the exception: "-0.0" is
+     * BigDecimal zero, so +0.0 in Apache, while an underflow such as "-1e-400" keeps its sign there.
+     */
+    private static double doubleToken(JsonParser p) throws IOException {
+        double d = p.getDoubleValue();
+        return d == 0 ? p.getDecimalValue().doubleValue() : d;
+    }
+
     private static final SerializedString SCHEMA = new SerializedString("schema");
     private static final SerializedString PAYLOAD = new SerializedString("payload");
 
@@ -179,7 +189,7 @@ final class JsonEnvelopeDecoder {
             case FLOAT32:
                 return t == JsonToken.VALUE_NUMBER_FLOAT ? p.getDecimalValue().floatValue() : (float) longToken(p, t);
             case FLOAT64:
-                return t == JsonToken.VALUE_NUMBER_FLOAT ? p.getDecimalValue().doubleValue() : (double) longToken(p, t);
+                return t == JsonToken.VALUE_NUMBER_FLOAT ? doubleToken(p) : (double) longToken(p, t);
             case STRING:
                 return stringToken(p, t);
             case BYTES:

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * {@link #newInstance} do so; callers wrap every later call ({@code config()}, {@code validate},
  * {@code start}, {@code poll}, ...) in {@code try (LoaderSwap s = LoaderSwap.to(plugin.getClass().getClassLoader()))}.
  *
- * <p>After {@link #start()}, the plugin path is watched: a plugin copied in becomes resolvable within
+ * <p>{@link #startInBackground()} lets a worker answer on REST while the plugin path is scanned; lookups wait for the
+ * scan. After the scan, the plugin path is watched: a plugin copied in becomes resolvable within
  * about two poll intervals, a removed one is forgotten, a replaced one is registered with a new loader.
  * Loaders of removed or replaced plugins are never closed while the registry runs, since instances
  * created from them may still be running; {@link #close()} closes them all, so call it last.
@@ -54,8 +56,9 @@ public final class Plugins implements AutoCloseable {
     private final Map<PluginClassLoader, Boolean> loaders = new ConcurrentHashMap<>();
     private final Duration pollInterval;
     private PluginPathWatcher watcher;
-    private boolean started;
-    private boolean closed;
+    private volatile CompletableFuture<Void> scan;
+    private Thread scanThread;
+    private volatile boolean closed;
 
     /**
      * @param pluginPath    plugin.path entries: directories whose children are plugins, or plugin jars
@@ -73,21 +76,71 @@ public final class Plugins implements AutoCloseable {
     }
 
     /**
-     * Scans the plugin path and starts watching it for plugins dropped in later.
+     * Scans the plugin path and starts watching it for plugins dropped in later; returns when the scan has ended.
      *
      * @throws ConnectException in hybrid_fail mode, when a plugin has no ServiceLoader manifest
      */
-    public synchronized void start() {
-        if (started || closed) {
+    public void start() {
+        startInBackground();
+        awaitScan();
+    }
+
+    /**
+     * Registers the runtime's own plugins, then scans the plugin path on its own thread and returns at once: a worker
+     * answers on REST while plugins are indexed. Every lookup of a plugin waits for that scan to end (a plugin found
+     * later may be the newest version of a class), except a runtime class named by its full name, which no plugin can
+     * replace while it is the only one registered: the worker's own config providers do not wait.
+     */
+    public synchronized void startInBackground() {
+        if (scan != null || closed) {
             return;
         }
-        started = true;
-        long begin = System.nanoTime();
         registerBuiltins();
+        scan = new CompletableFuture<>();
+        scanThread = new Thread(() -> {
+            try {
+                scanPluginPath();
+                scan.complete(null);
+            } catch (Throwable t) {
+                scan.completeExceptionally(t);
+            }
+        }, "sluice-plugin-scan");
+        scanThread.setDaemon(true);
+        scanThread.start();
+    }
+
+    /**
+     * Waits until the plugin path's first scan has ended (at once when it was never started).
+     *
+     * @throws ConnectException in hybrid_fail mode, when a plugin has no ServiceLoader manifest
+     */
+    public void awaitScan() {
+        CompletableFuture<Void> running = scan;
+        if (running == null) {
+            return;
+        }
+        try {
+            running.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new ConnectException(e.getCause());
+        }
+    }
+
+    /** Whether lookups may have to wait: the plugin path is still being scanned. */
+    public boolean scanning() {
+        CompletableFuture<Void> running = scan;
+        return running != null && !running.isDone();
+    }
+
+    private void scanPluginPath() {
+        long begin = System.nanoTime();
         PluginLocations.warnAboutMissingEntries(pluginPath);
         Map<Path, String> attempted = new HashMap<>();
         List<Path> locations = PluginLocations.of(pluginPath);
         for (Path location : locations) {
+            if (closed) {
+                return;
+            }
             try {
                 String fingerprint = PluginLocations.fingerprint(location);
                 attempted.put(location, fingerprint);
@@ -101,24 +154,30 @@ public final class Plugins implements AutoCloseable {
         }
         log.info("Found {} plugin locations on {} in {} ms (plugin.discovery={})", locations.size(), pluginPath,
                 (System.nanoTime() - begin) / 1_000_000, mode.name().toLowerCase(java.util.Locale.ROOT));
-        watcher = new PluginPathWatcher(pluginPath, pollInterval, new PluginPathWatcher.Listener() {
-            @Override
-            public void load(Path location) throws IOException {
-                Plugins.this.load(location, false);
+        synchronized (this) {
+            if (closed) {
+                return;
             }
-
-            @Override
-            public void unload(Path location) {
-                if (registry.remove(location.toString())) {
-                    log.info("Plugin {} was removed from the plugin path", location);
+            watcher = new PluginPathWatcher(pluginPath, pollInterval, new PluginPathWatcher.Listener() {
+                @Override
+                public void load(Path location) throws IOException {
+                    Plugins.this.load(location, false);
                 }
-            }
-        }, attempted);
-        watcher.start();
+
+                @Override
+                public void unload(Path location) {
+                    if (registry.remove(location.toString())) {
+                        log.info("Plugin {} was removed from the plugin path", location);
+                    }
+                }
+            }, attempted);
+            watcher.start();
+        }
     }
 
     /** Every plugin of the given kind currently known, the runtime's built-ins included. */
     public List<PluginDesc> plugins(PluginType type) {
+        awaitScanQuietly();
         return registry.descs(type);
     }
 
@@ -132,6 +191,11 @@ public final class Plugins implements AutoCloseable {
      */
     public <T> Class<? extends T> pluginClass(String nameOrAlias, Class<T> base) {
         PluginRegistry.Entry entry = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), base);
+        if (scanning() && !(entry != null && PluginRegistry.CLASSPATH.equals(entry.desc().location())
+                && entry.desc().className().equals(nameOrAlias.trim()))) {
+            awaitScanQuietly();
+            entry = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), base);
+        }
         if (entry != null) {
             return entry.pluginClass().asSubclass(base);
         }
@@ -161,6 +225,7 @@ public final class Plugins implements AutoCloseable {
 
     /** The versions installed of the plugin a class name or alias names, newest first; none when it is not registered. */
     public List<String> versions(String nameOrAlias, Class<?> base) {
+        awaitScanQuietly();
         return nameOrAlias == null ? List.of() : registry.versions(nameOrAlias.trim(), base);
     }
 
@@ -169,6 +234,7 @@ public final class Plugins implements AutoCloseable {
      * converters), or the name as given when no plugin has it.
      */
     public String listedName(String nameOrAlias, Class<?> base) {
+        awaitScanQuietly();
         String registered = nameOrAlias == null ? null : registry.registeredName(nameOrAlias.trim(), base);
         return registered != null ? registered : nameOrAlias;
     }
@@ -216,19 +282,45 @@ public final class Plugins implements AutoCloseable {
      * that class (full name or alias), or the runtime's loader for classes outside the plugin path.
      */
     public ClassLoader loaderOf(String className) {
+        awaitScanQuietly();
         PluginRegistry.Entry entry = className == null ? null : registry.resolve(className.trim(), Object.class);
         return entry != null ? entry.pluginClass().getClassLoader() : runtimeLoader;
+    }
+
+    /**
+     * Waits for the scan as a lookup does: a scan that failed (hybrid_fail) has already failed the worker's start,
+     * so a lookup answers from what was registered.
+     */
+    private void awaitScanQuietly() {
+        if (!scanning()) {
+            return;
+        }
+        try {
+            awaitScan();
+        } catch (RuntimeException e) {
+            log.debug("Plugin path scan failed: {}", e.toString());
+        }
     }
 
     @Override
     public void close() {
         PluginPathWatcher stopping;
+        Thread scanning;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
             stopping = watcher;
+            scanning = scanThread;
+        }
+        if (scanning != null) {
+            try {
+                // it stops at the next plugin location; a location being loaded is finished first
+                scanning.join(STOP_TIMEOUT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (stopping != null) {
             stopping.stop(STOP_TIMEOUT);

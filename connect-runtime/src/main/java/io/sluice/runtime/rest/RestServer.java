@@ -151,7 +151,7 @@ public final class RestServer implements AutoCloseable {
 
     /** Starts serving the REST API over the given herder, with the rest.extension.classes found in plugins. */
     public void start(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
-        prepare(herder, info, plugins, observability);
+        prepare(herder, () -> info, plugins, observability);
         open();
     }
 
@@ -161,7 +161,8 @@ public final class RestServer implements AutoCloseable {
      * the REST server (Jersey's initialization), which can run while the worker's stores are read. {@link #open}
      * then serves it at once.
      */
-    public void prepare(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
+    public void prepare(Herder herder, java.util.function.Supplier<ServerInfo> info, Plugins plugins,
+                        Observability observability) {
         // Jersey logs through java.util.logging, to stderr; its registration notices are noise
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ObjectMapper mapper = new ObjectMapper()
@@ -199,7 +200,7 @@ public final class RestServer implements AutoCloseable {
                 throw new ConnectException(RestConfig.REST_EXTENSION_CLASSES + " needs the worker's plugins");
             }
             extensions.register(extensionClasses, plugins, config.originals(), resources, herder,
-                    info.kafkaClusterId());
+                    info.get().kafkaClusterId());
         }
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");

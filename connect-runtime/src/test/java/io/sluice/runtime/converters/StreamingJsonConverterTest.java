@@ -349,6 +349,12 @@ class StreamingJsonConverterTest {
         assertEquals(0, decodeAll(env("{\"type\":\"int8\",\"optional\":false}", "300")));
         assertEquals(0, decodeAll(env("{\"type\":\"float\",\"optional\":false}", "0.1")));
         assertEquals(0, decodeAll(env("{\"type\":\"double\",\"optional\":false}", "9223372036854775807")));
+        // doubles hard to round, each read as Apache's exact decimal reads it
+        for (String hard : List.of("2.2250738585072011e-308", "2.2250738585072012e-308", "4.9e-324", "2.4703282292062327e-324",
+                "1.00000000000000011102230246251565404236316680908203125", "9007199254740993.0", "1.7976931348623159e308",
+                "0.1000000000000000055511151231257827021181583404541015625", "123456.7890123456789", "-0.0", "1e-400")) {
+            assertEquals(0, decodeAll(env("{\"type\":\"double\",\"optional\":false}", hard)), hard);
+        }
         assertEquals(0, decodeAll(env("{\"type\":\"int32\",\"optional\":false}", "007")));
         String decimal = "{\"type\":\"bytes\",\"optional\":false,\"name\":\"org.apache.kafka.connect.data.Decimal\",\"parameters\":{\"scale\":\"2\"}}";
         assertEquals(0, decodeAll(env(decimal, "1.50")));

@@ -56,6 +56,24 @@ class PluginsTest {
     }
 
     @Test
+    void pluginsAskedForWhileThePathIsStillScannedAreAnsweredOnceTheScanHasFoundThem() throws Exception {
+        Path plugins = dir.resolve("plugins");
+        for (int i = 0; i < 12; i++) {
+            String name = "com.acme.Source" + i + "Connector";
+            new TestPluginJars().source(name, TestPluginJars.sourceConnector(name, "1." + i))
+                    .manifest(org.apache.kafka.connect.source.SourceConnector.class, name)
+                    .writeJar(plugins.resolve("acme-" + i).resolve("acme.jar"));
+        }
+        try (Plugins registry = new Plugins(List.of(plugins), "hybrid_warn")) {
+            registry.startInBackground(); // returns before the path is scanned: a worker's REST answers meanwhile
+            assertEquals("1.11", registry.newPlugin("Source11", Connector.class).version());
+            assertEquals(12, registry.plugins(PluginType.SOURCE).stream()
+                    .filter(d -> d.className().startsWith("com.acme.")).count());
+            assertFalse(registry.scanning());
+        }
+    }
+
+    @Test
     void aJarDirectlyOnThePluginPathIsOnePlugin() throws Exception {
         Path jar = acmePlugin(dir, "1.0");
         try (Plugins registry = new Plugins(List.of(jar), "only_scan")) {

@@ -97,7 +97,11 @@ final class CopyTextEncoder {
                 case INTEGER -> putLong(((Number) v).longValue());
                 case BOOLEAN -> put((byte) (((Boolean) v) ? 't' : 'f'));
                 case STRING -> putEscaped((String) v);
-                case FLOAT -> putAscii(v.toString());
+                case FLOAT -> {
+                    if (!(v instanceof Double d) || !putShortDecimal(d)) {
+                        putAscii(v.toString());
+                    }
+                }
                 case ARRAY -> putEscaped(arrayLiteral(schemas[i].valueSchema(), (List<?>) v, zone));
                 default -> putEscaped(plainText(schemas[i], v, zone));
             }
@@ -165,6 +169,44 @@ final class CopyTextEncoder {
         for (int i = 0; i < s.length(); i++) {
             buf[len++] = (byte) s.charAt(i);
         }
+    }
+
+    /** 10^k for the fraction digits {@link #putShortDecimal} writes: every one an exact double. */
+    private static final double[] POWERS_OF_TEN = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+
+    /**
+     * Writes a double of 0.001 &lt;= |d| &lt; 10^7 with at most six fraction digits as Double.toString would ("12.34",
+     * "3.0"), without it: toString built a String per value and looked up its thread-local buffer, a third of the
+     * writer thread's time in a profile of rows with one double. m / 10^k == d (m and 10^k exact, the quotient
+     * correctly rounded) proves the decimal reads back as d in a correctly rounding parser such as PostgreSQL's.
+     * Returns false, writing nothing, for any other value.
+     */
+    private boolean putShortDecimal(double d) {
+        double abs = Math.abs(d);
+        if (!(abs >= 1e-3 && abs < 1e7)) {
+            return false;
+        }
+        for (int k = 1; k < POWERS_OF_TEN.length; k++) {
+            long m = Math.round(abs * POWERS_OF_TEN[k]);
+            if (m / POWERS_OF_TEN[k] == abs) {
+                if (k > 1 && m % 10 == 0) {
+                    return false; // a shorter k would have matched: not a value this path has seen through
+                }
+                ensure(24);
+                if (d < 0) {
+                    buf[len++] = '-';
+                }
+                long unit = (long) POWERS_OF_TEN[k];
+                putLong(m / unit);
+                buf[len++] = '.';
+                long fraction = m % unit;
+                for (long digit = unit / 10; digit > 0; digit /= 10) {
+                    buf[len++] = (byte) ('0' + (int) (fraction / digit % 10));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     private void putLong(long v) {

@@ -38,6 +38,23 @@ class CopyTextEncoderTest {
     }
 
     @Test
+    void doublesAreWrittenAsJavaWritesThemAndReadBackAsTheSameDouble() {
+        java.util.Random random = new java.util.Random(20);
+        List<Double> values = new ArrayList<>(List.of(0.001, 0.0009999, 9_999_999.5, 1e7, 3.0, -3.0, 0.1 + 0.2,
+                Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, -0.0, Double.MIN_VALUE, 1e-300,
+                123_456.789_012, 0.000_123, 4.35, 2.675, 1.005));
+        for (int i = 0; i < 200_000; i++) {
+            values.add((i % 100_000) / 100.0); // the benchmark's amounts
+            values.add(Math.round(random.nextGaussian() * 1e9) / Math.pow(10, random.nextInt(8)));
+            values.add(random.nextDouble() * Math.pow(10, random.nextInt(14) - 5));
+        }
+        for (double d : values) {
+            String field = encode(new Object[] {(byte) 1, 2L, null, true, d, BigDecimal.ONE, null}).split("\t")[4];
+            assertEquals(Double.toString(d), field, "as before, for " + d);
+        }
+    }
+
+    @Test
     void controlCharactersAndBackslashesAreEscapedAndTextIsUtf8() {
         String hostile = "a\tb\nc\rd\\e é € 😀 \"q\"";
         String encoded = encode(new Object[] {(byte) 1, 2L, hostile, true, 0.0, BigDecimal.ONE,
