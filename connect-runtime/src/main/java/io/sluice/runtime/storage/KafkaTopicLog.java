@@ -225,7 +225,13 @@ public final class KafkaTopicLog implements AutoCloseable {
     public CompletableFuture<Map<TopicPartition, Long>> sendAll(List<Map.Entry<byte[], byte[]>> records) {
         List<CompletableFuture<RecordMetadata>> acks = new ArrayList<>(records.size());
         for (Map.Entry<byte[], byte[]> record : records) {
-            acks.add(send(record.getKey(), record.getValue()));
+            CompletableFuture<RecordMetadata> ack = send(record.getKey(), record.getValue());
+            if (ack.isCompletedExceptionally()) {
+                // not even enqueued: the send blocked max.block.ms for metadata (Kafka unreachable). Each further
+                // record would block as long, so a change of three records took three store timeouts to refuse
+                return ack.thenApply(never -> Map.of());
+            }
+            acks.add(ack);
         }
         return CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).thenApply(all -> {
             Map<TopicPartition, Long> after = new HashMap<>();
