@@ -98,7 +98,7 @@ public final class Worker implements AutoCloseable {
         this.configProviders = configProviders;
         this.secretKeys = new SecretKeys(plugins);
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
-        this.connectMetrics = new ConnectMetrics(config.originals(), connectors::size, tasks::size);
+        this.connectMetrics = new ConnectMetrics(config.observability(), connectors::size, tasks::size);
         this.status.metrics(connectMetrics);
         this.metrics = new Metrics(new MetricConfig(), List.of(new PluginMetricsReporter(connectMetrics.registry())),
                 Time.SYSTEM);
