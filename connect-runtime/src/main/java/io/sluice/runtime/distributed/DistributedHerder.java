@@ -98,10 +98,6 @@ public final class DistributedHerder extends AbstractHerder {
         releaseHold(name);
     }
 
-    void startTaskOf(ClusterConfigState snapshot, ConnectorTaskId id) {
-        startTask(snapshot, id);
-    }
-
     void submit(Runnable change) {
         control.submit(change);
     }
@@ -218,9 +214,7 @@ public final class DistributedHerder extends AbstractHerder {
             if (taskConfigs.equals(snapshot.taskConfigs(name))) {
                 return null; // sent again after a retry: writing it again would restart the tasks for nothing
             }
-            worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
-                    taskConfigs.size());
-            configStore.putTaskConfigs(name, taskConfigs);
+            work.writeTaskConfigs(name, taskConfigs);
             return null;
         });
     }
