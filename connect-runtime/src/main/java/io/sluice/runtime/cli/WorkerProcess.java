@@ -8,10 +8,7 @@ import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.StandaloneHerder;
 import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
-import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
-import io.sluice.runtime.rest.ObservabilityConfig;
-import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestServer;
 import io.sluice.runtime.rest.ServerInfo;
 import io.sluice.runtime.schemaregistry.api.SchemaRegistryServer;
@@ -22,7 +19,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.common.config.ConfigException;
@@ -48,7 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
-        new WorkerKeys(List.of(WorkerConfig.CONFIG, RestConfig.CONFIG, ObservabilityConfig.CONFIG), ConnectMetrics.KEYS)
+        new WorkerKeys(WorkerConfig.CONFIG)
                 .warnings(config.originals()).forEach(log::warn);
         if (distributed) {
             requireDistributedSettings(config);
@@ -99,7 +95,7 @@ public final class WorkerProcess implements AutoCloseable {
             }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, running, running.clientConfig(null, bootstrap),
-                            ClientSsl.context(new RestConfig(config.originals()).httpsSslSettings()), worker,
+                            ClientSsl.context(config.rest().httpsSslSettings()), worker,
                             storage.configs(), storage.statuses(), providers, plugins)
                     : new StandaloneHerder(workerId, running, worker, storage.configs(), storage.statuses(), providers,
                             plugins));

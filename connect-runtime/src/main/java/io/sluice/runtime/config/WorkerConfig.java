@@ -9,7 +9,12 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigDef.Range;
 
-/** The worker's configuration: every key Sluice reads from a worker properties file, defined once. */
+/**
+ * The worker's configuration: every key Sluice reads from a worker properties file, defined once and parsed once.
+ * Its definition embeds those of the parts ({@link DistributedConfig}, {@link RestConfig},
+ * {@link ObservabilityConfig}, {@link TopicsConfig}), each kept beside the keys it documents, so a bad value of any
+ * key stops the start with a message naming it; the parts read their keys through typed views of this parse.
+ */
 public final class WorkerConfig extends AbstractConfig {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -48,21 +53,11 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String TOPIC_TRACKING_ALLOW_RESET = "topic.tracking.allow.reset";
     public static final String EMBEDDED_KAFKA_PORT = "embedded.kafka.port";
     public static final String EMBEDDED_KAFKA_CONTROLLER_PORT = "embedded.kafka.controller.port";
-    public static final String SESSION_TIMEOUT_MS = "session.timeout.ms";
-    public static final String HEARTBEAT_INTERVAL_MS = "heartbeat.interval.ms";
-    public static final String REBALANCE_TIMEOUT_MS = "rebalance.timeout.ms";
-    public static final String SCHEDULED_REBALANCE_MAX_DELAY_MS = "scheduled.rebalance.max.delay.ms";
-    public static final String CONNECT_PROTOCOL = "connect.protocol";
     public static final String EXACTLY_ONCE_SOURCE_SUPPORT = "exactly.once.source.support";
     public static final String TASK_AUTO_RESTART_ENABLE = "task.auto.restart.enable";
     public static final String TASK_AUTO_RESTART_BACKOFF_INITIAL_MS = "task.auto.restart.backoff.initial.ms";
     public static final String TASK_AUTO_RESTART_BACKOFF_MAX_MS = "task.auto.restart.backoff.max.ms";
     public static final String TASK_AUTO_RESTART_MAX_ATTEMPTS = "task.auto.restart.max.attempts";
-    public static final String INTER_WORKER_KEY_GENERATION_ALGORITHM = "inter.worker.key.generation.algorithm";
-    public static final String INTER_WORKER_KEY_SIZE = "inter.worker.key.size";
-    public static final String INTER_WORKER_KEY_TTL_MS = "inter.worker.key.ttl.ms";
-    public static final String INTER_WORKER_SIGNATURE_ALGORITHM = "inter.worker.signature.algorithm";
-    public static final String INTER_WORKER_VERIFICATION_ALGORITHMS = "inter.worker.verification.algorithms";
     public static final String SCHEMA_REGISTRY_LISTENERS = "schema.registry.listeners";
     public static final String SCHEMA_REGISTRY_TOPIC = "schema.registry.topic";
     public static final String SCHEMA_REGISTRY_TOPIC_REPLICATION_FACTOR = "schema.registry.topic.replication.factor";
@@ -79,7 +74,7 @@ public final class WorkerConfig extends AbstractConfig {
     /** Apache's connector.client.config.override.policy values. */
     public static final List<String> CLIENT_POLICIES = List.of("None", "Principal", "All");
 
-    public static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CORE = new ConfigDef()
             .define(BOOTSTRAP_SERVERS, Type.LIST, List.of(), Importance.HIGH,
                     "Kafka brokers to use. When empty, Sluice starts an embedded single-node KRaft broker.")
             .define(GROUP_ID, Type.STRING, DEFAULT_GROUP_ID, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -87,7 +82,7 @@ public final class WorkerConfig extends AbstractConfig {
             .define(CONFIG_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
                     "Compacted topic holding connector configs and target states. Default: <group.id>-configs.")
             .define(OFFSET_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
-                    "Compacted topic holding source offsets. Default: <group.id>-offsets.")
+                    "Compacted topic holding source offsets, in Apache's format. Default: <group.id>-offsets.")
             .define(STATUS_STORAGE_TOPIC, Type.STRING, null, Importance.MEDIUM,
                     "Compacted topic holding connector and task status. Default: <group.id>-status.")
             .define(CONFIG_STORAGE_REPLICATION_FACTOR, Type.SHORT, (short) -1, Importance.LOW,
@@ -110,13 +105,15 @@ public final class WorkerConfig extends AbstractConfig {
                     "Default converter for record headers; connectors may override it.")
             .define(PLUGIN_PATH, Type.LIST, List.of("plugins"), Importance.HIGH,
                     "Directories holding plugins: each subdirectory or jar in them is one plugin with its own class loader. "
-                            + "Plugins copied in while the worker runs are picked up.")
+                            + "Plugins copied in while the worker runs are picked up; an entry that does not exist is warned "
+                            + "about at start.")
             .define(PLUGIN_DISCOVERY, Type.STRING, "hybrid_warn",
                     ConfigDef.CaseInsensitiveValidString.in(PLUGIN_DISCOVERY_MODES.toArray(String[]::new)), Importance.LOW,
                     "How plugins are found: only_scan (reflection), service_load (ServiceLoader manifests only), "
                             + "hybrid_warn / hybrid_fail (both, warning or failing on plugins without manifests).")
             .define(LISTENERS, Type.LIST, List.of("http://:8083"), Importance.HIGH,
-                    "REST listeners, as http://host:port; port 0 picks a free port.")
+                    "REST listeners, as http://host:port and/or https://host:port (TLS from the listeners.https.ssl.* "
+                            + "keys, see docs/rest.md); port 0 picks a free port.")
             .define(REST_ADVERTISED_HOST_NAME, Type.STRING, null, Importance.LOW,
                     "Host name other workers and clients should use for this worker.")
             .define(REST_ADVERTISED_PORT, Type.INT, null, Importance.LOW,
@@ -129,7 +126,8 @@ public final class WorkerConfig extends AbstractConfig {
                     "How long an offset flush may wait for its write before it is retried at the next interval.")
             .define(TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW,
                     "How long connectors and tasks get to stop before the worker gives up on them and moves on (they "
-                            + "stop all at once, so a worker stops within about this long however many it runs).")
+                            + "stop all at once, so a worker stops within about this long however many it runs). One still "
+                            + "running then is given up: it commits and reports nothing more.")
             .define(START_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
                     "How long a connector's or task's start() may run before its status turns FAILED with a trace "
                             + "of where it is stuck (a database or host that does not answer, say). It keeps "
@@ -152,7 +150,7 @@ public final class WorkerConfig extends AbstractConfig {
                             + "stop (its worker killed and never back) keeps its partitions for that session timeout "
                             + "unless its successor rejoins; a task removed on purpose (connector deleted, fewer "
                             + "tasks) leaves at once. A connector's consumer.override.group.instance.id is taken as "
-                            + "the prefix of its tasks' ids.")
+                            + "the prefix of its tasks' ids. false: Apache's dynamic members.")
             .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
                     "How long a REST request waits for the worker to make its change before it answers 500 "
                             + "(the change may still be made; its outcome is logged). Changes never wait for a "
@@ -174,43 +172,21 @@ public final class WorkerConfig extends AbstractConfig {
             .define(EMBEDDED_KAFKA_DIR, Type.STRING, "data/kafka", Importance.MEDIUM,
                     "Data directory of the embedded broker (used only without bootstrap.servers).")
             .define(EMBEDDED_KAFKA_PORT, Type.INT, 9092, Range.between(0, 65535), Importance.MEDIUM,
-                    "Port of the embedded broker; 0 picks a free port.")
+                    "Port of the embedded broker; 0 picks a free port (logged). A port in use stops the start with one "
+                            + "line naming this key.")
             .define(EMBEDDED_KAFKA_CONTROLLER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.LOW,
                     "Port of the embedded broker's KRaft controller, on 127.0.0.1 (used only without bootstrap.servers); "
                             + "0 picks a free port at each start.")
-            .define(SESSION_TIMEOUT_MS, Type.INT, 6_000, Range.atLeast(1), Importance.HIGH,
-                    "Distributed mode: how long a worker may miss heartbeats before the group drops it and its "
-                            + "connectors and tasks are reassigned (Apache: 10 s; 6 s is the broker's minimum and "
-                            + "keeps failover within 15 s).")
-            .define(HEARTBEAT_INTERVAL_MS, Type.INT, 2_000, Range.atLeast(1), Importance.HIGH,
-                    "Distributed mode: how often a worker heartbeats to the group coordinator; keep it under a "
-                            + "third of session.timeout.ms.")
-            .define(REBALANCE_TIMEOUT_MS, Type.INT, 60_000, Range.atLeast(1), Importance.MEDIUM,
-                    "Distributed mode: how long each worker has to rejoin the group (stopping what it gives up) "
-                            + "once a rebalance begins.")
-            .define(SCHEDULED_REBALANCE_MAX_DELAY_MS, Type.INT, 3_000, Range.between(0, Integer.MAX_VALUE),
-                    Importance.MEDIUM,
-                    "Distributed mode: how long the work of a departed worker waits for it to come back before it "
-                            + "is reassigned to the others (Apache's default is 5 minutes).")
-            .define(CONNECT_PROTOCOL, Type.STRING, "sessioned", ConfigDef.LambdaValidator.with((name, value) -> {
-                if (!List.of("compatible", "sessioned").contains(String.valueOf(value).toLowerCase(java.util.Locale.ROOT))) {
-                    throw new org.apache.kafka.common.config.ConfigException(name, value, "Sluice joins Connect groups "
-                            + "on 'sessioned' or 'compatible'; an Apache cluster on 'eager' first moves to 'compatible' "
-                            + "(a rolling restart of its workers with connect.protocol=compatible, as Apache documents)");
-                }
-            }, () -> "[compatible, sessioned]"), Importance.LOW,
-                    "Distributed mode: the newest of Apache's group protocols this worker also speaks, after Sluice's "
-                            + "own, so it can join a group of Apache Kafka Connect workers (docs/distributed.md): "
-                            + "'sessioned' (Apache's default, signed requests between workers) or 'compatible'. A "
-                            + "group of Sluice workers only runs Sluice's protocol.")
             .define(EXACTLY_ONCE_SOURCE_SUPPORT, Type.STRING, "disabled",
                     ConfigDef.CaseInsensitiveValidString.in("disabled", "preparing", "enabled"), Importance.HIGH,
                     "KIP-618: 'enabled' writes each source task's records and offsets in Kafka transactions (one "
                             + "transactional producer per task, so a task's zombie is fenced); 'preparing' and "
-                            + "'disabled' write them as usual.")
+                            + "'disabled' write them as usual (docs/distributed.md#exactly-once-source).")
             .define(TASK_AUTO_RESTART_ENABLE, Type.BOOLEAN, false, Importance.MEDIUM,
                     "Whether the worker restarts failed tasks by itself, after a growing backoff (Sluice's own key; "
-                            + "Apache leaves failed tasks FAILED until someone restarts them).")
+                            + "Apache leaves failed tasks FAILED until someone restarts them). The FAILED status trace then "
+                            + "starts with 'Restarting automatically in N ms (attempt i of n)', or 'Gave up restarting "
+                            + "automatically after n attempt(s)'.")
             .define(TASK_AUTO_RESTART_BACKOFF_INITIAL_MS, Type.LONG, 1_000L, Range.atLeast(0), Importance.LOW,
                     "Wait before the first automatic restart of a failed task; it doubles with each further attempt.")
             .define(TASK_AUTO_RESTART_BACKOFF_MAX_MS, Type.LONG, 60_000L, Range.atLeast(0), Importance.LOW,
@@ -218,18 +194,6 @@ public final class WorkerConfig extends AbstractConfig {
                             + "restart counts its attempts afresh.")
             .define(TASK_AUTO_RESTART_MAX_ATTEMPTS, Type.INT, 10, Range.atLeast(-1), Importance.LOW,
                     "Automatic restarts of a task in a row before it is left FAILED; -1 for no limit.")
-            .define(INTER_WORKER_KEY_GENERATION_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
-                    "Distributed mode: the algorithm of the session keys the leader generates for signing requests "
-                            + "between workers (any javax.crypto.KeyGenerator algorithm).")
-            .define(INTER_WORKER_KEY_SIZE, Type.INT, null, Importance.LOW,
-                    "Distributed mode: the size in bits of session keys; unset takes the algorithm's default.")
-            .define(INTER_WORKER_KEY_TTL_MS, Type.INT, 3_600_000, Range.between(0, Integer.MAX_VALUE), Importance.LOW,
-                    "Distributed mode: how long a session key is used before the leader writes a new one.")
-            .define(INTER_WORKER_SIGNATURE_ALGORITHM, Type.STRING, "HmacSHA256", Importance.LOW,
-                    "Distributed mode: the MAC algorithm workers sign their requests to other workers with.")
-            .define(INTER_WORKER_VERIFICATION_ALGORITHMS, Type.LIST, List.of("HmacSHA256"), Importance.LOW,
-                    "Distributed mode: the MAC algorithms a worker accepts on requests from other workers; must "
-                            + "include inter.worker.signature.algorithm.")
             // the built-in Confluent-compatible schema registry
             .define(SCHEMA_REGISTRY_LISTENERS, Type.LIST, null, Importance.MEDIUM,
                     "Listeners of the built-in Confluent-compatible Schema Registry, as http://host:port or "
@@ -246,8 +210,17 @@ public final class WorkerConfig extends AbstractConfig {
                             "FORWARD_TRANSITIVE", "FULL", "FULL_TRANSITIVE"), Importance.LOW,
                     "Compatibility level of subjects without their own, until PUT /config sets a global one.");
 
+    /** Each part's definition by the name its key table has in the docs, the worker's own keys first. */
+    public static final Map<String, ConfigDef> PARTS = parts();
+
+    /** Every worker key Sluice reads: the worker's own and its parts'. */
+    public static final ConfigDef CONFIG = embed(PARTS.values());
+
     /** The URL of the schema registry this worker runs, or null: what its converters use when they name none. */
     private final java.net.URI ownSchemaRegistry;
+    private final RestConfig rest = new RestConfig(this);
+    private final ObservabilityConfig observability = new ObservabilityConfig(this);
+    private final TopicsConfig topics = new TopicsConfig(this);
 
     public WorkerConfig(Map<String, String> props) {
         this(props, null);
@@ -256,6 +229,37 @@ public final class WorkerConfig extends AbstractConfig {
     private WorkerConfig(Map<?, ?> props, java.net.URI ownSchemaRegistry) {
         super(CONFIG, props, false);
         this.ownSchemaRegistry = ownSchemaRegistry;
+    }
+
+    private static Map<String, ConfigDef> parts() {
+        Map<String, ConfigDef> parts = new java.util.LinkedHashMap<>();
+        parts.put("worker", CORE);
+        parts.put("distributed", DistributedConfig.DEFINITION);
+        parts.put("rest", RestConfig.DEFINITION);
+        parts.put("observability", ObservabilityConfig.DEFINITION);
+        parts.put("topics", TopicsConfig.DEFINITION);
+        return java.util.Collections.unmodifiableMap(parts);
+    }
+
+    private static ConfigDef embed(java.util.Collection<ConfigDef> definitions) {
+        ConfigDef all = new ConfigDef();
+        definitions.forEach(def -> def.configKeys().values().forEach(all::define));
+        return all;
+    }
+
+    /** The REST server's keys beyond listeners. */
+    public RestConfig rest() {
+        return rest;
+    }
+
+    /** The keys of metrics, the progress log, the console and the metrics endpoint. */
+    public ObservabilityConfig observability() {
+        return observability;
+    }
+
+    /** The keys of topic peek and produce over REST. */
+    public TopicsConfig topics() {
+        return topics;
     }
 
     /** This config on a worker whose own schema registry answers at url (known once its listener is bound). */

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +21,15 @@ import org.apache.kafka.common.config.ConfigDef;
 public final class WorkerKeys {
     /** Keys under these prefixes are read by what they configure, not by the worker itself. */
     private static final List<String> PASSED_ON = List.of("producer.", "consumer.", "admin.", "key.converter.",
-            "value.converter.", "header.converter.", "config.providers.", "listeners.", "metrics.", "ssl.", "sasl.",
+            "value.converter.", "header.converter.", "config.providers.", "listeners.", "metrics.context.", "ssl.", "sasl.",
             "security.");
     private static final Set<String> APACHE_KEYS = apacheKeys();
 
     private final Set<String> known = new HashSet<>(APACHE_KEYS);
 
-    /** Known: the keys of these definitions and these other names, besides Apache's and the passed-on prefixes. */
-    public WorkerKeys(Collection<ConfigDef> definitions, Collection<String> otherNames) {
-        definitions.forEach(def -> known.addAll(def.names()));
-        known.addAll(otherNames);
+    /** Known: the keys of this definition (the worker's, {@link WorkerConfig#CONFIG}), Apache's and the passed-on prefixes. */
+    public WorkerKeys(ConfigDef definition) {
+        known.addAll(definition.names());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.sluice.runtime.distributed;
 
 import io.sluice.runtime.config.ConfigProviders;
+import io.sluice.runtime.config.DistributedConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
 import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
@@ -69,10 +70,10 @@ public final class DistributedHerder extends AbstractHerder {
         WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
         this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
         GroupMember.Settings settings = new GroupMember.Settings(config.groupId(),
-                config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.HEARTBEAT_INTERVAL_MS),
-                config.getInt(WorkerConfig.REBALANCE_TIMEOUT_MS),
-                config.getInt(WorkerConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS),
-                GroupProtocol.offered(config.getString(WorkerConfig.CONNECT_PROTOCOL)));
+                config.getInt(DistributedConfig.SESSION_TIMEOUT_MS), config.getInt(DistributedConfig.HEARTBEAT_INTERVAL_MS),
+                config.getInt(DistributedConfig.REBALANCE_TIMEOUT_MS),
+                config.getInt(DistributedConfig.SCHEDULED_REBALANCE_MAX_DELAY_MS),
+                GroupProtocol.offered(config.getString(DistributedConfig.CONNECT_PROTOCOL)));
         this.member = new GroupMember(settings, clientConfig, "sluice-worker-" + workerId, this::memberMetadata,
                 work::assignment, this::latestConfig, new Rebalances());
         this.groupThread = new Thread(this::runGroup, "sluice-group-member");
@@ -95,10 +96,6 @@ public final class DistributedHerder extends AbstractHerder {
 
     void releaseHoldOf(String name) {
         releaseHold(name);
-    }
-
-    void startTaskOf(ClusterConfigState snapshot, ConnectorTaskId id) {
-        startTask(snapshot, id);
     }
 
     void submit(Runnable change) {
@@ -217,9 +214,7 @@ public final class DistributedHerder extends AbstractHerder {
             if (taskConfigs.equals(snapshot.taskConfigs(name))) {
                 return null; // sent again after a retry: writing it again would restart the tasks for nothing
             }
-            worker.fenceRemovedTasks(name, snapshot.connectorConfigs().get(name), snapshot.taskConfigs(name).size(),
-                    taskConfigs.size());
-            configStore.putTaskConfigs(name, taskConfigs);
+            work.writeTaskConfigs(name, taskConfigs);
             return null;
         });
     }

@@ -1,5 +1,6 @@
 package io.sluice.runtime.distributed;
 
+import io.sluice.runtime.config.DistributedConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.HerderException;
 import io.sluice.runtime.herder.InternalRequestSignature;
@@ -25,23 +26,23 @@ final class SessionKeys {
 
     /** Checks the algorithms exist here, so a worker refuses to start rather than fail at its first request. */
     SessionKeys(WorkerConfig config) {
-        this.generationAlgorithm = config.getString(WorkerConfig.INTER_WORKER_KEY_GENERATION_ALGORITHM);
-        this.keySize = config.getInt(WorkerConfig.INTER_WORKER_KEY_SIZE);
-        this.ttlMs = config.getInt(WorkerConfig.INTER_WORKER_KEY_TTL_MS);
-        this.signatureAlgorithm = config.getString(WorkerConfig.INTER_WORKER_SIGNATURE_ALGORITHM);
-        this.verificationAlgorithms = config.getList(WorkerConfig.INTER_WORKER_VERIFICATION_ALGORITHMS);
+        this.generationAlgorithm = config.getString(DistributedConfig.INTER_WORKER_KEY_GENERATION_ALGORITHM);
+        this.keySize = config.getInt(DistributedConfig.INTER_WORKER_KEY_SIZE);
+        this.ttlMs = config.getInt(DistributedConfig.INTER_WORKER_KEY_TTL_MS);
+        this.signatureAlgorithm = config.getString(DistributedConfig.INTER_WORKER_SIGNATURE_ALGORITHM);
+        this.verificationAlgorithms = config.getList(DistributedConfig.INTER_WORKER_VERIFICATION_ALGORITHMS);
         generate(0);
         for (String algorithm : verificationAlgorithms) {
             try {
                 Mac.getInstance(algorithm);
             } catch (GeneralSecurityException e) {
-                throw new ConfigException(WorkerConfig.INTER_WORKER_VERIFICATION_ALGORITHMS, algorithm,
+                throw new ConfigException(DistributedConfig.INTER_WORKER_VERIFICATION_ALGORITHMS, algorithm,
                         "not a MAC algorithm this JVM provides");
             }
         }
         if (!verificationAlgorithms.contains(signatureAlgorithm)) {
-            throw new ConfigException(WorkerConfig.INTER_WORKER_SIGNATURE_ALGORITHM, signatureAlgorithm,
-                    "must be one of " + WorkerConfig.INTER_WORKER_VERIFICATION_ALGORITHMS + " " + verificationAlgorithms);
+            throw new ConfigException(DistributedConfig.INTER_WORKER_SIGNATURE_ALGORITHM, signatureAlgorithm,
+                    "must be one of " + DistributedConfig.INTER_WORKER_VERIFICATION_ALGORITHMS + " " + verificationAlgorithms);
         }
     }
 
@@ -59,7 +60,7 @@ final class SessionKeys {
             SecretKey key = generator.generateKey();
             return new SessionKey(key.getEncoded(), key.getAlgorithm(), nowMs);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ConfigException(WorkerConfig.INTER_WORKER_KEY_GENERATION_ALGORITHM, generationAlgorithm,
+            throw new ConfigException(DistributedConfig.INTER_WORKER_KEY_GENERATION_ALGORITHM, generationAlgorithm,
                     "cannot generate keys (" + e.getMessage() + ")");
         }
     }

@@ -343,11 +343,6 @@ public abstract class AbstractHerder implements Herder {
         log.info("Deleted connector {}", name);
     }
 
-    /** Starts task id with its stored config, if the snapshot still has it; in the background. */
-    protected void startTask(ClusterConfigState snapshot, ConnectorTaskId id) {
-        TaskSpec.in(snapshot, id).ifPresent(spec -> worker.startTask(spec, effectiveTarget(snapshot, id.connector())));
-    }
-
     /** Waits, at most the graceful timeout and a little more, for stops the worker does in the background. */
     protected static void awaitStopped(java.util.concurrent.CompletableFuture<Void> stopped, long timeoutMs) {
         try {

@@ -1,5 +1,6 @@
 package io.sluice.runtime.metrics;
 
+import io.sluice.runtime.config.ObservabilityConfig;
 import io.sluice.runtime.storage.State;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,14 +20,6 @@ import java.util.function.IntSupplier;
  * what starts and stops; state changes arrive from the status reporter.
  */
 public final class ConnectMetrics implements AutoCloseable {
-    /** Apache's worker keys for the window of rates and averages; their product is the window. */
-    public static final String SAMPLE_WINDOW_MS = "metrics.sample.window.ms";
-    public static final String NUM_SAMPLES = "metrics.num.samples";
-    /** Sluice: register MBeans in the platform MBean server (default true). */
-    public static final String JMX_ENABLE = "metrics.jmx.enable";
-    /** Every worker key the metrics read. */
-    public static final List<String> KEYS = List.of(SAMPLE_WINDOW_MS, NUM_SAMPLES, JMX_ENABLE, ProgressLog.INTERVAL_MS);
-
     private final MetricsRegistry registry;
     private final MetricGroup workerGroup;
     private final Map<String, ConnectorEntry> connectors = new ConcurrentHashMap<>();
@@ -52,14 +45,12 @@ public final class ConnectMetrics implements AutoCloseable {
     }
 
     /**
-     * @param workerConfig   the worker's properties (window, JMX and progress log keys)
+     * @param config         the worker's window, JMX and progress log keys
      * @param connectorCount connectors running on this worker
      * @param taskCount      tasks running on this worker
      */
-    public ConnectMetrics(Map<String, ?> workerConfig, IntSupplier connectorCount, IntSupplier taskCount) {
-        long window = longValue(workerConfig, SAMPLE_WINDOW_MS, 30_000L) * longValue(workerConfig, NUM_SAMPLES, 2L);
-        boolean jmx = !"false".equalsIgnoreCase(String.valueOf(workerConfig.get(JMX_ENABLE)).trim());
-        this.registry = new MetricsRegistry(window, jmx);
+    public ConnectMetrics(ObservabilityConfig config, IntSupplier connectorCount, IntSupplier taskCount) {
+        this.registry = new MetricsRegistry(config.metricsWindowMs(), config.jmxEnabled());
         workerGroup = registry.group("connect-worker-metrics")
                 .gauge("connector-count", "The number of connectors run in this worker.", () -> connectorCount.getAsInt())
                 .gauge("task-count", "The number of tasks run in this worker.", () -> taskCount.getAsInt())
@@ -83,7 +74,7 @@ public final class ConnectMetrics implements AutoCloseable {
                 .gauge("task-startup-failure-percentage", "The average percentage of this worker's tasks starts that "
                         + "failed.", () -> share(taskFailures, taskSuccesses));
         registry.register(workerGroup);
-        this.progress = new ProgressLog(this, longValue(workerConfig, ProgressLog.INTERVAL_MS, ProgressLog.DEFAULT_INTERVAL_MS));
+        this.progress = new ProgressLog(this, config.progressLogIntervalMs());
         registry.onTick(progress::tick);
     }
 
@@ -287,18 +278,6 @@ public final class ConnectMetrics implements AutoCloseable {
         long p = part.sum();
         long all = p + other.sum();
         return all == 0 ? 0.0 : p / (double) all;
-    }
-
-    private static long longValue(Map<String, ?> config, String key, long defaultValue) {
-        Object v = config.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new org.apache.kafka.common.config.ConfigException(key, v, "must be a number");
-        }
     }
 
     @Override

@@ -12,9 +12,6 @@ import org.slf4j.MDC;
  * sampler thread, with the connector in the MDC.
  */
 final class ProgressLog {
-    /** Sluice worker key: how often the progress line is written; 0 turns it off. */
-    static final String INTERVAL_MS = "sluice.progress.log.interval.ms";
-    static final long DEFAULT_INTERVAL_MS = 60_000L;
     private static final String MDC_KEY = "connector.context";
     private static final Logger log = LoggerFactory.getLogger(ProgressLog.class);
 

@@ -1,5 +1,6 @@
 package io.sluice.runtime.rest;
 
+import io.sluice.runtime.config.RestConfig;
 import jakarta.annotation.Priority;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;

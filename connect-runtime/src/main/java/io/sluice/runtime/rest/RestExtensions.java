@@ -1,5 +1,6 @@
 package io.sluice.runtime.rest;
 
+import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.herder.ConnectorStateInfo;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;

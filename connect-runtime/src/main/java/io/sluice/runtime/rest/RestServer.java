@@ -3,6 +3,8 @@ package io.sluice.runtime.rest;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.config.SecretKeys;
+import io.sluice.runtime.config.ObservabilityConfig;
+import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.kafka.ClientSsl;
@@ -70,7 +72,7 @@ public final class RestServer implements AutoCloseable {
     public RestServer(WorkerConfig config) {
         JettyWireLogFilter.install();
         this.config = config;
-        this.restConfig = new RestConfig(config.originals());
+        this.restConfig = config.rest();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("sluice-rest");
         threads.setDaemon(true);
@@ -84,7 +86,7 @@ public final class RestServer implements AutoCloseable {
             throw new org.apache.kafka.common.config.ConfigException(WorkerConfig.LISTENERS, listeners,
                     "at least one listener is needed");
         }
-        List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
+        List<String> admin = restConfig.adminListeners();
         this.adminConnectors = admin == null ? List.of()
                 : RestListeners.create(server, RestConfig.ADMIN_LISTENERS, admin, restConfig.httpsSslSettings(), "admin");
         connectors.forEach(server::addConnector);
@@ -178,7 +180,7 @@ public final class RestServer implements AutoCloseable {
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
-                .register(new ConnectorsResource(herder, secrets, restConfig.getBoolean(RestConfig.CONFIG_REDACT)))
+                .register(new ConnectorsResource(herder, secrets, restConfig.redactConfigEndpoint()))
                 .register(new ConnectorOffsetsResource(herder))
                 .register(new ConnectorTopicsResource(herder, config.getBoolean(WorkerConfig.TOPIC_TRACKING_ENABLE),
                         config.getBoolean(WorkerConfig.TOPIC_TRACKING_ALLOW_RESET)))
@@ -186,15 +188,15 @@ public final class RestServer implements AutoCloseable {
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         registerObservability(resources, observability, mapper);
-        List<String> admin = restConfig.getList(RestConfig.ADMIN_LISTENERS);
+        List<String> admin = restConfig.adminListeners();
         if (admin == null || !admin.stream().allMatch(String::isBlank)) {
             resources.register(new LoggersResource(herder));
         }
-        String usersFile = restConfig.getString(RestConfig.BASIC_AUTH_USERS_FILE);
+        String usersFile = restConfig.basicAuthUsersFile();
         if (usersFile != null && !usersFile.isBlank()) {
-            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.getString(RestConfig.BASIC_AUTH_REALM), "REST API"));
+            resources.register(BasicAuthFilter.fromFile(usersFile, restConfig.basicAuthRealm(), "REST API"));
         }
-        List<String> extensionClasses = restConfig.getList(RestConfig.REST_EXTENSION_CLASSES);
+        List<String> extensionClasses = restConfig.extensionClasses();
         if (!extensionClasses.isEmpty()) {
             if (plugins == null) {
                 throw new ConnectException(RestConfig.REST_EXTENSION_CLASSES + " needs the worker's plugins");
@@ -244,17 +246,17 @@ public final class RestServer implements AutoCloseable {
     }
 
     private void registerObservability(ResourceConfig resources, Observability served, ObjectMapper mapper) {
-        ObservabilityConfig observability = new ObservabilityConfig(config.originals());
+        ObservabilityConfig observability = config.observability();
         if (served.metrics() != null) {
             resources.register(new LiveStatusFilter(served.metrics(), mapper));
-            if (observability.getBoolean(ObservabilityConfig.METRICS_ENABLE)) {
+            if (observability.metricsEndpointEnabled()) {
                 resources.register(new MetricsResource(served.metrics().registry()));
             }
         }
         if (served.topics() != null) {
             resources.register(new TopicsResource(served.topics()));
         }
-        if (observability.getBoolean(ObservabilityConfig.CONSOLE_ENABLE)) {
+        if (observability.consoleEnabled()) {
             resources.register(new ConsoleResource());
             if (served.schemaRegistry() != null) {
                 resources.register(new SchemaRegistryProxy(served.schemaRegistry(),

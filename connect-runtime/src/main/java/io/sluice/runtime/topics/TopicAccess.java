@@ -1,6 +1,7 @@
 package io.sluice.runtime.topics;
 
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.config.TopicsConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
@@ -35,10 +36,10 @@ final class TopicAccess {
     private final Herder herder;
 
     TopicAccess(TopicsConfig config, WorkerConfig worker, Herder herder) {
-        List<String> allowed = config.getList(TopicsConfig.PEEK_ALLOW);
+        List<String> allowed = config.peekAllow();
         this.allow = allowed.stream().map(Pattern::compile).toList();
         this.allowedByName = Set.copyOf(allowed);
-        this.deny = config.getList(TopicsConfig.PEEK_DENY).stream().map(Pattern::compile).toList();
+        this.deny = config.peekDeny().stream().map(Pattern::compile).toList();
         this.workerTopics = Set.of(worker.configTopic(), worker.offsetTopic(), worker.statusTopic());
         this.herder = herder;
     }

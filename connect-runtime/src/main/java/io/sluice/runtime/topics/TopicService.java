@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.SecretKeys;
+import io.sluice.runtime.config.TopicsConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
 import io.sluice.runtime.herder.HerderException;
@@ -73,7 +74,7 @@ public final class TopicService implements AutoCloseable {
         this.plugins = plugins;
         this.providers = providers;
         this.secrets = new SecretKeys(plugins);
-        this.config = new TopicsConfig(worker.originals());
+        this.config = worker.topics();
         this.herder = herder;
         this.access = new TopicAccess(config, worker, herder);
     }
@@ -126,7 +127,7 @@ public final class TopicService implements AutoCloseable {
         if (connector != null && !connector.isBlank()) {
             connectorConfig = herder.connectorConfig(connector);
         }
-        int max = config.getInt(TopicsConfig.PEEK_MAX_RECORDS);
+        int max = config.peekMaxRecords();
         if (count < 1 || count > max) {
             throw HerderException.badRequest("count must be between 1 and " + max + " (" + TopicsConfig.PEEK_MAX_RECORDS + ")");
         }
@@ -266,14 +267,14 @@ public final class TopicService implements AutoCloseable {
     }
 
     private void checkPeek() {
-        if (!config.getBoolean(TopicsConfig.PEEK_ENABLE)) {
+        if (!config.peekEnabled()) {
             throw new HerderException.Forbidden("Reading topics over REST is disabled (" + TopicsConfig.PEEK_ENABLE + "=false)");
         }
     }
 
     /** Producing over REST is off by default. */
     private void checkProduce() {
-        if (!config.getBoolean(TopicsConfig.PRODUCE_ENABLE)) {
+        if (!config.produceEnabled()) {
             throw new HerderException.Forbidden("Producing over REST is disabled; set "
                     + TopicsConfig.PRODUCE_ENABLE + "=true in the worker config to allow it");
         }

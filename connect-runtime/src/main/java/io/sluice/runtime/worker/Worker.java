@@ -84,7 +84,7 @@ public final class Worker implements AutoCloseable {
         this.configProviders = configProviders;
         this.secretKeys = new SecretKeys(plugins);
         this.status = new StatusReporter(workerId, statuses, () -> generation, config.topicTrackingEnabled());
-        this.connectMetrics = new ConnectMetrics(config.originals(), this::connectorCount, this::taskCount);
+        this.connectMetrics = new ConnectMetrics(config.observability(), this::connectorCount, this::taskCount);
         this.status.metrics(connectMetrics);
         this.pluginMetrics = new PluginMetricGroups(connectMetrics);
         this.clients = new TaskClientConfigs(config, bootstrapServers);

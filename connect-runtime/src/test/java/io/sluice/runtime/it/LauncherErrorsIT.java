@@ -61,6 +61,16 @@ class LauncherErrorsIT {
     }
 
     @Test
+    void badMetricsValueStopsTheStartNamingTheFileAndKey() throws Exception {
+        Path worker = Files.writeString(dir.resolve("worker.properties"), "metrics.sample.window.ms=abc\n");
+        Run run = launch(worker.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.stderr().contains("worker.properties") && run.stderr().contains("metrics.sample.window.ms")
+                && run.stderr().contains("abc"), run.stderr());
+        assertEquals(1, run.stderr().lines().count(), run.stderr());
+    }
+
+    @Test
     void malformedConnectorFileIsNamedBeforeTheWorkerStarts() throws Exception {
         Path worker = Files.writeString(dir.resolve("worker.properties"), "bootstrap.servers=127.0.0.1:1\n");
         Path connector = Files.writeString(dir.resolve("broken.json"), "{\"name\": \"x\", \"config\": [}");

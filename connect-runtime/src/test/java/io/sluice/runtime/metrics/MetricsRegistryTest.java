@@ -3,6 +3,8 @@ package io.sluice.runtime.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.ObservabilityConfig;
+import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.storage.State;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +51,7 @@ class MetricsRegistryTest {
 
     @Test
     void aRestartedTaskKeepsCountingInItsLiveTotalsWhileApachesTotalsStartAgain() {
-        try (ConnectMetrics metrics = new ConnectMetrics(Map.of(ConnectMetrics.JMX_ENABLE, "false"), () -> 1, () -> 1)) {
+        try (ConnectMetrics metrics = new ConnectMetrics(new WorkerConfig(Map.of(ObservabilityConfig.JMX_ENABLE, "false")).observability(), () -> 1, () -> 1)) {
             SinkTaskMetrics first = metrics.sinkTask("s", 0);
             TopicPartition tp = new TopicPartition("t", 0);
             first.read(tp, records(tp, 0, 100));
@@ -128,7 +130,7 @@ class MetricsRegistryTest {
 
     @Test
     void taskCountsByStateAndStartupOutcomes() {
-        try (ConnectMetrics metrics = new ConnectMetrics(Map.of(ConnectMetrics.JMX_ENABLE, "false"), () -> 1, () -> 2)) {
+        try (ConnectMetrics metrics = new ConnectMetrics(new WorkerConfig(Map.of(ObservabilityConfig.JMX_ENABLE, "false")).observability(), () -> 1, () -> 2)) {
             SourceTaskMetrics a = metrics.sourceTask("c", 0);
             metrics.sinkTask("c", 1);
             metrics.taskState("c", 0, State.RUNNING);

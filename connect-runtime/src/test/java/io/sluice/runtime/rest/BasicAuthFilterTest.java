@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.RestConfig;
+import io.sluice.runtime.config.WorkerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.kafka.common.config.ConfigException;
@@ -25,10 +27,10 @@ class BasicAuthFilterTest {
 
     @Test
     void httpsSettingsPreferTheListenerPrefixOverTopLevelSslKeys() {
-        RestConfig prefixed = new RestConfig(java.util.Map.of("ssl.keystore.location", "/top.jks",
-                "listeners.https.ssl.keystore.location", "/rest.jks"));
+        RestConfig prefixed = new WorkerConfig(java.util.Map.of("ssl.keystore.location", "/top.jks",
+                "listeners.https.ssl.keystore.location", "/rest.jks")).rest();
         assertEquals("/rest.jks", prefixed.httpsSslSettings().get("ssl.keystore.location"));
-        RestConfig topLevel = new RestConfig(java.util.Map.of("ssl.keystore.location", "/top.jks"));
+        RestConfig topLevel = new WorkerConfig(java.util.Map.of("ssl.keystore.location", "/top.jks")).rest();
         assertEquals("/top.jks", topLevel.httpsSslSettings().get("ssl.keystore.location"));
     }
 }

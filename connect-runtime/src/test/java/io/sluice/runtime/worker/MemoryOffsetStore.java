@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /** An OffsetStore in memory that remembers every write, for worker tests (records still go through real Kafka). */
-final class MemoryOffsetStore implements OffsetStore {
+public final class MemoryOffsetStore implements OffsetStore {
     final Map<String, Map<Map<String, Object>, Map<String, Object>>> offsets = new ConcurrentHashMap<>();
     final List<Map<Map<String, Object>, Map<String, Object>>> writes = new CopyOnWriteArrayList<>();
     volatile Consumer<Map<Map<String, Object>, Map<String, Object>>> onWrite = w -> { };

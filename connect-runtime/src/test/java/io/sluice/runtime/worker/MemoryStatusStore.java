@@ -12,10 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A StatusStore in memory that keeps the history of task states, for worker tests. */
-final class MemoryStatusStore implements StatusStore {
+public final class MemoryStatusStore implements StatusStore {
     private final Map<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
     private final Map<ConnectorTaskId, TaskStatus> tasks = new ConcurrentHashMap<>();
-    final List<TaskStatus> taskHistory = new CopyOnWriteArrayList<>();
+    public final List<TaskStatus> taskHistory = new CopyOnWriteArrayList<>();
 
     @Override
     public void start() {
@@ -42,12 +42,12 @@ final class MemoryStatusStore implements StatusStore {
         return tasks.get(task);
     }
 
-    State state(ConnectorTaskId task) {
+    public State state(ConnectorTaskId task) {
         TaskStatus s = tasks.get(task);
         return s == null ? null : s.state();
     }
 
-    State state(String connector) {
+    public State state(String connector) {
         ConnectorStatus s = connectors.get(connector);
         return s == null ? null : s.state();
     }

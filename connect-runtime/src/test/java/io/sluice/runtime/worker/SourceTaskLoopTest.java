@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.config.ObservabilityConfig;
 import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
@@ -50,7 +51,7 @@ class SourceTaskLoopTest {
             "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
     private final MemoryOffsetStore offsets = new MemoryOffsetStore();
     private final MemoryStatusStore statuses = new MemoryStatusStore();
-    private final ConnectMetrics connectMetrics = new ConnectMetrics(Map.of(ConnectMetrics.JMX_ENABLE, "false"), () -> 1, () -> 1);
+    private final ConnectMetrics connectMetrics = new ConnectMetrics(new WorkerConfig(Map.of(ObservabilityConfig.JMX_ENABLE, "false")).observability(), () -> 1, () -> 1);
     private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     private final ScriptedTask task = new ScriptedTask();
     private MockProducer<byte[], byte[]> producer;

@@ -12,11 +12,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /** Builds workers on the shared test broker with in-memory offset and status stores. */
-final class TestWorkers {
+public final class TestWorkers {
     private TestWorkers() {
     }
 
-    static Map<String, String> workerProps() {
+    public static Map<String, String> workerProps() {
         Map<String, String> props = new HashMap<>();
         props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
         props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
@@ -26,12 +26,12 @@ final class TestWorkers {
         return props;
     }
 
-    static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses) {
+    public static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses) {
         return worker(offsets, statuses, Map.of());
     }
 
     /** A worker with extra worker properties. */
-    static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses, Map<String, String> extra) {
+    public static Worker worker(MemoryOffsetStore offsets, MemoryStatusStore statuses, Map<String, String> extra) {
         Map<String, String> props = workerProps();
         props.putAll(extra);
         WorkerConfig config = new WorkerConfig(props);
@@ -71,7 +71,7 @@ final class TestWorkers {
         }
     }
 
-    static String uniqueName(String prefix) {
+    public static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -1,11 +1,11 @@
 package io.sluice.runtime.schemaregistry.api;
 
+import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
 import io.sluice.runtime.rest.RequestForwarder;
-import io.sluice.runtime.rest.RestConfig;
 import io.sluice.runtime.rest.RestListeners;
 import io.sluice.runtime.schemaregistry.RegistryException;
 import io.sluice.runtime.schemaregistry.SchemaRegistry;
@@ -58,7 +58,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         threads.setDaemon(true);
         this.server = new Server(threads);
         server.setErrorHandler(new JsonErrorHandler());
-        RestConfig rest = new RestConfig(config.originals());
+        RestConfig rest = config.rest();
         this.connectors = RestListeners.create(server, WorkerConfig.SCHEMA_REGISTRY_LISTENERS, listeners,
                 rest.httpsSslSettings(), "schema-registry");
         connectors.forEach(server::addConnector);
@@ -121,9 +121,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 .register(new CompatibilityResource(registry))
                 .property(ServerProperties.WADL_FEATURE_DISABLE, true)
                 .property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
-        String usersFile = rest.getString(RestConfig.BASIC_AUTH_USERS_FILE);
+        String usersFile = rest.basicAuthUsersFile();
         if (usersFile != null && !usersFile.isBlank()) {
-            resources.register(BasicAuthFilter.fromFile(usersFile, rest.getString(RestConfig.BASIC_AUTH_REALM), "Schema registry"));
+            resources.register(BasicAuthFilter.fromFile(usersFile, rest.basicAuthRealm(), "Schema registry"));
         }
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");

@@ -1,18 +1,18 @@
-package io.sluice.runtime.rest;
+package io.sluice.runtime.config;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The REST server's worker keys beyond listeners: Apache's admin.listeners, listeners.https.ssl.*,
- * rest.extension.classes and topic tracking, plus Sluice's built-in basic authentication and config redaction.
+ * rest.extension.classes, plus Sluice's built-in basic authentication and config redaction. Part of the worker's one
+ * definition ({@link WorkerConfig#CONFIG}): parsed and validated with it, read through {@link WorkerConfig#rest()}.
  */
-public final class RestConfig extends AbstractConfig {
+public final class RestConfig {
     public static final String ADMIN_LISTENERS = "admin.listeners";
     public static final String REST_EXTENSION_CLASSES = "rest.extension.classes";
     public static final String HTTPS_PREFIX = "listeners.https.";
@@ -20,7 +20,7 @@ public final class RestConfig extends AbstractConfig {
     public static final String BASIC_AUTH_REALM = "rest.basic.auth.realm";
     public static final String CONFIG_REDACT = "rest.config.redact";
 
-    public static final ConfigDef CONFIG = new ConfigDef()
+    public static final ConfigDef DEFINITION = new ConfigDef()
             .define(ADMIN_LISTENERS, Type.LIST, null, Importance.LOW,
                     "Listeners serving /admin endpoints (http:// or https://). Unset: the main listeners serve them; "
                             + "empty: the admin endpoints are disabled.")
@@ -42,8 +42,33 @@ public final class RestConfig extends AbstractConfig {
                             + "config (GET /connectors/{name}, ?expand=info, /tasks, the answers to creates and updates) "
                             + "masks them always; a masked value sent back in a PUT or PATCH keeps the stored secret.");
 
-    public RestConfig(Map<?, ?> workerProps) {
-        super(CONFIG, workerProps, false);
+    private final WorkerConfig worker;
+
+    RestConfig(WorkerConfig worker) {
+        this.worker = worker;
+    }
+
+    /** The admin listeners: null when unset (the main listeners serve /admin), empty when disabled. */
+    public List<String> adminListeners() {
+        return worker.getList(ADMIN_LISTENERS);
+    }
+
+    public List<String> extensionClasses() {
+        return worker.getList(REST_EXTENSION_CLASSES);
+    }
+
+    /** The built-in basic authentication's users file, or null when it is off. */
+    public String basicAuthUsersFile() {
+        return worker.getString(BASIC_AUTH_USERS_FILE);
+    }
+
+    public String basicAuthRealm() {
+        return worker.getString(BASIC_AUTH_REALM);
+    }
+
+    /** Whether GET /connectors/{name}/config masks secrets too. */
+    public boolean redactConfigEndpoint() {
+        return worker.getBoolean(CONFIG_REDACT);
     }
 
     /**
@@ -51,7 +76,7 @@ public final class RestConfig extends AbstractConfig {
      * otherwise the worker's top-level ssl.* keys, as Apache does.
      */
     public Map<String, Object> httpsSslSettings() {
-        Map<String, Object> prefixed = originalsWithPrefix(HTTPS_PREFIX);
+        Map<String, Object> prefixed = worker.originalsWithPrefix(HTTPS_PREFIX);
         Map<String, Object> ssl = new HashMap<>();
         prefixed.forEach((k, v) -> {
             if (k.startsWith("ssl.")) {
@@ -61,7 +86,7 @@ public final class RestConfig extends AbstractConfig {
         if (!ssl.isEmpty()) {
             return ssl;
         }
-        originals().forEach((k, v) -> {
+        worker.originals().forEach((k, v) -> {
             if (k.startsWith("ssl.")) {
                 ssl.put(k, v);
             }

@@ -1,25 +1,26 @@
-package io.sluice.runtime.topics;
+package io.sluice.runtime.config;
 
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The worker keys of topic peek and produce over REST: which topics, how many records, whether writing is allowed. */
-public final class TopicsConfig extends AbstractConfig {
+/**
+ * The worker keys of topic peek and produce over REST: which topics, how many records, whether writing is allowed.
+ * Part of the worker's one definition: parsed and validated with it, read through {@link WorkerConfig#topics()}.
+ */
+public final class TopicsConfig {
     public static final String PEEK_ENABLE = "rest.topics.peek.enable";
     public static final String PRODUCE_ENABLE = "rest.topics.produce.enable";
     public static final String PEEK_MAX_RECORDS = "rest.topics.peek.max.records";
     public static final String PEEK_ALLOW = "rest.topics.peek.allow";
     public static final String PEEK_DENY = "rest.topics.peek.deny";
 
-    public static final ConfigDef CONFIG = new ConfigDef()
+    public static final ConfigDef DEFINITION = new ConfigDef()
             .define(PEEK_ENABLE, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Allow reading records of topics over REST (GET /topics/...), those rest.topics.peek.allow and "
                             + "rest.topics.peek.deny let through. Behind the REST authentication.")
@@ -34,7 +35,8 @@ public final class TopicsConfig extends AbstractConfig {
                             + "MirrorMaker 2's mm2-*.internal) and Kafka's own (__*) hold connector configs with their "
                             + "secrets, offsets or statuses: they are refused (403) unless an entry of this list is "
                             + "exactly their name. Whatever topic is read, a connector config in it is shown with its "
-                            + "secrets masked.")
+                            + "secrets masked. To peek at one of them, keep .* in the list beside its name: "
+                            + ".*,connect-cluster-configs.")
             .define(PEEK_DENY, Type.LIST, List.of(), new Patterns(), Importance.MEDIUM,
                     "Topics refused over REST even when rest.topics.peek.allow lets them through (Java regular "
                             + "expressions matched against the whole name), e.g. another Connect cluster's internal "
@@ -42,8 +44,31 @@ public final class TopicsConfig extends AbstractConfig {
             .define(PEEK_MAX_RECORDS, Type.INT, 1000, Range.between(1, 100_000), Importance.LOW,
                     "The most records one peek request returns.");
 
-    public TopicsConfig(Map<?, ?> workerProps) {
-        super(CONFIG, workerProps, false);
+    private final WorkerConfig worker;
+
+    TopicsConfig(WorkerConfig worker) {
+        this.worker = worker;
+    }
+
+    public boolean peekEnabled() {
+        return worker.getBoolean(PEEK_ENABLE);
+    }
+
+    public boolean produceEnabled() {
+        return worker.getBoolean(PRODUCE_ENABLE);
+    }
+
+    public int peekMaxRecords() {
+        return worker.getInt(PEEK_MAX_RECORDS);
+    }
+
+    /** The regular expressions of the topics that may be read (validated at start-up). */
+    public List<String> peekAllow() {
+        return worker.getList(PEEK_ALLOW);
+    }
+
+    public List<String> peekDeny() {
+        return worker.getList(PEEK_DENY);
     }
 
     /** Each entry of a list must be a valid regular expression. */
