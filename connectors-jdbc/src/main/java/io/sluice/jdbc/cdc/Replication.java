@@ -28,6 +28,11 @@ final class Replication {
         boolean lost() {
             return "lost".equals(walStatus);
         }
+
+        /** The WAL the server keeps for the slot: from its restart_lsn to the current position. */
+        long retainedBytes() {
+            return restart == Lsn.NONE ? 0 : Math.max(0, currentLsn - restart);
+        }
     }
 
     /**
@@ -40,6 +45,8 @@ final class Replication {
         }
     }
 
+    private static final int SLOT_QUERY_TIMEOUT_S = 5;
+
     private final CdcConfig config;
 
     Replication(CdcConfig config) {
@@ -51,6 +58,7 @@ final class Replication {
         try (PreparedStatement ps = connection.prepareStatement("SELECT plugin, database, active, confirmed_flush_lsn, "
                 + "restart_lsn, wal_status, pg_current_wal_lsn() FROM pg_catalog.pg_replication_slots "
                 + "WHERE slot_name = ?")) {
+            ps.setQueryTimeout(SLOT_QUERY_TIMEOUT_S); // metrics read it: a stuck server must not hold them
             ps.setString(1, config.slotName());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
