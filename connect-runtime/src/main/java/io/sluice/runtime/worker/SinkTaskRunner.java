@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -376,11 +377,6 @@ final class SinkTaskRunner extends TaskRunner {
     }
 
     /**
-     * Opens assigned partitions in the task and applies the rewinds it asked for there, commits and closes revoked
-     * ones. Does nothing once the runner is closing: close() already committed (or, after a failure, did not) and
-     * closed every partition before the consumer's close revokes them.
-     */
-    /**
      * A static member (KIP-345) that rejoins a stable group gets its previous assignment without a rebalance, even
      * when its subscription changed meanwhile (a topics.regex now matching topics created while it was away, an edited
      * topics list), and nothing else makes the group look again until the topics' metadata changes: such a task
@@ -391,7 +387,7 @@ final class SinkTaskRunner extends TaskRunner {
         if (setup.consumerConfig().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) == null) {
             return;
         }
-        Set<String> uncovered = new java.util.TreeSet<>(consumer.subscription());
+        Set<String> uncovered = new TreeSet<>(consumer.subscription());
         consumer.assignment().forEach(tp -> uncovered.remove(tp.topic()));
         if (!uncovered.isEmpty()) {
             log.info("{} rejoined its group with no partition of {}: asking for a rebalance", this, uncovered);
@@ -399,6 +395,11 @@ final class SinkTaskRunner extends TaskRunner {
         }
     }
 
+    /**
+     * Opens assigned partitions in the task and applies the rewinds it asked for there, commits and closes revoked
+     * ones. Does nothing once the runner is closing: close() already committed (or, after a failure, did not) and
+     * closed every partition before the consumer's close revokes them.
+     */
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
