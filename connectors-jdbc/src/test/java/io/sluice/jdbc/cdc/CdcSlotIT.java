@@ -108,9 +108,12 @@ class CdcSlotIT {
                     "streaming, the slot read by the task");
 
             assertEquals(204, rest.put("/connectors/slot-kept/stop", Map.of()).status());
-            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-kept"))
-                    && slotMetric(rest, "slot-kept", "slot_active") == 0.0, Duration.ofSeconds(30),
-                    () -> "stopped, its slot idle and still in the metrics: " + rest.get("/metrics").raw());
+            // the server's word that no walsender holds the slot any more: the task confirms nothing from here on
+            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-kept")) && Boolean.FALSE.equals(
+                    db.scalar("SELECT active FROM pg_replication_slots WHERE slot_name = 'slot_kept'")),
+                    Duration.ofSeconds(30), "stopped, its slot idle");
+            Await.until(() -> slotMetric(rest, "slot-kept", "slot_active") == 0.0, Duration.ofSeconds(10),
+                    () -> "its slot still in the metrics, idle: " + rest.get("/metrics").raw());
             // a stopped connector's slot keeps every byte written since: what the operator must see grow
             db.execute("INSERT INTO busy.log (payload) SELECT repeat('w', 500) FROM generate_series(1, 4000)");
             long before = retained("slot_kept");
