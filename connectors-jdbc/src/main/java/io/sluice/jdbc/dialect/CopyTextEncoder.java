@@ -100,7 +100,7 @@ final class CopyTextEncoder {
     /** The value as PostgreSQL's input syntax for its column type, before any COPY escaping. */
     static String plainText(Schema schema, Object v, ZoneId zone) {
         if (LogicalType.of(schema) != LogicalType.NONE) {
-            return LogicalType.text(LogicalType.value(schema, v, zone));
+            return LogicalType.postgresText(schema, v, zone);
         }
         return switch (schema.type()) {
             case BOOLEAN -> ((Boolean) v) ? "t" : "f";

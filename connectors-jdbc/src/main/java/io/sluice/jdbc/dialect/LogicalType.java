@@ -136,6 +136,19 @@ public enum LogicalType {
         };
     }
 
+    /**
+     * The value as PostgreSQL's input text: a zoned timestamp as it came (with its offset: wall-clock time in a zone
+     * with daylight saving would be ambiguous for the repeated hour), the others as {@link #text} of their value.
+     */
+    static String postgresText(Schema schema, Object v, ZoneId zone) {
+        return of(schema) == ZONED_TIMESTAMP ? (String) v : text(value(schema, v, zone));
+    }
+
+    /** Whether PostgreSQL gets the value as untyped text ({@link #postgresText}), not as a typed parameter. */
+    static boolean postgresTextual(LogicalType type) {
+        return type == BITS || type == INTERVAL || type == ZONED_TIMESTAMP;
+    }
+
     /** PostgreSQL's input text of a {@link #value}: infinities by name, the others as java.time prints them. */
     static String text(Object value) {
         if (value instanceof BigDecimal d) {

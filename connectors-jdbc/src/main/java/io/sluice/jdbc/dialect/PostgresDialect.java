@@ -221,12 +221,11 @@ public class PostgresDialect extends AnsiDialect {
                 + quote(existing.name()) + " TYPE " + type);
     }
 
-    /** Bits and MicroDuration go as their input text, untyped (stringtype=unspecified), like uuid and json. */
+    /** Bits, MicroDuration and zoned timestamps go as their input text, untyped (stringtype=unspecified). */
     @Override
     public void bind(PreparedStatement statement, int index, Schema schema, Object value) throws SQLException {
-        LogicalType logical = LogicalType.of(schema);
-        if (value != null && (logical == LogicalType.BITS || logical == LogicalType.INTERVAL)) {
-            statement.setString(index, LogicalType.value(schema, value, zone).toString());
+        if (value != null && LogicalType.postgresTextual(LogicalType.of(schema))) {
+            statement.setString(index, LogicalType.postgresText(schema, value, zone));
         } else {
             super.bind(statement, index, schema, value);
         }
@@ -235,8 +234,7 @@ public class PostgresDialect extends AnsiDialect {
     /** A NULL of a type bound as text must stay untyped too: a bytea or bigint NULL would not fit the column. */
     @Override
     protected int jdbcType(Schema schema) {
-        LogicalType logical = LogicalType.of(schema);
-        return logical == LogicalType.BITS || logical == LogicalType.INTERVAL ? Types.OTHER : super.jdbcType(schema);
+        return LogicalType.postgresTextual(LogicalType.of(schema)) ? Types.OTHER : super.jdbcType(schema);
     }
 
     @Override

@@ -76,7 +76,7 @@ class LogicalTypeTest {
         String text = new String(new CopyTextEncoder(ZoneId.of("Europe/Paris")).encode(columns,
                 Arrays.asList(row, infinite)), StandardCharsets.UTF_8);
         assertEquals("-12345678901234567890.123456789\t2024-02-29\t13:14:15.123\t13:14:15.123456\t"
-                + "1900-01-01T00:00:00.000001\t2024-02-29T13:14:15.123456789\t2024-02-29T12:14:15.123456\t"
+                + "1900-01-01T00:00:00.000001\t2024-02-29T13:14:15.123456789\t2024-02-29T11:14:15.123456Z\t"
                 + "1000000101\t3600000001 microseconds\n"
                 + "\\N\tinfinity\t\\N\t\\N\t-infinity\t\\N\tinfinity\t\\N\t\\N\n", text);
     }
