@@ -150,7 +150,13 @@ public final class WorkerConfig extends AbstractConfig {
                             + "stop (its worker killed and never back) keeps its partitions for that session timeout "
                             + "unless its successor rejoins; a task removed on purpose (connector deleted, fewer "
                             + "tasks) leaves at once. A connector's consumer.override.group.instance.id is taken as "
-                            + "the prefix of its tasks' ids. false: Apache's dynamic members.")
+                            + "the prefix of its tasks' ids. A static member that comes back to a stable group gets "
+                            + "its previous assignment without a rebalance even if its subscription changed meanwhile "
+                            + "(topics created for its topics.regex, an edited topics): when a subscribed topic then "
+                            + "has no partition in the task, the task asks for one rebalance. A topics.regex sink's "
+                            + "consumer looks for new matching topics every 10 s (metadata.max.age.ms; Apache: the "
+                            + "client's 5 minutes; consumer.metadata.max.age.ms or a connector override still wins). "
+                            + "false: Apache's dynamic members.")
             .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
                     "How long a REST request waits for the worker to make its change before it answers 500 "
                             + "(the change may still be made; its outcome is logged). Changes never wait for a "

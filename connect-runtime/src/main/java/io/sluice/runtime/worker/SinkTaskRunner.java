@@ -15,7 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -74,6 +76,9 @@ final class SinkTaskRunner extends TaskRunner {
     private long nextPositionSample;
     /** True while the last lag sample may be stale: records arrived since, or a partition was behind or unknown. */
     private boolean positionsUnsettled = true;
+    /** Until this consumer's first assignment arrived; then it is checked once against the subscription. */
+    private boolean assignedOnce;
+    private boolean checkFirstAssignment;
 
     SinkTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SinkTask task,
                    Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SinkRecord> transforms,
@@ -144,6 +149,10 @@ final class SinkTaskRunner extends TaskRunner {
         }
         if (rebalanceFailure != null) {
             throw rebalanceFailure;
+        }
+        if (checkFirstAssignment) {
+            checkFirstAssignment = false;
+            rebalanceIfSubscriptionUncovered();
         }
         if (!records.isEmpty()) {
             positionsUnsettled = true;
@@ -368,6 +377,25 @@ final class SinkTaskRunner extends TaskRunner {
     }
 
     /**
+     * A static member (KIP-345) that rejoins a stable group gets its previous assignment without a rebalance, even
+     * when its subscription changed meanwhile (a topics.regex now matching topics created while it was away, an edited
+     * topics list), and nothing else makes the group look again until the topics' metadata changes: such a task
+     * stayed without those topics across restarts. When a subscribed topic has no partition here after the first
+     * assignment, one rebalance settles it (it may rightly be another task's: then the rebalance changes nothing).
+     */
+    private void rebalanceIfSubscriptionUncovered() {
+        if (setup.consumerConfig().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) == null) {
+            return;
+        }
+        Set<String> uncovered = new TreeSet<>(consumer.subscription());
+        consumer.assignment().forEach(tp -> uncovered.remove(tp.topic()));
+        if (!uncovered.isEmpty()) {
+            log.info("{} rejoined its group with no partition of {}: asking for a rebalance", this, uncovered);
+            consumer.enforceRebalance("subscribed topics " + uncovered + " have no partition assigned here");
+        }
+    }
+
+    /**
      * Opens assigned partitions in the task and applies the rewinds it asked for there, commits and closes revoked
      * ones. Does nothing once the runner is closing: close() already committed (or, after a failure, did not) and
      * closed every partition before the consumer's close revokes them.
@@ -375,6 +403,10 @@ final class SinkTaskRunner extends TaskRunner {
     private final class Listener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!assignedOnce) {
+                assignedOnce = true;
+                checkFirstAssignment = true;
+            }
             if (partitions.isEmpty()) {
                 return;
             }

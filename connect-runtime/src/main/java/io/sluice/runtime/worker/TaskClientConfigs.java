@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.storage.ConnectorTaskId;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@code admin.*} settings, then the connector's {@code *.override.*} keys allowed by the policy.
  */
 final class TaskClientConfigs {
+    /** How often a topics.regex sink's consumer looks for new matching topics, unless the worker or connector says. */
+    static final int REGEX_METADATA_MAX_AGE_MS = 10_000;
+
     private final WorkerConfig worker;
     private final String bootstrapServers;
     private final ClientOverridePolicy policy;
@@ -102,6 +106,11 @@ final class TaskClientConfigs {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, "65536");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        if (!connectorConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").isBlank()) {
+            // a pattern meets new topics only at a metadata refresh: the client's 5 minutes left a sink created
+            // before its topics (a CDC source's, created at its first record) idle that long
+            props.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, String.valueOf(REGEX_METADATA_MAX_AGE_MS));
+        }
         props.putAll(worker.clientConfig("consumer.", bootstrapServers));
         props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.CONSUMER_PREFIX));
         Object instance = props.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);

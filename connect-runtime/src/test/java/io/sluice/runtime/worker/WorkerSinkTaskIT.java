@@ -112,6 +112,38 @@ class WorkerSinkTaskIT {
     }
 
     @Test
+    void aTopicsRegexSinkGetsTopicsCreatedWhileItRunsAndThoseCreatedWhileItsTaskWasStopped() {
+        String name = TestWorkers.uniqueName("regexsink");
+        String prefix = KafkaTestBroker.uniqueTopic("rx");
+        Map<String, String> config = new HashMap<>();
+        config.put("name", name);
+        config.put("connector.class", TestSinkConnector.class.getName());
+        config.put("tasks.max", "1");
+        config.put("topics.regex", java.util.regex.Pattern.quote(prefix) + "-.*");
+        TestWorkers.MadeTaskConfigs made = new TestWorkers.MadeTaskConfigs();
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        Map<String, String> taskConfig = made.next().get(0);
+        ConnectorTaskId id = new ConnectorTaskId(name, 0);
+        configs.put(name, config);
+        taskConfigs.put(id, taskConfig);
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
+        TestSinkConnector.Observed observed = TestSinkConnector.observed(name);
+        Await.until(() -> statuses.state(id) == State.RUNNING, WAIT, "the task runs, its pattern matching nothing");
+
+        // created after the consumer subscribed: found at its next metadata refresh, not the client's 5 minutes
+        KafkaTestBroker.produce(KafkaTestBroker.createTopic(prefix + "-a", 1), "a0");
+        Await.until(() -> valuesOf(observed.records).contains("a0"), WAIT, "the new topic's record delivered");
+
+        // created while the task was stopped: its static member comes back to a stable group, which gives it its
+        // previous assignment without a rebalance
+        worker.stopTasks(List.of(id)).join();
+        KafkaTestBroker.produce(KafkaTestBroker.createTopic(prefix + "-b", 1), "b0");
+        worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
+        Await.until(() -> valuesOf(observed.records).contains("b0"), WAIT,
+                "the topic created while the task was away delivered after its restart");
+    }
+
+    @Test
     void pausedSinkTaskDeliversNothingUntilResumed() {
         String name = TestWorkers.uniqueName("pausesink");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pausesink"), 2);

@@ -205,7 +205,8 @@ public final class CdcConfig extends AbstractConfig {
                 .define(HEARTBEAT_TOPIC_PREFIX, Type.STRING, "__debezium-heartbeat", topicPart(), Importance.LOW,
                         "Heartbeat topic: <prefix>.<topic.prefix>.", SLOT, ++r, Width.MEDIUM, "Heartbeat topic prefix")
                 .define(SLOT_LAG_WARNING_BYTES, Type.LONG, 1L << 30, ConfigDef.Range.atLeast(0), Importance.LOW,
-                        "WAL the slot may hold back before a warning is logged (at most once a minute); 0: never.",
+                        "WAL the slot may keep (from its restart_lsn) before the running task logs a warning (at "
+                                + "most once a minute); 0: never.",
                         SLOT, ++r, Width.SHORT, "Slot lag warning (bytes)")
                 .define(SLOT_MAX_RETRIES, Type.INT, 6, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Attempts to take a slot another connection still holds (a previous instance shutting down).",

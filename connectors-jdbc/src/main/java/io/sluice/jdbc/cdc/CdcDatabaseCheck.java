@@ -116,9 +116,10 @@ final class CdcDatabaseCheck {
 
     private static void publication(CdcConfig config, Connection connection, List<TableId> tables,
                                     List<ConfigProblem> problems) throws SQLException {
-        Replication.PublicationState state = new Replication(config).publication(connection);
+        Replication replication = new Replication(config);
+        Replication.PublicationState state = replication.publication(connection);
         PublicationMode mode = config.publicationMode();
-        List<TableId> missing = tables.stream().filter(t -> state == null || !state.covers(t)).toList();
+        List<TableId> missing = replication.missing(state, tables);
         if (state == null && mode == PublicationMode.DISABLED) {
             problems.add(new ConfigProblem(CdcConfig.PUBLICATION_AUTOCREATE, "Publication " + config.publicationName()
                     + " does not exist and may not be created (disabled): create it, or set filtered"));
@@ -126,6 +127,9 @@ final class CdcDatabaseCheck {
             problems.add(new ConfigProblem(CdcConfig.PUBLICATION_NAME, "Publication " + config.publicationName()
                     + " lacks the captured tables " + missing + ": add them (ALTER PUBLICATION ... ADD TABLE), or set "
                     + CdcConfig.PUBLICATION_AUTOCREATE + "=filtered"));
+        } else if (state != null && !missing.isEmpty() && !state.alterable()) {
+            // the task would ALTER it and fail with "must be owner of publication"
+            problems.add(new ConfigProblem(CdcConfig.PUBLICATION_NAME, replication.notAlterable(state, missing)));
         } else if (!missing.isEmpty() || state == null) {
             boolean superuser = Boolean.TRUE.equals(scalar(connection,
                     "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user"));

@@ -3,23 +3,19 @@ package io.sluice.jdbc.cdc;
 import java.util.LinkedHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.metrics.Gauge;
 import org.apache.kafka.common.metrics.Measurable;
 import org.apache.kafka.common.metrics.PluginMetrics;
 
 /**
  * The task's figures, registered as the task's plugin metrics (KIP-877: JMX {@code kafka.connect:type=plugins,
- * connector=...,task=...}, and Sluice's GET /metrics as {@code kafka_connect_plugins_*}): the slot's lag in bytes
- * of WAL it holds back, its WAL status, how far behind the source the last streamed change is, and the snapshot's
- * progress. Written by the task's threads with plain volatile stores; read when the metrics are.
+ * connector=...,task=...}, and Sluice's GET /metrics as {@code kafka_connect_plugins_*}): how far behind the source
+ * the last streamed change is, and the snapshot's progress (the slot's figures are the connector's: {@link
+ * SlotFigures}). Written by the task's threads with plain volatile stores; read when the metrics are.
  */
 final class CdcMetrics {
     private final LongAdder snapshotRows = new LongAdder();
     private final LongAdder streamedTransactions = new LongAdder();
     private volatile long lastCommitMicros;
-    private volatile long lagBytes = -1;
-    private volatile long confirmedLsn;
-    private volatile String walStatus = "unknown";
     private volatile boolean snapshotRunning;
     private volatile boolean streaming;
 
@@ -28,12 +24,6 @@ final class CdcMetrics {
         if (plugin == null) {
             return;
         }
-        measurable(plugin, "slot-lag-bytes", "WAL bytes between the server's current position and what the slot "
-                + "confirmed (what it keeps from being recycled); -1 until measured.", () -> lagBytes);
-        measurable(plugin, "slot-confirmed-flush-lsn", "The position confirmed to the slot, as a number.",
-                () -> confirmedLsn);
-        gauge(plugin, "slot-wal-status", "The slot's wal_status: reserved, extended, unreserved (about to lose "
-                + "WAL it needs), lost (invalidated), or missing.", () -> walStatus);
         measurable(plugin, "milliseconds-behind-source", "Between the commit of the last streamed transaction and "
                 + "now; -1 before the first one.", () -> lastCommitMicros == 0 ? -1
                 : Math.max(0, System.currentTimeMillis() - lastCommitMicros / 1000));
@@ -53,15 +43,6 @@ final class CdcMetrics {
         plugin.addMetric(metric, (Measurable) (config, now) -> value.get());
     }
 
-    private interface Text {
-        String get();
-    }
-
-    private static void gauge(PluginMetrics plugin, String name, String doc, Text value) {
-        MetricName metric = plugin.metricName(name, doc, new LinkedHashMap<>());
-        plugin.addMetric(metric, (Gauge<String>) (config, now) -> value.get());
-    }
-
     void snapshotRow() {
         snapshotRows.increment();
     }
@@ -77,19 +58,5 @@ final class CdcMetrics {
     void streamed(long commitMicros) {
         lastCommitMicros = commitMicros;
         streamedTransactions.increment();
-    }
-
-    void slot(long lag, long confirmed, String status) {
-        lagBytes = lag;
-        confirmedLsn = confirmed;
-        walStatus = status;
-    }
-
-    long lagBytes() {
-        return lagBytes;
-    }
-
-    String walStatus() {
-        return walStatus;
     }
 }

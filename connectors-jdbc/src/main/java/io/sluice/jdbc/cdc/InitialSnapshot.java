@@ -3,6 +3,7 @@ package io.sluice.jdbc.cdc;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.TaskThreads;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -45,6 +46,8 @@ final class InitialSnapshot {
     private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final List<SourceRecord> heldBack = new ArrayList<>();
     private final Map<String, Object> offset;
+    /** source.txId of every snapshot event: the snapshot transaction's id, as Debezium gives it. */
+    private Long txId;
     private volatile boolean stopped;
 
     InitialSnapshot(CdcSessions sessions, TableSchemas schemas, EventRecords events, RecordQueue queue,
@@ -68,6 +71,7 @@ final class InitialSnapshot {
         int threads = Math.max(1, Math.min(sessions.config().getInt(CdcConfig.SNAPSHOT_THREADS), tables.size()));
         log.info("Snapshot of {} tables at LSN {} with {} thread(s)", tables.size(), Lsn.format(consistentPoint),
                 threads);
+        txId = transactionId();
         ConcurrentLinkedQueue<TableId> todo = new ConcurrentLinkedQueue<>(tables);
         AtomicLong rows = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads, TaskThreads.named("sluice-cdc-snapshot-" + name));
@@ -109,13 +113,34 @@ final class InitialSnapshot {
         stopped = true;
     }
 
+    /**
+     * The id PostgreSQL assigns to a transaction in the exported snapshot (Debezium's snapshot events carry its
+     * snapshot transaction's txid_current()); the readers' own transactions are read-only and get none.
+     */
+    private long transactionId() throws SQLException {
+        try (Connection connection = sessions.plain()) {
+            inSnapshot(connection, false);
+            try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery("SELECT txid_current()")) {
+                rs.next();
+                return rs.getLong(1);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    /** Begins a repeatable-read transaction that sees the slot's exported snapshot. */
+    private void inSnapshot(Connection connection, boolean readOnly) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ" + (readOnly ? ", READ ONLY" : ""));
+            s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
+        }
+    }
+
     private void readTables(ConcurrentLinkedQueue<TableId> todo, AtomicLong rows) throws Exception {
         try (Connection connection = sessions.plain()) {
-            connection.setAutoCommit(false);
-            try (Statement s = connection.createStatement()) {
-                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-                s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName + "'");
-            }
+            inSnapshot(connection, true);
             TableId table;
             while (!stopped && (table = todo.poll()) != null) {
                 rows.addAndGet(readTable(connection, table));
@@ -149,7 +174,7 @@ final class InitialSnapshot {
                 String marker = tableFirst ? (firstTaken.compareAndSet(false, true) ? "first"
                         : "first_in_data_collection") : "true";
                 if (tableFirst || source == null || count % batchSize == 0) {
-                    source = events.source(schema, marker, System.currentTimeMillis() * 1000L, null,
+                    source = events.source(schema, marker, System.currentTimeMillis() * 1000L, txId,
                             consistentPoint, null);
                 }
                 SourceRecord record = events.change(schema, "r", null, events.flat()

@@ -6,10 +6,14 @@ import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -24,12 +28,46 @@ import org.slf4j.LoggerFactory;
 public class PostgresCdcConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(PostgresCdcConnector.class);
 
+    /**
+     * The configuration each connector last started with in this worker. A stopped connector is a new instance that
+     * is initialized but never started (Connect's STOPPED), yet its slot keeps WAL: it shows the slot's figures with
+     * this. After a worker restart a stopped connector has none, until it starts again.
+     */
+    private static final Map<String, CdcConfig> LAST_STARTED = new ConcurrentHashMap<>();
+
     private Map<String, String> props;
+    /** Registered once per instance and kept through stop(): a paused or stopped connector's slot still keeps WAL. */
+    private SlotFigures slotFigures;
+
+    @Override
+    public void initialize(ConnectorContext ctx) {
+        super.initialize(ctx);
+        PluginMetrics metrics = ctx.pluginMetrics();
+        // the runtime tags a connector's plugin metrics with its name: the only place initialize() can learn it
+        String name = metrics == null ? null : metrics.metricName("slot-lag-bytes", "", new LinkedHashMap<>()).tags()
+                .get("connector");
+        CdcConfig known = name == null ? null : LAST_STARTED.get(name);
+        if (known != null) {
+            slotFigures(known);
+        }
+    }
+
+    private void slotFigures(CdcConfig config) {
+        if (slotFigures == null) {
+            slotFigures = new SlotFigures();
+            slotFigures.register(context.pluginMetrics());
+        }
+        slotFigures.configure(config);
+    }
 
     @Override
     public void start(Map<String, String> props) {
         CdcConfig config = new CdcConfig(props);
         ConfigProblem.throwFirst(config.problems());
+        slotFigures(config);
+        if (props.get("name") != null) {
+            LAST_STARTED.put(props.get("name"), config);
+        }
         // a wrong password, host or database fails the connector now, with the database's words in its trace
         ConnectionCheck.failFast(config, ConnectionKeys.dialect(config));
         this.props = Map.copyOf(props);

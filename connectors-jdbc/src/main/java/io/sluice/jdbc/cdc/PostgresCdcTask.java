@@ -54,7 +54,7 @@ public class PostgresCdcTask extends SourceTask {
         CdcOffsets.Stored stored = CdcOffsets.read(context.offsetStorageReader().offset(events.partition()));
         String name = props.getOrDefault("name", "cdc");
         capture = new Capture(config, sessions, schemas, events, queue, tracker, metrics, stored, name);
-        monitor = new SlotMonitor(config, sessions, metrics, name);
+        monitor = new SlotMonitor(config, sessions, name);
         thread = TaskThreads.named("sluice-cdc-" + name).newThread(() -> {
             try {
                 capture.run();

@@ -28,14 +28,24 @@ final class Replication {
         boolean lost() {
             return "lost".equals(walStatus);
         }
+
+        /** The WAL the server keeps for the slot: from its restart_lsn to the current position. */
+        long retainedBytes() {
+            return restart == Lsn.NONE ? 0 : Math.max(0, currentLsn - restart);
+        }
     }
 
-    /** A publication: whether it publishes every table, and which tables it names. */
-    record PublicationState(boolean allTables, Set<TableId> tables) {
+    /**
+     * A publication: whether it publishes every table, which tables it names, the role that owns it and whether the
+     * connection's user may alter it (owns it through a role, or is a superuser).
+     */
+    record PublicationState(boolean allTables, Set<TableId> tables, String owner, boolean alterable) {
         boolean covers(TableId table) {
             return allTables || tables.contains(table);
         }
     }
+
+    private static final int SLOT_QUERY_TIMEOUT_S = 5;
 
     private final CdcConfig config;
 
@@ -48,6 +58,7 @@ final class Replication {
         try (PreparedStatement ps = connection.prepareStatement("SELECT plugin, database, active, confirmed_flush_lsn, "
                 + "restart_lsn, wal_status, pg_current_wal_lsn() FROM pg_catalog.pg_replication_slots "
                 + "WHERE slot_name = ?")) {
+            ps.setQueryTimeout(SLOT_QUERY_TIMEOUT_S); // metrics read it: a stuck server must not hold them
             ps.setString(1, config.slotName());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -66,12 +77,17 @@ final class Replication {
     /** The publication, or null when it does not exist. */
     PublicationState publication(Connection connection) throws SQLException {
         Boolean all = null;
-        try (PreparedStatement ps = connection.prepareStatement(
-                "SELECT puballtables FROM pg_catalog.pg_publication WHERE pubname = ?")) {
+        String owner = null;
+        boolean alterable = false;
+        try (PreparedStatement ps = connection.prepareStatement("SELECT p.puballtables, pg_catalog.pg_get_userbyid("
+                + "p.pubowner), pg_catalog.pg_has_role(p.pubowner, 'USAGE') OR (SELECT rolsuper FROM "
+                + "pg_catalog.pg_roles WHERE rolname = current_user) FROM pg_catalog.pg_publication p WHERE pubname = ?")) {
             ps.setString(1, config.publicationName());
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     all = rs.getBoolean(1);
+                    owner = rs.getString(2);
+                    alterable = rs.getBoolean(3);
                 }
             }
         }
@@ -88,7 +104,25 @@ final class Replication {
                 }
             }
         }
-        return new PublicationState(all, tables);
+        return new PublicationState(all, tables, owner, alterable);
+    }
+
+    /** The tables the publication must cover and does not (all of them when it is missing): the captured and signal tables. */
+    List<TableId> missing(PublicationState state, List<TableId> tables) {
+        List<TableId> wanted = new ArrayList<>(tables);
+        String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
+        if (!signal.isEmpty() && !wanted.contains(TableId.parse(signal))) {
+            wanted.add(TableId.parse(signal));
+        }
+        return wanted.stream().filter(t -> state == null || !state.covers(t)).toList();
+    }
+
+    /** Why this user cannot add the missing tables to another role's publication, and the two ways out. */
+    String notAlterable(PublicationState state, List<TableId> missing) {
+        return "Publication " + config.publicationName() + " belongs to role " + state.owner() + " and lacks "
+                + missing + "; only its owner or a superuser may add them. Run as " + state.owner()
+                + ": ALTER PUBLICATION " + quote(config.publicationName()) + " ADD TABLE " + list(missing)
+                + ", or set " + CdcConfig.PUBLICATION_NAME + " to a publication this connector may create or extend";
     }
 
     /**
@@ -96,20 +130,10 @@ final class Replication {
      * added (publication.autocreate.mode=filtered); with disabled, a missing publication or table fails.
      */
     void ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
-        List<TableId> wanted = new ArrayList<>(tables);
-        String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
-        if (!signal.isEmpty() && !wanted.contains(TableId.parse(signal))) {
-            wanted.add(TableId.parse(signal));
-        }
         PublicationMode mode = config.publicationMode();
         PublicationState state = publication(connection);
         String name = quote(config.publicationName());
-        List<TableId> missing = new ArrayList<>();
-        for (TableId t : wanted) {
-            if (state == null || !state.covers(t)) {
-                missing.add(t);
-            }
-        }
+        List<TableId> missing = missing(state, tables);
         if (state != null && missing.isEmpty()) {
             return;
         }
@@ -119,6 +143,10 @@ final class Replication {
                     + " FOR TABLE ...)" : "Publication " + config.publicationName() + " lacks the captured tables "
                     + missing + " and publication.autocreate.mode=disabled: add them (ALTER PUBLICATION " + name
                     + " ADD TABLE ...)");
+        }
+        if (state != null && !state.alterable()) {
+            // validation answers this too; here when the ownership changed since, or validation was skipped
+            throw new ConnectException(notAlterable(state, missing));
         }
         try (Statement s = connection.createStatement()) {
             if (state == null && mode == PublicationMode.ALL_TABLES) {

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches the slot from the outside, every status.update.interval.ms on a connection of its own: how many bytes of
- * WAL it holds back (the server's current position minus the confirmed one) and its wal_status. Both go to the
- * task's metrics; a slot that holds back more than slot.lag.warning.bytes, that the server is about to invalidate
- * (unreserved), that was invalidated (lost) or that disappeared is logged at WARN or ERROR, at most once a minute.
+ * Watches the slot from the outside while the task runs, every status.update.interval.ms on a connection of its own:
+ * a slot that keeps more WAL than slot.lag.warning.bytes (from its restart_lsn to the server's current position),
+ * that the server is about to invalidate (unreserved) or that was invalidated (lost) is logged at WARN or ERROR, at
+ * most once a minute. The figures themselves are the connector's metrics ({@link SlotFigures}).
  */
 final class SlotMonitor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlotMonitor.class);
@@ -22,17 +22,15 @@ final class SlotMonitor implements AutoCloseable {
 
     private final CdcConfig config;
     private final CdcSessions sessions;
-    private final CdcMetrics metrics;
     private final Replication replication;
     private final long warnBytes;
     private final ScheduledExecutorService executor;
     private Connection connection;
     private long lastWarning;
 
-    SlotMonitor(CdcConfig config, CdcSessions sessions, CdcMetrics metrics, String name) {
+    SlotMonitor(CdcConfig config, CdcSessions sessions, String name) {
         this.config = config;
         this.sessions = sessions;
-        this.metrics = metrics;
         this.replication = new Replication(config);
         this.warnBytes = config.getLong(CdcConfig.SLOT_LAG_WARNING_BYTES);
         this.executor = Executors.newSingleThreadScheduledExecutor(TaskThreads.named("sluice-cdc-slot-" + name));
@@ -47,12 +45,10 @@ final class SlotMonitor implements AutoCloseable {
             }
             Replication.SlotState slot = replication.slot(connection);
             if (slot == null) {
-                metrics.slot(-1, 0, "missing");
                 return; // before the capture thread created it, or dropped: the stream reports the latter
             }
-            long lag = Math.max(0, slot.currentLsn() - slot.confirmedFlush());
+            long lag = slot.retainedBytes();
             String status = slot.walStatus() == null ? "unknown" : slot.walStatus();
-            metrics.slot(lag, slot.confirmedFlush(), status);
             long now = System.currentTimeMillis();
             if (now - lastWarning < WARN_EVERY_MS) {
                 return;
@@ -64,12 +60,12 @@ final class SlotMonitor implements AutoCloseable {
                         + "again", config.slotName());
             } else if ("unreserved".equals(status)) {
                 lastWarning = now;
-                log.warn("Replication slot {} holds back {} bytes of WAL, more than max_slot_wal_keep_size: the server "
+                log.warn("Replication slot {} keeps {} bytes of WAL, more than max_slot_wal_keep_size: the server "
                         + "will invalidate it at its next checkpoint unless the connector catches up",
                         config.slotName(), lag);
             } else if (warnBytes > 0 && lag > warnBytes) {
                 lastWarning = now;
-                log.warn("Replication slot {} holds back {} bytes of WAL (slot.lag.warning.bytes={}): the connector "
+                log.warn("Replication slot {} keeps {} bytes of WAL (slot.lag.warning.bytes={}): the connector "
                         + "is behind, or stopped while its slot stays", config.slotName(), lag, warnBytes);
             }
         } catch (SQLException e) {

@@ -11,11 +11,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,11 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /** The generic ANSI SQL dialect (MERGE for upserts, metadata through JDBC); other dialects refine it. */
@@ -170,18 +163,25 @@ public class AnsiDialect implements DatabaseDialect {
 
     @Override
     public String sqlType(Schema schema, boolean key) {
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return "DECIMAL(38," + scale(schema) + ")";
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return "DATE";
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return "TIME";
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return "TIMESTAMP";
+        LogicalType logical = LogicalType.of(schema);
+        switch (logical) {
+            case DECIMAL -> {
+                int precision = LogicalType.precision(schema);
+                int scale = LogicalType.scale(schema);
+                // a variable scale has no ANSI type: 18 digits of fraction keep every common value exact
+                return "DECIMAL(" + (precision > 0 ? precision : 38) + "," + (scale < 0 ? 18 : scale) + ")";
+            }
+            case DATE -> {
+                return "DATE";
+            }
+            case TIME -> {
+                return "TIME";
+            }
+            case TIMESTAMP, LOCAL_TIMESTAMP, ZONED_TIMESTAMP -> {
+                return "TIMESTAMP";
+            }
+            default -> {
+            }
         }
         return switch (schema.type()) {
             case INT8, INT16 -> "SMALLINT";
@@ -194,12 +194,6 @@ public class AnsiDialect implements DatabaseDialect {
             case BYTES -> "BLOB";
             default -> throw unsupported(schema);
         };
-    }
-
-    /** The scale parameter of a Decimal schema. */
-    protected static int scale(Schema decimal) {
-        String scale = decimal.parameters() == null ? null : decimal.parameters().get(Decimal.SCALE_FIELD);
-        return scale == null ? 0 : Integer.parseInt(scale);
     }
 
     protected ConnectException unsupported(Schema schema) {
@@ -267,30 +261,16 @@ public class AnsiDialect implements DatabaseDialect {
             statement.setNull(index, jdbcType(schema));
             return;
         }
-        String logical = schema.name();
-        if (logical != null) {
-            switch (logical) {
-                case Decimal.LOGICAL_NAME -> {
-                    statement.setBigDecimal(index, (BigDecimal) value);
-                    return;
-                }
-                case Date.LOGICAL_NAME -> {
-                    statement.setObject(index, ((java.util.Date) value).toInstant().atOffset(ZoneOffset.UTC)
-                            .toLocalDate());
-                    return;
-                }
-                case Time.LOGICAL_NAME -> {
-                    statement.setObject(index, LocalTime.ofNanoOfDay(
-                            (((java.util.Date) value).getTime() % 86_400_000L) * 1_000_000L));
-                    return;
-                }
-                case Timestamp.LOGICAL_NAME -> {
-                    statement.setObject(index, localDateTime((java.util.Date) value));
-                    return;
-                }
-                default -> {
-                }
+        LogicalType logical = LogicalType.of(schema);
+        if (logical.portable()) {
+            Object v = LogicalType.value(schema, value, zone);
+            if (v instanceof BigDecimal d) {
+                statement.setBigDecimal(index, d);
+            } else {
+                // java.time values: the driver sends them as what they are (LocalDateTime.MAX is infinity)
+                statement.setObject(index, v);
             }
+            return;
         }
         switch (schema.type()) {
             case INT8 -> statement.setShort(index, (Byte) value);
@@ -312,11 +292,6 @@ public class AnsiDialect implements DatabaseDialect {
         throw unsupported(schema);
     }
 
-    /** A timestamp as wall-clock time in db.timezone, which is also the session's time zone. */
-    protected LocalDateTime localDateTime(java.util.Date value) {
-        return LocalDateTime.ofInstant(value.toInstant(), zone);
-    }
-
     protected static byte[] bytes(Object value) {
         if (value instanceof byte[] b) {
             return b;
@@ -328,18 +303,21 @@ public class AnsiDialect implements DatabaseDialect {
     }
 
     protected int jdbcType(Schema schema) {
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return Types.NUMERIC;
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return Types.DATE;
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return Types.TIME;
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return Types.TIMESTAMP;
+        switch (LogicalType.of(schema)) {
+            case DECIMAL -> {
+                return Types.NUMERIC;
+            }
+            case DATE -> {
+                return Types.DATE;
+            }
+            case TIME -> {
+                return Types.TIME;
+            }
+            case TIMESTAMP, LOCAL_TIMESTAMP, ZONED_TIMESTAMP -> {
+                return Types.TIMESTAMP;
+            }
+            default -> {
+            }
         }
         return switch (schema.type()) {
             case INT8, INT16 -> Types.SMALLINT;

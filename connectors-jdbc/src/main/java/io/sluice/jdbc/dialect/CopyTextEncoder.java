@@ -1,18 +1,10 @@
 package io.sluice.jdbc.dialect;
 
-import java.math.BigDecimal;
 import java.sql.SQLException;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -111,21 +103,8 @@ final class CopyTextEncoder {
 
     /** The value as PostgreSQL's input syntax for its column type, before any COPY escaping. */
     static String plainText(Schema schema, Object v, ZoneId zone) {
-        String logical = schema.name();
-        if (logical != null) {
-            switch (logical) {
-                case Decimal.LOGICAL_NAME:
-                    return ((BigDecimal) v).toPlainString();
-                case Date.LOGICAL_NAME:
-                    return ((java.util.Date) v).toInstant().atOffset(ZoneOffset.UTC).toLocalDate().toString();
-                case Time.LOGICAL_NAME:
-                    return LocalTime.ofNanoOfDay((((java.util.Date) v).getTime() % 86_400_000L) * 1_000_000L)
-                            .toString();
-                case Timestamp.LOGICAL_NAME:
-                    return LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), zone).toString();
-                default:
-                    break;
-            }
+        if (LogicalType.of(schema) != LogicalType.NONE) {
+            return LogicalType.postgresText(schema, v, zone);
         }
         return switch (schema.type()) {
             case BOOLEAN -> ((Boolean) v) ? "t" : "f";

@@ -14,11 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.StringJoiner;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 
 /** MySQL and MariaDB: backtick quoting and INSERT ... ON DUPLICATE KEY UPDATE upserts. */
 public class MySqlDialect extends AnsiDialect {
@@ -74,18 +70,30 @@ public class MySqlDialect extends AnsiDialect {
 
     @Override
     public String sqlType(Schema schema, boolean key) {
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return "DECIMAL(65," + scale(schema) + ")";
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return "DATE";
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return "TIME(3)";
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return "DATETIME(3)";
+        switch (LogicalType.of(schema)) {
+            case DECIMAL -> {
+                int precision = LogicalType.precision(schema);
+                int scale = LogicalType.scale(schema);
+                // MySQL's widest: 65 digits, 30 of them after the point (a variable scale takes all 30)
+                return "DECIMAL(" + (precision > 0 ? Math.min(precision, 65) : 65) + ","
+                        + (scale < 0 ? 30 : Math.min(scale, 30)) + ")";
+            }
+            case DATE -> {
+                return "DATE";
+            }
+            case TIME -> {
+                return "TIME(" + LogicalType.fractionDigits(schema) + ")";
+            }
+            case TIMESTAMP, LOCAL_TIMESTAMP, ZONED_TIMESTAMP -> {
+                return "DATETIME(" + LogicalType.fractionDigits(schema) + ")";
+            }
+            case JSON -> {
+                if (!key) {
+                    return "JSON";
+                }
+            }
+            default -> {
+            }
         }
         return switch (schema.type()) {
             case INT8 -> "TINYINT";

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.StringJoiner;
 import java.util.TreeSet;
-import org.apache.kafka.connect.data.Date;
-import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Time;
-import org.apache.kafka.connect.data.Timestamp;
 import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
 import org.postgresql.copy.CopyIn;
@@ -135,20 +133,54 @@ public class PostgresDialect extends AnsiDialect {
         }
     }
 
+    /**
+     * The column type a replica needs to equal its source column, as far as the schema tells it: Debezium's and
+     * Connect's logical types carry precision and scale, the time unit, the zone; not a varchar's length, nor whether
+     * json was jsonb (written as jsonb) or a bit string varying (written as bit(n)).
+     */
     @Override
     public String sqlType(Schema schema, boolean key) {
-        String logical = schema.name();
-        if (Decimal.LOGICAL_NAME.equals(logical)) {
-            return "numeric";
-        }
-        if (Date.LOGICAL_NAME.equals(logical)) {
-            return "date";
-        }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            return "time";
-        }
-        if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return "timestamptz";
+        switch (LogicalType.of(schema)) {
+            case DECIMAL -> {
+                int precision = LogicalType.precision(schema);
+                int scale = LogicalType.scale(schema);
+                return precision > 0 && scale >= 0 ? "numeric(" + precision + "," + scale + ")" : "numeric";
+            }
+            case DATE -> {
+                return "date";
+            }
+            case TIME -> {
+                // Connect's Time stays time as before; microseconds are PostgreSQL's default precision
+                return Time.LOGICAL_NAME.equals(schema.name()) || LogicalType.fractionDigits(schema) == 6 ? "time"
+                        : "time(3)";
+            }
+            case TIMESTAMP, ZONED_TIMESTAMP -> {
+                return "timestamptz";
+            }
+            case LOCAL_TIMESTAMP -> {
+                return LogicalType.fractionDigits(schema) == 6 ? "timestamp" : "timestamp(3)";
+            }
+            case ZONED_TIME -> {
+                return "timetz";
+            }
+            case UUID -> {
+                return "uuid";
+            }
+            case JSON -> {
+                return "jsonb";
+            }
+            case XML -> {
+                return "xml";
+            }
+            case BITS -> {
+                int length = LogicalType.bitLength(schema);
+                return length > 0 ? "bit(" + length + ")" : "bit varying";
+            }
+            case INTERVAL -> {
+                return "interval";
+            }
+            default -> {
+            }
         }
         return switch (schema.type()) {
             case INT8, INT16 -> "smallint";
@@ -187,6 +219,22 @@ public class PostgresDialect extends AnsiDialect {
         };
         return Optional.ofNullable(wider).map(type -> "ALTER TABLE " + quote(table) + " ALTER COLUMN "
                 + quote(existing.name()) + " TYPE " + type);
+    }
+
+    /** Bits, MicroDuration and zoned timestamps go as their input text, untyped (stringtype=unspecified). */
+    @Override
+    public void bind(PreparedStatement statement, int index, Schema schema, Object value) throws SQLException {
+        if (value != null && LogicalType.postgresTextual(LogicalType.of(schema))) {
+            statement.setString(index, LogicalType.postgresText(schema, value, zone));
+        } else {
+            super.bind(statement, index, schema, value);
+        }
+    }
+
+    /** A NULL of a type bound as text must stay untyped too: a bytea or bigint NULL would not fit the column. */
+    @Override
+    protected int jdbcType(Schema schema) {
+        return LogicalType.postgresTextual(LogicalType.of(schema)) ? Types.OTHER : super.jdbcType(schema);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
@@ -56,14 +57,49 @@ class CdcPipelineIT {
         runChanges(schema, Map.of(), unwrap);
     }
 
+    @Test
+    void sinkSubscribedByRegexPicksUpTopicsCreatedLaterEvenWhileItWasAway() {
+        String schema = "regex";
+        createTables(schema, 100);
+        source.execute("CREATE TABLE regex.extras (id int PRIMARY KEY, label text)",
+                "INSERT INTO regex.extras SELECT g, 'x' || g FROM generate_series(1, 50) g");
+        String prefix = KafkaTestBroker.uniqueTopic("rx").replace('-', '_');
+        Map<String, String> workerConfig = TestWorkers.config(dir, "cdc-regex");
+        Map<String, String> sink = CdcReplicaIT.replicaSink(replica.url(), "topics.regex",
+                prefix + "\\." + schema + "\\..*");
+        Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
+        cdc.put("table.include.list", "regex\\.(customers|orders)");
+        // a second source writing topics of the same pattern, with its own slot and publication
+        Map<String, String> extras = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
+        extras.put("table.include.list", "regex\\.extras");
+        extras.put("slot.name", prefix.toLowerCase() + "_extras");
+        extras.put("publication.name", prefix + "_extras");
+        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+            RestClient rest = new RestClient(worker.restUrl());
+            // the sink first: its pattern matches no topic yet, and its task starts with nothing assigned
+            assertEquals(201, rest.createConnector("regex-replica", sink).status(), "sink created");
+            Await.until(() -> "RUNNING".equals(rest.taskState("regex-replica", 0)), Duration.ofSeconds(30),
+                    "the sink task runs");
+            assertEquals(201, rest.createConnector("regex-cdc", cdc).status(), "source created");
+            awaitSame(schema, "the snapshot, from topics created after the sink subscribed", "customers", "orders");
+            // topics that appear and a worker that stops before the sink's consumer noticed them: its task comes
+            // back as the same static member, which Kafka hands its previous assignment without a rebalance
+            assertEquals(201, rest.createConnector("regex-extras", extras).status(), "second source created");
+            Await.until(() -> Topics.recordsIn(prefix + "." + schema + ".extras") == 50, Duration.ofSeconds(60),
+                    "the second source wrote its snapshot");
+        }
+        for (int restart = 1; restart <= 2; restart++) {
+            try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+                source.execute("INSERT INTO regex.customers VALUES (" + (1000 + restart) + ", 'r', 1, false)",
+                        "UPDATE regex.orders SET amount = amount + 1 WHERE id <= 10",
+                        "UPDATE regex.extras SET label = label || '" + restart + "' WHERE id <= 10");
+                awaitSame(schema, "the changes after restart " + restart, "customers", "orders", "extras");
+            }
+        }
+    }
+
     private void runChanges(String schema, Map<String, String> sourceExtra, Map<String, String> sinkExtra) {
-        source.execute("CREATE SCHEMA " + schema,
-                "CREATE TABLE " + schema + ".customers (id int PRIMARY KEY, name text NOT NULL, balance numeric(10,2), "
-                        + "vip boolean)",
-                "CREATE TABLE " + schema + ".orders (id bigint PRIMARY KEY, customer int, amount int, note varchar(20))",
-                "INSERT INTO " + schema + ".customers SELECT g, 'c' || g, g * 1.25, g % 3 = 0 FROM generate_series(1, 500) g",
-                "INSERT INTO " + schema + ".orders SELECT g, g % 500 + 1, g * 7, 'n' || g FROM generate_series(1, 1000) g");
-        replica.execute("CREATE SCHEMA " + schema);
+        createTables(schema, 500);
         String prefix = KafkaTestBroker.uniqueTopic("cdc").replace('-', '_');
         Path pluginPath = TestWorkers.pluginPath(dir);
         TestPlugins.install(TestPlugins.root().resolve("debezium-connector-postgres"), pluginPath);
@@ -82,16 +118,8 @@ class CdcPipelineIT {
             cdc.put("status.update.interval.ms", "500");
             cdc.putAll(sourceExtra);
             assertEquals(201, rest.createConnector("cdc-" + schema, cdc).status(), "source created");
-            Map<String, String> sink = new HashMap<>();
-            sink.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
-            sink.put("connection.url", replica.url());
-            sink.put("topics", prefix + "." + schema + ".customers," + prefix + "." + schema + ".orders");
-            sink.put("insert.mode", "upsert");
-            sink.put("pk.mode", "record_key");
-            sink.put("delete.enabled", "true");
-            sink.put("truncate.enabled", "true");
-            sink.put("auto.create", "true");
-            sink.put("auto.evolve", "true");
+            Map<String, String> sink = CdcReplicaIT.replicaSink(replica.url(), "topics", prefix + "." + schema
+                    + ".customers," + prefix + "." + schema + ".orders");
             sink.putAll(sinkExtra);
             assertEquals(201, rest.createConnector("replica-" + schema, sink).status(), "sink created");
             awaitSame(schema, "the snapshot");
@@ -113,8 +141,25 @@ class CdcPipelineIT {
         }
     }
 
+    /** customers and orders in a new schema of the source (and the same schema, empty, in the replica). */
+    private static void createTables(String schema, int customers) {
+        source.execute("CREATE SCHEMA " + schema,
+                "CREATE TABLE " + schema + ".customers (id int PRIMARY KEY, name text NOT NULL, balance numeric(10,2), "
+                        + "vip boolean)",
+                "CREATE TABLE " + schema + ".orders (id bigint PRIMARY KEY, customer int, amount int, note varchar(20))",
+                "INSERT INTO " + schema + ".customers SELECT g, 'c' || g, g * 1.25, g % 3 = 0 FROM generate_series(1, "
+                        + customers + ") g",
+                "INSERT INTO " + schema + ".orders SELECT g, g % " + customers + " + 1, g * 7, 'n' || g FROM "
+                        + "generate_series(1, " + 2 * customers + ") g");
+        replica.execute("CREATE SCHEMA " + schema);
+    }
+
     private static void awaitSame(String schema, String what) {
-        for (String table : new String[] {"customers", "orders"}) {
+        awaitSame(schema, what, "customers", "orders");
+    }
+
+    private static void awaitSame(String schema, String what, String... tables) {
+        for (String table : tables) {
             Await.until(() -> Replica.same(source, replica, schema, table), Duration.ofSeconds(90),
                     "the replica holds " + what + " (" + Replica.describe(source, replica, schema, table) + ")");
         }

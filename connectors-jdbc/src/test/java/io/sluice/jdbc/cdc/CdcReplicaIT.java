@@ -72,15 +72,26 @@ class CdcReplicaIT {
 
     /** The JDBC sink keeping the replica: upserts, deletes and truncates of the load's tables, by record key. */
     static Map<String, String> sinkConfig(String url, String prefix, String schema, SourceLoad load) {
+        return replicaSink(url, "topics", load.tableNames().stream().map(t -> prefix + "." + schema + "." + t)
+                .collect(Collectors.joining(",")));
+    }
+
+    /**
+     * A JDBC sink applying a CDC source's flat rows (or unwrapped envelopes) to a replica: upserts, deletes and
+     * truncates by record key, tables created and evolved as the events describe them; topics given by topicsKey
+     * (topics or topics.regex).
+     */
+    static Map<String, String> replicaSink(String url, String topicsKey, String topics) {
         Map<String, String> sink = new HashMap<>();
         sink.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
         sink.put("connection.url", url);
-        sink.put("topics", load.tableNames().stream().map(t -> prefix + "." + schema + "." + t)
-                .collect(Collectors.joining(",")));
+        sink.put(topicsKey, topics);
         sink.put("insert.mode", "upsert");
         sink.put("pk.mode", "record_key");
         sink.put("delete.enabled", "true");
         sink.put("truncate.enabled", "true");
+        sink.put("auto.create", "true");
+        sink.put("auto.evolve", "true");
         sink.put("batch.size", "5000");
         return sink;
     }

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The replication slot as an operator sees it, through a real worker: its lag and WAL status in GET /metrics (the
- * task's plugin metrics, also in JMX), still there after a task restart; heartbeats that let it advance while the
+ * The replication slot as an operator sees it, through a real worker: the WAL it keeps and its status in GET /metrics
+ * (the connector's plugin metrics, also in JMX), read when asked and still there while the connector is stopped; heartbeats that let it advance while the
  * captured tables are quiet and the rest of the database is not; a slot dropped under the connector fails the task
  * with a cause that says so; the REST path that drops slot and publication before a connector is deleted, and
  * slot.drop.on.stop, which drops the slot whenever the task stops (a delete too). A reset by a user that does not
@@ -71,14 +71,68 @@ class CdcSlotIT {
 
     /** The value of one of the connector's task metrics in GET /metrics, or null when it is not shown. */
     private static Double metric(RestClient rest, String connector, String name) {
+        return metric(rest, connector, name, true);
+    }
+
+    /** One of the connector's own metrics (the slot's figures: no task label), NaN when it is not shown. */
+    private static double slotMetric(RestClient rest, String connector, String name) {
+        Double value = metric(rest, connector, name, false);
+        return value == null ? Double.NaN : value;
+    }
+
+    private static Double metric(RestClient rest, String connector, String name, boolean task) {
         String text = rest.get("/metrics").raw();
         for (String line : text.split("\n")) {
             if (line.startsWith("kafka_connect_plugins_" + name + "{") && line.contains("connector=\"" + connector + "\"")
-                    && line.contains("task=\"0\"")) {
+                    && line.contains("task=\"0\"") == task) {
                 return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
         return null;
+    }
+
+    /** WAL the server keeps for the slot now: pg_current_wal_lsn() - restart_lsn. */
+    private static long retained(String slot) {
+        Object bytes = db.scalar("SELECT pg_current_wal_lsn() - restart_lsn FROM pg_replication_slots "
+                + "WHERE slot_name = '" + slot + "'");
+        return ((Number) bytes).longValue();
+    }
+
+    @Test
+    void slotLagIsTheWalKeptFromRestartLsnReadWhenAskedAndStillShownWhileTheConnectorIsStopped() {
+        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-stopped"))) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("slot-kept", cdc("slot-kept")).status());
+            Await.until(() -> confirmedFlush("slot_kept") > 0 && slotMetric(rest, "slot-kept", "slot_active") == 1.0,
+                    Duration.ofSeconds(60),
+                    "streaming, the slot read by the task");
+
+            assertEquals(204, rest.put("/connectors/slot-kept/stop", Map.of()).status());
+            // the server's word that no walsender holds the slot any more: the task confirms nothing from here on
+            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-kept")) && Boolean.FALSE.equals(
+                    db.scalar("SELECT active FROM pg_replication_slots WHERE slot_name = 'slot_kept'")),
+                    Duration.ofSeconds(30), "stopped, its slot idle");
+            Await.until(() -> slotMetric(rest, "slot-kept", "slot_active") == 0.0, Duration.ofSeconds(10),
+                    () -> "its slot still in the metrics, idle: " + rest.get("/metrics").raw());
+            // a stopped connector's slot keeps every byte written since: what the operator must see grow
+            db.execute("INSERT INTO busy.log (payload) SELECT repeat('w', 500) FROM generate_series(1, 4000)");
+            long before = retained("slot_kept");
+            assertTrue(before > 1_500_000, "the insert's WAL is kept: " + before);
+            // read when asked: no task samples it any more, and at most a second old
+            Await.until(() -> slotMetric(rest, "slot-kept", "slot_lag_bytes") >= before, Duration.ofSeconds(5),
+                    () -> "slot-lag-bytes shows the WAL kept from restart_lsn (" + before + "), not an old sample: "
+                            + slotMetric(rest, "slot-kept", "slot_lag_bytes"));
+            double lag = slotMetric(rest, "slot-kept", "slot_lag_bytes");
+            assertTrue(lag <= retained("slot_kept"), lag + " is pg_current_wal_lsn() - restart_lsn");
+            assertTrue(slotMetric(rest, "slot-kept", "slot_confirmed_lag_bytes") > 1_500_000,
+                    "the unconfirmed WAL is shown too");
+            assertTrue(rest.get("/metrics").raw().contains("kafka_connect_plugins_slot_wal_status{connector=\""
+                    + "slot-kept\""), "the wal_status too");
+
+            assertEquals(202, rest.put("/connectors/slot-kept/resume", Map.of()).status());
+            Await.until(() -> slotMetric(rest, "slot-kept", "slot_confirmed_lag_bytes") < 1_000_000,
+                    Duration.ofSeconds(60), "resumed, the connector catches up and confirms");
+        }
     }
 
     @Test
@@ -92,8 +146,7 @@ class CdcSlotIT {
             assertEquals(201, rest.createConnector("slot-heartbeat", config).status());
             Await.until(() -> Topics.recordsIn(config.get("topic.prefix") + ".quiet.items") == 100,
                     Duration.ofSeconds(60), "the snapshot of quiet.items");
-            Await.until(() -> metric(rest, "slot-heartbeat", "slot_lag_bytes") != null
-                            && metric(rest, "slot-heartbeat", "slot_lag_bytes") >= 0, Duration.ofSeconds(30),
+            Await.until(() -> slotMetric(rest, "slot-heartbeat", "slot_lag_bytes") >= 0, Duration.ofSeconds(30),
                     "the slot's lag measured and in GET /metrics: " + rest.get("/metrics").raw());
             Await.until(() -> Topics.recordsIn(heartbeatTopic) > 0, Duration.ofSeconds(30),
                     "heartbeat records on " + heartbeatTopic);
@@ -104,10 +157,9 @@ class CdcSlotIT {
             Await.until(() -> confirmedFlush("slot_heartbeat") >= written, Duration.ofSeconds(60),
                     "the slot confirmed past the other tables' WAL (at " + Lsn.format(confirmedFlush("slot_heartbeat"))
                             + ", WAL written to " + Lsn.format(written) + ")");
-            Await.until(() -> {
-                Double lag = metric(rest, "slot-heartbeat", "slot_lag_bytes");
-                return lag != null && lag < 1_000_000;
-            }, Duration.ofSeconds(30), "the lag the metrics show comes back down");
+            // restart_lsn follows the confirmed position at the server's next running-transactions record (15 s)
+            Await.until(() -> slotMetric(rest, "slot-heartbeat", "slot_lag_bytes") < 1_000_000,
+                    Duration.ofSeconds(90), "the WAL the slot keeps, in the metrics, comes back down");
 
             assertEquals(204, rest.post("/connectors/slot-heartbeat/tasks/0/restart", Map.of()).status());
             Await.until(() -> "RUNNING".equals(rest.taskState("slot-heartbeat", 0))

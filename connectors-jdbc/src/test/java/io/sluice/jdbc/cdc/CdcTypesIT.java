@@ -40,14 +40,16 @@ class CdcTypesIT {
     @TempDir
     Path dir;
 
-    private static final String COLUMNS = "id int PRIMARY KEY, c_int2 smallint, c_int4 integer, c_int8 bigint, "
+    /** A column of every common type, also the source of CdcReplicaTypesIT's replica. */
+    static final String COLUMNS = "id int PRIMARY KEY, c_int2 smallint, c_int4 integer, c_int8 bigint, "
             + "c_float4 real, c_float8 double precision, c_numeric numeric(10,3), c_numeric_free numeric, c_money money, "
             + "c_bool boolean, c_char char(3), c_varchar varchar(10), c_text text, c_bytea bytea, c_date date, "
             + "c_time time, c_time3 time(3), c_timestamp timestamp, c_timestamp3 timestamp(3), c_timestamptz timestamptz, "
             + "c_timetz timetz, c_interval interval, c_json json, c_jsonb jsonb, c_uuid uuid, c_xml xml, c_inet inet, "
             + "c_int_array int4[], c_text_array text[], c_mood mood, c_bit1 bit(1), c_bit4 bit(4), c_varbit varbit(10), "
             + "c_daterange daterange, c_oid oid";
-    private static final String VALUES = "1, -32768, 2147483647, -9223372036854775808, 1.5, -2.25e100, 1234567.891, "
+    /** One row with a value in every column. */
+    static final String VALUES = "1, -32768, 2147483647, -9223372036854775808, 1.5, -2.25e100, 1234567.891, "
             + "12345678901234567890.123456789, 12.34, true, 'ab', 'hello', 'tab\there \"quoted\" \\\\ back', "
             + "'\\x00ff10', '2024-02-29', '13:14:15.123456', '13:14:15.123', '2024-02-29 13:14:15.123456', "
             + "'1999-12-31 23:59:59.999', '2024-02-29 13:14:15.123456+02', '13:14:15+02', "

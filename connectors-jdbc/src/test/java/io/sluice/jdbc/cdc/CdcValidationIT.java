@@ -2,12 +2,16 @@ package io.sluice.jdbc.cdc;
 
 import static io.sluice.jdbc.testing.ValidationErrors.assertOnlyError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.ValidationErrors;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,6 +43,10 @@ class CdcValidationIT {
                 "GRANT SELECT ON orders, unkeyed TO " + PLAIN + ", " + REPLICATOR,
                 "CREATE PUBLICATION other_tables_only FOR TABLE hidden",
                 "CREATE PUBLICATION orders_by_dba FOR TABLE orders",
+                // the replicator's own table, in a publication a DBA owns: it may not ALTER that publication
+                "SET ROLE " + REPLICATOR, "CREATE TABLE own_items (id bigint PRIMARY KEY)", "RESET ROLE",
+                "CREATE PUBLICATION dba_publication FOR TABLE hidden",
+                "CREATE PUBLICATION dba_own_items FOR TABLE own_items",
                 "SELECT pg_create_logical_replication_slot('" + FOREIGN_SLOT + "', 'test_decoding')");
     }
 
@@ -77,10 +85,45 @@ class CdcValidationIT {
                         + "superuser: CREATE PUBLICATION \"sluice_publication\" FOR TABLE \"public\".\"orders\"");
         assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
                 "connection.password", "right", "publication.name", "other_tables_only")),
-                "publication.autocreate.mode", "lacks [public.orders] and only their owner can add them: ALTER "
-                        + "PUBLICATION \"other_tables_only\" ADD TABLE \"public\".\"orders\"");
+                "publication.name", "belongs to role postgres and lacks [public.orders]; only its owner or a "
+                        + "superuser may add them. Run as postgres: ALTER PUBLICATION \"other_tables_only\" ADD "
+                        + "TABLE \"public\".\"orders\"");
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_validation_unused'"));
         assertEquals(0L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'sluice_publication'"));
+    }
+
+    @Test
+    void anotherRolesPublicationThatLacksTheTablesIsAnErrorOnThePublicationNameAndFailsTheTaskWithTheFix()
+            throws Exception {
+        String mine = "public.own_items";
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "table.include.list", mine, "publication.name", "dba_publication")),
+                "publication.name", "Publication dba_publication belongs to role postgres and lacks "
+                        + "[public.own_items]; only its owner or a superuser may add them. Run as postgres: ALTER "
+                        + "PUBLICATION \"dba_publication\" ADD TABLE \"public\".\"own_items\", or set "
+                        + "publication.name to a publication this connector may create or extend");
+        // one that already covers exactly the captured tables needs no change: nothing to own
+        assertEquals(Map.of(), errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "table.include.list", mine, "publication.name", "dba_own_items")));
+
+        // the task, started anyway (or after the owner changed), fails with the same fix instead of "must be owner"
+        PostgresCdcTask task = new PostgresCdcTask();
+        task.initialize(new RecordingSourceContext());
+        task.start(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR, "connection.password",
+                "right", "table.include.list", mine, "publication.name", "dba_publication"));
+        try {
+            ConnectException failure = assertThrows(ConnectException.class, () -> {
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (System.currentTimeMillis() < deadline) {
+                    task.poll();
+                }
+            });
+            assertTrue(failure.getMessage().contains("Run as postgres: ALTER PUBLICATION \"dba_publication\" ADD "
+                    + "TABLE \"public\".\"own_items\""), failure.getMessage());
+        } finally {
+            task.stop();
+        }
+        assertEquals(0L, db.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'cdc_validation_unused'"));
     }
 
     @Test

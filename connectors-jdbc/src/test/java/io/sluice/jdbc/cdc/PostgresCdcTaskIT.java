@@ -62,6 +62,25 @@ class PostgresCdcTaskIT extends CdcTaskHarness {
         Await.until(() -> confirmedFlush(slot) > 0, Duration.ofSeconds(20), "the slot confirmed the acknowledged changes");
     }
 
+    @Test
+    void snapshotEventsCarryTheSnapshotTransactionsIdAsDebeziumDoes() throws Exception {
+        db.execute("CREATE SCHEMA txids", "CREATE TABLE txids.items (id int PRIMARY KEY)",
+                "INSERT INTO txids.items SELECT g FROM generate_series(1, 20) g");
+        long written = ((Number) db.scalar("SELECT max(xmin::text::bigint) FROM txids.items")).longValue();
+        RecordingSourceContext context = new RecordingSourceContext();
+        PostgresCdcTask task = start(context, config(slot(), "schema.include.list", "txids"));
+
+        List<Long> snapshotTxIds = collect(task, context, 20).stream()
+                .map(r -> ((Struct) r.value()).getStruct("source").getInt64("txId")).distinct().toList();
+        assertEquals(1, snapshotTxIds.size(), "one snapshot transaction: " + snapshotTxIds);
+        long snapshotTxId = snapshotTxIds.get(0);
+        assertTrue(snapshotTxId > written, "the snapshot's transaction came after the rows' own: " + snapshotTxId);
+
+        db.execute("INSERT INTO txids.items VALUES (21)");
+        long streamed = ((Struct) collect(task, context, 1).get(0).value()).getStruct("source").getInt64("txId");
+        assertTrue(streamed > snapshotTxId, "a later change's transaction comes after it: " + streamed);
+    }
+
     private long confirmedFlush(String slot) {
         Object lsn = db.scalar("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
         return lsn == null ? 0 : Lsn.parse(lsn.toString());
