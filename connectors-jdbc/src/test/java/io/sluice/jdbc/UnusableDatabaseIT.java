@@ -9,7 +9,7 @@ import io.sluice.jdbc.source.JdbcSourceConnector;
 import io.sluice.jdbc.source.JdbcSourceTask;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.runtime.testing.Await;
 import java.time.Duration;
 import java.util.List;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.testing.MariaDbDatabase;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.sluice.jdbc.source;
 
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestDatabase;
 import java.util.ArrayList;
 import java.util.HashMap;
