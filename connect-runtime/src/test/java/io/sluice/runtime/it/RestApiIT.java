@@ -64,7 +64,7 @@ class RestApiIT {
         assertEquals(409, rest.createConnector("life", sinkConfig("life.txt")).status());
         assertTrue(rest.get("/connectors").raw().contains("\"life\""));
         assertEquals("life", rest.get("/connectors/life/config").body().path("name").asText());
-        Await.until(() -> "RUNNING".equals(rest.taskState("life", 0)), Duration.ofSeconds(30), "task running");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("life", 0, "RUNNING");
         JsonNode status = rest.get("/connectors/life/status").body();
         assertEquals("RUNNING", status.path("connector").path("state").asText());
         assertFalse(status.path("connector").path("worker_id").asText().isEmpty());
@@ -112,14 +112,13 @@ class RestApiIT {
     @Test
     void restartEndpointsRestartTheConnectorAndItsTasks() {
         assertEquals(201, rest.createConnector("restartable", sinkConfig("restart.txt")).status());
-        Await.until(() -> "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restartable", 0, "RUNNING");
         assertEquals(204, rest.post("/connectors/restartable/restart", Map.of()).status());
         RestClient.Response withTasks = rest.post("/connectors/restartable/restart?includeTasks=true", Map.of());
         assertEquals(202, withTasks.status(), withTasks.raw());
         assertEquals(204, rest.post("/connectors/restartable/tasks/0/restart", Map.of()).status());
         assertError(rest.post("/connectors/restartable/tasks/7/restart", Map.of()), 404);
-        Await.until(() -> "RUNNING".equals(rest.connectorState("restartable"))
-                && "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running again");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitRunning("restartable", 1);
         assertEquals(204, rest.delete("/connectors/restartable").status());
     }
 
