@@ -83,7 +83,7 @@ class SecretsNeverShownIT {
         LogCapture capture = LogCapture.open();
         List<RestClient.Response> answers = new ArrayList<>();
         try (TestWorker worker = start(Map.of())) {
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             assertEquals(200, rest.put("/admin/loggers/root", Map.of("level", "DEBUG")).status(), "every logger at DEBUG");
             String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("secret-data"), 1);
             String offsetsTopic = KafkaTestBroker.uniqueTopic("secret-offsets");
@@ -196,7 +196,7 @@ class SecretsNeverShownIT {
     @Test
     void withRestConfigRedactTheConfigEndpointMasksSecretsToo() {
         try (TestWorker worker = start(Map.of("rest.config.redact", "true"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("redacted-data"), 1);
             assertEquals(201, rest.createConnector("redacted", Map.of("connector.class",
                     CredentialedSource.class.getName(), "topic", topic, "count", "1",
@@ -222,7 +222,7 @@ class SecretsNeverShownIT {
         String oldGroup;
         try (TestWorker before = start(Map.of())) {
             oldGroup = groupId;
-            RestClient rest = new RestClient(before.restUrl());
+            RestClient rest = before.rest();
             RestClient.Response created = rest.post("/connectors", Map.of("name", "orders-db", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", CredentialedSource.class.getName(), "topic", "orders",
                             "db.credential", PASSWORD, "connection.password", NAMED,
@@ -231,7 +231,7 @@ class SecretsNeverShownIT {
         }
         // the same Kafka cluster, group.id renamed: the old cluster's topics now belong to "another" Connect cluster
         try (TestWorker after = start(Map.of("rest.topics.peek.allow", ".*," + oldGroup + "-configs"))) {
-            RestClient rest = new RestClient(after.restUrl());
+            RestClient rest = after.rest();
             String listed = rest.get("/topics").raw();
             for (String refused : List.of(oldGroup + "-offsets", oldGroup + "-status", "connect-configs",
                     "docker-connect-offsets", "my_connect_statuses", "mm2-configs.east.internal", "__consumer_offsets")) {
