@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ConnectorAssertions;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LaunchedCluster;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
-import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>What happened to a task is read where a user or an Apache tool reads it: the REST status, /metrics, and the
  * status topic (Apache's format), where every worker writes each state a task passes through: a restart shows as
- * RESTARTING then RUNNING from the worker running the task, a task stopped on a rebalance as UNASSIGNED.
+ * RESTARTING, UNASSIGNED (stopped), RUNNING from the worker running the task; a task stopped on a rebalance as
+ * UNASSIGNED, so a task with no new record there was never stopped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -54,40 +53,25 @@ class DistributedClusterIT {
     @TempDir
     static Path dir;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** Every worker started, for their logs and to kill them at the end. */
-    private final List<WorkerLauncher> launchers = new ArrayList<>();
-    /** The workers still in the cluster, and their REST clients at the same index. */
-    private final List<WorkerLauncher> members = new ArrayList<>();
-    private final List<RestClient> workers = new ArrayList<>();
-    private Path pluginPath;
-    private String group;
+    private LaunchedCluster cluster;
+    /** The members' REST clients, in the order they joined (a view: members that left drop out). */
+    private List<RestClient> workers;
 
     @BeforeAll
-    void startThreeWorkers() throws IOException {
-        pluginPath = dir.resolve("plugins");
+    void startThreeWorkers() {
+        Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        group = KafkaTestBroker.uniqueTopic("cluster");
-        for (int i = 0; i < 3; i++) {
-            launchers.add(launcher(i));
-        }
-        for (WorkerLauncher launcher : launchers) {
-            join(launcher);
-        }
-    }
-
-    /** Worker i of the cluster, not started yet. */
-    private WorkerLauncher launcher(int i) throws IOException {
-        Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
-        Map<String, String> props = WorkerLauncher.workerProps(pluginPath, group,
+        cluster = new LaunchedCluster(dir, pluginPath, KafkaTestBroker.uniqueTopic("cluster"),
                 // the group's session timeout and rebalance delay stay at their defaults: the failover
                 // test checks the default promise of 15 s
                 "offset.flush.interval.ms", "500",
                 // a killed sink task's consumer leaves its group as fast, so its partitions move on too
                 "consumer.session.timeout.ms", "6000",
                 "consumer.heartbeat.interval.ms", "1000");
-        return new WorkerLauncher(workDir, WorkerLauncher.freePort(), props).distributed();
+        workers = cluster.workers();
+        for (int i = 0; i < 3; i++) {
+            cluster.add();
+        }
     }
 
     /** Leaves the cluster empty for the next test: every connector deleted and gone from every worker's view. */
@@ -99,13 +83,13 @@ class DistributedClusterIT {
             assertTrue(deleted.status() == 204 || deleted.status() == 404, deleted.raw());
         }
         for (RestClient worker : workers) {
-            await(() -> worker.get("/connectors").body().isEmpty(), LONG, "no connector left after the test");
+            cluster.await(() -> worker.get("/connectors").body().isEmpty(), LONG, "no connector left after the test");
         }
     }
 
     @AfterAll
     void stopWorkers() {
-        launchers.forEach(WorkerLauncher::kill);
+        cluster.close();
     }
 
     @Test
@@ -113,7 +97,7 @@ class DistributedClusterIT {
     void connectorsCreatedThroughAnyWorkerRunSpreadAcrossAllThree() {
         List<String> names = createSinksThroughEachWorker("spread");
         Set<String> runningOn = new HashSet<>();
-        await(() -> {
+        cluster.await(() -> {
             runningOn.clear();
             for (String name : names) {
                 JsonNode status = workers.get(0).get("/connectors/" + name + "/status").body();
@@ -138,7 +122,7 @@ class DistributedClusterIT {
     void everyWorkerAnswersTheSameConnectorsConfigsTasksAndStatus() {
         List<String> names = createSinksThroughEachWorker("same");
         names.forEach(name -> statuses(workers.get(0)).awaitRunning(name, 2));
-        await(() -> sameFromEachWorker("/connectors?expand=status&expand=info"), LONG,
+        cluster.await(() -> sameFromEachWorker("/connectors?expand=status&expand=info"), LONG,
                 "every worker answers the same connectors, configs, tasks and status");
         for (String name : names) {
             for (RestClient worker : workers) {
@@ -150,7 +134,7 @@ class DistributedClusterIT {
     @Test
     @Order(3)
     void everyWorkerReportsItsCompletedRebalancesAndNoneInProgressOnceStable() {
-        await(() -> workers.stream().map(w -> w.get("/metrics").raw()).allMatch(m -> m.lines().anyMatch(
+        cluster.await(() -> workers.stream().map(w -> w.get("/metrics").raw()).allMatch(m -> m.lines().anyMatch(
                         l -> l.matches("kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total [1-9].*"))
                         && m.contains("\nkafka_connect_connect_worker_rebalance_metrics_rebalancing 0\n")),
                 LONG, "rebalance figures in every worker's /metrics");
@@ -176,7 +160,7 @@ class DistributedClusterIT {
         createSink(workers.get(0), "deleted", 2);
         statuses(workers.get(0)).awaitRunning("deleted", 2);
         assertEquals(204, workers.get(1).delete("/connectors/deleted").status());
-        await(() -> workers.stream().allMatch(w -> w.get("/connectors/deleted").status() == 404),
+        cluster.await(() -> workers.stream().allMatch(w -> w.get("/connectors/deleted").status() == 404),
                 LONG, "deleted gone everywhere");
     }
 
@@ -211,7 +195,7 @@ class DistributedClusterIT {
         JsonNode running = statuses(workers.get(0)).awaitRunning("restarted", 2);
         Map<Integer, Integer> before = new HashMap<>();
         for (int task = 0; task < 2; task++) {
-            before.put(task, taskStatusHistory("restarted", task).size());
+            before.put(task, cluster.taskStatusHistory("restarted", task).size());
         }
 
         RestClient.Response restart = workers.get(2).post("/connectors/restarted/restart?includeTasks=true", Map.of());
@@ -228,9 +212,9 @@ class DistributedClusterIT {
             int task0 = task;
             // Apache's transitions: RESTARTING when asked, UNASSIGNED once stopped, RUNNING once started again
             List<String> expected = List.of("RESTARTING@" + worker, "UNASSIGNED@" + worker, "RUNNING@" + worker);
-            await(() -> taskStatusHistory("restarted", task0).stream().skip(before.get(task0)).toList().equals(expected),
+            cluster.await(() -> cluster.taskStatusHistory("restarted", task0).stream().skip(before.get(task0)).toList().equals(expected),
                     LONG, "task " + task + " of restarted stopped and started again on " + worker + ", where it ran; "
-                            + "status topic after the restart: " + taskStatusHistory("restarted", task0).stream()
+                            + "status topic after the restart: " + cluster.taskStatusHistory("restarted", task0).stream()
                             .skip(before.get(task0)).toList());
         }
     }
@@ -243,23 +227,21 @@ class DistributedClusterIT {
             createSink(workers.get(0), name, 3);
         }
         Map<String, String> before = new HashMap<>();
-        await(() -> runningTasks(names, before) == 9, LONG, "9 tasks RUNNING on three workers");
+        cluster.await(() -> runningTasks(names, before) == 9, LONG, "9 tasks RUNNING on three workers");
         Map<String, Integer> historyBefore = new HashMap<>();
-        before.keySet().forEach(id -> historyBefore.put(id, taskStatusHistory(id).size()));
+        before.keySet().forEach(id -> historyBefore.put(id, historyOf(id).size()));
 
-        WorkerLauncher fourth = launcher(3);
-        launchers.add(fourth);
-        join(fourth);
-        String newcomer = fourth.restUrl().getAuthority();
+        cluster.add();
+        String newcomer = cluster.workerId(3);
         Map<String, String> after = new HashMap<>();
-        await(() -> runningTasks(names, after) == 9 && after.values().stream().filter(newcomer::equals).count() == 2,
+        cluster.await(() -> runningTasks(names, after) == 9 && after.values().stream().filter(newcomer::equals).count() == 2,
                 LONG, "the fourth worker runs its share (2 of 9 tasks)");
 
         for (Map.Entry<String, String> task : before.entrySet()) {
             String id = task.getKey();
             if (after.get(id).equals(task.getValue())) {
                 // a stop would have written UNASSIGNED (and a start RUNNING again) to the status topic
-                List<String> since = taskStatusHistory(id).stream().skip(historyBefore.get(id)).toList();
+                List<String> since = historyOf(id).stream().skip(historyBefore.get(id)).toList();
                 assertEquals(List.of(), since, "task " + id + " stayed on " + task.getValue() + " and was never stopped");
             } else {
                 assertEquals(newcomer, after.get(id), "a task that moved went to the new worker");
@@ -275,23 +257,16 @@ class DistributedClusterIT {
         createSink(workers.get(0), "handed-over", 2);
         JsonNode running = statuses(workers.get(0)).awaitRunning("handed-over", 2);
         String leaving = running.path("tasks").get(0).path("worker_id").asText();
-        int index = workerIndex(leaving);
-        WorkerLauncher stopped = members.get(index);
-        stopped.stop();
-        assertEquals(143, stopped.exitCode(), "a clean exit on SIGTERM, not a forced kill");
-        leave(index);
-        await(() -> {
+        assertEquals(143, cluster.stop(cluster.indexOf(leaving)), "a clean exit on SIGTERM, not a forced kill");
+        cluster.await(() -> {
             JsonNode status = workers.get(0).get("/connectors/handed-over/status").body();
-            if (status == null || !status.path("connector").path("state").asText().equals("RUNNING")
-                    || status.path("connector").path("worker_id").asText().equals(leaving)) {
+            if (status == null) {
                 return false;
             }
-            for (JsonNode task : status.path("tasks")) {
-                if (!task.path("state").asText().equals("RUNNING") || task.path("worker_id").asText().equals(leaving)) {
-                    return false;
-                }
-            }
-            return status.path("tasks").size() == 2;
+            List<JsonNode> all = new ArrayList<>(List.of(status.path("connector")));
+            status.path("tasks").forEach(all::add);
+            return status.path("tasks").size() == 2 && all.stream().allMatch(
+                    s -> s.path("state").asText().equals("RUNNING") && !s.path("worker_id").asText().equals(leaving));
         }, LONG, "handed-over and its tasks RUNNING on the remaining workers");
     }
 
@@ -307,16 +282,14 @@ class DistributedClusterIT {
                 "file", input.toString(), "topic", topic)).status());
         assertEquals(201, workers.get(2).createConnector("sink", Map.of("connector.class", "FileStreamSink",
                 "topics", topic, "file", output.toString())).status());
-        await(() -> distinctLines(output).containsAll(lines), LONG, "first lines through the pipeline");
+        cluster.await(() -> distinctLines(output).containsAll(lines), LONG, "first lines through the pipeline");
 
         String victim = taskStatus(workers.get(0), "sink").path("worker_id").asText();
-        int victimIndex = workerIndex(victim);
-        members.get(victimIndex).kill();
+        cluster.kill(cluster.indexOf(victim));
         long killedAt = System.nanoTime();
-        leave(victimIndex);
         RestClient survivor = workers.get(0);
 
-        await(() -> {
+        cluster.await(() -> {
             JsonNode source = taskStatus(survivor, "source");
             JsonNode sink = taskStatus(survivor, "sink");
             return source != null && sink != null
@@ -330,7 +303,7 @@ class DistributedClusterIT {
         Files.write(input, more, StandardOpenOption.APPEND);
         List<String> all = new ArrayList<>(lines);
         all.addAll(more);
-        await(() -> distinctLines(output).containsAll(all), LONG,
+        cluster.await(() -> distinctLines(output).containsAll(all), LONG,
                 "every line, before and after the kill, in the sink's file (failover took " + failoverMs + " ms)");
     }
 
@@ -351,7 +324,7 @@ class DistributedClusterIT {
         RestClient.Response created = worker.createConnector(name, Map.of(
                 "connector.class", "FileStreamSink", "tasks.max", Integer.toString(tasks), "topics", topic,
                 "file", dir.resolve(name + ".txt").toString()));
-        assertEquals(201, created.status(), () -> "created " + name + ": " + created.raw() + logs());
+        assertEquals(201, created.status(), () -> "created " + name + ": " + created.raw() + cluster.logs());
         assertEquals(name, created.body().path("name").asText());
     }
 
@@ -360,49 +333,10 @@ class DistributedClusterIT {
         return new ConnectorAssertions(worker, LONG);
     }
 
-    private void join(WorkerLauncher launcher) {
-        workers.add(launcher.start());
-        members.add(launcher);
-    }
-
-    /** Member index left the cluster: its REST API no longer answers, so the tests stop asking it. */
-    private void leave(int index) {
-        members.remove(index);
-        workers.remove(index);
-    }
-
-    /** Await.until, with the workers' logs in the failure message. */
-    private void await(java.util.function.BooleanSupplier condition, Duration timeout, String message) {
-        try {
-            Await.until(condition, timeout, message);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + logs(), e);
-        }
-    }
-
-    /** Task {@code connector-task} ("a-2")'s states in the status topic, oldest first, each as STATE@worker. */
-    private List<String> taskStatusHistory(String connectorTask) {
-        String key = "status-task-" + connectorTask;
-        List<String> history = new ArrayList<>();
-        for (var record : KafkaTestBroker.consumeToEnd(group + "-status")) {
-            if (key.equals(record.key()) && record.value() != null) {
-                JsonNode value = json(record.value());
-                history.add(value.path("state").asText() + "@" + value.path("worker_id").asText());
-            }
-        }
-        return history;
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private List<String> taskStatusHistory(String connector, int task) {
-        return taskStatusHistory(connector + "-" + task);
+    /** The status topic's history of the task with id "connector-task" (the connector's name may hold dashes). */
+    private List<String> historyOf(String taskId) {
+        int dash = taskId.lastIndexOf('-');
+        return cluster.taskStatusHistory(taskId.substring(0, dash), Integer.parseInt(taskId.substring(dash + 1)));
     }
 
     /** Fills task id -> worker id for the connectors' RUNNING tasks and returns how many there are. */
@@ -452,30 +386,11 @@ class DistributedClusterIT {
                 ? response.body().path("tasks").get(0) : null;
     }
 
-    /** Which member a worker id (host:port of its REST listener) is. */
-    private int workerIndex(String workerId) {
-        for (int i = 0; i < members.size(); i++) {
-            String url = members.get(i).restUrl().toString();
-            if (url.contains("//" + workerId + "/")) {
-                return i;
-            }
-        }
-        throw new AssertionError("No worker " + workerId);
-    }
-
     private static Set<String> distinctLines(Path file) {
         try {
             return Files.exists(file) ? new HashSet<>(Files.readAllLines(file)) : Set.of();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String logs() {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < launchers.size(); i++) {
-            out.append("\n--- worker ").append(i).append(" ---\n").append(launchers.get(i).tail());
-        }
-        return out.toString();
     }
 }
