@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,24 +45,19 @@ class AvroConverterErrorsIT {
 
     @TempDir
     Path dir;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
 
     private void startWorker(boolean ownRegistry) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("avro-errors"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "500"));
+        TestWorker.Builder builder = TestWorker.standalone().pluginPath(pluginPath);
         if (ownRegistry) {
-            props.put("schema.registry.listeners", "http://127.0.0.1:0");
-            props.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
+            builder.with("schema.registry.listeners", "http://127.0.0.1:0")
+                    .with("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
         }
-        worker = WorkerProcess.start(props);
-        rest = new RestClient(worker.restUrl());
+        worker = builder.start();
+        rest = worker.rest();
     }
 
     @AfterEach
@@ -137,7 +132,7 @@ class AvroConverterErrorsIT {
         String dlq = KafkaTestBroker.uniqueTopic("orders-dlq");
         Path output = dir.resolve("orders.txt");
         Map<String, String> config = avroSink(topic, output);
-        config.put(URL_KEY, worker.schemaRegistryUrl().toString());
+        config.put(URL_KEY, worker.process().schemaRegistryUrl().toString());
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", dlq);
         config.put("errors.deadletterqueue.context.headers.enable", "true");
@@ -185,7 +180,7 @@ class AvroConverterErrorsIT {
 
     private byte[] avroBytes(String topic, Struct value) {
         io.sluice.runtime.converters.avro.AvroConverter converter = new io.sluice.runtime.converters.avro.AvroConverter();
-        converter.configure(Map.of("schema.registry.url", worker.schemaRegistryUrl().toString()), false);
+        converter.configure(Map.of("schema.registry.url", worker.process().schemaRegistryUrl().toString()), false);
         return converter.fromConnectData(topic, value.schema(), value);
     }
 

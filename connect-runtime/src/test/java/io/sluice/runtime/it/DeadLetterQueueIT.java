@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ class DeadLetterQueueIT {
 
     @TempDir
     Path dir;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
     private String topic;
 
@@ -38,13 +37,8 @@ class DeadLetterQueueIT {
     void startWorker() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("dlq-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "500"));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).start();
+        rest = worker.rest();
         topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("poisoned"), 1);
         KafkaTestBroker.produce(topic, "\"good-1\"", "{not json", "\"good-2\"", "also not json", "\"good-3\"");
     }
@@ -93,9 +87,7 @@ class DeadLetterQueueIT {
     @Test
     void intolerablePoisonRecordFailsTheTaskWithItsTraceInTheStatus() {
         assertEquals(201, rest.createConnector("strict", sinkConfig(dir.resolve("strict.txt"))).status());
-        Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "task failed");
-        JsonNode task = rest.get("/connectors/strict/status").body().path("tasks").get(0);
-        String trace = task.path("trace").asText();
+        String trace = worker.assertions().awaitTaskState("strict", 0, "FAILED").path("tasks").get(0).path("trace").asText();
         assertTrue(trace.contains("Tolerance exceeded") || trace.contains("DataException"), trace);
     }
 

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ConnectorAssertions;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LaunchedCluster;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
-import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,75 +22,82 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Three workers as separate processes on one broker form one cluster through Kafka's group protocol. */
+/**
+ * Three workers as separate processes on one broker form one cluster through Kafka's group protocol.
+ *
+ * <p>The tests share one cluster: starting three worker JVMs costs 10-20 s on a loaded machine, and the suite
+ * must stay within its time budget. Each test uses connectors of its own names and deletes every connector when it
+ * ends, so the tests that keep the membership as it is are independent of each other. The membership changes run
+ * last, in order: a fourth worker joins, then one worker leaves on SIGTERM, then one is killed.
+ *
+ * <p>What happened to a task is read where a user or an Apache tool reads it: the REST status, /metrics, and the
+ * status topic (Apache's format), where every worker writes each state a task passes through: a restart shows as
+ * RESTARTING, UNASSIGNED (stopped), RUNNING from the worker running the task; a task stopped on a rebalance as
+ * UNASSIGNED, so a task with no new record there was never stopped.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DistributedClusterIT {
     private static final Duration LONG = Duration.ofSeconds(120);
 
     @TempDir
-    Path dir;
+    static Path dir;
 
-    private final List<WorkerLauncher> launchers = new ArrayList<>();
-    private final List<RestClient> workers = new ArrayList<>();
-    private Path pluginPath;
-    private String group;
+    private LaunchedCluster cluster;
+    /** The members' REST clients, in the order they joined (a view: members that left drop out). */
+    private List<RestClient> workers;
 
-    @BeforeEach
-    void startThreeWorkers() throws IOException {
-        pluginPath = dir.resolve("plugins");
+    @BeforeAll
+    void startThreeWorkers() {
+        Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        group = KafkaTestBroker.uniqueTopic("cluster");
-        for (int i = 0; i < 3; i++) {
-            launchers.add(launcher(i));
-        }
-        for (WorkerLauncher launcher : launchers) {
-            workers.add(launcher.start());
-        }
-    }
-
-    /** Worker i of the cluster, not started yet. */
-    private WorkerLauncher launcher(int i) throws IOException {
-        Path workDir = Files.createDirectories(dir.resolve("worker-" + i));
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", group,
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
+        cluster = new LaunchedCluster(dir, pluginPath, KafkaTestBroker.uniqueTopic("cluster"),
                 // the group's session timeout and rebalance delay stay at their defaults: the failover
                 // test checks the default promise of 15 s
-                "offset.flush.interval.ms", "500"));
-        // a killed sink task's consumer leaves its group as fast, so its partitions move on too
-        props.put("consumer.session.timeout.ms", "6000");
-        props.put("consumer.heartbeat.interval.ms", "1000");
-        return new WorkerLauncher(workDir, WorkerLauncher.freePort(), props).distributed();
+                "offset.flush.interval.ms", "500",
+                // a killed sink task's consumer leaves its group as fast, so its partitions move on too
+                "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1000");
+        workers = cluster.workers();
+        for (int i = 0; i < 3; i++) {
+            cluster.add();
+        }
     }
 
+    /** Leaves the cluster empty for the next test: every connector deleted and gone from every worker's view. */
     @AfterEach
+    void deleteEveryConnector() {
+        RestClient any = workers.get(0);
+        for (JsonNode name : any.get("/connectors").body()) {
+            RestClient.Response deleted = any.delete("/connectors/" + name.asText());
+            assertTrue(deleted.status() == 204 || deleted.status() == 404, deleted.raw());
+        }
+        for (RestClient worker : workers) {
+            cluster.await(() -> worker.get("/connectors").body().isEmpty(), LONG, "no connector left after the test");
+        }
+    }
+
+    @AfterAll
     void stopWorkers() {
-        launchers.forEach(WorkerLauncher::kill);
+        cluster.close();
     }
 
     @Test
+    @Order(1)
     void connectorsCreatedThroughAnyWorkerRunSpreadAcrossAllThree() {
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            String name = "sink-" + i;
-            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("spread"), 2);
-            RestClient.Response created = workers.get(i).createConnector(name, Map.of(
-                    "connector.class", "FileStreamSink", "tasks.max", "2", "topics", topic,
-                    "file", dir.resolve(name + ".txt").toString()));
-            assertEquals(201, created.status(), () -> "created through worker " + name + ": " + created.raw() + logs());
-            assertEquals(name, created.body().path("name").asText());
-            names.add(name);
-        }
-
+        List<String> names = createSinksThroughEachWorker("spread");
         Set<String> runningOn = new HashSet<>();
-        await(() -> {
+        cluster.await(() -> {
             runningOn.clear();
             for (String name : names) {
                 JsonNode status = workers.get(0).get("/connectors/" + name + "/status").body();
@@ -108,80 +115,163 @@ class DistributedClusterIT {
             }
             return runningOn.size() == 3;
         }, LONG, "3 connectors and 6 tasks RUNNING across all three workers");
+    }
 
-        await(() -> sameFromEachWorker("/connectors?expand=status&expand=info"), LONG,
+    @Test
+    @Order(2)
+    void everyWorkerAnswersTheSameConnectorsConfigsTasksAndStatus() {
+        List<String> names = createSinksThroughEachWorker("same");
+        names.forEach(name -> statuses(workers.get(0)).awaitRunning(name, 2));
+        cluster.await(() -> sameFromEachWorker("/connectors?expand=status&expand=info"), LONG,
                 "every worker answers the same connectors, configs, tasks and status");
         for (String name : names) {
             for (RestClient worker : workers) {
                 assertEquals(2, worker.get("/connectors/" + name + "/tasks").body().size());
             }
         }
-        // every worker's rebalance figures: at least one completed rebalance, none in progress once stable
-        await(() -> workers.stream().map(w -> w.get("/metrics").raw()).allMatch(m -> m.lines().anyMatch(
+    }
+
+    @Test
+    @Order(3)
+    void everyWorkerReportsItsCompletedRebalancesAndNoneInProgressOnceStable() {
+        cluster.await(() -> workers.stream().map(w -> w.get("/metrics").raw()).allMatch(m -> m.lines().anyMatch(
                         l -> l.matches("kafka_connect_connect_worker_rebalance_metrics_completed_rebalances_total [1-9].*"))
                         && m.contains("\nkafka_connect_connect_worker_rebalance_metrics_rebalancing 0\n")),
                 LONG, "rebalance figures in every worker's /metrics");
+    }
 
-        // a change through a follower reaches the leader and every worker sees it
-        assertEquals(202, workers.get(2).put("/connectors/sink-0/pause", Map.of()).status());
-        await(() -> workers.stream().allMatch(w -> "PAUSED".equals(w.connectorState("sink-0"))
-                        && "PAUSED".equals(w.taskState("sink-0", 0)) && "PAUSED".equals(w.taskState("sink-0", 1))),
-                LONG, "sink-0 paused on every worker's view");
-        assertEquals(204, workers.get(1).delete("/connectors/sink-1").status());
-        await(() -> workers.stream().allMatch(w -> w.get("/connectors/sink-1").status() == 404),
-                LONG, "sink-1 gone everywhere");
-        // only workers may hand the leader task configs: they sign them with the cluster's session key
+    @Test
+    @Order(4)
+    void aPauseThroughAFollowerReachesTheLeaderAndEveryWorkerSeesIt() {
+        createSink(workers.get(0), "paused", 2);
+        statuses(workers.get(0)).awaitRunning("paused", 2);
+        assertEquals(202, workers.get(2).put("/connectors/paused/pause", Map.of()).status());
         for (RestClient worker : workers) {
-            RestClient.Response unsigned = worker.post("/connectors/sink-0/tasks", List.of(Map.of("task.class", "x")));
+            ConnectorAssertions view = statuses(worker);
+            view.awaitState("paused", "PAUSED");
+            view.awaitTaskState("paused", 0, "PAUSED");
+            view.awaitTaskState("paused", 1, "PAUSED");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void aDeleteThroughAFollowerRemovesTheConnectorFromEveryWorker() {
+        createSink(workers.get(0), "deleted", 2);
+        statuses(workers.get(0)).awaitRunning("deleted", 2);
+        assertEquals(204, workers.get(1).delete("/connectors/deleted").status());
+        cluster.await(() -> workers.stream().allMatch(w -> w.get("/connectors/deleted").status() == 404),
+                LONG, "deleted gone everywhere");
+    }
+
+    @Test
+    @Order(6)
+    void onlyWorkersMayHandTheLeaderTaskConfigsSignedWithTheClustersSessionKey() {
+        createSink(workers.get(0), "signed", 2);
+        statuses(workers.get(0)).awaitRunning("signed", 2);
+        for (RestClient worker : workers) {
+            RestClient.Response unsigned = worker.post("/connectors/signed/tasks", List.of(Map.of("task.class", "x")));
             assertEquals(400, unsigned.status(), unsigned.raw());
             assertEquals("Internal request missing required signature", unsigned.body().path("message").asText());
-            RestClient.Response forged = worker.request("POST", "/connectors/sink-0/tasks", "[{\"task.class\":\"x\"}]",
+            RestClient.Response forged = worker.request("POST", "/connectors/signed/tasks", "[{\"task.class\":\"x\"}]",
                     "X-Connect-Authorization", "AAAA", "X-Connect-Request-Signature-Algorithm", "HmacSHA256");
             assertEquals(403, forged.status(), forged.raw());
         }
-        assertEquals(2, workers.get(0).get("/connectors/sink-0/tasks").body().size(), "task configs unchanged");
-        assertEquals(409, workers.get(0).createConnector("sink-2", Map.of("connector.class", "FileStreamSink",
-                "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
+        assertEquals(2, workers.get(0).get("/connectors/signed/tasks").body().size(), "task configs unchanged");
+    }
 
-        // a restart through any worker reaches the workers running the connector's tasks (a config topic record)
-        List<Integer> logLengths = launchers.stream().map(l -> l.logText().length()).toList();
-        RestClient.Response restart = workers.get(2).post("/connectors/sink-2/restart?includeTasks=true", Map.of());
+    @Test
+    @Order(7)
+    void aDuplicateConnectorIsRefusedThroughTheLeader() {
+        createSink(workers.get(1), "duplicate", 1);
+        assertEquals(409, workers.get(0).createConnector("duplicate", Map.of("connector.class", "FileStreamSink",
+                "topics", "t", "file", dir.resolve("x.txt").toString())).status(), "duplicates refused via the leader");
+    }
+
+    @Test
+    @Order(8)
+    void aRestartThroughAnyWorkerRestartsEachTaskWhereItRuns() {
+        createSink(workers.get(0), "restarted", 2);
+        JsonNode running = statuses(workers.get(0)).awaitRunning("restarted", 2);
+        Map<Integer, Integer> before = new HashMap<>();
+        for (int task = 0; task < 2; task++) {
+            before.put(task, cluster.taskStatusHistory("restarted", task).size());
+        }
+
+        RestClient.Response restart = workers.get(2).post("/connectors/restarted/restart?includeTasks=true", Map.of());
         assertEquals(202, restart.status(), restart.raw());
         // Apache's answer, from the leader: what restarts is RESTARTING, each state with its version
         assertEquals("RESTARTING", restart.body().path("connector").path("state").asText(), restart.raw());
         assertEquals(2, restart.body().path("tasks").size(), restart.raw());
         restart.body().path("tasks").forEach(t -> assertEquals("RESTARTING", t.path("state").asText(), restart.raw()));
         assertTrue(restart.body().path("tasks").get(0).has("version"), restart.raw());
-        await(() -> {
-            int restarted = 0;
-            for (int i = 0; i < launchers.size(); i++) {
-                String log = launchers.get(i).logText().substring(logLengths.get(i));
-                restarted += (log.contains("Stopping task sink-2-0 ") ? 1 : 0) + (log.contains("Stopping task sink-2-1 ") ? 1 : 0);
-            }
-            return restarted == 2 && "RUNNING".equals(workers.get(0).taskState("sink-2", 0))
-                    && "RUNNING".equals(workers.get(0).taskState("sink-2", 1));
-        }, LONG, "both tasks of sink-2 restarted where they run, and RUNNING again");
 
-        // a worker stopped with SIGTERM stops its tasks, leaves the group and exits; the others take its work
-        String leaving = launchers.get(1).restUrl().getAuthority();
-        launchers.get(1).stop();
-        assertEquals(143, launchers.get(1).exitCode(), "a clean exit on SIGTERM, not a forced kill");
-        await(() -> {
-            JsonNode status = workers.get(0).get("/connectors/sink-2/status").body();
-            if (status == null || !status.path("connector").path("state").asText().equals("RUNNING")
-                    || status.path("connector").path("worker_id").asText().equals(leaving)) {
-                return false;
-            }
-            for (JsonNode task : status.path("tasks")) {
-                if (!task.path("state").asText().equals("RUNNING") || task.path("worker_id").asText().equals(leaving)) {
-                    return false;
-                }
-            }
-            return status.path("tasks").size() == 2;
-        }, LONG, "sink-2 and its tasks RUNNING on the two remaining workers");
+        statuses(workers.get(0)).awaitRunning("restarted", 2);
+        for (int task = 0; task < 2; task++) {
+            String worker = running.path("tasks").get(task).path("worker_id").asText();
+            int task0 = task;
+            // Apache's transitions: RESTARTING when asked, UNASSIGNED once stopped, RUNNING once started again
+            List<String> expected = List.of("RESTARTING@" + worker, "UNASSIGNED@" + worker, "RUNNING@" + worker);
+            cluster.await(() -> cluster.taskStatusHistory("restarted", task0).stream().skip(before.get(task0)).toList().equals(expected),
+                    LONG, "task " + task + " of restarted stopped and started again on " + worker + ", where it ran; "
+                            + "status topic after the restart: " + cluster.taskStatusHistory("restarted", task0).stream()
+                            .skip(before.get(task0)).toList());
+        }
     }
 
     @Test
+    @Order(9)
+    void aFourthWorkerTakesItsShareWithoutStoppingTasksThatStay() throws IOException {
+        List<String> names = List.of("a", "b", "c");
+        for (String name : names) {
+            createSink(workers.get(0), name, 3);
+        }
+        Map<String, String> before = new HashMap<>();
+        cluster.await(() -> runningTasks(names, before) == 9, LONG, "9 tasks RUNNING on three workers");
+        Map<String, Integer> historyBefore = new HashMap<>();
+        before.keySet().forEach(id -> historyBefore.put(id, historyOf(id).size()));
+
+        cluster.add();
+        String newcomer = cluster.workerId(3);
+        Map<String, String> after = new HashMap<>();
+        cluster.await(() -> runningTasks(names, after) == 9 && after.values().stream().filter(newcomer::equals).count() == 2,
+                LONG, "the fourth worker runs its share (2 of 9 tasks)");
+
+        for (Map.Entry<String, String> task : before.entrySet()) {
+            String id = task.getKey();
+            if (after.get(id).equals(task.getValue())) {
+                // a stop would have written UNASSIGNED (and a start RUNNING again) to the status topic
+                List<String> since = historyOf(id).stream().skip(historyBefore.get(id)).toList();
+                assertEquals(List.of(), since, "task " + id + " stayed on " + task.getValue() + " and was never stopped");
+            } else {
+                assertEquals(newcomer, after.get(id), "a task that moved went to the new worker");
+            }
+        }
+        assertEquals(7, before.keySet().stream().filter(id -> before.get(id).equals(after.get(id))).count(),
+                "only the new worker's share moved");
+    }
+
+    @Test
+    @Order(10)
+    void aWorkerStoppedWithSigtermExitsCleanlyAndTheOthersTakeItsTasks() {
+        createSink(workers.get(0), "handed-over", 2);
+        JsonNode running = statuses(workers.get(0)).awaitRunning("handed-over", 2);
+        String leaving = running.path("tasks").get(0).path("worker_id").asText();
+        assertEquals(143, cluster.stop(cluster.indexOf(leaving)), "a clean exit on SIGTERM, not a forced kill");
+        cluster.await(() -> {
+            JsonNode status = workers.get(0).get("/connectors/handed-over/status").body();
+            if (status == null) {
+                return false;
+            }
+            List<JsonNode> all = new ArrayList<>(List.of(status.path("connector")));
+            status.path("tasks").forEach(all::add);
+            return status.path("tasks").size() == 2 && all.stream().allMatch(
+                    s -> s.path("state").asText().equals("RUNNING") && !s.path("worker_id").asText().equals(leaving));
+        }, LONG, "handed-over and its tasks RUNNING on the remaining workers");
+    }
+
+    @Test
+    @Order(11)
     void killedWorkersTasksRunElsewhereWithinFifteenSecondsAndTheSinkHoldsEveryRecord() throws IOException {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pipeline"), 1);
         Path input = dir.resolve("input.txt");
@@ -192,23 +282,20 @@ class DistributedClusterIT {
                 "file", input.toString(), "topic", topic)).status());
         assertEquals(201, workers.get(2).createConnector("sink", Map.of("connector.class", "FileStreamSink",
                 "topics", topic, "file", output.toString())).status());
-        await(() -> distinctLines(output).containsAll(lines), LONG, "first lines through the pipeline");
+        cluster.await(() -> distinctLines(output).containsAll(lines), LONG, "first lines through the pipeline");
 
-        JsonNode sinkTask = taskStatus("sink");
-        String victim = sinkTask.path("worker_id").asText();
-        int victimIndex = workerIndex(victim);
-        launchers.get(victimIndex).kill();
+        String victim = taskStatus(workers.get(0), "sink").path("worker_id").asText();
+        cluster.kill(cluster.indexOf(victim));
         long killedAt = System.nanoTime();
-        RestClient survivor = workers.get((victimIndex + 1) % 3);
+        RestClient survivor = workers.get(0);
 
-        await(() -> {
+        cluster.await(() -> {
             JsonNode source = taskStatus(survivor, "source");
             JsonNode sink = taskStatus(survivor, "sink");
             return source != null && sink != null
                     && source.path("state").asText().equals("RUNNING") && sink.path("state").asText().equals("RUNNING")
                     && !source.path("worker_id").asText().equals(victim) && !sink.path("worker_id").asText().equals(victim);
-        }, Duration.ofSeconds(15), "source and sink tasks RUNNING on the surviving workers within 15 s of the kill"
-               );
+        }, Duration.ofSeconds(15), "source and sink tasks RUNNING on the surviving workers within 15 s of the kill");
         long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
         assertNotEquals(victim, taskStatus(survivor, "sink").path("worker_id").asText());
 
@@ -216,57 +303,40 @@ class DistributedClusterIT {
         Files.write(input, more, StandardOpenOption.APPEND);
         List<String> all = new ArrayList<>(lines);
         all.addAll(more);
-        await(() -> distinctLines(output).containsAll(all), LONG,
-                "every line, before and after the kill, in the sink's file (failover took " + failoverMs + " ms)"
-                       );
+        cluster.await(() -> distinctLines(output).containsAll(all), LONG,
+                "every line, before and after the kill, in the sink's file (failover took " + failoverMs + " ms)");
     }
 
-    /** Await.until, with the workers' logs in the failure message. */
-    private void await(java.util.function.BooleanSupplier condition, Duration timeout, String message) {
-        try {
-            Await.until(condition, timeout, message);
-        } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + logs(), e);
+    /** One FileStreamSink per worker, each created through that worker, with 2 tasks on a topic of its own. */
+    private List<String> createSinksThroughEachWorker(String prefix) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String name = prefix + "-" + i;
+            createSink(workers.get(i), name, 2);
+            names.add(name);
         }
+        return names;
     }
 
-    /**
-     * Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its
-     * own way), leaving out the "live" figures only the worker running a task has.
-     */
-    @Test
-    void aFourthWorkerTakesItsShareWithoutStoppingTasksThatStay() throws IOException {
-        List<String> names = List.of("a", "b", "c");
-        for (String name : names) {
-            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("join"), 3);
-            assertEquals(201, workers.get(0).createConnector(name, Map.of("connector.class", "FileStreamSink",
-                    "tasks.max", "3", "topics", topic, "file", dir.resolve(name + ".txt").toString())).status());
-        }
-        Map<String, String> before = new HashMap<>();
-        await(() -> runningTasks(names, before) == 9, LONG, "9 tasks RUNNING on three workers");
+    /** A FileStreamSink with tasks tasks on a new topic of as many partitions, created through worker. */
+    private void createSink(RestClient worker, String name, int tasks) {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic(name), tasks);
+        RestClient.Response created = worker.createConnector(name, Map.of(
+                "connector.class", "FileStreamSink", "tasks.max", Integer.toString(tasks), "topics", topic,
+                "file", dir.resolve(name + ".txt").toString()));
+        assertEquals(201, created.status(), () -> "created " + name + ": " + created.raw() + cluster.logs());
+        assertEquals(name, created.body().path("name").asText());
+    }
 
-        List<Integer> logLengths = launchers.stream().map(l -> l.logText().length()).toList();
-        WorkerLauncher fourth = launcher(3);
-        launchers.add(fourth);
-        workers.add(fourth.start());
-        String newcomer = fourth.restUrl().getAuthority();
-        Map<String, String> after = new HashMap<>();
-        await(() -> runningTasks(names, after) == 9 && after.values().stream().filter(newcomer::equals).count() == 2,
-                LONG, "the fourth worker runs its share (2 of 9 tasks)");
+    /** Status assertions through one worker's REST API, with the cluster's long deadline. */
+    private static ConnectorAssertions statuses(RestClient worker) {
+        return new ConnectorAssertions(worker, LONG);
+    }
 
-        for (Map.Entry<String, String> task : before.entrySet()) {
-            String id = task.getKey();
-            if (after.get(id).equals(task.getValue())) {
-                int worker = workerIndex(task.getValue());
-                String log = launchers.get(worker).logText().substring(logLengths.get(worker));
-                assertTrue(!log.contains("Stopping task " + id + "\n") && !log.contains("Stopping task " + id + " "),
-                        "task " + id + " stayed on " + task.getValue() + " and was never stopped");
-            } else {
-                assertEquals(newcomer, after.get(id), "a task that moved went to the new worker");
-            }
-        }
-        assertEquals(7, before.keySet().stream().filter(id -> before.get(id).equals(after.get(id))).count(),
-                "only the new worker's share moved");
+    /** The status topic's history of the task with id "connector-task" (the connector's name may hold dashes). */
+    private List<String> historyOf(String taskId) {
+        int dash = taskId.lastIndexOf('-');
+        return cluster.taskStatusHistory(taskId.substring(0, dash), Integer.parseInt(taskId.substring(dash + 1)));
     }
 
     /** Fills task id -> worker id for the connectors' RUNNING tasks and returns how many there are. */
@@ -286,6 +356,10 @@ class DistributedClusterIT {
         return into.size();
     }
 
+    /**
+     * Whether every worker answers path with equal JSON (object keys in any order: each JVM orders maps its
+     * own way), leaving out the "live" figures only the worker running a task has.
+     */
     private boolean sameFromEachWorker(String path) {
         Set<JsonNode> answers = new HashSet<>();
         for (RestClient worker : workers) {
@@ -306,25 +380,10 @@ class DistributedClusterIT {
         return node;
     }
 
-    private JsonNode taskStatus(String connector) {
-        return taskStatus(workers.get(0), connector);
-    }
-
     private static JsonNode taskStatus(RestClient worker, String connector) {
         RestClient.Response response = worker.get("/connectors/" + connector + "/status");
         return response.status() == 200 && response.body().path("tasks").size() > 0
                 ? response.body().path("tasks").get(0) : null;
-    }
-
-    /** Which launcher a worker id (host:port of its REST listener) belongs to. */
-    private int workerIndex(String workerId) {
-        for (int i = 0; i < launchers.size(); i++) {
-            String url = launchers.get(i).restUrl().toString();
-            if (url.contains("//" + workerId + "/")) {
-                return i;
-            }
-        }
-        throw new AssertionError("No worker " + workerId);
     }
 
     private static Set<String> distinctLines(Path file) {
@@ -333,13 +392,5 @@ class DistributedClusterIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private String logs() {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < launchers.size(); i++) {
-            out.append("\n--- worker ").append(i).append(" ---\n").append(launchers.get(i).tail());
-        }
-        return out.toString();
     }
 }

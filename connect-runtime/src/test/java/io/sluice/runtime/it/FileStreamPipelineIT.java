@@ -2,11 +2,12 @@ package io.sluice.runtime.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ConnectorAssertions;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -39,15 +40,9 @@ class FileStreamPipelineIT {
         Files.write(input, expected);
         String topic = KafkaTestBroker.uniqueTopic("filestream");
 
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("fs-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "offset.flush.interval.ms", "1000"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorker.standalone().pluginPath(pluginPath).stringConverters()
+                .with("offset.flush.interval.ms", "1000").start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("file-source", Map.of(
                     "connector.class", "FileStreamSource",
                     "file", input.toString(),
@@ -59,8 +54,9 @@ class FileStreamPipelineIT {
 
             Await.until(() -> lineCount(output) >= lines, Duration.ofSeconds(120),
                     "sink wrote " + lines + " lines");
-            Await.until(() -> "RUNNING".equals(rest.taskState("file-source", 0))
-                    && "RUNNING".equals(rest.taskState("file-sink", 0)), Duration.ofSeconds(10), "tasks running");
+            ConnectorAssertions statuses = worker.assertions().within(Duration.ofSeconds(10));
+            statuses.awaitTaskState("file-source", 0, "RUNNING");
+            statuses.awaitTaskState("file-sink", 0, "RUNNING");
             assertEquals(expected, Files.readAllLines(output));
         }
     }

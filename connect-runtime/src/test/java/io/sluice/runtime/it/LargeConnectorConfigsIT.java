@@ -3,10 +3,10 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +35,8 @@ class LargeConnectorConfigsIT {
     void aTwoMebibyteConfigIsStoredRunsAndIsReadBackAfterARestart() {
         String group = KafkaTestBroker.uniqueTopic("large-configs");
         Map<String, String> config = sink("padding", "x".repeat(2 * MIB));
-        try (WorkerProcess worker = start(group)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(group)) {
+            RestClient rest = worker.rest();
             Map<String, String> named = new HashMap<>(config);
             named.put("name", "large");
             RestClient.Response validated = rest.put("/connector-plugins/FileStreamSink/config/validate", named);
@@ -45,8 +45,8 @@ class LargeConnectorConfigsIT {
             RestClient.Response created = rest.createConnector("large", config);
             assertEquals(201, created.status(), created.raw().length() > 300 ? created.raw().substring(0, 300) : created.raw());
         }
-        try (WorkerProcess restarted = start(group)) {
-            RestClient rest = new RestClient(restarted.restUrl());
+        try (TestWorker restarted = start(group)) {
+            RestClient rest = restarted.rest();
             assertEquals(2 * MIB, rest.get("/connectors/large/config").body().path("padding").asText().length(),
                     "the config was read back from the config topic");
             assertEquals(204, rest.delete("/connectors/large").status());
@@ -57,8 +57,8 @@ class LargeConnectorConfigsIT {
     void aConfigOverSixteenMebibytesIsRefusedWith413BeforeAnythingIsWritten() throws Exception {
         String group = KafkaTestBroker.uniqueTopic("too-large-configs");
         Map<String, String> config = sink("padding", "x".repeat(16 * MIB + 1));
-        try (WorkerProcess worker = start(group)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(group)) {
+            RestClient rest = worker.rest();
             long written = endOffset(group + "-configs");
             for (RestClient.Response refused : List.of(
                     rest.createConnector("huge", config),
@@ -88,14 +88,14 @@ class LargeConnectorConfigsIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
         }
-        try (WorkerProcess worker = start(group)) {
+        try (TestWorker worker = start(group)) {
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             try (Admin admin = KafkaTestBroker.admin()) {
                 String limit = admin.describeConfigs(List.of(resource)).all().get().get(resource)
                         .get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
                 assertTrue(Long.parseLong(limit) > 16 * MIB, "max.message.bytes raised: " + limit);
             }
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("large", sink("padding", "z".repeat(3 * MIB))).status());
         }
     }
@@ -107,14 +107,10 @@ class LargeConnectorConfigsIT {
         return config;
     }
 
-    private WorkerProcess start(String group) {
+    private TestWorker start(String group) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        return WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", group,
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString()));
+        return TestWorker.standalone().pluginPath(pluginPath).with("group.id", group).start();
     }
 
     private static long endOffset(String topic) throws Exception {

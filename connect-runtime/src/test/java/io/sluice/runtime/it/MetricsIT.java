@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -51,8 +51,8 @@ class MetricsIT {
         Files.write(input, expected);
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("metrics"), 2);
 
-        try (WorkerProcess worker = startWorker(Map.of())) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = startWorker(Map.of())) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("metrics-src", Map.of(
                     "connector.class", "FileStreamSource", "file", input.toString(), "topic", topic)).status());
             assertEquals(201, rest.createConnector("metrics-sink", Map.of(
@@ -174,8 +174,8 @@ class MetricsIT {
             values[i] = "not json {" + i;
         }
         KafkaTestBroker.produce(topic, values);
-        try (WorkerProcess worker = startWorker(Map.of())) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = startWorker(Map.of())) {
+            RestClient rest = worker.rest();
             Map<String, String> config = new HashMap<>(Map.of(
                     "connector.class", "FileStreamSink", "file", dir.resolve("bad.txt").toString(), "topics", topic,
                     "value.converter", "org.apache.kafka.connect.json.JsonConverter",
@@ -207,19 +207,11 @@ class MetricsIT {
         }
     }
 
-    private WorkerProcess startWorker(Map<String, String> extra) {
+    private TestWorker startWorker(Map<String, String> extra) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("metrics-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "offset.flush.interval.ms", "1000"));
-        props.putAll(extra);
-        return WorkerProcess.start(props);
+        return TestWorker.standalone().pluginPath(pluginPath).stringConverters()
+                .with("offset.flush.interval.ms", "1000").with(extra).start();
     }
 
     static JsonNode liveTask(RestClient rest, String connector) {

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -23,21 +23,16 @@ class RestApiIT {
 
     @TempDir
     static Path dir;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
 
     @BeforeAll
     static void startWorker() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("rest-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "config.providers", "file",
-                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).with("config.providers", "file")
+                .with("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider").start();
+        rest = worker.rest();
     }
 
     @AfterAll
@@ -69,7 +64,7 @@ class RestApiIT {
         assertEquals(409, rest.createConnector("life", sinkConfig("life.txt")).status());
         assertTrue(rest.get("/connectors").raw().contains("\"life\""));
         assertEquals("life", rest.get("/connectors/life/config").body().path("name").asText());
-        Await.until(() -> "RUNNING".equals(rest.taskState("life", 0)), Duration.ofSeconds(30), "task running");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("life", 0, "RUNNING");
         JsonNode status = rest.get("/connectors/life/status").body();
         assertEquals("RUNNING", status.path("connector").path("state").asText());
         assertFalse(status.path("connector").path("worker_id").asText().isEmpty());
@@ -117,14 +112,13 @@ class RestApiIT {
     @Test
     void restartEndpointsRestartTheConnectorAndItsTasks() {
         assertEquals(201, rest.createConnector("restartable", sinkConfig("restart.txt")).status());
-        Await.until(() -> "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restartable", 0, "RUNNING");
         assertEquals(204, rest.post("/connectors/restartable/restart", Map.of()).status());
         RestClient.Response withTasks = rest.post("/connectors/restartable/restart?includeTasks=true", Map.of());
         assertEquals(202, withTasks.status(), withTasks.raw());
         assertEquals(204, rest.post("/connectors/restartable/tasks/0/restart", Map.of()).status());
         assertError(rest.post("/connectors/restartable/tasks/7/restart", Map.of()), 404);
-        Await.until(() -> "RUNNING".equals(rest.connectorState("restartable"))
-                && "RUNNING".equals(rest.taskState("restartable", 0)), Duration.ofSeconds(30), "running again");
+        worker.assertions().within(Duration.ofSeconds(30)).awaitRunning("restartable", 1);
         assertEquals(204, rest.delete("/connectors/restartable").status());
     }
 

@@ -6,11 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ConnectorAssertions;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,20 +30,17 @@ class RestEndpointsIT {
 
     @TempDir
     static Path dir;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
+    private static ConnectorAssertions statuses;
 
     @BeforeAll
     static void startWorker() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("endpoints-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "200"));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).with("offset.flush.interval.ms", "200").start();
+        rest = worker.rest();
+        statuses = worker.assertions().within(WAIT);
     }
 
     @AfterAll
@@ -182,7 +180,7 @@ class RestEndpointsIT {
                 "Connectors must be in the STOPPED state before their offsets can be modified"), running.raw());
 
         assertEquals(204, rest.put("/connectors/src-offsets/stop", Map.of()).status());
-        Await.until(() -> "STOPPED".equals(rest.connectorState("src-offsets")), WAIT, "stopped");
+        statuses.awaitState("src-offsets", "STOPPED");
         // the connector's alterOffsets refuses what its task could not use: a 400 with the connector's own words
         RestClient.Response notANumber = rest.patch("/connectors/src-offsets/offsets", Map.of("offsets", List.of(Map.of(
                 "partition", Map.of("filename", input.toString()), "offset", Map.of("position", "notanumber")))));
@@ -251,15 +249,14 @@ class RestEndpointsIT {
     @Test
     void stoppedConnectorCanBePausedAndResumed() {
         assertEquals(201, rest.createConnector("stop-resume", sinkConfig("stop-resume.txt", "sr-topic")).status());
-        Await.until(() -> "RUNNING".equals(rest.taskState("stop-resume", 0)), WAIT, "running");
+        statuses.awaitTaskState("stop-resume", 0, "RUNNING");
         assertEquals(204, rest.put("/connectors/stop-resume/stop", Map.of()).status());
-        Await.until(() -> "STOPPED".equals(rest.connectorState("stop-resume")), WAIT, "stopped");
+        statuses.awaitState("stop-resume", "STOPPED");
         assertEquals(202, rest.put("/connectors/stop-resume/pause", Map.of()).status());
-        Await.until(() -> "PAUSED".equals(rest.connectorState("stop-resume")), WAIT, "paused after stop");
+        statuses.awaitState("stop-resume", "PAUSED");
         assertEquals(204, rest.put("/connectors/stop-resume/stop", Map.of()).status());
         assertEquals(202, rest.put("/connectors/stop-resume/resume", Map.of()).status());
-        Await.until(() -> "RUNNING".equals(rest.connectorState("stop-resume"))
-                && "RUNNING".equals(rest.taskState("stop-resume", 0)), WAIT, "running after stop");
+        statuses.awaitRunning("stop-resume", 1);
         assertEquals(204, rest.delete("/connectors/stop-resume").status());
     }
 

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.worker.TestSourceConnector;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -82,8 +82,8 @@ class SecretsNeverShownIT {
         Path secrets = Files.writeString(dir.resolve("secrets.properties"), "token=" + RESOLVED + "\n");
         LogCapture capture = LogCapture.open();
         List<RestClient.Response> answers = new ArrayList<>();
-        try (WorkerProcess worker = start(Map.of())) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(Map.of())) {
+            RestClient rest = worker.rest();
             assertEquals(200, rest.put("/admin/loggers/root", Map.of("level", "DEBUG")).status(), "every logger at DEBUG");
             String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("secret-data"), 1);
             String offsetsTopic = KafkaTestBroker.uniqueTopic("secret-offsets");
@@ -195,8 +195,8 @@ class SecretsNeverShownIT {
 
     @Test
     void withRestConfigRedactTheConfigEndpointMasksSecretsToo() {
-        try (WorkerProcess worker = start(Map.of("rest.config.redact", "true"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(Map.of("rest.config.redact", "true"))) {
+            RestClient rest = worker.rest();
             String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("redacted-data"), 1);
             assertEquals(201, rest.createConnector("redacted", Map.of("connector.class",
                     CredentialedSource.class.getName(), "topic", topic, "count", "1",
@@ -209,9 +209,9 @@ class SecretsNeverShownIT {
             Map<String, String> back = new HashMap<>();
             config.properties().forEach(e -> back.put(e.getKey(), e.getValue().asText()));
             assertEquals(200, rest.put("/connectors/redacted/config", back).status());
-            assertEquals(PASSWORD, worker.herder().connectorConfig("redacted").get("db.credential"),
+            assertEquals(PASSWORD, worker.process().herder().connectorConfig("redacted").get("db.credential"),
                     "saving the masked config kept the secret");
-            assertEquals(NAMED, worker.herder().connectorConfig("redacted").get("connection.password"));
+            assertEquals(NAMED, worker.process().herder().connectorConfig("redacted").get("connection.password"));
         }
     }
 
@@ -220,9 +220,9 @@ class SecretsNeverShownIT {
         String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"app\" password=\""
                 + RESOLVED + "\";";
         String oldGroup;
-        try (WorkerProcess before = start(Map.of())) {
+        try (TestWorker before = start(Map.of())) {
             oldGroup = groupId;
-            RestClient rest = new RestClient(before.restUrl());
+            RestClient rest = before.rest();
             RestClient.Response created = rest.post("/connectors", Map.of("name", "orders-db", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", CredentialedSource.class.getName(), "topic", "orders",
                             "db.credential", PASSWORD, "connection.password", NAMED,
@@ -230,8 +230,8 @@ class SecretsNeverShownIT {
             assertEquals(201, created.status(), created.raw());
         }
         // the same Kafka cluster, group.id renamed: the old cluster's topics now belong to "another" Connect cluster
-        try (WorkerProcess after = start(Map.of("rest.topics.peek.allow", ".*," + oldGroup + "-configs"))) {
-            RestClient rest = new RestClient(after.restUrl());
+        try (TestWorker after = start(Map.of("rest.topics.peek.allow", ".*," + oldGroup + "-configs"))) {
+            RestClient rest = after.rest();
             String listed = rest.get("/topics").raw();
             for (String refused : List.of(oldGroup + "-offsets", oldGroup + "-status", "connect-configs",
                     "docker-connect-offsets", "my_connect_statuses", "mm2-configs.east.internal", "__consumer_offsets")) {
@@ -281,20 +281,14 @@ class SecretsNeverShownIT {
 
     private String groupId;
 
-    private WorkerProcess start(Map<String, String> extra) {
+    private TestWorker start(Map<String, String> extra) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
         groupId = KafkaTestBroker.uniqueTopic("secrets-cluster");
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", groupId,
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "500",
-                "config.providers", "file",
-                "config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider"));
-        props.putAll(extra);
-        return WorkerProcess.start(props);
+        return TestWorker.standalone().pluginPath(pluginPath).with("group.id", groupId)
+                .with("config.providers", "file")
+                .with("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider")
+                .with(extra).start();
     }
 
     private static boolean topicExists(String topic) {

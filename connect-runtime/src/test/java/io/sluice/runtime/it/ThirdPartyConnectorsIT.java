@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class ThirdPartyConnectorsIT {
 
     @TempDir
     Path dir;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
 
     @BeforeEach
@@ -47,13 +46,8 @@ class ThirdPartyConnectorsIT {
         Path pluginPath = Files.createDirectories(dir.resolve("plugins"));
         TestPlugins.install(TestPlugins.camelTimerDir(), pluginPath);
         TestPlugins.install(TestPlugins.commonTransformsDir(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("third-party"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "500"));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).start();
+        rest = worker.rest();
     }
 
     @AfterEach
@@ -63,7 +57,7 @@ class ThirdPartyConnectorsIT {
 
     @Test
     void camelTimerSourceBundlingKafka26ClientsProducesEveryTickWithTheRuntimesApi() {
-        Class<? extends Connector> camel = worker.plugins().pluginClass(CAMEL_TIMER, Connector.class);
+        Class<? extends Connector> camel = worker.process().plugins().pluginClass(CAMEL_TIMER, Connector.class);
         assertNotSame(getClass().getClassLoader(), camel.getClassLoader(), "loaded in its own plugin loader");
         assertTrue(SourceConnector.class.isAssignableFrom(camel), "extends the runtime's SourceConnector");
         assertSame(KafkaProducer.class, load(camel.getClassLoader(), KafkaProducer.class.getName()),
@@ -99,7 +93,7 @@ class ThirdPartyConnectorsIT {
         assertEquals(201, rest.createConnector("renamed-ticks", config).status());
 
         assertEquals(10, KafkaTestBroker.consumeAll(renamed, 10, WAIT).size(), "every tick under the renamed topic");
-        Await.until(() -> "RUNNING".equals(rest.taskState("renamed-ticks", 0)), WAIT, "task running");
+        worker.assertions().within(WAIT).awaitTaskState("renamed-ticks", 0, "RUNNING");
         assertTrue(rest.get("/connector-plugins?connectorsOnly=false").raw()
                 .contains("com.github.jcustenborder.kafka.connect.transform.common.ChangeTopicCase"), "the SMT is listed");
     }

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +33,15 @@ class ThirdPartyPluginsIT {
     @TempDir
     Path dir;
     private Path pluginPath;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
 
     @BeforeEach
     void startWorker() throws IOException {
         pluginPath = Files.createDirectories(dir.resolve("plugins"));
         TestPlugins.install(TestPlugins.debeziumJdbcDir(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("plugins-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString()));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).start();
+        rest = worker.rest();
     }
 
     @AfterEach
@@ -59,7 +55,7 @@ class ThirdPartyPluginsIT {
         rest.get("/connector-plugins").body().forEach(p -> classes.add(p.path("class").asText()));
         assertTrue(classes.contains("io.debezium.connector.jdbc.JdbcSinkConnector"), classes.toString());
 
-        Class<? extends Connector> debezium = worker.plugins().pluginClass("JdbcSinkConnector", Connector.class);
+        Class<? extends Connector> debezium = worker.process().plugins().pluginClass("JdbcSinkConnector", Connector.class);
         assertTrue(SinkConnector.class.isAssignableFrom(debezium), "extends the runtime's SinkConnector");
         ClassLoader loader = debezium.getClassLoader();
         assertNotSame(getClass().getClassLoader(), loader, "loaded in its own plugin loader");

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ class TopicPeekIT {
         Files.writeString(users, "alice=secret\n");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-auth"), 1);
         KafkaTestBroker.produce(topic, "a", "b", "c");
-        try (WorkerProcess worker = start(Map.of("rest.basic.auth.users.file", users.toString()))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(Map.of("rest.basic.auth.users.file", users.toString()))) {
+            RestClient rest = worker.rest();
             String path = "/topics/" + topic + "/partitions/0/records?count=2";
             assertEquals(401, rest.get(path).status());
             assertEquals(401, rest.get("/metrics").status());
@@ -58,8 +58,8 @@ class TopicPeekIT {
     @Test
     void producedRecordsAreReadBackRawOrThroughAConnectorsConverter() throws Exception {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek"), 2);
-        try (WorkerProcess worker = start(Map.of("rest.topics.produce.enable", "true"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(Map.of("rest.topics.produce.enable", "true"))) {
+            RestClient rest = worker.rest();
             RestClient.Response produced = rest.post("/topics/" + topic + "/records", Map.of("format", "json",
                     "records", List.of(
                             Map.of("partition", 1, "key", "k0", "value", Map.of("id", 0, "name", "zero"),
@@ -136,9 +136,9 @@ class TopicPeekIT {
         String open = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-open"), 1);
         String denied = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("peek-private"), 1);
         String group = KafkaTestBroker.uniqueTopic("peek-policy");
-        try (WorkerProcess worker = start(Map.of("group.id", group, "rest.topics.produce.enable", "true",
+        try (TestWorker worker = start(Map.of("group.id", group, "rest.topics.produce.enable", "true",
                 "rest.topics.peek.allow", ".*," + group + "-status", "rest.topics.peek.deny", ".*-private-.*"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             // ".*" does not open the topics that hold configs and offsets; the exact name opens the status topic
             for (String internal : List.of(group + "-configs", group + "-offsets")) {
                 RestClient.Response peek = rest.get("/topics/" + internal + "/partitions/0/records");
@@ -168,8 +168,8 @@ class TopicPeekIT {
 
     @Test
     void aTopicNameKafkaRefusesIsABadRequestAndAMissingTopicIsNotFoundForPeekAndProduce() {
-        try (WorkerProcess worker = start(Map.of("rest.topics.produce.enable", "true"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = start(Map.of("rest.topics.produce.enable", "true"))) {
+            RestClient rest = worker.rest();
             for (String name : List.of("a:b", "a*b", "%20", "..", "%2e", "connect-cluster-configs%20",
                     "t".repeat(300))) {
                 RestClient.Response peek = rest.get("/topics/" + name + "/partitions/0/records");
@@ -194,18 +194,10 @@ class TopicPeekIT {
         assertTrue(e.getMessage().contains("rest.topics.peek.deny"), e.getMessage());
     }
 
-    private WorkerProcess start(Map<String, String> extra) {
+    private TestWorker start(Map<String, String> extra) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("peek-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
-        props.putAll(extra);
-        return WorkerProcess.start(props);
+        return TestWorker.standalone().pluginPath(pluginPath).stringConverters().with(extra).start();
     }
 
     private static List<String> values(JsonNode peek) {

@@ -168,6 +168,46 @@ class SourceTaskLoopTest {
         assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
     }
 
+    @Test
+    void pausedTaskPollsNothingUntilResumedAndReportsEachState() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        runner.transitionTo(TargetState.PAUSED);
+        Await.until(() -> statuses.state(ID) == State.PAUSED, WAIT, "task paused");
+        // the task thread waits for the target to change: it parks only once it stopped polling
+        Await.until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING,
+                WAIT, "task thread waiting while paused");
+        task.script.add(List.of(record(1)));
+        assertEquals(1, task.script.size(), "a paused task is not polled");
+        assertTrue(producer.history().isEmpty());
+
+        runner.transitionTo(TargetState.STARTED);
+
+        Await.until(() -> statuses.state(ID) == State.RUNNING, WAIT, "task running again");
+        Await.until(() -> producer.history().size() == 1, WAIT, "the batch queued while paused sent after the resume");
+    }
+
+    @Test
+    void retriableExceptionFromPollIsRetriedAndTheTaskKeepsRunning() {
+        task.retriableFailures.set(3);
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        task.script.add(List.of(record(1)));
+
+        Await.until(() -> producer.history().size() == 1, WAIT, "the record polled after the retries");
+        assertEquals(0, task.retriableFailures.get(), "every retriable failure was retried");
+        assertEquals(State.RUNNING, statuses.state(ID));
+    }
+
+    @Test
+    void exceptionFromPollFailsTheTaskWithItsCauseInTheStatusTrace() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        task.failNextPoll = true;
+
+        Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed");
+        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        String trace = statuses.get(ID).trace();
+        assertTrue(trace != null && trace.contains("source went away"), "the task's own exception in the trace: " + trace);
+    }
+
     private void start(boolean autoComplete, SourceCommits commits) {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
         SourceConnectorConfig config = new SourceConnectorConfig(plugins, Map.of("name", ID.connector(),
@@ -200,6 +240,8 @@ class SourceTaskLoopTest {
         final AtomicInteger commits = new AtomicInteger();
         volatile Consumer<SourceTaskContext> beforePoll = c -> { };
         volatile boolean failNextPoll;
+        /** How many more polls throw a RetriableException, as a source briefly out of reach does. */
+        final AtomicInteger retriableFailures = new AtomicInteger();
 
         @Override
         public void start(Map<String, String> props) {
@@ -209,6 +251,9 @@ class SourceTaskLoopTest {
         public List<SourceRecord> poll() throws InterruptedException {
             if (failNextPoll) {
                 throw new IllegalStateException("source went away");
+            }
+            if (retriableFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new org.apache.kafka.connect.errors.RetriableException("source briefly out of reach");
             }
             List<SourceRecord> batch = script.poll(10, TimeUnit.MILLISECONDS);
             if (batch != null) {

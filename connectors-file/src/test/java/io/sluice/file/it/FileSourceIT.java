@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.ConnectorAssertions;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.WorkerLauncher;
@@ -132,7 +133,7 @@ class FileSourceIT {
             KafkaTestBroker.consumeAll(topic, 10, Duration.ofSeconds(60));
             Await.until(() -> committedPosition(rest) == size, Duration.ofSeconds(30), "offset committed");
             assertEquals(204, rest.put("/connectors/lines/stop", Map.of()).status());
-            Await.until(() -> "STOPPED".equals(rest.connectorState("lines")), Duration.ofSeconds(30), "stopped");
+            new ConnectorAssertions(rest, Duration.ofSeconds(30)).awaitState("lines", "STOPPED");
 
             Map<String, Object> partition = Map.of("path", input.toString());
             for (Map<String, ?> bad : List.<Map<String, ?>>of(
@@ -164,12 +165,12 @@ class FileSourceIT {
             // an offset of the wrong shape stored anyway (by an older version, or written to the topic by hand)
             Await.until(() -> committedPosition(rest) == size, Duration.ofSeconds(30), "offset committed");
             assertEquals(204, rest.put("/connectors/lines/stop", Map.of()).status());
-            Await.until(() -> "STOPPED".equals(rest.connectorState("lines")), Duration.ofSeconds(30), "stopped");
+            new ConnectorAssertions(rest, Duration.ofSeconds(30)).awaitState("lines", "STOPPED");
             KafkaTestBroker.produce(group + "-offsets", List.of(Map.entry(
                     "[\"lines\",{\"path\":\"" + input + "\"}]", "{\"position\":\"notanumber\"}")));
             assertEquals(202, rest.put("/connectors/lines/resume", Map.of()).status());
-            Await.until(() -> "FAILED".equals(rest.taskState("lines", 0)), Duration.ofSeconds(60), "task failed");
-            String trace = rest.get("/connectors/lines/status").body().path("tasks").get(0).path("trace").asText();
+            String trace = new ConnectorAssertions(rest).awaitTaskState("lines", 0, "FAILED").path("tasks").get(0)
+                    .path("trace").asText();
             assertTrue(trace.contains("The stored offset {position=notanumber} of partition {path=" + input
                     + "} cannot be used: The value for the 'position' key in the offset is expected to be a Long value"),
                     trace);
@@ -213,8 +214,8 @@ class FileSourceIT {
             assertEquals(201, rest.createConnector("strict", Map.of(
                     "connector.class", "io.sluice.file.source.FileSourceConnector", "file", input.toString(),
                     "topic", KafkaTestBroker.uniqueTopic("file-source-strict"), "format", "json")).status());
-            Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "strict task failed");
-            String trace = rest.get("/connectors/strict/status").body().get("tasks").get(0).get("trace").asText();
+            String trace = new ConnectorAssertions(rest).awaitTaskState("strict", 0, "FAILED").get("tasks").get(0)
+                    .get("trace").asText();
             assertTrue(trace.contains("line 2 of file " + input), trace);
         }
     }
@@ -241,8 +242,8 @@ class FileSourceIT {
 
             assertEquals(201, rest.createConnector("strict", with(source, "topic",
                     KafkaTestBroker.uniqueTopic("fs-utf8-strict"))).status());
-            Await.until(() -> "FAILED".equals(rest.taskState("strict", 0)), Duration.ofSeconds(60), "strict task failed");
-            String trace = rest.get("/connectors/strict/status").body().get("tasks").get(0).get("trace").asText();
+            String trace = new ConnectorAssertions(rest).awaitTaskState("strict", 0, "FAILED").get("tasks").get(0)
+                    .get("trace").asText();
             assertTrue(trace.contains("line 4 of file " + input) && trace.contains("not valid UTF-8 at byte 3"), trace);
 
             assertEquals(201, rest.createConnector("tolerant", with(source, "topic", tolerantTopic,
@@ -313,7 +314,7 @@ class FileSourceIT {
                 List<String> ofFile = values.stream().filter(v -> v.startsWith(prefix)).toList();
                 assertEquals(all.subList(f * 1000, f * 1000 + 1000), ofFile, "lines of file " + f + " in order");
             }
-            Await.until(() -> "RUNNING".equals(rest.taskState("source", 1)), Duration.ofSeconds(10), "two tasks");
+            new ConnectorAssertions(rest, Duration.ofSeconds(10)).awaitTaskState("source", 1, "RUNNING");
         }
     }
 }

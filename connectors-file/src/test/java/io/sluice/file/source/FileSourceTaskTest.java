@@ -6,22 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +29,7 @@ class FileSourceTaskTest {
     @TempDir
     Path dir;
 
-    private final Map<Map<String, Object>, Map<String, Object>> offsets = new HashMap<>();
+    private final Map<Map<String, ?>, Map<String, Object>> offsets = new HashMap<>();
     private FileSourceTask task;
 
     @AfterEach
@@ -48,34 +45,7 @@ class FileSourceTaskTest {
         props.put("input.scan.interval.ms", "10");
         props.put("poll.interval.ms", "5");
         task = new FileSourceTask();
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return props;
-            }
-
-            @Override
-            public PluginMetrics pluginMetrics() {
-                return null;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return new OffsetStorageReader() {
-                    @Override
-                    public <T> Map<String, Object> offset(Map<String, T> partition) {
-                        return offsets.get(partition);
-                    }
-
-                    @Override
-                    public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-                        Map<Map<String, T>, Map<String, Object>> result = new HashMap<>();
-                        partitions.forEach(p -> result.put(p, offsets.get(p)));
-                        return result;
-                    }
-                };
-            }
-        });
+        task.initialize(new RecordingSourceContext(props, offsets));
         task.start(props);
         return task;
     }

@@ -1,13 +1,12 @@
 package io.sluice.file.source;
 
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.connect.source.SourceRecord;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,16 +26,7 @@ class ReadSpeedPerfTest {
         Files.write(input, lines);
         for (int round = 0; round < 3; round++) {
             FileSourceTask task = new FileSourceTask();
-            task.initialize(new SourceTaskContext() {
-                public Map<String, String> configs() { return Map.of(); }
-                public org.apache.kafka.common.metrics.PluginMetrics pluginMetrics() { return null; }
-                public OffsetStorageReader offsetStorageReader() {
-                    return new OffsetStorageReader() {
-                        public <T> Map<String, Object> offset(Map<String, T> partition) { return null; }
-                        public <T> Map<Map<String, T>, Map<String, Object>> offsets(java.util.Collection<Map<String, T>> partitions) { return Map.of(); }
-                    };
-                }
-            });
+            task.initialize(new RecordingSourceContext());
             task.start(Map.of("file", input.toString(), "topic", "t"));
             long t0 = System.nanoTime();
             long n = 0;

@@ -1,7 +1,7 @@
 package io.sluice.jdbc.cdc;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

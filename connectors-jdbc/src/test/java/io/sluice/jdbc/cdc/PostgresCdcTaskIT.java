@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.connect.data.Struct;

@@ -2,7 +2,7 @@ package io.sluice.jdbc.perf;
 
 import io.sluice.jdbc.source.JdbcSourceTask;
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.TestDatabase;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
