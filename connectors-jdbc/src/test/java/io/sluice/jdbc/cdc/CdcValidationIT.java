@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.jdbc.testing.RecordingSourceContext;
 import io.sluice.jdbc.testing.ValidationErrors;
+import io.sluice.runtime.testing.RecordingSourceContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
