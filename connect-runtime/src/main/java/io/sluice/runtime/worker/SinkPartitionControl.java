@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -19,13 +19,13 @@ import org.apache.kafka.common.TopicPartition;
  * record), and otherwise before the next poll. Used on the task's thread only.
  */
 final class SinkPartitionControl {
-    private final Supplier<KafkaConsumer<byte[], byte[]>> consumer;
+    private final Supplier<Consumer<byte[], byte[]>> consumer;
     private final BooleanSupplier connectorPaused;
     private final Set<TopicPartition> pausedByTask = new HashSet<>();
     private final Map<TopicPartition, Long> seeks = new HashMap<>();
     private boolean pausedForRedelivery;
 
-    SinkPartitionControl(Supplier<KafkaConsumer<byte[], byte[]>> consumer, BooleanSupplier connectorPaused) {
+    SinkPartitionControl(Supplier<Consumer<byte[], byte[]>> consumer, BooleanSupplier connectorPaused) {
         this.consumer = consumer;
         this.connectorPaused = connectorPaused;
     }
@@ -50,7 +50,7 @@ final class SinkPartitionControl {
 
     /** Pauses every assigned partition, or resumes those the task did not pause itself. */
     void apply(boolean pauseAll) {
-        KafkaConsumer<byte[], byte[]> c = consumer.get();
+        Consumer<byte[], byte[]> c = consumer.get();
         Set<TopicPartition> assigned = c.assignment();
         if (pauseAll || connectorPaused.getAsBoolean()) {
             c.pause(assigned);
@@ -90,7 +90,7 @@ final class SinkPartitionControl {
 
     /** SinkTaskContext.assignment. */
     Set<TopicPartition> assignment() {
-        KafkaConsumer<byte[], byte[]> c = consumer.get();
+        Consumer<byte[], byte[]> c = consumer.get();
         return c == null ? Set.of() : Set.copyOf(c.assignment());
     }
 
@@ -104,7 +104,7 @@ final class SinkPartitionControl {
         if (seeks.isEmpty()) {
             return;
         }
-        KafkaConsumer<byte[], byte[]> c = consumer.get();
+        Consumer<byte[], byte[]> c = consumer.get();
         Set<TopicPartition> assigned = c.assignment();
         for (Map.Entry<TopicPartition, Long> e : seeks.entrySet()) {
             if (assigned.contains(e.getKey())) {

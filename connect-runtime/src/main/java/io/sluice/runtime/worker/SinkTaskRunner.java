@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,9 +45,16 @@ import org.slf4j.LoggerFactory;
 final class SinkTaskRunner extends TaskRunner {
     private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
 
-    /** What a sink task runner needs besides its plugin instances. */
+    /**
+     * What a sink task runner needs besides its plugin instances; {@code consumers} makes the task's consumer from
+     * its config (Kafka's own, or a MockConsumer where a unit test drives the loop).
+     */
     record Setup(Map<String, Object> consumerConfig, long flushIntervalMs, long flushTimeoutMs, PluginMetrics metrics,
-                 SinkTaskMetrics taskMetrics) {
+                 SinkTaskMetrics taskMetrics, Function<Map<String, Object>, Consumer<byte[], byte[]>> consumers) {
+        Setup(Map<String, Object> consumerConfig, long flushIntervalMs, long flushTimeoutMs, PluginMetrics metrics,
+              SinkTaskMetrics taskMetrics) {
+            this(consumerConfig, flushIntervalMs, flushTimeoutMs, metrics, taskMetrics, KafkaConsumer::new);
+        }
     }
 
     /** How often the task thread refreshes its lag figures (a read of the consumer's fetch state, no request). */
@@ -64,7 +73,7 @@ final class SinkTaskRunner extends TaskRunner {
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
     private final Set<String> usedTopics = new HashSet<>();
     private final SinkPartitionControl partitions;
-    private KafkaConsumer<byte[], byte[]> consumer;
+    private Consumer<byte[], byte[]> consumer;
     private boolean consumerPaused;
     private long retryTimeoutMs = -1;
     private long nextCommit;
@@ -98,7 +107,7 @@ final class SinkTaskRunner extends TaskRunner {
 
     @Override
     protected void initializeAndStart() {
-        consumer = new KafkaConsumer<>(setup.consumerConfig());
+        consumer = setup.consumers().apply(setup.consumerConfig());
         // the task config's own topics (the worker copies the connector's in), read as the connector config is
         List<String> topics = SinkConnectorConfig.parseTopics(taskConfig.get(ConnectorConfig.TOPICS));
         String regex = taskConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").trim();
@@ -340,7 +349,7 @@ final class SinkTaskRunner extends TaskRunner {
 
     @Override
     protected void onTargetStateChange(TargetState state) {
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
@@ -349,7 +358,7 @@ final class SinkTaskRunner extends TaskRunner {
     @Override
     protected void onStopRequested() {
         errors.triggerStop();
-        KafkaConsumer<byte[], byte[]> c = consumer;
+        Consumer<byte[], byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }
