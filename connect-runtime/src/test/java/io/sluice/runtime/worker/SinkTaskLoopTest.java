@@ -51,7 +51,7 @@ class SinkTaskLoopTest {
     private final RecordingTask task = new RecordingTask();
     private final CommitRecordingConsumer consumer = new CommitRecordingConsumer();
     private SinkTaskRunner runner;
-    private Thread thread;
+    private TaskThread thread;
 
     @AfterEach
     void stopEverything() {
@@ -99,7 +99,7 @@ class SinkTaskLoopTest {
         task.failNextPut = true;
         offer(1, 2);
         Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed on the put");
-        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        thread.awaitEnded(WAIT);
         runner = null;
 
         assertEquals(1L, committed(), "no offset of the batch the put refused");
@@ -135,14 +135,11 @@ class SinkTaskLoopTest {
         runner = new SinkTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
                 Map.of("topics", TOPIC), ConverterSet.create(config, worker, plugins),
                 TransformationChain.create(config, plugins), errors, setup);
-        thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
-        thread.start();
-        Await.until(() -> statuses.state(ID) == State.RUNNING, WAIT, "task running");
+        thread = TaskThread.start(runner, statuses, WAIT);
     }
 
     private void stop() {
-        runner.stop();
-        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        thread.stop(WAIT);
         runner = null;
     }
 

@@ -56,8 +56,7 @@ class SourceTaskLoopTest {
     private final ScriptedTask task = new ScriptedTask();
     private MockProducer<byte[], byte[]> producer;
     private SourceTaskRunner runner;
-    /** The thread the task runs on, as a worker's task slot runs it. */
-    private Thread thread;
+    private TaskThread thread;
 
     @AfterEach
     void stopEverything() {
@@ -107,7 +106,7 @@ class SourceTaskLoopTest {
         producer.errorNext(new RecordTooLargeException("too large"));
 
         Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed on the producer's error");
-        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        thread.awaitEnded(WAIT);
         assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()));
     }
 
@@ -174,8 +173,7 @@ class SourceTaskLoopTest {
         runner.transitionTo(TargetState.PAUSED);
         Await.until(() -> statuses.state(ID) == State.PAUSED, WAIT, "task paused");
         // the task thread waits for the target to change: it parks only once it stopped polling
-        Await.until(() -> thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING,
-                WAIT, "task thread waiting while paused");
+        Await.until(thread::waiting, WAIT, "task thread waiting while paused");
         task.script.add(List.of(record(1)));
         assertEquals(1, task.script.size(), "a paused task is not polled");
         assertTrue(producer.history().isEmpty());
@@ -203,7 +201,7 @@ class SourceTaskLoopTest {
         task.failNextPoll = true;
 
         Await.until(() -> statuses.state(ID) == State.FAILED, WAIT, "task failed");
-        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        thread.awaitEnded(WAIT);
         String trace = statuses.get(ID).trace();
         assertTrue(trace != null && trace.contains("source went away"), "the task's own exception in the trace: " + trace);
     }
@@ -218,14 +216,11 @@ class SourceTaskLoopTest {
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
                 Map.of(), ConverterSet.create(config, worker, plugins), TransformationChain.create(config, plugins),
                 errors, setup);
-        thread = new Thread(runner, "sluice-task-" + ID.connector() + "-" + ID.task());
-        thread.start();
-        Await.until(() -> statuses.state(ID) == State.RUNNING, WAIT, "task running");
+        thread = TaskThread.start(runner, statuses, WAIT);
     }
 
     private void stop() {
-        runner.stop();
-        Await.until(() -> !thread.isAlive(), WAIT, "task thread ended");
+        thread.stop(WAIT);
         runner = null;
     }
 
