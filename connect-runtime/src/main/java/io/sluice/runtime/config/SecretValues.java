@@ -57,13 +57,40 @@ public final class SecretValues {
 
     /** The text with every occurrence of a secret replaced by [hidden]; null stays null. */
     public String redact(String text) {
-        if (text == null) {
-            return null;
+        if (text == null || values.isEmpty()) {
+            return text;
         }
-        String result = text;
-        for (String secret : values) {
-            result = result.replace(secret, ConfigRedactor.HIDDEN);
+        StringBuilder result = new StringBuilder(text);
+        hide(result, 0, values);
+        return result.toString();
+    }
+
+    /**
+     * Replaces each occurrence of the secrets (longest first) in text from {@code from} on by [hidden], where it
+     * stands as a whole: a secret that begins or ends with a letter or digit is not hidden inside a longer word.
+     * The password "postgres" must not turn org.postgresql.util.PSQLException into org.[hidden]ql.util..., which
+     * garbles every trace and tells the password by where the mask sits; in password=postgres or
+     * user:postgres@host it is hidden.
+     */
+    static void hide(StringBuilder text, int from, List<String> secrets) {
+        for (String secret : secrets) {
+            int at = text.indexOf(secret, from);
+            while (at >= 0) {
+                int end = at + secret.length();
+                if (standsAlone(text, at, end, secret)) {
+                    text.replace(at, end, ConfigRedactor.HIDDEN);
+                    at = text.indexOf(secret, at + ConfigRedactor.HIDDEN.length());
+                } else {
+                    at = text.indexOf(secret, at + 1);
+                }
+            }
         }
-        return result;
+    }
+
+    private static boolean standsAlone(CharSequence text, int at, int end, String secret) {
+        boolean startsInWord = Character.isLetterOrDigit(secret.charAt(0));
+        boolean endsInWord = Character.isLetterOrDigit(secret.charAt(secret.length() - 1));
+        return !(startsInWord && at > 0 && Character.isLetterOrDigit(text.charAt(at - 1)))
+                && !(endsInWord && end < text.length() && Character.isLetterOrDigit(text.charAt(end)));
     }
 }

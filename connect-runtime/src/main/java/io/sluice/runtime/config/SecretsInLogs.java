@@ -68,11 +68,7 @@ public final class SecretsInLogs extends LogEventPatternConverter {
         for (PatternFormatter formatter : formatters) {
             formatter.format(event, out);
         }
-        for (String secret : hidden) {
-            for (int at = out.indexOf(secret, start); at >= 0; at = out.indexOf(secret, at + ConfigRedactor.HIDDEN.length())) {
-                out.replace(at, at + secret.length(), ConfigRedactor.HIDDEN);
-            }
-        }
+        SecretValues.hide(out, start, hidden);
     }
 
     @Override
