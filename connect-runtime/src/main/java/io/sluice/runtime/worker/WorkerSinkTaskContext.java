@@ -33,7 +33,8 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
     private final ConverterSet converters;
     private final PluginMetrics metrics;
     private final Queue<Future<Void>> errantReports = new ConcurrentLinkedQueue<>();
-    private final ErrantRecordReporter reporter = this::report;
+    /** Null without a dead letter queue or errors.log.enable, as Apache gives it: connectors branch on that null. */
+    private final ErrantRecordReporter reporter;
 
     WorkerSinkTaskContext(SinkTaskRunner runner, SinkPartitionControl partitions, Map<String, String> taskConfig,
                           ErrorHandler errors, ConverterSet converters, PluginMetrics metrics) {
@@ -43,6 +44,7 @@ final class WorkerSinkTaskContext implements SinkTaskContext {
         this.errors = errors;
         this.converters = converters;
         this.metrics = metrics;
+        this.reporter = errors.reportsErrantRecords() ? this::report : null;
     }
 
     @Override

@@ -124,9 +124,26 @@ class SinkTaskLoopTest {
         assertEquals(List.of("v0", "v1"), task.values());
     }
 
+    @Test
+    void aTaskGetsNoErrantRecordReporterWithoutADeadLetterQueueOrErrorLogAsApacheGivesIt() {
+        start();
+        assertEquals(null, task.reporterAtStart, "no reporter: a connector fails or handles a bad record itself");
+    }
+
+    @Test
+    void aTaskWithTheErrorLogGetsAnErrantRecordReporter() {
+        start(Map.of("errors.log.enable", "true", "errors.tolerance", "all"));
+        assertTrue(task.reporterAtStart != null);
+    }
+
     private void start() {
-        SinkConnectorConfig config = new SinkConnectorConfig(plugins, Map.of("name", ID.connector(),
-                "connector.class", "OrdersSink", "topics", TOPIC));
+        start(Map.of());
+    }
+
+    private void start(Map<String, String> errorKeys) {
+        Map<String, String> keys = new java.util.HashMap<>(errorKeys);
+        keys.putAll(Map.of("name", ID.connector(), "connector.class", "OrdersSink", "topics", TOPIC));
+        SinkConnectorConfig config = new SinkConnectorConfig(plugins, keys);
         ErrorHandler errors = new ErrorHandler(ID, config, Map.of(), Map.of());
         SinkTaskRunner.Setup setup = new SinkTaskRunner.Setup(Map.of(), Long.MAX_VALUE / 4, 5_000, null,
                 connectMetrics.sinkTask(ID.connector(), ID.task()), props -> consumer);
@@ -199,8 +216,11 @@ class SinkTaskLoopTest {
             context.requestCommit();
         }
 
+        volatile org.apache.kafka.connect.sink.ErrantRecordReporter reporterAtStart;
+
         @Override
         public void start(Map<String, String> props) {
+            reporterAtStart = context.errantRecordReporter();
         }
 
         @Override

@@ -143,6 +143,14 @@ public final class ErrorHandler implements AutoCloseable {
         return reported;
     }
 
+    /**
+     * Whether a sink task gets an errant record reporter: with a dead letter queue or errors.log.enable, as Apache's
+     * SinkConnectorConfig.enableErrantRecordReporter decides (a connector given none fails or handles the record itself).
+     */
+    public boolean reportsErrantRecords() {
+        return dlq != null || logReporter != null;
+    }
+
     /** Whether errors.tolerance=all. */
     public boolean toleratesAll() {
         return toleratesAll;
