@@ -109,7 +109,9 @@ class SinkTaskFiguresIT {
         ConnectorTaskId id = startSink(name, topic);
         awaitLive(name, l -> l.written().total() == 50, "the first 50 written");
 
-        worker.stopTasks(List.of(id)); // what POST /connectors/{name}/tasks/0/restart does on this worker
+        // what POST /connectors/{name}/tasks/0/restart does on this worker; waited for, or the old run may still read
+        // the next records and the figures below would be its own (80 since its start), not the new run's
+        worker.stopTasks(List.of(id)).join();
         worker.startTask(new TaskSpec(id, config, taskConfig), TargetState.STARTED);
         KafkaTestBroker.produce(topic, values(30));
         awaitLive(name, l -> l.in().total() == 80 && l.written().total() == 80 && l.out().total() == 80,
