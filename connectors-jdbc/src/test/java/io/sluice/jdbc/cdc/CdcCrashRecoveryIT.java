@@ -112,15 +112,38 @@ class CdcCrashRecoveryIT {
             worker.kill();
             assertTrue(total(tableTopics) < 4L * rowsPerTable, "killed during the snapshot");
             worker.start();
-            // the replica is built from everything both attempts sent
-            assertEquals(201, rest.createConnector("interrupted-replica",
-                    CdcReplicaIT.sinkConfig(replica.url(), prefix, schema, load)).status());
-            for (String table : load.tableNames()) {
-                Await.until(() -> Replica.same(source, replica, schema, table), Duration.ofSeconds(180),
-                        "the replica of " + table + " equals the source (" + Replica.describe(source, replica,
-                                schema, table) + "); log: " + worker.tail());
+            for (String table : load.tableNames().subList(0, 4)) {
+                String topic = prefix + "." + schema + "." + table;
+                Map<Long, String> expected = new java.util.HashMap<>();
+                source.query("SELECT id, a, b FROM " + schema + "." + table).forEach(r -> expected.put(
+                        ((Number) r.get(0)).longValue(), r.get(1) + "|" + r.get(2)));
+                Await.until(() -> lastStatePerKey(topic).equals(expected), Duration.ofSeconds(120),
+                        () -> "the last state per key of " + topic + " equals the source's " + expected.size()
+                                + " rows (" + lastStatePerKey(topic).size() + " keys); log: " + worker.tail());
             }
         }
+    }
+
+    /** The topic read as a replica would apply it: each key's last row (a, b), a delete or tombstone removing it. */
+    private static Map<Long, String> lastStatePerKey(String topic) {
+        Map<Long, String> rows = new java.util.HashMap<>();
+        int count = (int) Topics.recordsIn(topic);
+        for (ConsumerRecord<String, String> r : KafkaTestBroker.consumeAll(topic, count, Duration.ofSeconds(60))) {
+            try {
+                long id = JSON.readTree(r.key()).get("payload").get("id").asLong();
+                org.apache.kafka.common.header.Header op = r.headers().lastHeader(EventRecords.OP_HEADER);
+                if (r.value() == null || op != null && "d".equals(new String(op.value(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    rows.remove(id);
+                } else {
+                    JsonNode row = JSON.readTree(r.value()).get("payload");
+                    rows.put(id, row.get("a").asText() + "|" + row.get("b").asText());
+                }
+            } catch (Exception e) {
+                throw new AssertionError("Unreadable record in " + topic + ": " + r.key(), e);
+            }
+        }
+        return rows;
     }
 
     /** A worker of its own cluster that commits offsets every 500 ms, for this test to kill and start again. */
