@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the task's capture thread does, start to end: makes sure of the publication, decides from the stored offset
- * and the slot whether the tables must be snapshotted, and if so creates the slot afresh (its exported snapshot and
- * consistent point make the seam between snapshot and stream exact), reads the snapshot, then streams from the slot.
+ * and the slot whether the tables must be snapshotted, and if so creates the slot when there is none (its exported
+ * snapshot and consistent point make the seam between snapshot and stream exact) or keeps the existing one (the
+ * stream from its confirmed position replays every change since, deletes of rows an interrupted snapshot already
+ * sent included), reads the snapshot, then streams from the slot.
  */
 final class Capture {
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
@@ -57,21 +59,36 @@ final class Capture {
         long start = plan.startLsn;
         CdcOffsets.Stored resume = stored;
         if (plan.snapshot || plan.createSlot) {
-            replicationConnection = sessions.replication();
-            ReplicationSlotInfo slot = replication.createSlot(replicationConnection);
-            start = slot.getConsistentPoint().asLong();
+            String snapshotName = null;
+            Connection exporter = null;
+            if (plan.createSlot) {
+                replicationConnection = sessions.replication();
+                ReplicationSlotInfo slot = replication.createSlot(replicationConnection);
+                start = slot.getConsistentPoint().asLong();
+                snapshotName = slot.getSnapshotName();
+            } else {
+                // the kept slot streams from its confirmed position, before this snapshot: changes in between are
+                // replayed after the snapshot's rows, so the snapshot needs only be consistent across tables
+                exporter = sessions.plain();
+                snapshotName = replication.exportSnapshot(exporter);
+            }
             resume = new CdcOffsets.Stored(false, true, start, -1, stored.incremental());
             if (plan.snapshot) {
                 metrics.snapshotRunning(true);
-                snapshot = new InitialSnapshot(sessions, schemas, events, queue, slot.getSnapshotName(), start,
-                        metrics, tracker);
+                snapshot = new InitialSnapshot(sessions, schemas, events, queue, snapshotName, start, metrics,
+                        tracker);
                 try {
                     snapshot.run(plan.tables, name);
                 } finally {
                     metrics.snapshotRunning(false);
+                    if (exporter != null) {
+                        exporter.close();
+                    }
                 }
                 if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
-                    replicationConnection.close();
+                    if (replicationConnection != null) {
+                        replicationConnection.close();
+                    }
                     log.info("Snapshot done; snapshot.mode=initial_only: not streaming changes");
                     while (!stopped) {
                         Thread.sleep(200);
@@ -141,9 +158,16 @@ final class Capture {
             log.info("Snapshot needed ({}): {}", mode.name().toLowerCase(java.util.Locale.ROOT),
                     !stored.exists() ? "no stored offset" : stored.snapshotting() ? "the last snapshot did not finish"
                             : "the slot is " + (slot == null ? "missing" : "lost"));
+            if (slotUsable) {
+                // an interrupted snapshot may have sent rows already: the slot holds their later changes (deletes
+                // too), which a new slot would lose, so the new snapshot is followed by the stream from the slot's
+                // confirmed position (at-least-once across the interruption, converging)
+                log.info("Keeping replication slot {}: streaming from its confirmed position {} after the snapshot",
+                        config.slotName(), Lsn.format(slot.confirmedFlush()));
+                return new Plan(tables, true, false, slot.confirmedFlush());
+            }
             if (slot != null) {
-                // only a slot created now exports a snapshot that matches its starting point
-                dropSlotWhenFree(connection);
+                dropSlotWhenFree(connection); // lost: it holds no changes to read
             }
             return new Plan(tables, true, true, Lsn.NONE);
         }

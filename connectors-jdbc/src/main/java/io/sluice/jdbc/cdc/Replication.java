@@ -171,6 +171,21 @@ final class Replication {
         return info;
     }
 
+    /**
+     * Begins a repeatable-read transaction on a plain connection and exports its snapshot, for snapshot readers to
+     * share when the slot already exists; the snapshot lives while that transaction stays open.
+     */
+    String exportSnapshot(Connection plain) throws SQLException {
+        plain.setAutoCommit(false);
+        try (Statement s = plain.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_export_snapshot()")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
     /** Drops the slot when it exists; false when it did not. */
     boolean dropSlot(Connection connection) throws SQLException {
         if (slot(connection) == null) {

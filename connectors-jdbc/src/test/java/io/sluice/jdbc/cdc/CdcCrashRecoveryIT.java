@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker running the CDC source and the JDBC sink is killed with SIGKILL five times, twice during the snapshot
  * and three times while changes stream: after each kill the slot's confirmed position covers only transactions whose
  * records are all in Kafka (each transaction's ledger rows go to four partitions, so their acknowledgements come in
- * any order), and at the end the replica equals the source.
+ * any order), and at the end the replica equals the source. A snapshot killed after some rows were sent, while
+ * rows (sent or not yet) were deleted and updated, leaves no deleted row behind once the restarted one finishes.
  */
 class CdcCrashRecoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,20 +51,13 @@ class CdcCrashRecoveryIT {
         load.create(replica);
         String prefix = KafkaTestBroker.uniqueTopic("crash").replace('-', '_');
         String slot = prefix.toLowerCase();
-        List<String> tableTopics = load.tableNames().stream().filter(t -> t.startsWith("t"))
-                .map(t -> prefix + "." + schema + "." + t).toList();
+        List<String> tableTopics = tableTopics(load, prefix, schema);
         String ledgerTopic = prefix + "." + schema + ".ledger";
-        Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
+        Map<String, String> cdc = cdcConfig(prefix, schema);
         cdc.put("topic.creation.default.partitions", "4");
         cdc.put("topic.creation.default.replication.factor", "1");
-        cdc.put("slot.max.retries", "30");
-        cdc.put("slot.retry.delay.ms", "1000");
         Map<String, String> sink = CdcReplicaIT.sinkConfig(replica.url(), prefix, schema, load);
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("cdc-crash-cluster"),
-                "plugin.path", TestWorkers.pluginPath(dir).toString(),
-                "offset.flush.interval.ms", "500")); load) {
+        try (WorkerLauncher worker = worker("cdc-crash-cluster"); load) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("crash-cdc", cdc).status());
             assertEquals(201, rest.createConnector("crash-replica", sink).status());
@@ -94,6 +88,84 @@ class CdcCrashRecoveryIT {
                                 schema, table) + "); log: " + worker.tail());
             }
         }
+    }
+
+    @Test
+    void rowsDeletedWhileAKilledSnapshotRanAreDeletedFromTheReplicaAfterRestart() throws Exception {
+        String schema = "interrupted";
+        int rowsPerTable = 25_000;
+        SourceLoad load = new SourceLoad(source, schema, 4, rowsPerTable);
+        load.create(replica);
+        String prefix = KafkaTestBroker.uniqueTopic("interrupted").replace('-', '_');
+        List<String> tableTopics = tableTopics(load, prefix, schema);
+        Map<String, String> cdc = cdcConfig(prefix, schema);
+        try (WorkerLauncher worker = worker("cdc-interrupted-cluster"); load) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("interrupted-cdc", cdc).status());
+            Await.until(() -> total(tableTopics) >= 10_000, Duration.ofSeconds(120),
+                    "snapshot records arriving; log: " + worker.tail());
+            // rows already sent and rows not yet read are deleted or updated while the snapshot runs
+            for (String table : load.tableNames().subList(0, 4)) {
+                source.execute("DELETE FROM " + schema + "." + table + " WHERE id % 7 = 0",
+                        "UPDATE " + schema + "." + table + " SET a = a + 1, b = 'changed' WHERE id % 5 = 0");
+            }
+            worker.kill();
+            assertTrue(total(tableTopics) < 4L * rowsPerTable, "killed during the snapshot");
+            worker.start();
+            for (String table : load.tableNames().subList(0, 4)) {
+                String topic = prefix + "." + schema + "." + table;
+                Map<Long, String> expected = new java.util.HashMap<>();
+                source.query("SELECT id, a, b FROM " + schema + "." + table).forEach(r -> expected.put(
+                        ((Number) r.get(0)).longValue(), r.get(1) + "|" + r.get(2)));
+                Await.until(() -> lastStatePerKey(topic).equals(expected), Duration.ofSeconds(120),
+                        () -> "the last state per key of " + topic + " equals the source's " + expected.size()
+                                + " rows (" + lastStatePerKey(topic).size() + " keys); log: " + worker.tail());
+            }
+        }
+    }
+
+    /** The topic read as a replica would apply it: each key's last row (a, b), a delete or tombstone removing it. */
+    private static Map<Long, String> lastStatePerKey(String topic) {
+        Map<Long, String> rows = new java.util.HashMap<>();
+        int count = (int) Topics.recordsIn(topic);
+        for (ConsumerRecord<String, String> r : KafkaTestBroker.consumeAll(topic, count, Duration.ofSeconds(60))) {
+            try {
+                long id = JSON.readTree(r.key()).get("payload").get("id").asLong();
+                org.apache.kafka.common.header.Header op = r.headers().lastHeader(EventRecords.OP_HEADER);
+                if (r.value() == null || op != null && "d".equals(new String(op.value(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    rows.remove(id);
+                } else {
+                    JsonNode row = JSON.readTree(r.value()).get("payload");
+                    rows.put(id, row.get("a").asText() + "|" + row.get("b").asText());
+                }
+            } catch (Exception e) {
+                throw new AssertionError("Unreadable record in " + topic + ": " + r.key(), e);
+            }
+        }
+        return rows;
+    }
+
+    /** A worker of its own cluster that commits offsets every 500 ms, for this test to kill and start again. */
+    private WorkerLauncher worker(String cluster) {
+        return new WorkerLauncher(dir, WorkerLauncher.freePort(), Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", KafkaTestBroker.uniqueTopic(cluster),
+                "plugin.path", TestWorkers.pluginPath(dir).toString(),
+                "offset.flush.interval.ms", "500"));
+    }
+
+    /** The CDC source of the replica tests, waiting out a slot the killed instance's walsender still holds. */
+    private static Map<String, String> cdcConfig(String prefix, String schema) {
+        Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
+        cdc.put("slot.max.retries", "30");
+        cdc.put("slot.retry.delay.ms", "1000");
+        return cdc;
+    }
+
+    private static List<String> tableTopics(SourceLoad load, String prefix, String schema) {
+        return load.tableNames().stream().filter(t -> t.startsWith("t")).map(t -> prefix + "." + schema + "." + t)
+                .toList();
     }
 
     /**
