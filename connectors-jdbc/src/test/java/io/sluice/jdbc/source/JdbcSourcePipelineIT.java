@@ -118,8 +118,10 @@ class JdbcSourcePipelineIT {
             assertEquals(202, rest.put("/connectors/customers/resume", Map.of()).status());
             Await.until(() -> "FAILED".equals(rest.taskState("customers", 0)), Duration.ofSeconds(60), "task failed");
             String trace = rest.get("/connectors/customers/status").body().path("tasks").get(0).path("trace").asText();
-            assertTrue(trace.contains("The stored offset {incrementing=abc} of partition " + partition
-                    + " cannot be used: The value for the 'incrementing' key"), trace);
+            // the partition map's field order is the deserializer's, not Map.of's (which changes between JVMs)
+            assertTrue(trace.matches("(?s).*The stored offset \\{incrementing=abc\\} of partition \\{(protocol=1, "
+                    + "table=shop\\.customers|table=shop\\.customers, protocol=1)\\} cannot be used: The value for "
+                    + "the 'incrementing' key.*"), trace);
             assertEquals(110, endOffset(topic), "the table was not read again");
         }
     }
