@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -90,6 +91,21 @@ public final class ConsoleBrowser implements AutoCloseable {
         } catch (RuntimeException e) {
             screenshot("failed-" + what.replaceAll("[^a-zA-Z0-9]+", "-"));
             throw e;
+        }
+    }
+
+    /** As {@link #waitFor(BooleanSupplier, String)}, the failure telling what the page showed at the deadline. */
+    public void waitFor(BooleanSupplier condition, Supplier<String> shown) {
+        try {
+            waitFor(condition, "condition");
+        } catch (RuntimeException e) {
+            String message;
+            try {
+                message = shown.get();
+            } catch (RuntimeException unreadable) {
+                message = "(the page could not be read: " + unreadable.getMessage() + ")";
+            }
+            throw new AssertionError(message, e);
         }
     }
 
