@@ -36,17 +36,27 @@ public final class TestWorker implements AutoCloseable {
         return new Builder(true, group);
     }
 
+    /**
+     * A worker of exactly these settings, none of the defaults above: an example file's, with only what points at
+     * real systems replaced (ExampleConfig), so the example is tried as shipped.
+     */
+    public static Builder of(Map<String, String> settings, boolean distributed) {
+        return new Builder(distributed, Map.of()).with(settings);
+    }
+
     /** Worker settings before start; later {@code with} calls override the defaults and earlier calls. */
     public static final class Builder {
         private final boolean distributed;
         private final Map<String, String> props = new HashMap<>();
 
         private Builder(boolean distributed, String group) {
+            this(distributed, Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers(), "group.id", group,
+                    "listeners", "http://127.0.0.1:0", "offset.flush.interval.ms", "500"));
+        }
+
+        private Builder(boolean distributed, Map<String, String> defaults) {
             this.distributed = distributed;
-            props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-            props.put("group.id", group);
-            props.put("listeners", "http://127.0.0.1:0");
-            props.put("offset.flush.interval.ms", "500");
+            props.putAll(defaults);
         }
 
         /** plugin.path: the given directories or JARs, comma-separated as the worker reads them. */
@@ -104,6 +114,16 @@ public final class TestWorker implements AutoCloseable {
 
     public URI restUrl() {
         return process.restUrl();
+    }
+
+    /** The built-in schema registry's URL, or null when the worker runs none. */
+    public URI schemaRegistryUrl() {
+        return process.schemaRegistryUrl();
+    }
+
+    /** The Kafka cluster the worker uses: the shared test broker, or the one it embeds. */
+    public String bootstrapServers() {
+        return process.bootstrapServers();
     }
 
     @Override
