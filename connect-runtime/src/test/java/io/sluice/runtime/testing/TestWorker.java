@@ -41,21 +41,27 @@ public final class TestWorker implements AutoCloseable {
      * real systems replaced (ExampleConfig), so the example is tried as shipped.
      */
     public static Builder of(Map<String, String> settings, boolean distributed) {
-        return new Builder(distributed, Map.of()).with(settings);
+        return new Builder(distributed, false, Map.of()).with(settings);
     }
 
     /** Worker settings before start; later {@code with} calls override the defaults and earlier calls. */
     public static final class Builder {
         private final boolean distributed;
         private final Map<String, String> props = new HashMap<>();
+        /**
+         * Until bootstrap.servers is set or removed: the shared test broker, asked for only at start, so a worker
+         * that embeds its own broker does not start the shared one (whose threads a thread-leak check would see).
+         */
+        private boolean onTestBroker;
 
         private Builder(boolean distributed, String group) {
-            this(distributed, Map.of("bootstrap.servers", KafkaTestBroker.bootstrapServers(), "group.id", group,
-                    "listeners", "http://127.0.0.1:0", "offset.flush.interval.ms", "500"));
+            this(distributed, true, Map.of("group.id", group, "listeners", "http://127.0.0.1:0",
+                    "offset.flush.interval.ms", "500"));
         }
 
-        private Builder(boolean distributed, Map<String, String> defaults) {
+        private Builder(boolean distributed, boolean onTestBroker, Map<String, String> defaults) {
             this.distributed = distributed;
+            this.onTestBroker = onTestBroker;
             props.putAll(defaults);
         }
 
@@ -72,6 +78,9 @@ public final class TestWorker implements AutoCloseable {
 
         /** Any worker key; null removes a default (e.g. bootstrap.servers, to run the embedded broker). */
         public Builder with(String key, String value) {
+            if (key.equals("bootstrap.servers")) {
+                onTestBroker = false;
+            }
             if (value == null) {
                 props.remove(key);
             } else {
@@ -88,12 +97,16 @@ public final class TestWorker implements AutoCloseable {
 
         /** The worker config this builder would start with, for tests that start WorkerProcess themselves. */
         public Map<String, String> props() {
-            return Map.copyOf(props);
+            Map<String, String> settings = new HashMap<>(props);
+            if (onTestBroker) {
+                settings.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+            }
+            return Map.copyOf(settings);
         }
 
         /** Starts the worker; returns when its REST API answers (a distributed worker joins in the background). */
         public TestWorker start() {
-            return new TestWorker(WorkerProcess.start(new WorkerConfig(props), distributed));
+            return new TestWorker(WorkerProcess.start(new WorkerConfig(props()), distributed));
         }
     }
 
