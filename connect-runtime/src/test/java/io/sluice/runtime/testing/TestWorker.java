@@ -95,7 +95,7 @@ public final class TestWorker implements AutoCloseable {
             return this;
         }
 
-        /** The worker config this builder would start with, for tests that start WorkerProcess themselves. */
+        /** The worker config this builder would start with, for a worker launched in a process of its own. */
         public Map<String, String> props() {
             Map<String, String> settings = new HashMap<>(props);
             if (onTestBroker) {
