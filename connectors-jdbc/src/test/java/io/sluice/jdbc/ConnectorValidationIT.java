@@ -11,8 +11,8 @@ import io.sluice.jdbc.sink.JdbcSinkConnector;
 import io.sluice.jdbc.source.JdbcSourceConnector;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -160,8 +160,8 @@ class ConnectorValidationIT {
 
     @Test
     void theWorkersValidateEndpointAndCreateAnswerTheWrongPasswordOnItsKeyWithoutTheSecret() {
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-validation")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             Map<String, String> config = sink("connection.password", "s3cr3t-wrong");
             config.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
             RestClient.Response validation = rest.put("/connector-plugins/JdbcSinkConnector/config/validate", config);
@@ -185,8 +185,8 @@ class ConnectorValidationIT {
     @Test
     void anUnparsableUrlIsReportedWithoutThePasswordItHoldsByValidateAndCreateOfBothConnectors() {
         String url = "jdbc:postgresql://127.0.0.1:notaport/shop?user=spyurl&password=LeakA_1q";
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-validation-url")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             for (Map<String, String> config : List.of(source("mode", "bulk"), sink())) {
                 config.put("connection.url", url);
                 config.remove("connection.password");

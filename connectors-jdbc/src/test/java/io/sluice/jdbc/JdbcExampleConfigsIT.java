@@ -8,11 +8,11 @@ import io.sluice.jdbc.testing.MariaDbDatabase;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -51,7 +51,7 @@ class JdbcExampleConfigsIT {
     @TempDir
     static Path dir;
     private static Path secrets;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
 
     @BeforeAll
@@ -61,8 +61,8 @@ class JdbcExampleConfigsIT {
         postgres.passwordRole("shop", "secret");
         Path pluginPath = TestWorkers.pluginPath(dir);
         TestWorkers.installMariaDbDriver(pluginPath);
-        worker = WorkerProcess.start(ExampleConfig.standaloneWorkerOnTestBroker(pluginPath));
-        rest = new RestClient(worker.restUrl());
+        worker = ExampleConfig.standaloneWorkerOnTestBroker(pluginPath).start();
+        rest = worker.rest();
     }
 
     @AfterAll

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -63,8 +63,8 @@ class SchemaChangePipelineIT {
         }
         Set<String> states = ConcurrentHashMap.newKeySet();
         ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor();
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-schema-change")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("evo-source", source).status());
             assertEquals(201, rest.createConnector("evo-sink", sink).status());
             awaitRows(rest, sinkTable, 200);

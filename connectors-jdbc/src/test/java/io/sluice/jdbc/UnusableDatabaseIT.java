@@ -10,12 +10,12 @@ import io.sluice.jdbc.source.JdbcSourceTask;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.StubSinkContext;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -180,8 +180,8 @@ class UnusableDatabaseIT {
                 "topic.prefix", KafkaTestBroker.uniqueTopic("rotated") + "-", "mode", "incrementing",
                 "incrementing.column.name", "id", "connection.url", db.bareUrl(), "connection.user", "rotated",
                 "connection.password", "before"));
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-rotated")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("rotated-sink", sink).status());
             assertEquals(201, rest.createConnector("rotated-source", source).status());
             Await.until(() -> "RUNNING".equals(rest.taskState("rotated-sink", 0))

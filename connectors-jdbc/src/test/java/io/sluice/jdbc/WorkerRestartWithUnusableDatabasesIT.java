@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,11 +41,11 @@ class WorkerRestartWithUnusableDatabasesIT {
     void aRestartedWorkerIsReadyAtOnceAndEachStoredConnectorThatCannotReachItsDatabaseIsFailedWithItsReason()
             throws Exception {
         prepareTable("stored_rows");
-        Map<String, String> workerConfig = workerConfig("jdbc-restart-unusable");
+        TestWorker.Builder workerConfig = workerConfig();
         List<String> broken = List.of("refused", "unknown-host", "wrong-password");
         String healthyPrefix = KafkaTestBroker.uniqueTopic("healthy") + "-";
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             for (String name : broken) {
                 writeSettings(name, db.bareUrl(), "right");
                 assertEquals(201, rest.createConnector(name, sourceFromFile(name, "stored_rows")).status());
@@ -63,9 +63,9 @@ class WorkerRestartWithUnusableDatabasesIT {
         db.execute("INSERT INTO stored_rows (name) VALUES ('after the restart')");
 
         long launched = System.nanoTime();
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+        try (TestWorker worker = workerConfig.start()) {
             long readyMs = (System.nanoTime() - launched) / 1_000_000;
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             assertTrue(readyMs < 10_000, "ready in " + readyMs + " ms");
             assertEquals(200, rest.get("/connectors?expand=status").status());
             Await.until(() -> broken.stream().allMatch(name -> "FAILED".equals(rest.connectorState(name))),
@@ -97,18 +97,18 @@ class WorkerRestartWithUnusableDatabasesIT {
     @Test
     void restartingAFailedSourceAndItsTasksEndsWithBothRunningOrFailedWithTheirCause() throws Exception {
         prepareTable("restarted_rows");
-        Map<String, String> workerConfig = workerConfig("jdbc-restart-failed");
+        TestWorker.Builder workerConfig = workerConfig();
         String closedUrl = "jdbc:postgresql://127.0.0.1:" + WorkerLauncher.freePort() + "/" + db.name();
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             writeSettings("down", db.bareUrl(), "right");
             assertEquals(201, rest.createConnector("down", sourceFromFile("down", "restarted_rows")).status());
             Await.until(() -> "RUNNING".equals(rest.taskState("down", 0)), Duration.ofSeconds(60), "it runs");
         }
         writeSettings("down", closedUrl, "right"); // the worker restarts while the database is unreachable
 
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             Await.until(() -> "FAILED".equals(rest.connectorState("down")) && "FAILED".equals(rest.taskState("down", 0)),
                     Duration.ofSeconds(30), "connector and its stored task FAILED");
 
@@ -132,11 +132,9 @@ class WorkerRestartWithUnusableDatabasesIT {
                 "INSERT INTO " + table + " (name) VALUES ('a'), ('b')", "GRANT SELECT ON " + table + " TO " + ROLE);
     }
 
-    private Map<String, String> workerConfig(String group) {
-        Map<String, String> config = TestWorkers.config(dir, group);
-        config.put("config.providers", "file");
-        config.put("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
-        return config;
+    private TestWorker.Builder workerConfig() {
+        return TestWorkers.worker(dir).with("config.providers", "file")
+                .with("config.providers.file.class", "org.apache.kafka.common.config.provider.FileConfigProvider");
     }
 
     /** A JDBC source whose URL and password come from the connector's own settings file. */

@@ -3,7 +3,7 @@ package io.sluice.runtime.distributed;
 import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
 import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
 import io.sluice.runtime.distributed.ConnectProtocol.WorkerShare;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,12 +2,12 @@ package io.sluice.runtime.distributed;
 
 import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
 import io.sluice.runtime.herder.Reconciler;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.SessionKey;
 import io.sluice.runtime.storage.StatusStore;
-import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.Worker;
 import java.net.URI;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package io.sluice.runtime.distributed;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;

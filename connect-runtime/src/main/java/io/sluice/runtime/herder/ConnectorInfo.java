@@ -1,6 +1,6 @@
 package io.sluice.runtime.herder;
 
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.List;
 import java.util.Map;
 

@@ -1,10 +1,10 @@
 package io.sluice.runtime.herder;
 
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.ConnectorStatus;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.worker.Worker;

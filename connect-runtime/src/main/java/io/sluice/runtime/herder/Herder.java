@@ -2,10 +2,10 @@ package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigInfos;
 import io.sluice.runtime.config.ConfigInfos.ConfigKeyInfo;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.plugins.PluginDesc;
 import io.sluice.runtime.plugins.PluginType;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.TargetState;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;

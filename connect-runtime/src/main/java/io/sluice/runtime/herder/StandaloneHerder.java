@@ -2,12 +2,12 @@ package io.sluice.runtime.herder;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.StatusStore;
-import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.Worker;
 import java.util.HashSet;
 import java.util.List;

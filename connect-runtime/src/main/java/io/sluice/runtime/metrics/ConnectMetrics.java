@@ -1,7 +1,7 @@
 package io.sluice.runtime.metrics;
 
 import io.sluice.runtime.config.ObservabilityConfig;
-import io.sluice.runtime.storage.State;
+import io.sluice.runtime.model.State;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;

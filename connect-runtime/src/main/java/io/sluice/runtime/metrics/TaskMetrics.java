@@ -1,6 +1,6 @@
 package io.sluice.runtime.metrics;
 
-import io.sluice.runtime.storage.State;
+import io.sluice.runtime.model.State;
 import java.util.List;
 import java.util.Locale;
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.sluice.runtime.storage;
 
+import io.sluice.runtime.model.TargetState;
 import java.util.List;
 import java.util.Map;
 

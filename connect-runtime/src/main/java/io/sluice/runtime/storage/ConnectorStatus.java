@@ -1,5 +1,7 @@
 package io.sluice.runtime.storage;
 
+import io.sluice.runtime.model.State;
+
 /**
  * The last reported status of a connector; trace is null unless FAILED, version (the connector's own, as Apache
  * 4.x records it) null when unknown.

@@ -1,5 +1,7 @@
 package io.sluice.runtime.storage;
 
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;

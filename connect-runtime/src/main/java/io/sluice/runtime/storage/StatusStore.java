@@ -1,5 +1,6 @@
 package io.sluice.runtime.storage;
 
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.Collection;
 
 /** Durable connector and task status, readable by every worker of the cluster. */

@@ -1,5 +1,8 @@
 package io.sluice.runtime.storage;
 
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+
 /**
  * The last reported status of a task; trace is null unless FAILED, version (the task's own, as Apache 4.x records it)
  * null when unknown.

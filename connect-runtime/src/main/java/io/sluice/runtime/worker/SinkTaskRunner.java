@@ -1,11 +1,9 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.config.ConnectorConfig;
-import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.metrics.SinkTaskMetrics;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,12 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * Runs one sink task: consume, convert, transform, put; consumer offsets (the next offset to read)
  * are committed after preCommit every offset.flush.interval.ms, on request, on revocation and at a clean
  * stop. A task that failed commits nothing more: only what a successful preCommit returned is ever committed,
- * so a sink whose put, flush or preCommit broke resumes from its last good position after a restart.
+ * so a sink whose put, flush or preCommit broke resumes from its last good position after a restart. The group's
+ * rebalances reach this loop through {@link SinkGroupMembership}: it opens and closes partitions, the loop gives up
+ * their pending records and commits them ({@link #release}).
  */
-final class SinkTaskRunner extends TaskRunner {
+final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loop {
     private static final Logger log = LoggerFactory.getLogger(SinkTaskRunner.class);
 
     /**
@@ -73,21 +70,16 @@ final class SinkTaskRunner extends TaskRunner {
     private final Map<TopicPartition, OffsetAndMetadata> batchOffsets = new HashMap<>();
     private final Set<String> usedTopics = new HashSet<>();
     private final SinkPartitionControl partitions;
+    private final SinkGroupMembership membership;
     private Consumer<byte[], byte[]> consumer;
     private boolean consumerPaused;
     private long retryTimeoutMs = -1;
     private long nextCommit;
     private volatile boolean commitRequested;
-    private RuntimeException rebalanceFailure;
-    /** Set once close() begins: the revocation the consumer's own close() triggers must not commit or close again. */
-    private boolean closing;
     private final SinkTaskMetrics metrics;
     private long nextPositionSample;
     /** True while the last lag sample may be stale: records arrived since, or a partition was behind or unknown. */
     private boolean positionsUnsettled = true;
-    /** Until this consumer's first assignment arrived; then it is checked once against the subscription. */
-    private boolean assignedOnce;
-    private boolean checkFirstAssignment;
 
     SinkTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SinkTask task,
                    Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SinkRecord> transforms,
@@ -103,22 +95,14 @@ final class SinkTaskRunner extends TaskRunner {
         this.context = new WorkerSinkTaskContext(this, partitions, taskConfig, errors, converters, setup.metrics());
         this.recordConverter = new SinkRecordConverter(converters, transforms, errors);
         this.metrics = setup.taskMetrics();
+        boolean staticMember = setup.consumerConfig().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) != null;
+        this.membership = new SinkGroupMembership(id, task, offsets, partitions, metrics, staticMember, this);
     }
 
     @Override
     protected void initializeAndStart() {
         consumer = setup.consumers().apply(setup.consumerConfig());
-        // the task config's own topics (the worker copies the connector's in), read as the connector config is
-        List<String> topics = SinkConnectorConfig.parseTopics(taskConfig.get(ConnectorConfig.TOPICS));
-        String regex = taskConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").trim();
-        Listener listener = new Listener();
-        if (!topics.isEmpty()) {
-            consumer.subscribe(topics, listener);
-        } else if (!regex.isEmpty()) {
-            consumer.subscribe(Pattern.compile(regex), listener);
-        } else {
-            throw new ConnectException("Sink task " + id + " has neither topics nor topics.regex; set one of them");
-        }
+        membership.subscribe(consumer, taskConfig);
         task.initialize(context);
         task.start(taskConfig);
         log.info("{} started", this);
@@ -156,13 +140,7 @@ final class SinkTaskRunner extends TaskRunner {
         } catch (WakeupException e) {
             return; // a stop or target state change; the loop re-checks both
         }
-        if (rebalanceFailure != null) {
-            throw rebalanceFailure;
-        }
-        if (checkFirstAssignment) {
-            checkFirstAssignment = false;
-            rebalanceIfSubscriptionUncovered();
-        }
+        membership.afterPoll();
         if (!records.isEmpty()) {
             positionsUnsettled = true;
         }
@@ -231,7 +209,8 @@ final class SinkTaskRunner extends TaskRunner {
      * The consumer was sought to offset for tp (the task asked, or a failed preCommit rewound it): records of tp
      * waiting for redelivery are dropped, never put, since the consumer reads them again from offset.
      */
-    private void rewound(TopicPartition tp, long offset) {
+    @Override
+    public void rewound(TopicPartition tp, long offset) {
         offsets.resetTo(tp, offset);
         metrics.rewound(tp, offset);
         dropPending(List.of(tp));
@@ -314,7 +293,7 @@ final class SinkTaskRunner extends TaskRunner {
 
     @Override
     protected void close(boolean started, boolean failed) {
-        closing = true;
+        membership.closing();
         if (consumer != null) {
             if (started && !isCancelled()) {
                 if (failed) {
@@ -374,6 +353,12 @@ final class SinkTaskRunner extends TaskRunner {
         commitRequested = true;
     }
 
+    @Override
+    public void release(Collection<TopicPartition> tps, boolean commit) {
+        dropPending(tps);
+        closePartitions(tps, commit);
+    }
+
     /** Commits the partitions' offsets (when commit) and closes them in the task, even if the commit threw. */
     private void closePartitions(Collection<TopicPartition> tps, boolean commit) {
         try {
@@ -382,101 +367,6 @@ final class SinkTaskRunner extends TaskRunner {
             }
         } finally {
             task.close(tps);
-        }
-    }
-
-    /**
-     * A static member (KIP-345) that rejoins a stable group gets its previous assignment without a rebalance, even
-     * when its subscription changed meanwhile (a topics.regex now matching topics created while it was away, an edited
-     * topics list), and nothing else makes the group look again until the topics' metadata changes: such a task
-     * stayed without those topics across restarts. When a subscribed topic has no partition here after the first
-     * assignment, one rebalance settles it (it may rightly be another task's: then the rebalance changes nothing).
-     */
-    private void rebalanceIfSubscriptionUncovered() {
-        if (setup.consumerConfig().get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) == null) {
-            return;
-        }
-        Set<String> uncovered = new TreeSet<>(consumer.subscription());
-        consumer.assignment().forEach(tp -> uncovered.remove(tp.topic()));
-        if (!uncovered.isEmpty()) {
-            log.info("{} rejoined its group with no partition of {}: asking for a rebalance", this, uncovered);
-            consumer.enforceRebalance("subscribed topics " + uncovered + " have no partition assigned here");
-        }
-    }
-
-    /**
-     * Opens assigned partitions in the task and applies the rewinds it asked for there, commits and closes revoked
-     * ones. Does nothing once the runner is closing: close() already committed (or, after a failure, did not) and
-     * closed every partition before the consumer's close revokes them.
-     */
-    private final class Listener implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!assignedOnce) {
-                assignedOnce = true;
-                checkFirstAssignment = true;
-            }
-            if (partitions.isEmpty()) {
-                return;
-            }
-            for (TopicPartition tp : partitions) {
-                offsets.resetTo(tp, consumer.position(tp));
-            }
-            SinkTaskRunner.this.partitions.onAssigned(partitions);
-            metrics.partitionCount(offsets.partitionCount());
-            try {
-                task.open(partitions);
-                applyRequestedRewinds();
-            } catch (RuntimeException e) {
-                rebalanceFailure = new ConnectException("open() of sink task " + id + " failed", e);
-            }
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty() || rebalanceFailure != null || closing) {
-                return;
-            }
-            dropPending(partitions);
-            try {
-                closePartitions(partitions, true);
-            } catch (RuntimeException e) {
-                rebalanceFailure = new ConnectException("Closing revoked partitions of sink task " + id + " failed", e);
-            }
-            forget(partitions);
-            applyRequestedRewinds();
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            if (partitions.isEmpty() || closing) {
-                return;
-            }
-            dropPending(partitions);
-            try {
-                task.close(partitions);
-            } catch (RuntimeException e) {
-                log.warn("{} close() of lost partitions threw", SinkTaskRunner.this, e);
-            }
-            forget(partitions);
-            applyRequestedRewinds();
-        }
-
-        /**
-         * Applies the rewinds the task asked for in open(), or in close() for the partitions it keeps (the file
-         * sink's one-file stream cuts uncommitted records of every partition), inside the callback as Apache does for
-         * open(): the poll running it then returns records from the rewound positions only (the consumer discards
-         * what it fetched from the old ones).
-         */
-        private void applyRequestedRewinds() {
-            SinkTaskRunner.this.partitions.applySeeks(SinkTaskRunner.this::rewound);
-        }
-
-        private void forget(Collection<TopicPartition> partitions) {
-            offsets.forget(partitions);
-            metrics.partitionsLeft(partitions);
-            SinkTaskRunner.this.partitions.forget(partitions);
-            metrics.partitionCount(offsets.partitionCount());
         }
     }
 }

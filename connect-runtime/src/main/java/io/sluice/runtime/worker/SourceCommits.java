@@ -1,7 +1,7 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.metrics.SourceTaskMetrics;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import java.util.List;
 import org.apache.kafka.clients.producer.Producer;

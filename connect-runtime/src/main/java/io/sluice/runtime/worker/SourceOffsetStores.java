@@ -2,8 +2,8 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.SourceConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.ConnectorOffsetStore;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.KafkaOffsetStore;
 import io.sluice.runtime.storage.OffsetStore;
 import java.util.Arrays;

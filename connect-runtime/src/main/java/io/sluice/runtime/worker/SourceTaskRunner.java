@@ -1,10 +1,10 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.metrics.SourceTaskMetrics;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.OffsetStore;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import io.sluice.runtime.worker.errors.RecordContext;
 import io.sluice.runtime.worker.errors.Stage;

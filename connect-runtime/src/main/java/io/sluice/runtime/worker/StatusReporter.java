@@ -2,9 +2,9 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.SecretValues;
 import io.sluice.runtime.metrics.ConnectMetrics;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
 import io.sluice.runtime.storage.ConnectorStatus;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.StatusStore;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.storage.TopicStatus;

@@ -2,7 +2,7 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.WorkerConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;

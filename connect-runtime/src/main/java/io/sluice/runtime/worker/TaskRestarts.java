@@ -1,7 +1,7 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.WorkerConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;

@@ -1,8 +1,8 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

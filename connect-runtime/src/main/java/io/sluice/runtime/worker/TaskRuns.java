@@ -2,9 +2,9 @@ package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.metrics.ConnectMetrics;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.TaskStatus;
 import java.util.ArrayList;
 import java.util.Collection;

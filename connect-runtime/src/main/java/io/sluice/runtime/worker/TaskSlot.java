@@ -1,7 +1,7 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.TargetState;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,7 +1,7 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.ClusterConfigState;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

@@ -1,9 +1,9 @@
 package io.sluice.runtime.worker;
 
 import io.sluice.runtime.config.ConnectorConfig;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.OffsetStore;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

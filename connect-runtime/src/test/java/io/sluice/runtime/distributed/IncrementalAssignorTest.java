@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.distributed.ConnectProtocol.Assignment;
 import io.sluice.runtime.distributed.ConnectProtocol.MemberMetadata;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.ClusterConfigState;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.sluice.runtime.herder;
 
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.SessionKey;
-import io.sluice.runtime.storage.TargetState;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

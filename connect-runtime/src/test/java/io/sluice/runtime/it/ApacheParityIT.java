@@ -5,11 +5,11 @@ import static io.sluice.runtime.testing.ApacheFixtures.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ApacheParityIT {
     @TempDir
     static Path dir;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
     private static Map<String, String> placeholders;
 
@@ -36,15 +36,11 @@ class ApacheParityIT {
     static void startWorkerLikeTheRecordedApacheOne() throws Exception {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("parity-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.json.JsonConverter",
-                "value.converter", "org.apache.kafka.connect.json.JsonConverter"));
-        rest = new RestClient(worker.restUrl());
-        placeholders = Map.of("worker_id", worker.herder().workerId());
+        worker = TestWorker.standalone().pluginPath(pluginPath)
+                .with("key.converter", "org.apache.kafka.connect.json.JsonConverter")
+                .with("value.converter", "org.apache.kafka.connect.json.JsonConverter").start();
+        rest = worker.rest();
+        placeholders = Map.of("worker_id", worker.process().herder().workerId());
         Files.writeString(dir.resolve("in.txt"), "hello\n");
     }
 

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.ConsoleBrowser;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.worker.TestSinkConnector;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +47,7 @@ class ConsoleBrowserIT {
     private final AtomicBoolean writing = new AtomicBoolean(true);
     private final AtomicInteger written = new AtomicInteger();
     private Thread writer;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private ConsoleBrowser browser;
     private RestClient rest;
 
@@ -73,16 +73,9 @@ class ConsoleBrowserIT {
     private void startWorker() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        Map<String, String> props = new HashMap<>(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("console-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "offset.flush.interval.ms", "1000"));
-        worker = WorkerProcess.start(props);
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).stringConverters()
+                .with("offset.flush.interval.ms", "1000").start();
+        rest = worker.rest();
         browser = new ConsoleBrowser(worker.restUrl().toString(), dir.resolve("chromium-profile"));
     }
 

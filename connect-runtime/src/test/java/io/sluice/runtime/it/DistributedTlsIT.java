@@ -3,20 +3,18 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestKeystores;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.net.Authenticator;
 import java.net.PasswordAuthentication;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,8 +39,8 @@ class DistributedTlsIT {
         Map<String, Object> trust = Map.of("ssl.truststore.location", keystore.toString(),
                 "ssl.truststore.password", PASSWORD, "ssl.truststore.type", "PKCS12");
 
-        try (WorkerProcess first = WorkerProcess.start(new WorkerConfig(props(group, keystore, users)), true);
-             WorkerProcess second = WorkerProcess.start(new WorkerConfig(props(group, keystore, users)), true)) {
+        TestWorker.Builder member = member(group, keystore, users);
+        try (TestWorker first = member.start(); TestWorker second = member.start()) {
             HttpClient https = HttpClient.newBuilder().sslContext(ClientSsl.context(trust))
                     .authenticator(new Authenticator() {
                         @Override
@@ -86,21 +84,17 @@ class DistributedTlsIT {
         }
     }
 
-    private Map<String, String> props(String group, Path keystore, Path users) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        props.put("group.id", group);
-        props.put("plugin.path", dir.resolve("plugins").toString());
-        props.put("listeners", "https://127.0.0.1:0");
-        props.put("heartbeat.interval.ms", "1000");
-        props.put("session.timeout.ms", "6000");
+    private TestWorker.Builder member(String group, Path keystore, Path users) {
+        TestWorker.Builder member = TestWorker.distributed(group).pluginPath(dir.resolve("plugins"))
+                .with("listeners", "https://127.0.0.1:0")
+                .with("heartbeat.interval.ms", "1000")
+                .with("session.timeout.ms", "6000");
         for (String store : List.of("keystore", "truststore")) {
-            props.put("listeners.https.ssl." + store + ".location", keystore.toString());
-            props.put("listeners.https.ssl." + store + ".password", PASSWORD);
-            props.put("listeners.https.ssl." + store + ".type", "PKCS12");
+            member.with("listeners.https.ssl." + store + ".location", keystore.toString())
+                    .with("listeners.https.ssl." + store + ".password", PASSWORD)
+                    .with("listeners.https.ssl." + store + ".type", "PKCS12");
         }
-        props.put("listeners.https.ssl.key.password", PASSWORD);
-        props.put("rest.basic.auth.users.file", users.toString());
-        return props;
+        return member.with("listeners.https.ssl.key.password", PASSWORD)
+                .with("rest.basic.auth.users.file", users.toString());
     }
 }

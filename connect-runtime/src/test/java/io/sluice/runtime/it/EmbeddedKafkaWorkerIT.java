@@ -3,9 +3,9 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,15 +27,15 @@ class EmbeddedKafkaWorkerIT {
     @Test
     void workerWithoutBootstrapServersRunsAnEmbeddedBrokerThatKeepsItsDataAcrossRestarts() throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
-        Map<String, String> props = Map.of(
-                "embedded.kafka.dir", dir.resolve("kafka").toString(),
-                "embedded.kafka.port", "0",
-                "listeners", "http://127.0.0.1:0",
+        // no bootstrap.servers and the default group.id, whose internal topic names the test expects
+        TestWorker.Builder embedded = TestWorker.standalone().with("bootstrap.servers", null).with("group.id", null)
+                .with("embedded.kafka.dir", dir.resolve("kafka").toString())
+                .with("embedded.kafka.port", "0")
                 // on by default with the embedded broker; a free port rather than 8081 so tests can run side by side
-                "schema.registry.listeners", "http://127.0.0.1:0",
-                "plugin.path", dir.resolve("plugins").toString());
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+                .with("schema.registry.listeners", "http://127.0.0.1:0")
+                .pluginPath(dir.resolve("plugins"));
+        try (TestWorker worker = embedded.start()) {
+            RestClient rest = worker.rest();
             RestClient.Response created = rest.post("/connectors", Map.of("name", "kept", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", "io.sluice.runtime.worker.TestSourceConnector")));
             assertEquals(201, created.status(), created.raw());
@@ -47,10 +47,10 @@ class EmbeddedKafkaWorkerIT {
                         "connect-cluster-status", "_schemas")), topics.toString());
             }
         }
-        try (WorkerProcess restarted = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(restarted.restUrl());
+        try (TestWorker restarted = embedded.start()) {
+            RestClient rest = restarted.rest();
             // connectors start in the background: the restored target state shows once it is applied
-            Await.until(() -> "STOPPED".equals(rest.connectorState("kept")), Duration.ofSeconds(30), "STOPPED again");
+            restarted.assertions().within(Duration.ofSeconds(30)).awaitState("kept", "STOPPED");
             assertEquals("kept", rest.get("/connectors/kept").body().path("name").asText());
             assertEquals("[1]", new RestClient(restarted.schemaRegistryUrl()).get("/subjects/kept-value/versions").raw());
         }

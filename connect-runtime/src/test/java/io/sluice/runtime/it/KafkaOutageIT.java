@@ -3,10 +3,9 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
-import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,15 +22,13 @@ class KafkaOutageIT {
     void aChangeWhileKafkaIsDownFailsWithinTheStoreTimeoutSayingSoAndNothingIsMade() {
         int kafkaPort = WorkerLauncher.freePort();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), kafkaPort).start();
-        Map<String, String> props = Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "listeners", "http://127.0.0.1:0", "plugin.path", dir.resolve("plugins").toString(),
-                "group.id", "outage");
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", broker.bootstrapServers())
+                .pluginPath(dir.resolve("plugins")).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("before", source()).status());
             // its task configs are written on the herder's thread: Kafka going away before that would keep the
             // thread on that write for the store's timeout and the change below would wait behind it
-            Await.until(() -> "RUNNING".equals(rest.taskState("before", 0)), Duration.ofSeconds(30), "before ran");
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
             broker.close();
 
             long began = System.nanoTime();

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +50,7 @@ class RestFuzzIT {
 
     @TempDir
     static Path dir;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
     private final List<String> problems = new ArrayList<>();
     private int sent;
@@ -62,13 +61,8 @@ class RestFuzzIT {
     static void startWorker() {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("fuzz-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "rest.topics.produce.enable", "true",
-                "plugin.path", pluginPath.toString()));
-        rest = new RestClient(worker.restUrl());
+        worker = TestWorker.standalone().pluginPath(pluginPath).with("rest.topics.produce.enable", "true").start();
+        rest = worker.rest();
         assertEquals(201, rest.createConnector("existing", Map.of("connector.class", "FileStreamSink",
                 "file", dir.resolve("existing.txt").toString(), "topics", "fuzz-topic")).status());
         assertEquals(204, rest.put("/connectors/existing/stop", Map.of()).status());

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestKeystores;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,9 +18,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import javax.security.auth.login.Configuration;
@@ -51,20 +48,16 @@ class RestSecurityIT {
         trusting.init(null, tmf.getTrustManagers(), null);
     }
 
-    private static Map<String, String> httpsWorker(String name) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        props.put("group.id", KafkaTestBroker.uniqueTopic(name));
-        props.put("listeners", "https://127.0.0.1:0");
-        props.put("plugin.path", dir.resolve("plugins-" + name).toString());
-        props.put("listeners.https.ssl.keystore.location", keystore.toString());
-        props.put("listeners.https.ssl.keystore.password", STORE_PASSWORD);
-        props.put("listeners.https.ssl.key.password", STORE_PASSWORD);
-        props.put("listeners.https.ssl.keystore.type", "PKCS12");
-        return props;
+    private static TestWorker.Builder httpsWorker(String name) {
+        return TestWorker.standalone().pluginPath(dir.resolve("plugins-" + name))
+                .with("listeners", "https://127.0.0.1:0")
+                .with("listeners.https.ssl.keystore.location", keystore.toString())
+                .with("listeners.https.ssl.keystore.password", STORE_PASSWORD)
+                .with("listeners.https.ssl.key.password", STORE_PASSWORD)
+                .with("listeners.https.ssl.keystore.type", "PKCS12");
     }
 
-    private static RestClient httpsClient(WorkerProcess worker) {
+    private static RestClient httpsClient(TestWorker worker) {
         return new RestClient(worker.restUrl(), HttpClient.newBuilder().sslContext(trusting)
                 .connectTimeout(Duration.ofSeconds(5)).build());
     }
@@ -76,7 +69,7 @@ class RestSecurityIT {
     @Test
     void httpsListenerServesTheApiOnlyOverTls() throws IOException {
         Files.createDirectories(dir.resolve("plugins-tls"));
-        try (WorkerProcess worker = WorkerProcess.start(httpsWorker("tls"))) {
+        try (TestWorker worker = httpsWorker("tls").start()) {
             assertEquals("https", worker.restUrl().getScheme());
             RestClient rest = httpsClient(worker);
             RestClient.Response root = rest.get("/");
@@ -102,9 +95,7 @@ class RestSecurityIT {
     void builtInBasicAuthRefusesRequestsWithoutValidCredentials() throws IOException {
         Files.createDirectories(dir.resolve("plugins-builtin"));
         Path users = Files.writeString(dir.resolve("users.properties"), "alice=wonderland\nbob=builder\n");
-        Map<String, String> props = httpsWorker("builtin");
-        props.put("rest.basic.auth.users.file", users.toString());
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
+        try (TestWorker worker = httpsWorker("builtin").with("rest.basic.auth.users.file", users.toString()).start()) {
             RestClient rest = httpsClient(worker);
             for (String[] headers : List.of(new String[0], new String[] {"Authorization", basic("alice", "wrong")},
                     new String[] {"Authorization", basic("mallory", "wonderland")}, new String[] {"Authorization", "Basic %%%"},
@@ -134,9 +125,9 @@ class RestSecurityIT {
         String previous = System.getProperty("java.security.auth.login.config");
         System.setProperty("java.security.auth.login.config", jaas.toString());
         Configuration.setConfiguration(null);
-        Map<String, String> props = httpsWorker("extension");
-        props.put("rest.extension.classes", "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
+        TestWorker.Builder extended = httpsWorker("extension")
+                .with("rest.extension.classes", "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension");
+        try (TestWorker worker = extended.start()) {
             RestClient rest = httpsClient(worker);
             assertEquals(401, rest.request("GET", "/connectors", null).status());
             assertEquals(401, rest.request("GET", "/connectors", null, "Authorization", basic("carol", "nope")).status());
@@ -155,24 +146,18 @@ class RestSecurityIT {
     @Test
     void adminListenersServeTheAdminEndpointsAndNothingElse() throws IOException {
         int adminPort = io.sluice.runtime.testing.WorkerLauncher.freePort();
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        props.put("group.id", KafkaTestBroker.uniqueTopic("admin"));
-        props.put("listeners", "http://127.0.0.1:0");
-        props.put("admin.listeners", "http://127.0.0.1:" + adminPort);
-        props.put("plugin.path", Files.createDirectories(dir.resolve("plugins-admin")).toString());
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient main = new RestClient(worker.restUrl());
+        Path pluginPath = Files.createDirectories(dir.resolve("plugins-admin"));
+        try (TestWorker worker = TestWorker.standalone().pluginPath(pluginPath)
+                .with("admin.listeners", "http://127.0.0.1:" + adminPort).start()) {
+            RestClient main = worker.rest();
             RestClient admin = new RestClient(java.net.URI.create("http://127.0.0.1:" + adminPort + "/"));
             assertEquals(200, admin.get("/admin/loggers").status());
             assertEquals(404, main.get("/admin/loggers").status());
             assertEquals(200, main.get("/connectors").status());
             assertEquals(404, admin.get("/connectors").status());
         }
-        props.put("admin.listeners", "");
-        props.put("group.id", KafkaTestBroker.uniqueTopic("no-admin"));
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            assertEquals(404, new RestClient(worker.restUrl()).get("/admin/loggers").status(), "an empty admin.listeners disables them");
+        try (TestWorker worker = TestWorker.standalone().pluginPath(pluginPath).with("admin.listeners", "").start()) {
+            assertEquals(404, worker.rest().get("/admin/loggers").status(), "an empty admin.listeners disables them");
         }
     }
 }

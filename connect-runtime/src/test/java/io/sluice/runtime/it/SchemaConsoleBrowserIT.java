@@ -3,10 +3,10 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.ConsoleBrowser;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +28,7 @@ class SchemaConsoleBrowserIT {
     @TempDir
     Path dir;
 
-    private WorkerProcess worker;
+    private TestWorker worker;
     private ConsoleBrowser browser;
 
     @BeforeEach
@@ -48,13 +48,10 @@ class SchemaConsoleBrowserIT {
 
     @Test
     void theSchemasPageShowsSubjectsVersionsSideBySideAndChecksAPastedSchema() throws Exception {
-        worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("schema-console"),
-                "listeners", "http://127.0.0.1:0",
-                "schema.registry.listeners", "http://127.0.0.1:0",
-                "schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"),
-                "plugin.path", dir.resolve("plugins").toString()));
+        worker = TestWorker.standalone()
+                .with("schema.registry.listeners", "http://127.0.0.1:0")
+                .with("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"))
+                .pluginPath(dir.resolve("plugins")).start();
         RestClient registry = new RestClient(worker.schemaRegistryUrl());
         assertEquals(200, registry.post("/subjects/orders-value/versions", Map.of("schema", V1)).status());
         assertEquals(200, registry.post("/subjects/orders-value/versions", Map.of("schema", V2)).status());

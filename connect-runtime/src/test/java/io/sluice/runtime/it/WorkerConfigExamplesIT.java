@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -89,8 +88,8 @@ class WorkerConfigExamplesIT {
             }
 
             // the distributed example started next, on the same machine: its localhost:9092 is this embedded broker
-            try (WorkerProcess distributed = distributedWorker(kafka, dir.resolve("plugins"))) {
-                RestClient cluster = new RestClient(distributed.restUrl());
+            try (TestWorker distributed = distributedWorker(kafka, dir.resolve("plugins")).start()) {
+                RestClient cluster = distributed.rest();
                 Await.until(() -> cluster.get("/connectors").status() == 200, WAIT, "the cluster worker answers");
                 assertEquals("[]", cluster.get("/connectors").body().toString(),
                         "a cluster of its own: the standalone worker's connectors are not run a second time");
@@ -112,8 +111,8 @@ class WorkerConfigExamplesIT {
         TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), pluginPath);
         // the example's group and topic names as shipped: on a Kafka cluster of its own, not the shared test broker
         try (EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker(dir.resolve("kafka"), 0).start();
-             WorkerProcess first = distributedWorker(kafka, pluginPath);
-             WorkerProcess second = distributedWorker(kafka, pluginPath)) {
+             TestWorker first = distributedWorker(kafka.bootstrapServers(), pluginPath).start();
+             TestWorker second = distributedWorker(kafka.bootstrapServers(), pluginPath).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("orders", 1, (short) 1), new NewTopic("refunds", 1, (short) 1)))
                         .all().get();
@@ -125,8 +124,8 @@ class WorkerConfigExamplesIT {
             }
             // a secret-style value through the file config provider the example configures
             Path paths = Files.writeString(dir.resolve("paths.properties"), "orders.file=" + dir.resolve("orders.txt") + "\n");
-            RestClient one = new RestClient(first.restUrl());
-            RestClient two = new RestClient(second.restUrl());
+            RestClient one = first.rest();
+            RestClient two = second.rest();
             assertEquals(201, two.createConnector("orders-sink", Map.of("connector.class", "FileStreamSink",
                     "topics", "orders", "file", "${file:" + paths + ":orders.file}")).status());
             assertEquals(201, one.createConnector("refunds-sink", Map.of("connector.class", "FileStreamSink",
@@ -171,17 +170,12 @@ class WorkerConfigExamplesIT {
     }
 
     /** A worker of config/distributed.properties: its Kafka cluster, REST port and plugin path replaced. */
-    private static WorkerProcess distributedWorker(EmbeddedKafkaBroker kafka, Path pluginPath) {
-        return distributedWorker(kafka.bootstrapServers(), pluginPath);
-    }
-
-    private static WorkerProcess distributedWorker(String kafka, Path pluginPath) {
-        Map<String, String> config = ExampleConfig.worker("distributed.properties")
+    private static TestWorker.Builder distributedWorker(String kafka, Path pluginPath) {
+        return TestWorker.of(ExampleConfig.worker("distributed.properties")
                 .replace("bootstrap.servers", "localhost:9092", kafka)
                 .replace("listeners", "http://0.0.0.0:8083", "http://127.0.0.1:0")
                 .replace("plugin.path", "plugins", pluginPath.toString())
-                .config();
-        return WorkerProcess.start(new WorkerConfig(config), true);
+                .config(), true);
     }
 
     /** Strings as JsonConverter with schemas writes them, which the example workers read. */

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.ObservabilityConfig;
 import io.sluice.runtime.config.WorkerConfig;
-import io.sluice.runtime.storage.State;
+import io.sluice.runtime.model.State;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,36 +23,30 @@ class SchemaRegistryWorkerIT {
     @TempDir
     Path dir;
 
-    private Map<String, String> props() {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        props.put("group.id", KafkaTestBroker.uniqueTopic("registry-worker"));
-        props.put("listeners", "http://127.0.0.1:0");
-        props.put("plugin.path", dir.resolve("plugins").toString());
-        return props;
+    private TestWorker.Builder worker() {
+        return TestWorker.standalone().pluginPath(dir.resolve("plugins"));
     }
 
     @Test
     void aWorkerOnAnExternalClusterRunsNoRegistryUnlessAskedAndShowsItsMetricsWhenItDoes() {
-        try (WorkerProcess worker = WorkerProcess.start(props())) {
+        try (TestWorker worker = worker().start()) {
             assertNull(worker.schemaRegistryUrl());
-            assertEquals(404, new RestClient(worker.restUrl()).get("/schema-registry/subjects").status());
+            assertEquals(404, worker.rest().get("/schema-registry/subjects").status());
         }
-        Map<String, String> asked = props();
-        asked.put("schema.registry.listeners", "http://127.0.0.1:0");
-        asked.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
-        try (WorkerProcess worker = WorkerProcess.start(asked)) {
+        TestWorker.Builder asked = worker().with("schema.registry.listeners", "http://127.0.0.1:0")
+                .with("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
+        try (TestWorker worker = asked.start()) {
             RestClient registry = new RestClient(worker.schemaRegistryUrl());
             assertEquals("{}", registry.get("/").raw());
             assertEquals(200, registry.post("/subjects/m-value/versions", Map.of("schema", "\"string\"")).status());
             assertEquals(404, registry.get("/subjects/nothing/versions").status());
-            String metrics = new RestClient(worker.restUrl()).get("/metrics").raw();
+            String metrics = worker.rest().get("/metrics").raw();
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_versions_registered_total 1"), metrics);
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_writer 1"), metrics);
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_subjects 1"), metrics);
             assertTrue(metrics.contains("kafka_connect_schema_registry_metrics_request_client_error_total 1"), metrics);
             // the console reads the registry through the REST API, and can change nothing through it
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             assertEquals("[\"m-value\"]", rest.get("/schema-registry/subjects").raw());
             assertEquals(200, rest.get("/schema-registry/subjects/m-value/versions/1").status());
             assertEquals(404, rest.get("/schema-registry/subjects/nothing/versions").status());
@@ -72,13 +65,11 @@ class SchemaRegistryWorkerIT {
         } catch (java.io.IOException alreadyTaken) {
             // fine
         }
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "embedded.kafka.dir", dir.resolve("kafka").toString(),
-                "embedded.kafka.port", "0",
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", dir.resolve("plugins").toString()))) {
+        try (TestWorker worker = worker().with("bootstrap.servers", null)
+                .with("embedded.kafka.dir", dir.resolve("kafka").toString())
+                .with("embedded.kafka.port", "0").start()) {
             assertNull(worker.schemaRegistryUrl(), "the default listener could not bind: no registry, a running worker");
-            assertEquals(200, new RestClient(worker.restUrl()).get("/connectors").status());
+            assertEquals(200, worker.rest().get("/connectors").status());
         } finally {
             if (taken != null) {
                 taken.close();
@@ -89,10 +80,9 @@ class SchemaRegistryWorkerIT {
     @Test
     void anExplicitRegistryListenerThatIsTakenFailsTheStartWithAClearMessage() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Map<String, String> props = props();
-            props.put("schema.registry.listeners", "http://127.0.0.1:" + taken.getLocalPort());
+            TestWorker.Builder worker = worker().with("schema.registry.listeners", "http://127.0.0.1:" + taken.getLocalPort());
             RuntimeException refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
-                    () -> WorkerProcess.start(props).close());
+                    () -> worker.start().close());
             assertTrue(refused.getMessage().contains("schema.registry.listeners"), refused.getMessage());
         }
     }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Base64;

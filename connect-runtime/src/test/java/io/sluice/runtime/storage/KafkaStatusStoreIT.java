@@ -3,6 +3,8 @@ package io.sluice.runtime.storage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import java.time.Duration;
 import java.util.List;

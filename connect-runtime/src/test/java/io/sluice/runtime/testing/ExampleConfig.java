@@ -53,13 +53,13 @@ public final class ExampleConfig {
      * key as shipped, with the broker it would embed replaced by the shared one, its REST port by a free one, its
      * plugin path by pluginPath, and its group.id by one of its own (the shared broker holds other tests' clusters).
      */
-    public static Map<String, String> standaloneWorkerOnTestBroker(Path pluginPath) {
-        return worker("standalone.properties")
+    public static TestWorker.Builder standaloneWorkerOnTestBroker(Path pluginPath) {
+        return TestWorker.of(worker("standalone.properties")
                 .add("bootstrap.servers", KafkaTestBroker.bootstrapServers())
                 .replace("listeners", "http://:8083", "http://127.0.0.1:0")
                 .replace("plugin.path", "plugins", pluginPath.toString())
                 .replace("group.id", "connect-cluster", KafkaTestBroker.uniqueTopic("examples"))
-                .config();
+                .config(), false);
     }
 
     /** Replaces key's value, which must be shipped as shipped. */

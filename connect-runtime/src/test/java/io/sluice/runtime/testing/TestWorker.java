@@ -36,17 +36,33 @@ public final class TestWorker implements AutoCloseable {
         return new Builder(true, group);
     }
 
+    /**
+     * A worker of exactly these settings, none of the defaults above: an example file's, with only what points at
+     * real systems replaced (ExampleConfig), so the example is tried as shipped.
+     */
+    public static Builder of(Map<String, String> settings, boolean distributed) {
+        return new Builder(distributed, false, Map.of()).with(settings);
+    }
+
     /** Worker settings before start; later {@code with} calls override the defaults and earlier calls. */
     public static final class Builder {
         private final boolean distributed;
         private final Map<String, String> props = new HashMap<>();
+        /**
+         * Until bootstrap.servers is set or removed: the shared test broker, asked for only at start, so a worker
+         * that embeds its own broker does not start the shared one (whose threads a thread-leak check would see).
+         */
+        private boolean onTestBroker;
 
         private Builder(boolean distributed, String group) {
+            this(distributed, true, Map.of("group.id", group, "listeners", "http://127.0.0.1:0",
+                    "offset.flush.interval.ms", "500"));
+        }
+
+        private Builder(boolean distributed, boolean onTestBroker, Map<String, String> defaults) {
             this.distributed = distributed;
-            props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-            props.put("group.id", group);
-            props.put("listeners", "http://127.0.0.1:0");
-            props.put("offset.flush.interval.ms", "500");
+            this.onTestBroker = onTestBroker;
+            props.putAll(defaults);
         }
 
         /** plugin.path: the given directories or JARs, comma-separated as the worker reads them. */
@@ -62,6 +78,9 @@ public final class TestWorker implements AutoCloseable {
 
         /** Any worker key; null removes a default (e.g. bootstrap.servers, to run the embedded broker). */
         public Builder with(String key, String value) {
+            if (key.equals("bootstrap.servers")) {
+                onTestBroker = false;
+            }
             if (value == null) {
                 props.remove(key);
             } else {
@@ -76,14 +95,18 @@ public final class TestWorker implements AutoCloseable {
             return this;
         }
 
-        /** The worker config this builder would start with, for tests that start WorkerProcess themselves. */
+        /** The worker config this builder would start with, for a worker launched in a process of its own. */
         public Map<String, String> props() {
-            return Map.copyOf(props);
+            Map<String, String> settings = new HashMap<>(props);
+            if (onTestBroker) {
+                settings.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
+            }
+            return Map.copyOf(settings);
         }
 
         /** Starts the worker; returns when its REST API answers (a distributed worker joins in the background). */
         public TestWorker start() {
-            return new TestWorker(WorkerProcess.start(new WorkerConfig(props), distributed));
+            return new TestWorker(WorkerProcess.start(new WorkerConfig(props()), distributed));
         }
     }
 
@@ -104,6 +127,16 @@ public final class TestWorker implements AutoCloseable {
 
     public URI restUrl() {
         return process.restUrl();
+    }
+
+    /** The built-in schema registry's URL, or null when the worker runs none. */
+    public URI schemaRegistryUrl() {
+        return process.schemaRegistryUrl();
+    }
+
+    /** The Kafka cluster the worker uses: the shared test broker, or the one it embeds. */
+    public String bootstrapServers() {
+        return process.bootstrapServers();
     }
 
     @Override

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.WorkerConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;

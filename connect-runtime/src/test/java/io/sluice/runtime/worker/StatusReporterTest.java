@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.SecretKeys;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
 import io.sluice.runtime.storage.ConnectorStatus;
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
 import io.sluice.runtime.storage.TaskStatus;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.ClusterConfigState;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

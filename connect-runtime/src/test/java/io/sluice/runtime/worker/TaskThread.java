@@ -1,6 +1,6 @@
 package io.sluice.runtime.worker;
 
-import io.sluice.runtime.storage.State;
+import io.sluice.runtime.model.State;
 import io.sluice.runtime.testing.Await;
 import java.time.Duration;
 

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.SourceConnectorConfig;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.plugins.Plugins;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import io.sluice.runtime.worker.errors.RecordContext;
 import java.util.HashMap;

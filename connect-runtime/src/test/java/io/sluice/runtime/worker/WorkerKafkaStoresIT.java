@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.ConfigProviders;
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.plugins.Plugins;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.storage.KafkaOffsetStore;
 import io.sluice.runtime.storage.KafkaStatusStore;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.storage.ConnectorTaskId;
-import io.sluice.runtime.storage.State;
-import io.sluice.runtime.storage.TargetState;
+import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.State;
+import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import java.time.Duration;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +42,7 @@ class ConfluentJavaScriptClientIT {
     @TempDir
     static Path dir;
 
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
     private static String registryUrl;
     private static ConfluentJavaScriptClient client;
@@ -53,13 +53,10 @@ class ConfluentJavaScriptClientIT {
             return; // each test says why it is skipped (or fails under CI)
         }
         ConfluentJavaScriptClient.install();
-        Map<String, String> props = FileConnectorsITSupport.workerProps(FileConnectorsITSupport.pluginPath(dir),
-                KafkaTestBroker.uniqueTopic("js-client"));
-        props.put("schema.registry.listeners", "http://127.0.0.1:0");
-        props.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
-        props.put("listeners", "http://127.0.0.1:0");
-        worker = WorkerProcess.start(props);
-        rest = new RestClient(worker.restUrl());
+        worker = FileConnectorsITSupport.inJvmWorker(FileConnectorsITSupport.pluginPath(dir))
+                .with("schema.registry.listeners", "http://127.0.0.1:0")
+                .with("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas")).start();
+        rest = worker.rest();
         registryUrl = worker.schemaRegistryUrl().toString().replaceAll("/$", "");
         client = new ConfluentJavaScriptClient(registryUrl);
     }

@@ -2,16 +2,15 @@ package io.sluice.file.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -34,12 +33,8 @@ class FileConnectorNamesIT {
         Files.write(input, lines);
         Path out = dir.resolve("out");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("file-names"), 1);
-        Map<String, String> props = new HashMap<>(FileConnectorsITSupport.workerProps(
-                FileConnectorsITSupport.pluginPath(dir), KafkaTestBroker.uniqueTopic("file-names-cluster")));
-        props.put("listeners", "http://127.0.0.1:0");
-
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = FileConnectorsITSupport.inJvmWorker(FileConnectorsITSupport.pluginPath(dir)).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("old-source", Map.of(
                     "connector.class", "io.sluice.file.FileSourceConnector", "file", input.toString(),
                     "topic", topic)).status());

@@ -2,6 +2,7 @@ package io.sluice.file.it;
 
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +36,14 @@ final class FileConnectorsITSupport {
                 workerProps(pluginPath(dir), KafkaTestBroker.uniqueTopic(group)));
     }
 
+    /** A worker in this JVM on the test broker, with pluginPath, string converters and commits every 300 ms. */
+    static TestWorker.Builder inJvmWorker(Path pluginPath) {
+        return TestWorker.standalone().pluginPath(pluginPath).stringConverters().with("offset.flush.interval.ms", "300");
+    }
+
+    /** The settings of {@link #inJvmWorker} in the cluster group, for a worker in a process of its own. */
     static Map<String, String> workerProps(Path pluginPath, String group) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        props.put("group.id", group);
-        props.put("plugin.path", pluginPath.toString());
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("offset.flush.interval.ms", "300");
-        return props;
+        return new HashMap<>(inJvmWorker(pluginPath).with("group.id", group).props());
     }
 
     static List<String> lines(int from, int to) {

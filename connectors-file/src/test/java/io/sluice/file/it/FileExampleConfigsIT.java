@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -46,13 +46,13 @@ class FileExampleConfigsIT {
 
     @TempDir
     static Path dir;
-    private static WorkerProcess worker;
+    private static TestWorker worker;
     private static RestClient rest;
 
     @BeforeAll
     static void startWorker() {
-        worker = WorkerProcess.start(ExampleConfig.standaloneWorkerOnTestBroker(FileConnectorsITSupport.pluginPath(dir)));
-        rest = new RestClient(worker.restUrl());
+        worker = ExampleConfig.standaloneWorkerOnTestBroker(FileConnectorsITSupport.pluginPath(dir)).start();
+        rest = worker.rest();
     }
 
     @AfterAll

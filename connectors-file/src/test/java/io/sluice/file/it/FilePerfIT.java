@@ -1,9 +1,9 @@
 package io.sluice.file.it;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.TestPlugins;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -43,11 +43,9 @@ class FilePerfIT {
         Path pluginPath = FileConnectorsITSupport.pluginPath(dir);
         TestPlugins.install(Path.of(System.getProperty("user.home"),
                 ".m2/repository/org/apache/kafka/connect-file/4.3.1/connect-file-4.3.1.jar"), pluginPath.resolve("connect-file"));
-        Map<String, String> props = new HashMap<>(FileConnectorsITSupport.workerProps(pluginPath, KafkaTestBroker.uniqueTopic("perf")));
-        props.put("listeners", "http://127.0.0.1:0");
-        props.put("offset.flush.interval.ms", "1000");
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = FileConnectorsITSupport.inJvmWorker(pluginPath).with("offset.flush.interval.ms", "1000")
+                .start()) {
+            RestClient rest = worker.rest();
             String mode = System.getProperty("perf.mode", "all");
             for (int round = 0; round < 2; round++) {
                 if (!mode.equals("pipeline")) {

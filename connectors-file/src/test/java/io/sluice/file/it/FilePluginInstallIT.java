@@ -4,13 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -27,13 +24,11 @@ class FilePluginInstallIT {
     @Test
     void theInstalledPluginHasServiceLoaderManifestsAndReportsItsJarsVersion() throws IOException {
         Path pluginPath = FileConnectorsITSupport.pluginPath(dir);
-        Map<String, String> props = new HashMap<>(FileConnectorsITSupport.workerProps(pluginPath, "install-check"));
-        props.put("plugin.discovery", "hybrid_fail");
-        props.put("listeners", "http://127.0.0.1:0");
         String version = jarVersion(pluginPath);
         assertNotNull(version, "the plugin jar's manifest has an Implementation-Version");
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            JsonNode plugins = new RestClient(worker.restUrl()).get("/connector-plugins").body();
+        try (TestWorker worker = FileConnectorsITSupport.inJvmWorker(pluginPath).with("plugin.discovery", "hybrid_fail")
+                .start()) {
+            JsonNode plugins = worker.rest().get("/connector-plugins").body();
             int found = 0;
             for (JsonNode plugin : plugins) {
                 if (plugin.path("class").asText().startsWith("io.sluice.file.")) {

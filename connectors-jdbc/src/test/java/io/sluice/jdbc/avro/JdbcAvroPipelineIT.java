@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,14 +37,12 @@ class JdbcAvroPipelineIT {
                 "INSERT INTO src_orders (item, price) VALUES ('apple', 1.50), ('pear', 2.25), ('plum', 0.75)");
         Path plugins = dir.resolve("plugins");
         TestPlugins.install(Path.of(System.getProperty("sluice.plugin.dir")), plugins);
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "embedded.kafka.dir", dir.resolve("kafka").toString(),
-                "embedded.kafka.port", "0",
-                "schema.registry.listeners", "http://127.0.0.1:0",
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", plugins.toString(),
-                "offset.flush.interval.ms", "500"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        // its own broker and registry: no bootstrap.servers
+        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", null).pluginPath(plugins)
+                .with("embedded.kafka.dir", dir.resolve("kafka").toString())
+                .with("embedded.kafka.port", "0")
+                .with("schema.registry.listeners", "http://127.0.0.1:0").start()) {
+            RestClient rest = worker.rest();
             RestClient registry = new RestClient(worker.schemaRegistryUrl());
             String url = worker.schemaRegistryUrl().toString();
             assertEquals(201, rest.createConnector("avro-source", avro(url, Map.of(

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -44,8 +44,8 @@ class CdcIncrementalSnapshotIT {
         cdc.put("snapshot.mode", "no_data");
         cdc.put("signal.data.collection", schema + ".dbz_signal");
         cdc.put("incremental.snapshot.chunk.size", "500");
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-incremental")); load) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start(); load) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("inc-cdc", cdc).status());
             assertEquals(201, rest.createConnector("inc-replica",
                     CdcReplicaIT.sinkConfig(replica.url(), prefix, schema, load)).status());

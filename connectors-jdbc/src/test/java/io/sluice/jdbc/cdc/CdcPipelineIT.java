@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -64,7 +64,7 @@ class CdcPipelineIT {
         source.execute("CREATE TABLE regex.extras (id int PRIMARY KEY, label text)",
                 "INSERT INTO regex.extras SELECT g, 'x' || g FROM generate_series(1, 50) g");
         String prefix = KafkaTestBroker.uniqueTopic("rx").replace('-', '_');
-        Map<String, String> workerConfig = TestWorkers.config(dir, "cdc-regex");
+        TestWorker.Builder workerConfig = TestWorkers.worker(dir);
         Map<String, String> sink = CdcReplicaIT.replicaSink(replica.url(), "topics.regex",
                 prefix + "\\." + schema + "\\..*");
         Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
@@ -74,8 +74,8 @@ class CdcPipelineIT {
         extras.put("table.include.list", "regex\\.extras");
         extras.put("slot.name", prefix.toLowerCase() + "_extras");
         extras.put("publication.name", prefix + "_extras");
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             // the sink first: its pattern matches no topic yet, and its task starts with nothing assigned
             assertEquals(201, rest.createConnector("regex-replica", sink).status(), "sink created");
             Await.until(() -> "RUNNING".equals(rest.taskState("regex-replica", 0)), Duration.ofSeconds(30),
@@ -89,7 +89,7 @@ class CdcPipelineIT {
                     "the second source wrote its snapshot");
         }
         for (int restart = 1; restart <= 2; restart++) {
-            try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+            try (TestWorker worker = workerConfig.start()) {
                 source.execute("INSERT INTO regex.customers VALUES (" + (1000 + restart) + ", 'r', 1, false)",
                         "UPDATE regex.orders SET amount = amount + 1 WHERE id <= 10",
                         "UPDATE regex.extras SET label = label || '" + restart + "' WHERE id <= 10");
@@ -103,9 +103,9 @@ class CdcPipelineIT {
         String prefix = KafkaTestBroker.uniqueTopic("cdc").replace('-', '_');
         Path pluginPath = TestWorkers.pluginPath(dir);
         TestPlugins.install(TestPlugins.root().resolve("debezium-connector-postgres"), pluginPath);
-        Map<String, String> workerConfig = TestWorkers.config(dir, "cdc-pipeline");
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        TestWorker.Builder workerConfig = TestWorkers.worker(dir);
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             Map<String, String> cdc = new HashMap<>();
             cdc.put("connector.class", "io.sluice.jdbc.cdc.PostgresCdcConnector");
             cdc.put("connection.url", source.url());

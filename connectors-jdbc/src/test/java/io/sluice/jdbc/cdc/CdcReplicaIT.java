@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,8 +41,8 @@ class CdcReplicaIT {
         SourceLoad load = new SourceLoad(source, schema, 4, rows / 4);
         load.create(replica);
         String prefix = KafkaTestBroker.uniqueTopic("load").replace('-', '_');
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-load")); load) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start(); load) {
+            RestClient rest = worker.rest();
             load.start(10_000, 5);
             assertEquals(201, rest.createConnector("load-cdc", cdcConfig(source.url(), prefix, schema)).status());
             assertEquals(201, rest.createConnector("load-replica", sinkConfig(replica.url(), prefix, schema, load)).status());

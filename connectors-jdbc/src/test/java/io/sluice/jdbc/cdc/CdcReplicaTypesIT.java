@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,8 +58,8 @@ class CdcReplicaTypesIT {
                 "INSERT INTO alltypes.t (id) VALUES (2)");
         replica.execute("CREATE SCHEMA alltypes");
         String prefix = KafkaTestBroker.uniqueTopic("types").replace('-', '_');
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-replica-types"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, "alltypes");
             // Debezium's default interval mode counts a month as 30.4375 days: the ISO string keeps it exact
             cdc.put("interval.handling.mode", "string");
@@ -91,8 +91,8 @@ class CdcReplicaTypesIT {
         String envelope = KafkaTestBroker.uniqueTopic("envnum").replace('-', '_');
         Path pluginPath = TestWorkers.pluginPath(dir);
         TestPlugins.install(TestPlugins.root().resolve("debezium-connector-postgres"), pluginPath);
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-numeric"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("num-flat", CdcReplicaIT.cdcConfig(source.url(), flat, "amounts"))
                     .status());
             Map<String, String> enveloped = CdcReplicaIT.cdcConfig(source.url(), envelope, "amounts");

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -103,8 +103,8 @@ class CdcSlotIT {
 
     @Test
     void slotLagIsTheWalKeptFromRestartLsnReadWhenAskedAndStillShownWhileTheConnectorIsStopped() {
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-stopped"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("slot-kept", cdc("slot-kept")).status());
             Await.until(() -> confirmedFlush("slot_kept") > 0 && slotMetric(rest, "slot-kept", "slot_active") == 1.0,
                     Duration.ofSeconds(60),
@@ -144,8 +144,8 @@ class CdcSlotIT {
                 "heartbeat.action.query", "INSERT INTO quiet.heartbeat VALUES (1, now()) "
                         + "ON CONFLICT (id) DO UPDATE SET beat = excluded.beat");
         String heartbeatTopic = "__debezium-heartbeat." + config.get("topic.prefix");
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-heartbeat"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("slot-heartbeat", config).status());
             Await.until(() -> Topics.recordsIn(config.get("topic.prefix") + ".quiet.items") == 100,
                     Duration.ofSeconds(60), "the snapshot of quiet.items");
@@ -175,8 +175,8 @@ class CdcSlotIT {
 
     @Test
     void aSlotDroppedUnderTheConnectorFailsTheTaskWithACauseThatSaysSo() {
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-dropped"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("slot-dropped", cdc("slot-dropped")).status());
             Await.until(() -> confirmedFlush("slot_dropped") > 0 && metric(rest, "slot-dropped", "streaming") != null
                     && metric(rest, "slot-dropped", "streaming") == 1.0, Duration.ofSeconds(60), "streaming");
@@ -202,8 +202,8 @@ class CdcSlotIT {
 
     @Test
     void stoppingAndResettingTheOffsetsDropsSlotAndPublicationSoTheConnectorCanBeDeletedWithoutLeavingThem() {
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-delete"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("slot-delete", cdc("slot-delete")).status());
             Await.until(() -> confirmedFlush("slot_delete") > 0, Duration.ofSeconds(60), "the slot created");
             assertEquals(1L, db.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'slot_delete'"));
@@ -222,8 +222,8 @@ class CdcSlotIT {
 
     @Test
     void withSlotDropOnStopDeletingTheConnectorDropsItsSlot() {
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-slot-drop-on-stop"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("slot-stop", cdc("slot-stop", "slot.drop.on.stop", "true"))
                     .status());
             Await.until(() -> confirmedFlush("slot_stop") > 0, Duration.ofSeconds(60), "the slot created");

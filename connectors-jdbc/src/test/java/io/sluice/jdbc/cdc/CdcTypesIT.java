@@ -9,10 +9,10 @@ import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
 import io.sluice.runtime.testing.Await;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +69,8 @@ class CdcTypesIT {
                 Map.of("decimal.handling.mode", "string", "time.precision.mode", "adaptive_time_microseconds",
                         "binary.handling.mode", "hex"));
         List<String[]> pairs = new ArrayList<>();
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-types"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             for (Map<String, String> mode : modes) {
                 String ours = KafkaTestBroker.uniqueTopic("ours").replace('-', '_');
                 String theirs = KafkaTestBroker.uniqueTopic("dbz").replace('-', '_');

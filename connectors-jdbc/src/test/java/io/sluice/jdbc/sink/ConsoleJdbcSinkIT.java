@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.ConsoleBrowser;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -54,9 +54,9 @@ class ConsoleJdbcSinkIT {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("console_orders").replace('-', '_'), 1);
         String table = "sink_" + topic;
         KafkaTestBroker.produce(topic, orders(0, 500));
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-console");
+        try (TestWorker worker = TestWorkers.worker(dir).start();
              ConsoleBrowser browser = new ConsoleBrowser(worker.restUrl().toString(), dir.resolve("chromium"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             browser.open("#/new?plugin=JdbcSinkConnector");
             browser.waitFor(() -> !browser.all(ConsoleBrowser.field("connection.url")).isEmpty(), "the JDBC sink's form");
             assertEquals("password", browser.driver().findElement(ConsoleBrowser.field("connection.password"))
@@ -79,7 +79,7 @@ class ConsoleJdbcSinkIT {
             browser.clickButton("create");
             browser.waitFor(() -> browser.url().endsWith("#/connectors/orders-to-postgres")
                     && "RUNNING".equals(browser.taskState(0)), "created and running");
-            Map<String, String> stored = worker.herder().connectorConfig("orders-to-postgres");
+            Map<String, String> stored = worker.process().herder().connectorConfig("orders-to-postgres");
             assertEquals("right-password", stored.get("connection.password"));
             assertEquals("upsert", stored.get("insert.mode"));
             browser.waitFor(() -> browser.figureNumber("out-total") == 500 && browser.figureNumber("pending") == 0,
@@ -118,9 +118,9 @@ class ConsoleJdbcSinkIT {
                     .getAttribute("value")), "the stored password masked in the form");
             browser.type("batch.size", "500");
             browser.clickButton("save-config");
-            browser.waitFor(() -> "500".equals(worker.herder().connectorConfig("orders-to-postgres").get("batch.size")),
+            browser.waitFor(() -> "500".equals(worker.process().herder().connectorConfig("orders-to-postgres").get("batch.size")),
                     "the edit saved");
-            assertEquals("right-password", worker.herder().connectorConfig("orders-to-postgres").get("connection.password"));
+            assertEquals("right-password", worker.process().herder().connectorConfig("orders-to-postgres").get("connection.password"));
             assertTrue(!rest.get("/connectors/orders-to-postgres").raw().contains("right-password"));
         }
     }

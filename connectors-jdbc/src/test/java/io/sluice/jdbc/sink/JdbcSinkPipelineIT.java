@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,8 +68,8 @@ class JdbcSinkPipelineIT {
         KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>(key(1), value(1, "first", 1)),
                 new SimpleEntry<>(key(2), value(2, "second", 2)), new SimpleEntry<>(key(1), value(1, "again", 3)),
                 new SimpleEntry<>(key(3), value(3, "third", 4)), new SimpleEntry<>(key(2), null)));
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-cluster")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("jdbc-sink", sinkConfig(topic, db.url())).status());
             String table = "sink_" + topic;
             Await.until(() -> safeRows(table).equals(List.of("1:again:3", "3:third:4")), Duration.ofSeconds(60),

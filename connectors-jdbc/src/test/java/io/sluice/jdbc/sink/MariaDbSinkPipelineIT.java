@@ -4,15 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.sluice.jdbc.testing.MariaDbDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,13 +38,8 @@ class MariaDbSinkPipelineIT {
                 new SimpleEntry<>(JdbcSinkPipelineIT.key(2), JdbcSinkPipelineIT.value(2, "second", 2)),
                 new SimpleEntry<>(JdbcSinkPipelineIT.key(1), JdbcSinkPipelineIT.value(1, "again", 3)),
                 new SimpleEntry<>(JdbcSinkPipelineIT.key(2), null)));
-        try (WorkerProcess worker = WorkerProcess.start(Map.of(
-                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
-                "group.id", KafkaTestBroker.uniqueTopic("jdbc-mariadb-cluster"),
-                "listeners", "http://127.0.0.1:0",
-                "plugin.path", pluginPath.toString(),
-                "offset.flush.interval.ms", "500"))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorker.standalone().pluginPath(pluginPath).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("jdbc-mariadb-sink",
                     JdbcSinkPipelineIT.sinkConfig(topic, db.url())).status());
             String table = "sink_" + topic;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
@@ -78,8 +78,8 @@ class SinkWriteRefusedIT {
         // the records are not at fault: a refused table must fail the task, not fill the dead letter queue
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-refused")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("refused-" + insertMode, config).status());
             Await.until(() -> count(table) > 0, Duration.ofSeconds(60), "the first rows are written");
             db.execute("REVOKE INSERT ON " + table + " FROM " + role);

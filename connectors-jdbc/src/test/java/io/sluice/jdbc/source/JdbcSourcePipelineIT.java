@@ -7,10 +7,10 @@ import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.RecordingConnectorContext;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -65,8 +65,8 @@ class JdbcSourcePipelineIT {
                 "INSERT INTO flow.items (name, price) SELECT 'item' || g, g * 1.5 FROM generate_series(1, 300) g");
         String prefix = KafkaTestBroker.uniqueTopic("pg") + "-";
         KafkaTestBroker.createTopic(prefix + "items", 1);
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-source-cluster")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             Map<String, String> config = TestWorkers.incrementingSource(db.url(), prefix, "schema.pattern", "flow",
                     "batch.max.rows", "50", "value.converter", "org.apache.kafka.connect.json.JsonConverter",
                     "value.converter.schemas.enable", "true");
@@ -87,9 +87,9 @@ class JdbcSourcePipelineIT {
                 "INSERT INTO shop.customers (name) SELECT 'customer' || g FROM generate_series(1, 105) g");
         String prefix = KafkaTestBroker.uniqueTopic("pg-offsets") + "-";
         String topic = KafkaTestBroker.createTopic(prefix + "customers", 1);
-        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-offsets-cluster");
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        TestWorker.Builder workerConfig = TestWorkers.worker(dir);
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("customers", TestWorkers.incrementingSource(db.url(), prefix,
                     "schema.pattern", "shop")).status());
             Await.until(() -> incrementing(rest) == 105, Duration.ofSeconds(60), "every row read and its offset committed");
@@ -113,7 +113,7 @@ class JdbcSourcePipelineIT {
 
             // an offset of the wrong shape stored anyway (by an older version, or written to the topic by hand)
             stop(rest);
-            KafkaTestBroker.produce(workerConfig.get("group.id") + "-offsets", List.of(Map.entry(
+            KafkaTestBroker.produce(workerConfig.props().get("group.id") + "-offsets", List.of(Map.entry(
                     "[\"customers\",{\"protocol\":\"1\",\"table\":\"shop.customers\"}]", "{\"incrementing\":\"abc\"}")));
             assertEquals(202, rest.put("/connectors/customers/resume", Map.of()).status());
             Await.until(() -> "FAILED".equals(rest.taskState("customers", 0)), Duration.ofSeconds(60), "task failed");

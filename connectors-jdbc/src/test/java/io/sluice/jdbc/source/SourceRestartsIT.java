@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,9 +73,8 @@ class SourceRestartsIT {
         String topic = KafkaTestBroker.createTopic(prefix + "load", 1);
         Map<String, String> config = connector(prefix);
         config.put("table.include.list", "public.load");
-        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-restarts");
-        workerConfig.remove("listeners");
-        workerConfig.put("offset.flush.interval.ms", String.valueOf(FLUSH_MS));
+        Map<String, String> workerConfig = TestWorkers.worker(dir).with("listeners", null)
+                .with("offset.flush.interval.ms", String.valueOf(FLUSH_MS)).props();
         AtomicInteger chunks = new AtomicInteger();
         AtomicInteger target = new AtomicInteger();
         ScheduledExecutorService loader = Executors.newSingleThreadScheduledExecutor();
@@ -155,16 +154,16 @@ class SourceRestartsIT {
                 "INSERT INTO resume (payload) SELECT 'row ' || g FROM generate_series(1, 1000) g");
         String prefix = KafkaTestBroker.uniqueTopic("resume") + "-";
         String topic = KafkaTestBroker.createTopic(prefix + "resume", 1);
-        Map<String, String> workerConfig = TestWorkers.config(dir, "jdbc-resume");
+        TestWorker.Builder workerConfig = TestWorkers.worker(dir);
         // a first start creates the worker's topics, as the earlier version's worker had
-        WorkerProcess.start(workerConfig).close();
+        workerConfig.start().close();
         // what an earlier version wrote after reading rows 1..600 in a JVM whose Map.of put "table" first
-        KafkaTestBroker.produce(workerConfig.get("group.id") + "-offsets", List.of(new SimpleEntry<>(
+        KafkaTestBroker.produce(workerConfig.props().get("group.id") + "-offsets", List.of(new SimpleEntry<>(
                 "[\"old-order-source\",{\"table\":\"public.resume\",\"protocol\":\"1\"}]", "{\"incrementing\":600}")));
-        try (WorkerProcess worker = WorkerProcess.start(workerConfig)) {
+        try (TestWorker worker = workerConfig.start()) {
             Map<String, String> config = connector(prefix);
             config.put("table.include.list", "public.resume");
-            assertEquals(201, new RestClient(worker.restUrl()).createConnector("old-order-source", config).status());
+            assertEquals(201, worker.rest().createConnector("old-order-source", config).status());
             Await.until(() -> read(topic).stream().anyMatch(e -> e.id() == 1000), Duration.ofSeconds(60),
                     "the last row arrives");
             List<Emitted> emitted = read(topic);

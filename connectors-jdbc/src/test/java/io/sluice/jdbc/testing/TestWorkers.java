@@ -1,13 +1,12 @@
 package io.sluice.jdbc.testing;
 
-import io.sluice.runtime.cli.WorkerProcess;
-import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.TestPlugins;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Workers for this module's pipeline tests: on the test broker, with this module installed as a plugin. */
+/** Workers for this module's pipeline tests (the runtime's TestWorker, with this module installed as a plugin). */
 public final class TestWorkers {
     private TestWorkers() {
     }
@@ -29,15 +28,9 @@ public final class TestWorkers {
         }
     }
 
-    /** The worker settings every pipeline test uses: its own group, a free REST port, fast offset commits. */
-    public static Map<String, String> config(Path dir, String group) {
-        Map<String, String> config = new HashMap<>();
-        config.put("bootstrap.servers", KafkaTestBroker.bootstrapServers());
-        config.put("group.id", KafkaTestBroker.uniqueTopic(group));
-        config.put("listeners", "http://127.0.0.1:0");
-        config.put("plugin.path", pluginPath(dir).toString());
-        config.put("offset.flush.interval.ms", "500");
-        return config;
+    /** A worker in this JVM on the test broker, with this module installed on a plugin path under dir. */
+    public static TestWorker.Builder worker(Path dir) {
+        return TestWorker.standalone().pluginPath(pluginPath(dir));
     }
 
     /** A JDBC source reading by an incrementing "id" column every 100 ms into topics named prefix + table. */
@@ -53,10 +46,5 @@ public final class TestWorkers {
             config.put(keyValues[i], keyValues[i + 1]);
         }
         return config;
-    }
-
-    /** A worker in this JVM with those settings. */
-    public static WorkerProcess start(Path dir, String group) {
-        return WorkerProcess.start(config(dir, group));
     }
 }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.file.Path;
@@ -38,9 +38,7 @@ class S3ConnectorNamesIT {
         String restored = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-names-dst"), 1);
         KafkaTestBroker.produce(original, IntStream.range(0, 50).mapToObj(i -> Map.entry("k" + i, "v" + i)).toList());
 
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-names-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
         sink.putAll(Map.of("connector.class", OLD_SINK, "topics", original, "topics.dir", "backup",
                 "format.class", "envelope", "flush.size", "50"));
@@ -48,8 +46,8 @@ class S3ConnectorNamesIT {
         source.putAll(Map.of("connector.class", OLD_SOURCE, "topics", original, "topics.dir", "backup",
                 "topic.mapping", original + ":" + restored, "format.class", "envelope", "s3.poll.interval.ms", "500"));
 
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             List<String> listed = new ArrayList<>();
             rest.get("/connector-plugins").body().forEach(p -> listed.add(p.path("class").asText()));
             assertTrue(listed.containsAll(List.of("io.sluice.s3.sink.S3SinkConnector",

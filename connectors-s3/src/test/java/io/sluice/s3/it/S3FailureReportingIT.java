@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +35,14 @@ class S3FailureReportingIT {
 
     @TempDir
     Path dir;
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
 
     @BeforeEach
     void startWorker() {
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-fail-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
-        worker = WorkerProcess.start(props);
-        rest = new RestClient(worker.restUrl());
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
+        worker = cluster.start();
+        rest = worker.rest();
     }
 
     @AfterEach

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.ObjectNames;
 import io.sluice.s3.testing.OldRecordTopics;
 import io.sluice.s3.testing.S3Plugin;
@@ -89,10 +89,8 @@ class S3PartitionersIT {
         produce(topic);
         LocalDate before = LocalDate.now(ZoneOffset.UTC);
 
-        try (WorkerProcess worker = WorkerProcess.start(withListeners(S3Plugin.workerProps(
-                KafkaTestBroker.bootstrapServers(), KafkaTestBroker.uniqueTopic("s3-parts-cluster"),
-                S3Plugin.install(dir))))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("by-field", sink(bucket, topic, "field", Map.of(
                     "partitioner.class", "io.confluent.connect.storage.partitioner.FieldPartitioner",
                     "partition.field.name", "region,kind"))).status());
@@ -162,10 +160,5 @@ class S3PartitionersIT {
             }
         }
         return out;
-    }
-
-    private static Map<String, String> withListeners(Map<String, String> props) {
-        props.put("listeners", "http://127.0.0.1:0");
-        return props;
     }
 }

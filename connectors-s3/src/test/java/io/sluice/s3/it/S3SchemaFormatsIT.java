@@ -3,10 +3,10 @@ package io.sluice.s3.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.format.AvroToConnect;
 import io.sluice.s3.ObjectNames;
 import io.sluice.s3.ObjectNames.StoredObject;
@@ -67,10 +67,8 @@ class S3SchemaFormatsIT {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-schema"), 2);
         KafkaTestBroker.produce(topic, SchemaRecords.json(0, RECORDS, SWITCH, 10));
 
-        try (WorkerProcess worker = WorkerProcess.start(withListeners(S3Plugin.workerProps(
-                KafkaTestBroker.bootstrapServers(), KafkaTestBroker.uniqueTopic("s3-schema-cluster"),
-                S3Plugin.install(dir))))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
+            RestClient rest = worker.rest();
             // flush.size 60 does not divide the records of a schema: objects end at the schema change too
             assertEquals(201, rest.createConnector("avro", sink(bucket, topic, Map.of("topics.dir", "avro",
                     "format.class", "io.confluent.connect.s3.format.avro.AvroFormat", "avro.codec", "deflate",
@@ -101,13 +99,12 @@ class S3SchemaFormatsIT {
     void avroRecordsReadThroughTheRegistryBecomeAvroAndParquetObjects() throws Exception {
         String bucket = S3TestServer.newBucket();
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-topic"), 1);
-        Map<String, String> workerProps = withListeners(S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-avro-cluster"), S3Plugin.install(dir)));
-        workerProps.put("schema.registry.listeners", "http://127.0.0.1:0");
-        workerProps.put("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
-        try (WorkerProcess worker = WorkerProcess.start(workerProps)) {
+        TestWorker.Builder withRegistry = S3Plugin.worker(S3Plugin.install(dir))
+                .with("schema.registry.listeners", "http://127.0.0.1:0")
+                .with("schema.registry.topic", KafkaTestBroker.uniqueTopic("_schemas"));
+        try (TestWorker worker = withRegistry.start()) {
             String registry = worker.schemaRegistryUrl().toString();
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             // V2 adds a required field: this subject lets every change through
             assertEquals(200, new RestClient(worker.schemaRegistryUrl()).put("/config/" + topic + "-value",
                     Map.of("compatibility", "NONE")).status());
@@ -203,10 +200,5 @@ class S3SchemaFormatsIT {
 
     private static List<String> keys(String bucket, String prefix) {
         return S3TestServer.keys(bucket).stream().filter(k -> k.startsWith(prefix)).toList();
-    }
-
-    private static Map<String, String> withListeners(Map<String, String> props) {
-        props.put("listeners", "http://127.0.0.1:0");
-        return props;
     }
 }

@@ -3,10 +3,10 @@ package io.sluice.s3.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import io.sluice.s3.ObjectNames;
 import io.sluice.s3.ObjectNames.StoredObject;
@@ -49,13 +49,10 @@ class S3SinkFaultsIT {
         S3Proxy store = S3TestServer.startProxy(port, storeDir);
         String endpoint = "http://127.0.0.1:" + port;
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-faults"), 1);
-        Map<String, String> workerProps = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-faults-cluster"), S3Plugin.install(dir));
-        workerProps.put("listeners", "http://127.0.0.1:0");
         try (S3Client client = S3TestServer.client(endpoint);
-             WorkerProcess worker = WorkerProcess.start(workerProps)) {
+             TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
             client.createBucket(b -> b.bucket(BUCKET));
-            RestClient rest = new RestClient(worker.restUrl());
+            RestClient rest = worker.rest();
             Map<String, String> config = new HashMap<>(S3TestServer.connectorSettings(BUCKET));
             config.put("connector.class", "io.sluice.s3.sink.S3SinkConnector");
             config.put("store.url", endpoint);

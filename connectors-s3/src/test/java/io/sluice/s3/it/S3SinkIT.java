@@ -3,10 +3,10 @@ package io.sluice.s3.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
@@ -94,9 +94,8 @@ class S3SinkIT {
                 .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));
         long jsonStored = perPartition.values().stream().mapToLong(n -> n / 100 * 100).sum();
 
-        try (WorkerProcess worker = WorkerProcess.start(withListeners(S3Plugin.workerProps(
-                KafkaTestBroker.bootstrapServers(), KafkaTestBroker.uniqueTopic("s3-cluster"), S3Plugin.install(dir))))) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("json", sink(bucket, topic, Map.of("topics.dir", "json",
                     "format.class", "io.confluent.connect.s3.format.json.JsonFormat", "s3.compression.type", "gzip",
                     "flush.size", "100"))).status());
@@ -130,8 +129,7 @@ class S3SinkIT {
         String bucket = S3TestServer.newBucket();
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-crash"), 1);
         KafkaTestBroker.produce(topic, keyed("a", 250_000, 100));
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-crash-cluster"), S3Plugin.install(dir));
+        Map<String, String> props = new HashMap<>(S3Plugin.worker(S3Plugin.install(dir)).props());
         // 100,000 records of ~115 bytes: each object is a multipart upload of two 5 MiB parts and a rest
         Map<String, String> config = sink(bucket, topic, Map.of("flush.size", "100000", "s3.part.size", "5242880"));
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(),
@@ -170,8 +168,7 @@ class S3SinkIT {
         // ~50 MB, more than the budget; a busy machine may store a record twice in the topic: count what is there
         produceSlowly(topic, keyed("a", 50_000, 1000));
         long total = recordsIn(topic);
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-wide-cluster"), S3Plugin.install(dir));
+        Map<String, String> props = new HashMap<>(S3Plugin.worker(S3Plugin.install(dir)).props());
         props.put("consumer.fetch.max.bytes", "8388608");
         // objects would hold every record of a partition; the budget (a quarter of 160 MB) forces them out early
         Map<String, String> config = sink(bucket, topic, Map.of("flush.size", "1000000",
@@ -215,8 +212,4 @@ class S3SinkIT {
         }
     }
 
-    private static Map<String, String> withListeners(Map<String, String> props) {
-        props.put("listeners", "http://127.0.0.1:0");
-        return props;
-    }
 }

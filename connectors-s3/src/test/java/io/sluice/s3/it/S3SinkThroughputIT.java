@@ -1,9 +1,9 @@
 package io.sluice.s3.it;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.file.Path;
@@ -43,13 +43,11 @@ class S3SinkThroughputIT {
         config.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", topic,
                 "flush.size", "50000", "format.class", "bytes",
                 "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-perf-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
         long sinkNanos;
         long steadyNanos;
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             long start = System.nanoTime();
             rest.createConnector("perf", config);
             Await.until(() -> S3SinkIT.storedCount(bucket, "topics/") > 0, Duration.ofMinutes(10), "first object");

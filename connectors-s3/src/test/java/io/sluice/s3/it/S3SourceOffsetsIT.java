@@ -3,10 +3,10 @@ package io.sluice.s3.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
 import java.nio.charset.StandardCharsets;
@@ -33,12 +33,10 @@ class S3SourceOffsetsIT {
         Map<String, String> source = new HashMap<>(S3TestServer.connectorSettings(bucket));
         source.putAll(Map.of("connector.class", "io.sluice.s3.S3SourceConnector", "s3.prefixes", "in/",
                 "topic", topic, "format.class", "json", "s3.poll.interval.ms", "200"));
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-offsets-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
 
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("landing", source).status());
             Await.until(() -> "in/b.json 3".equals(offset(rest)), Duration.ofSeconds(60), "every line read, committed");
             assertEquals(204, rest.put("/connectors/landing/stop", Map.of()).status());

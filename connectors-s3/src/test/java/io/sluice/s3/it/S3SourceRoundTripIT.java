@@ -3,10 +3,10 @@ package io.sluice.s3.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.OldRecordTopics;
 import io.sluice.s3.testing.S3Plugin;
 import io.sluice.s3.testing.S3TestServer;
@@ -51,9 +51,7 @@ class S3SourceRoundTripIT {
         String restored = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-rt-dst"), PARTITIONS);
         produce(original, 0, 300);
 
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-rt-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
         Map<String, String> bytes = BYTES;
 
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
@@ -67,8 +65,8 @@ class S3SourceRoundTripIT {
                 "tasks.max", "2", "s3.poll.interval.ms", "500", "batch.max.records", "50"));
         source.putAll(bytes);
 
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("backup", sink).status());
             Await.until(() -> S3SinkIT.storedCount(bucket, "backup/") == 300, Duration.ofSeconds(60), "backed up");
             assertEquals(201, rest.createConnector("restore", source).status());
@@ -80,7 +78,7 @@ class S3SourceRoundTripIT {
         }
         // a new worker of the same cluster resumes both connectors from their committed offsets
         produce(original, 360, 420);
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
+        try (TestWorker worker = cluster.start()) {
             Await.until(() -> S3SinkIT.storedCount(bucket, "backup/") == 420, Duration.ofSeconds(60),
                     "records after the restart backed up: " + S3TestServer.keys(bucket));
             assertSameRecords(original, restored, 420);
@@ -93,9 +91,7 @@ class S3SourceRoundTripIT {
         String original = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-avenv-src"), PARTITIONS);
         String restored = OldRecordTopics.create(KafkaTestBroker.uniqueTopic("s3-avenv-dst"), PARTITIONS);
         produce(original, 0, 200);
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-avenv-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
         sink.putAll(Map.of("connector.class", "io.sluice.s3.sink.S3SinkConnector", "topics", original,
                 "format.class", "avro", "avro.envelope", "true", "avro.codec", "deflate", "flush.size", "30",
@@ -106,8 +102,8 @@ class S3SourceRoundTripIT {
                 "topic.mapping", original + ":" + restored, "format.class", "avro", "s3.poll.interval.ms", "500"));
         source.putAll(BYTES);
 
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("backup-avenv", sink).status());
             Await.until(() -> S3SinkIT.storedCount(bucket, "topics/") == 200, Duration.ofSeconds(60), "backed up");
             assertTrue(S3TestServer.keys(bucket).stream().allMatch(k -> k.endsWith(".records.avro")),
@@ -122,9 +118,7 @@ class S3SourceRoundTripIT {
         String bucket = S3TestServer.newBucket();
         String original = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-src"), PARTITIONS);
         String restored = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-avro-dst"), PARTITIONS);
-        Map<String, String> props = S3Plugin.workerProps(KafkaTestBroker.bootstrapServers(),
-                KafkaTestBroker.uniqueTopic("s3-avro-cluster"), S3Plugin.install(dir));
-        props.put("listeners", "http://127.0.0.1:0");
+        TestWorker.Builder cluster = S3Plugin.worker(S3Plugin.install(dir));
         Map<String, String> json = Map.of("value.converter", SchemaRecords.CONVERTER,
                 "value.converter.schemas.enable", "true");
         Map<String, String> sink = new HashMap<>(S3TestServer.connectorSettings(bucket));
@@ -138,8 +132,8 @@ class S3SourceRoundTripIT {
                 "s3.poll.interval.ms", "500"));
         source.putAll(json);
 
-        try (WorkerProcess worker = WorkerProcess.start(props)) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = cluster.start()) {
+            RestClient rest = worker.rest();
             // the source starts on an empty bucket: it must find the partitions as the sink writes them
             assertEquals(201, rest.createConnector("restore-avro", source).status());
             Await.until(() -> "RUNNING".equals(rest.taskState("restore-avro", 0)), Duration.ofSeconds(30),

@@ -2,11 +2,11 @@ package io.sluice.s3.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.ExampleConfig;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class ExampleWorker implements BeforeAllCallback, AfterAllCallback, AfterEachCallback {
     private final List<String> connectors = new ArrayList<>();
     private final List<String> topics = new ArrayList<>();
-    private WorkerProcess worker;
+    private TestWorker worker;
     private RestClient rest;
     private Path dir;
     private Path secrets;
@@ -43,8 +43,8 @@ public final class ExampleWorker implements BeforeAllCallback, AfterAllCallback,
         System.setProperty("aws.secretAccessKey", S3TestServer.SECRET_KEY);
         secrets = Files.writeString(dir.resolve("secrets.properties"),
                 "minio.secret=" + S3TestServer.SECRET_KEY + "\ngcs.secret=" + S3TestServer.SECRET_KEY + "\n");
-        worker = WorkerProcess.start(ExampleConfig.standaloneWorkerOnTestBroker(S3Plugin.install(dir)));
-        rest = new RestClient(worker.restUrl());
+        worker = ExampleConfig.standaloneWorkerOnTestBroker(S3Plugin.install(dir)).start();
+        rest = worker.rest();
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.sluice.s3.testing;
 
+import io.sluice.runtime.testing.TestWorker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /** The S3 connectors as the build installed them under plugins/, copied into a test's own plugin path. */
@@ -32,15 +31,8 @@ public final class S3Plugin {
         return target.getParent();
     }
 
-    /** Worker settings for a test worker on the shared broker with this plugin path. */
-    public static Map<String, String> workerProps(String bootstrap, String groupId, Path pluginPath) {
-        Map<String, String> props = new HashMap<>();
-        props.put("bootstrap.servers", bootstrap);
-        props.put("group.id", groupId);
-        props.put("plugin.path", pluginPath.toString());
-        props.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("value.converter", "org.apache.kafka.connect.storage.StringConverter");
-        props.put("offset.flush.interval.ms", "500");
-        return props;
+    /** A test worker on the shared broker with this plugin path and string converters. */
+    public static TestWorker.Builder worker(Path pluginPath) {
+        return TestWorker.standalone().pluginPath(pluginPath).stringConverters();
     }
 }

@@ -2,7 +2,7 @@ package io.sluice.runtime.worker.errors;
 
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.SinkConnectorConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

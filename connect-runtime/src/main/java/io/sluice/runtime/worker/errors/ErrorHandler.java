@@ -1,9 +1,9 @@
 package io.sluice.runtime.worker.errors;
 
 import io.sluice.runtime.metrics.ErrorMetrics;
-import io.sluice.runtime.storage.ConnectorTaskId;
 import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.SinkConnectorConfig;
+import io.sluice.runtime.model.ConnectorTaskId;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.sluice.runtime.worker.errors;
 
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.source.SourceRecord;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.SinkConnectorConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.worker.TransformationChain;
 import io.sluice.runtime.plugins.Plugins;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.config.SinkConnectorConfig;
-import io.sluice.runtime.storage.ConnectorTaskId;
+import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.testing.LogCapture;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.sluice.runtime.storage;
+package io.sluice.runtime.model;
 
 /** Identifies one task of a connector, as "connector-N" in logs and thread names. */
 public record ConnectorTaskId(String connector, int task) implements Comparable<ConnectorTaskId> {

@@ -1,4 +1,4 @@
-package io.sluice.runtime.storage;
+package io.sluice.runtime.model;
 
 /** The observed state of a connector or task, as the REST status API reports it. */
 public enum State {
