@@ -51,7 +51,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         try {
             this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
-                    config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
+                    config.getString(WorkerConfig.PLUGIN_DISCOVERY), config.pluginIndexDir()));
             // scanning the plugin path needs nothing from Kafka and REST needs no plugin to answer: it runs while the
             // broker, the stores and REST start, and whatever needs a plugin waits for it
             plugins.startInBackground();
