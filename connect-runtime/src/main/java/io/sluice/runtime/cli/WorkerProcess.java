@@ -40,7 +40,7 @@ public final class WorkerProcess implements AutoCloseable {
     private SchemaRegistryServer schemaRegistry;
     private CompletableFuture<Void> storesStarted;
     private CompletableFuture<Void> restPrepared;
-    private CompletableFuture<SchemaRegistryServer> registryStarted;
+    private CompletableFuture<Void> registryStarted;
 
     private WorkerProcess(WorkerConfig config, boolean distributed) {
         long started = System.nanoTime();
@@ -51,7 +51,7 @@ public final class WorkerProcess implements AutoCloseable {
         }
         try {
             this.plugins = own(new Plugins(config.getList(WorkerConfig.PLUGIN_PATH).stream().map(Path::of).toList(),
-                    config.getString(WorkerConfig.PLUGIN_DISCOVERY)));
+                    config.getString(WorkerConfig.PLUGIN_DISCOVERY), config.pluginIndexDir()));
             // scanning the plugin path needs nothing from Kafka and REST needs no plugin to answer: it runs while the
             // broker, the stores and REST start, and whatever needs a plugin waits for it
             plugins.startInBackground();
@@ -76,23 +76,22 @@ public final class WorkerProcess implements AutoCloseable {
             WorkerStores storage = own(WorkerStores.create(config, bootstrap));
             // the stores' round trips to Kafka need no plugins: they run while the plugin path is scanned
             storesStarted = runOnOwnThread("sluice-stores-start", storage::start);
-            // the schema registry reads its own topic: it starts beside the stores and the plugin scan
-            registryStarted = supplyOnOwnThread("sluice-schema-registry-start",
-                    () -> SchemaRegistryServer.startIfEnabled(config, bootstrap));
+            // the schema registry's port is bound now, so its URL is known; it reads its own topic and builds its API
+            // beside the stores, the plugin scan and the REST API
+            this.schemaRegistry = SchemaRegistryServer.bindIfEnabled(config, bootstrap);
+            if (schemaRegistry != null) {
+                own(schemaRegistry);
+                registryStarted = runOnOwnThread("sluice-schema-registry-start", schemaRegistry::start);
+            }
             if ("hybrid_fail".equalsIgnoreCase(config.getString(WorkerConfig.PLUGIN_DISCOVERY))) {
                 plugins.awaitScan(); // a plugin without manifests fails the start, as in Apache
             }
-            // before any task starts: Avro converters register and fetch schemas there
-            this.schemaRegistry = await(registryStarted);
             // from here on the worker's converters default to its own registry (schema.registry.url unset)
             WorkerConfig running = schemaRegistry == null ? config : config.withOwnSchemaRegistry(schemaRegistry.url());
 
             ConfigProviders providers = own(new ConfigProviders(running, plugins));
             Worker worker = own(new Worker(workerId, running, bootstrap, plugins, providers,
                     storage.offsets(), storage.statuses()));
-            if (schemaRegistry != null) {
-                own(schemaRegistry).registerMetrics(worker.metrics().registry());
-            }
             this.herder = own(distributed
                     ? new DistributedHerder(workerId, restUrl, running, running.clientConfig(null, bootstrap),
                             ClientSsl.context(config.rest().httpsSslSettings()), worker,
@@ -109,6 +108,11 @@ public final class WorkerProcess implements AutoCloseable {
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
             await(storesStarted);
             worker.start();
+            // before any connector starts: Avro converters register and fetch schemas there
+            await(registryStarted);
+            if (schemaRegistry != null) {
+                schemaRegistry.registerMetrics(worker.metrics().registry());
+            }
             herder.start();
             await(restPrepared);
             rest.open();
@@ -119,9 +123,7 @@ public final class WorkerProcess implements AutoCloseable {
             for (CompletableFuture<?> background : java.util.Arrays.asList(storesStarted, restPrepared,
                     registryStarted)) {
                 try {
-                    if (await(background) instanceof SchemaRegistryServer registry && registry != schemaRegistry) {
-                        own(registry); // started, but not owned yet: closed with the rest
-                    }
+                    await(background); // nothing is closed under a start still running
                 } catch (RuntimeException backgroundFailure) {
                     if (backgroundFailure != e) { // the failure start-up is ending with came from this one
                         e.addSuppressed(backgroundFailure);
@@ -156,17 +158,11 @@ public final class WorkerProcess implements AutoCloseable {
     }
 
     private static CompletableFuture<Void> runOnOwnThread(String name, Runnable task) {
-        return supplyOnOwnThread(name, () -> {
-            task.run();
-            return null;
-        });
-    }
-
-    private static <T> CompletableFuture<T> supplyOnOwnThread(String name, java.util.function.Supplier<T> task) {
-        CompletableFuture<T> done = new CompletableFuture<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
             try {
-                done.complete(task.get());
+                task.run();
+                done.complete(null);
             } catch (Throwable t) {
                 done.completeExceptionally(t);
             }

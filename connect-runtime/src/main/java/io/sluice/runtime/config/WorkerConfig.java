@@ -1,5 +1,6 @@
 package io.sluice.runtime.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -33,6 +34,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String HEADER_CONVERTER = "header.converter";
     public static final String PLUGIN_PATH = "plugin.path";
     public static final String PLUGIN_DISCOVERY = "plugin.discovery";
+    public static final String PLUGIN_INDEX_DIR = "plugin.index.dir";
     public static final String LISTENERS = "listeners";
     public static final String REST_ADVERTISED_HOST_NAME = "rest.advertised.host.name";
     public static final String REST_ADVERTISED_PORT = "rest.advertised.port";
@@ -111,6 +113,14 @@ public final class WorkerConfig extends AbstractConfig {
                     ConfigDef.CaseInsensitiveValidString.in(PLUGIN_DISCOVERY_MODES.toArray(String[]::new)), Importance.LOW,
                     "How plugins are found: only_scan (reflection), service_load (ServiceLoader manifests only), "
                             + "hybrid_warn / hybrid_fail (both, warning or failing on plugins without manifests).")
+            .define(PLUGIN_INDEX_DIR, Type.STRING, null, Importance.LOW,
+                    "Where what the plugin path scan found is kept between starts (per plugin and per jar, keyed by "
+                            + "the files' sizes and modification times), so a start with unchanged plugins opens none of "
+                            + "their jars and a changed jar is the only one read again. Default: plugin-index beside the "
+                            + "embedded broker's data (data/plugin-index) with the embedded broker, else "
+                            + "$XDG_CACHE_HOME/sluice/plugin-index (~/.cache/sluice/plugin-index). Empty: no index, "
+                            + "every plugin is scanned at every start. A directory that cannot be written only costs "
+                            + "speed.")
             .define(LISTENERS, Type.LIST, List.of("http://:8083"), Importance.HIGH,
                     "REST listeners, as http://host:port and/or https://host:port (TLS from the listeners.https.ssl.* "
                             + "keys, see docs/rest.md); port 0 picks a free port.")
@@ -310,6 +320,22 @@ public final class WorkerConfig extends AbstractConfig {
     }
 
     /** Whether the worker must start its own broker. */
+    /** Where the plugin index is kept (plugin.index.dir, or its default); null when it is turned off. */
+    public Path pluginIndexDir() {
+        String dir = getString(PLUGIN_INDEX_DIR);
+        if (dir != null) {
+            return dir.isBlank() ? null : Path.of(dir);
+        }
+        if (embeddedKafka()) {
+            Path data = Path.of(getString(EMBEDDED_KAFKA_DIR)).toAbsolutePath().normalize();
+            return (data.getParent() != null ? data.getParent() : data).resolve("plugin-index");
+        }
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path base = cache != null && !cache.isBlank() ? Path.of(cache)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("sluice").resolve("plugin-index");
+    }
+
     public boolean embeddedKafka() {
         return getList(BOOTSTRAP_SERVERS).isEmpty();
     }

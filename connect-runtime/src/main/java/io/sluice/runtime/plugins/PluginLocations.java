@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,9 +100,18 @@ final class PluginLocations {
      * file is added, removed or still being written.
      */
     static String fingerprint(Path location) throws IOException {
+        String summary = contentSummary(location);
+        return summary.length() + "#" + summary.hashCode();
+    }
+
+    /**
+     * Every file under a location with its size and modification time (the location's own for a jar): what the plugin
+     * index keys a location's plugins on, so that any change to its files scans it again.
+     */
+    static String contentSummary(Path location) throws IOException {
         if (!Files.isDirectory(location)) {
             BasicFileAttributes attrs = Files.readAttributes(location, BasicFileAttributes.class);
-            return attrs.size() + "@" + attrs.lastModifiedTime().toMillis();
+            return attrs.size() + "@" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
         }
         StringBuilder summary = new StringBuilder();
         try (Stream<Path> files = Files.walk(location, MAX_DEPTH, FileVisitOption.FOLLOW_LINKS)) {
@@ -109,13 +119,13 @@ final class PluginLocations {
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
                 if (attrs.isRegularFile()) {
                     summary.append(location.relativize(file)).append(':').append(attrs.size()).append('@')
-                            .append(attrs.lastModifiedTime().toMillis()).append(';');
+                            .append(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(';');
                 }
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
-        return summary.length() + "#" + summary.toString().hashCode();
+        return summary.toString();
     }
 
     static boolean isArchive(Path path) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.connect.errors.ConnectException;
 
 /**
  * The plugins currently known, per location, with their aliases. Readers see an immutable snapshot
@@ -16,8 +17,67 @@ import java.util.TreeSet;
  */
 final class PluginRegistry {
 
-    /** One plugin class as registered: its description and the class itself. */
-    record Entry(PluginDesc desc, Class<?> pluginClass) {
+    /**
+     * One plugin class as registered: its description, its loader, and the class itself, which an entry from the plugin
+     * index loads only when first asked for (listing and resolving names needs no class).
+     */
+    static final class Entry {
+        private final PluginDesc desc;
+        private final ClassLoader loader;
+        private final String binaryName;
+        private volatile Class<?> pluginClass;
+
+        /** An entry whose class is already loaded. */
+        Entry(PluginDesc desc, Class<?> pluginClass) {
+            this(desc, pluginClass.getClassLoader(), pluginClass.getName(), pluginClass);
+        }
+
+        /** @param pluginClass the class when it is already loaded, or null to load {@code binaryName} when needed */
+        Entry(PluginDesc desc, ClassLoader loader, String binaryName, Class<?> pluginClass) {
+            this.desc = desc;
+            this.loader = loader;
+            this.binaryName = binaryName;
+            this.pluginClass = pluginClass;
+        }
+
+        PluginDesc desc() {
+            return desc;
+        }
+
+        ClassLoader loader() {
+            return loader;
+        }
+
+        /**
+         * The plugin class, loaded with its plugin's loader on first use.
+         *
+         * @throws ConnectException when it no longer loads (its jar changed under a running worker, which the plugin
+         *                          path watcher reloads within seconds)
+         */
+        Class<?> pluginClass() {
+            Class<?> cls = pluginClass;
+            if (cls == null) {
+                try {
+                    cls = Class.forName(binaryName, false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    throw new ConnectException("Plugin class " + binaryName + " could not be loaded from "
+                            + desc.location() + ": " + e, e);
+                }
+                pluginClass = cls;
+            }
+            return cls;
+        }
+
+        /** Whether this entry is of a kind the given base type covers, without loading its class. */
+        boolean isA(Class<?> base) {
+            return base.isAssignableFrom(desc.type().superClass());
+        }
+
+        /** The class's simple name (a nested class's own name), which is also an alias. */
+        String simpleName() {
+            String simple = binaryName.substring(binaryName.lastIndexOf('.') + 1);
+            return simple.substring(simple.lastIndexOf('$') + 1);
+        }
     }
 
     private record Snapshot(Map<String, List<Entry>> byLocation, Map<String, List<Entry>> byClassName,
@@ -101,7 +161,7 @@ final class PluginRegistry {
             return List.of();
         }
         return snapshot.byClassName().get(newest.desc().className()).stream()
-                .filter(e -> base.isAssignableFrom(e.pluginClass()))
+                .filter(e -> e.isA(base))
                 .map(e -> e.desc().version()).distinct().toList();
     }
 
@@ -114,7 +174,7 @@ final class PluginRegistry {
     private static Entry newestOfBase(List<Entry> entries, Class<?> base) {
         if (entries != null) {
             for (Entry entry : entries) {
-                if (base.isAssignableFrom(entry.pluginClass())) {
+                if (entry.isA(base)) {
                     return entry;
                 }
             }
@@ -127,11 +187,9 @@ final class PluginRegistry {
         Map<String, Set<String>> aliasTargets = new HashMap<>();
         for (List<Entry> entries : byLocation.values()) {
             for (Entry entry : entries) {
-                List<Entry> sameName = byClassName.computeIfAbsent(entry.desc().className(), n -> new ArrayList<>());
-                if (sameName.stream().noneMatch(e -> e.pluginClass() == entry.pluginClass())) {
-                    sameName.add(entry);
-                }
-                String simple = entry.pluginClass().getSimpleName();
+                // one entry per kind a class is (a converter that is also a header converter has two)
+                byClassName.computeIfAbsent(entry.desc().className(), n -> new ArrayList<>()).add(entry);
+                String simple = entry.simpleName();
                 aliasTargets.computeIfAbsent(simple, a -> new HashSet<>()).add(entry.desc().className());
                 aliasTargets.computeIfAbsent(prunedName(simple, entry.desc().type()), a -> new HashSet<>())
                         .add(entry.desc().className());

@@ -43,28 +43,32 @@ final class PluginScanner {
 
     private final DiscoveryMode mode;
     private final ClassLoader runtimeLoader;
-    private final ClassHeader.Reader reader = new ClassHeader.Reader();
+    private final PluginIndex index;
 
-    PluginScanner(DiscoveryMode mode, ClassLoader runtimeLoader) {
+    /** @param index where each jar's manifests and class headers are kept between starts */
+    PluginScanner(DiscoveryMode mode, ClassLoader runtimeLoader, PluginIndex index) {
         this.mode = mode;
         this.runtimeLoader = runtimeLoader;
+        this.index = index;
     }
 
     /**
      * Scans the class path (jars or class directories) restricted to one package prefix ("" for all).
-     * Classes not defined by {@code loader} itself (the runtime's own, reached by delegation) are skipped.
+     * Classes not defined by {@code loader} itself (the runtime's own, reached by delegation) are skipped. Safe to
+     * call from several threads at once.
      *
      * @throws IOException when an archive cannot be read (for instance while it is still being copied)
      */
-    synchronized List<Found> scan(List<Path> classPath, String packagePrefix, ClassLoader loader) throws IOException {
+    List<Found> scan(List<Path> classPath, String packagePrefix, ClassLoader loader) throws IOException {
         String entryPrefix = packagePrefix.replace('.', '/');
         Map<String, ClassHeader> headers = new HashMap<>();
         Map<PluginType, Set<String>> manifests = new EnumMap<>(PluginType.class);
+        ClassHeader.Reader reader = new ClassHeader.Reader();
         for (Path element : classPath) {
             if (Files.isDirectory(element)) {
-                readDirectory(element, entryPrefix, headers, manifests);
+                readDirectory(element, entryPrefix, headers, manifests, reader);
             } else {
-                readArchive(element, entryPrefix, headers, manifests);
+                addArchive(element, entryPrefix, headers, manifests, reader);
             }
         }
         Map<String, Set<PluginType>> candidates = new LinkedHashMap<>();
@@ -158,39 +162,64 @@ final class PluginScanner {
         }
     }
 
-    private void readArchive(Path archive, String entryPrefix, Map<String, ClassHeader> headers,
-                             Map<PluginType, Set<String>> manifests) throws IOException {
+    /** Adds one archive's manifests and class headers, from the index when the archive is unchanged since. */
+    private void addArchive(Path archive, String entryPrefix, Map<String, ClassHeader> headers,
+                            Map<PluginType, Set<String>> manifests, ClassHeader.Reader reader) throws IOException {
+        // only whole archives are indexed: a package-restricted read (the runtime's built-ins) holds part of one
+        boolean indexed = index.enabled() && entryPrefix.isEmpty();
+        String key = indexed ? PluginLocations.contentSummary(archive) : null;
+        PluginIndex.JarContent content = indexed ? index.jar(archive, key) : null;
+        if (content == null || (mode.scansClasses() && content.headers() == null)) {
+            content = readArchive(archive, entryPrefix, reader);
+            if (indexed) {
+                index.putJar(archive, key, content);
+            }
+        }
+        String packagePrefix = entryPrefix.replace('/', '.');
+        if (mode.readsManifests()) {
+            content.manifests().forEach((type, names) -> names.stream().filter(name -> name.startsWith(packagePrefix))
+                    .forEach(name -> manifests.computeIfAbsent(type, t -> new LinkedHashSet<>()).add(name)));
+        }
+        if (mode.scansClasses()) {
+            content.headers().forEach(header -> addHeader(header, headers));
+        }
+    }
+
+    /** Reads an archive's manifests (always: they are small) and, when this mode scans classes, its class headers. */
+    private PluginIndex.JarContent readArchive(Path archive, String entryPrefix, ClassHeader.Reader reader)
+            throws IOException {
+        Map<PluginType, Set<String>> manifests = new EnumMap<>(PluginType.class);
         try (ZipFile zip = new ZipFile(archive.toFile())) {
-            if (mode.readsManifests()) {
-                for (PluginType type : PluginType.values()) {
-                    ZipEntry manifest = zip.getEntry(SERVICES + type.superClass().getName());
-                    if (manifest != null) {
-                        try (InputStream in = zip.getInputStream(manifest)) {
-                            readManifest(in, entryPrefix, type, manifests);
-                        }
+            for (PluginType type : PluginType.values()) {
+                ZipEntry manifest = zip.getEntry(SERVICES + type.superClass().getName());
+                if (manifest != null) {
+                    try (InputStream in = zip.getInputStream(manifest)) {
+                        readManifest(in, entryPrefix, type, manifests);
                     }
                 }
             }
             if (!mode.scansClasses()) {
-                return;
+                return new PluginIndex.JarContent(manifests, null);
             }
+            List<ClassHeader> headers = new ArrayList<>();
             var entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
                 if (isScannableClass(name, entryPrefix)) {
                     try (InputStream in = zip.getInputStream(entry)) {
-                        addHeader(reader.read(in), headers);
+                        headers.add(reader.read(in));
                     } catch (IOException e) {
                         log.debug("Unreadable class {} in {}: {}", name, archive, e.toString());
                     }
                 }
             }
+            return new PluginIndex.JarContent(manifests, headers);
         }
     }
 
     private void readDirectory(Path root, String entryPrefix, Map<String, ClassHeader> headers,
-                               Map<PluginType, Set<String>> manifests) throws IOException {
+                               Map<PluginType, Set<String>> manifests, ClassHeader.Reader reader) throws IOException {
         if (mode.readsManifests()) {
             for (PluginType type : PluginType.values()) {
                 Path manifest = root.resolve(SERVICES + type.superClass().getName());

@@ -1,18 +1,19 @@
 package io.sluice.runtime.plugins;
 
 import java.io.IOException;
-import java.net.MalformedURLException;
-import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -47,9 +48,9 @@ public final class Plugins implements AutoCloseable {
     private final List<Path> pluginPath;
     private final DiscoveryMode mode;
     private final ClassLoader runtimeLoader = Plugins.class.getClassLoader();
-    private final PluginScanner scanner;
+    private final PluginIndex index;
+    private final PluginLocationLoader locationLoader;
     private static final Map<String, String> APACHE_ALIASES = BuiltinPlugins.apacheAliases();
-    private static final Map<String, String> APACHE_NAMES = BuiltinPlugins.apacheNames();
 
     /** Sluice's converters are registered under Apache's names; their own class names stay resolvable. */
     private final PluginRegistry registry = new PluginRegistry(BuiltinPlugins.fixedAliases());
@@ -65,13 +66,22 @@ public final class Plugins implements AutoCloseable {
      * @param discoveryMode plugin.discovery: only_scan, hybrid_warn (default when null), hybrid_fail, service_load
      */
     public Plugins(List<Path> pluginPath, String discoveryMode) {
-        this(pluginPath, discoveryMode, POLL_INTERVAL);
+        this(pluginPath, discoveryMode, null);
     }
 
-    Plugins(List<Path> pluginPath, String discoveryMode, Duration pollInterval) {
+    /**
+     * @param indexDir where what the scan found is kept between starts (plugin.index.dir), so that unchanged plugins are
+     *                 registered without opening their jars; null scans every plugin at every start
+     */
+    public Plugins(List<Path> pluginPath, String discoveryMode, Path indexDir) {
+        this(pluginPath, discoveryMode, indexDir, POLL_INTERVAL);
+    }
+
+    Plugins(List<Path> pluginPath, String discoveryMode, Path indexDir, Duration pollInterval) {
         this.pluginPath = pluginPath == null ? List.of() : List.copyOf(pluginPath);
         this.mode = DiscoveryMode.parse(discoveryMode);
-        this.scanner = new PluginScanner(mode, runtimeLoader);
+        this.index = PluginIndex.in(indexDir);
+        this.locationLoader = new PluginLocationLoader(mode, runtimeLoader, index);
         this.pollInterval = pollInterval;
     }
 
@@ -135,25 +145,39 @@ public final class Plugins implements AutoCloseable {
     private void scanPluginPath() {
         long begin = System.nanoTime();
         PluginLocations.warnAboutMissingEntries(pluginPath);
-        Map<Path, String> attempted = new HashMap<>();
         List<Path> locations = PluginLocations.of(pluginPath);
-        for (Path location : locations) {
-            if (closed) {
-                return;
+        Map<Path, String> attempted = new ConcurrentHashMap<>();
+        AtomicInteger indexed = new AtomicInteger();
+        // locations are independent (a loader each): read side by side, a large plugin no longer delays the small ones
+        int threads = Math.max(1, Math.min(locations.size(), Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, named("sluice-plugin-scan-"));
+        try {
+            List<Future<?>> loads = new ArrayList<>();
+            for (Path location : locations) {
+                loads.add(pool.submit(() -> loadAtStartup(location, attempted, indexed)));
             }
-            try {
-                String fingerprint = PluginLocations.fingerprint(location);
-                attempted.put(location, fingerprint);
-                load(location, true);
-            } catch (IOException | RuntimeException | LinkageError e) {
-                if (e instanceof ConnectException && mode == DiscoveryMode.HYBRID_FAIL) {
-                    throw (ConnectException) e;
+            for (Future<?> load : loads) {
+                try {
+                    load.get();
+                } catch (ExecutionException e) {
+                    pool.shutdownNow();
+                    throw e.getCause() instanceof RuntimeException re ? re : new ConnectException(e.getCause());
                 }
-                log.warn("Could not load plugin {}; will try again when it changes: {}", location, e.toString());
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } finally {
+            pool.shutdown();
         }
-        log.info("Found {} plugin locations on {} in {} ms (plugin.discovery={})", locations.size(), pluginPath,
-                (System.nanoTime() - begin) / 1_000_000, mode.name().toLowerCase(java.util.Locale.ROOT));
+        if (closed) {
+            return;
+        }
+        log.info("Found {} plugin locations on {} in {} ms, {} of them unchanged in the plugin index{} "
+                        + "(plugin.discovery={})", locations.size(), pluginPath, (System.nanoTime() - begin) / 1_000_000,
+                indexed.get(), index.enabled() ? "" : " (none: no plugin.index.dir)",
+                mode.name().toLowerCase(java.util.Locale.ROOT));
+        index.prune();
         synchronized (this) {
             if (closed) {
                 return;
@@ -173,6 +197,32 @@ public final class Plugins implements AutoCloseable {
             }, attempted);
             watcher.start();
         }
+    }
+
+    private void loadAtStartup(Path location, Map<Path, String> attempted, AtomicInteger indexed) {
+        if (closed) {
+            return;
+        }
+        try {
+            attempted.put(location, PluginLocations.fingerprint(location));
+            if (load(location, true)) {
+                indexed.incrementAndGet();
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
+            if (e instanceof ConnectException && mode == DiscoveryMode.HYBRID_FAIL) {
+                throw (ConnectException) e;
+            }
+            log.warn("Could not load plugin {}; will try again when it changes: {}", location, e.toString());
+        }
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     /** Every plugin of the given kind currently known, the runtime's built-ins included. */
@@ -284,7 +334,7 @@ public final class Plugins implements AutoCloseable {
     public ClassLoader loaderOf(String className) {
         awaitScanQuietly();
         PluginRegistry.Entry entry = className == null ? null : registry.resolve(className.trim(), Object.class);
-        return entry != null ? entry.pluginClass().getClassLoader() : runtimeLoader;
+        return entry != null ? entry.loader() : runtimeLoader;
     }
 
     /**
@@ -336,89 +386,23 @@ public final class Plugins implements AutoCloseable {
     }
 
     private void registerBuiltins() {
-        List<PluginRegistry.Entry> entries = new ArrayList<>();
-        Map<Class<?>, String> versions = new HashMap<>();
-        PluginScanner builtinScanner = new PluginScanner(DiscoveryMode.ONLY_SCAN, runtimeLoader);
-        for (BuiltinPlugins.Source source : BuiltinPlugins.SOURCES) {
-            Path codeSource = source.codeSource();
-            if (codeSource == null) {
-                log.warn("Cannot locate the runtime's {} plugins", source.packageName());
-                continue;
-            }
-            try {
-                for (PluginScanner.Found found : builtinScanner.scan(List.of(codeSource), source.packageName(),
-                        runtimeLoader)) {
-                    entries.add(entry(found, PluginRegistry.CLASSPATH, versions));
-                }
-            } catch (IOException e) {
-                log.warn("Cannot scan the runtime's {} plugins in {}: {}", source.packageName(), codeSource, e.toString());
-            }
-        }
-        registry.put(PluginRegistry.CLASSPATH, entries);
+        registry.put(PluginRegistry.CLASSPATH, locationLoader.builtins());
     }
 
-    /** Scans one location with a fresh loader and registers what it holds, replacing an earlier version. */
-    private void load(Path location, boolean atStartup) throws IOException {
+    /**
+     * Loads one location with a fresh loader and registers what it holds, replacing an earlier version; returns whether
+     * it came unchanged from the plugin index.
+     */
+    private boolean load(Path location, boolean atStartup) throws IOException {
         long begin = System.nanoTime();
-        List<Path> classPath = PluginLocations.classPath(location);
-        PluginClassLoader loader = new PluginClassLoader(location, urls(classPath), runtimeLoader);
-        List<PluginScanner.Found> found;
-        try {
-            found = scanner.scan(classPath, "", loader);
-            checkManifests(location, found, atStartup);
-        } catch (IOException | RuntimeException e) {
-            loader.close();
-            throw e;
+        PluginLocationLoader.Loaded loaded = locationLoader.load(location, atStartup);
+        if (loaded.loader() != null) {
+            loaders.put(loaded.loader(), Boolean.TRUE);
         }
-        List<PluginRegistry.Entry> entries = new ArrayList<>();
-        Map<Class<?>, String> versions = new HashMap<>();
-        for (PluginScanner.Found plugin : found) {
-            entries.add(entry(plugin, location.toString(), versions));
-        }
-        if (entries.isEmpty()) {
-            loader.close();
-        } else {
-            loaders.put(loader, Boolean.TRUE);
-        }
-        registry.put(location.toString(), entries);
-        log.info("{} plugin {}: {} classes in {} ms", atStartup ? "Loaded" : "Hot-loaded", location,
-                entries.size(), (System.nanoTime() - begin) / 1_000_000);
-    }
-
-    private void checkManifests(Path location, List<PluginScanner.Found> found, boolean atStartup) {
-        if (mode != DiscoveryMode.HYBRID_WARN && mode != DiscoveryMode.HYBRID_FAIL) {
-            return;
-        }
-        Set<String> missing = found.stream().filter(f -> !f.inManifest())
-                .map(f -> f.pluginClass().getName() + " (" + f.type().restName() + ")")
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        if (missing.isEmpty()) {
-            return;
-        }
-        String message = "Plugin " + location + " has no ServiceLoader manifest (META-INF/services) for "
-                + missing + "; these will be invisible with plugin.discovery=service_load";
-        if (mode == DiscoveryMode.HYBRID_FAIL) {
-            throw new ConnectException(message + ". Add the manifests, or set plugin.discovery=hybrid_warn"
-                    + (atStartup ? "" : "; the plugin was not loaded"));
-        }
-        log.warn(message);
-    }
-
-    /** @param versions versions already read, so a class that is two kinds of plugin is instantiated once */
-    private static PluginRegistry.Entry entry(PluginScanner.Found found, String location, Map<Class<?>, String> versions) {
-        Class<?> cls = found.pluginClass();
-        String version = versions.computeIfAbsent(cls, PluginVersions::versionOf);
-        String name = PluginRegistry.CLASSPATH.equals(location) ? APACHE_NAMES.getOrDefault(cls.getName(), cls.getName())
-                : cls.getName();
-        PluginDesc desc = new PluginDesc(name, found.type(), version, location);
-        return new PluginRegistry.Entry(desc, cls);
-    }
-
-    private static URL[] urls(List<Path> classPath) throws MalformedURLException {
-        URL[] urls = new URL[classPath.size()];
-        for (int i = 0; i < urls.length; i++) {
-            urls[i] = classPath.get(i).toUri().toURL();
-        }
-        return urls;
+        registry.put(location.toString(), loaded.entries());
+        log.info("{} plugin {}{}: {} classes in {} ms", atStartup ? "Loaded" : "Hot-loaded", location,
+                loaded.fromIndex() ? " from the plugin index" : "", loaded.entries().size(),
+                (System.nanoTime() - begin) / 1_000_000);
+        return loaded.fromIndex();
     }
 }

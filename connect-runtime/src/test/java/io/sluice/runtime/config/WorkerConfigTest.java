@@ -2,9 +2,11 @@ package io.sluice.runtime.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -48,5 +50,17 @@ class WorkerConfigTest {
     void noKeyIsDefinedByTwoParts() {
         int all = WorkerConfig.PARTS.values().stream().mapToInt(def -> def.names().size()).sum();
         assertEquals(all, WorkerConfig.CONFIG.names().size());
+    }
+
+    @Test
+    void thePluginIndexSitsBesideTheEmbeddedBrokersDataOrInTheUsersCacheAndCanBeTurnedOff() {
+        assertEquals(Path.of("/srv/sluice/data/plugin-index"),
+                new WorkerConfig(Map.of("embedded.kafka.dir", "/srv/sluice/data/kafka")).pluginIndexDir());
+        Path external = new WorkerConfig(Map.of("bootstrap.servers", "kafka:9092")).pluginIndexDir();
+        assertTrue(external.endsWith(Path.of(".cache", "sluice", "plugin-index"))
+                || external.endsWith(Path.of("sluice", "plugin-index")), external.toString());
+        assertEquals(Path.of("/var/cache/plugins"),
+                new WorkerConfig(Map.of("plugin.index.dir", "/var/cache/plugins")).pluginIndexDir());
+        assertNull(new WorkerConfig(Map.of("plugin.index.dir", "")).pluginIndexDir(), "empty: no index");
     }
 }

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,5 +45,32 @@ class ClassDataSharingIT {
         assertEquals("sluice: " + dir.resolve("missing.properties") + ": worker config file does not exist", stderr);
         assertFalse(Files.exists(partial), "the partial archive is removed");
         assertFalse(Files.exists(archive), "and never taken");
+    }
+
+    @Test
+    void theArchiveTheBuildWroteIsCheckedAndMappedByTheFirstStart() throws Exception {
+        Path target = LAUNCHER.getParent().getParent().resolve("connect-runtime").resolve("target");
+        Path built = Files.exists(target.resolve("sluice-cds.jsa.build.new")) ? target.resolve("sluice-cds.jsa.build.new")
+                : target.resolve("sluice-cds.jsa");
+        // an archive records the jars' sizes and times: one older than the jar is for an earlier build
+        Assumptions.assumeTrue(Files.exists(built) && Files.getLastModifiedTime(built)
+                .compareTo(Files.getLastModifiedTime(target.resolve("connect-runtime.jar"))) > 0,
+                "the build wrote no archive (-Dsluice.cds.skip=true)");
+        Path archive = dir.resolve("sluice-cds.jsa");
+        Files.copy(built, dir.resolve("sluice-cds.jsa.build.new"));
+
+        ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), dir.resolve("missing.properties").toString())
+                .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        launch.environment().put("SLUICE_CDS_ARCHIVE", archive.toString());
+        // -Xshare:on: a JVM that cannot map the archive fails to start instead of running without it
+        launch.environment().put("SLUICE_OPTS", "-Xshare:on");
+        Process process = launch.start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+
+        assertEquals(1, process.exitValue(), stderr);
+        assertEquals("sluice: " + dir.resolve("missing.properties") + ": worker config file does not exist", stderr);
+        assertTrue(Files.exists(archive), "the build's archive is taken");
+        assertFalse(Files.exists(dir.resolve("sluice-cds.jsa.build.new")));
     }
 }

@@ -39,7 +39,7 @@ class PluginHotDropTest {
 
     private Plugins startedOn(Path plugins) throws IOException {
         Files.createDirectories(plugins);
-        Plugins registry = new Plugins(List.of(plugins), "only_scan", FAST_POLL);
+        Plugins registry = new Plugins(List.of(plugins), "only_scan", null, FAST_POLL);
         registry.start();
         return registry;
     }
@@ -141,7 +141,7 @@ class PluginHotDropTest {
         Files.createDirectories(plugins);
         List<Path> loaded = new ArrayList<>();
         List<Path> failed = new ArrayList<>();
-        PluginScanner scanner = new PluginScanner(DiscoveryMode.ONLY_SCAN, getClass().getClassLoader());
+        PluginScanner scanner = new PluginScanner(DiscoveryMode.ONLY_SCAN, getClass().getClassLoader(), PluginIndex.NONE);
         PluginPathWatcher watcher = new PluginPathWatcher(List.of(plugins), FAST_POLL, new PluginPathWatcher.Listener() {
             @Override
             public void load(Path location) throws Exception {

@@ -73,13 +73,31 @@ public final class SchemaRegistryServer implements AutoCloseable {
      * broker); returns null when it is off.
      */
     public static SchemaRegistryServer startIfEnabled(WorkerConfig config, String bootstrapServers) {
+        SchemaRegistryServer server = bindIfEnabled(config, bootstrapServers);
+        if (server != null) {
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+        }
+        return server;
+    }
+
+    /**
+     * Binds the registry's listeners when schema.registry.listeners asks for it, so its {@link #url()} is known, without
+     * reading its topic or serving yet: a worker builds what needs the URL while {@link #start()} runs, and a client
+     * that connects meanwhile waits in the listen queue until the registry answers. Returns null when it is off.
+     */
+    public static SchemaRegistryServer bindIfEnabled(WorkerConfig config, String bootstrapServers) {
         List<String> listeners = config.schemaRegistryListeners();
         if (listeners.isEmpty()) {
             return null;
         }
         SchemaRegistryServer server = new SchemaRegistryServer(config, listeners, bootstrapServers);
         try {
-            server.start();
+            server.bind();
         } catch (RuntimeException e) {
             server.close();
             if (!config.originals().containsKey(WorkerConfig.SCHEMA_REGISTRY_LISTENERS) && bindFailure(e)) {
@@ -134,18 +152,33 @@ public final class SchemaRegistryServer implements AutoCloseable {
         return context;
     }
 
-    private void start() {
+    private void bind() {
+        try {
+            for (ServerConnector connector : connectors) {
+                connector.open();
+            }
+        } catch (Exception e) {
+            throw cannotStart(e);
+        }
+    }
+
+    /** Reads the schemas topic to its end, then serves on the listeners {@link #bindIfEnabled} bound. */
+    public void start() {
         store.start();
         try {
             server.start();
         } catch (Exception e) {
-            throw new ConnectException("Could not start the schema registry on " + listeners + ": " + e.getMessage()
-                    + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
-                    + "registry off", e);
+            throw cannotStart(e);
         }
         election.start();
         store.guardWrites(election::requireWriter);
         log.info("Schema registry listening at {} (schemas in topic {})", urls(), topic);
+    }
+
+    private ConnectException cannotStart(Exception e) {
+        return new ConnectException("Could not start the schema registry on " + listeners + ": " + e.getMessage()
+                + "; set " + WorkerConfig.SCHEMA_REGISTRY_LISTENERS + " to a free port, or empty to turn the "
+                + "registry off", e);
     }
 
     /** The URL local clients use, e.g. http://localhost:8081/ (the first listener; a wildcard host as localhost). */
