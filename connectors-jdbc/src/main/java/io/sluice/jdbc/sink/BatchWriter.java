@@ -28,12 +28,20 @@ final class BatchWriter {
     private final TableManager tables;
     private final InsertMode mode;
     private final int batchSize;
+    private final SchemalessRows schemaless;
 
-    BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize) {
+    BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize,
+                SchemalessRows schemaless) {
         this.dialect = dialect;
         this.tables = tables;
         this.mode = mode;
         this.batchSize = batchSize;
+        this.schemaless = schemaless;
+    }
+
+    /** The rows with schemaless ones typed from their tables (the same list when there is none). */
+    List<SinkRow> resolve(Connection connection, List<SinkRow> rows) throws SQLException {
+        return schemaless.resolve(connection, rows);
     }
 
     /**
@@ -46,7 +54,7 @@ final class BatchWriter {
         }
         SinkRow first = rows.get(0);
         for (SinkRow row : rows) {
-            if (row.kind() != SinkRow.Kind.WRITE || row.shape() != first.shape() || !row.table().equals(first.table())) {
+            if (row.schemaless() || row.kind() != SinkRow.Kind.WRITE || row.shape() != first.shape() || !row.table().equals(first.table())) {
                 return false;
             }
         }
@@ -54,6 +62,19 @@ final class BatchWriter {
     }
 
     void write(Connection connection, List<SinkRow> rows) throws SQLException {
+        rows = resolve(connection, rows);
+        TableId only = rows.isEmpty() ? null : rows.get(0).table();
+        for (SinkRow row : rows) {
+            if (row.table() != only && !row.table().equals(only)) {
+                only = null;
+                break;
+            }
+        }
+        if (only != null) {
+            // the common batch: one topic, one table (the extractor hands out one TableId per topic)
+            writeTable(connection, only, rows);
+            return;
+        }
         Map<TableId, List<SinkRow>> byTable = new LinkedHashMap<>();
         for (SinkRow row : rows) {
             byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);

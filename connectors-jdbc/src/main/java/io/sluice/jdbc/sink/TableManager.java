@@ -49,6 +49,18 @@ final class TableManager {
         return known.containsKey(table) || describe(connection, table).isPresent();
     }
 
+    /** The table as known or described now, or empty when it does not exist (yet). */
+    Optional<TableDefinition> definition(Connection connection, TableId table) throws SQLException {
+        TableDefinition definition = known.get(table);
+        if (definition == null) {
+            definition = describe(connection, table).orElse(null);
+            if (definition != null) {
+                known.put(table, definition);
+            }
+        }
+        return Optional.ofNullable(definition);
+    }
+
     /** The table, made fit for rows of this shape if the configuration allows it. */
     TableDefinition ensure(Connection connection, TableId table, RowShape shape) throws SQLException {
         TableDefinition definition = known.get(table);
