@@ -39,6 +39,53 @@ final class JsonObjectReader {
         return read(json.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The payload's members when the text is a JsonConverter envelope, an object of exactly a "schema" object and a
+     * "payload" object (its schema is skipped unread: the table's columns type the row); null when it is not one.
+     */
+    static Map<String, Object> readEnvelopePayload(byte[] json) {
+        JsonObjectReader reader = new JsonObjectReader(json, 0, json.length);
+        try {
+            return reader.envelopePayload();
+        } catch (DataException notAnEnvelope) {
+            return null;
+        }
+    }
+
+    private Map<String, Object> envelopePayload() {
+        skipSpace();
+        if (peek() != '{') {
+            return null;
+        }
+        pos++;
+        Map<String, Object> payload = null;
+        boolean schema = false;
+        for (int member = 0; member < 2; member++) {
+            skipSpace();
+            if (peek() != '"') {
+                return null;
+            }
+            String name = string();
+            skipSpace();
+            expect(':');
+            skipSpace();
+            if (name.equals("schema") && !schema && peek() == '{') {
+                schema = true;
+                skipNested();
+            } else if (name.equals("payload") && payload == null && peek() == '{') {
+                payload = object();
+            } else {
+                return null;
+            }
+            skipSpace();
+            if (next() != (member == 0 ? ',' : '}')) {
+                return null;
+            }
+        }
+        skipSpace();
+        return pos == end ? payload : null;
+    }
+
     private Map<String, Object> object() {
         skipSpace();
         if (pos >= end || in[pos] != '{') {

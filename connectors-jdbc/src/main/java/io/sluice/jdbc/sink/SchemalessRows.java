@@ -6,6 +6,7 @@ import io.sluice.jdbc.dialect.SinkColumn;
 import io.sluice.jdbc.dialect.TableDefinition;
 import io.sluice.jdbc.sink.JdbcSinkConfig.PrimaryKeyMode;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneId;
@@ -43,6 +44,10 @@ final class SchemalessRows {
     private final ZoneId zone;
     /** Shapes by table and columns, so a run of records with the same members shares one (segments, isReady). */
     private final Map<List<Object>, RowShape> shapes = new HashMap<>();
+    /** The column types of the table last described, by name, key columns apart: built once, not per row. */
+    private TableDefinition typedTable;
+    private final Map<String, Schema> valueTypes = new HashMap<>();
+    private final Map<String, Schema> keyTypes = new HashMap<>();
 
     SchemalessRows(JdbcSinkConfig config, TableManager tables, ZoneId zone) {
         this.pkMode = config.pkMode();
@@ -74,8 +79,7 @@ final class SchemalessRows {
     private SinkRow resolve(Connection connection, SinkRow row) throws SQLException {
         SinkRecord record = row.record();
         TableDefinition table = tables.definition(connection, row.table()).orElse(null);
-        Map<String, Object> value = row.kind() == SinkRow.Kind.DELETE ? Map.of() : members(record, record.value(),
-                "value");
+        Map<String, Object> value = row.kind() == SinkRow.Kind.DELETE ? Map.of() : valueMembers(record, table);
         LinkedHashMap<String, Object> columns = new LinkedHashMap<>();
         keyMembers(record, value, table, columns);
         int keyCount = columns.size();
@@ -95,9 +99,8 @@ final class SchemalessRows {
         int i = 0;
         for (Map.Entry<String, Object> column : columns.entrySet()) {
             boolean key = i < keyCount;
-            ColumnDefinition existing = table == null ? null : table.columns().get(column.getKey());
-            schemas[i] = existing != null ? SchemalessColumns.schemaOf(existing, key)
-                    : SchemalessColumns.inferred(column.getValue(), key);
+            Schema existing = table == null ? null : columnType(table, column.getKey(), key);
+            schemas[i] = existing != null ? existing : SchemalessColumns.inferred(column.getValue(), key);
             shapeKey.add(column.getKey());
             shapeKey.add(schemas[i]);
             i++;
@@ -125,6 +128,26 @@ final class SchemalessRows {
             i++;
         }
         return new SinkRow(row.table(), shape, values, row.kind(), record);
+    }
+
+    /** The Connect type of the table's column, or null when it has no such column. */
+    private Schema columnType(TableDefinition table, String name, boolean key) {
+        if (table != typedTable) {
+            typedTable = table;
+            valueTypes.clear();
+            keyTypes.clear();
+        }
+        Map<String, Schema> types = key ? keyTypes : valueTypes;
+        Schema type = types.get(name);
+        if (type == null) {
+            ColumnDefinition column = table.columns().get(name);
+            if (column == null) {
+                return null;
+            }
+            type = SchemalessColumns.schemaOf(column, key);
+            types.put(name, type);
+        }
+        return type;
     }
 
     private static RowShape newShape(Map<String, Object> columns, int keyCount, Schema[] schemas) {
@@ -195,6 +218,26 @@ final class SchemalessRows {
     private static boolean isJsonObjectText(Object v) {
         return v instanceof String s && s.stripLeading().startsWith("{")
                 || v instanceof byte[] b && b.length > 0 && (b[0] == '{' || b[0] == ' ' || b[0] == '\n');
+    }
+
+    /**
+     * The value's members; JSON text that is a JsonConverter envelope (schemas.enable=true JSON read raw, through
+     * ByteArrayConverter or StringConverter) gives its payload's, unless the table has columns "schema" and
+     * "payload" for the envelope itself.
+     */
+    private static Map<String, Object> valueMembers(SinkRecord record, TableDefinition table) {
+        Object v = record.value();
+        if (v instanceof String s) {
+            v = s.getBytes(StandardCharsets.UTF_8);
+        }
+        if (v instanceof byte[] text && (table == null || !table.columns().containsKey("payload")
+                || !table.columns().containsKey("schema"))) {
+            Map<String, Object> payload = JsonObjectReader.readEnvelopePayload(text);
+            if (payload != null) {
+                return payload;
+            }
+        }
+        return members(record, v, "value");
     }
 
     /** A JSON object's members by name, from a Map, a Struct, or its JSON text. */

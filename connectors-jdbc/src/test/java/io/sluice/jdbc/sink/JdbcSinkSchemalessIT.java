@@ -105,6 +105,26 @@ class JdbcSinkSchemalessIT {
     }
 
     @Test
+    void jsonWithSchemasReadRawThroughByteArrayConverterWritesThePayloadTypedByTheTable() {
+        String topic = topic("rawenvelope");
+        db.execute("CREATE TABLE raw_envelope (id bigint PRIMARY KEY, name text, seq bigint, at timestamptz)");
+        KafkaTestBroker.produce(topic, List.of(
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(1), JdbcSinkPipelineIT.value(1, "one", 5)),
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(2), JdbcSinkPipelineIT.value(2, "two", 6))));
+        Map<String, String> config = sink(topic, "raw_envelope", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        config.put("pk.mode", "record_value");
+        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-raw")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("raw-sink", config).status());
+            Await.until(() -> ids("raw_envelope").equals(List.of(1L, 2L)), Duration.ofSeconds(60),
+                    "both payloads inserted; have " + ids("raw_envelope"));
+            assertEquals("2|two|6|1970-01-01 00:00:06", db.scalar("SELECT concat_ws('|', id, name, seq,"
+                    + " (at AT TIME ZONE 'UTC')::text) FROM raw_envelope WHERE id = 2"));
+        }
+    }
+
+    @Test
     void autoCreateMakesTheTableFromTheFirstRecordAndAutoEvolveAddsNewMembers() {
         String topic = topic("auto");
         String table = "auto_" + topic;
