@@ -175,6 +175,8 @@ final class JsonObjectReader {
                 skipNested();
             } else if (c == '"') {
                 skipString();
+            } else if (c == '-' || (c >= '0' && c <= '9')) {
+                skipNumber();
             } else {
                 value();
             }
@@ -189,8 +191,47 @@ final class JsonObjectReader {
         }
     }
 
+    /** Checks a string and moves past it without decoding it: skipped text (a schema) costs no allocation. */
     private void skipString() {
-        string();
+        pos++;
+        while (pos < end) {
+            byte b = in[pos++];
+            if (b == '"') {
+                return;
+            }
+            if (b == '\\') {
+                int e = next();
+                if (e == 'u') {
+                    hexChar();
+                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
+                    throw error("invalid escape in a string");
+                }
+            } else if (b >= 0 && b < 0x20) {
+                throw error("control character in a string");
+            }
+        }
+        throw error("unterminated string");
+    }
+
+    private void skipNumber() {
+        if (peek() == '-') {
+            pos++;
+        }
+        boolean ok = digits();
+        if (peek() == '.') {
+            pos++;
+            ok &= digits();
+        }
+        if (peek() == 'e' || peek() == 'E') {
+            pos++;
+            if (peek() == '+' || peek() == '-') {
+                pos++;
+            }
+            ok &= digits();
+        }
+        if (!ok) {
+            throw error("malformed number");
+        }
     }
 
     private Object number() {
