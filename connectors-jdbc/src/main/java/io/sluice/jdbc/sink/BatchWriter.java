@@ -121,7 +121,7 @@ final class BatchWriter {
     private void writeSegment(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
             throws SQLException {
         TableDefinition definition = tables.ensure(connection, table, shape);
-        checkNotNull(definition, shape, rows);
+        checkNotNull(definition, shape, rows, mode != InsertMode.UPDATE);
         if (shape.keyCount() == 0) {
             writeRows(connection, table, shape, rows);
             return;
@@ -148,8 +148,22 @@ final class BatchWriter {
     }
 
     /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */
-    private static void checkNotNull(TableDefinition definition, RowShape shape, List<SinkRow> rows) {
+    private static void checkNotNull(TableDefinition definition, RowShape shape, List<SinkRow> rows, boolean inserts) {
         List<SinkColumn> columns = shape.columns();
+        if (inserts && shape.typedByTable() && shape.columns().size() > shape.keyCount()) {
+            // a schemaless record may leave a member out: a NOT NULL column without a default then has no value
+            // for an insert (an update leaves it as it is)
+            for (ColumnDefinition column : definition.columns().values()) {
+                if (!column.nullable() && !column.hasDefault() && !hasColumn(columns, column.name())) {
+                    for (SinkRow row : rows) {
+                        if (!row.delete()) {
+                            throw new ConnectException(row.describeRecord() + " does not fit table " + definition.id()
+                                    + ": column \"" + column.name() + "\" is NOT NULL but the record has no value for it");
+                        }
+                    }
+                }
+            }
+        }
         for (int c = 0; c < columns.size(); c++) {
             ColumnDefinition column = definition.columns().get(columns.get(c).name());
             if (column == null || column.nullable()) {
@@ -162,6 +176,15 @@ final class BatchWriter {
                 }
             }
         }
+    }
+
+    private static boolean hasColumn(List<SinkColumn> columns, String name) {
+        for (SinkColumn c : columns) {
+            if (c.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void deleteRows(Connection connection, TableId table, List<SinkColumn> keys, List<SinkRow> rows)

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +71,14 @@ final class SchemalessRows {
             return rows;
         }
         List<SinkRow> typed = new ArrayList<>(rows.size());
+        Set<TableId> describedAgain = new HashSet<>();
         for (SinkRow row : rows) {
-            typed.add(row.schemaless() ? resolve(connection, row) : row);
+            typed.add(row.schemaless() ? resolve(connection, row, describedAgain) : row);
         }
         return typed;
     }
 
-    private SinkRow resolve(Connection connection, SinkRow row) throws SQLException {
+    private SinkRow resolve(Connection connection, SinkRow row, Set<TableId> describedAgain) throws SQLException {
         SinkRecord record = row.record();
         TableDefinition table = tables.definition(connection, row.table()).orElse(null);
         Map<String, Object> value = row.kind() == SinkRow.Kind.DELETE ? Map.of() : valueMembers(record, table);
@@ -91,6 +93,12 @@ final class SchemalessRows {
         }
         if (row.kind() == SinkRow.Kind.WRITE && columns.size() == keyCount && keyCount == 0) {
             throw new ConnectException(describe(record) + " has no members to write");
+        }
+        if (table != null && !describedAgain.contains(row.table()) && !table.columns().keySet()
+                .containsAll(columns.keySet())) {
+            // a member the table had no column for when it was described: someone may have added it since
+            describedAgain.add(row.table());
+            table = tables.describeAgain(connection, row.table()).orElse(null);
         }
         Schema[] schemas = new Schema[columns.size()];
         List<Object> shapeKey = new ArrayList<>(2 * columns.size() + 2);
@@ -157,7 +165,7 @@ final class SchemalessRows {
             list.add(new SinkColumn(name, schemas[i], i < keyCount));
             i++;
         }
-        return new RowShape(List.copyOf(list), keyCount, new Field[schemas.length]);
+        return new RowShape(List.copyOf(list), keyCount, new Field[schemas.length], true);
     }
 
     /** The key columns and their values, in key order, by pk.mode. */

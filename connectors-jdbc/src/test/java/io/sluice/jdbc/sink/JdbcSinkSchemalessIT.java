@@ -179,6 +179,37 @@ class JdbcSinkSchemalessIT {
     }
 
     @Test
+    void aColumnAddedByHandWhileRunningTakesTheNewMemberAndAutoEvolveNeverWidensOrRelaxesExistingColumns() {
+        String topic = topic("altered");
+        db.execute("CREATE TABLE altered (id bigint PRIMARY KEY, qty smallint NOT NULL, code varchar(8), ratio real)");
+        KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>("{\"id\":1}",
+                "{\"id\":1,\"qty\":2,\"code\":\"a\",\"ratio\":0.5}")));
+        Map<String, String> config = sink(topic, "altered", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("insert.mode", "upsert");
+        config.put("pk.mode", "record_key");
+        config.put("auto.evolve", "true");
+        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-altered")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("altered-sink", config).status());
+            Await.until(() -> ids("altered").equals(List.of(1L)), Duration.ofSeconds(60), "the first row is written");
+            // the sink described the table already: the column added now must be found, not refused
+            db.execute("ALTER TABLE altered ADD COLUMN region text");
+            KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>("{\"id\":2}",
+                    "{\"id\":2,\"qty\":3,\"region\":\"eu\"}")));
+            Await.until(() -> ids("altered").equals(List.of(1L, 2L)), Duration.ofSeconds(60),
+                    "the row with the new member is written; task " + rest.taskState("altered-sink", 0));
+            assertEquals("eu", db.scalar("SELECT region FROM altered WHERE id = 2"));
+            // a record without qty is refused by its NOT NULL column; the table's types stay as they were
+            KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>("{\"id\":3}", "{\"id\":3,\"code\":\"c\"}")));
+            String trace = failedTrace(rest, "altered-sink");
+            assertTrue(trace.contains("\"qty\" is NOT NULL"), trace);
+            assertEquals(List.of(List.of("id", "bigint", "NO"), List.of("qty", "smallint", "NO"),
+                    List.of("code", "character varying", "YES"), List.of("ratio", "real", "YES"),
+                    List.of("region", "text", "YES")), columns("altered"));
+        }
+    }
+
+    @Test
     void recordsThatDoNotFitGoToTheDeadLetterQueueAndTheOthersAreWritten() {
         String topic = topic("tolerated");
         db.execute("CREATE TABLE tolerated (id bigint PRIMARY KEY, amount integer, at timestamptz)");
