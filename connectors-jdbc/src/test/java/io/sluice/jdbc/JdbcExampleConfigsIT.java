@@ -143,6 +143,37 @@ class JdbcExampleConfigsIT {
         assertEquals("RUNNING", rest.taskState("jdbc-sink-customers-mariadb", 0));
     }
 
+    @Test
+    void theSchemalessSinkExampleWritesPlainJsonEventsByColumnNameAndSendsMisfitsToTheDeadLetterQueue() {
+        postgres.execute("CREATE TABLE app_events (event_id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz,"
+                + " attrs jsonb)", "ALTER TABLE app_events OWNER TO shop");
+        KafkaTestBroker.createTopic("app_events", 1);
+        KafkaTestBroker.produce("app_events", List.of(
+                new SimpleEntry<>(null, "{\"event_id\":1,\"kind\":\"signup\",\"at\":\"2024-05-01T12:00:00Z\","
+                        + "\"attrs\":{\"plan\":\"free\"}}"),
+                new SimpleEntry<>(null, "{\"event_id\":2,\"kind\":\"login\",\"at\":1714564800000}"),
+                new SimpleEntry<>(null, "{\"event_id\":3,\"kind\":\"x\",\"no_such_column\":1}"),
+                new SimpleEntry<>(null, "{\"event_id\":4,"),
+                new SimpleEntry<>(null, "{\"event_id\":1,\"kind\":\"upgrade\"}")));
+        create(ExampleConfig.connector("jdbc-sink-postgres-schemaless.properties")
+                .replace("connection.url", POSTGRES_URL, postgres.bareUrl()).secretsFile(secrets));
+        Await.until(() -> Topics.recordsIn("app_events-dlq") == 2 && "upgrade".equals(kind(1)), WAIT,
+                () -> "events 1 and 2 written, 3 and 4 in the DLQ; status "
+                        + rest.get("/connectors/jdbc-sink-app-events/status").raw());
+        assertEquals(List.of(List.of(1L, "upgrade", "2024-05-01 12:00:00", "{\"plan\": \"free\"}"),
+                List.of(2L, "login", "2024-05-01 12:00:00", "(null)")), postgres.query("SELECT event_id, kind,"
+                + " (at AT TIME ZONE 'UTC')::text, coalesce(attrs::text, '(null)') FROM app_events ORDER BY event_id"));
+        assertEquals("RUNNING", rest.taskState("jdbc-sink-app-events", 0));
+    }
+
+    private static String kind(long eventId) {
+        try {
+            return (String) postgres.scalar("SELECT kind FROM app_events WHERE event_id = " + eventId);
+        } catch (IllegalStateException none) {
+            return null;
+        }
+    }
+
     private static void create(ExampleConfig example) {
         RestClient.Response created = rest.createConnector(example.name(), example.config());
         assertEquals(201, created.status(), example.name() + ": " + created.raw());

@@ -122,6 +122,12 @@ final class JsonEnvelopeDecoder {
         if (close == 0) {
             return null;
         }
+        if (recent.plan.flat && close == '}') {
+            Struct row = FlatPayloadReader.read(json, start, recent.plan, replaceNullWithDefault);
+            if (row != null) {
+                return new SchemaAndValue(recent.plan.schema, row);
+            }
+        }
         try (JsonParser p = payloadFactory.createParser(json, start, json.length - start)) {
             Object value = read(p, p.nextToken(), recent.plan);
             int end = start + (int) p.currentLocation().getByteOffset();

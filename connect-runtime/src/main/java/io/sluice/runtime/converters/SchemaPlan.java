@@ -36,6 +36,10 @@ final class SchemaPlan {
      */
     final boolean[] plainNames;
     final Map<String, Integer> index;
+    /** A struct of integer, double, boolean and string fields with plain names: {@link FlatPayloadReader} reads it. */
+    final boolean flat;
+    /** The field names' bytes (plain ASCII), for {@link FlatPayloadReader}; null unless flat. */
+    final byte[][] asciiNames;
 
     SchemaPlan(Schema schema) {
         this.schema = schema;
@@ -57,12 +61,27 @@ final class SchemaPlan {
                 plainNames[i] = fields[i].name().chars().allMatch(c -> c >= 0x20 && c < 0x7f && c != '"' && c != '\\');
                 index.put(fields[i].name(), i);
             }
+            boolean allFlat = true;
+            for (int i = 0; i < fields.length; i++) {
+                SchemaPlan f = fieldPlans[i];
+                allFlat &= plainNames[i] && f.logical == NOT_LOGICAL && switch (f.type) {
+                    case INT8, INT16, INT32, INT64, FLOAT64, BOOLEAN, STRING -> true;
+                    default -> false;
+                };
+            }
+            flat = allFlat;
+            asciiNames = allFlat ? new byte[fields.length][] : null;
+            for (int i = 0; allFlat && i < fields.length; i++) {
+                asciiNames[i] = fields[i].name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
         } else {
             fields = null;
             fieldPlans = null;
             names = null;
             plainNames = null;
             index = null;
+            flat = false;
+            asciiNames = null;
         }
     }
 

@@ -367,6 +367,45 @@ class StreamingJsonConverterTest {
         decodeAll(env("{\"type\":\"int32\",\"optional\":false,\"name\":\"org.apache.kafka.connect.data.Time\"}", "86400001"));
     }
 
+    private static final String ROW = "{\"type\":\"struct\",\"optional\":false,\"fields\":["
+            + "{\"field\":\"id\",\"type\":\"int64\",\"optional\":false},"
+            + "{\"field\":\"n\",\"type\":\"int32\",\"optional\":true},"
+            + "{\"field\":\"s\",\"type\":\"int16\",\"optional\":true,\"default\":3},"
+            + "{\"field\":\"b\",\"type\":\"int8\",\"optional\":true},"
+            + "{\"field\":\"d\",\"type\":\"double\",\"optional\":true},"
+            + "{\"field\":\"ok\",\"type\":\"boolean\",\"optional\":true},"
+            + "{\"field\":\"name\",\"type\":\"string\",\"optional\":true}]}";
+
+    @Test
+    void flatRowsReadStraightFromTheirBytesDecodeAsApache() throws Exception {
+        String plain = "{\"id\":7,\"n\":-2147483648,\"s\":300,\"b\":-7,\"d\":1234.5678,\"ok\":true,\"name\":\"x y~\"}";
+        JsonConverter apache = new JsonConverter();
+        apache.configure(Map.of(), false);
+        SchemaPlan plan = new SchemaPlan(apache.asConnectSchema(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ROW)));
+        assertTrue(plan.flat);
+        Struct read = FlatPayloadReader.read(env(ROW, plain).getBytes(StandardCharsets.UTF_8), env(ROW, plain).indexOf(plain),
+                plan, true);
+        assertNotNull(read, "a plain row is read without Jackson");
+        assertEquals(1234.5678, read.get("d"));
+        for (String payload : List.of(plain, " { \"name\" : \"n\" , \"id\" : 1 } ", "{\"id\":1}", "{}",
+                "{\"id\":1,\"d\":-0.0}", "{\"id\":1,\"d\":-0}", "{\"id\":1,\"d\":0.1}", "{\"id\":1,\"d\":1e-400}",
+                "{\"id\":1,\"d\":-1e-400}", "{\"id\":1,\"d\":1E400}", "{\"id\":1,\"d\":123456789012345.6}",
+                "{\"id\":1,\"d\":9007199254740993.0}", "{\"id\":1,\"d\":2.2250738585072011e-308}",
+                "{\"id\":1,\"d\":12345678901234567890}", "{\"id\":1,\"d\":1.}", "{\"id\":1,\"d\":.5}",
+                "{\"id\":1,\"d\":007.5}", "{\"id\":007}", "{\"id\":1.0}", "{\"id\":1e2}", "{\"id\":-0}",
+                "{\"id\":9223372036854775807}", "{\"id\":-9223372036854775808}", "{\"id\":1,\"n\":2147483648}",
+                "{\"id\":1,\"b\":300}", "{\"id\":1,\"s\":null}", "{\"id\":null}", "{\"n\":1}",
+                "{\"id\":1,\"ok\":false}", "{\"id\":1,\"ok\":tru}", "{\"id\":1,\"ok\":1}",
+                "{\"id\":1,\"name\":\"\u00e9\"}", "{\"id\":1,\"name\":\"é\"}", "{\"id\":1,\"name\":\"a\\\"b\"}",
+                "{\"id\":1,\"name\":\"tab\there\"}", "{\"id\":1,\"name\":5}", "{\"id\":1,\"name\":null}",
+                "{\"id\":1,\"id\":2}", "{\"id\":1,\"other\":[1]}", "{\"id\":1,}", "{\"id\":1", "{\"id\" 1}",
+                "{\"id\":1}x", "{\"id\":1} ", "{\"id\":1,\"name\":\"\u0000\"}", "{\"i\\u0064\":1}")) {
+            decodeAll(env(ROW, payload));
+            decodeAll(env(ROW, payload)); // the second time after the known schema prefix, where the flat reader runs
+            decodeAll("{\"schema\":" + ROW + ",\"payload\":" + payload);
+        }
+    }
+
     @Test
     void decodeEnvelopesApacheTreatsSpecially() {
         String ok = env(ADDRESS_JSON, "{\"street\":\"s\",\"zip\":5}");

@@ -28,12 +28,20 @@ final class BatchWriter {
     private final TableManager tables;
     private final InsertMode mode;
     private final int batchSize;
+    private final SchemalessRows schemaless;
 
-    BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize) {
+    BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize,
+                SchemalessRows schemaless) {
         this.dialect = dialect;
         this.tables = tables;
         this.mode = mode;
         this.batchSize = batchSize;
+        this.schemaless = schemaless;
+    }
+
+    /** The rows with schemaless ones typed from their tables (the same list when there is none). */
+    List<SinkRow> resolve(Connection connection, List<SinkRow> rows) throws SQLException {
+        return schemaless.resolve(connection, rows);
     }
 
     /**
@@ -46,7 +54,7 @@ final class BatchWriter {
         }
         SinkRow first = rows.get(0);
         for (SinkRow row : rows) {
-            if (row.kind() != SinkRow.Kind.WRITE || row.shape() != first.shape() || !row.table().equals(first.table())) {
+            if (row.schemaless() || row.kind() != SinkRow.Kind.WRITE || row.shape() != first.shape() || !row.table().equals(first.table())) {
                 return false;
             }
         }
@@ -54,6 +62,19 @@ final class BatchWriter {
     }
 
     void write(Connection connection, List<SinkRow> rows) throws SQLException {
+        rows = resolve(connection, rows);
+        TableId only = rows.isEmpty() ? null : rows.get(0).table();
+        for (SinkRow row : rows) {
+            if (row.table() != only && !row.table().equals(only)) {
+                only = null;
+                break;
+            }
+        }
+        if (only != null) {
+            // the common batch: one topic, one table (the extractor hands out one TableId per topic)
+            writeTable(connection, only, rows);
+            return;
+        }
         Map<TableId, List<SinkRow>> byTable = new LinkedHashMap<>();
         for (SinkRow row : rows) {
             byTable.computeIfAbsent(row.table(), t -> new ArrayList<>()).add(row);
@@ -100,7 +121,7 @@ final class BatchWriter {
     private void writeSegment(Connection connection, TableId table, RowShape shape, List<SinkRow> rows)
             throws SQLException {
         TableDefinition definition = tables.ensure(connection, table, shape);
-        checkNotNull(definition, shape, rows);
+        checkNotNull(definition, shape, rows, mode != InsertMode.UPDATE);
         if (shape.keyCount() == 0) {
             writeRows(connection, table, shape, rows);
             return;
@@ -127,8 +148,22 @@ final class BatchWriter {
     }
 
     /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */
-    private static void checkNotNull(TableDefinition definition, RowShape shape, List<SinkRow> rows) {
+    private static void checkNotNull(TableDefinition definition, RowShape shape, List<SinkRow> rows, boolean inserts) {
         List<SinkColumn> columns = shape.columns();
+        if (inserts && shape.typedByTable() && shape.columns().size() > shape.keyCount()) {
+            // a schemaless record may leave a member out: a NOT NULL column without a default then has no value
+            // for an insert (an update leaves it as it is)
+            for (ColumnDefinition column : definition.columns().values()) {
+                if (!column.nullable() && !column.hasDefault() && !hasColumn(columns, column.name())) {
+                    for (SinkRow row : rows) {
+                        if (!row.delete()) {
+                            throw new ConnectException(row.describeRecord() + " does not fit table " + definition.id()
+                                    + ": column \"" + column.name() + "\" is NOT NULL but the record has no value for it");
+                        }
+                    }
+                }
+            }
+        }
         for (int c = 0; c < columns.size(); c++) {
             ColumnDefinition column = definition.columns().get(columns.get(c).name());
             if (column == null || column.nullable()) {
@@ -141,6 +176,15 @@ final class BatchWriter {
                 }
             }
         }
+    }
+
+    private static boolean hasColumn(List<SinkColumn> columns, String name) {
+        for (SinkColumn c : columns) {
+            if (c.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void deleteRows(Connection connection, TableId table, List<SinkColumn> keys, List<SinkRow> rows)

@@ -6,6 +6,7 @@ import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.ConnectionPool;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -48,7 +49,8 @@ public class JdbcSinkTask extends SinkTask {
         TableManager tables = new TableManager(dialect, config.getBoolean(JdbcSinkConfig.AUTO_CREATE),
                 config.getBoolean(JdbcSinkConfig.AUTO_EVOLVE));
         BatchWriter statements = new BatchWriter(dialect, tables, config.insertMode(),
-                config.getInt(JdbcSinkConfig.BATCH_SIZE));
+                config.getInt(JdbcSinkConfig.BATCH_SIZE),
+                new SchemalessRows(config, tables, ZoneId.of(config.getString(ConnectionKeys.TIMEZONE))));
         // a wrong password, host or database fails the task now, with the database's words in its trace
         ConnectionCheck.failFast(config, dialect);
         String name = props.getOrDefault("name", "sink");

@@ -7,9 +7,14 @@ import org.apache.kafka.connect.data.Field;
 /**
  * The columns a group of records writes: key columns first, then value columns; {@code fields}
  * holds, per column, the struct field its value is read from (null where it is not read from a
- * struct field), so rows are extracted by index rather than by name.
+ * struct field), so rows are extracted by index rather than by name. {@code typedByTable}: the column types came
+ * from the table itself (schemaless records), so auto.evolve adds columns for them but never widens one.
  */
-record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields) {
+record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable) {
+
+    RowShape(List<SinkColumn> columns, int keyCount, Field[] fields) {
+        this(columns, keyCount, fields, false);
+    }
 
     List<SinkColumn> keyColumns() {
         return columns.subList(0, keyCount);

@@ -6,8 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.connect.sink.SinkRecord;
 
-/** One record turned into a row: its table, shape, values in shape order; or a delete by key, or a truncate. */
+/**
+ * One record turned into a row: its table, shape, values in shape order; or a delete by key, or a truncate. A
+ * schemaless record's row has no shape until {@link SchemalessRows} gave it the table's columns, on the writer thread.
+ */
 record SinkRow(TableId table, RowShape shape, Object[] values, Kind kind, SinkRecord record) {
+
+    /** A schemaless record's write or delete, typed later from its table's columns. */
+    static SinkRow schemaless(TableId table, Kind kind, SinkRecord record) {
+        return new SinkRow(table, null, null, kind, record);
+    }
+
+    boolean schemaless() {
+        return shape == null;
+    }
 
     /** What the row does to its table. */
     enum Kind { WRITE, DELETE, TRUNCATE }

@@ -49,13 +49,33 @@ final class TableManager {
         return known.containsKey(table) || describe(connection, table).isPresent();
     }
 
+    /** The table as known or described now, or empty when it does not exist (yet). */
+    Optional<TableDefinition> definition(Connection connection, TableId table) throws SQLException {
+        TableDefinition definition = known.get(table);
+        if (definition == null) {
+            definition = describe(connection, table).orElse(null);
+            if (definition != null) {
+                known.put(table, definition);
+            }
+        }
+        return Optional.ofNullable(definition);
+    }
+
+    /** The table as it is now in the database (described again), or empty when it does not exist. */
+    Optional<TableDefinition> describeAgain(Connection connection, TableId table) throws SQLException {
+        known.remove(table);
+        checkedShapes.remove(table);
+        return definition(connection, table);
+    }
+
     /** The table, made fit for rows of this shape if the configuration allows it. */
     TableDefinition ensure(Connection connection, TableId table, RowShape shape) throws SQLException {
         TableDefinition definition = known.get(table);
         if (definition != null && checkedShapes.get(table) == shape) {
             return definition;
         }
-        if (definition == null) {
+        if (definition == null || lacksColumns(definition, shape)) {
+            // described before, but someone may have added the columns since (ALTER TABLE by hand): look again
             definition = describe(connection, table).orElse(null);
         }
         if (definition == null) {
@@ -74,6 +94,15 @@ final class TableManager {
         return definition;
     }
 
+    private static boolean lacksColumns(TableDefinition definition, RowShape shape) {
+        for (SinkColumn column : shape.columns()) {
+            if (!definition.columns().containsKey(column.name())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private TableDefinition evolve(Connection connection, TableId table, TableDefinition definition, RowShape shape)
             throws SQLException {
         List<SinkColumn> missing = new ArrayList<>();
@@ -84,13 +113,14 @@ final class TableManager {
             ColumnDefinition existing = definition.columns().get(column.name());
             if (existing == null) {
                 missing.add(column);
-            } else if (autoEvolve) {
+            } else if (autoEvolve && !shape.typedByTable()) {
                 dialect.widenColumnSql(table, existing, column.schema()).ifPresent(changes::add);
             }
         }
-        if (autoEvolve && shape.columns().size() > shape.keyCount()) {
+        if (autoEvolve && shape.columns().size() > shape.keyCount() && !shape.typedByTable()) {
             // records no longer carry a NOT NULL column (the source dropped or renamed it): let it hold NULL,
-            // or every record would be refused; a delete's key-only shape says nothing about the other columns
+            // or every record would be refused; a delete's key-only shape says nothing about the other columns;
+            // a schemaless record leaving a member out says nothing about the column either
             for (ColumnDefinition existing : definition.columns().values()) {
                 if (!existing.nullable() && !existing.hasDefault() && !written.contains(existing.name())
                         && !definition.primaryKey().contains(existing.name())) {

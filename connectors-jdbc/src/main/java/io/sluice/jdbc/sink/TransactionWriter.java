@@ -52,13 +52,15 @@ final class TransactionWriter {
     /** Writes and commits the rows, or throws: RetriableException to try again later, ConnectException to fail. */
     void write(List<SinkRow> rows) {
         try (Connection connection = pool.connection()) {
-            // one statement is a transaction of its own: autocommit saves the COMMIT round trip
-            boolean single = writer.isSingleStatement(rows);
+            boolean single = false;
             try {
+                List<SinkRow> typed = writer.resolve(connection, rows);
+                // one statement is a transaction of its own: autocommit saves the COMMIT round trip
+                single = writer.isSingleStatement(typed);
                 if (single) {
                     connection.setAutoCommit(true);
                 }
-                writer.write(connection, rows);
+                writer.write(connection, typed);
                 if (single) {
                     connection.setAutoCommit(false);
                 } else {
