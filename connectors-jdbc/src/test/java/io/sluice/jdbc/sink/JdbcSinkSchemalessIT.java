@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
@@ -69,8 +69,8 @@ class JdbcSinkSchemalessIT {
         config.put("insert.mode", "upsert");
         config.put("pk.mode", "record_key");
         config.put("delete.enabled", "true");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-upsert")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("people-sink", config).status());
             Await.until(() -> ids("people").equals(List.of(1L, 2L)) && row(1).startsWith("1|Ann again|"),
                     Duration.ofSeconds(60), "rows 1 and 2 upserted, 3 deleted; have " + ids("people"));
@@ -93,8 +93,8 @@ class JdbcSinkSchemalessIT {
         Map<String, String> config = sink(topic, "events", "org.apache.kafka.connect.storage.StringConverter");
         config.put("insert.mode", "insert");
         config.put("pk.mode", "record_value");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-text")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("events-sink", config).status());
             Await.until(() -> ids("events", "event_id").equals(List.of(10L, 11L, 12L)), Duration.ofSeconds(60),
                     "three events inserted; have " + ids("events", "event_id"));
@@ -114,8 +114,8 @@ class JdbcSinkSchemalessIT {
         Map<String, String> config = sink(topic, "raw_envelope", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
         config.put("pk.mode", "record_value");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-raw")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("raw-sink", config).status());
             Await.until(() -> ids("raw_envelope").equals(List.of(1L, 2L)), Duration.ofSeconds(60),
                     "both payloads inserted; have " + ids("raw_envelope"));
@@ -137,8 +137,8 @@ class JdbcSinkSchemalessIT {
         config.put("pk.mode", "record_key");
         config.put("auto.create", "true");
         config.put("auto.evolve", "true");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-auto")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("auto-sink", config).status());
             Await.until(() -> ids(table).equals(List.of(1L, 2L)), Duration.ofSeconds(60),
                     "both rows written; have " + ids(table));
@@ -159,8 +159,8 @@ class JdbcSinkSchemalessIT {
         db.execute("CREATE TABLE known_cols (id bigint PRIMARY KEY, name text)");
         KafkaTestBroker.produce(topic, List.of(new SimpleEntry<>("{\"id\":1}",
                 "{\"id\":1,\"name\":\"n\",\"secret_col\":\"hunter2\"}")));
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-unknown")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             Map<String, String> config = sink(topic, "known_cols", "org.apache.kafka.connect.json.JsonConverter");
             config.put("pk.mode", "record_key");
             assertEquals(201, rest.createConnector("unknown-member", config).status());
@@ -188,8 +188,8 @@ class JdbcSinkSchemalessIT {
         config.put("insert.mode", "upsert");
         config.put("pk.mode", "record_key");
         config.put("auto.evolve", "true");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-altered")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("altered-sink", config).status());
             Await.until(() -> ids("altered").equals(List.of(1L)), Duration.ofSeconds(60), "the first row is written");
             // the sink described the table already: the column added now must be found, not refused
@@ -227,8 +227,8 @@ class JdbcSinkSchemalessIT {
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
-        try (WorkerProcess worker = TestWorkers.start(dir, "schemaless-dlq")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("tolerated-sink", config).status());
             Await.until(() -> ids("tolerated").equals(List.of(1L, 7L)) && Topics.recordsIn(topic + "-dlq") == 5,
                     Duration.ofSeconds(60), "rows 1 and 7 written, 5 records in the DLQ; have " + ids("tolerated")
