@@ -20,8 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows the destination tables: describes them once, creates missing ones (auto.create), adds and
- * widens columns and lets columns the records no longer carry hold NULL (auto.evolve). DDL runs in the caller's transaction, so a rollback undoes it and
+ * Knows the destination tables: describes them once, creates missing ones (auto.create), adds columns, widens
+ * those whose type would round or refuse the records' values, and lets columns the records no longer carry hold NULL
+ * (auto.evolve; without it a column too narrow is a warning naming the ALTER to run). DDL runs in the caller's transaction, so a rollback undoes it and
  * {@link #forget()} drops what was learnt.
  */
 final class TableManager {
@@ -84,8 +85,16 @@ final class TableManager {
             ColumnDefinition existing = definition.columns().get(column.name());
             if (existing == null) {
                 missing.add(column);
-            } else if (autoEvolve) {
-                dialect.widenColumnSql(table, existing, column.schema()).ifPresent(changes::add);
+            } else {
+                Optional<String> widen = dialect.widenColumnSql(table, existing, column.schema());
+                if (autoEvolve) {
+                    widen.ifPresent(changes::add);
+                } else {
+                    // the user owns the column's type, as with Apache's and Confluent's sinks; say what it costs
+                    widen.ifPresent(sql -> log.warn("Column \"{}\" of table {} is narrower than the records' field: "
+                            + "the database may round its values or refuse them. Run {} or set auto.evolve=true",
+                            column.name(), table, sql));
+                }
             }
         }
         if (autoEvolve && shape.columns().size() > shape.keyCount()) {
