@@ -8,6 +8,7 @@ import io.sluice.jdbc.dialect.TableDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Knows the destination tables: describes them once, creates missing ones (auto.create), adds columns, widens
  * those whose type would round or refuse the records' values, and lets columns the records no longer carry hold NULL
- * (auto.evolve; without it a column too narrow is a warning naming the ALTER to run). DDL runs in the caller's transaction, so a rollback undoes it and
+ * (auto.evolve; without it a column that rounds them is a warning naming the ALTER to run). DDL runs in the caller's transaction, so a rollback undoes it and
  * {@link #forget()} drops what was learnt.
  */
 final class TableManager {
@@ -89,10 +90,11 @@ final class TableManager {
                 Optional<String> widen = dialect.widenColumnSql(table, existing, column.schema());
                 if (autoEvolve) {
                     widen.ifPresent(changes::add);
-                } else {
-                    // the user owns the column's type, as with Apache's and Confluent's sinks; say what it costs
-                    widen.ifPresent(sql -> log.warn("Column \"{}\" of table {} is narrower than the records' field: "
-                            + "the database may round its values or refuse them. Run {} or set auto.evolve=true",
+                } else if (roundsSilently(existing)) {
+                    // the user owns the column's type, as with Confluent's sink; a value too long or too large is
+                    // refused loudly by the database, but a finer decimal or time is rounded without a word
+                    widen.ifPresent(sql -> log.warn("Column \"{}\" of table {} has less scale or precision than the "
+                            + "records' field: the database rounds its values. Run {} or set auto.evolve=true",
                             column.name(), table, sql));
                 }
             }
@@ -124,6 +126,14 @@ final class TableManager {
         log.info("Evolving table {}: {}", table, changes);
         execute(connection, changes);
         return describe(connection, table).orElseThrow();
+    }
+
+    private static boolean roundsSilently(ColumnDefinition column) {
+        return switch (column.jdbcType()) {
+            case Types.NUMERIC, Types.DECIMAL, Types.TIME, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP,
+                    Types.TIMESTAMP_WITH_TIMEZONE -> true;
+            default -> false;
+        };
     }
 
     private Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException {

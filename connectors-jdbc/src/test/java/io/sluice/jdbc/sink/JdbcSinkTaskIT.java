@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestDatabase;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.StubSinkContext;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -176,6 +177,23 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
                 db.query("SELECT id, note FROM evolving ORDER BY id"));
         assertEquals("YES", db.scalar("SELECT is_nullable FROM information_schema.columns "
                 + "WHERE table_name='evolving' AND column_name='note'"));
+    }
+
+    @Test
+    void withoutAutoEvolveAColumnThatWouldRoundTheRecordsIsWarnedAboutWithTheAlterToRunAndLeftAlone() {
+        db.execute("CREATE TABLE rounding (id bigint PRIMARY KEY, amount numeric(10,2), label varchar(10))");
+        Schema schema = SchemaBuilder.struct().name("R").field("id", Schema.INT64_SCHEMA)
+                .field("amount", Decimal.builder(4).parameter("connect.decimal.precision", "14").build())
+                .field("label", Schema.STRING_SCHEMA).build();
+        try (LogCapture logs = LogCapture.open()) {
+            task().put(List.of(record("rounding", null, null, schema, new Struct(schema).put("id", 1L)
+                    .put("amount", new BigDecimal("1.2345")).put("label", "short"))));
+            assertEquals(1, logs.linesWith("ALTER COLUMN \"amount\" TYPE numeric(14,4)")
+                    .size(), () -> "one warning naming the ALTER: " + logs.linesWith("rounding"));
+            assertEquals(List.of(), logs.linesWith("\"label\""), "a varchar refuses a value too long loudly");
+        }
+        assertEquals("numeric(10,2)", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'rounding'::regclass AND attname = 'amount'"), "the user's column is left alone");
     }
 
     @Test
