@@ -333,11 +333,23 @@ final class WorkerConnector {
         }
     }
 
-    private abstract class BaseContext implements ConnectorContext {
+    /**
+     * Also a {@code Supplier} of the connector's resolved configuration, Sluice's one addition to the context (typed
+     * by the JDK, so a plugin sees it through its own class loader): a connector that is initialized but not started,
+     * as a STOPPED one is after a restart, can still watch what it keeps outside, such as a CDC connector's
+     * replication slot, which holds WAL on the server whatever the connector's state.
+     */
+    private abstract class BaseContext implements ConnectorContext, Supplier<Map<String, String>> {
         private final PluginMetrics metrics;
 
         BaseContext(PluginMetrics metrics) {
             this.metrics = metrics;
+        }
+
+        @Override
+        public Map<String, String> get() {
+            Parts built = parts;
+            return built == null ? Map.of() : built.config();
         }
 
         @Override

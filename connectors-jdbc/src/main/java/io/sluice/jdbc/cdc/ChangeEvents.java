@@ -38,7 +38,8 @@ final class ChangeEvents implements PgOutput.Handler {
     private long commitMicros;
     private long seq;
     private long messageLsn;
-    private long lastCommitLsn;
+    /** The last streamed commit's LSN (source.sequence's first half); null until one, as Debezium's. */
+    private Long lastCommitLsn;
     private long lastEndLsn;
     /** The last change emitted or deliberately passed over: where a reconnect resumes. */
     private long handledLsn = Lsn.NONE;
@@ -54,7 +55,8 @@ final class ChangeEvents implements PgOutput.Handler {
         this.transactionMetadata = config.getBoolean(CdcConfig.TRANSACTION_METADATA);
         this.metrics = metrics;
         this.resume = resume;
-        this.lastCommitLsn = resume.lsn();
+        // a stored stream position is a commit's; a snapshot's (seq -1) is the slot's consistent point, no commit
+        this.lastCommitLsn = resume.exists() && resume.seq() >= 0 ? resume.lsn() : null;
     }
 
     void incremental(IncrementalSnapshot incremental) {
@@ -226,10 +228,17 @@ final class ChangeEvents implements PgOutput.Handler {
         for (int oid : relationOids) {
             TableSchema table = changeOf(oid);
             if (table != null && !skipped.contains("t")) {
-                Struct source = events.source(table, null, commitMicros, xid, messageLsn, lastCommitLsn);
-                emit(events.truncate(table, source, offset(seq)));
+                emit(events.truncate(table, source(table, null, commitMicros), offset(seq)));
             }
         }
+    }
+
+    /**
+     * The source block of an event emitted at this point of the stream, a change's or (snapshot "incremental") a
+     * chunk row's: this transaction's id, the message's LSN and the last commit's, as Debezium gives both.
+     */
+    Struct source(TableSchema table, String snapshot, long micros) {
+        return events.source(table, snapshot, micros, xid, messageLsn, lastCommitLsn);
     }
 
     /** The change's table, numbering the change; null when it is not captured or was emitted before a restart. */
@@ -244,8 +253,7 @@ final class ChangeEvents implements PgOutput.Handler {
     }
 
     private void emitChange(TableSchema table, String op, Struct before, Struct after) {
-        Struct source = events.flat() ? null : events.source(table, null, commitMicros, xid, messageLsn,
-                lastCommitLsn);
+        Struct source = events.flat() ? null : source(table, null, commitMicros);
         Struct block = null;
         if (transactionMetadata) {
             String name = table.table().toString();

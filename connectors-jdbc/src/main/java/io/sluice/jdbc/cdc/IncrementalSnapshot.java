@@ -218,7 +218,7 @@ final class IncrementalSnapshot {
             if (!schema.fits(row)) {
                 continue; // the table changed since the chunk was read; its rows come again with the next chunk
             }
-            Struct source = events.flat() ? null : events.source(schema, "incremental", micros, null, null, null);
+            Struct source = events.flat() ? null : stream.source(schema, "incremental", micros);
             Struct value = events.flat() ? schema.sentColumns(row, null) : schema.value(row, null);
             stream.emit(events.change(schema, "r", null, value, source, null, stream.offset(stream.currentSeq())));
         }

@@ -6,13 +6,13 @@ import io.sluice.jdbc.ConnectionKeys;
 import io.sluice.jdbc.Versions;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import java.sql.Connection;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.connector.ConnectorContext;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -28,27 +28,29 @@ import org.slf4j.LoggerFactory;
 public class PostgresCdcConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(PostgresCdcConnector.class);
 
-    /**
-     * The configuration each connector last started with in this worker. A stopped connector is a new instance that
-     * is initialized but never started (Connect's STOPPED), yet its slot keeps WAL: it shows the slot's figures with
-     * this. After a worker restart a stopped connector has none, until it starts again.
-     */
-    private static final Map<String, CdcConfig> LAST_STARTED = new ConcurrentHashMap<>();
-
     private Map<String, String> props;
     /** Registered once per instance and kept through stop(): a paused or stopped connector's slot still keeps WAL. */
     private SlotFigures slotFigures;
 
+    /**
+     * Shows the slot's figures from here on when the runtime gives the connector's configuration with its context
+     * (Sluice does: a Supplier of it), so a connector that stays STOPPED, never started by this worker, shows the WAL
+     * its slot keeps too. Under a runtime that gives none they appear once the connector starts.
+     */
     @Override
     public void initialize(ConnectorContext ctx) {
         super.initialize(ctx);
-        PluginMetrics metrics = ctx.pluginMetrics();
-        // the runtime tags a connector's plugin metrics with its name: the only place initialize() can learn it
-        String name = metrics == null ? null : metrics.metricName("slot-lag-bytes", "", new LinkedHashMap<>()).tags()
-                .get("connector");
-        CdcConfig known = name == null ? null : LAST_STARTED.get(name);
-        if (known != null) {
-            slotFigures(known);
+        if (ctx instanceof Supplier<?> supplier && supplier.get() instanceof Map<?, ?> given && !given.isEmpty()) {
+            Map<String, String> config = new HashMap<>();
+            given.forEach((k, v) -> config.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+            try {
+                CdcConfig cdc = new CdcConfig(config);
+                if (cdc.problems().isEmpty()) {
+                    slotFigures(cdc);
+                }
+            } catch (ConfigException e) {
+                log.debug("No slot figures before the connector starts: {}", e.getMessage()); // start() says it
+            }
         }
     }
 
@@ -65,9 +67,6 @@ public class PostgresCdcConnector extends SourceConnector {
         CdcConfig config = new CdcConfig(props);
         ConfigProblem.throwFirst(config.problems());
         slotFigures(config);
-        if (props.get("name") != null) {
-            LAST_STARTED.put(props.get("name"), config);
-        }
         // a wrong password, host or database fails the connector now, with the database's words in its trace
         ConnectionCheck.failFast(config, ConnectionKeys.dialect(config));
         this.props = Map.copyOf(props);

@@ -222,7 +222,8 @@ public class AnsiDialect implements DatabaseDialect {
                         || "YES".equalsIgnoreCase(rs.getString("IS_AUTOINCREMENT"));
                 ordered.put(rs.getInt("ORDINAL_POSITION"), new ColumnDefinition(rs.getString("COLUMN_NAME"),
                         rs.getString("TYPE_NAME"), rs.getInt("DATA_TYPE"),
-                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, hasDefault));
+                        rs.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, hasDefault, rs.getInt("COLUMN_SIZE"),
+                        rs.getInt("DECIMAL_DIGITS")));
             }
         }
         if (ordered.isEmpty()) {

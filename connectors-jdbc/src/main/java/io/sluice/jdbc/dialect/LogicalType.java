@@ -9,6 +9,7 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -137,16 +138,23 @@ public enum LogicalType {
     }
 
     /**
-     * The value as PostgreSQL's input text: a zoned timestamp as it came (with its offset: wall-clock time in a zone
-     * with daylight saving would be ambiguous for the repeated hour), the others as {@link #text} of their value.
+     * The value as PostgreSQL's input text: a zoned timestamp as it came, a Connect Timestamp as db.timezone's
+     * wall-clock time with that zone's offset at the instant (both with their offset: wall-clock time alone, in a
+     * zone with daylight saving, would be ambiguous for the repeated hour and shift a timestamptz by an hour; a
+     * timestamp column ignores the offset and keeps the wall-clock time), the others as {@link #text} of their value.
      */
     static String postgresText(Schema schema, Object v, ZoneId zone) {
-        return of(schema) == ZONED_TIMESTAMP ? (String) v : text(value(schema, v, zone));
+        return switch (of(schema)) {
+            case ZONED_TIMESTAMP -> (String) v;
+            case TIMESTAMP -> ((java.util.Date) v).toInstant().atZone(zone).toOffsetDateTime()
+                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            default -> text(value(schema, v, zone));
+        };
     }
 
     /** Whether PostgreSQL gets the value as untyped text ({@link #postgresText}), not as a typed parameter. */
     static boolean postgresTextual(LogicalType type) {
-        return type == BITS || type == INTERVAL || type == ZONED_TIMESTAMP;
+        return type == BITS || type == INTERVAL || type == ZONED_TIMESTAMP || type == TIMESTAMP;
     }
 
     /** PostgreSQL's input text of a {@link #value}: infinities by name, the others as java.time prints them. */

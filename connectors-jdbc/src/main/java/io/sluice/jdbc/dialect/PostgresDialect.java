@@ -25,6 +25,9 @@ import org.postgresql.util.ServerErrorMessage;
 /** PostgreSQL: INSERT ... ON CONFLICT upserts, COPY for plain inserts, native arrays, jsonb/uuid through untyped strings. */
 public class PostgresDialect extends AnsiDialect {
 
+    /** Largest precision numeric(p,s) takes; pgjdbc reports an unconstrained numeric as 0 (older drivers 1000). */
+    private static final int NUMERIC_MAX_PRECISION = 1000;
+
     /** One per dialect, and a dialect per task: its buffer is reused across puts. */
     private CopyTextEncoder encoder;
 
@@ -204,21 +207,57 @@ public class PostgresDialect extends AnsiDialect {
         return sqlType(element, false);
     }
 
+    /**
+     * Only lossless changes: integers and floats to wider ones, varchar to text, a numeric to more integer digits or
+     * more scale (never fewer of either) or to an unconstrained one, a time or timestamp to microseconds; each when
+     * the record's schema says its values need it, since PostgreSQL would round them silently otherwise.
+     */
     @Override
     public Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
-        if (schema.name() != null) {
-            return Optional.empty();
-        }
-        String wider = switch (existing.typeName()) {
-            case "int2" -> schema.type() == Schema.Type.INT32 ? "integer"
-                    : schema.type() == Schema.Type.INT64 ? "bigint" : null;
-            case "int4" -> schema.type() == Schema.Type.INT64 ? "bigint" : null;
-            case "float4" -> schema.type() == Schema.Type.FLOAT64 ? "double precision" : null;
-            case "varchar" -> schema.type() == Schema.Type.STRING ? "text" : null;
+        String wider = switch (LogicalType.of(schema)) {
+            case DECIMAL -> widerNumeric(existing, schema);
+            case TIME, LOCAL_TIMESTAMP -> finerTime(existing, LogicalType.fractionDigits(schema));
+            case ZONED_TIME, ZONED_TIMESTAMP -> finerTime(existing, 6);
+            case TIMESTAMP -> finerTime(existing, 3);
+            case NONE -> switch (existing.typeName()) {
+                case "int2" -> schema.type() == Schema.Type.INT32 ? "integer"
+                        : schema.type() == Schema.Type.INT64 ? "bigint" : null;
+                case "int4" -> schema.type() == Schema.Type.INT64 ? "bigint" : null;
+                case "float4" -> schema.type() == Schema.Type.FLOAT64 ? "double precision" : null;
+                case "varchar" -> schema.type() == Schema.Type.STRING ? "text" : null;
+                default -> null;
+            };
             default -> null;
         };
         return Optional.ofNullable(wider).map(type -> "ALTER TABLE " + quote(table) + " ALTER COLUMN "
                 + quote(existing.name()) + " TYPE " + type);
+    }
+
+    private static String widerNumeric(ColumnDefinition existing, Schema schema) {
+        int size = existing.size();
+        if (!"numeric".equals(existing.typeName()) || size <= 0 || size >= NUMERIC_MAX_PRECISION) {
+            return null;
+        }
+        int scale = LogicalType.scale(schema);
+        int precision = LogicalType.precision(schema);
+        if (scale < 0 || precision > NUMERIC_MAX_PRECISION) {
+            return "numeric"; // Debezium's variable-scale decimal: the source column has no limits any more
+        }
+        int digits = Math.max(existing.digits(), scale);
+        int integerDigits = Math.max(size - existing.digits(), precision > 0 ? precision - scale : 0);
+        if (digits == existing.digits() && integerDigits + digits == size) {
+            return null;
+        }
+        return integerDigits + digits > NUMERIC_MAX_PRECISION ? "numeric"
+                : "numeric(" + (integerDigits + digits) + "," + digits + ")";
+    }
+
+    private static String finerTime(ColumnDefinition existing, int needed) {
+        return switch (existing.typeName()) {
+            case "time", "timetz", "timestamp", "timestamptz" -> existing.digits() < needed
+                    ? existing.typeName() + "(" + needed + ")" : null;
+            default -> null;
+        };
     }
 
     /** Bits, MicroDuration and zoned timestamps go as their input text, untyped (stringtype=unspecified). */

@@ -8,6 +8,7 @@ import io.sluice.jdbc.dialect.TableDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows the destination tables: describes them once, creates missing ones (auto.create), adds and
- * widens columns and lets columns the records no longer carry hold NULL (auto.evolve). DDL runs in the caller's transaction, so a rollback undoes it and
+ * Knows the destination tables: describes them once, creates missing ones (auto.create), adds columns, widens
+ * those whose type would round or refuse the records' values, and lets columns the records no longer carry hold NULL
+ * (auto.evolve; without it a column that rounds them is a warning naming the ALTER to run). DDL runs in the caller's transaction, so a rollback undoes it and
  * {@link #forget()} drops what was learnt.
  */
 final class TableManager {
@@ -113,8 +115,18 @@ final class TableManager {
             ColumnDefinition existing = definition.columns().get(column.name());
             if (existing == null) {
                 missing.add(column);
-            } else if (autoEvolve && !shape.typedByTable()) {
-                dialect.widenColumnSql(table, existing, column.schema()).ifPresent(changes::add);
+            } else if (!shape.typedByTable()) {
+                // schemaless rows take their types from the table: they never widen it
+                Optional<String> widen = dialect.widenColumnSql(table, existing, column.schema());
+                if (autoEvolve) {
+                    widen.ifPresent(changes::add);
+                } else if (roundsSilently(existing)) {
+                    // the user owns the column's type, as with Confluent's sink; a value too long or too large is
+                    // refused loudly by the database, but a finer decimal or time is rounded without a word
+                    widen.ifPresent(sql -> log.warn("Column \"{}\" of table {} has less scale or precision than the "
+                            + "records' field: the database rounds its values. Run {} or set auto.evolve=true",
+                            column.name(), table, sql));
+                }
             }
         }
         if (autoEvolve && shape.columns().size() > shape.keyCount() && !shape.typedByTable()) {
@@ -145,6 +157,14 @@ final class TableManager {
         log.info("Evolving table {}: {}", table, changes);
         execute(connection, changes);
         return describe(connection, table).orElseThrow();
+    }
+
+    private static boolean roundsSilently(ColumnDefinition column) {
+        return switch (column.jdbcType()) {
+            case Types.NUMERIC, Types.DECIMAL, Types.TIME, Types.TIME_WITH_TIMEZONE, Types.TIMESTAMP,
+                    Types.TIMESTAMP_WITH_TIMEZONE -> true;
+            default -> false;
+        };
     }
 
     private Optional<TableDefinition> describe(Connection connection, TableId table) throws SQLException {

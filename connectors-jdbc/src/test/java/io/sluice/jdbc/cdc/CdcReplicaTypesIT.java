@@ -116,6 +116,33 @@ class CdcReplicaTypesIT {
         }
     }
 
+    @Test
+    void aColumnWidenedAtTheSourceIsWidenedInTheReplicaSoNoValueIsRounded() {
+        source.execute("CREATE SCHEMA widened", "CREATE TABLE widened.w (id int PRIMARY KEY, amount numeric(10,3), "
+                        + "at timestamp(3), price numeric(6,2))",
+                "INSERT INTO widened.w VALUES (1, 1234567.125, '2026-01-02 03:04:05.678', 1234.5)");
+        replica.execute("CREATE SCHEMA widened");
+        String prefix = KafkaTestBroker.uniqueTopic("widened").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("widened-cdc", CdcReplicaIT.cdcConfig(source.url(), prefix,
+                    "widened")).status());
+            assertEquals(201, rest.createConnector("widened-replica", sink(prefix + ".widened.w", "widened.w",
+                    Map.of())).status());
+            awaitSameValues("widened", "w", "w", "the snapshot");
+            assertEquals(types(source, "widened", "w"), types(replica, "widened", "w"));
+
+            // scale and integer digits grow, a timestamp gains microseconds, a numeric loses its limits
+            source.execute("ALTER TABLE widened.w ALTER COLUMN amount TYPE numeric(14,4), "
+                            + "ALTER COLUMN at TYPE timestamp(6), ALTER COLUMN price TYPE numeric",
+                    "INSERT INTO widened.w VALUES (2, 1234567890.1234, '2026-01-02 03:04:05.678901', "
+                            + "98765432109876543210.000000001)",
+                    "UPDATE widened.w SET amount = amount + 0.0001 WHERE id = 1");
+            awaitSameValues("widened", "w", "w", "the values written after the widening, none rounded");
+            assertEquals(types(source, "widened", "w"), types(replica, "widened", "w"));
+        }
+    }
+
     private static Map<String, String> sink(String topic, String table, Map<String, String> extra) {
         Map<String, String> sink = CdcReplicaIT.replicaSink(replica.url(), "topics", topic);
         sink.put("table.name.format", table);

@@ -139,6 +139,34 @@ class CdcSlotIT {
     }
 
     @Test
+    void aStoppedConnectorsSlotFiguresAreShownAfterTheWorkerRestarts() {
+        TestWorker.Builder workerConfig = TestWorkers.worker(dir);
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("slot-restart", cdc("slot-restart")).status());
+            Await.until(() -> confirmedFlush("slot_restart") > 0, Duration.ofSeconds(60), "streaming");
+            assertEquals(204, rest.put("/connectors/slot-restart/stop", Map.of()).status());
+            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-restart")), Duration.ofSeconds(30),
+                    "stopped");
+        }
+        db.execute("INSERT INTO busy.log (payload) SELECT repeat('r', 500) FROM generate_series(1, 4000)");
+        long kept = retained("slot_restart");
+        // a new worker never started this connector: the slot's figures come from its stored config alone
+        try (TestWorker worker = workerConfig.start()) {
+            RestClient rest = worker.rest();
+            Await.until(() -> "STOPPED".equals(rest.connectorState("slot-restart")), Duration.ofSeconds(60),
+                    "still stopped after the restart");
+            Await.until(() -> slotMetric(rest, "slot-restart", "slot_lag_bytes") >= kept, Duration.ofSeconds(30),
+                    () -> "the WAL its slot keeps (" + kept + ") is shown after the restart: "
+                            + slotMetric(rest, "slot-restart", "slot_lag_bytes"));
+            assertEquals(0.0, slotMetric(rest, "slot-restart", "slot_active"), "its slot idle");
+            assertTrue(rest.get("/metrics").raw().contains("kafka_connect_plugins_slot_wal_status{connector=\""
+                    + "slot-restart\""), "the wal_status too");
+            assertEquals(200, rest.delete("/connectors/slot-restart/offsets").status(), "its slot dropped");
+        }
+    }
+
+    @Test
     void slotLagIsInTheMetricsAndHeartbeatsLetTheSlotAdvanceWhileTheCapturedTablesAreQuiet() {
         Map<String, String> config = cdc("slot-heartbeat", "heartbeat.interval.ms", "300",
                 "heartbeat.action.query", "INSERT INTO quiet.heartbeat VALUES (1, now()) "

@@ -81,6 +81,48 @@ class PostgresCdcTaskIT extends CdcTaskHarness {
         assertTrue(streamed > snapshotTxId, "a later change's transaction comes after it: " + streamed);
     }
 
+    @Test
+    void streamedChangesCarryDebeziumsSequenceWithNoLastCommitBeforeTheFirstOne() throws Exception {
+        db.execute("CREATE SCHEMA seqs", "CREATE TABLE seqs.items (id int PRIMARY KEY)", "INSERT INTO seqs.items VALUES (1)");
+        RecordingSourceContext context = new RecordingSourceContext();
+        PostgresCdcTask task = start(context, config(slot(), "schema.include.list", "seqs"));
+        Struct snapshot = ((Struct) collect(task, context, 1).get(0).value()).getStruct("source");
+        assertEquals("[null,\"" + snapshot.getInt64("lsn") + "\"]", snapshot.getString("sequence"));
+
+        db.execute("INSERT INTO seqs.items VALUES (2)");
+        db.execute("INSERT INTO seqs.items VALUES (3)");
+        List<Struct> streamed = collect(task, context, 2).stream()
+                .map(r -> ((Struct) r.value()).getStruct("source")).toList();
+        // the snapshot's position is the slot's consistent point, not a commit: nothing was committed before
+        assertEquals("[null,\"" + streamed.get(0).getInt64("lsn") + "\"]", streamed.get(0).getString("sequence"));
+        String second = streamed.get(1).getString("sequence");
+        assertTrue(second.matches("\\[\"\\d+\",\"" + streamed.get(1).getInt64("lsn") + "\"\\]"),
+                "then the last commit's position: " + second);
+    }
+
+    @Test
+    void incrementalSnapshotRowsCarryTheTransactionIdOfTheStreamPositionTheyAreEmittedAt() throws Exception {
+        db.execute("CREATE SCHEMA incids", "CREATE TABLE incids.items (id int PRIMARY KEY)",
+                "INSERT INTO incids.items SELECT g FROM generate_series(1, 5) g",
+                "CREATE TABLE incids.signals (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                        + "data varchar(2048))");
+        RecordingSourceContext context = new RecordingSourceContext();
+        String slot = slot();
+        PostgresCdcTask task = start(context, config(slot, "schema.include.list", "incids", "snapshot.mode", "no_data",
+                "signal.data.collection", "incids.signals"));
+        Await.until(() -> confirmedFlush(slot) > 0, Duration.ofSeconds(30), "the slot created, the stream reading");
+        db.execute("INSERT INTO incids.signals VALUES ('s1', 'execute-snapshot', "
+                + "'{\"data-collections\": [\"incids.items\"], \"type\": \"incremental\"}')");
+        List<Struct> sources = collect(task, context, 5).stream()
+                .filter(r -> "r".equals(op(r))).map(r -> ((Struct) r.value()).getStruct("source")).toList();
+        assertEquals(5, sources.size());
+        for (Struct source : sources) {
+            assertEquals("incremental", source.getString("snapshot"));
+            assertTrue(source.getInt64("txId") != null && source.getInt64("txId") > 0, "txId set: " + source);
+            assertTrue(source.getInt64("lsn") != null, "lsn set: " + source);
+        }
+    }
+
     private long confirmedFlush(String slot) {
         Object lsn = db.scalar("SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'");
         return lsn == null ? 0 : Lsn.parse(lsn.toString());

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestDatabase;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.StubSinkContext;
 import java.math.BigDecimal;
 import java.sql.Array;
@@ -95,6 +96,35 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void aTimestampInTheHourRepeatedWhenClocksGoBackKeepsItsInstantAndItsWallClockInDbTimezone() {
+        db.execute("CREATE TABLE dst_fold (id bigint PRIMARY KEY, at_tz timestamptz, at_local timestamp)");
+        Schema key = SchemaBuilder.struct().name("K").field("id", Schema.INT64_SCHEMA).build();
+        Schema schema = SchemaBuilder.struct().name("V").field("id", Schema.INT64_SCHEMA)
+                .field("at_tz", Timestamp.SCHEMA).field("at_local", Timestamp.SCHEMA).build();
+        // 02:30 happens twice in Berlin on 2026-10-25: 00:30Z (CEST) and 01:30Z (CET)
+        java.util.Date first = java.util.Date.from(java.time.Instant.parse("2026-10-25T00:30:00Z"));
+        java.util.Date second = java.util.Date.from(java.time.Instant.parse("2026-10-25T01:30:00Z"));
+        // inserts go through COPY, upserts through bound parameters: both must keep the instant
+        for (String mode : List.of("insert", "upsert")) {
+            db.execute("TRUNCATE dst_fold");
+            JdbcSinkTask task = task("db.timezone", "Europe/Berlin", "insert.mode", mode, "pk.mode", "record_key");
+            List<SinkRecord> records = new ArrayList<>();
+            long id = 1;
+            for (java.util.Date at : List.of(first, second)) {
+                records.add(record("dst_fold", key, new Struct(key).put("id", id), schema,
+                        new Struct(schema).put("id", id++).put("at_tz", at).put("at_local", at)));
+            }
+            task.put(records);
+            task.preCommit(Map.of());
+            assertEquals(List.of(List.of("2026-10-25T00:30:00Z", "2026-10-25 02:30:00"),
+                            List.of("2026-10-25T01:30:00Z", "2026-10-25 02:30:00")),
+                    db.query("SELECT to_char(at_tz AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), "
+                            + "at_local::text FROM dst_fold ORDER BY id"), mode);
+            task.stop();
+        }
+    }
+
+    @Test
     void kafkaPrimaryKeyModeStoresCoordinatesAndUpsertsIdempotently() {
         JdbcSinkTask task = task("insert.mode", "upsert", "pk.mode", "kafka");
         List<SinkRecord> batch = List.of(keyed("coords", 1, "a", null), keyed("coords", 1, "b", null));
@@ -147,6 +177,23 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
                 db.query("SELECT id, note FROM evolving ORDER BY id"));
         assertEquals("YES", db.scalar("SELECT is_nullable FROM information_schema.columns "
                 + "WHERE table_name='evolving' AND column_name='note'"));
+    }
+
+    @Test
+    void withoutAutoEvolveAColumnThatWouldRoundTheRecordsIsWarnedAboutWithTheAlterToRunAndLeftAlone() {
+        db.execute("CREATE TABLE rounding (id bigint PRIMARY KEY, amount numeric(10,2), label varchar(10))");
+        Schema schema = SchemaBuilder.struct().name("R").field("id", Schema.INT64_SCHEMA)
+                .field("amount", Decimal.builder(4).parameter("connect.decimal.precision", "14").build())
+                .field("label", Schema.STRING_SCHEMA).build();
+        try (LogCapture logs = LogCapture.open()) {
+            task().put(List.of(record("rounding", null, null, schema, new Struct(schema).put("id", 1L)
+                    .put("amount", new BigDecimal("1.2345")).put("label", "short"))));
+            assertEquals(1, logs.linesWith("ALTER COLUMN \"amount\" TYPE numeric(14,4)")
+                    .size(), () -> "one warning naming the ALTER: " + logs.linesWith("rounding"));
+            assertEquals(List.of(), logs.linesWith("\"label\""), "a varchar refuses a value too long loudly");
+        }
+        assertEquals("numeric(10,2)", db.scalar("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                + "WHERE attrelid = 'rounding'::regclass AND attname = 'amount'"), "the user's column is left alone");
     }
 
     @Test
