@@ -155,7 +155,10 @@ public class JdbcSinkTask extends SinkTask {
         }
     }
 
-    /** Writes every buffered row in one transaction; throws with the rows still buffered. */
+    /**
+     * Writes every buffered row in one transaction, after the writes in flight (written behind or lingering) ended;
+     * throws with the rows still buffered, or with the failure of a write in flight.
+     */
     @Override
     public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
         writer.awaitBehind();

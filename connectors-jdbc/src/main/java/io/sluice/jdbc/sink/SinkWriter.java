@@ -72,18 +72,19 @@ final class SinkWriter implements AutoCloseable {
     }
 
     /**
-     * Writes a batch on the writer thread and waits for it; throws RetriableException for the worker to redeliver
-     * (having asked it to back off), or ConnectException for a lasting failure.
+     * Writes a batch on the writer thread and waits for it, and so for a lingering write in flight there, even when
+     * rows is empty: a caller about to report offsets (preCommit) must not report those of rows a lingering write
+     * took from the buffer until they are stored. Throws RetriableException for the worker to redeliver (having
+     * asked it to back off), or ConnectException for a lasting failure, the lingering write's included.
      */
     void writeNow(List<SinkRow> rows) {
         awaitBehind();
-        if (rows.isEmpty()) {
-            return;
-        }
         try {
             thread.submit(() -> {
                 throwIfFailed();
-                transactions.write(rows);
+                if (!rows.isEmpty()) {
+                    transactions.write(rows);
+                }
                 return null;
             }).get();
         } catch (ExecutionException e) {
