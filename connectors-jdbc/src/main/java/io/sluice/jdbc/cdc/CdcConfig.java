@@ -224,8 +224,8 @@ public final class CdcConfig extends AbstractConfig {
                                 + "(the changes meanwhile are not kept). For tests and development.", SLOT, ++r,
                         Width.SHORT, "Drop slot on stop")
                 .define(MAX_RETRIES, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
-                        "Times in a row the stream reconnects after the database went away before the task fails; "
-                                + "-1: until it is back.", SLOT, ++r, Width.SHORT, "Reconnect attempts")
+                        "Times in a row the stream reconnects (or the snapshot starts again) after the database "
+                                + "went away before the task fails; -1: until it is back.", SLOT, ++r, Width.SHORT, "Reconnect attempts")
                 .define(RETRY_WAIT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Wait before reconnecting.", SLOT, ++r, Width.SHORT, "Reconnect wait (ms)");
         return def;
