@@ -217,7 +217,8 @@ public final class CdcConfig extends AbstractConfig {
                         "Drop the slot, and the publication unless publication.autocreate.mode=disabled, when the "
                                 + "connector's offsets are reset (PUT /connectors/{name}/stop, then DELETE "
                                 + "/connectors/{name}/offsets): the way to remove a connector without leaving its slot "
-                                + "holding WAL.", SLOT, ++r, Width.SHORT, "Drop slot on offsets reset")
+                                + "holding WAL. A slot another connector started in this worker is configured with is "
+                                + "kept.", SLOT, ++r, Width.SHORT, "Drop slot on offsets reset")
                 .define(DROP_ON_STOP, Type.BOOLEAN, false, Importance.LOW,
                         "Drop the slot whenever the task stops (Debezium's key): a stop for a restart or a "
                                 + "rebalance drops it too, and the next start then needs snapshot.mode=when_needed "
