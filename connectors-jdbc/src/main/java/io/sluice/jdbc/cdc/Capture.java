@@ -30,7 +30,8 @@ final class Capture {
     private final RecordQueue queue;
     private final AckTracker tracker;
     private final CdcMetrics metrics;
-    private final CdcOffsets.Stored stored;
+    /** The stored offset, until a snapshot attempt starts: then one that says the snapshot is unfinished. */
+    private CdcOffsets.Stored stored;
     private final String name;
     private volatile InitialSnapshot snapshot;
     private volatile ChangeStream stream;
@@ -51,16 +52,74 @@ final class Capture {
     }
 
     void run() throws Exception {
-        Plan plan = plan();
+        Start start = startWithRetries();
+        if (start == null) {
+            return; // stopped, or initial_only done
+        }
+        ChangeEvents changes = new ChangeEvents(config, schemas, events, tracker, metrics, start.resume());
+        IncrementalSnapshot incremental = config.getString(CdcConfig.SIGNAL_TABLE).isBlank() ? null
+                : new IncrementalSnapshot(config, schemas, events, sessions, stored.incremental());
+        stream = new ChangeStream(config, sessions, changes, events, queue, tracker, metrics, incremental);
         if (stopped) {
+            close(start.replication());
             return;
         }
+        stream.run(start.replication(), start.lsn());
+    }
+
+    /**
+     * Where streaming begins: on the replication connection that created the slot (null: a new one), at lsn, with
+     * resume saying which changes were emitted already.
+     */
+    private record Start(Connection replication, long lsn, CdcOffsets.Stored resume) {
+    }
+
+    /**
+     * Plans and snapshots until the stream can start, again after a database that went away (errors.max.retries
+     * times, retriable.restart.connector.wait.ms apart), as the stream reconnects: a snapshot cut off is read again
+     * the way an interrupted one is after a restart, from the slot its first attempt created or kept. Anything else
+     * (authentication, permissions, a wrong slot) fails the task with the database's words.
+     */
+    private Start startWithRetries() throws Exception {
+        for (int attempt = 1; !stopped; attempt++) {
+            try {
+                return start();
+            } catch (SQLException e) {
+                String phase = snapshot == null ? "Preparing change data capture" : "The snapshot";
+                int max = config.getInt(CdcConfig.MAX_RETRIES);
+                if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT || max >= 0 && attempt > max) {
+                    throw new ConnectException(phase + " failed: " + DatabaseFailure.reason(e), e);
+                }
+                long wait = config.getLong(CdcConfig.RETRY_WAIT_MS);
+                log.warn("{} failed ({}); reconnecting in {} ms (attempt {})", phase, DatabaseFailure.reason(e), wait,
+                        attempt);
+                snapshot = null;
+                long until = System.currentTimeMillis() + wait;
+                while (!stopped && System.currentTimeMillis() < until) {
+                    Thread.sleep(Math.min(200, Math.max(1, until - System.currentTimeMillis())));
+                }
+            }
+        }
+        return null;
+    }
+
+    private Start start() throws Exception {
+        Plan plan;
+        try (Connection connection = sessions.plain()) {
+            plan = plan(connection);
+        }
+        if (stopped) {
+            return null;
+        }
+        if (!plan.snapshot && !plan.createSlot) {
+            return new Start(null, plan.startLsn, stored);
+        }
         Connection replicationConnection = null;
-        long start = plan.startLsn;
-        CdcOffsets.Stored resume = stored;
-        if (plan.snapshot || plan.createSlot) {
-            String snapshotName = null;
-            Connection exporter = null;
+        Connection exporter = null;
+        boolean handedOver = false;
+        try {
+            long start = plan.startLsn;
+            String snapshotName;
             if (plan.createSlot) {
                 replicationConnection = sessions.replication();
                 ReplicationSlotInfo slot = replication.createSlot(replicationConnection);
@@ -72,8 +131,9 @@ final class Capture {
                 exporter = sessions.plain();
                 snapshotName = replication.exportSnapshot(exporter);
             }
-            resume = new CdcOffsets.Stored(false, true, start, -1, stored.incremental());
             if (plan.snapshot) {
+                // from here a retry finds the snapshot unfinished, whatever the task's stored offset said
+                stored = new CdcOffsets.Stored(true, false, start, -1, stored.incremental());
                 metrics.snapshotRunning(true);
                 snapshot = new InitialSnapshot(sessions, schemas, events, queue, snapshotName, start, metrics,
                         tracker);
@@ -81,57 +141,40 @@ final class Capture {
                     snapshot.run(plan.tables, name);
                 } finally {
                     metrics.snapshotRunning(false);
-                    if (exporter != null) {
-                        exporter.close();
-                    }
                 }
                 if (config.snapshotMode() == SnapshotMode.INITIAL_ONLY) {
-                    if (replicationConnection != null) {
-                        replicationConnection.close();
-                    }
+                    close(replicationConnection);
+                    replicationConnection = null;
                     log.info("Snapshot done; snapshot.mode=initial_only: not streaming changes");
                     while (!stopped) {
                         Thread.sleep(200);
                     }
-                    return;
+                    return null;
                 }
             }
-        }
-        if (stopped) {
-            return;
-        }
-        ChangeEvents changes = new ChangeEvents(config, schemas, events, tracker, metrics, resume);
-        IncrementalSnapshot incremental = config.getString(CdcConfig.SIGNAL_TABLE).isBlank() ? null
-                : new IncrementalSnapshot(config, schemas, events, sessions, stored.incremental());
-        stream = new ChangeStream(config, sessions, changes, events, queue, tracker, metrics, incremental);
-        if (stopped) {
-            if (replicationConnection != null) {
-                replicationConnection.close();
+            handedOver = true;
+            return new Start(replicationConnection, start,
+                    new CdcOffsets.Stored(false, true, start, -1, stored.incremental()));
+        } finally {
+            close(exporter);
+            if (!handedOver) {
+                close(replicationConnection); // its exported snapshot is of no use to a retry
             }
-            return;
         }
-        stream.run(replicationConnection, start);
+    }
+
+    private static void close(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("Closing a connection: {}", e.getMessage());
+            }
+        }
     }
 
     /** What start-up found: the tables, whether to snapshot, whether the slot must be created, where to stream from. */
     private record Plan(List<TableId> tables, boolean snapshot, boolean createSlot, long startLsn) {
-    }
-
-    private Plan plan() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try (Connection connection = sessions.plain()) {
-                return plan(connection);
-            } catch (SQLException e) {
-                int max = config.getInt(CdcConfig.MAX_RETRIES);
-                if (DatabaseFailure.of(e) != DatabaseFailure.TRANSIENT || max >= 0 && attempt > max) {
-                    throw new ConnectException("Preparing change data capture failed: " + DatabaseFailure.reason(e), e);
-                }
-                long wait = config.getLong(CdcConfig.RETRY_WAIT_MS);
-                log.warn("Preparing change data capture failed ({}); trying again in {} ms", DatabaseFailure.reason(e),
-                        wait);
-                Thread.sleep(wait);
-            }
-        }
     }
 
     private Plan plan(Connection connection) throws Exception {

@@ -217,15 +217,16 @@ public final class CdcConfig extends AbstractConfig {
                         "Drop the slot, and the publication unless publication.autocreate.mode=disabled, when the "
                                 + "connector's offsets are reset (PUT /connectors/{name}/stop, then DELETE "
                                 + "/connectors/{name}/offsets): the way to remove a connector without leaving its slot "
-                                + "holding WAL.", SLOT, ++r, Width.SHORT, "Drop slot on offsets reset")
+                                + "holding WAL. A slot another connector started in this worker is configured with is "
+                                + "kept.", SLOT, ++r, Width.SHORT, "Drop slot on offsets reset")
                 .define(DROP_ON_STOP, Type.BOOLEAN, false, Importance.LOW,
                         "Drop the slot whenever the task stops (Debezium's key): a stop for a restart or a "
                                 + "rebalance drops it too, and the next start then needs snapshot.mode=when_needed "
                                 + "(the changes meanwhile are not kept). For tests and development.", SLOT, ++r,
                         Width.SHORT, "Drop slot on stop")
                 .define(MAX_RETRIES, Type.INT, -1, ConfigDef.Range.atLeast(-1), Importance.LOW,
-                        "Times in a row the stream reconnects after the database went away before the task fails; "
-                                + "-1: until it is back.", SLOT, ++r, Width.SHORT, "Reconnect attempts")
+                        "Times in a row the stream reconnects (or the snapshot starts again) after the database "
+                                + "went away before the task fails; -1: until it is back.", SLOT, ++r, Width.SHORT, "Reconnect attempts")
                 .define(RETRY_WAIT_MS, Type.LONG, 10_000L, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Wait before reconnecting.", SLOT, ++r, Width.SHORT, "Reconnect wait (ms)");
         return def;

@@ -39,7 +39,7 @@ final class CdcDatabaseCheck {
             replicationConnection(config, dialect, problems);
             List<TableId> tables = tables(config, connection, problems);
             publication(config, connection, tables, problems);
-            slot(config, connection, problems);
+            slot(config, dialect, connection, problems);
             signalTable(config, connection, problems);
             return problems;
         } catch (SQLException e) {
@@ -161,8 +161,8 @@ final class CdcDatabaseCheck {
         }
     }
 
-    private static void slot(CdcConfig config, Connection connection, List<ConfigProblem> problems)
-            throws SQLException {
+    private static void slot(CdcConfig config, DatabaseDialect dialect, Connection connection,
+                             List<ConfigProblem> problems) throws SQLException {
         Replication.SlotState slot = new Replication(config).slot(connection);
         if (slot == null) {
             Object free = scalar(connection, "SELECT count(*) < current_setting('max_replication_slots')::int "
@@ -174,16 +174,57 @@ final class CdcDatabaseCheck {
             }
             return;
         }
+        String reader;
         if (!"pgoutput".equals(slot.plugin())) {
             problems.add(new ConfigProblem(CdcConfig.SLOT_NAME, "Slot " + config.slotName() + " exists and decodes with "
                     + slot.plugin() + ", not pgoutput: choose another slot name, or drop it"));
         } else if (!connection.getCatalog().equals(slot.database())) {
             problems.add(new ConfigProblem(CdcConfig.SLOT_NAME, "Slot " + config.slotName() + " belongs to database "
                     + slot.database() + ": slot names are per server, choose another"));
+        } else if ((reader = slot.active() ? otherReader(config, dialect, connection) : null) != null) {
+            // one connection reads a slot at a time: a second connector would fail after its retries, and a reset
+            // of its offsets would drop the slot the first one reads
+            problems.add(new ConfigProblem(CdcConfig.SLOT_NAME, "Slot " + config.slotName() + " is being read by "
+                    + reader + ": another connector or client streams from it. Choose another slot.name (and "
+                    + "publication.name), or stop that reader first"));
         } else if (slot.lost() && config.snapshotMode() != SnapshotMode.WHEN_NEEDED) {
             problems.add(new ConfigProblem(CdcConfig.SLOT_NAME, "Slot " + config.slotName() + " was invalidated (it fell "
                     + "behind more than max_slot_wal_keep_size): its changes are gone. Set snapshot.mode=when_needed "
                     + "to read the tables again, or drop the slot"));
+        }
+    }
+
+    /**
+     * Who holds the active slot, when it is not this connector's own task (its walsender carries the connector's
+     * name as application_name), e.g. "PID 4711 (application 'sluice-cdc:orders', user cdc, from 10.0.0.5)"; null
+     * when it is this connector's, or the holder went away meanwhile.
+     */
+    private static String otherReader(CdcConfig config, DatabaseDialect dialect, Connection connection)
+            throws SQLException {
+        try (java.sql.PreparedStatement ps = connection.prepareStatement("SELECT s.active_pid, a.application_name, "
+                + "a.usename, host(a.client_addr) FROM pg_catalog.pg_replication_slots s LEFT JOIN "
+                + "pg_catalog.pg_stat_activity a ON a.pid = s.active_pid WHERE s.slot_name = ? AND s.active")) {
+            ps.setString(1, config.slotName());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                String application = rs.getString(2);
+                if (new CdcSessions(config, dialect).applicationName().equals(application)) {
+                    return null;
+                }
+                List<String> about = new ArrayList<>();
+                if (application != null && !application.isEmpty()) {
+                    about.add("application '" + application + "'");
+                }
+                if (rs.getString(3) != null) {
+                    about.add("user " + rs.getString(3));
+                }
+                if (rs.getString(4) != null) {
+                    about.add("from " + rs.getString(4));
+                }
+                return "PID " + rs.getInt(1) + (about.isEmpty() ? "" : " (" + String.join(", ", about) + ")");
+            }
         }
     }
 

@@ -29,8 +29,17 @@ final class CdcSessions {
     /** A replication connection (walsender in database mode), in autocommit, with the output settings. */
     Connection replication() throws SQLException {
         Connection connection = ConnectionCheck.openBare(config, dialect, Map.of("replication", "database",
-                "preferQueryMode", "simple", "assumeMinServerVersion", "10"));
+                "preferQueryMode", "simple", "assumeMinServerVersion", "10", "ApplicationName", applicationName()));
         return withOutputSettings(connection);
+    }
+
+    /**
+     * What the replication connection calls itself (pg_stat_activity.application_name of the slot's walsender): the
+     * connector's name, so validation can tell the connector's own running task from another reader of the slot.
+     */
+    String applicationName() {
+        Object name = config.originals().get("name");
+        return "sluice-cdc:" + (name == null ? "" : name);
     }
 
     /** A plain connection in autocommit with the output settings. */

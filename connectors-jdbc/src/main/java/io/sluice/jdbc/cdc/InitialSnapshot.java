@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InitialSnapshot {
     private static final Logger log = LoggerFactory.getLogger(InitialSnapshot.class);
+    private static final long READERS_STOP_WAIT_S = 10;
 
     private final CdcSessions sessions;
     private final TableSchemas schemas;
@@ -93,6 +94,10 @@ final class InitialSnapshot {
             }
         } finally {
             pool.shutdownNow();
+            // a reader still putting rows must be gone before a retry reads the snapshot again beside it
+            if (!pool.awaitTermination(READERS_STOP_WAIT_S, java.util.concurrent.TimeUnit.SECONDS)) {
+                log.warn("A snapshot reader did not stop within {} s", READERS_STOP_WAIT_S);
+            }
         }
         if (stopped) {
             return;

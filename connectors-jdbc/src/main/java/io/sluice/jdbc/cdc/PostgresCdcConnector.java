@@ -121,6 +121,17 @@ public class PostgresCdcConnector extends SourceConnector {
         if (!reset || !config.getBoolean(CdcConfig.DROP_ON_RESET)) {
             return true;
         }
+        String sharer = LAST_STARTED.entrySet().stream()
+                .filter(e -> !e.getKey().equals(connectorConfig.get("name"))
+                        && e.getValue().slotName().equals(config.slotName()))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+        if (sharer != null) {
+            // the next start snapshots again either way; keeping the slot only means it streams from the slot's
+            // confirmed position, while dropping it would take the other connector's changes
+            log.warn("Offsets reset, but replication slot {} is not dropped: connector {} (started in this worker) "
+                    + "is configured with it too. Give each connector its own slot.name", config.slotName(), sharer);
+            return true;
+        }
         DatabaseDialect dialect = ConnectionKeys.dialect(config);
         try (Connection connection = new CdcSessions(config, dialect).plain()) {
             Replication replication = new Replication(config);

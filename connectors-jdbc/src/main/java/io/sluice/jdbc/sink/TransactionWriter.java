@@ -90,7 +90,7 @@ final class TransactionWriter {
             retryOrFail((SQLException) e, "Transient database error: " + dialect.describeError((SQLException) e));
         }
         if (reporter == null || kind == DatabaseFailure.ACCESS) {
-            throw failure(rows, e);
+            throw failure(connection, rows, e);
         }
         // find the rows that do not fit, one transaction each, and report only those
         for (SinkRow row : rows) {
@@ -102,7 +102,7 @@ final class TransactionWriter {
                 if (kindOf(single) != DatabaseFailure.DATA) {
                     handleFailure(connection, List.of(row), single);
                 }
-                reportOrThrow(row.record(), failure(List.of(row), single));
+                reportOrThrow(row.record(), failure(connection, List.of(row), single));
             }
         }
     }
@@ -111,7 +111,7 @@ final class TransactionWriter {
         return e instanceof SQLException sql ? DatabaseFailure.of(sql) : DatabaseFailure.DATA;
     }
 
-    private ConnectException failure(List<SinkRow> rows, Exception e) {
+    private ConnectException failure(Connection connection, List<SinkRow> rows, Exception e) {
         if (e instanceof ConnectException ce) {
             return ce;
         }
@@ -120,8 +120,21 @@ final class TransactionWriter {
                 + first.describeRecord();
         SQLException sql = (SQLException) e;
         String reason = dialect.describeError(sql); // the database's words, its SQLState, never the batch's rows
+        if (isDataException(sql) && !reason.contains("column: ")) {
+            String misfit = ColumnFit.misfit(connection, dialect, rows); // the server named no column: find it
+            if (misfit != null) {
+                reason += "; " + misfit;
+            }
+        }
         return new ConnectException("Writing " + where + " to table " + first.table() + " failed: " + reason,
                 DatabaseFailure.shown(e));
+    }
+
+    /** SQLState class 22: a value the column cannot hold (overflow, too long, invalid text for the type). */
+    private static boolean isDataException(SQLException e) {
+        SQLException subject = e.getNextException() != null ? e.getNextException() : e;
+        String state = subject.getSQLState() != null ? subject.getSQLState() : e.getSQLState();
+        return state != null && state.startsWith("22");
     }
 
     private void retryOrFail(SQLException e, String message) {

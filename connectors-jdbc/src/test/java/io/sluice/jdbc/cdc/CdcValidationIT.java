@@ -168,6 +168,36 @@ class CdcValidationIT {
     }
 
     @Test
+    void aSlotAnotherConnectorIsReadingIsAnErrorOnTheSlotNameThatSaysWhoReadsIt() throws Exception {
+        String slot = "cdc_validation_busy";
+        db.execute("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        Map<String, String> owner = config("name", "cdc-owner", "slot.name", slot, "publication.name", "orders_by_dba");
+        CdcConfig ownerConfig = new CdcConfig(owner);
+        try (java.sql.Connection replication = new CdcSessions(ownerConfig,
+                io.sluice.jdbc.ConnectionKeys.dialect(ownerConfig)).replication();
+             org.postgresql.replication.PGReplicationStream stream = replication
+                     .unwrap(org.postgresql.PGConnection.class).getReplicationAPI().replicationStream().logical()
+                     .withSlotName(slot).withSlotOption("proto_version", "1")
+                     .withSlotOption("publication_names", "orders_by_dba").start()) {
+            io.sluice.runtime.testing.Await.until(() -> Boolean.TRUE.equals(db.scalar(
+                    "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")),
+                    java.time.Duration.ofSeconds(10), "the owner reads the slot");
+            assertOnlyError(errors(config("slot.name", slot, "publication.name", "orders_by_dba")), "slot.name",
+                    "is being read by PID");
+            String error = errors(config("slot.name", slot, "publication.name", "orders_by_dba")).get("slot.name")
+                    .get(0);
+            assertTrue(error.contains("application 'sluice-cdc:cdc-owner'"), error);
+            // the owner's own configuration, validated again (an update while it runs), is fine
+            assertEquals(Map.of(), errors(owner));
+        } finally {
+            io.sluice.runtime.testing.Await.until(() -> Boolean.FALSE.equals(db.scalar(
+                    "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")),
+                    java.time.Duration.ofSeconds(10), "the owner let go of the slot");
+            db.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
+
+    @Test
     void aMissingSignalTableIsAnErrorOnItsKeyWithTheStatementThatCreatesIt() {
         assertOnlyError(errors(config("signal.data.collection", "public.dbz_signal")), "signal.data.collection",
                 "CREATE TABLE public.dbz_signal");

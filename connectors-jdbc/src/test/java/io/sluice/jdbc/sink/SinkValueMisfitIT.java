@@ -1,0 +1,73 @@
+package io.sluice.jdbc.sink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
+import io.sluice.runtime.cli.WorkerProcess;
+import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.RestClient;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A source column was widened (numeric(16,4)) and the sink's table was not: the value that does not fit fails the
+ * task with a message naming the record, the table and the column, though PostgreSQL's "numeric field overflow"
+ * names no column; the value itself stays out of the message.
+ */
+class SinkValueMisfitIT {
+
+    @RegisterExtension
+    static final PostgresDatabase db = new PostgresDatabase("misfit");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aValueTooWideForItsColumnFailsTheTaskNamingRecordTableAndColumn() {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("evo").replace('-', '_'), 1);
+        db.execute("CREATE TABLE evo (id bigint PRIMARY KEY, label varchar(20), amount numeric(10,2))");
+        KafkaTestBroker.produce(topic, List.of(
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(1), value(1, "1.5000")),
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(2), value(2, "123456789012.1234"))));
+        Map<String, String> config = JdbcSinkPipelineIT.sinkConfig(topic, db.url());
+        config.put("table.name.format", "evo");
+        config.put("auto.create", "false");
+        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-misfit")) {
+            RestClient rest = new RestClient(worker.restUrl());
+            assertEquals(201, rest.createConnector("misfit", config).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("misfit", 0)), Duration.ofSeconds(60),
+                    "the value that does not fit fails the task");
+            String trace = rest.get("/connectors/misfit/status").body().path("tasks").get(0).path("trace").asText();
+            String message = trace.lines().filter(l -> l.contains("failed:")).findFirst().orElse(trace);
+            assertTrue(message.contains("numeric field overflow"), message);
+            assertTrue(message.contains("to table evo"), message);
+            assertTrue(message.contains("column amount: a value with 12 digits before the point does not fit "
+                    + "numeric(10,2) (record " + topic + "-0@1)"), message);
+            assertFalse(trace.contains("123456789012"), "the value stays out of the trace: " + trace);
+        }
+    }
+
+    /** A row of evo with a Connect Decimal of scale 4, as a CDC source sends a numeric(16,4) column. */
+    private static String value(long id, String amount) {
+        String unscaled = Base64.getEncoder().encodeToString(new BigDecimal(amount).setScale(4).unscaledValue()
+                .toByteArray());
+        return "{\"schema\":{\"type\":\"struct\",\"name\":\"Value\",\"fields\":["
+                + "{\"field\":\"id\",\"type\":\"int64\"},"
+                + "{\"field\":\"label\",\"type\":\"string\",\"optional\":true},"
+                + "{\"field\":\"amount\",\"type\":\"bytes\",\"optional\":true,"
+                + "\"name\":\"org.apache.kafka.connect.data.Decimal\",\"parameters\":{\"scale\":\"4\"}}]},"
+                + "\"payload\":{\"id\":" + id + ",\"label\":\"row " + id + "\",\"amount\":\"" + unscaled + "\"}}";
+    }
+}
