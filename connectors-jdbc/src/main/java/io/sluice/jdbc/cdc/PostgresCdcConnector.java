@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -27,6 +28,12 @@ import org.slf4j.LoggerFactory;
  */
 public class PostgresCdcConnector extends SourceConnector {
     private static final Logger log = LoggerFactory.getLogger(PostgresCdcConnector.class);
+
+    /**
+     * The slot each connector started in this worker was last started with: a reset of another connector's offsets
+     * must not drop a slot one of these reads (a connector deleted since stays listed: its slot is then only kept).
+     */
+    private static final Map<String, String> STARTED_SLOTS = new ConcurrentHashMap<>();
 
     private Map<String, String> props;
     /** Registered once per instance and kept through stop(): a paused or stopped connector's slot still keeps WAL. */
@@ -67,6 +74,9 @@ public class PostgresCdcConnector extends SourceConnector {
         CdcConfig config = new CdcConfig(props);
         ConfigProblem.throwFirst(config.problems());
         slotFigures(config);
+        if (props.get("name") != null) {
+            STARTED_SLOTS.put(props.get("name"), config.slotName());
+        }
         // a wrong password, host or database fails the connector now, with the database's words in its trace
         ConnectionCheck.failFast(config, ConnectionKeys.dialect(config));
         this.props = Map.copyOf(props);
@@ -121,9 +131,8 @@ public class PostgresCdcConnector extends SourceConnector {
         if (!reset || !config.getBoolean(CdcConfig.DROP_ON_RESET)) {
             return true;
         }
-        String sharer = LAST_STARTED.entrySet().stream()
-                .filter(e -> !e.getKey().equals(connectorConfig.get("name"))
-                        && e.getValue().slotName().equals(config.slotName()))
+        String sharer = STARTED_SLOTS.entrySet().stream()
+                .filter(e -> !e.getKey().equals(connectorConfig.get("name")) && e.getValue().equals(config.slotName()))
                 .map(Map.Entry::getKey).findFirst().orElse(null);
         if (sharer != null) {
             // the next start snapshots again either way; keeping the slot only means it streams from the slot's

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.jdbc.testing.Topics;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +46,8 @@ class CdcSnapshotReconnectIT {
         Map<String, String> cdc = CdcReplicaIT.cdcConfig(source.url(), prefix, schema);
         cdc.put("retriable.restart.connector.wait.ms", "500");
         cdc.put("snapshot.max.threads", "1"); // one table after the other: the snapshot lasts long enough to cut
-        try (WorkerProcess worker = WorkerProcess.start(TestWorkers.config(dir, "cdc-snap-reconnect")); load) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start(); load) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("reconnect-cdc", cdc).status());
             assertEquals(201, rest.createConnector("reconnect-replica",
                     CdcReplicaIT.sinkConfig(replica.url(), prefix, schema, load)).status());

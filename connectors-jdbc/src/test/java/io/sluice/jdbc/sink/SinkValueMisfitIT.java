@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
-import io.sluice.runtime.cli.WorkerProcess;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +44,8 @@ class SinkValueMisfitIT {
         Map<String, String> config = JdbcSinkPipelineIT.sinkConfig(topic, db.url());
         config.put("table.name.format", "evo");
         config.put("auto.create", "false");
-        try (WorkerProcess worker = TestWorkers.start(dir, "jdbc-misfit")) {
-            RestClient rest = new RestClient(worker.restUrl());
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("misfit", config).status());
             Await.until(() -> "FAILED".equals(rest.taskState("misfit", 0)), Duration.ofSeconds(60),
                     "the value that does not fit fails the task");
