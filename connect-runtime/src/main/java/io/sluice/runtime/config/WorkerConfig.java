@@ -115,7 +115,7 @@ public final class WorkerConfig extends AbstractConfig {
                             + "hybrid_warn / hybrid_fail (both, warning or failing on plugins without manifests).")
             .define(PLUGIN_INDEX_DIR, Type.STRING, null, Importance.LOW,
                     "Where what the plugin path scan found is kept between starts (per plugin and per jar, keyed by "
-                            + "the files' sizes and modification times), so a start with unchanged plugins opens none of "
+                            + "the files' sizes, modification and status change times), so a start with unchanged plugins opens none of "
                             + "their jars and a changed jar is the only one read again. Default: plugin-index beside the "
                             + "embedded broker's data (data/plugin-index) with the embedded broker, else "
                             + "$XDG_CACHE_HOME/sluice/plugin-index (~/.cache/sluice/plugin-index). Empty: no index, "

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The plugin index on disk: what a scan found in each plugin location (its plugin classes, kinds and versions) and in
- * each jar (its manifests and class headers), keyed by the sizes and modification times of their files. A start with
+ * each jar (its manifests and class headers), keyed by the sizes, modification and status change times of their files. A start with
  * unchanged plugins registers them from here without opening their jars; a changed, added or removed jar is the only
  * one read again (the location's classes are then confirmed with a new loader, as in a first scan).
  *
@@ -106,7 +106,7 @@ final class PluginIndex {
         write("locations", location, mode.name() + " " + runtime + " " + summary, body);
     }
 
-    /** A jar's content as indexed under the given key (its size and modification time); null when there is none. */
+    /** A jar's content as indexed under the given key (its size, modification and status change time); null when there is none. */
     JarContent jar(Path jar, String key) {
         List<String> body = read("jars", jar, key);
         if (body == null) {

@@ -6,6 +6,7 @@ import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,21 +106,37 @@ final class PluginLocations {
     }
 
     /**
-     * Every file under a location with its size and modification time (the location's own for a jar): what the plugin
+     * A file's size, modification time and, where the file system has one, its status change time (ctime): a jar
+     * copied over another with the same size and a preserved mtime (cp -p, rsync, tar) still changes its ctime, which
+     * no tool can set, so the index never serves the old jar's plugins for the new one.
+     */
+    private static String stamp(Path file, BasicFileAttributes attrs) {
+        String stamp = attrs.size() + "@" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+        try {
+            Object ctime = Files.getAttribute(file, "unix:ctime");
+            if (ctime instanceof FileTime changed) {
+                stamp += "/" + changed.to(TimeUnit.NANOSECONDS);
+            }
+        } catch (UnsupportedOperationException | IllegalArgumentException | IOException e) {
+            // no unix view (another platform): size and mtime alone, as documented
+        }
+        return stamp;
+    }
+
+    /**
+     * Every file under a location with its size and times (the location's own for a jar): what the plugin
      * index keys a location's plugins on, so that any change to its files scans it again.
      */
     static String contentSummary(Path location) throws IOException {
         if (!Files.isDirectory(location)) {
-            BasicFileAttributes attrs = Files.readAttributes(location, BasicFileAttributes.class);
-            return attrs.size() + "@" + attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS);
+            return stamp(location, Files.readAttributes(location, BasicFileAttributes.class));
         }
         StringBuilder summary = new StringBuilder();
         try (Stream<Path> files = Files.walk(location, MAX_DEPTH, FileVisitOption.FOLLOW_LINKS)) {
             for (Path file : (Iterable<Path>) files.sorted()::iterator) {
                 BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
                 if (attrs.isRegularFile()) {
-                    summary.append(location.relativize(file)).append(':').append(attrs.size()).append('@')
-                            .append(attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)).append(';');
+                    summary.append(location.relativize(file)).append(':').append(stamp(file, attrs)).append(';');
                 }
             }
         } catch (UncheckedIOException e) {
