@@ -238,6 +238,54 @@ class JdbcSinkSchemalessIT {
         }
     }
 
+    @Test
+    void tombstonesKeyedByJsonObjectTextDeleteTheRowsTheirKeysUpserted() {
+        String single = topic("del_t");
+        String composite = topic("del_pair");
+        db.execute("CREATE TABLE del_t (event_id bigint PRIMARY KEY, kind text)");
+        db.execute("CREATE TABLE del_pair (id1 int, id2 text, kind text, PRIMARY KEY (id1, id2))");
+        KafkaTestBroker.produce(single, List.of(
+                new SimpleEntry<>("{\"event_id\":60}", "{\"kind\":\"obj\"}"),
+                new SimpleEntry<>("{\"event_id\":61}", "{\"kind\":\"kept\"}")));
+        KafkaTestBroker.produce(composite, List.of(
+                new SimpleEntry<>("{\"id1\":1,\"id2\":\"x\"}", "{\"kind\":\"obj\"}"),
+                new SimpleEntry<>("{\"id1\":1,\"id2\":\"y\"}", "{\"kind\":\"kept\"}")));
+        Map<String, String> byField = stringKeyedDeletes(single, "del_t");
+        byField.put("pk.fields", "event_id");
+        Map<String, String> byKeyMembers = stringKeyedDeletes(composite, "del_pair");
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("del-t-sink", byField).status());
+            assertEquals(201, rest.createConnector("del-pair-sink", byKeyMembers).status());
+            Await.until(() -> ids("del_t", "event_id").equals(List.of(60L, 61L)) && ids("del_pair", "id1").size() == 2,
+                    Duration.ofSeconds(60), "rows upserted; have " + ids("del_t", "event_id"));
+            // the tombstones come after the upserts have been written: a delete of its own, not folded in a batch
+            KafkaTestBroker.produce(single, List.of(new SimpleEntry<>("{\"event_id\":60}", null)));
+            KafkaTestBroker.produce(composite, List.of(new SimpleEntry<>(" {\"id1\":1,\"id2\":\"x\"}", null)));
+            Await.until(() -> ids("del_t", "event_id").equals(List.of(61L))
+                            && db.query("SELECT id2 FROM del_pair").equals(List.of(List.of("y"))),
+                    Duration.ofSeconds(60), "rows 60 and (1,x) deleted; have " + ids("del_t", "event_id") + ", "
+                            + db.query("SELECT id2 FROM del_pair") + "; tasks " + rest.taskState("del-t-sink", 0)
+                            + ", " + rest.taskState("del-pair-sink", 0) + "; DLQ " + Topics.recordsIn(single + "-dlq")
+                            + ", " + Topics.recordsIn(composite + "-dlq"));
+            assertEquals(0, Topics.recordsIn(single + "-dlq"));
+            assertEquals(0, Topics.recordsIn(composite + "-dlq"));
+        }
+    }
+
+    /** A StringConverter key and value, pk.mode=record_key, deletes on, errors to a DLQ so none fails the task. */
+    private static Map<String, String> stringKeyedDeletes(String topic, String table) {
+        Map<String, String> config = sink(topic, table, "org.apache.kafka.connect.storage.StringConverter");
+        config.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        config.put("insert.mode", "upsert");
+        config.put("pk.mode", "record_key");
+        config.put("delete.enabled", "true");
+        config.put("errors.tolerance", "all");
+        config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
+        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        return config;
+    }
+
     private static String failedTrace(RestClient rest, String connector) {
         Await.until(() -> "FAILED".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60),
                 connector + " fails");
