@@ -273,6 +273,28 @@ class JdbcSinkSchemalessIT {
         }
     }
 
+    @Test
+    void aCompositeKeyDeleteInABatchWithOtherKeysDeletesItsRowAndWritesTheOthers() {
+        String topic = topic("d7");
+        db.execute("CREATE TABLE d7 (id1 int, id2 text, kind text, PRIMARY KEY (id1, id2))");
+        KafkaTestBroker.produce(topic, List.of(
+                new SimpleEntry<>("{\"id1\":1,\"id2\":\"x\"}", "{\"kind\":\"a\"}"),
+                new SimpleEntry<>("{\"id1\":2,\"id2\":\"y\"}", "{\"kind\":\"b\"}"),
+                new SimpleEntry<>("{\"id1\":1,\"id2\":\"x\"}", null),
+                new SimpleEntry<>("{\"id1\":3,\"id2\":\"z\"}", "{\"kind\":\"c\"}")));
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("d7-sink", stringKeyedDeletes(topic, "d7")).status());
+            Await.until(() -> db.query("SELECT id1, id2, kind FROM d7 ORDER BY id1").equals(
+                            List.of(List.of(2, "y", "b"), List.of(3, "z", "c"))),
+                    Duration.ofSeconds(60), "(1,x) deleted, (2,y) and (3,z) written; have "
+                            + db.query("SELECT id1, id2, kind FROM d7 ORDER BY id1") + "; task "
+                            + rest.taskState("d7-sink", 0) + "; DLQ " + Topics.recordsIn(topic + "-dlq"));
+            assertEquals("RUNNING", rest.taskState("d7-sink", 0));
+            assertEquals(0, Topics.recordsIn(topic + "-dlq"));
+        }
+    }
+
     /** A StringConverter key and value, pk.mode=record_key, deletes on, errors to a DLQ so none fails the task. */
     private static Map<String, String> stringKeyedDeletes(String topic, String table) {
         Map<String, String> config = sink(topic, table, "org.apache.kafka.connect.storage.StringConverter");
