@@ -295,6 +295,33 @@ class JdbcSinkSchemalessIT {
         }
     }
 
+    @Test
+    void isoTimestampsAndTimesKeepTheirMicroseconds() {
+        String topic = topic("micros");
+        db.execute("CREATE TABLE micros (id bigint PRIMARY KEY, ts timestamp, t time, tstz timestamptz)");
+        KafkaTestBroker.produce(topic, List.of(
+                new SimpleEntry<>(null, "{\"id\":12,\"ts\":\"2026-01-01T10:00:00.999999\",\"t\":\"10:00:00.123456\","
+                        + "\"tstz\":\"2026-01-01T10:00:00.000001Z\"}"),
+                new SimpleEntry<>(null, "{\"id\":13,\"ts\":\"2026-01-01 10:00:00.1234567\",\"t\":\"23:59:59.999999\","
+                        + "\"tstz\":\"2026-01-01T12:00:00.123456+02:00\"}"),
+                new SimpleEntry<>(null, "{\"id\":14,\"ts\":1767261600123,\"t\":3600001,\"tstz\":1767261600123}")));
+        Map<String, String> config = sink(topic, "micros", "org.apache.kafka.connect.json.JsonConverter");
+        config.put("pk.mode", "record_value");
+        config.put("pk.fields", "id");
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("micros-sink", config).status());
+            Await.until(() -> ids("micros").equals(List.of(12L, 13L, 14L)), Duration.ofSeconds(60),
+                    "three rows written; have " + ids("micros") + "; task " + rest.taskState("micros-sink", 0));
+            String row = "SELECT concat_ws('|', ts, t, (tstz AT TIME ZONE 'UTC')::text) FROM micros WHERE id = ";
+            assertEquals("2026-01-01 10:00:00.999999|10:00:00.123456|2026-01-01 10:00:00.000001", db.scalar(row + 12));
+            // PostgreSQL keeps microseconds: a seventh digit is rounded by the server, as it would round the text
+            assertEquals("2026-01-01 10:00:00.123457|23:59:59.999999|2026-01-01 10:00:00.123456", db.scalar(row + 13));
+            // numbers are epoch milliseconds (Connect's convention), as before
+            assertEquals("2026-01-01 10:00:00.123|01:00:00.001|2026-01-01 10:00:00.123", db.scalar(row + 14));
+        }
+    }
+
     /** A StringConverter key and value, pk.mode=record_key, deletes on, errors to a DLQ so none fails the task. */
     private static Map<String, String> stringKeyedDeletes(String topic, String table) {
         Map<String, String> config = sink(topic, table, "org.apache.kafka.connect.storage.StringConverter");
