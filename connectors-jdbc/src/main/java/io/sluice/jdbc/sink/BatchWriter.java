@@ -192,8 +192,14 @@ final class BatchWriter {
         try (PreparedStatement ps = connection.prepareStatement(dialect.deleteSql(table, keys))) {
             int pending = 0;
             for (SinkRow row : rows) {
+                // a delete has its own shape (its key's columns alone): bind its values by its own key column types
+                List<SinkColumn> own = row.shape().keyColumns();
+                if (!sameNames(own, keys)) {
+                    throw new ConnectException(row.describeRecord() + " deletes by key columns " + names(own)
+                            + " but the rows of table " + table + " around it are keyed by " + names(keys));
+                }
                 for (int k = 0; k < keys.size(); k++) {
-                    dialect.bind(ps, k + 1, keys.get(k).schema(), row.values()[k]);
+                    bind(ps, k + 1, own.get(k), row.values()[k], row, table);
                 }
                 ps.addBatch();
                 if (++pending == batchSize) {
@@ -241,7 +247,7 @@ final class BatchWriter {
                 Object[] values = row.values();
                 for (int p = 0; p < order.length; p++) {
                     int c = order[p];
-                    dialect.bind(ps, p + 1, columns.get(c).schema(), values[c]);
+                    bind(ps, p + 1, columns.get(c), values[c], row, table);
                 }
                 ps.addBatch();
                 if (++pending == batchSize) {
@@ -253,6 +259,37 @@ final class BatchWriter {
                 ps.executeBatch();
             }
         }
+    }
+
+    /**
+     * Binds one value; a value not of its column's Java type is that record's misfit (reported to errors.tolerance,
+     * the batch written row by row), not a crash of the task.
+     */
+    private void bind(PreparedStatement ps, int index, SinkColumn column, Object value, SinkRow row, TableId table)
+            throws SQLException {
+        try {
+            dialect.bind(ps, index, column.schema(), value);
+        } catch (ClassCastException e) {
+            throw new ConnectException(row.describeRecord() + " does not fit table " + table + ": column \""
+                    + column.name() + "\" (" + column.schema().type().getName() + ") was given a "
+                    + SchemalessColumns.kind(value));
+        }
+    }
+
+    private static boolean sameNames(List<SinkColumn> a, List<SinkColumn> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).name().equals(b.get(i).name())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> names(List<SinkColumn> columns) {
+        return columns.stream().map(SinkColumn::name).toList();
     }
 
     private int[] parameterOrder(RowShape shape) {

@@ -90,7 +90,8 @@ final class RowExtractor {
             if (!deleteEnabled) {
                 return null;
             }
-            if (schemalessKey(record)) {
+            if (schemalessKey(record) || jsonObjectTextKey(record)) {
+                // typed from the table as the key of a schemaless upsert is, so it deletes the row that one wrote
                 return SinkRow.schemaless(table, SinkRow.Kind.DELETE, record);
             }
             RowShape shape = shape(record.keySchema(), null, record);
@@ -132,6 +133,17 @@ final class RowExtractor {
     /** A key without a Connect schema (JsonConverter with schemas.enable=false) that pk.mode=record_key reads. */
     private boolean schemalessKey(SinkRecord record) {
         return pkMode == PrimaryKeyMode.RECORD_KEY && record.keySchema() == null && record.key() != null;
+    }
+
+    /**
+     * A key that is the text of a JSON object (StringConverter, ByteArrayConverter) that pk.mode=record_key reads:
+     * a schemaless value's upsert reads its members as the key columns, so its tombstone must too.
+     */
+    private boolean jsonObjectTextKey(SinkRecord record) {
+        Schema schema = record.keySchema();
+        return pkMode == PrimaryKeyMode.RECORD_KEY && schema != null && schema.name() == null
+                && (schema.type() == Schema.Type.STRING || schema.type() == Schema.Type.BYTES)
+                && SchemalessRows.isJsonObjectText(record.key());
     }
 
     private static final RowShape TRUNCATE_SHAPE = new RowShape(List.of(), 0, new Field[0]);

@@ -5,6 +5,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.sql.Types;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -19,7 +20,6 @@ import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 
 /**
@@ -34,6 +34,9 @@ import org.apache.kafka.connect.data.Timestamp;
  * uuid, enums...) from the value's text, nested objects and arrays as their JSON text, which the database parses.
  */
 final class SchemalessColumns {
+    /** Debezium's MicroTime (int64 microseconds of the day), which every dialect binds as a LocalTime. */
+    private static final String MICRO_TIME = "io.debezium.time.MicroTime";
+
     private SchemalessColumns() {
     }
 
@@ -44,7 +47,8 @@ final class SchemalessColumns {
             case Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT -> SchemaBuilder.int64();
             case Types.REAL, Types.FLOAT, Types.DOUBLE -> SchemaBuilder.float64();
             case Types.DATE -> Date.builder();
-            case Types.TIME, Types.TIME_WITH_TIMEZONE -> Time.builder();
+            // microseconds of the day: Connect's Time (a java.util.Date) would keep only milliseconds of ISO text
+            case Types.TIME, Types.TIME_WITH_TIMEZONE -> SchemaBuilder.int64().name(MICRO_TIME);
             case Types.TIMESTAMP, Types.TIMESTAMP_WITH_TIMEZONE -> Timestamp.builder();
             case Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB -> SchemaBuilder.bytes();
             default -> SchemaBuilder.string();
@@ -83,16 +87,20 @@ final class SchemalessColumns {
         }
         String logical = schema.name();
         if (Timestamp.LOGICAL_NAME.equals(logical)) {
-            return new java.util.Date(value instanceof Number n ? integral(n) : instant(text(value), zone));
+            // a java.sql.Timestamp: still the java.util.Date a Connect Timestamp is, but its instant (what the
+            // dialects write) keeps ISO text's digits past milliseconds; one class for all, so keys compare equal
+            return java.sql.Timestamp.from(value instanceof Number n ? Instant.ofEpochMilli(integral(n))
+                    : instant(text(value), zone));
         }
         if (Date.LOGICAL_NAME.equals(logical)) {
             long millis = value instanceof Number n ? integral(n)
                     : LocalDate.parse(text(value)).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
             return new java.util.Date(Math.floorDiv(millis, 86_400_000L) * 86_400_000L);
         }
-        if (Time.LOGICAL_NAME.equals(logical)) {
-            long millis = value instanceof Number n ? integral(n) : LocalTime.parse(text(value)).toNanoOfDay() / 1_000_000;
-            return new java.util.Date(Math.floorMod(millis, 86_400_000L));
+        if (MICRO_TIME.equals(logical)) {
+            // a number is milliseconds of the day (Connect's convention), text an ISO time to the microsecond
+            return value instanceof Number n ? Math.floorMod(integral(n), 86_400_000L) * 1_000L
+                    : LocalTime.parse(text(value)).toNanoOfDay() / 1_000L;
         }
         return switch (schema.type()) {
             case INT64 -> value instanceof Number n ? integral(n) : Long.valueOf(parse(text(value)).longValueExact());
@@ -135,16 +143,16 @@ final class SchemalessColumns {
         throw new IllegalArgumentException("a " + kind(value) + " where true or false was expected");
     }
 
-    /** Epoch milliseconds of ISO 8601 text: with an offset as written, without one in the database's zone. */
-    private static long instant(String text, ZoneId zone) {
+    /** The instant of ISO 8601 text, every digit kept: with an offset as written, without one in the database's zone. */
+    private static Instant instant(String text, ZoneId zone) {
         String t = text.trim();
         try {
-            return OffsetDateTime.parse(t.replace(' ', 'T')).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(t.replace(' ', 'T')).toInstant();
         } catch (DateTimeParseException withoutOffset) {
             try {
-                return LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant().toEpochMilli();
+                return LocalDateTime.parse(t.replace(' ', 'T')).atZone(zone).toInstant();
             } catch (DateTimeParseException dateOnly) {
-                return LocalDate.parse(t).atStartOfDay(zone).toInstant().toEpochMilli();
+                return LocalDate.parse(t).atStartOfDay(zone).toInstant();
             }
         }
     }

@@ -186,8 +186,7 @@ final class SchemalessRows {
                 }
                 if (key instanceof Map<?, ?> || key instanceof Struct || isJsonObjectText(key)) {
                     Map<String, Object> members = members(record, key, "key");
-                    pick(record, members, pkFields.isEmpty() ? List.copyOf(members.keySet()) : pkFields, "key",
-                            columns);
+                    pick(record, members, pkFields.isEmpty() ? keyOrder(members, table) : pkFields, "key", columns);
                 } else {
                     if (pkFields.size() > 1) {
                         throw new ConnectException("pk.mode=record_key with a primitive key takes one pk.fields name");
@@ -209,6 +208,18 @@ final class SchemalessRows {
         }
     }
 
+    /**
+     * A key object's members in the table's primary key order when they are that key: rows keyed {"a":1,"b":2} and
+     * {"b":2,"a":1} are the same row, so a batch folds their writes and deletes by one key.
+     */
+    private static List<String> keyOrder(Map<String, Object> members, TableDefinition table) {
+        if (table != null && table.primaryKey().size() == members.size()
+                && members.keySet().containsAll(table.primaryKey())) {
+            return table.primaryKey();
+        }
+        return List.copyOf(members.keySet());
+    }
+
     private static void pick(SinkRecord record, Map<String, Object> members, List<String> names, String where,
                              Map<String, Object> columns) {
         if (names.isEmpty()) {
@@ -223,7 +234,8 @@ final class SchemalessRows {
         }
     }
 
-    private static boolean isJsonObjectText(Object v) {
+    /** Whether a String or byte[] key or value is the text of a JSON object (a '{' after any leading space). */
+    static boolean isJsonObjectText(Object v) {
         return v instanceof String s && s.stripLeading().startsWith("{")
                 || v instanceof byte[] b && b.length > 0 && (b[0] == '{' || b[0] == ' ' || b[0] == '\n');
     }
