@@ -62,12 +62,20 @@ final class FileConnectorsITSupport {
 
     /** Every value in the topic once nothing new arrived for quietFor (at least `atLeast` values). */
     static List<String> allValues(String topic, int atLeast, Duration timeout, Duration quietFor) {
+        return allValues(List.of(topic), atLeast, timeout, quietFor);
+    }
+
+    /**
+     * Every value in the topics once nothing new arrived in any of them for quietFor (at least `atLeast` values in
+     * all): one reader and one quiet period for many topics, not one each.
+     */
+    static List<String> allValues(List<String> topics, int atLeast, Duration timeout, Duration quietFor) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
                 "auto.offset.reset", "earliest", "enable.auto.commit", "false",
                 "group.id", KafkaTestBroker.uniqueTopic("reader")), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             long lastArrival = System.nanoTime();
             while (System.nanoTime() < deadline) {
@@ -82,7 +90,7 @@ final class FileConnectorsITSupport {
                 }
             }
         }
-        throw new AssertionError("Expected at least " + atLeast + " values in " + topic + ", got " + values.size());
+        throw new AssertionError("Expected at least " + atLeast + " values in " + topics + ", got " + values.size());
     }
 
     /** Every line of every data file the sink wrote (not its checkpoints), in file order. */
