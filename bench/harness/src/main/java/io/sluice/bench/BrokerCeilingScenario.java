@@ -89,7 +89,7 @@ public final class BrokerCeilingScenario implements Scenario {
         }
     }
 
-    private static final List<String> TUNED = List.of("batch.size=262144", "linger.ms=5", "compression.type=lz4");
+    static final List<String> TUNED = List.of("batch.size=262144", "linger.ms=5", "compression.type=lz4");
 
     private static Side percent(Side rate, double ceiling) {
         if (!rate.ok()) {
@@ -100,7 +100,8 @@ public final class BrokerCeilingScenario implements Scenario {
         return out;
     }
 
-    private static Side measure(BenchContext ctx, String tag, int recordSize, List<String> extraProps)
+    /** ProducerPerformance for records of {@code recordSize} bytes: warm-ups until steady, then the repetitions. */
+    static Side measure(BenchContext ctx, String tag, int recordSize, List<String> extraProps)
             throws Exception {
         Side side = new Side();
         try {

@@ -14,16 +14,26 @@ import io.sluice.bench.Row.Better;
  * Sluice, Debezium's in Apache, on the same table: the snapshot's rows/s (from the first record in the topic to the
  * last, as scenario 4), then a burst of single-row UPDATEs in transactions of 100 and the rate at which their
  * change events reach the topic, and the lag from the burst's last commit to its last event. Both sources emit
- * Debezium's envelope; each run has its own slot, publication and topic, and drops the slot when deleted.
+ * Debezium's envelope; each run has its own slot, publication and topic, and drops the slot when deleted. The
+ * snapshot is also judged against the two things that bound it: a bare {@code COPY (SELECT ...) TO STDOUT} of the same
+ * table (how fast the rows can leave PostgreSQL) and the broker's ceiling for records of the size the CDC source
+ * writes (ProducerPerformance, as scenario 7), both measured in the same run.
  */
 public final class CdcSourceScenario implements Scenario {
 
     static final String LABEL = "9 postgres cdc";
     private static final String TABLE = "s8_rows";
     private static final int PER_TRANSACTION = 100;
+    /**
+     * The producer overrides a user would set for a large snapshot: scenario 7's tuned ceiling's settings (the
+     * worker's own producer already batches 256 KiB with linger.ms=5, so compression is what they add).
+     */
+    private static final Map<String, String> BATCHED_PRODUCER = Map.of("producer.override.batch.size", "262144",
+            "producer.override.linger.ms", "5", "producer.override.compression.type", "lz4");
 
     /** One run's figures. */
-    private record Run(double snapshotRowsPerSecond, double changesPerSecond, double lagSeconds) {
+    private record Run(double snapshotRowsPerSecond, double changesPerSecond, double lagSeconds,
+                       double recordBytes) {
     }
 
     /** The three sides' runs, filled as they go. */
@@ -31,17 +41,22 @@ public final class CdcSourceScenario implements Scenario {
         final Side snapshot = new Side();
         final Side changes = new Side();
         final Side lag = new Side();
+        final Side recordBytes = new Side();
 
         void add(Run run) {
             snapshot.add(run.snapshotRowsPerSecond());
             changes.add(run.changesPerSecond());
             lag.add(run.lagSeconds());
+            if (!Double.isNaN(run.recordBytes())) {
+                recordBytes.add(run.recordBytes());
+            }
         }
 
         void fail(String reason) {
             snapshot.fail(reason);
             changes.fail(reason);
             lag.fail(reason);
+            recordBytes.fail(reason);
         }
     }
 
@@ -66,40 +81,120 @@ public final class CdcSourceScenario implements Scenario {
         Postgres pg = ctx.postgres();
         pg.createTable(TABLE);
         pg.copyRows(TABLE, n);
+        boolean debezium = ctx.options().debezium();
         Map<String, SourceConfig> inApache = new LinkedHashMap<>();
         Map<String, SourceConfig> inSluice = new LinkedHashMap<>();
-        inApache.put("debezium", id -> debezium(pg, id));
-        inSluice.put("debezium", id -> debezium(pg, id));
+        if (debezium) {
+            inApache.put("debezium", id -> debezium(pg, id));
+            inSluice.put("debezium", id -> debezium(pg, id));
+        }
         String missing = null;
         SluiceConnectors connectors = new SluiceConnectors(ctx.layout());
         try {
             connectors.config("cdc.source", vars(pg, "check"));
             inSluice.put("sluice", id -> connectors.config("cdc.source", vars(pg, id)));
+            inSluice.put("batched", id -> {
+                Map<String, String> c = new LinkedHashMap<>(connectors.config("cdc.source", vars(pg, id)));
+                c.putAll(BATCHED_PRODUCER);
+                return c;
+            });
         } catch (SluiceConnectors.MissingPlugin e) {
             missing = e.getMessage();
             Bench.log("  Sluice CDC source not run: %s", missing);
         }
-        Map<String, Sides> apache = runSources(ctx, ConnectRuntime.APACHE, List.of(ctx.layout().thirdPartyPlugins()),
-                inApache);
+        Side copyTo = copyTo(ctx, pg, n);
+        Map<String, Sides> apache = debezium ? runSources(ctx, ConnectRuntime.APACHE,
+                List.of(ctx.layout().thirdPartyPlugins()), inApache) : Map.of();
         Map<String, Sides> sluice = runSources(ctx, ConnectRuntime.SLUICE,
                 List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()), inSluice);
-        Sides ours = sluice.get("sluice");
-        if (ours == null) {
-            ours = new Sides();
-            ours.fail(missing);
-        }
-        Sides theirs = apache.get("debezium");
+        Sides ours = orFailed(sluice.get("sluice"), missing);
+        Sides theirs = orFailed(apache.get("debezium"), "not run (--no-debezium)");
+        Sides debeziumInSluice = orFailed(sluice.get("debezium"), "not run (--no-debezium)");
         Report report = ctx.report();
         report.add(new Row(LABEL, "snapshot: Sluice CDC source vs Debezium PostgreSQL (Apache)", "rows/s",
                 Better.HIGHER, ours.snapshot, "Apache", theirs.snapshot));
+        Row sameWorker = new Row(LABEL, "snapshot: Sluice CDC source vs Debezium PostgreSQL in Sluice", "rows/s",
+                Better.HIGHER, ours.snapshot, "Debezium", debeziumInSluice.snapshot);
+        report.add(sameWorker);
         report.add(new Row(LABEL, "streamed UPDATEs: Sluice CDC source vs Debezium (Apache)", "changes/s",
                 Better.HIGHER, ours.changes, "Apache", theirs.changes));
         report.add(new Row(LABEL, "lag, last commit to last event: Sluice vs Debezium (Apache)", "s",
                 Better.LOWER, ours.lag, "Apache", theirs.lag));
         report.add(new Row(LABEL, "Debezium PostgreSQL snapshot, same plugin on both", "rows/s", Better.HIGHER,
-                sluice.get("debezium").snapshot, "Apache", theirs.snapshot));
+                debeziumInSluice.snapshot, "Apache", theirs.snapshot));
         report.add(new Row(LABEL, "Debezium PostgreSQL streamed UPDATEs, same plugin on both", "changes/s",
-                Better.HIGHER, sluice.get("debezium").changes, "Apache", theirs.changes));
+                Better.HIGHER, debeziumInSluice.changes, "Apache", theirs.changes));
+        Sides batched = orFailed(sluice.get("batched"), missing);
+        report.add(new Row(LABEL, "snapshot: Sluice CDC source, producer.override.compression.type=lz4 vs "
+                + "the worker's producer", "rows/s", Better.HIGHER, batched.snapshot, "default",
+                ours.snapshot));
+        report.add(new Row(LABEL, "streamed UPDATEs lag: producer.override.compression.type=lz4 vs the worker's "
+                + "producer", "s", Better.LOWER, batched.lag, "default", ours.lag));
+        Row vsCopy = new Row(LABEL, "snapshot: Sluice CDC source vs bare COPY TO of the same table", "rows/s",
+                Better.HIGHER, ours.snapshot, "COPY TO", copyTo);
+        report.add(vsCopy);
+        report.target("CDC snapshot >= 5x Debezium PostgreSQL's in the same worker", 5.0, sameWorker);
+        report.target("CDC snapshot >= 50% of a bare COPY TO of the same table", 0.5, vsCopy);
+        if (ours.recordBytes.ok()) {
+            ceilings(ctx, ours, copyTo);
+        }
+        report.target("CDC streaming lag, last commit to last event, seconds", 1.0, Better.LOWER,
+                ours.lag.ok() ? ours.lag.median() : Double.NaN);
+    }
+
+    /**
+     * The broker's ceiling for records of the CDC source's mean size, default and tuned producer, and the snapshot
+     * as a share of the tuned one and of min(COPY TO, ceiling): the rate the snapshot can reach on this broker.
+     */
+    private static void ceilings(BenchContext ctx, Sides ours, Side copyTo) throws Exception {
+        Report report = ctx.report();
+        int size = (int) Math.round(ours.recordBytes.median());
+        report.add(new Row(LABEL, "snapshot record size, key + value (StringConverter)", "bytes", Better.NONE,
+                ours.recordBytes, null, null));
+        Side defaults = BrokerCeilingScenario.measure(ctx, "cdc-default-" + size + "b", size, List.of());
+        Side tuned = BrokerCeilingScenario.measure(ctx, "cdc-tuned-" + size + "b", size, BrokerCeilingScenario.TUNED);
+        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records (the CDC record), defaults",
+                "records/s", Better.HIGHER, null, "ceiling", defaults));
+        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records (the CDC record), 256k batch lz4",
+                "records/s", Better.HIGHER, null, "ceiling", tuned));
+        report.add(new Row(LABEL, "snapshot: Sluice CDC source vs tuned broker ceiling for its record size",
+                "rows/s", Better.HIGHER, ours.snapshot, "ceiling", tuned));
+        double bound = copyTo.ok() && tuned.ok() ? Math.min(copyTo.median(), tuned.median()) : Double.NaN;
+        report.target("CDC snapshot >= 50% of min(bare COPY TO, broker ceiling for its record size)", 0.5,
+                Better.HIGHER, ours.snapshot.ok() ? ours.snapshot.median() / bound : Double.NaN);
+    }
+
+    /** Rows/s of a bare COPY TO of the scenario's table: warm-ups until steady, then the repetitions. */
+    private static Side copyTo(BenchContext ctx, Postgres pg, int n) {
+        Side side = new Side();
+        Warmup.Run once = i -> {
+            long t0 = System.nanoTime();
+            long rows = pg.copyOut(TABLE);
+            double rate = rows / ((System.nanoTime() - t0) / 1e9);
+            if (rows != n) {
+                throw new IllegalStateException("COPY TO read " + rows + " rows, wanted " + n);
+            }
+            Bench.log("  COPY TO: %.0f rows/s", rate);
+            return rate;
+        };
+        try {
+            Warmup.untilSteady(side, once);
+            for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
+                side.add(once.once(rep));
+            }
+        } catch (Exception e) {
+            side.fail("COPY TO failed: " + e.getMessage());
+        }
+        return side;
+    }
+
+    private static Sides orFailed(Sides sides, String reason) {
+        if (sides != null) {
+            return sides;
+        }
+        Sides failed = new Sides();
+        failed.fail(reason);
+        return failed;
     }
 
     private static Map<String, String> vars(Postgres pg, String id) {
@@ -153,11 +248,14 @@ public final class CdcSourceScenario implements Scenario {
             long snapshotDone = System.nanoTime();
             double snapshotRate = first[0] == 0 || first[1] >= n ? n / ((snapshotDone - t0) / 1e9)
                     : (n - first[1]) / ((snapshotDone - first[0]) / 1e9);
+            // the ceiling is measured for the size of Sluice's own records, read once the snapshot is timed
+            double recordBytes = kind.equals("sluice") ? ctx.broker().averageRecordBytes(topic, 2_000) : Double.NaN;
             long t1 = System.nanoTime();
             long lastCommit = update(pg, changes);
             waitFor(ctx, worker, name, topic, (long) n + changes, t1, timeout, new long[2]);
             long done = System.nanoTime();
-            Run run = new Run(snapshotRate, changes / ((done - t1) / 1e9), (done - lastCommit) / 1e9);
+            Run run = new Run(snapshotRate, changes / ((done - t1) / 1e9), (done - lastCommit) / 1e9,
+                    recordBytes);
             Bench.log("  %s %s %s: snapshot %.0f rows/s; %,d UPDATEs streamed at %.0f changes/s, %.2f s after the "
                             + "last commit", worker.runtime().label(), kind, rep, run.snapshotRowsPerSecond(), changes,
                     run.changesPerSecond(), run.lagSeconds());

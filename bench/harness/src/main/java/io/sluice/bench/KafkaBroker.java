@@ -153,6 +153,37 @@ public final class KafkaBroker implements AutoCloseable {
                 .get(5, TimeUnit.SECONDS).offset();
     }
 
+    /**
+     * The mean bytes of key plus value over the first {@code sample} records of partition 0 of {@code topic} (as
+     * they were produced, before compression): the record size a ProducerPerformance ceiling is measured for.
+     */
+    public double averageRecordBytes(String topic, int sample) {
+        Map<String, Object> config = Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, sample));
+        var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+        TopicPartition tp = new TopicPartition(topic, 0);
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config, bytes, bytes)) {
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long total = 0;
+            int seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (seen < sample && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (seen < sample) {
+                        total += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+                        seen++;
+                    }
+                }
+            }
+            if (seen == 0) {
+                throw new IllegalStateException("no record in " + topic + " to measure");
+            }
+            return (double) total / seen;
+        }
+    }
+
     /** Creates {@code topic} and writes records 0..n-1 to it (keys may be null), waiting for all acks. */
     public void produce(String topic, int n, java.util.function.IntFunction<String> key,
             java.util.function.IntFunction<String> value) throws Exception {

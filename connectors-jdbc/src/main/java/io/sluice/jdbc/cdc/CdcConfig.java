@@ -85,6 +85,7 @@ public final class CdcConfig extends AbstractConfig {
     public static final String RETRY_WAIT_MS = "retriable.restart.connector.wait.ms";
     public static final String UNAVAILABLE_PLACEHOLDER = "unavailable.value.placeholder";
     public static final String NAME_ADJUSTMENT = "schema.name.adjustment.mode";
+    public static final String PROPAGATE_SOURCE_TYPE = "column.propagate.source.type";
 
     private static final String CAPTURE = "Capture";
     private static final String SNAPSHOT = "Snapshot";
@@ -183,6 +184,11 @@ public final class CdcConfig extends AbstractConfig {
                 .define(NAME_ADJUSTMENT, Type.STRING, "none", ConfigDef.CaseInsensitiveValidString.in("none", "avro"),
                         Importance.LOW, "avro: replace characters Avro does not allow in schema names with _.",
                         EVENTS, ++e, Width.SHORT, "Schema name adjustment")
+                .define(PROPAGATE_SOURCE_TYPE, Type.LIST, "", new Patterns(), Importance.LOW,
+                        "Regular expressions matched against schema.table.column: those columns' schemas carry "
+                                + "their PostgreSQL type as Debezium's __debezium.source.column.type, .length and "
+                                + ".scale parameters (a sink can then create bit varying rather than bit(n), "
+                                + "varchar(n) rather than text).", EVENTS, ++e, Width.LONG, "Propagate source types")
                 .define(MAX_BATCH_SIZE, Type.INT, 2048, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Records per poll at most.", EVENTS, ++e, Width.SHORT, "Max batch size")
                 .define(MAX_QUEUE_SIZE, Type.INT, 8192, ConfigDef.Range.atLeast(1), Importance.LOW,

@@ -12,7 +12,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
@@ -104,6 +107,37 @@ final class ColumnTypes {
             case "bit", "varbit" -> bits(typmod);
             default -> new ColumnType(SchemaBuilder::string, TextValues::string);
         };
+    }
+
+    /**
+     * Debezium's column.propagate.source.type parameters of a column: its type's name in upper case and, where the
+     * type has them, its length (bit, varbit, char, varchar: unbounded is 2147483647) and precision and scale
+     * (numeric), as Debezium's PostgreSQL connector reports them.
+     */
+    static Map<String, String> sourceTypeParameters(PgType type, int typmod) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("__debezium.source.column.type", type.name().toUpperCase(Locale.ROOT));
+        switch (type.name()) {
+            case "bit", "varbit" -> parameters.put("__debezium.source.column.length",
+                    String.valueOf(typmod > 0 ? typmod : Integer.MAX_VALUE));
+            case "bpchar", "varchar" -> parameters.put("__debezium.source.column.length",
+                    String.valueOf(typmod > 4 ? typmod - 4 : Integer.MAX_VALUE));
+            case "numeric" -> {
+                if (typmod >= 4) {
+                    parameters.put("__debezium.source.column.length", String.valueOf(((typmod - 4) >> 16) & 0xFFFF));
+                    parameters.put("__debezium.source.column.scale",
+                            String.valueOf((((typmod - 4) & 0x7FF) ^ 1024) - 1024));
+                }
+            }
+            default -> {
+            }
+        }
+        return parameters;
+    }
+
+    /** The mapping with {@code parameters} added to its schema (Debezium's propagated source type). */
+    static ColumnType withParameters(ColumnType type, Map<String, String> parameters) {
+        return new ColumnType(() -> type.schema().get().parameters(parameters), type.readerFor());
     }
 
     private static ColumnType named(String logicalName) {

@@ -97,7 +97,7 @@ final class EventRecords {
      * microseconds, the transaction id, the change's LSN and the last commit's LSN (Debezium's sequence).
      */
     Struct source(TableSchema table, String snapshot, long micros, Long txId, Long lsn, Long lastCommitLsn) {
-        Struct s = new Struct(sourceSchema).put("version", Versions.VERSION).put("connector", "postgresql")
+        Struct s = new CheckedStruct(sourceSchema).put("version", Versions.VERSION).put("connector", "postgresql")
                 .put("name", serverName).put("ts_ms", Math.floorDiv(micros, 1000L)).put("db", database)
                 .put("ts_us", micros).put("ts_ns", micros * 1000L)
                 .put("schema", table.table().schema()).put("table", table.table().table());

@@ -231,7 +231,7 @@ final class InitialSnapshot {
         Object value = record.value();
         if (value instanceof Struct envelope && envelope.schema().field("source") != null) {
             Struct oldSource = envelope.getStruct("source");
-            Struct source = new Struct(oldSource.schema());
+            Struct source = new CheckedStruct(oldSource.schema());
             oldSource.schema().fields().forEach(f -> source.put(f, oldSource.get(f)));
             source.put("snapshot", marker);
             Struct copy = new Struct(envelope.schema());

@@ -119,7 +119,7 @@ final class TableSchema {
      * value (only a delete's key-only old row has such) gets its type's zero, as Debezium does.
      */
     Struct value(RowText row, RowText old) {
-        Struct struct = new Struct(valueSchema);
+        Struct struct = new CheckedStruct(valueSchema);
         for (int i = 0; i < readers.length; i++) {
             byte kind = row.kind(i);
             Object value;
@@ -156,7 +156,7 @@ final class TableSchema {
             return value(row, old);
         }
         Schema partial = partialSchema(missing);
-        Struct struct = new Struct(partial);
+        Struct struct = new CheckedStruct(partial);
         for (int i = 0; i < columns.size(); i++) {
             if ((missing & (1L << i)) == 0) {
                 byte kind = row.kind(i);

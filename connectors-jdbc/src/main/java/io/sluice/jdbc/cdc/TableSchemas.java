@@ -33,6 +33,8 @@ final class TableSchemas {
     /** Relations of the stream by OID; null values (absent keys) for relations not captured. */
     private final Map<Integer, TableSchema> byRelation = new HashMap<>();
     private final Map<Integer, Boolean> ignored = new HashMap<>();
+    /** Columns (schema.table.column) whose schemas carry their source type, as Debezium's option says. */
+    private final List<java.util.regex.Pattern> propagateSourceType;
     /** The stream's latest schema of each table. */
     private final Map<TableId, TableSchema> byTable = new ConcurrentHashMap<>();
     /** Read from the stream though not captured: its rows are signals, never emitted. */
@@ -51,6 +53,8 @@ final class TableSchemas {
         this.events = events;
         String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
         this.signalTable = signal.isEmpty() ? null : TableId.parse(signal);
+        this.propagateSourceType = config.getList(CdcConfig.PROPAGATE_SOURCE_TYPE).stream().map(String::trim)
+                .filter(p -> !p.isEmpty()).map(java.util.regex.Pattern::compile).toList();
     }
 
     SchemaNames names() {
@@ -75,7 +79,12 @@ final class TableSchemas {
             PgType element = type.isArray() ? types.resolve(connection, type.elementOid()) : null;
             int typmod = column.typeModifier() < 0 && type.oid() != column.typeOid() ? type.baseTypeModifier()
                     : column.typeModifier();
-            mapped.add(columnTypes.of(type, typmod, element));
+            ColumnType mapping = columnTypes.of(type, typmod, element);
+            String qualified = table.schema() + "." + table.table() + "." + column.name();
+            if (propagateSourceType.stream().anyMatch(p -> p.matcher(qualified).matches())) {
+                mapping = ColumnTypes.withParameters(mapping, ColumnTypes.sourceTypeParameters(type, typmod));
+            }
+            mapped.add(mapping);
             labels.add(element != null ? element.enumLabels() : type.enumLabels());
         }
         Description description = new Description(table, List.copyOf(columns), List.copyOf(key), labels);

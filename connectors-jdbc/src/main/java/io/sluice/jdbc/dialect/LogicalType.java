@@ -108,8 +108,23 @@ public enum LogicalType {
 
     /** A Bits schema's length in bits, or -1 when it declares none (or an unbounded one). */
     public static int bitLength(Schema bits) {
-        String length = bits.parameters() == null ? null : bits.parameters().get("length");
-        long n = length == null ? -1 : Long.parseLong(length);
+        return positive(parameter(bits, "length"));
+    }
+
+    /**
+     * Whether a Bits schema stands for a varying bit string: unbounded, or marked VARBIT by Debezium's propagated
+     * source type ({@code column.propagate.source.type}). Debezium's Bits alone does not tell bit(n) from varbit(n).
+     */
+    public static boolean varyingBits(Schema bits) {
+        return bitLength(bits) < 0 || "VARBIT".equalsIgnoreCase(parameter(bits, "__debezium.source.column.type"));
+    }
+
+    private static String parameter(Schema schema, String name) {
+        return schema.parameters() == null ? null : schema.parameters().get(name);
+    }
+
+    private static int positive(String number) {
+        long n = number == null ? -1 : Long.parseLong(number);
         return n <= 0 || n >= Integer.MAX_VALUE ? -1 : (int) n;
     }
 
@@ -204,6 +219,15 @@ public enum LogicalType {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
+    private static int highestSetBit(byte[] littleEndian) {
+        for (int b = littleEndian.length - 1; b >= 0; b--) {
+            if (littleEndian[b] != 0) {
+                return b * 8 + 31 - Integer.numberOfLeadingZeros(littleEndian[b] & 0xFF);
+            }
+        }
+        return -1;
+    }
+
     private static Object zoned(String iso, ZoneId zone) {
         return switch (iso) {
             case "infinity" -> LocalDateTime.MAX;
@@ -212,10 +236,13 @@ public enum LogicalType {
         };
     }
 
-    /** Debezium's Bits: bit 0 is the rightmost character, bytes little-endian; the length gives leading zeros. */
+    /**
+     * Debezium's Bits: bit 0 is the rightmost character, bytes little-endian. A bit(n) value gets its leading zeros
+     * back from the length; a varying one is written from its highest set bit (its own length is not in the value).
+     */
     private static String bitText(Schema schema, byte[] bytes) {
         int length = bitLength(schema);
-        int n = length > 0 ? length : Math.max(1, bytes.length * 8);
+        int n = length > 0 && !varyingBits(schema) ? length : Math.max(1, highestSetBit(bytes) + 1);
         StringBuilder text = new StringBuilder(n);
         for (int i = n - 1; i >= 0; i--) {
             int b = i / 8;

@@ -177,7 +177,10 @@ public class PostgresDialect extends AnsiDialect {
             }
             case BITS -> {
                 int length = LogicalType.bitLength(schema);
-                return length > 0 ? "bit(" + length + ")" : "bit varying";
+                if (LogicalType.varyingBits(schema)) {
+                    return length > 0 ? "bit varying(" + length + ")" : "bit varying";
+                }
+                return "bit(" + length + ")";
             }
             case INTERVAL -> {
                 return "interval";

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -79,5 +80,24 @@ class LogicalTypeTest {
                 + "1900-01-01T00:00:00.000001\t2024-02-29T13:14:15.123456789\t2024-02-29T11:14:15.123456Z\t"
                 + "1000000101\t3600000001 microseconds\n"
                 + "\\N\tinfinity\t\\N\t\\N\t-infinity\t\\N\tinfinity\t\\N\t\\N\n", text);
+    }
+
+    @Test
+    void varyingBitStringsGetBitVaryingAndOnlyTheirOwnDigits() {
+        Schema unbounded = named(SchemaBuilder.bytes().parameter("length", String.valueOf(Integer.MAX_VALUE)),
+                "io.debezium.data.Bits");
+        Schema varbit10 = named(SchemaBuilder.bytes().parameter("length", "10")
+                .parameter("__debezium.source.column.type", "VARBIT")
+                .parameter("__debezium.source.column.length", "10"), "io.debezium.data.Bits");
+        PostgresDialect pg = new PostgresDialect(ZoneOffset.UTC);
+        assertEquals(List.of("bit varying", "bit varying(10)", "bit(10)"),
+                Stream.of(unbounded, varbit10, BITS).map(s -> pg.sqlType(s, false)).toList());
+        List<SinkColumn> columns = List.of(new SinkColumn("u", unbounded, false),
+                new SinkColumn("v", varbit10, false), new SinkColumn("b", BITS, false));
+        Object[] small = {new byte[] {0b101}, new byte[] {0b101}, new byte[] {0b101}};
+        Object[] wide = {new byte[] {0, 0, 1}, new byte[] {(byte) 0xFF, 0b11}, new byte[0]};
+        assertEquals("101\t101\t0000000101\n10000000000000000\t1111111111\t0000000000\n",
+                new String(new CopyTextEncoder(ZoneOffset.UTC).encode(columns, Arrays.asList(small, wide)),
+                        StandardCharsets.UTF_8));
     }
 }
