@@ -1,5 +1,6 @@
 package io.sluice.file.sink;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.sluice.file.SingleCharValidator;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -124,24 +125,9 @@ abstract class RecordEncoder {
         }
 
         private void quote(String s) {
+            // Jackson's quoting, the one the JDBC sink's JSON text uses too
             sb.append('"');
-            for (int i = 0; i < s.length(); i++) {
-                char c = s.charAt(i);
-                switch (c) {
-                    case '"' -> sb.append("\\\"");
-                    case '\\' -> sb.append("\\\\");
-                    case '\n' -> sb.append("\\n");
-                    case '\r' -> sb.append("\\r");
-                    case '\t' -> sb.append("\\t");
-                    default -> {
-                        if (c < 0x20) {
-                            sb.append(String.format("\\u%04x", (int) c));
-                        } else {
-                            sb.append(c);
-                        }
-                    }
-                }
-            }
+            JsonStringEncoder.getInstance().quoteAsString(s, sb);
             sb.append('"');
         }
 

@@ -1,33 +1,29 @@
 package io.sluice.jdbc.sink;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Reads a record value that is the text of one JSON object (ByteArrayConverter or StringConverter records) into
  * column values by name, in one pass over the bytes: strings decoded, integers as Long (BigInteger beyond),
- * other numbers as exact BigDecimal, true/false as Boolean, nested objects and arrays kept as their JSON text
- * (what a json, jsonb or text column takes). The plugin bundles no JSON library, and a row needs no tree.
+ * other numbers as {@link JsonDecimal} (their exact text), true/false as Boolean, nested objects and arrays kept as their JSON text
+ * (what a json, jsonb or text column takes). A row needs no tree and no map: members go into {@link JsonMembers},
+ * their names taken from a {@link NameCache} when they repeat the previous record's, as a topic's records do.
  */
-final class JsonObjectReader {
-    private final byte[] in;
-    private final int end;
-    private int pos;
+final class JsonObjectReader extends JsonCursor {
+    private final NameCache names;
 
-    private JsonObjectReader(byte[] in, int from, int to) {
-        this.in = in;
-        this.pos = from;
-        this.end = to;
+    private JsonObjectReader(byte[] in, int from, int to, NameCache names) {
+        super(in, from, to);
+        this.names = names;
     }
 
-    /** The object's members in document order; a repeated name keeps its last value, as JSON parsers do. */
-    static Map<String, Object> read(byte[] json) {
-        JsonObjectReader reader = new JsonObjectReader(json, 0, json.length);
-        Map<String, Object> members = reader.object();
+    /** The object's members in document order (a repeated name twice: the row keeps its last value). */
+    static JsonMembers read(byte[] json, NameCache names) {
+        JsonObjectReader reader = new JsonObjectReader(json, 0, json.length, names);
+        JsonMembers members = reader.object();
         reader.skipSpace();
         if (reader.pos != reader.end) {
             throw reader.error("unexpected text after the JSON object");
@@ -35,30 +31,67 @@ final class JsonObjectReader {
         return members;
     }
 
-    static Map<String, Object> read(String json) {
-        return read(json.getBytes(StandardCharsets.UTF_8));
+    /**
+     * A record value's members: the payload's when the text is a JsonConverter envelope (flagged as such), else
+     * the object's.
+     */
+    static JsonMembers readValue(byte[] json, NameCache names) {
+        JsonMembers payload = readEnvelopePayload(json, names);
+        return payload != null ? payload : read(json, names);
     }
 
     /**
      * The payload's members when the text is a JsonConverter envelope, an object of exactly a "schema" object and a
      * "payload" object (its schema is skipped unread: the table's columns type the row); null when it is not one.
      */
-    static Map<String, Object> readEnvelopePayload(byte[] json) {
-        JsonObjectReader reader = new JsonObjectReader(json, 0, json.length);
+    static JsonMembers readEnvelopePayload(byte[] json, NameCache names) {
+        if (!startsLikeEnvelope(json)) {
+            return null;
+        }
+        JsonObjectReader reader = new JsonObjectReader(json, 0, json.length, names);
         try {
-            return reader.envelopePayload();
+            JsonMembers payload = reader.envelopePayload();
+            return payload == null ? null : payload.asEnvelopePayload();
         } catch (DataException notAnEnvelope) {
             return null;
         }
     }
 
-    private Map<String, Object> envelopePayload() {
+    /** Whether the first member's name is "schema" or "payload": anything else is read once, as a plain object. */
+    private static boolean startsLikeEnvelope(byte[] json) {
+        int i = 0;
+        while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+            i++;
+        }
+        if (i >= json.length || json[i] != '{') {
+            return false;
+        }
+        i++;
+        while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
+            i++;
+        }
+        return startsWith(json, i, "\"schema\"") || startsWith(json, i, "\"payload\"");
+    }
+
+    private static boolean startsWith(byte[] json, int at, String ascii) {
+        if (at + ascii.length() > json.length) {
+            return false;
+        }
+        for (int k = 0; k < ascii.length(); k++) {
+            if (json[at + k] != ascii.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private JsonMembers envelopePayload() {
         skipSpace();
         if (peek() != '{') {
             return null;
         }
         pos++;
-        Map<String, Object> payload = null;
+        JsonMembers payload = null;
         boolean schema = false;
         for (int member = 0; member < 2; member++) {
             skipSpace();
@@ -71,7 +104,7 @@ final class JsonObjectReader {
             skipSpace();
             if (name.equals("schema") && !schema && peek() == '{') {
                 schema = true;
-                skipNested();
+                skipSchema();
             } else if (name.equals("payload") && payload == null && peek() == '{') {
                 payload = object();
             } else {
@@ -86,13 +119,13 @@ final class JsonObjectReader {
         return pos == end ? payload : null;
     }
 
-    private Map<String, Object> object() {
+    private JsonMembers object() {
         skipSpace();
         if (pos >= end || in[pos] != '{') {
             throw error("the value is not a JSON object");
         }
         pos++;
-        Map<String, Object> members = new LinkedHashMap<>();
+        JsonMembers members = new JsonMembers(8);
         skipSpace();
         if (peek() == '}') {
             pos++;
@@ -103,10 +136,10 @@ final class JsonObjectReader {
             if (peek() != '"') {
                 throw error("expected a member name");
             }
-            String name = string();
+            String name = memberName(members.size());
             skipSpace();
             expect(':');
-            members.put(name, value());
+            members.add(name, value());
             skipSpace();
             int c = next();
             if (c == '}') {
@@ -151,88 +184,24 @@ final class JsonObjectReader {
         return new String(in, start, pos - start, StandardCharsets.UTF_8);
     }
 
-    private void skipNested() {
-        int open = next();
-        int close = open == '{' ? '}' : ']';
-        skipSpace();
-        if (peek() == close) {
-            pos++;
+    /**
+     * Moves past an envelope's schema: in one comparison when its bytes are the previous record's schema (a topic's
+     * records repeat theirs, and the same bytes are the same well-formed object), else by reading it.
+     */
+    private void skipSchema() {
+        byte[] last = names == null ? null : names.schema;
+        if (last != null && end - pos >= last.length && Arrays.equals(in, pos, pos + last.length, last, 0, last.length)) {
+            pos += last.length;
             return;
         }
-        while (true) {
-            skipSpace();
-            if (open == '{') {
-                if (peek() != '"') {
-                    throw error("expected a member name");
-                }
-                skipString();
-                skipSpace();
-                expect(':');
-                skipSpace();
-            }
-            int c = peek();
-            if (c == '{' || c == '[') {
-                skipNested();
-            } else if (c == '"') {
-                skipString();
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                skipNumber();
-            } else {
-                value();
-            }
-            skipSpace();
-            int sep = next();
-            if (sep == close) {
-                return;
-            }
-            if (sep != ',') {
-                throw error("expected ',' or '" + (char) close + "'");
-            }
+        int start = pos;
+        skipNested();
+        if (names != null) {
+            names.schema = Arrays.copyOfRange(in, start, pos);
         }
     }
 
-    /** Checks a string and moves past it without decoding it: skipped text (a schema) costs no allocation. */
-    private void skipString() {
-        pos++;
-        while (pos < end) {
-            byte b = in[pos++];
-            if (b == '"') {
-                return;
-            }
-            if (b == '\\') {
-                int e = next();
-                if (e == 'u') {
-                    hexChar();
-                } else if ("\"\\/bfnrt".indexOf(e) < 0) {
-                    throw error("invalid escape in a string");
-                }
-            } else if (b >= 0 && b < 0x20) {
-                throw error("control character in a string");
-            }
-        }
-        throw error("unterminated string");
-    }
 
-    private void skipNumber() {
-        if (peek() == '-') {
-            pos++;
-        }
-        boolean ok = digits();
-        if (peek() == '.') {
-            pos++;
-            ok &= digits();
-        }
-        if (peek() == 'e' || peek() == 'E') {
-            pos++;
-            if (peek() == '+' || peek() == '-') {
-                pos++;
-            }
-            ok &= digits();
-        }
-        if (!ok) {
-            throw error("malformed number");
-        }
-    }
 
     private Object number() {
         int start = pos;
@@ -269,21 +238,13 @@ final class JsonObjectReader {
             }
             return negative ? -v : v;
         }
-        String text = new String(in, start, length, StandardCharsets.US_ASCII);
         if (integral) {
-            BigInteger big = new BigInteger(text);
+            BigInteger big = new BigInteger(new String(in, start, length, StandardCharsets.US_ASCII));
             return big.bitLength() < 64 ? (Object) big.longValue() : big;
         }
-        return new BigDecimal(text);
+        return new JsonDecimal(in, start, length);
     }
 
-    private boolean digits() {
-        int start = pos;
-        while (pos < end && in[pos] >= '0' && in[pos] <= '9') {
-            pos++;
-        }
-        return pos > start;
-    }
 
     private String string() {
         pos++; // the opening quote
@@ -304,6 +265,52 @@ final class JsonObjectReader {
             pos++;
         }
         throw error("unterminated string");
+    }
+
+    /** A member name: the previous record's at this position when the bytes are the same, without decoding them. */
+    private String memberName(int position) {
+        int start = pos + 1;
+        int close = start;
+        while (close < end && in[close] != '"' && in[close] != '\\' && (in[close] < 0 || in[close] >= 0x20)) {
+            close++;
+        }
+        if (names == null || close >= end || in[close] != '"') {
+            return string();
+        }
+        String cached = names.get(in, start, close - start, position);
+        if (cached != null) {
+            pos = close + 1;
+            return cached;
+        }
+        String name = string();
+        names.put(in, start, close - start, position, name);
+        return name;
+    }
+
+    /**
+     * The member names last read at each position, by their bytes, and the last envelope schema: a topic's records
+     * repeat them, so a reader that keeps one of these allocates no String per name and reads no schema twice.
+     * Confined to one thread.
+     */
+    static final class NameCache {
+        private static final int POSITIONS = 64;
+        private final byte[][] bytes = new byte[POSITIONS][];
+        private final String[] names = new String[POSITIONS];
+        /** The last envelope schema read, skipped unread when the next record's is the same bytes. */
+        private byte[] schema;
+
+        String get(byte[] in, int start, int length, int position) {
+            byte[] known = position < POSITIONS ? bytes[position] : null;
+            return known != null && Arrays.equals(known, 0, known.length, in, start, start + length)
+                    ? names[position] : null;
+        }
+
+        void put(byte[] in, int start, int length, int position, String name) {
+            if (position < POSITIONS) {
+                bytes[position] = Arrays.copyOfRange(in, start, start + length);
+                names[position] = name;
+            }
+        }
     }
 
     /** The slow path: a string with escapes, decoded from its start. */
@@ -342,55 +349,4 @@ final class JsonObjectReader {
         throw error("unterminated string");
     }
 
-    private char hexChar() {
-        if (pos + 4 > end) {
-            throw error("invalid \\u escape");
-        }
-        int v = 0;
-        for (int i = 0; i < 4; i++) {
-            int d = Character.digit(in[pos++], 16);
-            if (d < 0) {
-                throw error("invalid \\u escape");
-            }
-            v = v * 16 + d;
-        }
-        return (char) v;
-    }
-
-    private void literal(String word) {
-        for (int i = 0; i < word.length(); i++) {
-            if (pos >= end || in[pos++] != word.charAt(i)) {
-                throw error("expected a JSON value");
-            }
-        }
-    }
-
-    private void skipSpace() {
-        while (pos < end && (in[pos] == ' ' || in[pos] == '\n' || in[pos] == '\r' || in[pos] == '\t')) {
-            pos++;
-        }
-    }
-
-    private int peek() {
-        return pos < end ? in[pos] : -1;
-    }
-
-    private int next() {
-        if (pos >= end) {
-            throw error("the JSON text ends early");
-        }
-        return in[pos++];
-    }
-
-    private void expect(char c) {
-        if (next() != c) {
-            pos--;
-            throw error("expected '" + c + "'");
-        }
-    }
-
-    /** Names the byte offset, never the record's text: values may be secrets. */
-    private DataException error(String what) {
-        return new DataException("Malformed JSON value: " + what + " at byte " + pos);
-    }
 }

@@ -43,6 +43,8 @@ final class RowExtractor {
     private RowShape lastShape;
     /** table.name.format resolved per topic: parsing it per record was a tenth of the task thread's time. */
     private final Map<String, TableId> tables = new HashMap<>();
+    /** Member names of the JSON text values read on the task thread. */
+    private final JsonObjectReader.NameCache names = new JsonObjectReader.NameCache();
 
     /** Schemas compared by identity: converters hand out the same schema object for the same schema. */
     private record ShapeKey(Schema keySchema, Schema valueSchema) {
@@ -99,7 +101,10 @@ final class RowExtractor {
                     SinkRow.Kind.DELETE, record);
         }
         if (schemalessValue(record) || schemalessKey(record) && record.value() instanceof Struct) {
-            return SinkRow.schemaless(table, SinkRow.Kind.WRITE, record);
+            // JSON text is read here, on the task thread, leaving the writer thread only the typing and the COPY
+            Object v = record.value();
+            return v instanceof Map<?, ?> || v instanceof Struct ? SinkRow.schemaless(table, SinkRow.Kind.WRITE, record)
+                    : SinkRow.schemaless(table, record, SchemalessRows.readText(record, names));
         }
         if (record.valueSchema() == null || record.valueSchema().type() != Schema.Type.STRUCT
                 || !(record.value() instanceof Struct)) {

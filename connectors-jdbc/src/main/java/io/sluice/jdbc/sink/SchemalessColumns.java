@@ -1,5 +1,6 @@
 package io.sluice.jdbc.sink;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.sluice.jdbc.dialect.ColumnDefinition;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -237,25 +238,10 @@ final class SchemalessColumns {
         }
     }
 
+    /** Jackson's quoting, the one the file sink's JSON lines use too. */
     private static void writeJsonString(StringBuilder sb, String s) {
         sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
+        JsonStringEncoder.getInstance().quoteAsString(s, sb);
         sb.append('"');
     }
 }

@@ -11,9 +11,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,6 +51,12 @@ final class SchemalessRows {
     private TableDefinition typedTable;
     private final Map<String, Schema> valueTypes = new HashMap<>();
     private final Map<String, Schema> keyTypes = new HashMap<>();
+    /** The plans of the last write and delete: a topic's records mostly repeat their members. */
+    private SchemalessPlan lastWrite;
+    private SchemalessPlan lastDelete;
+    /** Member names of JSON text read here, on the writer thread (keys, and values not read on the task thread). */
+    private final JsonObjectReader.NameCache names = new JsonObjectReader.NameCache();
+    private final JsonObjectReader.NameCache keyNames = new JsonObjectReader.NameCache();
 
     SchemalessRows(JdbcSinkConfig config, TableManager tables, ZoneId zone) {
         this.pkMode = config.pkMode();
@@ -81,14 +89,32 @@ final class SchemalessRows {
     private SinkRow resolve(Connection connection, SinkRow row, Set<TableId> describedAgain) throws SQLException {
         SinkRecord record = row.record();
         TableDefinition table = tables.definition(connection, row.table()).orElse(null);
-        Map<String, Object> value = row.kind() == SinkRow.Kind.DELETE ? Map.of() : valueMembers(record, table);
-        LinkedHashMap<String, Object> columns = new LinkedHashMap<>();
-        keyMembers(record, value, table, columns);
+        boolean delete = row.kind() == SinkRow.Kind.DELETE;
+        JsonMembers value = delete ? JsonMembers.EMPTY : valueMembers(row, table);
+        JsonMembers key = keyObject(record);
+        SchemalessPlan plan = delete ? lastDelete : lastWrite;
+        if (plan == null || !plan.fits(table, key, value)) {
+            plan = plan(connection, row, table, key, value, describedAgain);
+        }
+        return new SinkRow(row.table(), plan.shape(), values(plan, row.table(), record, key, value),
+                row.kind(), record);
+    }
+
+    /**
+     * The plan for rows with these members: the key columns by pk.mode, then the value's members (fields.whitelist
+     * applied), each typed by its column, or by the value when the table has no such column (such a plan is used
+     * for this row alone: auto.create or auto.evolve is about to change the table).
+     */
+    private SchemalessPlan plan(Connection connection, SinkRow row, TableDefinition table, JsonMembers key,
+                                JsonMembers value, Set<TableId> describedAgain) throws SQLException {
+        SinkRecord record = row.record();
+        LinkedHashMap<String, Integer> columns = new LinkedHashMap<>();
+        keyColumns(record, key, value, table, columns);
         int keyCount = columns.size();
-        for (Map.Entry<String, Object> member : value.entrySet()) {
-            String name = member.getKey();
+        for (int i = 0; i < value.size(); i++) {
+            String name = value.name(i);
             if (!columns.containsKey(name) && (whitelist.isEmpty() || whitelist.contains(name))) {
-                columns.put(name, member.getValue());
+                columns.put(name, value.lastIndexOf(name));
             }
         }
         if (row.kind() == SinkRow.Kind.WRITE && columns.size() == keyCount && keyCount == 0) {
@@ -101,41 +127,79 @@ final class SchemalessRows {
             table = tables.describeAgain(connection, row.table()).orElse(null);
         }
         Schema[] schemas = new Schema[columns.size()];
+        int[] sources = new int[columns.size()];
         List<Object> shapeKey = new ArrayList<>(2 * columns.size() + 2);
         shapeKey.add(row.table());
         shapeKey.add(keyCount);
+        boolean typedByTable = table != null;
         int i = 0;
-        for (Map.Entry<String, Object> column : columns.entrySet()) {
-            boolean key = i < keyCount;
-            Schema existing = table == null ? null : columnType(table, column.getKey(), key);
-            schemas[i] = existing != null ? existing : SchemalessColumns.inferred(column.getValue(), key);
+        for (Map.Entry<String, Integer> column : columns.entrySet()) {
+            boolean isKey = i < keyCount;
+            sources[i] = column.getValue();
+            Schema existing = table == null ? null : columnType(table, column.getKey(), isKey);
+            typedByTable &= existing != null;
+            schemas[i] = existing != null ? existing
+                    : SchemalessColumns.inferred(source(sources[i], record, key, value), isKey);
             shapeKey.add(column.getKey());
             shapeKey.add(schemas[i]);
             i++;
         }
         RowShape shape = shapes.get(shapeKey);
         if (shape == null) {
-            shape = newShape(columns, keyCount, schemas);
+            shape = newShape(columns.keySet(), keyCount, schemas);
             if (shapes.size() > 1000) {
                 shapes.clear();
             }
             shapes.put(shapeKey, shape);
         }
+        SchemalessPlan plan = new SchemalessPlan(table, key == null ? null : key.names(), value.names(), shape,
+                schemas, sources);
+        if (typedByTable) {
+            if (row.kind() == SinkRow.Kind.DELETE) {
+                lastDelete = plan;
+            } else {
+                lastWrite = plan;
+            }
+        }
+        return plan;
+    }
+
+    /** The row's values in its shape's order, each converted to its column's type. */
+    private Object[] values(SchemalessPlan plan, TableId table, SinkRecord record, JsonMembers key,
+                            JsonMembers value) {
+        Schema[] schemas = plan.schemas();
+        int[] sources = plan.sources();
+        List<SinkColumn> columns = plan.shape().columns();
+        int keyCount = plan.shape().keyCount();
         Object[] values = new Object[schemas.length];
-        i = 0;
-        for (Map.Entry<String, Object> column : columns.entrySet()) {
+        for (int i = 0; i < schemas.length; i++) {
+            Object v = source(sources[i], record, key, value);
+            if (v == null && i < keyCount) {
+                throw new ConnectException("The " + (sources[i] >= 0 ? "value" : "key") + " of " + describe(record)
+                        + " has no value for key column \"" + columns.get(i).name() + "\"");
+            }
             try {
-                values[i] = SchemalessColumns.convert(column.getValue(), schemas[i], zone);
+                values[i] = SchemalessColumns.convert(v, schemas[i], zone);
             } catch (IllegalArgumentException | java.time.DateTimeException e) {
-                throw new ConnectException(describe(record) + " does not fit table " + row.table() + ": column \""
-                        + column.getKey() + "\" (" + typeOf(table, column.getKey(), schemas[i]) + ") was given "
+                String name = columns.get(i).name();
+                throw new ConnectException(describe(record) + " does not fit table " + table + ": column \"" + name + "\" (" + typeOf(plan.table(), name, schemas[i]) + ") was given "
                         + (e instanceof java.time.DateTimeException ? "text that is not an ISO 8601 date or time"
                         : e.getMessage().startsWith("a ") || e.getMessage().startsWith("text") ? e.getMessage()
-                        : "a " + SchemalessColumns.kind(column.getValue()) + " it cannot hold"));
+                        : "a " + SchemalessColumns.kind(v) + " it cannot hold"));
             }
-            i++;
         }
-        return new SinkRow(row.table(), shape, values, row.kind(), record);
+        return values;
+    }
+
+    private static Object source(int source, SinkRecord record, JsonMembers key, JsonMembers value) {
+        return switch (source) {
+            case SchemalessPlan.TOPIC -> record.topic();
+            case SchemalessPlan.PARTITION -> (long) record.kafkaPartition();
+            case SchemalessPlan.OFFSET -> record.kafkaOffset();
+            case SchemalessPlan.PRIMITIVE_KEY -> record.key();
+            default -> source <= SchemalessPlan.KEY_MEMBER ? key.value(SchemalessPlan.KEY_MEMBER - source)
+                    : value.value(source);
+        };
     }
 
     /** The Connect type of the table's column, or null when it has no such column. */
@@ -158,40 +222,35 @@ final class SchemalessRows {
         return type;
     }
 
-    private static RowShape newShape(Map<String, Object> columns, int keyCount, Schema[] schemas) {
+    private static RowShape newShape(Set<String> names, int keyCount, Schema[] schemas) {
         List<SinkColumn> list = new ArrayList<>(schemas.length);
         int i = 0;
-        for (String name : columns.keySet()) {
+        for (String name : names) {
             list.add(new SinkColumn(name, schemas[i], i < keyCount));
             i++;
         }
         return new RowShape(List.copyOf(list), keyCount, new Field[schemas.length], true);
     }
 
-    /** The key columns and their values, in key order, by pk.mode. */
-    private void keyMembers(SinkRecord record, Map<String, Object> value, TableDefinition table,
-                            Map<String, Object> columns) {
+    /** The key columns, in key order, by pk.mode, each with where its value comes from. */
+    private void keyColumns(SinkRecord record, JsonMembers key, JsonMembers value, TableDefinition table,
+                            Map<String, Integer> columns) {
         switch (pkMode) {
             case NONE -> { }
             case KAFKA -> {
                 List<String> names = pkFields.isEmpty() ? KAFKA_PK_DEFAULT : pkFields;
-                columns.put(names.get(0), record.topic());
-                columns.put(names.get(1), (long) record.kafkaPartition());
-                columns.put(names.get(2), record.kafkaOffset());
+                columns.put(names.get(0), SchemalessPlan.TOPIC);
+                columns.put(names.get(1), SchemalessPlan.PARTITION);
+                columns.put(names.get(2), SchemalessPlan.OFFSET);
             }
             case RECORD_KEY -> {
-                Object key = record.key();
-                if (key == null) {
-                    throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key");
-                }
-                if (key instanceof Map<?, ?> || key instanceof Struct || isJsonObjectText(key)) {
-                    Map<String, Object> members = members(record, key, "key");
-                    pick(record, members, pkFields.isEmpty() ? keyOrder(members, table) : pkFields, "key", columns);
+                if (key != null) {
+                    pick(record, key, pkFields.isEmpty() ? keyOrder(key, table) : pkFields, "key", columns);
                 } else {
                     if (pkFields.size() > 1) {
                         throw new ConnectException("pk.mode=record_key with a primitive key takes one pk.fields name");
                     }
-                    columns.put(pkFields.isEmpty() ? "__connect_key" : pkFields.get(0), key);
+                    columns.put(pkFields.isEmpty() ? "__connect_key" : pkFields.get(0), SchemalessPlan.PRIMITIVE_KEY);
                 }
             }
             case RECORD_VALUE -> {
@@ -212,26 +271,41 @@ final class SchemalessRows {
      * A key object's members in the table's primary key order when they are that key: rows keyed {"a":1,"b":2} and
      * {"b":2,"a":1} are the same row, so a batch folds their writes and deletes by one key.
      */
-    private static List<String> keyOrder(Map<String, Object> members, TableDefinition table) {
-        if (table != null && table.primaryKey().size() == members.size()
-                && members.keySet().containsAll(table.primaryKey())) {
+    private static List<String> keyOrder(JsonMembers members, TableDefinition table) {
+        Set<String> names = new LinkedHashSet<>(Arrays.asList(members.names()));
+        if (table != null && table.primaryKey().size() == names.size() && names.containsAll(table.primaryKey())) {
             return table.primaryKey();
         }
-        return List.copyOf(members.keySet());
+        return List.copyOf(names);
     }
 
-    private static void pick(SinkRecord record, Map<String, Object> members, List<String> names, String where,
-                             Map<String, Object> columns) {
+    /** Key columns read from the key's (where "key") or the value's members, by name. */
+    private static void pick(SinkRecord record, JsonMembers members, List<String> names, String where,
+                             Map<String, Integer> columns) {
         if (names.isEmpty()) {
             throw new ConnectException("pk.mode=record_key but the key of " + describe(record) + " has no members");
         }
         for (String name : names) {
-            if (!members.containsKey(name) || members.get(name) == null) {
+            int at = members.lastIndexOf(name);
+            if (at < 0 || members.value(at) == null) {
                 throw new ConnectException("The " + where + " of " + describe(record) + " has no value for key "
                         + "column \"" + name + "\"");
             }
-            columns.put(name, members.get(name));
+            columns.put(name, where.equals("key") ? SchemalessPlan.KEY_MEMBER - at : at);
         }
+    }
+
+    /** The key's members when pk.mode=record_key reads an object key (a map, struct or JSON object text), else null. */
+    private JsonMembers keyObject(SinkRecord record) {
+        if (pkMode != PrimaryKeyMode.RECORD_KEY) {
+            return null;
+        }
+        Object key = record.key();
+        if (key == null) {
+            throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key");
+        }
+        return key instanceof Map<?, ?> || key instanceof Struct || isJsonObjectText(key)
+                ? members(record, key, "key", keyNames) : null;
     }
 
     /** Whether a String or byte[] key or value is the text of a JSON object (a '{' after any leading space). */
@@ -241,28 +315,34 @@ final class SchemalessRows {
     }
 
     /**
-     * The value's members; JSON text that is a JsonConverter envelope (schemas.enable=true JSON read raw, through
-     * ByteArrayConverter or StringConverter) gives its payload's, unless the table has columns "schema" and
-     * "payload" for the envelope itself.
+     * The value's members: as read on the task thread when it is JSON text ({@link #readText}); the payload's
+     * for a JsonConverter envelope, unless the table has columns "schema" and "payload" for the envelope itself.
      */
-    private static Map<String, Object> valueMembers(SinkRecord record, TableDefinition table) {
-        Object v = record.value();
-        if (v instanceof String s) {
-            v = s.getBytes(StandardCharsets.UTF_8);
+    private JsonMembers valueMembers(SinkRow row, TableDefinition table) {
+        JsonMembers parsed = row.parsed();
+        if (parsed == null) {
+            parsed = members(row.record(), row.record().value(), "value", names);
         }
-        if (v instanceof byte[] text && (table == null || !table.columns().containsKey("payload")
-                || !table.columns().containsKey("schema"))) {
-            Map<String, Object> payload = JsonObjectReader.readEnvelopePayload(text);
-            if (payload != null) {
-                return payload;
-            }
+        if (parsed.envelope() && table != null && table.columns().containsKey("payload")
+                && table.columns().containsKey("schema")) {
+            return members(row.record(), row.record().value(), "value", null);
         }
-        return members(record, v, "value");
+        return parsed;
     }
 
-    /** A JSON object's members by name, from a Map, a Struct, or its JSON text. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> members(SinkRecord record, Object v, String where) {
+    /**
+     * A value that is JSON text read into members (a JsonConverter envelope's payload flagged as such), with the
+     * names of the thread's cache; throws naming the record when it is not a JSON object.
+     */
+    static JsonMembers readText(SinkRecord record, JsonObjectReader.NameCache names) {
+        return members(record, record.value(), "value", names);
+    }
+
+    /**
+     * A JSON object's members, from a Map, a Struct, or its JSON text (a value's text may be an envelope: with a
+     * name cache, its payload's members are given, flagged; without one, the text is read as a plain object).
+     */
+    private static JsonMembers members(SinkRecord record, Object v, String where, JsonObjectReader.NameCache names) {
         try {
             if (v instanceof Map<?, ?> map) {
                 for (Object name : map.keySet()) {
@@ -271,26 +351,16 @@ final class SchemalessRows {
                                 + " is a map with non-string keys; only JSON objects name columns");
                     }
                 }
-                return (Map<String, Object>) map;
+                return JsonMembers.of(map);
             }
             if (v instanceof Struct struct) {
-                Map<String, Object> members = new LinkedHashMap<>();
-                for (Field f : struct.schema().fields()) {
-                    members.put(f.name(), struct.get(f));
-                }
-                return members;
+                return JsonMembers.of(struct);
             }
-            if (v instanceof String s) {
-                return JsonObjectReader.read(s);
-            }
-            if (v instanceof byte[] b) {
-                return JsonObjectReader.read(b);
-            }
-            if (v instanceof ByteBuffer buffer) {
-                ByteBuffer copy = buffer.duplicate();
-                byte[] b = new byte[copy.remaining()];
-                copy.get(b);
-                return JsonObjectReader.read(b);
+            byte[] text = v instanceof String s ? s.getBytes(StandardCharsets.UTF_8) : v instanceof byte[] b ? b
+                    : v instanceof ByteBuffer buffer ? bytes(buffer) : null;
+            if (text != null) {
+                return where.equals("value") && names != null ? JsonObjectReader.readValue(text, names)
+                        : JsonObjectReader.read(text, names);
             }
         } catch (DataException e) {
             throw new ConnectException("The " + where + " of " + describe(record) + " is not a JSON object: "
@@ -298,6 +368,13 @@ final class SchemalessRows {
         }
         throw new ConnectException("The " + where + " of " + describe(record) + " is a "
                 + SchemalessColumns.kind(v) + ", not a JSON object");
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        ByteBuffer copy = buffer.duplicate();
+        byte[] b = new byte[copy.remaining()];
+        copy.get(b);
+        return b;
     }
 
     private static String typeOf(TableDefinition table, String column, Schema schema) {

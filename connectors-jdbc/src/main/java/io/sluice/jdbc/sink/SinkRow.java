@@ -8,13 +8,23 @@ import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
  * One record turned into a row: its table, shape, values in shape order; or a delete by key, or a truncate. A
- * schemaless record's row has no shape until {@link SchemalessRows} gave it the table's columns, on the writer thread.
+ * schemaless record's row has no shape until {@link SchemalessRows} gave it the table's columns, on the writer thread;
+ * {@code parsed} holds its value's members when its JSON text was read already, on the task thread.
  */
-record SinkRow(TableId table, RowShape shape, Object[] values, Kind kind, SinkRecord record) {
+record SinkRow(TableId table, RowShape shape, Object[] values, Kind kind, SinkRecord record, JsonMembers parsed) {
+
+    SinkRow(TableId table, RowShape shape, Object[] values, Kind kind, SinkRecord record) {
+        this(table, shape, values, kind, record, null);
+    }
 
     /** A schemaless record's write or delete, typed later from its table's columns. */
     static SinkRow schemaless(TableId table, Kind kind, SinkRecord record) {
-        return new SinkRow(table, null, null, kind, record);
+        return new SinkRow(table, null, null, kind, record, null);
+    }
+
+    /** A schemaless write whose value's JSON text was read into members already. */
+    static SinkRow schemaless(TableId table, SinkRecord record, JsonMembers parsed) {
+        return new SinkRow(table, null, null, Kind.WRITE, record, parsed);
     }
 
     boolean schemaless() {

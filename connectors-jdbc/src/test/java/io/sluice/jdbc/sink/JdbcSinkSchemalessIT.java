@@ -34,10 +34,15 @@ class JdbcSinkSchemalessIT {
     Path dir;
 
     private static Map<String, String> sink(String topic, String table, String converter) {
+        return sink(db.url(), topic, table, converter);
+    }
+
+    /** A sink of schemaless records: JSON keys without schemas, values through this converter (without schemas). */
+    static Map<String, String> sink(String url, String topic, String table, String converter) {
         Map<String, String> config = new HashMap<>();
         config.put("connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector");
         config.put("topics", topic);
-        config.put("connection.url", db.url());
+        config.put("connection.url", url);
         config.put("table.name.format", table);
         config.put("key.converter", "org.apache.kafka.connect.json.JsonConverter");
         config.put("key.converter.schemas.enable", "false");
@@ -46,7 +51,7 @@ class JdbcSinkSchemalessIT {
         return config;
     }
 
-    private static String topic(String name) {
+    static String topic(String name) {
         return KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic(name).replace('-', '_'), 1);
     }
 
@@ -224,9 +229,7 @@ class JdbcSinkSchemalessIT {
         Map<String, String> config = sink(topic, "tolerated", "org.apache.kafka.connect.storage.StringConverter");
         config.put("pk.mode", "record_value");
         config.put("pk.fields", "id");
-        config.put("errors.tolerance", "all");
-        config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
-        config.put("errors.deadletterqueue.topic.replication.factor", "1");
+        toDeadLetterQueue(config, topic);
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("tolerated-sink", config).status());
@@ -352,10 +355,15 @@ class JdbcSinkSchemalessIT {
         config.put("insert.mode", "upsert");
         config.put("pk.mode", "record_key");
         config.put("delete.enabled", "true");
+        toDeadLetterQueue(config, topic);
+        return config;
+    }
+
+    /** Errors tolerated, each refused record sent to the topic's DLQ, topic + "-dlq". */
+    static void toDeadLetterQueue(Map<String, String> config, String topic) {
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", topic + "-dlq");
         config.put("errors.deadletterqueue.topic.replication.factor", "1");
-        return config;
     }
 
     private static String failedTrace(RestClient rest, String connector) {
