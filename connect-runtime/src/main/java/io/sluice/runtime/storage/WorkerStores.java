@@ -27,10 +27,14 @@ public final class WorkerStores implements AutoCloseable {
         t.start();
     };
 
+    private static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final WorkerConfig config;
     private final String bootstrapServers;
     private final Map<String, Object> clients;
+    /** One admin client for the cluster id and the three stores' topic creation and end look-ups. */
+    private final Admin admin;
     private final KafkaConfigStore configs;
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
@@ -41,14 +45,18 @@ public final class WorkerStores implements AutoCloseable {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.clients = config.clientConfig(null, bootstrapServers);
-        this.configs = open(new KafkaConfigStore(clients, config.configTopic(), 1,
-                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR)));
-        this.offsets = open(new KafkaOffsetStore(clients, config.offsetTopic(),
+        // each client costs a start a thread, its config parsing and metadata round trips: the stores' topic creation
+        // and end look-ups share this one (closed last), where they opened seven
+        this.admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
+        this.configs = open(new KafkaConfigStore(clients, admin, new CompactedTopic(config.configTopic(), 1,
+                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
+                STORE_TIMEOUT));
+        this.offsets = open(new KafkaOffsetStore(clients, admin, new CompactedTopic(config.offsetTopic(),
                 config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)));
-        this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
+                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
+        this.statuses = open(new KafkaStatusStore(clients, admin, new CompactedTopic(config.statusTopic(),
                 config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
+                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
     }
 
     /**
@@ -114,7 +122,7 @@ public final class WorkerStores implements AutoCloseable {
             throw unreachable; // asked once already, in vain: not another 30 s
         }
         if (clusterId == null) {
-            try (Admin admin = Admin.create(clients)) {
+            try {
                 clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
@@ -139,5 +147,6 @@ public final class WorkerStores implements AutoCloseable {
             }, STARTER));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        admin.close(STORE_TIMEOUT);
     }
 }
