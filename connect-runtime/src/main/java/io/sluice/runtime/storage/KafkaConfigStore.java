@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
-    public KafkaConfigStore(Map<String, Object> clientConfig, Admin sharedAdmin, CompactedTopic topic, Duration timeout) {
+    public KafkaConfigStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-config-reader");
     }
 

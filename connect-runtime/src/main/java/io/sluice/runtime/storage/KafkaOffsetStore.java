@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -42,7 +43,7 @@ public final class KafkaOffsetStore implements OffsetStore {
     }
 
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
-    public KafkaOffsetStore(Map<String, Object> clientConfig, Admin sharedAdmin, CompactedTopic topic, Duration timeout) {
+    public KafkaOffsetStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-offsets-reader");
     }
 

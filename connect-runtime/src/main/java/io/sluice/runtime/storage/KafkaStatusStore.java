@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class KafkaStatusStore implements StatusStore {
     }
 
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
-    public KafkaStatusStore(Map<String, Object> clientConfig, Admin sharedAdmin, CompactedTopic topic, Duration timeout) {
+    public KafkaStatusStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -57,8 +58,8 @@ public final class KafkaTopicLog implements AutoCloseable {
     private boolean lookingUpEnd;
     private CompletableFuture<Void> nextEndLookup;
     private final int maxRecordBytes;
-    /** An admin client the caller owns (one per worker's stores), or null: this log opens its own. */
-    private final Admin sharedAdmin;
+    /** An admin client the caller owns (one per worker's stores), opened when asked; or null: this log opens its own. */
+    private final Supplier<Admin> sharedAdmin;
     /** Guards producer's creation and closing. */
     private final Object producerLock = new Object();
     /** Opened at the first write: most stores write nothing at start, and three producers cost a start ~0.1 CPU-s. */
@@ -90,7 +91,7 @@ public final class KafkaTopicLog implements AutoCloseable {
      * The same, looking up the topic's end with {@code sharedAdmin} when not null (the caller closes it): a worker's
      * stores share one admin client instead of opening one each.
      */
-    public KafkaTopicLog(String topic, Map<String, Object> clientConfig, Admin sharedAdmin,
+    public KafkaTopicLog(String topic, Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin,
                          Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName, int maxRecordBytes) {
         this.sharedAdmin = sharedAdmin;
         this.maxRecordBytes = maxRecordBytes;
@@ -120,7 +121,7 @@ public final class KafkaTopicLog implements AutoCloseable {
                     applied.put(tp, consumer.position(tp, CLIENT_TIMEOUT)); // an empty topic is read at once
                 }
             }
-            admin = sharedAdmin != null ? sharedAdmin : Admin.create(adminConfig(clientConfig, threadName + "-admin"));
+            admin = sharedAdmin != null ? sharedAdmin.get() : Admin.create(adminConfig(clientConfig, threadName + "-admin"));
         } catch (RuntimeException e) {
             closeClients();
             throw e;
@@ -430,7 +431,7 @@ public final class KafkaTopicLog implements AutoCloseable {
     }
 
     private void closeClients() {
-        if (admin != null && admin != sharedAdmin) {
+        if (admin != null && sharedAdmin == null) {
             admin.close(CLIENT_TIMEOUT);
         }
         admin = null;

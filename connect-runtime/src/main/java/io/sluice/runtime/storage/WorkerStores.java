@@ -33,8 +33,8 @@ public final class WorkerStores implements AutoCloseable {
     private final WorkerConfig config;
     private final String bootstrapServers;
     private final Map<String, Object> clients;
-    /** One admin client for the cluster id and the three stores' topic creation and end look-ups. */
-    private final Admin admin;
+    /** One admin client for the cluster id and the three stores' topic creation and end look-ups; opened at start. */
+    private Admin admin;
     private final KafkaConfigStore configs;
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
@@ -45,16 +45,13 @@ public final class WorkerStores implements AutoCloseable {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.clients = config.clientConfig(null, bootstrapServers);
-        // each client costs a start a thread, its config parsing and metadata round trips: the stores' topic creation
-        // and end look-ups share this one (closed last), where they opened seven
-        this.admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
-        this.configs = open(new KafkaConfigStore(clients, admin, new CompactedTopic(config.configTopic(), 1,
+        this.configs = open(new KafkaConfigStore(clients, this::admin, new CompactedTopic(config.configTopic(), 1,
                 config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
                 STORE_TIMEOUT));
-        this.offsets = open(new KafkaOffsetStore(clients, admin, new CompactedTopic(config.offsetTopic(),
+        this.offsets = open(new KafkaOffsetStore(clients, this::admin, new CompactedTopic(config.offsetTopic(),
                 config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
                 config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
-        this.statuses = open(new KafkaStatusStore(clients, admin, new CompactedTopic(config.statusTopic(),
+        this.statuses = open(new KafkaStatusStore(clients, this::admin, new CompactedTopic(config.statusTopic(),
                 config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
                 config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
     }
@@ -123,7 +120,7 @@ public final class WorkerStores implements AutoCloseable {
         }
         if (clusterId == null) {
             try {
-                clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+                clusterId = admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
                 unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
                 throw unreachable;
@@ -147,6 +144,23 @@ public final class WorkerStores implements AutoCloseable {
             }, STARTER));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
-        admin.close(STORE_TIMEOUT);
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(STORE_TIMEOUT);
+                admin = null;
+            }
+        }
+    }
+
+    /**
+     * Each client costs a start a thread, its config parsing and metadata round trips: the stores' topic creation and
+     * end look-ups share this one (closed last), where they opened seven. Opened when first asked for, not when the
+     * stores are built: an embedded broker may still be starting then, and a client connecting too early warns.
+     */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
+        }
+        return admin;
     }
 }
