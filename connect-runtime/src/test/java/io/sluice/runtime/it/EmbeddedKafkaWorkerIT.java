@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
@@ -43,7 +44,9 @@ class EmbeddedKafkaWorkerIT {
                 // on by default with the embedded broker; a free port rather than 8081 so tests can run side by side
                 .with("schema.registry.listeners", "http://127.0.0.1:0")
                 .pluginPath(dir.resolve("plugins"));
-        try (TestWorker worker = embedded.start()) {
+        try (LogCapture log = LogCapture.open(); TestWorker worker = embedded.start()) {
+            // the stores' clients are built while the broker starts: none may try to connect before it listens
+            assertEquals(List.of(), log.linesWith("could not be established"), "clients connecting too early");
             RestClient rest = worker.rest();
             RestClient.Response created = rest.post("/connectors", Map.of("name", "kept", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", "io.sluice.runtime.worker.TestSourceConnector")));
