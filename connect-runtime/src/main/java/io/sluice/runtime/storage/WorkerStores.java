@@ -122,7 +122,11 @@ public final class WorkerStores implements AutoCloseable {
             try {
                 clusterId = admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+                // a timeout has no message of its own: "...: null" told the user nothing
+                String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
+                        : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + why
+                        + "; check bootstrap.servers and that the brokers are up", e);
                 throw unreachable;
             }
         }

@@ -50,6 +50,24 @@ class WorkerStoresIT {
         assertEquals(producersBefore, clients("kafka.producer:type=producer-metrics,*"), "producers left open");
     }
 
+    @Test
+    void kafkaThatNeverAnswersIsNamedWithWhatToCheckNotANullMessage() throws Exception {
+        String nobody;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nobody = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
+        }
+        WorkerConfig config = new WorkerConfig(Map.of("bootstrap.servers", nobody,
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        try (WorkerStores stores = WorkerStores.create(config, nobody)) {
+            org.apache.kafka.connect.errors.ConnectException refused =
+                    org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.connect.errors.ConnectException.class,
+                            stores::start);
+            assertEquals("Cannot reach Kafka at " + nobody + ": no answer within 30 s; check bootstrap.servers and "
+                    + "that the brokers are up", refused.getMessage());
+        }
+    }
+
     private static int clients(String pattern) {
         try {
             return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName(pattern), null).size();
