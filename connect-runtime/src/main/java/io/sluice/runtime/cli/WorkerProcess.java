@@ -38,6 +38,7 @@ public final class WorkerProcess implements AutoCloseable {
     private final Herder herder;
     private final Plugins plugins;
     private SchemaRegistryServer schemaRegistry;
+    private CompletableFuture<Void> brokerStarted;
     private CompletableFuture<Void> storesStarted;
     private CompletableFuture<Void> restPrepared;
     private CompletableFuture<Void> registryStarted;
@@ -61,9 +62,15 @@ public final class WorkerProcess implements AutoCloseable {
                 EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
                         Path.of(config.getString(WorkerConfig.EMBEDDED_KAFKA_DIR)),
                         config.getInt(WorkerConfig.EMBEDDED_KAFKA_PORT), config.getInt(WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT)));
-                startEmbedded(broker);
-                bootstrap = broker.bootstrapServers();
-                log.info("Embedded Kafka broker ready at {} (data in {})", bootstrap, broker.dataDir());
+                bootstrap = broker.fixedBootstrapServers();
+                if (bootstrap != null) {
+                    // its address is known before it serves: REST, the clients and the REST API are built while it
+                    // starts (seconds of log replay, election and metadata publishing); what talks to Kafka waits for it
+                    brokerStarted = runOnOwnThread("sluice-embedded-kafka-start", () -> startEmbedded(broker));
+                } else {
+                    startEmbedded(broker); // a port picked at start: the address is known once it serves
+                    bootstrap = broker.bootstrapServers();
+                }
             } else {
                 bootstrap = String.join(",", config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
             }
@@ -75,13 +82,20 @@ public final class WorkerProcess implements AutoCloseable {
 
             WorkerStores storage = own(WorkerStores.create(config, bootstrap));
             // the stores' round trips to Kafka need no plugins: they run while the plugin path is scanned
-            storesStarted = runOnOwnThread("sluice-stores-start", storage::start);
+            storesStarted = runOnOwnThread("sluice-stores-start", () -> {
+                await(brokerStarted);
+                storage.start();
+            });
             // the schema registry's port is bound now, so its URL is known; it reads its own topic and builds its API
             // beside the stores, the plugin scan and the REST API
             this.schemaRegistry = SchemaRegistryServer.bindIfEnabled(config, bootstrap);
             if (schemaRegistry != null) {
                 own(schemaRegistry);
-                registryStarted = runOnOwnThread("sluice-schema-registry-start", schemaRegistry::start);
+                SchemaRegistryServer registry = schemaRegistry;
+                registryStarted = runOnOwnThread("sluice-schema-registry-start", () -> {
+                    await(brokerStarted);
+                    registry.start();
+                });
             }
             if ("hybrid_fail".equalsIgnoreCase(config.getString(WorkerConfig.PLUGIN_DISCOVERY))) {
                 plugins.awaitScan(); // a plugin without manifests fails the start, as in Apache
@@ -120,7 +134,7 @@ public final class WorkerProcess implements AutoCloseable {
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);
         } catch (RuntimeException e) {
-            for (CompletableFuture<?> background : java.util.Arrays.asList(storesStarted, restPrepared,
+            for (CompletableFuture<?> background : java.util.Arrays.asList(brokerStarted, storesStarted, restPrepared,
                     registryStarted)) {
                 try {
                     await(background); // nothing is closed under a start still running

@@ -134,6 +134,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return this;
     }
 
+    /**
+     * host:port the PLAINTEXT listener will have, known before {@link #start()} when its port is fixed; null when the
+     * port is picked at start (0).
+     */
+    public String fixedBootstrapServers() {
+        return requestedPort == 0 ? null : HOST + ":" + requestedPort;
+    }
+
     /** host:port of the PLAINTEXT listener; valid after start(). */
     public synchronized String bootstrapServers() {
         if (port < 0) {

@@ -1,7 +1,9 @@
 package io.sluice.runtime.storage;
 
 import io.sluice.runtime.kafka.TopicAdmin;
+import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
 
 /**
  * Where a store keeps its state: a compacted topic, created with these settings when missing; maxMessageBytes, when
@@ -17,8 +19,17 @@ public record CompactedTopic(String name, int partitions, short replicationFacto
     /** Creates the topic if missing and checks it is compacted; returns its partition count. */
     int ensure(Map<String, Object> clientConfig) {
         try (TopicAdmin admin = new TopicAdmin(clientConfig)) {
-            admin.ensureCompactedTopic(name, partitions, replicationFactor, maxMessageBytes);
-            return admin.awaitTopic(name).partitions().size();
+            return ensure(admin);
         }
+    }
+
+    /** The same with an admin client the caller owns. */
+    int ensure(Admin admin, Duration timeout) {
+        return ensure(new TopicAdmin(admin, timeout));
+    }
+
+    private int ensure(TopicAdmin admin) {
+        admin.ensureCompactedTopic(name, partitions, replicationFactor, maxMessageBytes);
+        return admin.awaitTopic(name).partitions().size();
     }
 }

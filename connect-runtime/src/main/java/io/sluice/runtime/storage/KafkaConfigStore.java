@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,12 +44,13 @@ public final class KafkaConfigStore implements ConfigStore {
 
     /** partitions is normally 1; Apache Kafka Connect refuses config topics with more. */
     public KafkaConfigStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
-        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor, TOPIC_MAX_MESSAGE_BYTES),
+        this(clientConfig, null, new CompactedTopic(topic, partitions, replicationFactor, TOPIC_MAX_MESSAGE_BYTES),
                 Duration.ofSeconds(30));
     }
 
-    public KafkaConfigStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-config-reader");
+    /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
+    public KafkaConfigStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
+        this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-config-reader");
     }
 
     @Override

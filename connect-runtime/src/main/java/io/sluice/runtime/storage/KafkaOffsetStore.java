@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,11 +39,12 @@ public final class KafkaOffsetStore implements OffsetStore {
     private final Map<ByteBuffer, ByteBuffer> storedKeys = new ConcurrentHashMap<>();
 
     public KafkaOffsetStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
-        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+        this(clientConfig, null, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
     }
 
-    public KafkaOffsetStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-offsets-reader");
+    /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
+    public KafkaOffsetStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
+        this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-offsets-reader");
     }
 
     @Override

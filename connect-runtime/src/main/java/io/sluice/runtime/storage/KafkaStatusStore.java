@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,11 +41,12 @@ public final class KafkaStatusStore implements StatusStore {
     private final ConcurrentMap<String, ConcurrentMap<String, TopicStatus>> topics = new ConcurrentHashMap<>();
 
     public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
-        this(clientConfig, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
+        this(clientConfig, null, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
     }
 
-    public KafkaStatusStore(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout) {
-        this.topic = new StoreTopic(clientConfig, topic, timeout, this::apply, "sluice-status-reader");
+    /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
+    public KafkaStatusStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
+        this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -57,7 +58,13 @@ public final class KafkaTopicLog implements AutoCloseable {
     private boolean lookingUpEnd;
     private CompletableFuture<Void> nextEndLookup;
     private final int maxRecordBytes;
-    private KafkaProducer<byte[], byte[]> producer;
+    /** An admin client the caller owns (one per worker's stores), opened when asked; or null: this log opens its own. */
+    private final Supplier<Admin> sharedAdmin;
+    /** Guards producer's creation and closing. */
+    private final Object producerLock = new Object();
+    /** Opened at the first write: most stores write nothing at start, and three producers cost a start ~0.1 CPU-s. */
+    private volatile KafkaProducer<byte[], byte[]> producer;
+    private volatile Duration producerTimeout = CLIENT_TIMEOUT;
     private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile List<TopicPartition> partitions = List.of();
@@ -77,6 +84,16 @@ public final class KafkaTopicLog implements AutoCloseable {
     /** The same, with a producer for records up to maxRecordBytes (0: the producer's default, 1 MiB). */
     public KafkaTopicLog(String topic, Map<String, Object> clientConfig,
                          Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName, int maxRecordBytes) {
+        this(topic, clientConfig, null, applier, threadName, maxRecordBytes);
+    }
+
+    /**
+     * The same, looking up the topic's end with {@code sharedAdmin} when not null (the caller closes it): a worker's
+     * stores share one admin client instead of opening one each.
+     */
+    public KafkaTopicLog(String topic, Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin,
+                         Consumer<ConsumerRecord<byte[], byte[]>> applier, String threadName, int maxRecordBytes) {
+        this.sharedAdmin = sharedAdmin;
         this.maxRecordBytes = maxRecordBytes;
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
@@ -89,7 +106,7 @@ public final class KafkaTopicLog implements AutoCloseable {
         if (running) {
             return;
         }
-        producer = new KafkaProducer<>(producerConfig(timeout), new ByteArraySerializer(), new ByteArraySerializer());
+        producerTimeout = timeout;
         consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, CLIENT_TIMEOUT);
@@ -104,7 +121,7 @@ public final class KafkaTopicLog implements AutoCloseable {
                     applied.put(tp, consumer.position(tp, CLIENT_TIMEOUT)); // an empty topic is read at once
                 }
             }
-            admin = Admin.create(adminConfig());
+            admin = sharedAdmin != null ? sharedAdmin.get() : Admin.create(adminConfig(clientConfig, threadName + "-admin"));
         } catch (RuntimeException e) {
             closeClients();
             throw e;
@@ -258,8 +275,8 @@ public final class KafkaTopicLog implements AutoCloseable {
     /** Sends a record (null value = tombstone); the future completes when Kafka acknowledged it. */
     public CompletableFuture<RecordMetadata> send(byte[] key, byte[] value) {
         CompletableFuture<RecordMetadata> acked = new CompletableFuture<>();
-        KafkaProducer<byte[], byte[]> current = producer;
-        if (current == null || !running) {
+        KafkaProducer<byte[], byte[]> current = producer();
+        if (current == null) {
             acked.completeExceptionally(new IllegalStateException("Writer of topic " + topic + " is not running"));
             return acked;
         }
@@ -275,6 +292,25 @@ public final class KafkaTopicLog implements AutoCloseable {
 
     public String topic() {
         return topic;
+    }
+
+    /** The producer, opened at the first call while running; null when not running. */
+    private KafkaProducer<byte[], byte[]> producer() {
+        KafkaProducer<byte[], byte[]> current = producer;
+        if (current != null && running) {
+            return current;
+        }
+        synchronized (producerLock) {
+            // close() clears running before it takes this lock, so no producer is opened after it closed the last one
+            if (!running) {
+                return null;
+            }
+            if (producer == null) {
+                producer = new KafkaProducer<>(producerConfig(producerTimeout), new ByteArraySerializer(),
+                        new ByteArraySerializer());
+            }
+            return producer;
+        }
     }
 
     @Override
@@ -385,22 +421,25 @@ public final class KafkaTopicLog implements AutoCloseable {
         return props;
     }
 
-    private Map<String, Object> adminConfig() {
+    /** The client settings without the producer/consumer-only ones an admin client would warn about. */
+    static Map<String, Object> adminConfig(Map<String, Object> clientConfig, String clientId) {
         Map<String, Object> props = new HashMap<>(clientConfig);
         props.keySet().removeIf(key -> key.startsWith("producer.") || key.startsWith("consumer."));
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-admin");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         return props;
     }
 
     private void closeClients() {
-        if (admin != null) {
+        if (admin != null && sharedAdmin == null) {
             admin.close(CLIENT_TIMEOUT);
-            admin = null;
         }
-        if (producer != null) {
-            producer.close(CLIENT_TIMEOUT);
-            producer = null;
+        admin = null;
+        synchronized (producerLock) {
+            if (producer != null) {
+                producer.close(CLIENT_TIMEOUT);
+                producer = null;
+            }
         }
         if (consumer != null) {
             consumer.close(CLIENT_TIMEOUT);

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
@@ -16,16 +18,28 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class StoreTopic implements AutoCloseable {
     private final CompactedTopic topic;
     private final Map<String, Object> clientConfig;
+    private final Supplier<Admin> sharedAdmin;
     private final Duration timeout;
     private final KafkaTopicLog log;
     private volatile boolean started;
 
     public StoreTopic(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout,
                Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
+        this(clientConfig, null, topic, timeout, apply, readerThread);
+    }
+
+    /**
+     * The same, creating the topic and looking up its end with {@code sharedAdmin} when not null (the caller closes
+     * it), instead of opening admin clients of its own.
+     */
+    public StoreTopic(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout,
+               Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
         this.topic = topic;
         this.clientConfig = Map.copyOf(clientConfig);
+        this.sharedAdmin = sharedAdmin;
         this.timeout = timeout;
-        this.log = new KafkaTopicLog(topic.name(), clientConfig, apply, readerThread, topic.maxMessageBytes());
+        this.log = new KafkaTopicLog(topic.name(), clientConfig, sharedAdmin, apply, readerThread,
+                topic.maxMessageBytes());
     }
 
     /**
@@ -36,7 +50,7 @@ public final class StoreTopic implements AutoCloseable {
         if (started) {
             return false;
         }
-        checkPartitions.accept(topic.ensure(clientConfig));
+        checkPartitions.accept(sharedAdmin != null ? topic.ensure(sharedAdmin.get(), timeout) : topic.ensure(clientConfig));
         log.start(timeout);
         started = true;
         return true;

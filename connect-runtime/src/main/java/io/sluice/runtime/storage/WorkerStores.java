@@ -27,10 +27,14 @@ public final class WorkerStores implements AutoCloseable {
         t.start();
     };
 
+    private static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final WorkerConfig config;
     private final String bootstrapServers;
     private final Map<String, Object> clients;
+    /** One admin client for the cluster id and the three stores' topic creation and end look-ups; opened at start. */
+    private Admin admin;
     private final KafkaConfigStore configs;
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
@@ -41,14 +45,15 @@ public final class WorkerStores implements AutoCloseable {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.clients = config.clientConfig(null, bootstrapServers);
-        this.configs = open(new KafkaConfigStore(clients, config.configTopic(), 1,
-                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR)));
-        this.offsets = open(new KafkaOffsetStore(clients, config.offsetTopic(),
+        this.configs = open(new KafkaConfigStore(clients, this::admin, new CompactedTopic(config.configTopic(), 1,
+                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
+                STORE_TIMEOUT));
+        this.offsets = open(new KafkaOffsetStore(clients, this::admin, new CompactedTopic(config.offsetTopic(),
                 config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)));
-        this.statuses = open(new KafkaStatusStore(clients, config.statusTopic(),
+                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
+        this.statuses = open(new KafkaStatusStore(clients, this::admin, new CompactedTopic(config.statusTopic(),
                 config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
+                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
     }
 
     /**
@@ -114,10 +119,14 @@ public final class WorkerStores implements AutoCloseable {
             throw unreachable; // asked once already, in vain: not another 30 s
         }
         if (clusterId == null) {
-            try (Admin admin = Admin.create(clients)) {
-                clusterId = admin.describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+            try {
+                clusterId = admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
             } catch (Exception e) {
-                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + e.getMessage(), e);
+                // a timeout has no message of its own: "...: null" told the user nothing
+                String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
+                        : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+                unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + why
+                        + "; check bootstrap.servers and that the brokers are up", e);
                 throw unreachable;
             }
         }
@@ -139,5 +148,23 @@ public final class WorkerStores implements AutoCloseable {
             }, STARTER));
         }
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
+        synchronized (this) {
+            if (admin != null) {
+                admin.close(STORE_TIMEOUT);
+                admin = null;
+            }
+        }
+    }
+
+    /**
+     * Each client costs a start a thread, its config parsing and metadata round trips: the stores' topic creation and
+     * end look-ups share this one (closed last), where they opened seven. Opened when first asked for, not when the
+     * stores are built: an embedded broker may still be starting then, and a client connecting too early warns.
+     */
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
+        }
+        return admin;
     }
 }

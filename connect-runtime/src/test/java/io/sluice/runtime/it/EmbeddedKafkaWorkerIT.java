@@ -5,14 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.TestWorker;
+import io.sluice.runtime.testing.WorkerLauncher;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,17 +27,26 @@ class EmbeddedKafkaWorkerIT {
     @TempDir
     Path dir;
 
-    @Test
-    void workerWithoutBootstrapServersRunsAnEmbeddedBrokerThatKeepsItsDataAcrossRestarts() throws Exception {
+    /**
+     * @param fixedPort the broker on a port of the config's (as config/standalone.properties has it), whose address is
+     *                  known before it serves, so the worker builds REST and its clients while the broker starts; or
+     *                  on a port picked at start (0)
+     */
+    @ParameterizedTest(name = "fixed broker port: {0}")
+    @ValueSource(booleans = {false, true})
+    void workerWithoutBootstrapServersRunsAnEmbeddedBrokerThatKeepsItsDataAcrossRestarts(boolean fixedPort)
+            throws Exception {
         Set<Thread> before = Thread.getAllStackTraces().keySet();
         // no bootstrap.servers and the default group.id, whose internal topic names the test expects
         TestWorker.Builder embedded = TestWorker.standalone().with("bootstrap.servers", null).with("group.id", null)
                 .with("embedded.kafka.dir", dir.resolve("kafka").toString())
-                .with("embedded.kafka.port", "0")
+                .with("embedded.kafka.port", fixedPort ? Integer.toString(WorkerLauncher.freePort()) : "0")
                 // on by default with the embedded broker; a free port rather than 8081 so tests can run side by side
                 .with("schema.registry.listeners", "http://127.0.0.1:0")
                 .pluginPath(dir.resolve("plugins"));
-        try (TestWorker worker = embedded.start()) {
+        try (LogCapture log = LogCapture.open(); TestWorker worker = embedded.start()) {
+            // the stores' clients are built while the broker starts: none may try to connect before it listens
+            assertEquals(List.of(), log.linesWith("could not be established"), "clients connecting too early");
             RestClient rest = worker.rest();
             RestClient.Response created = rest.post("/connectors", Map.of("name", "kept", "initial_state", "STOPPED",
                     "config", Map.of("connector.class", "io.sluice.runtime.worker.TestSourceConnector")));

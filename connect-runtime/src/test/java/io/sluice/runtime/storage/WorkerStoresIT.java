@@ -1,0 +1,78 @@
+package io.sluice.runtime.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.model.TargetState;
+import io.sluice.runtime.testing.KafkaTestBroker;
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a worker's stores cost its start: every Kafka client is a thread, a config parse and metadata round trips on
+ * the way to REST ready, so the stores open only the clients their first read needs.
+ */
+class WorkerStoresIT {
+
+    @Test
+    void startedStoresShareOneAdminClientAndOpenAProducerOnlyWhenTheyWrite() {
+        String group = KafkaTestBroker.uniqueTopic("stores");
+        WorkerConfig config = new WorkerConfig(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", group,
+                "config.storage.topic", group + "-configs",
+                "offset.storage.topic", group + "-offsets",
+                "status.storage.topic", group + "-status",
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        int adminsBefore = clients("kafka.admin.client:type=admin-client-metrics,*");
+        int producersBefore = clients("kafka.producer:type=producer-metrics,*");
+
+        try (WorkerStores stores = WorkerStores.create(config, KafkaTestBroker.bootstrapServers())) {
+            stores.start();
+
+            assertEquals(1, clients("kafka.admin.client:type=admin-client-metrics,*") - adminsBefore,
+                    "admin clients opened by the three stores and the cluster id look-up");
+            assertEquals(0, clients("kafka.producer:type=producer-metrics,*") - producersBefore,
+                    "producers opened by stores that wrote nothing");
+
+            stores.configs().putConnectorConfig("written", Map.of("connector.class", "Anything"), TargetState.STARTED);
+
+            assertEquals(Map.of("connector.class", "Anything"),
+                    stores.configs().snapshot().connectorConfigs().get("written"), "the write, read back by the store");
+            assertEquals(1, clients("kafka.producer:type=producer-metrics,*") - producersBefore,
+                    "producers once the config store wrote");
+        }
+        assertEquals(adminsBefore, clients("kafka.admin.client:type=admin-client-metrics,*"), "admin clients left open");
+        assertEquals(producersBefore, clients("kafka.producer:type=producer-metrics,*"), "producers left open");
+    }
+
+    @Test
+    void kafkaThatNeverAnswersIsNamedWithWhatToCheckNotANullMessage() throws Exception {
+        String nobody;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nobody = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
+        }
+        WorkerConfig config = new WorkerConfig(Map.of("bootstrap.servers", nobody,
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        try (WorkerStores stores = WorkerStores.create(config, nobody)) {
+            org.apache.kafka.connect.errors.ConnectException refused =
+                    org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.connect.errors.ConnectException.class,
+                            stores::start);
+            assertEquals("Cannot reach Kafka at " + nobody + ": no answer within 30 s; check bootstrap.servers and "
+                    + "that the brokers are up", refused.getMessage());
+        }
+    }
+
+    private static int clients(String pattern) {
+        try {
+            return ManagementFactory.getPlatformMBeanServer().queryNames(new ObjectName(pattern), null).size();
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException(pattern, e);
+        }
+    }
+}
