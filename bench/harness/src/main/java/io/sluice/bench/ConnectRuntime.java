@@ -8,9 +8,15 @@ public enum ConnectRuntime {
     SLUICE("Sluice", "io.sluice.runtime.cli.ConnectMain"),
     APACHE("Apache", "org.apache.kafka.connect.cli.ConnectStandalone");
 
-    /** Same heap and GC for both workers (Apache's connect-standalone defaults). */
-    public static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx2g", "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true");
+    /** Same heap for both workers (Apache's connect-standalone defaults, also bin/connect's). */
+    public static final List<String> HEAP_OPTIONS = List.of("-Xms256m", "-Xmx2g");
+
+    /**
+     * Apache's launcher's collector settings (kafka-run-class.sh), given to Apache's worker; Sluice's comes from its
+     * own launcher, bin/connect, as a user starts it.
+     */
+    public static final List<String> APACHE_GC_OPTIONS = List.of("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+            "-Djava.awt.headless=true");
 
     private final String label;
     private final String mainClass;

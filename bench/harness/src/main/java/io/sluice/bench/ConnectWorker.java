@@ -72,6 +72,9 @@ public final class ConnectWorker implements AutoCloseable {
             props.store(out, "sluice bench worker");
         }
         List<String> jvm = new ArrayList<>(ConnectRuntime.HEAP_OPTIONS);
+        if (runtime == ConnectRuntime.APACHE) {
+            jvm.addAll(ConnectRuntime.APACHE_GC_OPTIONS);
+        }
         jvm.add("-Dlog4j2.configurationFile=" + layout.log4jConfig());
         jvm.add(WorkerCost.gcLogOption(dir.resolve("gc.log")));
         // profiling hook for development, per runtime (BENCH_JVM_OPTS_SLUICE=-XX:StartFlightRecording=...)

@@ -21,8 +21,27 @@ final class SinkRecordConverter {
         this.errors = errors;
     }
 
-    /** The record to deliver, or null when a failure was tolerated or a transformation dropped it. */
+    /**
+     * The record to deliver, or null when a failure was tolerated or a transformation dropped it.
+     *
+     * <p>Per record this is the hot path, so it first runs the converters directly; only when one throws does the
+     * record go through the error policy stage by stage (retries, tolerance, reports), which re-runs the
+     * conversions: converters are functions of their input.
+     */
     SinkRecord convert(ConsumerRecord<byte[], byte[]> consumed) {
+        String topic = consumed.topic();
+        SinkRecord record;
+        try {
+            SchemaAndValue key = converters.key().toConnectData(topic, consumed.headers(), consumed.key());
+            SchemaAndValue value = converters.value().toConnectData(topic, consumed.headers(), consumed.value());
+            record = new ConsumedSinkRecord(consumed, key, value, headers(consumed));
+        } catch (RuntimeException e) {
+            return convertUnderPolicy(consumed);
+        }
+        return transforms.isEmpty() ? record : transforms.apply(record, errors, RecordContext.of(consumed));
+    }
+
+    private SinkRecord convertUnderPolicy(ConsumerRecord<byte[], byte[]> consumed) {
         RecordContext ctx = RecordContext.of(consumed);
         String topic = consumed.topic();
         SchemaAndValue key = errors.execute(Stage.KEY_CONVERTER, converters.keyName(), ctx,

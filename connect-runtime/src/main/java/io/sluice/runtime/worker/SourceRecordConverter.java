@@ -45,7 +45,7 @@ final class SourceRecordConverter {
         } catch (RuntimeException e) {
             return convertUnderPolicy(record, RecordContext.of(original));
         }
-        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key, value, headers);
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key, value, orNull(headers));
     }
 
     private ProducerRecord<byte[], byte[]> convertUnderPolicy(SourceRecord record, RecordContext context) {
@@ -65,7 +65,15 @@ final class SourceRecordConverter {
         if (value == null) {
             return null;
         }
-        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key[0], value[0], headers);
+        return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key[0], value[0], orNull(headers));
+    }
+
+    /**
+     * The headers to give the producer record, which copies them into headers of its own: null when there are none
+     * (the usual case), which spares a copy per record (RecordHeaders' toArray of no headers allocates nothing).
+     */
+    private static RecordHeaders orNull(RecordHeaders headers) {
+        return headers.toArray().length == 0 ? null : headers;
     }
 
     private RecordHeaders headers(SourceRecord record) {

@@ -218,7 +218,13 @@ final class SourceTaskRunner extends TaskRunner {
 
     /** Sends one record; false when the send failed at once and the error policy tolerated it. */
     private boolean produce(SourceRecord original, SubmittedOffsets.Submitted s, ProducerRecord<byte[], byte[]> out) {
-        Callback onAck = (metadata, e) -> onSendCompletion(original, s, metadata, e);
+        // The callback lives as long as the record waits in the producer's buffer (seconds when the broker is the
+        // bottleneck, long enough to be promoted to the old generation): it holds the source record, with its
+        // key, value and headers, only for a task whose commitRecord needs it.
+        String topic = out.topic();
+        Callback onAck = overridesCommitRecord
+                ? (metadata, e) -> onSendCompletion(original, topic, s, metadata, e)
+                : (metadata, e) -> onSendCompletion(null, topic, s, metadata, e);
         try {
             producer.send(out, onAck);
             return true;
@@ -229,8 +235,9 @@ final class SourceTaskRunner extends TaskRunner {
         }
     }
 
-    /** Runs on the producer's I/O thread. */
-    private void onSendCompletion(SourceRecord original, SubmittedOffsets.Submitted s, RecordMetadata metadata, Exception e) {
+    /** Runs on the producer's I/O thread; original is null unless the task overrides commitRecord. */
+    private void onSendCompletion(SourceRecord original, String topic, SubmittedOffsets.Submitted s,
+                                  RecordMetadata metadata, Exception e) {
         if (overridesCommitRecord && scopedIoThread != Thread.currentThread()) {
             // the I/O thread serves only this task's producer: enter the scope once, not per record
             scopedIoThread = Thread.currentThread();
@@ -245,7 +252,7 @@ final class SourceTaskRunner extends TaskRunner {
                 status.topicUsed(id, metadata.topic());
             }
         } else if (errors.toleratesAll()) {
-            log.error("{} failed to send a record to topic {}; skipping it (errors.tolerance=all)", this, original.topic(), e);
+            log.error("{} failed to send a record to topic {}; skipping it (errors.tolerance=all)", this, topic, e);
             dropped(original, s);
         } else {
             sendFailure.compareAndSet(null, e);

@@ -19,6 +19,17 @@ final class TaskClientConfigs {
     /** How often a topics.regex sink's consumer looks for new matching topics, unless the worker or connector says. */
     static final int REGEX_METADATA_MAX_AGE_MS = 10_000;
 
+    /**
+     * A source task producer's buffer unless the worker or connector sets one. The client's 32 MiB queues ~300,000
+     * small records whenever the broker is the bottleneck; each waits there for seconds, long enough for its objects
+     * (the record, its callback and offsets) to be promoted and fill the old generation (600-700 MiB of a worker's heap
+     * after young collections under scenario 1 of bench/). With one request in flight, 8 MiB is still 32 full batches;
+     * a task writing to more partitions at once sends fuller batches earlier (the producer sends what it has as soon as
+     * an append waits for memory). Not taken when larger requests or batches are configured (up to 1 MiB, the client's
+     * max.request.size), so every record the client's default buffer accepts is still accepted.
+     */
+    static final long SMALL_BUFFER_MEMORY = 8L * 1024 * 1024;
+
     private final WorkerConfig worker;
     private final String bootstrapServers;
     private final ClientOverridePolicy policy;
@@ -61,6 +72,10 @@ final class TaskClientConfigs {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(Long.MAX_VALUE));
         props.putAll(worker.clientConfig("producer.", bootstrapServers));
         props.putAll(policy.overrides(id.connector(), connectorConfig, ClientOverridePolicy.PRODUCER_PREFIX));
+        if (!props.containsKey(ProducerConfig.BUFFER_MEMORY_CONFIG) && atMost(props, ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                SMALL_BUFFER_MEMORY / 8) && atMost(props, ProducerConfig.BATCH_SIZE_CONFIG, SMALL_BUFFER_MEMORY / 8)) {
+            props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(SMALL_BUFFER_MEMORY));
+        }
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
@@ -126,6 +141,19 @@ final class TaskClientConfigs {
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
+    }
+
+    /** Whether a size setting is absent (the client's default, at most 1 MiB) or set to at most limit bytes. */
+    private static boolean atMost(Map<String, Object> props, String key, long limit) {
+        Object value = props.get(key);
+        if (value == null) {
+            return true;
+        }
+        try {
+            return Long.parseLong(value.toString().trim()) <= limit;
+        } catch (NumberFormatException e) {
+            return false; // the client reports it
+        }
     }
 
     /** Admin client of a task (topic creation, DLQ topic). */

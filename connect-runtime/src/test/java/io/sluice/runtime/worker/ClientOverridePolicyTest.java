@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -64,6 +65,28 @@ class ClientOverridePolicyTest {
         assertEquals("true", producer.get("enable.idempotence"));
         assertEquals("connector-producer-orders-2", producer.get("client.id"));
         assertEquals("localhost:9092", producer.get("bootstrap.servers"));
+    }
+
+    @Test
+    void sourceTaskProducerQueuesAtMostEightMebibytesUnlessTheWorkerOrConnectorSaysOtherwise() {
+        ConnectorTaskId task = new ConnectorTaskId("orders", 0);
+        assertEquals("8388608", new TaskClientConfigs(new WorkerConfig(Map.of()), "localhost:9092")
+                .producer(task, Map.of()).get("buffer.memory"));
+        TaskClientConfigs worker = new TaskClientConfigs(
+                new WorkerConfig(Map.of("producer.buffer.memory", "33554432")), "localhost:9092");
+        assertEquals("33554432", worker.producer(task, Map.of()).get("buffer.memory"));
+        assertEquals("1048576", worker.producer(task, Map.of("producer.override.buffer.memory", "1048576"))
+                .get("buffer.memory"));
+    }
+
+    @Test
+    void sourceTaskProducerAllowedLargerRequestsKeepsTheClientsBufferSoEveryRecordItTookStillFits() {
+        ConnectorTaskId task = new ConnectorTaskId("orders", 0);
+        TaskClientConfigs large = new TaskClientConfigs(
+                new WorkerConfig(Map.of("producer.max.request.size", "20971520")), "localhost:9092");
+        assertFalse(large.producer(task, Map.of()).containsKey("buffer.memory"));
+        TaskClientConfigs plain = new TaskClientConfigs(new WorkerConfig(Map.of()), "localhost:9092");
+        assertFalse(plain.producer(task, Map.of("producer.override.batch.size", "4194304")).containsKey("buffer.memory"));
     }
 
     @Test

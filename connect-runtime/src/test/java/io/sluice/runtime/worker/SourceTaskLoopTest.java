@@ -81,6 +81,21 @@ class SourceTaskLoopTest {
     }
 
     @Test
+    void recordHeadersReachTheProducedRecordConvertedAndARecordWithoutHeadersCarriesNone() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        SourceRecord traced = record(1);
+        traced.headers().addString("trace-id", "abc-1").addInt("attempt", 2);
+        task.script.add(List.of(traced, record(2)));
+        Await.until(() -> producer.history().size() == 2, WAIT, "two records sent");
+
+        org.apache.kafka.common.header.Headers first = producer.history().get(0).headers();
+        assertEquals("abc-1", new String(first.lastHeader("trace-id").value(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("2", new String(first.lastHeader("attempt").value(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, first.toArray().length);
+        assertEquals(0, producer.history().get(1).headers().toArray().length);
+    }
+
+    @Test
     void unacknowledgedRecordHoldsBackItsPartitionsOffset() {
         OffsetFlushCommits commits = new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000);
         start(false, commits);
