@@ -7,6 +7,7 @@ import io.sluice.runtime.storage.SessionKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -78,11 +79,12 @@ final class MemoryConfigStore implements ConfigStore {
     }
 
     @Override
-    public synchronized void putTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
+    public synchronized CompletableFuture<Void> putTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
         beforeTaskConfigs.accept(connector, taskConfigs);
         Map<String, List<Map<String, String>>> tasks = new HashMap<>(state.taskConfigs());
         tasks.put(connector, List.copyOf(taskConfigs));
         state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), state.targetStates(), tasks);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
