@@ -56,6 +56,7 @@ class ManyConnectorsIT {
             RestClient rest = worker.start();
             int idleThreads = worker.threadCount();
             long idleHeap = worker.liveHeapBytes();
+            long began = System.nanoTime();
             for (int i = 0; i < count; i++) {
                 Path input = dir.resolve("input-" + i + ".txt");
                 Files.write(input, FileConnectorsITSupport.lines(i * LINES, (i + 1) * LINES));
@@ -64,8 +65,12 @@ class ManyConnectorsIT {
                         "file", input.toString(), "topic", topics.get(i % TOPICS)));
                 assertEquals(201, created.status(), created.raw());
             }
+            long created = System.nanoTime();
             Await.until(() -> states(rest).getOrDefault("task RUNNING", 0) == count, Duration.ofMinutes(5),
                     "every connector's task RUNNING; log:\n" + worker.tail());
+            System.out.printf("%d connectors: %d sequential creates took %.1f s (%.1f ms each), all RUNNING %.1f s later%n",
+                    count, count, (created - began) / 1e9, (created - began) / 1e6 / count,
+                    (System.nanoTime() - created) / 1e9);
             Map<String, Integer> states = states(rest);
             assertEquals(Map.of("connector RUNNING", count, "task RUNNING", count), states, "none FAILED");
             int records = 0;
@@ -88,9 +93,11 @@ class ManyConnectorsIT {
             assertTrue(metricsP99 < bound, "GET /metrics p99 " + metricsP99 + " ms (bound " + bound + " ms)");
 
             if (deleteAfter) {
+                long deleting = System.nanoTime();
                 for (int i = 0; i < count; i++) {
                     assertEquals(204, rest.delete("/connectors/source-" + i).status());
                 }
+                System.out.printf("%d sequential deletes took %.1f s%n", count, (System.nanoTime() - deleting) / 1e9);
                 // the connector threads' pool lets its idle threads go after 30 s
                 Await.until(() -> worker.threadCount() <= idleThreads + 10, Duration.ofSeconds(90),
                         "threads given back: " + worker.threadCount() + " of " + busyThreads + " (idle " + idleThreads + ")");
