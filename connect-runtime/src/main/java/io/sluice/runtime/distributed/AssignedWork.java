@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -98,7 +99,11 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
 
     /** On the leader: writes task configs another worker sent, fencing the removed tasks' producers first. */
     void writeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
-        reconciler.writeTaskConfigs(connector, taskConfigs);
+        try {
+            reconciler.writeTaskConfigs(connector, taskConfigs).join(); // the sender hears whether they are stored
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /** Stops everything this worker runs: it is leaving, or no longer counted as a member. Completes when done. */
@@ -212,12 +217,14 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
         }
         pendingTaskConfigs.remove(connector); // pending again only if this attempt fails: no second send meanwhile
         if (isLeader()) {
-            try {
-                reconciler.writeTaskConfigs(connector, wanted);
-            } catch (RuntimeException e) {
-                pendingTaskConfigs.put(connector, wanted);
-                log.warn("Could not store the task configs of connector {}; retrying: {}", connector, e.getMessage());
-            }
+            // the control thread goes on meanwhile; this worker runs them when the config topic brings them back
+            reconciler.writeTaskConfigs(connector, wanted).whenComplete((stored, error) -> {
+                if (error != null) {
+                    pendingTaskConfigs.putIfAbsent(connector, wanted);
+                    log.warn("Could not store the task configs of connector {}; retrying: {}", connector,
+                            error.getMessage());
+                }
+            });
             return;
         }
         sendToLeader(connector, wanted).whenComplete((sent, error) -> {

@@ -21,6 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,8 @@ public final class Reconciler implements ConnectorEvents {
     private final Set<String> known = new HashSet<>();
     /** The connector and task config each local task was started with. */
     private final Map<ConnectorTaskId, TaskSpec> startedWith = new HashMap<>();
+    /** The task config writes still under way, by connector (completed ones leave from Kafka's callback thread). */
+    private final Map<String, CompletableFuture<Void>> taskConfigWrites = new ConcurrentHashMap<>();
 
     public Reconciler(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore, Host host) {
         this.workerId = workerId;
@@ -211,14 +214,28 @@ public final class Reconciler implements ConnectorEvents {
 
     /**
      * Writes a connector's task configs, first fencing the producers of the tasks it no longer has (exactly-once
-     * source): a zombie of a removed task can then write neither records nor offsets.
+     * source): a zombie of a removed task can then write neither records nor offsets. Does not wait for Kafka: the
+     * control thread goes on with other changes (a create right after is not queued behind this round trip) and the
+     * future completes once they are stored and read back. A connector's earlier write still under way is waited for
+     * first, so the fencing counts the tasks it stored.
      */
-    public void writeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
+    public CompletableFuture<Void> writeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
+        CompletableFuture<Void> earlier = taskConfigWrites.get(connector);
+        if (earlier != null) {
+            earlier.exceptionally(failed -> null).join(); // bounded: a store write fails after the store's timeout
+        }
         ClusterConfigState snapshot = configStore.snapshot();
         worker.fenceRemovedTasks(connector, snapshot.connectorConfigs().get(connector),
                 snapshot.taskConfigs(connector).size(), taskConfigs.size());
-        configStore.putTaskConfigs(connector, taskConfigs);
-        log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+        CompletableFuture<Void> written = configStore.putTaskConfigs(connector, taskConfigs);
+        taskConfigWrites.put(connector, written);
+        written.whenComplete((done, error) -> {
+            taskConfigWrites.remove(connector, written);
+            if (error == null) {
+                log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+            }
+        });
+        return written;
     }
 
     /** From a connector's thread: the task configs a run of a connector running here made. */

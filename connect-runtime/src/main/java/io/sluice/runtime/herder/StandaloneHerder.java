@@ -163,13 +163,23 @@ public final class StandaloneHerder extends AbstractHerder {
             StandaloneHerder.this.releaseHold(connector);
         }
 
-        /** Writes them when they changed, then runs them: those that changed restart, new ones start. */
+        /**
+         * Writes them when they changed, then runs them: those that changed restart, new ones start, once they are
+         * stored (the control thread meanwhile takes other changes).
+         */
         @Override
         public void storeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
-            if (!taskConfigs.equals(configStore.snapshot().taskConfigs(connector))) {
-                reconciler.writeTaskConfigs(connector, taskConfigs);
+            if (taskConfigs.equals(configStore.snapshot().taskConfigs(connector))) {
+                reconciler.taskConfigsChanged(connector);
+                return;
             }
-            reconciler.taskConfigsChanged(connector);
+            reconciler.writeTaskConfigs(connector, taskConfigs).whenComplete((stored, error) -> {
+                if (error != null) {
+                    log.error("Connector {} runs no new tasks: {}", connector, error.getMessage());
+                } else {
+                    control.submit(() -> reconciler.taskConfigsChanged(connector));
+                }
+            });
         }
 
         /** Where a cluster rebalances, a cluster of one starts what it now owns, next on the control thread. */

@@ -3,6 +3,7 @@ package io.sluice.runtime.storage;
 import io.sluice.runtime.model.TargetState;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Durable connector configs, target states and task configs. Writes return once the record is
@@ -70,7 +71,11 @@ public interface ConfigStore extends AutoCloseable {
 
     void putTargetState(String connector, TargetState state);
 
-    void putTaskConfigs(String connector, List<Map<String, String>> taskConfigs);
+    /**
+     * Writes a connector's task configs without waiting for Kafka: the future completes once they are durable and in
+     * snapshot(), or fails with a {@link StoreException} (at most the store's timeout later).
+     */
+    CompletableFuture<Void> putTaskConfigs(String connector, List<Map<String, String>> taskConfigs);
 
     /** Records a restart request that every worker reads and acts on for what it runs. */
     void putRestartRequest(RestartRequest request);

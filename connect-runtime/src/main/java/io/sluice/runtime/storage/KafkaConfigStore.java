@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -147,7 +148,7 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
-    public void putTaskConfigs(String connector, List<Map<String, String>> configs) {
+    public CompletableFuture<Void> putTaskConfigs(String connector, List<Map<String, String>> configs) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
         for (int task = 0; task < configs.size(); task++) {
             records.add(entry(ConfigRecordFormat.taskKey(new ConnectorTaskId(connector, task)),
@@ -155,7 +156,7 @@ public final class KafkaConfigStore implements ConfigStore {
         }
         records.add(entry(ConfigRecordFormat.key(ConfigRecordFormat.COMMIT_PREFIX, connector),
                 ConfigRecordFormat.commit(configs.size())));
-        write(records, "write the task configs of connector " + connector);
+        return topic.writeLater(records, "write the task configs of connector " + connector);
     }
 
     @Override

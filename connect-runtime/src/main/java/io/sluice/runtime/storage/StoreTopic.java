@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -83,15 +85,29 @@ public final class StoreTopic implements AutoCloseable {
     /** {@link #write} and wait, at most the store's timeout; {@code what} names the write in errors. */
     public void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
         long began = System.nanoTime();
-        CompletableFuture<Void> written;
-        try {
-            written = write(records); // blocks while the producer waits for metadata, Kafka being unreachable
-        } catch (org.apache.kafka.common.KafkaException e) {
-            written = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<Void> written = writeUnchecked(records);
         Duration left = timeout.minusNanos(System.nanoTime() - began);
         StoreWrites.await(written, left.isNegative() ? Duration.ZERO : left, timeout,
                 what + " in topic " + topic.name());
+    }
+
+    /**
+     * {@link #write} without waiting: the caller goes on while Kafka acknowledges and the store reads the records
+     * back. Fails, after at most the store's timeout, with the {@link StoreException} {@link #writeAndWait} throws.
+     */
+    public CompletableFuture<Void> writeLater(List<Map.Entry<byte[], byte[]>> records, String what) {
+        return writeUnchecked(records).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionallyCompose(error -> CompletableFuture.failedFuture(StoreWrites.failure(
+                        error instanceof CompletionException ? error.getCause() : error, timeout,
+                        what + " in topic " + topic.name())));
+    }
+
+    private CompletableFuture<Void> writeUnchecked(List<Map.Entry<byte[], byte[]>> records) {
+        try {
+            return write(records); // blocks while the producer waits for metadata, Kafka being unreachable
+        } catch (org.apache.kafka.common.KafkaException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** Sends one record without waiting for it to be read back. */

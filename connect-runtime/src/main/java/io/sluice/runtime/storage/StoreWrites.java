@@ -21,13 +21,24 @@ final class StoreWrites {
         try {
             write.get(left.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new StoreException("Could not " + what + " within " + timeout + "; is Kafka reachable?", e);
+            throw failure(e, timeout, what);
         } catch (ExecutionException e) {
-            String hint = e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException ? "; is Kafka reachable?" : "";
-            throw new StoreException("Could not " + what + ": " + e.getCause().getMessage() + hint, e.getCause());
+            throw failure(e.getCause(), timeout, what);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreException("Interrupted while trying to " + what, e);
         }
+    }
+
+    /** The error a caller sees when a write failed or did not complete within the timeout. */
+    static StoreException failure(Throwable cause, Duration timeout, String what) {
+        if (cause instanceof StoreException known) {
+            return known;
+        }
+        if (cause instanceof TimeoutException) {
+            return new StoreException("Could not " + what + " within " + timeout + "; is Kafka reachable?", cause);
+        }
+        String hint = cause instanceof org.apache.kafka.common.errors.TimeoutException ? "; is Kafka reachable?" : "";
+        return new StoreException("Could not " + what + ": " + cause.getMessage() + hint, cause);
     }
 }

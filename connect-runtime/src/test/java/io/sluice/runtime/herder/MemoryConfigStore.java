@@ -7,6 +7,7 @@ import io.sluice.runtime.storage.SessionKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,6 +17,14 @@ import java.util.function.BiConsumer;
 final class MemoryConfigStore implements ConfigStore {
     private volatile ClusterConfigState state = ClusterConfigState.EMPTY;
     private volatile BiConsumer<String, List<Map<String, String>>> beforeTaskConfigs = (connector, configs) -> { };
+
+    /** Task config writes reach snapshot() only once this completes, as Kafka's acknowledgement and read-back do. */
+    private volatile CompletableFuture<Void> taskConfigsStored = CompletableFuture.completedFuture(null);
+
+    /** Holds task config writes back until {@code stored} completes (a slow Kafka round trip). */
+    void holdTaskConfigs(CompletableFuture<Void> stored) {
+        this.taskConfigsStored = stored;
+    }
 
     /** Runs before each task config write is applied (on the writing thread). */
     void beforeTaskConfigs(BiConsumer<String, List<Map<String, String>>> check) {
@@ -78,8 +87,12 @@ final class MemoryConfigStore implements ConfigStore {
     }
 
     @Override
-    public synchronized void putTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
+    public CompletableFuture<Void> putTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
         beforeTaskConfigs.accept(connector, taskConfigs);
+        return taskConfigsStored.thenRun(() -> applyTaskConfigs(connector, taskConfigs));
+    }
+
+    private synchronized void applyTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
         Map<String, List<Map<String, String>>> tasks = new HashMap<>(state.taskConfigs());
         tasks.put(connector, List.copyOf(taskConfigs));
         state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), state.targetStates(), tasks);

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -145,6 +146,27 @@ class ReconcilerTest {
         assertEquals(List.of(), configs.snapshot().taskConfigs(name), "a stopped connector has no task configs");
         assertEquals(List.of("connect-cluster-" + name + "-0", "connect-cluster-" + name + "-1"), fencedAtWrite);
         assertTrue(worker.taskIds(name).isEmpty(), "a stopped connector's stored tasks do not run");
+    }
+
+    @Test
+    void aCreateIsAnsweredWhileThePreviousConnectorsTaskConfigsAreStillBeingStoredAndTheyRunOnceStored() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        configs.holdTaskConfigs(stored);
+        start(Map.of());
+        herder.putConnectorConfig(name, connectorConfig(2), false, TargetState.STARTED);
+        Await.until(() -> worker.connectorNames().contains(name) && statuses.state(name) == State.RUNNING, WAIT,
+                "the first connector runs and hands over its task configs");
+
+        String next = name + "-next";
+        Map<String, String> nextConfig = new HashMap<>(connectorConfig(1));
+        nextConfig.put("name", next);
+        assertTrue(herder.putConnectorConfig(next, nextConfig, false, TargetState.STARTED).created(),
+                "answered although the first connector's task configs are not stored yet");
+        assertTrue(worker.taskIds(name).isEmpty(), "tasks run only once their configs are stored");
+
+        stored.complete(null);
+        awaitTaskStates(State.RUNNING, 2);
+        assertEquals(taskConfigs(connectorConfig(2), 2), configs.snapshot().taskConfigs(name));
     }
 
     private void start(Map<String, String> workerProps) {

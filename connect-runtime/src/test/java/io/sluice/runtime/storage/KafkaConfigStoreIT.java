@@ -29,7 +29,7 @@ class KafkaConfigStoreIT {
     void writesAreInTheSnapshotAsSoonAsTheyReturn() {
         try (KafkaConfigStore store = newStore()) {
             store.putConnectorConfig("src", CONFIG, TargetState.PAUSED);
-            store.putTaskConfigs("src", List.of(Map.of("task", "0"), Map.of("task", "1")));
+            store.putTaskConfigs("src", List.of(Map.of("task", "0"), Map.of("task", "1"))).join();
 
             ClusterConfigState snapshot = store.snapshot();
             assertEquals(CONFIG, snapshot.connectorConfigs().get("src"));
@@ -44,7 +44,7 @@ class KafkaConfigStoreIT {
         try (KafkaConfigStore store = newStore()) {
             store.putConnectorConfig("src", CONFIG, null);
             store.putTargetState("src", TargetState.STOPPED);
-            store.putTaskConfigs("src", List.of(Map.of("task", "0")));
+            store.putTaskConfigs("src", List.of(Map.of("task", "0"))).join();
         }
         try (KafkaConfigStore reopened = newStore()) {
             ClusterConfigState snapshot = reopened.snapshot();
@@ -58,7 +58,7 @@ class KafkaConfigStoreIT {
     void removedConnectorsStayRemovedAfterRestart() {
         try (KafkaConfigStore store = newStore()) {
             store.putConnectorConfig("gone", CONFIG, TargetState.PAUSED);
-            store.putTaskConfigs("gone", List.of(Map.of("task", "0")));
+            store.putTaskConfigs("gone", List.of(Map.of("task", "0"))).join();
             store.putConnectorConfig("kept", CONFIG, TargetState.STARTED);
 
             store.removeConnectorConfig("gone");
@@ -77,7 +77,7 @@ class KafkaConfigStoreIT {
     void taskConfigsWithoutTheirCommitRecordNeverBecomeVisible() {
         try (KafkaConfigStore store = newStore()) {
             store.putConnectorConfig("src", CONFIG, TargetState.STARTED);
-            store.putTaskConfigs("src", List.of(Map.of("generation", "1")));
+            store.putTaskConfigs("src", List.of(Map.of("generation", "1"))).join();
             // a writer that died after one of two task records of a newer set
             KafkaTestBroker.produce(topic, List.of(Map.entry("task-src-0", "{\"properties\":{\"generation\":\"2\"}}")));
             store.putTargetState("src", TargetState.PAUSED);
@@ -89,7 +89,7 @@ class KafkaConfigStoreIT {
             assertEquals(List.of(Map.of("generation", "1")), store.snapshot().taskConfigs("src"),
                     "a commit naming a task that was never written is ignored");
 
-            store.putTaskConfigs("src", List.of(Map.of("generation", "3"), Map.of("generation", "3")));
+            store.putTaskConfigs("src", List.of(Map.of("generation", "3"), Map.of("generation", "3"))).join();
             assertEquals(2, store.snapshot().taskConfigs("src").size());
         }
         try (KafkaConfigStore reopened = newStore()) {
@@ -106,7 +106,7 @@ class KafkaConfigStoreIT {
             store.putConnectorConfig("src", CONFIG, null);
             assertEquals(List.of("update src"), events);
             store.putTargetState("src", TargetState.PAUSED);
-            store.putTaskConfigs("src", List.of(Map.of("task", "0")));
+            store.putTaskConfigs("src", List.of(Map.of("task", "0"))).join();
             store.removeConnectorConfig("src");
 
             assertEquals(List.of("update src", "state src", "tasks src", "remove src"), events);
