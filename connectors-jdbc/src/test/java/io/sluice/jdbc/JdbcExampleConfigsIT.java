@@ -34,18 +34,22 @@ import org.junit.jupiter.api.io.TempDir;
  * real PostgreSQL and MariaDB, on one worker of config/standalone.properties (the shared test broker in place of the
  * embedded one) with the MariaDB driver dropped into the plugin's directory as the examples ask. The incrementing
  * source and the upsert sink are presented as a pair and must work together: every order lands in the sink's table
- * and nothing goes to the dead letter queue.
+ * and nothing goes to the dead letter queue; so are the CDC source and the replica sink: the replica follows every
+ * change, and the removal the source's comment gives leaves no slot behind.
  */
 class JdbcExampleConfigsIT {
 
     @RegisterExtension
     static final PostgresDatabase postgres = new PostgresDatabase("examples");
     @RegisterExtension
+    static final PostgresDatabase replica = new PostgresDatabase("replica");
+    @RegisterExtension
     static final MariaDbDatabase mariadb = new MariaDbDatabase("examples");
 
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String POSTGRES_URL = "jdbc:postgresql://localhost:5432/shop";
+    private static final String REPLICA_URL = "jdbc:postgresql://localhost:5432/replica";
     private static final String MARIADB_URL = "jdbc:mariadb://localhost:3306/shop";
 
     @TempDir
@@ -164,6 +168,56 @@ class JdbcExampleConfigsIT {
                 List.of(2L, "login", "2024-05-01 12:00:00", "(null)")), postgres.query("SELECT event_id, kind,"
                 + " (at AT TIME ZONE 'UTC')::text, coalesce(attrs::text, '(null)') FROM app_events ORDER BY event_id"));
         assertEquals("RUNNING", rest.taskState("jdbc-sink-app-events", 0));
+    }
+
+    @Test
+    void theCdcExamplesKeepAReplicaOfTheCapturedTablesThroughEveryChangeAndRemoveTheirSlotAsTheCommentSays() {
+        // the example's requirements: the user has REPLICATION, may create in the database and owns the tables
+        postgres.execute("ALTER ROLE shop REPLICATION", "GRANT CREATE ON DATABASE " + postgres.name() + " TO shop",
+                "CREATE TABLE products (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2))",
+                "CREATE TABLE stock (product_id int PRIMARY KEY, qty int NOT NULL)",
+                "ALTER TABLE products OWNER TO shop", "ALTER TABLE stock OWNER TO shop",
+                "INSERT INTO products SELECT g, 'p' || g, g * 1.5 FROM generate_series(1, 500) g",
+                "INSERT INTO stock SELECT g, g % 7 FROM generate_series(1, 500) g");
+        replica.passwordRole("shop", "secret");
+        create(ExampleConfig.connector("cdc-postgres.properties")
+                .replace("connection.url", POSTGRES_URL, postgres.bareUrl()).secretsFile(secrets));
+        create(ExampleConfig.connector("cdc-replica-postgres.properties")
+                .replace("connection.url", REPLICA_URL, replica.bareUrl()).secretsFile(secrets));
+        String products = "SELECT id, name, price::float8 FROM products ORDER BY id";
+        String stock = "SELECT product_id, qty FROM stock ORDER BY product_id";
+        Await.until(() -> rows(replica, products).size() == 500 && rows(replica, stock).size() == 500, WAIT,
+                () -> "the snapshot in the replica; status " + rest.get("/connectors/cdc-shop/status").raw()
+                        + rest.get("/connectors/cdc-replica/status").raw());
+
+        postgres.execute("UPDATE products SET price = price + 1 WHERE id <= 100",
+                "DELETE FROM products WHERE id > 450",
+                "INSERT INTO products VALUES (1000, 'new', 9.99)",
+                "TRUNCATE stock", "INSERT INTO stock VALUES (1000, 42)");
+        Await.until(() -> rows(replica, products).equals(rows(postgres, products))
+                        && rows(replica, stock).equals(List.of(List.of(1000, 42))), WAIT,
+                () -> "the replica follows updates, deletes, an insert and a truncate: " + rows(replica, stock));
+        for (String connector : List.of("cdc-shop", "cdc-replica")) {
+            assertEquals("RUNNING", rest.taskState(connector, 0), connector);
+        }
+
+        assertEquals(204, rest.put("/connectors/cdc-shop/stop", Map.of()).status());
+        Await.until(() -> "STOPPED".equals(rest.connectorState("cdc-shop")), WAIT, "stopped");
+        RestClient.Response reset = rest.delete("/connectors/cdc-shop/offsets");
+        assertEquals(200, reset.status(), reset.raw());
+        assertEquals(204, rest.delete("/connectors/cdc-shop").status());
+        assertEquals(0L, postgres.scalar("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'sluice_shop'"),
+                "the slot dropped");
+        assertEquals(0L, postgres.scalar("SELECT count(*) FROM pg_publication WHERE pubname = 'sluice_shop'"),
+                "the publication dropped");
+    }
+
+    private static List<List<Object>> rows(PostgresDatabase db, String sql) {
+        try {
+            return db.query(sql);
+        } catch (IllegalStateException notYetCreated) {
+            return List.of();
+        }
     }
 
     private static String kind(long eventId) {

@@ -7,10 +7,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What PostgreSQL's catalog says about tables: which ordinary tables exist, and for one table its columns in order
- * (type, modifier, NOT NULL; generated columns left out, as pgoutput leaves them out), its key (the primary key, else
+ * (type, modifier, NOT NULL, constant default; generated columns left out, as pgoutput leaves them out), its key (the primary key, else
  * the replica identity index) and its replica identity setting.
  */
 final class Catalog {
@@ -19,8 +21,14 @@ final class Catalog {
                      char replicaIdentity) {
     }
 
-    private static final String COLUMNS = "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull FROM pg_catalog.pg_attribute a "
+    private static final String COLUMNS = "SELECT a.attname, a.atttypid, a.atttypmod, a.attnotnull, "
+            + "pg_catalog.pg_get_expr(d.adbin, d.adrelid) FROM pg_catalog.pg_attribute a "
+            + "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
             + "WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '' ORDER BY a.attnum";
+    /** A default that is a constant: a quoted literal with an optional cast, a number, or a boolean. */
+    private static final Pattern QUOTED = Pattern.compile("'((?:[^']|'')*)'(?:::[\\w .\"\\[\\]()]+)?");
+    private static final Pattern BARE = Pattern.compile("\\(?(-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?|true|false)\\)?"
+            + "(?:::[\\w .\"\\[\\]()]+)?");
     private static final String KEY = "SELECT a.attname FROM pg_catalog.pg_index i "
             + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
             + "WHERE i.indrelid = ? AND i.%s ORDER BY array_position(i.indkey::int2[], a.attnum)";
@@ -76,7 +84,7 @@ final class Catalog {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     columns.add(new TableSchema.Column(rs.getString(1), (int) rs.getLong(2), rs.getInt(3),
-                            rs.getBoolean(4)));
+                            rs.getBoolean(4), constantText(rs.getString(5))));
                 }
             }
         }
@@ -85,6 +93,24 @@ final class Catalog {
             key = keyColumns(connection, oid, "indisreplident");
         }
         return new TableInfo(oid, id, List.copyOf(columns), key, identity);
+    }
+
+    /**
+     * The text form of a default that is a constant, null for none or for an expression the server evaluates
+     * (now(), nextval(...), arithmetic): only a constant is every new row's value, and evaluating anything else here
+     * could have effects (a sequence advanced).
+     */
+    static String constantText(String expression) {
+        if (expression == null) {
+            return null;
+        }
+        Matcher quoted = QUOTED.matcher(expression.trim());
+        if (quoted.matches()) {
+            return quoted.group(1).replace("''", "'");
+        }
+        Matcher bare = BARE.matcher(expression.trim());
+        return bare.matches() ? (bare.group(1).equals("true") ? "t" : bare.group(1).equals("false") ? "f"
+                : bare.group(1)) : null;
     }
 
     private static List<String> keyColumns(Connection connection, int oid, String kind) throws SQLException {

@@ -156,6 +156,18 @@ final class CdcDatabaseCheck {
                             : "Publication " + config.publicationName() + " lacks " + notOwned + " and only their "
                                     + "owner can add them: ALTER PUBLICATION " + publication + " ADD TABLE " + names
                                     + " as the owner or a superuser"));
+                } else if (state == null && !Boolean.TRUE.equals(scalar(connection,
+                        "SELECT has_database_privilege(current_database(), 'CREATE')"))) {
+                    // CREATE PUBLICATION also needs CREATE on the database: the task would fail with "permission
+                    // denied for database"
+                    String database = String.valueOf(scalar(connection, "SELECT current_database()"));
+                    String names = missing.stream().map(TableId::quotedText).collect(Collectors.joining(", "));
+                    problems.add(new ConfigProblem(CdcConfig.PUBLICATION_AUTOCREATE, "Publication "
+                            + config.publicationName() + " does not exist and this user may not create it: that "
+                            + "needs CREATE on database " + database + ". GRANT CREATE ON DATABASE "
+                            + Replication.quote(database) + " TO " + Replication.quote(String.valueOf(scalar(
+                            connection, "SELECT current_user"))) + ", or have it created: CREATE PUBLICATION "
+                            + Replication.quote(config.publicationName()) + " FOR TABLE " + names));
                 }
             }
         }

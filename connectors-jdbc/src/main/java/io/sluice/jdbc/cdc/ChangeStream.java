@@ -19,15 +19,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the slot's pgoutput stream on its own thread and queues the records {@link ChangeEvents} makes of it.
- * Between messages it confirms to the server the position the worker's commits found acknowledged (never further:
- * see {@link AckTracker}), notes where it is between transactions, emits heartbeats, reads due incremental snapshot
- * chunks and keeps the connection alive while the queue is full. A database that goes away is reconnected to
+ * After each message it confirms to the server the position the worker's commits found acknowledged (never further:
+ * see {@link AckTracker}); in pauses, and between transactions at least every 100 ms when there is none, it queues
+ * what it read, notes where it is, emits heartbeats and reads due incremental snapshot chunks; it keeps the
+ * connection alive while the queue is full. A database that goes away is reconnected to
  * (errors.max.retries), a slot held by another connection is waited for (slot.max.retries); anything else fails
  * the task with the server's words.
  */
 final class ChangeStream {
     private static final Logger log = LoggerFactory.getLogger(ChangeStream.class);
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** How long a stream that always has a message pending goes without the housekeeping of a pause. */
+    private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final CdcConfig config;
     private final CdcSessions sessions;
@@ -49,6 +52,7 @@ final class ChangeStream {
     private PGReplicationStream stream;
     private long confirmedSent = Lsn.NONE;
     private long nextHeartbeat;
+    private long lastHousekeeping = System.nanoTime();
     private int failuresInARow;
 
     ChangeStream(CdcConfig config, CdcSessions sessions, ChangeEvents changes, EventRecords events, RecordQueue queue,
@@ -138,9 +142,17 @@ final class ChangeStream {
         if (changes.pending() >= batchSize) {
             flush();
         }
+        // a worker behind the server or a steady write load leaves a message pending at every read: without this
+        // nothing would be confirmed (the server keeping all WAL), no chunk read and no heartbeat sent until a pause
+        if (!changes.inTransaction() && System.nanoTime() - lastHousekeeping >= HOUSEKEEPING_NANOS) {
+            idle();
+        } else {
+            confirmIfAsked();
+        }
     }
 
     private void idle() throws Exception {
+        lastHousekeeping = System.nanoTime();
         flush();
         if (!changes.inTransaction()) {
             tracker.between(Math.max(stream.getLastReceiveLSN().asLong(), changes.lastEndLsn()));

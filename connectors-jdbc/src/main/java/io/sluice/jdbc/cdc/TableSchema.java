@@ -20,8 +20,11 @@ import org.apache.kafka.connect.errors.DataException;
  * table's snapshot and stream records carry equal schemas.
  */
 final class TableSchema {
-    /** A column as the catalog or a relation message describes it. */
-    record Column(String name, int typeOid, int typeModifier, boolean notNull) {
+    /**
+     * A column as the catalog or a relation message describes it; defaultText is its default's text form when the
+     * default is a constant (null when it has none, or one the server computes, such as now() or nextval).
+     */
+    record Column(String name, int typeOid, int typeModifier, boolean notNull, String defaultText) {
     }
 
     private final TableId table;
@@ -50,8 +53,7 @@ final class TableSchema {
         SchemaBuilder value = SchemaBuilder.struct().name(names.adjust(topic + ".Value")).optional();
         for (int i = 0; i < columns.size(); i++) {
             Column c = columns.get(i);
-            SchemaBuilder field = types.get(i).schema().get();
-            value.field(c.name(), c.notNull() ? field.build() : field.optional().build());
+            value.field(c.name(), fieldSchema(c, types.get(i)));
         }
         valueSchema = value.build();
         readers = new ColumnTypes.Reader[columns.size()];
@@ -222,6 +224,25 @@ final class TableSchema {
             case ARRAY -> schema.valueSchema().type() == Schema.Type.STRING ? List.of(placeholder) : null;
             default -> null;
         };
+    }
+
+    /**
+     * The column's field: optional unless NOT NULL, with the column's constant default as the schema's default, as
+     * Debezium gives it (a registry's BACKWARD rule accepts a NOT NULL column added with a default only so).
+     */
+    private static Schema fieldSchema(Column c, ColumnTypes.ColumnType type) {
+        SchemaBuilder field = c.notNull() ? type.schema().get() : type.schema().get().optional();
+        if (c.defaultText() == null) {
+            return field.build();
+        }
+        byte[] text = c.defaultText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try {
+            Object value = type.readerFor().apply(field.build()).read(text, 0, text.length);
+            SchemaBuilder withDefault = c.notNull() ? type.schema().get() : type.schema().get().optional();
+            return withDefault.defaultValue(value).build();
+        } catch (RuntimeException unreadable) {
+            return field.build(); // a constant this type's reader does not take: no default, as before
+        }
     }
 
     /** The value Debezium puts in a required field it has no value for. */

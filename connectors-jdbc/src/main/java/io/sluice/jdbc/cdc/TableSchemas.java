@@ -116,17 +116,18 @@ final class TableSchemas {
             }
         }
         Catalog.TableInfo info = Catalog.describe(catalog, relation.oid());
-        Map<String, Boolean> notNull = new HashMap<>();
+        Map<String, TableSchema.Column> described = new HashMap<>();
         List<String> key = new ArrayList<>();
         if (info != null) {
-            info.columns().forEach(c -> notNull.put(c.name(), c.notNull()));
+            info.columns().forEach(c -> described.put(c.name(), c));
             key.addAll(info.keyColumns());
         }
         List<TableSchema.Column> columns = new ArrayList<>(relation.columns().size());
         List<String> names = new ArrayList<>();
         for (PgOutput.RelationColumn c : relation.columns()) {
+            TableSchema.Column catalogs = described.get(c.name());
             columns.add(new TableSchema.Column(c.name(), c.typeOid(), c.typeModifier(),
-                    notNull.getOrDefault(c.name(), false)));
+                    catalogs != null && catalogs.notNull(), catalogs == null ? null : catalogs.defaultText()));
             names.add(c.name());
         }
         // a key column the stream does not have (dropped since) cannot key its records

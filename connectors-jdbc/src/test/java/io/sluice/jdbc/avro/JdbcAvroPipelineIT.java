@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
+import io.sluice.jdbc.testing.TestWorkers;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
 import io.sluice.runtime.testing.TestWorker;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class JdbcAvroPipelineIT {
             RestClient rest = worker.rest();
             RestClient registry = new RestClient(worker.schemaRegistryUrl());
             String url = worker.schemaRegistryUrl().toString();
-            assertEquals(201, rest.createConnector("avro-source", avro(url, Map.of(
+            assertEquals(201, rest.createConnector("avro-source", TestWorkers.avro(url, Map.of(
                     "connector.class", "io.sluice.jdbc.source.JdbcSourceConnector",
                     "connection.url", db.url(),
                     "mode", "incrementing",
@@ -53,7 +53,7 @@ class JdbcAvroPipelineIT {
                     "table.include.list", "public.src_orders",
                     "topic.prefix", "avro_",
                     "poll.interval.ms", "200"))).status());
-            assertEquals(201, rest.createConnector("avro-sink", avro(url, Map.of(
+            assertEquals(201, rest.createConnector("avro-sink", TestWorkers.avro(url, Map.of(
                     "connector.class", "io.sluice.jdbc.sink.JdbcSinkConnector",
                     "connection.url", db.url(),
                     "topics", "avro_src_orders",
@@ -84,15 +84,6 @@ class JdbcAvroPipelineIT {
             assertTrue(trace.contains("incompatible") && trace.contains("409"), trace);
             assertEquals("[1,2]", registry.get("/subjects/avro_src_orders-value/versions").raw());
         }
-    }
-
-    private static Map<String, String> avro(String registryUrl, Map<String, String> config) {
-        Map<String, String> withAvro = new HashMap<>(config);
-        withAvro.put("key.converter", "io.confluent.connect.avro.AvroConverter");
-        withAvro.put("key.converter.schema.registry.url", registryUrl);
-        withAvro.put("value.converter", "io.confluent.connect.avro.AvroConverter");
-        withAvro.put("value.converter.schema.registry.url", registryUrl);
-        return withAvro;
     }
 
     private static List<String> rows(String sql) {

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A worker running the CDC source and the JDBC sink is killed with SIGKILL five times, twice during the snapshot
  * and three times while changes stream: after each kill the slot's confirmed position covers only transactions whose
  * records are all in Kafka (each transaction's ledger rows go to four partitions, so their acknowledgements come in
- * any order), and at the end the replica equals the source. A snapshot killed after some rows were sent, while
+ * any order), after each restart it passes the position of the previous kill while the changes stream without pause,
+ * and at the end the replica equals the source. A snapshot killed after some rows were sent, while
  * rows (sent or not yet) were deleted and updated, leaves no deleted row behind once the restarted one finishes.
  */
 class CdcCrashRecoveryIT {
@@ -62,12 +63,13 @@ class CdcCrashRecoveryIT {
             assertEquals(201, rest.createConnector("crash-cdc", cdc).status());
             assertEquals(201, rest.createConnector("crash-replica", sink).status());
 
+            long killedAt = Lsn.NONE;
             for (int kill = 1; kill <= 2; kill++) {
                 long before = total(tableTopics);
                 Await.until(() -> total(tableTopics) >= before + 25_000, Duration.ofSeconds(120),
                         "snapshot records arriving; log: " + worker.tail());
                 assertTrue(total(tableTopics) - before < 4L * rowsPerTable, "killed during the snapshot");
-                killAndCheck(worker, slot, ledgerTopic, load);
+                killedAt = killAndCheck(worker, slot, ledgerTopic, load);
                 worker.start();
             }
             load.start(Integer.MAX_VALUE, 5, 5);
@@ -77,7 +79,12 @@ class CdcCrashRecoveryIT {
                 long before = Topics.recordsIn(ledgerTopic);
                 Await.until(() -> Topics.recordsIn(ledgerTopic) >= before + 1000, Duration.ofSeconds(120),
                         "changes streaming (" + load.changes() + " changes written); log: " + worker.tail());
-                killAndCheck(worker, slot, ledgerTopic, load);
+                // liveness beside safety: the restarted task confirms what Kafka acknowledged since the last kill
+                long previous = killedAt;
+                Await.until(() -> confirmedFlush(slot) > previous, Duration.ofSeconds(120),
+                        () -> "the slot passes " + Lsn.format(previous) + ", where it was at the previous kill (at "
+                                + Lsn.format(confirmedFlush(slot)) + "); log: " + worker.tail());
+                killedAt = killAndCheck(worker, slot, ledgerTopic, load);
                 worker.start();
             }
             load.stop();
@@ -169,13 +176,12 @@ class CdcCrashRecoveryIT {
     }
 
     /**
-     * Kills the worker, then reads the slot's confirmed position: every transaction the writer committed at or before
+     * Kills the worker, then reads the slot's confirmed position (returned): every transaction the writer committed at or before
      * it must have its ledger row in Kafka (the records of a transaction are acknowledged as a whole before it counts).
      */
-    private static void killAndCheck(WorkerLauncher worker, String slot, String ledgerTopic, SourceLoad load) {
+    private static long killAndCheck(WorkerLauncher worker, String slot, String ledgerTopic, SourceLoad load) {
         worker.kill();
-        long confirmed = Lsn.parse(String.valueOf(source.scalar(
-                "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
+        long confirmed = confirmedFlush(slot);
         Set<Long> inKafka = ledgerIds(ledgerTopic);
         List<Long> missing = new ArrayList<>();
         int covered = 0;
@@ -193,6 +199,12 @@ class CdcCrashRecoveryIT {
                 + "ledger rows Kafka does not have: " + missing);
         System.out.printf("killed: slot at %s covers %d committed transactions, all in Kafka (%d ledger records)%n",
                 Lsn.format(confirmed), covered, inKafka.size());
+        return confirmed;
+    }
+
+    private static long confirmedFlush(String slot) {
+        return Lsn.parse(String.valueOf(source.scalar(
+                "SELECT confirmed_flush_lsn FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
     }
 
     /** Whether the connector's committed offset is a streaming one (the snapshot is complete and acknowledged). */

@@ -133,6 +133,17 @@ class CdcValidationIT {
     }
 
     @Test
+    void anOwnerOfTheTablesWithoutCreateOnTheDatabaseIsToldToGrantItOrHaveThePublicationCreated() {
+        // the task would fail on CREATE PUBLICATION with "permission denied for database"
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "table.include.list", "public.own_items",
+                "publication.name", "own_items_publication")), "publication.autocreate.mode",
+                "that needs CREATE on database " + db.name() + ". GRANT CREATE ON DATABASE \"" + db.name()
+                        + "\" TO \"" + REPLICATOR + "\", or have it created: CREATE PUBLICATION "
+                        + "\"own_items_publication\" FOR TABLE \"public\".\"own_items\"");
+    }
+
+    @Test
     void aUserWithoutTheReplicationAttributeIsToldHowToGrantIt() {
         assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", PLAIN,
                 "connection.password", "right")), "connection.user", "WITH REPLICATION");

@@ -47,4 +47,14 @@ public final class TestWorkers {
         }
         return config;
     }
+
+    /** The config with key and value written through the Avro converter and the registry at registryUrl. */
+    public static Map<String, String> avro(String registryUrl, Map<String, String> config) {
+        Map<String, String> withAvro = new HashMap<>(config);
+        withAvro.put("key.converter", "io.confluent.connect.avro.AvroConverter");
+        withAvro.put("key.converter.schema.registry.url", registryUrl);
+        withAvro.put("value.converter", "io.confluent.connect.avro.AvroConverter");
+        withAvro.put("value.converter.schema.registry.url", registryUrl);
+        return withAvro;
+    }
 }
