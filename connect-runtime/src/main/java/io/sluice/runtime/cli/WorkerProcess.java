@@ -157,6 +157,10 @@ public final class WorkerProcess implements AutoCloseable {
             String key = e.controller() ? WorkerConfig.EMBEDDED_KAFKA_CONTROLLER_PORT : WorkerConfig.EMBEDDED_KAFKA_PORT;
             throw new ConfigException(key, e.port(), "the port is already in use by another process; set " + key
                     + " to a free port, or to 0 to pick one");
+        } catch (EmbeddedKafkaBroker.DirInUse e) {
+            throw new ConfigException(WorkerConfig.EMBEDDED_KAFKA_DIR, broker.dataDir().toString(), "another running "
+                    + "worker's embedded Kafka broker keeps its data there; stop that worker, or give this one its own "
+                    + WorkerConfig.EMBEDDED_KAFKA_DIR);
         }
     }
 

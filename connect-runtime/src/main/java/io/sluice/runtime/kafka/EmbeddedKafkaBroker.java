@@ -8,6 +8,10 @@ import java.io.Writer;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,6 +49,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final int requestedPort;
     private final int requestedControllerPort;
     private KafkaRaftServer server;
+    /** Held while this broker owns its data dir: a second broker on it would corrupt the first's metadata log. */
+    private FileChannel lockFile;
     private int port = -1;
     private boolean closed;
 
@@ -86,6 +92,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The data directory is held by another running broker (another worker, or another process on the same dir). */
+    public static final class DirInUse extends KafkaException {
+        DirInUse(Path dir) {
+            super("the directory " + dir + " holds the data of an embedded Kafka broker that is running now");
+        }
+    }
+
     /** Formats the data dir if new, starts the broker and returns once it answers requests. */
     public synchronized EmbeddedKafkaBroker start() {
         if (closed) {
@@ -99,6 +112,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create embedded Kafka data dir " + dataDir, e);
         }
+        lockDataDir();
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             int brokerPort = requestedPort == 0 ? freePort() : requestedPort;
@@ -126,6 +140,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         if (server == null) {
+            unlockDataDir();
             throw new IllegalStateException("Embedded Kafka broker failed to start in " + dataDir
                     + (requestedPort != 0 ? " (is port " + requestedPort + " already in use?)" : ""), lastFailure);
         }
@@ -162,12 +177,59 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (server == null) {
+            unlockDataDir();
             return;
         }
         KafkaRaftServer stopping = server;
         server = null;
         shutdown(stopping);
+        unlockDataDir();
         log.info("Embedded Kafka broker at {}:{} stopped", HOST, port);
+    }
+
+    /**
+     * Takes the data dir before anything reads or formats it. Kafka locks its log directories only once its start
+     * is under way, after the metadata log was opened; a second worker started on the same dir got that far and
+     * left the running broker's metadata log corrupt. A lock file of our own, taken first, refuses it cleanly.
+     */
+    private void lockDataDir() {
+        if (lockFile != null) {
+            return;
+        }
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(dataDir.resolve(".sluice-broker.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock = channel.tryLock();
+            if (lock == null) {
+                throw new DirInUse(dataDir);
+            }
+            lockFile = channel;
+        } catch (OverlappingFileLockException e) {
+            throw new DirInUse(dataDir); // held by a broker in this JVM
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot lock embedded Kafka data dir " + dataDir, e);
+        } finally {
+            if (lockFile == null && channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // not held: nothing to release
+                }
+            }
+        }
+    }
+
+    private void unlockDataDir() {
+        if (lockFile == null) {
+            return;
+        }
+        try {
+            lockFile.close(); // releases the lock
+        } catch (IOException e) {
+            log.debug("Closing the data dir lock of {}", dataDir, e);
+        }
+        lockFile = null;
     }
 
     private Properties serverProperties(int brokerPort, int controllerPort) {

@@ -107,6 +107,32 @@ class LauncherErrorsIT {
     }
 
     @Test
+    void aSecondWorkerOnAnEmbeddedBrokerDirectoryInUseIsRefusedAndTheFirstKeepsServing() throws Exception {
+        Path kafkaDir = dir.resolve("shared-kafka");
+        Map<String, String> props = Map.of("embedded.kafka.dir", kafkaDir.toString(), "embedded.kafka.port", "0",
+                "plugin.path", dir.toString());
+        try (WorkerLauncher first = new WorkerLauncher(Files.createDirectories(dir.resolve("first")),
+                WorkerLauncher.freePort(), props)) {
+            var rest = first.start();
+            Path second = Files.writeString(dir.resolve("second.properties"), "embedded.kafka.dir=" + kafkaDir
+                    + "\nembedded.kafka.port=0\nlisteners=http://127.0.0.1:0\nplugin.path=" + dir + "\n");
+            Run run = launch(second.toString());
+            assertEquals(1, run.exitCode(), run.stderr());
+            assertEquals(1, run.stderr().lines().count(), run.stderr());
+            assertTrue(run.stderr().startsWith("sluice: ") && run.stderr().contains("embedded.kafka.dir")
+                    && run.stderr().contains(kafkaDir.toString()) && run.stderr().contains("another running worker"),
+                    run.stderr());
+            // the first worker's broker was left alone: it still lists its topics (a round trip to Kafka), among them
+            // the one its schema registry keeps its schemas in
+            var topics = rest.get("/topics");
+            assertEquals(200, topics.status(), topics.raw());
+            assertTrue(topics.raw().contains("\"_schemas\""), topics.raw());
+            assertTrue(first.logText().lines().noneMatch(line -> line.contains("CorruptRecordException")),
+                    first.tail());
+        }
+    }
+
+    @Test
     void aTypoedKeyAndAMissingPluginPathEntryAreWarnedAboutAndTheWorkerStarts() throws Exception {
         Path missing = dir.resolve("no-such-plugins");
         try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), Map.of(
