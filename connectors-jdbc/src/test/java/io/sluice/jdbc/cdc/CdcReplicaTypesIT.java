@@ -165,6 +165,33 @@ class CdcReplicaTypesIT {
         }
     }
 
+    @Test
+    void arraysOfNumericWithScaleAndOfMillisecondTimestampsAreReplicated() {
+        source.execute("CREATE SCHEMA arrays", "CREATE TABLE arrays.edge (id int PRIMARY KEY, na numeric(5,2)[])",
+                "CREATE TABLE arrays.arr (id int PRIMARY KEY, a_ts3 timestamp(3)[], a_t3 time(3)[])",
+                "INSERT INTO arrays.edge VALUES (1, '{1.25,-999.99,NULL}'), (2, '{}'), (3, NULL)",
+                "INSERT INTO arrays.arr VALUES (1, '{\"2026-01-02 03:04:05.678\",NULL}', '{12:00:00.123}'), "
+                        + "(2, NULL, NULL)");
+        replica.execute("CREATE SCHEMA arrays");
+        String prefix = KafkaTestBroker.uniqueTopic("arrays").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("arrays-cdc", CdcReplicaIT.cdcConfig(source.url(), prefix,
+                    "arrays")).status());
+            for (String table : List.of("edge", "arr")) {
+                assertEquals(201, rest.createConnector("arrays-" + table, sink(prefix + ".arrays." + table,
+                        "arrays." + table, Map.of())).status());
+                awaitSameValues("arrays", table, table, "the snapshot");
+            }
+            assertEquals(Map.of("id", "int4", "na", "_numeric"), types(replica, "arrays", "edge"));
+            source.execute("INSERT INTO arrays.edge VALUES (4, '{0.01}')",
+                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2");
+            for (String table : List.of("edge", "arr")) {
+                awaitSameValues("arrays", table, table, "the streamed changes");
+            }
+        }
+    }
+
     /** Creates the CDC source {@code name}-cdc and the JDBC sink {@code name}-replica writing its topic to table. */
     private static void replicate(RestClient rest, String name, Map<String, String> cdc, String topic, String table) {
         assertEquals(201, rest.createConnector(name + "-cdc", cdc).status());
