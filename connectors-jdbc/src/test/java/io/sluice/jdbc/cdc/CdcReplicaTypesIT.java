@@ -1,6 +1,7 @@
 package io.sluice.jdbc.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
@@ -189,6 +190,34 @@ class CdcReplicaTypesIT {
             for (String table : List.of("edge", "arr")) {
                 awaitSameValues("arrays", table, table, "the streamed changes");
             }
+        }
+    }
+
+    @Test
+    void extremeTimestampsArriveExactlyOrFailNamingTheColumnNeverAsAnotherValue() {
+        source.execute("CREATE SCHEMA extremes", "CREATE TABLE extremes.z (id int PRIMARY KEY, tz timestamptz)",
+                "INSERT INTO extremes.z VALUES (1, '294276-12-31 23:59:59.999999+00'), "
+                        + "(2, '4713-01-01 00:00:00+00 BC'), (3, 'infinity')",
+                "CREATE TABLE extremes.d (id int PRIMARY KEY, span interval)",
+                "INSERT INTO extremes.d VALUES (1, '-178000000 years')");
+        replica.execute("CREATE SCHEMA extremes");
+        String prefix = KafkaTestBroker.uniqueTopic("extremes").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            Map<String, String> zoned = CdcReplicaIT.cdcConfig(source.url(), prefix, "extremes");
+            zoned.put("table.include.list", "extremes\\.z");
+            replicate(rest, "extremes", zoned, prefix + ".extremes.z", "extremes.z");
+            awaitSameValues("extremes", "z", "z", "the largest and smallest timestamptz, exactly");
+
+            Map<String, String> micro = CdcReplicaIT.cdcConfig(source.url(), prefix + "_d", "extremes");
+            micro.put("table.include.list", "extremes\\.d");
+            assertEquals(201, rest.createConnector("spans-cdc", micro).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("spans-cdc", 0)), Duration.ofSeconds(60),
+                    "an interval MicroDuration cannot hold fails the task rather than arriving clamped");
+            String trace = rest.get("/connectors/spans-cdc/status").body().path("tasks").get(0).path("trace")
+                    .asText();
+            assertTrue(trace.contains("Cannot read column span of extremes.d") && trace.contains(
+                    "interval.handling.mode=string"), trace);
         }
     }
 
