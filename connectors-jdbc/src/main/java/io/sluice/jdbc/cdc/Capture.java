@@ -4,8 +4,10 @@ import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.cdc.CdcConfig.SnapshotMode;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.replication.ReplicationSlotInfo;
 import org.slf4j.Logger;
@@ -179,7 +181,13 @@ final class Capture {
 
     private Plan plan(Connection connection) throws Exception {
         List<TableId> tables = Catalog.tables(connection, config.tableFilter());
-        replication.ensurePublication(connection, tables);
+        List<TableId> added = replication.ensurePublication(connection, tables);
+        if (config.publicationMode() == CdcConfig.PublicationMode.FILTERED
+                && config.getList(CdcConfig.TABLE_INCLUDE).isEmpty()) {
+            log.warn("publication.autocreate.mode=filtered names the captured tables in publication {}: a table "
+                    + "created while the connector runs is added at its next start only. Use all_tables to stream "
+                    + "new tables from their first row", config.publicationName());
+        }
         Replication.SlotState slot = replication.slot(connection);
         if (slot != null && !"pgoutput".equals(slot.plugin())) {
             throw new ConnectException("Replication slot " + config.slotName() + " decodes with " + slot.plugin()
@@ -228,7 +236,42 @@ final class Capture {
         }
         log.info("Resuming from slot {} (confirmed {}), offset LSN {}", config.slotName(),
                 Lsn.format(slot.confirmedFlush()), Lsn.format(stored.lsn()));
+        snapshotAdded(connection, added);
         return new Plan(tables, false, false, stored.lsn());
+    }
+
+    /**
+     * Tables just added to the publication while resuming: their rows written before were never published, so
+     * they are read by an incremental snapshot (an execute-snapshot signal, which the stream reaches after the
+     * changes before it); without a signal table nothing can read them, which is said with the fix.
+     */
+    private void snapshotAdded(Connection connection, List<TableId> added) throws SQLException {
+        String signal = config.getString(CdcConfig.SIGNAL_TABLE).trim();
+        List<TableId> tables = added.stream().filter(t -> signal.isEmpty() || !t.equals(TableId.parse(signal)))
+                .toList();
+        if (tables.isEmpty()) {
+            return;
+        }
+        if (signal.isEmpty()) {
+            log.warn("Tables {} were added to publication {} only now: their rows written before were not streamed "
+                    + "and are not snapshotted. Set {} and insert an execute-snapshot signal for them, or reset "
+                    + "the connector's offsets to snapshot every table again", tables, config.publicationName(),
+                    CdcConfig.SIGNAL_TABLE);
+            return;
+        }
+        StringBuilder data = new StringBuilder("{\"data-collections\": [");
+        for (int i = 0; i < tables.size(); i++) {
+            data.append(i == 0 ? "\"" : ", \"").append(tables.get(i).toString().replace("\"", "\\\"")).append('"');
+        }
+        data.append("], \"type\": \"incremental\"}");
+        try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + TableId.parse(signal).quotedText()
+                + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
+            ps.setString(1, "sluice-added-" + UUID.randomUUID());
+            ps.setString(2, data.toString());
+            ps.execute();
+        }
+        log.info("Tables {} were added to publication {} only now: snapshotting their existing rows incrementally",
+                tables, config.publicationName());
     }
 
     /** A slot still held by a previous instance's connection is waited for (slot.max.retries). */

@@ -125,10 +125,12 @@ public final class CdcConfig extends AbstractConfig {
                 .define(PUBLICATION_NAME, Type.STRING, "sluice_publication", new ConfigDef.NonEmptyString(),
                         Importance.MEDIUM, "The publication pgoutput reads.", CAPTURE, ++c, Width.MEDIUM,
                         "Publication")
-                .define(PUBLICATION_AUTOCREATE, Type.STRING, "filtered", enumValues(PublicationMode.values()),
-                        Importance.MEDIUM, "filtered: create the publication for the captured tables (and add "
-                                + "captured tables it lacks); all_tables: CREATE PUBLICATION ... FOR ALL TABLES "
-                                + "(superuser); disabled: the publication must exist.", CAPTURE, ++c, Width.SHORT,
+                .define(PUBLICATION_AUTOCREATE, Type.STRING, "all_tables", enumValues(PublicationMode.values()),
+                        Importance.MEDIUM, "all_tables (Debezium's default): CREATE PUBLICATION ... FOR ALL TABLES "
+                                + "(superuser), so a table created later streams from its first row; filtered: "
+                                + "create it for the captured tables, adding ones it lacks at start (a table "
+                                + "created later is added at the next start); disabled: the publication must "
+                                + "exist.", CAPTURE, ++c, Width.SHORT,
                         "Publication creation")
                 .define(SNAPSHOT_MODE, Type.STRING, "initial", ConfigDef.CaseInsensitiveValidString.in("initial",
                                 "initial_only", "when_needed", "no_data", "never"), Importance.HIGH,

@@ -264,9 +264,8 @@ final class ColumnTypes {
             if (TextValues.infinite(b, o, l)) {
                 return TextValues.string(b, o, l);
             }
-            long micros = TextValues.epochMicros(b, o, l);
-            java.time.Instant instant = java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
-                    Math.floorMod(micros, 1_000_000L) * 1000L);
+            // a string: exact beyond the range of epoch microseconds too (the year 294276 PostgreSQL allows)
+            java.time.Instant instant = TextValues.instant(b, o, l);
             java.time.LocalDateTime t = java.time.LocalDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
             StringBuilder out = new StringBuilder(32);
             out.append(t.toLocalDate()).append('T');
@@ -309,7 +308,13 @@ final class ColumnTypes {
                     // Debezium's MicroDuration: an average month of 365.25 / 12 days
                     double days = (p.years() * 12 + p.months()) * (365.25 / 12.0) + p.days();
                     double seconds = ((days * 24 + p.hours()) * 60 + p.minutes()) * 60 + p.seconds().doubleValue();
-                    return (long) (seconds * 1e6);
+                    double micros = seconds * 1e6;
+                    if (micros >= 0x1p63 || micros < -0x1p63) {
+                        // a cast would clamp it to Long.MIN/MAX_VALUE: another value, silently
+                        throw new IllegalArgumentException("the interval is beyond what io.debezium.time."
+                                + "MicroDuration (64-bit microseconds) can hold: set interval.handling.mode=string");
+                    }
+                    return (long) micros;
                 });
     }
 

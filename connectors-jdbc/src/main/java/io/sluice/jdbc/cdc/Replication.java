@@ -127,15 +127,16 @@ final class Replication {
 
     /**
      * Makes the publication cover the tables (and the signal table): created when missing, captured tables it lacks
-     * added (publication.autocreate.mode=filtered); with disabled, a missing publication or table fails.
+     * added (publication.autocreate.mode=filtered); with disabled, a missing publication or table fails. Answers the
+     * tables added to a publication that existed: their changes before now were not published.
      */
-    void ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
+    List<TableId> ensurePublication(Connection connection, List<TableId> tables) throws SQLException {
         PublicationMode mode = config.publicationMode();
         PublicationState state = publication(connection);
         String name = quote(config.publicationName());
         List<TableId> missing = missing(state, tables);
         if (state != null && missing.isEmpty()) {
-            return;
+            return List.of();
         }
         if (mode == PublicationMode.DISABLED) {
             throw new ConnectException(state == null ? "Publication " + config.publicationName() + " does not exist "
@@ -152,13 +153,15 @@ final class Replication {
             if (state == null && mode == PublicationMode.ALL_TABLES) {
                 s.execute("CREATE PUBLICATION " + name + " FOR ALL TABLES");
                 log.info("Created publication {} for all tables", config.publicationName());
+                return List.of();
             } else if (state == null) {
                 s.execute("CREATE PUBLICATION " + name + (missing.isEmpty() ? "" : " FOR TABLE " + list(missing)));
                 log.info("Created publication {} for {}", config.publicationName(), missing);
-            } else {
-                s.execute("ALTER PUBLICATION " + name + " ADD TABLE " + list(missing));
-                log.info("Added {} to publication {}", missing, config.publicationName());
+                return List.of();
             }
+            s.execute("ALTER PUBLICATION " + name + " ADD TABLE " + list(missing));
+            log.info("Added {} to publication {}", missing, config.publicationName());
+            return missing;
         }
     }
 

@@ -140,6 +140,18 @@ final class TextValues {
 
     /** Microseconds since the epoch of {@code YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM[:SS]]][ BC]}, offset applied. */
     static long epochMicros(byte[] b, int off, int len) {
+        java.time.Instant t = instant(b, off, len);
+        try {
+            return Math.addExact(Math.multiplyExact(t.getEpochSecond(), MICROS_PER_SECOND), t.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            // PostgreSQL's last timestamps (year 294276) lie beyond int64 microseconds since 1970
+            throw new IllegalArgumentException("the timestamp is beyond what 64-bit microseconds since 1970 can hold "
+                    + "(about 292,000 years either side)");
+        }
+    }
+
+    /** A timestamp's instant (UTC when it has no offset), exact over PostgreSQL's whole range. */
+    static java.time.Instant instant(byte[] b, int off, int len) {
         boolean bc = endsWithBc(b, off, len);
         int end = off + len - (bc ? 3 : 0);
         int space = off + 1;
@@ -148,12 +160,12 @@ final class TextValues {
         }
         int timeStart = space + 1;
         int timeEnd = timeEnd(b, timeStart, end);
-        long micros = epochDay(b, off, space - off, bc) * MICROS_PER_DAY
-                + microsOfDay(b, timeStart, timeEnd - timeStart);
+        long micros = microsOfDay(b, timeStart, timeEnd - timeStart);
+        long seconds = epochDay(b, off, space - off, bc) * 86_400L + micros / MICROS_PER_SECOND;
         if (timeEnd < end) {
-            micros -= offsetSeconds(b, timeEnd, end - timeEnd) * MICROS_PER_SECOND;
+            seconds -= offsetSeconds(b, timeEnd, end - timeEnd);
         }
-        return micros;
+        return java.time.Instant.ofEpochSecond(seconds, micros % MICROS_PER_SECOND * 1000L);
     }
 
     /** Seconds east of UTC of {@code +HH[:MM[:SS]]} or {@code -HH...}. */

@@ -160,11 +160,27 @@ public enum LogicalType {
      */
     static String postgresText(Schema schema, Object v, ZoneId zone) {
         return switch (of(schema)) {
-            case ZONED_TIMESTAMP -> (String) v;
+            case ZONED_TIMESTAMP -> postgresYear((String) v);
             case TIMESTAMP -> ((java.util.Date) v).toInstant().atZone(zone).toOffsetDateTime()
                     .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             default -> text(value(schema, v, zone));
         };
+    }
+
+    /**
+     * ISO 8601's signed years in PostgreSQL's words: {@code +294276-...} without the sign, year 0 and before as
+     * {@code ... BC} (ISO -4712 is 4713 BC), which PostgreSQL's input reads where it refuses a signed year.
+     */
+    static String postgresYear(String iso) {
+        if (iso.startsWith("+")) {
+            return iso.substring(1);
+        }
+        int dash = iso.indexOf('-', 1);
+        if (dash < 4 || !iso.substring(iso.startsWith("-") ? 1 : 0, dash).chars().allMatch(Character::isDigit)) {
+            return iso; // infinity, -infinity
+        }
+        long year = Long.parseLong(iso.substring(0, dash));
+        return year > 0 ? iso : String.format("%04d", 1 - year) + iso.substring(dash) + " BC";
     }
 
     /** Whether PostgreSQL gets the value as untyped text ({@link #postgresText}), not as a typed parameter. */

@@ -288,7 +288,9 @@ public class PostgresDialect extends AnsiDialect {
             Object v = value.get(i);
             texts[i] = v == null ? null : CopyTextEncoder.plainText(element, v, zone);
         }
-        statement.setArray(index, statement.getConnection().createArrayOf(arrayElementType(schema), texts));
+        // createArrayOf looks the element type up by name, which has no type modifier: numeric, not numeric(5,2)
+        String elementType = arrayElementType(schema).replaceFirst("\\(.*\\)", "");
+        statement.setArray(index, statement.getConnection().createArrayOf(elementType, texts));
     }
 
     @Override

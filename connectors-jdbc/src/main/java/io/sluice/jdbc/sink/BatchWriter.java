@@ -26,6 +26,8 @@ import org.apache.kafka.connect.errors.ConnectException;
 final class BatchWriter {
     private final DatabaseDialect dialect;
     private final TableManager tables;
+    /** The table write was writing: after a failure, the one that failed. Used by one writer thread at a time. */
+    private TableId writing;
     private final InsertMode mode;
     private final int batchSize;
     private final SchemalessRows schemaless;
@@ -41,6 +43,7 @@ final class BatchWriter {
 
     /** The rows with schemaless ones typed from their tables (the same list when there is none). */
     List<SinkRow> resolve(Connection connection, List<SinkRow> rows) throws SQLException {
+        writing = null;
         return schemaless.resolve(connection, rows);
     }
 
@@ -59,6 +62,13 @@ final class BatchWriter {
             }
         }
         return tables.isReady(first.table(), first.shape());
+    }
+
+    /** The rows of rows in the table being written when write last threw: all of them when it is not known. */
+    List<SinkRow> failedRows(List<SinkRow> rows) {
+        TableId table = writing;
+        List<SinkRow> failed = table == null ? rows : rows.stream().filter(r -> table.equals(r.table())).toList();
+        return failed.isEmpty() ? rows : failed;
     }
 
     void write(Connection connection, List<SinkRow> rows) throws SQLException {
@@ -82,9 +92,11 @@ final class BatchWriter {
         for (Map.Entry<TableId, List<SinkRow>> e : byTable.entrySet()) {
             writeTable(connection, e.getKey(), e.getValue());
         }
+        writing = null; // what fails later (the commit) is the whole batch's
     }
 
     private void writeTable(Connection connection, TableId table, List<SinkRow> rows) throws SQLException {
+        writing = table;
         int truncate = -1;
         for (int i = 0; i < rows.size(); i++) {
             if (rows.get(i).truncate()) {
@@ -273,6 +285,10 @@ final class BatchWriter {
             throw new ConnectException(row.describeRecord() + " does not fit table " + table + ": column \""
                     + column.name() + "\" (" + column.schema().type().getName() + ") was given a "
                     + SchemalessColumns.kind(value));
+        } catch (SQLException e) {
+            // the driver refused the value before the server saw it (no server message names the column)
+            throw new SQLException("column \"" + column.name() + "\": " + e.getMessage(), e.getSQLState(),
+                    e.getErrorCode(), e);
         }
     }
 

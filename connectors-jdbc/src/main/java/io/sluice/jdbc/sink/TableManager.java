@@ -34,6 +34,8 @@ final class TableManager {
     private final boolean autoEvolve;
     private final Map<TableId, TableDefinition> known = new HashMap<>();
     private final Map<TableId, RowShape> checkedShapes = new HashMap<>();
+    /** The widenings warned about: each once per task, though each new shape of the table checks it again. */
+    private final Set<String> warnedWidenings = new HashSet<>();
 
     TableManager(DatabaseDialect dialect, boolean autoCreate, boolean autoEvolve) {
         this.dialect = dialect;
@@ -123,7 +125,7 @@ final class TableManager {
                 } else if (roundsSilently(existing)) {
                     // the user owns the column's type, as with Confluent's sink; a value too long or too large is
                     // refused loudly by the database, but a finer decimal or time is rounded without a word
-                    widen.ifPresent(sql -> log.warn("Column \"{}\" of table {} has less scale or precision than the "
+                    widen.filter(warnedWidenings::add).ifPresent(sql -> log.warn("Column \"{}\" of table {} has less scale or precision than the "
                             + "records' field: the database rounds its values. Run {} or set auto.evolve=true",
                             column.name(), table, sql));
                 }

@@ -115,9 +115,14 @@ final class TransactionWriter {
         if (e instanceof ConnectException ce) {
             return ce;
         }
+        int batch = rows.size();
+        rows = writer.failedRows(rows); // a batch spanning tables: the failure is the table's being written
         SinkRow first = rows.get(0);
         String where = rows.size() == 1 ? first.describeRecord() : rows.size() + " records from "
                 + first.describeRecord();
+        if (rows.size() < batch) {
+            where += " (of a batch of " + batch + ")";
+        }
         SQLException sql = (SQLException) e;
         String reason = dialect.describeError(sql); // the database's words, its SQLState, never the batch's rows
         if (isDataException(sql) && !reason.contains("column: ")) {

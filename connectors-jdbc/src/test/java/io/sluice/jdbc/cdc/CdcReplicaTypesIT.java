@@ -1,6 +1,7 @@
 package io.sluice.jdbc.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.jdbc.testing.TestWorkers;
@@ -162,6 +163,61 @@ class CdcReplicaTypesIT {
                     "UPDATE widened.w SET amount = amount + 0.0001 WHERE id = 1");
             awaitSameValues("widened", "w", "w", "the values written after the widening, none rounded");
             assertEquals(types(source, "widened", "w"), types(replica, "widened", "w"));
+        }
+    }
+
+    @Test
+    void arraysOfNumericWithScaleAndOfMillisecondTimestampsAreReplicated() {
+        source.execute("CREATE SCHEMA arrays", "CREATE TABLE arrays.edge (id int PRIMARY KEY, na numeric(5,2)[])",
+                "CREATE TABLE arrays.arr (id int PRIMARY KEY, a_ts3 timestamp(3)[], a_t3 time(3)[])",
+                "INSERT INTO arrays.edge VALUES (1, '{1.25,-999.99,NULL}'), (2, '{}'), (3, NULL)",
+                "INSERT INTO arrays.arr VALUES (1, '{\"2026-01-02 03:04:05.678\",NULL}', '{12:00:00.123}'), "
+                        + "(2, NULL, NULL)");
+        replica.execute("CREATE SCHEMA arrays");
+        String prefix = KafkaTestBroker.uniqueTopic("arrays").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("arrays-cdc", CdcReplicaIT.cdcConfig(source.url(), prefix,
+                    "arrays")).status());
+            for (String table : List.of("edge", "arr")) {
+                assertEquals(201, rest.createConnector("arrays-" + table, sink(prefix + ".arrays." + table,
+                        "arrays." + table, Map.of())).status());
+                awaitSameValues("arrays", table, table, "the snapshot");
+            }
+            assertEquals(Map.of("id", "int4", "na", "_numeric"), types(replica, "arrays", "edge"));
+            source.execute("INSERT INTO arrays.edge VALUES (4, '{0.01}')",
+                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2");
+            for (String table : List.of("edge", "arr")) {
+                awaitSameValues("arrays", table, table, "the streamed changes");
+            }
+        }
+    }
+
+    @Test
+    void extremeTimestampsArriveExactlyOrFailNamingTheColumnNeverAsAnotherValue() {
+        source.execute("CREATE SCHEMA extremes", "CREATE TABLE extremes.z (id int PRIMARY KEY, tz timestamptz)",
+                "INSERT INTO extremes.z VALUES (1, '294276-12-31 23:59:59.999999+00'), "
+                        + "(2, '4713-01-01 00:00:00+00 BC'), (3, 'infinity')",
+                "CREATE TABLE extremes.d (id int PRIMARY KEY, span interval)",
+                "INSERT INTO extremes.d VALUES (1, '-178000000 years')");
+        replica.execute("CREATE SCHEMA extremes");
+        String prefix = KafkaTestBroker.uniqueTopic("extremes").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            Map<String, String> zoned = CdcReplicaIT.cdcConfig(source.url(), prefix, "extremes");
+            zoned.put("table.include.list", "extremes\\.z");
+            replicate(rest, "extremes", zoned, prefix + ".extremes.z", "extremes.z");
+            awaitSameValues("extremes", "z", "z", "the largest and smallest timestamptz, exactly");
+
+            Map<String, String> micro = CdcReplicaIT.cdcConfig(source.url(), prefix + "_d", "extremes");
+            micro.put("table.include.list", "extremes\\.d");
+            assertEquals(201, rest.createConnector("spans-cdc", micro).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("spans-cdc", 0)), Duration.ofSeconds(60),
+                    "an interval MicroDuration cannot hold fails the task rather than arriving clamped");
+            String trace = rest.get("/connectors/spans-cdc/status").body().path("tasks").get(0).path("trace")
+                    .asText();
+            assertTrue(trace.contains("Cannot read column span of extremes.d") && trace.contains(
+                    "interval.handling.mode=string"), trace);
         }
     }
 

@@ -79,9 +79,13 @@ class CdcValidationIT {
         assertEquals(Map.of(), errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
                 "connection.password", "right", "publication.name", "orders_by_dba",
                 "publication.autocreate.mode", "disabled")));
+        // Debezium's default, all_tables, needs a superuser
         assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
                 "connection.password", "right")), "publication.autocreate.mode",
-                "may not create it: only the owner of [public.orders] can publish them. Run as the owner or a "
+                "FOR ALL TABLES needs a superuser: use filtered");
+        assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
+                "connection.password", "right", "publication.autocreate.mode", "filtered")),
+                "publication.autocreate.mode", "may not create it: only the owner of [public.orders] can publish them. Run as the owner or a "
                         + "superuser: CREATE PUBLICATION \"sluice_publication\" FOR TABLE \"public\".\"orders\"");
         assertOnlyError(errors(config("connection.url", db.bareUrl(), "connection.user", REPLICATOR,
                 "connection.password", "right", "publication.name", "other_tables_only")),

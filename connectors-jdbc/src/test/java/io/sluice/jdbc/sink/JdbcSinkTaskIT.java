@@ -185,9 +185,16 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
         Schema schema = SchemaBuilder.struct().name("R").field("id", Schema.INT64_SCHEMA)
                 .field("amount", Decimal.builder(4).parameter("connect.decimal.precision", "14").build())
                 .field("label", Schema.STRING_SCHEMA).build();
+        // another shape of the same records (a field turned optional) checks the table again: still one warning
+        Schema reshaped = SchemaBuilder.struct().name("R").field("id", Schema.INT64_SCHEMA)
+                .field("amount", schema.field("amount").schema()).field("label", Schema.OPTIONAL_STRING_SCHEMA).build();
         try (LogCapture logs = LogCapture.open()) {
-            task().put(List.of(record("rounding", null, null, schema, new Struct(schema).put("id", 1L)
+            JdbcSinkTask task = task();
+            task.put(List.of(record("rounding", null, null, schema, new Struct(schema).put("id", 1L)
                     .put("amount", new BigDecimal("1.2345")).put("label", "short"))));
+            task.put(List.of(record("rounding", null, null, reshaped, new Struct(reshaped).put("id", 2L)
+                    .put("amount", new BigDecimal("2.2345")))));
+            task.preCommit(Map.of());
             assertEquals(1, logs.linesWith("ALTER COLUMN \"amount\" TYPE numeric(14,4)")
                     .size(), () -> "one warning naming the ALTER: " + logs.linesWith("rounding"));
             assertEquals(List.of(), logs.linesWith("\"label\""), "a varchar refuses a value too long loudly");

@@ -59,6 +59,31 @@ class SinkValueMisfitIT {
         }
     }
 
+    @Test
+    void aFailureInABatchSpanningTablesNamesTheTableAndColumnThatFailedNotTheBatchsFirst() {
+        String fine = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("afine").replace('-', '_'), 1);
+        String tight = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("tight").replace('-', '_'), 1);
+        db.execute("CREATE TABLE sink_" + fine + " (id bigint PRIMARY KEY, label varchar(20), amount numeric(20,4))",
+                "CREATE TABLE sink_" + tight + " (id bigint PRIMARY KEY, label varchar(20), amount numeric(10,2))");
+        KafkaTestBroker.produce(fine, List.of(new SimpleEntry<>(JdbcSinkPipelineIT.key(1), value(1, "1.5000")),
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(2), value(2, "2.5000"))));
+        KafkaTestBroker.produce(tight, List.of(new SimpleEntry<>(JdbcSinkPipelineIT.key(1), value(1, "1.5000")),
+                new SimpleEntry<>(JdbcSinkPipelineIT.key(2), value(2, "123456789012.1234"))));
+        Map<String, String> config = JdbcSinkPipelineIT.sinkConfig(fine + "," + tight, db.url());
+        config.put("auto.create", "false");
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("spanning", config).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("spanning", 0)), Duration.ofSeconds(60),
+                    "the value that does not fit fails the task");
+            String trace = rest.get("/connectors/spanning/status").body().path("tasks").get(0).path("trace").asText();
+            String message = trace.lines().filter(l -> l.contains("failed:")).findFirst().orElse(trace);
+            assertTrue(message.contains("to table sink_" + tight + " failed"), message);
+            assertFalse(message.contains(fine), message);
+            assertTrue(message.contains("column amount:"), message);
+        }
+    }
+
     /** A row of evo with a Connect Decimal of scale 4, as a CDC source sends a numeric(16,4) column. */
     private static String value(long id, String amount) {
         String unscaled = Base64.getEncoder().encodeToString(new BigDecimal(amount).setScale(4).unscaledValue()
