@@ -201,6 +201,26 @@ public final class WorkerLauncher implements AutoCloseable {
         }
     }
 
+    /** The worker JVM's threads by name with digits dropped, and how many of each (jcmd Thread.print), for failure messages. */
+    public java.util.Map<String, Long> threadNames() {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                    .redirectErrorStream(true).start();
+            String out = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            return out.lines().filter(line -> line.startsWith("\""))
+                    .map(line -> line.substring(1, line.indexOf('"', 1)).replaceAll("[0-9]+", "N"))
+                    .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.TreeMap::new,
+                            java.util.stream.Collectors.counting()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** The exit code of the stopped worker JVM: 143 after a clean stop on SIGTERM, 137 after SIGKILL. */
     public int exitCode() {
         return process.exitValue();
