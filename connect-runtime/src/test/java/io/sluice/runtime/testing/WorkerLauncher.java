@@ -180,39 +180,33 @@ public final class WorkerLauncher implements AutoCloseable {
 
     /** The bytes of the worker's heap still in use after a full collection (jcmd GC.class_histogram collects first). */
     public long liveHeapBytes() {
-        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
-        try {
-            Process histogram = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.class_histogram")
-                    .redirectErrorStream(true).start();
-            String out = new String(histogram.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            histogram.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-            for (String line : out.split("\\R")) {
-                if (line.startsWith("Total")) {
-                    String[] fields = line.trim().split("\\s+");
-                    return Long.parseLong(fields[fields.length - 1]);
-                }
+        String out = jcmd("GC.class_histogram");
+        for (String line : out.split("\\R")) {
+            if (line.startsWith("Total")) {
+                String[] fields = line.trim().split("\\s+");
+                return Long.parseLong(fields[fields.length - 1]);
             }
-            throw new IllegalStateException("no heap histogram total in: " + out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
+        throw new IllegalStateException("no heap histogram total in: " + out);
     }
 
     /** The worker JVM's threads by name with digits dropped, and how many of each (jcmd Thread.print), for failure messages. */
     public java.util.Map<String, Long> threadNames() {
+        return jcmd("Thread.print").lines().filter(line -> line.startsWith("\""))
+                .map(line -> line.substring(1, line.indexOf('"', 1)).replaceAll("[0-9]+", "N"))
+                .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.TreeMap::new,
+                        java.util.stream.Collectors.counting()));
+    }
+
+    /** What jcmd answers for the worker JVM. */
+    private String jcmd(String command) {
         Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         try {
-            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+            Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), command)
                     .redirectErrorStream(true).start();
-            String out = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            dump.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
-            return out.lines().filter(line -> line.startsWith("\""))
-                    .map(line -> line.substring(1, line.indexOf('"', 1)).replaceAll("[0-9]+", "N"))
-                    .collect(java.util.stream.Collectors.groupingBy(name -> name, java.util.TreeMap::new,
-                            java.util.stream.Collectors.counting()));
+            String out = new String(run.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            run.waitFor(60, java.util.concurrent.TimeUnit.SECONDS);
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
