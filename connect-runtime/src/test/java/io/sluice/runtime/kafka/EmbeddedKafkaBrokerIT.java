@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -72,6 +75,23 @@ class EmbeddedKafkaBrokerIT {
     }
 
     @Test
+    void runningBrokerWritesMetadataSnapshotsSoARestartNeedNotReplayItsWholeMetadataLog() throws Exception {
+        Path metadataLog = dataDir.resolve("__cluster_metadata-0");
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0, 0, Duration.ofSeconds(1)).start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic("in-the-snapshot", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            Await.until(() -> !snapshots(metadataLog).isEmpty(), Duration.ofSeconds(30),
+                    () -> "a KRaft snapshot in " + metadataLog + ", which holds " + List.of(metadataLog.toFile().list()));
+        }
+
+        try (EmbeddedKafkaBroker restarted = new EmbeddedKafkaBroker(dataDir, 0).start();
+                Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, restarted.bootstrapServers()))) {
+            assertTrue(admin.listTopics().names().get(30, TimeUnit.SECONDS).contains("in-the-snapshot"),
+                    "the topic created before the snapshot is known after the restart");
+        }
+    }
+
+    @Test
     void closeIsIdempotentAndLeavesNoNonDaemonKafkaThreads() {
         Set<Thread> before = nonDaemonThreads();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dataDir, 0).start();
@@ -85,6 +105,15 @@ class EmbeddedKafkaBrokerIT {
         leftover.removeAll(before);
         assertEquals(Set.of(), leftover.stream().filter(Thread::isAlive).collect(Collectors.toSet()),
                 "threads left behind by the embedded broker");
+    }
+
+    /** KRaft snapshots are {@code <offset>-<epoch>.checkpoint} files beside the metadata log's segments. */
+    private static List<Path> snapshots(Path metadataLog) {
+        try (var files = Files.list(metadataLog)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".checkpoint")).toList();
+        } catch (IOException e) {
+            return List.of(); // not created yet
+        }
     }
 
     private static Set<Thread> nonDaemonThreads() {
