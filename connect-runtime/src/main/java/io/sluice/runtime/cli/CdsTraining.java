@@ -1,5 +1,6 @@
 package io.sluice.runtime.cli;
 
+import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -9,13 +10,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The start the build makes under -XX:ArchiveClassesAtExit to write bin/connect's class-data-sharing archive: bin/connect's
  * own path (ConnectMain, a worker config file, the embedded broker and schema registry, the plugin path, REST) on free
  * ports in a scratch directory, the first requests a user makes, then a stop. The archive so holds the classes of a
- * start with either kind of broker, and even the first start after a build maps them.
+ * start with either kind of broker, and even the first start after a build maps them. The broker's data directory is
+ * formatted by a start and stop of the broker alone first: a user's every start but the first runs on an existing
+ * directory (log loading, snapshot loading, leader elections of existing partitions), and those classes (most of
+ * them Scala's lambdas) were missing when the training's only start formatted it.
  *
  * <p>Usage: {@code CdsTraining WORK_DIR PLUGIN_PATH}; exits 0 once the worker answered and stopped, 1 when it did not
  * answer in time.
@@ -33,10 +39,13 @@ public final class CdsTraining {
             System.exit(2);
         }
         Path work = Files.createDirectories(Path.of(args[0]).toAbsolutePath());
+        Path kafkaDir = work.resolve("kafka");
+        deleteRecursively(kafkaDir);
+        new EmbeddedKafkaBroker(kafkaDir, 0).start().close(); // formats it; the worker below starts on an existing dir
         int restPort = freePort();
         Path workerFile = work.resolve("worker.properties");
         Files.writeString(workerFile, String.join("\n",
-                "embedded.kafka.dir=" + work.resolve("kafka"),
+                "embedded.kafka.dir=" + kafkaDir,
                 "embedded.kafka.port=0",
                 "embedded.kafka.controller.port=0",
                 "schema.registry.listeners=http://127.0.0.1:0",
@@ -71,6 +80,17 @@ public final class CdsTraining {
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1; // not listening yet
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
         }
     }
 
