@@ -8,12 +8,15 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +71,33 @@ class EmbeddedKafkaWorkerIT {
         }
         Await.until(() -> leftOver(before).isEmpty(), Duration.ofSeconds(30),
                 "a closed worker leaves no thread behind: " + leftOver(before));
+    }
+
+    /**
+     * A user's log shows what needs their attention: a worker started, stopped and started again on its broker's data
+     * logs no warning and no error (the embedded broker's own lifecycle chatter, which Kafka logs at those levels on
+     * every start and stop, is not something a user can act on).
+     */
+    @Test
+    void embeddedWorkerStartedAgainOnItsDataLogsNoWarningOrError() throws Exception {
+        Map<String, String> props = new HashMap<>(WorkerLauncher.workerProps(Files.createDirectories(dir.resolve("plugins")),
+                "connect-cluster",
+                "embedded.kafka.dir", dir.resolve("kafka").toString(),
+                "embedded.kafka.port", Integer.toString(WorkerLauncher.freePort()),
+                "schema.registry.listeners", "http://127.0.0.1:0"));
+        props.remove("bootstrap.servers");
+        for (String run : List.of("first", "second")) {
+            try (WorkerLauncher worker = new WorkerLauncher(Files.createDirectories(dir.resolve(run)),
+                    WorkerLauncher.freePort(), props)) {
+                assertEquals(200, worker.start().get("/connectors").status());
+                worker.stop();
+                if (run.equals("second")) { // the first formats the directory and creates the worker's topics
+                    List<String> noisy = worker.logText().lines()
+                            .filter(line -> line.matches("^\\[[^]]+\\] (WARN|ERROR) .*")).toList();
+                    assertEquals(List.of(), noisy, "a second start's log:\n" + worker.tail());
+                }
+            }
+        }
     }
 
     /** Threads started since `before` that still run and would keep a JVM alive or belong to Sluice. */
