@@ -18,6 +18,7 @@ import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
@@ -198,7 +199,11 @@ final class JsonEnvelopeEncoder {
             } else {
                 g.writeFieldName(plan.fields[i].name());
             }
-            write(g, plan.fieldPlans[i], struct.getWithoutDefault(plan.fields[i].name()));
+            // Apache reads getWithoutDefault(name); without a default get(field) is the same value, by index rather
+            // than a lookup of the name per field (15% of a CDC snapshot's task thread in a JFR profile)
+            Field field = plan.fields[i];
+            write(g, plan.fieldPlans[i], field.schema().defaultValue() == null ? struct.get(field)
+                    : struct.getWithoutDefault(field.name()));
         }
         g.writeEndObject();
     }
