@@ -132,7 +132,9 @@ public final class CdcSourceScenario implements Scenario {
                 List.of(ctx.layout().thirdPartyPlugins()), Map.of(), inApache, registry) : Map.of();
         Map<String, Sides> sluice = runSources(ctx, ConnectRuntime.SLUICE,
                 List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()),
-                Map.of("schema.registry.listeners", registry), inSluice, registry);
+                // a start() slower than start.timeout.ms shows FAILED until it returns, which fails the run: Debezium's
+                // start took longer than the default 10 s on a machine shared with other builds
+                Map.of("schema.registry.listeners", registry, "start.timeout.ms", "120000"), inSluice, registry);
         Sides ours = orFailed(sluice.get("sluice"), missing);
         Sides theirs = orFailed(apache.get("debezium"), "not run (--no-debezium)");
         Sides debeziumInSluice = orFailed(sluice.get("debezium"), "not run (--no-debezium)");
