@@ -17,7 +17,9 @@ import io.sluice.bench.Row.Better;
  * Debezium's envelope; each run has its own slot, publication and topic, and drops the slot when deleted. The
  * snapshot is also judged against the two things that bound it: a bare {@code COPY (SELECT ...) TO STDOUT} of the same
  * table (how fast the rows can leave PostgreSQL) and the broker's ceiling for records of the size the CDC source
- * writes (ProducerPerformance, as scenario 7), both measured in the same run.
+ * writes (ProducerPerformance, as scenario 7), both measured in the same run. Every run converts with JsonConverter
+ * (schemas on), as the users of both connectors do; in Sluice both also run with its built-in Avro converter and
+ * registry.
  */
 public final class CdcSourceScenario implements Scenario {
 
@@ -30,6 +32,25 @@ public final class CdcSourceScenario implements Scenario {
      */
     private static final Map<String, String> BATCHED_PRODUCER = Map.of("producer.override.batch.size", "262144",
             "producer.override.linger.ms", "5", "producer.override.compression.type", "lz4");
+
+    /**
+     * The converters of every run, Sluice's and Debezium's in both runtimes: what users run, the worker's default
+     * JsonConverter with schemas (Apache's example worker config), set on the connector so the worker's common
+     * StringConverter (which would measure {@code Struct.toString()}) does not apply.
+     */
+    private static final Map<String, String> CONVERTERS = Map.of(
+            "key.converter", "org.apache.kafka.connect.json.JsonConverter", "key.converter.schemas.enable", "true",
+            "value.converter", "org.apache.kafka.connect.json.JsonConverter", "value.converter.schemas.enable", "true");
+
+    /** The runs whose kind ends so convert with Sluice's built-in Avro converter and registry instead. */
+    private static final String AVRO = "_avro";
+
+    private static Map<String, String> avro(String registry) {
+        return Map.of("key.converter", "io.confluent.connect.avro.AvroConverter",
+                "key.converter.schema.registry.url", registry,
+                "value.converter", "io.confluent.connect.avro.AvroConverter",
+                "value.converter.schema.registry.url", registry);
+    }
 
     /** One run's figures. */
     private record Run(double snapshotRowsPerSecond, double changesPerSecond, double lagSeconds,
@@ -87,12 +108,14 @@ public final class CdcSourceScenario implements Scenario {
         if (debezium) {
             inApache.put("debezium", id -> debezium(pg, id));
             inSluice.put("debezium", id -> debezium(pg, id));
+            inSluice.put("debezium" + AVRO, id -> debezium(pg, id));
         }
         String missing = null;
         SluiceConnectors connectors = new SluiceConnectors(ctx.layout());
         try {
             connectors.config("cdc.source", vars(pg, "check"));
             inSluice.put("sluice", id -> connectors.config("cdc.source", vars(pg, id)));
+            inSluice.put("sluice" + AVRO, id -> connectors.config("cdc.source", vars(pg, id)));
             inSluice.put("batched", id -> {
                 Map<String, String> c = new LinkedHashMap<>(connectors.config("cdc.source", vars(pg, id)));
                 c.putAll(BATCHED_PRODUCER);
@@ -103,10 +126,15 @@ public final class CdcSourceScenario implements Scenario {
             Bench.log("  Sluice CDC source not run: %s", missing);
         }
         Side copyTo = copyTo(ctx, pg, n);
+        // Sluice's worker serves the registry itself, on the bench's broker (topic _schemas), for the Avro runs
+        String registry = "http://127.0.0.1:" + Layout.freePort();
         Map<String, Sides> apache = debezium ? runSources(ctx, ConnectRuntime.APACHE,
-                List.of(ctx.layout().thirdPartyPlugins()), inApache) : Map.of();
+                List.of(ctx.layout().thirdPartyPlugins()), Map.of(), inApache, registry) : Map.of();
         Map<String, Sides> sluice = runSources(ctx, ConnectRuntime.SLUICE,
-                List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()), inSluice);
+                List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()),
+                // a start() slower than start.timeout.ms shows FAILED until it returns, which fails the run: Debezium's
+                // start took longer than the default 10 s on a machine shared with other builds
+                Map.of("schema.registry.listeners", registry, "start.timeout.ms", "120000"), inSluice, registry);
         Sides ours = orFailed(sluice.get("sluice"), missing);
         Sides theirs = orFailed(apache.get("debezium"), "not run (--no-debezium)");
         Sides debeziumInSluice = orFailed(sluice.get("debezium"), "not run (--no-debezium)");
@@ -124,6 +152,9 @@ public final class CdcSourceScenario implements Scenario {
                 debeziumInSluice.snapshot, "Apache", theirs.snapshot));
         report.add(new Row(LABEL, "Debezium PostgreSQL streamed UPDATEs, same plugin on both", "changes/s",
                 Better.HIGHER, debeziumInSluice.changes, "Apache", theirs.changes));
+        report.add(new Row(LABEL, "snapshot, Avro (built-in registry): Sluice CDC source vs Debezium in Sluice",
+                "rows/s", Better.HIGHER, orFailed(sluice.get("sluice" + AVRO), missing).snapshot, "Debezium",
+                orFailed(sluice.get("debezium" + AVRO), "not run (--no-debezium)").snapshot));
         Sides batched = orFailed(sluice.get("batched"), missing);
         report.add(new Row(LABEL, "snapshot: Sluice CDC source, producer.override.compression.type=lz4 vs "
                 + "the worker's producer", "rows/s", Better.HIGHER, batched.snapshot, "default",
@@ -149,7 +180,7 @@ public final class CdcSourceScenario implements Scenario {
     private static void ceilings(BenchContext ctx, Sides ours, Side copyTo) throws Exception {
         Report report = ctx.report();
         int size = (int) Math.round(ours.recordBytes.median());
-        report.add(new Row(LABEL, "snapshot record size, key + value (StringConverter)", "bytes", Better.NONE,
+        report.add(new Row(LABEL, "snapshot record size, key + value (JsonConverter with schemas)", "bytes", Better.NONE,
                 ours.recordBytes, null, null));
         Side defaults = BrokerCeilingScenario.measure(ctx, "cdc-default-" + size + "b", size, List.of());
         Side tuned = BrokerCeilingScenario.measure(ctx, "cdc-tuned-" + size + "b", size, BrokerCeilingScenario.TUNED);
@@ -224,14 +255,17 @@ public final class CdcSourceScenario implements Scenario {
 
     /** Each config's repetitions on one worker of the runtime. */
     private static Map<String, Sides> runSources(BenchContext ctx, ConnectRuntime runtime, List<java.nio.file.Path> plugins,
-                                                 Map<String, SourceConfig> configs) {
-        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, List.copyOf(configs.keySet()), Sides::new,
-                (sides, run) -> sides.snapshot.warmedUp(run.snapshotRowsPerSecond()), Sides::add, Sides::fail,
-                Run::snapshotRowsPerSecond, (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep));
+                                                 Map<String, String> workerConfig, Map<String, SourceConfig> configs,
+                                                 String registry) {
+        return RepeatedRuns.onOneWorker(ctx, runtime, plugins, workerConfig, List.copyOf(configs.keySet()),
+                Sides::new, (sides, run) -> sides.snapshot.warmedUp(run.snapshotRowsPerSecond()), Sides::add,
+                Sides::fail, Run::snapshotRowsPerSecond,
+                (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep,
+                        key.endsWith(AVRO) ? avro(registry) : CONVERTERS));
     }
 
-    private static Run once(BenchContext ctx, ConnectWorker worker, String kind, SourceConfig config, String rep)
-            throws Exception {
+    private static Run once(BenchContext ctx, ConnectWorker worker, String kind, SourceConfig config, String rep,
+                            Map<String, String> converters) throws Exception {
         Postgres pg = ctx.postgres();
         int n = ctx.options().jdbcRows();
         int changes = Math.max(PER_TRANSACTION, n / 10 / PER_TRANSACTION * PER_TRANSACTION);
@@ -239,9 +273,12 @@ public final class CdcSourceScenario implements Scenario {
         String name = id.replace('_', '-');
         String topic = id + ".public." + TABLE;
         ctx.broker().createTopic(topic);
-        long timeout = TimeUnit.SECONDS.toNanos(60 + n / 2_000);
+        // generous: a cold Debezium on a machine shared with other builds ran at a few hundred rows/s
+        long timeout = TimeUnit.SECONDS.toNanos(60 + n / 400);
         long t0 = System.nanoTime();
-        worker.createConnector(name, config.config(id));
+        Map<String, String> connector = new LinkedHashMap<>(config.config(id));
+        connector.putAll(converters);
+        worker.createConnector(name, connector);
         try {
             long[] first = new long[2];
             waitFor(ctx, worker, name, topic, n, t0, timeout, first);

@@ -32,6 +32,15 @@ final class RepeatedRuns {
                                              List<String> keys, Supplier<S> newResults, BiConsumer<S, T> warmedUp,
                                              BiConsumer<S, T> add, BiConsumer<S, String> fail,
                                              ToDoubleFunction<T> figure, Once<T> once) {
+        return onOneWorker(ctx, runtime, plugins, Map.of(), keys, newResults, warmedUp, add, fail, figure, once);
+    }
+
+    /** As the other, on a worker with more worker config (e.g. the built-in registry's listener). */
+    static <T, S> Map<String, S> onOneWorker(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
+                                             Map<String, String> workerConfig, List<String> keys,
+                                             Supplier<S> newResults, BiConsumer<S, T> warmedUp,
+                                             BiConsumer<S, T> add, BiConsumer<S, String> fail,
+                                             ToDoubleFunction<T> figure, Once<T> once) {
         Map<String, S> results = new LinkedHashMap<>();
         keys.forEach(k -> results.put(k, newResults.get()));
         if (keys.isEmpty()) {
@@ -42,7 +51,8 @@ final class RepeatedRuns {
             results.values().forEach(r -> fail.accept(r, missing));
             return results;
         }
-        try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), plugins)) {
+        try (ConnectWorker worker = ConnectWorker.start(runtime, ctx.layout(), ctx.broker(), plugins,
+                workerConfig)) {
             for (String key : keys) {
                 try {
                     Warmup.untilSteady(new Side(), i -> {

@@ -18,6 +18,7 @@ import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
+import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
@@ -198,9 +199,20 @@ final class JsonEnvelopeEncoder {
             } else {
                 g.writeFieldName(plan.fields[i].name());
             }
-            write(g, plan.fieldPlans[i], struct.getWithoutDefault(plan.fields[i].name()));
+            write(g, plan.fieldPlans[i], withoutDefault(struct, plan.fields[i]));
         }
         g.writeEndObject();
+    }
+
+    /**
+     * What Apache reads, getWithoutDefault(name), by index rather than by a lookup of the name per field (15% of a
+     * CDC snapshot's task thread in a JFR profile): get(field) gives the stored value unless that is null and the
+     * field has a default; only a value that is the default object itself needs the lookup to tell the two apart.
+     */
+    private static Object withoutDefault(Struct struct, Field field) {
+        Object value = struct.get(field);
+        Object fallback = field.schema().defaultValue();
+        return fallback == null || value != fallback ? value : struct.getWithoutDefault(field.name());
     }
 
     /** Apache's casts would throw where this declines, so it never writes a value of an unexpected class. */

@@ -38,11 +38,6 @@ final class AckTracker {
         snapshotPending = true;
     }
 
-    /** The snapshot had no record to wait for (every table was empty). */
-    void snapshotAcknowledged() {
-        snapshotPending = false;
-    }
-
     /** The stream read a transaction's BEGIN (again, after a reconnect: then its entry goes on). */
     Txn begin(long commitLsn) {
         Txn existing = byCommitLsn.get(commitLsn);

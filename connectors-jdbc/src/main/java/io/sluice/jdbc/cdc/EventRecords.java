@@ -129,13 +129,7 @@ final class EventRecords {
             return new SourceRecord(partition, offset, table.topic(), null, table.keySchema(), key, row.schema(), row,
                     null, headers);
         }
-        long now = System.currentTimeMillis();
-        Struct envelope = new Struct(table.envelopeSchema()).put("before", before).put("after", after)
-                .put("source", source).put("op", op).put("ts_ms", now).put("ts_us", now * 1000L)
-                .put("ts_ns", now * 1_000_000L);
-        if (tx != null) {
-            envelope.put("transaction", tx);
-        }
+        Struct envelope = table.envelope(before, after, source, tx, op, System.currentTimeMillis());
         return new SourceRecord(partition, offset, table.topic(), null, table.keySchema(), key,
                 table.envelopeSchema(), envelope);
     }
@@ -160,9 +154,7 @@ final class EventRecords {
         if (format == OutputFormat.FLAT) {
             return new SourceRecord(partition, offset, table.topic(), null, null, null, null, null, null, headers);
         }
-        long now = System.currentTimeMillis();
-        Struct envelope = new Struct(table.envelopeSchema()).put("source", source).put("op", "t").put("ts_ms", now)
-                .put("ts_us", now * 1000L).put("ts_ns", now * 1_000_000L);
+        Struct envelope = table.envelope(null, null, source, null, "t", System.currentTimeMillis());
         return new SourceRecord(partition, offset, table.topic(), null, null, null, table.envelopeSchema(), envelope,
                 null, headers);
     }

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * threads imports the snapshot on its own connection and streams whole tables with {@code COPY ... TO STDOUT}, so
  * the rows are exactly those committed before the slot's consistent point, where the stream then starts. The last
  * record of each table is held back until every table is read, so the very last record of the snapshot (marked
- * {@code last}, with the offset that says the snapshot is complete) is only acknowledged after all the others.
+ * {@code last}, with the offset that says the snapshot is complete) is only acknowledged after all the others; a
+ * snapshot of empty tables sends that offset on a heartbeat record instead.
  */
 final class InitialSnapshot {
     private static final Logger log = LoggerFactory.getLogger(InitialSnapshot.class);
@@ -104,11 +105,13 @@ final class InitialSnapshot {
         }
         List<SourceRecord> last = new ArrayList<>(heldBack);
         if (last.isEmpty()) {
-            tracker.snapshotAcknowledged(); // no record to wait for
+            // every table was empty: a heartbeat carries the completed snapshot's offset (the only way a source task
+            // stores one), or a restart before the first change would snapshot again
+            last.add(events.heartbeat(CdcOffsets.snapshot(consistentPoint, true)));
         } else {
             last.set(last.size() - 1, markLast(last.get(last.size() - 1)));
-            queue.put(last, null);
         }
+        queue.put(last, null);
         double seconds = (System.nanoTime() - started) / 1e9;
         log.info("Snapshot read {} rows of {} tables in {} s ({} rows/s)", rows.get(), tables.size(),
                 String.format("%.1f", seconds), String.format("%.0f", rows.get() / Math.max(seconds, 1e-3)));

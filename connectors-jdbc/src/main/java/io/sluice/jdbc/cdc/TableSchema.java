@@ -187,12 +187,35 @@ final class TableSchema {
         if (keySchema == null) {
             return null;
         }
-        Struct key = new Struct(keySchema);
+        Struct key = new CheckedStruct(keySchema);
         List<Field> keyFields = keySchema.fields();
+        boolean whole = value.schema() == valueSchema; // else a row of only the sent columns: fields by name
         for (int k = 0; k < keyColumns.length; k++) {
-            key.put(keyFields.get(k), value.get(fields[keyColumns[k]].name()));
+            Field field = fields[keyColumns[k]];
+            key.put(keyFields.get(k), whole ? value.get(field) : value.get(field.name()));
         }
         return key;
+    }
+
+    /**
+     * Debezium's envelope of a change of this table: before and after are value structs (or null), source the
+     * source block, tx a transaction block or null, op c, u, d, r or t; its ts_ms/ts_us/ts_ns is when it was made.
+     */
+    Struct envelope(Struct before, Struct after, Struct source, Struct tx, String op, long nowMillis) {
+        List<Field> f = envelopeSchema.fields(); // in the order the constructor declares them
+        Struct envelope = new CheckedStruct(envelopeSchema);
+        if (before != null) {
+            envelope.put(f.get(0), before);
+        }
+        if (after != null) {
+            envelope.put(f.get(1), after);
+        }
+        envelope.put(f.get(2), source);
+        if (tx != null) {
+            envelope.put(f.get(3), tx);
+        }
+        return envelope.put(f.get(4), op).put(f.get(5), nowMillis).put(f.get(6), nowMillis * 1000L)
+                .put(f.get(7), nowMillis * 1_000_000L);
     }
 
     /** The key columns' texts, for matching a stream row with a chunk row of an incremental snapshot. */

@@ -8,7 +8,9 @@ import io.sluice.jdbc.testing.PostgresDatabase;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RecordingSourceContext;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
@@ -102,17 +104,10 @@ class PostgresCdcTaskIT extends CdcTaskHarness {
 
     @Test
     void incrementalSnapshotRowsCarryTheTransactionIdOfTheStreamPositionTheyAreEmittedAt() throws Exception {
-        db.execute("CREATE SCHEMA incids", "CREATE TABLE incids.items (id int PRIMARY KEY)",
-                "INSERT INTO incids.items SELECT g FROM generate_series(1, 5) g",
-                "CREATE TABLE incids.signals (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
-                        + "data varchar(2048))");
         RecordingSourceContext context = new RecordingSourceContext();
         String slot = slot();
-        PostgresCdcTask task = start(context, config(slot, "schema.include.list", "incids", "snapshot.mode", "no_data",
-                "signal.data.collection", "incids.signals"));
-        Await.until(() -> confirmedFlush(slot) > 0, Duration.ofSeconds(30), "the slot created, the stream reading");
-        db.execute("INSERT INTO incids.signals VALUES ('s1', 'execute-snapshot', "
-                + "'{\"data-collections\": [\"incids.items\"], \"type\": \"incremental\"}')");
+        PostgresCdcTask task = streamingWithSignalTable("incids", context, slot);
+        signalSnapshotOfItems("incids");
         List<Struct> sources = collect(task, context, 5).stream()
                 .filter(r -> "r".equals(op(r))).map(r -> ((Struct) r.value()).getStruct("source")).toList();
         assertEquals(5, sources.size());
@@ -121,6 +116,85 @@ class PostgresCdcTaskIT extends CdcTaskHarness {
             assertTrue(source.getInt64("txId") != null && source.getInt64("txId") > 0, "txId set: " + source);
             assertTrue(source.getInt64("lsn") != null, "lsn set: " + source);
         }
+    }
+
+    @Test
+    void aSnapshotOfOnlyEmptyTablesIsRecordedSoARestartStreamsInsteadOfSnapshottingAgain() throws Exception {
+        db.execute("CREATE SCHEMA empties", "CREATE TABLE empties.a (id int PRIMARY KEY)",
+                "CREATE TABLE empties.b (id int PRIMARY KEY)");
+        RecordingSourceContext context = new RecordingSourceContext();
+        Map<String, String> props = config(slot(), "schema.include.list", "empties");
+        PostgresCdcTask task = start(context, props);
+
+        SourceRecord done = collect(task, context, 1).get(0);
+        assertEquals("__debezium-heartbeat.srv", done.topic(), "no row to carry it: a heartbeat records the snapshot");
+        assertEquals(Boolean.TRUE, context.offsets.get(CdcOffsets.partition("srv")).get("last_snapshot_record"));
+        stop(task);
+
+        db.execute("INSERT INTO empties.a VALUES (1)");
+        PostgresCdcTask restarted = start(context, props);
+        SourceRecord first = collect(restarted, context, 1).get(0);
+        assertEquals("c", op(first), "the row written while stopped streams as a change, not a new snapshot's read");
+    }
+
+    @Test
+    void incrementalSnapshotChunkRowsBelongToTheirWindowsTransactionSoTheSlotWaitsForTheirAcknowledgement()
+            throws Exception {
+        RecordingSourceContext context = new RecordingSourceContext();
+        String slot = slot();
+        PostgresCdcTask task = streamingWithSignalTable("incacks", context, slot);
+        db.execute("INSERT INTO incacks.items VALUES (100)");
+        signalSnapshotOfItems("incacks");
+        List<SourceRecord> chunk = new ArrayList<>();
+        long created = 0;
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (chunk.size() < 6 && System.currentTimeMillis() < deadline) {
+            List<SourceRecord> batch = task.poll();
+            for (SourceRecord r : batch == null ? List.<SourceRecord>of() : batch) {
+                if ("c".equals(op(r))) {
+                    task.commitRecord(r, null); // only the streamed insert is acknowledged
+                    created = (Long) r.sourceOffset().get(CdcOffsets.LSN);
+                } else {
+                    chunk.add(r);
+                }
+            }
+        }
+        assertEquals(6, chunk.size(), "the chunk's rows: " + chunk);
+        long chunkLsn = (Long) chunk.get(0).sourceOffset().get(CdcOffsets.LSN);
+        assertTrue(chunkLsn > created, "the chunk rows are emitted in the window-close signal's transaction");
+        for (SourceRecord r : chunk) {
+            assertEquals(chunkLsn, r.sourceOffset().get(CdcOffsets.LSN));
+            assertTrue((Long) r.sourceOffset().get(CdcOffsets.SEQ) < CdcOffsets.WHOLE_TRANSACTION,
+                    "a change's place in its transaction, which the slot's confirmation waits for: " + r);
+        }
+
+        task.commit();
+        long insertCommit = created;
+        Await.until(() -> confirmedFlush(slot) > insertCommit, Duration.ofSeconds(20),
+                "the acknowledged insert confirmed");
+        assertTrue(confirmedFlush(slot) < chunkLsn, "the slot does not pass the unacknowledged chunk rows");
+
+        chunk.forEach(r -> task.commitRecord(r, null));
+        task.commit();
+        Await.until(() -> confirmedFlush(slot) > chunkLsn, Duration.ofSeconds(20),
+                "the chunk's transaction confirmed once its rows were acknowledged");
+    }
+
+    /** A schema with items 1 to 5 and a signal table, and a task that only streams it, once its slot exists. */
+    private PostgresCdcTask streamingWithSignalTable(String schema, RecordingSourceContext context, String slot) {
+        db.execute("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".items (id int PRIMARY KEY)",
+                "INSERT INTO " + schema + ".items SELECT g FROM generate_series(1, 5) g",
+                "CREATE TABLE " + schema + ".signals (id varchar(42) PRIMARY KEY, type varchar(32) NOT NULL, "
+                        + "data varchar(2048))");
+        PostgresCdcTask task = start(context, config(slot, "schema.include.list", schema, "snapshot.mode", "no_data",
+                "signal.data.collection", schema + ".signals"));
+        Await.until(() -> confirmedFlush(slot) > 0, Duration.ofSeconds(30), "the slot created, the stream reading");
+        return task;
+    }
+
+    private void signalSnapshotOfItems(String schema) {
+        db.execute("INSERT INTO " + schema + ".signals VALUES ('s1', 'execute-snapshot', "
+                + "'{\"data-collections\": [\"" + schema + ".items\"], \"type\": \"incremental\"}')");
     }
 
     private long confirmedFlush(String slot) {
