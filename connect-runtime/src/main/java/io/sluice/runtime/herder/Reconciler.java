@@ -1,6 +1,7 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.LogContext;
 import io.sluice.runtime.model.State;
 import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.ClusterConfigState;
@@ -232,7 +233,9 @@ public final class Reconciler implements ConnectorEvents {
         written.whenComplete((done, error) -> {
             taskConfigWrites.remove(connector, written);
             if (error == null) {
-                log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+                try (LogContext context = LogContext.connector(connector)) { // on the store's callback thread
+                    log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+                }
             }
         });
         return written;
