@@ -1,6 +1,7 @@
 package io.sluice.runtime.herder;
 
 import io.sluice.runtime.model.ConnectorTaskId;
+import io.sluice.runtime.model.LogContext;
 import io.sluice.runtime.model.State;
 import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.ClusterConfigState;
@@ -84,7 +85,11 @@ public final class Reconciler implements ConnectorEvents {
     /** The connector and task config each local task was started with. */
     private final Map<ConnectorTaskId, TaskSpec> startedWith = new HashMap<>();
     /** The task config writes still under way, by connector (completed ones leave from Kafka's callback thread). */
-    private final Map<String, CompletableFuture<Void>> taskConfigWrites = new ConcurrentHashMap<>();
+    private final Map<String, TaskConfigWrite> taskConfigWrites = new ConcurrentHashMap<>();
+
+    /** A connector's task configs on their way to the config topic. */
+    private record TaskConfigWrite(List<Map<String, String>> taskConfigs, CompletableFuture<Void> stored) {
+    }
 
     public Reconciler(String workerId, Worker worker, ConfigStore configStore, StatusStore statusStore, Host host) {
         this.workerId = workerId;
@@ -220,19 +225,25 @@ public final class Reconciler implements ConnectorEvents {
      * first, so the fencing counts the tasks it stored.
      */
     public CompletableFuture<Void> writeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
-        CompletableFuture<Void> earlier = taskConfigWrites.get(connector);
+        TaskConfigWrite earlier = taskConfigWrites.get(connector);
         if (earlier != null) {
-            earlier.exceptionally(failed -> null).join(); // bounded: a store write fails after the store's timeout
+            if (earlier.taskConfigs().equals(taskConfigs)) {
+                return earlier.stored(); // the same configs again (a reconfiguration while they are written)
+            }
+            earlier.stored().exceptionally(failed -> null).join(); // bounded: a store write fails after its timeout
         }
         ClusterConfigState snapshot = configStore.snapshot();
         worker.fenceRemovedTasks(connector, snapshot.connectorConfigs().get(connector),
                 snapshot.taskConfigs(connector).size(), taskConfigs.size());
         CompletableFuture<Void> written = configStore.putTaskConfigs(connector, taskConfigs);
-        taskConfigWrites.put(connector, written);
+        TaskConfigWrite write = new TaskConfigWrite(new ArrayList<>(taskConfigs), written);
+        taskConfigWrites.put(connector, write);
         written.whenComplete((done, error) -> {
-            taskConfigWrites.remove(connector, written);
+            taskConfigWrites.remove(connector, write);
             if (error == null) {
-                log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+                try (LogContext context = LogContext.connector(connector)) { // on the store's callback thread
+                    log.info("Stored {} task config(s) of connector {}", taskConfigs.size(), connector);
+                }
             }
         });
         return written;

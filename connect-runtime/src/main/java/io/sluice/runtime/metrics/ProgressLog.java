@@ -1,9 +1,9 @@
 package io.sluice.runtime.metrics;
 
+import io.sluice.runtime.model.LogContext;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One INFO line per connector that wrote records, at most once per interval (a minute by
@@ -12,7 +12,6 @@ import org.slf4j.MDC;
  * sampler thread, with the connector in the MDC.
  */
 final class ProgressLog {
-    private static final String MDC_KEY = "connector.context";
     private static final Logger log = LoggerFactory.getLogger(ProgressLog.class);
 
     private final ConnectMetrics metrics;
@@ -49,21 +48,13 @@ final class ProgressLog {
             if (moved == 0) {
                 continue;
             }
-            String previous = MDC.get(MDC_KEY);
-            MDC.put(MDC_KEY, "[" + connector + "|worker] ");
-            try {
+            try (LogContext context = LogContext.connector(connector)) {
                 String totals = "sink".equals(type)
                         ? String.format(Locale.ROOT, "%,d read and %,d written since its tasks started, %,d pending",
                                 in, total, pending)
                         : String.format(Locale.ROOT, "%,d in and %,d out since its tasks started", in, total);
                 log.info(String.format(Locale.ROOT, "Connector %s wrote %,d records in the last %.0f s (%,.1f records/s); %s",
                         connector, moved, seconds, moved / seconds, totals));
-            } finally {
-                if (previous == null) {
-                    MDC.remove(MDC_KEY);
-                } else {
-                    MDC.put(MDC_KEY, previous);
-                }
             }
         }
     }

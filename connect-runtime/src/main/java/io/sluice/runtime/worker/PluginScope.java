@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.model.LogContext;
 import org.slf4j.MDC;
 
 /**
@@ -10,12 +11,11 @@ import org.slf4j.MDC;
  * producer's thread) would otherwise copy Log4j's copy-on-write context map twice per record.
  */
 final class PluginScope implements AutoCloseable {
-    static final String MDC_KEY = "connector.context";
+    static final String MDC_KEY = LogContext.MDC_KEY;
 
     private final ClassLoader previousLoader;
     private final boolean loaderChanged;
-    private final String previousContext;
-    private final boolean contextChanged;
+    private final LogContext logContext;
 
     private PluginScope(ClassLoader loader, String context) {
         Thread thread = Thread.currentThread();
@@ -24,11 +24,7 @@ final class PluginScope implements AutoCloseable {
         if (loaderChanged) {
             thread.setContextClassLoader(loader);
         }
-        this.previousContext = MDC.get(MDC_KEY);
-        this.contextChanged = !context.equals(previousContext);
-        if (contextChanged) {
-            MDC.put(MDC_KEY, context);
-        }
+        this.logContext = LogContext.enter(context);
     }
 
     /** Scope of a connector instance: {@code [name|worker] }. */
@@ -56,11 +52,11 @@ final class PluginScope implements AutoCloseable {
     }
 
     static String connectorContext(String connector) {
-        return "[" + connector + "|worker] ";
+        return LogContext.connectorContext(connector);
     }
 
     static String taskContext(String connector, int task) {
-        return "[" + connector + "|task-" + task + "] ";
+        return LogContext.taskContext(connector, task);
     }
 
     @Override
@@ -68,12 +64,6 @@ final class PluginScope implements AutoCloseable {
         if (loaderChanged) {
             Thread.currentThread().setContextClassLoader(previousLoader);
         }
-        if (contextChanged) {
-            if (previousContext == null) {
-                MDC.remove(MDC_KEY);
-            } else {
-                MDC.put(MDC_KEY, previousContext);
-            }
-        }
+        logContext.close();
     }
 }

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -157,16 +158,46 @@ class ReconcilerTest {
         Await.until(() -> worker.connectorNames().contains(name) && statuses.state(name) == State.RUNNING, WAIT,
                 "the first connector runs and hands over its task configs");
 
-        String next = name + "-next";
-        Map<String, String> nextConfig = new HashMap<>(connectorConfig(1));
-        nextConfig.put("name", next);
-        assertTrue(herder.putConnectorConfig(next, nextConfig, false, TargetState.STARTED).created(),
-                "answered although the first connector's task configs are not stored yet");
+        assertTrue(createNext(false), "answered although the first connector's task configs are not stored yet");
         assertTrue(worker.taskIds(name).isEmpty(), "tasks run only once their configs are stored");
 
         stored.complete(null);
         awaitTaskStates(State.RUNNING, 2);
         assertEquals(taskConfigs(connectorConfig(2), 2), configs.snapshot().taskConfigs(name));
+    }
+
+    @Test
+    void theSameTaskConfigsMadeAgainWhileTheyAreBeingStoredAreWrittenOnceAndHoldNothingUp() {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        configs.holdTaskConfigs(stored);
+        AtomicInteger writes = new AtomicInteger();
+        configs.beforeTaskConfigs((connector, written) -> {
+            if (connector.equals(name)) {
+                writes.incrementAndGet();
+            }
+        });
+        start(Map.of());
+        herder.putConnectorConfig(name, connectorConfig(2), false, TargetState.STARTED);
+        Await.until(() -> writes.get() == 1, WAIT, "the first run's task configs are on their way");
+
+        herder.restartConnector(name, false, false); // a fresh run makes the same configs while they are written
+        Await.until(() -> TestSourceConnector.observed(name).taskConfigCalls.get() == 2, WAIT,
+                "the second run made its task configs");
+        assertTrue(createNext(false),
+                "the control thread does not wait for the first write to take the same configs again");
+
+        stored.complete(null);
+        awaitTaskStates(State.RUNNING, 2);
+        createNext(true); // answered after all that was queued before it
+        assertEquals(taskConfigs(connectorConfig(2), 2), configs.snapshot().taskConfigs(name));
+        assertEquals(1, writes.get(), "the connector's configs were written once");
+    }
+
+    /** Creates (or, allowing it, updates) a second connector of one task; true when it was created. */
+    private boolean createNext(boolean allowReplace) {
+        Map<String, String> nextConfig = new HashMap<>(connectorConfig(1));
+        nextConfig.put("name", name + "-next");
+        return herder.putConnectorConfig(name + "-next", nextConfig, allowReplace, TargetState.STARTED).created();
     }
 
     private void start(Map<String, String> workerProps) {

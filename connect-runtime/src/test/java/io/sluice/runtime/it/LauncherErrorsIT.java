@@ -3,6 +3,7 @@ package io.sluice.runtime.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,10 +125,12 @@ class LauncherErrorsIT {
                     && run.stderr().contains(kafkaDir.toString()) && run.stderr().contains("another running worker"),
                     run.stderr());
             // the first worker's broker was left alone: it still lists its topics (a round trip to Kafka), among them
-            // the one its schema registry keeps its schemas in
-            var topics = rest.get("/topics");
-            assertEquals(200, topics.status(), topics.raw());
-            assertTrue(topics.raw().contains("\"_schemas\""), topics.raw());
+            // the one its schema registry keeps its schemas in (created beside REST: maybe not yet when REST answered)
+            Await.until(() -> {
+                var topics = rest.get("/topics");
+                assertEquals(200, topics.status(), topics.raw());
+                return topics.raw().contains("\"_schemas\"");
+            }, Duration.ofSeconds(60), () -> "the first worker lists its _schemas topic: " + rest.get("/topics").raw());
             assertTrue(first.logText().lines().noneMatch(line -> line.contains("CorruptRecordException")),
                     first.tail());
         }

@@ -234,12 +234,17 @@ class MirrorMakerIT {
         }
     }
 
-    /** Reads the replica from the start until `distinct` different records arrived (duplicates are allowed). */
+    /**
+     * Reads the replica from the start until `distinct` different records arrived (duplicates are allowed). The
+     * replica may first exist with one partition (created by a write before MirrorMaker's admin creates it, then
+     * given the source's count): the metadata is refreshed every second so that the partitions added are read,
+     * rather than after the consumer's default five minutes (this test once saw only partition 0's third).
+     */
     private static Map<Integer, Set<String>> readUntil(String replica, int distinct) {
         Map<Integer, Set<String>> seen = new TreeMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(), "group.id", KafkaTestBroker.uniqueTopic("check"),
-                "auto.offset.reset", "earliest", "enable.auto.commit", "false"),
+                "auto.offset.reset", "earliest", "enable.auto.commit", "false", "metadata.max.age.ms", "1000"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(replica));
             long deadline = System.nanoTime() + WAIT.toNanos();

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker process logs one progress line per connector that moved records (interval shortened
- * here from the default minute), with the connector's MDC context; task lines carry the task's.
+ * here from the default minute), with the connector's MDC context; task lines carry the task's, and so do lines
+ * about a connector logged by threads that work for no connector.
  */
 class ProgressLogIT {
 
@@ -64,6 +65,10 @@ class ProgressLogIT {
             String started = all.stream().filter(l -> l.contains("SourceTaskRunner{progress-src-0} started")
                     || l.contains("SourceTaskRunner{progress-src") && l.contains("started")).findFirst().orElseThrow();
             assertTrue(started.contains("[progress-src|task-0]"), started);
+            // logged on the config store's callback thread, which works for no connector
+            String stored = all.stream().filter(l -> l.contains("Stored 1 task config(s) of connector progress-src"))
+                    .findFirst().orElseThrow();
+            assertTrue(stored.contains("[progress-src|worker]"), stored);
             // nothing more to move: no more progress lines for the source once it is idle
             Await.until(() -> read(log).stream().filter(l -> l.contains("Connector progress-src wrote"))
                     .mapToLong(l -> 1).sum() >= 1, Duration.ofSeconds(5), "counted");

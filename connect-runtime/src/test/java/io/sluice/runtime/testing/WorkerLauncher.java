@@ -113,7 +113,8 @@ public final class WorkerLauncher implements AutoCloseable {
             } catch (UncheckedIOException notYet) {
                 return false;
             }
-        }, Duration.ofSeconds(apache ? 150 : 90), "worker REST API up"); // Apache's start is slower under load
+        }, Duration.ofSeconds(apache ? 150 : 90), // Apache's start is slower under load
+                () -> "worker REST API up; log: " + tail());
         return client;
     }
 

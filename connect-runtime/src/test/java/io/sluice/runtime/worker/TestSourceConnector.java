@@ -24,9 +24,11 @@ public class TestSourceConnector extends SourceConnector {
     /** What a test can observe of the running tasks, by connector name. */
     static final Map<String, Observed> OBSERVED = new ConcurrentHashMap<>();
 
-    static final class Observed {
+    public static final class Observed {
         final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger starts = new AtomicInteger();
+        /** Calls of the connector's taskConfigs(), one per run of the connector. */
+        public final AtomicInteger taskConfigCalls = new AtomicInteger();
         final AtomicInteger failedPolls = new AtomicInteger();
         final AtomicInteger commits = new AtomicInteger();
         final Set<Long> committed = ConcurrentHashMap.newKeySet();
@@ -38,7 +40,7 @@ public class TestSourceConnector extends SourceConnector {
         volatile Map<String, Object> startOffset;
     }
 
-    static Observed observed(String connector) {
+    public static Observed observed(String connector) {
         return OBSERVED.computeIfAbsent(connector, c -> new Observed());
     }
 
@@ -56,6 +58,7 @@ public class TestSourceConnector extends SourceConnector {
 
     @Override
     public List<Map<String, String>> taskConfigs(int maxTasks) {
+        observed(config.get("name")).taskConfigCalls.incrementAndGet();
         int generated = Integer.parseInt(config.getOrDefault("generate.tasks", "1"));
         List<Map<String, String>> out = new ArrayList<>();
         for (int i = 0; i < generated; i++) {
