@@ -109,8 +109,11 @@ public final class Reconciler implements ConnectorEvents {
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         stopping.add(stopTasks(revokedTasks));
         revokedConnectors.forEach(c -> stopping.add(stopConnector(c)));
+        // the worker's names taken once, not per connector: a copy per connector made each reconcile quadratic, and
+        // creating a thousand connectors (a reconcile each) took minutes
+        Set<String> runningConnectors = worker.connectorNames();
         for (String connector : new TreeSet<>(connectors)) {
-            if (!worker.connectorNames().contains(connector) && snapshot.contains(connector)) {
+            if (!runningConnectors.contains(connector) && snapshot.contains(connector)) {
                 startConnector(snapshot, connector);
             }
         }

@@ -150,7 +150,9 @@ public final class WorkerStores implements AutoCloseable {
         CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).join();
         synchronized (this) {
             if (admin != null) {
-                admin.close(STORE_TIMEOUT);
+                // after Kafka never answered, the client's look-up is still pending until its own timeout: nothing it
+                // does is wanted any more, and waiting for it held a worker that could not start another 30 s
+                admin.close(unreachable != null ? java.time.Duration.ZERO : STORE_TIMEOUT);
                 admin = null;
             }
         }

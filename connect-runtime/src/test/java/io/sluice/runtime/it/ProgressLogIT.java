@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A worker process logs one progress line per connector that moved records (interval shortened
- * here from the default minute), with the connector's MDC context; task lines carry the task's, and so do lines
- * about a connector logged by threads that work for no connector.
+ * here from the default minute to a second), with the connector's MDC context; task lines carry the task's, and so do
+ * lines about a connector logged by threads that work for no connector.
  */
 class ProgressLogIT {
 
@@ -46,12 +46,17 @@ class ProgressLogIT {
                 "plugin.path", pluginPath.toString(),
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "sluice.progress.log.interval.ms", "2000"))) {
+                "sluice.progress.log.interval.ms", "1000"))) {
             RestClient rest = launcher.start();
             assertEquals(201, rest.createConnector("progress-src", Map.of("connector.class", "FileStreamSource",
                     "file", input.toString(), "topic", topic)).status());
             assertEquals(201, rest.createConnector("progress-sink", Map.of("connector.class", "FileStreamSink",
                     "file", dir.resolve("out.txt").toString(), "topics", topic)).status());
+            // a connector that moves a line whenever the test appends one: its progress lines show intervals passing
+            Path ticks = dir.resolve("ticks.txt");
+            Files.writeString(ticks, "");
+            assertEquals(201, rest.createConnector("progress-ticker", Map.of("connector.class", "FileStreamSource",
+                    "file", ticks.toString(), "topic", KafkaTestBroker.uniqueTopic("ticks"))).status());
             Path log = dir.resolve("worker.log");
             Await.until(() -> read(log).stream().anyMatch(l -> l.contains("Connector progress-sink wrote")
                             && l.contains("written since its tasks started")), Duration.ofSeconds(60),
@@ -73,10 +78,21 @@ class ProgressLogIT {
             Await.until(() -> read(log).stream().filter(l -> l.contains("Connector progress-src wrote"))
                     .mapToLong(l -> 1).sum() >= 1, Duration.ofSeconds(5), "counted");
             long total = read(log).stream().filter(l -> l.contains("Connector progress-src wrote")).count();
-            Thread.sleep(5000);
+            // three more intervals with a line of the ticker each, in which the idle source has nothing to report
+            long ticked = count(log, "Connector progress-ticker wrote");
+            for (int tick = 1; tick <= 3; tick++) {
+                Files.writeString(ticks, "tick-" + tick + "\n", java.nio.file.StandardOpenOption.APPEND);
+                long expected = ticked + tick;
+                Await.until(() -> count(log, "Connector progress-ticker wrote") >= expected, Duration.ofSeconds(60),
+                        "a progress line of the ticker for tick " + tick);
+            }
             long later = read(log).stream().filter(l -> l.contains("Connector progress-src wrote")).count();
             assertTrue(later <= total + 1, "an idle connector logs no progress: " + total + " then " + later);
         }
+    }
+
+    private static long count(Path log, String text) {
+        return read(log).stream().filter(l -> l.contains(text)).count();
     }
 
     private static List<String> read(Path log) {

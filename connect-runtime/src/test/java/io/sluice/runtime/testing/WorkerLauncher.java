@@ -87,7 +87,8 @@ public final class WorkerLauncher implements AutoCloseable {
             command.addAll(List.of("-Dlog4j2.configurationFile=" + workDir.resolve("log4j2.properties"),
                     "-cp", apacheConnectLibs().resolve("*").toString(), "org.apache.kafka.connect.cli.ConnectDistributed"));
         } else {
-            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sluice.runtime.cli.ConnectMain"));
+            command.addAll(WorkerClassPath.options());
+            command.add("io.sluice.runtime.cli.ConnectMain");
         }
         if (distributed && !apache) {
             command.add("--distributed");

@@ -58,7 +58,7 @@ public final class AvroConverter implements Converter {
         ConfluentOnlyKeys.warnIgnored(configs, log, isKey);
         this.isKey = isKey;
         this.strategy = config.strategy(isKey);
-        this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext());
+        this.registry = new RegistryClient(config.urls(), config.userInfo(), config.sslContext(), config.retries());
         int cacheSize = config.getInt(AvroConverterConfig.CACHE_SIZE);
         this.ownSchemas = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
             @Override

@@ -55,7 +55,24 @@ final class AvroConverterConfig extends AbstractConfig {
                     "Replace characters Avro names cannot hold (field unit-price is written as unit_price), as "
                             + "Confluent's converter does; false: such a name fails the record.")
             .define(CACHE_SIZE, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
-                    "How many Connect schemas the converter keeps converted.");
+                    "How many Connect schemas the converter keeps converted.")
+            // null defaults: with none of the three set, a call is retried for up to 30 s (RegistryRetries)
+            .define(RegistryRetries.MAX_RETRIES, Type.INT, null, AvroConverterConfig::noneOrAtLeastZero, Importance.LOW,
+                    "How often a registry call that failed in passing (registry unreachable, or electing its writer) "
+                            + "is retried, as in Confluent's client (its default: 3). With none of max.retries, "
+                            + "retries.wait.ms and retries.max.wait.ms set, such a call is retried for up to 30 s.")
+            .define(RegistryRetries.WAIT_MS, Type.LONG, null, AvroConverterConfig::noneOrAtLeastZero, Importance.LOW,
+                    "The wait before the first retry of a registry call, doubled before each next one (Confluent's "
+                            + "default: 1000).")
+            .define(RegistryRetries.MAX_WAIT_MS, Type.LONG, null, AvroConverterConfig::noneOrAtLeastZero, Importance.LOW,
+                    "The longest wait between two retries of a registry call (Confluent's default: 20000).");
+
+    /** Unset, or a count or wait of 0 or more (ConfigDef's Range refuses the unset default). */
+    private static void noneOrAtLeastZero(String name, Object value) {
+        if (value != null && ((Number) value).longValue() < 0) {
+            throw new ConfigException(name, value, "must be 0 or more");
+        }
+    }
 
     /**
      * The registry URLs must be absolute http(s) URLs: caught when the connector config is validated, not when a
@@ -114,6 +131,12 @@ final class AvroConverterConfig extends AbstractConfig {
             }
         });
         return io.sluice.runtime.kafka.ClientSsl.context(ssl);
+    }
+
+    /** How calls of a registry that does not answer are retried. */
+    RegistryRetries retries() {
+        return RegistryRetries.of(getInt(RegistryRetries.MAX_RETRIES), getLong(RegistryRetries.WAIT_MS),
+                getLong(RegistryRetries.MAX_WAIT_MS));
     }
 
     /** user:password for Basic authentication, or null. */

@@ -54,7 +54,7 @@ final class ConfluentOnlyKeys {
 
     /** Keys with no effect on a Connect converter, or covered by Sluice's own fixed settings: accepted, warned about. */
     static final List<String> IGNORED = List.of("max.schemas.per.subject", "latest.cache.size",
-            "http.connect.timeout.ms", "http.read.timeout.ms", "max.retries", "retries.wait.ms", "retries.max.wait.ms",
+            "http.connect.timeout.ms", "http.read.timeout.ms",
             "id.compatibility.strict", "propagate.schema.tags", "rule.service.loader.enable", "schema.reflection",
             "specific.avro.reader", "avro.reflection.allow.null", "avro.use.logical.type.converters",
             "avro.remove.java.properties", "bearer.auth.credentials.source");

@@ -25,8 +25,6 @@ import org.apache.kafka.connect.errors.DataException;
 final class RegistryClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    /** How long passing failures are retried: a distributed registry elects a new writer within about 10 s. */
-    private static final Duration RETRY_FOR = Duration.ofSeconds(30);
 
     /** A registered schema: its id, version and text. */
     record Registered(int id, int version, String schema) {
@@ -35,13 +33,15 @@ final class RegistryClient {
     private final List<URI> urls;
     private final String authorization;
     private final HttpClient http;
+    private final RegistryRetries retries;
     private final Map<Integer, String> schemasById = new ConcurrentHashMap<>();
     private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
     private final Map<String, Integer> versionsBySubjectAndId = new ConcurrentHashMap<>();
     private final Map<String, Latest> latestBySubject = new ConcurrentHashMap<>();
 
     /** @param userInfo "user:password" for HTTP Basic authentication, or null */
-    RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl) {
+    RegistryClient(List<String> urls, String userInfo, javax.net.ssl.SSLContext ssl, RegistryRetries retries) {
+        this.retries = retries;
         this.urls = urls.stream().map(u -> URI.create(u.endsWith("/") ? u : u + "/")).toList();
         this.authorization = userInfo == null || userInfo.isEmpty() ? null
                 : "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8));
@@ -106,31 +106,32 @@ final class RegistryClient {
 
     /**
      * Sends a request to the first registry URL that answers. Failures that pass (no URL reachable, or 50002
-     * timeout / 50003 forwarding / 50004 no writer while a distributed registry elects its writer) are retried for
-     * up to {@link #RETRY_FOR}; the registry's other answers are final.
+     * timeout / 50003 forwarding / 50004 no writer while a distributed registry elects its writer) are retried as
+     * {@link RegistryRetries} says; the registry's other answers are final.
      */
     private JsonNode send(String method, String path, Object body) {
-        long deadline = System.nanoTime() + RETRY_FOR.toNanos();
-        long backoff = 100;
-        while (true) {
+        long began = System.nanoTime();
+        for (int retry = 1; ; retry++) {
+            long wait;
             try {
                 return sendOnce(method, path, body);
             } catch (RegistryError e) {
-                if (!(e.status >= 500 && e.errorCode >= 50002 && e.errorCode <= 50004) || System.nanoTime() > deadline) {
+                wait = retries.waitBefore(retry, System.nanoTime() - began);
+                if (!(e.status >= 500 && e.errorCode >= 50002 && e.errorCode <= 50004) || wait < 0) {
                     throw e;
                 }
             } catch (Unreachable e) {
-                if (System.nanoTime() > deadline) {
+                wait = retries.waitBefore(retry, System.nanoTime() - began);
+                if (wait < 0) {
                     throw new DataException(e.getMessage(), e.getCause());
                 }
             }
             try {
-                Thread.sleep(backoff);
+                Thread.sleep(wait); // the back-off between two calls of a registry that did not answer
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DataException("Interrupted while calling the schema registry", e);
             }
-            backoff = Math.min(backoff * 2, 2_000);
         }
     }
 

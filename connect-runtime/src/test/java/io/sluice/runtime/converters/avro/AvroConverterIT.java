@@ -319,17 +319,22 @@ class AvroConverterIT {
     }
 
     @Test
-    void aRegistryThatCannotBeReachedIsReportedWithItsCauseNotNull() throws Exception {
+    void aRegistryThatCannotBeReachedIsReportedWithItsCauseOnceTheConfiguredRetriesAreSpent() throws Exception {
         int closedPort;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
         AvroConverter converter = new AvroConverter();
-        converter.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + closedPort), false);
+        // Confluent's retry keys, honoured: two retries after 200 and 400 ms (not the 30 s used when none is set)
+        converter.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + closedPort, "max.retries", "2",
+                "retries.wait.ms", "200"), false);
+        long began = System.nanoTime();
         DataException e = assertThrows(DataException.class,
                 () -> converter.toConnectData("orders-avro", new byte[] {0, 0, 0, 0, 102, 2}));
+        long tookMs = (System.nanoTime() - began) / 1_000_000;
         assertTrue(e.getMessage().endsWith("Schema registry http://127.0.0.1:" + closedPort
                 + "/ cannot be reached: connection refused"), e.getMessage());
+        assertTrue(tookMs >= 600 && tookMs < 20_000, "failed after " + tookMs + " ms: both retries waited, no more");
     }
 
     @Test
