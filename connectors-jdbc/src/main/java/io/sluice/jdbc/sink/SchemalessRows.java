@@ -339,6 +339,18 @@ final class SchemalessRows {
     }
 
     /**
+     * The members of a JsonConverter (schemas.enable=false) value read from its original bytes: a plain object, as
+     * the converter's map would have it, never an envelope's payload; throws naming the record when it is not one.
+     */
+    static JsonMembers readObject(SinkRecord record, byte[] json, JsonObjectReader.NameCache names) {
+        try {
+            return JsonObjectReader.read(json, names);
+        } catch (DataException e) {
+            throw notAnObject(record, "value", e);
+        }
+    }
+
+    /**
      * A JSON object's members, from a Map, a Struct, or its JSON text (a value's text may be an envelope: with a
      * name cache, its payload's members are given, flagged; without one, the text is read as a plain object).
      */
@@ -363,11 +375,15 @@ final class SchemalessRows {
                         : JsonObjectReader.read(text, names);
             }
         } catch (DataException e) {
-            throw new ConnectException("The " + where + " of " + describe(record) + " is not a JSON object: "
-                    + e.getMessage());
+            throw notAnObject(record, where, e);
         }
         throw new ConnectException("The " + where + " of " + describe(record) + " is a "
                 + SchemalessColumns.kind(v) + ", not a JSON object");
+    }
+
+    private static ConnectException notAnObject(SinkRecord record, String where, DataException e) {
+        return new ConnectException("The " + where + " of " + describe(record) + " is not a JSON object: "
+                + e.getMessage());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {
