@@ -105,7 +105,7 @@ final class RowExtractor {
             Object v = record.value();
             byte[] original = OriginalJson.deferred(v) ? OriginalJson.bytes(record) : null;
             if (original != null) {
-                return SinkRow.schemaless(table, record, SchemalessRows.readObject(record, original, names));
+                return SinkRow.schemaless(table, record, SchemalessRows.readObject(record, original, "value", names));
             }
             return v instanceof Map<?, ?> || v instanceof Struct ? SinkRow.schemaless(table, SinkRow.Kind.WRITE, record)
                     : SinkRow.schemaless(table, record, SchemalessRows.readText(record, names));

@@ -304,6 +304,10 @@ final class SchemalessRows {
         if (key == null) {
             throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key");
         }
+        byte[] original = OriginalJson.deferred(key) ? OriginalJson.keyBytes(record) : null;
+        if (original != null) {
+            return readObject(record, original, "key", keyNames);
+        }
         return key instanceof Map<?, ?> || key instanceof Struct || isJsonObjectText(key)
                 ? members(record, key, "key", keyNames) : null;
     }
@@ -339,14 +343,15 @@ final class SchemalessRows {
     }
 
     /**
-     * The members of a JsonConverter (schemas.enable=false) value read from its original bytes: a plain object, as
-     * the converter's map would have it, never an envelope's payload; throws naming the record when it is not one.
+     * The members of a JsonConverter (schemas.enable=false) key or value read from its original bytes: a plain
+     * object, as the converter's map would have it, never an envelope's payload; throws naming the record when it is
+     * not one.
      */
-    static JsonMembers readObject(SinkRecord record, byte[] json, JsonObjectReader.NameCache names) {
+    static JsonMembers readObject(SinkRecord record, byte[] json, String where, JsonObjectReader.NameCache names) {
         try {
             return JsonObjectReader.read(json, names);
         } catch (DataException e) {
-            throw notAnObject(record, "value", e);
+            throw notAnObject(record, where, e);
         }
     }
 
