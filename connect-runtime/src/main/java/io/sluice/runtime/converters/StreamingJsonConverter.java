@@ -19,6 +19,7 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
 public class StreamingJsonConverter extends JsonConverter {
     private JsonEnvelopeDecoder decoder;
     private JsonEnvelopeEncoder encoder;
+    private boolean schemasEnabled = true;
     private final LongAdder deferred = new LongAdder();
 
     /**
@@ -36,6 +37,7 @@ public class StreamingJsonConverter extends JsonConverter {
     public void configure(Map<String, ?> configs) {
         super.configure(configs);
         JsonConverterConfig config = new JsonConverterConfig(configs);
+        schemasEnabled = config.schemasEnabled();
         if (config.schemasEnabled() && config.schemaContent() == null) {
             // Parses like Apache's JsonDeserializer; those features do not touch generation, so its
             // generators write what Apache's JsonSerializer writes.
@@ -74,6 +76,21 @@ public class StreamingJsonConverter extends JsonConverter {
             }
         }
         return super.toConnectData(topic, value);
+    }
+
+    /**
+     * As {@link #toConnectData(String, byte[])}, except that with schemas.enable=false a value that is one
+     * well-formed JSON object is checked only: its map is made when first used ({@link DeferredJsonObject}). For a
+     * sink task without transformations, whose value is then read by the task alone and whose record keeps these
+     * bytes as its original. Anything else, every error included, is converted at once as usual.
+     */
+    @SuppressWarnings("unchecked")
+    public SchemaAndValue toConnectDataDeferred(String topic, byte[] value) {
+        if (!schemasEnabled && value != null && JsonObjectCheck.isObject(value)) {
+            return new SchemaAndValue(null,
+                    new DeferredJsonObject(() -> (Map<Object, Object>) toConnectData(topic, value).value()));
+        }
+        return toConnectData(topic, value);
     }
 
     /** How many conversions the fast paths handed to Apache's code (for tests). */

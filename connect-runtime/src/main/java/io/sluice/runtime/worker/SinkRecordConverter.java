@@ -1,5 +1,6 @@
 package io.sluice.runtime.worker;
 
+import io.sluice.runtime.converters.StreamingJsonConverter;
 import io.sluice.runtime.worker.errors.ErrorHandler;
 import io.sluice.runtime.worker.errors.RecordContext;
 import io.sluice.runtime.worker.errors.Stage;
@@ -14,11 +15,21 @@ final class SinkRecordConverter {
     private final ConverterSet converters;
     private final TransformationChain<SinkRecord> transforms;
     private final ErrorHandler errors;
+    /**
+     * The key and value converters when they are the runtime's JsonConverter and no transformation reads the record:
+     * a JSON object's map is then made only if the task asks for it (a sink that reads the original bytes never does).
+     */
+    private final StreamingJsonConverter deferringKeyJson;
+    private final StreamingJsonConverter deferringJson;
 
     SinkRecordConverter(ConverterSet converters, TransformationChain<SinkRecord> transforms, ErrorHandler errors) {
         this.converters = converters;
         this.transforms = transforms;
         this.errors = errors;
+        this.deferringKeyJson = transforms.isEmpty() && converters.key() instanceof StreamingJsonConverter json
+                ? json : null;
+        this.deferringJson = transforms.isEmpty() && converters.value() instanceof StreamingJsonConverter json
+                ? json : null;
     }
 
     /**
@@ -32,8 +43,10 @@ final class SinkRecordConverter {
         String topic = consumed.topic();
         SinkRecord record;
         try {
-            SchemaAndValue key = converters.key().toConnectData(topic, consumed.headers(), consumed.key());
-            SchemaAndValue value = converters.value().toConnectData(topic, consumed.headers(), consumed.value());
+            SchemaAndValue key = deferringKeyJson != null ? deferringKeyJson.toConnectDataDeferred(topic, consumed.key())
+                    : converters.key().toConnectData(topic, consumed.headers(), consumed.key());
+            SchemaAndValue value = deferringJson != null ? deferringJson.toConnectDataDeferred(topic, consumed.value())
+                    : converters.value().toConnectData(topic, consumed.headers(), consumed.value());
             record = new ConsumedSinkRecord(consumed, key, value, headers(consumed));
         } catch (RuntimeException e) {
             return convertUnderPolicy(consumed);

@@ -103,6 +103,10 @@ final class RowExtractor {
         if (schemalessValue(record) || schemalessKey(record) && record.value() instanceof Struct) {
             // JSON text is read here, on the task thread, leaving the writer thread only the typing and the COPY
             Object v = record.value();
+            byte[] original = OriginalJson.deferred(v) ? OriginalJson.bytes(record) : null;
+            if (original != null) {
+                return SinkRow.schemaless(table, record, SchemalessRows.readObject(record, original, "value", names));
+            }
             return v instanceof Map<?, ?> || v instanceof Struct ? SinkRow.schemaless(table, SinkRow.Kind.WRITE, record)
                     : SinkRow.schemaless(table, record, SchemalessRows.readText(record, names));
         }

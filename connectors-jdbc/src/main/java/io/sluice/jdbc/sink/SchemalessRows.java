@@ -304,6 +304,10 @@ final class SchemalessRows {
         if (key == null) {
             throw new ConnectException("pk.mode=record_key but " + describe(record) + " has a null key");
         }
+        byte[] original = OriginalJson.deferred(key) ? OriginalJson.keyBytes(record) : null;
+        if (original != null) {
+            return readObject(record, original, "key", keyNames);
+        }
         return key instanceof Map<?, ?> || key instanceof Struct || isJsonObjectText(key)
                 ? members(record, key, "key", keyNames) : null;
     }
@@ -339,6 +343,19 @@ final class SchemalessRows {
     }
 
     /**
+     * The members of a JsonConverter (schemas.enable=false) key or value read from its original bytes: a plain
+     * object, as the converter's map would have it, never an envelope's payload; throws naming the record when it is
+     * not one.
+     */
+    static JsonMembers readObject(SinkRecord record, byte[] json, String where, JsonObjectReader.NameCache names) {
+        try {
+            return JsonObjectReader.read(json, names);
+        } catch (DataException e) {
+            throw notAnObject(record, where, e);
+        }
+    }
+
+    /**
      * A JSON object's members, from a Map, a Struct, or its JSON text (a value's text may be an envelope: with a
      * name cache, its payload's members are given, flagged; without one, the text is read as a plain object).
      */
@@ -363,11 +380,15 @@ final class SchemalessRows {
                         : JsonObjectReader.read(text, names);
             }
         } catch (DataException e) {
-            throw new ConnectException("The " + where + " of " + describe(record) + " is not a JSON object: "
-                    + e.getMessage());
+            throw notAnObject(record, where, e);
         }
         throw new ConnectException("The " + where + " of " + describe(record) + " is a "
                 + SchemalessColumns.kind(v) + ", not a JSON object");
+    }
+
+    private static ConnectException notAnObject(SinkRecord record, String where, DataException e) {
+        return new ConnectException("The " + where + " of " + describe(record) + " is not a JSON object: "
+                + e.getMessage());
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

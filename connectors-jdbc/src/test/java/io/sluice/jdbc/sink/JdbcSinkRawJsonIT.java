@@ -19,13 +19,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * JSON text read raw (ByteArrayConverter), as the sink reads it on its task thread and types it by a plan per run
- * of records with the same members: bad bytes, misfits, nested values and columns added while it runs.
+ * JSON text read raw, as the sink reads it on its task thread and types it by a plan per run of records with the
+ * same members: bad bytes, misfits, nested values and columns added while it runs. Each story runs twice: values
+ * through ByteArrayConverter, and through JsonConverter with schemas.enable=false, whose objects the runtime leaves
+ * unconverted for a sink without transformations, so the sink reads the records' original bytes the same way.
  */
 class JdbcSinkRawJsonIT {
 
@@ -35,12 +38,21 @@ class JdbcSinkRawJsonIT {
     @TempDir
     Path dir;
 
-    private static Map<String, String> rawSink(String topic, String table) {
-        Map<String, String> config = JdbcSinkSchemalessIT.sink(db.url(), topic, table,
-                "org.apache.kafka.connect.converters.ByteArrayConverter");
-        config.put("key.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+    static final String BYTE_ARRAY = "org.apache.kafka.connect.converters.ByteArrayConverter";
+    static final String JSON = "org.apache.kafka.connect.json.JsonConverter";
+
+    private static Map<String, String> rawSink(String topic, String table, String converter) {
+        Map<String, String> config = JdbcSinkSchemalessIT.sink(db.url(), topic, table, converter);
+        config.put("key.converter", BYTE_ARRAY);
         config.put("pk.mode", "record_value");
         return config;
+    }
+
+    /** The story's table for this converter: each run has its own. */
+    private static String table(String name, String converter) {
+        String table = name + (converter.equals(JSON) ? "_json" : "_bytes");
+        db.execute("DROP TABLE IF EXISTS " + table);
+        return table;
     }
 
     private static String topic(String name) {
@@ -62,10 +74,12 @@ class JdbcSinkRawJsonIT {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void badBytesAndMisfitMembersGoToTheDeadLetterQueueAsProducedAndTheRowsAroundThemAreWritten() {
+    @ParameterizedTest
+    @ValueSource(strings = {BYTE_ARRAY, JSON})
+    void badBytesAndMisfitMembersGoToTheDeadLetterQueueAsProducedAndTheRowsAroundThemAreWritten(String converter) {
         String topic = topic("rawbad");
-        db.execute("CREATE TABLE raw_bad (id bigint PRIMARY KEY, qty integer, price double precision, at timestamptz)");
+        String badTable = table("raw_bad", converter);
+        db.execute("CREATE TABLE " + badTable + " (id bigint PRIMARY KEY, qty integer, price double precision, at timestamptz)");
         byte[] notUtf8Json = {'{', '"', 'i', 'd', '"', ':', '2', ',', '"', 'q', (byte) 0xff, 0x01, '"', ':', '1', '}'};
         List<byte[]> values = List.of(
                 utf8("{\"id\":1,\"qty\":5,\"price\":12.34}"),
@@ -74,9 +88,9 @@ class JdbcSinkRawJsonIT {
                 utf8("{\"id\":4,\"qty\":4,\"price\":true}"),
                 utf8("{\"id\":5,\"qty\":5,\"price\":0.1,\"at\":\"later\"}"),
                 utf8("{\"id\":6,\"qty\":6,\"price\":"),
-                utf8("{\"id\":7,\"qty\":7,\"price\":1e-7}"));
+                utf8("{\"id\":7,\"qty\":7,\"price\":1e-7,\"at\":null}"));
         produce(topic, values);
-        Map<String, String> config = rawSink(topic, "raw_bad");
+        Map<String, String> config = rawSink(topic, badTable, converter);
         JdbcSinkSchemalessIT.toDeadLetterQueue(config, topic);
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
@@ -86,18 +100,21 @@ class JdbcSinkRawJsonIT {
             // each refused record reaches the DLQ with the bytes it was produced with (those that are not JSON when
             // they are read, the misfits when they are typed: compared as a set)
             assertEquals(latin1(values.subList(1, 6)), latin1(dead.stream().map(ConsumerRecord::value).toList()));
-            Await.until(() -> ids("raw_bad").equals(List.of(1L, 7L)), Duration.ofSeconds(60),
-                    "rows 1 and 7 written; have " + ids("raw_bad"));
-            assertEquals(12.34, db.scalar("SELECT price FROM raw_bad WHERE id = 1"));
-            assertEquals(1e-7, db.scalar("SELECT price FROM raw_bad WHERE id = 7"));
+            Await.until(() -> ids(badTable).equals(List.of(1L, 7L)), Duration.ofSeconds(60),
+                    "rows 1 and 7 written; have " + ids(badTable));
+            assertEquals(12.34, db.scalar("SELECT price FROM " + badTable + " WHERE id = 1"));
+            assertEquals(1e-7, db.scalar("SELECT price FROM " + badTable + " WHERE id = 7"));
+            assertEquals(true, db.scalar("SELECT at IS NULL FROM " + badTable + " WHERE id = 7"));
             assertEquals("RUNNING", rest.taskState("raw-bad-sink", 0));
         }
     }
 
-    @Test
-    void nestedObjectsAndArraysLandInJsonAndJsonbColumnsAndDecimalsKeepEveryDigit() {
+    @ParameterizedTest
+    @ValueSource(strings = {BYTE_ARRAY, JSON})
+    void nestedObjectsAndArraysLandInJsonAndJsonbColumnsAndDecimalsKeepEveryDigit(String converter) {
         String topic = topic("rawnested");
-        db.execute("CREATE TABLE raw_nested (id bigint PRIMARY KEY, doc jsonb, list json, note text,"
+        String nestedTable = table("raw_nested", converter);
+        db.execute("CREATE TABLE " + nestedTable + " (id bigint PRIMARY KEY, doc jsonb, list json, note text,"
                 + " amount numeric(30,10), ratio double precision)");
         produce(topic, List.of(
                 utf8("{\"id\":1,\"doc\":{\"a\":{\"b\":[1,2.50,\"x\\ty\"]},\"c\":null},\"list\":[{\"k\":1},[]],"
@@ -105,24 +122,26 @@ class JdbcSinkRawJsonIT {
                 utf8("{\"id\":2,\"doc\":[true,false],\"list\":{},\"note\":[1],\"amount\":-1e-10,\"ratio\":-2.5E3}")));
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("raw-nested-sink", rawSink(topic, "raw_nested")).status());
-            Await.until(() -> ids("raw_nested").equals(List.of(1L, 2L)), Duration.ofSeconds(60),
-                    "both rows written; have " + ids("raw_nested") + "; task " + rest.taskState("raw-nested-sink", 0));
+            assertEquals(201, rest.createConnector("raw-nested-sink", rawSink(topic, nestedTable, converter)).status());
+            Await.until(() -> ids(nestedTable).equals(List.of(1L, 2L)), Duration.ofSeconds(60),
+                    "both rows written; have " + ids(nestedTable) + "; task " + rest.taskState("raw-nested-sink", 0));
             assertEquals("{\"a\": {\"b\": [1, 2.50, \"x\\ty\"]}, \"c\": null}",
-                    db.scalar("SELECT doc::text FROM raw_nested WHERE id = 1"));
-            assertEquals("[{\"k\":1},[]]", db.scalar("SELECT list::text FROM raw_nested WHERE id = 1"));
-            assertEquals("{\"as\":\"text\"}", db.scalar("SELECT note FROM raw_nested WHERE id = 1"));
-            assertEquals("12345678901234567890.0123456789", db.scalar("SELECT amount::text FROM raw_nested WHERE id = 1"));
-            assertEquals(0.30000000000000004, db.scalar("SELECT ratio FROM raw_nested WHERE id = 1"));
+                    db.scalar("SELECT doc::text FROM " + nestedTable + " WHERE id = 1"));
+            assertEquals("[{\"k\":1},[]]", db.scalar("SELECT list::text FROM " + nestedTable + " WHERE id = 1"));
+            assertEquals("{\"as\":\"text\"}", db.scalar("SELECT note FROM " + nestedTable + " WHERE id = 1"));
+            assertEquals("12345678901234567890.0123456789", db.scalar("SELECT amount::text FROM " + nestedTable + " WHERE id = 1"));
+            assertEquals(0.30000000000000004, db.scalar("SELECT ratio FROM " + nestedTable + " WHERE id = 1"));
             assertEquals("[true, false]|{}|[1]|-0.0000000001|-2500",
-                    db.scalar("SELECT concat_ws('|', doc, list, note, amount, ratio) FROM raw_nested WHERE id = 2"));
+                    db.scalar("SELECT concat_ws('|', doc, list, note, amount, ratio) FROM " + nestedTable + " WHERE id = 2"));
         }
     }
 
-    @Test
-    void aColumnAddedWhileRunningTakesTheNewMemberAndRecordsWithoutItStillFillTheirs() {
+    @ParameterizedTest
+    @ValueSource(strings = {BYTE_ARRAY, JSON})
+    void aColumnAddedWhileRunningTakesTheNewMemberAndRecordsWithoutItStillFillTheirs(String converter) {
         String topic = topic("rawaltered");
-        db.execute("CREATE TABLE raw_altered (id bigint PRIMARY KEY, name text)");
+        String alteredTable = table("raw_altered", converter);
+        db.execute("CREATE TABLE " + alteredTable + " (id bigint PRIMARY KEY, name text)");
         List<byte[]> first = new ArrayList<>();
         for (int i = 1; i <= 200; i++) {
             first.add(utf8("{\"id\":" + i + ",\"name\":\"n" + i + "\"}"));
@@ -130,18 +149,43 @@ class JdbcSinkRawJsonIT {
         produce(topic, first);
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("raw-altered-sink", rawSink(topic, "raw_altered")).status());
-            Await.until(() -> count("raw_altered") == 200, Duration.ofSeconds(60), "the first 200 rows are written");
-            db.execute("ALTER TABLE raw_altered ADD COLUMN region text");
+            assertEquals(201, rest.createConnector("raw-altered-sink", rawSink(topic, alteredTable, converter)).status());
+            Await.until(() -> count(alteredTable) == 200, Duration.ofSeconds(60), "the first 200 rows are written");
+            db.execute("ALTER TABLE " + alteredTable + " ADD COLUMN region text");
             // members in another order, the new one, then the old shape again: each run of records gets its plan
             produce(topic, List.of(utf8("{\"name\":\"m\",\"region\":\"eu\",\"id\":201}"),
                     utf8("{\"id\":202,\"name\":\"o\"}"), utf8("{\"region\":\"us\",\"id\":203}")));
-            Await.until(() -> count("raw_altered") == 203, Duration.ofSeconds(60),
+            Await.until(() -> count(alteredTable) == 203, Duration.ofSeconds(60),
                     "the rows with the new member are written; task " + rest.taskState("raw-altered-sink", 0));
-            assertEquals("m|eu", db.scalar("SELECT concat_ws('|', name, region) FROM raw_altered WHERE id = 201"));
-            assertEquals("o|-", db.scalar("SELECT concat_ws('|', name, coalesce(region, '-')) FROM raw_altered WHERE id = 202"));
-            assertEquals("-|us", db.scalar("SELECT concat_ws('|', coalesce(name, '-'), region) FROM raw_altered WHERE id = 203"));
-            assertEquals("n200", db.scalar("SELECT name FROM raw_altered WHERE id = 200"));
+            assertEquals("m|eu", db.scalar("SELECT concat_ws('|', name, region) FROM " + alteredTable + " WHERE id = 201"));
+            assertEquals("o|-", db.scalar("SELECT concat_ws('|', name, coalesce(region, '-')) FROM " + alteredTable + " WHERE id = 202"));
+            assertEquals("-|us", db.scalar("SELECT concat_ws('|', coalesce(name, '-'), region) FROM " + alteredTable + " WHERE id = 203"));
+            assertEquals("n200", db.scalar("SELECT name FROM " + alteredTable + " WHERE id = 200"));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void transformationsSeeJsonConverterObjectsAsMapsAndTheTableGetsWhatTheyMadeOfThem() {
+        String topic = topic("rawsmt");
+        String table = table("raw_smt", JSON);
+        db.execute("CREATE TABLE " + table + " (id bigint PRIMARY KEY, name text, origin text, doc jsonb)");
+        produce(topic, List.of(utf8("{\"id\":1,\"nm\":\"a\",\"doc\":{\"k\":[1]}}"), utf8("{\"id\":2,\"nm\":null}")));
+        Map<String, String> config = rawSink(topic, table, JSON);
+        config.put("transforms", "rename,origin");
+        config.put("transforms.rename.type", "org.apache.kafka.connect.transforms.ReplaceField$Value");
+        config.put("transforms.rename.renames", "nm:name");
+        config.put("transforms.origin.type", "org.apache.kafka.connect.transforms.InsertField$Value");
+        config.put("transforms.origin.static.field", "origin");
+        config.put("transforms.origin.static.value", "app");
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("raw-smt-sink", config).status());
+            Await.until(() -> ids(table).equals(List.of(1L, 2L)), Duration.ofSeconds(60),
+                    "both rows written; have " + ids(table) + "; task " + rest.taskState("raw-smt-sink", 0));
+            assertEquals("a|app|{\"k\": [1]}", db.scalar("SELECT concat_ws('|', name, origin, doc) FROM " + table
+                    + " WHERE id = 1"));
+            assertEquals("-|app", db.scalar("SELECT concat_ws('|', coalesce(name, '-'), origin) FROM " + table
+                    + " WHERE id = 2"));
         }
     }
 
