@@ -33,6 +33,15 @@ final class Catalog {
             + "JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
             + "WHERE i.indrelid = ? AND i.%s ORDER BY array_position(i.indkey::int2[], a.attnum)";
 
+    /**
+     * Whether a transaction (its 32-bit id widened with the epoch of the current snapshot's xmax, the previous epoch
+     * when that would put it past xmax) is visible to a snapshot taken now; the txid functions exist on every
+     * version pgoutput runs on.
+     */
+    private static final String VISIBLE = "SELECT txid_visible_in_snapshot(CASE WHEN w > x THEN w - 4294967296 ELSE w "
+            + "END, s) FROM (SELECT s, txid_snapshot_xmax(s) AS x, ((txid_snapshot_xmax(s) >> 32) << 32) | ?::bigint AS w "
+            + "FROM txid_current_snapshot() s) t";
+
     private Catalog() {
     }
 
@@ -93,6 +102,31 @@ final class Catalog {
             key = keyColumns(connection, oid, "indisreplident");
         }
         return new TableInfo(oid, id, List.copyOf(columns), key, identity);
+    }
+
+    /**
+     * Waits until a committed transaction, by its 32-bit id as a stream's Begin message gives it, is visible to new
+     * snapshots. The walsender decodes a commit once its WAL record is flushed, a moment before the committing backend
+     * leaves the process array: a lookup in that moment does not yet see what the transaction did (a table it
+     * created). Gives up after the deadline (the transaction is then read as the catalog stands).
+     */
+    static void awaitVisible(Connection connection, long xid, long deadlineMillis) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(VISIBLE)) {
+            ps.setLong(1, xid);
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || rs.getBoolean(1) || System.currentTimeMillis() >= deadlineMillis) {
+                        return;
+                    }
+                }
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     /**

@@ -141,7 +141,7 @@ final class ChangeEvents implements PgOutput.Handler {
     @Override
     public void relation(PgOutput.Relation relation) {
         try {
-            schemas.relation(catalog, relation);
+            schemas.relation(catalog, relation, xid);
         } catch (SQLException e) {
             throw new CatalogFailure(e);
         }

@@ -31,6 +31,14 @@ final class ChangeStream {
     private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** How long a stream that always has a message pending goes without the housekeeping of a pause. */
     private static final long HOUSEKEEPING_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * How often a quiet stream writes a status update to learn whether the server is still there: pgjdbc's read of
+     * pending messages takes a closed connection for a quiet one, so without a write a restarted server went unnoticed
+     * until the next status interval.
+     */
+    private static final long LIVENESS_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The first reconnect's wait; each next one is four times longer, up to retriable.restart.connector.wait.ms. */
+    private static final long FIRST_RETRY_WAIT_MS = 250;
 
     private final CdcConfig config;
     private final CdcSessions sessions;
@@ -53,6 +61,7 @@ final class ChangeStream {
     private long confirmedSent = Lsn.NONE;
     private long nextHeartbeat;
     private long lastHousekeeping = System.nanoTime();
+    private long lastStatusWrite = System.nanoTime();
     private int failuresInARow;
 
     ChangeStream(CdcConfig config, CdcSessions sessions, ChangeEvents changes, EventRecords events, RecordQueue queue,
@@ -109,6 +118,8 @@ final class ChangeStream {
     }
 
     private void connect(long startLsn) throws SQLException {
+        // after a reconnect the slot resumes from what was confirmed to it, not from where the task started
+        long from = Math.max(startLsn, confirmedSent);
         if (replication == null) {
             replication = sessions.replication();
         }
@@ -119,14 +130,15 @@ final class ChangeStream {
         String publication = '"' + config.publicationName().replace("\"", "\"\"") + '"';
         stream = replication.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
                 .withSlotName(config.slotName())
-                .withStartPosition(LogSequenceNumber.valueOf(startLsn))
+                .withStartPosition(LogSequenceNumber.valueOf(from))
                 .withSlotOption("proto_version", "1")
                 .withSlotOption("publication_names", publication)
                 .withStatusInterval(config.getInt(CdcConfig.STATUS_INTERVAL_MS), TimeUnit.MILLISECONDS)
                 .withAutomaticFlush(false)
                 .start();
         metrics.streaming(true);
-        log.info("Streaming changes from slot {} at LSN {}", config.slotName(), Lsn.format(startLsn));
+        lastStatusWrite = System.nanoTime();
+        log.info("Streaming changes from slot {} at LSN {}", config.slotName(), Lsn.format(from));
     }
 
     /** Reads what the server sent; between messages, does the stream's housekeeping. */
@@ -162,6 +174,10 @@ final class ChangeStream {
             heartbeatIfDue();
         }
         confirmIfAsked();
+        if (System.nanoTime() - lastStatusWrite >= LIVENESS_NANOS) {
+            stream.forceUpdateStatus(); // fails once the server is gone (the write after its close is refused)
+            lastStatusWrite = System.nanoTime();
+        }
     }
 
     private void flush() throws Exception {
@@ -184,6 +200,7 @@ final class ChangeStream {
             stream.setFlushedLSN(position);
             stream.setAppliedLSN(position);
             stream.forceUpdateStatus();
+            lastStatusWrite = System.nanoTime();
             confirmedSent = lsn;
             log.debug("Confirmed LSN {} to slot {}", Lsn.format(lsn), config.slotName());
         }
@@ -230,6 +247,10 @@ final class ChangeStream {
             throw new ConnectException("Streaming from slot " + config.slotName() + " failed: " + reason, e);
         }
         failuresInARow++;
+        if (!slotBusy) {
+            // a server restart is usually over in a second or two: try soon, then back off to the configured wait
+            wait = Math.min(wait, FIRST_RETRY_WAIT_MS << Math.min(20, 2 * (failuresInARow - 1)));
+        }
         if (maxRetries >= 0 && failuresInARow > maxRetries) {
             throw new ConnectException("Streaming from slot " + config.slotName() + " failed " + failuresInARow
                     + " times in a row: " + reason, e);

@@ -240,15 +240,27 @@ final class ColumnTypes {
 
     private ColumnType timestamp(int precision) {
         if (timePrecision == TimePrecision.CONNECT) {
-            return new ColumnType(Timestamp::builder, (b, o, l) -> new java.util.Date(
-                    Math.floorDiv(epochMicrosOrInfinity(b, o, l), 1000)));
+            return new ColumnType(Timestamp::builder, (b, o, l) -> new java.util.Date(epochMillisOrInfinity(b, o, l)));
         }
         if (precision <= 3) {
             return new ColumnType(() -> SchemaBuilder.int64().name("io.debezium.time.Timestamp").version(1),
-                    (b, o, l) -> Math.floorDiv(epochMicrosOrInfinity(b, o, l), 1000));
+                    ColumnTypes::epochMillisOrInfinity);
         }
         return new ColumnType(() -> SchemaBuilder.int64().name("io.debezium.time.MicroTimestamp").version(1),
                 ColumnTypes::epochMicrosOrInfinity);
+    }
+
+    /**
+     * Milliseconds since the epoch, or the extreme longs for the infinities as {@link #epochMicrosOrInfinity} (the
+     * sink writes them back as infinity; a division would make them a real date in year 294247). Read from the
+     * instant, so timestamps past year 294247, beyond 64-bit microseconds but well within 64-bit milliseconds, are
+     * exact too.
+     */
+    private static long epochMillisOrInfinity(byte[] b, int o, int l) {
+        if (TextValues.infinite(b, o, l)) {
+            return b[o] == '-' ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return TextValues.instant(b, o, l).toEpochMilli();
     }
 
     private static long epochMicrosOrInfinity(byte[] b, int o, int l) {

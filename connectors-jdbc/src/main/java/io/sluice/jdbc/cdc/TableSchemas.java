@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
 final class TableSchemas {
     private static final Logger log = LoggerFactory.getLogger(TableSchemas.class);
 
+    /** How long a relation's lookup waits for its transaction to become visible (a moment, unless the server stalls). */
+    private static final long VISIBILITY_WAIT_MS = 10_000;
+
     private final CdcConfig config;
     private final CdcTableFilter filter;
     private final ColumnTypes columnTypes;
@@ -95,11 +98,13 @@ final class TableSchemas {
     }
 
     /**
-     * A relation message: the stream's description of a table from now on. Its columns come from the message; NOT
-     * NULL and the key from the catalog now (columns the catalog no longer knows are nullable). Enum labels are read
-     * again, since a relation message may follow ALTER TYPE ... ADD VALUE.
+     * A relation message of the transaction xid: the stream's description of a table from now on. Its columns and,
+     * unless the table has REPLICA IDENTITY FULL or NOTHING, its key come from the message (the columns it flags are
+     * the primary key or replica identity index as of that transaction); NOT NULL, defaults and the key of a FULL
+     * table from the catalog once the transaction is visible there (columns the catalog no longer knows are
+     * nullable). Enum labels are read again, since a relation message may follow ALTER TYPE ... ADD VALUE.
      */
-    void relation(Connection catalog, PgOutput.Relation relation) throws SQLException {
+    void relation(Connection catalog, PgOutput.Relation relation, long xid) throws SQLException {
         TableId table = new TableId(relation.schema(), relation.table());
         if (!filter.accepts(table) && !table.equals(signalTable)) {
             byRelation.remove(relation.oid());
@@ -115,12 +120,16 @@ final class TableSchemas {
                 break;
             }
         }
+        Catalog.awaitVisible(catalog, xid, System.currentTimeMillis() + VISIBILITY_WAIT_MS);
         Catalog.TableInfo info = Catalog.describe(catalog, relation.oid());
         Map<String, TableSchema.Column> described = new HashMap<>();
         List<String> key = new ArrayList<>();
         if (info != null) {
             info.columns().forEach(c -> described.put(c.name(), c));
             key.addAll(info.keyColumns());
+        }
+        if (relation.replicaIdentity() == 'd' || relation.replicaIdentity() == 'i') {
+            key = streamKey(relation, key);
         }
         List<TableSchema.Column> columns = new ArrayList<>(relation.columns().size());
         List<String> names = new ArrayList<>();
@@ -142,6 +151,17 @@ final class TableSchemas {
         }
         byRelation.put(relation.oid(), schema);
         byTable.put(table, schema);
+    }
+
+    /**
+     * The key the relation message flags, in the catalog's key order when the catalog (possibly later than the
+     * stream) has the same key columns, else in column order.
+     */
+    private static List<String> streamKey(PgOutput.Relation relation, List<String> catalogKey) {
+        List<String> flagged = relation.columns().stream().filter(PgOutput.RelationColumn::identity)
+                .map(PgOutput.RelationColumn::name).toList();
+        boolean sameColumns = catalogKey.size() == flagged.size() && catalogKey.containsAll(flagged);
+        return new ArrayList<>(sameColumns ? catalogKey : flagged);
     }
 
     /** The stream's latest schema of a table; null before the stream saw a change of it. */

@@ -146,7 +146,7 @@ final class TextValues {
         } catch (ArithmeticException e) {
             // PostgreSQL's last timestamps (year 294276) lie beyond int64 microseconds since 1970
             throw new IllegalArgumentException("the timestamp is beyond what 64-bit microseconds since 1970 can hold "
-                    + "(about 292,000 years either side)");
+                    + "(about 292,000 years either side): time.precision.mode=connect reads it as milliseconds");
         }
     }
 

@@ -143,7 +143,8 @@ public enum LogicalType {
                     : epochDay((Integer) v);
             case TIME -> v instanceof java.util.Date d ? LocalTime.ofNanoOfDay(Math.floorMod(d.getTime(), 86_400_000L)
                     * 1_000_000L) : localTime(name, ((Number) v).longValue());
-            case TIMESTAMP -> LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), zone);
+            case TIMESTAMP -> infinity((java.util.Date) v) != null ? infinity((java.util.Date) v)
+                    : LocalDateTime.ofInstant(((java.util.Date) v).toInstant(), zone);
             case LOCAL_TIMESTAMP -> localDateTime(name, (Long) v);
             case ZONED_TIMESTAMP -> zoned((String) v, zone);
             case BITS -> bitText(schema, AnsiDialect.bytes(v));
@@ -161,8 +162,9 @@ public enum LogicalType {
     static String postgresText(Schema schema, Object v, ZoneId zone) {
         return switch (of(schema)) {
             case ZONED_TIMESTAMP -> postgresYear((String) v);
-            case TIMESTAMP -> ((java.util.Date) v).toInstant().atZone(zone).toOffsetDateTime()
-                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            case TIMESTAMP -> infinity((java.util.Date) v) != null ? text(infinity((java.util.Date) v))
+                    : postgresYear(((java.util.Date) v).toInstant().atZone(zone).toOffsetDateTime()
+                    .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
             default -> text(value(schema, v, zone));
         };
     }
@@ -200,6 +202,12 @@ public enum LogicalType {
             return "-infinity";
         }
         return value.toString();
+    }
+
+    /** A Connect Timestamp at the extreme longs (PostgreSQL's infinities from a CDC source), else null. */
+    private static LocalDateTime infinity(java.util.Date d) {
+        return d.getTime() == Long.MAX_VALUE ? LocalDateTime.MAX : d.getTime() == Long.MIN_VALUE ? LocalDateTime.MIN
+                : null;
     }
 
     private static LocalDate epochDay(int days) {

@@ -221,6 +221,39 @@ class CdcReplicaTypesIT {
         }
     }
 
+    @Test
+    void millisecondTimestampsKeepTheirInfinitiesAndTheirLastMillenniaOnTheReplica() {
+        // timestamp(3) is Debezium's Timestamp (ms): its infinities stay infinities, and the years past 294247,
+        // beyond 64-bit microseconds, fit its milliseconds exactly
+        source.execute("CREATE SCHEMA millis", "CREATE TABLE millis.m (id int PRIMARY KEY, ts3 timestamp(3), "
+                        + "ts0 timestamp(0))",
+                "INSERT INTO millis.m VALUES (1, 'infinity', '-infinity'), (2, '-infinity', 'infinity'), "
+                        + "(3, '294276-12-31 23:59:59.999', '294250-06-01 12:00:00'), "
+                        + "(4, '4713-01-01 00:00:00.001 BC', '1969-12-31 23:59:59'), (5, NULL, NULL)");
+        // a Connect Timestamp is an instant, which auto.create makes a timestamptz: this copy's table is the source's
+        replica.execute("CREATE SCHEMA millis", "CREATE TABLE millis.m_connect (id int PRIMARY KEY, ts3 timestamp(3), "
+                + "ts0 timestamp(0))");
+        String prefix = KafkaTestBroker.uniqueTopic("millis").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            replicate(rest, "millis", CdcReplicaIT.cdcConfig(source.url(), prefix, "millis"), prefix + ".millis.m",
+                    "millis.m");
+            // Connect's Timestamp is milliseconds too
+            Map<String, String> connect = CdcReplicaIT.cdcConfig(source.url(), prefix + "_c", "millis");
+            connect.put("time.precision.mode", "connect");
+            replicate(rest, "millisconnect", connect, prefix + "_c.millis.m", "millis.m_connect");
+            for (String copy : List.of("m", "m_connect")) {
+                awaitSameValues("millis", "m", copy, "the snapshot's infinities and last years, exactly");
+            }
+            source.execute("INSERT INTO millis.m VALUES (6, 'infinity', '294247-01-10 04:00:54.775')",
+                    "UPDATE millis.m SET ts3 = '294260-02-29 00:00:00.5' WHERE id = 5");
+            for (String copy : List.of("m", "m_connect")) {
+                awaitSameValues("millis", "m", copy, "the streamed infinities and last years, exactly");
+            }
+            assertEquals("RUNNING", rest.taskState("millis-cdc", 0), "no value failed the task");
+        }
+    }
+
     /** Creates the CDC source {@code name}-cdc and the JDBC sink {@code name}-replica writing its topic to table. */
     private static void replicate(RestClient rest, String name, Map<String, String> cdc, String topic, String table) {
         assertEquals(201, rest.createConnector(name + "-cdc", cdc).status());

@@ -1,6 +1,7 @@
 package io.sluice.jdbc.cdc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -195,6 +196,41 @@ class PostgresCdcTaskIT extends CdcTaskHarness {
     private void signalSnapshotOfItems(String schema) {
         db.execute("INSERT INTO " + schema + ".signals VALUES ('s1', 'execute-snapshot', "
                 + "'{\"data-collections\": [\"" + schema + ".items\"], \"type\": \"incremental\"}')");
+    }
+
+    @Test
+    void rowsWrittenInTheTransactionThatCreatesTheirTableAreKeyed() throws Exception {
+        // no table.include.list and a publication FOR ALL TABLES: each table is new to the stream, as after a Flyway
+        // or Liquibase migration that creates and seeds it in one transaction. The stream decodes such a commit a
+        // moment before the catalog shows the table: several tables, so a lookup in that moment is likely
+        db.execute("CREATE SCHEMA seeded");
+        RecordingSourceContext context = new RecordingSourceContext();
+        String slot = slot();
+        PostgresCdcTask task = start(context, config(slot, "schema.include.list", "seeded"));
+        Await.until(() -> confirmedFlush(slot) > 0, Duration.ofSeconds(30), "the slot created, the stream reading");
+
+        int tables = 20;
+        for (int t = 0; t < tables; t++) {
+            db.execute("BEGIN; CREATE TABLE seeded.newt" + t + " (id int PRIMARY KEY, v text NOT NULL); "
+                    + "INSERT INTO seeded.newt" + t + " VALUES (1, 'first'), (2, 'second'); "
+                    + "INSERT INTO seeded.newt" + t + " VALUES (3, 'third'); COMMIT");
+        }
+        List<SourceRecord> seeded = new ArrayList<>(collect(task, context, 3 * tables));
+
+        // the key as of the seeding transaction, though the catalog no longer has it when the stream reads it
+        stop(task);
+        db.execute("BEGIN; CREATE TABLE seeded.rekeyed (id int PRIMARY KEY, v text NOT NULL); "
+                + "INSERT INTO seeded.rekeyed VALUES (1, 'first'); COMMIT",
+                "ALTER TABLE seeded.rekeyed DROP CONSTRAINT rekeyed_pkey");
+        task = start(context, config(slot, "schema.include.list", "seeded"));
+        seeded.addAll(collect(task, context, 1));
+        for (SourceRecord r : seeded) {
+            assertEquals("c", op(r), "streamed: " + r);
+            assertEquals(r.topic() + ".Key", r.keySchema() == null ? null : r.keySchema().name(),
+                    "keyed by the primary key: " + r);
+            assertEquals(row(r).getInt32("id"), ((Struct) r.key()).getInt32("id"));
+        }
+        assertFalse(row(seeded.get(0)).schema().field("v").schema().isOptional(), "a NOT NULL column is required");
     }
 
     private long confirmedFlush(String slot) {
