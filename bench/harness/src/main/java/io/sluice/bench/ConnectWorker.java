@@ -24,6 +24,7 @@ public final class ConnectWorker implements AutoCloseable {
     private final List<String> connectors = new ArrayList<>();
     private long rootReadyNanos = -1;
     private long connectorsReadyNanos = -1;
+    private double cpuSecondsAtReady = Double.NaN;
 
     private ConnectWorker(ConnectRuntime runtime, ManagedProcess process, Path dir, int port) {
         this.runtime = runtime;
@@ -117,6 +118,7 @@ public final class ConnectWorker implements AutoCloseable {
                 }
                 if (rootReadyNanos >= 0 && rest.get("/connectors").status() == 200) {
                     connectorsReadyNanos = System.nanoTime();
+                    cpuSecondsAtReady = process.cpuSeconds();
                     return;
                 }
             } catch (IOException e) {
@@ -161,6 +163,11 @@ public final class ConnectWorker implements AutoCloseable {
     /** Seconds from launch until GET /connectors answered 200 as well. */
     public double secondsToConnectors() {
         return (connectorsReadyNanos - process.startNanos()) / 1e9;
+    }
+
+    /** The worker's CPU-seconds (user + sys) when GET /connectors first answered 200. */
+    public double cpuSecondsAtReady() {
+        return cpuSecondsAtReady;
     }
 
     public void createConnector(String name, Map<String, String> config) throws Exception {
