@@ -298,7 +298,7 @@ public final class CdcSourceScenario implements Scenario {
                                                  String registry) {
         return RepeatedRuns.onOneWorker(ctx, runtime, plugins, workerConfig, List.copyOf(configs.keySet()),
                 Sides::new, (sides, run) -> sides.snapshot.warmedUp(run.snapshotRowsPerSecond()), Sides::add,
-                Sides::fail, Run::snapshotRowsPerSecond,
+                Sides::fail, run -> new double[] {run.snapshotRowsPerSecond()},
                 (worker, key, rep) -> once(ctx, worker, key, configs.get(key), rep,
                         key.endsWith(AVRO) ? avro(registry) : CONVERTERS));
     }
