@@ -72,7 +72,8 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         m.put("quick", quick);
         m.put("repetitions", repetitions);
         m.put("warmup_runs", Warmup.MAX_RUNS);
-        m.put("warmup_rule", "until two consecutive runs agree within 10%, at most warmup_runs runs");
+        m.put("warmup_rule", "until two consecutive runs agree within 10% (scenario 3's connectors: their rate and the"
+                + " worker's CPU-seconds both), at most warmup_runs runs");
         m.put("lines", lines);
         m.put("jdbc_rows", jdbcRows);
         m.put("only", only);

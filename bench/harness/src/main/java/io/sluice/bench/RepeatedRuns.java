@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 
 /**
  * How scenarios 3 and 9 measure connectors on one runtime: one worker; per connector, warm-up runs until steady
@@ -25,14 +25,14 @@ final class RepeatedRuns {
 
     /**
      * Runs each key's warm-ups and repetitions; returns per key what {@code newResults} made, given each warm-up run
-     * ({@code warmedUp}), measured run ({@code add}) or failure ({@code fail}); {@code figure} is the number whose
-     * agreement ends the warm-up.
+     * ({@code warmedUp}), measured run ({@code add}) or failure ({@code fail}); {@code figures} are the numbers whose
+     * agreement ends the warm-up ({@link Warmup#untilAllSteady(Side, Warmup.Figures)}).
      */
     static <T, S> Map<String, S> onOneWorker(BenchContext ctx, ConnectRuntime runtime, List<Path> plugins,
                                              List<String> keys, Supplier<S> newResults, BiConsumer<S, T> warmedUp,
                                              BiConsumer<S, T> add, BiConsumer<S, String> fail,
-                                             ToDoubleFunction<T> figure, Once<T> once) {
-        return onOneWorker(ctx, runtime, plugins, Map.of(), keys, newResults, warmedUp, add, fail, figure, once);
+                                             Function<T, double[]> figures, Once<T> once) {
+        return onOneWorker(ctx, runtime, plugins, Map.of(), keys, newResults, warmedUp, add, fail, figures, once);
     }
 
     /** As the other, on a worker with more worker config (e.g. the built-in registry's listener). */
@@ -40,7 +40,7 @@ final class RepeatedRuns {
                                              Map<String, String> workerConfig, List<String> keys,
                                              Supplier<S> newResults, BiConsumer<S, T> warmedUp,
                                              BiConsumer<S, T> add, BiConsumer<S, String> fail,
-                                             ToDoubleFunction<T> figure, Once<T> once) {
+                                             Function<T, double[]> figures, Once<T> once) {
         Map<String, S> results = new LinkedHashMap<>();
         keys.forEach(k -> results.put(k, newResults.get()));
         if (keys.isEmpty()) {
@@ -55,10 +55,10 @@ final class RepeatedRuns {
                 workerConfig)) {
             for (String key : keys) {
                 try {
-                    Warmup.untilSteady(new Side(), i -> {
+                    Warmup.untilAllSteady(new Side(), i -> {
                         T result = once.run(worker, key, "warmup" + i);
                         warmedUp.accept(results.get(key), result);
-                        return figure.applyAsDouble(result);
+                        return figures.apply(result);
                     });
                 } catch (Exception e) {
                     Bench.log("  %s %s warm-up failed: %s", runtime.label(), key, e.getMessage());

@@ -56,6 +56,16 @@ public final class Side {
         return derived(c -> c.cpuSeconds() * 1e6 / records);
     }
 
+    /** Each repetition times {@code factor} (e.g. a target's multiple of a measured rate), as a side of its own. */
+    public Side scaled(double factor) {
+        if (error != null) {
+            return failed(error);
+        }
+        Side side = new Side();
+        values.forEach(v -> side.add(v * factor));
+        return side;
+    }
+
     /** The worker's GC seconds of each repetition. */
     public Side gcSeconds() {
         return derived(WorkerCost::gcSeconds);
