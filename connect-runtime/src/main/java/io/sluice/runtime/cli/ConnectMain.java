@@ -17,7 +17,21 @@ import org.slf4j.LoggerFactory;
 
 /** bin/connect: starts a worker from a worker config file and creates or updates the connectors in the given files. */
 public final class ConnectMain {
+    private static final String LOG4J_SHUTDOWN_HOOK = "log4j.shutdownHookEnabled";
+
+    static {
+        // Log4j's own shutdown hook runs beside ours and stops logging while the worker is still stopping: the
+        // lines that say a task did not stop in time or offsets were not committed were lost. Ours stops logging
+        // last instead (a user who set the property keeps their choice).
+        if (System.getProperty(LOG4J_SHUTDOWN_HOOK) == null) {
+            System.setProperty(LOG4J_SHUTDOWN_HOOK, "false");
+        }
+    }
+
     private static final Logger log = LoggerFactory.getLogger(ConnectMain.class);
+    private static final java.util.concurrent.atomic.AtomicReference<WorkerProcess> running =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final CountDownLatch stopped = new CountDownLatch(1);
 
     private ConnectMain() {
     }
@@ -35,6 +49,7 @@ public final class ConnectMain {
             System.err.println("  --paused: safe start: stored connectors run paused until resumed (start.paused=true)");
             System.exit(2);
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(ConnectMain::stop, "sluice-shutdown"));
         Path workerFile = Path.of(rest.get(0));
         WorkerConfig workerConfig;
         List<ConnectorConfigFile> connectors = new ArrayList<>();
@@ -65,12 +80,7 @@ public final class ConnectMain {
             fail(workerFile + ": " + e.getMessage());
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("Stopping Sluice worker");
-            worker.close();
-            stopped.countDown();
-        }, "sluice-shutdown"));
+        running.set(worker);
 
         for (ConnectorConfigFile file : connectors) {
             try {
@@ -84,6 +94,20 @@ public final class ConnectMain {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The shutdown hook: stops the worker if it started, then logging, so every line of the stop is written. */
+    private static void stop() {
+        try {
+            WorkerProcess worker = running.getAndSet(null);
+            if (worker != null) {
+                log.info("Stopping Sluice worker");
+                worker.close();
+            }
+        } finally {
+            stopped.countDown();
+            org.apache.logging.log4j.LogManager.shutdown(); // flushes file appenders; nothing is logged after it
         }
     }
 

@@ -259,12 +259,22 @@ public final class ConnectorsResource {
         }
     }
 
+    /** The longest URL-encoded connector name accepted: well inside the 8 KiB of a request line and its headers. */
+    static final int MAX_ENCODED_NAME = 4096;
+
     private static void checkName(String name, Map<String, String> config) {
         if (name == null || name.isBlank()) {
             throw HerderException.badRequest("Connector name is required");
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
             throw HerderException.badRequest("Connector name " + name + " contains control characters");
+        }
+        // every request about a connector carries its name in the URL: a name that does not fit one would make a
+        // connector REST and the console could neither stop nor delete (Apache creates it, then cannot answer)
+        int encoded = java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).length();
+        if (encoded > MAX_ENCODED_NAME) {
+            throw HerderException.badRequest("Connector name is too long: " + encoded + " characters once encoded in "
+                    + "a URL, at most " + MAX_ENCODED_NAME + " fit every request about the connector");
         }
         String inConfig = config.get(ConnectorConfig.NAME);
         if (inConfig != null && !inConfig.equals(name)) {

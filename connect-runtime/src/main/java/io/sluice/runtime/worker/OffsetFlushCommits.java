@@ -68,16 +68,31 @@ final class OffsetFlushCommits implements SourceCommits {
             return;
         }
         // after a failed send, the failed record is never acked: waiting for it would only delay the stop
+        boolean interrupted = false;
         try {
             if (!task.sender().failed() && !task.submitted().awaitAllAcked(timeoutMs, TimeUnit.MILLISECONDS)) {
                 log.warn("{} stopping with {} records not acknowledged; their offsets are not committed",
                         task.name(), task.submitted().unackedCount());
             }
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
+            // an interrupt the task's own code left on its thread must not cost the offsets Kafka acknowledged:
+            // they are committed (the flag is restored after); a task given up on commits nothing more
+            interrupted = true;
+            if (task.cancelled().getAsBoolean()) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            log.warn("{} was interrupted while waiting for {} records to be acknowledged; committing the offsets "
+                    + "of those that were", task.name(), task.submitted().unackedCount());
         }
-        commit();
+        try {
+            commit();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.debug("{} committed its offsets at stop", task.name());
     }
 
     @Override
@@ -104,7 +119,7 @@ final class OffsetFlushCommits implements SourceCommits {
                     task.offsets().write(task.id().connector(), toWrite).get(timeoutMs, TimeUnit.MILLISECONDS);
                     task.metrics().commit((System.nanoTime() - started) / 1_000_000L, true);
                     toWrite.forEach(unwritten::remove);
-                    log.debug("{} committed offsets of {} source partitions", task.name(), toWrite.size());
+                    log.debug("{} committed offsets {}", task.name(), toWrite);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     log.warn("{} interrupted while writing offsets", task.name());

@@ -4,6 +4,7 @@ import io.sluice.runtime.metrics.SourceTaskMetrics;
 import io.sluice.runtime.model.ConnectorTaskId;
 import io.sluice.runtime.storage.OffsetStore;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.TransactionContext;
@@ -18,7 +19,8 @@ interface SourceCommits {
 
     /** What a strategy uses of the task it commits for; the runner builds it once its producer exists. */
     record Task(String name, ConnectorTaskId id, ClassLoader loader, Producer<byte[], byte[]> producer, OffsetStore offsets,
-                SubmittedOffsets submitted, SourceTaskMetrics metrics, Sender sender, Runnable commit) {
+                SubmittedOffsets submitted, SourceTaskMetrics metrics, Sender sender, Runnable commit,
+                BooleanSupplier cancelled) {
     }
 
     /** The runner's send path: convert, produce and track a batch; and the producer failure it remembered. */

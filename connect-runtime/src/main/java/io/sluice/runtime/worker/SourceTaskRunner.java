@@ -102,7 +102,7 @@ final class SourceTaskRunner extends TaskRunner {
                     public boolean failed() {
                         return sendFailure.get() != null;
                     }
-                }, this::commitTask));
+                }, this::commitTask, this::isCancelled));
         if (setup.topicCreation() != null) {
             topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
         }

@@ -105,6 +105,30 @@ class RestEndpointsIT {
     }
 
     @Test
+    void aConnectorNameTooLongForARequestUrlIsRefusedAtCreateSoNoConnectorIsLeftThatRestCannotAddress() {
+        String tooLong = "x".repeat(10_000);
+        Map<String, String> config = sinkConfig("long.txt", "long-topic");
+        config.put("name", tooLong);
+        RestClient.Response refused = rest.post("/connectors", Map.of("name", tooLong, "config", config));
+        assertError(refused, 400);
+        assertTrue(refused.body().path("message").asText().contains("too long"), refused.raw());
+        // 1,000 CJK characters are 9,000 characters once encoded
+        String wide = "\u6570".repeat(1_000);
+        Map<String, String> wideConfig = sinkConfig("wide.txt", "wide-topic");
+        wideConfig.put("name", wide);
+        assertError(rest.post("/connectors", Map.of("name", wide, "config", wideConfig)), 400);
+        // a URL Jetty takes but no longer than the limit allows: refused by PUT too
+        assertError(rest.put("/connectors/" + "z".repeat(5_000) + "/config", sinkConfig("z.txt", "z-topic")), 400);
+        assertFalse(rest.get("/connectors").raw().contains("xxxxxxxx") || rest.get("/connectors").raw().contains("zzzzzzzz"),
+                "nothing was created");
+        // a long name that fits is still a name like any other
+        String fits = "y".repeat(1_000);
+        assertEquals(201, rest.createConnector(fits, sinkConfig("fits.txt", "fits-topic")).status());
+        assertEquals(200, rest.get("/connectors/" + fits + "/status").status());
+        assertEquals(204, rest.delete("/connectors/" + fits).status());
+    }
+
+    @Test
     void tasksConfigListsEveryTaskConfigByTaskId() {
         assertEquals(201, rest.createConnector("tasks-config", sinkConfig("tc.txt", "tc-topic")).status());
         Await.until(() -> rest.get("/connectors/tasks-config/tasks-config").body().has("tasks-config-0"), WAIT,

@@ -126,6 +126,26 @@ class SourceTaskLoopTest {
     }
 
     @Test
+    void aTaskWhosePollEndsInAnInterruptWhileStoppingStillCommitsWhatKafkaAcknowledged() throws Exception {
+        start(false, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000));
+        task.script.add(List.of(record(1), record(2)));
+        Await.until(() -> producer.history().size() == 2, WAIT, "two records sent");
+        producer.completeNext();
+        // the stop comes while the task waits in poll(), which then ends in an InterruptedException (a task's
+        // own reader thread shut down under it): the loop leaves the interrupt on the task thread
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        task.blockNextPoll = release;
+        Await.until(() -> task.inBlockedPoll, WAIT, "the task waiting in poll()");
+        runner.stop();
+        release.countDown();
+        thread.awaitEnded(WAIT);
+        runner = null;
+
+        assertEquals(Map.of(PARTITION, Map.of("line", 1L)), offsets.offsets(ID.connector()),
+                "the acknowledged record's offset is committed; the unacknowledged one's is not");
+    }
+
+    @Test
     void exactlyOnceCommitsEachPollsRecordsWithTheirOffsetsInOneTransaction() {
         start(true, new SourceTransactions(new SourceTransactions.Boundary(0, false)));
         task.script.add(List.of(record(1), record(2)));
@@ -250,6 +270,9 @@ class SourceTaskLoopTest {
         final AtomicInteger commits = new AtomicInteger();
         volatile Consumer<SourceTaskContext> beforePoll = c -> { };
         volatile boolean failNextPoll;
+        /** When set, the next poll waits for it, then throws InterruptedException. */
+        volatile java.util.concurrent.CountDownLatch blockNextPoll;
+        volatile boolean inBlockedPoll;
         /** How many more polls throw a RetriableException, as a source briefly out of reach does. */
         final AtomicInteger retriableFailures = new AtomicInteger();
 
@@ -259,6 +282,13 @@ class SourceTaskLoopTest {
 
         @Override
         public List<SourceRecord> poll() throws InterruptedException {
+            java.util.concurrent.CountDownLatch block = blockNextPoll;
+            if (block != null) {
+                blockNextPoll = null;
+                inBlockedPoll = true;
+                block.await();
+                throw new InterruptedException("reader shut down");
+            }
             if (failNextPoll) {
                 throw new IllegalStateException("source went away");
             }

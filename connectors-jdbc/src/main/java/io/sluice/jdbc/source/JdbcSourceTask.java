@@ -95,8 +95,10 @@ public class JdbcSourceTask extends SourceTask {
         reader = Executors.newSingleThreadExecutor(TaskThreads.named("sluice-jdbc-reader-"
                 + props.getOrDefault("name", "source")));
         ahead = null;
-        log.info("JDBC source task reading {} in {} mode", config.query().isEmpty() ? config.taskTables() : "a query",
-                config.mode());
+        // where it resumes, so a restart that reads rows again can be told from one that was never committed
+        log.info("JDBC source task reading {} in {} mode from {}", config.query().isEmpty() ? config.taskTables()
+                : "a query", config.mode(), offsets.isEmpty() ? "the first row" : offsets.size() <= 10
+                ? "stored offsets " + offsets.values() : "the stored offsets of " + offsets.size() + " tables");
     }
 
     @Override

@@ -191,7 +191,12 @@ class SourceRestartsIT {
         }
         List<String> lines = Files.readAllLines(log).stream()
                 .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
-        return lines.isEmpty() ? "none" : String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        // where each run resumed and what it committed, last at its stop
+        List<String> commits = Files.readAllLines(log).stream()
+                .filter(line -> line.contains("source task reading") || line.contains("committed")).toList();
+        return (lines.isEmpty() ? "none" : String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())))
+                + "\nwhere each run resumed and what it committed:\n"
+                + String.join("\n", commits.subList(Math.max(0, commits.size() - 200), commits.size()));
     }
 
     private static Map<String, String> connector(String prefix) {
