@@ -46,6 +46,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String START_PARALLELISM = "start.parallelism";
     public static final String START_PAUSED = "start.paused";
     public static final String REST_REQUEST_TIMEOUT_MS = "rest.request.timeout.ms";
+    public static final String STORAGE_TIMEOUT_MS = "storage.timeout.ms";
     public static final String SINK_STATIC_MEMBERSHIP_ENABLE = "sink.static.membership.enable";
     public static final String CONFIG_PROVIDERS = "config.providers";
     public static final String CONNECTOR_CLIENT_POLICY = "connector.client.config.override.policy";
@@ -170,8 +171,14 @@ public final class WorkerConfig extends AbstractConfig {
             .define(REST_REQUEST_TIMEOUT_MS, Type.LONG, 90_000L, Range.atLeast(1), Importance.LOW,
                     "How long a REST request waits for the worker to make its change before it answers 500 "
                             + "(the change may still be made; its outcome is logged). Changes never wait for a "
-                            + "connector or task to start or stop, and a write Kafka cannot take fails after 30 s, so "
-                            + "this is a last resort.")
+                            + "connector or task to start or stop, and a write Kafka cannot take fails after "
+                            + "storage.timeout.ms, so this is a last resort.")
+            .define(STORAGE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+                    "How long the worker waits for Kafka on its internal topics (config, offset and status): to "
+                            + "learn the cluster's id, create and read the topics at start, and write a change. A "
+                            + "change Kafka does not take within it answers 500 'is Kafka reachable?'; a start "
+                            + "whose Kafka never answers stops with 'Cannot reach Kafka'. (Apache waits a fixed 30 s "
+                            + "on its config topic.)")
             .define(CONFIG_PROVIDERS, Type.LIST, List.of(), Importance.LOW,
                     "Names of config providers; each is configured with config.providers.<name>.class and "
                             + "config.providers.<name>.param.*.")

@@ -2,6 +2,7 @@ package io.sluice.runtime.storage;
 
 import io.sluice.runtime.config.WorkerConfig;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,10 +28,10 @@ public final class WorkerStores implements AutoCloseable {
         t.start();
     };
 
-    private static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(30);
-
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private final WorkerConfig config;
+    /** storage.timeout.ms: each round trip to Kafka the stores make (cluster id, topics, reads to the end, writes). */
+    private final Duration timeout;
     private final String bootstrapServers;
     private final Map<String, Object> clients;
     /** One admin client for the cluster id and the three stores' topic creation and end look-ups; opened at start. */
@@ -45,15 +46,16 @@ public final class WorkerStores implements AutoCloseable {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.clients = config.clientConfig(null, bootstrapServers);
+        this.timeout = Duration.ofMillis(config.getLong(WorkerConfig.STORAGE_TIMEOUT_MS));
         this.configs = open(new KafkaConfigStore(clients, this::admin, new CompactedTopic(config.configTopic(), 1,
                 config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
-                STORE_TIMEOUT));
+                timeout));
         this.offsets = open(new KafkaOffsetStore(clients, this::admin, new CompactedTopic(config.offsetTopic(),
                 config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
+                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), timeout));
         this.statuses = open(new KafkaStatusStore(clients, this::admin, new CompactedTopic(config.statusTopic(),
                 config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), STORE_TIMEOUT));
+                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), timeout));
     }
 
     /**
@@ -116,14 +118,14 @@ public final class WorkerStores implements AutoCloseable {
     /** The id of the Kafka cluster the stores live in; the first call asks Kafka (a "Cannot reach Kafka" error). */
     public synchronized String clusterId() {
         if (unreachable != null) {
-            throw unreachable; // asked once already, in vain: not another 30 s
+            throw unreachable; // asked once already, in vain: not another timeout
         }
         if (clusterId == null) {
             try {
-                clusterId = admin().describeCluster().clusterId().get(30, TimeUnit.SECONDS);
+                clusterId = admin().describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // a timeout has no message of its own: "...: null" told the user nothing
-                String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within 30 s"
+                String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within " + seconds(timeout)
                         : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
                 unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + why
                         + "; check bootstrap.servers and that the brokers are up", e);
@@ -151,8 +153,8 @@ public final class WorkerStores implements AutoCloseable {
         synchronized (this) {
             if (admin != null) {
                 // after Kafka never answered, the client's look-up is still pending until its own timeout: nothing it
-                // does is wanted any more, and waiting for it held a worker that could not start another 30 s
-                admin.close(unreachable != null ? java.time.Duration.ZERO : STORE_TIMEOUT);
+                // does is wanted any more, and waiting for it held a worker that could not start another timeout
+                admin.close(unreachable != null ? Duration.ZERO : timeout);
                 admin = null;
             }
         }
@@ -168,5 +170,11 @@ public final class WorkerStores implements AutoCloseable {
             admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
         }
         return admin;
+    }
+
+    /** "30 s", or "1.5 s": how a user wrote the key is in ms, but a wait reads best in seconds. */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
     }
 }

@@ -57,7 +57,8 @@ class WorkerStoresIT {
         try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             nobody = "127.0.0.1:" + free.getLocalPort(); // closed again: nothing listens there
         }
-        WorkerConfig config = new WorkerConfig(Map.of("bootstrap.servers", nobody,
+        // storage.timeout.ms set short: the story is the message and the close, not how long the default is
+        WorkerConfig config = new WorkerConfig(Map.of("bootstrap.servers", nobody, "storage.timeout.ms", "3000",
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
         WorkerStores stores = WorkerStores.create(config, nobody);
@@ -65,7 +66,7 @@ class WorkerStoresIT {
             org.apache.kafka.connect.errors.ConnectException refused =
                     org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.connect.errors.ConnectException.class,
                             stores::start);
-            assertEquals("Cannot reach Kafka at " + nobody + ": no answer within 30 s; check bootstrap.servers and "
+            assertEquals("Cannot reach Kafka at " + nobody + ": no answer within 3 s; check bootstrap.servers and "
                     + "that the brokers are up", refused.getMessage());
         } finally {
             long began = System.nanoTime();

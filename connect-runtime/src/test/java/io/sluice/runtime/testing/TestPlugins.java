@@ -62,7 +62,8 @@ public final class TestPlugins {
             Path classes = Path.of(connector.getProtectionDomain().getCodeSource().getLocation().toURI());
             Path pkg = classes.resolve(connector.getPackageName().replace('.', '/'));
             Files.createDirectories(jar.getParent());
-            Path partial = jar.resolveSibling(jar.getFileName() + ".partial");
+            // each test JVM (failsafe fork) packs its own: a shared partial would be written by two at once
+            Path partial = jar.resolveSibling(jar.getFileName() + ".partial-" + ProcessHandle.current().pid());
             try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(partial));
                  Stream<Path> files = Files.list(pkg)) {
                 for (Path file : (Iterable<Path>) files::iterator) {

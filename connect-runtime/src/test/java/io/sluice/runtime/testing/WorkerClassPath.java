@@ -3,8 +3,11 @@ package io.sluice.runtime.testing;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,6 +22,8 @@ import java.util.stream.Stream;
  * every worker started after it instead of parsing and verifying those classes again. A JVM cannot archive classes
  * from a directory, so the class path's directories (test-classes, a module's classes) go into jars of their own
  * first. Without an archive (training failed, SLUICE_TEST_CDS=off) workers start as before, on the plain class path.
+ * The test JVMs of one Maven run (failsafe's forks) share one archive: the first trains it under a file lock, the others
+ * find it marked with the same run ({@code sluice.test.run}) and map it, instead of each paying a worker start to train.
  */
 final class WorkerClassPath {
     private static final long TRAINING_TIMEOUT_SECONDS = 600;
@@ -41,13 +46,43 @@ final class WorkerClassPath {
             return List.of("-cp", testClassPath);
         }
         Path dir = Path.of("target", "worker-jvm").toAbsolutePath();
-        String classPath;
         try {
-            classPath = jarredDirectories(testClassPath, dir);
+            Files.createDirectories(dir);
+            try (FileChannel lockFile = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock lock = lockFile.lock()) {
+                return trainedOrShared(testClassPath, dir);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Under the lock: the archive another fork of this run trained, or a new one (the jars first). */
+    private static List<String> trainedOrShared(String testClassPath, Path dir) throws IOException {
         Path archive = dir.resolve("worker.jsa");
+        Path marker = dir.resolve("run");
+        String run = System.getProperty("sluice.test.run");
+        boolean shared = run != null && Files.isRegularFile(archive) && Files.isRegularFile(marker)
+                && run.equals(Files.readString(marker));
+        // the jars of a shared archive are this run's already: rewriting them would change what it was trained on
+        String classPath = jarredDirectories(testClassPath, dir, !shared);
+        if (!shared) {
+            Files.deleteIfExists(marker);
+            train(classPath, dir, archive);
+            if (run != null && Files.isRegularFile(archive)) {
+                Files.writeString(marker, run);
+            }
+        }
+        if (!Files.isRegularFile(archive)) {
+            System.err.println("No class-data-sharing archive for worker JVMs (see " + dir.resolve("cds-training.log")
+                    + "): they start without");
+            return List.of("-cp", classPath);
+        }
+        // -Xshare:auto (the default): a JVM that cannot map the archive starts without it rather than failing
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classPath);
+    }
+
+    private static void train(String classPath, Path dir, Path archive) throws IOException {
         Path log = dir.resolve("cds-training.log");
         List<String> training = List.of(java(), "-Xmx1g", "-XX:ArchiveClassesAtExit=" + archive,
                 "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classPath, "io.sluice.runtime.cli.CdsTraining",
@@ -61,29 +96,22 @@ final class WorkerClassPath {
                 process.destroyForcibly().waitFor();
                 Files.deleteIfExists(archive); // perhaps written in part: a JVM mapping it could crash
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!Files.isRegularFile(archive)) {
-            System.err.println("No class-data-sharing archive for worker JVMs (see " + log + "): they start without");
-            return List.of("-cp", classPath);
-        }
-        // -Xshare:auto (the default): a JVM that cannot map the archive starts without it rather than failing
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off", "-cp", classPath);
     }
 
-    /** The class path with each directory replaced by a jar of it, written under dir. */
-    private static String jarredDirectories(String classPath, Path dir) throws IOException {
-        Files.createDirectories(dir);
+    /** The class path with each directory replaced by a jar of it under dir, written there when write is set. */
+    private static String jarredDirectories(String classPath, Path dir, boolean write) throws IOException {
         List<String> entries = new ArrayList<>();
         int n = 0;
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             Path path = Path.of(entry);
             if (Files.isDirectory(path)) {
                 Path jar = dir.resolve((n++) + "-" + path.getFileName() + ".jar");
-                jar(path, jar);
+                if (write) {
+                    jar(path, jar);
+                }
                 entries.add(jar.toString());
             } else if (!entry.isEmpty()) {
                 entries.add(entry);

@@ -22,7 +22,10 @@ class TaskAutoRestartIT {
     private final Worker worker = TestWorkers.worker(new MemoryOffsetStore(), statuses, Map.of(
             "task.auto.restart.enable", "true",
             "task.auto.restart.backoff.initial.ms", "100",
-            "task.auto.restart.backoff.max.ms", "400",
+            // also the run after which a failure counts from attempt 1 again: at 400 ms a task slowed by a loaded
+            // machine (two test JVMs beside other builds) ran that long before failing and was restarted 22 times.
+            // Two attempts wait 100 and 200 ms whatever the cap.
+            "task.auto.restart.backoff.max.ms", "10000",
             "task.auto.restart.max.attempts", "2"));
 
     @AfterEach

