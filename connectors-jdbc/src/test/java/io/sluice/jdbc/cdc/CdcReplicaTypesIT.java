@@ -199,7 +199,10 @@ class CdcReplicaTypesIT {
                 "INSERT INTO extremes.z VALUES (1, '294276-12-31 23:59:59.999999+00'), "
                         + "(2, '4713-01-01 00:00:00+00 BC'), (3, 'infinity')",
                 "CREATE TABLE extremes.d (id int PRIMARY KEY, span interval)",
-                "INSERT INTO extremes.d VALUES (1, '-178000000 years')");
+                "INSERT INTO extremes.d VALUES (1, '-178000000 years')",
+                // a real value whose microseconds are the ones MicroTimestamp uses for infinity
+                "CREATE TABLE extremes.s (id int PRIMARY KEY, t6 timestamp(6))",
+                "INSERT INTO extremes.s VALUES (8, '294247-01-10 04:00:54.775807')");
         replica.execute("CREATE SCHEMA extremes");
         String prefix = KafkaTestBroker.uniqueTopic("extremes").replace('-', '_');
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
@@ -212,12 +215,17 @@ class CdcReplicaTypesIT {
             Map<String, String> micro = CdcReplicaIT.cdcConfig(source.url(), prefix + "_d", "extremes");
             micro.put("table.include.list", "extremes\\.d");
             assertEquals(201, rest.createConnector("spans-cdc", micro).status());
-            Await.until(() -> "FAILED".equals(rest.taskState("spans-cdc", 0)), Duration.ofSeconds(60),
+            String trace = failure(rest, "spans-cdc",
                     "an interval MicroDuration cannot hold fails the task rather than arriving clamped");
-            String trace = rest.get("/connectors/spans-cdc/status").body().path("tasks").get(0).path("trace")
-                    .asText();
             assertTrue(trace.contains("Cannot read column span of extremes.d") && trace.contains(
                     "interval.handling.mode=string"), trace);
+
+            Map<String, String> sentinel = CdcReplicaIT.cdcConfig(source.url(), prefix + "_s", "extremes");
+            sentinel.put("table.include.list", "extremes\\.s");
+            assertEquals(201, rest.createConnector("sentinel-cdc", sentinel).status());
+            String why = failure(rest, "sentinel-cdc",
+                    "a finite timestamp equal to MicroTimestamp's infinity fails the task rather than becoming it");
+            assertTrue(why.contains("Cannot read column t6 of extremes.s") && why.contains("infinity"), why);
         }
     }
 
@@ -258,6 +266,12 @@ class CdcReplicaTypesIT {
     private static void replicate(RestClient rest, String name, Map<String, String> cdc, String topic, String table) {
         assertEquals(201, rest.createConnector(name + "-cdc", cdc).status());
         assertEquals(201, rest.createConnector(name + "-replica", sink(topic, table, Map.of())).status());
+    }
+
+    /** Waits for the connector's task to fail, and returns its trace. */
+    private static String failure(RestClient rest, String connector, String why) {
+        Await.until(() -> "FAILED".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60), why);
+        return rest.get("/connectors/" + connector + "/status").body().path("tasks").get(0).path("trace").asText();
     }
 
     private static Map<String, String> sink(String topic, String table, Map<String, String> extra) {
