@@ -167,27 +167,35 @@ class CdcReplicaTypesIT {
     }
 
     @Test
-    void arraysOfNumericWithScaleAndOfMillisecondTimestampsAreReplicated() {
+    void arraysOfNumericWithScaleAndOfTimestampsAndDatesOfAnyEraAreReplicated() {
         source.execute("CREATE SCHEMA arrays", "CREATE TABLE arrays.edge (id int PRIMARY KEY, na numeric(5,2)[])",
                 "CREATE TABLE arrays.arr (id int PRIMARY KEY, a_ts3 timestamp(3)[], a_t3 time(3)[])",
                 "INSERT INTO arrays.edge VALUES (1, '{1.25,-999.99,NULL}'), (2, '{}'), (3, NULL)",
                 "INSERT INTO arrays.arr VALUES (1, '{\"2026-01-02 03:04:05.678\",NULL}', '{12:00:00.123}'), "
-                        + "(2, NULL, NULL)");
+                        + "(2, NULL, NULL)",
+                // elements before year 1 or after 9999 are written as a single value of the column's type is
+                "CREATE TABLE arrays.eras (id int PRIMARY KEY, b timestamp[], b3 timestamp(3)[], d date[])",
+                "INSERT INTO arrays.eras VALUES (1, ARRAY['4713-01-01 00:00:00 BC', "
+                        + "'0001-12-31 23:59:59.999999 BC']::timestamp[], ARRAY['4713-01-01 00:00:00.001 BC', "
+                        + "'294276-12-31 23:59:59.999', '2026-01-02 03:04:05.6']::timestamp(3)[], "
+                        + "ARRAY['4713-01-01 BC', '5874897-12-31', '10000-01-01', NULL]::date[])");
         replica.execute("CREATE SCHEMA arrays");
         String prefix = KafkaTestBroker.uniqueTopic("arrays").replace('-', '_');
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("arrays-cdc", CdcReplicaIT.cdcConfig(source.url(), prefix,
                     "arrays")).status());
-            for (String table : List.of("edge", "arr")) {
+            for (String table : List.of("edge", "arr", "eras")) {
                 assertEquals(201, rest.createConnector("arrays-" + table, sink(prefix + ".arrays." + table,
                         "arrays." + table, Map.of())).status());
                 awaitSameValues("arrays", table, table, "the snapshot");
             }
             assertEquals(Map.of("id", "int4", "na", "_numeric"), types(replica, "arrays", "edge"));
             source.execute("INSERT INTO arrays.edge VALUES (4, '{0.01}')",
-                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2");
-            for (String table : List.of("edge", "arr")) {
+                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2",
+                    "INSERT INTO arrays.eras VALUES (2, ARRAY['0100-03-01 12:00:00 BC']::timestamp[], "
+                            + "ARRAY['12345-06-07 08:09:10.111']::timestamp(3)[], ARRAY['0001-01-01 BC']::date[])");
+            for (String table : List.of("edge", "arr", "eras")) {
                 awaitSameValues("arrays", table, table, "the streamed changes");
             }
         }
