@@ -167,6 +167,34 @@ class CdcReplicaTypesIT {
     }
 
     @Test
+    void aColumnWhoseTypeTheSourceChangesIsConvertedOnTheReplicaOrTheSinkFailsNamingTheAlterToRun() {
+        source.execute("CREATE SCHEMA retyped", "CREATE TABLE retyped.ty (id int PRIMARY KEY, a int, b text)",
+                "INSERT INTO retyped.ty VALUES (1, 10, 'x'), (2, NULL, '7')");
+        replica.execute("CREATE SCHEMA retyped");
+        String prefix = KafkaTestBroker.uniqueTopic("retyped").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            replicate(rest, "retyped", CdcReplicaIT.cdcConfig(source.url(), prefix, "retyped"),
+                    prefix + ".retyped.ty", "retyped.ty");
+            awaitSameValues("retyped", "ty", "ty", "the snapshot");
+
+            source.execute("ALTER TABLE retyped.ty ALTER COLUMN a TYPE text",
+                    "INSERT INTO retyped.ty VALUES (3, 'txt', 'y')", "UPDATE retyped.ty SET a = a || '!' WHERE id = 1");
+            awaitSameValues("retyped", "ty", "ty", "the rows written after integer became text");
+            assertEquals("text", types(replica, "retyped", "ty").get("a"), "the replica's column converted too");
+
+            // the source converts 'x' with its own USING; the replica's b::integer cannot
+            source.execute("ALTER TABLE retyped.ty ALTER COLUMN b TYPE integer USING length(b)",
+                    "INSERT INTO retyped.ty VALUES (4, 'z', 5)");
+            String trace = failure(rest, "retyped-replica", "a column the replica cannot convert stops the sink");
+            assertTrue(trace.contains("Column \"b\" of table retyped.ty is text but the records' field is "
+                    + "integer") && trace.contains("ALTER TABLE \"retyped\".\"ty\" ALTER COLUMN \"b\" TYPE integer "
+                    + "USING \"b\"::integer") && !trace.contains("'x'"), trace);
+            assertEquals("RUNNING", rest.taskState("retyped-cdc", 0), "the source goes on");
+        }
+    }
+
+    @Test
     void arraysOfNumericWithScaleAndOfTimestampsAndDatesOfAnyEraAreReplicated() {
         source.execute("CREATE SCHEMA arrays", "CREATE TABLE arrays.edge (id int PRIMARY KEY, na numeric(5,2)[])",
                 "CREATE TABLE arrays.arr (id int PRIMARY KEY, a_ts3 timestamp(3)[], a_t3 time(3)[])",

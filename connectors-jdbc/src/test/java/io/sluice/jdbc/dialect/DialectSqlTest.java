@@ -32,9 +32,9 @@ class DialectSqlTest {
         assertEquals("CREATE TABLE IF NOT EXISTS `s`.`t\"x` (\n  `id` BIGINT NOT NULL,\n  `na``me` TEXT,\n  "
                 + "PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4", mysql.createTableSql(TABLE, COLUMNS));
         assertEquals(java.util.Optional.of("ALTER TABLE `s`.`t\"x` MODIFY COLUMN `n` BIGINT NOT NULL"),
-                mysql.widenColumnSql(TABLE, new ColumnDefinition("n", "INT", java.sql.Types.INTEGER, false, false,
-                        10, 0), Schema.INT64_SCHEMA));
-        assertEquals(java.util.Optional.empty(), mysql.widenColumnSql(TABLE,
+                mysql.columnTypeChange(TABLE, new ColumnDefinition("n", "INT", java.sql.Types.INTEGER, false,
+                        false, 10, 0), Schema.INT64_SCHEMA).map(ColumnTypeChange::sql));
+        assertEquals(java.util.Optional.empty(), mysql.columnTypeChange(TABLE,
                 new ColumnDefinition("n", "BIGINT", java.sql.Types.BIGINT, true, false, 19, 0), Schema.INT32_SCHEMA),
                 "never narrows");
     }
