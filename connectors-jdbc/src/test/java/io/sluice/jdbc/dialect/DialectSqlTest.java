@@ -40,6 +40,26 @@ class DialectSqlTest {
     }
 
     @Test
+    void postgresConvertsAColumnOfAnotherKindOfTypeThanTheFieldButLeavesTheUsersOwnTypesAlone() {
+        PostgresDialect pg = new PostgresDialect(ZoneOffset.UTC);
+        assertEquals(java.util.Optional.of(new ColumnTypeChange("ALTER TABLE \"s\".\"t\"\"x\" ALTER COLUMN \"a\" "
+                + "TYPE text USING \"a\"::text", "int4", "text", true)), pg.columnTypeChange(TABLE,
+                column("a", "int4"), Schema.STRING_SCHEMA), "integer to text at the source");
+        assertEquals(java.util.Optional.of(false), pg.columnTypeChange(TABLE, column("a", "int4"),
+                Schema.INT64_SCHEMA).map(ColumnTypeChange::convertsValues), "a widening converts nothing");
+        for (String own : List.of("uuid", "jsonb", "inet", "mood", "_int4")) {
+            assertEquals(java.util.Optional.empty(), pg.columnTypeChange(TABLE, column("a", own),
+                    Schema.STRING_SCHEMA), own + " takes the field's text as it is");
+        }
+        assertEquals(java.util.Optional.of("integer"), pg.columnTypeChange(TABLE, column("a", "varchar"),
+                Schema.INT32_SCHEMA).map(ColumnTypeChange::to), "to the type auto.create makes");
+    }
+
+    private static ColumnDefinition column(String name, String type) {
+        return new ColumnDefinition(name, type, java.sql.Types.OTHER, true, false, 0, 0);
+    }
+
+    @Test
     void genericDialectUpsertsWithStandardMerge() {
         assertEquals("MERGE INTO \"s\".\"t\"\"x\" t USING (VALUES (?, ?)) s (\"id\", \"na`me\") ON (t.\"id\" = s.\"id\") "
                         + "WHEN MATCHED THEN UPDATE SET \"na`me\" = s.\"na`me\" WHEN NOT MATCHED THEN INSERT (\"id\", "
