@@ -104,6 +104,13 @@ final class CdcDatabaseCheck {
                 problems.add(new ConfigProblem(key, "Table " + table + " has no primary key: once it is published, "
                         + "PostgreSQL refuses its UPDATEs and DELETEs. Add a primary key, or ALTER TABLE "
                         + table.quotedText() + " REPLICA IDENTITY FULL, or leave it out"));
+            } else if (info != null && info.keyColumns().isEmpty()
+                    && config.outputFormat() == CdcConfig.OutputFormat.FLAT) {
+                // flat rows are for a keyed replica (the JDBC sink's pk.mode=record_key), which cannot apply rows
+                // without a key: every record of this table would stop the sink, and with it the other tables
+                problems.add(new ConfigProblem(key, "Table " + table + " has no primary key: its rows would have no "
+                        + "record key, and a replica (output.format=flat) could not apply them. Add a primary key, "
+                        + "or leave it out (output.format=debezium streams it without a key, as Debezium)"));
             }
             if (!Boolean.TRUE.equals(scalar(connection, "SELECT has_table_privilege('" + table.quotedText()
                     .replace("'", "''") + "', 'SELECT')"))) {

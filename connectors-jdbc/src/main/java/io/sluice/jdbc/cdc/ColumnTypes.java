@@ -267,7 +267,15 @@ final class ColumnTypes {
         if (TextValues.infinite(b, o, l)) {
             return b[o] == '-' ? Long.MIN_VALUE : Long.MAX_VALUE;
         }
-        return TextValues.epochMicros(b, o, l);
+        long micros = TextValues.epochMicros(b, o, l);
+        if (micros == Long.MAX_VALUE) {
+            // Debezium's MicroTimestamp has no other encoding for infinity: sent as is, this real value would be
+            // read back as infinity, another value, silently
+            throw new IllegalArgumentException("the timestamp 294247-01-10 04:00:54.775807 is the largest 64-bit "
+                    + "microseconds since 1970, which io.debezium.time.MicroTimestamp uses for infinity: "
+                    + "time.precision.mode=connect reads it as milliseconds");
+        }
+        return micros;
     }
 
     /** ISO 8601 in UTC with the column's number of fraction digits, as Debezium's ZonedTimestamp. */

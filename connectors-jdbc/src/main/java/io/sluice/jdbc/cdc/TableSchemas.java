@@ -42,6 +42,8 @@ final class TableSchemas {
     private final Map<TableId, TableSchema> byTable = new ConcurrentHashMap<>();
     /** Read from the stream though not captured: its rows are signals, never emitted. */
     private final TableId signalTable;
+    /** Tables warned about for having no key, once each (snapshot threads build schemas in parallel). */
+    private final java.util.Set<TableId> keyless = ConcurrentHashMap.newKeySet();
 
     private record Description(TableId table, List<TableSchema.Column> columns, List<String> key,
                                List<List<String>> enumLabels) {
@@ -89,6 +91,12 @@ final class TableSchemas {
             }
             mapped.add(mapping);
             labels.add(element != null ? element.enumLabels() : type.enumLabels());
+        }
+        if (key.isEmpty() && !table.equals(signalTable) && keyless.add(table)) {
+            // validation refuses this for flat output; a table created or altered since reaches here unchecked
+            log.warn("Table {} has no primary key: its records have no key (as Debezium's) and its deletes no "
+                    + "tombstone, so a keyed consumer such as a replica (the JDBC sink with pk.mode=record_key) "
+                    + "cannot apply them. Add a primary key, or leave the table out", table);
         }
         Description description = new Description(table, List.copyOf(columns), List.copyOf(key), labels);
         return built.computeIfAbsent(description, d -> new TableSchema(table,

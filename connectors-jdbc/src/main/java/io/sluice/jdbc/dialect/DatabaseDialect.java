@@ -60,8 +60,11 @@ public interface DatabaseDialect {
 
     List<String> addColumnsSql(TableId table, List<SinkColumn> columns);
 
-    /** A statement widening an existing column to hold values of this schema, when that is safe. */
-    default Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
+    /**
+     * The change an existing column needs to hold values of this schema: a safe widening, or a conversion to the
+     * type auto.create would make when the column's type is of another kind; empty when the column takes them.
+     */
+    default Optional<ColumnTypeChange> columnTypeChange(TableId table, ColumnDefinition existing, Schema schema) {
         return Optional.empty();
     }
 

@@ -190,7 +190,11 @@ public enum LogicalType {
         return type == BITS || type == INTERVAL || type == ZONED_TIMESTAMP || type == TIMESTAMP;
     }
 
-    /** PostgreSQL's input text of a {@link #value}: infinities by name, the others as java.time prints them. */
+    /**
+     * PostgreSQL's input text of a {@link #value}: infinities by name, dates and timestamps outside years 1-9999 in
+     * {@link #postgresYear}'s words (the text an array element or a COPY column gets must read as the typed parameter
+     * a single value binds does), the others as java.time prints them.
+     */
     static String text(Object value) {
         if (value instanceof BigDecimal d) {
             return d.toPlainString();
@@ -200,6 +204,10 @@ public enum LogicalType {
         }
         if (value == LocalDate.MIN || value == LocalDateTime.MIN) {
             return "-infinity";
+        }
+        if (value instanceof LocalDate d && (d.getYear() < 1 || d.getYear() > 9999)
+                || value instanceof LocalDateTime t && (t.getYear() < 1 || t.getYear() > 9999)) {
+            return postgresYear(value.toString());
         }
         return value.toString();
     }

@@ -133,7 +133,7 @@ public class MySqlDialect extends AnsiDialect {
     }
 
     @Override
-    public Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
+    public Optional<ColumnTypeChange> columnTypeChange(TableId table, ColumnDefinition existing, Schema schema) {
         if (schema.name() != null) {
             return Optional.empty();
         }
@@ -148,8 +148,9 @@ public class MySqlDialect extends AnsiDialect {
             default -> null;
         };
         // MODIFY restates the whole column: keep its nullability
-        return Optional.ofNullable(wider).map(t -> "ALTER TABLE " + quote(table) + " MODIFY COLUMN "
-                + quote(existing.name()) + " " + t + (existing.nullable() ? " NULL" : " NOT NULL"));
+        return Optional.ofNullable(wider).map(t -> new ColumnTypeChange("ALTER TABLE " + quote(table)
+                + " MODIFY COLUMN " + quote(existing.name()) + " " + t + (existing.nullable() ? " NULL" : " NOT NULL"),
+                existing.typeName(), t, false));
     }
 
     /** UTC_TIMESTAMP needs no time zone tables and is unaffected by the session zone. */

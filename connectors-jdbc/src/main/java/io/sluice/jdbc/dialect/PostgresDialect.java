@@ -211,13 +211,52 @@ public class PostgresDialect extends AnsiDialect {
     }
 
     /**
-     * Only lossless changes: integers and floats to wider ones, varchar to text, a numeric to more integer digits or
+     * Lossless widenings: integers and floats to wider ones, varchar to text, a numeric to more integer digits or
      * more scale (never fewer of either) or to an unconstrained one, a time or timestamp to microseconds; each when
-     * the record's schema says its values need it, since PostgreSQL would round them silently otherwise.
+     * the record's schema says its values need it, since PostgreSQL would round them silently otherwise. Else, when
+     * the column is of another kind of type (number, string, date/time, boolean, interval) than auto.create would
+     * make for the field, the conversion to that type with {@code USING col::type}; types of no such kind (uuid,
+     * jsonb, inet, an enum, ...) are the user's, and take the field's text as they are.
      */
     @Override
-    public Optional<String> widenColumnSql(TableId table, ColumnDefinition existing, Schema schema) {
-        String wider = switch (LogicalType.of(schema)) {
+    public Optional<ColumnTypeChange> columnTypeChange(TableId table, ColumnDefinition existing, Schema schema) {
+        String wider = widerType(existing, schema);
+        if (wider != null) {
+            return Optional.of(new ColumnTypeChange(alterType(table, existing, wider), existing.typeName(), wider,
+                    false));
+        }
+        char from = typeKind(existing.typeName());
+        if (from == 0 || LogicalType.of(schema) == LogicalType.NONE && !schema.type().isPrimitive()) {
+            return Optional.empty();
+        }
+        String made = sqlType(schema, false);
+        char to = typeKind(made.replaceFirst("\\(.*\\)", ""));
+        if (to == 0 || from == to) {
+            return Optional.empty();
+        }
+        return Optional.of(new ColumnTypeChange(alterType(table, existing, made) + " USING "
+                + quote(existing.name()) + "::" + made, existing.typeName(), made, true));
+    }
+
+    private String alterType(TableId table, ColumnDefinition existing, String type) {
+        return "ALTER TABLE " + quote(table) + " ALTER COLUMN " + quote(existing.name()) + " TYPE " + type;
+    }
+
+    /** PostgreSQL's type category (pg_type.typcategory) of the built-in types records map to, else 0. */
+    private static char typeKind(String type) {
+        return switch (type) {
+            case "int2", "int4", "int8", "float4", "float8", "numeric", "smallint", "integer", "bigint", "real",
+                    "double precision" -> 'N';
+            case "text", "varchar", "bpchar" -> 'S';
+            case "date", "time", "timetz", "timestamp", "timestamptz" -> 'D';
+            case "bool", "boolean" -> 'B';
+            case "interval" -> 'T';
+            default -> 0;
+        };
+    }
+
+    private static String widerType(ColumnDefinition existing, Schema schema) {
+        return switch (LogicalType.of(schema)) {
             case DECIMAL -> widerNumeric(existing, schema);
             case TIME, LOCAL_TIMESTAMP -> finerTime(existing, LogicalType.fractionDigits(schema));
             case ZONED_TIME, ZONED_TIMESTAMP -> finerTime(existing, 6);
@@ -232,8 +271,6 @@ public class PostgresDialect extends AnsiDialect {
             };
             default -> null;
         };
-        return Optional.ofNullable(wider).map(type -> "ALTER TABLE " + quote(table) + " ALTER COLUMN "
-                + quote(existing.name()) + " TYPE " + type);
     }
 
     private static String widerNumeric(ColumnDefinition existing, Schema schema) {

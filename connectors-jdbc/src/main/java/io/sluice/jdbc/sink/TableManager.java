@@ -2,16 +2,19 @@ package io.sluice.jdbc.sink;
 
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.dialect.ColumnDefinition;
+import io.sluice.jdbc.dialect.ColumnTypeChange;
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import io.sluice.jdbc.dialect.SinkColumn;
 import io.sluice.jdbc.dialect.TableDefinition;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,9 +25,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Knows the destination tables: describes them once, creates missing ones (auto.create), adds columns, widens
- * those whose type would round or refuse the records' values, and lets columns the records no longer carry hold NULL
- * (auto.evolve; without it a column that rounds them is a warning naming the ALTER to run). DDL runs in the caller's transaction, so a rollback undoes it and
- * {@link #forget()} drops what was learnt.
+ * those whose type would round or refuse the records' values, converts those of another kind of type than the
+ * records' fields (the source changed it), and lets columns the records no longer carry hold NULL (auto.evolve;
+ * without it a column that rounds them or is of another kind is a warning naming the ALTER to run). DDL runs in
+ * the caller's transaction, so a rollback undoes it and {@link #forget()} drops what was learnt.
  */
 final class TableManager {
     private static final Logger log = LoggerFactory.getLogger(TableManager.class);
@@ -34,7 +38,7 @@ final class TableManager {
     private final boolean autoEvolve;
     private final Map<TableId, TableDefinition> known = new HashMap<>();
     private final Map<TableId, RowShape> checkedShapes = new HashMap<>();
-    /** The widenings warned about: each once per task, though each new shape of the table checks it again. */
+    /** The column type changes warned about: each once per task, though each new shape checks it again. */
     private final Set<String> warnedWidenings = new HashSet<>();
 
     TableManager(DatabaseDialect dialect, boolean autoCreate, boolean autoEvolve) {
@@ -111,6 +115,7 @@ final class TableManager {
             throws SQLException {
         List<SinkColumn> missing = new ArrayList<>();
         List<String> changes = new ArrayList<>();
+        Map<String, ColumnTypeChange> conversions = new LinkedHashMap<>();
         Set<String> written = new HashSet<>();
         for (SinkColumn column : shape.columns()) {
             written.add(column.name());
@@ -119,15 +124,27 @@ final class TableManager {
                 missing.add(column);
             } else if (!shape.typedByTable()) {
                 // schemaless rows take their types from the table: they never widen it
-                Optional<String> widen = dialect.widenColumnSql(table, existing, column.schema());
-                if (autoEvolve) {
-                    widen.ifPresent(changes::add);
-                } else if (roundsSilently(existing)) {
+                Optional<ColumnTypeChange> change = dialect.columnTypeChange(table, existing, column.schema());
+                if (change.isEmpty()) {
+                    continue;
+                }
+                ColumnTypeChange c = change.get();
+                if (autoEvolve && c.convertsValues()) {
+                    conversions.put(column.name(), c);
+                } else if (autoEvolve) {
+                    changes.add(c.sql());
+                } else if (c.convertsValues()) {
+                    // the database may still read the field's values (digits in a text field): it refuses the
+                    // ones it cannot, and this says why and what to run
+                    if (warnedWidenings.add(c.sql())) {
+                        log.warn("{}: run {} or set auto.evolve=true", typeChanged(table, column.name(), c), c.sql());
+                    }
+                } else if (roundsSilently(existing) && warnedWidenings.add(c.sql())) {
                     // the user owns the column's type, as with Confluent's sink; a value too long or too large is
                     // refused loudly by the database, but a finer decimal or time is rounded without a word
-                    widen.filter(warnedWidenings::add).ifPresent(sql -> log.warn("Column \"{}\" of table {} has less scale or precision than the "
-                            + "records' field: the database rounds its values. Run {} or set auto.evolve=true",
-                            column.name(), table, sql));
+                    log.warn("Column \"{}\" of table {} has less scale or precision than the records' field: the "
+                            + "database rounds its values. Run {} or set auto.evolve=true", column.name(), table,
+                            c.sql());
                 }
             }
         }
@@ -142,7 +159,7 @@ final class TableManager {
                 }
             }
         }
-        if (missing.isEmpty() && changes.isEmpty()) {
+        if (missing.isEmpty() && changes.isEmpty() && conversions.isEmpty()) {
             return definition;
         }
         if (!missing.isEmpty() && !autoEvolve) {
@@ -156,9 +173,44 @@ final class TableManager {
             }
         }
         changes.addAll(dialect.addColumnsSql(table, missing));
-        log.info("Evolving table {}: {}", table, changes);
-        execute(connection, changes);
+        if (!changes.isEmpty()) {
+            log.info("Evolving table {}: {}", table, changes);
+            execute(connection, changes);
+        }
+        for (Map.Entry<String, ColumnTypeChange> conversion : conversions.entrySet()) {
+            convert(connection, table, conversion.getKey(), conversion.getValue());
+        }
         return describe(connection, table).orElseThrow();
+    }
+
+    /**
+     * Converts a column whose type the source changed (integer to text, say): in a savepoint, so that a stored
+     * value the database cannot convert fails only this statement, and the failure names the fix.
+     */
+    private void convert(Connection connection, TableId table, String column, ColumnTypeChange conversion)
+            throws SQLException {
+        log.info("Converting a column of table {} to the records' type: {}", table, conversion.sql());
+        Savepoint before = connection.getAutoCommit() ? null : connection.setSavepoint();
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(conversion.sql());
+        } catch (SQLException e) {
+            if (before != null) {
+                connection.rollback(before);
+            }
+            // the state, not the database's words: they quote the stored value that did not convert
+            throw new ConnectException(typeChanged(table, column, conversion) + ", and the database cannot convert "
+                    + "every stored value [SQLState " + e.getSQLState() + "]: change or remove those values, then run "
+                    + conversion.sql());
+        }
+        if (before != null) {
+            connection.releaseSavepoint(before);
+        }
+    }
+
+    /** Why a column needs converting: its name, its type and the type the records' field now maps to. */
+    private static String typeChanged(TableId table, String column, ColumnTypeChange change) {
+        return "Column \"" + column + "\" of table " + table + " is " + change.from() + " but the records' field is "
+                + change.to();
     }
 
     private static boolean roundsSilently(ColumnDefinition column) {

@@ -167,27 +167,63 @@ class CdcReplicaTypesIT {
     }
 
     @Test
-    void arraysOfNumericWithScaleAndOfMillisecondTimestampsAreReplicated() {
+    void aColumnWhoseTypeTheSourceChangesIsConvertedOnTheReplicaOrTheSinkFailsNamingTheAlterToRun() {
+        source.execute("CREATE SCHEMA retyped", "CREATE TABLE retyped.ty (id int PRIMARY KEY, a int, b text)",
+                "INSERT INTO retyped.ty VALUES (1, 10, 'x'), (2, NULL, '7')");
+        replica.execute("CREATE SCHEMA retyped");
+        String prefix = KafkaTestBroker.uniqueTopic("retyped").replace('-', '_');
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            replicate(rest, "retyped", CdcReplicaIT.cdcConfig(source.url(), prefix, "retyped"),
+                    prefix + ".retyped.ty", "retyped.ty");
+            awaitSameValues("retyped", "ty", "ty", "the snapshot");
+
+            source.execute("ALTER TABLE retyped.ty ALTER COLUMN a TYPE text",
+                    "INSERT INTO retyped.ty VALUES (3, 'txt', 'y')", "UPDATE retyped.ty SET a = a || '!' WHERE id = 1");
+            awaitSameValues("retyped", "ty", "ty", "the rows written after integer became text");
+            assertEquals("text", types(replica, "retyped", "ty").get("a"), "the replica's column converted too");
+
+            // the source converts 'x' with its own USING; the replica's b::integer cannot
+            source.execute("ALTER TABLE retyped.ty ALTER COLUMN b TYPE integer USING length(b)",
+                    "INSERT INTO retyped.ty VALUES (4, 'z', 5)");
+            String trace = failure(rest, "retyped-replica", "a column the replica cannot convert stops the sink");
+            assertTrue(trace.contains("Column \"b\" of table retyped.ty is text but the records' field is "
+                    + "integer") && trace.contains("ALTER TABLE \"retyped\".\"ty\" ALTER COLUMN \"b\" TYPE integer "
+                    + "USING \"b\"::integer") && !trace.contains("'x'"), trace);
+            assertEquals("RUNNING", rest.taskState("retyped-cdc", 0), "the source goes on");
+        }
+    }
+
+    @Test
+    void arraysOfNumericWithScaleAndOfTimestampsAndDatesOfAnyEraAreReplicated() {
         source.execute("CREATE SCHEMA arrays", "CREATE TABLE arrays.edge (id int PRIMARY KEY, na numeric(5,2)[])",
                 "CREATE TABLE arrays.arr (id int PRIMARY KEY, a_ts3 timestamp(3)[], a_t3 time(3)[])",
                 "INSERT INTO arrays.edge VALUES (1, '{1.25,-999.99,NULL}'), (2, '{}'), (3, NULL)",
                 "INSERT INTO arrays.arr VALUES (1, '{\"2026-01-02 03:04:05.678\",NULL}', '{12:00:00.123}'), "
-                        + "(2, NULL, NULL)");
+                        + "(2, NULL, NULL)",
+                // elements before year 1 or after 9999 are written as a single value of the column's type is
+                "CREATE TABLE arrays.eras (id int PRIMARY KEY, b timestamp[], b3 timestamp(3)[], d date[])",
+                "INSERT INTO arrays.eras VALUES (1, ARRAY['4713-01-01 00:00:00 BC', "
+                        + "'0001-12-31 23:59:59.999999 BC']::timestamp[], ARRAY['4713-01-01 00:00:00.001 BC', "
+                        + "'294276-12-31 23:59:59.999', '2026-01-02 03:04:05.6']::timestamp(3)[], "
+                        + "ARRAY['4713-01-01 BC', '5874897-12-31', '10000-01-01', NULL]::date[])");
         replica.execute("CREATE SCHEMA arrays");
         String prefix = KafkaTestBroker.uniqueTopic("arrays").replace('-', '_');
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("arrays-cdc", CdcReplicaIT.cdcConfig(source.url(), prefix,
                     "arrays")).status());
-            for (String table : List.of("edge", "arr")) {
+            for (String table : List.of("edge", "arr", "eras")) {
                 assertEquals(201, rest.createConnector("arrays-" + table, sink(prefix + ".arrays." + table,
                         "arrays." + table, Map.of())).status());
                 awaitSameValues("arrays", table, table, "the snapshot");
             }
             assertEquals(Map.of("id", "int4", "na", "_numeric"), types(replica, "arrays", "edge"));
             source.execute("INSERT INTO arrays.edge VALUES (4, '{0.01}')",
-                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2");
-            for (String table : List.of("edge", "arr")) {
+                    "UPDATE arrays.arr SET a_ts3 = '{\"1999-12-31 23:59:59.999\"}' WHERE id = 2",
+                    "INSERT INTO arrays.eras VALUES (2, ARRAY['0100-03-01 12:00:00 BC']::timestamp[], "
+                            + "ARRAY['12345-06-07 08:09:10.111']::timestamp(3)[], ARRAY['0001-01-01 BC']::date[])");
+            for (String table : List.of("edge", "arr", "eras")) {
                 awaitSameValues("arrays", table, table, "the streamed changes");
             }
         }
@@ -199,7 +235,10 @@ class CdcReplicaTypesIT {
                 "INSERT INTO extremes.z VALUES (1, '294276-12-31 23:59:59.999999+00'), "
                         + "(2, '4713-01-01 00:00:00+00 BC'), (3, 'infinity')",
                 "CREATE TABLE extremes.d (id int PRIMARY KEY, span interval)",
-                "INSERT INTO extremes.d VALUES (1, '-178000000 years')");
+                "INSERT INTO extremes.d VALUES (1, '-178000000 years')",
+                // a real value whose microseconds are the ones MicroTimestamp uses for infinity
+                "CREATE TABLE extremes.s (id int PRIMARY KEY, t6 timestamp(6))",
+                "INSERT INTO extremes.s VALUES (8, '294247-01-10 04:00:54.775807')");
         replica.execute("CREATE SCHEMA extremes");
         String prefix = KafkaTestBroker.uniqueTopic("extremes").replace('-', '_');
         try (TestWorker worker = TestWorkers.worker(dir).start()) {
@@ -212,12 +251,17 @@ class CdcReplicaTypesIT {
             Map<String, String> micro = CdcReplicaIT.cdcConfig(source.url(), prefix + "_d", "extremes");
             micro.put("table.include.list", "extremes\\.d");
             assertEquals(201, rest.createConnector("spans-cdc", micro).status());
-            Await.until(() -> "FAILED".equals(rest.taskState("spans-cdc", 0)), Duration.ofSeconds(60),
+            String trace = failure(rest, "spans-cdc",
                     "an interval MicroDuration cannot hold fails the task rather than arriving clamped");
-            String trace = rest.get("/connectors/spans-cdc/status").body().path("tasks").get(0).path("trace")
-                    .asText();
             assertTrue(trace.contains("Cannot read column span of extremes.d") && trace.contains(
                     "interval.handling.mode=string"), trace);
+
+            Map<String, String> sentinel = CdcReplicaIT.cdcConfig(source.url(), prefix + "_s", "extremes");
+            sentinel.put("table.include.list", "extremes\\.s");
+            assertEquals(201, rest.createConnector("sentinel-cdc", sentinel).status());
+            String why = failure(rest, "sentinel-cdc",
+                    "a finite timestamp equal to MicroTimestamp's infinity fails the task rather than becoming it");
+            assertTrue(why.contains("Cannot read column t6 of extremes.s") && why.contains("infinity"), why);
         }
     }
 
@@ -258,6 +302,12 @@ class CdcReplicaTypesIT {
     private static void replicate(RestClient rest, String name, Map<String, String> cdc, String topic, String table) {
         assertEquals(201, rest.createConnector(name + "-cdc", cdc).status());
         assertEquals(201, rest.createConnector(name + "-replica", sink(topic, table, Map.of())).status());
+    }
+
+    /** Waits for the connector's task to fail, and returns its trace. */
+    private static String failure(RestClient rest, String connector, String why) {
+        Await.until(() -> "FAILED".equals(rest.taskState(connector, 0)), Duration.ofSeconds(60), why);
+        return rest.get("/connectors/" + connector + "/status").body().path("tasks").get(0).path("trace").asText();
     }
 
     private static Map<String, String> sink(String topic, String table, Map<String, String> extra) {

@@ -39,8 +39,9 @@ class CdcValidationIT {
         db.execute("ALTER ROLE " + REPLICATOR + " WITH REPLICATION",
                 "CREATE TABLE orders (id bigint PRIMARY KEY, name text)",
                 "CREATE TABLE unkeyed (name text)",
+                "CREATE TABLE unkeyed_full (name text)", "ALTER TABLE unkeyed_full REPLICA IDENTITY FULL",
                 "CREATE TABLE hidden (id bigint PRIMARY KEY)",
-                "GRANT SELECT ON orders, unkeyed TO " + PLAIN + ", " + REPLICATOR,
+                "GRANT SELECT ON orders, unkeyed, unkeyed_full TO " + PLAIN + ", " + REPLICATOR,
                 "CREATE PUBLICATION other_tables_only FOR TABLE hidden",
                 "CREATE PUBLICATION orders_by_dba FOR TABLE orders",
                 // the replicator's own table, in a publication a DBA owns: it may not ALTER that publication
@@ -168,6 +169,14 @@ class CdcValidationIT {
                 "No table matches 'public.ordres'");
         assertOnlyError(errors(config("table.include.list", "public.unkeyed")), "table.include.list",
                 "REPLICA IDENTITY FULL");
+    }
+
+    @Test
+    void aTableWithReplicaIdentityFullButNoPrimaryKeyIsRefusedNamingItWhenItsRowsAreForAReplica() {
+        assertEquals(Map.of(), errors(config("table.include.list", "public.unkeyed_full")),
+                "Debezium's envelope streams it without a key, as Debezium");
+        assertOnlyError(errors(config("table.include.list", "public.orders,public.unkeyed_full",
+                "output.format", "flat")), "table.include.list", "Table public.unkeyed_full has no primary key");
     }
 
     @Test

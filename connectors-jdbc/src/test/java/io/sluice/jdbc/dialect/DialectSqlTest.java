@@ -32,11 +32,31 @@ class DialectSqlTest {
         assertEquals("CREATE TABLE IF NOT EXISTS `s`.`t\"x` (\n  `id` BIGINT NOT NULL,\n  `na``me` TEXT,\n  "
                 + "PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4", mysql.createTableSql(TABLE, COLUMNS));
         assertEquals(java.util.Optional.of("ALTER TABLE `s`.`t\"x` MODIFY COLUMN `n` BIGINT NOT NULL"),
-                mysql.widenColumnSql(TABLE, new ColumnDefinition("n", "INT", java.sql.Types.INTEGER, false, false,
-                        10, 0), Schema.INT64_SCHEMA));
-        assertEquals(java.util.Optional.empty(), mysql.widenColumnSql(TABLE,
+                mysql.columnTypeChange(TABLE, new ColumnDefinition("n", "INT", java.sql.Types.INTEGER, false,
+                        false, 10, 0), Schema.INT64_SCHEMA).map(ColumnTypeChange::sql));
+        assertEquals(java.util.Optional.empty(), mysql.columnTypeChange(TABLE,
                 new ColumnDefinition("n", "BIGINT", java.sql.Types.BIGINT, true, false, 19, 0), Schema.INT32_SCHEMA),
                 "never narrows");
+    }
+
+    @Test
+    void postgresConvertsAColumnOfAnotherKindOfTypeThanTheFieldButLeavesTheUsersOwnTypesAlone() {
+        PostgresDialect pg = new PostgresDialect(ZoneOffset.UTC);
+        assertEquals(java.util.Optional.of(new ColumnTypeChange("ALTER TABLE \"s\".\"t\"\"x\" ALTER COLUMN \"a\" "
+                + "TYPE text USING \"a\"::text", "int4", "text", true)), pg.columnTypeChange(TABLE,
+                column("a", "int4"), Schema.STRING_SCHEMA), "integer to text at the source");
+        assertEquals(java.util.Optional.of(false), pg.columnTypeChange(TABLE, column("a", "int4"),
+                Schema.INT64_SCHEMA).map(ColumnTypeChange::convertsValues), "a widening converts nothing");
+        for (String own : List.of("uuid", "jsonb", "inet", "mood", "_int4")) {
+            assertEquals(java.util.Optional.empty(), pg.columnTypeChange(TABLE, column("a", own),
+                    Schema.STRING_SCHEMA), own + " takes the field's text as it is");
+        }
+        assertEquals(java.util.Optional.of("integer"), pg.columnTypeChange(TABLE, column("a", "varchar"),
+                Schema.INT32_SCHEMA).map(ColumnTypeChange::to), "to the type auto.create makes");
+    }
+
+    private static ColumnDefinition column(String name, String type) {
+        return new ColumnDefinition(name, type, java.sql.Types.OTHER, true, false, 0, 0);
     }
 
     @Test

@@ -83,6 +83,18 @@ class LogicalTypeTest {
     }
 
     @Test
+    void arrayElementsBeforeYearOneOrAfterYear9999AreWrittenInPostgresWordsAsSingleValuesAre() {
+        ZoneId utc = ZoneOffset.UTC;
+        // 4713-01-01 BC, the first day PostgreSQL holds, and its last date in year 5874897
+        assertEquals("4713-01-01 BC", CopyTextEncoder.plainText(DATE, -2_440_550, utc));
+        assertEquals("5874897-12-31", CopyTextEncoder.plainText(DATE, 2_145_042_905, utc));
+        assertEquals("0001-12-31T23:59:59.999999 BC",
+                CopyTextEncoder.plainText(MICRO_TIMESTAMP, -62_135_596_800_000_001L, utc));
+        assertEquals("294276-12-31T23:59:59.999", CopyTextEncoder.plainText(TIMESTAMP_MS, 9_224_318_015_999_999L, utc));
+        assertEquals("1999-12-31T23:59:59.999", CopyTextEncoder.plainText(TIMESTAMP_MS, 946_684_799_999L, utc));
+    }
+
+    @Test
     void varyingBitStringsGetBitVaryingAndOnlyTheirOwnDigits() {
         Schema unbounded = named(SchemaBuilder.bytes().parameter("length", String.valueOf(Integer.MAX_VALUE)),
                 "io.debezium.data.Bits");
