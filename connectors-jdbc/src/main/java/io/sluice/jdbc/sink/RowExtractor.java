@@ -282,7 +282,7 @@ final class RowExtractor {
                 fields[i] = valueSchema.field(name);
             }
         }
-        return new RowShape(List.copyOf(columns), keys.size(), fields);
+        return new RowShape(List.copyOf(columns), keys.size(), fields, false, operation(record) != null);
     }
 
     private List<SinkColumn> structKeys(Schema schema, String where, SinkRecord record) {

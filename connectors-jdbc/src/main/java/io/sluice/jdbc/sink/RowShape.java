@@ -9,11 +9,18 @@ import org.apache.kafka.connect.data.Field;
  * holds, per column, the struct field its value is read from (null where it is not read from a
  * struct field), so rows are extracted by index rather than by name. {@code typedByTable}: the column types came
  * from the table itself (schemaless records), so auto.evolve adds columns for them but never widens one.
+ * {@code followsSource}: the records are change events of a database table (they carry the {@code __op} header), so
+ * their field types follow the source's columns, and a field of another kind of type than its column means the source
+ * changed that column's type: auto.evolve converts the column (other sinks never change the type a user gave one).
  */
-record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable) {
+record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable, boolean followsSource) {
 
     RowShape(List<SinkColumn> columns, int keyCount, Field[] fields) {
-        this(columns, keyCount, fields, false);
+        this(columns, keyCount, fields, false, false);
+    }
+
+    RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable) {
+        this(columns, keyCount, fields, typedByTable, false);
     }
 
     List<SinkColumn> keyColumns() {

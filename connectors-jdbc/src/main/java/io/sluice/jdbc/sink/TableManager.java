@@ -129,15 +129,17 @@ final class TableManager {
                     continue;
                 }
                 ColumnTypeChange c = change.get();
-                if (autoEvolve && c.convertsValues()) {
+                if (autoEvolve && c.convertsValues() && shape.followsSource()) {
                     conversions.put(column.name(), c);
-                } else if (autoEvolve) {
+                } else if (autoEvolve && !c.convertsValues()) {
                     changes.add(c.sql());
                 } else if (c.convertsValues()) {
-                    // the database may still read the field's values (digits in a text field): it refuses the
-                    // ones it cannot, and this says why and what to run
+                    // the database may still read the field's values (date text into a date column): it refuses the
+                    // ones it cannot, and this says why and what to run; only a replica of a changed source column
+                    // is converted by itself, never a type a user gave the column
                     if (warnedWidenings.add(c.sql())) {
-                        log.warn("{}: run {} or set auto.evolve=true", typeChanged(table, column.name(), c), c.sql());
+                        log.warn("{}: run {} if the column should follow the records{}", typeChanged(table,
+                                column.name(), c), c.sql(), shape.followsSource() ? " (or set auto.evolve=true)" : "");
                     }
                 } else if (roundsSilently(existing) && warnedWidenings.add(c.sql())) {
                     // the user owns the column's type, as with Confluent's sink; a value too long or too large is

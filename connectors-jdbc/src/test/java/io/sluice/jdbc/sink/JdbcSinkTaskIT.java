@@ -204,6 +204,30 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
     }
 
     @Test
+    void autoEvolveNeverChangesTheTypeAUserGaveAColumnFedByTextFields() {
+        // a DBA's date and integer columns fed by JSON strings: auto.evolve is on to add columns, nothing more;
+        // only change events of a source (records with the __op header) convert a column whose type changed
+        db.execute("CREATE TABLE users_table (id bigint PRIMARY KEY, born date, score integer)");
+        Schema schema = SchemaBuilder.struct().name("U").field("id", Schema.INT64_SCHEMA)
+                .field("born", Schema.STRING_SCHEMA).field("score", Schema.STRING_SCHEMA).build();
+        try (LogCapture logs = LogCapture.open()) {
+            JdbcSinkTask task = task("auto.evolve", "true");
+            task.put(List.of(record("users_table", null, null, schema, new Struct(schema).put("id", 1L)
+                    .put("born", "1990-04-01").put("score", "42"))));
+            task.preCommit(Map.of());
+            assertEquals(1, logs.linesWith("ALTER COLUMN \"born\" TYPE text").size(),
+                    () -> "a warning naming the ALTER, which is not run: " + logs.linesWith("users_table"));
+            assertEquals(1, logs.linesWith("if the column should follow the records").stream()
+                    .filter(line -> line.contains("\"born\"")).count(), () -> logs.linesWith("users_table").toString());
+        }
+        assertEquals(List.of(List.of("born", "date"), List.of("id", "bigint"), List.of("score", "integer")),
+                db.query("SELECT column_name::text, data_type::text FROM information_schema.columns "
+                        + "WHERE table_name='users_table' ORDER BY 1"), "the user's column types are left alone");
+        assertEquals(List.of(List.of(1L, java.sql.Date.valueOf("1990-04-01"), 42)),
+                db.query("SELECT id, born, score FROM users_table"));
+    }
+
+    @Test
     void autoEvolveLetsANotNullColumnTheRecordsNoLongerCarryHoldNull() {
         db.execute("CREATE TABLE narrowing (id bigint primary key, name text NOT NULL, "
                 + "created timestamptz NOT NULL DEFAULT now())");
