@@ -235,9 +235,18 @@ final class TableSchema {
         try {
             return readers[i].read(row.bytes, row.offsets[i], row.lengths[i]);
         } catch (RuntimeException e) {
+            // the column and its type, not the row's value: a trace and the log are no place for table data
             throw new DataException("Cannot read column " + columns.get(i).name() + " of " + table + " (type OID "
-                    + columns.get(i).typeOid() + ") from '" + row.text(i) + "': " + e.getMessage(), e);
+                    + columns.get(i).typeOid() + ", a value of " + row.lengths[i] + " bytes): " + reason(e), e);
         }
+    }
+
+    /** Why a value could not be read, without the value: the JDK's parse errors quote their input. */
+    private static String reason(RuntimeException e) {
+        if (e instanceof NumberFormatException || e instanceof java.time.format.DateTimeParseException) {
+            return "it does not parse as the column's type";
+        }
+        return e.getMessage();
     }
 
     private Object placeholder(Schema schema) {
