@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.KafkaException;
+import org.apache.logging.log4j.LogManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,7 @@ public final class ConnectMain {
     }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectMain.class);
-    private static final java.util.concurrent.atomic.AtomicReference<WorkerProcess> running =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    private static final AtomicReference<WorkerProcess> running = new AtomicReference<>();
     private static final CountDownLatch stopped = new CountDownLatch(1);
 
     private ConnectMain() {
@@ -107,7 +108,7 @@ public final class ConnectMain {
             }
         } finally {
             stopped.countDown();
-            org.apache.logging.log4j.LogManager.shutdown(); // flushes file appenders; nothing is logged after it
+            LogManager.shutdown(); // flushes file appenders; nothing is logged after it
         }
     }
 

@@ -85,6 +85,8 @@ final class OffsetFlushCommits implements SourceCommits {
             log.warn("{} was interrupted while waiting for {} records to be acknowledged; committing the offsets "
                     + "of those that were", task.name(), task.submitted().unackedCount());
         }
+        // the commit says what it wrote, or why it could not
+        log.debug("{} committing its offsets at stop", task.name());
         try {
             commit();
         } finally {
@@ -92,7 +94,6 @@ final class OffsetFlushCommits implements SourceCommits {
                 Thread.currentThread().interrupt();
             }
         }
-        log.debug("{} committed its offsets at stop", task.name());
     }
 
     @Override

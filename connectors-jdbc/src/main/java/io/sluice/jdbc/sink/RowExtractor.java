@@ -155,7 +155,7 @@ final class RowExtractor {
                 && SchemalessRows.isJsonObjectText(record.key());
     }
 
-    private static final RowShape TRUNCATE_SHAPE = new RowShape(List.of(), 0, new Field[0]);
+    private static final RowShape TRUNCATE_SHAPE = new RowShape(List.of(), 0, new Field[0], false, false);
 
     /** The {@code __op} header's value (c, r, u, d, t), or null when the record has none. */
     static String operation(SinkRecord record) {

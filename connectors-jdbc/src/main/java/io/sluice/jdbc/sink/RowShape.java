@@ -15,14 +15,6 @@ import org.apache.kafka.connect.data.Field;
  */
 record RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable, boolean followsSource) {
 
-    RowShape(List<SinkColumn> columns, int keyCount, Field[] fields) {
-        this(columns, keyCount, fields, false, false);
-    }
-
-    RowShape(List<SinkColumn> columns, int keyCount, Field[] fields, boolean typedByTable) {
-        this(columns, keyCount, fields, typedByTable, false);
-    }
-
     List<SinkColumn> keyColumns() {
         return columns.subList(0, keyCount);
     }

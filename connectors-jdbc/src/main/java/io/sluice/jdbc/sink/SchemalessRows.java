@@ -229,7 +229,7 @@ final class SchemalessRows {
             list.add(new SinkColumn(name, schemas[i], i < keyCount));
             i++;
         }
-        return new RowShape(List.copyOf(list), keyCount, new Field[schemas.length], true);
+        return new RowShape(List.copyOf(list), keyCount, new Field[schemas.length], true, false);
     }
 
     /** The key columns, in key order, by pk.mode, each with where its value comes from. */

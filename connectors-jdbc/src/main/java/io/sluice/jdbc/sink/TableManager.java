@@ -134,12 +134,11 @@ final class TableManager {
                 } else if (autoEvolve && !c.convertsValues()) {
                     changes.add(c.sql());
                 } else if (c.convertsValues()) {
-                    // the database may still read the field's values (date text into a date column): it refuses the
-                    // ones it cannot, and this says why and what to run; only a replica of a changed source column
-                    // is converted by itself, never a type a user gave the column
-                    if (warnedWidenings.add(c.sql())) {
-                        log.warn("{}: run {} if the column should follow the records{}", typeChanged(table,
-                                column.name(), c), c.sql(), shape.followsSource() ? " (or set auto.evolve=true)" : "");
+                    // a change event's field of another kind: the source changed the column's type, and this says
+                    // what to run; other records leave a type a user gave the column alone, silently (date text into
+                    // a date column is a design, and a value the database cannot read is refused in its own words)
+                    if (shape.followsSource() && warnedWidenings.add(c.sql())) {
+                        log.warn("{}: run {} or set auto.evolve=true", typeChanged(table, column.name(), c), c.sql());
                     }
                 } else if (roundsSilently(existing) && warnedWidenings.add(c.sql())) {
                     // the user owns the column's type, as with Confluent's sink; a value too long or too large is

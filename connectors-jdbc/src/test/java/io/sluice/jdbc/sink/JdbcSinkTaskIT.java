@@ -215,10 +215,8 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
             task.put(List.of(record("users_table", null, null, schema, new Struct(schema).put("id", 1L)
                     .put("born", "1990-04-01").put("score", "42"))));
             task.preCommit(Map.of());
-            assertEquals(1, logs.linesWith("ALTER COLUMN \"born\" TYPE text").size(),
-                    () -> "a warning naming the ALTER, which is not run: " + logs.linesWith("users_table"));
-            assertEquals(1, logs.linesWith("if the column should follow the records").stream()
-                    .filter(line -> line.contains("\"born\"")).count(), () -> logs.linesWith("users_table").toString());
+            assertEquals(List.of(), logs.linesWith("ALTER COLUMN \"born\""),
+                    "no ALTER is run, nor asked for: date text into a date column is the user's design");
         }
         assertEquals(List.of(List.of("born", "date"), List.of("id", "bigint"), List.of("score", "integer")),
                 db.query("SELECT column_name::text, data_type::text FROM information_schema.columns "

@@ -215,7 +215,8 @@ class SourceRestartsIT {
                 .filter(line -> line.contains(" WARN ") || line.contains(" ERROR ")).toList();
         // where each run resumed and what it committed, last at its stop
         List<String> commits = Files.readAllLines(log).stream()
-                .filter(line -> line.contains("source task reading") || line.contains("committed")).toList();
+                .filter(line -> line.contains("source task reading") || line.contains("committed")
+                        || line.contains("committing")).toList();
         return (lines.isEmpty() ? "none" : String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())))
                 + "\nwhere each run resumed and what it committed:\n"
                 + String.join("\n", commits.subList(Math.max(0, commits.size() - 200), commits.size()));
