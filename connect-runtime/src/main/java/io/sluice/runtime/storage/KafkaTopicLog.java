@@ -404,6 +404,12 @@ public final class KafkaTopicLog implements AutoCloseable {
         // a store write is one small batch that someone waits for: Kafka 4's default linger (5 ms) only delays it
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
+        // a write the store gave up on was refused to its caller (a create answered 500 while Kafka was down), so it
+        // must never land: with the client's 120 s delivery timeout it was sent once Kafka came back and the refused
+        // connector appeared. The producer gives up first, a tenth (at most 1 s) before the caller's wait ends.
+        long delivery = Math.max(1, timeout.toMillis() - Math.min(1_000, timeout.toMillis() / 10));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, Integer.MAX_VALUE));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, 30_000));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
         if (maxRecordBytes > 0) {
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
+import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +24,7 @@ class KafkaOutageIT {
     Path dir;
 
     @Test
-    void aChangeWhileKafkaIsDownFailsWithinTheStoreTimeoutSayingSoAndNothingIsMade() {
+    void aChangeWhileKafkaIsDownFailsWithinTheStoreTimeoutSayingSoAndIsNeverMadeLater() {
         int kafkaPort = WorkerLauncher.freePort();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), kafkaPort).start();
         // what is proved is that the refusal comes within the store's timeout, not its default length: a short one
@@ -48,8 +51,50 @@ class KafkaOutageIT {
 
             broker = new EmbeddedKafkaBroker(dir.resolve("kafka"), kafkaPort).start();
             assertEquals(201, rest.createConnector("after", source()).status(), "changes work again once Kafka is back");
+            // the refused create was still in the store's producer: it must not have landed before "after" did
+            assertEquals(404, rest.get("/connectors/during").status(), "a refused change is never applied later");
         } finally {
             broker.close();
+        }
+    }
+
+    /**
+     * Kafka killed, not stopped: the store's producer keeps the topic's metadata and takes the record into its
+     * buffer, so it is not refused at once as above but waits there for a broker. The caller is told it failed, so
+     * the record must never be sent once Kafka is back (with the client's 120 s delivery timeout it was).
+     */
+    @Test
+    void aCreateRefusedWhileKafkaWasKilledIsNotAppliedWhenKafkaComesBack() throws IOException {
+        Files.createDirectories(dir.resolve("kafka-host"));
+        int kafkaPort = WorkerLauncher.freePort();
+        // a worker process with an embedded broker is the Kafka that can be killed -9
+        WorkerLauncher kafka = new WorkerLauncher(dir.resolve("kafka-host"), WorkerLauncher.freePort(), Map.of(
+                "embedded.kafka.dir", dir.resolve("kafka-host").resolve("data").toString(),
+                "embedded.kafka.port", Integer.toString(kafkaPort),
+                "plugin.path", dir.resolve("kafka-host-plugins").toString()));
+        RestClient host = kafka.start();
+        // with a fixed port its REST answers before the broker serves; GET /connectors waits for the broker
+        Await.until(() -> host.get("/connectors").status() == 200, Duration.ofSeconds(120), "the broker serves");
+        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + kafkaPort)
+                .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
+                .pluginPath(dir.resolve("plugins")).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("before", source()).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            kafka.kill();
+
+            RestClient.Response refused = rest.createConnector("during", source());
+            assertEquals(500, refused.status(), refused.raw());
+            assertTrue(refused.body().path("message").asText().contains("is Kafka reachable?"), refused.raw());
+
+            kafka.start();
+            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
+                    () -> "a create accepted once Kafka is back");
+            // the store read the topic to "after", which the buffered "during" would have preceded
+            assertEquals(404, rest.get("/connectors/during").status(), "a refused create was applied later");
+            assertEquals(200, rest.get("/connectors/before").status());
+        } finally {
+            kafka.close();
         }
     }
 
