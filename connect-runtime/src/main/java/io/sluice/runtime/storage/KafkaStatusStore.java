@@ -47,6 +47,8 @@ public final class KafkaStatusStore implements StatusStore {
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
     public KafkaStatusStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
+        // a state reached while Kafka was away (a task FAILED) should still reach the topic when it is back
+        this.topic.deliverLate();
     }
 
     @Override
