@@ -103,6 +103,76 @@ class ClassDataSharingIT {
         assertTrue(Files.size(archive) < Files.size(dir.resolve("sluice-cds.jsa.build.new")), "so it is smaller");
     }
 
+    @Test
+    void aWorkerInstalledWhereItsUserMayNotWriteStartsOnTheBuildsArchive() throws Exception {
+        copyTheBuildsArchives();
+        Path config = Files.writeString(dir.resolve("worker.properties"),
+                "bootstrap.servers=127.0.0.1:1\noffset.flush.interval.ms=soon\n");
+        readOnly(dir);
+        try {
+            Process process = launch(config);
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+
+            // the launcher neither stopped at the archive it could not rename nor had the JVM write one at exit:
+            // the worker's own message and nothing else (-Xshare:on: the archive was mapped where it lies)
+            assertEquals(1, process.exitValue(), stderr);
+            assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
+                    + "offset.flush.interval.ms: Not a number of type LONG", stderr);
+            assertTrue(Files.exists(dir.resolve("sluice-cds-external.jsa.build.new")));
+        } finally {
+            writable(dir);
+        }
+    }
+
+    @Test
+    void aWorkerInstalledWhereItsUserMayNotWriteAndWithoutAnArchiveStartsWithoutWritingOne() throws Exception {
+        Path config = Files.writeString(dir.resolve("worker.properties"),
+                "bootstrap.servers=127.0.0.1:1\noffset.flush.interval.ms=soon\n");
+        readOnly(dir);
+        try {
+            ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), config.toString())
+                    .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            launch.environment().put("SLUICE_CDS_ARCHIVE", dir.resolve("sluice-cds.jsa").toString());
+            Process process = launch.start();
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+
+            // a JVM told to write an archive where it cannot ends with "Unable to create shared archive file"
+            assertEquals(1, process.exitValue(), stderr);
+            assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
+                    + "offset.flush.interval.ms: Not a number of type LONG", stderr);
+        } finally {
+            writable(dir);
+        }
+    }
+
+    /** Read-only for this user: by its mode, or (root writes through modes) as immutable; skipped where neither works. */
+    private static void readOnly(Path directory) throws Exception {
+        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        if (Files.isWritable(directory)) {
+            chattr("+i", directory);
+        }
+        if (Files.isWritable(directory)) {
+            writable(directory);
+            Assumptions.abort("cannot make " + directory + " read-only here");
+        }
+    }
+
+    private static void writable(Path directory) throws Exception {
+        chattr("-i", directory);
+        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static void chattr(String flag, Path directory) throws InterruptedException {
+        try {
+            new ProcessBuilder("chattr", flag, directory.toString()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        } catch (java.io.IOException e) {
+            // no chattr here: the mode alone decides
+        }
+    }
+
     /** Both archives the build wrote, under the names bin/connect checks before it takes them. */
     private void copyTheBuildsArchives() throws Exception {
         for (String name : List.of("sluice-cds.jsa.build.new", "sluice-cds-external.jsa.build.new")) {
