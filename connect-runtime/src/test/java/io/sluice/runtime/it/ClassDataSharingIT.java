@@ -82,16 +82,8 @@ class ClassDataSharingIT {
     @Test
     void anExternalBrokerStartMapsTheBuildsArchiveWithoutTheBrokersClasses() throws Exception {
         copyTheBuildsArchives();
-        // a config that names its cluster and then fails validation: the JVM has mapped the archive by then
-        Path config = Files.writeString(dir.resolve("worker.properties"),
-                "bootstrap.servers = 127.0.0.1:1\noffset.flush.interval.ms=soon\n");
-        Process process = launch(config);
-        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
-
-        assertEquals(1, process.exitValue(), stderr);
-        assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
-                + "offset.flush.interval.ms: Not a number of type LONG", stderr);
+        Path config = externalBrokerConfigThatFailsValidation();
+        assertOnlyTheWorkersMessage(launch(config), config);
         Path archive = dir.resolve("sluice-cds-external.jsa");
         assertTrue(Files.exists(archive), "the build's external-broker archive is taken");
         assertFalse(Files.exists(dir.resolve("sluice-cds-external.jsa.build.new")));
@@ -106,19 +98,12 @@ class ClassDataSharingIT {
     @Test
     void aWorkerInstalledWhereItsUserMayNotWriteStartsOnTheBuildsArchive() throws Exception {
         copyTheBuildsArchives();
-        Path config = Files.writeString(dir.resolve("worker.properties"),
-                "bootstrap.servers=127.0.0.1:1\noffset.flush.interval.ms=soon\n");
+        Path config = externalBrokerConfigThatFailsValidation();
         readOnly(dir);
         try {
-            Process process = launch(config);
-            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
-
             // the launcher neither stopped at the archive it could not rename nor had the JVM write one at exit:
             // the worker's own message and nothing else (-Xshare:on: the archive was mapped where it lies)
-            assertEquals(1, process.exitValue(), stderr);
-            assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
-                    + "offset.flush.interval.ms: Not a number of type LONG", stderr);
+            assertOnlyTheWorkersMessage(launch(config), config);
             assertTrue(Files.exists(dir.resolve("sluice-cds-external.jsa.build.new")));
         } finally {
             writable(dir);
@@ -127,21 +112,11 @@ class ClassDataSharingIT {
 
     @Test
     void aWorkerInstalledWhereItsUserMayNotWriteAndWithoutAnArchiveStartsWithoutWritingOne() throws Exception {
-        Path config = Files.writeString(dir.resolve("worker.properties"),
-                "bootstrap.servers=127.0.0.1:1\noffset.flush.interval.ms=soon\n");
+        Path config = externalBrokerConfigThatFailsValidation();
         readOnly(dir);
         try {
-            ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), config.toString())
-                    .directory(dir.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            launch.environment().put("SLUICE_CDS_ARCHIVE", dir.resolve("sluice-cds.jsa").toString());
-            Process process = launch.start();
-            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
-
             // a JVM told to write an archive where it cannot ends with "Unable to create shared archive file"
-            assertEquals(1, process.exitValue(), stderr);
-            assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
-                    + "offset.flush.interval.ms: Not a number of type LONG", stderr);
+            assertOnlyTheWorkersMessage(launch(config), config);
         } finally {
             writable(dir);
         }
@@ -171,6 +146,21 @@ class ClassDataSharingIT {
         } catch (java.io.IOException e) {
             // no chattr here: the mode alone decides
         }
+    }
+
+    /** A worker config that names its cluster and then fails validation: the JVM has mapped its archive by then. */
+    private Path externalBrokerConfigThatFailsValidation() throws Exception {
+        return Files.writeString(dir.resolve("worker.properties"),
+                "bootstrap.servers = 127.0.0.1:1\noffset.flush.interval.ms=soon\n");
+    }
+
+    /** The start ended on the worker's one line about its config, with nothing from the launcher or the JVM. */
+    private static void assertOnlyTheWorkersMessage(Process process, Path config) throws Exception {
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+        assertEquals(1, process.exitValue(), stderr);
+        assertEquals("sluice: " + config + ": invalid worker config: Invalid value soon for configuration "
+                + "offset.flush.interval.ms: Not a number of type LONG", stderr);
     }
 
     /** Both archives the build wrote, under the names bin/connect checks before it takes them. */
