@@ -161,10 +161,13 @@ public final class StartupScenario implements Scenario {
         return new Side[] {wall, cpu};
     }
 
-    /** bin/connect's heap and class-data-sharing archive (when the build wrote one), the workers' Log4j configuration. */
+    /**
+     * bin/connect's heap and the class-data-sharing archive it maps for an external-broker start (when the build wrote
+     * one), the workers' Log4j configuration.
+     */
     private static List<String> floorJvmOptions(Layout layout) {
         List<String> jvm = new java.util.ArrayList<>(ConnectRuntime.HEAP_OPTIONS);
-        java.nio.file.Path archive = layout.sluiceJar().resolveSibling("sluice-cds.jsa");
+        java.nio.file.Path archive = layout.sluiceJar().resolveSibling("sluice-cds-external.jsa");
         if (java.nio.file.Files.isRegularFile(archive)) {
             jvm.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
         }
