@@ -326,7 +326,6 @@ public final class WorkerConfig extends AbstractConfig {
         return getBoolean(TOPIC_TRACKING_ENABLE);
     }
 
-    /** Whether the worker must start its own broker. */
     /** Where the plugin index is kept (plugin.index.dir, or its default); null when it is turned off. */
     public Path pluginIndexDir() {
         String dir = getString(PLUGIN_INDEX_DIR);
@@ -343,6 +342,7 @@ public final class WorkerConfig extends AbstractConfig {
         return base.resolve("sluice").resolve("plugin-index");
     }
 
+    /** Whether the worker must start its own broker (no bootstrap.servers). */
     public boolean embeddedKafka() {
         return getList(BOOTSTRAP_SERVERS).isEmpty();
     }
