@@ -77,7 +77,9 @@ final class SinkRecordConverter {
 
     private ConnectHeaders headers(ConsumerRecord<byte[], byte[]> consumed) {
         ConnectHeaders headers = new ConnectHeaders();
-        for (Header header : consumed.headers()) {
+        // toArray, not the Iterable: a record without headers (most) then costs no iterator objects, only Kafka's
+        // shared empty array
+        for (Header header : consumed.headers().toArray()) {
             headers.add(header.key(), converters.header().toConnectHeader(consumed.topic(), header.key(), header.value()));
         }
         return headers;

@@ -20,6 +20,8 @@ final class SourceRecordConverter {
     private final ConverterSet converters;
     private final TransformationChain<SourceRecord> transforms;
     private final ErrorHandler errors;
+    /** See {@link #noHeaders()}; only the task thread converts. */
+    private RecordHeaders emptyHeaders = new RecordHeaders();
 
     SourceRecordConverter(ConverterSet converters, TransformationChain<SourceRecord> transforms, ErrorHandler errors) {
         this.converters = converters;
@@ -77,13 +79,26 @@ final class SourceRecordConverter {
     }
 
     private RecordHeaders headers(SourceRecord record) {
+        if (record.headers() == null || record.headers().isEmpty()) {
+            return noHeaders();
+        }
         RecordHeaders headers = new RecordHeaders();
-        if (record.headers() != null && !record.headers().isEmpty()) {
-            for (Header h : record.headers()) {
-                headers.add(h.key(), converters.header().fromConnectHeader(record.topic(), h.key(), h.schema(), h.value()));
-            }
+        for (Header h : record.headers()) {
+            headers.add(h.key(), converters.header().fromConnectHeader(record.topic(), h.key(), h.schema(), h.value()));
         }
         return headers;
+    }
+
+    /**
+     * The headers handed to the converters of a record that has none: one instance, reused while it stays empty (a
+     * converter may add headers; those go with their record and the next record gets a new instance). The producer
+     * record copies headers into its own, so nothing keeps this one.
+     */
+    private RecordHeaders noHeaders() {
+        if (emptyHeaders.toArray().length != 0) {
+            emptyHeaders = new RecordHeaders();
+        }
+        return emptyHeaders;
     }
 
     private static Long timestamp(SourceRecord record) {

@@ -268,7 +268,19 @@ final class SourceTaskRunner extends TaskRunner {
         if (!overridesCommitRecord) {
             return;
         }
+        if (Thread.currentThread() == scopedIoThread) {
+            // this thread adopted the task's scope for good: entering it again per record only cost a scope, a log
+            // context and an MDC copy on every ack (a few percent of a fast source's CPU)
+            commitRecordInScope(record, metadata);
+            return;
+        }
         try (PluginScope scope = PluginScope.task(loader, scopeContext)) {
+            commitRecordInScope(record, metadata);
+        }
+    }
+
+    private void commitRecordInScope(SourceRecord record, RecordMetadata metadata) {
+        try {
             task.commitRecord(record, metadata);
         } catch (Throwable t) {
             log.error("{} commitRecord threw; ignoring", this, t);

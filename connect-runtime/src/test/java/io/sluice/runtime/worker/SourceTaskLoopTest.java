@@ -96,6 +96,26 @@ class SourceTaskLoopTest {
     }
 
     @Test
+    void headersAValueConverterAddsGoWithTheirRecordOnlyAndTheNextRecordStartsWithoutThem() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000), new WorkerConfig(Map.of(
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", HeaderStampingConverter.class.getName())));
+        task.script.add(List.of(record(1), record(2), record(3), record(4)));
+        Await.until(() -> producer.history().size() == 4, WAIT, "four records sent");
+
+        // the converter stamps odd lines: each stamp lands on its own record, and once only
+        for (int i = 0; i < 4; i++) {
+            org.apache.kafka.common.header.Header[] headers = producer.history().get(i).headers().toArray();
+            if (i % 2 == 0) {
+                assertEquals(1, headers.length, "record " + (i + 1) + ": " + java.util.Arrays.toString(headers));
+                assertEquals("v" + (i + 1), new String(headers[0].value(), java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                assertEquals(0, headers.length, "record " + (i + 1) + ": " + java.util.Arrays.toString(headers));
+            }
+        }
+    }
+
+    @Test
     void unacknowledgedRecordHoldsBackItsPartitionsOffset() {
         OffsetFlushCommits commits = new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000);
         start(false, commits);
@@ -242,6 +262,10 @@ class SourceTaskLoopTest {
     }
 
     private void start(boolean autoComplete, SourceCommits commits) {
+        start(autoComplete, commits, worker);
+    }
+
+    private void start(boolean autoComplete, SourceCommits commits, WorkerConfig worker) {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
         SourceConnectorConfig config = new SourceConnectorConfig(plugins, Map.of("name", ID.connector(),
                 "connector.class", "LinesSource"));
@@ -262,6 +286,33 @@ class SourceTaskLoopTest {
     private static SourceRecord record(long line) {
         return new SourceRecord(PARTITION, Map.of("line", line), "orders", null, Schema.STRING_SCHEMA, "k" + line,
                 Schema.STRING_SCHEMA, "v" + line);
+    }
+
+    /** A value converter that writes the value as text and, for odd lines, adds a header naming the value. */
+    public static final class HeaderStampingConverter implements org.apache.kafka.connect.storage.Converter {
+        @Override
+        public void configure(Map<String, ?> configs, boolean isKey) {
+        }
+
+        @Override
+        public byte[] fromConnectData(String topic, Schema schema, Object value) {
+            return String.valueOf(value).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] fromConnectData(String topic, org.apache.kafka.common.header.Headers headers, Schema schema,
+                                      Object value) {
+            String text = String.valueOf(value);
+            if (Long.parseLong(text.substring(1)) % 2 == 1) {
+                headers.add("stamp", text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return fromConnectData(topic, schema, value);
+        }
+
+        @Override
+        public org.apache.kafka.connect.data.SchemaAndValue toConnectData(String topic, byte[] value) {
+            throw new UnsupportedOperationException("source side only");
+        }
     }
 
     /** A source task that returns the batches a test queues, and can be made to throw or act on its context. */
