@@ -180,7 +180,7 @@ public final class CdcSourceScenario implements Scenario {
                 sameWorkerLz4);
         report.target("CDC snapshot >= 50% of a bare COPY TO of the same table", 0.5, vsCopy);
         // both targets judged against what this broker can take for each converter's record, in this same run
-        CdcCeilings ceilings = new CdcCeilings(ctx, copyTo);
+        CdcCeilings ceilings = new CdcCeilings(ctx, copyTo, BATCHED_PRODUCER);
         ceilings.report(CdcCeilings.Converter.JSON, "sluice", new CdcCeilings.Snapshots(ours.snapshot,
                 batched.snapshot, debeziumInSluice.snapshot, debeziumBatched.snapshot, ours.recordBytes));
         Sides oursAvro = orFailed(sluice.get("sluice" + AVRO), missing);
