@@ -3,10 +3,18 @@ package io.sluice.bench;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import io.sluice.bench.Row.Better;
 
@@ -100,22 +108,87 @@ public final class BrokerCeilingScenario implements Scenario {
         return out;
     }
 
+    /**
+     * The producer settings Sluice's worker gives a source task (the runtime's {@code TaskClientConfigs.producer}):
+     * the ceiling of what a task can send with them, no override.
+     */
+    static final Map<String, Object> WORKER_PRODUCER = Map.of("acks", "all", "enable.idempotence", "true",
+            "linger.ms", "5", "batch.size", "262144", "compression.type", "none",
+            "max.in.flight.requests.per.connection", "1", "buffer.memory", Long.toString(8L << 20));
+
+    /** {@link #TUNED} with acks=all on the producer's own defaults, as ProducerPerformance runs it. */
+    static Map<String, Object> tunedProducer() {
+        Map<String, Object> props = new HashMap<>(Map.of("acks", "all"));
+        TUNED.forEach(kv -> props.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1)));
+        return props;
+    }
+
+    /** One timed write of records into a fresh topic named after {@code run}: its records/s. */
+    interface Load {
+        double once(BenchContext ctx, String run) throws Exception;
+    }
+
     /** ProducerPerformance for records of {@code recordSize} bytes: warm-ups until steady, then the repetitions. */
-    static Side measure(BenchContext ctx, String tag, int recordSize, List<String> extraProps)
-            throws Exception {
+    static Side measure(BenchContext ctx, String tag, int recordSize, List<String> extraProps) {
+        return measure(ctx, tag, (c, run) -> producerPerformance(c, run, recordSize, extraProps));
+    }
+
+    /** A load's ceiling: warm-ups until two runs agree ({@link Warmup}), then the repetitions. */
+    static Side measure(BenchContext ctx, String tag, Load load) {
         Side side = new Side();
         try {
-            Warmup.untilSteady(side, i -> once(ctx, tag + "-w" + i, recordSize, extraProps));
+            Warmup.untilSteady(side, i -> load.once(ctx, tag + "-w" + i));
             for (int rep = 1; rep <= ctx.options().repetitions(); rep++) {
-                side.add(once(ctx, tag + "-" + rep, recordSize, extraProps));
+                side.add(load.once(ctx, tag + "-" + rep));
             }
-        } catch (IllegalStateException e) {
+        } catch (Exception e) {
             side.fail(e.getMessage());
         }
         return side;
     }
 
-    private static double once(BenchContext ctx, String run, int recordSize, List<String> extraProps)
+    /**
+     * A bare KafkaProducer in the harness writing {@code records} again, byte for byte, with {@code settings}:
+     * records/s from the first send to the last ack. The ceiling for those very records, which compress as the
+     * connector's did.
+     */
+    static double replay(BenchContext ctx, String run, CapturedRecords records, Map<String, Object> settings)
+            throws Exception {
+        String topic = "bench-replay-" + run;
+        ctx.broker().createTopic(topic);
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, ctx.broker().bootstrap());
+        AtomicReference<Exception> failed = new AtomicReference<>();
+        Callback acked = (metadata, e) -> {
+            if (e != null) {
+                failed.compareAndSet(null, e);
+            }
+        };
+        var bytes = new ByteArraySerializer();
+        long t0;
+        long t1;
+        try (var producer = new KafkaProducer<>(config, bytes, bytes)) {
+            // connected and the topic's leader known before the clock starts, as a running task's producer is
+            producer.partitionsFor(topic);
+            t0 = System.nanoTime();
+            records.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, 0, key, value), acked));
+            producer.flush();
+            t1 = System.nanoTime();
+        }
+        long written = ctx.broker().endOffset(topic);
+        ctx.broker().deleteTopics(List.of(topic));
+        if (failed.get() != null) {
+            throw new IllegalStateException("replay " + run + " failed: " + failed.get().getMessage());
+        }
+        if (written != records.count()) {
+            throw new IllegalStateException("replay " + run + " wrote " + written + " of " + records.count());
+        }
+        double rate = records.count() / ((t1 - t0) / 1e9);
+        Bench.log("  replay %s (%,d records, %.0f B): %.0f records/s", run, records.count(), records.meanBytes(), rate);
+        return rate;
+    }
+
+    private static double producerPerformance(BenchContext ctx, String run, int recordSize, List<String> extraProps)
             throws Exception {
         String topic = "bench-s7-" + run;
         ctx.broker().createTopic(topic);

@@ -16,10 +16,10 @@ import io.sluice.bench.Row.Better;
  * change events reach the topic, and the lag from the burst's last commit to its last event. Both sources emit
  * Debezium's envelope; each run has its own slot, publication and topic, and drops the slot when deleted. The
  * snapshot is also judged against the two things that bound it: a bare {@code COPY (SELECT ...) TO STDOUT} of the same
- * table (how fast the rows can leave PostgreSQL) and the broker's ceiling for records of the size the CDC source
- * writes (ProducerPerformance, as scenario 7), both measured in the same run. Every run converts with JsonConverter
- * (schemas on), as the users of both connectors do; in Sluice both also run with its built-in Avro converter and
- * registry.
+ * table (how fast the rows can leave PostgreSQL) and the broker's ceiling for the very records the CDC source wrote
+ * (read back and written again by a bare producer: {@link CdcCeilings}), both measured in the same run. Every run
+ * converts with JsonConverter (schemas on), as the users of both connectors do; in Sluice both also run with its
+ * built-in Avro converter and registry, and both again with the same lz4 producer overrides.
  */
 public final class CdcSourceScenario implements Scenario {
 
@@ -44,6 +44,9 @@ public final class CdcSourceScenario implements Scenario {
 
     /** The runs whose kind ends so convert with Sluice's built-in Avro converter and registry instead. */
     private static final String AVRO = "_avro";
+    /** The runs of each connector with {@link #BATCHED_PRODUCER}'s overrides. */
+    private static final String SLUICE_LZ4 = "batched";
+    private static final String DEBEZIUM_LZ4 = "debezium_lz4";
 
     private static Map<String, String> avro(String registry) {
         return Map.of("key.converter", "io.confluent.connect.avro.AvroConverter",
@@ -109,6 +112,9 @@ public final class CdcSourceScenario implements Scenario {
             inApache.put("debezium", id -> debezium(pg, id));
             inSluice.put("debezium", id -> debezium(pg, id));
             inSluice.put("debezium" + AVRO, id -> debezium(pg, id));
+            // the same producer overrides as Sluice's lz4 runs: the fair same-worker comparison with lz4
+            inSluice.put(DEBEZIUM_LZ4, id -> batched(debezium(pg, id)));
+            inSluice.put(DEBEZIUM_LZ4 + AVRO, id -> batched(debezium(pg, id)));
         }
         String missing = null;
         SluiceConnectors connectors = new SluiceConnectors(ctx.layout());
@@ -116,11 +122,8 @@ public final class CdcSourceScenario implements Scenario {
             connectors.config("cdc.source", vars(pg, "check"));
             inSluice.put("sluice", id -> connectors.config("cdc.source", vars(pg, id)));
             inSluice.put("sluice" + AVRO, id -> connectors.config("cdc.source", vars(pg, id)));
-            inSluice.put("batched", id -> {
-                Map<String, String> c = new LinkedHashMap<>(connectors.config("cdc.source", vars(pg, id)));
-                c.putAll(BATCHED_PRODUCER);
-                return c;
-            });
+            inSluice.put(SLUICE_LZ4, id -> batched(connectors.config("cdc.source", vars(pg, id))));
+            inSluice.put(SLUICE_LZ4 + AVRO, id -> batched(connectors.config("cdc.source", vars(pg, id))));
         } catch (SluiceConnectors.MissingPlugin e) {
             missing = e.getMessage();
             Bench.log("  Sluice CDC source not run: %s", missing);
@@ -155,7 +158,15 @@ public final class CdcSourceScenario implements Scenario {
         report.add(new Row(LABEL, "snapshot, Avro (built-in registry): Sluice CDC source vs Debezium in Sluice",
                 "rows/s", Better.HIGHER, orFailed(sluice.get("sluice" + AVRO), missing).snapshot, "Debezium",
                 orFailed(sluice.get("debezium" + AVRO), "not run (--no-debezium)").snapshot));
-        Sides batched = orFailed(sluice.get("batched"), missing);
+        Sides batched = orFailed(sluice.get(SLUICE_LZ4), missing);
+        Sides debeziumBatched = orFailed(sluice.get(DEBEZIUM_LZ4), "not run (--no-debezium)");
+        Row sameWorkerLz4 = new Row(LABEL, "snapshot, lz4 override on both: Sluice CDC source vs Debezium in Sluice",
+                "rows/s", Better.HIGHER, batched.snapshot, "Debezium", debeziumBatched.snapshot);
+        report.add(sameWorkerLz4);
+        Sides batchedAvro = orFailed(sluice.get(SLUICE_LZ4 + AVRO), missing);
+        Sides debeziumBatchedAvro = orFailed(sluice.get(DEBEZIUM_LZ4 + AVRO), "not run (--no-debezium)");
+        report.add(new Row(LABEL, "snapshot, Avro, lz4 override on both: Sluice CDC source vs Debezium in Sluice",
+                "rows/s", Better.HIGHER, batchedAvro.snapshot, "Debezium", debeziumBatchedAvro.snapshot));
         report.add(new Row(LABEL, "snapshot: Sluice CDC source, producer.override.compression.type=lz4 vs "
                 + "the worker's producer", "rows/s", Better.HIGHER, batched.snapshot, "default",
                 ours.snapshot));
@@ -165,73 +176,19 @@ public final class CdcSourceScenario implements Scenario {
                 Better.HIGHER, ours.snapshot, "COPY TO", copyTo);
         report.add(vsCopy);
         report.target("CDC snapshot >= 5x Debezium PostgreSQL's in the same worker", 5.0, sameWorker);
+        report.target("CDC snapshot >= 5x Debezium PostgreSQL's in the same worker, lz4 override on both", 5.0,
+                sameWorkerLz4);
         report.target("CDC snapshot >= 50% of a bare COPY TO of the same table", 0.5, vsCopy);
         // both targets judged against what this broker can take for each converter's record, in this same run
-        ceilings(ctx, Converter.JSON, ours, debeziumInSluice, copyTo);
-        ceilings(ctx, Converter.AVRO, orFailed(sluice.get("sluice" + AVRO), missing),
-                orFailed(sluice.get("debezium" + AVRO), "not run (--no-debezium)"), copyTo);
+        CdcCeilings ceilings = new CdcCeilings(ctx, copyTo, BATCHED_PRODUCER);
+        ceilings.report(CdcCeilings.Converter.JSON, "sluice", new CdcCeilings.Snapshots(ours.snapshot,
+                batched.snapshot, debeziumInSluice.snapshot, debeziumBatched.snapshot, ours.recordBytes));
+        Sides oursAvro = orFailed(sluice.get("sluice" + AVRO), missing);
+        ceilings.report(CdcCeilings.Converter.AVRO, "sluice" + AVRO, new CdcCeilings.Snapshots(oursAvro.snapshot,
+                batchedAvro.snapshot, orFailed(sluice.get("debezium" + AVRO), "not run (--no-debezium)").snapshot,
+                debeziumBatchedAvro.snapshot, oursAvro.recordBytes));
         report.target("CDC streaming lag, last commit to last event, seconds", 1.0, Better.LOWER,
                 ours.lag.ok() ? ours.lag.median() : Double.NaN);
-    }
-
-    /**
-     * How a converter's figures are named: JSON keeps the metric names of the runs before Avro was measured, so the
-     * JSON history stays comparable.
-     */
-    private enum Converter {
-        JSON("JsonConverter with schemas", "JSON", "cdc-", "the CDC record", ""),
-        AVRO("Avro", "Avro", "cdc-avro-", "the Avro CDC record", ", Avro");
-
-        final String label;
-        final String shortName;
-        final String tag;
-        final String record;
-        final String suffix;
-
-        Converter(String label, String shortName, String tag, String record, String suffix) {
-            this.label = label;
-            this.shortName = shortName;
-            this.tag = tag;
-            this.record = record;
-            this.suffix = suffix;
-        }
-    }
-
-    /**
-     * The broker's ceiling for records of the CDC source's mean size with {@code converter}, default and tuned
-     * producer; the snapshot as a share of the tuned one and of min(COPY TO, ceiling): the rate the snapshot can reach
-     * on this broker; and the two targets' rates (5x Debezium's in the same worker, 50% of COPY TO) against that
-     * ceiling: a target above it cannot be met on this broker, whatever the connector does.
-     */
-    private static void ceilings(BenchContext ctx, Converter converter, Sides ours, Sides debezium, Side copyTo)
-            throws Exception {
-        if (!ours.recordBytes.ok()) {
-            return;
-        }
-        Report report = ctx.report();
-        int size = (int) Math.round(ours.recordBytes.median());
-        report.add(new Row(LABEL, "snapshot record size, key + value (" + converter.label + ")", "bytes", Better.NONE,
-                ours.recordBytes, null, null));
-        Side defaults = BrokerCeilingScenario.measure(ctx, converter.tag + "default-" + size + "b", size, List.of());
-        Side tuned = BrokerCeilingScenario.measure(ctx, converter.tag + "tuned-" + size + "b", size,
-                BrokerCeilingScenario.TUNED);
-        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records (" + converter.record + "), defaults",
-                "records/s", Better.HIGHER, null, "ceiling", defaults));
-        report.add(new Row(LABEL, "ProducerPerformance " + size + " B records (" + converter.record
-                + "), 256k batch lz4", "records/s", Better.HIGHER, null, "ceiling", tuned));
-        String snapshot = converter.suffix.isEmpty() ? "snapshot: " : "snapshot" + converter.suffix + ": ";
-        report.add(new Row(LABEL, snapshot + "Sluice CDC source vs tuned broker ceiling for its record size",
-                "rows/s", Better.HIGHER, ours.snapshot, "ceiling", tuned));
-        double bound = copyTo.ok() && tuned.ok() ? Math.min(copyTo.median(), tuned.median()) : Double.NaN;
-        report.target("CDC snapshot >= 50% of min(bare COPY TO, broker ceiling for its record size)"
-                + converter.suffix, 0.5, Better.HIGHER,
-                ours.snapshot.ok() ? ours.snapshot.median() / bound : Double.NaN);
-        // ratio above 1: the target asks for more records/s than the broker accepts for this record
-        report.add(new Row(LABEL, "target: 5x Debezium's snapshot in Sluice (" + converter.shortName
-                + ") vs tuned broker ceiling for the record", "rows/s", Better.NONE, debezium.snapshot.scaled(5),
-                "ceiling", tuned));
-        report.add(new Row(LABEL, "target: 50% of bare COPY TO vs tuned broker ceiling for the " + converter.shortName
-                + " CDC record", "rows/s", Better.NONE, copyTo.scaled(0.5), "ceiling", tuned));
     }
 
     /** Rows/s of a bare COPY TO of the scenario's table: warm-ups until steady, then the repetitions. */
@@ -265,6 +222,13 @@ public final class CdcSourceScenario implements Scenario {
         Sides failed = new Sides();
         failed.fail(reason);
         return failed;
+    }
+
+    /** {@code config} with {@link #BATCHED_PRODUCER}'s overrides. */
+    private static Map<String, String> batched(Map<String, String> config) {
+        Map<String, String> c = new LinkedHashMap<>(config);
+        c.putAll(BATCHED_PRODUCER);
+        return c;
     }
 
     private static Map<String, String> vars(Postgres pg, String id) {
@@ -328,6 +292,9 @@ public final class CdcSourceScenario implements Scenario {
             // is timed
             double recordBytes = kind.startsWith("sluice") ? ctx.broker().averageRecordBytes(topic, 2_000)
                     : Double.NaN;
+            if (kind.startsWith("sluice")) {
+                CdcCeilings.captureOnce(ctx, kind, topic, n);
+            }
             long t1 = System.nanoTime();
             long lastCommit = update(pg, changes);
             waitFor(ctx, worker, name, topic, (long) n + changes, t1, timeout, new long[2]);

@@ -155,32 +155,45 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * The mean bytes of key plus value over the first {@code sample} records of partition 0 of {@code topic} (as
-     * they were produced, before compression): the record size a ProducerPerformance ceiling is measured for.
+     * they were produced, before compression): the record size a ceiling is measured for.
      */
     public double averageRecordBytes(String topic, int sample) {
+        long[] totals = new long[2];
+        readBack(topic, sample, (key, value) -> {
+            totals[0]++;
+            totals[1] += (key == null ? 0 : key.length) + (value == null ? 0 : value.length);
+        });
+        if (totals[0] == 0) {
+            throw new IllegalStateException("no record in " + topic + " to measure");
+        }
+        return (double) totals[1] / totals[0];
+    }
+
+    /**
+     * Hands the key and value bytes of the first {@code limit} records of partition 0 of {@code topic} to
+     * {@code each}, in order; stops early when no record came for 30 s (a topic holding fewer).
+     */
+    public void readBack(String topic, long limit, java.util.function.BiConsumer<byte[], byte[]> each) {
         Map<String, Object> config = Map.of(
                 org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1, sample));
+                org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                (int) Math.max(1, Math.min(limit, 10_000)));
         var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
         TopicPartition tp = new TopicPartition(topic, 0);
         try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(config, bytes, bytes)) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));
-            long total = 0;
-            int seen = 0;
+            long seen = 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (seen < sample && System.nanoTime() < deadline) {
+            while (seen < limit && System.nanoTime() < deadline) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
-                    if (seen < sample) {
-                        total += (r.key() == null ? 0 : r.key().length) + (r.value() == null ? 0 : r.value().length);
+                    if (seen < limit) {
+                        each.accept(r.key(), r.value());
                         seen++;
+                        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                     }
                 }
             }
-            if (seen == 0) {
-                throw new IllegalStateException("no record in " + topic + " to measure");
-            }
-            return (double) total / seen;
         }
     }
 
