@@ -281,7 +281,7 @@ public class AnsiDialect implements DatabaseDialect {
             case FLOAT32 -> statement.setFloat(index, (Float) value);
             case FLOAT64 -> statement.setDouble(index, (Double) value);
             case BOOLEAN -> statement.setBoolean(index, (Boolean) value);
-            case STRING -> statement.setString(index, (String) value);
+            case STRING -> statement.setString(index, value.toString()); // a String, or Utf8Text from JSON
             case BYTES -> statement.setBytes(index, bytes(value));
             case ARRAY -> bindArray(statement, index, schema, (List<?>) value);
             default -> throw unsupported(schema);

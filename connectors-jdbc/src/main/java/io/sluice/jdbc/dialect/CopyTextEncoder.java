@@ -10,7 +10,7 @@ import org.postgresql.copy.CopyIn;
 /**
  * Writes rows in PostgreSQL's COPY text format (tab-separated, backslash escapes, \N for NULL)
  * straight into a COPY stream as UTF-8, through one reusable buffer: integers, booleans and
- * strings are encoded without intermediate Strings. Not thread-safe (one per task).
+ * strings are encoded without intermediate Strings, and {@link Utf8Text} is copied as it is. Not thread-safe (one per task).
  */
 final class CopyTextEncoder {
     private static final HexFormat HEX = HexFormat.of();
@@ -88,7 +88,13 @@ final class CopyTextEncoder {
             switch (kinds[i]) {
                 case INTEGER -> putLong(((Number) v).longValue());
                 case BOOLEAN -> put((byte) (((Boolean) v) ? 't' : 'f'));
-                case STRING -> putEscaped((String) v);
+                case STRING -> {
+                    if (v instanceof Utf8Text text) {
+                        putVerbatim(text);
+                    } else {
+                        putEscaped((String) v);
+                    }
+                }
                 case FLOAT -> {
                     if (!(v instanceof Double d) || !putShortDecimal(d)) {
                         putAscii(v.toString());
@@ -243,6 +249,14 @@ final class CopyTextEncoder {
                 buf[len++] = (byte) (0x80 | (c & 0x3F));
             }
         }
+    }
+
+    /** Text that needs no COPY escape, already UTF-8: its bytes as they are. */
+    private void putVerbatim(Utf8Text text) {
+        int n = text.length();
+        ensure(n);
+        text.copyTo(buf, len);
+        len += n;
     }
 
     /** A backslash escape; the caller reserved 3 bytes per char, and an escape needs only 2. */

@@ -2,6 +2,7 @@ package io.sluice.jdbc.sink;
 
 import io.sluice.jdbc.dialect.DatabaseDialect;
 import io.sluice.jdbc.dialect.SinkColumn;
+import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.sql.Connection;
@@ -42,7 +43,8 @@ final class ColumnFit {
                 return before > precision - scale ? "a value with " + before + " digits before the point does not fit "
                         + typeName + "(" + precision + "," + scale + ")" : null;
             }
-            if (isCharacter() && value instanceof String s) {
+            if (isCharacter() && (value instanceof String || value instanceof Utf8Text)) {
+                String s = value.toString();
                 int length = s.codePointCount(0, s.length());
                 return length > precision ? "a value of " + length + " characters does not fit " + typeName + "("
                         + precision + ")" : null;

@@ -1,5 +1,6 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -7,7 +8,7 @@ import org.apache.kafka.connect.errors.DataException;
 
 /**
  * Reads a record value that is the text of one JSON object (ByteArrayConverter or StringConverter records) into
- * column values by name, in one pass over the bytes: strings decoded, integers as Long (BigInteger beyond),
+ * column values by name, in one pass over the bytes: strings as {@link #stringValue}, integers as Long (BigInteger beyond),
  * other numbers as {@link JsonDecimal} (their exact text), true/false as Boolean, nested objects and arrays kept as their JSON text
  * (what a json, jsonb or text column takes). A row needs no tree and no map: members go into {@link JsonMembers},
  * their names taken from a {@link NameCache} when they repeat the previous record's, as a topic's records do.
@@ -156,7 +157,7 @@ final class JsonObjectReader extends JsonCursor {
         int c = peek();
         switch (c) {
             case '"':
-                return string();
+                return stringValue();
             case '{':
             case '[':
                 return nestedText();
@@ -265,6 +266,26 @@ final class JsonObjectReader extends JsonCursor {
             pos++;
         }
         throw error("unterminated string");
+    }
+
+    /**
+     * A string member's value: its bytes as they are ({@link Utf8Text}) when they are printable ASCII without an
+     * escape, which COPY takes unchanged (a String would be decoded here and encoded again there); else a String.
+     * Only ASCII is kept as bytes, since only it needs no check to be valid UTF-8: a String replaces a bad byte.
+     */
+    private Object stringValue() {
+        int start = pos + 1;
+        for (int i = start; i < end; i++) {
+            byte b = in[i];
+            if (b == '"') {
+                pos = i + 1;
+                return new Utf8Text(in, start, i - start);
+            }
+            if (b < 0x20 || b == '\\') { // below 0x20 as a signed byte: also every byte of a non-ASCII character
+                break;
+            }
+        }
+        return string();
     }
 
     /** A member name: the previous record's at this position when the bytes are the same, without decoding them. */

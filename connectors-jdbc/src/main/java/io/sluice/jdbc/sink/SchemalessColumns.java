@@ -2,6 +2,7 @@ package io.sluice.jdbc.sink;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.sluice.jdbc.dialect.ColumnDefinition;
+import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
@@ -87,6 +88,12 @@ final class SchemalessColumns {
             return null;
         }
         String logical = schema.name();
+        if (value instanceof Utf8Text text) {
+            if (logical == null && schema.type() == Schema.Type.STRING) {
+                return text; // a text column takes the JSON string's bytes as they are
+            }
+            value = text.toString();
+        }
         if (Timestamp.LOGICAL_NAME.equals(logical)) {
             // a java.sql.Timestamp: still the java.util.Date a Connect Timestamp is, but its instant (what the
             // dialects write) keeps ISO text's digits past milliseconds; one class for all, so keys compare equal
@@ -104,7 +111,9 @@ final class SchemalessColumns {
                     : LocalTime.parse(text(value)).toNanoOfDay() / 1_000L;
         }
         return switch (schema.type()) {
-            case INT64 -> value instanceof Number n ? integral(n) : Long.valueOf(parse(text(value)).longValueExact());
+            case INT64 -> value instanceof Long ? value // as the reader boxed it: not boxed again
+                    : value instanceof Number n ? Long.valueOf(integral(n))
+                    : Long.valueOf(parse(text(value)).longValueExact());
             case FLOAT64 -> value instanceof Number n ? n.doubleValue() : Double.valueOf(text(value));
             case BOOLEAN -> bool(value);
             case BYTES -> value instanceof byte[] || value instanceof ByteBuffer ? value
@@ -179,7 +188,7 @@ final class SchemalessColumns {
         if (value instanceof Boolean) {
             return "boolean";
         }
-        return value instanceof String ? "string" : "binary value";
+        return value instanceof String || value instanceof Utf8Text ? "string" : "binary value";
     }
 
     /** A value's JSON text: what a json, jsonb or text column holds for a nested object or array. */
@@ -192,8 +201,8 @@ final class SchemalessColumns {
     private static void writeJson(StringBuilder sb, Object value) {
         if (value == null) {
             sb.append("null");
-        } else if (value instanceof String s) {
-            writeJsonString(sb, s);
+        } else if (value instanceof String || value instanceof Utf8Text) {
+            writeJsonString(sb, value.toString());
         } else if (value instanceof Number || value instanceof Boolean) {
             sb.append(value instanceof BigDecimal d ? d.toString() : value.toString());
         } else if (value instanceof Map<?, ?> map) {

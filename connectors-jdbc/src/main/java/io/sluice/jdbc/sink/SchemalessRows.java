@@ -4,6 +4,7 @@ import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.dialect.ColumnDefinition;
 import io.sluice.jdbc.dialect.SinkColumn;
 import io.sluice.jdbc.dialect.TableDefinition;
+import io.sluice.jdbc.dialect.Utf8Text;
 import io.sluice.jdbc.sink.JdbcSinkConfig.PrimaryKeyMode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -174,9 +175,14 @@ final class SchemalessRows {
         Object[] values = new Object[schemas.length];
         for (int i = 0; i < schemas.length; i++) {
             Object v = source(sources[i], record, key, value);
-            if (v == null && i < keyCount) {
-                throw new ConnectException("The " + (sources[i] >= 0 ? "value" : "key") + " of " + describe(record)
-                        + " has no value for key column \"" + columns.get(i).name() + "\"");
+            if (i < keyCount) {
+                if (v == null) {
+                    throw new ConnectException("The " + (sources[i] >= 0 ? "value" : "key") + " of "
+                            + describe(record) + " has no value for key column \"" + columns.get(i).name() + "\"");
+                }
+                if (v instanceof Utf8Text text) {
+                    v = text.toString(); // a key equals the same key from a map or struct: a batch folds by it
+                }
             }
             try {
                 values[i] = SchemalessColumns.convert(v, schemas[i], zone);

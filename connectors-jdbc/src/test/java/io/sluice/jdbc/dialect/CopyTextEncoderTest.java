@@ -63,6 +63,16 @@ class CopyTextEncoderTest {
     }
 
     @Test
+    void jsonTextStillInItsBytesIsWrittenAsTheSameStringWouldBe() {
+        byte[] record = "{\"s\":\"a b\\u0009~ c\"}".getBytes(StandardCharsets.US_ASCII);
+        Utf8Text text = new Utf8Text(record, 6, 3);
+        assertEquals(encode(new Object[] {(byte) 1, 2L, "a b", true, 0.0, BigDecimal.ONE, null}),
+                encode(new Object[] {(byte) 1, 2L, text, true, 0.0, BigDecimal.ONE, null}));
+        assertEquals("1\t2\t\tt\t0.0\t1\t\\N\n",
+                encode(new Object[] {(byte) 1, 2L, new Utf8Text(record, 6, 0), true, 0.0, BigDecimal.ONE, null}));
+    }
+
+    @Test
     void aLoneSurrogateBecomesAQuestionMarkAsStringEncodingDoes() {
         String broken = "x\uD800y";
         assertEquals("1\t2\t" + new String(broken.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)

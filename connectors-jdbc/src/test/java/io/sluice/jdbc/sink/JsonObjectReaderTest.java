@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ class JsonObjectReaderTest {
         }
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < members.size(); i++) {
-            map.put(members.name(i), members.value(members.lastIndexOf(members.name(i))));
+            Object v = members.value(members.lastIndexOf(members.name(i)));
+            map.put(members.name(i), v instanceof Utf8Text text ? text.toString() : v);
         }
         return map;
     }
@@ -68,6 +70,20 @@ class JsonObjectReaderTest {
             assertTrue(want instanceof BigDecimal d ? v instanceof JsonDecimal && d.compareTo(new BigDecimal(v.toString())) == 0
                     && ((Number) v).doubleValue() == d.doubleValue() : java.util.Objects.equals(want, v), k + ": " + v);
         });
+    }
+
+    @Test
+    void printableAsciiTextStaysInItsBytesForCopyAndAnyOtherTextIsDecodedAsBefore() {
+        JsonMembers members = JsonObjectReader.read(new byte[] {'{', '"', 'a', '"', ':', '"', 'x', ' ', '~', '"', ',',
+            '"', 'b', '"', ':', '"', (byte) 0xC3, (byte) 0xA9, '"', ',', '"', 'c', '"', ':', '"', (byte) 0xFF, '"', ',',
+            '"', 'd', '"', ':', '"', '\\', 'n', '"', ',', '"', 'e', '"', ':', '"', '"', '}'}, new JsonObjectReader.NameCache());
+        assertEquals(new Utf8Text("x ~".getBytes(StandardCharsets.US_ASCII), 0, 3), members.value(0));
+        assertEquals("x ~", members.value(0).toString());
+        assertEquals("\u00e9", members.value(1));
+        // a byte that is not UTF-8 is replaced, as a String always did, never sent to the database as it is
+        assertEquals("\ufffd", members.value(2));
+        assertEquals("\n", members.value(3));
+        assertEquals("", members.value(4).toString());
     }
 
     @Test
