@@ -20,7 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,48 +67,51 @@ class StartingWorkerAnswersIT {
                 assertEquals(200, answer.status(), path + ": " + answer.raw());
                 settled.put(path, answer.body());
             }
+            fillStatusTopic(worker.bootstrapServers(), embedded.props().get("group.id") + "-status");
         }
 
         RestClient rest = new RestClient(URI.create("http://127.0.0.1:" + restPort + "/"));
-        List<String> wrong = new ArrayList<>();
-        int listedWhileStarting = 0;
-        CompletableFuture<RestClient.Response> createdWhileStarting = null;
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger listedWhileStarting = new AtomicInteger();
+        CompletableFuture<RestClient.Response> createdWhileStarting = new CompletableFuture<>();
         try (LogCapture log = LogCapture.open()) {
             CompletableFuture<TestWorker> starting = CompletableFuture.supplyAsync(embedded::start,
                     command -> new Thread(command, "test-worker-start").start());
             TestWorker restarted = null;
-            try {
-                while (restarted == null) {
-                    boolean started = starting.isDone();
-                    if (!started && tryGet(rest, "/") == null) {
-                        // not listening yet: ask again shortly rather than spin beside the start being measured
-                        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                        continue;
-                    }
-                    for (String path : READS) {
+            // one client per kind of request, asking again and again until the start ends: a request that waits for
+            // the herder's start holds only its own kind
+            List<Thread> askers = new ArrayList<>();
+            for (String path : java.util.stream.Stream.concat(READS.stream(), java.util.stream.Stream.of("/health")).toList()) {
+                Thread asker = new Thread(() -> {
+                    while (true) {
+                        boolean started = starting.isDone();
                         RestClient.Response answer = tryGet(rest, path);
-                        if (answer != null && !rightOrStarting(path, answer, settled.get(path))) {
+                        if (answer == null) {
+                            // not listening yet: ask again shortly rather than spin beside the start
+                            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                        } else if (!rightOrStarting(path, answer, settled.get(path))) {
                             wrong.add(path + " -> " + answer.status() + " " + answer.raw());
-                        }
-                        if (answer != null && answer.status() == 200 && path.equals("/connectors") && !started) {
-                            listedWhileStarting++;
-                            if (createdWhileStarting == null) {
+                        } else if (answer.status() == 200 && path.equals("/connectors") && !started) {
+                            listedWhileStarting.incrementAndGet();
+                            if (!createdWhileStarting.isDone()) {
                                 // waits for the herder's start, then is made: not refused for a start about to end
-                                createdWhileStarting = CompletableFuture.supplyAsync(() -> rest.post("/connectors",
-                                        Map.of("name", "late", "initial_state", "STOPPED",
-                                                "config", Map.of("connector.class", SOURCE, "topic", "late"))));
+                                createdWhileStarting.complete(rest.post("/connectors", Map.of("name", "late",
+                                        "initial_state", "STOPPED",
+                                        "config", Map.of("connector.class", SOURCE, "topic", "late"))));
                             }
                         }
+                        if (started) {
+                            return;
+                        }
                     }
-                    RestClient.Response health = tryGet(rest, "/health");
-                    if (health != null && !(health.status() == 503
-                            && "starting".equals(health.body().path("status").asText())
-                            || health.status() == 200 && "healthy".equals(health.body().path("status").asText()))) {
-                        wrong.add("/health -> " + health.status() + " " + health.raw());
-                    }
-                    if (started) {
-                        restarted = starting.get();
-                    }
+                }, "asks " + path);
+                asker.start();
+                askers.add(asker);
+            }
+            try {
+                restarted = starting.get(120, TimeUnit.SECONDS);
+                for (Thread asker : askers) {
+                    asker.join(TimeUnit.SECONDS.toMillis(120));
                 }
                 assertEquals(List.of(), wrong, "answers while the worker started");
                 // the herder writes the stopped connector's status again in the background, as before REST opened early
@@ -113,11 +122,11 @@ class StartingWorkerAnswersIT {
                             path + " once started: " + answer.raw());
                 }
                 assertEquals("healthy", rest.get("/health").body().path("status").asText());
-                if (createdWhileStarting != null) {
-                    RestClient.Response created = createdWhileStarting.get(60, TimeUnit.SECONDS);
-                    assertEquals(201, created.status(), created.raw());
-                    assertEquals(200, rest.get("/connectors/late").status());
-                }
+                assertTrue(listedWhileStarting.get() > 0,
+                        "GET /connectors was answered only once the status topic was read");
+                RestClient.Response created = createdWhileStarting.getNow(null);
+                assertEquals(201, created.status(), created.raw());
+                assertEquals(200, rest.get("/connectors/late").status());
             } finally {
                 if (restarted == null && !starting.isCompletedExceptionally()) {
                     restarted = starting.get(120, TimeUnit.SECONDS);
@@ -133,7 +142,25 @@ class StartingWorkerAnswersIT {
             assertTrue(listening >= 0 && herderStarted > listening, "REST opened at line " + listening
                     + ", the herder started at line " + herderStarted);
         }
-        System.out.println("GET /connectors answered 200 " + listedWhileStarting + " time(s) before the start ended");
+    }
+
+    /**
+     * A status topic of a long-lived cluster, uncompacted yet: many records of a connector long deleted, so that its
+     * read outlasts the config topic's by far and the requests above meet a worker that serves configs but has not
+     * read its statuses.
+     */
+    private static void fillStatusTopic(String bootstrapServers, String topic) throws Exception {
+        byte[] value = "{\"state\":\"UNASSIGNED\",\"trace\":null,\"worker_id\":\"gone:8083\",\"generation\":0}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] key = "status-connector-long-deleted".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 20,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 300_000; i++) {
+                producer.send(new ProducerRecord<>(topic, key, value));
+            }
+            producer.flush();
+        }
     }
 
     /** Null while nothing listens on the port yet (the JVM between the two starts). */
@@ -146,6 +173,10 @@ class StartingWorkerAnswersIT {
     }
 
     private static boolean rightOrStarting(String path, RestClient.Response answer, JsonNode settled) {
+        if (path.equals("/health")) {
+            String status = answer.body() == null ? "" : answer.body().path("status").asText();
+            return answer.status() == 503 && status.equals("starting") || answer.status() == 200 && status.equals("healthy");
+        }
         if (answer.status() == 503) {
             JsonNode body = answer.body();
             return body != null && body.path("error_code").asInt() == 503 && !body.path("message").asText().isEmpty();
