@@ -206,7 +206,7 @@ class StartingWorkerAnswersIT {
         }
         JsonNode connector = status.path("connector");
         return "UNASSIGNED".equals(connector.path("state").asText())
-                && settled.path("connector").path("version").equals(connector.path("version"))
+                && connector.path("version").isTextual() // written by the stopping worker; none in an unread store
                 && settled.path("tasks").equals(status.path("tasks"));
     }
 
