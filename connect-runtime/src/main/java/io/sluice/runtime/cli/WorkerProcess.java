@@ -120,6 +120,12 @@ public final class WorkerProcess implements AutoCloseable {
                     "sluice-" + Versions.VERSION, storage.clusterId(), Versions.VERSION);
             // the REST API (Jersey takes seconds to initialize) is built while the stores are read
             restPrepared = runOnOwnThread("sluice-rest-start", () -> rest.prepare(herder, info, plugins, observability));
+            // the connector list and configs answer from the config topic alone: REST serves them once it is read,
+            // while the offsets and statuses are read, the registry starts and the herder starts the connectors;
+            // requests that need those wait for the herder's start (a failed stores' start ends the wait too)
+            await(CompletableFuture.anyOf(storage.configsRead(), storesStarted));
+            await(restPrepared);
+            rest.open();
             await(storesStarted);
             worker.start();
             // before any connector starts: Avro converters register and fetch schemas there
@@ -128,8 +134,7 @@ public final class WorkerProcess implements AutoCloseable {
                 schemaRegistry.registerMetrics(worker.metrics().registry());
             }
             herder.start();
-            await(restPrepared);
-            rest.open();
+            rest.herderStarted();
             log.info("Sluice {} worker {} ready in {} ms: REST at {}, Kafka at {}",
                     distributed ? "distributed" : "standalone", workerId,
                     (System.nanoTime() - started) / 1_000_000, restUrl, bootstrap);

@@ -24,10 +24,16 @@ public final class HealthResource {
         this.herder = herder;
     }
 
+    /** KIP-1017's answer while the worker starts. */
+    static Response starting() {
+        return Response.status(503).type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(new WorkerHealth("starting", "Worker is still starting up.")).build();
+    }
+
     @GET
     public Response health() {
         if (herder == null) {
-            return Response.status(503).entity(new WorkerHealth("starting", "Worker is still starting up.")).build();
+            return starting();
         }
         if (herder.healthy(PROBE_TIMEOUT_MS)) {
             return Response.ok(new WorkerHealth("healthy",

@@ -58,6 +58,7 @@ public final class RestServer implements AutoCloseable {
     private final List<ServerConnector> adminConnectors;
     private final Handler.Wrapper root = new Handler.Wrapper(true, new StartingHandler());
     private final RestExtensions extensions = new RestExtensions();
+    private final StartupGate gate;
     private volatile boolean started;
     private volatile ServletContextHandler prepared;
 
@@ -73,6 +74,7 @@ public final class RestServer implements AutoCloseable {
         JettyWireLogFilter.install();
         this.config = config;
         this.restConfig = config.rest();
+        this.gate = new StartupGate(config.getLong(WorkerConfig.REST_REQUEST_TIMEOUT_MS));
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("sluice-rest");
         threads.setDaemon(true);
@@ -155,6 +157,7 @@ public final class RestServer implements AutoCloseable {
     public void start(Herder herder, ServerInfo info, Plugins plugins, Observability observability) {
         prepare(herder, () -> info, plugins, observability);
         open();
+        herderStarted();
     }
 
     /**
@@ -177,6 +180,7 @@ public final class RestServer implements AutoCloseable {
                 .register(new RequestForwarder(ClientSsl.context(restConfig.httpsSslSettings())))
                 .register(new RequestForwarder.BodyKeeper())
                 .register(new EmptyErrorBodyFilter())
+                .register(gate)
                 .register(new RootResource(info))
                 .register(new HealthResource(herder))
                 .register(new OpenApiResource())
@@ -231,7 +235,10 @@ public final class RestServer implements AutoCloseable {
         }
     }
 
-    /** Serves the API {@link #prepare} built, in place of the 503 "starting" answers. */
+    /**
+     * Serves the API {@link #prepare} built, in place of the 503 "starting" answers, once the config topic is read: what
+     * answers from the connector configs is served at once, the rest waits for {@link #herderStarted}.
+     */
     public void open() {
         if (prepared == null) {
             throw new IllegalStateException("The REST API was not prepared");
@@ -243,6 +250,12 @@ public final class RestServer implements AutoCloseable {
             urls.add((RestListeners.isHttps(c) ? "https" : "http") + "://" + c.getHost() + ":" + c.getLocalPort());
         }
         log.info("REST server listening at {}, advertising URL {}", urls, advertisedUrl());
+    }
+
+    /** The herder has started: status, offsets, tasks and changes are served too, and /health may say healthy. */
+    public void herderStarted() {
+        gate.open();
+        log.info("REST API serving every request");
     }
 
     private void registerObservability(ResourceConfig resources, Observability served, ObjectMapper mapper) {
@@ -280,7 +293,7 @@ public final class RestServer implements AutoCloseable {
             String path = Request.getPathInContext(request);
             String body = path.equals("/health") || path.equals("/health/")
                     ? "{\"status\":\"starting\",\"message\":\"Worker is still starting up.\"}"
-                    : "{\"error_code\":503,\"message\":\"Worker is still starting up; try again shortly.\"}";
+                    : "{\"error_code\":503,\"message\":\"" + StartupGate.STARTING + "\"}";
             response.setStatus(503);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
@@ -290,6 +303,7 @@ public final class RestServer implements AutoCloseable {
 
     @Override
     public void close() {
+        gate.fail(); // requests still waiting for a start that will not finish are answered now
         try {
             if (server.isStarted() || server.isStarting()) {
                 server.stop();

@@ -41,6 +41,8 @@ public final class WorkerStores implements AutoCloseable {
     private final KafkaStatusStore statuses;
     private String clusterId;
     private ConnectException unreachable;
+    /** Completed when the config store is read to its end: connector configs may be answered from then on. */
+    private final CompletableFuture<Void> configsRead = new CompletableFuture<>();
 
     private WorkerStores(WorkerConfig config, String bootstrapServers) {
         this.config = config;
@@ -68,8 +70,13 @@ public final class WorkerStores implements AutoCloseable {
 
     /** Reaches Kafka, creates missing topics and reads every store to its end; imports an Apache offset file once. */
     public void start() {
-        clusterId();
-        startTogether(configs, offsets, statuses);
+        try {
+            clusterId();
+        } catch (RuntimeException e) {
+            configsRead.completeExceptionally(e);
+            throw e;
+        }
+        startTogether();
         log.info("State read from {}, {} and {} (Kafka cluster {})", config.configTopic(), config.offsetTopic(),
                 config.statusTopic(), clusterId);
         String offsetFile = config.getString(WorkerConfig.OFFSET_STORAGE_FILE_FILENAME);
@@ -82,9 +89,17 @@ public final class WorkerStores implements AutoCloseable {
     }
 
     /** Each store creates its topic and reads it to the end: round trips that need not wait for each other. */
-    private static void startTogether(KafkaConfigStore configs, KafkaOffsetStore offsets, KafkaStatusStore statuses) {
+    private void startTogether() {
+        CompletableFuture<Void> configStart = CompletableFuture.runAsync(configs::start, STARTER);
+        configStart.whenComplete((read, failure) -> {
+            if (failure == null) {
+                configsRead.complete(null);
+            } else {
+                configsRead.completeExceptionally(failure);
+            }
+        });
         CompletableFuture<?>[] starts = {
-            CompletableFuture.runAsync(configs::start, STARTER),
+            configStart,
             CompletableFuture.runAsync(offsets::start, STARTER),
             CompletableFuture.runAsync(statuses::start, STARTER)
         };
@@ -101,6 +116,14 @@ public final class WorkerStores implements AutoCloseable {
     private <T extends AutoCloseable> T open(T store) {
         opened.push(store);
         return store;
+    }
+
+    /**
+     * Completes when {@link #start()} has read the config topic to its end (the offset and status topics may still be
+     * reading), or fails with the reason the start fails.
+     */
+    public CompletableFuture<Void> configsRead() {
+        return configsRead;
     }
 
     public ConfigStore configs() {
