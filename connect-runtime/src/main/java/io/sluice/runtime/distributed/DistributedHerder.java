@@ -220,7 +220,7 @@ public final class DistributedHerder extends AbstractHerder {
     }
 
     @Override
-    protected boolean ready() {
+    public boolean ready() {
         return work.assignment() != null;
     }
 

@@ -66,8 +66,8 @@ public abstract class AbstractHerder implements Herder {
         this.reads = new ConnectorReads(workerId, worker, configStore, statusStore);
     }
 
-    /** Whether the herder finished starting (and, in a cluster, joined it). */
-    protected abstract boolean ready();
+    @Override
+    public abstract boolean ready();
 
     @Override
     public LoggerLevels loggers() {

@@ -110,6 +110,9 @@ public interface Herder extends AutoCloseable {
     /** Whether the herder finished starting and its control thread answers within the timeout (KIP-1017). */
     boolean healthy(long timeoutMs);
 
+    /** Whether the herder finished starting (and, in a cluster, joined it): before that, health is "starting". */
+    boolean ready();
+
     /** This worker's log levels (KIP-495). */
     LoggerLevels loggers();
 

@@ -126,7 +126,7 @@ public final class StandaloneHerder extends AbstractHerder {
     }
 
     @Override
-    protected boolean ready() {
+    public boolean ready() {
         return started;
     }
 

@@ -32,7 +32,8 @@ public final class HealthResource {
 
     @GET
     public Response health() {
-        if (herder == null) {
+        // a distributed worker that has not joined its cluster yet is starting (Apache's 503), not stuck (500)
+        if (herder == null || !herder.ready()) {
             return starting();
         }
         if (herder.healthy(PROBE_TIMEOUT_MS)) {

@@ -10,10 +10,17 @@ import org.junit.jupiter.api.Test;
 class HealthResourceTest {
 
     private static Herder herderAnsweringHealthy(boolean healthy) {
+        return herder(true, healthy);
+    }
+
+    private static Herder herder(boolean ready, boolean healthy) {
         return (Herder) Proxy.newProxyInstance(Herder.class.getClassLoader(), new Class<?>[] {Herder.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("healthy")) {
-                        return healthy;
+                        return ready && healthy;
+                    }
+                    if (method.getName().equals("ready")) {
+                        return ready;
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -36,5 +43,10 @@ class HealthResourceTest {
         Response starting = new HealthResource(null).health();
         assertEquals(503, starting.getStatus());
         assertEquals("starting", status(starting));
+
+        // a distributed worker started but not yet in its cluster: starting, as Apache says, not unhealthy
+        Response notJoined = new HealthResource(herder(false, false)).health();
+        assertEquals(503, notJoined.getStatus());
+        assertEquals("starting", status(notJoined));
     }
 }
