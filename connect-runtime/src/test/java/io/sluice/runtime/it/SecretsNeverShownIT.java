@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.management.InstanceNotFoundException;
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -304,8 +305,14 @@ class SecretsNeverShownIT {
         StringBuilder all = new StringBuilder();
         for (String domain : List.of("kafka.connect", "kafka.producer", "kafka.consumer", "kafka.admin.client")) {
             for (ObjectName name : JMX.queryNames(new ObjectName(domain + ":*"), null)) {
+                MBeanAttributeInfo[] attributes;
+                try {
+                    attributes = JMX.getMBeanInfo(name).getAttributes();
+                } catch (InstanceNotFoundException closed) {
+                    continue; // a client (an admin's metadata fetch, a restarted task's) closed after the listing
+                }
                 all.append(name).append('\n');
-                for (MBeanAttributeInfo attribute : JMX.getMBeanInfo(name).getAttributes()) {
+                for (MBeanAttributeInfo attribute : attributes) {
                     try {
                         all.append(attribute.getName()).append('=').append(JMX.getAttribute(name, attribute.getName()))
                                 .append('\n');
