@@ -266,8 +266,8 @@ public final class DistributedHerder extends AbstractHerder {
         Assignment assignment = work.assignment();
         if (!work.isLeader()) {
             if (assignment == null || assignment.leaderUrl() == null) {
-                throw new HerderException.Conflict("The cluster has no leader right now (a rebalance is in progress); "
-                        + "try again shortly");
+                throw new HerderException.Conflict("The cluster has no leader right now (a rebalance is in progress, "
+                        + "or this worker cannot reach Kafka); try again shortly");
             }
             throw new RequestTargetException(URI.create(assignment.leaderUrl()), "Only the leader can " + what);
         }

@@ -58,14 +58,23 @@ public final class KafkaStatusStore implements StatusStore {
         }
     }
 
+    /**
+     * This worker's own state change is what it answers from now on, before Kafka has it back: a connector that
+     * started here is RUNNING in its status at once, not the UNASSIGNED its previous run left in the topic for as
+     * long as the write takes (seconds on a loaded start, the whole outage while Kafka is away). The record read
+     * back later puts the same; another worker's newer record, read after it, replaces it as before.
+     */
     @Override
     public void put(ConnectorStatus status) {
+        connectors.put(status.connector(), status);
         write(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(),
                 status.generation(), status.version()));
     }
 
+    /** As {@link #put(ConnectorStatus)}: the worker's own task state answers at once. */
     @Override
     public void put(TaskStatus status) {
+        tasks.computeIfAbsent(status.id().connector(), c -> new ConcurrentHashMap<>()).put(status.id().task(), status);
         write(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation(),
                 status.version()));
     }

@@ -151,7 +151,8 @@ public final class KafkaTopicLog implements AutoCloseable {
         try {
             done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new StoreException("Could not read topic " + topic + " to its end within " + timeout, e);
+            throw new StoreException("Could not read topic " + topic + " to its end within " + StoreWrites.seconds(timeout)
+                    + "; is Kafka reachable?", e);
         } catch (ExecutionException e) {
             throw new StoreException("Could not read topic " + topic + " to its end: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {

@@ -36,9 +36,15 @@ final class StoreWrites {
             return known;
         }
         if (cause instanceof TimeoutException) {
-            return new StoreException("Could not " + what + " within " + timeout + "; is Kafka reachable?", cause);
+            return new StoreException("Could not " + what + " within " + seconds(timeout) + "; is Kafka reachable?", cause);
         }
         String hint = cause instanceof org.apache.kafka.common.errors.TimeoutException ? "; is Kafka reachable?" : "";
         return new StoreException("Could not " + what + ": " + cause.getMessage() + hint, cause);
+    }
+
+    /** A timeout as a user reads it ("15 s", "1.5 s"), not Duration's "PT15S". */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
     }
 }

@@ -148,7 +148,8 @@ public final class WorkerStores implements AutoCloseable {
                 clusterId = admin().describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // a timeout has no message of its own: "...: null" told the user nothing
-                String why = e instanceof java.util.concurrent.TimeoutException ? "no answer within " + seconds(timeout)
+                String why = e instanceof java.util.concurrent.TimeoutException
+                        ? "no answer within " + StoreWrites.seconds(timeout)
                         : String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
                 unreachable = new ConnectException("Cannot reach Kafka at " + bootstrapServers + ": " + why
                         + "; check bootstrap.servers and that the brokers are up", e);
@@ -196,8 +197,4 @@ public final class WorkerStores implements AutoCloseable {
     }
 
     /** "30 s", or "1.5 s": how a user wrote the key is in ms, but a wait reads best in seconds. */
-    private static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return (ms % 1000 == 0 ? String.valueOf(ms / 1000) : String.valueOf(ms / 1000.0)) + " s";
-    }
 }

@@ -8,6 +8,7 @@ import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
+import io.sluice.runtime.worker.TestSourceConnector;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,54 @@ class KafkaOutageIT {
         } finally {
             kafka.close();
         }
+    }
+
+    /**
+     * The tester's story: a worker's status answered the state its previous run left in the topic (UNASSIGNED) for
+     * seconds after it had started the connector, for as long as its own status write took. Kafka killed makes that
+     * write take the whole outage: a task that fails meanwhile must answer FAILED at once, not RUNNING until Kafka
+     * is back, and stay FAILED once its late record is read back.
+     */
+    @Test
+    void aTaskThatFailsWhileKafkaIsKilledAnswersFailedAtOnceAndAfterKafkaIsBack() throws IOException {
+        Files.createDirectories(dir.resolve("kafka-host"));
+        int kafkaPort = WorkerLauncher.freePort();
+        WorkerLauncher kafka = new WorkerLauncher(dir.resolve("kafka-host"), WorkerLauncher.freePort(), Map.of(
+                "embedded.kafka.dir", dir.resolve("kafka-host").resolve("data").toString(),
+                "embedded.kafka.port", Integer.toString(kafkaPort),
+                "plugin.path", dir.resolve("kafka-host-plugins").toString()));
+        RestClient host = kafka.start();
+        Await.until(() -> host.get("/connectors").status() == 200, Duration.ofSeconds(120), "the broker serves");
+        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + kafkaPort)
+                .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
+                .pluginPath(dir.resolve("plugins")).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("breaks", source()).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("breaks", 0, "RUNNING");
+            // past its start (which reads offsets from Kafka): polling, so it can fail while Kafka is away
+            TestSourceConnector.Observed task = TestSourceConnector.observed("breaks");
+            int polls = task.polls.get();
+            Await.until(() -> task.polls.get() > polls + 1, Duration.ofSeconds(30), "the task polls");
+            kafka.kill();
+
+            task.failFromNow.set(true);
+            // well within the store's timeout: the answer must not wait for Kafka at all
+            Await.until(() -> taskState(rest, "breaks").equals("FAILED"), Duration.ofSeconds(STORAGE_TIMEOUT_MS / 2_000),
+                    () -> "the failed task's status while Kafka is away: " + rest.get("/connectors/breaks/status").raw());
+            assertEquals(200, rest.get("/connectors/breaks/status").status());
+
+            kafka.start();
+            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
+                    () -> "a create accepted once Kafka is back");
+            // the store has read its topic past the late FAILED record by now (the create waited for its own)
+            assertEquals("FAILED", taskState(rest, "breaks"), "the status read back from Kafka");
+        } finally {
+            kafka.close();
+        }
+    }
+
+    private static String taskState(RestClient rest, String connector) {
+        return rest.get("/connectors/" + connector + "/status").body().path("tasks").path(0).path("state").asText();
     }
 
     private static Map<String, String> source() {

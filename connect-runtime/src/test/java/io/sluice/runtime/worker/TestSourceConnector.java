@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -25,11 +26,13 @@ public class TestSourceConnector extends SourceConnector {
     static final Map<String, Observed> OBSERVED = new ConcurrentHashMap<>();
 
     public static final class Observed {
-        final AtomicInteger polls = new AtomicInteger();
+        public final AtomicInteger polls = new AtomicInteger();
         final AtomicInteger starts = new AtomicInteger();
         /** Calls of the connector's taskConfigs(), one per run of the connector. */
         public final AtomicInteger taskConfigCalls = new AtomicInteger();
         final AtomicInteger failedPolls = new AtomicInteger();
+        /** Set by a test: every poll from now on throws, as a source whose system broke while it ran. */
+        public final AtomicBoolean failFromNow = new AtomicBoolean();
         final AtomicInteger commits = new AtomicInteger();
         final Set<Long> committed = ConcurrentHashMap.newKeySet();
         volatile String pollThread;
@@ -113,7 +116,7 @@ public class TestSourceConnector extends SourceConnector {
             observed.pollThread = Thread.currentThread().getName();
             observed.contextLoaderOfPoll = String.valueOf(Thread.currentThread().getContextClassLoader());
             observed.mdcOfPoll = org.slf4j.MDC.get("connector.context");
-            if (failOnPoll || observed.failedPolls.getAndIncrement() < failFirstPolls) {
+            if (failOnPoll || observed.failFromNow.get() || observed.failedPolls.getAndIncrement() < failFirstPolls) {
                 throw new IllegalStateException("poll failed on purpose");
             }
             if (count < 0) {
