@@ -23,6 +23,8 @@ class KafkaOutageIT {
 
     @TempDir
     Path dir;
+    /** The port of this test's {@link #killableKafka()}. */
+    private int killablePort;
 
     @Test
     void aChangeWhileKafkaIsDownFailsWithinTheStoreTimeoutSayingSoAndIsNeverMadeLater() {
@@ -66,19 +68,8 @@ class KafkaOutageIT {
      */
     @Test
     void aCreateRefusedWhileKafkaWasKilledIsNotAppliedWhenKafkaComesBack() throws IOException {
-        Files.createDirectories(dir.resolve("kafka-host"));
-        int kafkaPort = WorkerLauncher.freePort();
-        // a worker process with an embedded broker is the Kafka that can be killed -9
-        WorkerLauncher kafka = new WorkerLauncher(dir.resolve("kafka-host"), WorkerLauncher.freePort(), Map.of(
-                "embedded.kafka.dir", dir.resolve("kafka-host").resolve("data").toString(),
-                "embedded.kafka.port", Integer.toString(kafkaPort),
-                "plugin.path", dir.resolve("kafka-host-plugins").toString()));
-        RestClient host = kafka.start();
-        // with a fixed port its REST answers before the broker serves; GET /connectors waits for the broker
-        Await.until(() -> host.get("/connectors").status() == 200, Duration.ofSeconds(120), "the broker serves");
-        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + kafkaPort)
-                .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
-                .pluginPath(dir.resolve("plugins")).start()) {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("before", source()).status());
             worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
@@ -107,17 +98,8 @@ class KafkaOutageIT {
      */
     @Test
     void aTaskThatFailsWhileKafkaIsKilledAnswersFailedAtOnceAndAfterKafkaIsBack() throws IOException {
-        Files.createDirectories(dir.resolve("kafka-host"));
-        int kafkaPort = WorkerLauncher.freePort();
-        WorkerLauncher kafka = new WorkerLauncher(dir.resolve("kafka-host"), WorkerLauncher.freePort(), Map.of(
-                "embedded.kafka.dir", dir.resolve("kafka-host").resolve("data").toString(),
-                "embedded.kafka.port", Integer.toString(kafkaPort),
-                "plugin.path", dir.resolve("kafka-host-plugins").toString()));
-        RestClient host = kafka.start();
-        Await.until(() -> host.get("/connectors").status() == 200, Duration.ofSeconds(120), "the broker serves");
-        try (TestWorker worker = TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + kafkaPort)
-                .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
-                .pluginPath(dir.resolve("plugins")).start()) {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("breaks", source()).status());
             worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("breaks", 0, "RUNNING");
@@ -141,6 +123,26 @@ class KafkaOutageIT {
         } finally {
             kafka.close();
         }
+    }
+
+    /** A worker process with an embedded broker: the Kafka that can be killed -9 (and started again on its data). */
+    private WorkerLauncher killableKafka() throws IOException {
+        Files.createDirectories(dir.resolve("kafka-host"));
+        killablePort = WorkerLauncher.freePort();
+        WorkerLauncher kafka = new WorkerLauncher(dir.resolve("kafka-host"), WorkerLauncher.freePort(), Map.of(
+                "embedded.kafka.dir", dir.resolve("kafka-host").resolve("data").toString(),
+                "embedded.kafka.port", Integer.toString(killablePort),
+                "plugin.path", dir.resolve("kafka-host-plugins").toString()));
+        RestClient host = kafka.start();
+        // with a fixed port its REST answers before the broker serves; GET /connectors waits for the broker
+        Await.until(() -> host.get("/connectors").status() == 200, Duration.ofSeconds(120), "the broker serves");
+        return kafka;
+    }
+
+    private TestWorker workerOnKillableKafka() {
+        return TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + killablePort)
+                .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
+                .pluginPath(dir.resolve("plugins")).start();
     }
 
     private static String taskState(RestClient rest, String connector) {
