@@ -279,7 +279,7 @@ public class AnsiDialect implements DatabaseDialect {
             case INT32 -> statement.setInt(index, (Integer) value);
             case INT64 -> statement.setLong(index, (Long) value);
             case FLOAT32 -> statement.setFloat(index, (Float) value);
-            case FLOAT64 -> statement.setDouble(index, (Double) value);
+            case FLOAT64 -> statement.setDouble(index, ((Number) value).doubleValue()); // a Double, or JSON digits
             case BOOLEAN -> statement.setBoolean(index, (Boolean) value);
             case STRING -> statement.setString(index, value.toString()); // a String, or Utf8Text from JSON
             case BYTES -> statement.setBytes(index, bytes(value));

@@ -96,7 +96,9 @@ final class CopyTextEncoder {
                     }
                 }
                 case FLOAT -> {
-                    if (!(v instanceof Double d) || !putShortDecimal(d)) {
+                    if (v instanceof JsonDecimal digits) {
+                        putDigits(digits);
+                    } else if (!(v instanceof Double d) || !putShortDecimal(d)) {
                         putAscii(v.toString());
                     }
                 }
@@ -181,17 +183,42 @@ final class CopyTextEncoder {
                 if (d < 0) {
                     buf[len++] = '-';
                 }
-                long unit = (long) POWERS_OF_TEN[k];
-                putLong(m / unit);
-                buf[len++] = '.';
-                long fraction = m % unit;
-                for (long digit = unit / 10; digit > 0; digit /= 10) {
-                    buf[len++] = (byte) ('0' + (int) (fraction / digit % 10));
-                }
+                putFixed(m, k);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Writes m / 10^k with exactly k fraction digits ("0.05" for m=5, k=2), right to left: dividing by the constant
+     * 10 is a multiplication, where the quotient and remainder by 10^k were two hardware divisions per value.
+     */
+    private void putFixed(long m, int k) {
+        int digits = 1;
+        for (long rest = m / 10; rest != 0; rest /= 10) {
+            digits++;
+        }
+        int end = len + Math.max(digits, k + 1) + 1;
+        int at = end;
+        for (int i = 0; i < k; i++) {
+            buf[--at] = (byte) ('0' + (int) (m % 10));
+            m /= 10;
+        }
+        buf[--at] = '.';
+        do {
+            buf[--at] = (byte) ('0' + (int) (m % 10));
+            m /= 10;
+        } while (m != 0);
+        len = end;
+    }
+
+    /** A JSON number's digits, already a valid double text ({@link JsonDecimal#isDoubleText()}): as they are. */
+    private void putDigits(JsonDecimal digits) {
+        int n = digits.length();
+        ensure(n);
+        digits.copyTo(buf, len);
+        len += n;
     }
 
     private void putLong(long v) {

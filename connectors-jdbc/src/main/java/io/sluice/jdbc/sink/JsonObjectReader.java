@@ -1,5 +1,6 @@
 package io.sluice.jdbc.sink;
 
+import io.sluice.jdbc.dialect.JsonDecimal;
 import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

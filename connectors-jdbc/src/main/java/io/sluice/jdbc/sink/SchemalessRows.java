@@ -4,6 +4,7 @@ import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.dialect.ColumnDefinition;
 import io.sluice.jdbc.dialect.SinkColumn;
 import io.sluice.jdbc.dialect.TableDefinition;
+import io.sluice.jdbc.dialect.JsonDecimal;
 import io.sluice.jdbc.dialect.Utf8Text;
 import io.sluice.jdbc.sink.JdbcSinkConfig.PrimaryKeyMode;
 import java.nio.ByteBuffer;
@@ -186,6 +187,9 @@ final class SchemalessRows {
             }
             try {
                 values[i] = SchemalessColumns.convert(v, schemas[i], zone);
+                if (i < keyCount && values[i] instanceof JsonDecimal d) {
+                    values[i] = d.doubleValue(); // a key equals the same key from a map or struct
+                }
             } catch (IllegalArgumentException | java.time.DateTimeException e) {
                 String name = columns.get(i).name();
                 throw new ConnectException(describe(record) + " does not fit table " + table + ": column \"" + name + "\" (" + typeOf(plan.table(), name, schemas[i]) + ") was given "

@@ -55,6 +55,24 @@ class CopyTextEncoderTest {
     }
 
     @Test
+    void jsonDigitsForADoubleColumnAreWrittenAsTheyAreOnlyWhereTheyReadBackAsJavaReadsThem() {
+        for (String digits : List.of("1e300", "-0.0", "1E-300", "4.9e-310", "0.1000000000000000055511151231257827",
+                "12.50", "-2.5e+3")) {
+            byte[] record = ("{\"f\":" + digits + "}").getBytes(StandardCharsets.US_ASCII);
+            JsonDecimal number = new JsonDecimal(record, 5, digits.length());
+            assertEquals(true, number.isDoubleText(), digits);
+            String field = encode(new Object[] {(byte) 1, 2L, null, true, number, BigDecimal.ONE, null}).split("\t")[4];
+            assertEquals(digits, field);
+        }
+        // past the double's range Java reads an infinity or a zero where PostgreSQL refuses the text: not as they are
+        for (String digits : List.of("1e400", "-1e309", "1e-400", "0e500", "5e-324", "1.7976931348623157e308",
+                "1" + "0".repeat(310) + ".5", "0." + "0".repeat(330) + "1")) {
+            assertEquals(false, new JsonDecimal(digits.getBytes(StandardCharsets.US_ASCII), 0, digits.length())
+                    .isDoubleText(), digits);
+        }
+    }
+
+    @Test
     void controlCharactersAndBackslashesAreEscapedAndTextIsUtf8() {
         String hostile = "a\tb\nc\rd\\e é € 😀 \"q\"";
         String encoded = encode(new Object[] {(byte) 1, 2L, hostile, true, 0.0, BigDecimal.ONE,

@@ -206,6 +206,55 @@ class JdbcSinkRawJsonIT {
         }
     }
 
+    /** JSON numbers a double column takes from their digits, each with the double Java reads from them. */
+    private static final List<String> DOUBLES = List.of("1e300", "-1E+300", "-0.0", "-0", "5e-324", "4.9e-324",
+            "1.7976931348623157e308", "2.2250738585072014E-308", "4.9e-310", "0.1", "0.30000000000000004", "123.456", "-7.25",
+            "0.1000000000000000055511151231257827021181583404541015625", "12", "9007199254740993",
+            "1e400", "-1e400", "1e-400", "0e500");
+
+    @ParameterizedTest
+    @ValueSource(strings = {BYTE_ARRAY, JSON})
+    void doublesLongsAndDecimalsReachTheirColumnsAsTheSameValuesJavaReadsFromTheJsonAndUpsertKeepsThem(String converter) {
+        String topic = topic("rawnum");
+        String numTable = table("raw_numbers", converter);
+        db.execute("CREATE TABLE " + numTable + " (id bigint PRIMARY KEY, ratio double precision, big bigint,"
+                + " amount numeric(40,20), note text)");
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < DOUBLES.size(); i++) {
+            values.add(utf8("{\"id\":" + i + ",\"ratio\":" + DOUBLES.get(i) + ",\"note\":\"n" + i + "\"}"));
+        }
+        values.add(utf8("{\"id\":100,\"ratio\":2.5,\"big\":9223372036854775807,\"amount\":0.12345678901234567890}"));
+        values.add(utf8("{\"id\":101,\"ratio\":null,\"big\":-9223372036854775808,\"amount\":-1.5e-3}"));
+        values.add(utf8("{\"id\":0,\"ratio\":-2.75}")); // upserts row 0 again: the last value wins
+        produce(topic, values);
+        Map<String, String> config = rawSink(topic, numTable, converter);
+        config.put("insert.mode", "upsert");
+        config.put("pk.fields", "id");
+        try (TestWorker worker = TestWorkers.worker(dir).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("raw-num-sink", config).status());
+            int rows = DOUBLES.size() + 2;
+            Await.until(() -> count(numTable) == rows && Double.valueOf(-2.75).equals(
+                    db.scalar("SELECT ratio FROM " + numTable + " WHERE id = 0")), Duration.ofSeconds(60),
+                    rows + " rows written; task " + rest.taskState("raw-num-sink", 0));
+            for (int i = 1; i < DOUBLES.size(); i++) {
+                String text = DOUBLES.get(i);
+                // a JSON integer is an integer first ("-0" is 0), then the column's double
+                double want = text.matches("-?[0-9]+") ? new java.math.BigDecimal(text).doubleValue()
+                        : Double.parseDouble(text);
+                Object got = db.scalar("SELECT ratio FROM " + numTable + " WHERE id = " + i);
+                assertEquals(Double.doubleToRawLongBits(want), Double.doubleToRawLongBits((Double) got),
+                        text + " was stored as " + got);
+                assertEquals("n" + i, db.scalar("SELECT note FROM " + numTable + " WHERE id = " + i));
+            }
+            assertEquals("2.5|9223372036854775807|0.12345678901234567890", db.scalar(
+                    "SELECT concat_ws('|', ratio, big, amount) FROM " + numTable + " WHERE id = 100"));
+            assertEquals("-|-9223372036854775808|-0.00150000000000000000", db.scalar(
+                    "SELECT concat_ws('|', coalesce(ratio::text, '-'), big, amount) FROM " + numTable + " WHERE id = 101"));
+            assertEquals("RUNNING", rest.taskState("raw-num-sink", 0));
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void transformationsSeeJsonConverterObjectsAsMapsAndTheTableGetsWhatTheyMadeOfThem() {
         String topic = topic("rawsmt");

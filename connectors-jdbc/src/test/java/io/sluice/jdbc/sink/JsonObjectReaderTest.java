@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.jdbc.dialect.JsonDecimal;
 import io.sluice.jdbc.dialect.Utf8Text;
 import java.math.BigDecimal;
 import java.math.BigInteger;
