@@ -122,6 +122,52 @@ class ClassDataSharingIT {
         }
     }
 
+    /** The tester's story: a truncated archive crashed every start (SIGBUS in the JVM's mapping) until deleted. */
+    @Test
+    void anArchiveTruncatedAfterItWasTakenIsNotMappedAndTheWorkerStillStarts() throws Exception {
+        startsAfterTheTakenArchiveIs("truncated", archive -> {
+            try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+                file.setLength(20_000_000);
+            }
+        });
+    }
+
+    /** Bytes overwritten in place, the size unchanged: mapped, it crashed the JVM; its checksums tell. */
+    @Test
+    void anArchiveDamagedInPlaceAfterItWasTakenIsNotMappedAndTheWorkerStillStarts() throws Exception {
+        startsAfterTheTakenArchiveIs("damaged", archive -> {
+            try (RandomAccessFile file = new RandomAccessFile(archive.toFile(), "rw")) {
+                byte[] noise = new byte[1 << 20];
+                new java.util.Random(42).nextBytes(noise);
+                file.seek(20_000_000);
+                file.write(noise);
+            }
+        });
+    }
+
+    private interface Damage {
+        void to(Path archive) throws Exception;
+    }
+
+    private void startsAfterTheTakenArchiveIs(String what, Damage damage) throws Exception {
+        copyTheBuildsArchives();
+        Path config = externalBrokerConfigThatFailsValidation();
+        assertOnlyTheWorkersMessage(launch(config), config);
+        Path archive = dir.resolve("sluice-cds-external.jsa");
+        assertTrue(Files.exists(archive.resolveSibling(archive.getFileName() + ".checked")), "taken once checked");
+        damage.to(archive);
+
+        Process process = launch(config);
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+        // the worker's main was reached (its message about the config), not a JVM crash on the archive
+        assertEquals(1, process.exitValue(), what + ": " + stderr);
+        assertEquals("Class-data sharing: " + archive + " cannot be mapped (a partial or damaged file, or another "
+                + "Java's); not used\nsluice: " + config + ": invalid worker config: Invalid value soon for "
+                + "configuration offset.flush.interval.ms: Not a number of type LONG", stderr, what);
+        assertFalse(Files.exists(archive), "the " + what + " archive is dropped, so the next start writes one");
+    }
+
     /** Read-only for this user: by its mode, or (root writes through modes) as immutable; skipped where neither works. */
     private static void readOnly(Path directory) throws Exception {
         Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
