@@ -12,7 +12,6 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -33,24 +32,24 @@ public final class RequestForwarder implements ExceptionMapper<RequestTargetExce
     /** Apache's REST request timeout: the other worker runs the change within it or fails it. */
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    private final HttpClient http;
+    private final PeerHttpClient http;
     private final int unreachableStatus;
     private final int unreachableCode;
 
     @Context
     private HttpServletRequest request;
 
-    /** Forwards over TLS with the given context when the target is an https:// worker. */
-    RequestForwarder(javax.net.ssl.SSLContext ssl) {
-        this(ssl, 409, 409);
+    /** Forwards with the given client (over TLS when the target is an https:// worker). */
+    RequestForwarder(PeerHttpClient http) {
+        this(http, 409, 409);
     }
 
     /**
      * A forwarder whose "cannot be forwarded (further)" answers carry this status and error code (the schema
      * registry's are Confluent's 500/50003: its clients read 409 as an incompatible schema).
      */
-    public RequestForwarder(javax.net.ssl.SSLContext ssl, int unreachableStatus, int unreachableCode) {
-        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(10)).build();
+    public RequestForwarder(PeerHttpClient http, int unreachableStatus, int unreachableCode) {
+        this.http = http;
         this.unreachableStatus = unreachableStatus;
         this.unreachableCode = unreachableCode;
     }

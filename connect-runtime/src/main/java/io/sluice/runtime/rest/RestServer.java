@@ -7,7 +7,6 @@ import io.sluice.runtime.config.ObservabilityConfig;
 import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.herder.Herder;
-import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.metrics.ConnectMetrics;
 import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.topics.TopicService;
@@ -18,6 +17,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -177,7 +177,7 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
-                .register(new RequestForwarder(ClientSsl.context(restConfig.httpsSslSettings())))
+                .register(new RequestForwarder(new PeerHttpClient(restConfig.httpsSslSettings(), Duration.ofSeconds(10))))
                 .register(new RequestForwarder.BodyKeeper())
                 .register(new EmptyErrorBodyFilter())
                 .register(gate)
@@ -273,7 +273,7 @@ public final class RestServer implements AutoCloseable {
             resources.register(new ConsoleResource());
             if (served.schemaRegistry() != null) {
                 resources.register(new SchemaRegistryProxy(served.schemaRegistry(),
-                        ClientSsl.context(restConfig.httpsSslSettings())));
+                        new PeerHttpClient(restConfig.httpsSslSettings(), Duration.ofSeconds(5))));
             }
         }
     }

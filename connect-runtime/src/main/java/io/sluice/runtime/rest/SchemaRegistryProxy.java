@@ -12,7 +12,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -25,11 +24,11 @@ import java.time.Duration;
 public final class SchemaRegistryProxy {
     private static final String TYPE = "application/vnd.schemaregistry.v1+json";
     private final URI registry;
-    private final HttpClient http;
+    private final PeerHttpClient http;
 
-    public SchemaRegistryProxy(URI registry, javax.net.ssl.SSLContext ssl) {
+    public SchemaRegistryProxy(URI registry, PeerHttpClient http) {
         this.registry = registry;
-        this.http = HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = http;
     }
 
     @GET

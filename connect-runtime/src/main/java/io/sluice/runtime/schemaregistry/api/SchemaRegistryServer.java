@@ -2,9 +2,9 @@ package io.sluice.runtime.schemaregistry.api;
 
 import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.config.WorkerConfig;
-import io.sluice.runtime.kafka.ClientSsl;
 import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
+import io.sluice.runtime.rest.PeerHttpClient;
 import io.sluice.runtime.rest.RequestForwarder;
 import io.sluice.runtime.rest.RestListeners;
 import io.sluice.runtime.schemaregistry.RegistryException;
@@ -129,7 +129,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 .register(new RegistryExceptionMapper())
                 .register(metrics)
                 // writes reaching a registry that does not write go to the one that does, as Confluent's followers do
-                .register(new RequestForwarder(ClientSsl.context(rest.httpsSslSettings()), 500, 50003))
+                .register(new RequestForwarder(new PeerHttpClient(rest.httpsSslSettings(), Duration.ofSeconds(10)), 500, 50003))
                 .register(new RequestForwarder.BodyKeeper())
                 .register(new RegistryRootResource())
                 .register(new SubjectsResource(registry))
