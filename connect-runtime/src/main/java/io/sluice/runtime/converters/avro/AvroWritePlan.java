@@ -12,6 +12,7 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.kafka.connect.data.ConnectSchema;
 import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
@@ -309,6 +310,8 @@ abstract class AvroWritePlan {
         private final AvroWritePlan[] plans;
         private final byte[][] defaults;
         private final Generic other;
+        /** The last other schema instance found equal to this one: a source may nest equal copies in every record. */
+        private volatile Schema equalSchema;
 
         RecordValue(Schema schema, List<org.apache.avro.Schema.Field> avroFields, Field[] fields, AvroWritePlan[] plans,
                     byte[][] defaults, Generic other) {
@@ -323,9 +326,15 @@ abstract class AvroWritePlan {
         @Override
         void write(Object value, BinaryEncoder out) throws IOException {
             Struct struct = (Struct) value;
-            if (struct.schema() != schema && !struct.schema().equals(schema)) {
-                other.write(value, out); // toAvro matches fields in the struct's own schema: so does the generic path
-                return;
+            Schema actual = struct.schema();
+            if (actual != schema && actual != equalSchema) {
+                if (!actual.equals(schema)) {
+                    other.write(value, out); // toAvro matches fields in the struct's own schema: so does the generic path
+                    return;
+                }
+                if (actual instanceof ConnectSchema) { // immutable, unlike a SchemaBuilder: equal for good
+                    equalSchema = actual;
+                }
             }
             for (int i = 0; i < plans.length; i++) {
                 if (plans[i] != null) {
