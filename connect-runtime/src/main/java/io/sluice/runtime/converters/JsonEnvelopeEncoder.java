@@ -5,14 +5,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.converters.SchemaPlan.Declined;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.cache.Cache;
 import org.apache.kafka.common.cache.LRUCache;
 import org.apache.kafka.common.cache.SynchronizedCache;
@@ -32,8 +29,6 @@ import org.apache.kafka.connect.json.JsonConverter;
 final class JsonEnvelopeEncoder {
     private static final byte[] SCHEMA_OPEN = "{\"schema\":".getBytes(StandardCharsets.UTF_8);
     private static final byte[] PAYLOAD_OPEN = ",\"payload\":".getBytes(StandardCharsets.UTF_8);
-    /** A buffer grown past this by one huge record is dropped rather than pinned for the task's life. */
-    private static final int MAX_KEPT_BUFFER = 1 << 20;
 
     private final JsonConverter converter;
     private final ObjectMapper mapper;
@@ -42,8 +37,7 @@ final class JsonEnvelopeEncoder {
     /** Tasks reuse one Schema instance, so the last one is compared by identity before any hashing. */
     private volatile CachedPrefix last;
     private final Cache<Schema, CachedPrefix> cache;
-    /** One spare buffer: a task encodes on one thread, and a concurrent caller simply allocates its own. */
-    private final AtomicReference<Buffer> spare = new AtomicReference<>();
+    private final RecordBuffer.Spare<RecordBuffer> spare = new RecordBuffer.Spare<>();
 
     JsonEnvelopeEncoder(JsonConverter converter, ObjectMapper mapper, boolean replaceNullWithDefault,
                         boolean numericDecimals, int cacheSize) {
@@ -56,22 +50,20 @@ final class JsonEnvelopeEncoder {
 
     byte[] encode(Schema schema, Object value) throws IOException {
         CachedPrefix prefix = prefixFor(schema);
-        Buffer buffer = spare.getAndSet(null);
+        RecordBuffer buffer = spare.take();
         if (buffer == null) {
-            buffer = new Buffer();
+            buffer = new RecordBuffer();
         }
         try {
-            buffer.count = 0;
+            buffer.reset();
             buffer.write(prefix.bytes);
             try (JsonGenerator g = mapper.createGenerator(buffer, JsonEncoding.UTF8)) {
                 write(g, prefix.plan, value);
             }
             buffer.write('}');
-            return Arrays.copyOf(buffer.bytes, buffer.count);
+            return buffer.toBytes();
         } finally {
-            if (buffer.bytes.length <= MAX_KEPT_BUFFER) {
-                spare.set(buffer);
-            }
+            spare.give(buffer, buffer);
         }
     }
 
@@ -224,30 +216,5 @@ final class JsonEnvelopeEncoder {
     }
 
     private record CachedPrefix(byte[] bytes, SchemaPlan plan) {
-    }
-
-    /** A reusable growable output for the generator. */
-    private static final class Buffer extends OutputStream {
-        byte[] bytes = new byte[512];
-        int count;
-
-        private void ensure(int extra) {
-            if (count + extra > bytes.length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, count + extra));
-            }
-        }
-
-        @Override
-        public void write(int b) {
-            ensure(1);
-            bytes[count++] = (byte) b;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            ensure(len);
-            System.arraycopy(b, off, bytes, count, len);
-            count += len;
-        }
     }
 }

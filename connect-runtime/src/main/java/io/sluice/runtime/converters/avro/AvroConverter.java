@@ -1,6 +1,5 @@
 package io.sluice.runtime.converters.avro;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Collections;
@@ -8,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -18,6 +16,7 @@ import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
 import org.apache.kafka.connect.storage.Converter;
+import io.sluice.runtime.converters.RecordBuffer;
 import io.sluice.runtime.schemaregistry.compatibility.CompatibilityChecker;
 
 /**
@@ -36,16 +35,21 @@ public final class AvroConverter implements Converter {
     private Map<Schema, Own> ownSchemas;
     private volatile Writing lastWriting;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
-    private BinaryEncoder encoder;
+    private final RecordBuffer.Spare<Scratch> spare = new RecordBuffer.Spare<>();
     private BinaryDecoder decoder;
 
-    /** A Connect schema's own Avro schema and its text (what is registered). */
-    private record Own(org.apache.avro.Schema avro, String text) {
+    /** A Connect schema's own Avro schema, its text (what is registered) and the plan that writes its values. */
+    private record Own(org.apache.avro.Schema avro, String text, AvroWritePlan plan) {
     }
 
-    /** What writing records of one schema to one topic needs: the id, the writer schema and its datum writer. */
-    private record Writing(String topic, Schema schema, int id, org.apache.avro.Schema writer,
-                           GenericDatumWriter<Object> datumWriter) {
+    /** What writing records of one schema to one topic needs: the id, the writer schema and the plan writing it. */
+    private record Writing(String topic, Schema schema, int id, org.apache.avro.Schema writer, AvroWritePlan plan) {
+    }
+
+    /** A record's output and the Avro encoder writing into it, reused from record to record. */
+    private static final class Scratch {
+        final RecordBuffer buffer = new RecordBuffer();
+        final BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(buffer, null);
     }
 
     /** What decoding an id in a topic needs: the writer's Avro schema, its Connect schema and a datum reader. */
@@ -89,7 +93,7 @@ public final class AvroConverter implements Converter {
                 writing = writing(topic, schema);
                 lastWriting = writing;
             }
-            return encode(writing, AvroValueMapper.toAvro(value, schema, writing.writer()));
+            return encode(writing, value);
         } catch (RuntimeException e) {
             throw new DataException("Failed to serialize Avro data from topic " + topic + ": " + reason(e), e);
         }
@@ -99,7 +103,7 @@ public final class AvroConverter implements Converter {
     private Writing writing(String topic, Schema schema) {
         Own own = ownSchemas.computeIfAbsent(schema, s -> {
             org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(s, config.getBoolean(AvroConverterConfig.SCRUB_INVALID_NAMES));
-            return new Own(avro, avro.toString());
+            return new Own(avro, avro.toString(), AvroWritePlan.of(s, avro));
         });
         String subject = strategy.subject(topic, isKey, own.avro());
         if (config.getBoolean(AvroConverterConfig.USE_LATEST_VERSION)) {
@@ -109,29 +113,36 @@ public final class AvroConverter implements Converter {
                 throw new DataException("The latest version " + latest.version() + " of subject " + subject
                         + " cannot stand in for the record's schema (latest.compatibility.strict=true)");
             }
-            return new Writing(topic, schema, latest.id(), writer, new GenericDatumWriter<>(writer));
+            return new Writing(topic, schema, latest.id(), writer, AvroWritePlan.of(schema, writer));
         }
         int id = config.getBoolean(AvroConverterConfig.AUTO_REGISTER)
                 ? registry.register(subject, own.text()) : registry.idOf(subject, own.text());
-        return new Writing(topic, schema, id, own.avro(), new GenericDatumWriter<>(own.avro()));
+        return new Writing(topic, schema, id, own.avro(), own.plan());
     }
 
-    private byte[] encode(Writing writing, Object avroValue) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-        out.write(MAGIC);
-        int id = writing.id();
-        out.write(id >>> 24);
-        out.write(id >>> 16);
-        out.write(id >>> 8);
-        out.write(id);
+    private byte[] encode(Writing writing, Object value) {
+        Scratch scratch = spare.take();
+        if (scratch == null) {
+            scratch = new Scratch();
+        }
+        RecordBuffer out = scratch.buffer;
         try {
-            encoder = EncoderFactory.get().directBinaryEncoder(out, encoder);
-            writing.datumWriter().write(avroValue, encoder);
-            encoder.flush();
+            out.reset();
+            out.write(MAGIC);
+            int id = writing.id();
+            out.write(id >>> 24);
+            out.write(id >>> 16);
+            out.write(id >>> 8);
+            out.write(id);
+            writing.plan().write(value, scratch.encoder);
+            return out.toBytes();
+        } catch (DataException e) {
+            throw e; // the value does not fit its schema: said as toAvro says it
         } catch (IOException | RuntimeException e) {
             throw new DataException("Cannot write the value as Avro: " + reason(e), e);
+        } finally {
+            spare.give(scratch, out);
         }
-        return out.toByteArray();
     }
 
     @Override

@@ -123,7 +123,7 @@ final class AvroValueMapper {
     }
 
     /** The Connect field written to Avro field name: by name, else by its scrubbed name (scrub.invalid.names). */
-    private static Field connectField(Schema struct, String avroName) {
+    static Field connectField(Schema struct, String avroName) {
         Field field = struct.field(avroName);
         if (field != null) {
             return field;
@@ -345,7 +345,7 @@ final class AvroValueMapper {
         return new java.util.Date(Date.LOGICAL_NAME.equals(schema.name()) ? number * MILLIS_PER_DAY : number);
     }
 
-    private static byte[] bytesOf(ByteBuffer buffer) {
+    static byte[] bytesOf(ByteBuffer buffer) {
         ByteBuffer copy = buffer.duplicate();
         byte[] bytes = new byte[copy.remaining()];
         copy.get(bytes);
