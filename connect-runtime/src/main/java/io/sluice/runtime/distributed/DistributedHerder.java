@@ -246,10 +246,11 @@ public final class DistributedHerder extends AbstractHerder {
 
     /** Runs a change on the control thread, on the leader only; other workers refuse it with the leader's URL. */
     private <T> T onLeader(String what, java.util.concurrent.Callable<T> change) {
+        long arrived = System.nanoTime();
         leaderOnly(what);
         return control.call(() -> {
             leaderOnly(what);
-            configStore.readToEnd();
+            configStore.readToEnd(arrived);
             return change.call();
         });
     }

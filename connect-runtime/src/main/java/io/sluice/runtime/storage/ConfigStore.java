@@ -65,6 +65,15 @@ public interface ConfigStore extends AutoCloseable {
     /** Returns once every record written to the store before the call is in snapshot(). */
     void readToEnd();
 
+    /**
+     * As {@link #readToEnd()}, within what is left of the store's timeout counted from {@code sinceNanos} (a
+     * {@link System#nanoTime()}): a request that queued behind others while Kafka was away fails when its own time
+     * is up, not a whole timeout after those before it failed.
+     */
+    default void readToEnd(long sinceNanos) {
+        readToEnd();
+    }
+
     void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState);
 
     void removeConnectorConfig(String connector);

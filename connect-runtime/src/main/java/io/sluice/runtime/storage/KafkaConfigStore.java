@@ -122,6 +122,11 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public void readToEnd(long sinceNanos) {
+        topic.readToEnd(sinceNanos);
+    }
+
+    @Override
     public void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
         if (targetState != null) {

@@ -147,9 +147,14 @@ public final class KafkaTopicLog implements AutoCloseable {
 
     /** Returns once every record up to the current end of the topic was applied. */
     public void readToEnd(Duration timeout) {
+        readToEnd(timeout, timeout);
+    }
+
+    /** As {@link #readToEnd(Duration)}, waiting at most {@code wait}: what is left of {@code timeout}, named in errors. */
+    public void readToEnd(Duration wait, Duration timeout) {
         CompletableFuture<Void> done = readToEndAsync();
         try {
-            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            done.get(Math.max(0, wait.toMillis()), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new StoreException("Could not read topic " + topic + " to its end within " + StoreWrites.seconds(timeout)
                     + "; is Kafka reachable?", e);

@@ -81,6 +81,16 @@ public final class StoreTopic implements AutoCloseable {
         log.readToEnd(timeout);
     }
 
+    /** As {@link #readToEnd()}, within what is left of the store's timeout counted from {@code sinceNanos}. */
+    public void readToEnd(long sinceNanos) {
+        log.readToEnd(left(sinceNanos), timeout);
+    }
+
+    private Duration left(long sinceNanos) {
+        Duration left = timeout.minusNanos(System.nanoTime() - sinceNanos);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
     /** Writes records; completes once Kafka acknowledged them and the store has read them back. */
     CompletableFuture<Void> write(List<Map.Entry<byte[], byte[]>> records) {
         // the reader applies the records it was sent: their own positions say when, no look-up of the end needed
@@ -91,9 +101,7 @@ public final class StoreTopic implements AutoCloseable {
     public void writeAndWait(List<Map.Entry<byte[], byte[]>> records, String what) {
         long began = System.nanoTime();
         CompletableFuture<Void> written = writeUnchecked(records);
-        Duration left = timeout.minusNanos(System.nanoTime() - began);
-        StoreWrites.await(written, left.isNegative() ? Duration.ZERO : left, timeout,
-                what + " in topic " + topic.name());
+        StoreWrites.await(written, left(began), timeout, what + " in topic " + topic.name());
     }
 
     /**

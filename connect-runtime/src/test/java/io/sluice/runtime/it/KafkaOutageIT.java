@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.kafka.EmbeddedKafkaBroker;
 import io.sluice.runtime.testing.Await;
+import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
@@ -13,7 +14,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +132,47 @@ class KafkaOutageIT {
         }
     }
 
+    /**
+     * The tester's story: four changes sent at once to a distributed worker whose Kafka was killed; the second
+     * answered after twice storage.timeout.ms, because it waited its turn behind the first and then a whole timeout
+     * of its own. Each must fail within the store's timeout of its own arrival, saying why.
+     */
+    @Test
+    void changesSentTogetherWhileKafkaIsKilledEachFailWithinTheStoreTimeoutOfTheirArrival() throws Exception {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")))) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("before", source()).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            kafka.kill();
+
+            ExecutorService clients = Executors.newFixedThreadPool(3);
+            try {
+                List<Future<long[]>> answers = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    String name = "during-" + i;
+                    answers.add(clients.submit(() -> {
+                        long began = System.nanoTime();
+                        RestClient.Response refused = rest.createConnector(name, source());
+                        assertTrue(refused.status() >= 500 || refused.status() == 409, refused.raw());
+                        assertTrue(refused.raw().contains("is Kafka reachable?")
+                                || refused.raw().contains("cannot reach Kafka"), refused.raw());
+                        return new long[] {(System.nanoTime() - began) / 1_000_000};
+                    }));
+                }
+                for (Future<long[]> answer : answers) {
+                    long tookMs = answer.get(120, TimeUnit.SECONDS)[0];
+                    assertTrue(tookMs < STORAGE_TIMEOUT_MS + 4_000, "answered after " + tookMs + " ms (storage.timeout.ms "
+                            + STORAGE_TIMEOUT_MS + "): it waited behind the others and then a whole timeout");
+                }
+            } finally {
+                clients.shutdownNow();
+            }
+        } finally {
+            kafka.close();
+        }
+    }
+
     /** A worker process with an embedded broker: the Kafka that can be killed -9 (and started again on its data). */
     private WorkerLauncher killableKafka() throws IOException {
         Files.createDirectories(dir.resolve("kafka-host"));
@@ -140,7 +188,11 @@ class KafkaOutageIT {
     }
 
     private TestWorker workerOnKillableKafka() {
-        return TestWorker.standalone().with("bootstrap.servers", "127.0.0.1:" + killablePort)
+        return workerOnKillableKafka(TestWorker.standalone());
+    }
+
+    private TestWorker workerOnKillableKafka(TestWorker.Builder worker) {
+        return worker.with("bootstrap.servers", "127.0.0.1:" + killablePort)
                 .with("storage.timeout.ms", String.valueOf(STORAGE_TIMEOUT_MS))
                 .pluginPath(dir.resolve("plugins")).start();
     }
