@@ -82,11 +82,54 @@ abstract class JsonCursor {
                 } else if ("\"\\/bfnrt".indexOf(e) < 0) {
                     throw error("invalid escape in a string");
                 }
-            } else if (b >= 0 && b < 0x20) {
+            } else if (b < 0) {
+                pos = utf8Sequence(pos - 1);
+            } else if (b < 0x20) {
                 throw error("control character in a string");
             }
         }
         throw error("unterminated string");
+    }
+
+    /**
+     * Checks the multi-byte UTF-8 sequence whose lead byte is at {@code at} and returns the offset after it. JSON
+     * text must be UTF-8 (RFC 8259 §8.1): a stray continuation byte, a sequence cut short, an overlong form, a
+     * surrogate or a code past U+10FFFF is refused here rather than decoded to U+FFFD, which would change the data.
+     * Only bytes past ASCII come here, so ASCII text costs no check.
+     */
+    final int utf8Sequence(int at) {
+        int lead = in[at] & 0xFF;
+        int count;
+        int min;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            count = 1;
+            min = 0x80;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            count = 2;
+            min = 0x800;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            count = 3;
+            min = 0x10000;
+        } else {
+            throw notUtf8(at);
+        }
+        int cp = lead & (0x3F >> count);
+        for (int i = 1; i <= count; i++) {
+            int c = at + i < end ? in[at + i] & 0xFF : 0;
+            if ((c & 0xC0) != 0x80) {
+                throw notUtf8(at);
+            }
+            cp = cp << 6 | c & 0x3F;
+        }
+        if (cp < min || cp > 0x10FFFF || cp >= 0xD800 && cp <= 0xDFFF) {
+            throw notUtf8(at);
+        }
+        return at + count + 1;
+    }
+
+    private DataException notUtf8(int at) {
+        pos = at;
+        return error("a string is not valid UTF-8 (JSON text must be)");
     }
 
     final void skipNumber() {

@@ -141,7 +141,7 @@ final class JsonObjectReader extends JsonCursor {
             String name = memberName(members.size());
             skipSpace();
             expect(':');
-            members.add(name, value());
+            members.add(name, memberValue(name));
             skipSpace();
             int c = next();
             if (c == '}') {
@@ -150,6 +150,15 @@ final class JsonObjectReader extends JsonCursor {
             if (c != ',') {
                 throw error("expected ',' or '}'");
             }
+        }
+    }
+
+    /** A member's value; an error in it names the member (the column it fills), never the value. */
+    private Object memberValue(String name) {
+        try {
+            return value();
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + " in member \"" + name + "\"");
         }
     }
 
@@ -261,7 +270,11 @@ final class JsonObjectReader extends JsonCursor {
             if (b == '\\') {
                 return escapedString(start);
             }
-            if (b >= 0 && b < 0x20) {
+            if (b < 0) {
+                pos = utf8Sequence(pos);
+                continue;
+            }
+            if (b < 0x20) {
                 throw error("control character in a string");
             }
             pos++;
@@ -272,7 +285,8 @@ final class JsonObjectReader extends JsonCursor {
     /**
      * A string member's value: its bytes as they are ({@link Utf8Text}) when they are printable ASCII without an
      * escape, which COPY takes unchanged (a String would be decoded here and encoded again there); else a String.
-     * Only ASCII is kept as bytes, since only it needs no check to be valid UTF-8: a String replaces a bad byte.
+     * Only ASCII is kept as bytes, since only it needs no check to be valid UTF-8: other text is checked as it is
+     * decoded, and refused when it is not UTF-8.
      */
     private Object stringValue() {
         int start = pos + 1;
@@ -363,7 +377,11 @@ final class JsonObjectReader extends JsonCursor {
                 runStart = pos;
                 continue;
             }
-            if (b >= 0 && b < 0x20) {
+            if (b < 0) {
+                pos = utf8Sequence(pos);
+                continue;
+            }
+            if (b < 0x20) {
                 throw error("control character in a string");
             }
             pos++;

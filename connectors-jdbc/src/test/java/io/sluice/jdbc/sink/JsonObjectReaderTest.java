@@ -74,17 +74,37 @@ class JsonObjectReaderTest {
     }
 
     @Test
-    void printableAsciiTextStaysInItsBytesForCopyAndAnyOtherTextIsDecodedAsBefore() {
+    void printableAsciiTextStaysInItsBytesForCopyAndAnyOtherTextIsDecoded() {
         JsonMembers members = JsonObjectReader.read(new byte[] {'{', '"', 'a', '"', ':', '"', 'x', ' ', '~', '"', ',',
-            '"', 'b', '"', ':', '"', (byte) 0xC3, (byte) 0xA9, '"', ',', '"', 'c', '"', ':', '"', (byte) 0xFF, '"', ',',
-            '"', 'd', '"', ':', '"', '\\', 'n', '"', ',', '"', 'e', '"', ':', '"', '"', '}'}, new JsonObjectReader.NameCache());
+            '"', 'b', '"', ':', '"', (byte) 0xC3, (byte) 0xA9, '"', ',', '"', 'c', '"', ':', '"', (byte) 0xF0, (byte) 0x9F,
+            (byte) 0x98, (byte) 0x80, '\\', 't', '"', ',', '"', 'd', '"', ':', '"', '\\', 'n', '"', ',', '"', 'e', '"', ':',
+            '"', '"', '}'}, new JsonObjectReader.NameCache());
         assertEquals(new Utf8Text("x ~".getBytes(StandardCharsets.US_ASCII), 0, 3), members.value(0));
         assertEquals("x ~", members.value(0).toString());
         assertEquals("\u00e9", members.value(1));
-        // a byte that is not UTF-8 is replaced, as a String always did, never sent to the database as it is
-        assertEquals("\ufffd", members.value(2));
+        assertEquals("\ud83d\ude00\t", members.value(2));
         assertEquals("\n", members.value(3));
         assertEquals("", members.value(4).toString());
+    }
+
+    /** Text that is not UTF-8, in a value, a name, after an escape or nested: refused, never replaced by U+FFFD. */
+    @Test
+    void aStringThatIsNotUtf8IsRefusedNamingTheByteAndTheMember() {
+        byte[][] bad = {{(byte) 0xE9}, {(byte) 0x80}, {'x', (byte) 0xE6, (byte) 0x97}, {(byte) 0xC0, (byte) 0xAF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0xFF}};
+        for (byte[] b : bad) {
+            String text = new String(b, StandardCharsets.ISO_8859_1);
+            for (String shape : List.of("{\"id\":1,\"v\":\"%s\"}", "{\"id\":1,\"v\":\"\\t%s\"}",
+                    "{\"id\":1,\"v\":{\"n\":[\"%s\"]}}", "{\"id\":1,\"v\":\"%s")) {
+                byte[] json = String.format(shape, text).getBytes(StandardCharsets.ISO_8859_1);
+                DataException e = assertThrows(DataException.class, () -> read(json), shape + " " + text);
+                int at = shape.indexOf('%') + (b[0] == 'x' ? 1 : 0);
+                assertEquals("Malformed JSON value: a string is not valid UTF-8 (JSON text must be) at byte " + at
+                        + " in member \"v\"", e.getMessage());
+            }
+            byte[] name = ("{\"" + text + "\":1}").getBytes(StandardCharsets.ISO_8859_1);
+            assertTrue(assertThrows(DataException.class, () -> read(name)).getMessage().contains("not valid UTF-8"));
+        }
     }
 
     @Test
