@@ -14,7 +14,11 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +43,15 @@ public final class KafkaStatusStore implements StatusStore {
     private final ConcurrentMap<String, ConnectorStatus> connectors = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<Integer, TaskStatus>> tasks = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, ConcurrentMap<String, TopicStatus>> topics = new ConcurrentHashMap<>();
+    /** The latest report of each key that Kafka has not acknowledged yet, and what orders the reports of one key. */
+    private final ConcurrentMap<String, byte[]> unsent = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Object> reportLocks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService resend = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-status-resend");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile boolean closed;
 
     public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
         this(clientConfig, null, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
@@ -47,8 +60,6 @@ public final class KafkaStatusStore implements StatusStore {
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
     public KafkaStatusStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
-        // a state reached while Kafka was away (a task FAILED) should still reach the topic when it is back
-        this.topic.deliverLate();
     }
 
     @Override
@@ -59,24 +70,65 @@ public final class KafkaStatusStore implements StatusStore {
     }
 
     /**
-     * This worker's own state change is what it answers from now on, before Kafka has it back: a connector that
-     * started here is RUNNING in its status at once, not the UNASSIGNED its previous run left in the topic for as
-     * long as the write takes (seconds on a loaded start, the whole outage while Kafka is away). The record read
-     * back later puts the same; another worker's newer record, read after it, replaces it as before.
+     * A report of this worker's own state: what it answers from now on, and what the topic gets as soon as Kafka
+     * takes it. A connector that started here is RUNNING in its status at once, not the UNASSIGNED its previous run
+     * left in the topic for as long as the write takes (seconds on a loaded start, the whole outage while Kafka is
+     * away); a state reached while Kafka is away is sent again until it lands, unless a newer one of the same
+     * connector or task replaced it (as Apache's status store retries), so other workers and tools reading the topic
+     * see it too. Never blocks on Kafka and never fails: the worker's state is a fact, not a change to refuse.
      */
     @Override
     public void put(ConnectorStatus status) {
         connectors.put(status.connector(), status);
-        write(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(),
+        report(CONNECTOR_PREFIX + status.connector(), value(status.state(), status.trace(), status.workerId(),
                 status.generation(), status.version()));
     }
 
-    /** As {@link #put(ConnectorStatus)}: the worker's own task state answers at once. */
+    /** As {@link #put(ConnectorStatus)}: the worker's own task state answers at once and reaches the topic. */
     @Override
     public void put(TaskStatus status) {
         tasks.computeIfAbsent(status.id().connector(), c -> new ConcurrentHashMap<>()).put(status.id().task(), status);
-        write(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation(),
+        report(taskKey(status.id()), value(status.state(), status.trace(), status.workerId(), status.generation(),
                 status.version()));
+    }
+
+    /** Sends the latest report of a key; one that fails is sent again after a second if it is still the latest. */
+    private void report(String key, byte[] value) {
+        synchronized (reportLock(key)) {
+            unsent.put(key, value);
+            send(key, value);
+        }
+    }
+
+    private Object reportLock(String key) {
+        return reportLocks.computeIfAbsent(key, k -> new Object());
+    }
+
+    private void send(String key, byte[] value) {
+        CompletableFuture<?> acked;
+        try {
+            acked = topic.send(bytes(key), value);
+        } catch (RuntimeException e) { // the producer gave up waiting for metadata: Kafka is away
+            acked = CompletableFuture.failedFuture(e);
+        }
+        acked.whenComplete((done, error) -> {
+            if (error == null) {
+                unsent.remove(key, value);
+                return;
+            }
+            if (closed || unsent.get(key) != value) {
+                return; // replaced by a newer report, which is sent on its own
+            }
+            log.warn("Could not write status {} yet ({}); sending it again until Kafka takes it", key,
+                    error.getMessage());
+            resend.schedule(() -> {
+                synchronized (reportLock(key)) {
+                    if (!closed && unsent.get(key) == value) {
+                        send(key, value);
+                    }
+                }
+            }, 1, TimeUnit.SECONDS);
+        });
     }
 
     @Override
@@ -152,11 +204,9 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void close() {
+        closed = true;
+        resend.shutdownNow();
         topic.close();
-    }
-
-    private void write(String key, byte[] value) {
-        topic.writeAndWait(List.of(new AbstractMap.SimpleEntry<>(bytes(key), value)), "write status " + key);
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> record) {

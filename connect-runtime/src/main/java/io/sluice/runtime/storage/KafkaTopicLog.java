@@ -65,8 +65,6 @@ public final class KafkaTopicLog implements AutoCloseable {
     /** Opened at the first write: most stores write nothing at start, and three producers cost a start ~0.1 CPU-s. */
     private volatile KafkaProducer<byte[], byte[]> producer;
     private volatile Duration producerTimeout = CLIENT_TIMEOUT;
-    /** Whether a write the caller was told failed is still delivered if Kafka comes back (statuses), see below. */
-    private volatile boolean lateDelivery;
     private volatile Admin admin;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile List<TopicPartition> partitions = List.of();
@@ -101,15 +99,6 @@ public final class KafkaTopicLog implements AutoCloseable {
         this.clientConfig = Map.copyOf(clientConfig);
         this.applier = applier;
         this.threadName = threadName;
-    }
-
-    /**
-     * Lets a write the caller was told failed still land once Kafka is back, within the producer's own delivery
-     * timeout: for a status, which is a report the worker wants kept, not a change someone was refused. Call
-     * before the first write.
-     */
-    public void deliverLate() {
-        lateDelivery = true;
     }
 
     /** Starts the clients and the reader thread, then reads to the end. The topic must exist. */
@@ -423,12 +412,11 @@ public final class KafkaTopicLog implements AutoCloseable {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         // a write the store gave up on was refused to its caller (a create answered 500 while Kafka was down), so it
         // must never land: with the client's 120 s delivery timeout it was sent once Kafka came back and the refused
-        // connector appeared. The producer gives up first, a tenth (at most 1 s) before the caller's wait ends.
-        if (!lateDelivery) {
-            long delivery = Math.max(1, timeout.toMillis() - Math.min(1_000, timeout.toMillis() / 10));
-            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, Integer.MAX_VALUE));
-            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, 30_000));
-        }
+        // connector appeared. The producer gives up first, a tenth (at most 1 s) before the caller's wait ends. (A
+        // status, a report the worker wants kept, is sent again by its store until it lands.)
+        long delivery = Math.max(1, timeout.toMillis() - Math.min(1_000, timeout.toMillis() / 10));
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, Integer.MAX_VALUE));
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, 30_000));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
         if (maxRecordBytes > 0) {
             props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);

@@ -71,11 +71,6 @@ public final class StoreTopic implements AutoCloseable {
         return timeout;
     }
 
-    /** See {@link KafkaTopicLog#deliverLate()}. */
-    void deliverLate() {
-        log.deliverLate();
-    }
-
     /** Returns once every record written before the call has been applied. */
     public void readToEnd() {
         log.readToEnd(timeout);

@@ -216,8 +216,14 @@ public final class KafkaTestBroker {
 
     /** Every record in the topic now, from the beginning to the end each partition has at the time of the call. */
     public static List<ConsumerRecord<String, String>> consumeToEnd(String topic) {
+        return consumeToEnd(bootstrapServers(), topic);
+    }
+
+    /** As {@link #consumeToEnd(String)}, on that cluster. */
+    public static List<ConsumerRecord<String, String>> consumeToEnd(String bootstrapServers, String topic) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumerFromStart(topic, new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = consumerFromStart(bootstrapServers, topic,
+                new StringDeserializer(), System.nanoTime() + CLIENT_TIMEOUT.toNanos())) {
             List<TopicPartition> partitions = List.copyOf(consumer.assignment());
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, CLIENT_TIMEOUT);
             long deadline = System.nanoTime() + CLIENT_TIMEOUT.toNanos();
