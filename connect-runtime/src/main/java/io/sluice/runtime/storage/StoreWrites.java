@@ -39,7 +39,11 @@ final class StoreWrites {
             return new StoreException("Could not " + what + " within " + seconds(timeout) + "; is Kafka reachable?", cause);
         }
         String hint = cause instanceof org.apache.kafka.common.errors.TimeoutException ? "; is Kafka reachable?" : "";
-        return new StoreException("Could not " + what + ": " + cause.getMessage() + hint, cause);
+        String why = String.valueOf(cause.getMessage());
+        if (!hint.isEmpty() && why.endsWith(".")) {
+            why = why.substring(0, why.length() - 1); // Kafka's "... after 30000 ms." then "; is Kafka reachable?"
+        }
+        return new StoreException("Could not " + what + ": " + why + hint, cause);
     }
 
     /** A timeout as a user reads it ("15 s", "1.5 s"), not Duration's "PT15S". */
