@@ -20,6 +20,9 @@ import org.slf4j.LoggerFactory;
 /** bin/connect: starts a worker from a worker config file and creates or updates the connectors in the given files. */
 public final class ConnectMain {
     private static final String LOG4J_SHUTDOWN_HOOK = "log4j.shutdownHookEnabled";
+    private static final String SLF4J_PROVIDER = "slf4j.provider";
+    private static final String SLF4J_VERBOSITY = "slf4j.internal.verbosity";
+    private static final String LOG4J_SLF4J_PROVIDER = "org.apache.logging.slf4j.SLF4JServiceProvider";
 
     static {
         // Log4j's own shutdown hook runs beside ours and stops logging while the worker is still stopping: the
@@ -28,6 +31,7 @@ public final class ConnectMain {
         if (System.getProperty(LOG4J_SHUTDOWN_HOOK) == null) {
             System.setProperty(LOG4J_SHUTDOWN_HOOK, "false");
         }
+        nameSlf4jProvider();
     }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectMain.class);
@@ -35,6 +39,28 @@ public final class ConnectMain {
     private static final CountDownLatch stopped = new CountDownLatch(1);
 
     private ConnectMain() {
+    }
+
+    /**
+     * Names Log4j's SLF4J provider, so that the first logger does not look for providers in every jar of the class
+     * path (a ServiceLoader lookup that opens each one, most of them mapped from the class-data archive otherwise):
+     * only when the user named none and Log4j's is the one on the class path. Which Log4j configuration is read is
+     * untouched. SLF4J then says at INFO that it took the named provider, on stderr at every start: its own messages
+     * are kept to warnings unless the user chose their level.
+     */
+    private static void nameSlf4jProvider() {
+        if (System.getProperty(SLF4J_PROVIDER) != null) {
+            return;
+        }
+        try {
+            Class.forName(LOG4J_SLF4J_PROVIDER, false, ConnectMain.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            return; // another binding: SLF4J's own lookup finds it
+        }
+        System.setProperty(SLF4J_PROVIDER, LOG4J_SLF4J_PROVIDER);
+        if (System.getProperty(SLF4J_VERBOSITY) == null) {
+            System.setProperty(SLF4J_VERBOSITY, "WARN");
+        }
     }
 
     public static void main(String[] args) {

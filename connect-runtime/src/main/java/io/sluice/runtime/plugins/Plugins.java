@@ -58,6 +58,8 @@ public final class Plugins implements AutoCloseable {
     private final Duration pollInterval;
     private PluginPathWatcher watcher;
     private volatile CompletableFuture<Void> scan;
+    /** The runtime's own plugins registered: done first on the scan's thread (reading them is off the start's path). */
+    private final CompletableFuture<Void> builtinsRegistered = new CompletableFuture<>();
     private Thread scanThread;
     private volatile boolean closed;
 
@@ -96,19 +98,20 @@ public final class Plugins implements AutoCloseable {
     }
 
     /**
-     * Registers the runtime's own plugins, then scans the plugin path on its own thread and returns at once: a worker
-     * answers on REST while plugins are indexed. Every lookup of a plugin waits for that scan to end (a plugin found
-     * later may be the newest version of a class), except a runtime class named by its full name, which no plugin can
-     * replace while it is the only one registered: the worker's own config providers do not wait.
+     * Registers the runtime's own plugins (their classes and versions read from the runtime's jars), then scans the
+     * plugin path, on its own thread, and returns at once: a worker answers on REST while plugins are indexed. Every
+     * lookup of a plugin waits for that scan to end (a plugin found later may be the newest version of a class),
+     * except a runtime class named by its full name, which no plugin can replace while it is the only one registered:
+     * the worker's own config providers wait for the built-ins only.
      */
     public synchronized void startInBackground() {
         if (scan != null || closed) {
             return;
         }
-        registerBuiltins();
         scan = new CompletableFuture<>();
         scanThread = new Thread(() -> {
             try {
+                registerBuiltins();
                 scanPluginPath();
                 scan.complete(null);
             } catch (Throwable t) {
@@ -240,6 +243,9 @@ public final class Plugins implements AutoCloseable {
      *                          the name is a class of another kind)
      */
     public <T> Class<? extends T> pluginClass(String nameOrAlias, Class<T> base) {
+        if (scan != null) {
+            builtinsRegistered.join(); // never fails: a built-in that cannot be read is logged and left out
+        }
         PluginRegistry.Entry entry = nameOrAlias == null ? null : registry.resolve(nameOrAlias.trim(), base);
         if (scanning() && !(entry != null && PluginRegistry.CLASSPATH.equals(entry.desc().location())
                 && entry.desc().className().equals(nameOrAlias.trim()))) {
@@ -386,7 +392,11 @@ public final class Plugins implements AutoCloseable {
     }
 
     private void registerBuiltins() {
-        registry.put(PluginRegistry.CLASSPATH, locationLoader.builtins());
+        try {
+            registry.put(PluginRegistry.CLASSPATH, locationLoader.builtins());
+        } finally {
+            builtinsRegistered.complete(null);
+        }
     }
 
     /**
