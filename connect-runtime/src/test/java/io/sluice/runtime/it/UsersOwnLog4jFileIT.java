@@ -13,8 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A user who switches from Apache Kafka Connect brings their own Log4j file and names it with
@@ -27,8 +28,10 @@ class UsersOwnLog4jFileIT {
     @TempDir
     Path dir;
 
-    @Test
-    void aUsersOwnLog4jFileGivenToBinConnectSetsThePatternAndTheLevels() throws Exception {
+    /** Through Sluice's own options, and through the variable Apache's scripts read, as a user moving over sets it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"SLUICE_OPTS", "KAFKA_LOG4J_OPTS"})
+    void aUsersOwnLog4jFileGivenToBinConnectSetsThePatternAndTheLevels(String variable) throws Exception {
         Path log4j = dir.resolve("my-log4j2.properties");
         // root at INFO, Jetty included: the built-in configuration keeps Jetty at WARN
         Files.writeString(log4j, String.join("\n",
@@ -52,7 +55,7 @@ class UsersOwnLog4jFileIT {
         ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), worker.toString()).directory(dir.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile());
         launch.environment().put("SLUICE_CDS", "off");
-        launch.environment().put("SLUICE_OPTS", "-Dlog4j2.configurationFile=" + log4j);
+        launch.environment().put(variable, "-Dlog4j2.configurationFile=" + log4j);
         Process process = launch.start();
         try {
             awaitConnectors(process, rest, out);
