@@ -13,10 +13,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -46,6 +48,8 @@ public final class KafkaStatusStore implements StatusStore {
     /** The latest report of each key that Kafka has not acknowledged yet, and what orders the reports of one key. */
     private final ConcurrentMap<String, byte[]> unsent = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, Object> reportLocks = new ConcurrentHashMap<>();
+    /** The keys whose report Kafka has refused since it was last taken: warned of once, told of when taken. */
+    private final Set<String> delayed = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService resend = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-status-resend");
         thread.setDaemon(true);
@@ -113,21 +117,29 @@ public final class KafkaStatusStore implements StatusStore {
         }
         acked.whenComplete((done, error) -> {
             if (error == null) {
-                unsent.remove(key, value);
+                if (unsent.remove(key, value) && delayed.remove(key)) {
+                    log.info("Wrote status {} once Kafka took it", key);
+                }
                 return;
             }
             if (closed || unsent.get(key) != value) {
                 return; // replaced by a newer report, which is sent on its own
             }
-            log.warn("Could not write status {} yet ({}); sending it again until Kafka takes it", key,
-                    error.getMessage());
-            resend.schedule(() -> {
-                synchronized (reportLock(key)) {
-                    if (!closed && unsent.get(key) == value) {
-                        send(key, value);
+            if (delayed.add(key)) { // once per key and outage: each attempt waits the store's timeout
+                log.warn("Could not write status {} yet ({}); sending it again until Kafka takes it", key,
+                        error.getMessage());
+            }
+            try {
+                resend.schedule(() -> {
+                    synchronized (reportLock(key)) {
+                        if (!closed && unsent.get(key) == value) {
+                            send(key, value);
+                        }
                     }
-                }
-            }, 1, TimeUnit.SECONDS);
+                }, 1, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // the store closed meanwhile: a stopping worker's report is not kept
+            }
         });
     }
 
@@ -191,10 +203,17 @@ public final class KafkaStatusStore implements StatusStore {
 
     @Override
     public void remove(String connector) {
+        List<String> statusKeys = new ArrayList<>();
+        statusKeys.add(CONNECTOR_PREFIX + connector);
+        tasks(connector).forEach(task -> statusKeys.add(taskKey(task.id())));
         List<Map.Entry<byte[], byte[]>> tombstones = new ArrayList<>();
-        tombstones.add(new AbstractMap.SimpleEntry<>(bytes(CONNECTOR_PREFIX + connector), null));
-        for (TaskStatus task : tasks(connector)) {
-            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(taskKey(task.id())), null));
+        for (String key : statusKeys) {
+            // a report still being sent again would land after the tombstone and bring the status back
+            synchronized (reportLock(key)) {
+                unsent.remove(key);
+                delayed.remove(key);
+            }
+            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(key), null));
         }
         for (TopicStatus used : topics(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
