@@ -196,6 +196,10 @@ final class SourceTaskRunner extends TaskRunner {
         List<SubmittedOffsets.Submitted> tracked = new ArrayList<>(batch.size());
         try {
             for (SourceRecord original : batch) {
+                // before each record, as Apache does: a send that failed (e.g. after max.block.ms without the
+                // topic's metadata, Kafka away) fails the task now, not after every other send of the batch waited
+                // max.block.ms too (tryout15: a task kept RUNNING through a minute's outage)
+                throwIfSendFailed();
                 SubmittedOffsets.Submitted s = submitted.track(original);
                 tracked.add(s);
                 ProducerRecord<byte[], byte[]> out = recordConverter.convert(original);

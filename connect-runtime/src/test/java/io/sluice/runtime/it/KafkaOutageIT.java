@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -142,6 +143,38 @@ class KafkaOutageIT {
             Await.until(() -> lastValue("breaks-status", "status-task-breaks-0").contains("\"FAILED\""),
                     Duration.ofSeconds(60), () -> "the status topic's record of the task: "
                             + lastValue("breaks-status", "status-task-breaks-0"));
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /**
+     * The tester's story (tryout15): a source with max.block.ms of 5 s kept RUNNING through a minute of its broker
+     * killed, failing only once the broker was back. Each send of its batch waited max.block.ms for the topic's
+     * metadata (gone with the broker) and handed its failure to the callback, which was read only after the whole
+     * batch: up to a batch's size times max.block.ms. The first failed send must fail the task, as in Apache.
+     */
+    @Test
+    void aSourceWhoseSendsTimeOutWhileKafkaIsKilledFailsWithinSecondsNotAfterItsWholeBatch() throws Exception {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka()) {
+            RestClient rest = worker.rest();
+            Map<String, String> config = new HashMap<>(source());
+            config.putAll(Map.of("count", "-1", "batch.size", "2000", "producer.override.max.block.ms", "2000",
+                    "producer.override.request.timeout.ms", "2000", "producer.override.delivery.timeout.ms", "3000",
+                    "producer.override.linger.ms", "0"));
+            assertEquals(201, rest.createConnector("blocked", config).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("blocked", 0, "RUNNING");
+            TestSourceConnector.Observed task = TestSourceConnector.observed("blocked");
+            int polls = task.polls.get();
+            Await.until(() -> task.polls.get() > polls + 1, Duration.ofSeconds(30), "the task polls");
+            kafka.kill();
+
+            // the old runner: 2,000 sends of 2 s each before the first failure was read
+            Await.until(() -> taskState(rest, "blocked").equals("FAILED"), Duration.ofSeconds(30),
+                    () -> "the task whose sends fail while Kafka is away: " + rest.get("/connectors/blocked/status").raw());
+            assertTrue(rest.get("/connectors/blocked/status").raw().contains("producer"),
+                    "the trace says the producer failed");
         } finally {
             kafka.close();
         }

@@ -93,6 +93,7 @@ public class TestSourceConnector extends SourceConnector {
         private long next;
         private boolean failOnPoll;
         private int failFirstPolls;
+        private int batchSize;
         private Observed observed;
         private Map<String, Object> partition;
 
@@ -102,6 +103,7 @@ public class TestSourceConnector extends SourceConnector {
             count = Long.parseLong(props.getOrDefault("count", "-1"));
             failOnPoll = Boolean.parseBoolean(props.getOrDefault("fail.on.poll", "false"));
             failFirstPolls = Integer.parseInt(props.getOrDefault("fail.first.polls", "0"));
+            batchSize = Integer.parseInt(props.getOrDefault("batch.size", "10"));
             observed = observed(props.get("name"));
             observed.starts.incrementAndGet();
             partition = Map.of("source", props.get("name"));
@@ -127,7 +129,7 @@ public class TestSourceConnector extends SourceConnector {
                 return null;
             }
             List<SourceRecord> batch = new ArrayList<>();
-            for (int i = 0; i < 10 && (count < 0 || next < count); i++, next++) {
+            for (int i = 0; i < batchSize && (count < 0 || next < count); i++, next++) {
                 batch.add(new SourceRecord(partition, Map.of("n", next), topic, null, null, null,
                         Schema.STRING_SCHEMA, "v" + next));
             }
