@@ -12,10 +12,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.connect.errors.ConnectException;
 
 /**
@@ -31,6 +29,7 @@ final class BatchWriter {
     private final InsertMode mode;
     private final int batchSize;
     private final SchemalessRows schemaless;
+    private final LastWrites lastWrites = new LastWrites();
 
     BatchWriter(DatabaseDialect dialect, TableManager tables, InsertMode mode, int batchSize,
                 SchemalessRows schemaless) {
@@ -138,25 +137,12 @@ final class BatchWriter {
             writeRows(connection, table, shape, rows);
             return;
         }
-        Set<Object> deletes = new HashSet<>();
-        Map<Object, SinkRow> finalWrites = new LinkedHashMap<>(rows.size() * 2);
         List<SinkRow> deleteRows = new ArrayList<>();
-        for (SinkRow row : rows) {
-            Object key = row.key();
-            if (row.delete()) {
-                finalWrites.remove(key);
-                if (deletes.add(key)) {
-                    deleteRows.add(row);
-                }
-            } else {
-                finalWrites.remove(key);
-                finalWrites.put(key, row);
-            }
-        }
+        List<SinkRow> writes = lastWrites.fold(rows, deleteRows);
         if (!deleteRows.isEmpty()) {
             deleteRows(connection, table, shape.keyColumns(), deleteRows);
         }
-        writeRows(connection, table, shape, new ArrayList<>(finalWrites.values()));
+        writeRows(connection, table, shape, writes);
     }
 
     /** A NOT NULL column given a null value: name the table, column and record instead of a bare SQL error. */

@@ -15,6 +15,8 @@ import org.apache.kafka.connect.errors.DataException;
  * their names taken from a {@link NameCache} when they repeat the previous record's, as a topic's records do.
  */
 final class JsonObjectReader extends JsonCursor {
+    private static final byte[] SCHEMA = "\"schema\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] PAYLOAD = "\"payload\"".getBytes(StandardCharsets.US_ASCII);
     private final NameCache names;
 
     private JsonObjectReader(byte[] in, int from, int to, NameCache names) {
@@ -72,19 +74,13 @@ final class JsonObjectReader extends JsonCursor {
         while (i < json.length && (json[i] == ' ' || json[i] == '\n' || json[i] == '\r' || json[i] == '\t')) {
             i++;
         }
-        return startsWith(json, i, "\"schema\"") || startsWith(json, i, "\"payload\"");
+        // raw text's first member is mostly neither: its first letter settles it before any comparison
+        return i + 1 < json.length && json[i] == '"'
+                && (json[i + 1] == 's' && startsWith(json, i, SCHEMA) || json[i + 1] == 'p' && startsWith(json, i, PAYLOAD));
     }
 
-    private static boolean startsWith(byte[] json, int at, String ascii) {
-        if (at + ascii.length() > json.length) {
-            return false;
-        }
-        for (int k = 0; k < ascii.length(); k++) {
-            if (json[at + k] != ascii.charAt(k)) {
-                return false;
-            }
-        }
-        return true;
+    private static boolean startsWith(byte[] json, int at, byte[] prefix) {
+        return at + prefix.length <= json.length && Arrays.equals(json, at, at + prefix.length, prefix, 0, prefix.length);
     }
 
     private JsonMembers envelopePayload() {

@@ -101,12 +101,11 @@ final class RowExtractor {
                     SinkRow.Kind.DELETE, record);
         }
         if (schemalessValue(record) || schemalessKey(record) && record.value() instanceof Struct) {
-            // JSON text is read here, on the task thread, leaving the writer thread only the typing and the COPY
+            // JSON text is read here, on the task thread, so a malformed value is reported with its record. A map
+            // (JsonConverter's, or the runtime's checked object whose bytes are read unconverted) is read on the
+            // writer thread: the converter already refused whatever is not a JSON object, and the task thread,
+            // which also runs the consumer and that check, is the one that bounds the rate
             Object v = record.value();
-            byte[] original = OriginalJson.deferred(v) ? OriginalJson.bytes(record) : null;
-            if (original != null) {
-                return SinkRow.schemaless(table, record, SchemalessRows.readObject(record, original, "value", names));
-            }
             return v instanceof Map<?, ?> || v instanceof Struct ? SinkRow.schemaless(table, SinkRow.Kind.WRITE, record)
                     : SinkRow.schemaless(table, record, SchemalessRows.readText(record, names));
         }

@@ -329,13 +329,17 @@ final class SchemalessRows {
     }
 
     /**
-     * The value's members: as read on the task thread when it is JSON text ({@link #readText}); the payload's
+     * The value's members: as read on the task thread when it is JSON text ({@link #readText}); read here from the
+     * record's original bytes when the runtime's JsonConverter checked them and left the map unmade; the payload's
      * for a JsonConverter envelope, unless the table has columns "schema" and "payload" for the envelope itself.
      */
     private JsonMembers valueMembers(SinkRow row, TableDefinition table) {
         JsonMembers parsed = row.parsed();
         if (parsed == null) {
-            parsed = members(row.record(), row.record().value(), "value", names);
+            SinkRecord record = row.record();
+            byte[] original = OriginalJson.deferred(record.value()) ? OriginalJson.bytes(record) : null;
+            parsed = original != null ? readObject(record, original, "value", names)
+                    : members(record, record.value(), "value", names);
         }
         if (parsed.envelope() && table != null && table.columns().containsKey("payload")
                 && table.columns().containsKey("schema")) {
@@ -357,7 +361,7 @@ final class SchemalessRows {
      * object, as the converter's map would have it, never an envelope's payload; throws naming the record when it is
      * not one.
      */
-    static JsonMembers readObject(SinkRecord record, byte[] json, String where, JsonObjectReader.NameCache names) {
+    private static JsonMembers readObject(SinkRecord record, byte[] json, String where, JsonObjectReader.NameCache names) {
         try {
             return JsonObjectReader.read(json, names);
         } catch (DataException e) {
