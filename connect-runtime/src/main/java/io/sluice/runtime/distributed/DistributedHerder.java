@@ -109,9 +109,10 @@ public final class DistributedHerder extends AbstractHerder {
 
     // --- requests ---
 
+    /** Catches up with changes made through other workers, without making a read wait for a Kafka that is away. */
     @Override
     protected void beforeRead() {
-        configStore.readToEnd();
+        configStore.catchUp();
     }
 
     @Override

@@ -188,6 +188,50 @@ class KafkaOutageIT {
         }
     }
 
+    /**
+     * The tester's story: GET /connectors answered 500 on a distributed worker whose Kafka was killed, after waiting
+     * the store's timeout. Reads answer at once from what the worker has read of the config topic, as Apache's do;
+     * changes are refused within the store's timeout with a message that says why, and no class name.
+     */
+    @Test
+    void aDistributedWorkerWhoseKafkaIsKilledAnswersReadsFromWhatItKnowsAndRefusesChangesSayingWhy() throws Exception {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("reads")))) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("before", source()).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            kafka.kill();
+
+            for (String path : List.of("/connectors", "/connectors/before", "/connectors/before/config",
+                    "/connectors/before/status", "/connectors/before/tasks", "/connectors?expand=status&expand=info")) {
+                long began = System.nanoTime();
+                RestClient.Response read = rest.get(path);
+                assertEquals(200, read.status(), path + ": " + read.raw());
+                assertTrue(read.raw().contains("before"), path + ": " + read.raw());
+                assertTrue(msSince(began) < 3_000, path + " answered after " + msSince(began) + " ms");
+            }
+            List<RestClient.Response> changes = new ArrayList<>();
+            for (String method : List.of("PUT", "DELETE")) {
+                long began = System.nanoTime();
+                RestClient.Response refused = method.equals("PUT")
+                        ? rest.put("/connectors/before/config", source()) : rest.delete("/connectors/before");
+                assertTrue(msSince(began) < STORAGE_TIMEOUT_MS + 4_000, method + " answered after " + msSince(began) + " ms");
+                changes.add(refused);
+            }
+            for (RestClient.Response refused : changes) {
+                assertTrue(refused.status() == 409 || refused.status() >= 500, refused.raw());
+                assertEquals(refused.status(), refused.body().path("error_code").asInt(), refused.raw());
+                String message = refused.body().path("message").asText();
+                assertTrue(message.contains("Kafka"), refused.raw());
+                assertTrue(!message.matches("(?s).*\\b(java|org|io)\\.[a-z]+\\..*") && !message.contains("Exception"),
+                        "a class name in " + refused.raw());
+            }
+            assertEquals(200, rest.get("/connectors/before").status(), "the refused delete deleted nothing");
+        } finally {
+            kafka.close();
+        }
+    }
+
     /** A worker process with an embedded broker: the Kafka that can be killed -9 (and started again on its data). */
     private WorkerLauncher killableKafka() throws IOException {
         Files.createDirectories(dir.resolve("kafka-host"));
@@ -220,6 +264,10 @@ class KafkaOutageIT {
             }
         }
         return last;
+    }
+
+    private static long msSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private static String taskState(RestClient rest, String connector) {
