@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** While its Kafka is down, a worker keeps answering reads and refuses changes with a clear error, in bounded time. */
 class KafkaOutageIT {
@@ -148,14 +150,18 @@ class KafkaOutageIT {
     }
 
     /**
-     * The tester's story: four changes sent at once to a distributed worker whose Kafka was killed; the second
+     * The testers' stories: four changes sent at once to a distributed worker whose Kafka was killed; the second
      * answered after twice storage.timeout.ms, because it waited its turn behind the first and then a whole timeout
-     * of its own. Each must fail within the store's timeout of its own arrival, saying why.
+     * of its own. Three PUT /connectors/X/config to a standalone worker answered after one, two and three timeouts.
+     * Each must fail within the store's timeout of its own arrival, saying why.
      */
-    @Test
-    void changesSentTogetherWhileKafkaIsKilledEachFailWithinTheStoreTimeoutOfTheirArrival() throws Exception {
+    @ParameterizedTest(name = "distributed: {0}")
+    @ValueSource(booleans = {true, false})
+    void changesSentTogetherWhileKafkaIsKilledEachFailWithinTheStoreTimeoutOfTheirArrival(boolean distributed)
+            throws Exception {
         WorkerLauncher kafka = killableKafka();
-        try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")))) {
+        try (TestWorker worker = workerOnKillableKafka(distributed
+                ? TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")) : TestWorker.standalone())) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("before", source()).status());
             worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
@@ -168,7 +174,7 @@ class KafkaOutageIT {
                     String name = "during-" + i;
                     answers.add(clients.submit(() -> {
                         long began = System.nanoTime();
-                        RestClient.Response refused = rest.createConnector(name, source());
+                        RestClient.Response refused = rest.put("/connectors/" + name + "/config", source());
                         assertTrue(refused.status() >= 500 || refused.status() == 409, refused.raw());
                         assertTrue(refused.raw().contains("is Kafka reachable?")
                                 || refused.raw().contains("cannot reach Kafka"), refused.raw());
