@@ -100,7 +100,7 @@ public final class ConnectMain {
         } catch (org.apache.kafka.common.config.ConfigException e) {
             // a mistake in the worker config: the one line says what to change, a stack trace would bury it
             log.debug("Worker failed to start", e);
-            fail(args[0] + ": " + e.getMessage());
+            fail(workerFile + ": " + e.getMessage()); // not args[0]: that may be --distributed
             return;
         } catch (KafkaException | IllegalArgumentException e) {
             log.error("Worker failed to start", e);

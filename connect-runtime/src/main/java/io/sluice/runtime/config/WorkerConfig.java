@@ -176,8 +176,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(STORAGE_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
                     "How long the worker waits for Kafka on its internal topics (config, offset and status): to "
                             + "learn the cluster's id, create and read the topics at start, and write a change. A "
-                            + "change Kafka does not take within it answers 500 'is Kafka reachable?' and is never "
-                            + "applied later; a start "
+                            + "change Kafka does not take within it, counted from the request's arrival, answers 500 "
+                            + "'is Kafka reachable?' and is never applied later, while reads answer from what the "
+                            + "worker has read; a start "
                             + "whose Kafka never answers stops with 'Cannot reach Kafka'. (Apache waits a fixed 30 s "
                             + "on its config topic.)")
             .define(CONFIG_PROVIDERS, Type.LIST, List.of(), Importance.LOW,

@@ -213,6 +213,9 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
         if (!worker.connectorNames().contains(connector) || !snapshot.contains(connector)
                 || wanted.equals(snapshot.taskConfigs(connector))) {
             pendingTaskConfigs.remove(connector);
+            if (worker.connectorNames().contains(connector) && snapshot.contains(connector)) {
+                reconciler.taskConfigsMadeAsStored(connector); // none written: none come back to restart them
+            }
             return;
         }
         pendingTaskConfigs.remove(connector); // pending again only if this attempt fails: no second send meanwhile

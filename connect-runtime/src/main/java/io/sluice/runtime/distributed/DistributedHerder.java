@@ -109,9 +109,10 @@ public final class DistributedHerder extends AbstractHerder {
 
     // --- requests ---
 
+    /** Catches up with changes made through other workers, without making a read wait for a Kafka that is away. */
     @Override
     protected void beforeRead() {
-        configStore.readToEnd();
+        configStore.catchUp();
     }
 
     @Override
@@ -244,13 +245,11 @@ public final class DistributedHerder extends AbstractHerder {
         member.close();
     }
 
-    /** Runs a change on the control thread, on the leader only; other workers refuse it with the leader's URL. */
+    /** A {@link #storeChange}, on the leader only; other workers refuse it with the leader's URL. */
     private <T> T onLeader(String what, java.util.concurrent.Callable<T> change) {
-        long arrived = System.nanoTime();
         leaderOnly(what);
-        return control.call(() -> {
+        return storeChange(() -> {
             leaderOnly(what);
-            configStore.readToEnd(arrived);
             return change.call();
         });
     }

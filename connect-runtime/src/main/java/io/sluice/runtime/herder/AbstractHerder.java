@@ -93,6 +93,19 @@ public abstract class AbstractHerder implements Herder {
         }
     }
 
+    /**
+     * Runs a change to the config store on the control thread, once the store has read what others wrote before it.
+     * The store's timeout counts from the request's arrival: changes that queued behind one waiting for an absent
+     * Kafka each fail within it, not each a whole timeout after the one before.
+     */
+    protected <T> T storeChange(java.util.concurrent.Callable<T> change) {
+        long arrived = System.nanoTime();
+        return control.call(() -> {
+            configStore.readToEnd(arrived);
+            return change.call();
+        });
+    }
+
     /** Runs before every read; a herder whose store others write to catches up with them here. */
     protected void beforeRead() {
     }

@@ -127,14 +127,20 @@ public final class Reconciler implements ConnectorEvents {
                 CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)));
     }
 
-    /** A connector's config was written: it restarts here with it, and so do this worker's tasks of it. */
+    /**
+     * A connector's config was written: it restarts here with it, and so do this worker's tasks of it. A started
+     * connector's new run hands back its task configs, and the tasks restart then, once, with both configs new:
+     * restarting them now as well started them twice, the second time a moment later for their new task configs.
+     */
     public void connectorConfigChanged(String connector) {
         boolean created = known.add(connector);
         if (worker.connectorNames().contains(connector)) {
             stopConnector(connector);
             ClusterConfigState snapshot = configStore.snapshot();
             startConnector(snapshot, connector);
-            restartChangedTasks(connector, snapshot);
+            if (host.target(snapshot, connector) != TargetState.STARTED) {
+                restartChangedTasks(connector, snapshot); // a paused run hands back no task configs
+            }
         } else if (created) {
             host.ownershipChanged("connector " + connector + " was created");
         } else {
@@ -190,6 +196,14 @@ public final class Reconciler implements ConnectorEvents {
     public void taskConfigsChanged(String connector) {
         restartChangedTasks(connector, configStore.snapshot());
         host.ownershipChanged("task configs of connector " + connector + " changed");
+    }
+
+    /**
+     * A run of a connector running here made the task configs already stored: this worker's tasks of it whose
+     * connector config changed restart now, as they would once new task configs were stored.
+     */
+    public void taskConfigsMadeAsStored(String connector) {
+        restartChangedTasks(connector, configStore.snapshot());
     }
 
     /** Restarts what this worker runs of the connector: all of it, or (onlyFailed) what failed. */

@@ -58,7 +58,7 @@ public final class StandaloneHerder extends AbstractHerder {
 
     @Override
     protected Created putValid(String name, Map<String, String> valid, boolean allowReplace, TargetState initialState) {
-        return control.call(() -> {
+        return storeChange(() -> {
             ClusterConfigState snapshot = configStore.snapshot();
             boolean exists = snapshot.contains(name);
             if (exists && !allowReplace) {
@@ -73,7 +73,7 @@ public final class StandaloneHerder extends AbstractHerder {
 
     @Override
     public void deleteConnector(String name) {
-        control.call(() -> {
+        storeChange(() -> {
             ClusterConfigState snapshot = existing(name);
             reconciler.connectorRemoved(name, snapshot.connectorConfigs().get(name));
             removeConnector(name);
@@ -83,7 +83,7 @@ public final class StandaloneHerder extends AbstractHerder {
 
     @Override
     public void setTargetState(String name, TargetState state) {
-        control.call(() -> {
+        storeChange(() -> {
             ClusterConfigState snapshot = existing(name);
             if (snapshot.targetState(name) != state) {
                 configStore.putTargetState(name, state);

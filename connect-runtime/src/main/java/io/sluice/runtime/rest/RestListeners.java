@@ -1,5 +1,7 @@
 package io.sluice.runtime.rest;
 
+import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +72,26 @@ public final class RestListeners {
             connectors.add(connector);
         }
         return connectors;
+    }
+
+    /**
+     * Opens the listeners one key set. A port another process holds is a mistake in the worker config, said in one
+     * line naming the port and the key (a stack trace buried both), as a {@link ConfigException}.
+     */
+    public static void open(String configKey, List<ServerConnector> connectors) throws IOException {
+        for (ServerConnector connector : connectors) {
+            try {
+                connector.open();
+            } catch (IOException e) {
+                for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                    if (t instanceof BindException) {
+                        throw new ConfigException(configKey, connector.getPort(), "the port is already in use by "
+                                + "another process; set " + configKey + " to a listener on a free port (port 0 picks one)");
+                    }
+                }
+                throw e;
+            }
+        }
     }
 
     public static boolean isHttps(ServerConnector connector) {

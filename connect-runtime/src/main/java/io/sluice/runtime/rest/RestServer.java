@@ -103,7 +103,12 @@ public final class RestServer implements AutoCloseable {
     /** Starts listening (answering 503 until {@link #start}), so the advertised URL is known before anything else starts. */
     public URI bind() {
         try {
+            RestListeners.open(WorkerConfig.LISTENERS, connectors);
+            RestListeners.open(RestConfig.ADMIN_LISTENERS, adminConnectors);
             server.start();
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            close();
+            throw e;
         } catch (Exception e) {
             close();
             throw new ConnectException("Could not bind the REST listeners " + config.getList(WorkerConfig.LISTENERS)

@@ -74,6 +74,16 @@ public interface ConfigStore extends AutoCloseable {
         readToEnd();
     }
 
+    /**
+     * Catches up, for a read, with what other workers wrote: as {@link #readToEnd()}, but waiting at most a moment,
+     * and not at all while Kafka did not answer the last time. A read then answers from what this worker has read,
+     * as Apache's workers always do, rather than fail for want of Kafka. Returns whether it caught up.
+     */
+    default boolean catchUp() {
+        readToEnd();
+        return true;
+    }
+
     void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState);
 
     void removeConnectorConfig(String connector);

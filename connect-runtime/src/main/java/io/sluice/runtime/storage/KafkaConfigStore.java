@@ -127,6 +127,11 @@ public final class KafkaConfigStore implements ConfigStore {
     }
 
     @Override
+    public boolean catchUp() {
+        return topic.catchUp();
+    }
+
+    @Override
     public void putConnectorConfig(String connector, Map<String, String> config, TargetState targetState) {
         List<Map.Entry<byte[], byte[]>> records = new ArrayList<>();
         if (targetState != null) {

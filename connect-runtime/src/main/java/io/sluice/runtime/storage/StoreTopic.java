@@ -5,25 +5,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A store's compacted topic and its log: created if missing and read to the end on start, and
  * written so that a write returns only once Kafka acknowledged it and the store has read it back.
  */
 public final class StoreTopic implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreTopic.class);
+    /** How long a read waits to see what other workers wrote just before it (a change forwarded to the leader). */
+    private static final Duration CATCH_UP_WAIT = Duration.ofSeconds(2);
     private final CompactedTopic topic;
     private final Map<String, Object> clientConfig;
     private final Supplier<Admin> sharedAdmin;
     private final Duration timeout;
     private final KafkaTopicLog log;
     private volatile boolean started;
+    /** Set while Kafka did not answer a {@link #catchUp()}: reads then do not wait for it. */
+    private volatile boolean unanswered;
 
     public StoreTopic(Map<String, Object> clientConfig, CompactedTopic topic, Duration timeout,
                Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
@@ -79,6 +88,39 @@ public final class StoreTopic implements AutoCloseable {
     /** As {@link #readToEnd()}, within what is left of the store's timeout counted from {@code sinceNanos}. */
     public void readToEnd(long sinceNanos) {
         log.readToEnd(left(sinceNanos), timeout);
+    }
+
+    /**
+     * Reads to the end if Kafka answers within {@link #CATCH_UP_WAIT}; while it does not, returns at once (a look-up
+     * goes on in the background and ends the outage when it succeeds). Returns whether every record written before
+     * the call was applied.
+     */
+    public boolean catchUp() {
+        CompletableFuture<Void> caughtUp = log.readToEndAsync();
+        if (unanswered) {
+            caughtUp.thenRun(this::answered);
+            return caughtUp.isDone() && !caughtUp.isCompletedExceptionally();
+        }
+        try {
+            caughtUp.get(CATCH_UP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            unanswered = true;
+            caughtUp.thenRun(this::answered);
+            LOG.warn("Could not read topic {} to its end within {}; answering reads from what was read until Kafka "
+                    + "answers again", topic.name(), StoreWrites.seconds(CATCH_UP_WAIT));
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void answered() {
+        if (unanswered) {
+            unanswered = false;
+            LOG.info("Topic {} is read to its end again", topic.name());
+        }
     }
 
     private Duration left(long sinceNanos) {

@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** While its Kafka is down, a worker keeps answering reads and refuses changes with a clear error, in bounded time. */
 class KafkaOutageIT {
@@ -211,14 +213,18 @@ class KafkaOutageIT {
     }
 
     /**
-     * The tester's story: four changes sent at once to a distributed worker whose Kafka was killed; the second
+     * The testers' stories: four changes sent at once to a distributed worker whose Kafka was killed; the second
      * answered after twice storage.timeout.ms, because it waited its turn behind the first and then a whole timeout
-     * of its own. Each must fail within the store's timeout of its own arrival, saying why.
+     * of its own. Three PUT /connectors/X/config to a standalone worker answered after one, two and three timeouts.
+     * Each must fail within the store's timeout of its own arrival, saying why.
      */
-    @Test
-    void changesSentTogetherWhileKafkaIsKilledEachFailWithinTheStoreTimeoutOfTheirArrival() throws Exception {
+    @ParameterizedTest(name = "distributed: {0}")
+    @ValueSource(booleans = {true, false})
+    void changesSentTogetherWhileKafkaIsKilledEachFailWithinTheStoreTimeoutOfTheirArrival(boolean distributed)
+            throws Exception {
         WorkerLauncher kafka = killableKafka();
-        try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")))) {
+        try (TestWorker worker = workerOnKillableKafka(distributed
+                ? TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")) : TestWorker.standalone())) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("before", source()).status());
             worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
@@ -231,7 +237,7 @@ class KafkaOutageIT {
                     String name = "during-" + i;
                     answers.add(clients.submit(() -> {
                         long began = System.nanoTime();
-                        RestClient.Response refused = rest.createConnector(name, source());
+                        RestClient.Response refused = rest.put("/connectors/" + name + "/config", source());
                         assertTrue(refused.status() >= 500 || refused.status() == 409, refused.raw());
                         assertTrue(refused.raw().contains("is Kafka reachable?")
                                 || refused.raw().contains("cannot reach Kafka"), refused.raw());
@@ -246,6 +252,50 @@ class KafkaOutageIT {
             } finally {
                 clients.shutdownNow();
             }
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /**
+     * The tester's story: GET /connectors answered 500 on a distributed worker whose Kafka was killed, after waiting
+     * the store's timeout. Reads answer at once from what the worker has read of the config topic, as Apache's do;
+     * changes are refused within the store's timeout with a message that says why, and no class name.
+     */
+    @Test
+    void aDistributedWorkerWhoseKafkaIsKilledAnswersReadsFromWhatItKnowsAndRefusesChangesSayingWhy() throws Exception {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("reads")))) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("before", source()).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            kafka.kill();
+
+            for (String path : List.of("/connectors", "/connectors/before", "/connectors/before/config",
+                    "/connectors/before/status", "/connectors/before/tasks", "/connectors?expand=status&expand=info")) {
+                long began = System.nanoTime();
+                RestClient.Response read = rest.get(path);
+                assertEquals(200, read.status(), path + ": " + read.raw());
+                assertTrue(read.raw().contains("before"), path + ": " + read.raw());
+                assertTrue(msSince(began) < 3_000, path + " answered after " + msSince(began) + " ms");
+            }
+            List<RestClient.Response> changes = new ArrayList<>();
+            for (String method : List.of("PUT", "DELETE")) {
+                long began = System.nanoTime();
+                RestClient.Response refused = method.equals("PUT")
+                        ? rest.put("/connectors/before/config", source()) : rest.delete("/connectors/before");
+                assertTrue(msSince(began) < STORAGE_TIMEOUT_MS + 4_000, method + " answered after " + msSince(began) + " ms");
+                changes.add(refused);
+            }
+            for (RestClient.Response refused : changes) {
+                assertTrue(refused.status() == 409 || refused.status() >= 500, refused.raw());
+                assertEquals(refused.status(), refused.body().path("error_code").asInt(), refused.raw());
+                String message = refused.body().path("message").asText();
+                assertTrue(message.contains("Kafka"), refused.raw());
+                assertTrue(!message.matches("(?s).*\\b(java|org|io)\\.[a-z]+\\..*") && !message.contains("Exception"),
+                        "a class name in " + refused.raw());
+            }
+            assertEquals(200, rest.get("/connectors/before").status(), "the refused delete deleted nothing");
         } finally {
             kafka.close();
         }
@@ -283,6 +333,10 @@ class KafkaOutageIT {
             }
         }
         return last;
+    }
+
+    private static long msSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 
     private static String taskState(RestClient rest, String connector) {

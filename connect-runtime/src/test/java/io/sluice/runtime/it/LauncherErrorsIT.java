@@ -19,12 +19,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * bin/connect's main refuses bad files and ports in use with one line naming the file and key, and warns about keys
  * and plugin.path entries that can't be what was meant.
  */
 class LauncherErrorsIT {
+    private static final Path LAUNCHER = Path.of("..", "bin", "connect").toAbsolutePath().normalize();
 
     @TempDir
     Path dir;
@@ -105,6 +108,36 @@ class LauncherErrorsIT {
                         && run.stderr().contains(Integer.toString(taken.getLocalPort()))
                         && run.stderr().contains("already in use"), run.stderr());
             }
+        }
+    }
+
+    /**
+     * The tester's story: bin/connect with its REST port held by another process printed a 42-line stack trace, the
+     * port and the key to change buried in it. One line names both, the log has no trace, and the exit is 1.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"listeners", "admin.listeners"})
+    void aRestPortInUseEndsBinConnectInOneLineNamingThePortAndItsKey(String key) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            String other = key.equals("listeners") ? "admin.listeners" : "listeners";
+            Path worker = Files.writeString(dir.resolve("worker.properties"), String.join("\n",
+                    key + "=http://127.0.0.1:" + taken.getLocalPort(), other + "=http://127.0.0.1:0",
+                    "embedded.kafka.dir=" + dir.resolve("kafka"), "embedded.kafka.port=" + WorkerLauncher.freePort(),
+                    "embedded.kafka.controller.port=" + WorkerLauncher.freePort(), "schema.registry.listeners=",
+                    "plugin.path=", ""));
+            Path out = dir.resolve("stdout.log");
+            ProcessBuilder launch = new ProcessBuilder(LAUNCHER.toString(), worker.toString()).directory(dir.toFile())
+                    .redirectOutput(out.toFile());
+            launch.environment().put("SLUICE_CDS", "off");
+            Process process = launch.start();
+            String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "exits");
+            String stdout = Files.readString(out);
+            assertEquals(1, process.exitValue(), stderr + "\n" + stdout);
+            assertEquals(1, stderr.lines().count(), stderr);
+            assertTrue(stderr.startsWith("sluice: ") && stderr.contains(" " + key + " ") && stderr.contains("already in use")
+                    && stderr.contains(Integer.toString(taken.getLocalPort())), stderr);
+            assertTrue(stdout.lines().noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception")), stdout);
         }
     }
 

@@ -27,7 +27,8 @@ public class TestSourceConnector extends SourceConnector {
 
     public static final class Observed {
         public final AtomicInteger polls = new AtomicInteger();
-        final AtomicInteger starts = new AtomicInteger();
+        /** Starts of the connector's tasks, restarts included. */
+        public final AtomicInteger starts = new AtomicInteger();
         /** Calls of the connector's taskConfigs(), one per run of the connector. */
         public final AtomicInteger taskConfigCalls = new AtomicInteger();
         final AtomicInteger failedPolls = new AtomicInteger();

@@ -100,11 +100,11 @@ public final class SchemaRegistryServer implements AutoCloseable {
             server.bind();
         } catch (RuntimeException e) {
             server.close();
-            if (!config.originals().containsKey(WorkerConfig.SCHEMA_REGISTRY_LISTENERS) && bindFailure(e)) {
+            if (!config.originals().containsKey(WorkerConfig.SCHEMA_REGISTRY_LISTENERS)
+                    && e instanceof org.apache.kafka.common.config.ConfigException) {
                 // the default listener only: a registry of the user's own may hold 8081; the worker runs without ours
-                log.warn("The built-in schema registry is off: {} is taken ({}); set {} to another port to run it",
-                        listeners, e.getCause() == null ? e.getMessage() : e.getCause().getMessage(),
-                        WorkerConfig.SCHEMA_REGISTRY_LISTENERS);
+                log.warn("The built-in schema registry is off: {} is taken by another process; set {} to another port "
+                        + "to run it", listeners, WorkerConfig.SCHEMA_REGISTRY_LISTENERS);
                 return null;
             }
             throw e;
@@ -113,15 +113,6 @@ public final class SchemaRegistryServer implements AutoCloseable {
     }
 
     /** The API, behind the REST API's own authentication (rest.basic.auth.users.file) when it has one. */
-    private static boolean bindFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.BindException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private ServletContextHandler context(RestConfig rest) {
         java.util.logging.Logger.getLogger("org.glassfish.jersey").setLevel(java.util.logging.Level.SEVERE);
         ResourceConfig resources = new ResourceConfig()
@@ -154,9 +145,9 @@ public final class SchemaRegistryServer implements AutoCloseable {
 
     private void bind() {
         try {
-            for (ServerConnector connector : connectors) {
-                connector.open();
-            }
+            RestListeners.open(WorkerConfig.SCHEMA_REGISTRY_LISTENERS, connectors);
+        } catch (org.apache.kafka.common.config.ConfigException portInUse) {
+            throw portInUse;
         } catch (Exception e) {
             throw cannotStart(e);
         }
