@@ -55,20 +55,26 @@ public final class CdcSourceScenario implements Scenario {
                 "value.converter.schema.registry.url", registry);
     }
 
-    /** One run's figures. */
-    private record Run(double snapshotRowsPerSecond, double changesPerSecond, double lagSeconds,
-                       double recordBytes) {
+    /**
+     * One run's figures. snapshotCost is what the worker spent from the connector's creation to the last row;
+     * snapshotCpuPerMillion the worker's CPU-seconds per 1M rows from the first row in the topic to the last, as the
+     * rate is timed (the connector's start, a fixed cost, is a third of an Avro snapshot's CPU at 100,000 rows).
+     */
+    private record Run(double snapshotRowsPerSecond, WorkerCost snapshotCost, double snapshotCpuPerMillion,
+                       double changesPerSecond, double lagSeconds, double recordBytes) {
     }
 
     /** The three sides' runs, filled as they go. */
     private static final class Sides {
         final Side snapshot = new Side();
+        final Side snapshotCpu = new Side();
         final Side changes = new Side();
         final Side lag = new Side();
         final Side recordBytes = new Side();
 
         void add(Run run) {
-            snapshot.add(run.snapshotRowsPerSecond());
+            snapshot.add(run.snapshotRowsPerSecond(), run.snapshotCost());
+            snapshotCpu.add(run.snapshotCpuPerMillion());
             changes.add(run.changesPerSecond());
             lag.add(run.lagSeconds());
             if (!Double.isNaN(run.recordBytes())) {
@@ -78,6 +84,7 @@ public final class CdcSourceScenario implements Scenario {
 
         void fail(String reason) {
             snapshot.fail(reason);
+            snapshotCpu.fail(reason);
             changes.fail(reason);
             lag.fail(reason);
             recordBytes.fail(reason);
@@ -131,7 +138,7 @@ public final class CdcSourceScenario implements Scenario {
         Side copyTo = copyTo(ctx, pg, n);
         // Sluice's worker serves the registry itself, on the bench's broker (topic _schemas), for the Avro runs
         String registry = "http://127.0.0.1:" + Layout.freePort();
-        Map<String, Sides> apache = debezium ? runSources(ctx, ConnectRuntime.APACHE,
+        Map<String, Sides> apache = debezium && ctx.options().apache() ? runSources(ctx, ConnectRuntime.APACHE,
                 List.of(ctx.layout().thirdPartyPlugins()), Map.of(), inApache, registry) : Map.of();
         Map<String, Sides> sluice = runSources(ctx, ConnectRuntime.SLUICE,
                 List.of(ctx.layout().thirdPartyPlugins(), ctx.layout().sluicePlugins()),
@@ -139,7 +146,7 @@ public final class CdcSourceScenario implements Scenario {
                 // start took longer than the default 10 s on a machine shared with other builds
                 Map.of("schema.registry.listeners", registry, "start.timeout.ms", "120000"), inSluice, registry);
         Sides ours = orFailed(sluice.get("sluice"), missing);
-        Sides theirs = orFailed(apache.get("debezium"), "not run (--no-debezium)");
+        Sides theirs = orFailed(apache.get("debezium"), "not run (--no-debezium or --no-apache)");
         Sides debeziumInSluice = orFailed(sluice.get("debezium"), "not run (--no-debezium)");
         Report report = ctx.report();
         report.add(new Row(LABEL, "snapshot: Sluice CDC source vs Debezium PostgreSQL (Apache)", "rows/s",
@@ -175,6 +182,11 @@ public final class CdcSourceScenario implements Scenario {
         Row vsCopy = new Row(LABEL, "snapshot: Sluice CDC source vs bare COPY TO of the same table", "rows/s",
                 Better.HIGHER, ours.snapshot, "COPY TO", copyTo);
         report.add(vsCopy);
+        cpuRows(report, Map.of("JsonConverter", List.of(ours, debeziumInSluice),
+                "JsonConverter, lz4 override on both", List.of(batched, debeziumBatched),
+                "Avro", List.of(orFailed(sluice.get("sluice" + AVRO), missing),
+                        orFailed(sluice.get("debezium" + AVRO), "not run (--no-debezium)")),
+                "Avro, lz4 override on both", List.of(batchedAvro, debeziumBatchedAvro)));
         report.target("CDC snapshot >= 5x Debezium PostgreSQL's in the same worker", 5.0, sameWorker);
         report.target("CDC snapshot >= 5x Debezium PostgreSQL's in the same worker, lz4 override on both", 5.0,
                 sameWorkerLz4);
@@ -189,6 +201,22 @@ public final class CdcSourceScenario implements Scenario {
                 debeziumBatchedAvro.snapshot, oursAvro.recordBytes));
         report.target("CDC streaming lag, last commit to last event, seconds", 1.0, Better.LOWER,
                 ours.lag.ok() ? ours.lag.median() : Double.NaN);
+    }
+
+    /**
+     * The worker's CPU-seconds per 1M snapshot rows, Sluice's CDC source against Debezium in the same worker, per
+     * converter: CPU per row holds on a loaded machine where rates do not, and it counts what the rate hides (the
+     * threads beside the task thread). From the first row in the topic to the last, as the rate.
+     */
+    private static void cpuRows(Report report, Map<String, List<Sides>> byConverter) {
+        for (String converter : List.of("JsonConverter", "JsonConverter, lz4 override on both", "Avro",
+                "Avro, lz4 override on both")) {
+            List<Sides> pair = byConverter.get(converter);
+            Row row = new Row(LABEL, "snapshot, " + converter + ": worker CPU-s per 1M rows, Sluice CDC source vs "
+                    + "Debezium in Sluice", "CPU-s", Better.LOWER, pair.get(0).snapshotCpu, "Debezium",
+                    pair.get(1).snapshotCpu);
+            report.add(row);
+        }
     }
 
     /** Rows/s of a bare COPY TO of the scenario's table: warm-ups until steady, then the repetitions. */
@@ -278,14 +306,20 @@ public final class CdcSourceScenario implements Scenario {
         ctx.broker().createTopic(topic);
         // generous: a cold Debezium on a machine shared with other builds ran at a few hundred rows/s
         long timeout = TimeUnit.SECONDS.toNanos(60 + n / 400);
-        long t0 = System.nanoTime();
         Map<String, String> connector = new LinkedHashMap<>(config.config(id));
+        WorkerCost.Meter meter = worker.meter();
+        long t0 = System.nanoTime();
         connector.putAll(converters);
         worker.createConnector(name, connector);
         try {
             long[] first = new long[2];
-            waitFor(ctx, worker, name, topic, n, t0, timeout, first);
+            double[] cpuAtFirst = {worker.process().cpuSeconds()};
+            waitFor(ctx, worker, name, topic, n, t0, timeout, first, cpuAtFirst);
             long snapshotDone = System.nanoTime();
+            double cpuAtLast = worker.process().cpuSeconds();
+            WorkerCost snapshotCost = meter.stop();
+            double snapshotCpu = first[0] == 0 || first[1] >= n ? snapshotCost.cpuSeconds() * 1e6 / n
+                    : (cpuAtLast - cpuAtFirst[0]) * 1e6 / (n - first[1]);
             double snapshotRate = first[0] == 0 || first[1] >= n ? n / ((snapshotDone - t0) / 1e9)
                     : (n - first[1]) / ((snapshotDone - first[0]) / 1e9);
             // the ceilings are measured for the size of Sluice's own records (JSON and Avro), read once the snapshot
@@ -297,12 +331,13 @@ public final class CdcSourceScenario implements Scenario {
             }
             long t1 = System.nanoTime();
             long lastCommit = update(pg, changes);
-            waitFor(ctx, worker, name, topic, (long) n + changes, t1, timeout, new long[2]);
+            waitFor(ctx, worker, name, topic, (long) n + changes, t1, timeout, new long[2], new double[1]);
             long done = System.nanoTime();
-            Run run = new Run(snapshotRate, changes / ((done - t1) / 1e9), (done - lastCommit) / 1e9,
-                    recordBytes);
-            Bench.log("  %s %s %s: snapshot %.0f rows/s; %,d UPDATEs streamed at %.0f changes/s, %.2f s after the "
-                            + "last commit", worker.runtime().label(), kind, rep, run.snapshotRowsPerSecond(), changes,
+            Run run = new Run(snapshotRate, snapshotCost, snapshotCpu, changes / ((done - t1) / 1e9),
+                    (done - lastCommit) / 1e9, recordBytes);
+            Bench.log("  %s %s %s: snapshot %.0f rows/s, worker %.2f CPU-s per 1M rows; %,d UPDATEs streamed at "
+                            + "%.0f changes/s, %.2f s after the last commit", worker.runtime().label(), kind, rep,
+                    run.snapshotRowsPerSecond(), snapshotCpu, changes,
                     run.changesPerSecond(), run.lagSeconds());
             return run;
         } finally {
@@ -312,9 +347,12 @@ public final class CdcSourceScenario implements Scenario {
         }
     }
 
-    /** Waits until the topic holds {@code records}; {@code first} gets when and at which count records first showed. */
+    /**
+     * Waits until the topic holds {@code records}; {@code first} gets when and at which count records first showed,
+     * {@code cpuAtFirst} the worker's CPU-seconds then.
+     */
     private static void waitFor(BenchContext ctx, ConnectWorker worker, String name, String topic, long records,
-                                long t0, long timeout, long[] first) throws Exception {
+                                long t0, long timeout, long[] first, double[] cpuAtFirst) throws Exception {
         long nextHealth = t0 + TimeUnit.SECONDS.toNanos(1);
         long end;
         while ((end = ctx.broker().endOffset(topic)) < records) {
@@ -322,6 +360,7 @@ public final class CdcSourceScenario implements Scenario {
             if (first[0] == 0 && end > 0) {
                 first[0] = now;
                 first[1] = end;
+                cpuAtFirst[0] = worker.process().cpuSeconds();
             }
             if (now >= nextHealth) {
                 worker.checkHealthy(List.of(name));

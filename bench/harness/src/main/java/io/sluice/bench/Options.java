@@ -6,7 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /** Command-line options: repetitions, data size and which scenarios to run. */
-public record Options(boolean quick, int repetitions, int lines, int jdbcRows, Set<String> only, boolean debezium) {
+public record Options(boolean quick, int repetitions, int lines, int jdbcRows, Set<String> only, boolean debezium,
+                      boolean apache) {
 
     public static final String USAGE = """
             usage: bench/run [--quick] [--only N[,N...]] [--reps N] [--lines N] [--jdbc-rows N]
@@ -16,6 +17,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
               --lines N      lines/records for scenarios 1, 2, 5 and 7 (default 1,000,000)
               --jdbc-rows N  rows for scenarios 3, 4, 9 and 10 (default 500,000 to stay under 30 min; --quick 100,000)
               --no-debezium  scenario 3 without Debezium's runs (development: Sluice's sink vs COPY only)
+              --no-apache    scenario 9 without Debezium in Apache (development: its snapshot takes minutes a run)
             """;
 
     public static Options parse(String[] args) {
@@ -25,6 +27,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         Integer jdbcRows = null;
         Set<String> only = new LinkedHashSet<>();
         boolean debezium = true;
+        boolean apache = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> quick = true;
@@ -40,6 +43,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
                 case "--lines" -> lines = Integer.parseInt(value(args, ++i));
                 case "--jdbc-rows" -> jdbcRows = Integer.parseInt(value(args, ++i));
                 case "--no-debezium" -> debezium = false;
+                case "--no-apache" -> apache = false;
                 case "-h", "--help" -> throw new IllegalArgumentException(USAGE);
                 default -> throw new IllegalArgumentException("unknown option " + args[i] + "\n" + USAGE);
             }
@@ -48,7 +52,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
                 reps != null ? reps : quick ? 1 : 3,
                 lines != null ? lines : quick ? 100_000 : 1_000_000,
                 jdbcRows != null ? jdbcRows : quick ? 100_000 : 500_000,
-                only, debezium);
+                only, debezium, apache);
     }
 
     private static String value(String[] args, int i) {
@@ -78,6 +82,7 @@ public record Options(boolean quick, int repetitions, int lines, int jdbcRows, S
         m.put("jdbc_rows", jdbcRows);
         m.put("only", only);
         m.put("debezium", debezium);
+        m.put("apache", apache);
         return m;
     }
 }

@@ -2,8 +2,10 @@ package io.sluice.runtime.converters;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.runtime.converters.SchemaPlan.Declined;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -184,6 +186,20 @@ final class JsonEnvelopeEncoder {
         if (struct.schema() != plan.schema && !struct.schema().equals(plan.schema)) {
             throw Declined.INSTANCE;
         }
+        RepeatedValues.Seen<SerializedString> seen = plan.repeated != null ? plan.repeated.match(struct) : null;
+        if (seen != null) {
+            SerializedString json = seen.written();
+            if (json == null) {
+                json = serialized(plan, struct);
+                plan.repeated.remember(seen, json);
+            }
+            g.writeRawValue(json); // a SerializedString keeps its UTF-8 bytes: a copy per record
+            return;
+        }
+        writeFields(g, plan, struct);
+    }
+
+    private void writeFields(JsonGenerator g, SchemaPlan plan, Struct struct) throws IOException {
         g.writeStartObject();
         for (int i = 0; i < plan.fields.length; i++) {
             if (plan.plainNames[i]) {
@@ -191,20 +207,18 @@ final class JsonEnvelopeEncoder {
             } else {
                 g.writeFieldName(plan.fields[i].name());
             }
-            write(g, plan.fieldPlans[i], withoutDefault(struct, plan.fields[i]));
+            write(g, plan.fieldPlans[i], SchemaPlan.withoutDefault(struct, plan.fields[i]));
         }
         g.writeEndObject();
     }
 
-    /**
-     * What Apache reads, getWithoutDefault(name), by index rather than by a lookup of the name per field (15% of a
-     * CDC snapshot's task thread in a JFR profile): get(field) gives the stored value unless that is null and the
-     * field has a default; only a value that is the default object itself needs the lookup to tell the two apart.
-     */
-    private static Object withoutDefault(Struct struct, Field field) {
-        Object value = struct.get(field);
-        Object fallback = field.schema().defaultValue();
-        return fallback == null || value != fallback ? value : struct.getWithoutDefault(field.name());
+    /** A struct's JSON on its own, as writeFields writes it inside a record. */
+    private SerializedString serialized(SchemaPlan plan, Struct struct) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (JsonGenerator own = mapper.createGenerator(bytes, JsonEncoding.UTF8)) {
+            writeFields(own, plan, struct);
+        }
+        return new SerializedString(bytes.toString(StandardCharsets.UTF_8));
     }
 
     /** Apache's casts would throw where this declines, so it never writes a value of an unexpected class. */

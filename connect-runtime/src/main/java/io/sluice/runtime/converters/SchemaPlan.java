@@ -8,6 +8,7 @@ import org.apache.kafka.connect.data.Date;
 import org.apache.kafka.connect.data.Decimal;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Time;
 import org.apache.kafka.connect.data.Timestamp;
 
@@ -40,6 +41,8 @@ final class SchemaPlan {
     final boolean flat;
     /** The field names' bytes (plain ASCII), for {@link FlatPayloadReader}; null unless flat. */
     final byte[][] asciiNames;
+    /** A struct of scalars' last values and their JSON, for a block shared by many records; else null. */
+    final RepeatedValues<SerializedString> repeated;
 
     SchemaPlan(Schema schema) {
         this.schema = schema;
@@ -74,6 +77,7 @@ final class SchemaPlan {
             for (int i = 0; allFlat && i < fields.length; i++) {
                 asciiNames[i] = fields[i].name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             }
+            repeated = RepeatedValues.of(schema, fields, SchemaPlan::withoutDefault);
         } else {
             fields = null;
             fieldPlans = null;
@@ -82,7 +86,19 @@ final class SchemaPlan {
             index = null;
             flat = false;
             asciiNames = null;
+            repeated = null;
         }
+    }
+
+    /**
+     * What Apache reads, getWithoutDefault(name), by index rather than by a lookup of the name per field (15% of a
+     * CDC snapshot's task thread in a JFR profile): get(field) gives the stored value unless that is null and the
+     * field has a default; only a value that is the default object itself needs the lookup to tell the two apart.
+     */
+    static Object withoutDefault(Struct struct, Field field) {
+        Object value = struct.get(field);
+        Object fallback = field.schema().defaultValue();
+        return fallback == null || value != fallback ? value : struct.getWithoutDefault(field.name());
     }
 
     /**

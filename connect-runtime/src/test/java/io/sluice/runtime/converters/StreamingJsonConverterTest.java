@@ -301,6 +301,31 @@ class StreamingJsonConverterTest {
         assertFast(copy, new Struct(ADDRESS).put("street", "s"));
     }
 
+    /**
+     * Each pair's converter writes every record, as a task's does: a block shared by hundreds of records (whose JSON
+     * the encoder remembers), then one block per record (it stops remembering), then shared again; a shared block
+     * changed in place, and its default-valued field set to the default object itself (Apache writes it, not null).
+     */
+    @Test
+    void blocksSharedByManyRecordsAreWrittenAsApacheWritesEachRecord() {
+        Schema record = SchemaBuilder.struct().name("Change").field("id", Schema.INT64_SCHEMA)
+                .field("source", ADDRESS).field("op", Schema.STRING_SCHEMA).build();
+        Struct block = null;
+        for (int i = 0; i < 2_800; i++) {
+            int blockEvery = i < 1_000 ? 500 : i < 2_200 ? 1 : 200;
+            if (i % blockEvery == 0) {
+                block = new Struct(ADDRESS).put("street", "Main " + i);
+            }
+            if (i == 600) {
+                block.put("street", "Changed in place");
+            }
+            if (i == 2_500) {
+                block.put("zip", ADDRESS.field("zip").schema().defaultValue());
+            }
+            assertFast(record, new Struct(record).put("id", (long) i).put("source", block).put("op", "r"));
+        }
+    }
+
     @Test
     void encodeErrorsAreApaches() {
         roundTrip(Schema.STRING_SCHEMA, 5);

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import io.sluice.runtime.converters.RepeatedValues;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
@@ -303,6 +304,10 @@ abstract class AvroWritePlan {
         }
     }
 
+    /**
+     * A record's fields in the Avro schema's order. A record of scalars only (a source block) remembers its last
+     * values' bytes ({@link RepeatedValues}): a block shared by many records is encoded once.
+     */
     private static final class RecordValue extends AvroWritePlan {
         private final Schema schema;
         private final String[] names;
@@ -310,6 +315,7 @@ abstract class AvroWritePlan {
         private final AvroWritePlan[] plans;
         private final byte[][] defaults;
         private final Generic other;
+        private final RepeatedValues<byte[]> repeated;
         /** The last other schema instance found equal to this one: a source may nest equal copies in every record. */
         private volatile Schema equalSchema;
 
@@ -321,6 +327,7 @@ abstract class AvroWritePlan {
             this.plans = plans;
             this.defaults = defaults;
             this.other = other;
+            this.repeated = RepeatedValues.of(schema, fields, Struct::get);
         }
 
         @Override
@@ -336,6 +343,20 @@ abstract class AvroWritePlan {
                     equalSchema = actual;
                 }
             }
+            RepeatedValues.Seen<byte[]> seen = repeated != null ? repeated.match(struct) : null;
+            if (seen != null) {
+                byte[] bytes = seen.written();
+                if (bytes == null) {
+                    bytes = encoded(struct);
+                    repeated.remember(seen, bytes);
+                }
+                out.writeFixed(bytes);
+                return;
+            }
+            writeFields(struct, out);
+        }
+
+        private void writeFields(Struct struct, BinaryEncoder out) throws IOException {
             for (int i = 0; i < plans.length; i++) {
                 if (plans[i] != null) {
                     plans[i].write(struct.get(fields[i]), out);
@@ -345,6 +366,14 @@ abstract class AvroWritePlan {
                     throw new DataException("Field " + names[i] + " of the Avro schema has no value and no default");
                 }
             }
+        }
+
+        private byte[] encoded(Struct struct) throws IOException {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(bytes, null);
+            writeFields(struct, encoder);
+            encoder.flush();
+            return bytes.toByteArray();
         }
     }
 }

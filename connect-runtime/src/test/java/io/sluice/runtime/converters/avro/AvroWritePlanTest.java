@@ -76,28 +76,57 @@ class AvroWritePlanTest {
         }
     }
 
+    private static final Schema ROW = SchemaBuilder.struct().name("bench.public.orders.Value")
+            .field("id", Schema.INT64_SCHEMA).field("item", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("qty", Schema.OPTIONAL_INT32_SCHEMA).field("price", Decimal.builder(2).optional().build())
+            .field("placed", Timestamp.builder().optional().build()).optional().build();
+    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
+            .field("version", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
+            .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
+            .field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().name("bench.public.orders.Envelope").version(2)
+            .field("before", ROW).field("after", ROW).field("source", SOURCE)
+            .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
+
     @Test
     void aCdcEnvelopeIsWrittenAsTheGenericWriterWritesIt() throws IOException {
-        Schema row = SchemaBuilder.struct().name("bench.public.orders.Value")
-                .field("id", Schema.INT64_SCHEMA).field("item", Schema.OPTIONAL_STRING_SCHEMA)
-                .field("qty", Schema.OPTIONAL_INT32_SCHEMA).field("price", Decimal.builder(2).optional().build())
-                .field("placed", Timestamp.builder().optional().build()).optional().build();
-        Schema source = SchemaBuilder.struct().name("io.debezium.connector.postgresql.Source")
-                .field("version", Schema.STRING_SCHEMA).field("ts_ms", Schema.INT64_SCHEMA)
-                .field("snapshot", SchemaBuilder.string().optional().defaultValue("false").build())
-                .field("lsn", Schema.OPTIONAL_INT64_SCHEMA).build();
-        Schema envelope = SchemaBuilder.struct().name("bench.public.orders.Envelope").version(2)
-                .field("before", row).field("after", row).field("source", source)
-                .field("op", Schema.STRING_SCHEMA).field("ts_ms", Schema.OPTIONAL_INT64_SCHEMA).build();
-        Struct src = new Struct(source).put("version", "1").put("ts_ms", 1_700_000_000_000L).put("lsn", 77L);
+        Struct src = new Struct(SOURCE).put("version", "1").put("ts_ms", 1_700_000_000_000L).put("lsn", 77L);
         for (int i = 0; i < 100; i++) {
-            Struct after = new Struct(row).put("id", (long) i).put("item", i % 3 == 0 ? null : "tea " + i)
-                    .put("qty", i).put("price", new BigDecimal(i * 7).movePointLeft(2))
-                    .put("placed", new java.util.Date(1_700_000_000_000L + i));
-            Struct value = new Struct(envelope).put("after", after).put("source", src).put("op", "r")
-                    .put("ts_ms", i % 2 == 0 ? null : 5L);
-            assertSameBytes(envelope, value, AvroSchemaMapper.toAvro(envelope));
+            assertSameBytes(ENVELOPE, envelope(i, src), AvroSchemaMapper.toAvro(ENVELOPE));
         }
+    }
+
+    /**
+     * One plan writes every record, as the converter's does: a source block shared by hundreds of records (whose
+     * bytes the plan remembers), then one block per record (it stops remembering), then shared again (it finds it
+     * again), and a shared block changed in place.
+     */
+    @Test
+    void sourceBlocksSharedOrNotAreWrittenAsTheGenericWriterWritesEachRecord() throws IOException {
+        org.apache.avro.Schema avro = AvroSchemaMapper.toAvro(ENVELOPE);
+        AvroWritePlan plan = AvroWritePlan.of(ENVELOPE, avro);
+        Struct src = null;
+        for (int i = 0; i < 6_000; i++) {
+            int blockEvery = i < 1_000 ? 700 : i < 3_500 ? 1 : 300;
+            if (i % blockEvery == 0) {
+                src = new Struct(SOURCE).put("version", "1").put("ts_ms", (long) i).put("lsn", i % 2 == 0 ? 77L : null);
+            }
+            if (i == 750 || i == 5_000) {
+                src.put("snapshot", "last" + i);
+            }
+            Struct value = envelope(i, src);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            plan.write(value, EncoderFactory.get().directBinaryEncoder(out, null));
+            assertArrayEquals(generic(ENVELOPE, value, avro), out.toByteArray(), "record " + i);
+        }
+    }
+
+    private static Struct envelope(int i, Struct source) {
+        Struct after = new Struct(ROW).put("id", (long) i).put("item", i % 3 == 0 ? null : "tea " + i)
+                .put("qty", i).put("price", new BigDecimal(i * 7).movePointLeft(2))
+                .put("placed", new java.util.Date(1_700_000_000_000L + i));
+        return new Struct(ENVELOPE).put("after", after).put("source", source).put("op", "r")
+                .put("ts_ms", i % 2 == 0 ? null : 5L);
     }
 
     @Test
