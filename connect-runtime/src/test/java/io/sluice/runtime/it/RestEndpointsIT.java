@@ -299,6 +299,23 @@ class RestEndpointsIT {
     }
 
     @Test
+    void aTaskNumberThatIsNotANumberIsTheClientsMistakeWhileJunkBooleansStayFalseAsInApache() {
+        assertEquals(201, rest.createConnector("params", sinkConfig("params.txt", "params-topic")).status());
+        for (String path : List.of("/connectors/params/tasks/x/status", "/connectors/params/tasks/1.5/status",
+                "/connectors/params/tasks/99999999999/status")) {
+            RestClient.Response notANumber = rest.get(path);
+            assertError(notANumber, 400);
+            assertTrue(notANumber.body().path("message").asText().startsWith("Path parameter task must be a whole "
+                    + "number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", not '"), notANumber.raw());
+        }
+        // Apache's boolean parameters read anything but "true" as false and answer 2xx: kept
+        RestClient.Response maybe = rest.post("/connectors/params/restart?includeTasks=maybe&onlyFailed=2", Map.of());
+        assertEquals(204, maybe.status(), maybe.raw());
+        assertEquals(200, rest.get("/connector-plugins?connectorsOnly=xyz").status());
+        assertEquals(204, rest.delete("/connectors/params").status());
+    }
+
+    @Test
     void stoppedConnectorCanBePausedAndResumed() {
         assertEquals(201, rest.createConnector("stop-resume", sinkConfig("stop-resume.txt", "sr-topic")).status());
         statuses.awaitTaskState("stop-resume", 0, "RUNNING");
