@@ -12,9 +12,10 @@ import java.util.function.Function;
 /**
  * Parses every number-typed path and query parameter, so a value that is not a number is a 400 naming the
  * parameter and what it takes: Jersey's own parsing answers "404 Not Found" for it, as if the resource did not
- * exist. Booleans keep Jersey's (and Apache's) parsing, where anything but "true" is false, a 2xx.
+ * exist. Booleans keep Jersey's (and Apache's) parsing, where anything but "true" is false, a 2xx. The REST API
+ * and the schema registry both register it.
  */
-final class NumberParams implements ParamConverterProvider {
+public final class NumberParams implements ParamConverterProvider {
 
     @Override
     @SuppressWarnings("unchecked")
