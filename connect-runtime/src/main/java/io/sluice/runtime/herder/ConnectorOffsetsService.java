@@ -7,18 +7,23 @@ import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.OffsetStore;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
@@ -78,6 +83,7 @@ final class ConnectorOffsetsService {
         worker.awaitStopped(name);
         if (isSink(config)) {
             Map<TopicPartition, Long> positions = SinkOffsets.parse(request.offsets());
+            requireExistingPartitions(name, config, positions);
             boolean handled = sinkHook(name, config, positions);
             writeSinkPositions(name, config, positions);
             return handled ? ALTERED : ALTERED_FRAMEWORK_ONLY;
@@ -202,6 +208,53 @@ final class ConnectorOffsetsService {
         } catch (Exception e) {
             throw adminFailure("read the offsets of", name, group, e);
         }
+    }
+
+    /**
+     * Refuses, before the connector's hook or the group sees anything, a position for a partition its topic does
+     * not have: the broker would only answer with a bare list of failed partitions. A null position (a reset) is
+     * let through, so the leftover offset of a deleted topic can still be removed.
+     */
+    private void requireExistingPartitions(String name, Map<String, String> config, Map<TopicPartition, Long> positions) {
+        Set<String> topics = new TreeSet<>();
+        positions.forEach((tp, position) -> {
+            if (position != null) {
+                topics.add(tp.topic());
+            }
+        });
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> partitionCounts = new HashMap<>();
+        try (Admin admin = Admin.create(worker.connectorAdminConfig(name, config))) {
+            for (Map.Entry<String, KafkaFuture<TopicDescription>> described
+                    : admin.describeTopics(topics).topicNameValues().entrySet()) {
+                try {
+                    partitionCounts.put(described.getKey(),
+                            described.getValue().get(TIMEOUT_MS, TimeUnit.MILLISECONDS).partitions().size());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (Exception e) {
+            throw adminFailure("check the topics of the offsets of", name, worker.sinkConsumerGroup(name, config), e);
+        }
+        positions.keySet().stream().filter(tp -> positions.get(tp) != null)
+                .sorted(Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition))
+                .forEach(tp -> {
+                    Integer count = partitionCounts.get(tp.topic());
+                    if (count == null) {
+                        throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition()
+                                + " of topic " + tp.topic() + ": the topic does not exist");
+                    }
+                    if (tp.partition() >= count) {
+                        throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition()
+                                + " of topic " + tp.topic() + ": the topic has " + count + " partition(s), numbered 0 to "
+                                + (count - 1));
+                    }
+                });
     }
 
     private void writeSinkPositions(String name, Map<String, String> config, Map<TopicPartition, Long> positions) {

@@ -13,6 +13,11 @@ public record ConnectorStateInfo(String name, ConnectorState connector, List<Tas
                                  @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UndefinedVersion.class)
                                  String version) {
 
+        /** Keeps a trace for FAILED alone: one left from an earlier failure would say a restarting state failed. */
+        public ConnectorState {
+            trace = failedTrace(state, trace);
+        }
+
         /** The same state under another name (RESTARTING in a restart's answer). */
         public ConnectorState withState(String newState) {
             return new ConnectorState(newState, workerId, trace, version);
@@ -25,10 +30,24 @@ public record ConnectorStateInfo(String name, ConnectorState connector, List<Tas
                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = UndefinedVersion.class)
                             String version) {
 
+        /** Keeps a trace for FAILED alone, as {@link ConnectorState} does. */
+        public TaskState {
+            trace = failedTrace(state, trace);
+        }
+
         /** The same state under another name (RESTARTING in a restart's answer). */
         public TaskState withState(String newState) {
             return new TaskState(id, newState, workerId, trace, version);
         }
+    }
+
+    /**
+     * Apache's rule for a trace: only a FAILED state has one. A restart's answer renames the stored FAILED state
+     * RESTARTING (tryout15: a restarting task showed the failure it restarts from), and a status written by a
+     * FAILED state's note keeps its trace where it belongs.
+     */
+    private static String failedTrace(String state, String trace) {
+        return "FAILED".equals(state) ? trace : null;
     }
 
     /**

@@ -182,6 +182,7 @@ public final class RestServer implements AutoCloseable {
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new MapperResolver(mapper))
                 .register(new RestExceptionMapper())
+                .register(new NumberParams())
                 .register(new RequestForwarder(new PeerHttpClient(restConfig.httpsSslSettings(), Duration.ofSeconds(10))))
                 .register(new RequestForwarder.BodyKeeper())
                 .register(new EmptyErrorBodyFilter())

@@ -124,6 +124,31 @@ class RestApiIT {
         assertEquals(204, rest.delete("/connectors/restartable").status());
     }
 
+    @Test
+    void aRestartingTaskShowsNoTraceOfTheFailureItRestartsFrom() {
+        // a file under a file: the sink's task fails at start, every time
+        Path blocker = dir.resolve("restart-blocker");
+        try {
+            java.nio.file.Files.writeString(blocker, "a file, not a directory");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Map<String, String> config = sinkConfig("restart-blocker/out.txt");
+        assertEquals(201, rest.createConnector("restarting", config).status());
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restarting", 0, "FAILED");
+        assertFalse(rest.get("/connectors/restarting/status").body().path("tasks").get(0).path("trace").asText()
+                .isEmpty(), "the failed task has its trace");
+
+        RestClient.Response restart = rest.post("/connectors/restarting/restart?includeTasks=true&onlyFailed=true", Map.of());
+        assertEquals(202, restart.status(), restart.raw());
+        JsonNode task = restart.body().path("tasks").get(0);
+        assertEquals("RESTARTING", task.path("state").asText(), restart.raw());
+        assertFalse(task.has("trace"), "a RESTARTING task carries no trace, as in Apache: " + restart.raw());
+        assertFalse(restart.body().path("connector").has("trace"), restart.raw());
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restarting", 0, "FAILED");
+        assertEquals(204, rest.delete("/connectors/restarting").status());
+    }
+
     private static String readQuietly(Path file) {
         try {
             return java.nio.file.Files.readString(file);

@@ -271,6 +271,51 @@ class RestEndpointsIT {
     }
 
     @Test
+    void sinkOffsetsForAPartitionItsTopicLacksAreTheClientsMistake() {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("sink-no-partition"), 2);
+        assertEquals(201, rest.createConnector("sink-no-partition", sinkConfig("sink-no-partition.txt", topic)).status());
+        assertEquals(204, rest.put("/connectors/sink-no-partition/stop", Map.of()).status());
+        Await.until(() -> "STOPPED".equals(rest.connectorState("sink-no-partition")), WAIT, "stopped");
+
+        RestClient.Response noTopic = rest.patch("/connectors/sink-no-partition/offsets", Map.of("offsets", List.of(Map.of(
+                "partition", Map.of("kafka_topic", "nosuch", "kafka_partition", 7), "offset", Map.of("kafka_offset", 5)))));
+        assertError(noTopic, 400);
+        assertTrue(noTopic.body().path("message").asText().contains("partition 7 of topic nosuch: the topic does not "
+                + "exist"), noTopic.raw());
+        RestClient.Response noPartition = rest.patch("/connectors/sink-no-partition/offsets", Map.of("offsets", List.of(
+                Map.of("partition", Map.of("kafka_topic", topic, "kafka_partition", 0), "offset", Map.of("kafka_offset", 0)),
+                Map.of("partition", Map.of("kafka_topic", topic, "kafka_partition", 2), "offset", Map.of("kafka_offset", 0)))));
+        assertError(noPartition, 400);
+        assertTrue(noPartition.body().path("message").asText().contains("partition 2 of topic " + topic
+                + ": the topic has 2 partition(s)"), noPartition.raw());
+        assertEquals(0, rest.get("/connectors/sink-no-partition/offsets").body().path("offsets").size(),
+                "a refused request alters no partition, not even the existing one");
+
+        RestClient.Response existing = rest.patch("/connectors/sink-no-partition/offsets", Map.of("offsets", List.of(
+                Map.of("partition", Map.of("kafka_topic", topic, "kafka_partition", 1), "offset", Map.of("kafka_offset", 0)))));
+        assertEquals(200, existing.status(), existing.raw());
+        assertEquals(200, rest.delete("/connectors/sink-no-partition/offsets").status());
+        assertEquals(204, rest.delete("/connectors/sink-no-partition").status());
+    }
+
+    @Test
+    void aTaskNumberThatIsNotANumberIsTheClientsMistakeWhileJunkBooleansStayFalseAsInApache() {
+        assertEquals(201, rest.createConnector("params", sinkConfig("params.txt", "params-topic")).status());
+        for (String path : List.of("/connectors/params/tasks/x/status", "/connectors/params/tasks/1.5/status",
+                "/connectors/params/tasks/99999999999/status")) {
+            RestClient.Response notANumber = rest.get(path);
+            assertError(notANumber, 400);
+            assertTrue(notANumber.body().path("message").asText().startsWith("Path parameter task must be a whole "
+                    + "number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ", not '"), notANumber.raw());
+        }
+        // Apache's boolean parameters read anything but "true" as false and answer 2xx: kept
+        RestClient.Response maybe = rest.post("/connectors/params/restart?includeTasks=maybe&onlyFailed=2", Map.of());
+        assertEquals(204, maybe.status(), maybe.raw());
+        assertEquals(200, rest.get("/connector-plugins?connectorsOnly=xyz").status());
+        assertEquals(204, rest.delete("/connectors/params").status());
+    }
+
+    @Test
     void stoppedConnectorCanBePausedAndResumed() {
         assertEquals(201, rest.createConnector("stop-resume", sinkConfig("stop-resume.txt", "sr-topic")).status());
         statuses.awaitTaskState("stop-resume", 0, "RUNNING");

@@ -127,6 +127,18 @@ class TopicPeekIT {
             assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?count=0").status());
             assertEquals(400, rest.get("/topics/" + topic + "/partitions/0/records?format=hex").status());
             assertEquals(404, rest.get("/topics/" + topic + "/partitions/0/records?connector=nope").status());
+            // a number that is not a number is the client's mistake, named, not Jersey's "404 Not Found" (tryout15)
+            RestClient.Response notANumber = rest.get("/topics/" + topic + "/partitions/0/records?count=-5&offset=abc");
+            assertEquals(400, notANumber.status(), notANumber.raw());
+            assertEquals("Query parameter offset must be a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                    + ", not 'abc'", notANumber.body().path("message").asText(), notANumber.raw());
+            RestClient.Response negative = rest.get("/topics/" + topic + "/partitions/0/records?count=-5&offset=0");
+            assertEquals(400, negative.status(), negative.raw());
+            assertTrue(negative.body().path("message").asText().startsWith("count must be between 1 and"), negative.raw());
+            RestClient.Response partitionX = rest.get("/topics/" + topic + "/partitions/x/records");
+            assertEquals(400, partitionX.status(), partitionX.raw());
+            assertTrue(partitionX.body().path("message").asText().startsWith("Path parameter partition must be a whole "
+                    + "number"), partitionX.raw());
             assertEquals(400, rest.post("/topics/" + topic + "/records", Map.of("records", "x")).status());
         }
     }

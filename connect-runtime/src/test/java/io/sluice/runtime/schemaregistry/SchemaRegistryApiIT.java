@@ -86,6 +86,16 @@ class SchemaRegistryApiIT {
     }
 
     @Test
+    void aSchemaIdOrOffsetThatIsNotANumberIsTheClientsMistakeNamedNotA404() {
+        Response id = registry.get("/schemas/ids/abc");
+        assertError(id, 400, 400);
+        assertEquals("Path parameter id must be a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE
+                + ", not 'abc'", id.body().path("message").asText(), id.raw());
+        assertError(registry.get("/schemas?offset=x"), 400, 400);
+        assertEquals(200, registry.get("/schemas?deleted=maybe").status(), "a junk boolean is false, as in Confluent's");
+    }
+
+    @Test
     void unknownSubjectsVersionsAndSchemasAre404WithConfluentsCodes() {
         String subject = subject();
         assertError(registry.get("/subjects/nobody-" + subject + "/versions"), 404, 40401);

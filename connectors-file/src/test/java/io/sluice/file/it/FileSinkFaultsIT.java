@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
 import io.sluice.runtime.testing.RestClient;
+import io.sluice.runtime.testing.TestWorker;
 import io.sluice.runtime.testing.WorkerLauncher;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -213,6 +214,51 @@ class FileSinkFaultsIT {
         } catch (IOException e) {
             return 0; // renamed or removed while listed: look again
         }
+    }
+
+    /**
+     * The tester's story: validation answered error_count 0 for output.path /proc/x, then the task failed at start
+     * with "Cannot prepare the output directory /proc/x". Validation now does what the task will do.
+     */
+    @Test
+    void validationRefusesAnOutputDirectoryTheTaskCouldNotCreateAndLeavesNothingBehind() throws Exception {
+        Path immutable = Files.createDirectories(dir.resolve("immutable"));
+        Path creatable = dir.resolve("new/nested/out");
+        try (TestWorker worker = FileConnectorsITSupport.inJvmWorker(FileConnectorsITSupport.pluginPath(dir)).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(List.of("/proc/x cannot be created: the file system there refuses new entries"),
+                    outputPathErrors(rest, "/proc/x"));
+            if ("root".equals(System.getProperty("user.name"))) {
+                sh("chattr", "+i", immutable.toString());
+                try {
+                    assertEquals(List.of(immutable + " takes no new files here: Operation not permitted"),
+                            outputPathErrors(rest, immutable.toString()));
+                    assertEquals(1, outputPathErrors(rest, immutable.resolve("out").toString()).size());
+                } finally {
+                    sh("chattr", "-i", immutable.toString());
+                }
+            }
+            assertEquals(List.of(), outputPathErrors(rest, creatable.toString()));
+            assertEquals(List.of(), outputPathErrors(rest, immutable.toString()), "mended");
+        }
+        assertTrue(!Files.exists(dir.resolve("new")), "the check removed the directories it made");
+        try (java.util.stream.Stream<Path> left = Files.list(immutable)) {
+            assertEquals(0, left.count(), "the check removed its probe file");
+        }
+    }
+
+    private static List<String> outputPathErrors(RestClient rest, String outputPath) {
+        RestClient.Response validated = rest.put("/connector-plugins/FileSinkConnector/config/validate", Map.of(
+                "connector.class", "FileSinkConnector", "name", "validated", "topics", "t", "output.path", outputPath));
+        assertEquals(200, validated.status(), validated.raw());
+        List<String> errors = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode config : validated.body().path("configs")) {
+            if ("output.path".equals(config.path("value").path("name").asText())) {
+                config.path("value").path("errors").forEach(e -> errors.add(e.asText()));
+            }
+        }
+        assertEquals(errors.size(), validated.body().path("error_count").asInt(), validated.raw());
+        return errors;
     }
 
     private static void assumeRoot() {

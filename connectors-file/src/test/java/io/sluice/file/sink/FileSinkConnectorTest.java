@@ -1,6 +1,7 @@
 package io.sluice.file.sink;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -23,6 +24,10 @@ class FileSinkConnectorTest {
                 Map.of("topics", "t", "output.path", file.resolve("out").toString()), "output.path"));
         assertTrue(errorsOf(Map.of("topics", "t", "output.path", dir.resolve("new/out").toString()), "output.path")
                 .isEmpty(), "a directory that can be created");
+        assertFalse(Files.exists(dir.resolve("new")), "validation removes the directories it tried");
+        assertEquals(List.of("/proc/x cannot be created: the file system there refuses new entries"),
+                errorsOf(Map.of("topics", "t", "output.path", "/proc/x"), "output.path"),
+                "a parent writable by permission whose file system takes no new entry");
         assertEquals(1, errorsOf(Map.of("topics", "t", "output.path", dir.toString(), "output.mode", "connector",
                 "output.file.prefix", "orders/2026"), "output.file.prefix").size());
     }

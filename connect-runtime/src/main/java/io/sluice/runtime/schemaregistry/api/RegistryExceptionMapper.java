@@ -27,7 +27,9 @@ final class RegistryExceptionMapper implements ExceptionMapper<Throwable> {
         } else if (e instanceof WebApplicationException wae) {
             status = wae.getResponse().getStatus();
             code = status;
-            message = "HTTP " + status + " " + wae.getResponse().getStatusInfo().getReasonPhrase();
+            // Jersey's own say "HTTP 404 Not Found"; NumberParams' name the parameter and the number it takes
+            message = wae.getMessage() != null ? wae.getMessage()
+                    : "HTTP " + status + " " + wae.getResponse().getStatusInfo().getReasonPhrase();
         } else {
             status = 500;
             code = 50001;

@@ -4,6 +4,7 @@ import io.sluice.runtime.config.RestConfig;
 import io.sluice.runtime.config.WorkerConfig;
 import io.sluice.runtime.rest.BasicAuthFilter;
 import io.sluice.runtime.rest.JsonErrorHandler;
+import io.sluice.runtime.rest.NumberParams;
 import io.sluice.runtime.rest.PeerHttpClient;
 import io.sluice.runtime.rest.RequestForwarder;
 import io.sluice.runtime.rest.RestListeners;
@@ -118,6 +119,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
         ResourceConfig resources = new ResourceConfig()
                 .register(JacksonFeature.withoutExceptionMappers())
                 .register(new RegistryExceptionMapper())
+                .register(new NumberParams())
                 .register(metrics)
                 // writes reaching a registry that does not write go to the one that does, as Confluent's followers do
                 .register(new RequestForwarder(new PeerHttpClient(rest.httpsSslSettings(), Duration.ofSeconds(10)), 500, 50003))
