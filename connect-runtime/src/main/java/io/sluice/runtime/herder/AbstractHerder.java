@@ -13,6 +13,7 @@ import io.sluice.runtime.plugins.Plugins;
 import io.sluice.runtime.storage.ClusterConfigState;
 import io.sluice.runtime.storage.ConfigStore;
 import io.sluice.runtime.storage.StatusStore;
+import io.sluice.runtime.storage.StoreException;
 import io.sluice.runtime.worker.TaskSpec;
 import io.sluice.runtime.worker.Worker;
 import java.util.ArrayList;
@@ -49,10 +50,12 @@ public abstract class AbstractHerder implements Herder {
     private final ConnectorOffsetsService offsets;
     private final PluginConfigs pluginConfigs;
     private final ConnectorReads reads;
+    private final long storageTimeoutMs;
 
     protected AbstractHerder(String workerId, WorkerConfig config, Worker worker, ConfigStore configStore,
                              StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
         this.control = new ControlThread("sluice-herder", config.getLong(WorkerConfig.REST_REQUEST_TIMEOUT_MS));
+        this.storageTimeoutMs = config.getLong(WorkerConfig.STORAGE_TIMEOUT_MS);
         this.startPaused = config.getBoolean(WorkerConfig.START_PAUSED);
         this.workerId = workerId;
         this.worker = worker;
@@ -100,10 +103,12 @@ public abstract class AbstractHerder implements Herder {
      */
     protected <T> T storeChange(java.util.concurrent.Callable<T> change) {
         long arrived = System.nanoTime();
+        // one that cannot even start within the store's timeout (an earlier operation blocked the control thread:
+        // tryout16's restart while Kafka was away) is refused then, and dropped
         return control.call(() -> {
             configStore.readToEnd(arrived);
             return change.call();
-        });
+        }, arrived + storageTimeoutMs * 1_000_000L, () -> StoreException.queuedTooLong(storageTimeoutMs));
     }
 
     /** Runs before every read; a herder whose store others write to catches up with them here. */

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class ControlThread {
     private static final Logger log = LoggerFactory.getLogger(ControlThread.class);
+
+    private static final int QUEUED = 0;
+    private static final int STARTED = 1;
+    private static final int DROPPED = 2;
 
     private final ExecutorService executor;
     private final long requestTimeoutMs;
@@ -45,16 +51,46 @@ public final class ControlThread {
 
     /** As {@link #call(Callable)}, waiting at most timeoutMs. */
     public <T> T call(Callable<T> operation, long timeoutMs) {
+        return call(operation, Long.MAX_VALUE, null, timeoutMs);
+    }
+
+    /**
+     * As {@link #call(Callable)}, but an operation that has not started by startByNanos ({@link System#nanoTime()})
+     * is dropped and the caller gets tooLate's exception: an earlier operation that blocks (a restart stopping tasks
+     * while Kafka is away) must not make those queued behind it answer long after their own deadline, nor make them
+     * later, when nobody waits for them any more.
+     */
+    public <T> T call(Callable<T> operation, long startByNanos, Supplier<RuntimeException> tooLate) {
+        return call(operation, startByNanos, tooLate, requestTimeoutMs);
+    }
+
+    private <T> T call(Callable<T> operation, long startByNanos, Supplier<RuntimeException> tooLate, long timeoutMs) {
+        AtomicInteger state = new AtomicInteger(QUEUED);
         CompletableFuture<T> future = new CompletableFuture<>();
         executor.execute(() -> {
+            if (!state.compareAndSet(QUEUED, STARTED)) {
+                return; // its caller was told it is not made
+            }
             try {
                 future.complete(operation.call());
             } catch (Throwable t) {
                 future.completeExceptionally(t);
             }
         });
+        long began = System.nanoTime();
         try {
-            return future.get(timeoutMs, TimeUnit.MILLISECONDS);
+            if (tooLate != null) {
+                try {
+                    return future.get(Math.max(0, startByNanos - began), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException notStarted) {
+                    if (state.compareAndSet(QUEUED, DROPPED)) {
+                        throw tooLate.get();
+                    }
+                    // started in time: wait for its outcome as any caller does
+                }
+            }
+            long leftMs = timeoutMs - (System.nanoTime() - began) / 1_000_000;
+            return future.get(Math.max(0, leftMs), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {

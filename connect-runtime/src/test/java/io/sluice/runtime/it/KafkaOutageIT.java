@@ -151,6 +151,46 @@ class KafkaOutageIT {
     }
 
     /**
+     * The tester's story (tryout16): a standalone worker's Kafka killed, a restart of a running connector with its
+     * tasks, then a create and a pause sent a moment later: those answered after twice storage.timeout.ms, queued
+     * behind the restart, which stopped and started the connector's tasks while Kafka was away. A change that cannot
+     * start within the store's timeout of its arrival is refused then, and never made later.
+     */
+    @Test
+    void aChangeQueuedBehindARestartWhileKafkaIsKilledFailsWithinTheStoreTimeoutOfItsArrival() throws Exception {
+        WorkerLauncher kafka = killableKafka();
+        try (TestWorker worker = workerOnKillableKafka()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("restarted", Map.of("connector.class",
+                    "io.sluice.runtime.worker.TestSinkConnector", "topics", "outage-topic")).status());
+            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restarted", 0, "RUNNING");
+            kafka.kill();
+
+            ExecutorService clients = Executors.newFixedThreadPool(2);
+            try {
+                Future<RestClient.Response> restart = clients.submit(
+                        () -> rest.post("/connectors/restarted/restart?includeTasks=true", Map.of()));
+                Thread.sleep(300);
+                long began = System.nanoTime();
+                RestClient.Response create = rest.createConnector("behind", source());
+                long tookMs = (System.nanoTime() - began) / 1_000_000;
+                assertTrue(create.status() >= 500 && create.raw().contains("is Kafka reachable?"), create.raw());
+                assertTrue(tookMs < STORAGE_TIMEOUT_MS + 4_000, "answered after " + tookMs + " ms (storage.timeout.ms "
+                        + STORAGE_TIMEOUT_MS + "), restart: " + (restart.isDone() ? restart.get().raw() : "still running"));
+                restart.get(120, TimeUnit.SECONDS);
+            } finally {
+                clients.shutdownNow();
+            }
+            kafka.start();
+            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
+                    () -> "a create accepted once Kafka is back");
+            assertEquals(404, rest.get("/connectors/behind").status(), "the refused create is never made");
+        } finally {
+            kafka.close();
+        }
+    }
+
+    /**
      * The tester's story (tryout15): a source with max.block.ms of 5 s kept RUNNING through a minute of its broker
      * killed, failing only once the broker was back. Each send of its batch waited max.block.ms for the topic's
      * metadata (gone with the broker) and handed its failure to the callback, which was read only after the whole
