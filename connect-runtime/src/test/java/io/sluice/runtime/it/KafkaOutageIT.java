@@ -241,12 +241,19 @@ class KafkaOutageIT {
             Await.until(() -> taskState(rest, "chatty").equals("RUNNING"), Duration.ofSeconds(30), "the task runs");
             kafka.kill();
             int before = worker.logText().split("\n").length;
-            Thread.sleep(20_000);
+            long began = System.nanoTime();
+            RestClient.Response refused = rest.put("/connectors/chatty/config", config);
+            assertTrue(refused.status() >= 500 && refused.raw().contains("is Kafka reachable?"), refused.raw());
+            Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - began) / 1_000_000));
 
             List<String> during = List.of(worker.logText().split("\n")).subList(before, worker.logText().split("\n").length);
             long network = during.stream().filter(line -> line.endsWith("(NetworkClient)")).count();
             assertTrue(network > 0, "the outage shows: " + String.join("\n", during));
             assertTrue(network <= 30, network + " NetworkClient lines in 20 s of outage, of " + during.size());
+            // the refused change: one line saying why, not a stack trace (tryout16)
+            assertTrue(during.stream().anyMatch(line -> line.contains("Request refused: ")
+                    && line.contains("is Kafka reachable?")), String.join("\n", during));
+            assertTrue(during.stream().noneMatch(line -> line.startsWith("\tat ")), String.join("\n", during));
         } finally {
             kafka.close();
         }
