@@ -144,12 +144,18 @@ final class TaskSlot {
         return ended;
     }
 
-    /** Gives up on a task that did not stop within the graceful timeout: it reports and commits nothing more. */
+    /**
+     * Gives up on a task that did not stop within the graceful timeout: UNASSIGNED, then it reports and commits
+     * nothing more.
+     */
     synchronized void cancel() {
         if (ended.isDone()) {
             return;
         }
         cancelled = true;
+        // it no longer runs here, whatever its thread still does: said once (tryout16: a cancelled task answered
+        // RUNNING on its worker for good), by the safe write that never hides a newer owner's report
+        status.taskStopped(id);
         status.silence();
         TaskRunner current = runner;
         if (current != null) {

@@ -27,6 +27,7 @@ public class TestSourceConnector extends SourceConnector {
 
     public static final class Observed {
         public final AtomicInteger polls = new AtomicInteger();
+        final AtomicInteger hangsEnded = new AtomicInteger();
         /** Starts of the connector's tasks, restarts included. */
         public final AtomicInteger starts = new AtomicInteger();
         /** Calls of the connector's taskConfigs(), one per run of the connector. */
@@ -95,6 +96,7 @@ public class TestSourceConnector extends SourceConnector {
         private boolean failOnPoll;
         private int failFirstPolls;
         private int batchSize;
+        private long hangMs;
         private Observed observed;
         private Map<String, Object> partition;
 
@@ -105,6 +107,7 @@ public class TestSourceConnector extends SourceConnector {
             failOnPoll = Boolean.parseBoolean(props.getOrDefault("fail.on.poll", "false"));
             failFirstPolls = Integer.parseInt(props.getOrDefault("fail.first.polls", "0"));
             batchSize = Integer.parseInt(props.getOrDefault("batch.size", "10"));
+            hangMs = Long.parseLong(props.getOrDefault("poll.hang.ms", "0"));
             observed = observed(props.get("name"));
             observed.starts.incrementAndGet();
             partition = Map.of("source", props.get("name"));
@@ -121,6 +124,15 @@ public class TestSourceConnector extends SourceConnector {
             observed.mdcOfPoll = org.slf4j.MDC.get("connector.context");
             if (failOnPoll || observed.failFromNow.get() || observed.failedPolls.getAndIncrement() < failFirstPolls) {
                 throw new IllegalStateException("poll failed on purpose");
+            }
+            if (hangMs > 0 && observed.polls.get() > 1) {
+                // a poll stuck where interrupts are not heard (a driver's socket read), once: outlives a stop
+                long until = System.nanoTime() + hangMs * 1_000_000L;
+                hangMs = 0;
+                while (System.nanoTime() < until) {
+                    LockSupport.parkNanos(until - System.nanoTime());
+                }
+                observed.hangsEnded.incrementAndGet();
             }
             if (count < 0) {
                 LockSupport.parkNanos(1_000_000L); // an endless source, kept slow

@@ -192,6 +192,33 @@ class WorkerSourceTaskIT {
         assertEquals(State.FAILED, statuses.state(id), "a stopped failed task stays FAILED");
     }
 
+    /**
+     * The tester's story (tryout16): a distributed worker that lost its Kafka stopped its tasks; a sink task that did
+     * not stop within the graceful timeout was cancelled and kept answering RUNNING on that worker for good. A task
+     * given up on no longer runs here: UNASSIGNED (the safe write: not over a newer owner's report).
+     */
+    @Test
+    void aTaskCancelledBecauseItDidNotStopInTimeIsNoLongerReportedRunning() {
+        Worker quick = TestWorkers.worker(offsets, statuses, Map.of("task.shutdown.graceful.timeout.ms", "300"));
+        try {
+            String name = TestWorkers.uniqueName("stuck");
+            String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("stuck"), 1);
+            Map<String, String> config = sourceConfig(name, topic, Map.of("poll.hang.ms", "3000"));
+            quick.startConnector(name, config, TargetState.STARTED, made);
+            ConnectorTaskId id = new ConnectorTaskId(name, 0);
+            quick.startTask(new TaskSpec(id, config, made.next().get(0)), TargetState.STARTED);
+            TestSourceConnector.Observed task = TestSourceConnector.observed(name);
+            Await.until(() -> task.polls.get() > 1 && statuses.state(id) == State.RUNNING, WAIT, "the task's poll hangs");
+
+            quick.stopTasks(List.of(id)).join();
+            assertEquals(State.UNASSIGNED, statuses.state(id), "cancelled: it no longer runs here");
+            Await.until(() -> task.hangsEnded.get() == 1, WAIT, "the stuck poll returns");
+            assertEquals(State.UNASSIGNED, statuses.state(id), "nothing it does after its cancellation is reported");
+        } finally {
+            quick.close();
+        }
+    }
+
     @Test
     void aFailedTaskKeepsItsMetricsUntilItIsStopped() {
         String name = TestWorkers.uniqueName("failed-metrics");
