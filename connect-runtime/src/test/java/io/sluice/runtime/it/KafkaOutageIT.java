@@ -82,8 +82,7 @@ class KafkaOutageIT {
         WorkerLauncher kafka = killableKafka();
         try (TestWorker worker = workerOnKillableKafka()) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("before", source()).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            createRunning(worker, "before", source());
             kafka.kill();
 
             RestClient.Response refused = rest.createConnector("during", source());
@@ -91,8 +90,7 @@ class KafkaOutageIT {
             assertTrue(refused.body().path("message").asText().contains("is Kafka reachable?"), refused.raw());
 
             kafka.start();
-            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
-                    () -> "a create accepted once Kafka is back");
+            awaitChangesAccepted(rest);
             // the store read the topic to "after", which the buffered "during" would have preceded
             assertEquals(404, rest.get("/connectors/during").status(), "a refused create was applied later");
             assertEquals(200, rest.get("/connectors/before").status());
@@ -112,8 +110,7 @@ class KafkaOutageIT {
         WorkerLauncher kafka = killableKafka();
         try (TestWorker worker = workerOnKillableKafka(TestWorker.standalone().with("status.storage.topic", "breaks-status"))) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("breaks", source()).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("breaks", 0, "RUNNING");
+            createRunning(worker, "breaks", source());
             // past its start (which reads offsets from Kafka): polling, so it can fail while Kafka is away
             TestSourceConnector.Observed task = TestSourceConnector.observed("breaks");
             int polls = task.polls.get();
@@ -137,8 +134,7 @@ class KafkaOutageIT {
             Thread.sleep(STORAGE_TIMEOUT_MS + 2_000);
 
             kafka.start();
-            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
-                    () -> "a create accepted once Kafka is back");
+            awaitChangesAccepted(rest);
             assertEquals("FAILED", taskState(rest, "breaks"));
             // and other workers and tools reading the status topic see it too: the report reached Kafka (tryout14
             // found it never did: the write that failed during the outage was not sent again)
@@ -161,9 +157,8 @@ class KafkaOutageIT {
         WorkerLauncher kafka = killableKafka();
         try (TestWorker worker = workerOnKillableKafka()) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("restarted", Map.of("connector.class",
-                    "io.sluice.runtime.worker.TestSinkConnector", "topics", "outage-topic")).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("restarted", 0, "RUNNING");
+            createRunning(worker, "restarted", Map.of("connector.class", "io.sluice.runtime.worker.TestSinkConnector",
+                    "topics", "outage-topic"));
             kafka.kill();
 
             ExecutorService clients = Executors.newFixedThreadPool(2);
@@ -182,8 +177,7 @@ class KafkaOutageIT {
                 clients.shutdownNow();
             }
             kafka.start();
-            Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
-                    () -> "a create accepted once Kafka is back");
+            awaitChangesAccepted(rest);
             assertEquals(404, rest.get("/connectors/behind").status(), "the refused create is never made");
         } finally {
             kafka.close();
@@ -205,8 +199,7 @@ class KafkaOutageIT {
             config.putAll(Map.of("count", "-1", "batch.size", "2000", "producer.override.max.block.ms", "2000",
                     "producer.override.request.timeout.ms", "2000", "producer.override.delivery.timeout.ms", "3000",
                     "producer.override.linger.ms", "0"));
-            assertEquals(201, rest.createConnector("blocked", config).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("blocked", 0, "RUNNING");
+            createRunning(worker, "blocked", config);
             TestSourceConnector.Observed task = TestSourceConnector.observed("blocked");
             int polls = task.polls.get();
             Await.until(() -> task.polls.get() > polls + 1, Duration.ofSeconds(30), "the task polls");
@@ -273,8 +266,7 @@ class KafkaOutageIT {
         try (TestWorker worker = workerOnKillableKafka(distributed
                 ? TestWorker.distributed(KafkaTestBroker.uniqueTopic("outage")) : TestWorker.standalone())) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("before", source()).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            createRunning(worker, "before", source());
             kafka.kill();
 
             ExecutorService clients = Executors.newFixedThreadPool(3);
@@ -314,8 +306,7 @@ class KafkaOutageIT {
         WorkerLauncher kafka = killableKafka();
         try (TestWorker worker = workerOnKillableKafka(TestWorker.distributed(KafkaTestBroker.uniqueTopic("reads")))) {
             RestClient rest = worker.rest();
-            assertEquals(201, rest.createConnector("before", source()).status());
-            worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState("before", 0, "RUNNING");
+            createRunning(worker, "before", source());
             kafka.kill();
 
             for (String path : List.of("/connectors", "/connectors/before", "/connectors/before/config",
@@ -346,6 +337,18 @@ class KafkaOutageIT {
         } finally {
             kafka.close();
         }
+    }
+
+    /** Creates the connector and waits until its task runs: past its start, which reads and writes Kafka. */
+    private static void createRunning(TestWorker worker, String name, Map<String, String> config) {
+        assertEquals(201, worker.rest().createConnector(name, config).status());
+        worker.assertions().within(Duration.ofSeconds(30)).awaitTaskState(name, 0, "RUNNING");
+    }
+
+    /** Waits until Kafka, started again, takes changes: a connector "after" is created. */
+    private static void awaitChangesAccepted(RestClient rest) {
+        Await.until(() -> rest.createConnector("after", source()).status() == 201, Duration.ofSeconds(120),
+                () -> "a create accepted once Kafka is back");
     }
 
     /** A worker process with an embedded broker: the Kafka that can be killed -9 (and started again on its data). */
