@@ -216,15 +216,13 @@ final class ConnectorOffsetsService {
      * let through, so the leftover offset of a deleted topic can still be removed.
      */
     private void requireExistingPartitions(String name, Map<String, String> config, Map<TopicPartition, Long> positions) {
-        Set<String> topics = new TreeSet<>();
-        positions.forEach((tp, position) -> {
-            if (position != null) {
-                topics.add(tp.topic());
-            }
-        });
-        if (topics.isEmpty()) {
+        List<TopicPartition> set = positions.keySet().stream().filter(tp -> positions.get(tp) != null)
+                .sorted(Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition)).toList();
+        if (set.isEmpty()) {
             return;
         }
+        Set<String> topics = new TreeSet<>();
+        set.forEach(tp -> topics.add(tp.topic()));
         Map<String, Integer> partitionCounts = new HashMap<>();
         try (Admin admin = Admin.create(worker.connectorAdminConfig(name, config))) {
             for (Map.Entry<String, KafkaFuture<TopicDescription>> described
@@ -241,20 +239,17 @@ final class ConnectorOffsetsService {
         } catch (Exception e) {
             throw adminFailure("check the topics of the offsets of", name, worker.sinkConsumerGroup(name, config), e);
         }
-        positions.keySet().stream().filter(tp -> positions.get(tp) != null)
-                .sorted(Comparator.comparing(TopicPartition::topic).thenComparing(TopicPartition::partition))
-                .forEach(tp -> {
-                    Integer count = partitionCounts.get(tp.topic());
-                    if (count == null) {
-                        throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition()
-                                + " of topic " + tp.topic() + ": the topic does not exist");
-                    }
-                    if (tp.partition() >= count) {
-                        throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition()
-                                + " of topic " + tp.topic() + ": the topic has " + count + " partition(s), numbered 0 to "
-                                + (count - 1));
-                    }
-                });
+        for (TopicPartition tp : set) {
+            Integer count = partitionCounts.get(tp.topic());
+            if (count == null) {
+                throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition() + " of topic "
+                        + tp.topic() + ": the topic does not exist");
+            }
+            if (tp.partition() >= count) {
+                throw HerderException.badRequest("Cannot set an offset for partition " + tp.partition() + " of topic "
+                        + tp.topic() + ": the topic has " + count + " partition(s), numbered 0 to " + (count - 1));
+            }
+        }
     }
 
     private void writeSinkPositions(String name, Map<String, String> config, Map<TopicPartition, Long> positions) {
