@@ -33,6 +33,15 @@ public class MySqlDialect extends AnsiDialect {
         return '`' + identifier.replace("`", "``") + '`';
     }
 
+    /**
+     * Backslashes escaped (MySQL reads them as escapes by default), and in parentheses: MySQL takes a TEXT column's
+     * default only as an expression (8.0.13 on; MariaDB takes either).
+     */
+    @Override
+    protected String stringLiteral(String value) {
+        return "(" + super.stringLiteral(value.replace("\\", "\\\\")) + ")";
+    }
+
     @Override
     public String sessionInitSql() {
         // named zones need the server's time zone tables; an offset always works

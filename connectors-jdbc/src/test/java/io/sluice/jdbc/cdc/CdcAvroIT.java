@@ -59,8 +59,8 @@ class CdcAvroIT {
                     "DELETE FROM flat.customers WHERE id BETWEEN 100 AND 119",
                     "ALTER TABLE flat.customers ADD COLUMN tier text NOT NULL DEFAULT 'basic'",
                     "UPDATE flat.customers SET tier = 'gold' WHERE id % 7 = 0",
-                    // rows the ALTER filled with the default change no row in the stream: touch them all
-                    "UPDATE flat.customers SET balance = balance + 1",
+                    // the rows the ALTER filled with the default change no row in the stream: the sink's own ALTER
+                    // gives the replica's the same default (tryout17 found them NULL)
                     "INSERT INTO flat.customers (id, name) VALUES (1000, 'defaulted')");
             awaitSame(rest, schema, "the added column");
             source.execute("ALTER TABLE flat.customers DROP COLUMN vip",
