@@ -33,7 +33,7 @@ public record ParsedSchema(Schema schema, Collection<Schema> referencedTypes) {
             Schema schema = parser.parse(text);
             return new ParsedSchema(schema, List.copyOf(referenced.values()));
         } catch (RuntimeException e) {
-            throw RegistryException.invalidSchema("Invalid schema " + abbreviate(text) + ", details: " + reason(e));
+            throw RegistryException.invalidSchema("Invalid schema " + abbreviate(text) + ", details: " + reason(text, e));
         }
     }
 
@@ -173,7 +173,14 @@ public record ParsedSchema(Schema schema, Collection<Schema> referencedTypes) {
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Avro's reason, without the Java class names of the JSON parser's exceptions it wraps. */
-    private static String reason(Throwable e) {
+    private static String reason(String text, Throwable e) {
+        if (e.getMessage() != null && e.getMessage().contains("UnresolvedSchema")) {
+            // Avro 1.12 names a bare undefined top-level name by its internal placeholder class (tryout17 saw
+            // "Unknown schema: org.apache.avro.compiler.UnresolvedSchema_0"); say it as Avro says it for a field
+            String name = text.strip();
+            return "Undefined schema: " + (name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
+                    ? abbreviate(name.substring(1, name.length() - 1)) : "a type it names");
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof com.fasterxml.jackson.core.JsonProcessingException json) {
                 return "not valid JSON: " + json.getOriginalMessage();

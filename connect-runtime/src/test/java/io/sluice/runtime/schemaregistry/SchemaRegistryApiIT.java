@@ -132,6 +132,22 @@ class SchemaRegistryApiIT {
     }
 
     @Test
+    void aSchemaThatIsABareUndefinedNameIsRefusedNamingItWithoutAvrosInternalClass() {
+        // tryout17: POST /compatibility with the schema "\"not json{\"" answered "Unknown schema:
+        // org.apache.avro.compiler.UnresolvedSchema_0"
+        String subject = subject();
+        registry.registerOk(subject, USER_V1);
+        for (Response r : List.of(registry.register(subject, "\"not json{\""),
+                registry.post("/compatibility/subjects/" + subject + "/versions/latest",
+                        Map.of("schema", "\"not json{\"")))) {
+            assertError(r, 422, 42201);
+            String message = r.body().path("message").asText();
+            assertTrue(message.contains("Undefined schema: not json{"), r.raw());
+            assertFalse(message.contains("org.apache") || message.contains("Unresolved"), r.raw());
+        }
+    }
+
+    @Test
     void aSchemaTooLargeForAKafkaRecordIsRefusedWith42209AndTheRegistryKeepsWorking() {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < 20_000; i++) {
