@@ -93,6 +93,7 @@ public final class CdcConfig extends AbstractConfig {
     private static final String SLOT = "Replication slot";
 
     public static final ConfigDef CONFIG_DEF = define();
+    private static final String POSTGRES_URL = "jdbc:postgresql:";
 
     public CdcConfig(Map<String, String> props) {
         // not logged ("values: ..."): a connection.url may carry the database password, which only PASSWORD keys hide
@@ -313,6 +314,15 @@ public final class CdcConfig extends AbstractConfig {
     /** Rules across keys: validation reports them, start refuses them. */
     public List<ConfigProblem> problems() {
         List<ConfigProblem> problems = new ArrayList<>();
+        String url = getString(ConnectionKeys.URL).strip();
+        if (!url.regionMatches(true, 0, POSTGRES_URL, 0, POSTGRES_URL.length())) {
+            // the driver alone says "No suitable driver" (tryout17 gave jdbc:mysql://x); only the scheme is echoed,
+            // a URL may carry a password
+            int scheme = url.indexOf(':', url.indexOf(':') + 1);
+            problems.add(new ConfigProblem(ConnectionKeys.URL, "The PostgreSQL CDC source reads PostgreSQL's "
+                    + "logical replication: give a PostgreSQL JDBC URL (" + POSTGRES_URL + "//host:5432/database)"
+                    + (scheme > 0 && scheme < 40 ? ", not " + url.substring(0, scheme + 1) + "..." : "")));
+        }
         if (!getList(TABLE_INCLUDE).isEmpty() && !getList(TABLE_EXCLUDE).isEmpty()) {
             problems.add(new ConfigProblem(TABLE_EXCLUDE, "Use either " + TABLE_INCLUDE + " or " + TABLE_EXCLUDE
                     + ", not both (as Debezium)"));

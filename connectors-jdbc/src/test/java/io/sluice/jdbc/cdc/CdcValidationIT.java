@@ -11,6 +11,7 @@ import io.sluice.runtime.testing.RecordingSourceContext;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +72,19 @@ class CdcValidationIT {
 
     private static Map<String, List<String>> errors(Map<String, String> config) {
         return ValidationErrors.errors(new PostgresCdcConnector(), config);
+    }
+
+    @Test
+    void aUserWhoGaveAnotherDatabasesUrlIsToldTheSourceNeedsAPostgresUrlNotNoSuitableDriver() {
+        // tryout17: jdbc:mysql://x answered "Cannot connect to the database: No suitable driver"
+        Map<String, List<String>> errors = errors(config("connection.url", "jdbc:mysql://x:3306/shop?password=wrong"));
+        assertOnlyError(errors, "connection.url", "give a PostgreSQL JDBC URL (jdbc:postgresql://host:5432/database), "
+                + "not jdbc:mysql:...");
+        ConfigException e = assertThrows(ConfigException.class, () -> {
+            PostgresCdcConnector connector = new PostgresCdcConnector();
+            connector.start(config("connection.url", "jdbc:mysql://x:3306/shop?password=wrong"));
+        });
+        assertTrue(e.getMessage().contains("PostgreSQL JDBC URL") && !e.getMessage().contains("wrong"), e.getMessage());
     }
 
     @Test
