@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.UUID;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.postgresql.replication.ReplicationSlotInfo;
 import org.slf4j.Logger;
@@ -266,7 +265,7 @@ final class Capture {
         data.append("], \"type\": \"incremental\"}");
         try (PreparedStatement ps = connection.prepareStatement("INSERT INTO " + TableId.parse(signal).quotedText()
                 + " (id, type, data) VALUES (?, 'execute-snapshot', ?)")) {
-            ps.setString(1, "sluice-added-" + UUID.randomUUID());
+            ps.setString(1, IncrementalSnapshot.addedTablesSignalId(config.slotName()));
             ps.setString(2, data.toString());
             ps.execute();
         }

@@ -36,8 +36,11 @@ final class IncrementalSnapshot {
     private static final Logger log = LoggerFactory.getLogger(IncrementalSnapshot.class);
     private static final Pattern COLLECTIONS = Pattern.compile("\"data-collections\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"\\\\]|\\\\.)*)\"");
+    /** The id of the signal a connector writes for tables added to its publication: its slot's hash, then random. */
+    private static final Pattern ADDED_TABLES_ID = Pattern.compile("sluice-added-([0-9a-f]{8})-[0-9a-f]{20}");
 
     private final TableId signalTable;
+    private final String slotHash;
     private final TableSchemas schemas;
     private final EventRecords events;
     private final CdcSessions sessions;
@@ -56,11 +59,32 @@ final class IncrementalSnapshot {
     IncrementalSnapshot(CdcConfig config, TableSchemas schemas, EventRecords events, CdcSessions sessions,
                         String storedState) {
         this.signalTable = TableId.parse(config.getString(CdcConfig.SIGNAL_TABLE));
+        this.slotHash = slotHash(config.slotName());
         this.schemas = schemas;
         this.events = events;
         this.sessions = sessions;
         this.chunkSize = config.getInt(CdcConfig.CHUNK_SIZE);
         restore(storedState);
+    }
+
+    /**
+     * The id for this connector's own execute-snapshot signal for tables added to its publication: 42 characters,
+     * the id column of Debezium's documented signal table (VARCHAR(42)). It names the connector's slot, so another
+     * connector sharing the signal table leaves it alone (tryout17: a second connector re-snapshotted the table).
+     */
+    static String addedTablesSignalId(String slotName) {
+        String random = UUID.randomUUID().toString().replace("-", "").substring(0, 20);
+        return "sluice-added-" + slotHash(slotName) + "-" + random;
+    }
+
+    private static String slotHash(String slotName) {
+        return String.format("%08x", slotName.hashCode());
+    }
+
+    /** Whether a signal is another connector's own added-tables signal (any other signal is for every reader). */
+    private boolean anotherConnectorsOwn(String id) {
+        Matcher m = id == null ? null : ADDED_TABLES_ID.matcher(id);
+        return m != null && m.matches() && !m.group(1).equals(slotHash);
     }
 
     TableId signalTable() {
@@ -88,7 +112,13 @@ final class IncrementalSnapshot {
             return true;
         }
         switch (type) {
-            case "execute-snapshot" -> execute(id, data);
+            case "execute-snapshot" -> {
+                if (anotherConnectorsOwn(id)) {
+                    log.debug("Signal {} is another connector's, for the tables added to its publication", id);
+                } else {
+                    execute(id, data);
+                }
+            }
             case "stop-snapshot" -> {
                 log.info("Incremental snapshot stopped by signal {}", id);
                 tables.clear();
