@@ -6,6 +6,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 
 /**
  * Decides whether a new Avro schema may follow earlier versions under a compatibility level, by Avro's schema
@@ -59,6 +60,12 @@ public final class CompatibilityChecker {
     }
 
     private static List<String> describe(Schema reader, Schema writer, String readerName, String writerName) {
+        return describe(reader, writer, readerName, writerName, "");
+    }
+
+    /** As Avro reports it, each location after prefix (the path of the union branch these schemas are). */
+    private static List<String> describe(Schema reader, Schema writer, String readerName, String writerName,
+                                         String prefix) {
         SchemaCompatibility.SchemaPairCompatibility pair;
         try {
             pair = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
@@ -71,15 +78,65 @@ public final class CompatibilityChecker {
         }
         List<String> messages = new ArrayList<>();
         for (Incompatibility incompatibility : pair.getResult().getIncompatibilities()) {
+            String location = prefix + incompatibility.getLocation();
+            Schema writerBranch = writerBranch(incompatibility);
+            Schema sameNamed = writerBranch == null ? null : sameNamedBranch(incompatibility.getReaderFragment(),
+                    writerBranch);
+            if (sameNamed != null) {
+                // a nullable record (a CDC row, say) changed inside: Avro stops at "reader union lacking writer type:
+                // RECORD" at the union; the record of the same name says which field (tryout17: a type change
+                // reported at path '/1' only)
+                List<String> inner = describe(sameNamed, writerBranch, readerName, writerName, location);
+                if (!inner.isEmpty()) {
+                    messages.addAll(inner);
+                    continue;
+                }
+            }
             messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
-                    + description(incompatibility, readerName, writerName) + "', additionalInfo:'"
+                    + description(incompatibility, location, readerName, writerName) + "', additionalInfo:'"
                     + incompatibility.getMessage() + "'}");
         }
         return messages;
     }
 
-    private static String description(Incompatibility i, String reader, String writer) {
-        String at = " at path '" + i.getLocation() + "'";
+    /**
+     * For a union lacking a branch the writer has: that writer branch (Avro gives the whole writer union, the
+     * branch's index last in the location), else null.
+     */
+    private static Schema writerBranch(Incompatibility i) {
+        Schema writer = i.getWriterFragment();
+        if (i.getType() != SchemaIncompatibilityType.MISSING_UNION_BRANCH || writer == null) {
+            return null;
+        }
+        if (writer.getType() != Schema.Type.UNION) {
+            return writer;
+        }
+        String location = i.getLocation();
+        try {
+            int index = Integer.parseInt(location.substring(location.lastIndexOf('/') + 1));
+            return index >= 0 && index < writer.getTypes().size() ? writer.getTypes().get(index) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The reader union's branch of the writer's named type (same kind, same full name), if any. */
+    private static Schema sameNamedBranch(Schema reader, Schema writer) {
+        boolean named = writer.getType() == Schema.Type.RECORD || writer.getType() == Schema.Type.ENUM
+                || writer.getType() == Schema.Type.FIXED;
+        if (!named || reader == null || reader.getType() != Schema.Type.UNION) {
+            return null;
+        }
+        for (Schema branch : reader.getTypes()) {
+            if (branch.getType() == writer.getType() && branch.getFullName().equals(writer.getFullName())) {
+                return branch;
+            }
+        }
+        return null;
+    }
+
+    private static String description(Incompatibility i, String location, String reader, String writer) {
+        String at = " at path '" + location + "'";
         return switch (i.getType()) {
             case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "'" + at + " in the " + reader
                     + " schema has no default value and is missing in the " + writer + " schema";

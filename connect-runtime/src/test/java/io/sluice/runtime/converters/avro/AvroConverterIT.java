@@ -262,6 +262,8 @@ class AvroConverterIT {
                 new Struct(required).put("city", "Baku").put("zip", "1000")));
         assertTrue(refused.getMessage().contains("incompatible") && refused.getMessage().contains("error code: 409"),
                 refused.getMessage());
+        // what to do next (tryout17)
+        assertTrue(refused.getMessage().contains("PUT /config/" + topic + "-value"), refused.getMessage());
     }
 
     @Test

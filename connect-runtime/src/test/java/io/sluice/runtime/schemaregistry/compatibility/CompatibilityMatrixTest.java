@@ -1,11 +1,14 @@
 package io.sluice.runtime.schemaregistry.compatibility;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -182,6 +185,26 @@ class CompatibilityMatrixTest {
                                                                           List<String> earlier, String candidate,
                                                                           boolean expected) {
         assertVerdict(level, earlier, candidate, expected);
+    }
+
+    @Test
+    void aFieldChangedInsideANullableRecordIsReportedAtTheFieldNotAtTheUnion() {
+        // tryout17: a CDC row (a nullable record) whose column went int -> text was refused with only
+        // "MISSING_UNION_BRANCH at path '/1' (reader union lacking writer type: RECORD)", naming no column
+        Schema old = new Schema.Parser().parse("[\"null\"," + rec(field("id", "\"int\"") + ","
+                + field("customer", "\"int\"")) + "]");
+        Schema changed = new Schema.Parser().parse("[\"null\"," + rec(field("id", "\"int\"") + ","
+                + field("customer", "\"string\"")) + "]");
+        List<String> problems = CompatibilityChecker.check(CompatibilityLevel.BACKWARD, changed,
+                List.of(new CompatibilityChecker.Earlier(1, old)));
+        assertTrue(problems.get(0).contains("TYPE_MISMATCH") && problems.get(0).contains("'/1/fields/1/type'"),
+                problems.toString());
+        assertFalse(problems.toString().contains("MISSING_UNION_BRANCH"), problems.toString());
+        // a union that really lacks the branch still says so
+        List<String> lacking = CompatibilityChecker.check(CompatibilityLevel.BACKWARD,
+                new Schema.Parser().parse("[\"null\",\"string\"]"),
+                List.of(new CompatibilityChecker.Earlier(1, new Schema.Parser().parse("[\"null\",\"int\"]"))));
+        assertTrue(lacking.get(0).contains("MISSING_UNION_BRANCH"), lacking.toString());
     }
 
     private static void assertVerdict(CompatibilityLevel level, List<String> earlier, String candidate, boolean expected) {
