@@ -59,10 +59,8 @@ public final class JdbcSinkConfig extends AbstractConfig {
                                 + "(idempotent, safe to replay); update: UPDATE by primary key.",
                         WRITES, ++w, Width.MEDIUM, "Insert mode")
                 .define(BATCH_SIZE, Type.INT, 3_000, ConfigDef.Range.atLeast(1), Importance.MEDIUM,
-                        "Most rows gathered across puts into one transaction while the consumer is behind: "
-                                + "what is put while the previous transaction is written goes into the next one, up "
-                                + "to this many (written at once when the consumer caught up, and always before "
-                                + "offsets are committed).",
+                        "Rows gathered across puts into one transaction while the consumer is behind "
+                                + "(written earlier once it catches up, and always before offsets are committed).",
                         WRITES, ++w, Width.SHORT, "Batch size")
                 .define(BATCH_LINGER_MS, Type.LONG, 200L, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Longest time rows stay buffered when no further records arrive.",

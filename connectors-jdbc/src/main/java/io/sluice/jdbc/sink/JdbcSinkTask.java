@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * errors.tolerance allows it, otherwise the task fails with a message naming record, table and column.
  *
  * <p>The {@link RowBuffer} decides when rows are written, the {@link SinkWriter} writes them on its thread (while
- * the consumer is behind, what was put during one write is the next write, so decoding overlaps the database's
- * work and the database never waits while rows do) and holds the one failure state this task reads: once writing failed, nothing more is written or committed.
+ * the consumer is behind, a full batch is written as the next one is gathered, so decoding overlaps the database's
+ * work) and holds the one failure state this task reads: once writing failed, nothing more is written or committed.
  */
 public class JdbcSinkTask extends SinkTask {
     private static final Logger log = LoggerFactory.getLogger(JdbcSinkTask.class);
@@ -111,9 +111,9 @@ public class JdbcSinkTask extends SinkTask {
             }
         }
         buffer.add(rows);
-        switch (buffer.decide(records.size(), writer.backingOff())) {
+        switch (buffer.decide(records.size())) {
             case KEEP -> { }
-            case WRITE_BEHIND -> writer.writeBehind();
+            case WRITE_BEHIND -> writer.writeBehind(buffer.take());
             case WRITE_NOW -> {
                 List<SinkRow> batch = buffer.take();
                 try {

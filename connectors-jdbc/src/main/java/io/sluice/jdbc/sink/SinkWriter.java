@@ -18,11 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The sink's writer: owns the connection pool and the one thread every write runs on, so batches reach the
  * database in the order they were taken from the {@link RowBuffer}, and holds the task's one failure state.
- * While the consumer has a backlog, a drain takes what the task thread puts during each write, so the database is
- * busy while rows wait; its rows go back to the buffer on a transient error. A batch written because it lingered
- * has no worker to redeliver it, so its transient errors are retried here; a lasting error of either becomes the
- * failure. A batch written now is waited for and its transient error goes back to the task, which the worker
- * redelivers after retry.backoff.ms.
+ * A batch written behind (the consumer has a backlog) or because it lingered has no worker to redeliver it, so
+ * its transient errors are retried here and a lasting one becomes the failure; a batch written now is waited
+ * for and its transient error goes back to the task, which the worker redelivers after retry.backoff.ms.
+ * At most one batch is behind: handing over the next waits for it.
  */
 final class SinkWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SinkWriter.class);
@@ -35,9 +34,7 @@ final class SinkWriter implements AutoCloseable {
     private final LongConsumer backoff;
     private final ScheduledExecutorService thread;
     private volatile ConnectException failure;
-    /** Until when a drain that failed transiently waits before the next starts (System.nanoTime()). */
-    private volatile long retryAfterNanos = System.nanoTime();
-    /** The drain written behind, if any; touched by the task thread only. */
+    /** The batch written behind, if any; touched by the task thread only. */
     private Future<?> behind;
 
     /** Starts the writer thread on the task's thread, so it logs as the task, [connector|task-n]. */
@@ -66,69 +63,11 @@ final class SinkWriter implements AutoCloseable {
         buffer.clear();
     }
 
-    /**
-     * Hands the buffered rows to the writer thread: a drain starts when none runs, else the running one takes them
-     * when its write ends; while batch.size rows wait for it, this waits (a failure meanwhile is thrown).
-     */
-    void writeBehind() {
-        throwIfFailed();
-        if (buffer.startDrain()) {
-            try {
-                awaitBehind(); // the last drain found the buffer empty: it is ending, if it has not ended
-            } catch (RuntimeException e) {
-                buffer.endDrain();
-                throw e;
-            }
-            behind = thread.submit(this::drain);
-            return;
-        }
-        try {
-            while (!buffer.awaitRoom(TimeUnit.SECONDS.toNanos(1))) {
-                throwIfFailed();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("Interrupted while waiting for the writer", e);
-        }
-        throwIfFailed();
-    }
-
-    /** Whether a drain failed transiently less than retry.backoff.ms ago: no new drain starts until then. */
-    boolean backingOff() {
-        return System.nanoTime() - retryAfterNanos < 0;
-    }
-
-    /**
-     * On the writer thread: writes what is buffered, again and again, until it finds the buffer empty. Rows whose
-     * write failed transiently go back to the front of the buffer and the drain ends: a commit meanwhile reports no
-     * offset past them, and the next put, commit or linger writes them (a put only after retry.backoff.ms).
-     */
-    private void drain() {
-        boolean foundEmpty = false; // an empty take ended the drain already; ending it again could end the next one
-        try {
-            for (List<SinkRow> rows = buffer.takeForDrain(); ; rows = buffer.takeForDrain()) {
-                if (rows.isEmpty()) {
-                    foundEmpty = true;
-                    return;
-                }
-                try {
-                    transactions.write(rows);
-                } catch (RetriableException e) {
-                    buffer.putBack(rows);
-                    retryAfterNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(retryBackoffMs);
-                    log.debug("Writing {} buffered rows failed transiently; they stay buffered: {}", rows.size(),
-                            e.getMessage());
-                    return;
-                } catch (ConnectException e) {
-                    failedBehind(e);
-                } catch (RuntimeException e) {
-                    failedBehind(new ConnectException("Writing buffered rows failed: " + e, e));
-                }
-            }
-        } finally {
-            if (!foundEmpty) {
-                buffer.endDrain();
-            }
+    /** Hands a batch to the writer thread after the one behind ended (its failure is thrown instead). */
+    void writeBehind(List<SinkRow> rows) {
+        awaitBehind();
+        if (!rows.isEmpty()) {
+            behind = thread.submit(() -> writeRetrying(rows));
         }
     }
 

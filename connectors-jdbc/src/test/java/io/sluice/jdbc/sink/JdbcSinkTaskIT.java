@@ -389,10 +389,9 @@ class JdbcSinkTaskIT extends SinkTaskBehaviour {
                 "connection.password", "pw", "auto.create", "false", "insert.mode", "upsert", "pk.mode", "record_key",
                 "batch.linger.ms", "600000");
         TopicPartition tp = new TopicPartition("refused_later", 0);
-        // the role may not open a connection for now: "too many connections for role" (53300), a transient refusal;
-        // refused before the put, since the writer thread writes a backlog's rows as soon as it is free
-        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT 0");
         task.put(keyedRange("refused_later", 0, 300));
+        // the role may not open a connection for now: "too many connections for role" (53300), a transient refusal
+        db.execute("ALTER ROLE sink_limited CONNECTION LIMIT 0");
         assertEquals(Map.of(), task.preCommit(Map.of(tp, new OffsetAndMetadata(300))),
                 "nothing written, so nothing committed; the worker need not rewind");
         db.execute("ALTER ROLE sink_limited CONNECTION LIMIT -1");
