@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running worker and everything it owns, started in dependency order and stopped in reverse:
- * embedded broker (when no bootstrap.servers), plugins, stores, worker, herder, REST server.
+ * One running worker and everything it owns, started in dependency order and stopped in reverse: REST's ports
+ * bound (a taken one ends the start before anything else began), embedded broker (when no bootstrap.servers),
+ * plugins, stores, worker, herder, REST server opened.
  */
 public final class WorkerProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkerProcess.class);
@@ -57,6 +58,10 @@ public final class WorkerProcess implements AutoCloseable {
             // broker, the stores and REST start, and whatever needs a plugin waits for it
             plugins.startInBackground();
 
+            // REST's ports first: one taken ends the start at once, not after an embedded broker started and stopped
+            RestServer rest = own(new RestServer(config));
+            this.restUrl = rest.bind();
+
             String bootstrap;
             if (config.embeddedKafka()) {
                 EmbeddedKafkaBroker broker = own(new EmbeddedKafkaBroker(
@@ -75,9 +80,6 @@ public final class WorkerProcess implements AutoCloseable {
                 bootstrap = String.join(",", config.getList(WorkerConfig.BOOTSTRAP_SERVERS));
             }
             this.bootstrapServers = bootstrap;
-
-            RestServer rest = own(new RestServer(config));
-            this.restUrl = rest.bind();
             String workerId = restUrl.getHost() + ":" + restUrl.getPort();
 
             WorkerStores storage = own(WorkerStores.create(config, bootstrap));

@@ -211,11 +211,8 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
     public void storeTaskConfigs(String connector, List<Map<String, String>> wanted) {
         ClusterConfigState snapshot = configStore.snapshot();
         if (!worker.connectorNames().contains(connector) || !snapshot.contains(connector)
-                || wanted.equals(snapshot.taskConfigs(connector))) {
+                || snapshot.taskConfigsCurrent(connector, wanted)) {
             pendingTaskConfigs.remove(connector);
-            if (worker.connectorNames().contains(connector) && snapshot.contains(connector)) {
-                reconciler.taskConfigsMadeAsStored(connector); // none written: none come back to restart them
-            }
             return;
         }
         pendingTaskConfigs.remove(connector); // pending again only if this attempt fails: no second send meanwhile

@@ -212,7 +212,7 @@ public final class DistributedHerder extends AbstractHerder {
             }
             existing(name);
             ClusterConfigState snapshot = configStore.snapshot();
-            if (taskConfigs.equals(snapshot.taskConfigs(name))) {
+            if (snapshot.taskConfigsCurrent(name, taskConfigs)) {
                 return null; // sent again after a retry: writing it again would restart the tasks for nothing
             }
             work.writeTaskConfigs(name, taskConfigs);

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Makes this worker run what the stored configs say for the connectors and tasks it owns, by one set of rules for
  * both herders: a standalone worker owns everything stored, a worker of a cluster what its assignment names. A
  * stopped connector has no tasks and stops (or starts again) as a fresh run; a paused one runs its stored tasks
- * paused; a new connector or task config restarts only what it changes; a restart of failed ones restarts only
- * those; fewer task configs fence the removed tasks' producers before they are written. Every method but
+ * paused; stored task configs restart the tasks whose connector or task config they change; a restart of failed
+ * ones restarts only those; fewer task configs fence the removed tasks' producers before they are written. Every method but
  * {@link #onTaskConfigs} runs on the herder's control thread and only asks the worker, which starts and stops in the
  * background.
  */
@@ -128,23 +128,18 @@ public final class Reconciler implements ConnectorEvents {
     }
 
     /**
-     * A connector's config was written: it restarts here with it, and so do this worker's tasks of it. A started
-     * connector's new run hands back its task configs, and the tasks restart then, once, with both configs new:
-     * restarting them now as well started them twice, the second time a moment later for their new task configs.
+     * A connector's config was written: it restarts here with it. Its tasks, here and elsewhere, restart once, when
+     * its new run's task configs are stored: a changed connector config writes them even when they are equal (see
+     * {@link ClusterConfigState#taskConfigsCurrent}), so that record is the one trigger on every worker. Restarting
+     * a task at this record as well started it twice, the second time a moment later for its new task config.
      */
     public void connectorConfigChanged(String connector) {
         boolean created = known.add(connector);
         if (worker.connectorNames().contains(connector)) {
             stopConnector(connector);
-            ClusterConfigState snapshot = configStore.snapshot();
-            startConnector(snapshot, connector);
-            if (host.target(snapshot, connector) != TargetState.STARTED) {
-                restartChangedTasks(connector, snapshot); // a paused run hands back no task configs
-            }
+            startConnector(configStore.snapshot(), connector);
         } else if (created) {
             host.ownershipChanged("connector " + connector + " was created");
-        } else {
-            restartChangedTasks(connector, configStore.snapshot());
         }
     }
 
@@ -196,14 +191,6 @@ public final class Reconciler implements ConnectorEvents {
     public void taskConfigsChanged(String connector) {
         restartChangedTasks(connector, configStore.snapshot());
         host.ownershipChanged("task configs of connector " + connector + " changed");
-    }
-
-    /**
-     * A run of a connector running here made the task configs already stored: this worker's tasks of it whose
-     * connector config changed restart now, as they would once new task configs were stored.
-     */
-    public void taskConfigsMadeAsStored(String connector) {
-        restartChangedTasks(connector, configStore.snapshot());
     }
 
     /** Restarts what this worker runs of the connector: all of it, or (onlyFailed) what failed. */

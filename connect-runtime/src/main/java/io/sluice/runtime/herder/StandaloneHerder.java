@@ -164,12 +164,12 @@ public final class StandaloneHerder extends AbstractHerder {
         }
 
         /**
-         * Writes them when they changed, then runs them: those that changed restart, new ones start, once they are
-         * stored (the control thread meanwhile takes other changes).
+         * Writes them when they or the connector config changed, then runs them: those that changed restart, new ones
+         * start, once they are stored (the control thread meanwhile takes other changes).
          */
         @Override
         public void storeTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
-            if (taskConfigs.equals(configStore.snapshot().taskConfigs(connector))) {
+            if (configStore.snapshot().taskConfigsCurrent(connector, taskConfigs)) {
                 reconciler.taskConfigsChanged(connector);
                 return;
             }

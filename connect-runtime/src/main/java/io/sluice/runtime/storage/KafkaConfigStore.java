@@ -36,6 +36,8 @@ public final class KafkaConfigStore implements ConfigStore {
     private final Map<String, Map<String, String>> connectorConfigs = new HashMap<>();
     private final Map<String, TargetState> targetStates = new HashMap<>();
     private final Map<String, List<Map<String, String>>> taskConfigs = new HashMap<>();
+    /** The connector config in place when each connector's task configs were committed. */
+    private final Map<String, Map<String, String>> committedUnder = new HashMap<>();
     private final Map<String, Map<Integer, Map<String, String>>> uncommittedTasks = new HashMap<>();
     private long offset = -1;
     private SessionKey sessionKey;
@@ -86,6 +88,7 @@ public final class KafkaConfigStore implements ConfigStore {
             if (snapshot == null) {
                 Map<String, TargetState> states = new HashMap<>();
                 Map<String, List<Map<String, String>>> tasks = new HashMap<>();
+                Map<String, Map<String, String>> under = new HashMap<>();
                 for (String connector : connectorConfigs.keySet()) {
                     TargetState state = targetStates.get(connector);
                     if (state != null) {
@@ -95,9 +98,13 @@ public final class KafkaConfigStore implements ConfigStore {
                     if (committed != null) {
                         tasks.put(connector, committed);
                     }
+                    Map<String, String> config = committedUnder.get(connector);
+                    if (config != null) {
+                        under.put(connector, config);
+                    }
                 }
                 snapshot = new ClusterConfigState(offset, Map.copyOf(connectorConfigs), Map.copyOf(states),
-                        Map.copyOf(tasks));
+                        Map.copyOf(tasks), Map.copyOf(under));
             }
             return snapshot;
         }
@@ -241,6 +248,7 @@ public final class KafkaConfigStore implements ConfigStore {
         if (value == null) {
             boolean existed = connectorConfigs.remove(connector) != null;
             taskConfigs.remove(connector);
+            committedUnder.remove(connector);
             uncommittedTasks.remove(connector);
             return existed ? l -> l.onConnectorConfigRemove(connector) : null;
         }
@@ -320,6 +328,12 @@ public final class KafkaConfigStore implements ConfigStore {
             committed.add(config);
         }
         taskConfigs.put(connector, List.copyOf(committed));
+        Map<String, String> current = connectorConfigs.get(connector);
+        if (current == null) {
+            committedUnder.remove(connector);
+        } else {
+            committedUnder.put(connector, current);
+        }
         return l -> l.onTaskConfigUpdate(connector);
     }
 

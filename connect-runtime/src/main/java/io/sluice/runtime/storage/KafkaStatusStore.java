@@ -17,9 +17,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,11 +49,18 @@ public final class KafkaStatusStore implements StatusStore {
     private final ConcurrentMap<String, Object> reportLocks = new ConcurrentHashMap<>();
     /** The keys whose report Kafka has refused since it was last taken: warned of once, told of when taken. */
     private final Set<String> delayed = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService resend = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "sluice-status-resend");
+    /**
+     * Sends every write, in the order it was made, and sends refused reports again. Not the reporting thread: a send
+     * waits for the topic's metadata whenever the producer has none (it drops that of a topic idle for minutes), up
+     * to the store's timeout while Kafka is away. A task reports UNASSIGNED after it stopped; waiting there made its
+     * stop outlast the graceful timeout, and a task that had logged "stopped" was cancelled (tryout16).
+     */
+    private final ScheduledThreadPoolExecutor writer = new ScheduledThreadPoolExecutor(1, runnable -> {
+        Thread thread = new Thread(runnable, "sluice-status-writer");
         thread.setDaemon(true);
         return thread;
     });
+    private final Duration timeout;
     private volatile boolean closed;
 
     public KafkaStatusStore(Map<String, Object> clientConfig, String topic, int partitions, short replicationFactor) {
@@ -64,6 +70,8 @@ public final class KafkaStatusStore implements StatusStore {
     /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
     public KafkaStatusStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
+        this.timeout = timeout;
+        writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a closed store sends nothing again
     }
 
     @Override
@@ -96,11 +104,47 @@ public final class KafkaStatusStore implements StatusStore {
                 status.version()));
     }
 
-    /** Sends the latest report of a key; one that fails is sent again after a second if it is still the latest. */
+    /**
+     * Sends a report of a key (on the writer, in order); one that fails is sent again after a second if it is still
+     * the latest. The lock keeps the latest report and the writer's order of one key the same.
+     */
     private void report(String key, byte[] value) {
         synchronized (reportLock(key)) {
             unsent.put(key, value);
-            send(key, value);
+            onWriter(() -> send(key, value));
+        }
+    }
+
+    /** Runs a write on the writer thread; false (nothing runs) once the store closed. */
+    private boolean onWriter(Runnable write) {
+        try {
+            writer.execute(write);
+            return true;
+        } catch (RejectedExecutionException closing) {
+            return false; // the store closed: a stopping worker's report is not kept
+        }
+    }
+
+    /** Writes records on the writer, after every write made before, and waits for them (what a caller asked for). */
+    private void writeInOrder(List<Map.Entry<byte[], byte[]>> records, String what) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        boolean queued = onWriter(() -> {
+            try {
+                topic.writeAndWait(records, what);
+                written.complete(null);
+            } catch (RuntimeException e) {
+                written.completeExceptionally(e);
+            }
+        });
+        if (!queued) {
+            throw new StoreException("Cannot " + what + ": the status store is closed");
+        }
+        try {
+            // bounded: a report ahead of it waits at most the store's timeout, and so does this write
+            written.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause
+                    : new StoreException("Cannot " + what + " in time: Kafka did not take it", e.getCause());
         }
     }
 
@@ -108,14 +152,17 @@ public final class KafkaStatusStore implements StatusStore {
         return reportLocks.computeIfAbsent(key, k -> new Object());
     }
 
-    private void send(String key, byte[] value) {
-        CompletableFuture<?> acked;
+    /** Sends one record (on the writer); fails rather than throws. */
+    private CompletableFuture<?> sendRecord(byte[] key, byte[] value) {
         try {
-            acked = topic.send(bytes(key), value);
+            return topic.send(key, value);
         } catch (RuntimeException e) { // the producer gave up waiting for metadata: Kafka is away
-            acked = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        acked.whenComplete((done, error) -> {
+    }
+
+    private void send(String key, byte[] value) {
+        sendRecord(bytes(key), value).whenComplete((done, error) -> {
             if (error == null) {
                 if (unsent.remove(key, value) && delayed.remove(key)) {
                     log.info("Wrote status {} once Kafka took it", key);
@@ -130,11 +177,9 @@ public final class KafkaStatusStore implements StatusStore {
                         error.getMessage());
             }
             try {
-                resend.schedule(() -> {
-                    synchronized (reportLock(key)) {
-                        if (!closed && unsent.get(key) == value) {
-                            send(key, value);
-                        }
+                writer.schedule(() -> {
+                    if (!closed && unsent.get(key) == value) { // a newer report is queued behind this on the writer
+                        send(key, value);
                     }
                 }, 1, TimeUnit.SECONDS);
             } catch (RejectedExecutionException stopping) {
@@ -163,11 +208,11 @@ public final class KafkaStatusStore implements StatusStore {
     @Override
     public void put(TopicStatus status) {
         String key = topicKey(status.topic(), status.connector());
-        topic.send(bytes(key), topicValue(status)).whenComplete((acked, error) -> {
+        onWriter(() -> sendRecord(bytes(key), topicValue(status)).whenComplete((acked, error) -> {
             if (error != null) {
                 log.warn("Could not record that connector {} uses topic {}", status.connector(), status.topic(), error);
             }
-        });
+        }));
     }
 
     @Override
@@ -182,7 +227,7 @@ public final class KafkaStatusStore implements StatusStore {
         for (TopicStatus topic : topics(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(topic.topic(), connector)), null));
         }
-        topic.writeAndWait(tombstones, "reset the topics of connector " + connector);
+        writeInOrder(tombstones, "reset the topics of connector " + connector);
     }
 
     /** {"topic": {"name", "connector", "task", "discoverTimestamp"}} (KIP-558). */
@@ -218,13 +263,21 @@ public final class KafkaStatusStore implements StatusStore {
         for (TopicStatus used : topics(connector)) {
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
         }
-        topic.writeAndWait(tombstones, "remove the status of connector " + connector);
+        writeInOrder(tombstones, "remove the status of connector " + connector);
     }
 
     @Override
     public void close() {
         closed = true;
-        resend.shutdownNow();
+        writer.shutdown(); // the reports made before are still sent: a stopping worker's tasks' UNASSIGNED
+        try {
+            if (!writer.awaitTermination(Math.min(timeout.toMillis(), 5_000), TimeUnit.MILLISECONDS)) {
+                writer.shutdownNow(); // Kafka away: a send waiting for metadata gives up
+            }
+        } catch (InterruptedException e) {
+            writer.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         topic.close();
     }
 

@@ -153,6 +153,6 @@ class IncrementalAssignorTest {
             connectors.put(name, Map.of("name", name));
             tasks.put(name, Collections.nCopies(count, Map.of("task", name)));
         });
-        return new ClusterConfigState(10, connectors, Map.of(), tasks);
+        return new ClusterConfigState(10, connectors, Map.of(), tasks, Map.of());
     }
 }

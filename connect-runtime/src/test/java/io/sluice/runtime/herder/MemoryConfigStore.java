@@ -65,7 +65,8 @@ final class MemoryConfigStore implements ConfigStore {
         if (targetState != null) {
             targets.put(connector, targetState);
         }
-        state = new ClusterConfigState(state.offset() + 1, configs, targets, state.taskConfigs());
+        state = new ClusterConfigState(state.offset() + 1, configs, targets, state.taskConfigs(),
+                state.taskConfigsCommittedUnder());
     }
 
     @Override
@@ -76,14 +77,17 @@ final class MemoryConfigStore implements ConfigStore {
         targets.remove(connector);
         Map<String, List<Map<String, String>>> tasks = new HashMap<>(state.taskConfigs());
         tasks.remove(connector);
-        state = new ClusterConfigState(state.offset() + 1, configs, targets, tasks);
+        Map<String, Map<String, String>> under = new HashMap<>(state.taskConfigsCommittedUnder());
+        under.remove(connector);
+        state = new ClusterConfigState(state.offset() + 1, configs, targets, tasks, under);
     }
 
     @Override
     public synchronized void putTargetState(String connector, TargetState targetState) {
         Map<String, TargetState> targets = new HashMap<>(state.targetStates());
         targets.put(connector, targetState);
-        state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), targets, state.taskConfigs());
+        state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), targets, state.taskConfigs(),
+                state.taskConfigsCommittedUnder());
     }
 
     @Override
@@ -95,7 +99,12 @@ final class MemoryConfigStore implements ConfigStore {
     private synchronized void applyTaskConfigs(String connector, List<Map<String, String>> taskConfigs) {
         Map<String, List<Map<String, String>>> tasks = new HashMap<>(state.taskConfigs());
         tasks.put(connector, List.copyOf(taskConfigs));
-        state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), state.targetStates(), tasks);
+        Map<String, Map<String, String>> under = new HashMap<>(state.taskConfigsCommittedUnder());
+        Map<String, String> current = state.connectorConfigs().get(connector);
+        if (current != null) {
+            under.put(connector, current);
+        }
+        state = new ClusterConfigState(state.offset() + 1, state.connectorConfigs(), state.targetStates(), tasks, under);
     }
 
     @Override

@@ -69,6 +69,11 @@ public final class LaunchedCluster implements AutoCloseable {
         return members.get(index).restUrl().getAuthority();
     }
 
+    /** Everything a member logged so far. */
+    public String logText(int index) {
+        return members.get(index).logText();
+    }
+
     /** Which member a worker id names. */
     public int indexOf(String workerId) {
         for (int i = 0; i < members.size(); i++) {

@@ -15,7 +15,7 @@ class TaskSpecTest {
 
     private static final Map<String, String> CONNECTOR = Map.of("name", "c", "connector.class", "X");
     private static final ClusterConfigState SNAPSHOT = new ClusterConfigState(3, Map.of("c", CONNECTOR), Map.of(),
-            Map.of("c", List.of(Map.of("t", "0"), Map.of("t", "1"))));
+            Map.of("c", List.of(Map.of("t", "0"), Map.of("t", "1"))), Map.of());
 
     @Test
     void aStoredTaskRunsWithItsConnectorConfigAndItsOwnTaskConfig() {
@@ -30,7 +30,7 @@ class TaskSpecTest {
 
     @Test
     void aTaskOfADeletedConnectorHasNoSpecEvenWithTaskConfigsLeft() {
-        ClusterConfigState deleted = new ClusterConfigState(4, Map.of(), Map.of(), SNAPSHOT.taskConfigs());
+        ClusterConfigState deleted = new ClusterConfigState(4, Map.of(), Map.of(), SNAPSHOT.taskConfigs(), Map.of());
         assertTrue(TaskSpec.in(deleted, new ConnectorTaskId("c", 0)).isEmpty());
     }
 
@@ -38,9 +38,9 @@ class TaskSpecTest {
     void aChangedConnectorConfigMakesADifferentSpecSoTheTaskIsRestarted() {
         ConnectorTaskId id = new ConnectorTaskId("c", 0);
         Map<String, String> changed = Map.of("name", "c", "connector.class", "X", "tasks.max", "2");
-        ClusterConfigState after = new ClusterConfigState(5, Map.of("c", changed), Map.of(), SNAPSHOT.taskConfigs());
+        ClusterConfigState after = new ClusterConfigState(5, Map.of("c", changed), Map.of(), SNAPSHOT.taskConfigs(), Map.of());
         assertNotEquals(TaskSpec.in(SNAPSHOT, id), TaskSpec.in(after, id));
         assertEquals(TaskSpec.in(SNAPSHOT, id), TaskSpec.in(new ClusterConfigState(9, Map.of("c", CONNECTOR), Map.of(),
-                SNAPSHOT.taskConfigs()), id));
+                SNAPSHOT.taskConfigs(), Map.of()), id));
     }
 }

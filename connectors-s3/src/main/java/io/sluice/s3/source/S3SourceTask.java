@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Reads its units' objects in order and emits their records with offsets (object key, records read), so
@@ -184,30 +185,45 @@ public final class S3SourceTask extends SourceTask {
             }
         }
 
-        /** Opens the next object, listing the unit again when none is pending and it is time to. */
+        /**
+         * Opens the next object, listing the unit again when none is pending and it is time to. A listing is not a
+         * snapshot: an object listed can be deleted before it is read, and is skipped then, said once.
+         */
         private boolean open() throws IOException {
-            if (pending.isEmpty()) {
-                long now = System.currentTimeMillis();
-                if (now < nextListingMs) {
+            String bucket = config.getString(S3ConnectionConfig.BUCKET);
+            while (true) {
+                if (pending.isEmpty() && !list(bucket)) {
                     return false;
                 }
-                nextListingMs = now + config.getLong(S3SourceConfig.POLL_INTERVAL_MS);
-                for (Item item : unit.list(s3, config.getString(S3ConnectionConfig.BUCKET), names)) {
-                    int cmp = last == null ? 1 : unit.order().compare(item, last);
-                    if (cmp > 0 || (cmp == 0 && item.key().equals(resumeKey) && current == null)) {
-                        pending.add(item);
-                    }
-                }
-                if (pending.isEmpty()) {
-                    return false;
+                current = pending.removeFirst();
+                position = 0;
+                try {
+                    records = ObjectReader.open(config.format(), s3.getObject(b -> b.bucket(bucket).key(current.key())),
+                            current.key(), separator(), csv);
+                    log.debug("Reading s3://{}/{}", bucket, current.key());
+                    return true;
+                } catch (NoSuchKeyException gone) {
+                    log.warn("s3://{}/{} was deleted after it was listed and before it was read; skipping it", bucket,
+                            current.key());
+                    last = current; // read as far as it goes: the next listing does not name it again
                 }
             }
-            current = pending.removeFirst();
-            position = 0;
-            records = ObjectReader.open(config.format(), s3.getObject(b -> b.bucket(
-                    config.getString(S3ConnectionConfig.BUCKET)).key(current.key())), current.key(), separator(), csv);
-            log.debug("Reading s3://{}/{}", config.getString(S3ConnectionConfig.BUCKET), current.key());
-            return true;
+        }
+
+        /** Lists the unit for objects after the last one read, if it is time to; false when none is pending. */
+        private boolean list(String bucket) {
+            long now = System.currentTimeMillis();
+            if (now < nextListingMs) {
+                return false;
+            }
+            nextListingMs = now + config.getLong(S3SourceConfig.POLL_INTERVAL_MS);
+            for (Item item : unit.list(s3, bucket, names)) {
+                int cmp = last == null ? 1 : unit.order().compare(item, last);
+                if (cmp > 0 || (cmp == 0 && item.key().equals(resumeKey) && current == null)) {
+                    pending.add(item);
+                }
+            }
+            return !pending.isEmpty();
         }
 
         private String separator() {

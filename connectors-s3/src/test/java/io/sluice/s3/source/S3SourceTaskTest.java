@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.RecordingSourceContext;
 import io.sluice.s3.testing.S3TestServer;
 import java.io.ByteArrayOutputStream;
@@ -88,6 +89,36 @@ class S3SourceTaskTest {
                 rest.stream().map(SourceRecord::value).toList());
         assertEquals("landing", rest.get(0).topic());
         assertNull(rest.get(0).kafkaPartition(), "arbitrary objects: the producer partitions");
+    }
+
+    /**
+     * The tester's story: a listing is not a snapshot, and an object listed but deleted before the task read it
+     * failed the task. It is skipped with one WARN naming it; the objects around it are read whole, each record once,
+     * and the offsets go on from the last record delivered.
+     */
+    @Test
+    void anObjectDeletedBetweenItsListingAndItsReadIsSkippedWithOneWarningAndEveryOtherRecordIsReadOnce()
+            throws Exception {
+        S3TestServer.put(bucket, "in/a.json", "{\"n\":1}\n{\"n\":2}\n{\"n\":3}\n".getBytes(StandardCharsets.UTF_8));
+        S3TestServer.put(bucket, "in/b.json", "{\"n\":4}\n".getBytes(StandardCharsets.UTF_8));
+        S3TestServer.put(bucket, "in/c.json", "{\"n\":5}\n{\"n\":6}\n".getBytes(StandardCharsets.UTF_8));
+        S3SourceTask task = start(Map.of("s3.prefixes", "in/", "format.class", "json", "batch.max.records", "2",
+                "sluice.s3.task.units", "prefix:in/"));
+        try (LogCapture log = LogCapture.open()) {
+            List<SourceRecord> records = new ArrayList<>(task.poll()); // half of a.json; b and c are listed with it
+            records.forEach(r -> committed.put(r.sourcePartition(), new HashMap<>(r.sourceOffset())));
+            S3TestServer.client().deleteObject(b -> b.bucket(bucket).key("in/b.json"));
+
+            records.addAll(drain(task));
+
+            assertEquals(List.of(1L, 2L, 3L, 5L, 6L), records.stream().map(r -> ((Map<?, ?>) r.value()).get("n")).toList());
+            List<String> warned = log.linesWith("in/b.json");
+            assertEquals(1, warned.size(), String.join("\n", log.lines()));
+            assertTrue(warned.get(0).startsWith("WARN ") && warned.get(0).contains("skipping it"), warned.get(0));
+            assertEquals(Map.of("object", "in/c.json", "position", 2L), committed.values().iterator().next());
+        } finally {
+            task.stop();
+        }
     }
 
     @Test
