@@ -1,6 +1,7 @@
 package io.sluice.runtime.worker;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,27 +85,36 @@ final class ConvertAhead implements AutoCloseable {
 
     /** Waits until the helper converts nothing and drops its chunk (a batch left early: a send failed). */
     void discard() {
-        quiesce();
+        Future<ProducerRecord<byte[], byte[]>[]> f = inFlight;
         inFlight = null;
+        if (f == null) {
+            return;
+        }
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true); // a cancelled task: its thread is given up, as one stuck in a converter would be
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | CancellationException e) {
+            // its records were never sent: nothing to keep
+        }
     }
 
-    /** Conversion takes milliseconds a chunk: an interrupt is kept for the caller, never left with the helper busy. */
+    /**
+     * Only a cancelled task's thread is interrupted (a stop is never): as when its own thread was in a converter,
+     * it leaves the batch, and the helper's chunk is cancelled with it.
+     */
     private static <T> T await(Future<T> f) {
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    throw new ConnectException("Converting records failed", e.getCause());
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new ConnectException("Interrupted while converting records", e);
+        } catch (CancellationException e) {
+            throw new ConnectException("Converting records was cancelled", e);
+        } catch (ExecutionException e) {
+            throw new ConnectException("Converting records failed", e.getCause());
         }
     }
 
