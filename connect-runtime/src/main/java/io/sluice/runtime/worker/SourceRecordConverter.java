@@ -20,7 +20,7 @@ final class SourceRecordConverter {
     private final ConverterSet converters;
     private final TransformationChain<SourceRecord> transforms;
     private final ErrorHandler errors;
-    /** See {@link #noHeaders()}; only the task thread converts. */
+    /** See {@link #noHeaders()}; one thread converts at a time (the task thread or its {@link ConvertAhead}). */
     private RecordHeaders emptyHeaders = new RecordHeaders();
 
     SourceRecordConverter(ConverterSet converters, TransformationChain<SourceRecord> transforms, ErrorHandler errors) {
@@ -36,6 +36,15 @@ final class SourceRecordConverter {
         if (record == null) {
             return null;
         }
+        ProducerRecord<byte[], byte[]> out = convertFast(record);
+        return out != null ? out : convertUnderPolicy(record, RecordContext.of(original));
+    }
+
+    /**
+     * The record converted by the converters alone, without SMTs or the error policy: null when one of them threw
+     * (then {@link #convert} decides). Used by {@link ConvertAhead} for a task without SMTs.
+     */
+    ProducerRecord<byte[], byte[]> convertFast(SourceRecord record) {
         String topic = record.topic();
         RecordHeaders headers;
         byte[] key;
@@ -45,7 +54,7 @@ final class SourceRecordConverter {
             key = converters.key().fromConnectData(topic, headers, record.keySchema(), record.key());
             value = converters.value().fromConnectData(topic, headers, record.valueSchema(), record.value());
         } catch (RuntimeException e) {
-            return convertUnderPolicy(record, RecordContext.of(original));
+            return null;
         }
         return new ProducerRecord<>(topic, record.kafkaPartition(), timestamp(record), key, value, orNull(headers));
     }

@@ -50,6 +50,8 @@ final class SourceTaskRunner extends TaskRunner {
     private final ConverterSet converters;
     private final TransformationChain<SourceRecord> transforms;
     private final SourceRecordConverter recordConverter;
+    /** Converts ahead of the sends on a helper thread; null with SMTs (they and their error policy stay here). */
+    private final ConvertAhead ahead;
     private final ErrorHandler errors;
     private final Setup setup;
     private final SubmittedOffsets submitted = new SubmittedOffsets();
@@ -78,6 +80,8 @@ final class SourceTaskRunner extends TaskRunner {
         this.setup = setup;
         this.overridesCommitRecord = declaresCommitRecord(task.getClass());
         this.scopeContext = PluginScope.taskContext(id.connector(), id.task());
+        this.ahead = transforms.isEmpty() ? new ConvertAhead(recordConverter, loader, scopeContext,
+                "sluice-convert-" + id.connector() + "-" + id.task()) : null;
         this.metrics = setup.taskMetrics();
         this.commits = setup.commits();
         metrics.activeCount(submitted::unackedCount);
@@ -194,30 +198,57 @@ final class SourceTaskRunner extends TaskRunner {
 
     private void send(List<SourceRecord> batch) {
         List<SubmittedOffsets.Submitted> tracked = new ArrayList<>(batch.size());
+        boolean split = ahead != null && ConvertAhead.worthIt(batch.size());
         try {
-            for (SourceRecord original : batch) {
-                // before each record, as Apache does: a send that failed (e.g. after max.block.ms without the
-                // topic's metadata, Kafka away) fails the task now, not after every other send of the batch waited
-                // max.block.ms too (tryout15: a task kept RUNNING through a minute's outage)
-                throwIfSendFailed();
-                SubmittedOffsets.Submitted s = submitted.track(original);
-                tracked.add(s);
-                ProducerRecord<byte[], byte[]> out = recordConverter.convert(original);
-                if (out == null) {
-                    dropped(original, s);
-                    continue;
+            int chunk = split ? ConvertAhead.CHUNK : batch.size();
+            if (split) {
+                ahead.start(batch, 0, chunk);
+            }
+            for (int from = 0; from < batch.size(); from += chunk) {
+                int to = Math.min(from + chunk, batch.size());
+                ProducerRecord<byte[], byte[]>[] converted = split ? ahead.take() : null;
+                if (split && to < batch.size()) {
+                    ahead.start(batch, to, Math.min(to + chunk, batch.size()));
                 }
-                if (topics != null) {
-                    topics.ensure(out.topic());
-                }
-                if (!produce(original, s, out)) {
-                    dropped(original, s);
+                for (int i = from; i < to; i++) {
+                    sendOne(batch.get(i), converted == null ? null : converted[i - from], tracked);
                 }
             }
         } finally {
+            if (split) {
+                ahead.discard();
+            }
             submitted.enqueue(tracked);
         }
         throwIfSendFailed();
+    }
+
+    /** Tracks and sends one record, converting it here unless the helper did (converted not null). */
+    private void sendOne(SourceRecord original, ProducerRecord<byte[], byte[]> converted,
+                         List<SubmittedOffsets.Submitted> tracked) {
+        // before each record, as Apache does: a send that failed (e.g. after max.block.ms without the topic's
+        // metadata, Kafka away) fails the task now, not after every other send of the batch waited max.block.ms
+        // too (tryout15: a task kept RUNNING through a minute's outage)
+        throwIfSendFailed();
+        SubmittedOffsets.Submitted s = submitted.track(original);
+        tracked.add(s);
+        ProducerRecord<byte[], byte[]> out = converted;
+        if (out == null) {
+            if (ahead != null) {
+                ahead.quiesce(); // the converters are the helper's while it converts the next chunk
+            }
+            out = recordConverter.convert(original);
+        }
+        if (out == null) {
+            dropped(original, s);
+            return;
+        }
+        if (topics != null) {
+            topics.ensure(out.topic());
+        }
+        if (!produce(original, s, out)) {
+            dropped(original, s);
+        }
     }
 
     /** Sends one record; false when the send failed at once and the error policy tolerated it. */
@@ -311,6 +342,7 @@ final class SourceTaskRunner extends TaskRunner {
         if (producer != null) {
             producer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
         }
+        Utils.closeQuietly(ahead, "converting helper");
         Utils.closeQuietly(topics, "topic creator");
         Utils.closeQuietly(transforms, "transformation chain");
         Utils.closeQuietly(converters, "converters");

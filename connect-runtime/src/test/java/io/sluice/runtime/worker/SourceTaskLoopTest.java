@@ -116,6 +116,42 @@ class SourceTaskLoopTest {
     }
 
     @Test
+    void aSourcePollingThousandsOfRecordsAtOnceHasThemSentInPollOrderEachWithItsOwnHeaders() {
+        // batches larger than one chunk are converted on a helper thread ahead of the sends
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000), new WorkerConfig(Map.of(
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", HeaderStampingConverter.class.getName())), Map.of());
+        task.script.add(lines(1, 1000));
+        task.script.add(lines(1001, 1130));
+        Await.until(() -> producer.history().size() == 1130, WAIT, "every record sent");
+        stop();
+
+        for (int i = 0; i < 1130; i++) {
+            ProducerRecord<byte[], byte[]> sent = producer.history().get(i);
+            assertEquals("v" + (i + 1), new String(sent.value(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(i % 2 == 0 ? 1 : 0, sent.headers().toArray().length, "record " + (i + 1));
+        }
+        assertEquals(Map.of(PARTITION, Map.of("line", 1130L)), offsets.offsets(ID.connector()));
+    }
+
+    @Test
+    void aRecordTheConverterRejectsInsideALargeBatchIsSkippedUnderToleranceAndTheOthersKeepTheirOrder() {
+        start(true, new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000), new WorkerConfig(Map.of(
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", RejectingConverter.class.getName())), Map.of("errors.tolerance", "all"));
+        task.script.add(lines(1, 600));
+        Await.until(() -> producer.history().size() == 599, WAIT, "every record but the rejected one sent");
+        stop();
+
+        List<String> values = producer.history().stream()
+                .map(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8)).toList();
+        List<String> expected = lines(1, 600).stream().map(r -> (String) r.value())
+                .filter(v -> !v.equals(RejectingConverter.REJECTED)).toList();
+        assertEquals(expected, values);
+        assertEquals(Map.of(PARTITION, Map.of("line", 600L)), offsets.offsets(ID.connector()));
+    }
+
+    @Test
     void unacknowledgedRecordHoldsBackItsPartitionsOffset() {
         OffsetFlushCommits commits = new OffsetFlushCommits(committer, Long.MAX_VALUE / 4, 5_000);
         start(false, commits);
@@ -266,9 +302,15 @@ class SourceTaskLoopTest {
     }
 
     private void start(boolean autoComplete, SourceCommits commits, WorkerConfig worker) {
+        start(autoComplete, commits, worker, Map.of());
+    }
+
+    private void start(boolean autoComplete, SourceCommits commits, WorkerConfig worker, Map<String, String> extra) {
         producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SourceConnectorConfig config = new SourceConnectorConfig(plugins, Map.of("name", ID.connector(),
-                "connector.class", "LinesSource"));
+        Map<String, String> props = new java.util.HashMap<>(extra);
+        props.put("name", ID.connector());
+        props.put("connector.class", "LinesSource");
+        SourceConnectorConfig config = new SourceConnectorConfig(plugins, props);
         ErrorHandler errors = new ErrorHandler(ID, config, Map.of(), Map.of());
         SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, 5_000,
                 null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
@@ -286,6 +328,27 @@ class SourceTaskLoopTest {
     private static SourceRecord record(long line) {
         return new SourceRecord(PARTITION, Map.of("line", line), "orders", null, Schema.STRING_SCHEMA, "k" + line,
                 Schema.STRING_SCHEMA, "v" + line);
+    }
+
+    private static List<SourceRecord> lines(long first, long last) {
+        List<SourceRecord> records = new ArrayList<>();
+        for (long line = first; line <= last; line++) {
+            records.add(record(line));
+        }
+        return records;
+    }
+
+    /** A value converter that writes the value as text and throws for one value. */
+    public static final class RejectingConverter extends org.apache.kafka.connect.storage.StringConverter {
+        static final String REJECTED = "v300";
+
+        @Override
+        public byte[] fromConnectData(String topic, Schema schema, Object value) {
+            if (REJECTED.equals(value)) {
+                throw new org.apache.kafka.connect.errors.DataException("value rejected");
+            }
+            return super.fromConnectData(topic, schema, value);
+        }
     }
 
     /** A value converter that writes the value as text and, for odd lines, adds a header naming the value. */
