@@ -11,11 +11,12 @@ import java.util.Map;
  * Says what is wrong with a request body in JSON's terms (where, what was expected, what came) rather than
  * Jackson's, which name the Java types it binds to (`java.util.LinkedHashMap<java.lang.String,...>`).
  */
-final class JsonBodyErrors {
+public final class JsonBodyErrors {
     private JsonBodyErrors() {
     }
 
-    static String describe(JsonProcessingException e) {
+    /** "Malformed JSON request body: " and what is wrong, in JSON's terms. */
+    public static String describe(JsonProcessingException e) {
         String expected = expected(e);
         if (e instanceof JsonMappingException mapping && expected != null) {
             String got = kind(e.getProcessor() instanceof JsonParser parser ? parser.currentToken() : null);
@@ -23,8 +24,10 @@ final class JsonBodyErrors {
                     + " at " + path(mapping);
         }
         String message = e.getOriginalMessage() == null ? "not valid JSON" : e.getOriginalMessage();
-        // Jackson adds its own token names, e.g. "(token `JsonToken.START_ARRAY`)"
+        // Jackson adds its own token names, e.g. "(token `JsonToken.START_ARRAY`)", and the method holding a limit,
+        // e.g. "(1000, from `StreamReadConstraints.getMaxNestingDepth()`)" (tryout18, 100,000 '[')
         return "Malformed JSON request body: " + message.replaceAll("\\s*\\(token `[^`]*`\\)", "")
+                .replaceAll(",\\s*from `[^`]*`", "")
                 .replaceAll("`[a-zA-Z_$][\\w$]*(\\.[\\w$<>,]+)+`", "a value of another type");
     }
 

@@ -115,8 +115,9 @@ public final class RegistryException extends RuntimeException {
     }
 
     public static RegistryException schemaTooLarge(int bytes, int limit) {
-        return new RegistryException(422, 42209, "Register operation failed because schema is too large: its record "
-                + "in the schemas topic would take " + bytes + " bytes, more than the " + limit + " a Kafka record may hold");
+        return new RegistryException(422, 42209, "Schema is too large: its record in the schemas topic would take "
+                + bytes + " bytes or more, more than the " + limit + " a Kafka record may hold, so it can never be "
+                + "registered");
     }
 
     public static RegistryException store(String message, Throwable cause) {

@@ -330,6 +330,11 @@ public final class SchemaRegistry {
             throw RegistryException.invalidSchema("Invalid schema type " + request.schemaType()
                     + ": this registry serves AVRO schemas");
         }
+        // before parsing and checking it: a schema no record can hold is never registered, and checking one took
+        // minutes (tryout18: 200,000 fields, 8.7 MB, answered POST /compatibility after 341 s)
+        if (request.schema().length() > SchemaStore.MAX_RECORD_BYTES) {
+            throw RegistryException.schemaTooLarge(request.schema().length(), SchemaStore.MAX_RECORD_BYTES);
+        }
         Set<String> seen = new LinkedHashSet<>();
         List<String> texts = new ArrayList<>();
         for (SchemaReference ref : request.references()) {

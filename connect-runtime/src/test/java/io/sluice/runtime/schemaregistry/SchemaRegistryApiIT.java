@@ -156,6 +156,26 @@ class SchemaRegistryApiIT {
         String subject = subject();
         assertError(registry.register(subject, "{\"type\":\"record\",\"name\":\"Big\",\"fields\":[" + fields + "]}"), 422, 42209);
         assertEquals(200, registry.register(subject, USER_V1).status());
+        // tryout18: a compatibility check of 200,000 fields (8.7 MB) answered after 341 s; a schema no record can
+        // hold is refused before it is parsed or checked
+        for (int i = 20_000; i < 200_000; i++) {
+            fields.append(",{\"name\":\"f").append(i).append("\",\"type\":\"string\",\"default\":\"\"}");
+        }
+        long began = System.nanoTime();
+        assertError(registry.post("/compatibility/subjects/" + subject + "/versions/latest", Map.of("schema",
+                "{\"type\":\"record\",\"name\":\"Big\",\"fields\":[" + fields + "]}")), 422, 42209);
+        assertTrue(System.nanoTime() - began < java.util.concurrent.TimeUnit.SECONDS.toNanos(20),
+                "refused without checking it");
+    }
+
+    @Test
+    void aBodyNestedBeyondJacksonsLimitIsA400InJsonsTermsNotJacksons() {
+        // tryout18: 100,000 '[' answered "... (1000, from `StreamReadConstraints.getMaxNestingDepth()`)"
+        Response r = registry.post("/subjects/" + subject() + "/versions", "[".repeat(100_000));
+        assertError(r, 400, 400);
+        String message = r.body().path("message").asText();
+        assertTrue(message.contains("nesting depth"), r.raw());
+        assertFalse(message.contains("StreamReadConstraints") || message.contains("`"), r.raw());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.sluice.runtime.schemaregistry.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.runtime.rest.JsonBodyErrors;
 import io.sluice.runtime.schemaregistry.RegistryException;
 import io.sluice.runtime.schemaregistry.SchemaReference;
 import io.sluice.runtime.schemaregistry.SchemaRequest;
@@ -31,8 +32,8 @@ final class RegistryBodies {
             }
             return node;
         } catch (IOException e) {
-            throw new RegistryException(400, 400, "Malformed JSON request body: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage()));
+            throw new RegistryException(400, 400, e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
+                    ? JsonBodyErrors.describe(jpe) : "Malformed JSON request body");
         }
     }
 

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 public final class SchemaStore implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaStore.class);
     /** Kafka's default record size limit (max.request.size, message.max.bytes) less room for the batch's framing. */
-    static final int MAX_RECORD_BYTES = 1_000_000;
+    /** What one record of the schemas topic may take (the broker's default message.max.bytes, about). */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
 
     private final StoreTopic topic;
     private final RegistryState state = new RegistryState();
