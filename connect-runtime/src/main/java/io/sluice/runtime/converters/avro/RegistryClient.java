@@ -65,10 +65,11 @@ final class RegistryClient {
                 }
                 // what a user does next (tryout17: a column's type change stopped both CDC tasks with the checker's
                 // words only)
-                throw new RegistryError(e.status, e.errorCode, e.reason + ". The subject's compatibility level "
-                        + "refuses the record's new schema; to let it through, give subject " + subject + " a level "
-                        + "that allows the change (PUT /config/" + subject + " {\"compatibility\": \"NONE\"}, say), "
-                        + "then restart the task");
+                // the fix first: the registry's details carry the old schema, kilobytes (tryout18)
+                throw new RegistryError(e.status, e.errorCode, "The compatibility level of subject " + subject
+                        + " refuses the record's new schema; to let it through, give the subject a level that allows "
+                        + "the change (PUT /config/" + subject + " {\"compatibility\": \"NONE\"}, say), then "
+                        + "restart the task. The registry said: " + e.reason);
             }
             schemasById.putIfAbsent(id, schema);
             return id;

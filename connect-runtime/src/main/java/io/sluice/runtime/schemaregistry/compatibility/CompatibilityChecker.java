@@ -93,10 +93,47 @@ public final class CompatibilityChecker {
                 }
             }
             messages.add("{errorType:'" + incompatibility.getType() + "', description:'"
-                    + description(incompatibility, location, readerName, writerName) + "', additionalInfo:'"
+                    + description(incompatibility, location, fieldsAt(reader, incompatibility.getLocation()),
+                    readerName, writerName) + "', additionalInfo:'"
                     + incompatibility.getMessage() + "'}");
         }
         return messages;
+    }
+
+    /**
+     * " (field a.b)": the fields a location passes through, named from the reader schema Avro made it in, so a user
+     * sees the column, not only '/1/fields/3/type' (tryout18); "" when the path cannot be followed.
+     */
+    private static String fieldsAt(Schema reader, String location) {
+        List<String> names = new ArrayList<>();
+        Schema at = reader;
+        String[] steps = location.split("/");
+        try {
+            for (int i = 0; i < steps.length && at != null; i++) {
+                String step = steps[i];
+                if (step.isEmpty() || step.equals("type")) {
+                    continue;
+                }
+                switch (at.getType()) {
+                    case UNION -> at = at.getTypes().get(Integer.parseInt(step));
+                    case RECORD -> {
+                        if (step.equals("fields") && i + 1 < steps.length) {
+                            Schema.Field field = at.getFields().get(Integer.parseInt(steps[++i]));
+                            names.add(field.name());
+                            at = field.schema();
+                        } else {
+                            at = null;
+                        }
+                    }
+                    case ARRAY -> at = step.equals("items") ? at.getElementType() : null;
+                    case MAP -> at = step.equals("values") ? at.getValueType() : null;
+                    default -> at = null;
+                }
+            }
+        } catch (RuntimeException e) {
+            return ""; // a path Avro made over the writer's shape: no names rather than wrong ones
+        }
+        return names.isEmpty() ? "" : " (field " + String.join(".", names) + ")";
     }
 
     /**
@@ -135,8 +172,9 @@ public final class CompatibilityChecker {
         return null;
     }
 
-    private static String description(Incompatibility i, String location, String reader, String writer) {
-        String at = " at path '" + location + "'";
+    private static String description(Incompatibility i, String location, String fields, String reader,
+                                      String writer) {
+        String at = " at path '" + location + "'" + fields;
         return switch (i.getType()) {
             case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "'" + at + " in the " + reader
                     + " schema has no default value and is missing in the " + writer + " schema";

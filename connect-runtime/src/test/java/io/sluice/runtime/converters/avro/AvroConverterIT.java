@@ -263,7 +263,8 @@ class AvroConverterIT {
         assertTrue(refused.getMessage().contains("incompatible") && refused.getMessage().contains("error code: 409"),
                 refused.getMessage());
         // what to do next (tryout17)
-        assertTrue(refused.getMessage().contains("PUT /config/" + topic + "-value"), refused.getMessage());
+        assertTrue(refused.getMessage().startsWith("The compatibility level of subject " + topic + "-value refuses")
+                && refused.getMessage().contains("PUT /config/" + topic + "-value"), refused.getMessage());
     }
 
     @Test

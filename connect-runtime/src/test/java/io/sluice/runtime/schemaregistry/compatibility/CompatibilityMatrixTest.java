@@ -197,8 +197,8 @@ class CompatibilityMatrixTest {
                 + field("customer", "\"string\"")) + "]");
         List<String> problems = CompatibilityChecker.check(CompatibilityLevel.BACKWARD, changed,
                 List.of(new CompatibilityChecker.Earlier(1, old)));
-        assertTrue(problems.get(0).contains("TYPE_MISMATCH") && problems.get(0).contains("'/1/fields/1/type'"),
-                problems.toString());
+        assertTrue(problems.get(0).contains("TYPE_MISMATCH")
+                && problems.get(0).contains("'/1/fields/1/type' (field customer)"), problems.toString());
         assertFalse(problems.toString().contains("MISSING_UNION_BRANCH"), problems.toString());
         // a union that really lacks the branch still says so
         List<String> lacking = CompatibilityChecker.check(CompatibilityLevel.BACKWARD,
