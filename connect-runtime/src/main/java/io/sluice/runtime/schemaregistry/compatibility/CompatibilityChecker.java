@@ -176,8 +176,8 @@ public final class CompatibilityChecker {
                                       String writer) {
         String at = " at path '" + location + "'" + fields;
         return switch (i.getType()) {
-            case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "'" + at + " in the " + reader
-                    + " schema has no default value and is missing in the " + writer + " schema";
+            case READER_FIELD_MISSING_DEFAULT_VALUE -> "The field '" + i.getMessage() + "' at path '" + location
+                    + "' in the " + reader + " schema has no default value and is missing in the " + writer + " schema";
             case NAME_MISMATCH -> "The name of the type" + at + " in the " + reader + " schema does not match the "
                     + writer + " schema (" + i.getMessage() + ")";
             case FIXED_SIZE_MISMATCH -> "The size of the fixed type" + at + " in the " + reader
