@@ -72,6 +72,7 @@ public final class KafkaStatusStore implements StatusStore {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-status-reader");
         this.timeout = timeout;
         writer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // a closed store sends nothing again
+        writer.prestartCoreThread(); // the worker's own thread from its start, not from its first report
     }
 
     @Override
@@ -140,11 +141,17 @@ public final class KafkaStatusStore implements StatusStore {
             throw new StoreException("Cannot " + what + ": the status store is closed");
         }
         try {
-            // bounded: a report ahead of it waits at most the store's timeout, and so does this write
-            written.orTimeout(2 * timeout.toMillis(), TimeUnit.MILLISECONDS).join();
-        } catch (java.util.concurrent.CompletionException e) {
+            // bounded: a report ahead of it waits at most the store's timeout, and so does this write (a timed get,
+            // not orTimeout: that starts the JDK's delay thread for good, one more thread in every worker)
+            written.get(2 * timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause
-                    : new StoreException("Cannot " + what + " in time: Kafka did not take it", e.getCause());
+                    : new StoreException("Cannot " + what + ": Kafka did not take it", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new StoreException("Cannot " + what + " in time: Kafka did not take it", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("Interrupted while waiting to " + what, e);
         }
     }
 
