@@ -110,7 +110,7 @@ class ManyConnectorsIT {
                 try {
                     Await.until(() -> {
                         Map<String, Long> names = worker.threadNames();
-                        return names.keySet().stream().noneMatch(n -> n.contains("source-"))
+                        return names.keySet().stream().noneMatch(n -> n.contains("source-N")) // the connectors, source-<i>
                                 && workerThreads(names) <= idleWorkerThreads + 8;
                     }, Duration.ofSeconds(90), () -> "threads given back: " + worker.threadCount() + " of " + busyThreads
                             + " (idle " + idleThreads + "), the worker's own " + workerThreads(worker.threadNames())
