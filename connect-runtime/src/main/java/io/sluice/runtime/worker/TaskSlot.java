@@ -10,8 +10,9 @@ import java.util.function.Supplier;
 
 /**
  * One run of a task on this worker, on its own thread ({@code sluice-task-<connector>-<n>}): the thread waits
- * until the task's previous run on this worker has ended (or was given up after the graceful timeout), so two
- * runs of a task never overlap; then it builds the task and runs it. The herder's thread only asks: starting,
+ * until the runs of its connector's tasks that are stopping on this worker have ended (or were given up after the
+ * graceful timeout), so two runs of a task, or of two tasks that a reconfiguration handed a source partition
+ * between, never overlap here; then it builds the task and runs it. The herder's thread only asks: starting,
  * pausing and stopping a task never waits for the task.
  */
 final class TaskSlot {
@@ -29,7 +30,7 @@ final class TaskSlot {
     /**
      * @param spec     the configs it runs with (an automatic restart reuses them)
      * @param status   this run's own view of the status reporter
-     * @param previous completes when the task's previous run ended; waited for at most previousWaitMs
+     * @param previous completes when the connector's stopping task runs ended; waited for at most previousWaitMs
      * @param build    builds the task's runner; a throw fails the task
      */
     TaskSlot(TaskSpec spec, TargetState target, StatusReporter status, StartGate gate, CompletableFuture<Void> previous,

@@ -43,6 +43,8 @@ public class TestSourceConnector extends SourceConnector {
         volatile String mdcOfCommitRecord;
         volatile String contextLoaderOfCommitRecord;
         volatile Map<String, Object> startOffset;
+        /** How many hung polls had ended when a task of the connector last started. */
+        volatile int hangsEndedAtLastStart;
     }
 
     public static Observed observed(String connector) {
@@ -109,6 +111,7 @@ public class TestSourceConnector extends SourceConnector {
             batchSize = Integer.parseInt(props.getOrDefault("batch.size", "10"));
             hangMs = Long.parseLong(props.getOrDefault("poll.hang.ms", "0"));
             observed = observed(props.get("name"));
+            observed.hangsEndedAtLastStart = observed.hangsEnded.get();
             observed.starts.incrementAndGet();
             partition = Map.of("source", props.get("name"));
             Map<String, Object> offset = context.offsetStorageReader().offset(partition);

@@ -219,6 +219,30 @@ class WorkerSourceTaskIT {
         }
     }
 
+    /**
+     * S3SourceRoundTripIT's story (1 run in 8 on a busy machine): a reconfiguration gave an S3 partition of task 0 to
+     * the new task 1, which started while task 0, still stopping, read on; the partition reached the topic twice. A
+     * task starts only once every stopping run of its connector's tasks on this worker has ended.
+     */
+    @Test
+    void aNewTaskOfAConnectorStartsOnlyAfterItsStoppingTasksEnded() {
+        String name = TestWorkers.uniqueName("moved");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("moved"), 1);
+        Map<String, String> config = sourceConfig(name, topic, Map.of("poll.hang.ms", "1500", "generate.tasks", "2",
+                "tasks.max", "2"));
+        worker.startConnector(name, config, TargetState.STARTED, made);
+        List<Map<String, String>> taskConfigs = made.next();
+        ConnectorTaskId first = new ConnectorTaskId(name, 0);
+        worker.startTask(new TaskSpec(first, config, taskConfigs.get(0)), TargetState.STARTED);
+        TestSourceConnector.Observed tasks = TestSourceConnector.observed(name);
+        Await.until(() -> tasks.polls.get() > 1, WAIT, "task 0's poll hangs");
+
+        worker.stopTasks(List.of(first));
+        worker.startTask(new TaskSpec(new ConnectorTaskId(name, 1), config, taskConfigs.get(1)), TargetState.STARTED);
+        Await.until(() -> tasks.starts.get() == 2, WAIT, "task 1 started");
+        assertEquals(1, tasks.hangsEndedAtLastStart, "task 1 started only after task 0's run had ended");
+    }
+
     @Test
     void aFailedTaskKeepsItsMetricsUntilItIsStopped() {
         String name = TestWorkers.uniqueName("failed-metrics");
