@@ -49,7 +49,6 @@ public final class DistributedHerder extends AbstractHerder {
     private final AtomicReference<String> rejoinReason = new AtomicReference<>();
     private final SessionKeys keys;
     private final AtomicBoolean keyRotationQueued = new AtomicBoolean();
-    private final long gracefulTimeoutMs;
     private volatile boolean running;
     /** The group protocol of the last rebalance: Sluice's, or Apache's when Apache workers are members. */
     private volatile GroupProtocol protocol = GroupProtocol.SLUICE;
@@ -65,7 +64,6 @@ public final class DistributedHerder extends AbstractHerder {
                              StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
         super(workerId, config, worker, configStore, statusStore, configProviders, plugins);
         this.restUrl = restUrl;
-        this.gracefulTimeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
         this.keys = new SessionKeys(config);
         WorkerClient client = new WorkerClient(Duration.ofSeconds(30), interWorkerSsl);
         this.work = new AssignedWork(this, worker, configStore, statusStore, client, keys, this::requestRebalance);
@@ -155,6 +153,9 @@ public final class DistributedHerder extends AbstractHerder {
             log.info("Connector {} target state -> {}", name, state);
             return null;
         });
+        if (state == TargetState.STOPPED) {
+            awaitStopApplied(name);
+        }
     }
 
     @Override

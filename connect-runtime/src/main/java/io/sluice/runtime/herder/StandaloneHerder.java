@@ -26,14 +26,12 @@ import org.slf4j.LoggerFactory;
 public final class StandaloneHerder extends AbstractHerder {
     private static final Logger log = LoggerFactory.getLogger(StandaloneHerder.class);
 
-    private final long gracefulTimeoutMs;
     private final Reconciler reconciler;
     private volatile boolean started;
 
     public StandaloneHerder(String workerId, WorkerConfig config, Worker worker, ConfigStore configStore,
                             StatusStore statusStore, ConfigProviders configProviders, Plugins plugins) {
         super(workerId, config, worker, configStore, statusStore, configProviders, plugins);
-        this.gracefulTimeoutMs = config.getLong(WorkerConfig.TASK_SHUTDOWN_GRACEFUL_TIMEOUT_MS);
         this.reconciler = new Reconciler(workerId, worker, configStore, statusStore, new OwnsEverything());
     }
 
@@ -91,6 +89,9 @@ public final class StandaloneHerder extends AbstractHerder {
             reconciler.targetStateChanged(name);
             return null;
         });
+        if (state == TargetState.STOPPED) {
+            awaitStopApplied(name);
+        }
     }
 
     @Override
