@@ -17,8 +17,10 @@ import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
@@ -28,6 +30,9 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 public final class S3SourceTask extends SourceTask {
 
     private static final Logger log = LoggerFactory.getLogger(S3SourceTask.class);
+
+    /** How often an object whose body broke off is opened again before the task fails. */
+    static final int MAX_REREADS = 3;
 
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<UnitReader> readers = new ArrayList<>();
@@ -152,17 +157,29 @@ public final class S3SourceTask extends SourceTask {
         ObjectReader records;
         long position;
         long nextListingMs;
+        /** The object last read again after a broken read, and how many times in a row. */
+        String rereadKey;
+        int rereads;
 
         UnitReader(SourceUnit unit) {
             this.unit = unit;
         }
 
-        void read(List<SourceRecord> out, int batch) throws IOException {
+        void read(List<SourceRecord> out, int batch) throws IOException, InterruptedException {
             while (out.size() < batch) {
                 if (records == null && !open()) {
                     return;
                 }
-                if (!records.advance()) {
+                boolean more;
+                try {
+                    more = records.advance();
+                } catch (IOException | SdkException e) {
+                    if (readAgain(e)) {
+                        continue;
+                    }
+                    throw e;
+                }
+                if (!more) {
                     records.close();
                     records = null;
                     last = current;
@@ -186,6 +203,31 @@ public final class S3SourceTask extends SourceTask {
         }
 
         /**
+         * A read that broke inside an object (the store cut the connection or reset it): the object is opened again
+         * and read on after the last record taken, up to {@link #MAX_REREADS} times in a row before the task fails.
+         * The store's own retries cover a request, not a body broken halfway.
+         */
+        private boolean readAgain(Exception e) throws InterruptedException {
+            if (!current.key().equals(rereadKey)) {
+                rereadKey = current.key();
+                rereads = 0;
+            }
+            if (rereads >= MAX_REREADS) {
+                return false;
+            }
+            rereads++;
+            log.warn("Reading s3://{}/{} broke after its record {} ({}); reading it again from there, attempt {} of {}",
+                    config.getString(S3ConnectionConfig.BUCKET), current.key(), position, e.getMessage(), rereads,
+                    MAX_REREADS);
+            close();
+            resumeKey = current.key();
+            resumePosition = position;
+            pending.addFirst(current);
+            stopped.await(500L * rereads, TimeUnit.MILLISECONDS);
+            return true;
+        }
+
+        /**
          * Opens the next object, listing the unit again when none is pending and it is time to. A listing is not a
          * snapshot: an object listed can be deleted before it is read, and is skipped then, said once.
          */
@@ -198,8 +240,11 @@ public final class S3SourceTask extends SourceTask {
                 current = pending.removeFirst();
                 position = 0;
                 try {
-                    records = ObjectReader.open(config.format(), s3.getObject(b -> b.bucket(bucket).key(current.key())),
-                            current.key(), separator(), csv);
+                    ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(bucket).key(current.key()));
+                    Long length = body.response().contentLength();
+                    records = ObjectReader.open(config.format(), new LengthCheckedStream(body,
+                            length == null ? -1 : length, "s3://" + bucket + "/" + current.key()), current.key(),
+                            separator(), csv);
                     log.debug("Reading s3://{}/{}", bucket, current.key());
                     return true;
                 } catch (NoSuchKeyException gone) {
