@@ -38,8 +38,11 @@ public final class BucketCheck {
         } catch (SdkClientException e) {
             String key = config.getString(S3ConnectionConfig.STORE_URL).isBlank()
                     ? S3ConnectionConfig.REGION : S3ConnectionConfig.STORE_URL;
-            return Optional.of(Map.entry(key, "Cannot reach " + endpoint(config) + " within " + TIMEOUT.toSeconds()
-                    + " s: " + message(e)));
+            // a refusal comes at once: "within 10 s" read as a timeout to tryout19
+            String reason = message(e).contains("Connection refused")
+                    ? ": the connection was refused (is the store running there?)"
+                    : " within " + TIMEOUT.toSeconds() + " s: " + message(e);
+            return Optional.of(Map.entry(key, "Cannot reach " + endpoint(config) + reason));
         } catch (SdkException | IllegalArgumentException e) {
             return Optional.of(Map.entry(S3ConnectionConfig.STORE_URL, "Cannot use the store: " + message(e)));
         }

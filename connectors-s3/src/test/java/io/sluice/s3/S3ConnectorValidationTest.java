@@ -58,6 +58,8 @@ class S3ConnectorValidationTest {
         assertEquals(1, errors.size(), new S3SinkConnector().validate(config).configValues().stream()
                 .filter(v -> !v.errorMessages().isEmpty()).map(v -> v.name() + v.errorMessages()).toList().toString());
         assertTrue(errors.get(0).contains("Cannot reach"), errors.toString());
+        // a refusal is immediate: said as such, not as a wait of 10 s (tryout19)
+        assertTrue(errors.get(0).contains("the connection was refused"), errors.toString());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).toSeconds() < 15, "bounded wait");
     }
 

@@ -104,16 +104,33 @@ public final class FileSinkTask extends SinkTask {
 
     private ConnectException failed(String what, IOException e) {
         failure = e;
-        return new ConnectException(what + ": " + e.getMessage() + "; fix the directory (space, permissions) and "
+        return new ConnectException(what + ": " + describe(e) + "; fix the directory (space, permissions) and "
                 + "restart the task: it resumes from what the files durably hold", e);
     }
 
     private void checkUsable() {
         if (failure != null) {
-            throw new ConnectException("The files in " + dir + " take no more records after an earlier failure ("
-                    + failure.getMessage() + "); fix the directory and restart the task: it resumes from what the "
+            throw new ConnectException("The files in " + dir + " could not be written (" + describe(failure)
+                    + ") and take no more records; fix the directory and restart the task: it resumes from what the "
                     + "files durably hold", failure);
         }
+    }
+
+    /**
+     * What went wrong, in words: a missing file or directory, or a denied one, is named as such; the JDK's message is
+     * only the path there (tryout19: "Cannot write to out9: out9/t8-0.checkpoint.tmp" for a removed directory).
+     */
+    private String describe(IOException e) {
+        if (!Files.isDirectory(dir)) {
+            return "the directory " + dir + " does not exist any more";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException missing) {
+            return "no such file or directory: " + missing.getFile();
+        }
+        if (e instanceof java.nio.file.AccessDeniedException denied) {
+            return "permission denied: " + denied.getFile();
+        }
+        return e.getMessage();
     }
 
     @Override

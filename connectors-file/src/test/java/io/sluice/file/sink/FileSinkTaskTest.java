@@ -70,4 +70,33 @@ class FileSinkTaskTest {
         assertEquals(List.of("v2", "v3"), Files.readAllLines(dir.resolve("orders-0-00000000000000000002-00000000000000000003.txt")));
         assertEquals(List.of("v4"), Files.readAllLines(dir.resolve("orders-0.inprogress")));
     }
+
+    /** tryout19: the output directory removed under a running sink; the status named only a file's path. */
+    @Test
+    void aRemovedOutputDirectoryIsNamedAsRemovedInTheFailure() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        FileSinkTask task = new FileSinkTask();
+        context = new StubSinkContext();
+        context.assignment.add(TP);
+        task.initialize(context);
+        task.start(Map.of("output.path", out.toString(), "flush.size", "2"));
+        task.open(List.of(TP));
+        task.put(records(0, 1));
+        try (var files = Files.list(out)) {
+            for (Path file : files.toList()) {
+                Files.delete(file);
+            }
+        }
+        Files.delete(out);
+
+        ConnectException failed = assertThrows(ConnectException.class, () -> {
+            task.put(records(1, 3));
+            task.preCommit(Map.of(TP, new OffsetAndMetadata(3)));
+        });
+        assertTrue(failed.getMessage().contains("the directory " + out + " does not exist any more"), failed.getMessage());
+        ConnectException next = assertThrows(ConnectException.class, () -> task.put(records(3, 4)));
+        assertTrue(next.getMessage().contains("could not be written (the directory " + out + " does not exist any more)"),
+                next.getMessage());
+        task.stop();
+    }
 }
