@@ -29,11 +29,15 @@ class FileSinkTaskTest {
     private StubSinkContext context;
 
     private FileSinkTask start() {
+        return start(dir);
+    }
+
+    private FileSinkTask start(Path out) {
         FileSinkTask task = new FileSinkTask();
         context = new StubSinkContext();
         context.assignment.add(TP);
         task.initialize(context);
-        task.start(Map.of("output.path", dir.toString(), "flush.size", "2"));
+        task.start(Map.of("output.path", out.toString(), "flush.size", "2"));
         task.open(List.of(TP));
         return task;
     }
@@ -75,12 +79,7 @@ class FileSinkTaskTest {
     @Test
     void aRemovedOutputDirectoryIsNamedAsRemovedInTheFailure() throws IOException {
         Path out = Files.createDirectories(dir.resolve("out"));
-        FileSinkTask task = new FileSinkTask();
-        context = new StubSinkContext();
-        context.assignment.add(TP);
-        task.initialize(context);
-        task.start(Map.of("output.path", out.toString(), "flush.size", "2"));
-        task.open(List.of(TP));
+        FileSinkTask task = start(out);
         task.put(records(0, 1));
         try (var files = Files.list(out)) {
             for (Path file : files.toList()) {
