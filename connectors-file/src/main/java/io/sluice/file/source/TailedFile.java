@@ -213,21 +213,16 @@ final class TailedFile implements Closeable {
             // a line longer than the buffer, or a file with more to read than the last read took
             buf = java.util.Arrays.copyOf(buf, limit == buf.length ? buf.length * 2 : Math.min(readBytes, buf.length * 2));
         }
-        if (atEnd && readPosition > 0) {
-            // read to its end before, so this is where a file rewritten in place would be read on at the old position
-            long size = channel.size();
-            if (size == readPosition) {
-                return nothingMore();
-            }
-            Change change = contentChange(size);
-            if (change != Change.NONE) {
-                startOver(change);
-            }
-        }
+        // a file read to its end that has grown may have been rewritten in place past the old position meanwhile
+        boolean resumed = atEnd && headLength > 0;
         int free = buf.length - limit;
         int read = channel.read(ByteBuffer.wrap(buf, limit, free), readPosition);
         if (read <= 0) {
             return nothingMore();
+        }
+        if (resumed && headChanged()) {
+            startOver(Change.OVERWRITTEN); // what was just read is dropped: the next fill reads from the start
+            return true;
         }
         atEnd = false;
         lastReadFull = read == free;
@@ -321,11 +316,7 @@ final class TailedFile implements Closeable {
         if (!currentKey.equals(fileKey)) {
             return Change.REPLACED;
         }
-        return contentChange(channel.size());
-    }
-
-    private Change contentChange(long size) throws IOException {
-        return size < readPosition ? Change.TRUNCATED : headChanged() ? Change.OVERWRITTEN : Change.NONE;
+        return channel.size() < readPosition ? Change.TRUNCATED : headChanged() ? Change.OVERWRITTEN : Change.NONE;
     }
 
     /** Reads the file again from its start after a truncation or a rewrite in place, saying why. */
