@@ -343,6 +343,9 @@ final class TailedFile implements Closeable {
         head.reset();
         headLength = 0;
         fingerprint = "";
+        if (parser != null) {
+            parser.fileStartsOver();
+        }
     }
 
     /** True when everything read so far has been read to the file's current end. */
