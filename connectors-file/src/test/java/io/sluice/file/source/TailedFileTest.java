@@ -70,6 +70,22 @@ class TailedFileTest {
     }
 
     @Test
+    void aScanTellsAFileRewrittenInPlaceWhileItsBacklogIsReadFromOneThatWasAppendedTo() throws IOException {
+        Path file = dir.resolve("backlog.txt");
+        Files.write(file, numbered("a7-", 1, 3000));
+        try (TailedFile tailed = new TailedFile(file, FileIdentity.keyOf(file), Map.of(), 0, 0, MIB)) {
+            assertEquals(200, tailed.read(200, (f, buf, off, len, next, number) -> { }));
+            assertEquals(TailedFile.Change.NONE, tailed.check());
+            Files.write(file, numbered("a7-", 3001, 3100), StandardOpenOption.APPEND);
+            assertEquals(TailedFile.Change.NONE, tailed.check(), "appended to");
+            Files.write(file, numbered("b7-", 1, 4000), StandardOpenOption.TRUNCATE_EXISTING);
+            assertEquals(TailedFile.Change.OVERWRITTEN, tailed.check(), "rewritten in place, larger than before");
+            Files.write(file, numbered("b7-", 1, 10), StandardOpenOption.TRUNCATE_EXISTING);
+            assertEquals(TailedFile.Change.TRUNCATED, tailed.check());
+        }
+    }
+
+    @Test
     void theFingerprintCoversTheFirstKibibyteReadAndAFileReopenedThereMatchesItUnlessItsStartChanged()
             throws IOException {
         Path file = dir.resolve("app.log");
