@@ -47,7 +47,12 @@ final class CsvLineParser implements LineParser {
         headerSeen = true;
     }
 
-    boolean needsHeader() {
+    @Override
+    public void fileStartsOver() {
+        headerSeen = false; // the first row read again is the header (of the new content, which may name other columns)
+    }
+
+        boolean needsHeader() {
         return headerRow && !headerSeen;
     }
 

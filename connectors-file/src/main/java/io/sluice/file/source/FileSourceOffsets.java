@@ -10,14 +10,18 @@ import org.apache.kafka.connect.errors.ConnectException;
  * and for offsets a task reads back (which may have been stored by an older version or written by hand): partition
  * {@code {"path": <absolute path>}}, offset {@code {"position": <byte, >= 0>}} with, optionally, {@code "line"}
  * (lines before the position, >= 0), {@code "file.key"} (the file's identity; without it the position applies to
- * whatever file is at the path) and {@code "history"} (see {@link FileHistory}).
+ * whatever file is at the path), {@code "fingerprint"} ({@code <n>:<hex CRC-32C>} of the file's first n bytes; without
+ * it the file at the path is taken to be the one read) and {@code "history"} (see {@link FileHistory}).
  */
 final class FileSourceOffsets {
     private static final Set<String> OFFSET_KEYS = Set.of(FileSourceTask.POSITION, FileSourceTask.LINE,
-            FileSourceTask.FILE_KEY, FileSourceTask.HISTORY);
+            FileSourceTask.FILE_KEY, FileSourceTask.HISTORY, FileSourceTask.FINGERPRINT);
 
-    /** A readable offset; fileKey null when it names no file, so it applies to the file at the path now. */
-    record Stored(long position, long line, String fileKey, String history) {
+    /**
+     * A readable offset; fileKey null when it names no file, so it applies to the file at the path now; fingerprint
+     * null when the offset has none (then the file's start is not compared).
+     */
+    record Stored(long position, long line, String fileKey, String history, String fingerprint) {
 
         /** Whether the offset is that of the file with this key (an offset naming no file is any file's). */
         boolean isOf(String key) {
@@ -38,15 +42,22 @@ final class FileSourceOffsets {
         for (String key : offset.keySet()) {
             if (!OFFSET_KEYS.contains(key)) {
                 throw new IllegalArgumentException("Offset objects hold '" + FileSourceTask.POSITION + "' and optionally '"
-                        + FileSourceTask.LINE + "', '" + FileSourceTask.FILE_KEY + "' and '" + FileSourceTask.HISTORY
-                        + "'; '" + key + "' is none of them");
+                        + FileSourceTask.LINE + "', '" + FileSourceTask.FILE_KEY + "', '" + FileSourceTask.FINGERPRINT
+                        + "' and '" + FileSourceTask.HISTORY + "'; '" + key + "' is none of them");
             }
         }
         long position = nonNegative(offset, FileSourceTask.POSITION, "a Long value (a byte position)");
         long line = offset.get(FileSourceTask.LINE) == null ? 0
                 : nonNegative(offset, FileSourceTask.LINE, "a Long value (the number of lines before the position)");
         String history = text(offset, FileSourceTask.HISTORY);
-        return new Stored(position, line, text(offset, FileSourceTask.FILE_KEY), history == null ? "" : history);
+        String fingerprint = text(offset, FileSourceTask.FINGERPRINT);
+        if (fingerprint != null && !fingerprint.matches("[0-9]{1,4}:[0-9a-f]{1,8}")) {
+            throw new IllegalArgumentException("The value for the '" + FileSourceTask.FINGERPRINT + "' key in the offset "
+                    + "is expected to be <bytes>:<hex CRC-32C> as the connector writes it, not " + describe(fingerprint)
+                    + " (leave it out to resume at the position in whatever file is at the path)");
+        }
+        return new Stored(position, line, text(offset, FileSourceTask.FILE_KEY), history == null ? "" : history,
+                fingerprint);
     }
 
     /**

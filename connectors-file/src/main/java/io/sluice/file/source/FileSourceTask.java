@@ -28,6 +28,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
     static final String FILE_KEY = "file.key";
     static final String LINE = "line";
     static final String HISTORY = "history";
+    static final String FINGERPRINT = "fingerprint";
     static final String HEADER_FILE_NAME = "file.name";
     static final String HEADER_FILE_LINE = "file.line";
 
@@ -146,7 +147,7 @@ public final class FileSourceTask extends SourceTask implements TailedFile.LineS
     }
 
     private static Map<String, Object> offset(TailedFile file, long nextPosition, long lineNumber) {
-        return new LineOffset(nextPosition, file.fileKey, lineNumber, file.history);
+        return new LineOffset(nextPosition, file.fileKey, lineNumber, file.fingerprint(), file.history);
     }
 
     @Override

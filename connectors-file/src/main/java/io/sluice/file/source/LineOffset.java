@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The source offset of one line ({@code position}, {@code file.key}, {@code line}, and {@code history} when the
- * path named other files) as a read-only map backed by fields: one small object per record instead of a map,
+ * The source offset of one line ({@code position}, {@code file.key}, {@code line}, {@code fingerprint} once a
+ * byte is read, and {@code history} when the path named other files) as a read-only map backed by fields: one small object per record instead of a map,
  * its entry array and two boxed longs. The runtime reads an offset only when it commits it, so the entries are
  * built only then.
  */
@@ -16,12 +16,14 @@ final class LineOffset extends AbstractMap<String, Object> {
     private final long position;
     private final String fileKey;
     private final long line;
+    private final String fingerprint;
     private final String history;
 
-    LineOffset(long position, String fileKey, long line, String history) {
+    LineOffset(long position, String fileKey, long line, String fingerprint, String history) {
         this.position = position;
         this.fileKey = fileKey;
         this.line = line;
+        this.fingerprint = fingerprint;
         this.history = history;
     }
 
@@ -33,6 +35,8 @@ final class LineOffset extends AbstractMap<String, Object> {
             return fileKey;
         } else if (FileSourceTask.LINE.equals(key)) {
             return line;
+        } else if (FileSourceTask.FINGERPRINT.equals(key)) {
+            return fingerprint.isEmpty() ? null : fingerprint;
         } else if (FileSourceTask.HISTORY.equals(key)) {
             return history.isEmpty() ? null : history;
         }
@@ -46,15 +50,18 @@ final class LineOffset extends AbstractMap<String, Object> {
 
     @Override
     public int size() {
-        return history.isEmpty() ? 3 : 4;
+        return 3 + (fingerprint.isEmpty() ? 0 : 1) + (history.isEmpty() ? 0 : 1);
     }
 
     @Override
     public Set<Entry<String, Object>> entrySet() {
-        List<Entry<String, Object>> entries = new ArrayList<>(4);
+        List<Entry<String, Object>> entries = new ArrayList<>(5);
         entries.add(new SimpleImmutableEntry<>(FileSourceTask.POSITION, position));
         entries.add(new SimpleImmutableEntry<>(FileSourceTask.FILE_KEY, fileKey));
         entries.add(new SimpleImmutableEntry<>(FileSourceTask.LINE, line));
+        if (!fingerprint.isEmpty()) {
+            entries.add(new SimpleImmutableEntry<>(FileSourceTask.FINGERPRINT, fingerprint));
+        }
         if (!history.isEmpty()) {
             entries.add(new SimpleImmutableEntry<>(FileSourceTask.HISTORY, history));
         }

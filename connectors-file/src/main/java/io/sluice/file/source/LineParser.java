@@ -12,6 +12,10 @@ interface LineParser {
      */
     boolean parse(byte[] buf, int off, int len, ParsedLine out);
 
+    /** The file is read again from its start (truncated or rewritten in place): its first line comes again. */
+    default void fileStartsOver() {
+    }
+
     /** The key and value of one parsed line; one instance is reused for every line of a task. */
     final class ParsedLine {
         Schema keySchema;

@@ -85,11 +85,9 @@ final class TrackedFiles {
         draining.clear();
         for (Iterator<TailedFile> it = files.values().iterator(); it.hasNext(); ) {
             TailedFile file = it.next();
-            switch (file.check()) {
-                case TRUNCATED -> {
-                    log.warn("File {} was truncated; reading it again from the start", file.path);
-                    file.rewind();
-                }
+            TailedFile.Change change = file.check();
+            switch (change) {
+                case TRUNCATED, OVERWRITTEN -> file.startOver(change);
                 case REPLACED, GONE -> {
                     it.remove();
                     moved.add(file);
@@ -217,8 +215,10 @@ final class TrackedFiles {
                         : FileHistory.append(offset.history(), offset.fileKey(), offset.position(), offset.line());
             }
             long[] at = null;
+            String fingerprint = null;
             if (offset != null && offset.isOf(key)) {
                 at = new long[] {offset.position(), offset.line()};
+                fingerprint = offset.fingerprint();
             } else if (!key.isEmpty()) {
                 at = byFileKey.get(key);
             }
@@ -229,6 +229,11 @@ final class TrackedFiles {
             long position = at == null ? 0 : at[0];
             long line = at == null ? 0 : at[1];
             TailedFile file = new TailedFile(path, key, partitions.get(i), position, line, bufferBytes);
+            if (position > 0 && !file.resumeHead(fingerprint)) {
+                file.startOver(TailedFile.Change.OVERWRITTEN);
+                position = 0;
+                line = 0;
+            }
             file.history = history;
             file.parser = parserFor(path, position);
             files.put(path, file);

@@ -64,6 +64,8 @@ class FileSourceConnectorTest {
                 refusal(config, partition, Map.of("position", -10L)));
         assertTrue(refusal(config, partition, Map.of("position", 2.5)).endsWith("not 2.5"));
         assertTrue(refusal(config, partition, Map.of("position", 5L, "positon", 6L)).contains("'positon' is none of them"));
+        assertTrue(refusal(config, partition, Map.of("position", 5L, "fingerprint", "abc")).contains(
+                "The value for the 'fingerprint' key in the offset is expected to be <bytes>:<hex CRC-32C>"));
         assertTrue(refusal(config, Map.of("filename", "/tmp/try1/h1.txt"), Map.of("position", 0L))
                 .contains("'filename' is the key of Apache's FileStreamSource"));
         assertTrue(refusal(config, Map.of("path", "h1.txt"), Map.of("position", 0L)).contains("not a file this connector reads"));
@@ -71,7 +73,7 @@ class FileSourceConnectorTest {
                 .contains("not a file this connector reads"));
 
         Map<Map<String, ?>, Map<String, ?>> fine = new java.util.HashMap<>();
-        fine.put(partition, Map.of("position", 5L, "line", 1L, "file.key", "(dev=1,ino=2)"));
+        fine.put(partition, Map.of("position", 5L, "line", 1L, "file.key", "(dev=1,ino=2)", "fingerprint", "5:1f0e3dad"));
         fine.put(Map.of("filename", "/old/apache-era.txt"), null); // a reset may clean up any leftover
         assertTrue(new FileSourceConnector().alterOffsets(config, fine), "the offsets live only in Kafka");
         Map<String, String> glob = Map.of("topic", "t", "file", "/var/log/app.log*");

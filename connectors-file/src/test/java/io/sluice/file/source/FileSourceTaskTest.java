@@ -299,7 +299,7 @@ class FileSourceTaskTest {
     }
 
     @Test
-    void csvResumedPastTheHeaderStillKnowsTheColumns() throws Exception {
+    void csvResumedPastTheHeaderStillKnowsTheColumnsAndReadAgainFromItsStartSkipsItsHeader() throws Exception {
         Path file = Files.writeString(dir.resolve("p.csv"), "id,name\n1,pen\n");
         Map<String, String> config = Map.of("file", file.toString(), "format", "csv", "value.schema", "id:int64,name:string",
                 "key.field", "id");
@@ -311,6 +311,9 @@ class FileSourceTaskTest {
         Struct value = (Struct) pollFor(1).get(0).value();
         assertEquals("ink", value.getString("name"));
         assertEquals(2L, value.getInt64("id"));
+        // copytruncate, written past the old position: the header row is a header again, not a malformed record
+        Files.writeString(file, "id,name\n3,cap\n4,box\n5,jar\n", StandardOpenOption.TRUNCATE_EXISTING);
+        assertEquals(List.of(3L, 4L, 5L), pollFor(3).stream().map(SourceRecord::key).toList());
     }
 
     @Test
