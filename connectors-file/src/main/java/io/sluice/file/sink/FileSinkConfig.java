@@ -1,12 +1,6 @@
 package io.sluice.file.sink;
 
 import io.sluice.file.SingleCharValidator;
-import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -91,58 +85,6 @@ public final class FileSinkConfig extends AbstractConfig {
         if (prefix.indexOf('/') >= 0 || prefix.indexOf('\\') >= 0) {
             report.accept(OUTPUT_FILE_PREFIX, "is a file name prefix, not a path: put the directory in output.path");
         }
-    }
-
-    /**
-     * What keeps the output directory from holding the files, or null: it is a file, or doing what the task will do
-     * (create the directory, then a file in it) fails. Asking whether the nearest parent is writable was not enough:
-     * root may write everywhere by permission, yet /proc, a read-only mount or an immutable directory takes no new
-     * entry (tryout15: /proc/x validated, then the task failed at start). Whatever the check made is removed again.
-     */
-    static String outputDirectoryProblem(Path dir) {
-        Path target = dir.toAbsolutePath().normalize();
-        Path existing = target;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return null;
-        }
-        if (!Files.isDirectory(existing)) {
-            return existing.equals(target) ? dir + " is a file, not a directory"
-                    : dir + " cannot be created: " + existing + " is a file";
-        }
-        try {
-            Files.createDirectories(target);
-            Files.delete(Files.createTempFile(target, ".sluice-validate-", ".tmp"));
-            return null;
-        } catch (IOException | SecurityException e) {
-            return existing.equals(target) ? dir + " takes no new files here: " + reason(e)
-                    : dir + " cannot be created: " + reason(e);
-        } finally {
-            // only what did not exist before, innermost first; a directory someone filled meanwhile stays
-            for (Path created = target; created != null && !created.equals(existing); created = created.getParent()) {
-                try {
-                    Files.deleteIfExists(created);
-                } catch (IOException e) {
-                    break;
-                }
-            }
-        }
-    }
-
-    /** The operating system's reason, without a Java class name: it reaches the REST answer. */
-    private static String reason(Exception e) {
-        if (e instanceof AccessDeniedException) {
-            return "permission denied";
-        }
-        if (e instanceof NoSuchFileException) {
-            return "the file system there refuses new entries";
-        }
-        if (e instanceof FileSystemException fse && fse.getReason() != null) {
-            return fse.getReason();
-        }
-        return String.valueOf(e.getMessage());
     }
 
     public OutputMode outputMode() {

@@ -68,7 +68,7 @@ public final class FileSinkConnector extends SinkConnector {
         }
         AbstractConfig config = new AbstractConfig(FileSinkConfig.CONFIG_DEF, connectorConfigs, false);
         FileSinkConfig.problems(config, (key, message) -> ConfigErrors.add(result, key, message));
-        String problem = FileSinkConfig.outputDirectoryProblem(Path.of(config.getString(FileSinkConfig.OUTPUT_PATH)));
+        String problem = io.sluice.file.WritableDirectory.problem(Path.of(config.getString(FileSinkConfig.OUTPUT_PATH)));
         if (problem != null) {
             ConfigErrors.add(result, FileSinkConfig.OUTPUT_PATH, problem);
         }

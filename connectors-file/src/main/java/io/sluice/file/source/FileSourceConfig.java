@@ -233,7 +233,7 @@ public final class FileSourceConfig extends AbstractConfig {
         return cleanupPolicy(this);
     }
 
-    private static CleanupPolicy cleanupPolicy(AbstractConfig config) {
+    static CleanupPolicy cleanupPolicy(AbstractConfig config) {
         return CleanupPolicy.valueOf(config.getString(CLEANUP_POLICY).toUpperCase(Locale.ROOT));
     }
 

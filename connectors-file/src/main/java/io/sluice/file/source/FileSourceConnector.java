@@ -2,6 +2,7 @@ package io.sluice.file.source;
 
 import io.sluice.file.ConfigErrors;
 import io.sluice.file.Versions;
+import io.sluice.file.WritableDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,12 +78,20 @@ public final class FileSourceConnector extends SourceConnector {
         }
         AbstractConfig config = new AbstractConfig(FileSourceConfig.CONFIG_DEF, connectorConfigs, false);
         FileSourceConfig.problems(config, connectorConfigs, (key, message) -> ConfigErrors.add(result, key, message));
-        for (String key : List.of(FileSourceConfig.INPUT_PATH, FileSourceConfig.FINISHED_PATH)) {
-            String dir = config.getString(key).trim();
-            if (!dir.isEmpty() && Files.exists(Path.of(dir)) && !Files.isDirectory(Path.of(dir))) {
-                ConfigErrors.add(result, key, dir + " is a file, not a directory"
-                        + (key.equals(FileSourceConfig.INPUT_PATH) ? "; to read one file, set 'file' instead" : ""));
+        String input = config.getString(FileSourceConfig.INPUT_PATH).trim();
+        if (!input.isEmpty() && Files.exists(Path.of(input)) && !Files.isDirectory(Path.of(input))) {
+            ConfigErrors.add(result, FileSourceConfig.INPUT_PATH, input + " is a file, not a directory; to read one "
+                    + "file, set 'file' instead");
+        }
+        String finished = config.getString(FileSourceConfig.FINISHED_PATH).trim();
+        if (!finished.isEmpty() && FileSourceConfig.cleanupPolicy(config) == FileSourceConfig.CleanupPolicy.MOVE) {
+            // moved files go there once read: one that takes no new file failed the task only then (tryout19)
+            String problem = WritableDirectory.problem(Path.of(finished));
+            if (problem != null) {
+                ConfigErrors.add(result, FileSourceConfig.FINISHED_PATH, problem);
             }
+        } else if (!finished.isEmpty() && Files.exists(Path.of(finished)) && !Files.isDirectory(Path.of(finished))) {
+            ConfigErrors.add(result, FileSourceConfig.FINISHED_PATH, finished + " is a file, not a directory");
         }
         return result;
     }

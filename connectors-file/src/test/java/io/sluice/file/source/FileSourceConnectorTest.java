@@ -103,6 +103,11 @@ class FileSourceConnectorTest {
         Map<String, String> doneInside = Map.of("topic", "t", "input.path", dir.toString(), "cleanup.policy", "MOVE",
                 "finished.path", dir.resolve("done").toString());
         assertTrue(errorsOf(doneInside, "finished.path").isEmpty(), "a done/ inside the input directory is not read");
+        // tryout19: a finished.path that takes no new file validated, and the task failed at its first move
+        Map<String, String> unwritable = Map.of("topic", "t", "input.path", dir.toString(), "cleanup.policy", "MOVE",
+                "finished.path", "/proc/done");
+        assertEquals(List.of("/proc/done cannot be created: the file system there refuses new entries"),
+                errorsOf(unwritable, "finished.path"));
         Path file = Files.writeString(dir.resolve("orders.csv"), "id\n");
         assertTrue(errorsOf(Map.of("topic", "t", "input.path", file.toString()), "input.path").get(0)
                 .contains("is a file, not a directory; to read one file, set 'file' instead"));
