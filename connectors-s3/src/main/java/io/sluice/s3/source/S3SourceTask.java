@@ -157,8 +157,9 @@ public final class S3SourceTask extends SourceTask {
         ObjectReader records;
         long position;
         long nextListingMs;
-        /** The object last read again after a broken read, and how many times in a row. */
+        /** The object last read again after a broken read, the record it broke after, and how many times in a row. */
         String rereadKey;
+        long rereadAt;
         int rereads;
 
         UnitReader(SourceUnit unit) {
@@ -204,14 +205,17 @@ public final class S3SourceTask extends SourceTask {
 
         /**
          * A read that broke inside an object (the store cut the connection or reset it): the object is opened again
-         * and read on after the last record taken, up to {@link #MAX_REREADS} times in a row before the task fails.
+         * and read on after the last record taken, up to {@link #MAX_REREADS} times in a row without getting further
+         * before the task fails.
          * The store's own retries cover a request, not a body broken halfway.
          */
         private boolean readAgain(Exception e) throws InterruptedException {
-            if (!current.key().equals(rereadKey)) {
+            if (!current.key().equals(rereadKey) || position > rereadAt) {
+                // another object, or this one read further than where it broke last: a new break, counted anew
                 rereadKey = current.key();
                 rereads = 0;
             }
+            rereadAt = position;
             if (rereads >= MAX_REREADS) {
                 return false;
             }
