@@ -52,7 +52,7 @@ final class CsvLineParser implements LineParser {
         headerSeen = false; // the first row read again is the header (of the new content, which may name other columns)
     }
 
-        boolean needsHeader() {
+    boolean needsHeader() {
         return headerRow && !headerSeen;
     }
 
