@@ -349,6 +349,7 @@ public final class DistributedHerder extends AbstractHerder {
         @Override
         public void onRebalanceStarted() {
             worker.metrics().rebalanceMetrics().rebalanceStarted();
+            awaitStoppingTasks();
         }
 
         @Override
@@ -384,6 +385,21 @@ public final class DistributedHerder extends AbstractHerder {
         @Override
         public void onMembershipLost() {
             awaitStopped(control.call(work::stopAll), gracefulTimeoutMs + 5_000);
+        }
+
+        /**
+         * Apache's barrier (its tick thread stops reconfigured tasks before it rejoins): the changes queued on the
+         * control thread are applied, and the task runs they stop here end, before this worker joins. A source
+         * partition the leader now hands to a task on another worker is let go of here first, not read twice.
+         */
+        private void awaitStoppingTasks() {
+            long boundMs = gracefulTimeoutMs + 5_000;
+            try {
+                awaitStopped(control.call(worker::tasksEnded, boundMs), boundMs);
+            } catch (RuntimeException e) { // the control thread is busy past the bound, or closing: join anyway
+                log.warn("Rejoining the group without knowing that this worker's stopping tasks ended: {}",
+                        e.getMessage());
+            }
         }
 
         private String awaitApplied(java.util.concurrent.CompletableFuture<String> applied) {

@@ -187,9 +187,13 @@ public final class Reconciler implements ConnectorEvents {
         }
     }
 
-    /** A connector's task configs were written: this worker's tasks of it whose config changed restart. */
+    /**
+     * A connector's task configs were written: this worker's tasks of it whose config changed stop, and start with
+     * it at the reconcile this asks for (standalone: at once; a cluster: once every worker has rejoined, each having
+     * stopped its changed tasks first, so a source partition that moved between tasks is never read by two).
+     */
     public void taskConfigsChanged(String connector) {
-        restartChangedTasks(connector, configStore.snapshot());
+        stopChangedTasks(connector, configStore.snapshot());
         host.ownershipChanged("task configs of connector " + connector + " changed");
     }
 
@@ -289,10 +293,10 @@ public final class Reconciler implements ConnectorEvents {
     }
 
     /**
-     * Restarts those of this worker's tasks of the connector whose connector or task config changed, stops those it
-     * no longer owns and retires those that are gone; the others keep running undisturbed.
+     * Stops those of this worker's tasks of the connector whose connector or task config changed or that it no
+     * longer owns, and retires those that are gone; the others keep running undisturbed.
      */
-    private void restartChangedTasks(String connector, ClusterConfigState snapshot) {
+    private void stopChangedTasks(String connector, ClusterConfigState snapshot) {
         Set<ConnectorTaskId> owned = host.ownedTasks(snapshot);
         for (ConnectorTaskId task : worker.taskIds(connector)) {
             Optional<TaskSpec> spec = TaskSpec.in(snapshot, task);
@@ -301,11 +305,11 @@ public final class Reconciler implements ConnectorEvents {
                 // the task no longer exists: its sink member leaves its group
                 worker.retireTasks(snapshot.contains(connector) ? snapshot.connectorConfigs().get(connector) : Map.of(),
                         List.of(task));
-            } else if (!owned.contains(task)) {
+            } else if (!owned.contains(task) || !spec.get().equals(startedWith.get(task))) {
+                // a changed task starts again at the reconcile that follows (taskConfigsChanged asks for it): in a
+                // cluster after the rebalance, as Apache's tasks "restarted after rebalance if still assigned", so
+                // the task configs' other tasks on other workers have stopped before this one reads on
                 stopTasks(List.of(task));
-            } else if (!spec.get().equals(startedWith.get(task))) {
-                stopTasks(List.of(task));
-                startTask(snapshot, task);
             }
         }
     }

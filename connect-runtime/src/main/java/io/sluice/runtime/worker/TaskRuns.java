@@ -180,6 +180,11 @@ final class TaskRuns implements AutoCloseable {
         return ending.stopping(id -> id.connector().equals(connector));
     }
 
+    /** The stops of every task still under way here. */
+    List<CompletableFuture<Void>> ending() {
+        return ending.stopping(id -> true);
+    }
+
     Set<ConnectorTaskId> ids() {
         return new TreeSet<>(tasks.keySet());
     }

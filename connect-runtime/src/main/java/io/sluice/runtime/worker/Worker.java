@@ -286,6 +286,11 @@ public final class Worker implements AutoCloseable {
         }
     }
 
+    /** Completes once every task run this worker is stopping has ended, each bounded by the graceful timeout. */
+    public CompletableFuture<Void> tasksEnded() {
+        return CompletableFuture.allOf(tasks.ending().toArray(CompletableFuture[]::new));
+    }
+
     /**
      * Waits until the connector and its tasks that this worker is stopping have ended, at most their graceful
      * timeout: a stopped connector's offsets are changed only after its tasks' last commits (which would overwrite

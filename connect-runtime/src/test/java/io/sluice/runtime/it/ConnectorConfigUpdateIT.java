@@ -11,8 +11,10 @@ import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestPlugins;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -75,6 +77,57 @@ class ConnectorConfigUpdateIT {
 
         // the string converter wrote 0:5, the JSON converter writes "0:5"
         updateAndExpectOneRestartEach("converted", config, updated, topic, value -> value.startsWith("\""));
+    }
+
+    /**
+     * A user's source connector spreads its tables over three tasks on two workers; a config change spreads them
+     * differently, so tables move between tasks on different workers. Each task's last poll is slow (2 s, as a big
+     * query). A task that took a table started at once, while the task that had it, on the other worker, still
+     * polled and then committed its last rows: the new task resumed from the offset before them and the rows came
+     * twice. As Apache's, every worker now stops its changed tasks before the rebalance that starts them again.
+     */
+    @Test
+    void tablesMovedBetweenTasksOnTwoWorkersAreEachReadOnceWithoutGapOrDuplicate() {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("moving"), 1);
+        String name = "moving";
+        Map<String, String> config = new HashMap<>(Map.of(
+                "connector.class", "io.sluice.testplugins.sequence.SequenceSourceConnector",
+                "tasks.max", Integer.toString(TASKS), "topic", topic, "partitions", "6", "interval.ms", "2000"));
+        RestClient any = cluster.worker(0);
+        RestClient.Response created = any.createConnector(name, config);
+        assertEquals(201, created.status(), created.raw());
+        JsonNode running = new ConnectorAssertions(any, LONG).awaitRunning(name, TASKS);
+        Set<String> taskWorkers = new HashSet<>();
+        running.path("tasks").forEach(t -> taskWorkers.add(t.path("worker_id").asText()));
+        assertEquals(2, taskWorkers.size(), "the tasks run on both workers: " + running);
+
+        for (String spread : List.of("blocks", "round-robin", "blocks", "round-robin")) {
+            awaitEveryTableReadTwiceMore(topic);
+            config.put("spread", spread);
+            RestClient.Response put = cluster.worker(1).put("/connectors/" + name + "/config", config);
+            assertEquals(200, put.status(), put.raw());
+        }
+        awaitEveryTableReadTwiceMore(topic);
+        assertEquals(204, any.delete("/connectors/" + name).status());
+
+        Map<String, List<Long>> byTable = new java.util.TreeMap<>();
+        for (ConsumerRecord<String, String> record : KafkaTestBroker.consumeToEnd(topic)) {
+            byTable.computeIfAbsent(record.key(), k -> new ArrayList<>())
+                    .add(Long.parseLong(record.value().substring(record.value().indexOf(':') + 1)));
+        }
+        assertEquals(6, byTable.size(), "every table was read: " + byTable.keySet());
+        byTable.forEach((table, numbers) -> {
+            for (int i = 0; i < numbers.size(); i++) {
+                assertEquals(i, numbers.get(i), "row " + i + " of " + table + " once, in order: " + numbers);
+            }
+        });
+    }
+
+    /** Waits until the topic holds 12 records more than now: each of the 6 tables read about twice. */
+    private void awaitEveryTableReadTwiceMore(String topic) {
+        int before = KafkaTestBroker.consumeToEnd(topic).size();
+        cluster.await(() -> KafkaTestBroker.consumeToEnd(topic).size() >= before + 12, LONG,
+                "every table read about twice more");
     }
 
     /**
