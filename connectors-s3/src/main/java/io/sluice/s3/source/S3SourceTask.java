@@ -70,6 +70,7 @@ public final class S3SourceTask extends SourceTask {
             }
             readers.add(reader);
         }
+        RestoreTargets.check(context, units, mapping, config.archivePartitions());
         s3 = S3ConnectionConfig.client(config); // after the offsets, so a task failing on one leaves no client open
         log.info("S3 source task reading {} from s3://{}", config.units(), config.getString(S3ConnectionConfig.BUCKET));
     }
