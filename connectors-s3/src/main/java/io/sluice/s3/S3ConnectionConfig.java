@@ -70,7 +70,8 @@ public final class S3ConnectionConfig {
                         "TCP connect timeout to the store.", GROUP, ++order, Width.SHORT, "Connect timeout")
                 .define(REQUEST_TIMEOUT_MS, Type.LONG, 120_000L, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Upper bound of one S3 call including its retries; a store that does not answer fails the "
-                                + "task after this long instead of hanging it.",
+                                + "task after this long instead of hanging it. Also how long a download waits for "
+                                + "the next bytes of an object's body.",
                         GROUP, ++order, Width.SHORT, "Request timeout")
                 .define(PART_RETRIES, Type.INT, 3, ConfigDef.Range.atLeast(0), Importance.LOW,
                         "Retries of a failed S3 request before the task fails.",

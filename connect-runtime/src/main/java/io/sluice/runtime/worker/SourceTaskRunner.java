@@ -26,8 +26,6 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.source.SourceRecord;
 import org.apache.kafka.connect.source.SourceTask;
-import org.apache.kafka.connect.source.SourceTaskContext;
-import org.apache.kafka.connect.source.TransactionContext;
 import org.apache.kafka.connect.storage.OffsetStorageReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +39,8 @@ final class SourceTaskRunner extends TaskRunner {
 
     /** What a source task runner needs besides its plugin instances. */
     record Setup(OffsetStore offsets, Supplier<Producer<byte[], byte[]>> producer, Map<String, Object> adminConfig,
-                 TopicCreation topicCreation, long flushTimeoutMs, PluginMetrics metrics, SourceTaskMetrics taskMetrics,
+                 TopicCreation topicCreation, boolean workerCreatesTopics, long flushTimeoutMs, PluginMetrics metrics,
+                 SourceTaskMetrics taskMetrics,
                  SourceCommits commits) {
     }
 
@@ -66,6 +65,25 @@ final class SourceTaskRunner extends TaskRunner {
     private final SourceCommits commits;
     private SourceTopicCreator topics;
     private boolean reportedPaused;
+    /** The record the task thread is sending, for {@link BlockedSends} (release/acquire: no fence per record). */
+    private final AtomicReference<ProducerRecord<?, ?>> sending = new AtomicReference<>();
+    private final BlockedSends.Sender sendWatch = new BlockedSends.Sender() {
+        @Override
+        public ProducerRecord<?, ?> sending() {
+            return sending.getAcquire();
+        }
+
+        @Override
+        public int partitionCount(String topic) {
+            SourceTopicCreator creator = topics;
+            return creator == null ? -1 : creator.partitionCount(topic, 5_000);
+        }
+
+        @Override
+        public String toString() {
+            return SourceTaskRunner.this.toString();
+        }
+    };
 
     SourceTaskRunner(ConnectorTaskId id, StatusReporter status, TargetState initial, SourceTask task,
                      Map<String, String> taskConfig, ConverterSet converters, TransformationChain<SourceRecord> transforms,
@@ -107,9 +125,9 @@ final class SourceTaskRunner extends TaskRunner {
                         return sendFailure.get() != null;
                     }
                 }, this::commitTask, this::isCancelled));
-        if (setup.topicCreation() != null) {
-            topics = new SourceTopicCreator(setup.topicCreation(), setup.adminConfig(), setup.flushTimeoutMs());
-        }
+        topics = new SourceTopicCreator(setup.topicCreation(), setup.workerCreatesTopics(), setup.adminConfig(),
+                setup.flushTimeoutMs());
+        BlockedSends.watch(sendWatch);
         try {
             // a restart right after a commit (a transaction's offsets are read back a moment later) must not
             // resume from the one before it
@@ -119,27 +137,8 @@ final class SourceTaskRunner extends TaskRunner {
                     this, e.getMessage());
         }
         OffsetStorageReader reader = new StoreOffsetReader(id.connector(), setup.offsets());
-        task.initialize(new SourceTaskContext() {
-            @Override
-            public Map<String, String> configs() {
-                return taskConfig;
-            }
-
-            @Override
-            public OffsetStorageReader offsetStorageReader() {
-                return reader;
-            }
-
-            @Override
-            public PluginMetrics pluginMetrics() {
-                return setup.metrics();
-            }
-
-            @Override
-            public TransactionContext transactionContext() {
-                return commits.transactionContext();
-            }
-        });
+        task.initialize(new WorkerSourceTaskContext(taskConfig, reader, setup.metrics(), commits::transactionContext,
+                topics));
         task.start(taskConfig);
         log.info("{} started{}", this, commits.description());
     }
@@ -243,9 +242,7 @@ final class SourceTaskRunner extends TaskRunner {
             dropped(original, s);
             return;
         }
-        if (topics != null) {
-            topics.ensure(out.topic());
-        }
+        topics.ensure(out.topic());
         if (!produce(original, s, out)) {
             dropped(original, s);
         }
@@ -260,6 +257,7 @@ final class SourceTaskRunner extends TaskRunner {
         Callback onAck = overridesCommitRecord
                 ? (metadata, e) -> onSendCompletion(original, topic, s, metadata, e)
                 : (metadata, e) -> onSendCompletion(null, topic, s, metadata, e);
+        sending.setRelease(out);
         try {
             producer.send(out, onAck);
             return true;
@@ -267,6 +265,8 @@ final class SourceTaskRunner extends TaskRunner {
             // not sent: the error policy retries, tolerates or fails it
             return errors.execute(Stage.KAFKA_PRODUCE, producer.getClass().getName(), RecordContext.of(original),
                     () -> producer.send(out, onAck)) != null;
+        } finally {
+            sending.setRelease(null);
         }
     }
 
@@ -331,6 +331,7 @@ final class SourceTaskRunner extends TaskRunner {
 
     @Override
     protected void close(boolean started, boolean failed) {
+        BlockedSends.forget(sendWatch);
         commits.close(started, !failed && !isCancelled(), isCancelled());
         if (started) {
             try {

@@ -82,7 +82,7 @@ final class TaskFactory {
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn);
                 offsetStore = offsets.forConnector(id.connector(), source);
                 SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, () -> new KafkaProducer<>(producer),
-                        admin, creation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
+                        admin, creation, topicCreation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
                 errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }

@@ -312,7 +312,7 @@ class SourceTaskLoopTest {
         props.put("connector.class", "LinesSource");
         SourceConnectorConfig config = new SourceConnectorConfig(plugins, props);
         ErrorHandler errors = new ErrorHandler(ID, config, Map.of(), Map.of());
-        SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, 5_000,
+        SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, false, 5_000,
                 null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
                 Map.of(), ConverterSet.create(config, worker, plugins), TransformationChain.create(config, plugins),

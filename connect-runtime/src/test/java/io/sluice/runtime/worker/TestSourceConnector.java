@@ -101,6 +101,8 @@ public class TestSourceConnector extends SourceConnector {
         private long hangMs;
         private Observed observed;
         private Map<String, Object> partition;
+        /** The Kafka partition every record names, null for the producer's choice. */
+        private Integer kafkaPartition;
 
         @Override
         public void start(Map<String, String> props) {
@@ -109,6 +111,7 @@ public class TestSourceConnector extends SourceConnector {
             failOnPoll = Boolean.parseBoolean(props.getOrDefault("fail.on.poll", "false"));
             failFirstPolls = Integer.parseInt(props.getOrDefault("fail.first.polls", "0"));
             batchSize = Integer.parseInt(props.getOrDefault("batch.size", "10"));
+            kafkaPartition = props.containsKey("kafka.partition") ? Integer.valueOf(props.get("kafka.partition")) : null;
             hangMs = Long.parseLong(props.getOrDefault("poll.hang.ms", "0"));
             observed = observed(props.get("name"));
             observed.hangsEndedAtLastStart = observed.hangsEnded.get();
@@ -146,7 +149,7 @@ public class TestSourceConnector extends SourceConnector {
             }
             List<SourceRecord> batch = new ArrayList<>();
             for (int i = 0; i < batchSize && (count < 0 || next < count); i++, next++) {
-                batch.add(new SourceRecord(partition, Map.of("n", next), topic, null, null, null,
+                batch.add(new SourceRecord(partition, Map.of("n", next), topic, kafkaPartition, null, null,
                         Schema.STRING_SCHEMA, "v" + next));
             }
             return batch;

@@ -11,6 +11,7 @@ import io.sluice.runtime.model.TargetState;
 import io.sluice.runtime.storage.TaskStatus;
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LogCapture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -324,6 +325,36 @@ class WorkerSourceTaskIT {
         assertTrue(statuses.get(id).trace().contains("producer send"), statuses.get(id).trace());
         worker.stopTasks(List.of(id));
         assertEquals(null, committedOffset(name));
+    }
+
+    /**
+     * tryout20: a source that names a partition its topic does not have (a restore into a topic the broker
+     * auto-created with one partition) waited forever with nothing said but the producer's UNKNOWN_TOPIC_OR_PARTITION.
+     * It still waits, as Apache's does, but says which topic, partition and partition count; partitions added, it
+     * goes on.
+     */
+    @Test
+    void aSourceWritingToAPartitionItsTopicLacksSaysSoWhileItWaitsAndGoesOnOnceThePartitionIsAdded() throws Exception {
+        String name = TestWorkers.uniqueName("missing-partition");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("one-partition"), 1);
+        try (LogCapture log = LogCapture.open()) {
+            ConnectorTaskId id = startSource(name, sourceConfig(name, topic, Map.of("count", "5",
+                    "kafka.partition", "2")));
+            String expected = "to send a record to partition 2 of topic " + topic + ", which has 1 partition(s)";
+            Await.until(() -> !log.linesWith(expected).isEmpty(), WAIT, () -> "a warning naming topic, partition and "
+                    + "count; have " + log.linesWith(topic));
+            String said = log.linesWith(expected).get(0);
+            assertTrue(said.startsWith("WARN") && said.contains(name), said);
+            assertTrue(said.contains("--partitions 3"), said);
+            assertEquals(State.RUNNING, statuses.state(id), "it waits, as Apache's task does");
+
+            try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
+                admin.createPartitions(Map.of(topic, org.apache.kafka.clients.admin.NewPartitions.increaseTo(3)))
+                        .all().get();
+            }
+            List<ConsumerRecord<String, String>> records = KafkaTestBroker.consumeAll(topic, 5, WAIT);
+            assertTrue(records.stream().allMatch(r -> r.partition() == 2), "all in partition 2");
+        }
     }
 
     private static boolean topicExists(org.apache.kafka.clients.admin.Admin admin, String topic) {

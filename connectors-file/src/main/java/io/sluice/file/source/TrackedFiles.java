@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -300,9 +299,9 @@ final class TrackedFiles {
             } else {
                 Files.createDirectories(dir);
                 Path target = dir.resolve(file.fileName);
-                Files.move(file.path, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                log.info("Moved finished file {} to {} after its {} records were committed", file.path, target,
-                        file.emitted);
+                boolean copied = FinishedFileMove.move(file.path, target);
+                log.info("Moved finished file {} to {}{} after its {} records were committed", file.path, target,
+                        copied ? " (copied: another file system)" : "", file.emitted);
             }
         } catch (IOException e) {
             // its offset says it was read to the end: a restarted task finishes it without reading it again

@@ -35,6 +35,8 @@ public final class S3SourceConfig extends AbstractConfig {
             "io.confluent.connect.s3.format.avro.AvroFormat");
     /** Set by the connector for each task: the units (sink partitions or prefixes) it reads. */
     public static final String TASK_UNITS = "sluice.s3.task.units";
+    /** Set by the connector for each task: topic=partitions of each restored topic's archive (its highest + 1). */
+    public static final String TASK_ARCHIVE_PARTITIONS = "sluice.s3.task.archive.partitions";
 
     public static final ConfigDef CONFIG_DEF = define();
 
@@ -112,7 +114,8 @@ public final class S3SourceConfig extends AbstractConfig {
                         group, ++order, Width.SHORT, "Poll interval")
                 .define(BATCH_MAX_RECORDS, Type.INT, 1000, ConfigDef.Range.atLeast(1), Importance.LOW,
                         "Most records one poll returns.", group, ++order, Width.SHORT, "Batch size")
-                .defineInternal(TASK_UNITS, Type.LIST, "", Importance.LOW);
+                .defineInternal(TASK_UNITS, Type.LIST, "", Importance.LOW)
+                .defineInternal(TASK_ARCHIVE_PARTITIONS, Type.LIST, "", Importance.LOW);
     }
 
     /** Restoring sink topics (true) or reading prefixes (false). */
@@ -146,5 +149,15 @@ public final class S3SourceConfig extends AbstractConfig {
 
     public List<String> units() {
         return getList(TASK_UNITS);
+    }
+
+    /** How many partitions each restored topic's archive holds (its highest partition + 1), as the connector listed. */
+    public Map<String, Integer> archivePartitions() {
+        Map<String, Integer> partitions = new HashMap<>();
+        for (String pair : getList(TASK_ARCHIVE_PARTITIONS)) {
+            int eq = pair.lastIndexOf('=');
+            partitions.put(pair.substring(0, eq), Integer.valueOf(pair.substring(eq + 1)));
+        }
+        return partitions;
     }
 }

@@ -10,10 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.Config;
 import org.apache.kafka.common.config.ConfigDef;
@@ -123,10 +125,17 @@ public final class S3SourceConnector extends SourceConnector {
         for (int i = 0; i < units.size(); i++) {
             assigned.get(i % tasks).add(units.get(i).encode());
         }
+        // so that a task creates a missing target topic with as many partitions as the archive, whichever it reads
+        Map<String, Integer> archive = new TreeMap<>();
+        units.stream().filter(u -> u.partition() != null)
+                .forEach(u -> archive.merge(u.topic(), u.partition() + 1, Math::max));
+        String archivePartitions = archive.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                .collect(Collectors.joining(","));
         List<Map<String, String>> configs = new ArrayList<>();
         for (List<String> mine : assigned) {
             Map<String, String> config = new HashMap<>(props);
             config.put(S3SourceConfig.TASK_UNITS, String.join(",", mine));
+            config.put(S3SourceConfig.TASK_ARCHIVE_PARTITIONS, archivePartitions);
             configs.add(config);
         }
         return configs;

@@ -70,6 +70,7 @@ public final class S3SourceTask extends SourceTask {
             }
             readers.add(reader);
         }
+        RestoreTargets.check(context, units, mapping, config.archivePartitions());
         s3 = S3ConnectionConfig.client(config); // after the offsets, so a task failing on one leaves no client open
         log.info("S3 source task reading {} from s3://{}", config.units(), config.getString(S3ConnectionConfig.BUCKET));
     }
@@ -178,7 +179,7 @@ public final class S3SourceTask extends SourceTask {
                     if (readAgain(e)) {
                         continue;
                     }
-                    throw e;
+                    throw brokenOff(e);
                 }
                 if (!more) {
                     records.close();
@@ -232,6 +233,20 @@ public final class S3SourceTask extends SourceTask {
         }
 
         /**
+         * The failure once the rereads are used up: the body was cut or stalled on its way, so the message points at
+         * the network path to the store rather than at the bucket or the credentials, which served the object.
+         */
+        private ConnectException brokenOff(Exception e) {
+            String url = config.getString(S3ConnectionConfig.STORE_URL);
+            return new ConnectException("Reading s3://" + config.getString(S3ConnectionConfig.BUCKET) + "/"
+                    + current.key() + " broke off " + (MAX_REREADS + 1) + " times in a row after its record " + position
+                    + " (" + e.getMessage() + "); the download is cut or stalled between the worker and "
+                    + (url == null || url.isBlank() ? "S3" : "store.url " + url.trim())
+                    + ": check the network path (proxies, load balancers, firewalls) and the store's own limits, then "
+                    + "restart the task, which reads on after the last committed record", e);
+        }
+
+        /**
          * Opens the next object, listing the unit again when none is pending and it is time to. A listing is not a
          * snapshot: an object listed can be deleted before it is read, and is skipped then, said once.
          */
@@ -247,7 +262,8 @@ public final class S3SourceTask extends SourceTask {
                     ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(bucket).key(current.key()));
                     Long length = body.response().contentLength();
                     records = ObjectReader.open(config.format(), new LengthCheckedStream(body,
-                            length == null ? -1 : length, "s3://" + bucket + "/" + current.key()), current.key(),
+                            length == null ? -1 : length, "s3://" + bucket + "/" + current.key(),
+                                    config.getLong(S3ConnectionConfig.REQUEST_TIMEOUT_MS)), current.key(),
                             separator(), csv);
                     log.debug("Reading s3://{}/{}", bucket, current.key());
                     return true;

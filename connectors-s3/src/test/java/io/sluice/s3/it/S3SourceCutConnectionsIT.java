@@ -1,10 +1,12 @@
 package io.sluice.s3.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
+import io.sluice.runtime.testing.LogCapture;
 import io.sluice.runtime.testing.RestClient;
 import io.sluice.runtime.testing.TestWorker;
 import io.sluice.s3.testing.CuttingProxy;
@@ -28,6 +30,12 @@ import org.junit.jupiter.api.io.TempDir;
  * each body. The HTTP client ended each body there as if the object were complete, the task stayed RUNNING with
  * nothing logged, and half of 400,000 records never reached the topic. A body that ends before its Content-Length is
  * read again from the last record taken; one that keeps breaking fails the task, naming the object.
+ *
+ * <p>And tryout20: a network path sent half of each body and then held the connection open; the task stayed RUNNING
+ * and logged nothing until the read timeout passed, object after object. Now a download that delivers no byte for a
+ * while is said while it waits (object, bytes so far, the timeout it waits for), the wait ends after
+ * s3.request.timeout.ms as the README says, and a body that stalls every time fails the task pointing at the network
+ * path to store.url.
  */
 class S3SourceCutConnectionsIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -43,7 +51,7 @@ class S3SourceCutConnectionsIT {
             S3TestServer.put(bucket, "in/part-" + object + ".json", lines(object * LINES, LINES));
         }
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-cut"), 1);
-        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(), false);
+        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(), CuttingProxy.Fault.CUT_FIRST);
              TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("restore", source(bucket, topic, network)).status());
@@ -62,7 +70,7 @@ class S3SourceCutConnectionsIT {
         String bucket = S3TestServer.newBucket();
         S3TestServer.put(bucket, "in/part-0.json", lines(0, LINES));
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-cut-always"), 1);
-        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(), true);
+        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(), CuttingProxy.Fault.CUT_EVERY);
              TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
             RestClient rest = worker.rest();
             assertEquals(201, rest.createConnector("restore", source(bucket, topic, network)).status());
@@ -80,6 +88,66 @@ class S3SourceCutConnectionsIT {
             Await.until(() -> KafkaTestBroker.consumeToEnd(topic).stream().map(r -> r.value()).collect(Collectors.toSet())
                     .equals(expected), WAIT, () -> "every line, have " + KafkaTestBroker.consumeToEnd(topic).size());
         }
+    }
+
+    @Test
+    void aRestoreWhoseDownloadsStallHalfwaySaysSoWhileItWaitsAndReadsOnAfterTheDocumentedTimeout() throws Exception {
+        String bucket = S3TestServer.newBucket();
+        byte[] first = lines(0, LINES);
+        S3TestServer.put(bucket, "in/part-0.json", first);
+        S3TestServer.put(bucket, "in/part-1.json", lines(LINES, LINES));
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-stall"), 1);
+        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(),
+                CuttingProxy.Fault.STALL_FIRST);
+             TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start();
+             LogCapture log = LogCapture.open()) {
+            RestClient rest = worker.rest();
+            long started = System.nanoTime();
+            assertEquals(201, rest.createConnector("restore", withTimeout(source(bucket, topic, network), 6_000)).status());
+            List<String> values = KafkaTestBroker.consumeAll(topic, 2 * LINES, WAIT).stream().map(r -> r.value())
+                    .toList();
+            long tookMs = Duration.ofNanos(System.nanoTime() - started).toMillis();
+            assertEquals(IntStream.range(0, 2 * LINES).mapToObj(n -> "{\"n\":" + n + "}").toList(), values,
+                    "every line of both objects, once, in order");
+            assertEquals(2, network.cuts(), "each object's first download stalled halfway");
+
+            List<String> said = log.linesWith("Download of s3://" + bucket + "/in/part-0.json has delivered no byte");
+            assertEquals(1, said.size(), "said once while it waited: " + log.linesWith("has delivered no byte"));
+            assertTrue(said.get(0).startsWith("WARN"), said.get(0));
+            assertTrue(said.get(0).contains("(" + first.length / 2 + " of " + first.length + " bytes so far)"),
+                    said.get(0));
+            assertTrue(said.get(0).contains("s3.request.timeout.ms=6000 ms"), said.get(0));
+            assertEquals(1, log.linesWith("has delivered no byte").stream().filter(l -> l.contains("part-1.json"))
+                    .count(), "the second object's stall is said too");
+            // two stalls one after the other, each ended by the documented timeout (6 s here), not by 120 s
+            assertTrue(tookMs >= 11_000 && tookMs < 60_000, "took " + tookMs + " ms");
+            assertEquals("RUNNING", rest.taskState("restore", 0));
+        }
+    }
+
+    @Test
+    void anObjectWhoseDownloadStallsEveryTimeFailsTheTaskPointingAtTheNetworkPathToTheStore() throws Exception {
+        String bucket = S3TestServer.newBucket();
+        S3TestServer.put(bucket, "in/part-0.json", lines(0, LINES));
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-stall-always"), 1);
+        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(),
+                CuttingProxy.Fault.STALL_EVERY);
+             TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("restore", withTimeout(source(bucket, topic, network), 2_000)).status());
+            Await.until(() -> "FAILED".equals(rest.taskState("restore", 0)), WAIT, "the task fails");
+            String trace = rest.get("/connectors/restore/status").body().path("tasks").get(0).path("trace").asText();
+            assertTrue(trace.startsWith("Root cause: java.net.SocketTimeoutException: Read timed out"), trace);
+            assertTrue(trace.contains("s3://" + bucket + "/in/part-0.json broke off 4 times"), trace);
+            assertTrue(trace.contains("between the worker and store.url " + network.endpoint()), trace);
+            assertTrue(trace.contains("check the network path"), trace);
+            assertFalse(trace.contains("check the bucket, credentials"), trace);
+        }
+    }
+
+    private static Map<String, String> withTimeout(Map<String, String> config, long requestTimeoutMs) {
+        config.put("s3.request.timeout.ms", Long.toString(requestTimeoutMs));
+        return config;
     }
 
     private static Map<String, String> source(String bucket, String topic, CuttingProxy network) {

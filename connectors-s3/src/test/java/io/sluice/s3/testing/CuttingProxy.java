@@ -15,20 +15,42 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A network fault in front of the test S3 server: a TCP proxy that sends an object's Content-Length and then only half
- * of its body before closing the connection (the first GET of each object, or every GET when {@code always}), as a
- * connection cut mid-download does. Everything else passes through; each connection carries one request.
+ * of its body before closing the connection, as a connection cut mid-download does, or before holding the connection
+ * open without sending more until the client gives up, as a stalled one does; the first GET of each object, or every
+ * GET. Everything else passes through; each connection carries one request.
  */
 public final class CuttingProxy implements AutoCloseable {
+
+    /** What happens to an object's body. */
+    public enum Fault {
+        /** Half of it, then the connection closes: the first GET of each object. */
+        CUT_FIRST,
+        /** Half of it, then the connection closes: every GET. */
+        CUT_EVERY,
+        /** Half of it, then nothing while the connection stays open: the first GET of each object. */
+        STALL_FIRST,
+        /** Half of it, then nothing while the connection stays open: every GET. */
+        STALL_EVERY;
+
+        boolean every() {
+            return this == CUT_EVERY || this == STALL_EVERY;
+        }
+
+        boolean stalls() {
+            return this == STALL_FIRST || this == STALL_EVERY;
+        }
+    }
+
     private final ServerSocket server;
     private final int targetPort;
-    private final boolean always;
+    private final Fault fault;
     private final Set<String> cutOnce = ConcurrentHashMap.newKeySet();
     private final AtomicInteger cuts = new AtomicInteger();
 
-    public CuttingProxy(int targetPort, boolean always) throws IOException {
+    public CuttingProxy(int targetPort, Fault fault) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetPort = targetPort;
-        this.always = always;
+        this.fault = fault;
         Thread acceptor = new Thread(this::accept, "cutting-proxy");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -39,7 +61,7 @@ public final class CuttingProxy implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort();
     }
 
-    /** How many bodies were cut short so far. */
+    /** How many bodies were cut short or stalled so far. */
     public int cuts() {
         return cuts.get();
     }
@@ -93,16 +115,27 @@ public final class CuttingProxy implements AutoCloseable {
             String path = requestLine[1];
             boolean objectGet = "GET".equals(requestLine[0]) && !path.contains("?") && response.startsWith("HTTP/1.1 200")
                     && path.indexOf('/', 1) > 0;
-            if (objectGet && length > 1 && (always || cutOnce.add(path))) {
+            if (objectGet && length > 1 && (fault.every() || cutOnce.add(path))) {
                 copy(fromTarget, toClient, length / 2);
                 toClient.flush();
                 cuts.incrementAndGet();
+                if (fault.stalls()) {
+                    holdUntilClosed(client);
+                }
                 return; // closes both ends halfway through the body
             }
             fromTarget.transferTo(toClient);
             toClient.flush();
         } catch (IOException e) {
             // a client or server that went away: the connection ends, as a real network's would
+        }
+    }
+
+    /** Sends nothing more and waits until the client closes the connection (at most five minutes). */
+    private static void holdUntilClosed(Socket client) throws IOException {
+        client.setSoTimeout(300_000);
+        while (client.getInputStream().read() >= 0) {
+            // the client sends nothing more on a one-request connection; wait for its end
         }
     }
 
