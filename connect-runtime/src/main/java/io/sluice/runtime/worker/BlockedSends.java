@@ -14,10 +14,11 @@ import org.slf4j.LoggerFactory;
  * Says when a source task's send has waited long: the producer blocks a send (max.block.ms is unbounded for source
  * tasks, as in Apache Kafka Connect) until the topic's metadata holds the record's partition, so a record for a
  * partition the topic does not have waits forever, with nothing but the producer's UNKNOWN_TOPIC_OR_PARTITION at
- * DEBUG/WARN to tell why (tryout20). One daemon thread per worker JVM looks at the sends in progress every 5 s;
- * a send seen in progress for 10 s is said, and again every minute while it waits.
+ * DEBUG/WARN to tell why (tryout20). A thread of the worker's own looks at the sends in progress every 5 s (not the
+ * worker's timer: asking Kafka for a partition count may take seconds, and stop deadlines run there); a send seen in
+ * progress for 10 s is said, and again every minute while it waits.
  */
-final class BlockedSends {
+final class BlockedSends implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(BlockedSends.class);
 
@@ -46,36 +47,39 @@ final class BlockedSends {
     }
 
     /** The tasks watched, with the send each was seen in (absent while none). */
-    private static final Map<Sender, Optional<Seen>> SENDERS = new ConcurrentHashMap<>();
-    private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final Map<Sender, Optional<Seen>> senders = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService watch = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-blocked-send-watch");
         t.setDaemon(true);
         return t;
     });
 
-    static {
-        WATCH.scheduleWithFixedDelay(BlockedSends::look, 5, 5, TimeUnit.SECONDS);
+    BlockedSends() {
+        watch.scheduleWithFixedDelay(this::look, 5, 5, TimeUnit.SECONDS);
     }
 
-    private BlockedSends() {
+    void watch(Sender sender) {
+        senders.put(sender, Optional.empty());
     }
 
-    static void watch(Sender sender) {
-        SENDERS.put(sender, Optional.empty());
+    void forget(Sender sender) {
+        senders.remove(sender);
     }
 
-    static void forget(Sender sender) {
-        SENDERS.remove(sender);
+    /** Ends the watch with the worker that owns it. */
+    @Override
+    public void close() {
+        watch.shutdownNow();
     }
 
     /** The task thread marks only the record it sends (no clock, no allocation per record): the watch times it. */
-    private static void look() {
+    private void look() {
         long now = System.nanoTime();
-        for (Map.Entry<Sender, Optional<Seen>> e : SENDERS.entrySet()) {
+        for (Map.Entry<Sender, Optional<Seen>> e : senders.entrySet()) {
             ProducerRecord<?, ?> record = e.getKey().sending();
             Seen seen = e.getValue().orElse(null);
             if (record == null || seen == null || seen.record != record) {
-                SENDERS.replace(e.getKey(), e.getValue(), Optional.ofNullable(record).map(r -> new Seen(r, now)));
+                senders.replace(e.getKey(), e.getValue(), Optional.ofNullable(record).map(r -> new Seen(r, now)));
                 continue;
             }
             long waitedMs = TimeUnit.NANOSECONDS.toMillis(now - seen.sinceNanos);

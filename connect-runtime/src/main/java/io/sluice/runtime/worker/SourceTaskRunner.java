@@ -40,8 +40,7 @@ final class SourceTaskRunner extends TaskRunner {
     /** What a source task runner needs besides its plugin instances. */
     record Setup(OffsetStore offsets, Supplier<Producer<byte[], byte[]>> producer, Map<String, Object> adminConfig,
                  TopicCreation topicCreation, boolean workerCreatesTopics, long flushTimeoutMs, PluginMetrics metrics,
-                 SourceTaskMetrics taskMetrics,
-                 SourceCommits commits) {
+                 SourceTaskMetrics taskMetrics, SourceCommits commits, BlockedSends blockedSends) {
     }
 
     private final SourceTask task;
@@ -127,7 +126,7 @@ final class SourceTaskRunner extends TaskRunner {
                 }, this::commitTask, this::isCancelled));
         topics = new SourceTopicCreator(setup.topicCreation(), setup.workerCreatesTopics(), setup.adminConfig(),
                 setup.flushTimeoutMs());
-        BlockedSends.watch(sendWatch);
+        setup.blockedSends().watch(sendWatch);
         try {
             // a restart right after a commit (a transaction's offsets are read back a moment later) must not
             // resume from the one before it
@@ -331,7 +330,7 @@ final class SourceTaskRunner extends TaskRunner {
 
     @Override
     protected void close(boolean started, boolean failed) {
-        BlockedSends.forget(sendWatch);
+        setup.blockedSends().forget(sendWatch);
         commits.close(started, !failed && !isCancelled(), isCancelled());
         if (started) {
             try {

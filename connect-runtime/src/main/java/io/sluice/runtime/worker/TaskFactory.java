@@ -35,10 +35,14 @@ final class TaskFactory {
     private final ScheduledExecutorService committer;
     private final ConfigProviders providers;
     private final ConnectMetrics connectMetrics;
+    /** The worker's watch of source sends that wait long. */
+    private final BlockedSends blockedSends;
 
     TaskFactory(WorkerConfig worker, Plugins plugins, ConfigProviders providers, SourceOffsetStores offsets,
-                TaskClientConfigs clients, ScheduledExecutorService committer, ConnectMetrics connectMetrics) {
+                TaskClientConfigs clients, ScheduledExecutorService committer, ConnectMetrics connectMetrics,
+                BlockedSends blockedSends) {
         this.connectMetrics = connectMetrics;
+        this.blockedSends = blockedSends;
         this.worker = worker;
         this.providers = providers;
         this.plugins = plugins;
@@ -82,7 +86,8 @@ final class TaskFactory {
                         ? clients.producer(id, conn) : clients.transactionalProducer(id, conn);
                 offsetStore = offsets.forConnector(id.connector(), source);
                 SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsetStore, () -> new KafkaProducer<>(producer),
-                        admin, creation, topicCreation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits);
+                        admin, creation, topicCreation, timeout, metrics, connectMetrics.sourceTask(id.connector(), id.task()), commits,
+                        blockedSends);
                 errors.metrics(setup.taskMetrics().errors());
                 return new SourceTaskRunner(id, status, target, sourceTask, own, converters, transforms, errors, setup);
             }

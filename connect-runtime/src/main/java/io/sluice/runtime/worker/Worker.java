@@ -65,6 +65,8 @@ public final class Worker implements AutoCloseable {
     private final PluginMetricGroups pluginMetrics;
     private final ConnectMetrics connectMetrics;
     private final ScheduledThreadPoolExecutor committer;
+    /** Source sends that wait long, said in the log. */
+    private final BlockedSends blockedSends = new BlockedSends();
     /** Stop deadlines and start watches. */
     private final ScheduledThreadPoolExecutor timer;
     /** The threads connectors' calls run on, one connector at a time each ({@link SerialExecutor}). */
@@ -102,7 +104,7 @@ public final class Worker implements AutoCloseable {
                 connectMetrics, pluginMetrics, startGate, connectorThreads, this::hideSecretsOf, this::topicCreation),
                 new RunEndings<>(timer, gracefulTimeoutMs()));
         TaskFactory taskFactory = new TaskFactory(config, plugins, configProviders, offsets, clients, committer,
-                connectMetrics);
+                connectMetrics, blockedSends);
         this.tasks = new TaskRuns(config, new TaskRuns.Context(workerId, taskFactory, status, connectMetrics,
                 pluginMetrics, startGate, clients, connectorThreads, gracefulTimeoutMs(), this::hideSecretsOf,
                 this::connectorType), new RunEndings<>(timer, gracefulTimeoutMs()));
@@ -373,6 +375,7 @@ public final class Worker implements AutoCloseable {
         }
         committer.shutdownNow();
         timer.shutdownNow();
+        blockedSends.close();
         // idle connector threads end now; one still in the call of a connector given up on is not waited for
         connectorThreads.shutdownNow();
         try {

@@ -51,6 +51,7 @@ class SourceTaskLoopTest {
             "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
     private final MemoryOffsetStore offsets = new MemoryOffsetStore();
     private final MemoryStatusStore statuses = new MemoryStatusStore();
+    private final BlockedSends blockedSends = new BlockedSends();
     private final ConnectMetrics connectMetrics = new ConnectMetrics(new WorkerConfig(Map.of(ObservabilityConfig.JMX_ENABLE, "false")).observability(), () -> 1, () -> 1);
     private final ScheduledExecutorService committer = Executors.newSingleThreadScheduledExecutor();
     private final ScriptedTask task = new ScriptedTask();
@@ -65,6 +66,7 @@ class SourceTaskLoopTest {
         }
         committer.shutdownNow();
         connectMetrics.close();
+        blockedSends.close();
     }
 
     @Test
@@ -313,7 +315,7 @@ class SourceTaskLoopTest {
         SourceConnectorConfig config = new SourceConnectorConfig(plugins, props);
         ErrorHandler errors = new ErrorHandler(ID, config, Map.of(), Map.of());
         SourceTaskRunner.Setup setup = new SourceTaskRunner.Setup(offsets, () -> producer, Map.of(), null, false, 5_000,
-                null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits);
+                null, connectMetrics.sourceTask(ID.connector(), ID.task()), commits, blockedSends);
         runner = new SourceTaskRunner(ID, new StatusReporter("w:8083", statuses, () -> 1), TargetState.STARTED, task,
                 Map.of(), ConverterSet.create(config, worker, plugins), TransformationChain.create(config, plugins),
                 errors, setup);

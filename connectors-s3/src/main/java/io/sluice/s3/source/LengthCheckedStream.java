@@ -16,6 +16,7 @@ final class LengthCheckedStream extends FilterInputStream {
     private final long expected;
     private final String object;
     private final long readTimeoutMs;
+    private final StalledDownloads stalls;
     private volatile long received;
     /** When the read in progress began (System.nanoTime), 0 when none is; and whether its stall was said. */
     private volatile long readingSince;
@@ -26,13 +27,15 @@ final class LengthCheckedStream extends FilterInputStream {
      *                      checked)
      * @param object        the object as s3://bucket/key, for the messages
      * @param readTimeoutMs how long the HTTP client waits for the next bytes of the body, for the stall message
+     * @param stalls        the task's watch of reads that wait long
      */
-    LengthCheckedStream(InputStream body, long expected, String object, long readTimeoutMs) {
+    LengthCheckedStream(InputStream body, long expected, String object, long readTimeoutMs, StalledDownloads stalls) {
         super(body);
         this.expected = expected;
         this.object = object;
         this.readTimeoutMs = readTimeoutMs;
-        StalledDownloads.watch(this);
+        this.stalls = stalls;
+        stalls.watch(this);
     }
 
     @Override
@@ -92,7 +95,7 @@ final class LengthCheckedStream extends FilterInputStream {
 
     @Override
     public void close() throws IOException {
-        StalledDownloads.forget(this);
+        stalls.forget(this);
         super.close();
     }
 

@@ -37,6 +37,8 @@ public final class S3SourceTask extends SourceTask {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final List<UnitReader> readers = new ArrayList<>();
     private S3Client s3;
+    /** Says a download that waits long for bytes; from start to stop. */
+    private StalledDownloads stalls;
     private S3SourceConfig config;
     private ObjectNames names;
     private CsvSettings csv;
@@ -72,6 +74,7 @@ public final class S3SourceTask extends SourceTask {
         }
         RestoreTargets.check(context, units, mapping, config.archivePartitions());
         s3 = S3ConnectionConfig.client(config); // after the offsets, so a task failing on one leaves no client open
+        stalls = new StalledDownloads(props.getOrDefault("name", "s3-source"));
         log.info("S3 source task reading {} from s3://{}", config.units(), config.getString(S3ConnectionConfig.BUCKET));
     }
 
@@ -144,6 +147,10 @@ public final class S3SourceTask extends SourceTask {
         if (s3 != null) {
             s3.close();
             s3 = null;
+        }
+        if (stalls != null) {
+            stalls.close();
+            stalls = null;
         }
     }
 
@@ -263,7 +270,7 @@ public final class S3SourceTask extends SourceTask {
                     Long length = body.response().contentLength();
                     records = ObjectReader.open(config.format(), new LengthCheckedStream(body,
                             length == null ? -1 : length, "s3://" + bucket + "/" + current.key(),
-                                    config.getLong(S3ConnectionConfig.REQUEST_TIMEOUT_MS)), current.key(),
+                                    config.getLong(S3ConnectionConfig.REQUEST_TIMEOUT_MS), stalls), current.key(),
                             separator(), csv);
                     log.debug("Reading s3://{}/{}", bucket, current.key());
                     return true;

@@ -11,10 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Says when a download waits for bytes that do not come: a task blocked in a read of an object body otherwise logs
  * nothing until the read timeout ({@code s3.request.timeout.ms}, 120 s by default) ends the wait (tryout20, a network
- * path that sent half of each body and then held the connection open). One daemon thread per plugin looks at the
- * reads in progress every second; each stalled read is said once.
+ * path that sent half of each body and then held the connection open). A thread of the task's own, from its start to
+ * its stop, looks at its reads in progress every second; each stalled read is said once.
  */
-final class StalledDownloads {
+final class StalledDownloads implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StalledDownloads.class);
 
@@ -23,31 +23,35 @@ final class StalledDownloads {
         return Math.max(1_000L, Math.min(15_000L, readTimeoutMs / 4));
     }
 
-    private static final Set<LengthCheckedStream> READING = ConcurrentHashMap.newKeySet();
-    private static final ScheduledExecutorService WATCH = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "sluice-s3-download-watch");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Set<LengthCheckedStream> reading = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService watch;
 
-    static {
-        WATCH.scheduleWithFixedDelay(StalledDownloads::look, 1, 1, TimeUnit.SECONDS);
+    /** @param task the task's name, for the watch thread's */
+    StalledDownloads(String task) {
+        watch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sluice-s3-download-watch-" + task);
+            t.setDaemon(true);
+            return t;
+        });
+        watch.scheduleWithFixedDelay(this::look, 1, 1, TimeUnit.SECONDS);
     }
 
-    private StalledDownloads() {
+    void watch(LengthCheckedStream body) {
+        reading.add(body);
     }
 
-    static void watch(LengthCheckedStream body) {
-        READING.add(body);
+    void forget(LengthCheckedStream body) {
+        reading.remove(body);
     }
 
-    static void forget(LengthCheckedStream body) {
-        READING.remove(body);
+    @Override
+    public void close() {
+        watch.shutdownNow();
     }
 
-    private static void look() {
+    private void look() {
         long now = System.nanoTime();
-        for (LengthCheckedStream body : READING) {
+        for (LengthCheckedStream body : reading) {
             try {
                 body.sayIfStalled(now, log);
             } catch (RuntimeException e) {
