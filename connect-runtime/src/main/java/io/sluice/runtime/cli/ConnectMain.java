@@ -32,6 +32,7 @@ public final class ConnectMain {
             System.setProperty(LOG4J_SHUTDOWN_HOOK, "false");
         }
         nameSlf4jProvider();
+        makeJdkPartsAside();
     }
 
     private static final Logger log = LoggerFactory.getLogger(ConnectMain.class);
@@ -39,6 +40,23 @@ public final class ConnectMain {
     private static final CountDownLatch stopped = new CountDownLatch(1);
 
     private ConnectMain() {
+    }
+
+    /**
+     * Two things of the JDK that REST's Jetty needs on main after the worker config, each made once per JVM: the
+     * available locales (Jetty's MimeTypes lists them in its class initialisation: the locale providers' lists parsed
+     * into ~800 locales) and the platform MBean server (Jetty's MemoryUtils asks for it in QueuedThreadPool's; Kafka's
+     * clients register there later anyway). A third of main's Java samples to REST ready in a profile: made here on a
+     * thread of their own while main sets up Log4j and reads the worker config; main, should it get there first, waits
+     * for them rather than making them twice. JDK code only: nothing that logs runs beside Log4j's set-up.
+     */
+    private static void makeJdkPartsAside() {
+        Thread aside = new Thread(() -> {
+            java.util.Locale.getAvailableLocales();
+            java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        }, "sluice-jdk-init");
+        aside.setDaemon(true);
+        aside.start();
     }
 
     /**

@@ -69,11 +69,26 @@ public final class TopicAdmin implements AutoCloseable {
      * Kafka, and the worker says so now.
      */
     public void ensureCompactedTopic(String topic, int partitions, short replicationFactor, int maxMessageBytes) {
+        createTopicsIfMissing(List.of(newCompactedTopic(topic, partitions, replicationFactor, maxMessageBytes)));
+        checkCompactedTopic(topic, maxMessageBytes);
+    }
+
+    /** The NewTopic {@link #ensureCompactedTopic} creates, for callers that create several in one request. */
+    public static NewTopic newCompactedTopic(String topic, int partitions, short replicationFactor, int maxMessageBytes) {
         Map<String, String> configs = new HashMap<>(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         if (maxMessageBytes > 0) {
             configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxMessageBytes));
         }
-        createTopicsIfMissing(List.of(newTopic(topic, partitions, replicationFactor).configs(configs)));
+        return newTopic(topic, partitions, replicationFactor).configs(configs);
+    }
+
+    /**
+     * The checks of {@link #ensureCompactedTopic} on a topic that exists: max.message.bytes raised where it takes less
+     * than maxMessageBytes (above 0), and cleanup.policy=compact required.
+     *
+     * @throws IllegalStateException when the topic has another cleanup policy
+     */
+    public void checkCompactedTopic(String topic, int maxMessageBytes) {
         if (maxMessageBytes > 0) {
             ensureMaxMessageBytes(topic, maxMessageBytes);
         }

@@ -2,8 +2,10 @@ package io.sluice.runtime.storage;
 
 import io.sluice.runtime.kafka.TopicAdmin;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * Where a store keeps its state: a compacted topic, created with these settings when missing; maxMessageBytes, when
@@ -19,17 +21,26 @@ public record CompactedTopic(String name, int partitions, short replicationFacto
     /** Creates the topic if missing and checks it is compacted; returns its partition count. */
     int ensure(Map<String, Object> clientConfig) {
         try (TopicAdmin admin = new TopicAdmin(clientConfig)) {
-            return ensure(admin);
+            admin.createTopicsIfMissing(List.of(newTopic()));
+            return check(admin);
         }
     }
 
-    /** The same with an admin client the caller owns. */
-    int ensure(Admin admin, Duration timeout) {
-        return ensure(new TopicAdmin(admin, timeout));
+    /** The topic as created when missing: a worker's stores create theirs in one request ({@link WorkerStores}). */
+    NewTopic newTopic() {
+        return TopicAdmin.newCompactedTopic(name, partitions, replicationFactor, maxMessageBytes);
     }
 
-    private int ensure(TopicAdmin admin) {
-        admin.ensureCompactedTopic(name, partitions, replicationFactor, maxMessageBytes);
+    /**
+     * Checks that a topic the caller created (or found) is compacted, with an admin client the caller owns; returns its
+     * partition count.
+     */
+    int check(Admin admin, Duration timeout) {
+        return check(new TopicAdmin(admin, timeout));
+    }
+
+    private int check(TopicAdmin admin) {
+        admin.checkCompactedTopic(name, maxMessageBytes);
         return admin.awaitTopic(name).partitions().size();
     }
 }

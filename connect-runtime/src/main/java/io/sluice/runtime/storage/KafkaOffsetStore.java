@@ -42,7 +42,10 @@ public final class KafkaOffsetStore implements OffsetStore {
         this(clientConfig, null, new CompactedTopic(topic, partitions, replicationFactor), Duration.ofSeconds(30));
     }
 
-    /** A store on {@code topic}, creating it and looking up its end with {@code sharedAdmin} (null: its own). */
+    /**
+     * A store on {@code topic}, checking it and looking up its end with {@code sharedAdmin}, the caller having created
+     * it ({@link StoreTopic}); with null, creating it with admin clients of its own.
+     */
     public KafkaOffsetStore(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout) {
         this.topic = new StoreTopic(clientConfig, sharedAdmin, topic, timeout, this::apply, "sluice-offsets-reader");
     }

@@ -40,8 +40,9 @@ public final class StoreTopic implements AutoCloseable {
     }
 
     /**
-     * The same, creating the topic and looking up its end with {@code sharedAdmin} when not null (the caller closes
-     * it), instead of opening admin clients of its own.
+     * The same, with {@code sharedAdmin} when not null (the caller closes it) instead of admin clients of its own: the
+     * caller then creates the topic ({@link CompactedTopic#newTopic()}; a worker's three in one request), and this
+     * checks it and looks up its end.
      */
     public StoreTopic(Map<String, Object> clientConfig, Supplier<Admin> sharedAdmin, CompactedTopic topic, Duration timeout,
                Consumer<ConsumerRecord<byte[], byte[]>> apply, String readerThread) {
@@ -61,7 +62,7 @@ public final class StoreTopic implements AutoCloseable {
         if (started) {
             return false;
         }
-        checkPartitions.accept(sharedAdmin != null ? topic.ensure(sharedAdmin.get(), timeout) : topic.ensure(clientConfig));
+        checkPartitions.accept(sharedAdmin != null ? topic.check(sharedAdmin.get(), timeout) : topic.ensure(clientConfig));
         log.start(timeout);
         started = true;
         return true;

@@ -1,6 +1,7 @@
 package io.sluice.runtime.storage;
 
 import io.sluice.runtime.config.WorkerConfig;
+import io.sluice.runtime.kafka.TopicAdmin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -36,6 +37,8 @@ public final class WorkerStores implements AutoCloseable {
     private final Map<String, Object> clients;
     /** One admin client for the cluster id and the three stores' topic creation and end look-ups; opened at start. */
     private Admin admin;
+    /** The config, offset and status topics, created in one request: each creation is a commit of the controller. */
+    private final List<CompactedTopic> topics;
     private final KafkaConfigStore configs;
     private final KafkaOffsetStore offsets;
     private final KafkaStatusStore statuses;
@@ -49,15 +52,15 @@ public final class WorkerStores implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
         this.clients = config.clientConfig(null, bootstrapServers);
         this.timeout = Duration.ofMillis(config.getLong(WorkerConfig.STORAGE_TIMEOUT_MS));
-        this.configs = open(new KafkaConfigStore(clients, this::admin, new CompactedTopic(config.configTopic(), 1,
-                config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
-                timeout));
-        this.offsets = open(new KafkaOffsetStore(clients, this::admin, new CompactedTopic(config.offsetTopic(),
-                config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)), timeout));
-        this.statuses = open(new KafkaStatusStore(clients, this::admin, new CompactedTopic(config.statusTopic(),
-                config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
-                config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)), timeout));
+        this.topics = List.of(new CompactedTopic(config.configTopic(), 1,
+                        config.getShort(WorkerConfig.CONFIG_STORAGE_REPLICATION_FACTOR), KafkaConfigStore.TOPIC_MAX_MESSAGE_BYTES),
+                new CompactedTopic(config.offsetTopic(), config.getInt(WorkerConfig.OFFSET_STORAGE_PARTITIONS),
+                        config.getShort(WorkerConfig.OFFSET_STORAGE_REPLICATION_FACTOR)),
+                new CompactedTopic(config.statusTopic(), config.getInt(WorkerConfig.STATUS_STORAGE_PARTITIONS),
+                        config.getShort(WorkerConfig.STATUS_STORAGE_REPLICATION_FACTOR)));
+        this.configs = open(new KafkaConfigStore(clients, this::admin, topics.get(0), timeout));
+        this.offsets = open(new KafkaOffsetStore(clients, this::admin, topics.get(1), timeout));
+        this.statuses = open(new KafkaStatusStore(clients, this::admin, topics.get(2), timeout));
     }
 
     /**
@@ -72,6 +75,9 @@ public final class WorkerStores implements AutoCloseable {
     public void start() {
         try {
             clusterId();
+            // one CreateTopics for the three: on a first start, three one after another cost two more commits of the
+            // controller on the way to REST ready (each store then checks its topic, side by side)
+            new TopicAdmin(admin(), timeout).createTopicsIfMissing(topics.stream().map(CompactedTopic::newTopic).toList());
         } catch (RuntimeException e) {
             configsRead.completeExceptionally(e);
             throw e;

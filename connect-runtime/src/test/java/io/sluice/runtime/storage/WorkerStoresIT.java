@@ -51,6 +51,60 @@ class WorkerStoresIT {
         assertEquals(producersBefore, clients("kafka.producer:type=producer-metrics,*"), "producers left open");
     }
 
+    /**
+     * A worker's first start, as each of the bench's starts is: its three topics were created in three requests, each
+     * a commit of the controller on the way to REST ready; one request takes one, whatever the number of topics.
+     */
+    @Test
+    void aFirstStartCreatesItsThreeTopicsInOneRequest() throws Exception {
+        String group = KafkaTestBroker.uniqueTopic("first-start");
+        WorkerConfig config = new WorkerConfig(Map.of(
+                "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
+                "group.id", group,
+                "offset.storage.partitions", "5",
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
+        long oneRequest;
+        try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
+            long before = createTopicsRequests();
+            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(group + "-alone", 1, (short) 1)))
+                    .all().get();
+            oneRequest = createTopicsRequests() - before; // as the broker counts one (it forwards it to its controller)
+        }
+        assertTrue(oneRequest > 0, "CreateTopics requests counted: " + oneRequest);
+
+        long before = createTopicsRequests();
+        try (WorkerStores stores = WorkerStores.create(config, KafkaTestBroker.bootstrapServers())) {
+            stores.start();
+            assertEquals(oneRequest, createTopicsRequests() - before, "CreateTopics requests, counted as one is");
+
+            try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
+                Map<String, Integer> partitions = new java.util.TreeMap<>();
+                admin.describeTopics(java.util.List.of(group + "-configs", group + "-offsets", group + "-status"))
+                        .allTopicNames().get().forEach((name, topic) -> partitions.put(name, topic.partitions().size()));
+                assertEquals(Map.of(group + "-configs", 1, group + "-offsets", 5, group + "-status", 5), partitions,
+                        "the topics created, each with its own settings");
+            }
+        }
+        try (WorkerStores again = WorkerStores.create(config, KafkaTestBroker.bootstrapServers())) {
+            again.start(); // the next start finds them: one request again, answered "exists" for each
+            again.configs().putConnectorConfig("written", Map.of("connector.class", "Anything"), TargetState.STARTED);
+            assertEquals(Map.of("connector.class", "Anything"),
+                    again.configs().snapshot().connectorConfigs().get("written"), "a write to the found config topic");
+        }
+    }
+
+    /** The broker's count of CreateTopics requests (all versions). */
+    private static long createTopicsRequests() throws Exception {
+        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long count = 0;
+        for (ObjectName name : server.queryNames(new ObjectName(
+                "kafka.network:type=RequestMetrics,name=RequestsPerSec,request=CreateTopics,*"), null)) {
+            count += ((Number) server.getAttribute(name, "Count")).longValue();
+        }
+        return count;
+    }
+
     @Test
     void kafkaThatNeverAnswersIsNamedWithWhatToCheckNotANullMessageAndTheStoresCloseAtOnce() throws Exception {
         String nobody;
