@@ -158,6 +158,42 @@ class ConnectorValidationIT {
                 "query", "SELECT id FROM orderz")), "query", "orderz");
     }
 
+    /**
+     * tryout21: a table locked by a migration (ACCESS EXCLUSIVE for 30 s) held a PUT of the source's config until the
+     * lock ended, 27 s, as validation's probe of the table waited for it. The probes now give up within 10 s and skip
+     * the table: it exists, and the task reads it once it is free.
+     */
+    @Test
+    void aTableLockedByAMigrationDoesNotHoldValidationBeyondItsTimeout() throws Exception {
+        db.execute("CREATE TABLE migrating (id bigint primary key, name text)",
+                "GRANT SELECT ON migrating TO " + ROLE);
+        java.sql.Connection migration = db.connect();
+        migration.setAutoCommit(false);
+        try (var lock = migration.createStatement()) {
+            lock.execute("LOCK TABLE migrating IN ACCESS EXCLUSIVE MODE");
+        }
+        // the migration ends after 20 s (the tester's, 30 s): the old validation answered only then
+        Thread migrationEnds = new Thread(() -> {
+            try (migration) {
+                Thread.sleep(20_000);
+                migration.rollback();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "migration");
+        migrationEnds.start();
+        long began = System.nanoTime();
+        Map<String, List<String>> found = errors(new JdbcSourceConnector(),
+                source("table.include.list", "public.orders,public.migrating"));
+        long tookS = java.util.concurrent.TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - began);
+        assertEquals(Map.of(), found, "a locked table is no error");
+        assertTrue(tookS <= 15, "validation answered after " + tookS + " s");
+        migrationEnds.join();
+        // the table is still checked once it is free: a wrong column is found
+        assertOnlyError(errors(new JdbcSourceConnector(), source("table.include.list", "public.migrating",
+                "incrementing.column.name", "seq")), "incrementing.column.name", "\"seq\" is not in table public.migrating");
+    }
+
     @Test
     void theWorkersValidateEndpointAndCreateAnswerTheWrongPasswordOnItsKeyWithoutTheSecret() {
         try (TestWorker worker = TestWorkers.worker(dir).start()) {

@@ -3,6 +3,7 @@ package io.sluice.jdbc.source;
 import io.sluice.jdbc.ConfigProblem;
 import io.sluice.jdbc.ConnectionCheck;
 import io.sluice.jdbc.ConnectionKeys;
+import io.sluice.jdbc.ConnectionPool;
 import io.sluice.jdbc.DatabaseFailure;
 import io.sluice.jdbc.TableId;
 import io.sluice.jdbc.dialect.DatabaseDialect;
@@ -10,11 +11,15 @@ import io.sluice.jdbc.source.JdbcSourceConfig.Mode;
 import java.sql.Connection;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What validation learns from the database for a source: whether it connects, whether the tables of the include
@@ -22,6 +27,13 @@ import java.util.Set;
  * with {@code SELECT * ... WHERE 1 = 0}, which reads no row but checks existence, privilege and columns.
  */
 final class SourceDatabaseCheck {
+    private static final Logger log = LoggerFactory.getLogger(SourceDatabaseCheck.class);
+    /**
+     * What the probes of one validation may take together: a table locked by a migration (LOCK TABLE, ALTER TABLE)
+     * holds its probe back, and a PUT of the connector's config waited for the lock's end (tryout21: 27 s). A probe
+     * that runs out of time is skipped, not reported: the table is there, and the task reads it once it is free.
+     */
+    private static final long PROBES_BUDGET_NANOS = TimeUnit.SECONDS.toNanos(ConnectionPool.CONNECT_TIMEOUT_SECONDS);
     /** Tables probed at most: a schema of thousands of tables must not make validation slow. */
     private static final int MAX_PROBED_TABLES = 100;
 
@@ -42,10 +54,16 @@ final class SourceDatabaseCheck {
     private static List<ConfigProblem> queryProblems(JdbcSourceConfig config, Connection connection) {
         List<ConfigProblem> problems = new ArrayList<>();
         String probe = "SELECT * FROM (" + config.query() + ") sluice_query WHERE 1 = 0";
-        try (Statement s = connection.createStatement(); var rs = s.executeQuery(probe)) {
+        try (Statement s = probe(connection, System.nanoTime() + PROBES_BUDGET_NANOS);
+             var rs = s.executeQuery(probe)) {
             columnProblems(config, rs.getMetaData(), "the query", problems);
         } catch (SQLException e) {
-            problems.add(new ConfigProblem(JdbcSourceConfig.QUERY, "The query fails: " + DatabaseFailure.reason(e)));
+            if (timedOut(e)) {
+                log.warn("Validation did not check the query: it did not answer within {} s (a lock held on a table "
+                        + "it reads?)", ConnectionPool.CONNECT_TIMEOUT_SECONDS);
+            } else {
+                problems.add(new ConfigProblem(JdbcSourceConfig.QUERY, "The query fails: " + DatabaseFailure.reason(e)));
+            }
         }
         return problems;
     }
@@ -68,15 +86,26 @@ final class SourceDatabaseCheck {
         TableFilter filter = new TableFilter(config.includes(), config.excludes());
         int probed = 0;
         Set<String> reported = new HashSet<>();
+        long deadline = System.nanoTime() + PROBES_BUDGET_NANOS;
         for (TableId table : visible) {
             if (!filter.accepts(table) || probed++ >= MAX_PROBED_TABLES) {
                 continue;
             }
+            if (deadline - System.nanoTime() <= 0) {
+                log.warn("Validation did not check table {}: the tables before it took the {} s it has", table,
+                        ConnectionPool.CONNECT_TIMEOUT_SECONDS);
+                continue;
+            }
             String probe = "SELECT * FROM " + dialect.quote(table) + " WHERE 1 = 0";
-            try (Statement s = connection.createStatement(); var rs = s.executeQuery(probe)) {
+            try (Statement s = probe(connection, deadline); var rs = s.executeQuery(probe)) {
                 columnProblems(config, rs.getMetaData(), "table " + table, problems);
             } catch (SQLException e) {
                 connection.rollback();
+                if (timedOut(e)) {
+                    log.warn("Validation did not check table {}: it did not answer in time (a lock held on it by a "
+                            + "migration, LOCK TABLE or VACUUM FULL?); the task reads it once it is free", table);
+                    continue;
+                }
                 String key = tableKey(config, table);
                 String message = DatabaseFailure.of(e) == DatabaseFailure.ACCESS
                         ? user(config) + " may not read table " + table + " (" + DatabaseFailure.reason(e)
@@ -87,6 +116,18 @@ final class SourceDatabaseCheck {
             }
         }
         return problems;
+    }
+
+    /** A statement that gives up at the deadline (at least 1 s, JDBC's unit), the database cancelling it. */
+    private static Statement probe(Connection connection, long deadlineNanos) throws SQLException {
+        Statement statement = connection.createStatement();
+        statement.setQueryTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadlineNanos - System.nanoTime())));
+        return statement;
+    }
+
+    /** The probe ran out of time: PostgreSQL's query_canceled, or the driver's own timeout (MariaDB, MySQL). */
+    private static boolean timedOut(SQLException e) {
+        return e instanceof SQLTimeoutException || "57014".equals(e.getSQLState());
     }
 
     /** The incremental modes' columns must be in every table read (or in the query's result). */
