@@ -384,6 +384,9 @@ public final class DistributedHerder extends AbstractHerder {
 
         @Override
         public void onMembershipLost() {
+            // back from a pause the group outlived (tryout21: SIGSTOP for 15 s): another worker runs these tasks
+            // now and wrote so; read that first, or this worker's stops overwrite it with UNASSIGNED for good
+            statusStore.catchUp();
             awaitStopped(control.call(work::stopAll), gracefulTimeoutMs + 5_000);
         }
 

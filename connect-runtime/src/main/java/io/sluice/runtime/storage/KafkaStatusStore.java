@@ -100,6 +100,11 @@ public final class KafkaStatusStore implements StatusStore {
                 status.generation(), status.version()));
     }
 
+    @Override
+    public void catchUp() {
+        topic.catchUp();
+    }
+
     /** As {@link #put(ConnectorStatus)}: the worker's own task state answers at once and reaches the topic. */
     @Override
     public void put(TaskStatus status) {

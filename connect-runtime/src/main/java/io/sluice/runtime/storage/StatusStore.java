@@ -37,6 +37,13 @@ public interface StatusStore extends AutoCloseable {
     default void removeTopics(String connector) {
     }
 
+    /**
+     * Reads what other workers wrote if Kafka answers within a moment: a worker back from a long pause catches up
+     * before it reports the tasks it stops, whose newer statuses another worker may have written meanwhile.
+     */
+    default void catchUp() {
+    }
+
     /** Forgets a deleted connector and its tasks. */
     void remove(String connector);
 

@@ -193,30 +193,15 @@ final class StatusReporter {
         this.onTaskFailure = listener;
     }
 
-    /**
-     * A task stopped here: UNASSIGNED, unless a newer generation's worker already reported the task (Apache's
-     * safe write), so a worker that lost the task late can't hide that it runs elsewhere.
-     */
+    /** A task stopped here: UNASSIGNED (a safe write, as every status write is: see {@link #mayOverwrite}). */
     void taskStopped(ConnectorTaskId id) {
-        TaskStatus current = currentOrNull(() -> store.get(id));
-        ConnectMetrics m = metrics();
-        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
-            task(id, State.UNASSIGNED, null);
-        } else if (m != null && !silenced) {
-            m.taskState(id.connector(), id.task(), State.UNASSIGNED); // it no longer runs here all the same
-        }
+        task(id, State.UNASSIGNED, null);
         taskVersions.remove(id);
     }
 
-    /** A connector stopped here: UNASSIGNED, with the same care as {@link #taskStopped}. */
+    /** A connector stopped here: UNASSIGNED. */
     void connectorStopped(String connector) {
-        ConnectorStatus current = currentOrNull(() -> store.get(connector));
-        ConnectMetrics m = metrics();
-        if (current == null || mayOverwrite(current.workerId(), current.generation())) {
-            connector(connector, State.UNASSIGNED, null);
-        } else if (m != null && !silenced) {
-            m.connectorState(connector, State.UNASSIGNED);
-        }
+        connector(connector, State.UNASSIGNED, null);
         connectorVersions.remove(connector);
     }
 
@@ -225,8 +210,13 @@ final class StatusReporter {
         return currentOrNull(() -> store.get(id));
     }
 
-    private boolean mayOverwrite(String writer, int writerGeneration) {
-        return workerId.equals(writer) || writerGeneration <= generation.getAsInt();
+    /**
+     * Apache's safe write, for every status: not over one a newer generation's worker wrote, so a worker that lost a
+     * connector or task late (back from a pause: tryout21, SIGSTOP for 15 s) can't hide, with the UNASSIGNED or
+     * FAILED of its stale copy, that it runs elsewhere; its own metrics still say what happened here.
+     */
+    private boolean mayOverwrite(Object current, String writer, int writerGeneration) {
+        return current == null || workerId.equals(writer) || writerGeneration <= generation.getAsInt();
     }
 
     private static <T> T currentOrNull(java.util.function.Supplier<T> read) {
@@ -245,6 +235,13 @@ final class StatusReporter {
         if (m != null) {
             m.connectorState(connector, state);
         }
+        ConnectorStatus current = currentOrNull(() -> store.get(connector));
+        if (!mayOverwrite(current, current == null ? null : current.workerId(),
+                current == null ? 0 : current.generation())) {
+            log.debug("Connector {} is {} here; not written over the status of worker {} of a newer generation",
+                    connector, state, current.workerId());
+            return;
+        }
         try {
             store.put(new ConnectorStatus(connector, state, secretsOf(connector).redact(trace), workerId, generation.getAsInt(),
                     connectorVersions.get(connector)));
@@ -260,6 +257,13 @@ final class StatusReporter {
         ConnectMetrics m = metrics();
         if (m != null) {
             m.taskState(id.connector(), id.task(), state);
+        }
+        TaskStatus current = currentOrNull(() -> store.get(id));
+        if (!mayOverwrite(current, current == null ? null : current.workerId(),
+                current == null ? 0 : current.generation())) {
+            log.debug("Task {} is {} here; not written over the status of worker {} of a newer generation", id, state,
+                    current.workerId());
+            return;
         }
         try {
             store.put(new TaskStatus(id, state, secretsOf(id.connector()).redact(trace), workerId, generation.getAsInt(), taskVersions.get(id)));

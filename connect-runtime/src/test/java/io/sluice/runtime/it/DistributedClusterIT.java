@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -270,8 +271,50 @@ class DistributedClusterIT {
         }, LONG, "handed-over and its tasks RUNNING on the remaining workers");
     }
 
+    /**
+     * tryout21: a worker frozen for 15 s (SIGSTOP) lost its task to another worker; back, it stopped its copy and
+     * wrote UNASSIGNED over the new worker's RUNNING, read from its own stale view of the status topic, and the status
+     * stayed wrong. A worker that lost its membership reads the status topic before it reports its stops.
+     */
     @Test
     @Order(11)
+    void aWorkerBackFromAFreezeLeavesTheStatusOfTheTasksTakenFromItAsTheirNewWorkersWroteIt() throws IOException {
+        // a source: a sink task's copy, back, would also take its static consumer group membership back for a moment
+        Path input = Files.writeString(dir.resolve("thawed.txt"), "a\nb\n");
+        assertEquals(201, workers.get(0).createConnector("thawed", Map.of("connector.class", "FileStreamSource",
+                "file", input.toString(), "topic", KafkaTestBroker.uniqueTopic("thawed"))).status());
+        JsonNode running = statuses(workers.get(0)).awaitRunning("thawed", 1);
+        String frozenId = running.path("tasks").get(0).path("worker_id").asText();
+        int frozen = cluster.indexOf(frozenId);
+        RestClient other = workers.get((frozen + 1) % workers.size());
+        cluster.freeze(frozen, true);
+        try {
+            cluster.await(() -> {
+                JsonNode task = taskStatus(other, "thawed");
+                return task != null && task.path("state").asText().equals("RUNNING")
+                        && !task.path("worker_id").asText().equals(frozenId);
+            }, LONG, "task 0 of thawed RUNNING on another worker while " + frozenId + " is frozen");
+        } finally {
+            cluster.freeze(frozen, false);
+        }
+        String newWorker = taskStatus(other, "thawed").path("worker_id").asText();
+        // back, the frozen worker finds it lost its membership and stops its copy (at most the graceful timeout)
+        cluster.await(() -> cluster.logText(frozen).contains("lost its group membership"), LONG,
+                frozenId + " noticed it lost its membership");
+        cluster.await(() -> cluster.logText(frozen).contains("Stopping task thawed-0"), LONG, "its copy stopping");
+        // watched past the copy's stop (at most the graceful timeout, 5 s) and the status it would write
+        long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+        while (System.nanoTime() < until) {
+            JsonNode task = taskStatus(other, "thawed");
+            assertEquals("RUNNING@" + newWorker, task.path("state").asText() + "@" + task.path("worker_id").asText(),
+                    "task 0's status as its new worker wrote it; history: "
+                            + cluster.taskStatusHistory("thawed", 0));
+            LockSupport.parkNanos(Duration.ofMillis(500).toNanos()); // a sample each half second of the window
+        }
+    }
+
+    @Test
+    @Order(12)
     void killedWorkersTasksRunElsewhereWithinFifteenSecondsAndTheSinkHoldsEveryRecord() throws IOException {
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("pipeline"), 1);
         Path input = dir.resolve("input.txt");

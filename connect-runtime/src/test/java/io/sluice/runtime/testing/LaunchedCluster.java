@@ -91,6 +91,11 @@ public final class LaunchedCluster implements AutoCloseable {
         return member.exitCode();
     }
 
+    /** Freezes a member (SIGSTOP) or lets it go on (SIGCONT); it stays a member of this list. */
+    public void freeze(int index, boolean frozen) {
+        members.get(index).freeze(frozen);
+    }
+
     /** Kills a member with SIGKILL: it gets no chance to leave the group or write anything. */
     public void kill(int index) {
         leave(index).kill();

@@ -222,6 +222,21 @@ public final class WorkerLauncher implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGSTOP (true) or SIGCONT (false): the worker freezes as a long GC pause or a stopped VM does, then goes on. */
+    public void freeze(boolean frozen) {
+        try {
+            Process signal = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", Long.toString(process.pid()))
+                    .inheritIO().start();
+            if (signal.waitFor() != 0) {
+                throw new IllegalStateException("kill " + (frozen ? "-STOP" : "-CONT") + " failed");
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** SIGKILL: the worker gets no chance to flush or commit anything. */
     public void kill() {
         if (process != null && process.isAlive()) {
