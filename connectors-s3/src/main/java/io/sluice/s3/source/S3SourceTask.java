@@ -18,6 +18,7 @@ import org.apache.kafka.connect.source.SourceTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -232,8 +233,12 @@ public final class S3SourceTask extends SourceTask {
                     config.getString(S3ConnectionConfig.BUCKET), current.key(), position, e.getMessage(), rereads,
                     MAX_REREADS);
             close();
-            resumeKey = current.key();
-            resumePosition = position;
+            if (!current.key().equals(resumeKey) || position > resumePosition) {
+                // not below a resume position still ahead: a GET that failed before the object's first record
+                // (position 0) must not deliver again what was delivered before a restart
+                resumeKey = current.key();
+                resumePosition = position;
+            }
             pending.addFirst(current);
             stopped.await(500L * rereads, TimeUnit.MILLISECONDS);
             return true;
@@ -257,7 +262,7 @@ public final class S3SourceTask extends SourceTask {
          * Opens the next object, listing the unit again when none is pending and it is time to. A listing is not a
          * snapshot: an object listed can be deleted before it is read, and is skipped then, said once.
          */
-        private boolean open() throws IOException {
+        private boolean open() throws IOException, InterruptedException {
             String bucket = config.getString(S3ConnectionConfig.BUCKET);
             while (true) {
                 if (pending.isEmpty() && !list(bucket)) {
@@ -278,6 +283,13 @@ public final class S3SourceTask extends SourceTask {
                     log.warn("s3://{}/{} was deleted after it was listed and before it was read; skipping it", bucket,
                             current.key());
                     last = current; // read as far as it goes: the next listing does not name it again
+                } catch (SdkClientException unanswered) {
+                    // no answer to the GET within s3.request.timeout.ms, or no connection: a download broken before
+                    // its first byte, tried again as one broken later is (tryout22: a store that held one GET
+                    // unanswered failed the task at once, blaming the credentials)
+                    if (!readAgain(unanswered)) {
+                        throw brokenOff(unanswered);
+                    }
                 }
             }
         }

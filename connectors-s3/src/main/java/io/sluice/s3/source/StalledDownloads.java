@@ -26,10 +26,16 @@ final class StalledDownloads implements AutoCloseable {
     private final Set<LengthCheckedStream> reading = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService watch;
 
-    /** @param task the task's name, for the watch thread's */
+    /** @param task the task's name, for the watch thread's; made on the task's thread, whose log context it keeps */
     StalledDownloads(String task) {
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         watch = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sluice-s3-download-watch-" + task);
+            Thread t = new Thread(() -> {
+                if (context != null) {
+                    org.slf4j.MDC.setContextMap(context); // its WARN tagged with the connector and task, as the task's
+                }
+                r.run();
+            }, "sluice-s3-download-watch-" + task);
             t.setDaemon(true);
             return t;
         });

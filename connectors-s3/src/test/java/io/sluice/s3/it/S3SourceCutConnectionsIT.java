@@ -125,6 +125,31 @@ class S3SourceCutConnectionsIT {
         }
     }
 
+    /**
+     * tryout22: a store that took an object's GET and never answered it (the connection held open) failed the task
+     * at once with the SDK's call timeout, blaming the bucket and credentials; the GET is now tried again as a body
+     * broken later is.
+     */
+    @Test
+    void aRestoreWhoseFirstRequestForEachObjectIsNeverAnsweredAsksAgainAndBringsBackEveryRecord() throws Exception {
+        String bucket = S3TestServer.newBucket();
+        S3TestServer.put(bucket, "in/part-0.json", lines(0, LINES));
+        S3TestServer.put(bucket, "in/part-1.json", lines(LINES, LINES));
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("s3-unanswered"), 1);
+        try (CuttingProxy network = new CuttingProxy(URI.create(S3TestServer.endpoint()).getPort(),
+                CuttingProxy.Fault.UNANSWERED_FIRST);
+             TestWorker worker = S3Plugin.worker(S3Plugin.install(dir)).start()) {
+            RestClient rest = worker.rest();
+            assertEquals(201, rest.createConnector("restore", withTimeout(source(bucket, topic, network), 3_000)).status());
+            List<String> values = KafkaTestBroker.consumeAll(topic, 2 * LINES, WAIT).stream().map(r -> r.value())
+                    .toList();
+            assertEquals(IntStream.range(0, 2 * LINES).mapToObj(n -> "{\"n\":" + n + "}").toList(), values,
+                    "every line of both objects, once, in order");
+            assertEquals(2, network.cuts(), "each object's first request went unanswered");
+            assertEquals("RUNNING", rest.taskState("restore", 0));
+        }
+    }
+
     @Test
     void anObjectWhoseDownloadStallsEveryTimeFailsTheTaskPointingAtTheNetworkPathToTheStore() throws Exception {
         String bucket = S3TestServer.newBucket();

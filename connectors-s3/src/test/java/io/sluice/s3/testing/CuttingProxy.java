@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A network fault in front of the test S3 server: a TCP proxy that sends an object's Content-Length and then only half
  * of its body before closing the connection, as a connection cut mid-download does, or before holding the connection
- * open without sending more until the client gives up, as a stalled one does; the first GET of each object, or every
- * GET. Everything else passes through; each connection carries one request.
+ * open without sending more until the client gives up, as a stalled one does, or not answering at all; the first GET
+ * of each object, or every GET. Everything else passes through; each connection carries one request.
  */
 public final class CuttingProxy implements AutoCloseable {
 
@@ -30,7 +30,9 @@ public final class CuttingProxy implements AutoCloseable {
         /** Half of it, then nothing while the connection stays open: the first GET of each object. */
         STALL_FIRST,
         /** Half of it, then nothing while the connection stays open: every GET. */
-        STALL_EVERY;
+        STALL_EVERY,
+        /** No answer at all, the request taken and the connection held open: the first GET of each object. */
+        UNANSWERED_FIRST;
 
         boolean every() {
             return this == CUT_EVERY || this == STALL_EVERY;
@@ -97,6 +99,13 @@ public final class CuttingProxy implements AutoCloseable {
                 forwarded.append(line).append("\r\n");
             }
             forwarded.append("Connection: close\r\n\r\n");
+            String path = requestLine[1];
+            if (fault == Fault.UNANSWERED_FIRST && "GET".equals(requestLine[0]) && !path.contains("?")
+                    && path.indexOf('/', 1) > 0 && cutOnce.add(path)) {
+                cuts.incrementAndGet();
+                holdUntilClosed(client);
+                return;
+            }
             OutputStream toTarget = target.getOutputStream();
             toTarget.write(forwarded.toString().getBytes(StandardCharsets.ISO_8859_1));
             copy(fromClient, toTarget, requestBody);
@@ -112,7 +121,6 @@ public final class CuttingProxy implements AutoCloseable {
                     length = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
                 }
             }
-            String path = requestLine[1];
             boolean objectGet = "GET".equals(requestLine[0]) && !path.contains("?") && response.startsWith("HTTP/1.1 200")
                     && path.indexOf('/', 1) > 0;
             if (objectGet && length > 1 && (fault.every() || cutOnce.add(path))) {
