@@ -100,10 +100,10 @@ final class BlockedSends implements AutoCloseable {
         int count = sender.partitionCount(topic);
         if (partition != null && count > 0 && partition >= count) {
             log.warn("{} has waited {} s to send a record to partition {} of topic {}, which has {} partition(s): the "
-                    + "producer waits until that partition exists (as Apache Kafka Connect's does). Add partitions "
-                    + "(kafka-topics.sh --alter --topic {} --partitions {}), or configure the connector to write to "
-                    + "partitions the topic has", sender, waitedS, partition, topic, count, topic,
-                    partition + 1);
+                    + "producer waits until that partition exists (as Apache Kafka Connect's does). Give the topic as "
+                    + "many partitions as the connector writes to, at least {} (kafka-topics.sh --alter --topic {} "
+                    + "--partitions N; other tasks may need more), or configure the connector to write to partitions "
+                    + "the topic has", sender, waitedS, partition, topic, count, partition + 1, topic);
         } else if (count == 0) {
             log.warn("{} has waited {} s to send a record to topic {}, which does not exist and which the broker does "
                     + "not create: the producer waits until it exists. Create it (with topic.creation.* on the "

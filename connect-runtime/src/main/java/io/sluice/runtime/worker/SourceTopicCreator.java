@@ -88,7 +88,7 @@ final class SourceTopicCreator implements AutoCloseable {
             newTopic.configs(group.configs());
         }
         try {
-            create(newTopic, " (as many as its source task asked for)");
+            create(newTopic, " (its source task writes to " + wanted + ")");
             known.add(topic);
             int now = partitionCount(topic, timeoutMs); // another may have created it first
             return now > 0 ? now : partitions;

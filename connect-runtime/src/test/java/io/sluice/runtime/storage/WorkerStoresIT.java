@@ -52,11 +52,13 @@ class WorkerStoresIT {
     }
 
     /**
-     * A worker's first start, as each of the bench's starts is: its three topics were created in three requests, each
-     * a commit of the controller on the way to REST ready; one request takes one, whatever the number of topics.
+     * A worker's first start creates its three topics in one CreateTopics request (one controller commit on the way to
+     * REST ready, not three), each with its own settings; the next start finds them. The request count is not
+     * asserted: the broker's request metrics are JMX names shared by every broker a test JVM starts, and another
+     * test's broker closing unregisters them (CI counted 0 for a single request).
      */
     @Test
-    void aFirstStartCreatesItsThreeTopicsInOneRequest() throws Exception {
+    void aFirstStartCreatesItsThreeTopicsEachWithItsOwnSettingsAndTheNextStartFindsThem() throws Exception {
         String group = KafkaTestBroker.uniqueTopic("first-start");
         WorkerConfig config = new WorkerConfig(Map.of(
                 "bootstrap.servers", KafkaTestBroker.bootstrapServers(),
@@ -64,20 +66,8 @@ class WorkerStoresIT {
                 "offset.storage.partitions", "5",
                 "key.converter", "org.apache.kafka.connect.storage.StringConverter",
                 "value.converter", "org.apache.kafka.connect.storage.StringConverter"));
-        long oneRequest;
-        try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
-            long before = createTopicsRequests();
-            admin.createTopics(java.util.List.of(new org.apache.kafka.clients.admin.NewTopic(group + "-alone", 1, (short) 1)))
-                    .all().get();
-            oneRequest = createTopicsRequests() - before; // as the broker counts one (it forwards it to its controller)
-        }
-        assertTrue(oneRequest > 0, "CreateTopics requests counted: " + oneRequest);
-
-        long before = createTopicsRequests();
         try (WorkerStores stores = WorkerStores.create(config, KafkaTestBroker.bootstrapServers())) {
             stores.start();
-            assertEquals(oneRequest, createTopicsRequests() - before, "CreateTopics requests, counted as one is");
-
             try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
                 Map<String, Integer> partitions = new java.util.TreeMap<>();
                 admin.describeTopics(java.util.List.of(group + "-configs", group + "-offsets", group + "-status"))
@@ -92,17 +82,6 @@ class WorkerStoresIT {
             assertEquals(Map.of("connector.class", "Anything"),
                     again.configs().snapshot().connectorConfigs().get("written"), "a write to the found config topic");
         }
-    }
-
-    /** The broker's count of CreateTopics requests (all versions). */
-    private static long createTopicsRequests() throws Exception {
-        javax.management.MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        long count = 0;
-        for (ObjectName name : server.queryNames(new ObjectName(
-                "kafka.network:type=RequestMetrics,name=RequestsPerSec,request=CreateTopics,*"), null)) {
-            count += ((Number) server.getAttribute(name, "Count")).longValue();
-        }
-        return count;
     }
 
     @Test

@@ -345,7 +345,7 @@ class WorkerSourceTaskIT {
                     + "count; have " + log.linesWith(topic));
             String said = log.linesWith(expected).get(0);
             assertTrue(said.startsWith("WARN") && said.contains(name), said);
-            assertTrue(said.contains("--partitions 3"), said);
+            assertTrue(said.contains("at least 3 (kafka-topics.sh --alter --topic " + topic), said);
             assertEquals(State.RUNNING, statuses.state(id), "it waits, as Apache's task does");
 
             try (org.apache.kafka.clients.admin.Admin admin = KafkaTestBroker.admin()) {
