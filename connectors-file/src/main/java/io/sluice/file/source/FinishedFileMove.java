@@ -48,6 +48,21 @@ final class FinishedFileMove {
         return true;
     }
 
+    /**
+     * Where a finished file goes in its directory: under its own name, unless a different file holds that name there
+     * (an input that reuses names: each day's {@code app.log}), then {@code name.1}, {@code name.2}... so an earlier
+     * finished file is never replaced (tryout22). A file there with the same bytes is this one's own complete copy,
+     * left by a crash before the original was deleted: it is the target, and the move completes.
+     */
+    static Path freeTarget(Path source, Path target) throws IOException {
+        Path candidate = target;
+        for (int n = 1; Files.exists(candidate, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && Files.mismatch(source, candidate) != -1L; n++) {
+            candidate = target.resolveSibling(target.getFileName() + "." + n);
+        }
+        return candidate;
+    }
+
     /** Makes the rename durable before the original goes; file systems that cannot sync a directory are let be. */
     private static void syncDirectory(Path dir) {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -298,7 +298,7 @@ final class TrackedFiles {
                 log.info("Deleted finished file {} after its {} records were committed", file.path, file.emitted);
             } else {
                 Files.createDirectories(dir);
-                Path target = dir.resolve(file.fileName);
+                Path target = FinishedFileMove.freeTarget(file.path, dir.resolve(file.fileName));
                 boolean copied = FinishedFileMove.move(file.path, target);
                 log.info("Moved finished file {} to {}{} after its {} records were committed", file.path, target,
                         copied ? " (copied: another file system)" : "", file.emitted);

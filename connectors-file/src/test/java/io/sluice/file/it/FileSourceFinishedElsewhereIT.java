@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** cleanup.policy=MOVE into a finished.path on another file system (tryout20): moved as mv does, crash-safe. */
+/**
+ * cleanup.policy=MOVE: into a finished.path on another file system (tryout20), moved as mv does, crash-safe; and
+ * never over an earlier finished file of the same name (tryout22).
+ */
 class FileSourceFinishedElsewhereIT {
 
     /** tmpfs on Linux, another file system than the temporary directory on most machines. */
@@ -94,6 +97,38 @@ class FileSourceFinishedElsewhereIT {
                     Duration.ofSeconds(2));
             assertEquals(lines(0, 9000).stream().sorted().toList(), values.stream().sorted().toList(),
                     "every line once: a committed file is not read again to finish its move");
+        }
+    }
+
+    /**
+     * tryout22: an input that reuses a name (each day's app.log) had the earlier finished app.log replaced by the
+     * next one's move, and the archive lost it without a word. A different file of that name is kept; the new one
+     * goes beside it as app.log.1, then app.log.2.
+     */
+    @Test
+    void aFinishedFileWhoseNameTheArchiveHoldsGoesBesideTheEarlierOneNotOverIt() throws IOException {
+        Path in = Files.createDirectories(dir.resolve("in"));
+        Path done = Files.createDirectories(dir.resolve("done"));
+        Files.write(done.resolve("app.log"), lines(0, 100)); // yesterday's, moved there earlier
+        String topic = KafkaTestBroker.uniqueTopic("file-source-same-name");
+        KafkaTestBroker.createTopic(topic, 1);
+        Map<String, String> config = new HashMap<>(Map.of(
+                "connector.class", "io.sluice.file.source.FileSourceConnector", "input.path", in.toString(),
+                "topic", topic, "cleanup.policy", "MOVE", "finished.path", done.toString(),
+                "finished.idle.ms", "300", "input.scan.interval.ms", "200"));
+        try (WorkerLauncher worker = FileConnectorsITSupport.worker(dir, "fs-same-name")) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("source", config).status());
+            Files.write(in.resolve("app.log"), lines(100, 200));
+            Await.until(() -> Files.exists(done.resolve("app.log.1")), Duration.ofSeconds(60), "today's moved beside");
+            Files.write(in.resolve("app.log"), lines(200, 300));
+            Await.until(() -> Files.exists(done.resolve("app.log.2")), Duration.ofSeconds(60), "the next day's too");
+            assertEquals(lines(0, 100), Files.readAllLines(done.resolve("app.log")), "the earlier one is kept");
+            assertEquals(lines(100, 200), Files.readAllLines(done.resolve("app.log.1")));
+            assertEquals(lines(200, 300), Files.readAllLines(done.resolve("app.log.2")));
+            assertEquals(List.of("app.log", "app.log.1", "app.log.2"), names(done));
+            assertEquals(200, FileConnectorsITSupport.allValues(topic, 200, Duration.ofSeconds(30),
+                    Duration.ofSeconds(2)).size(), "each day's lines once");
         }
     }
 
