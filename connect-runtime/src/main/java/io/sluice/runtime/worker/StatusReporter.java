@@ -193,7 +193,7 @@ final class StatusReporter {
         this.onTaskFailure = listener;
     }
 
-    /** A task stopped here: UNASSIGNED (a safe write, as every status write is: see {@link #mayOverwrite}). */
+    /** A task stopped here: UNASSIGNED, a safe write (see {@link #mayOverwrite}). */
     void taskStopped(ConnectorTaskId id) {
         task(id, State.UNASSIGNED, null);
         taskVersions.remove(id);
@@ -211,12 +211,15 @@ final class StatusReporter {
     }
 
     /**
-     * Apache's safe write, for every status: not over one a newer generation's worker wrote, so a worker that lost a
-     * connector or task late (back from a pause: tryout21, SIGSTOP for 15 s) can't hide, with the UNASSIGNED or
-     * FAILED of its stale copy, that it runs elsewhere; its own metrics still say what happened here.
+     * Apache's safe write, for UNASSIGNED and FAILED as in Apache (RUNNING, PAUSED and the others are written as they
+     * are: a generation counted anew, e.g. after a takeover, must not silence a worker that runs the task): not over
+     * a status a newer generation's worker wrote, so a worker that lost a connector or task late (back from a pause:
+     * tryout21, SIGSTOP for 15 s) can't hide, with the UNASSIGNED or FAILED of its stale copy, that it runs
+     * elsewhere; its own metrics still say what happened here.
      */
-    private boolean mayOverwrite(Object current, String writer, int writerGeneration) {
-        return current == null || workerId.equals(writer) || writerGeneration <= generation.getAsInt();
+    private boolean mayOverwrite(State state, Object current, String writer, int writerGeneration) {
+        return (state != State.UNASSIGNED && state != State.FAILED) || current == null || workerId.equals(writer)
+                || writerGeneration <= generation.getAsInt();
     }
 
     private static <T> T currentOrNull(java.util.function.Supplier<T> read) {
@@ -236,7 +239,7 @@ final class StatusReporter {
             m.connectorState(connector, state);
         }
         ConnectorStatus current = currentOrNull(() -> store.get(connector));
-        if (!mayOverwrite(current, current == null ? null : current.workerId(),
+        if (!mayOverwrite(state, current, current == null ? null : current.workerId(),
                 current == null ? 0 : current.generation())) {
             log.debug("Connector {} is {} here; not written over the status of worker {} of a newer generation",
                     connector, state, current.workerId());
@@ -259,7 +262,7 @@ final class StatusReporter {
             m.taskState(id.connector(), id.task(), state);
         }
         TaskStatus current = currentOrNull(() -> store.get(id));
-        if (!mayOverwrite(current, current == null ? null : current.workerId(),
+        if (!mayOverwrite(state, current, current == null ? null : current.workerId(),
                 current == null ? 0 : current.generation())) {
             log.debug("Task {} is {} here; not written over the status of worker {} of a newer generation", id, state,
                     current.workerId());
