@@ -132,8 +132,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         lockDataDir();
         RuntimeException lastFailure = null;
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
-            int brokerPort = requestedPort == 0 ? freePort() : requestedPort;
-            int controllerPort = requestedControllerPort == 0 ? freePort() : requestedControllerPort;
+            int brokerPort = requestedPort == 0 ? freePort(requestedControllerPort) : requestedPort;
+            int controllerPort = requestedControllerPort == 0 ? freePort(brokerPort) : requestedControllerPort;
             refuseTakenPorts(brokerPort, controllerPort, null);
             Properties properties = serverProperties(brokerPort, controllerPort);
             formatIfNew(properties);
@@ -389,12 +389,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return false;
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
+    /**
+     * A port free now, other than {@code taken}: the kernel may hand the port it just freed out again, and a broker
+     * and controller picked by two calls got the same one ("two listeners on the same port", a restart on port 0).
+     */
+    private static int freePort(int taken) {
+        for (int attempt = 0; ; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                socket.setReuseAddress(true);
+                if (socket.getLocalPort() != taken || attempt >= 10) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port on " + HOST, e);
+            }
         }
     }
 }
