@@ -32,6 +32,7 @@ final class SourceTopicCreator implements AutoCloseable {
     private final long timeoutMs;
     private final Set<String> known = new HashSet<>();
     private Admin admin;
+    private boolean closed;
 
     /**
      * @param rules         the connector's topic.creation.* rules, null when it has none or the worker creates no topics
@@ -45,6 +46,10 @@ final class SourceTopicCreator implements AutoCloseable {
     }
 
     private synchronized Admin admin() {
+        if (closed) {
+            // the blocked-send watch may ask a moment after the task closed: no admin client is opened then, to leak
+            throw new IllegalStateException("the task's topic look-ups are closed");
+        }
         if (admin == null) {
             admin = Admin.create(adminConfig);
         }
@@ -132,6 +137,7 @@ final class SourceTopicCreator implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (admin != null) {
             admin.close(Duration.ofSeconds(5));
         }
