@@ -14,11 +14,9 @@ import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
@@ -107,7 +105,8 @@ public final class KafkaTopicLog implements AutoCloseable {
             return;
         }
         producerTimeout = timeout;
-        consumer = new KafkaConsumer<>(consumerConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(StoreClients.reader(clientConfig, threadName + "-consumer"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, CLIENT_TIMEOUT);
             if (infos == null || infos.isEmpty()) {
@@ -121,7 +120,8 @@ public final class KafkaTopicLog implements AutoCloseable {
                     applied.put(tp, consumer.position(tp, CLIENT_TIMEOUT)); // an empty topic is read at once
                 }
             }
-            admin = sharedAdmin != null ? sharedAdmin.get() : Admin.create(adminConfig(clientConfig, threadName + "-admin"));
+            admin = sharedAdmin != null ? sharedAdmin.get()
+                    : Admin.create(StoreClients.admin(clientConfig, threadName + "-admin"));
         } catch (RuntimeException e) {
             closeClients();
             throw e;
@@ -312,8 +312,8 @@ public final class KafkaTopicLog implements AutoCloseable {
                 return null;
             }
             if (producer == null) {
-                producer = new KafkaProducer<>(producerConfig(producerTimeout), new ByteArraySerializer(),
-                        new ByteArraySerializer());
+                producer = new KafkaProducer<>(StoreClients.producer(clientConfig, threadName + "-producer", maxRecordBytes,
+                        producerTimeout), new ByteArraySerializer(), new ByteArraySerializer());
             }
             return producer;
         }
@@ -400,47 +400,6 @@ public final class KafkaTopicLog implements AutoCloseable {
             log.error("Cannot apply record at offset {} of {}-{}; skipping it",
                     record.offset(), record.topic(), record.partition(), e);
         }
-    }
-
-    /** @param timeout how long a send may block for want of metadata (Kafka unreachable), not the client's 60 s */
-    private Map<String, Object> producerConfig(Duration timeout) {
-        Map<String, Object> props = new HashMap<>(clientConfig);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // a store write is one small batch that someone waits for: Kafka 4's default linger (5 ms) only delays it
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
-        // a write the store gave up on was refused to its caller (a create answered 500 while Kafka was down), so it
-        // must never land: with the client's 120 s delivery timeout it was sent once Kafka came back and the refused
-        // connector appeared. The producer gives up first, a tenth (at most 1 s) before the caller's wait ends. (A
-        // status, a report the worker wants kept, is sent again by its store until it lands.)
-        long delivery = Math.max(1, timeout.toMillis() - Math.min(1_000, timeout.toMillis() / 10));
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, Integer.MAX_VALUE));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(delivery, 30_000));
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, threadName + "-producer");
-        if (maxRecordBytes > 0) {
-            props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes);
-        }
-        return props;
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = new HashMap<>(clientConfig);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, threadName + "-consumer");
-        return props;
-    }
-
-    /** The client settings without the producer/consumer-only ones an admin client would warn about. */
-    static Map<String, Object> adminConfig(Map<String, Object> clientConfig, String clientId) {
-        Map<String, Object> props = new HashMap<>(clientConfig);
-        props.keySet().removeIf(key -> key.startsWith("producer.") || key.startsWith("consumer."));
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        return props;
     }
 
     private void closeClients() {

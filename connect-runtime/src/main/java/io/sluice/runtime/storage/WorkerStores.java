@@ -197,7 +197,7 @@ public final class WorkerStores implements AutoCloseable {
      */
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(KafkaTopicLog.adminConfig(clients, "sluice-stores-admin"));
+            admin = Admin.create(StoreClients.admin(clients, "sluice-stores-admin"));
         }
         return admin;
     }
