@@ -60,7 +60,7 @@ class ManyConnectorsIT {
                 FileConnectorsITSupport.workerProps(pluginPath, KafkaTestBroker.uniqueTopic("many-cluster")))) {
             RestClient rest = worker.start();
             int idleThreads = worker.threadCount();
-            long idleWorkerThreads = workerThreads(worker.threadNames());
+            Map<String, Long> idleWorkerThreads = workerThreads(worker.threadNames());
             long idleHeap = worker.liveHeapBytes();
             long began = System.nanoTime();
             inParallel(count, i -> {
@@ -114,10 +114,10 @@ class ManyConnectorsIT {
                         }
                         Map<String, Long> names = worker.threadNames();
                         return names.keySet().stream().noneMatch(n -> n.contains("source-N")) // the connectors, source-<i>
-                                && workerThreads(names) <= idleWorkerThreads + 8;
+                                && multiplied(idleWorkerThreads, workerThreads(names)).isEmpty();
                     }, Duration.ofSeconds(90), () -> "threads given back: " + worker.threadCount() + " of " + busyThreads
-                            + " (idle " + idleThreads + "), the worker's own " + workerThreads(worker.threadNames())
-                            + " (idle " + idleWorkerThreads + ")");
+                            + " (idle " + idleThreads + "), the worker's threads more than once-per-worker: "
+                            + multiplied(idleWorkerThreads, workerThreads(worker.threadNames())));
                 } catch (AssertionError e) {
                     throw new AssertionError(e.getMessage() + "; the threads left: " + worker.threadNames()
                             + "; connectors left: " + rest.get("/connectors").raw(), e);
@@ -132,10 +132,25 @@ class ManyConnectorsIT {
         }
     }
 
-    /** The worker's own threads and its clients' (named sluice-* and kafka-*), not the JVM's. */
-    private static long workerThreads(Map<String, Long> names) {
-        return names.entrySet().stream().filter(e -> e.getKey().startsWith("sluice-") || e.getKey().startsWith("kafka-"))
-                .mapToLong(Map.Entry::getValue).sum();
+    /** The worker's own threads and its clients' (named sluice-* and kafka-*, digits as N), not the JVM's. */
+    private static Map<String, Long> workerThreads(Map<String, Long> names) {
+        Map<String, Long> own = new TreeMap<>(names);
+        own.keySet().removeIf(name -> !name.startsWith("sluice-") && !name.startsWith("kafka-"));
+        return own;
+    }
+
+    /**
+     * The worker's threads, by name, that outnumber both what the idle worker had and one: what a deleted connector
+     * would leave behind. A thread the worker starts once, at its first connector (a store's producer, the offset
+     * committer, the blocked-send watch), may be there once. Jetty's request pool (sluice-rest-N) is left out: it
+     * keeps the threads it grew for the p99 clients until its idle timeout (60 s, one at a time), within its maximum
+     * of 64 (ci-73: 8 of them left after 90 s failed a sum of the worker's threads against the idle one).
+     */
+    private static Map<String, Long> multiplied(Map<String, Long> idle, Map<String, Long> now) {
+        Map<String, Long> over = new TreeMap<>(now);
+        over.entrySet().removeIf(e -> e.getKey().equals("sluice-rest-N") ? e.getValue() <= 64
+                : e.getValue() <= Math.max(1, idle.getOrDefault(e.getKey(), 0L)));
+        return over;
     }
 
     /** One numbered request. */
