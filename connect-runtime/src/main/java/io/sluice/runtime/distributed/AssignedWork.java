@@ -40,6 +40,7 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
     private final SessionKeys keys;
     private final Consumer<String> rebalance;
     private final Reconciler reconciler;
+    private final StatusStore statusStore;
     /** Task configs of connectors running here that the leader has not stored yet, by connector. */
     private final Map<String, List<Map<String, String>>> pendingTaskConfigs = new ConcurrentHashMap<>();
     private volatile Assignment assignment;
@@ -53,6 +54,7 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
         this.workerClient = workerClient;
         this.keys = keys;
         this.rebalance = rebalance;
+        this.statusStore = statusStore;
         this.reconciler = new Reconciler(herder.workerId(), worker, configStore, statusStore, this);
     }
 
@@ -90,7 +92,30 @@ final class AssignedWork implements ConfigStore.Listener, Reconciler.Host {
             rejoin = "the config topic moved on after the leader assigned at offset " + next.configOffset();
         }
         String reason = rejoin;
-        return revoked.stopped().thenApply(stopped -> reason);
+        return revoked.stopped().thenApply(stopped -> {
+            if (isLeader()) {
+                forgetUnconfigured();
+            }
+            return reason;
+        });
+    }
+
+    /**
+     * As Apache's leader after each rebalance: deletes the statuses of connectors and tasks no longer configured.
+     * Apache's workers list every task status stored, so a stopped connector's task (or a task past a lowered
+     * tasks.max) showed RUNNING there for good (tryout23). Once this worker's stops are done, so its own UNASSIGNED
+     * reports are written first; a report another worker sends later can still bring one back, as with Apache.
+     */
+    private void forgetUnconfigured() {
+        ClusterConfigState snapshot = configStore.snapshot();
+        Map<String, Integer> taskCounts = new java.util.HashMap<>();
+        snapshot.connectorConfigs().keySet().forEach(connector -> taskCounts.put(connector,
+                snapshot.taskConfigs(connector).size()));
+        try {
+            statusStore.removeUnconfigured(taskCounts);
+        } catch (RuntimeException e) {
+            log.warn("Could not delete the statuses of removed connectors and tasks: {}", e.getMessage());
+        }
     }
 
     void restartTask(ConnectorTaskId id) {

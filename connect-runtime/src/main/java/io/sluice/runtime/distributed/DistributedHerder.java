@@ -147,7 +147,12 @@ public final class DistributedHerder extends AbstractHerder {
     @Override
     public void setTargetState(String name, TargetState state) {
         onLeader("change target states", () -> {
-            existing(name);
+            ClusterConfigState snapshot = existing(name);
+            if (state == TargetState.STOPPED && !snapshot.taskConfigs(name).isEmpty()) {
+                // as Apache's leader: no tasks first, then the state. An Apache worker running the connector only
+                // stops it and leaves the task configs to the leader; its tasks ran on, shown RUNNING (tryout23)
+                work.writeTaskConfigs(name, List.of());
+            }
             // written even when unchanged (as Apache does): a resume must reach workers holding it paused (start.paused)
             configStore.putTargetState(name, state);
             log.info("Connector {} target state -> {}", name, state);
@@ -177,7 +182,10 @@ public final class DistributedHerder extends AbstractHerder {
             throw HerderException.taskNotFound(id.connector(), id.task());
         }
         Assignment assignment = work.assignment();
-        String owner = assignment == null ? null : assignment.ownerUrl(id);
+        // under Apache's protocols a member knows its own share only: a task it runs is not in the cluster's shares,
+        // and asking the leader sent the leader's second hop back to it as a 409 (tryout23, a mixed cluster)
+        boolean runsHere = assignment != null && assignment.tasks().contains(id);
+        String owner = runsHere ? restUrl.toString() : assignment == null ? null : assignment.ownerUrl(id);
         if (owner == null && assignment != null && !work.isLeader() && assignment.leaderUrl() != null) {
             // under Apache's protocols only the leader knows who runs what; it sends the request on
             throw new RequestTargetException(URI.create(assignment.leaderUrl()), "The leader knows which worker runs task " + id);

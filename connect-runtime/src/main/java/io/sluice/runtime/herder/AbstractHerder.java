@@ -340,9 +340,10 @@ public abstract class AbstractHerder implements Herder {
     /**
      * After a stop is stored: waits, on the caller's thread (never the control thread, which applies it), until this
      * worker holds the connector with no task configs and runs none of its tasks, at most the graceful timeout and 5
-     * s. Apache answers a stop once it wrote the empty task configs itself; here the connector's worker writes them
-     * as it stops the connector, so an offsets change sent right after the 204 was refused ("must be in the STOPPED
-     * state") until that worker had (S3SourceOffsetsIT, once in eight runs on a busy machine).
+     * s. The task configs are empty once stored (a cluster's leader writes them with the stop, as Apache's does;
+     * standalone, the connector's reconcile), but this worker's tasks take their graceful stop: an offsets change sent
+     * right after the 204 was refused ("must be in the STOPPED state") until they had (S3SourceOffsetsIT, once in
+     * eight runs on a busy machine).
      */
     protected void awaitStopApplied(String name) {
         long deadline = System.nanoTime() + (gracefulTimeoutMs + 5_000) * 1_000_000L;

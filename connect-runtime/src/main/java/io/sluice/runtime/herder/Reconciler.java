@@ -282,7 +282,9 @@ public final class Reconciler implements ConnectorEvents {
         worker.startConnector(connector, snapshot.connectorConfigs().get(connector), target, this);
         appliedTargets.put(connector, target);
         if (target == TargetState.STOPPED) {
-            host.storeTaskConfigs(connector, List.of()); // a stopped connector has no tasks (Apache's semantics)
+            // a stopped connector has no tasks (Apache's semantics). A cluster's leader stored them empty with the
+            // stop (nothing to do then); standalone, and a stop stored without them, get them here
+            host.storeTaskConfigs(connector, List.of());
         }
     }
 

@@ -18,7 +18,9 @@ import java.util.Map;
  * /tasks/{id}/status, ?expand=status) for the tasks running on this worker: records per second in,
  * out and (sinks) written over the last minute and the last 5 seconds, totals since the task first started on
  * this worker, records pending, errors, the last error's time and, for sinks, the lag of each partition. Apache's
- * fields are left exactly as they are; clients that don't know "live" ignore it.
+ * fields are left exactly as they are; clients that don't know "live" ignore it. Not in an answer to a request another
+ * worker forwarded (?forward=): that worker may be Apache's, whose client refuses fields it does not know (a restart
+ * sent to an Apache worker while Sluice led answered 500 "Unrecognized field live" although it was carried out).
  */
 final class LiveStatusFilter implements ContainerResponseFilter {
     static final String FIELD = "live";
@@ -33,7 +35,8 @@ final class LiveStatusFilter implements ContainerResponseFilter {
 
     @Override
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
-        if (response.getStatus() != 200 && response.getStatus() != 202) {
+        if ((response.getStatus() != 200 && response.getStatus() != 202)
+                || request.getUriInfo().getQueryParameters().containsKey("forward")) {
             return;
         }
         Object entity = response.getEntity();

@@ -266,19 +266,41 @@ public final class KafkaStatusStore implements StatusStore {
         List<String> statusKeys = new ArrayList<>();
         statusKeys.add(CONNECTOR_PREFIX + connector);
         tasks(connector).forEach(task -> statusKeys.add(taskKey(task.id())));
+        List<Map.Entry<byte[], byte[]>> tombstones = tombstones(statusKeys);
+        for (TopicStatus used : topics(connector)) {
+            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
+        }
+        writeInOrder(tombstones, "remove the status of connector " + connector);
+    }
+
+    @Override
+    public void removeUnconfigured(Map<String, Integer> taskCounts) {
+        List<String> statusKeys = new ArrayList<>();
+        for (String connector : connectors.keySet()) {
+            if (!taskCounts.containsKey(connector)) {
+                statusKeys.add(CONNECTOR_PREFIX + connector);
+            }
+        }
+        tasks.forEach((connector, byTask) -> byTask.keySet().stream()
+                .filter(task -> task >= taskCounts.getOrDefault(connector, 0))
+                .forEach(task -> statusKeys.add(taskKey(new ConnectorTaskId(connector, task)))));
+        if (!statusKeys.isEmpty()) {
+            writeInOrder(tombstones(statusKeys), "remove the statuses of " + statusKeys.size()
+                    + " connector(s) and task(s) no longer configured");
+        }
+    }
+
+    /** A tombstone per status key; a report of the key not sent yet is dropped, or it would land after it. */
+    private List<Map.Entry<byte[], byte[]>> tombstones(List<String> statusKeys) {
         List<Map.Entry<byte[], byte[]>> tombstones = new ArrayList<>();
         for (String key : statusKeys) {
-            // a report still being sent again would land after the tombstone and bring the status back
             synchronized (reportLock(key)) {
                 unsent.remove(key);
                 delayed.remove(key);
             }
             tombstones.add(new AbstractMap.SimpleEntry<>(bytes(key), null));
         }
-        for (TopicStatus used : topics(connector)) {
-            tombstones.add(new AbstractMap.SimpleEntry<>(bytes(topicKey(used.topic(), connector)), null));
-        }
-        writeInOrder(tombstones, "remove the status of connector " + connector);
+        return tombstones;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.sluice.runtime.storage;
 
 import io.sluice.runtime.model.ConnectorTaskId;
 import java.util.Collection;
+import java.util.Map;
 
 /** Durable connector and task status, readable by every worker of the cluster. */
 public interface StatusStore extends AutoCloseable {
@@ -46,6 +47,12 @@ public interface StatusStore extends AutoCloseable {
 
     /** Forgets a deleted connector and its tasks. */
     void remove(String connector);
+
+    /**
+     * Forgets the statuses of what is no longer configured: connectors not among {@code taskCounts} (connector to its
+     * number of task configs), and tasks numbered at or past their connector's count. Waits until written.
+     */
+    void removeUnconfigured(Map<String, Integer> taskCounts);
 
     @Override
     void close();

@@ -101,6 +101,12 @@ class ApacheMixedClusterIT {
             int onOtherApache = taskOwners(s1).entrySet().stream().filter(e -> e.getValue().equals("apache-1"))
                     .map(Map.Entry::getKey).findFirst().orElseThrow();
             assertEquals(204, a2.post("/connectors/sequence/tasks/" + onOtherApache + "/restart", null).status());
+            // a connector restart sent to an Apache worker: the Sluice leader's answer must be one Apache reads (it
+            // refused the live figures of Sluice's status, answering 500 for a restart it had made happen)
+            RestClient.Response restarted = a1.post("/connectors/sequence/restart?includeTasks=true", null);
+            assertEquals(202, restarted.status(), restarted.raw());
+            awaitTasksOn(a1, Set.of("sluice-1", "apache-1", "apache-2"));
+            aConnectorOnAnApacheWorkerStopsForGoodWhenTheSluiceLeaderStopsIt(s1, List.of(s1, a1, a2));
             // a cluster-wide log level written by the Sluice worker is applied by the Apache workers
             assertEquals(204, s1.put("/admin/loggers/org.reflections?scope=cluster", Map.of("level", "WARN")).status());
             Await.until(() -> "WARN".equals(a1.get("/admin/loggers/org.reflections").body().path("level").asText()),
@@ -123,6 +129,14 @@ class ApacheMixedClusterIT {
             int onApache = taskOwners(s1).entrySet().stream().filter(e -> e.getValue().startsWith("apache"))
                     .map(Map.Entry::getKey).findFirst().orElseThrow();
             assertEquals(204, s1.post("/connectors/sequence/tasks/" + onApache + "/restart", null).status());
+            // a task on the Sluice worker, which follows: restarted whichever worker is asked (it knows only its own
+            // share under Apache's protocol and sent the Apache leader's second hop back to it, a 409)
+            int onSluice = taskOwners(s1).entrySet().stream().filter(e -> e.getValue().equals("sluice-1"))
+                    .map(Map.Entry::getKey).findFirst().orElseThrow();
+            for (RestClient any : List.of(s1, a1, a2)) {
+                RestClient.Response restart = any.post("/connectors/sequence/tasks/" + onSluice + "/restart", null);
+                assertEquals(204, restart.status(), restart.raw());
+            }
 
             // kill -9 an Apache worker
             apache1.kill();
@@ -151,6 +165,73 @@ class ApacheMixedClusterIT {
                 logs.append("\n--- ").append(worker.restUrl()).append(":\n").append(worker.tail());
             }
             throw new AssertionError(logs.toString(), e);
+        }
+    }
+
+    /**
+     * With Sluice leading, a connector whose instance runs on an Apache worker is stopped: its task must go (status
+     * and task configs alike, on every worker), its offsets can be changed, and a resume runs it from them. The Apache
+     * worker only stops the connector and leaves the empty task configs to the leader, as Apache's leader writes them;
+     * Sluice's leader did not, and the task ran on, shown RUNNING by the Apache worker and gone by the Sluice one.
+     */
+    private void aConnectorOnAnApacheWorkerStopsForGoodWhenTheSluiceLeaderStopsIt(RestClient leader,
+                                                                                   List<RestClient> all) {
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("parked"), 1);
+        List<String> created = new ArrayList<>();
+        String onApache = null;
+        // connectors are spread one per worker: of three more, at least one runs on an Apache worker
+        for (int i = 0; i < 3 && onApache == null; i++) {
+            String name = "parked-" + i;
+            assertEquals(201, leader.createConnector(name, Map.of("connector.class",
+                    "io.sluice.testplugins.sequence.SequenceSourceConnector", "tasks.max", "1", "topic", topic,
+                    "interval.ms", "100")).status());
+            created.add(name);
+            Await.until(() -> "RUNNING".equals(leader.get("/connectors/" + name + "/status").body()
+                    .path("tasks").path(0).path("state").asText()), WAIT, name + "'s task RUNNING");
+            String worker = names.get(leader.get("/connectors/" + name + "/status").body().path("connector")
+                    .path("worker_id").asText());
+            onApache = worker != null && worker.startsWith("apache") ? name : null;
+        }
+        assertTrue(onApache != null, "one of " + created + " runs on an Apache worker");
+        String stopped = onApache;
+        assertEquals(204, leader.put("/connectors/" + stopped + "/stop", null).status());
+        // Apache's workers list every task status stored: the task's last report (UNASSIGNED) until the leader
+        // deletes the statuses of removed tasks after the next rebalance, as Apache's does
+        for (RestClient any : all) {
+            Await.until(() -> {
+                JsonNode status = any.get("/connectors/" + stopped + "/status").body();
+                boolean noTaskRuns = java.util.stream.StreamSupport.stream(status.path("tasks").spliterator(), false)
+                        .noneMatch(task -> task.path("state").asText().equals("RUNNING"));
+                return "STOPPED".equals(status.path("connector").path("state").asText()) && noTaskRuns
+                        && any.get("/connectors/" + stopped + "/tasks").body().isEmpty();
+            }, WAIT, () -> "every worker shows " + stopped + " STOPPED with no task running; " + any.get(
+                    "/connectors/" + stopped + "/status").raw() + ", tasks " + any.get("/connectors/" + stopped
+                    + "/tasks").raw() + "; status records: " + readFrom(statusTopic, endOffsets(statusTopic).keySet().stream()
+                    .collect(Collectors.toMap(p -> p, p -> 0L))).stream()
+                    .filter(r -> r.key().contains(stopped)).map(r -> r.key() + "=" + r.value())
+                    .collect(Collectors.joining("; ")));
+        }
+        long before = KafkaTestBroker.consumeToEnd(topic).size();
+        pause(2_000);
+        assertEquals(before, KafkaTestBroker.consumeToEnd(topic).size(), "nothing produced once stopped");
+        JsonNode partition = leader.get("/connectors/" + stopped + "/offsets").body().path("offsets").path(0)
+                .path("partition");
+        RestClient.Response patched = leader.patch("/connectors/" + stopped + "/offsets", Map.of("offsets",
+                List.of(Map.of("partition", partition, "offset", Map.of("seq", 100_000)))));
+        assertEquals(200, patched.status(), patched.raw());
+        assertEquals(202, leader.put("/connectors/" + stopped + "/resume", null).status());
+        Await.until(() -> KafkaTestBroker.consumeToEnd(topic).stream().anyMatch(r -> r.value().endsWith(":100001")),
+                WAIT, stopped + " resumed from the offset set while it was stopped");
+        for (String name : created) {
+            assertEquals(204, leader.delete("/connectors/" + name).status());
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms); // a window in which a stopped task would have written (interval.ms 100)
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -64,6 +64,12 @@ public final class MemoryStatusStore implements StatusStore {
     }
 
     @Override
+    public void removeUnconfigured(Map<String, Integer> taskCounts) {
+        connectors.keySet().removeIf(connector -> !taskCounts.containsKey(connector));
+        tasks.keySet().removeIf(id -> id.task() >= taskCounts.getOrDefault(id.connector(), 0));
+    }
+
+    @Override
     public void close() {
     }
 }
