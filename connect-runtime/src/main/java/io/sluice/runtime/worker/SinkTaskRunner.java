@@ -331,20 +331,20 @@ final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loo
                 try {
                     closePartitions(new HashSet<>(consumer.assignment()), !failed);
                 } catch (Throwable t) {
-                    log.warn("{} failed to commit or close partitions at stop", this, t);
+                    closingThrew("failed to commit or close partitions at stop", t);
                 }
             }
             if (started) {
                 try {
                     task.stop();
                 } catch (Throwable t) {
-                    log.warn("{} stop() threw", this, t);
+                    closingThrew("stop() threw", t);
                 }
             }
             try {
                 consumer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
             } catch (RuntimeException e) {
-                log.warn("{} failed to close its consumer", this, e);
+                closingThrew("failed to close its consumer", e);
             }
         }
         Utils.closeQuietly(transforms, "transformation chain");
