@@ -4,7 +4,9 @@ import io.sluice.runtime.config.ConnectorConfig;
 import io.sluice.runtime.config.SinkConnectorConfig;
 import io.sluice.runtime.metrics.SinkTaskMetrics;
 import io.sluice.runtime.model.ConnectorTaskId;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,6 +15,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
@@ -26,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 final class SinkGroupMembership implements ConsumerRebalanceListener {
     private static final Logger log = LoggerFactory.getLogger(SinkGroupMembership.class);
+    /** Fences within this long of the previous one count as one run of fences, which {@link #MAX_FENCES} bounds. */
+    private static final long FENCE_WINDOW_MS = 60_000L;
+    private static final int MAX_FENCES = 5;
 
     /** The put/commit loop's side of a rebalance. */
     interface Loop {
@@ -50,6 +56,8 @@ final class SinkGroupMembership implements ConsumerRebalanceListener {
     /** Until this consumer's first assignment arrived; then it is checked once against the subscription. */
     private boolean assignedOnce;
     private boolean checkFirstAssignment;
+    private int fences;
+    private long lastFenceMs;
 
     /** staticMember: the consumer has a group.instance.id (KIP-345). */
     SinkGroupMembership(ConnectorTaskId id, SinkTask task, SinkTaskPositions offsets, SinkPartitionControl partitions,
@@ -63,9 +71,13 @@ final class SinkGroupMembership implements ConsumerRebalanceListener {
         this.loop = loop;
     }
 
-    /** Subscribes consumer to the task config's own topics (the worker copies the connector's in) or pattern. */
+    /**
+     * Subscribes consumer (the task's first, or one replacing a fenced one) to the task config's own topics (the
+     * worker copies the connector's in) or pattern.
+     */
     void subscribe(Consumer<byte[], byte[]> consumer, Map<String, String> taskConfig) {
         this.consumer = consumer;
+        assignedOnce = false; // a new consumer (after a fence): its first assignment is checked too
         List<String> topics = SinkConnectorConfig.parseTopics(taskConfig.get(ConnectorConfig.TOPICS));
         String regex = taskConfig.getOrDefault(ConnectorConfig.TOPICS_REGEX, "").trim();
         if (!topics.isEmpty()) {
@@ -86,6 +98,35 @@ final class SinkGroupMembership implements ConsumerRebalanceListener {
             checkFirstAssignment = false;
             rebalanceIfSubscriptionUncovered();
         }
+    }
+
+    /**
+     * Another consumer joined the group as this task's static member and fenced this one: a copy of the task on a
+     * worker back from a freeze, which polled before it learned that it lost the task (Apache's dynamic members
+     * never fence each other). The worker still runs the task here, so it rejoins rather than fails: this closes
+     * the partitions in the task as lost ones, without a commit (what was put but not committed is read again,
+     * at-least-once; nothing is skipped), closes the fenced consumer and returns how long to wait before the new
+     * one joins: longer with each fence in a row, so the copy's worker can stop it first. Throws after
+     * {@link #MAX_FENCES} fences in a row (each within {@link #FENCE_WINDOW_MS} of the last).
+     */
+    long fenced(FencedInstanceIdException e) {
+        long now = System.currentTimeMillis();
+        fences = now - lastFenceMs > FENCE_WINDOW_MS ? 1 : fences + 1;
+        lastFenceMs = now;
+        String instance = consumer.groupMetadata().groupInstanceId().orElse("?");
+        if (fences > MAX_FENCES) {
+            throw new ConnectException("Sink task " + id + " was fenced " + MAX_FENCES + " times in a row by another "
+                    + "consumer with group.instance.id " + instance + "; check that no other worker or client uses it", e);
+        }
+        log.warn("{} was fenced by another consumer with its group.instance.id {} (a copy of this task on a worker "
+                + "back from a pause?); rejoining with a new consumer ({} of {})", loop, instance, fences, MAX_FENCES);
+        onPartitionsLost(new HashSet<>(consumer.assignment()));
+        try {
+            consumer.close(Duration.ZERO);
+        } catch (RuntimeException closing) {
+            log.debug("{} closing its fenced consumer threw: {}", loop, closing.toString());
+        }
+        return Math.min(10_000L, 1_000L << (fences - 1));
     }
 
     /** The runner closes its partitions itself; from now on the consumer's callbacks change nothing. */

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.utils.Utils;
@@ -71,7 +72,8 @@ final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loo
     private final Set<String> usedTopics = new HashSet<>();
     private final SinkPartitionControl partitions;
     private final SinkGroupMembership membership;
-    private Consumer<byte[], byte[]> consumer;
+    /** Read by the threads that wake it up; replaced by the task thread when another member fenced it. */
+    private volatile Consumer<byte[], byte[]> consumer;
     private boolean consumerPaused;
     private long retryTimeoutMs = -1;
     private long nextCommit;
@@ -139,6 +141,9 @@ final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loo
             records = consumer.poll(Duration.ofMillis(timeout));
         } catch (WakeupException e) {
             return; // a stop or target state change; the loop re-checks both
+        } catch (FencedInstanceIdException e) {
+            rejoinAfterFence(e);
+            return;
         }
         membership.afterPoll();
         if (!records.isEmpty()) {
@@ -173,6 +178,28 @@ final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loo
             nextPositionSample = now + POSITION_SAMPLE_MS;
             samplePositions();
         }
+    }
+
+    /**
+     * Another member fenced this task's consumer ({@link SinkGroupMembership#fenced}): unless the task is stopping
+     * (then this copy is the one to go), waits the pause the membership asks for and rejoins with a new consumer.
+     */
+    private void rejoinAfterFence(FencedInstanceIdException e) {
+        if (isStopping()) {
+            return;
+        }
+        long backoffMs = membership.fenced(e);
+        for (long waited = 0; waited < backoffMs && !isStopping(); waited += 100) {
+            try {
+                Thread.sleep(100); // stop() wakes no sleep: checked each tenth of a second
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        consumer = setup.consumers().apply(setup.consumerConfig());
+        consumerPaused = false;
+        membership.subscribe(consumer, taskConfig);
     }
 
     /**
@@ -304,20 +331,20 @@ final class SinkTaskRunner extends TaskRunner implements SinkGroupMembership.Loo
                 try {
                     closePartitions(new HashSet<>(consumer.assignment()), !failed);
                 } catch (Throwable t) {
-                    log.warn("{} failed to commit or close partitions at stop", this, t);
+                    closingThrew("failed to commit or close partitions at stop", t);
                 }
             }
             if (started) {
                 try {
                     task.stop();
                 } catch (Throwable t) {
-                    log.warn("{} stop() threw", this, t);
+                    closingThrew("stop() threw", t);
                 }
             }
             try {
                 consumer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
             } catch (RuntimeException e) {
-                log.warn("{} failed to close its consumer", this, e);
+                closingThrew("failed to close its consumer", e);
             }
         }
         Utils.closeQuietly(transforms, "transformation chain");

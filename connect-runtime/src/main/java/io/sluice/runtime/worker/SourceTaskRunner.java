@@ -336,11 +336,15 @@ final class SourceTaskRunner extends TaskRunner {
             try {
                 task.stop();
             } catch (Throwable t) {
-                log.warn("{} stop() threw", this, t);
+                closingThrew("stop() threw", t);
             }
         }
         if (producer != null) {
-            producer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
+            try {
+                producer.close(isCancelled() ? Duration.ZERO : Duration.ofMillis(setup.flushTimeoutMs()));
+            } catch (RuntimeException e) {
+                closingThrew("failed to close its producer", e); // the rest is closed all the same
+            }
         }
         Utils.closeQuietly(ahead, "converting helper");
         Utils.closeQuietly(topics, "topic creator");

@@ -100,7 +100,7 @@ abstract class TaskRunner implements Runnable {
                 try {
                     close(started, failed);
                 } catch (Throwable t) {
-                    log.warn("{} failed to close cleanly", this, t);
+                    closingThrew("failed to close cleanly", t);
                 }
                 if (!failed && !cancelled) {
                     status.taskStopped(id);
@@ -176,6 +176,20 @@ abstract class TaskRunner implements Runnable {
         Thread running = thread;
         if (running != null) {
             running.interrupt();
+        }
+    }
+
+    /**
+     * Logs what a step of closing the task threw: with its stack trace, unless the task was cancelled. A cancelled
+     * task's thread was interrupted in the middle of whatever it did, so its clients and plugin throw as expected
+     * (Kafka's InterruptException, a driver's I/O error): the cancellation's WARN says it once, these are one INFO
+     * line each.
+     */
+    protected final void closingThrew(String what, Throwable t) {
+        if (cancelled) {
+            log.info("{} {} once cancelled: {}", this, what, t.toString());
+        } else {
+            log.warn("{} {}", this, what, t);
         }
     }
 

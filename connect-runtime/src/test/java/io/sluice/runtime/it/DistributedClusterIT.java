@@ -278,13 +278,18 @@ class DistributedClusterIT {
      */
     @Test
     @Order(11)
-    void aWorkerBackFromAFreezeLeavesTheStatusOfTheTasksTakenFromItAsTheirNewWorkersWroteIt() throws IOException {
-        // a source: a sink task's copy, back, would also take its static consumer group membership back for a moment
-        Path input = Files.writeString(dir.resolve("thawed.txt"), "a\nb\n");
-        assertEquals(201, workers.get(0).createConnector("thawed", Map.of("connector.class", "FileStreamSource",
-                "file", input.toString(), "topic", KafkaTestBroker.uniqueTopic("thawed"))).status());
-        JsonNode running = statuses(workers.get(0)).awaitRunning("thawed", 1);
-        String frozenId = running.path("tasks").get(0).path("worker_id").asText();
+    void aWorkerBackFromAFreezeLeavesTheSinkTasksTakenFromItRunningWhereTheyMovedAndEveryRecordDelivered() {
+        // a sink: its task's copy on the frozen worker, back, may poll before its worker learns that it lost the
+        // task and rejoin the consumer group as the task's static member, fencing the new owner's consumer
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("thawed"), 2);
+        Path output = dir.resolve("thawed.txt");
+        List<String> before = WorkerRestartIT.lines(0, 1_000);
+        KafkaTestBroker.produce(topic, before.toArray(String[]::new));
+        assertEquals(201, workers.get(0).createConnector("thawed", Map.of("connector.class", "FileStreamSink",
+                "tasks.max", "2", "topics", topic, "file", output.toString())).status());
+        statuses(workers.get(0)).awaitRunning("thawed", 2);
+        cluster.await(() -> distinctLines(output).containsAll(before), LONG, "the first records in the sink's file");
+        String frozenId = taskStatus(workers.get(0), "thawed").path("worker_id").asText();
         int frozen = cluster.indexOf(frozenId);
         RestClient other = workers.get((frozen + 1) % workers.size());
         cluster.freeze(frozen, true);
@@ -302,9 +307,19 @@ class DistributedClusterIT {
         cluster.await(() -> cluster.logText(frozen).contains("lost its group membership"), LONG,
                 frozenId + " noticed it lost its membership");
         cluster.await(() -> cluster.logText(frozen).contains("Stopping task thawed-0"), LONG, "its copy stopping");
+        List<String> all = new ArrayList<>(before);
+        all.addAll(WorkerRestartIT.lines(1_000, 2_000));
+        KafkaTestBroker.produce(topic, all.subList(1_000, 2_000).toArray(String[]::new));
+        cluster.await(() -> distinctLines(output).containsAll(all), LONG, "every record, before and after the "
+                + "freeze, in the sink's file (at least once); task 0: " + cluster.taskStatusHistory("thawed", 0));
         // watched past the copy's stop (at most the graceful timeout, 5 s) and the status it would write
         long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
         while (System.nanoTime() < until) {
+            JsonNode status = other.get("/connectors/thawed/status").body().path("tasks");
+            for (JsonNode task : status) {
+                assertEquals("RUNNING", task.path("state").asText(), () -> "task " + task.path("id") + " RUNNING; "
+                        + "history: " + cluster.taskStatusHistory("thawed", task.path("id").asInt()));
+            }
             JsonNode task = taskStatus(other, "thawed");
             assertEquals("RUNNING@" + newWorker, task.path("state").asText() + "@" + task.path("worker_id").asText(),
                     "task 0's status as its new worker wrote it; history: "

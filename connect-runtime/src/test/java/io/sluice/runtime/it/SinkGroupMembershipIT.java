@@ -1,6 +1,7 @@
 package io.sluice.runtime.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sluice.runtime.testing.Await;
 import io.sluice.runtime.testing.KafkaTestBroker;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,10 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,14 +40,10 @@ class SinkGroupMembershipIT {
 
     @Test
     void sinkWithFewerTasksHasTheRemovedTasksPartitionsBackAtOnce() throws Exception {
-        Path pluginPath = dir.resolve("plugins");
-        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
         Path output = dir.resolve("sink.txt");
         String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("fewer-tasks"), 2);
 
-        try (WorkerLauncher worker = new WorkerLauncher(dir, WorkerLauncher.freePort(), WorkerLauncher.workerProps(
-                pluginPath, KafkaTestBroker.uniqueTopic("membership-cluster"), "offset.flush.interval.ms", "200"));
-             Admin admin = KafkaTestBroker.admin()) {
+        try (WorkerLauncher worker = worker("membership-cluster"); Admin admin = KafkaTestBroker.admin()) {
             RestClient rest = worker.start();
             assertEquals(201, rest.createConnector("sink", sink(output, topic, "2")).status());
             Await.until(() -> members(admin, "connect-sink").equals(Set.of("connect-sink-0", "connect-sink-1")),
@@ -57,6 +59,68 @@ class SinkGroupMembershipIT {
             produceToBothPartitions(topic, 20, 40);
             Await.until(() -> lines(output).containsAll(WorkerRestartIT.lines(0, 40)), Duration.ofSeconds(15),
                     "the one task left writes both partitions' records; log:\n" + worker.tail());
+        }
+    }
+
+    @Test
+    void aSinkTaskFencedByACopyOfItselfRejoinsKeepsRunningAndWritesEveryRecord() throws Exception {
+        Path output = dir.resolve("fenced.txt");
+        String topic = KafkaTestBroker.createTopic(KafkaTestBroker.uniqueTopic("fenced"), 2);
+
+        try (WorkerLauncher worker = worker("fenced-cluster"); Admin admin = KafkaTestBroker.admin()) {
+            RestClient rest = worker.start();
+            assertEquals(201, rest.createConnector("fenced", sink(output, topic, "1")).status());
+            Await.until(() -> members(admin, "connect-fenced").equals(Set.of("connect-fenced-0")),
+                    Duration.ofSeconds(60), "the task is the static member of its group");
+            produceToBothPartitions(topic, 0, 20);
+            Await.until(() -> lines(output).size() >= 20, Duration.ofSeconds(60), "the task writes");
+
+            // the task's copy on a worker back from a freeze: it joins as the task's static member, which fences the
+            // task's consumer, holds the partitions while records arrive, and is fenced in turn once the task rejoins
+            try (KafkaConsumer<byte[], byte[]> copy = copyOfTheTasksConsumer("connect-fenced", "connect-fenced-0")) {
+                copy.subscribe(List.of(topic));
+                Await.until(() -> !pollUntilFenced(copy) && !copy.assignment().isEmpty(), Duration.ofSeconds(60),
+                        "the copy holds the task's partitions");
+                produceToBothPartitions(topic, 20, 40);
+                Await.until(() -> pollUntilFenced(copy), Duration.ofSeconds(60),
+                        "the task rejoined and fenced its copy; log:\n" + worker.tail());
+            }
+            assertTrue(worker.logText().contains("was fenced by another consumer with its group.instance.id"),
+                    worker.tail());
+            produceToBothPartitions(topic, 40, 60);
+            Await.until(() -> lines(output).containsAll(WorkerRestartIT.lines(0, 60)), Duration.ofSeconds(60),
+                    "every record, also those that arrived while the copy held the partitions; log:\n" + worker.tail());
+            RestClient.Response status = rest.get("/connectors/fenced/status");
+            assertEquals("RUNNING", status.body().path("tasks").get(0).path("state").asText(), status.raw());
+            assertEquals(Set.of("connect-fenced-0"), members(admin, "connect-fenced"));
+        }
+    }
+
+    /** A worker (not started yet) of a cluster of its own, with Apache's connect-file on its plugin path. */
+    private WorkerLauncher worker(String cluster) {
+        Path pluginPath = dir.resolve("plugins");
+        TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
+        return new WorkerLauncher(dir, WorkerLauncher.freePort(), WorkerLauncher.workerProps(
+                pluginPath, KafkaTestBroker.uniqueTopic(cluster), "offset.flush.interval.ms", "200"));
+    }
+
+    /** A consumer of the group with the task's group.instance.id that commits nothing, as the task's copy. */
+    private static KafkaConsumer<byte[], byte[]> copyOfTheTasksConsumer(String group, String instance) {
+        Map<String, Object> props = new HashMap<>(KafkaTestBroker.clientConfig());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "500");
+        return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** Polls the copy once (what it reads is dropped: the copy never puts); true once it was fenced. */
+    private static boolean pollUntilFenced(KafkaConsumer<byte[], byte[]> copy) {
+        try {
+            copy.poll(Duration.ofMillis(200));
+            return false;
+        } catch (FencedInstanceIdException e) {
+            return true;
         }
     }
 

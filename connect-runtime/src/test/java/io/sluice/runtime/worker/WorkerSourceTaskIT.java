@@ -196,10 +196,11 @@ class WorkerSourceTaskIT {
     /**
      * The tester's story (tryout16): a distributed worker that lost its Kafka stopped its tasks; a sink task that did
      * not stop within the graceful timeout was cancelled and kept answering RUNNING on that worker for good. A task
-     * given up on no longer runs here: UNASSIGNED (the safe write: not over a newer owner's report).
+     * given up on no longer runs here: UNASSIGNED (the safe write: not over a newer owner's report). Its cancellation
+     * is one WARN line, not stack traces of what the interruption made its clients throw (tryout21).
      */
     @Test
-    void aTaskCancelledBecauseItDidNotStopInTimeIsNoLongerReportedRunning() {
+    void aTaskCancelledBecauseItDidNotStopInTimeIsNoLongerReportedRunningAndSaysSoInOneWarning() {
         Worker quick = TestWorkers.worker(offsets, statuses, Map.of("task.shutdown.graceful.timeout.ms", "300"));
         try {
             String name = TestWorkers.uniqueName("stuck");
@@ -211,10 +212,19 @@ class WorkerSourceTaskIT {
             TestSourceConnector.Observed task = TestSourceConnector.observed(name);
             Await.until(() -> task.polls.get() > 1 && statuses.state(id) == State.RUNNING, WAIT, "the task's poll hangs");
 
-            quick.stopTasks(List.of(id)).join();
-            assertEquals(State.UNASSIGNED, statuses.state(id), "cancelled: it no longer runs here");
-            Await.until(() -> task.hangsEnded.get() == 1, WAIT, "the stuck poll returns");
-            assertEquals(State.UNASSIGNED, statuses.state(id), "nothing it does after its cancellation is reported");
+            try (LogCapture log = LogCapture.open()) {
+                quick.stopTasks(List.of(id)).join();
+                assertEquals(State.UNASSIGNED, statuses.state(id), "cancelled: it no longer runs here");
+                Await.until(() -> task.hangsEnded.get() == 1, WAIT, "the stuck poll returns");
+                Await.until(() -> !log.linesWith("{" + id + "} stopped").isEmpty(), WAIT, "its thread ends");
+                assertEquals(State.UNASSIGNED, statuses.state(id), "nothing it does after its cancellation is reported");
+                // tryout21: the interrupted clients' errors came as WARN stack traces, for an expected interruption
+                List<String> warnings = log.lines().stream()
+                        .filter(l -> l.startsWith("WARN") && l.contains(id.toString())).toList();
+                assertEquals(1, warnings.size(), "one WARN: " + String.join("\n", log.lines()));
+                assertTrue(warnings.get(0).contains("cancelling it") && !warnings.get(0).contains(" | "),
+                        "the cancellation, without a stack trace: " + warnings);
+            }
         } finally {
             quick.close();
         }
