@@ -80,6 +80,18 @@ public final class WorkerLauncher implements AutoCloseable {
 
     /** Starts the worker JVM and waits until its REST API answers. */
     public RestClient start(String... connectorFiles) {
+        return launch("/", connectorFiles);
+    }
+
+    /**
+     * Starts the worker JVM and returns once GET /connectors answers, as a user's first request or a benchmark sees
+     * it: Sluice answers it once the config topic is read, while the rest of its start still runs.
+     */
+    public RestClient startUntilConnectorList() {
+        return launch("/connectors");
+    }
+
+    private RestClient launch(String readyPath, String... connectorFiles) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx" + maxHeap, "-XX:+ExitOnOutOfMemoryError"));
@@ -110,7 +122,7 @@ public final class WorkerLauncher implements AutoCloseable {
             }
             try {
                 // Apache's REST server answers before its herder has joined the group; /health waits for that
-                return client.get(apache ? "/health" : "/").status() == 200;
+                return client.get(apache ? "/health" : readyPath).status() == 200;
             } catch (UncheckedIOException notYet) {
                 return false;
             }
