@@ -45,11 +45,7 @@ class SinkGroupMembershipIT {
 
         try (WorkerLauncher worker = worker("membership-cluster"); Admin admin = KafkaTestBroker.admin()) {
             RestClient rest = worker.start();
-            assertEquals(201, rest.createConnector("sink", sink(output, topic, "2")).status());
-            Await.until(() -> members(admin, "connect-sink").equals(Set.of("connect-sink-0", "connect-sink-1")),
-                    Duration.ofSeconds(60), "both tasks are static members of the group");
-            produceToBothPartitions(topic, 0, 20);
-            Await.until(() -> lines(output).size() >= 20, Duration.ofSeconds(60), "both tasks write");
+            runSink(rest, admin, "sink", output, topic, Set.of("connect-sink-0", "connect-sink-1"));
 
             assertEquals(200, rest.put("/connectors/sink/config", sink(output, topic, "1")).status());
             // the removed task leaves at once, not after its member's session timeout (45 s); checked before the next
@@ -69,11 +65,7 @@ class SinkGroupMembershipIT {
 
         try (WorkerLauncher worker = worker("fenced-cluster"); Admin admin = KafkaTestBroker.admin()) {
             RestClient rest = worker.start();
-            assertEquals(201, rest.createConnector("fenced", sink(output, topic, "1")).status());
-            Await.until(() -> members(admin, "connect-fenced").equals(Set.of("connect-fenced-0")),
-                    Duration.ofSeconds(60), "the task is the static member of its group");
-            produceToBothPartitions(topic, 0, 20);
-            Await.until(() -> lines(output).size() >= 20, Duration.ofSeconds(60), "the task writes");
+            runSink(rest, admin, "fenced", output, topic, Set.of("connect-fenced-0"));
 
             // the task's copy on a worker back from a freeze: it joins as the task's static member, which fences the
             // task's consumer, holds the partitions while records arrive, and is fenced in turn once the task rejoins
@@ -97,6 +89,19 @@ class SinkGroupMembershipIT {
     }
 
     /** A worker (not started yet) of a cluster of its own, with Apache's connect-file on its plugin path. */
+    /**
+     * Creates a sink of as many tasks as {@code members} names, waits until those are its group's static members, and
+     * until the records 0-19 of both partitions are written.
+     */
+    private static void runSink(RestClient rest, Admin admin, String name, Path output, String topic,
+                                Set<String> members) throws Exception {
+        assertEquals(201, rest.createConnector(name, sink(output, topic, Integer.toString(members.size()))).status());
+        Await.until(() -> members(admin, "connect-" + name).equals(members), Duration.ofSeconds(60),
+                "the tasks " + members + " are the static members of the group");
+        produceToBothPartitions(topic, 0, 20);
+        Await.until(() -> lines(output).size() >= 20, Duration.ofSeconds(60), "the tasks write");
+    }
+
     private WorkerLauncher worker(String cluster) {
         Path pluginPath = dir.resolve("plugins");
         TestPlugins.install(TestPlugins.connectFileJar(), pluginPath);
