@@ -70,6 +70,42 @@ class KafkaStatusStoreIT {
         }
     }
 
+    /**
+     * What a leader does after each rebalance, as Apache's: the statuses of a deleted connector and of the tasks past a
+     * connector's task count go. Apache's workers list every task status stored, so one left behind showed a stopped
+     * connector's task RUNNING (tryout23).
+     */
+    @Test
+    void removeUnconfiguredForgetsDeletedConnectorsAndTasksPastTheirCountForGood() {
+        try (KafkaStatusStore store = newStore()) {
+            store.put(new ConnectorStatus("shrunk", State.RUNNING, null, "w1", 1));
+            for (int task = 0; task < 3; task++) {
+                store.put(new TaskStatus(new ConnectorTaskId("shrunk", task), State.RUNNING, null, "w1", 1));
+            }
+            store.put(new ConnectorStatus("stopped", State.STOPPED, null, "w1", 1));
+            store.put(new TaskStatus(new ConnectorTaskId("stopped", 0), State.RUNNING, null, "w1", 1));
+            store.put(new ConnectorStatus("deleted", State.RUNNING, null, "w1", 1));
+            store.put(new TaskStatus(new ConnectorTaskId("deleted", 0), State.UNASSIGNED, null, "w1", 1));
+
+            store.removeUnconfigured(Map.of("shrunk", 1, "stopped", 0));
+
+            assertEquals(Set.of(0), store.tasks("shrunk").stream().map(t -> t.id().task()).collect(Collectors.toSet()));
+            assertEquals(State.STOPPED, store.get("stopped").state());
+            assertEquals(List.of(), List.copyOf(store.tasks("stopped")));
+            assertNull(store.get("deleted"));
+        }
+        try (KafkaStatusStore reopened = newStore()) {
+            assertEquals(State.RUNNING, reopened.get("shrunk").state());
+            assertEquals(State.RUNNING, reopened.get(new ConnectorTaskId("shrunk", 0)).state());
+            assertNull(reopened.get(new ConnectorTaskId("shrunk", 1)));
+            assertNull(reopened.get(new ConnectorTaskId("shrunk", 2)));
+            assertNull(reopened.get(new ConnectorTaskId("stopped", 0)));
+            assertEquals(State.STOPPED, reopened.get("stopped").state());
+            assertNull(reopened.get("deleted"));
+            assertNull(reopened.get(new ConnectorTaskId("deleted", 0)));
+        }
+    }
+
     @Test
     void recordsUseApacheConnectsKeysAndValues() {
         try (KafkaStatusStore store = newStore()) {
